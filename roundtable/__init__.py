@@ -1,0 +1,117 @@
+"""Roundtable: pseudonymous reflections from survivor leaders, under consent they control."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, g, render_template, request
+from flask_babel import format_number
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from roundtable import access, config, i18n, identity, security
+from roundtable.db import db
+from roundtable.extensions import babel, csrf, limiter
+from roundtable.services import crypto
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("ROUNDTABLE_INSTANCE_PATH", str(ROOT / "instance")),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(config.load(Path(app.instance_path)))
+    if settings:
+        app.config.update(settings)
+
+    _configure_logging(app)
+    crypto.keyring.configure(app.config["ENCRYPTION_KEYS"], app.config["LOOKUP_KEY"])
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    limiter.init_app(app)
+    security.init_app(app)
+
+    app.before_request(identity.load)
+    app.before_request(access.enforce)
+    _register_blueprints(app)
+    _register_error_pages(app)
+    _register_template_helpers(app)
+
+    from roundtable import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from roundtable.admin.views import bp as admin_bp
+    from roundtable.auth.views import bp as auth_bp
+    from roundtable.editor.views import bp as editor_bp
+    from roundtable.facilitator.views import bp as facilitator_bp
+    from roundtable.participant.views import bp as participant_bp
+    from roundtable.public.views import bp as public_bp
+
+    for blueprint in (public_bp, auth_bp, participant_bp, facilitator_bp, editor_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_error_pages(app: Flask) -> None:
+    def page(status: int):
+        return render_template("errors/error.html", status=status), status
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        return page(exc.code or 500)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_template("errors/error.html", status=400, expired_form=True), 400
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(exc: OperationalError):
+        db.session.remove()
+        app.logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "unknown")
+        return render_template("errors/error.html", status=503), 503
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        app.logger.exception("unexpected error on %s", request.endpoint)
+        db.session.rollback()
+        return page(500)
+
+
+def _register_template_helpers(app: Flask) -> None:
+    app.jinja_env.filters["number"] = format_number
+    @app.context_processor
+    def inject():
+        return {
+            "current_language": i18n.current_language(),
+            "in_language": i18n.in_language,
+            "long_date": i18n.long_date,
+            "status_label": i18n.status_label,
+            "language_label": i18n.language_label,
+            "viewer": g.get("user"),
+            "participant": g.get("participant"),
+        }
+
+
+class _NoAddressFilter(logging.Filter):
+    """Werkzeug's development log line starts with the client address; drop the address."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "werkzeug" and isinstance(record.args, tuple) and len(record.args) == 3:
+            record.msg = '"%s" %s %s'
+        return True
+
+
+def _configure_logging(app: Flask) -> None:
+    logging.getLogger("werkzeug").addFilter(_NoAddressFilter())
+    app.logger.setLevel(logging.INFO)

@@ -1,0 +1,64 @@
+"""Deny by default: every endpoint declares who may use it, and one hook enforces it.
+
+A view without a declaration answers 403 to everyone, and a test walks the URL map so
+no such view can be merged.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from flask import abort, current_app, g, redirect, request, url_for
+
+from roundtable.extensions import csrf
+
+PUBLIC = "public"
+PARTICIPANT = "participant"
+# Endpoints provided by Flask itself rather than by our views.
+BUILT_IN_PUBLIC = frozenset({"static"})
+
+
+def _declare(view: Callable, audience: tuple[str, ...]) -> Callable:
+    view.audience = audience
+    return view
+
+
+def public(view: Callable) -> Callable:
+    return _declare(view, (PUBLIC,))
+
+
+def participant_required(view: Callable) -> Callable:
+    return _declare(view, (PARTICIPANT,))
+
+
+def roles_required(*roles: str) -> Callable[[Callable], Callable]:
+    def decorator(view: Callable) -> Callable:
+        return _declare(view, tuple(roles))
+
+    return decorator
+
+
+def audience_of(endpoint: str) -> tuple[str, ...] | None:
+    if endpoint in BUILT_IN_PUBLIC:
+        return (PUBLIC,)
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "audience", None)
+
+
+def enforce():
+    """before_request hook: anonymous people go to a sign-in page, the wrong role gets 403,
+    and only then is the CSRF token of a form post checked."""
+    if request.endpoint is None:  # 404 and 405 are answered by Flask
+        return None
+    audience = audience_of(request.endpoint)
+    if audience is None:
+        abort(403)
+    if PARTICIPANT in audience and g.get("participant") is None:
+        return redirect(url_for("participant.return_"))
+    if PUBLIC not in audience and PARTICIPANT not in audience:
+        if g.get("user") is None:
+            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        if not g.user.has_role(*audience):
+            abort(403)
+    csrf.protect()  # only once we know the visitor may be here at all
+    return None

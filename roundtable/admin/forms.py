@@ -1,0 +1,20 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from roundtable.forms import CleanStringField, Form, length, required
+
+
+def role_choices():
+    return [("admin", _l("Administrator")), ("facilitator", _l("Facilitator")), ("editor", _l("Editor"))]
+
+
+class RoleChoices(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class NewUserForm(Form):
+    username = CleanStringField(_l("Username"), validators=[required(), length(64, 2)])
+    display_name = CleanStringField(_l("Display name"), validators=[required(), length(120)])
+    roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])

@@ -1,0 +1,102 @@
+"""Settings from the environment, with safe embedded defaults for development.
+
+Production (``ROUNDTABLE_ENV=production``) refuses to start without a real secret key,
+a database URL and encryption keys: a missing setting there is an outage, not a default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+
+class ConfigurationError(RuntimeError):
+    """The app cannot run safely with the settings it was given."""
+
+
+_WEAK_SECRETS = {"", "dev", "changeme", "secret", "development", "please-change-me"}
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _development_keys(instance_path: Path) -> dict:
+    """Create (once) and read the development key file under ``instance/``; never committed."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key_file = instance_path / "keys.json"
+    if not key_file.exists():
+        keys = {
+            "secret_key": secrets.token_urlsafe(48),
+            "encryption_keys": [Fernet.generate_key().decode()],
+            "lookup_key": secrets.token_urlsafe(32),
+        }
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            json.dump(keys, fh)
+    return json.loads(key_file.read_text())
+
+
+def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
+    env = os.environ if environ is None else environ
+    production = env.get("ROUNDTABLE_ENV", "development") == "production"
+    settings: dict = {
+        "ROUNDTABLE_ENV": "production" if production else "development",
+        "BABEL_DEFAULT_LOCALE": env.get("ROUNDTABLE_DEFAULT_LOCALE", "fil"),
+        "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_CHECK_DEFAULT": False,  # checked by access.enforce, after the audience check
+        # Pages send no Referer (Referrer-Policy: no-referrer), so the token alone guards forms.
+        "WTF_CSRF_SSL_STRICT": False,  # the token lives as long as the session: slow writers lose nothing
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "rt_session",
+        "SESSION_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "STAFF_IDLE_MINUTES": int(env.get("ROUNDTABLE_STAFF_IDLE_MINUTES", "30")),
+        "PARTICIPANT_IDLE_MINUTES": int(env.get("ROUNDTABLE_PARTICIPANT_IDLE_MINUTES", "60")),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "QUICK_EXIT_URL": env.get("ROUNDTABLE_QUICK_EXIT_URL", "https://www.pagasa.dost.gov.ph/weather"),
+        "SUPPORT_CONTACTS": json.loads(env.get("ROUNDTABLE_SUPPORT_CONTACTS", "[]")),
+        "PROXY_FIX_HOPS": int(env.get("ROUNDTABLE_PROXY_FIX_HOPS", "0")),
+        "PAGE_SIZE": 25,
+    }
+    if production:
+        missing = [
+            name
+            for name in ("SECRET_KEY", "DATABASE_URL", "ROUNDTABLE_ENCRYPTION_KEYS", "ROUNDTABLE_LOOKUP_KEY")
+            if not env.get(name)
+        ]
+        if missing:
+            raise ConfigurationError(
+                "Refusing to start in production without: " + ", ".join(missing)
+                + ". See docs/deploy.md for how to generate them."
+            )
+        if env["SECRET_KEY"].strip().lower() in _WEAK_SECRETS or len(env["SECRET_KEY"]) < 32:
+            raise ConfigurationError("SECRET_KEY must be a random value of at least 32 characters.")
+        settings.update(
+            SECRET_KEY=env["SECRET_KEY"],
+            DATABASE_URL=env["DATABASE_URL"],
+            ENCRYPTION_KEYS=[k.strip() for k in env["ROUNDTABLE_ENCRYPTION_KEYS"].split(",") if k.strip()],
+            LOOKUP_KEY=env["ROUNDTABLE_LOOKUP_KEY"],
+        )
+    else:
+        keys = _development_keys(instance_path)
+        settings.update(
+            SECRET_KEY=env.get("SECRET_KEY") or keys["secret_key"],
+            DATABASE_URL=env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'roundtable.db'}",
+            ENCRYPTION_KEYS=[k for k in env.get("ROUNDTABLE_ENCRYPTION_KEYS", "").split(",") if k]
+            or keys["encryption_keys"],
+            LOOKUP_KEY=env.get("ROUNDTABLE_LOOKUP_KEY") or keys["lookup_key"],
+        )
+    return settings

@@ -1,0 +1,45 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
+from roundtable.services.curation import QUOTE_MAX
+
+
+def quote_languages():
+    return [("fil", _l("Filipino")), ("en", _l("English")), ("mixed", _l("Mixed (Taglish)"))]
+
+
+class ThemeChoices(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class QuoteForm(Form):
+    text = CleanTextAreaField(_l("Quote"), validators=[required(_l("A quote needs words.")), length(QUOTE_MAX)])
+    language = RadioField(_l("Language of the quote"), choices=quote_languages(), validators=[required()])
+    translation = CleanTextAreaField(_l("Staff translation"), validators=[length(QUOTE_MAX)])
+    translation_language = RadioField(
+        _l("Language of the translation"), choices=[("en", _l("English")), ("fil", _l("Filipino"))], default="en"
+    )
+    descriptor = CleanStringField(_l("Descriptor after the pseudonym"), validators=[required(), length(80)])
+    themes = ThemeChoices(_l("Themes"), coerce=int, choices=[])
+    version = HiddenField()
+
+
+class ExportForm(Form):
+    format = RadioField(
+        _l("File format"),
+        choices=[("csv", _l("CSV (Excel, any spreadsheet)")), ("xlsx", _l("Excel workbook")),
+                 ("docx", _l("Word quote sheet")), ("json", _l("JSON (for developers)"))],
+        default="csv",
+        validators=[required()],
+    )
+    roundtable = SelectField(_l("Roundtable"), coerce=int, choices=[], default=0)
+    theme = SelectField(_l("Theme"), coerce=int, choices=[], default=0)
+    language = SelectField(_l("Language"), choices=[], default="")
+
+
+class ThemeForm(Form):
+    name_fil = CleanStringField(_l("Name in Filipino"), validators=[required(), length(80)])
+    name_en = CleanStringField(_l("Name in English"), validators=[required(), length(80)])

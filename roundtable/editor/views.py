@@ -1,0 +1,238 @@
+"""Communications staff: read what the rule allows, build quotes, export."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import datetime, timezone
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask_babel import format_date, gettext as _, ngettext
+
+from roundtable.access import roles_required
+from roundtable.db import db
+from roundtable.editor.forms import ExportForm, QuoteForm, ThemeForm
+from roundtable.forms import ActionForm
+from roundtable.i18n import current_language
+from roundtable.services import curation, exports, fidelity, roundtables
+from roundtable.services.errors import Conflict, NotFound, RuleViolation
+from roundtable.services.export_formats import ExportLabels, csv_chunks, json_chunks, write_docx, write_xlsx
+
+bp = Blueprint("editor", __name__, url_prefix="/editor")
+editor_only = roles_required("editor")
+
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _filters() -> dict:
+    language = request.args.get("language") or None
+    return {
+        "roundtable_id": request.args.get("roundtable", type=int) or None,
+        "language": language if language in ("fil", "en", "mixed") else None,
+    }
+
+
+@bp.get("/")
+@editor_only
+def reflections():
+    page = curation.reflections(**_filters(), page=request.args.get("page", 1, type=int))
+    return render_template("editor/reflections.html", page=page, roundtables=roundtables.all_roundtables())
+
+
+@bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
+@editor_only
+def reflection(reflection_id: int):
+    try:
+        source = curation.reflection(reflection_id)
+    except NotFound:
+        abort(404)
+    form = _quote_form()
+    if request.method == "GET":
+        form.language.data = source.language
+        form.descriptor.data = _("survivor leader")
+    if form.validate_on_submit():
+        try:
+            quote = curation.create_quote(g.user, source, **_quote_fields(form))
+        except RuleViolation as problem:
+            db.session.rollback()
+            form.text.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(_("Quote saved as a draft."))
+            return redirect(url_for("editor.quote", quote_id=quote.id))
+    check = fidelity.check(form.text.data or "", source.text or "") if form.text.data else None
+    return render_template(
+        "editor/reflection.html", reflection=source, form=form, check=check,
+        segments=fidelity.highlight_segments(source.text or "", check.matched if check and check.ok else ()),
+    )
+
+
+@bp.get("/quotes")
+@editor_only
+def quotes():
+    status = request.args.get("status") or None
+    page = curation.quotes(
+        **_filters(), status=status, theme_id=request.args.get("theme", type=int) or None,
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "editor/quotes.html", page=page, roundtables=roundtables.all_roundtables(), themes=curation.themes(),
+        status=status,
+    )
+
+
+@bp.route("/quotes/<int:quote_id>", methods=["GET", "POST"])
+@editor_only
+def quote(quote_id: int):
+    try:
+        item = curation.quote(quote_id)
+    except NotFound:
+        abort(404)
+    form = _quote_form(obj=item if request.method == "GET" else None)
+    conflict = None
+    if request.method == "GET":
+        form.themes.data = [t.id for t in item.themes]
+        form.version.data = str(item.version_id)
+        form.translation_language.data = item.translation_language or "en"
+    if form.validate_on_submit():
+        try:
+            curation.update_quote(
+                g.user, item, expected_version=int(form.version.data or 0), **_quote_fields(form)
+            )
+        except Conflict as problem:
+            db.session.rollback()
+            item = curation.quote(quote_id)
+            conflict = item
+            form.version.data = str(item.version_id)
+            flash(str(problem), "error")
+        except RuleViolation as problem:
+            db.session.rollback()
+            form.text.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(_("Quote saved."))
+            return redirect(url_for("editor.quote", quote_id=item.id))
+    result = curation.fidelity_of(item)
+    return render_template(
+        "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ActionForm(prefix="approve"),
+        fidelity_problem=curation.fidelity_message(result),
+        segments=fidelity.highlight_segments(item.reflection.text or "", result.matched),
+    )
+
+
+@bp.post("/quotes/<int:quote_id>/approve")
+@editor_only
+def approve(quote_id: int):
+    try:
+        item = curation.quote(quote_id)
+    except NotFound:
+        abort(404)
+    if ActionForm(prefix="approve").validate_on_submit():
+        try:
+            curation.approve(g.user, item)
+        except RuleViolation as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(_("Quote approved.") if item.status == "approved" else _("Sent to the author for review."))
+    return redirect(url_for("editor.quote", quote_id=quote_id))
+
+
+@bp.route("/themes", methods=["GET", "POST"])
+@editor_only
+def themes():
+    form = ThemeForm()
+    if form.validate_on_submit():
+        try:
+            curation.add_theme(g.user, form.name_en.data, form.name_fil.data)
+        except RuleViolation as problem:
+            db.session.rollback()
+            form.name_en.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(_("Theme added."))
+            return redirect(url_for("editor.themes"))
+    return render_template("editor/themes.html", form=form, themes=curation.themes())
+
+
+@bp.route("/export", methods=["GET", "POST"])
+@editor_only
+def export():
+    form = ExportForm()
+    _fill_filter_choices(form)
+    if form.validate_on_submit():
+        filters = exports.QuoteFilters(
+            roundtable_id=form.roundtable.data or None, theme_id=form.theme.data or None,
+            language=form.language.data or None,
+        )
+        ids = exports.exportable_ids(filters)
+        record = exports.record(g.user, form.format.data, ids)
+        db.session.commit()
+        return _download(record, ids)
+    return render_template("editor/export.html", form=form)
+
+
+def _download(record, ids: list[int]) -> Response:
+    language = current_language()
+    rows = exports.rows(ids, language)
+    now = datetime.now(timezone.utc)
+    filename = f"roundtable-quotes-{now:%Y%m%d}-{record.id}.{record.format}"
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if record.format == "csv":
+        body = (chunk.encode("utf-8") for chunk in csv_chunks(rows, _labels(len(ids))))
+        return Response(stream_with_context(body), mimetype=MIMETYPES["csv"], headers=headers)
+    if record.format == "json":
+        body = (chunk.encode("utf-8") for chunk in json_chunks(rows, now))
+        return Response(stream_with_context(body), mimetype=MIMETYPES["json"], headers=headers)
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
+    if record.format == "docx":
+        write_docx(rows, _labels(len(ids)), spool, format_date=lambda d: format_date(d, format="long"))
+    else:
+        write_xlsx(rows, _labels(len(ids)), spool)
+    spool.seek(0)
+    return send_file(spool, mimetype=MIMETYPES[record.format], as_attachment=True, download_name=filename)
+
+
+def _labels(count: int) -> ExportLabels:
+    return ExportLabels(
+        quote=_("Quote"), translation=_("Translation"), language=_("Language"), attribution=_("Attribution"),
+        roundtable=_("Roundtable"), date=_("Date"), themes=_("Themes"), quote_id=_("Quote number"),
+        title=_("Approved quotes"), staff_translation=_("Staff translation"),
+        language_names={"fil": _("Filipino"), "en": _("English"), "mixed": _("Filipino and English")},
+        generated=ngettext(
+            "Exported %(date)s: %(num)d quote", "Exported %(date)s: %(num)d quotes", count,
+            date=format_date(datetime.now(timezone.utc), format="long"),
+        ),
+    )
+
+
+def _quote_form(obj=None) -> QuoteForm:
+    form = QuoteForm(obj=obj)
+    language = current_language()
+    form.themes.choices = [(t.id, t.name(language)) for t in curation.themes()]
+    return form
+
+
+def _quote_fields(form: QuoteForm) -> dict:
+    return {
+        "text": form.text.data,
+        "language": form.language.data,
+        "translation": form.translation.data or None,
+        "translation_language": form.translation_language.data,
+        "descriptor": form.descriptor.data,
+        "themes": curation.themes_by_ids(form.themes.data or []),
+    }
+
+
+def _fill_filter_choices(form: ExportForm) -> None:
+    language = current_language()
+    form.roundtable.choices = [(0, _("All roundtables"))] + [(r.id, r.title(language)) for r in roundtables.all_roundtables()]
+    form.theme.choices = [(0, _("All themes"))] + [(t.id, t.name(language)) for t in curation.themes()]
+    form.language.choices = [("", _("All languages")), ("fil", _("Filipino")), ("en", _("English")), ("mixed", _("Mixed (Taglish)"))]
+
+

@@ -1,0 +1,38 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import DateField, RadioField
+
+from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
+
+
+class RoundtableForm(Form):
+    title_fil = CleanStringField(_l("Title in Filipino"), validators=[required(), length(200)])
+    title_en = CleanStringField(_l("Title in English"), validators=[required(), length(200)])
+    description_fil = CleanTextAreaField(_l("Description in Filipino"), validators=[length(4000)])
+    description_en = CleanTextAreaField(_l("Description in English"), validators=[length(4000)])
+    retention_until = DateField(
+        _l("Keep the words until"),
+        validators=[required(_l("Please give a date, for example 2027-12-31."))],
+    )
+
+
+class NewRoundtableForm(RoundtableForm):
+    prompt_fil = CleanTextAreaField(_l("First prompt in Filipino"), validators=[required(), length(1000)])
+    prompt_en = CleanTextAreaField(_l("First prompt in English"), validators=[required(), length(1000)])
+
+
+class PromptForm(Form):
+    text_fil = CleanTextAreaField(_l("Prompt in Filipino"), validators=[required(), length(1000)])
+    text_en = CleanTextAreaField(_l("Prompt in English"), validators=[required(), length(1000)])
+
+
+class StatusForm(Form):
+    status = RadioField(choices=[("open", "open"), ("closed", "closed"), ("archived", "archived")],
+                        validators=[required()])
+
+
+class DecisionForm(Form):
+    decision = RadioField(choices=[("release", _l("Release")), ("hold", _l("Hold"))], validators=[required()])
+
+
+class NoteForm(Form):
+    note = CleanTextAreaField(_l("Private note (only facilitators of this roundtable see it)"), validators=[length(4000)])

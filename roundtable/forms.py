@@ -1,0 +1,60 @@
+"""Shared form pieces: every field cleans its text and says what is wrong in the user's language."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from roundtable.services.text import clean_text
+
+
+class Form(FlaskForm):
+    """Base form: a CSRF problem is reported in the user's language and keeps what they typed."""
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if "csrf_token" in self.errors:
+            self.csrf_token.errors = [_l("This page was open for a long time. Please press the button again.")]
+        return valid
+
+    def submit_ok(self) -> bool:
+        """True when this form, among several prefixed forms on one page, was submitted and is valid."""
+        if request.method != "POST" or not any(key.startswith(self._prefix) for key in request.form):
+            return False
+        return self.validate()
+
+
+def required(message=None):
+    return InputRequired(message=message or _l("Please fill this in."))
+
+
+def length(maximum: int, minimum: int = 0):
+    if minimum:
+        return Length(
+            min=minimum, max=maximum,
+            message=_l("Use between %(min)d and %(max)d characters.", min=minimum, max=maximum),
+        )
+    return Length(max=maximum, message=_l("Use at most %(max)d characters.", max=maximum))
+
+
+class CleanStringField(StringField):
+    """A one-line text field whose value is stripped of markup and control characters."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = clean_text(self.data, multiline=False)
+
+
+class CleanTextAreaField(TextAreaField):
+    """A multi-line text field whose value is stripped of markup and control characters."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = clean_text(self.data)
+
+
+class ActionForm(Form):
+    """A form with only a CSRF token, for buttons that change something."""

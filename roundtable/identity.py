@@ -1,0 +1,83 @@
+"""Who is asking: a staff user or a participant, kept in the signed session cookie.
+
+Staff sessions carry the user's session version, so logout, a password or role change and
+deactivation end every session of that user at once. Both kinds end after idle time.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app, g, session
+from flask_babel import refresh as refresh_locale
+
+from roundtable.db import db
+from roundtable.models import Participant, User
+
+_TOUCH_EVERY = 60  # seconds; refreshing the cookie on every request would only add churn
+
+
+def load() -> None:
+    refresh_locale()  # the locale is chosen per request, after we know who is asking
+    g.user = None
+    g.participant = None
+    now = int(time.time())
+    user_id = session.get("user_id")
+    if user_id is not None:
+        user = db.session.get(User, user_id)
+        idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
+        if (
+            user is None
+            or not user.active
+            or session.get("user_version") != user.session_version
+            or now - session.get("seen", 0) > idle
+        ):
+            sign_out()
+        elif session.get("second_factor_done"):
+            g.user = user
+        # else: the password was right and the second factor is pending; only auth views go on.
+    participant_id = session.get("participant_id")
+    if participant_id is not None:
+        participant = db.session.get(Participant, participant_id)
+        idle = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
+        if participant is None or participant.withdrawn_at is not None or now - session.get("seen", 0) > idle:
+            end_participant()
+            session["expired"] = True
+        else:
+            g.participant = participant
+    if (g.user or g.participant) and now - session.get("seen", 0) > _TOUCH_EVERY:
+        session["seen"] = now
+
+
+def sign_in_staff(user: User, *, second_factor_done: bool) -> None:
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    session["user_id"] = user.id
+    session["user_version"] = user.session_version
+    session["second_factor_done"] = second_factor_done
+    session["seen"] = int(time.time())
+    session.permanent = True
+
+
+def sign_out() -> None:
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+
+
+def sign_in_participant(participant: Participant) -> None:
+    session.clear()
+    session["participant_id"] = participant.id
+    session["lang"] = participant.language
+    session["seen"] = int(time.time())
+
+
+def end_participant() -> None:
+    """Quick exit and idle both end here: nothing of the participant stays in the cookie."""
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language

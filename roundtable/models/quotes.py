@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from roundtable.db import Base, UTCDateTime, utcnow
+from roundtable.models.types import EncryptedText
+
+STATUSES = ("draft", "awaiting_participant", "approved", "declined", "withdrawn")
+EXPORT_FORMATS = ("csv", "json", "docx", "xlsx")
+
+quote_themes = Table(
+    "quote_themes",
+    Base.metadata,
+    Column("quote_id", ForeignKey("quotes.id"), primary_key=True),
+    Column("theme_id", ForeignKey("themes.id"), primary_key=True),
+)
+
+export_quotes = Table(
+    "export_quotes",
+    Base.metadata,
+    Column("export_id", ForeignKey("exports.id"), primary_key=True),
+    Column("quote_id", ForeignKey("quotes.id"), primary_key=True, index=True),
+)
+
+
+class Theme(Base):
+    """A bilingual tag for quotes."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name_en: Mapped[str] = mapped_column(String(80), unique=True)
+    name_fil: Mapped[str] = mapped_column(String(80), unique=True)
+
+    def name(self, language: str) -> str:
+        return self.name_fil if language == "fil" else self.name_en
+
+
+class Quote(Base):
+    """An excerpt of one reflection, prepared by an editor.
+
+    ``revision`` counts changes to the words; a participant's approval is of one revision,
+    so any later edit needs a new approval. ``version_id`` is the optimistic lock.
+    """
+
+    __tablename__ = "quotes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id"), index=True)
+    text: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    language: Mapped[str] = mapped_column(String(8))
+    translation: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    translation_language: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    descriptor: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(24), default="draft", index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    participant_approved_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    participant_comment: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    reflection = relationship("Reflection")
+    themes: Mapped[list[Theme]] = relationship(secondary=quote_themes, order_by="Theme.name_en")
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+
+class Export(Base):
+    """One download: who, when, which format, and exactly which quotes it held."""
+
+    __tablename__ = "exports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    format: Mapped[str] = mapped_column(String(8))
+    quote_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    quotes: Mapped[list[Quote]] = relationship(secondary=export_quotes)

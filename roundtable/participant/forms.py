@@ -1,0 +1,59 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
+from roundtable.services.participation import PSEUDONYM_MAX, REFLECTION_MAX
+
+
+def interface_languages():
+    return [("fil", _l("Filipino")), ("en", _l("English"))]
+
+
+def writing_languages():
+    return [("fil", _l("Filipino")), ("en", _l("English")), ("mixed", _l("Mixed (Taglish)"))]
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        """Unknown choices are reported by the consent service in the person's language."""
+
+
+class JoinForm(Form):
+    code = StringField(_l("Roundtable code"), validators=[required(_l("Please type the code you were given.")), length(32)])
+    language = RadioField(_l("Language"), choices=interface_languages(), default="fil",
+                          validators=[required(_l("Choose Filipino or English."))])
+
+
+class ConsentForm(Form):
+    clauses = CheckboxListField(_l("I agree to:"), choices=[])
+    adult = BooleanField(_l("I am 18 years old or older."))
+
+
+class PseudonymForm(Form):
+    pseudonym = CleanStringField(
+        _l("Pseudonym"),
+        validators=[required(_l("Please choose a pseudonym.")), length(PSEUDONYM_MAX, 2)],
+    )
+
+
+class PassphraseCheckForm(Form):
+    first = StringField(validators=[required(_l("Please type the word.")), length(40)])
+    second = StringField(validators=[required(_l("Please type the word.")), length(40)])
+
+
+class ReturnForm(Form):
+    passphrase = StringField(_l("Your secret passphrase"), validators=[required(_l("Please type your passphrase.")), length(200)])
+
+
+class ReflectionForm(Form):
+    text = CleanTextAreaField(_l("Your reflection"), validators=[length(REFLECTION_MAX)])
+    language = RadioField(_l("I wrote in"), choices=writing_languages(), default="fil",
+                          validators=[required(_l("Choose the language you wrote in."))])
+    idempotency_key = HiddenField()
+    submit = SubmitField(_l("Submit"))
+    save = SubmitField(_l("Save draft"))
+    leave = SubmitField(_l("Save and take a break"))

@@ -1,0 +1,60 @@
+"""Pages for everyone: home, language, support, quick exit, health."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from sqlalchemy import text
+
+from roundtable import i18n, identity
+from roundtable.access import public
+from roundtable.db import db
+from roundtable.navigation import safe_next
+
+bp = Blueprint("public", __name__)
+
+
+@bp.get("/")
+@public
+def home():
+    return render_template("public/home.html")
+
+
+@bp.get("/language/<code>")
+@public
+def language(code: str):
+    chosen = i18n.normalize(code)
+    if chosen:
+        session["lang"] = chosen
+    return redirect(safe_next(request.args.get("next")))
+
+
+@bp.get("/support")
+@public
+def support():
+    return render_template("public/support.html", contacts=current_app.config["SUPPORT_CONTACTS"])
+
+
+@bp.get("/exit")
+@public
+def quick_exit():
+    """Ends the participant's session, then leaves for a neutral site."""
+    identity.end_participant()
+    session.pop("lang", None)
+    return redirect(current_app.config["QUICK_EXIT_URL"])
+
+
+@bp.get("/exit/about")
+@public
+def quick_exit_about():
+    return render_template("public/quick_exit.html")
+
+
+@bp.get("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any failure means "not healthy"; details stay in the server log
+        current_app.logger.warning("health check: database did not answer")
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}

@@ -1,0 +1,127 @@
+"""Staff accounts: argon2id password hashes, roles, and sign-in."""
+
+from __future__ import annotations
+
+import secrets
+from functools import cache
+from importlib import resources
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from roundtable.db import db, utcnow
+from roundtable.models import User
+from roundtable.models.staff import ROLES
+from roundtable.services import audit
+from roundtable.services.errors import RuleViolation
+
+# argon2id, RFC 9106 "second recommended option" (64 MiB, 3 passes, 4 lanes); see docs/SECURITY.md.
+password_hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16)
+MIN_PASSWORD_LENGTH = 12
+# Spent on unknown usernames too, so a failed login takes as long either way.
+_DUMMY_HASH = password_hasher.hash(secrets.token_urlsafe(16))
+
+
+@cache
+def _common_passwords() -> frozenset[str]:
+    text = resources.files("roundtable.data").joinpath("common_passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip())
+
+
+def check_password_policy(password: str, *, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise RuleViolation(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
+    if len(password) > 256:
+        raise RuleViolation(_l("Use at most 256 characters."))
+    if password.casefold() in _common_passwords() or (username and username.casefold() in password.casefold()):
+        raise RuleViolation(_l("This password is too easy to guess. Choose a less common one."))
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(15)
+
+
+def create_user(username: str, display_name: str, roles: set[str], password: str, *, actor=None) -> User:
+    username = username.strip().lower()
+    if not username or len(username) > 64 or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
+        raise RuleViolation(_l("A username uses letters, digits, dots, dashes or underscores."))
+    unknown = set(roles) - set(ROLES)
+    if unknown or not roles:
+        raise RuleViolation(_l("Choose at least one role."))
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username)):
+        raise RuleViolation(_l("That username is taken."))
+    check_password_policy(password, username=username)
+    user = User(
+        username=username,
+        display_name=display_name.strip() or username,
+        roles=" ".join(sorted(roles)),
+        password_hash=password_hasher.hash(password),
+        active=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("staff.created", actor=actor, target=user)
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with this username and password, or None. Upgrades old hash parameters."""
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    try:
+        if user is None or not user.active:
+            password_hasher.verify(_DUMMY_HASH, password)
+            raise VerificationError("no such active user")
+        password_hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        audit.record("staff.login_failed", actor=user if user else None, actor_type="staff")
+        db.session.commit()
+        return None
+    if password_hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = password_hasher.hash(password)
+    user.last_login_at = utcnow()
+    audit.record("staff.login", actor=user)
+    db.session.commit()
+    return user
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    try:
+        password_hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise RuleViolation(_l("Your current password is not right.")) from None
+    set_password(user, new, actor=user)
+
+
+def set_password(user: User, new: str, *, actor, must_change: bool = False) -> None:
+    check_password_policy(new, username=user.username)
+    user.password_hash = password_hasher.hash(new)
+    user.must_change_password = must_change
+    end_sessions(user)
+    audit.record("staff.password_changed", actor=actor, target=user)
+
+
+def end_sessions(user: User) -> None:
+    """Every session of this user stops working at its next request."""
+    user.session_version += 1
+
+
+def set_roles(user: User, roles: set[str], *, actor) -> None:
+    if not roles or set(roles) - set(ROLES):
+        raise RuleViolation(_l("Choose at least one role."))
+    user.roles = " ".join(sorted(roles))
+    end_sessions(user)
+    audit.record("staff.roles_changed", actor=actor, target=user)
+
+
+def set_active(user: User, active: bool, *, actor) -> None:
+    if actor is not None and actor.id == user.id and not active:
+        raise RuleViolation(_l("You cannot deactivate your own account."))
+    user.active = active
+    end_sessions(user)
+    audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)
+
+
+def users_with_role(role: str) -> list[User]:
+    return [u for u in db.session.scalars(select(User).order_by(User.username)) if role in u.role_set]

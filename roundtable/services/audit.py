@@ -1,0 +1,37 @@
+"""The audit trail: actor, action, target, time. Never content, never addresses."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent
+from roundtable.services.pagination import Page, paginate
+
+
+def record(action: str, *, actor=None, actor_type: str | None = None, target=None) -> AuditEvent:
+    """Append one event. ``actor`` is a User or Participant (or None for the system)."""
+    if actor_type is None:
+        actor_type = "system" if actor is None else ("participant" if type(actor).__name__ == "Participant" else "staff")
+    event = AuditEvent(
+        action=action,
+        actor_type=actor_type,
+        actor_id=getattr(actor, "id", None),
+        target_type=type(target).__name__.lower() if target is not None else None,
+        target_id=getattr(target, "id", None),
+    )
+    db.session.add(event)
+    return event
+
+
+def page(*, action: str | None = None, actor_type: str | None = None, number: int = 1, per_page: int = 50) -> Page:
+    query = select(AuditEvent)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if actor_type:
+        query = query.where(AuditEvent.actor_type == actor_type)
+    return paginate(query.order_by(AuditEvent.id.desc()), number, per_page)
+
+
+def actions() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

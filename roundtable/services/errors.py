@@ -1,0 +1,20 @@
+"""Errors the services raise when a rule says no; their message is already translated (lazily)."""
+
+
+class RuleViolation(Exception):
+    """The action breaks a domain rule; ``str(exc)`` is a message for the person who tried it."""
+
+    def __init__(self, message) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+class NotFound(RuleViolation):
+    """The record does not exist, or the actor may not know that it exists."""
+
+
+class Conflict(RuleViolation):
+    """Someone else saved the same record first (optimistic locking)."""

@@ -1,0 +1,249 @@
+"""Checks that an editor's quote stays faithful to the survivor's reflection.
+
+Editorial marks follow common practice:
+
+* ``...``, ``…`` or ``. . .`` marks an omission: any number of original words (zero or
+  more) may be skipped there.
+* ``[square brackets]`` mark words the editor added or replaced for clarity, including
+  redaction labels such as ``[pangalan]`` or ``[place]``. Bracketed text is not looked up
+  in the original, and a bracket may stand in for zero or more original words, so it
+  permits a gap just as an ellipsis does. The spans in ``FidelityResult.matched`` show
+  reviewers exactly which original words the quote kept.
+
+Outside the marks, the quote's words must occur in the original in the same order, and
+words that are adjacent in the quote must be adjacent in the original.
+
+Words are compared after NFKC normalisation and case folding, ignoring whitespace and
+punctuation, so curly and straight quotes do not matter. Diacritics are kept: ``ñ`` only
+matches ``ñ`` (or ``Ñ``), never ``n``. An apostrophe or hyphen between two letters is part
+of the word, as in ``di'ba`` or ``mag-aral``: ``mag-aral`` matches ``mag‑aral`` or
+``mag–aral`` (any hyphen or en dash) but not ``magaral``, and ``di’ba`` matches ``di'ba``
+but not ``diba``. Apostrophes at the edge of a word (``'yung``) and dashes between words
+(``courts — they``) are punctuation.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+_APOSTROPHES = "'`\u2018\u2019\u02bb\u02bc"
+_HYPHENS = "-\u2010\u2012\u2013\u2212"
+_JOINERS = _APOSTROPHES + _HYPHENS
+_CANONICAL_JOINERS = str.maketrans(
+    {**{ch: "'" for ch in _APOSTROPHES}, **{ch: "-" for ch in _HYPHENS}}
+)
+# Applied after NFKC, which has already turned "…" into "...".
+_ELLIPSIS = re.compile(r"\.(?:\s*\.){2,}|\u22ef")
+
+
+@dataclass(frozen=True)
+class FidelityResult:
+    """The outcome of ``check``.
+
+    ``problem`` is a stable code for the view layer to translate: ``"empty"``,
+    ``"no_words"``, ``"not_in_original"``, ``"out_of_order"``, ``"unbalanced_brackets"``
+    or ``"only_editorial"``. ``detail`` quotes the editor's own words that could not be
+    matched; it is only set for ``not_in_original`` and ``out_of_order``. ``matched``
+    holds sorted, merged ``(start, end)`` character spans of the original, and is empty
+    unless the quote is faithful.
+    """
+
+    ok: bool
+    problem: str | None
+    detail: str | None
+    matched: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class _Word:
+    """A comparison key and where the word sits in the text it came from."""
+
+    key: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Normalised:
+    """NFKC text plus, for each of its characters, the source span it came from."""
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+
+
+@dataclass(frozen=True)
+class _ParsedQuote:
+    """The quote's runs: words that must be adjacent in the original, split at marks."""
+
+    runs: tuple[tuple[_Word, ...], ...]
+    has_editorial_marks: bool
+
+
+def check(quote: str, original: str) -> FidelityResult:
+    """Check ``quote`` against ``original``, the reflection it was taken from."""
+    if not quote.strip():
+        return _failure("empty")
+    parsed = _parse_quote(_normalise(quote))
+    if parsed is None:
+        return _failure("unbalanced_brackets")
+    if not parsed.runs:
+        return _failure("only_editorial" if parsed.has_editorial_marks else "no_words")
+
+    original_words = _words(_normalise(original))
+    # One character per distinct word turns phrase search into fast substring search.
+    codes: dict[str, str] = {}
+    for word in original_words:
+        codes.setdefault(word.key, chr(len(codes)))
+    for run in parsed.runs:
+        for word in run:
+            if word.key not in codes:
+                return _failure("not_in_original", quote[word.start : word.end])
+
+    haystack = "".join(codes[word.key] for word in original_words)
+    placed: list[tuple[int, int]] = []
+    cursor = 0
+    for run in parsed.runs:
+        needle = "".join(codes[word.key] for word in run)
+        # Taking the earliest fit of each run is exact, not a heuristic: it leaves the
+        # most room for the runs after it, so if any placement exists this one succeeds.
+        at = haystack.find(needle, cursor)
+        if at < 0:
+            return _failure(_diagnose(needle, haystack), quote[run[0].start : run[-1].end])
+        cursor = at + len(needle)
+        if placed and placed[-1][1] == at:
+            placed[-1] = (placed[-1][0], cursor)
+        else:
+            placed.append((at, cursor))
+
+    spans = tuple((original_words[s].start, original_words[e - 1].end) for s, e in placed)
+    return FidelityResult(ok=True, problem=None, detail=None, matched=spans)
+
+
+def highlight_segments(
+    original: str, matched: Iterable[tuple[int, int]]
+) -> list[tuple[str, bool]]:
+    """Split ``original`` into consecutive ``(text, is_quoted)`` pieces for rendering."""
+    segments: list[tuple[str, bool]] = []
+    cursor = 0
+    for start, end in sorted(matched):
+        if not cursor <= start <= end <= len(original):
+            raise ValueError(f"span {(start, end)} overlaps another or lies outside the text")
+        if start > cursor:
+            segments.append((original[cursor:start], False))
+        if end > start:
+            segments.append((original[start:end], True))
+        cursor = end
+    if cursor < len(original):
+        segments.append((original[cursor:], False))
+    return segments
+
+
+def _failure(problem: str, detail: str | None = None) -> FidelityResult:
+    return FidelityResult(ok=False, problem=problem, detail=detail, matched=())
+
+
+def _diagnose(needle: str, haystack: str) -> str:
+    """Name why a run of words has no place after the runs before it."""
+    if needle in haystack:
+        return "out_of_order"  # the passage exists, but before an earlier part of the quote
+    remaining = iter(haystack)
+    if all(code in remaining for code in needle):
+        return "not_in_original"  # in order but not side by side: an omission is unmarked
+    return "out_of_order"
+
+
+def _normalise(raw: str) -> _Normalised:
+    """NFKC-normalise ``raw`` one base character (with its combining marks) at a time.
+
+    Working cluster by cluster keeps track of where every normalised character came
+    from, so matches can be reported as spans of the unnormalised text.
+    """
+    pieces: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    i = 0
+    while i < len(raw):
+        j = i + 1
+        while j < len(raw) and unicodedata.category(raw[j]).startswith("M"):
+            j += 1
+        piece = unicodedata.normalize("NFKC", raw[i:j])
+        pieces.append(piece)
+        starts.extend([i] * len(piece))
+        ends.extend([j] * len(piece))
+        i = j
+    return _Normalised("".join(pieces), starts, ends)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch not in _APOSTROPHES and unicodedata.category(ch)[0] in "LNM"
+
+
+def _words(source: _Normalised, lo: int = 0, hi: int | None = None) -> list[_Word]:
+    """Words of ``source.text[lo:hi]``; an apostrophe or hyphen between letters joins."""
+    text = source.text
+    hi = len(text) if hi is None else hi
+    words: list[_Word] = []
+    i = lo
+    while i < hi:
+        if not _is_word_char(text[i]):
+            i += 1
+            continue
+        j = i + 1
+        while j < hi:
+            if _is_word_char(text[j]):
+                j += 1
+            elif text[j] in _JOINERS and j + 1 < hi and _is_word_char(text[j + 1]):
+                j += 2
+            else:
+                break
+        key = text[i:j].casefold().translate(_CANONICAL_JOINERS)
+        words.append(_Word(key, source.starts[i], source.ends[j - 1]))
+        i = j
+    return words
+
+
+def _parse_quote(quote: _Normalised) -> _ParsedQuote | None:
+    """Split the quote into runs at brackets and ellipses; ``None`` if brackets don't pair."""
+    text = quote.text
+    runs: list[tuple[_Word, ...]] = []
+    current: list[_Word] = []
+    has_marks = False
+
+    def close_run() -> None:
+        nonlocal has_marks
+        has_marks = True
+        if current:
+            runs.append(tuple(current))
+            current.clear()
+
+    def take_plain(lo: int, hi: int) -> None:
+        for ellipsis in _ELLIPSIS.finditer(text, lo, hi):
+            current.extend(_words(quote, lo, ellipsis.start()))
+            close_run()
+            lo = ellipsis.end()
+        current.extend(_words(quote, lo, hi))
+
+    depth = 0
+    plain_from = 0
+    for i, ch in enumerate(text):
+        if ch == "[":
+            if depth == 0:
+                take_plain(plain_from, i)
+                close_run()
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth < 0:
+                return None
+            if depth == 0:
+                plain_from = i + 1
+    if depth != 0:
+        return None
+    take_plain(plain_from, len(text))
+    if current:
+        runs.append(tuple(current))
+    return _ParsedQuote(tuple(runs), has_marks)

@@ -1,0 +1,62 @@
+"""Facilitators moderate the reflections of their own roundtables: release to curation, or hold."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from roundtable.db import db, utcnow
+from roundtable.models import Participant, Reflection, Roundtable, User
+from roundtable.services import audit
+from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services.pagination import Page, paginate
+
+MODERATION_STATUSES = ("submitted", "released", "held")
+
+
+def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | None = None,
+          page: int = 1, per_page: int = 25) -> Page:
+    """Reflections of the facilitator's own roundtables, newest first; withdrawn authors never appear."""
+    if status not in MODERATION_STATUSES:
+        status = "submitted"
+    query = (
+        select(Reflection)
+        .join(Participant, Reflection.participant_id == Participant.id)
+        .join(Roundtable, Participant.roundtable_id == Roundtable.id)
+        .where(
+            Roundtable.facilitator_id == facilitator.id,
+            Reflection.status == status,
+            Participant.withdrawn_at.is_(None),
+        )
+        .order_by(Reflection.id.desc())
+    )
+    if roundtable_id:
+        query = query.where(Roundtable.id == roundtable_id)
+    return paginate(query, page, per_page)
+
+
+def get(facilitator: User, reflection_id: int) -> Reflection:
+    reflection = db.session.get(Reflection, reflection_id)
+    if (
+        reflection is None
+        or reflection.status not in MODERATION_STATUSES
+        or reflection.participant.withdrawn_at is not None
+        or reflection.participant.roundtable.facilitator_id != facilitator.id
+    ):
+        raise NotFound(_l("That reflection was not found."))
+    return reflection
+
+
+def decide(facilitator: User, reflection: Reflection, decision: str) -> None:
+    """``release`` sends the reflection to curation; ``hold`` keeps it from editors."""
+    if decision not in ("release", "hold"):
+        raise RuleViolation(_l("Choose release or hold."))
+    reflection.status = "released" if decision == "release" else "held"
+    reflection.decided_at = utcnow()
+    reflection.decided_by_id = facilitator.id
+    audit.record(f"reflection.{reflection.status}", actor=facilitator, target=reflection)
+
+
+def save_note(facilitator: User, reflection: Reflection, note: str) -> None:
+    reflection.moderator_note = note or None
+    audit.record("reflection.note_saved", actor=facilitator, target=reflection)

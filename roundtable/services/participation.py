@@ -1,0 +1,168 @@
+"""A survivor leader's side: joining with a code, the passphrase, and writing reflections.
+
+Nothing about the person is stored beyond a pseudonym, a language and a passphrase digest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from roundtable.db import db, utcnow
+from roundtable.models import Participant, Prompt, Reflection, Roundtable
+from roundtable.models.reflections import LANGUAGES
+from roundtable.services import audit, consent, crypto, passphrases
+from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services.text import fold
+
+PSEUDONYM_MAX = 40
+REFLECTION_MAX = 10_000
+_LOOKS_LIKE_CONTACT = re.compile(r"@|\d{5,}|https?:|www\.", re.IGNORECASE)
+
+
+def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
+    pseudonym = " ".join(pseudonym.split())
+    if len(pseudonym) < 2:
+        raise RuleViolation(_l("Choose a pseudonym of at least 2 characters."))
+    if len(pseudonym) > PSEUDONYM_MAX:
+        raise RuleViolation(_l("Choose a pseudonym of at most %(n)d characters.", n=PSEUDONYM_MAX))
+    if _LOOKS_LIKE_CONTACT.search(pseudonym):
+        raise RuleViolation(_l("A pseudonym cannot contain an email, a link or a phone number."))
+    taken = db.session.scalar(
+        select(Participant.id).where(
+            Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == fold(pseudonym)
+        )
+    )
+    if taken:
+        raise RuleViolation(_l("Someone in this roundtable already uses that pseudonym. Please choose another."))
+    return pseudonym
+
+
+def join(
+    roundtable: Roundtable, *, language: str, pseudonym: str, granted: set[str], adult_confirmed: bool
+) -> tuple[Participant, str]:
+    """Create the participant and their first consent record; return them with their passphrase.
+
+    The passphrase is returned once and never stored: only its keyed digest is.
+    """
+    if roundtable.status != "open":
+        raise RuleViolation(_l("This roundtable is closed and does not accept new words."))
+    if language not in ("fil", "en"):
+        raise RuleViolation(_l("Choose Filipino or English."))
+    pseudonym = check_pseudonym(roundtable, pseudonym)
+    while True:
+        passphrase = passphrases.generate(language)
+        digest = _passphrase_digest(passphrase)
+        if db.session.scalar(select(Participant.id).where(Participant.passphrase_digest == digest)) is None:
+            break
+    participant = Participant(
+        roundtable_id=roundtable.id,
+        roundtable=roundtable,
+        pseudonym=pseudonym,
+        pseudonym_key=fold(pseudonym),
+        language=language,
+        passphrase_digest=digest,
+    )
+    db.session.add(participant)
+    db.session.flush()
+    consent.record_consent(participant, granted, adult_confirmed=adult_confirmed)
+    audit.record("participant.joined", actor=participant, target=roundtable)
+    return participant, passphrase
+
+
+def find_by_passphrase(phrase: str) -> Participant | None:
+    """One indexed lookup by digest: no scan of participants, no hint of what exists."""
+    normalized = passphrases.normalize(phrase)
+    if not normalized:
+        return None
+    return db.session.scalar(
+        select(Participant).where(
+            Participant.passphrase_digest == _passphrase_digest(normalized), Participant.withdrawn_at.is_(None)
+        )
+    )
+
+
+def _passphrase_digest(passphrase: str) -> str:
+    return crypto.lookup_digest(passphrases.normalize(passphrase), "passphrase")
+
+
+def prompt_for(participant: Participant, prompt_id: int) -> Prompt:
+    prompt = db.session.get(Prompt, prompt_id)
+    if prompt is None or prompt.roundtable_id != participant.roundtable_id:
+        raise NotFound(_l("That question was not found."))
+    return prompt
+
+
+def own_reflection(participant: Participant, reflection_id: int) -> Reflection:
+    """A participant's own reflection; anyone else's looks like one that does not exist."""
+    reflection = db.session.get(Reflection, reflection_id)
+    if reflection is None or reflection.participant_id != participant.id or reflection.status in ("withdrawn", "purged"):
+        raise NotFound(_l("That reflection was not found."))
+    return reflection
+
+
+def reflections_of(participant: Participant) -> list[Reflection]:
+    return list(
+        db.session.scalars(
+            select(Reflection)
+            .where(Reflection.participant_id == participant.id, Reflection.status.not_in(("withdrawn", "purged")))
+            .order_by(Reflection.prompt_id, Reflection.id)
+        )
+    )
+
+
+def draft_for(participant: Participant, prompt: Prompt) -> Reflection | None:
+    return db.session.scalar(
+        select(Reflection)
+        .where(Reflection.participant_id == participant.id, Reflection.prompt_id == prompt.id, Reflection.status == "draft")
+        .order_by(Reflection.id.desc())
+        .limit(1)
+    )
+
+
+def save_reflection(
+    participant: Participant,
+    prompt: Prompt,
+    *,
+    text: str,
+    language: str,
+    submit: bool,
+    idempotency_key: str,
+    reflection: Reflection | None = None,
+) -> Reflection:
+    """Save a draft or submit. Retrying the same form (same ``idempotency_key``) never stores twice."""
+    roundtable = participant.roundtable
+    if roundtable.status != "open":
+        raise RuleViolation(_l("This roundtable is closed and does not accept new words."))
+    if language not in LANGUAGES:
+        raise RuleViolation(_l("Choose the language you wrote in."))
+    if submit and not text:
+        raise RuleViolation(_l("Write something before you submit, or save it as a draft."))
+    if len(text) > REFLECTION_MAX:
+        raise RuleViolation(_l("Please keep it under %(n)d characters.", n=REFLECTION_MAX))
+    if reflection is None and idempotency_key:
+        reflection = db.session.scalar(select(Reflection).where(Reflection.idempotency_key == idempotency_key))
+        if reflection is not None and reflection.participant_id != participant.id:
+            raise NotFound(_l("That reflection was not found."))
+    if reflection is not None and reflection.status not in ("draft", "submitted", "held"):
+        if reflection.status == "released" and not submit:
+            raise RuleViolation(_l("This reflection was already shared; it cannot become a draft again."))
+    if reflection is None:
+        reflection = Reflection(
+            participant_id=participant.id, prompt_id=prompt.id, idempotency_key=idempotency_key or None
+        )
+        db.session.add(reflection)
+    reflection.text = text
+    reflection.language = language
+    if submit:
+        if reflection.status != "submitted":
+            reflection.submitted_at = utcnow()
+        reflection.status = "submitted"
+        reflection.decided_at = None
+    else:
+        reflection.status = "draft"
+    db.session.flush()
+    audit.record("reflection.submitted" if submit else "reflection.saved", actor=participant, target=reflection)
+    return reflection

@@ -1,0 +1,174 @@
+"""Roundtables: creating and running them, their prompts, consent form and join code."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import ConsentClause, Prompt, Roundtable, User
+from roundtable.services import audit
+from roundtable.services.errors import NotFound, RuleViolation
+
+# No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud in a room or copied from a card cannot be misread.
+JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
+JOIN_CODE_LENGTH = 6
+
+
+@dataclass(frozen=True)
+class ClauseTemplate:
+    key: str
+    required: bool
+    text_en: str
+    text_fil: str
+
+
+DEFAULT_CLAUSES: tuple[ClauseTemplate, ...] = (
+    ClauseTemplate(
+        "take_part", True,
+        "I choose to take part in this roundtable. I can stop at any time.",
+        "Pinipili kong makilahok sa talakayang ito. Maaari akong tumigil anumang oras.",
+    ),
+    ClauseTemplate(
+        "store_words", True,
+        "Roundtable may keep what I write, encrypted, until the retention date shown above.",
+        "Maaaring itago ng Roundtable ang isusulat ko, naka-encrypt, hanggang sa petsang nakasaad sa itaas.",
+    ),
+    ClauseTemplate(
+        "internal_use", False,
+        "Staff of the organisation may read my words to learn from them and improve their work.",
+        "Maaaring basahin ng mga kawani ng organisasyon ang aking mga salita upang matuto at mapabuti ang kanilang gawain.",
+    ),
+    ClauseTemplate(
+        "quote_publicly", False,
+        "My words may be quoted in public advocacy under my pseudonym, never with my real name.",
+        "Maaaring sipiin ang aking mga salita sa pampublikong adbokasiya gamit ang aking alyas, hindi kailanman ang tunay kong pangalan.",
+    ),
+    ClauseTemplate(
+        "review_quotes", False,
+        "Show me every quote of my words before it is used, so I can approve or decline it.",
+        "Ipakita muna sa akin ang bawat sipi ng aking mga salita bago ito gamitin, upang maaprubahan o matanggihan ko ito.",
+    ),
+)
+
+
+def new_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if db.session.scalar(select(Roundtable.id).where(Roundtable.join_code == code)) is None:
+            return code
+
+
+def normalize_join_code(raw: str) -> str:
+    """Case-insensitive, and tolerant of spaces and dashes people type between groups."""
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def create(
+    facilitator: User,
+    *,
+    title_en: str,
+    title_fil: str,
+    description_en: str,
+    description_fil: str,
+    retention_until: date,
+    prompts: list[tuple[str, str]],
+) -> Roundtable:
+    _check_retention(retention_until)
+    if not prompts:
+        raise RuleViolation(_l("Add at least one prompt."))
+    roundtable = Roundtable(
+        title_en=title_en,
+        title_fil=title_fil,
+        description_en=description_en,
+        description_fil=description_fil,
+        retention_until=retention_until,
+        facilitator_id=facilitator.id,
+        join_code=new_join_code(),
+        status="draft",
+        consent_version=1,
+    )
+    for position, (text_en, text_fil) in enumerate(prompts, start=1):
+        roundtable.prompts.append(Prompt(position=position, text_en=text_en, text_fil=text_fil))
+    for position, clause in enumerate(DEFAULT_CLAUSES, start=1):
+        roundtable.clauses.append(
+            ConsentClause(
+                version=1, position=position, key=clause.key, required=clause.required,
+                text_en=clause.text_en, text_fil=clause.text_fil,
+            )
+        )
+    db.session.add(roundtable)
+    db.session.flush()
+    audit.record("roundtable.created", actor=facilitator, target=roundtable)
+    return roundtable
+
+
+def update(roundtable: Roundtable, actor: User, **fields) -> None:
+    if "retention_until" in fields:
+        _check_retention(fields["retention_until"])
+    for name, value in fields.items():
+        setattr(roundtable, name, value)
+    audit.record("roundtable.updated", actor=actor, target=roundtable)
+
+
+def add_prompt(roundtable: Roundtable, actor: User, text_en: str, text_fil: str) -> Prompt:
+    position = max((p.position for p in roundtable.prompts), default=0) + 1
+    prompt = Prompt(position=position, text_en=text_en, text_fil=text_fil)
+    roundtable.prompts.append(prompt)
+    db.session.flush()
+    audit.record("prompt.added", actor=actor, target=prompt)
+    return prompt
+
+
+def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str) -> None:
+    prompt.text_en, prompt.text_fil = text_en, text_fil
+    audit.record("prompt.updated", actor=actor, target=prompt)
+
+
+TRANSITIONS = {"open": ("draft", "closed"), "closed": ("open",), "archived": ("closed",)}
+
+
+def set_status(roundtable: Roundtable, actor: User, status: str) -> None:
+    if roundtable.status not in TRANSITIONS.get(status, ()):
+        raise RuleViolation(_l("This roundtable cannot move to that status now."))
+    roundtable.status = status
+    audit.record(f"roundtable.{status}", actor=actor, target=roundtable)
+
+
+def for_facilitator(facilitator: User) -> list[Roundtable]:
+    return list(
+        db.session.scalars(
+            select(Roundtable).where(Roundtable.facilitator_id == facilitator.id).order_by(Roundtable.id.desc())
+        )
+    )
+
+
+def get_for_facilitator(roundtable_id: int, facilitator: User) -> Roundtable:
+    """A facilitator's own roundtable; any other looks exactly like one that does not exist."""
+    roundtable = db.session.get(Roundtable, roundtable_id)
+    if roundtable is None or roundtable.facilitator_id != facilitator.id:
+        raise NotFound(_l("That roundtable was not found."))
+    return roundtable
+
+
+def find_open_by_code(raw_code: str) -> Roundtable:
+    code = normalize_join_code(raw_code)
+    roundtable = db.session.scalar(select(Roundtable).where(Roundtable.join_code == code)) if code else None
+    if roundtable is None or roundtable.status in ("draft", "archived"):
+        raise NotFound(_l("We could not find a roundtable with that code. Check the code and try again."))
+    if roundtable.status == "closed":
+        raise RuleViolation(_l("This roundtable is closed and does not accept new words."))
+    return roundtable
+
+
+def all_roundtables() -> list[Roundtable]:
+    return list(db.session.scalars(select(Roundtable).order_by(Roundtable.id.desc())))
+
+
+def _check_retention(retention_until: date) -> None:
+    if retention_until <= date.today():
+        raise RuleViolation(_l("The retention date must be in the future."))

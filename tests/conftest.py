@@ -1,0 +1,229 @@
+"""Test fixtures: one app per test run on SQLite, or on PostgreSQL when TEST_DATABASE_URL is set.
+
+The schema is created by the Alembic migrations (never ``create_all``), and every test starts
+from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import has_app_context
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _compile_translations() -> None:
+    """Compile the Filipino catalogue when the .mo is missing or older than the .po."""
+    po = ROOT / "translations" / "fil" / "LC_MESSAGES" / "messages.po"
+    mo = po.with_suffix(".mo")
+    if po.exists() and (not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale="fil")
+        with mo.open("wb") as fh:
+            write_mo(fh, catalog)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets its own application context, ``g`` and database session, as in production.
+
+    Afterwards the test's own session forgets what it had loaded, so it sees what the request saved.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if has_app_context():
+            from roundtable.db import db
+
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    _compile_translations()
+    os.environ["ROUNDTABLE_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    from roundtable import create_app
+    from roundtable.cli import upgrade_database
+    from roundtable.db import Base, db
+    from roundtable.services import accounts
+
+    # Real argon2id, with small costs: the parameters themselves are tested in test_accounts.
+    accounts.password_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    application = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": database_url,
+            "RATELIMIT_ENABLED": False,
+            "SERVER_NAME": "roundtable.test",
+        }
+    )
+    with application.app_context():
+        if database_url.startswith("postgresql"):
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade_database(application)
+    application.test_client_class = IsolatedClient
+    application.config["ALL_TABLES"] = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    yield application
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    yield
+    if "app" not in request.fixturenames:
+        return
+    application = request.getfixturevalue("app")
+    from roundtable.db import db
+
+    with application.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            for table in application.config["ALL_TABLES"]:
+                connection.execute(text(f'DELETE FROM "{table}"'))
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context with a request, as a service call from a view would have."""
+    with app.test_request_context("/"):
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- factories ---------------------------------------------------------------------------
+
+class Factory:
+    """Builds domain objects through the services, the way the app itself does."""
+
+    def __init__(self) -> None:
+        self.counter = 0
+
+    def _n(self) -> int:
+        self.counter += 1
+        return self.counter
+
+    def user(self, *roles: str, username: str | None = None, password: str = "a long test password 1"):
+        from roundtable.db import db
+        from roundtable.services import accounts
+
+        user = accounts.create_user(username or f"staff{self._n()}", "Staff Member", set(roles), password)
+        db.session.commit()
+        return user
+
+    def roundtable(self, facilitator=None, *, status: str = "open", prompts: int = 2):
+        from roundtable.db import db
+        from roundtable.services import roundtables
+
+        facilitator = facilitator or self.user("facilitator")
+        item = roundtables.create(
+            facilitator,
+            title_en="Courts that listen", title_fil="Mga korteng nakikinig",
+            description_en="What should change.", description_fil="Ano ang dapat magbago.",
+            retention_until=date.today() + timedelta(days=365),
+            prompts=[(f"Prompt {i} in English", f"Tanong {i} sa Filipino") for i in range(1, prompts + 1)],
+        )
+        if status != "draft":
+            roundtables.set_status(item, facilitator, "open")
+        if status in ("closed", "archived"):
+            roundtables.set_status(item, facilitator, "closed")
+        if status == "archived":
+            roundtables.set_status(item, facilitator, "archived")
+        db.session.commit()
+        return item
+
+    def participant(self, roundtable=None, *, grants=("take_part", "store_words", "quote_publicly"), language="fil"):
+        from roundtable.db import db
+        from roundtable.services import participation
+
+        roundtable = roundtable or self.roundtable()
+        participant, passphrase = participation.join(
+            roundtable, language=language, pseudonym=f"Bituin {self._n()}", granted=set(grants), adult_confirmed=True
+        )
+        db.session.commit()
+        participant.passphrase = passphrase
+        return participant
+
+    def reflection(self, participant=None, *, text="The court should let children speak from a safe room.",
+                   language="en", status="released"):
+        from roundtable.db import db
+        from roundtable.services import moderation, participation
+
+        participant = participant or self.participant()
+        prompt = participant.roundtable.prompts[0]
+        reflection = participation.save_reflection(
+            participant, prompt, text=text, language=language, submit=status != "draft",
+            idempotency_key=f"key-{self._n()}",
+        )
+        if status in ("released", "held"):
+            moderation.decide(participant.roundtable.facilitator, reflection, "release" if status == "released" else "hold")
+        db.session.commit()
+        return reflection
+
+    def quote(self, reflection=None, *, editor=None, text=None, approve=True):
+        from roundtable.db import db
+        from roundtable.services import curation
+
+        reflection = reflection or self.reflection()
+        editor = editor or self.user("editor")
+        quote = curation.create_quote(
+            editor, reflection, text=text or reflection.text, language=reflection.language,
+            translation=None, translation_language=None, descriptor="survivor leader",
+        )
+        if approve:
+            curation.approve(editor, quote)
+        db.session.commit()
+        return quote
+
+
+@pytest.fixture
+def make(ctx) -> Factory:
+    return Factory()
+
+
+_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_of(response) -> str:
+    match = _CSRF.search(response.get_data(as_text=True))
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def csrf():
+    """Read the CSRF token out of a rendered page."""
+    return csrf_token_of
+
+
+@pytest.fixture
+def login(client):
+    """Sign a staff user in through the real login form."""
+
+    def sign_in(user, password: str = "a long test password 1", *, on=None):
+        browser = on or client
+        token = csrf_token_of(browser.get("/login"))
+        response = browser.post("/login", data={"username": user.username, "password": password, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return response
+
+    return sign_in

@@ -1,0 +1,94 @@
+"""Joining: clear messages in the person's language, nothing typed is lost, nothing personal kept."""
+
+from roundtable.db import db
+from roundtable.models import Participant
+
+
+def _start(client, csrf, code, language="en"):
+    client.get(f"/language/{language}")
+    page = client.get("/join")
+    return client.post("/join", data={"code": code, "language": language, "csrf_token": csrf(page)})
+
+
+def test_a_wrong_code_says_so_and_keeps_what_was_typed(client, make, csrf):
+    make.roundtable()
+    response = _start(client, csrf, "WRONG1")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "We could not find a roundtable with that code" in html
+    assert 'value="WRONG1"' in html
+
+
+def test_the_wrong_code_message_is_in_filipino_for_filipino_readers(client, make, csrf):
+    make.roundtable()
+    html = _start(client, csrf, "WRONG1", language="fil").get_data(as_text=True)
+    assert "We could not find" not in html
+    assert '<html lang="fil">' in html
+
+
+def test_codes_are_case_and_space_insensitive(client, make, csrf):
+    roundtable = make.roundtable()
+    code = roundtable.join_code
+    response = _start(client, csrf, f" {code[:3].lower()}-{code[3:].lower()} ")
+    assert response.status_code == 302
+
+
+def test_a_closed_roundtable_accepts_nobody_new_and_says_so(client, make, csrf):
+    roundtable = make.roundtable(status="closed")
+    html = _start(client, csrf, roundtable.join_code).get_data(as_text=True)
+    assert "closed and does not accept new words" in html
+
+
+def test_required_clauses_must_be_ticked(client, make, csrf):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+    response = client.post("/join/consent", data={"clauses": ["take_part"], "adult": "y", "csrf_token": csrf(page)})
+    assert response.status_code == 200
+    assert "please tick the required statements" in response.get_data(as_text=True)
+
+
+def test_a_taken_pseudonym_is_refused_whatever_its_case(client, make, csrf):
+    roundtable = make.roundtable()
+    make.participant(roundtable)  # "Bituin 1"
+    taken = db.session.query(Participant.pseudonym).scalar()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
+    page = client.get("/join/pseudonym")
+    response = client.post("/join/pseudonym", data={"pseudonym": taken.upper(), "csrf_token": csrf(page)})
+    html = response.get_data(as_text=True)
+    assert "already uses that pseudonym" in html
+    assert taken.upper() in html
+    assert db.session.query(Participant).count() == 1
+
+
+def test_a_pseudonym_that_looks_like_contact_details_is_refused(client, make, csrf):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
+    page = client.get("/join/pseudonym")
+    for bad in ("maria@example.org", "09171234567", "www.example.org"):
+        response = client.post("/join/pseudonym", data={"pseudonym": bad, "csrf_token": csrf(page)})
+        assert "cannot contain an email" in response.get_data(as_text=True), bad
+
+
+def test_only_a_digest_of_the_passphrase_is_stored(make):
+    participant = make.participant()
+    stored = db.session.get(Participant, participant.id)
+    assert participant.passphrase not in stored.passphrase_digest
+    assert len(stored.passphrase_digest) == 64
+    columns = {c.name for c in Participant.__table__.columns}
+    assert columns == {"id", "roundtable_id", "pseudonym", "pseudonym_key", "language", "passphrase_digest",
+                       "created_at", "withdrawn_at"}
+
+
+def test_a_wrong_passphrase_gets_the_same_neutral_message(client, make, csrf):
+    make.participant()
+    client.get("/language/en")
+    for attempt in ("ulap bituin mangga", "x" * 150, "UNKNOWN WORDS HERE"):
+        page = client.get("/return")
+        response = client.post("/return", data={"passphrase": attempt, "csrf_token": csrf(page)})
+        assert response.status_code == 200
+        assert "We could not open your words with that passphrase" in response.get_data(as_text=True)

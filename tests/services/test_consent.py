@@ -1,0 +1,99 @@
+"""The one rule: a quote is shown, approved or exported only while the author allows it."""
+
+import pytest
+
+from roundtable.db import db
+from roundtable.services import consent, curation, exports
+from roundtable.services.errors import RuleViolation
+
+WITHOUT_QUOTING = ("take_part", "store_words", "internal_use")
+
+
+def _exported(filters=exports.QuoteFilters()):
+    return exports.exportable_ids(filters)
+
+
+def test_required_clauses_and_adulthood_are_needed_to_join(make):
+    roundtable = make.roundtable()
+    with pytest.raises(RuleViolation):
+        make.participant(roundtable, grants=("take_part",))
+    from roundtable.services import participation
+
+    with pytest.raises(RuleViolation):
+        participation.join(roundtable, language="en", pseudonym="River 1",
+                           granted={"take_part", "store_words"}, adult_confirmed=False)
+
+
+def test_an_author_without_quote_publicly_cannot_be_quoted(make):
+    participant = make.participant(grants=WITHOUT_QUOTING)
+    reflection = make.reflection(participant)
+    assert not consent.may_quote_reflection(reflection)
+    assert curation.reflections().items == []
+    with pytest.raises(RuleViolation):
+        make.quote(reflection)
+
+
+def test_a_quote_stops_being_shown_and_exported_when_consent_is_revoked(make):
+    participant = make.participant()
+    quote = make.quote(make.reflection(participant))
+    assert consent.quotable(quote) and _exported() == [quote.id]
+
+    consent.record_consent(participant, {"take_part", "store_words"}, adult_confirmed=True)
+    db.session.commit()
+
+    assert not consent.quotable(quote)
+    assert _exported() == []
+    assert curation.quotes().items == []
+
+
+def test_held_and_unreleased_reflections_are_not_quotable(make):
+    participant = make.participant()
+    for status in ("held", "submitted", "draft"):
+        reflection = make.reflection(participant, status=status)
+        assert not consent.may_quote_reflection(reflection), status
+
+
+def test_a_withdrawn_author_disappears_from_every_editor_list(make):
+    from roundtable.db import utcnow
+
+    participant = make.participant()
+    quote = make.quote(make.reflection(participant))
+    participant.withdrawn_at = utcnow()
+    db.session.commit()
+    assert curation.reflections().items == []
+    assert curation.quotes().items == []
+    assert not consent.quotable(quote)
+    assert _exported() == []
+
+
+def test_review_requires_the_author_approved_this_exact_revision(make):
+    participant = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    quote = make.quote(make.reflection(participant))
+    assert quote.status == "awaiting_participant"
+    assert not consent.quotable(quote) and _exported() == []
+
+    quote.participant_approved_revision = quote.revision
+    quote.status = "approved"
+    db.session.commit()
+    assert consent.quotable(quote) and _exported() == [quote.id]
+
+    quote.revision += 1
+    db.session.commit()
+    assert not consent.quotable(quote) and _exported() == []
+
+
+def test_consent_history_is_append_only(make):
+    participant = make.participant()
+    first = consent.current_record(participant)
+    consent.record_consent(participant, {"take_part", "store_words"}, adult_confirmed=True)
+    db.session.commit()
+    history = consent.history(participant)
+    assert [r.id for r in history][0] == first.id and len(history) == 2
+    assert "quote_publicly" in history[0].granted_keys
+    assert consent.current_grants(participant) == {"take_part", "store_words"}
+
+
+def test_unknown_clauses_are_refused(make):
+    participant = make.participant()
+    with pytest.raises(RuleViolation):
+        consent.record_consent(participant, {"take_part", "store_words", "sell_my_words"}, adult_confirmed=True)

@@ -1,0 +1,318 @@
+"""Each export format is read back with its own reader, as Word and Excel would."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+
+import docx
+import openpyxl
+import pytest
+from openpyxl.worksheet.worksheet import Worksheet
+
+from roundtable.services.export_formats import (
+    ExportLabels,
+    ExportRow,
+    csv_chunks,
+    json_chunks,
+    write_docx,
+    write_xlsx,
+)
+
+HOSTILE_VALUES = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tTab", "\rCR"]
+MANILA = datetime.timezone(datetime.timedelta(hours=8))
+GENERATED_AT = datetime.datetime(2026, 11, 29, 20, 30, tzinfo=MANILA)
+
+LABELS = ExportLabels(
+    quote="Quote",
+    translation="Translation",
+    language="Language",
+    attribution="Attribution",
+    roundtable="Roundtable",
+    date="Date",
+    themes="Themes",
+    quote_id="Quote ID",
+    title="Approved quotes",
+    staff_translation="Staff translation",
+    language_names={"fil": "Filipino", "en": "English", "mixed": "Filipino and English"},
+    generated="Exported 29 November 2026 — 3 quotes",
+)
+
+FILIPINO = ExportRow(
+    quote_id=101,
+    text="Sana hindi na kailangang humarap ng bata sa korte.",
+    language="fil",
+    translation="I hope a child will no longer have to face the court.",
+    translation_language="en",
+    pseudonym="Tala",
+    descriptor="survivor leader",
+    roundtable="Mga boses para sa pagbabago",
+    date=datetime.date(2026, 11, 3),
+    themes=("Access to justice", "Child protection"),
+)
+TAGLISH = ExportRow(
+    quote_id=102,
+    text="Sa Parañaque, sinabi nila “kaya natin ’to” [...] and we kept going.",
+    language="mixed",
+    translation=None,
+    translation_language=None,
+    pseudonym="Liwayway",
+    descriptor="survivor leader",
+    roundtable="Mga boses para sa pagbabago",
+    date=datetime.date(2026, 11, 10),
+    themes=("Community",),
+)
+HOSTILE = ExportRow(
+    quote_id=103,
+    text=HOSTILE_VALUES[0],
+    language="en",
+    translation=HOSTILE_VALUES[1],
+    translation_language="fil",
+    pseudonym=HOSTILE_VALUES[2],
+    descriptor="survivor leader",
+    roundtable=HOSTILE_VALUES[3],
+    date=datetime.date(2026, 11, 17),
+    themes=(HOSTILE_VALUES[4], HOSTILE_VALUES[5]),
+)
+ROWS = (FILIPINO, TAGLISH, HOSTILE)
+
+
+def rows_then_failure(count: int) -> Iterator[ExportRow]:
+    """Yield ``count`` rows, then fail as a broken database cursor would."""
+    yield from ROWS[:count]
+    raise RuntimeError("rows iterator consumed too far")
+
+
+def read_csv() -> list[list[str]]:
+    text = "".join(csv_chunks(iter(ROWS), LABELS))
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
+def test_csv_starts_with_bom_and_localised_header() -> None:
+    first = next(csv_chunks(iter(ROWS), LABELS))
+
+    assert first == (
+        "\ufeffQuote ID,Quote,Translation,Language,Attribution,Roundtable,Date,Themes\r\n"
+    )
+
+
+def test_csv_round_trips_rows_with_unicode() -> None:
+    header, filipino, taglish, _hostile = read_csv()
+
+    assert len(header) == 8
+    assert filipino == [
+        "101",
+        FILIPINO.text,
+        FILIPINO.translation,
+        "Filipino",
+        "Tala, survivor leader",
+        "Mga boses para sa pagbabago",
+        "2026-11-03",
+        "Access to justice; Child protection",
+    ]
+    assert "Parañaque" in taglish[1]
+    assert "“kaya natin ’to”" in taglish[1]
+    assert taglish[2] == ""
+    assert taglish[3] == "Filipino and English"
+
+
+def test_csv_neutralises_every_hostile_cell() -> None:
+    hostile = read_csv()[3]
+
+    assert hostile[1] == "'" + HOSTILE_VALUES[0]
+    assert hostile[2] == "'+1"
+    assert hostile[4] == "'-2, survivor leader"
+    assert hostile[5] == "'@SUM(A1)"
+    assert hostile[7] == "'\tTab; \rCR"
+    all_cells = [cell for row in read_csv() for cell in row]
+    assert not [cell for cell in all_cells if cell.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+def test_csv_neutralises_each_trigger_character_alone() -> None:
+    for value in HOSTILE_VALUES:
+        row = dataclasses.replace(FILIPINO, text=value)
+        line = list(csv_chunks([row], LABELS))[1]
+        assert next(csv.reader(io.StringIO(line, newline="")))[1] == "'" + value
+
+
+def test_csv_consumes_rows_lazily() -> None:
+    chunks = csv_chunks(rows_then_failure(2), LABELS)
+
+    assert next(chunks).startswith("\ufeff")
+    assert next(chunks).startswith("101,")
+    assert next(chunks).startswith("102,")
+    with pytest.raises(RuntimeError):
+        next(chunks)
+
+
+def test_json_document_schema() -> None:
+    document = json.loads("".join(json_chunks(iter(ROWS), GENERATED_AT)))
+
+    assert document["format"] == "roundtable.quotes"
+    assert document["version"] == 1
+    assert document["generated_at"] == "2026-11-29T12:30:00Z"
+    assert len(document["quotes"]) == 3
+    first = document["quotes"][0]
+    assert first == {
+        "id": 101,
+        "text": FILIPINO.text,
+        "language": "fil",
+        "translation": {
+            "text": FILIPINO.translation,
+            "language": "en",
+            "kind": "staff_translation",
+        },
+        "attribution": {"pseudonym": "Tala", "descriptor": "survivor leader"},
+        "roundtable": "Mga boses para sa pagbabago",
+        "date": "2026-11-03",
+        "themes": ["Access to justice", "Child protection"],
+    }
+    assert document["quotes"][1]["translation"] is None
+    assert document["quotes"][2]["text"] == HOSTILE_VALUES[0]  # machine format: unaltered
+
+
+def test_json_keeps_unicode_unescaped_and_streams() -> None:
+    chunks = json_chunks(rows_then_failure(1), GENERATED_AT)
+
+    assert next(chunks).startswith('{"format": "roundtable.quotes"')
+    assert "Sana hindi" in next(chunks)
+    with pytest.raises(RuntimeError):
+        next(chunks)
+    text = "".join(json_chunks([TAGLISH], GENERATED_AT))
+    assert "Parañaque" in text and "“kaya natin ’to”" in text
+
+
+def test_json_empty_export_is_valid() -> None:
+    assert json.loads("".join(json_chunks([], GENERATED_AT)))["quotes"] == []
+
+
+def test_json_rejects_naive_timestamp() -> None:
+    with pytest.raises(ValueError):
+        json_chunks([], datetime.datetime(2026, 11, 29, 12, 30))  # before any iteration
+
+
+def test_docx_quote_sheet() -> None:
+    out = io.BytesIO()
+    write_docx(iter(ROWS), LABELS, out, format_date=lambda day: day.strftime("%d/%m/%Y"))
+    document = docx.Document(io.BytesIO(out.getvalue()))
+    texts = [paragraph.text for paragraph in document.paragraphs]
+
+    assert texts[:2] == ["Approved quotes", "Exported 29 November 2026 — 3 quotes"]
+    assert f"“{FILIPINO.text}”" in texts
+    assert "Staff translation" in texts
+    assert FILIPINO.translation in texts
+    assert "— Tala, survivor leader" in texts
+    assert "Mga boses para sa pagbabago, 03/11/2026" in texts
+    assert f"“{TAGLISH.text}”" in texts
+    assert texts.count("Staff translation") == 2  # Taglish row has no translation
+    quote = next(p for p in document.paragraphs if p.text == f"“{FILIPINO.text}”")
+    assert quote.style.name == "Quote"
+
+
+def test_docx_properties_name_no_one() -> None:
+    out = io.BytesIO()
+    write_docx(iter(ROWS), LABELS, out)
+    properties = docx.Document(io.BytesIO(out.getvalue())).core_properties
+
+    assert properties.title == "Approved quotes"
+    assert properties.author == ""
+    assert properties.last_modified_by == ""
+    assert properties.comments == ""
+
+
+def test_docx_default_dates_are_iso_and_languages_tagged() -> None:
+    out = io.BytesIO()
+    write_docx([FILIPINO], LABELS, out)
+    document = docx.Document(io.BytesIO(out.getvalue()))
+
+    assert "Mga boses para sa pagbabago, 2026-11-03" in [p.text for p in document.paragraphs]
+    xml = zipfile.ZipFile(io.BytesIO(out.getvalue())).read("word/document.xml").decode()
+    assert 'w:lang w:val="fil-PH"' in xml
+    assert 'w:lang w:val="en-PH"' in xml
+
+
+def test_docx_and_xlsx_survive_xml_illegal_characters() -> None:
+    row = dataclasses.replace(TAGLISH, text="Bawal\x0b ito\x00.")
+    docx_out, xlsx_out = io.BytesIO(), io.BytesIO()
+    write_docx([row], LABELS, docx_out)
+    write_xlsx([row], LABELS, xlsx_out)
+
+    assert "“Bawal ito.”" in [p.text for p in docx.Document(docx_out).paragraphs]
+    assert openpyxl.load_workbook(xlsx_out).active["B2"].value == "Bawal ito."
+
+
+def read_xlsx() -> Worksheet:
+    out = io.BytesIO()
+    write_xlsx(iter(ROWS), LABELS, out)
+    return openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+
+
+def test_xlsx_header_values_and_layout() -> None:
+    sheet = read_xlsx()
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+    assert sheet.max_row == 4
+    assert values[0] == [
+        "Quote ID", "Quote", "Translation", "Language",
+        "Attribution", "Roundtable", "Date", "Themes",
+    ]
+    assert all(cell.font.bold for cell in sheet[1])
+    assert values[1][:6] == [
+        101, FILIPINO.text, FILIPINO.translation, "Filipino",
+        "Tala, survivor leader", FILIPINO.roundtable,
+    ]
+    assert values[1][7] == "Access to justice; Child protection"
+    assert values[2][1] == TAGLISH.text
+    assert sheet.freeze_panes == "A2"
+    assert sheet["B2"].alignment.wrap_text and sheet["C2"].alignment.wrap_text
+    assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
+
+
+def test_xlsx_dates_are_real_dates() -> None:
+    sheet = read_xlsx()
+
+    for cell, row in zip(sheet["G"][1:], ROWS, strict=True):
+        assert cell.is_date
+        assert cell.value.date() == row.date
+        assert cell.number_format == "yyyy-mm-dd"
+
+
+def test_xlsx_has_no_formula_cells() -> None:
+    sheet = read_xlsx()
+    hostile = sheet[4]
+
+    assert [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"] == []
+    assert hostile[1].value == HOSTILE_VALUES[0]
+    assert hostile[1].data_type == "s"
+    assert hostile[1].quotePrefix
+    assert hostile[2].value == "+1" and hostile[2].quotePrefix
+    assert hostile[4].value == "-2, survivor leader" and hostile[4].quotePrefix
+    assert hostile[5].value == "@SUM(A1)" and hostile[5].quotePrefix
+    assert hostile[7].value.startswith("\tTab") and hostile[7].quotePrefix
+    assert not sheet["B2"].quotePrefix
+
+
+def test_xlsx_properties_name_no_one() -> None:
+    out = io.BytesIO()
+    write_xlsx(iter(ROWS), LABELS, out)
+    core = zipfile.ZipFile(out).read("docProps/core.xml").decode()
+
+    assert "Approved quotes" in core
+    assert "creator" not in core
+    assert "lastModifiedBy" not in core
+
+
+def test_xlsx_sheet_title_is_valid_for_excel() -> None:
+    labels = dataclasses.replace(LABELS, title="Mga sinipi: inaprubahan/2026 [lahat ng roundtable]")
+    out = io.BytesIO()
+    write_xlsx([FILIPINO], labels, out)
+    title = openpyxl.load_workbook(out).active.title
+
+    assert len(title) <= 31
+    assert not set(title) & set("[]:*?/\\")

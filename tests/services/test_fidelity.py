@@ -1,0 +1,355 @@
+"""A quote must stay faithful to what the survivor said."""
+
+import time
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roundtable.services.fidelity import FidelityResult, check, highlight_segments
+
+ENGLISH = (
+    "Protecting survivors is as important as rescuing them. They need to know that "
+    "she was abused, and that it was not her fault. The video-recorded interview meant "
+    "I only had to tell my story once."
+)
+FILIPINO = (
+    "Mahirap ang proseso sa korte, pero kailangan nating mag-aral tungkol sa batas. "
+    "Hindi ako nag-iisa. Si Niño ang tumulong sa akin na maghilom."
+)
+TAGLISH = (
+    "Noong una, ayaw ko ng plea bargaining kasi parang hindi fair. Pero 'yung "
+    "prosecutor, in-explain niya nang maayos, di'ba? Doon ako nagsimulang mag-heal."
+)
+
+
+def quoted_text(original: str, result: FidelityResult) -> list[str]:
+    return [original[start:end] for start, end in result.matched]
+
+
+# Faithful quotes pass
+
+
+@pytest.mark.parametrize(
+    ("quote", "original"),
+    [
+        ("Protecting survivors is as important as rescuing them.", ENGLISH),
+        ("The video-recorded interview meant I only had to tell my story once.", ENGLISH),
+        ("kailangan nating mag-aral tungkol sa batas", FILIPINO),
+        ("Hindi ako nag-iisa.", FILIPINO),
+        ("Pero 'yung prosecutor, in-explain niya nang maayos, di'ba?", TAGLISH),
+        ("ayaw ko ng plea bargaining kasi parang hindi fair", TAGLISH),
+    ],
+)
+def test_an_exact_excerpt_passes_in_english_filipino_and_taglish(quote: str, original: str) -> None:
+    result = check(quote, original)
+
+    assert (result.ok, result.problem, result.detail) == (True, None, None)
+    assert quoted_text(original, result) == [quote.rstrip(".?")]
+
+
+def test_case_whitespace_and_punctuation_do_not_matter() -> None:
+    result = check("protecting SURVIVORS   is as important\nas rescuing them!", ENGLISH)
+
+    assert result.ok
+
+
+def test_curly_and_straight_quotes_and_apostrophes_are_the_same() -> None:
+    original = "She said, \"The court listened to me.\" It's what I needed."
+
+    assert check("“The court listened to me.” It’s what I needed.", original).ok
+    assert check("‘yung prosecutor, in-explain niya nang maayos, di’ba", TAGLISH).ok
+
+
+def test_an_apostrophe_inside_a_word_is_part_of_the_word() -> None:
+    result = check("in-explain niya nang maayos, diba", TAGLISH)
+
+    assert result.problem == "not_in_original"
+    assert result.detail == "diba"
+
+
+def test_text_is_unicode_normalised() -> None:
+    decomposed = "Si Nin\u0303o ang tumulong sa akin."
+
+    assert check("Si Niño ang tumulong", decomposed).ok
+    assert check("ｓｉ ｎｉñｏ ang tumulong", FILIPINO).ok
+
+
+def test_enye_matches_enye_in_either_case() -> None:
+    assert check("SI NIÑO ANG TUMULONG", FILIPINO).ok
+
+
+def test_enye_does_not_match_plain_n() -> None:
+    result = check("Si Nino ang tumulong", FILIPINO)
+
+    assert result.problem == "not_in_original"
+    assert result.detail == "Nino"
+
+
+def test_a_hyphenated_affix_matches_with_a_hyphen_or_en_dash() -> None:
+    assert check("kailangan nating mag–aral", FILIPINO).ok
+    assert check("Hindi ako nag\u2011iisa", FILIPINO).ok
+
+
+def test_a_hyphenated_affix_must_keep_its_hyphen() -> None:
+    result = check("kailangan nating magaral", FILIPINO)
+
+    assert result.problem == "not_in_original"
+    assert result.detail == "magaral"
+
+
+def test_a_dash_between_words_is_punctuation() -> None:
+    original = "The court listened — finally — to what I said."
+
+    assert check("The court listened, finally, to what I said", original).ok
+    assert check("The court listened--finally--to what I said", original).ok
+
+
+# Editorial marks
+
+
+@pytest.mark.parametrize("ellipsis", ["...", "…", ". . .", " ... ", " … ", "...."])
+def test_an_ellipsis_marks_omitted_words(ellipsis: str) -> None:
+    quote = f"Protecting survivors is as important as rescuing them{ellipsis}it was not her fault"
+
+    result = check(quote, ENGLISH)
+
+    assert result.ok
+    assert quoted_text(ENGLISH, result) == [
+        "Protecting survivors is as important as rescuing them",
+        "it was not her fault",
+    ]
+
+
+def test_an_ellipsis_may_open_or_close_a_quote() -> None:
+    assert check("…kailangan nating mag-aral tungkol sa batas...", FILIPINO).ok
+
+
+def test_a_missing_ellipsis_where_words_were_left_out_fails() -> None:
+    quote = "Protecting survivors is as important as rescuing them. It was not her fault."
+
+    result = check(quote, ENGLISH)
+
+    assert result.ok is False
+    assert result.problem == "not_in_original"
+    assert result.detail == quote.rstrip(".")
+    assert result.matched == ()
+
+
+def test_brackets_replace_words_for_clarity() -> None:
+    quote = (
+        "Protecting survivors is as important as rescuing them... "
+        "[they have] to know that [they were] abused"
+    )
+
+    result = check(quote, ENGLISH)
+
+    assert result.ok
+    assert quoted_text(ENGLISH, result) == [
+        "Protecting survivors is as important as rescuing them",
+        "to know that",
+        "abused",
+    ]
+
+
+def test_brackets_may_add_words_without_replacing_any() -> None:
+    quote = "The video-recorded interview meant I [the survivor] only had to tell my story once"
+
+    result = check(quote, ENGLISH)
+
+    assert result.ok
+    assert quoted_text(ENGLISH, result) == [quote.replace(" [the survivor]", "")]
+
+
+@pytest.mark.parametrize("label", ["[pangalan]", "[name]", "[Pangalan]", "[lugar]"])
+def test_a_redaction_label_stands_in_for_a_name(label: str) -> None:
+    assert check(f"Si {label} ang tumulong sa akin na maghilom", FILIPINO).ok
+
+
+def test_words_inside_brackets_are_not_looked_up() -> None:
+    assert check("[Ang] prosecutor, in-explain niya nang maayos", TAGLISH).ok
+
+
+def test_a_bracketed_ellipsis_marks_an_omission() -> None:
+    assert check("Hindi ako nag-iisa. [...] maghilom.", FILIPINO).ok
+
+
+@pytest.mark.parametrize(
+    "quote", ["[they were abused", "they were] abused", "[they] were] abused", "[[they] abused"]
+)
+def test_unbalanced_brackets_fail(quote: str) -> None:
+    result = check(quote, ENGLISH)
+
+    assert result == FidelityResult(
+        ok=False, problem="unbalanced_brackets", detail=None, matched=()
+    )
+
+
+# Unfaithful quotes fail
+
+
+def test_words_not_in_the_original_fail_and_name_the_word() -> None:
+    result = check("The video-recorded interview meant I never had to tell my story", ENGLISH)
+
+    assert result == FidelityResult(ok=False, problem="not_in_original", detail="never", matched=())
+
+
+def test_taglish_with_a_changed_word_fails() -> None:
+    result = check("ayaw ko ng plea bargaining kasi parang unfair", TAGLISH)
+
+    assert result.problem == "not_in_original"
+    assert result.detail == "unfair"
+
+
+def test_words_out_of_order_fail() -> None:
+    result = check("Hindi nag-iisa ako", FILIPINO)
+
+    assert result.problem == "out_of_order"
+    assert result.detail == "Hindi nag-iisa ako"
+
+
+def test_passages_out_of_order_fail_even_with_an_ellipsis() -> None:
+    result = check("it was not her fault... Protecting survivors", ENGLISH)
+
+    assert result.problem == "out_of_order"
+    assert result.detail == "Protecting survivors"
+
+
+def test_an_empty_quote_fails() -> None:
+    assert check("", ENGLISH).problem == "empty"
+    assert check("  \n\t", ENGLISH).problem == "empty"
+
+
+def test_a_quote_of_punctuation_only_has_no_words() -> None:
+    result = check("“ — ” !?", ENGLISH)
+
+    assert result == FidelityResult(ok=False, problem="no_words", detail=None, matched=())
+
+
+@pytest.mark.parametrize("quote", ["[pangalan]", "... [they were] ...", "…", "[name] [place]"])
+def test_a_quote_made_only_of_editorial_marks_fails(quote: str) -> None:
+    assert check(quote, ENGLISH).problem == "only_editorial"
+
+
+def test_an_original_without_words_matches_nothing() -> None:
+    assert check("justice", "").problem == "not_in_original"
+
+
+# Repeated words need a real search, not the first occurrence of each word
+
+
+def test_repeated_words_are_matched_where_the_whole_phrase_is() -> None:
+    original = "we need courts that listen. we need courts that protect"
+
+    result = check("we need courts that protect", original)
+
+    assert result.ok
+    assert result.matched == ((28, 55),)
+    assert original[28:55] == "we need courts that protect"
+
+
+def test_each_part_after_an_ellipsis_is_found_after_the_part_before() -> None:
+    original = "healing takes time. justice takes time. healing takes courage"
+
+    result = check("healing takes time... healing takes courage", original)
+
+    assert quoted_text(original, result) == ["healing takes time", "healing takes courage"]
+
+
+def test_an_omission_of_nothing_merges_the_spans() -> None:
+    result = check("Hindi ako… nag-iisa", FILIPINO)
+
+    assert quoted_text(FILIPINO, result) == ["Hindi ako nag-iisa"]
+
+
+def test_long_reflections_with_many_repeats_are_checked_quickly() -> None:
+    original = " ".join(["salamat po"] * 2400 + ["sa korte"])
+    quote = " ".join(["salamat po"] * 180 + ["sa korte"])
+
+    started = time.perf_counter()
+    result = check(quote, original)
+    elapsed = time.perf_counter() - started
+
+    assert result.ok
+    assert original[result.matched[0][0] : result.matched[0][1]] == quote
+    assert elapsed < 1.0
+
+
+# Highlighting
+
+
+def test_highlight_segments_mark_the_quoted_words_and_reassemble_the_original() -> None:
+    result = check("Protecting survivors... [they have] to know that", ENGLISH)
+
+    segments = highlight_segments(ENGLISH, result.matched)
+
+    assert "".join(text for text, _ in segments) == ENGLISH
+    assert [text for text, quoted in segments if quoted] == ["Protecting survivors", "to know that"]
+    assert segments[0] == ("Protecting survivors", True)
+    assert segments[-1][1] is False
+
+
+def test_highlight_segments_without_matches_is_the_plain_original() -> None:
+    assert highlight_segments(FILIPINO, ()) == [(FILIPINO, False)]
+    assert highlight_segments("", ()) == []
+
+
+def test_highlight_segments_refuses_overlapping_spans() -> None:
+    with pytest.raises(ValueError):
+        highlight_segments(ENGLISH, ((0, 10), (5, 12)))
+
+
+# Properties
+
+VOCABULARY = (
+    "hustisya", "korte", "justice", "court", "mag-aral", "nag-iisa", "Niño", "di'ba",
+    "'yung", "healing", "paghilom", "video-recorded", "interview", "plea", "bargaining",
+    "salamat", "po", "kami", "we", "need",
+)
+FOREIGN_WORDS = ("kalayaan", "tribunal", "pag-asa", "Señora", "freedom")
+SEPARATORS = (" ", "  ", "\n", ", ", ". ", " — ", "; ", "! ", "? ")
+
+
+@st.composite
+def reflection_with_run(draw: st.DrawFn) -> tuple[list[str], str, int, int]:
+    words = draw(st.lists(st.sampled_from(VOCABULARY), min_size=1, max_size=60))
+    separators = draw(
+        st.lists(st.sampled_from(SEPARATORS), min_size=len(words), max_size=len(words))
+    )
+    original = "".join(word + separator for word, separator in zip(words, separators))
+    start = draw(st.integers(0, len(words) - 1))
+    end = draw(st.integers(start + 1, len(words)))
+    return words, original, start, end
+
+
+@given(reflection_with_run())
+def test_any_run_of_whole_words_from_the_original_passes(
+    case: tuple[list[str], str, int, int],
+) -> None:
+    words, original, start, end = case
+
+    result = check(" ".join(words[start:end]).upper(), original)
+
+    assert result.ok
+    segments = highlight_segments(original, result.matched)
+    [highlighted] = [text for text, quoted in segments if quoted]
+    assert highlighted.casefold().startswith(words[start].lstrip("'").casefold())
+    assert highlighted.casefold().endswith(words[end - 1].lstrip("'").casefold())
+    assert check(highlighted, original).matched == result.matched
+
+
+@given(reflection_with_run(), st.data())
+def test_a_run_with_one_word_changed_to_a_new_word_fails(
+    case: tuple[list[str], str, int, int], data: st.DataObject
+) -> None:
+    words, original, start, end = case
+    run = words[start:end]
+    changed_at = data.draw(st.integers(0, len(run) - 1))
+    new_word = data.draw(st.sampled_from(FOREIGN_WORDS))
+    run[changed_at] = new_word
+
+    result = check(" ".join(run), original)
+
+    assert result == FidelityResult(
+        ok=False, problem="not_in_original", detail=new_word, matched=()
+    )

@@ -1,0 +1,80 @@
+"""Deny by default: every route declares its audience, and the declaration is enforced."""
+
+import re
+
+import pytest
+
+from flask import Flask
+
+from roundtable.extensions import csrf
+from roundtable.access import PARTICIPANT, PUBLIC, audience_of, enforce, public
+from roundtable.models.staff import ROLES
+
+EXPECTED_PUBLIC = {
+    "static", "public.home", "public.language", "public.support", "public.quick_exit",
+    "public.quick_exit_about", "public.healthz", "auth.login", "auth.logout",
+    "participant.join", "participant.join_consent", "participant.join_pseudonym",
+    "participant.join_passphrase", "participant.return_",
+}
+
+
+def _example_url(rule) -> str:
+    return re.sub(r"<(?:[^:>]+:)?[^>]+>", "1", rule.rule)
+
+
+def test_every_route_declares_who_may_use_it(app):
+    with app.test_request_context():
+        undeclared = [rule.endpoint for rule in app.url_map.iter_rules() if audience_of(rule.endpoint) is None]
+    assert undeclared == []
+
+
+def test_public_routes_are_exactly_the_ones_meant_for_everyone(app):
+    with app.test_request_context():
+        public = {r.endpoint for r in app.url_map.iter_rules() if PUBLIC in audience_of(r.endpoint)}
+    assert public == EXPECTED_PUBLIC
+
+
+def test_declarations_name_only_known_audiences(app):
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            assert set(audience_of(rule.endpoint)) <= {PUBLIC, PARTICIPANT, *ROLES}, rule.endpoint
+
+
+def test_a_view_without_declaration_is_refused():
+    probe = Flask("probe")
+    csrf.init_app(probe)
+    probe.before_request(enforce)
+    probe.add_url_rule("/undeclared", "undeclared", lambda: "secret")
+    probe.add_url_rule("/declared", "declared", public(lambda: "hello"))
+    assert probe.test_client().get("/undeclared").status_code == 403
+    assert probe.test_client().get("/declared").status_code == 200
+
+
+def _restricted_rules(app):
+    with app.test_request_context():
+        return [
+            (rule, audience_of(rule.endpoint))
+            for rule in app.url_map.iter_rules()
+            if PUBLIC not in audience_of(rule.endpoint)
+        ]
+
+
+def test_anonymous_visitors_are_sent_to_the_right_sign_in(app, client):
+    for rule, audience in _restricted_rules(app):
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(_example_url(rule), method=method)
+        assert response.status_code == 302, rule.rule
+        expected = "/return" if PARTICIPANT in audience else "/login"
+        assert response.headers["Location"].split("?")[0].endswith(expected), rule.rule
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_staff_get_403_on_routes_of_other_roles(app, client, make, login, role):
+    login(make.user(role))
+    for rule, audience in _restricted_rules(app):
+        if PARTICIPANT in audience or role in audience:
+            continue
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(_example_url(rule), method=method)
+        assert response.status_code == 403, (role, rule.rule)
+        assert "Not allowed" in response.get_data(as_text=True) or "Hindi pinapayagan" in response.get_data(as_text=True)

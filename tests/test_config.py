@@ -1,0 +1,42 @@
+"""Configuration: safe development defaults, and a production mode that refuses to guess."""
+
+import pytest
+
+from roundtable import config
+
+PRODUCTION = {
+    "ROUNDTABLE_ENV": "production",
+    "SECRET_KEY": "x" * 48,
+    "DATABASE_URL": "postgresql+psycopg://db.internal/roundtable",
+    "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "=",
+    "ROUNDTABLE_LOOKUP_KEY": "lookup-key-for-tests-only",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ROUNDTABLE_ENCRYPTION_KEYS", "ROUNDTABLE_LOOKUP_KEY"])
+def test_production_refuses_to_start_without_each_required_setting(tmp_path, missing):
+    environ = {k: v for k, v in PRODUCTION.items() if k != missing}
+    with pytest.raises(config.ConfigurationError, match=missing):
+        config.load(tmp_path, environ)
+
+
+@pytest.mark.parametrize("weak", ["dev", "changeme", "short-secret"])
+def test_production_refuses_a_weak_secret_key(tmp_path, weak):
+    with pytest.raises(config.ConfigurationError, match="SECRET_KEY"):
+        config.load(tmp_path, {**PRODUCTION, "SECRET_KEY": weak})
+
+
+def test_production_takes_everything_from_the_environment(tmp_path):
+    settings = config.load(tmp_path, PRODUCTION)
+    assert settings["DATABASE_URL"] == PRODUCTION["DATABASE_URL"]
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert not (tmp_path / "keys.json").exists()
+
+
+def test_development_generates_its_keys_once_under_instance(tmp_path):
+    first = config.load(tmp_path, {})
+    second = config.load(tmp_path, {})
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert first["ENCRYPTION_KEYS"] == second["ENCRYPTION_KEYS"]
+    assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'roundtable.db'}"
+    assert (tmp_path / "keys.json").stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,86 @@
+"""Both languages, always: the Filipino catalogue is complete and in step with the code."""
+
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PO = ROOT / "translations" / "fil" / "LC_MESSAGES" / "messages.po"
+POT = ROOT / "translations" / "messages.pot"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+
+
+def _extracted() -> Catalog:
+    catalog = Catalog()
+    method_map = [("roundtable/**.py", "python"), ("templates/**.html", "jinja2")]
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(ROOT), method_map=method_map, keywords={**KEYWORDS}, options_map={"templates/**.html": {}}
+    ):
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def _ids(catalog) -> set:
+    return {m.id for m in catalog if m.id}
+
+
+@pytest.fixture(scope="module")
+def filipino():
+    with PO.open("rb") as fh:
+        return read_po(fh, locale="fil")
+
+
+def test_every_filipino_entry_is_translated_and_none_is_fuzzy(filipino):
+    problems = []
+    for message in filipino:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(s.strip() for s in strings):
+            problems.append(message.id)
+    assert problems == []
+
+
+def test_every_string_in_the_code_is_in_the_template_and_the_catalogue(filipino):
+    extracted = _extracted()
+    with POT.open("rb") as fh:
+        template = read_po(fh)
+    assert _ids(extracted) == _ids(template), "messages.pot is stale: run `make messages`"
+    assert _ids(extracted) <= _ids(filipino), "untranslated strings: run `make messages` and translate"
+
+
+def test_filipino_uses_one_plural_form_on_purpose(filipino):
+    """Filipino nouns do not change after a number ("1 sipi", "12 sipi"), so one form serves all."""
+    assert filipino.num_plurals == 1
+    assert filipino.plural_expr == "0"
+
+
+def test_plural_messages_work_in_both_languages(app):
+    from flask_babel import force_locale, ngettext
+
+    with app.test_request_context():
+        with force_locale("en"):
+            one = ngettext("Exported %(date)s: %(num)d quote", "Exported %(date)s: %(num)d quotes", 1, date="x")
+            many = ngettext("Exported %(date)s: %(num)d quote", "Exported %(date)s: %(num)d quotes", 3, date="x")
+        assert one.endswith("1 quote") and many.endswith("3 quotes")
+        with force_locale("fil"):
+            for n in (0, 1, 2, 11):
+                text = ngettext("Exported %(date)s: %(num)d quote", "Exported %(date)s: %(num)d quotes", n, date="x")
+                assert f"{n} sipi" in text
+
+
+@pytest.mark.parametrize("header, expected", [("tl", "fil"), ("fil-PH", "fil"), ("en-US", "en"), ("tl-PH,en;q=0.5", "fil")])
+def test_html_lang_follows_the_browser_and_accepts_tl_as_filipino(client, header, expected):
+    page = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{expected}">' in page
+
+
+def test_the_language_switch_changes_the_page_and_stays(client):
+    client.get("/language/en?next=/support")
+    assert '<html lang="en">' in client.get("/").get_data(as_text=True)
+    response = client.get("/language/tl?next=https://evil.example/")
+    assert response.headers["Location"] == "/"
+    assert '<html lang="fil">' in client.get("/").get_data(as_text=True)
