@@ -12,9 +12,9 @@ from roundtable.services import accounts, roundtables
 
 DEMO_JOIN_CODE = "KAPWA7"
 DEMO_STAFF = (
-    ("admin", "Demo Admin", {"admin"}, "demo-admin-rooftop-lantern"),
-    ("facilitator", "Demo Facilitator", {"facilitator"}, "demo-facilitator-river-mango"),
-    ("editor", "Demo Editor", {"editor"}, "demo-editor-window-harbour"),
+    ("admin", "Demo Admin", {"admin"}, "demo-lantern-rooftop"),
+    ("facilitator", "Demo Facilitator", {"facilitator"}, "demo-river-mango-tide"),
+    ("editor", "Demo Editor", {"editor"}, "demo-window-harbour"),
 )
 DEMO_THEMES = (
     ("Testifying in court", "Pagtestigo sa korte"),
