@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 
 from roundtable.extensions import csrf
 
@@ -54,6 +54,9 @@ def enforce():
     if audience is None:
         abort(403)
     if PARTICIPANT in audience and g.get("participant") is None:
+        if request.method == "POST" and request.form.get("text"):
+            # The session ended while they wrote: never throw their words away.
+            return render_template("participant/session_ended.html", text=request.form["text"]), 401
         return redirect(url_for("participant.return_"))
     if PUBLIC not in audience and PARTICIPANT not in audience:
         if g.get("user") is None:

@@ -92,3 +92,11 @@ def test_a_wrong_passphrase_gets_the_same_neutral_message(client, make, csrf):
         response = client.post("/return", data={"passphrase": attempt, "csrf_token": csrf(page)})
         assert response.status_code == 200
         assert "We could not open your words with that passphrase" in response.get_data(as_text=True)
+
+
+def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, make, csrf):
+    participant = make.participant()
+    prompt_id = participant.roundtable.prompts[0].id
+    response = client.post(f"/write/{prompt_id}", data={"text": "Ang korte ay dapat makinig sa mga bata.", "language": "fil"})
+    assert response.status_code == 401
+    assert "Ang korte ay dapat makinig sa mga bata." in response.get_data(as_text=True)
