@@ -20,7 +20,7 @@ translations: $(STAMP)
 
 ## Re-extract user-visible strings and merge them into the Filipino catalogue.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --project=Roundtable -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 --no-location --sort-output --project=Roundtable -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l fil --no-fuzzy-matching --ignore-obsolete
 
 run: translations
@@ -29,7 +29,13 @@ run: translations
 	@echo "Roundtable is at http://127.0.0.1:5000  (stop with Ctrl+C)"
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
-test: translations
+## axe-core for the browser accessibility tests, pinned by tests/browser/package-lock.json (the file is the stamp).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $(AXE)
+
+test: translations $(AXE)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

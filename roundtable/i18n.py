@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from flask import g, request, session
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 LANGUAGES = ("fil", "en")
 _ALIASES = {"tl": "fil", "fil": "fil", "en": "en"}
@@ -62,7 +63,7 @@ def status_label(status: str) -> str:
     """Human words for every status a person can see, in the page's language."""
     labels = {
         "draft": _("Draft"),
-        "open": _("Open"),
+        "open": pgettext("roundtable status", "Open"),
         "closed": _("Closed"),
         "archived": _("Archived"),
         "submitted": _("Submitted"),

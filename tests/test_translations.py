@@ -10,7 +10,7 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "translations" / "fil" / "LC_MESSAGES" / "messages.po"
 POT = ROOT / "translations" / "messages.pot"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None, "pgettext": ((1, "c"), 2)}
 
 
 def _extracted() -> Catalog:
@@ -24,7 +24,7 @@ def _extracted() -> Catalog:
 
 
 def _ids(catalog) -> set:
-    return {m.id for m in catalog if m.id}
+    return {(m.context, m.id) for m in catalog if m.id}
 
 
 @pytest.fixture(scope="module")

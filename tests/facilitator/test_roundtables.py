@@ -1,0 +1,71 @@
+"""Facilitators run their own roundtables and see nothing of anyone else's."""
+
+from roundtable.db import db
+from roundtable.models import Reflection, Roundtable
+from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+
+
+def test_a_new_roundtable_has_a_clear_join_code_and_the_bilingual_consent_template(make):
+    roundtable = make.roundtable(status="draft")
+    assert len(roundtable.join_code) == JOIN_CODE_LENGTH
+    assert set(roundtable.join_code) <= set(JOIN_CODE_ALPHABET)
+    assert not set("0O1IL2Z5S8B") & set(JOIN_CODE_ALPHABET)
+    clauses = {c.key: c for c in roundtable.current_clauses()}
+    assert {k for k, c in clauses.items() if c.required} == {"take_part", "store_words"}
+    assert {"internal_use", "quote_publicly", "review_quotes"} <= set(clauses)
+    assert all(c.text_en and c.text_fil for c in clauses.values())
+
+
+def test_a_retention_date_in_the_past_is_refused_with_the_form_kept(client, make, login, csrf):
+    login(make.user("facilitator"))
+    client.get("/language/en")
+    page = client.get("/facilitator/roundtables/new")
+    response = client.post("/facilitator/roundtables/new", data={
+        "title_fil": "Pagdinig", "title_en": "Hearings", "description_fil": "", "description_en": "",
+        "retention_until": "2001-01-01", "prompt_fil": "Tanong?", "prompt_en": "Question?", "csrf_token": csrf(page),
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "The retention date must be in the future." in html
+    assert 'value="Hearings"' in html
+    assert db.session.query(Roundtable).count() == 0
+
+
+def test_open_and_close(client, make, login, csrf):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="draft")
+    login(facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    client.post(url + "/status", data={"status": "open", "csrf_token": csrf(client.get(url))})
+    db.session.refresh(roundtable)
+    assert roundtable.status == "open"
+    client.post(url + "/status", data={"status": "closed", "csrf_token": csrf(client.get(url))})
+    db.session.refresh(roundtable)
+    assert roundtable.status == "closed"
+
+
+def test_a_facilitator_cannot_see_or_moderate_another_facilitators_roundtable(client, make, login, csrf):
+    mine, theirs = make.user("facilitator"), make.user("facilitator")
+    other_reflection = make.reflection(make.participant(make.roundtable(theirs)), status="submitted")
+    own_reflection = make.reflection(make.participant(make.roundtable(mine)), status="submitted",
+                                     text="Sana may hiwalay na silid para sa mga bata sa korte.")
+    login(mine)
+    queue = client.get("/facilitator/moderation").get_data(as_text=True)
+    assert "Sana may hiwalay na silid" in queue
+    assert other_reflection.text[:30] not in queue
+    assert client.get(f"/facilitator/reflections/{other_reflection.id}").status_code == 404
+    assert client.get(f"/facilitator/roundtables/{other_reflection.participant.roundtable_id}").status_code == 404
+    assert client.get(f"/facilitator/reflections/{own_reflection.id}").status_code == 200
+
+
+def test_release_hold_and_a_private_note(client, make, login, csrf):
+    facilitator = make.user("facilitator")
+    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
+    login(facilitator)
+    url = f"/facilitator/reflections/{reflection.id}"
+    client.post(url, data={"decision-decision": "hold", "decision-csrf_token": csrf(client.get(url))})
+    assert db.session.get(Reflection, reflection.id).status == "held"
+    client.post(url, data={"note-note": "Follow up gently next session.", "note-csrf_token": csrf(client.get(url))})
+    assert db.session.get(Reflection, reflection.id).moderator_note == "Follow up gently next session."
+    client.post(url, data={"decision-decision": "release", "decision-csrf_token": csrf(client.get(url))})
+    assert db.session.get(Reflection, reflection.id).status == "released"

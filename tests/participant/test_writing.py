@@ -1,0 +1,75 @@
+"""Writing a reflection: drafts, submits, and gentle messages for empty or too long text."""
+
+import re
+
+from roundtable.db import db
+from roundtable.models import Reflection
+
+
+def _sign_in(client, participant, csrf):
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+
+
+def _form(page, csrf, **fields):
+    key = re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    return {"idempotency_key": key, "language": "en", "csrf_token": csrf(page), **fields}
+
+
+def test_an_empty_submit_is_refused_gently(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    response = client.post(url, data=_form(client.get(url), csrf, text="   ", submit="Submit"))
+    assert "Write something before you submit" in response.get_data(as_text=True)
+    assert db.session.query(Reflection).count() == 0
+
+
+def test_too_long_text_is_refused_and_kept_in_the_form(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    text = "Makinig po kayo. " * 700
+    response = client.post(url, data=_form(client.get(url), csrf, text=text, submit="Submit"))
+    html = response.get_data(as_text=True)
+    assert "at most 10000 characters" in html.replace(",", "")
+    assert "Makinig po kayo. Makinig po kayo." in html
+    assert db.session.query(Reflection).count() == 0
+
+
+def test_a_draft_is_kept_and_finished_later(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    client.post(url, data=_form(client.get(url), csrf, text="First thoughts about the hearing.", save="Save draft"))
+    page = client.get(url)
+    assert "First thoughts about the hearing." in page.get_data(as_text=True)
+    client.post(url, data=_form(page, csrf, text="First thoughts about the hearing, finished.", submit="Submit"))
+    reflection = db.session.query(Reflection).one()
+    assert reflection.status == "submitted" and reflection.text.endswith("finished.")
+
+
+def test_markup_is_stripped_and_stored_as_plain_text(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    client.post(url, data=_form(client.get(url), csrf, text="<b>Courts</b> must &lt;script&gt;listen<script>x</script>",
+                                submit="Submit"))
+    stored = db.session.query(Reflection).one().text
+    assert "<" not in stored and ">" not in stored
+    assert stored.startswith("Courts must")
+
+
+def test_a_closed_roundtable_accepts_no_new_words(client, make, csrf):
+    from roundtable.services import roundtables
+
+    participant = make.participant(language="en")
+    roundtable = participant.roundtable
+    roundtables.set_status(roundtable, roundtable.facilitator, "closed")
+    db.session.commit()
+    _sign_in(client, participant, csrf)
+    assert "closed and does not accept new words" in client.get("/my").get_data(as_text=True)
+    url = f"/write/{roundtable.prompts[0].id}"
+    response = client.post(url, data=_form(client.get(url), csrf, text="Late words.", submit="Submit"))
+    assert "closed and does not accept new words" in response.get_data(as_text=True)
+    assert db.session.query(Reflection).count() == 0
