@@ -1,0 +1,1076 @@
+"""Find details in a reflection or quote that could identify someone.
+
+Pure-Python and rule based, for Filipino, English and Taglish text. Editors still read every quote:
+this flags likely identifiers, it does not prove a quote is safe (see docs/identifiers.md).
+
+Regular expressions find contacts, handles, ages and dates. Everything else works on word tokens:
+cue words ("si", "Tito", "Atty.", "my cousin", "Barangay", "Purok", "... St."), institution head
+nouns ("... Elementary School", "RTC Branch 12"), a gazetteer of Philippine and foreign places
+looked up as token n-grams, and a last rule that flags capitalised words in mid-sentence that are
+not common words, calendar words, religious words, platforms or agencies.
+
+Run ``python -m roundtable.services.identifiers evaluate FILE.jsonl`` to score a labelled file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import pairwise
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+KINDS = ("name", "place", "contact", "handle", "age", "date", "institution")
+
+
+@dataclass(frozen=True)
+class Finding:
+    start: int
+    end: int
+    kind: str
+    text: str
+
+
+# --------------------------------------------------------------------------------------------
+# Word lists written for this detector (general vocabulary, not names from any data set)
+# --------------------------------------------------------------------------------------------
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+CALENDAR_WORDS = _words(
+    "january february march april may june july august september october november december"
+    " enero pebrero febrero marso abril mayo hunyo junio hulyo julio agosto setyembre septiyembre"
+    " setiembre septiembre oktubre octubre nobyembre noviembre disyembre diciembre"
+    " jan feb mar apr jun jul aug sep sept oct nov dec"
+    " monday tuesday wednesday thursday friday saturday sunday"
+    " lunes martes miyerkules miyerkoles huwebes biyernes sabado linggo"
+    " pasko christmas easter undas halloween valentine valentines thanksgiving ramadan eid"
+    " week year years day month eve"
+)
+RELIGIOUS_WORDS = _words(
+    "god gods diyos panginoon ama lord jesus hesus kristo cristo christ hesukristo allah"
+    " bro amen bible biblia bibliya holy spirit espiritu birhen virgin"
+    " mo ka niya kanya siya iyo ikaw he him his you your thee thou thy"
+)
+LANGUAGE_WORDS = _words(
+    "english tagalog filipino filipina pilipino pilipina bisaya binisaya cebuano ilocano ilokano"
+    " ilonggo hiligaynon waray kapampangan bikolano bicolano pangasinense chavacano taglish"
+    " spanish chinese japanese korean american arabic pinoy pinay british australian canadian"
+    " european asian muslim christian catholic katoliko protestant islam"
+)
+PLATFORM_WORDS = _words(
+    "facebook fb messenger tiktok instagram ig twitter youtube viber whatsapp telegram signal"
+    " zoom google gmail yahoo skype snapchat discord reddit threads gcash g-cash maya paymaya"
+    " grabpay shopeepay shopee lazada grab netflix spotify android iphone internet wifi covid"
+    " jollibee mcdonald mcdo starbucks milo coke nescafe"
+)
+# Kinship words, titles and roles: they introduce a name but are never one on their own.
+TITLE_WORDS = _words(
+    "tito tita tiyo tiya tiyang kuya ate lolo lola nanay tatay inay itay inang amang nanang tatang"
+    " mang aling manang manong ninang ninong mama papa mommy daddy mom dad insan"
+    " atty attorney fiscal piskal judge hukom ma'am maam madam sir ms mrs mr miss dr doc doktor"
+    " doktora pastor father fr sister sr brother teacher titser prof professor engr kap kapitan"
+    " kapitana kagawad konsehal mayor governor gov senator sen congressman officer sgt sergeant"
+    " coach bb gng captain chairman chairwoman secretary treasurer"
+    # occupations used as a form of address: "Kuya Guard", "Manong Driver"
+    " guard security sekyu driver nurse cashier janitor vendor tindera tindero yaya crew staff"
+)
+# Capitalised words that are never names or places in these texts (emphasis, topic words).
+TOPIC_WORDS = _words(
+    "i i'm i've i'll i'd survivor survivors healing freedom courage strength hustisya katarungan"
+    " pag-asa grade section chapter republic act law batas code article rule court korte hearing"
+    " trial case kaso branch office shelter school church okay ok social worker prosecutor lawyer"
+    " abogado abogada counselor police pulis tanod roundtable philippines pilipinas pinas"
+    " ombudsman senate congress sandiganbayan malacanang"
+)
+# First names that are also everyday words: a name only after a cue ("Ate Joy", "si Hope").
+VIRTUE_NAMES = _words(
+    "hope faith grace joy love charity mercy patience honor liberty trust truth justice may june"
+    " april august will"
+)
+# Phrases that look like names but are religious figures, days or national bodies.
+BLOCKED_PHRASES = (
+    "Mama Mary", "Mother Mary", "Virgin Mary", "Birheng Maria", "Inang Maria", "Santo Niño",
+    "Holy Spirit", "Espiritu Santo", "Our Lady", "Jesus Christ", "Hesukristo", "Ama Namin",
+    "Our Father", "Hail Mary", "Holy Family", "Holy Week", "Mahal na Araw", "Bagong Taon",
+    "New Year", "Mother's Day", "Father's Day", "Valentine's Day", "Independence Day",
+    "Women's Month", "Araw ng Kalayaan", "Supreme Court", "Court of Appeals",
+    "Department of Justice", "Department of Social Welfare and Development",
+    "Public Attorney's Office", "National Bureau of Investigation", "Philippine National Police",
+    "Commission on Human Rights", "International Justice Mission",
+    "Inter-Agency Council Against Trafficking", "Online Sexual Abuse and Exploitation of Children",
+    "Iglesia ni Cristo", "Republic Act", "Bantay Bata",
+)
+
+LOCATIVE_WORDS = _words(
+    "sa taga in at from to near by around outside inside across within into towards toward"
+    " papuntang papunta pauwi pauwing galing mula"
+)
+NAME_MARKERS = _words("si ni kay sina nina kina")
+PLURAL_NAME_MARKERS = _words("sina nina kina")
+# Filipino kin words that introduce a name even when written in lower case ("tito Boyet").
+LOWERCASE_TITLES = _words(
+    "tito tita tiyo tiya kuya lolo lola nanay tatay mang aling manang manong ninang ninong"
+)
+RELATION_NOUNS = _words(
+    "uncle aunt auntie cousin brother sister grandmother grandfather grandma grandpa stepfather"
+    " stepmother stepdad stepmom stepbrother stepsister nephew niece friend bestfriend neighbor"
+    " neighbour classmate teacher adviser lawyer attorney prosecutor judge worker counselor"
+    " counsellor therapist psychologist psychiatrist pastor priest nun officer policeman"
+    " policewoman boss manager supervisor coworker co-worker officemate roommate housemate"
+    " husband wife partner boyfriend girlfriend son daughter mother father mom dad godmother"
+    " godfather caseworker guardian volunteer mentor facilitator interviewer doctor nurse driver"
+    " pinsan kapatid kapitbahay kaibigan kaklase guro asawa anak apo amo"
+)
+RELATION_LINKERS = _words("ko kong namin naming niya nila natin ninyo si")
+# English words that follow a person's name at the start of a sentence: "Dado was the driver".
+PERSON_VERBS = _words(
+    "and was is said told helped called asked still never always became took gave would could did"
+    " had has stood sat held visited testified texted messaged knew believed wrote drove stayed"
+    " lives lived works worked"
+)
+# Endings that turn a listed word into another everyday word: (ending, what the stem may end in).
+# "ng" is the Tagalog linker ("bagong" from "bago").
+INFLECTION_SUFFIXES = (
+    ("ing", ("", "e")), ("ness", ("", "y")), ("ment", ("",)), ("tion", ("te", "t", "")),
+    ("ity", ("", "e")), ("ies", ("y",)), ("ied", ("y",)), ("ed", ("", "e")), ("ly", ("",)),
+    ("s", ("",)), ("ful", ("",)), ("less", ("",)), ("ng", ("",)),
+)
+NAMING_WORDS = _words("named called nicknamed alias alyas aka nagngangalang")
+NAME_PARTICLES = _words("de del dela delos de los la y van von da di")
+
+PLACE_PREFIX_CUES = _words(
+    "barangay brgy bgy brg purok sitio sityo zone zona kalye calle baryo barrio"
+)
+PLACE_SUFFIX_CUES = _words(
+    "st street ave avenue road rd blvd boulevard highway hwy drive lane extension ext"
+    " subdivision subd village homes heights compound estate estates townhomes residences"
+    " mall plaza park terminal market pier port wharf airport bridge tower towers condominium"
+)
+MALL_BRANDS = _words("sm robinsons ayala gaisano puregold savemore")
+
+INSTITUTION_SUFFIXES = _words(
+    "school academy college university institute seminary montessori center centre church parish"
+    " chapel cathedral shrine mosque temple ministries ministry fellowship shelter home haven"
+    " foundation hospital clinic office station desk unit bpo corporation corp inc company"
+    " enterprises restaurant hotel resort factory bakery store agency cooperative orphanage"
+    " library salon pharmacy canteen cafe hall solutions services trading holdings industries"
+    " manpower logistics"
+)
+INSTITUTION_PREFIXES = _words(
+    "paaralang paaralan pamantasan unibersidad kolehiyo simbahan parokya kapilya iglesia ospital"
+    " bahay tahanan kanlungan sentro university college church"
+)
+# Words that can make up an institution's name but do not make it specific on their own.
+GENERIC_INSTITUTION_WORDS = _words(
+    "the of and for ng city provincial municipal regional national public attorney prosecutor"
+    " office court family trial police station social welfare development barangay hall"
+    " justice women children home shelter school elementary high senior junior"
+    " center centre church parish chapel hospital clinic unit desk protection field main child"
+    " dswd pao nbi pnp doj ijm wcpd chr dilg deped doh dole owwa dfa lgu ngo"
+    " elementarya mataas mababang paaralan paaralang simbahan bahay ospital"
+)
+INSTITUTION_CONNECTORS = _words("of the and & de del for")
+COURT_WORDS = _words("court rtc mtc mtcc metc mctc korte")
+# Words of a court's own name, before "Branch": "Municipal Trial Court in Cities Branch 3".
+COURT_NAME_WORDS = COURT_WORDS | _words(
+    "regional trial family municipal metropolitan circuit city cities in juvenile special"
+)
+BRANCH_WORDS = _words("branch br sangay sala")
+WORK_CUES = _words(
+    "work works worked working job trabaho nagtatrabaho nagta-trabaho nagwo-work nagwork nag-work"
+    " employed employer hired crew cashier staff intern ojt"
+)
+ARTICLES = _words("a an the isang")
+
+ABBREVIATIONS = _words(
+    "st sta sto atty mr mrs ms dr jr sr ma brgy bgy engr hon fr sgt gen pres sen gov rep capt lt"
+    " col maj prof ave blvd rd hwy no blk subd ext kap gng bb corp inc co vs"
+)
+GAZETTEER_CONNECTORS = _words("de del of sa ng y la")
+
+
+# --------------------------------------------------------------------------------------------
+# Regular expressions (compiled once)
+# --------------------------------------------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+)*")
+
+_EMAIL_RE = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_PHONE_RE = re.compile(
+    r"""(?<![\w+])(?:
+        (?:\+\s?63|63|0)[\s.-]*\(?9\d{2}\)?(?:[\s.-]*\d){7}                   # mobile
+      | \(\s?0?9\d{2}\s?\)(?:[\s.-]*\d){7}                                   # (0917) 123 4567
+      | \(\s?0?\d{1,3}\s?\)(?:[\s.-]*\d){7,8}                                # (02) 8714-2206
+      | \+\s?63[\s.-]*\(?\d{1,3}\)?[\s.-]*\d{3,4}[\s.-]*\d{4}                # +63 2 8714 2206
+      | 0\d{1,3}[\s-]\d{3,4}[\s-]\d{4}                                      # 032 412 8890
+      | 8\d{3}-\d{4} | \d{3}-\d{4}                                          # 8714-2206, 412-8890
+    )(?![\w-])""",
+    re.VERBOSE,
+)
+_ACCOUNT_NUMBER_RE = re.compile(r"(?<![\w+])\+?\d[\d\s-]{8,20}\d(?!\w)")
+_WALLET_CUE_RE = re.compile(
+    r"\b(?:g-?cash|pay\s?maya|maya|grab\s?pay|shopee\s?pay|coins\.ph|e-?wallet|palawan\s+express"
+    r"|cebuana|bdo|bpi|landbank|metrobank|bank\s+account|account\s+(?:number|no\.?))\b",
+    re.IGNORECASE,
+)
+_SENTENCE_BREAK_RE = re.compile(r"[.!?]\s+(?=[A-Z])|\n")
+_HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
+_SOCIAL_URL_RE = re.compile(
+    r"(?<![\w.])(?:https?://)?(?:www\.|m\.|web\.|mobile\.|vt\.)?"
+    r"(?:facebook\.com|fb\.com|fb\.me|m\.me|messenger\.com|instagram\.com|tiktok\.com|twitter\.com"
+    r"|x\.com|youtube\.com|youtu\.be|t\.me|telegram\.me|linkedin\.com|threads\.net|wa\.me)"
+    r"/[^\s,;!?()\[\]\"']*[^\s,;!?()\[\]\"'.]",
+    re.IGNORECASE,
+)
+_URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s,;!?()\[\]\"']*[^\s,;!?()\[\]\"'.]", re.IGNORECASE)
+_PLATFORM = (
+    r"(?:IG|Instagram|FB|Facebook|TikTok|Tiktok|Twitter|Telegram|Messenger|Viber|Threads|YouTube"
+    r"|username|user\s+name|handle)"
+)
+# A dotted or underscored name near a platform word: "sa IG, ging.nagsasalita".
+_USERNAME_RE = re.compile(
+    rf"\b{_PLATFORM}\b[^.!?\n@]{{0,25}}?\b([a-z0-9]+(?:[._][a-z0-9]+)+)\b(?![@.]\w)"
+)
+# Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob".
+_DECLARED_USERNAME_RE = re.compile(
+    rf"\b{_PLATFORM}(?:\s+(?:ko|namin|niya|account|name|handle|username))?"
+    r"\s*(?::|\bis\b|\bay\b)\s*([A-Za-z0-9_.]*[A-Za-z0-9_])"
+)
+
+_EN_NUMBER = (
+    r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four"
+    r"|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+)
+_FIL_DIGIT = r"(?:isa|dalawa|tatlo|apat|lima|anim|pito|walo|siyam)"
+_FIL_NUMBER = (
+    rf"(?:(?:labing-?|labin-?|labim-?){_FIL_DIGIT}|sampu"
+    rf"|(?:dalawampu|tatlumpu|apatnapu|limampu|animnapu)(?:'t\s+{_FIL_DIGIT})?|{_FIL_DIGIT})"
+)
+_FIL_LINKED = rf"(?:{_FIL_NUMBER}(?:ng|\s+na)?)"
+_AGE_NUMBER = rf"(?:\d{{1,2}}|{_EN_NUMBER}|{_FIL_NUMBER})"
+_AGE_RES = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\b(?:\d{{1,2}}|{_EN_NUMBER})(?:\s+|-)(?:years?|yrs?|yr)(?:\s+|-)old\b",
+        rf"\b(?:at|by)\s+(?:the\s+)?age\s+(?:of\s+)?(?:\d{{1,2}}|{_EN_NUMBER})\b",
+        rf"\baged?\s+(?:\d{{1,2}}|{_EN_NUMBER})\b",
+        rf"\bturned\s+(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|$|(?:years?|when|and|that|this"
+        rf"|last|in)\b))",
+        r"\bmag-?\d{1,2}\s+(?:na\s+)?(?:ako|siya)\b",
+        r"\b\d{1,2}\s*(?:y/o|yo|y\.o\.)(?!\w)",
+        rf"\b(?:I|he|she|we|they|who)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
+        rf"(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+time|$))",
+        rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s*-?\s*taong?\s+gulang\b",
+        rf"\b{_AGE_NUMBER}\s*-?\s*(?:anyos|años)\b",
+        rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?{_AGE_NUMBER}\b",
+        rf"\b(?:noong|nung|nuong|no'ng|noon)\s+{_AGE_NUMBER}\s+(?:(?:pa\s+)?lang\s+)?"
+        rf"(?:ako|siya|ka)\b",
+        r"\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
+        rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s+taon\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
+        rf"(?:\s+(?:noon|nun|nung|noong))?|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
+    )
+]
+
+_MONTH = (  # any case ("noong disyembre 2018"), except "May", below
+    r"(?i:January|February|March|April|June|July|August|September|October|November|December"
+    r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
+    r"|Enero|Pebrero|Febrero|Marso|Abril|Mayo|Hunyo|Junio|Hulyo|Julio|Agosto|Setyembre"
+    r"|Septiyembre|Setiembre|Septiembre|Oktubre|Octubre|Nobyembre|Noviembre|Disyembre|Diciembre)"
+)
+_MONTH_OR_MAY = rf"(?:{_MONTH}|May)"  # "May" is also Filipino "there is": needs a day or a year.
+_YEAR = r"(?:19|20)\d{2}"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_DATE_RES = [
+    re.compile(p)
+    for p in (
+        rf"\b[Ii]ka-?\s?\d{{1,2}}\s+ng\s+{_MONTH_OR_MAY}(?:,?\s+{_YEAR})?\b",
+        rf"\b{_MONTH_OR_MAY}\s+{_DAY},?\s+{_YEAR}\b",
+        rf"\b{_MONTH}\s+{_DAY}\b(?![,.]?\d)",
+        rf"\b{_DAY}\s+(?:of\s+)?{_MONTH_OR_MAY}(?:,?\s+{_YEAR})?\b",
+        rf"\b{_MONTH_OR_MAY},?\s+{_YEAR}\b",
+        rf"\b(?:{_MONTH}|May)\s+(?:of\s+)?{_YEAR}\b",
+        r"\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})\b",
+        r"\b\d{4}-\d{2}-\d{2}\b",
+    )
+]
+
+
+# --------------------------------------------------------------------------------------------
+# Gazetteer and word lists from roundtable/data (see roundtable/data/SOURCES.md)
+# --------------------------------------------------------------------------------------------
+
+def _fold(text: str) -> str:
+    """Lower-case and strip accents, so "Parañaque" and "Paranaque" look the same."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_KEY_ALIASES = {"sta": "santa", "sto": "santo"}
+
+
+def _key(word: str) -> str:
+    """Look-up form of a word: folded, without a possessive "'s", with "Sta"/"Sto" spelled out."""
+    folded = _fold(word).removesuffix("'s")
+    return _KEY_ALIASES.get(folded, folded)
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    places: dict[tuple[str, ...], str]  # token-key n-gram -> "region", "city", ..., "world"
+    acronym_places: frozenset[tuple[str, ...]]
+    max_place_len: int
+    common_words: frozenset[str]
+    first_names: frozenset[str]
+    stop_words: frozenset[str]
+    blocked: frozenset[tuple[str, ...]]
+    max_blocked_len: int
+
+
+def _read_lines(name: str) -> list[str]:
+    text = (DATA_DIR / name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+def _phrase_key(phrase: str) -> tuple[str, ...]:
+    return tuple(_key(m.group()) for m in _TOKEN_RE.finditer(phrase))
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    places: dict[tuple[str, ...], str] = {}
+    acronyms: set[tuple[str, ...]] = set()
+    entries = [line.split("\t", 1) for line in _read_lines("ph_places.txt")]
+    entries += [["world", name] for name in _read_lines("world_cities.txt")]
+    for level, name in entries:
+        key = _phrase_key(name)
+        places.setdefault(key, level)
+        if name.isupper():
+            acronyms.add(key)
+    countries = {_key(name) for name in _read_lines("countries.txt") if " " not in name}
+    stop_words = (
+        CALENDAR_WORDS | RELIGIOUS_WORDS | LANGUAGE_WORDS | PLATFORM_WORDS | TITLE_WORDS
+        | TOPIC_WORDS | PLACE_PREFIX_CUES | countries
+    )
+    blocked = {_phrase_key(p) for p in BLOCKED_PHRASES}
+    blocked |= {_phrase_key(name) for name in _read_lines("countries.txt") if " " in name}
+    return _Lexicon(
+        places=places,
+        acronym_places=frozenset(acronyms),
+        max_place_len=max(len(k) for k in places),
+        common_words=frozenset(_read_lines("common_words.txt")),
+        first_names=frozenset(_key(n) for n in _read_lines("first_names.txt")),
+        stop_words=frozenset(stop_words),
+        blocked=frozenset(blocked),
+        max_blocked_len=max(len(k) for k in blocked),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class _Token:
+    start: int
+    end: int
+    text: str
+    word: str = field(init=False)  # folded: lower case, no accents
+    key: str = field(init=False)  # see _key()
+    initial: bool = False  # first word of a sentence, clause in quotes, or line
+
+    def __post_init__(self) -> None:
+        self.word = _fold(self.text)
+        self.key = _key(self.text)
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+    @property
+    def shouting(self) -> bool:
+        """All capitals and longer than one letter: an acronym or emphasis."""
+        return len(self.text) > 1 and self.text.isupper()
+
+    @property
+    def is_number(self) -> bool:
+        return self.text[0].isdigit()
+
+
+def _tokenise(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    for match in _TOKEN_RE.finditer(text):
+        word, start = match.group(), match.start()
+        # "taga-Bohol", "Taga-Sitio Bukid": a lower-case prefix glued to a capitalised name.
+        head, _, rest = word.partition("-")
+        if rest and rest[0].isupper() and (head.islower() or head.lower() == "taga"):
+            tokens.append(_Token(start, start + len(head), head))
+            start += len(head) + 1
+            word = rest
+        tokens.append(_Token(start, start + len(word), word))
+    for index, token in enumerate(tokens):
+        token.initial = _starts_sentence(text, tokens, index)
+    return tokens
+
+
+def _starts_sentence(text: str, tokens: Sequence[_Token], index: int) -> bool:
+    pos = tokens[index].start - 1
+    while pos >= 0 and text[pos].isspace():
+        if text[pos] == "\n":
+            return True
+        pos -= 1
+    if pos < 0:
+        return True
+    last = text[pos]
+    if last in "\"“(:[":
+        return True
+    if last not in ".!?…":
+        return False
+    if last == "." and index > 0 and tokens[index - 1].end == pos:
+        previous = tokens[index - 1]
+        if previous.word in ABBREVIATIONS or (len(previous.text) == 1 and previous.capitalised):
+            return False
+    return True
+
+
+def _adjacent(text: str, left: _Token, right: _Token) -> bool:
+    """True when only a space (or an abbreviation's full stop and a space) separates two words."""
+    gap = text[left.end : right.start]
+    if gap == " ":
+        return True
+    abbreviated = left.word in ABBREVIATIONS or (len(left.text) == 1 and left.capitalised)
+    return abbreviated and gap in {".", ". "}
+
+
+def _end_with_dot(text: str, token: _Token) -> int:
+    if token.word in ABBREVIATIONS and text[token.end : token.end + 1] == ".":
+        return token.end + 1
+    return token.end
+
+
+# --------------------------------------------------------------------------------------------
+# Candidate spans and how they are chosen
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    kind: str | None  # None marks a blocked phrase ("Mama Mary"): it suppresses, never reported
+    priority: int
+
+
+# When candidates overlap, the higher priority wins, then the longer span.
+PRIORITY_CONTACT = 100
+PRIORITY_DATE = 90
+PRIORITY_COURT = 85
+PRIORITY_INSTITUTION = 80
+PRIORITY_PLACE_CUE = 75
+# Blocked phrases outrank names and the gazetteer, not cue-word places ("Barangay Santo Niño").
+PRIORITY_BLOCKED = 72
+PRIORITY_NAME_CUE = 70
+PRIORITY_GAZETTEER = 65
+PRIORITY_WORKPLACE = 60
+PRIORITY_SENTENCE_NAME = 45
+PRIORITY_CAPITALISED = 40
+PRIORITY_EXTRA_TERM = 30
+
+
+class _Scanner:
+    """Runs the token rules over one text."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.tokens = _tokenise(text)
+        self.lex = _lexicon()
+
+    # -- token predicates -------------------------------------------------------------------
+
+    def _is_stop_word(self, token: _Token) -> bool:
+        key = token.key
+        return (
+            key in self.lex.stop_words
+            or (key.endswith("s") and key[:-1] in self.lex.stop_words)
+            or key.startswith("anti-")  # names of laws: "Anti-Trafficking Law"
+        )
+
+    def _is_name_word(self, token: _Token) -> bool:
+        """A word that can be part of a personal name after a cue (common words allowed)."""
+        return (
+            token.capitalised
+            and not token.shouting
+            and not token.is_number
+            and not self._is_stop_word(token)
+        )
+
+    def _is_distinctive(self, token: _Token) -> bool:
+        """A capitalised word that is not an everyday word, or is a first name."""
+        return any(self._is_distinctive_word(part) for part in token.key.split("-"))
+
+    def _is_distinctive_word(self, word: str) -> bool:
+        if word in self.lex.first_names:
+            return word not in VIRTUE_NAMES
+        return not self._is_everyday(word)
+
+    def _is_everyday(self, word: str) -> bool:
+        """In the common-word list, or an inflection of a word in it ("testifying", "kindness")."""
+        common = self.lex.common_words
+        if word in common:
+            return True
+        for suffix, replacements in INFLECTION_SUFFIXES:
+            if word.endswith(suffix) and len(word) > len(suffix) + 2:
+                stem = word[: -len(suffix)]
+                if any(stem + r in common for r in replacements):
+                    return True
+        return False
+
+    def _run(self, index: int, accept: Callable[[_Token], bool], limit: int = 5) -> int:
+        """Extend from tokens[index] while ``accept`` holds; name particles may sit inside.
+
+        Returns the index one past the run (== index when tokens[index] is not accepted)."""
+        tokens = self.tokens
+        if index >= len(tokens) or not accept(tokens[index]):
+            return index
+        end = index + 1
+        while end < len(tokens) and end - index < limit:
+            nxt = tokens[end]
+            if not _adjacent(self.text, tokens[end - 1], nxt):
+                break
+            if accept(nxt) and not nxt.initial:
+                end += 1
+                continue
+            if nxt.key in NAME_PARTICLES and not nxt.capitalised:
+                after = end + 1
+                while after < len(tokens) and tokens[after].key in NAME_PARTICLES:
+                    after += 1
+                if (
+                    after < len(tokens)
+                    and accept(tokens[after])
+                    and _adjacent(self.text, tokens[after - 1], tokens[after])
+                ):
+                    end = after + 1
+                    continue
+            break
+        return end
+
+    def _span(self, first: int, last: int) -> tuple[int, int]:
+        """Character span of tokens[first:last], without a trailing possessive "'s"."""
+        start, end = self.tokens[first].start, _end_with_dot(self.text, self.tokens[last - 1])
+        if self.text[end - 2 : end] in {"'s", "’s"}:
+            end -= 2
+        return start, end
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def blocked(self) -> Iterator[_Candidate]:
+        """Religious figures, holidays and national bodies ("Mama Mary", "Court of Appeals")."""
+        tokens, lex = self.tokens, self.lex
+        for i in range(len(tokens)):
+            for n in range(min(lex.max_blocked_len, len(tokens) - i), 0, -1):
+                window = tokens[i : i + n]
+                if tuple(t.key for t in window) in lex.blocked and self._contiguous(window):
+                    yield _Candidate(window[0].start, window[-1].end, None, PRIORITY_BLOCKED)
+                    break
+
+    def _contiguous(self, window: Sequence[_Token]) -> bool:
+        return all(_adjacent(self.text, a, b) for a, b in pairwise(window))
+
+    def gazetteer(self) -> Iterator[_Candidate]:
+        tokens, lex = self.tokens, self.lex
+        i = 0
+        while i < len(tokens):
+            matched = 0
+            for n in range(min(lex.max_place_len, len(tokens) - i), 0, -1):
+                window = tokens[i : i + n]
+                key = tuple(t.key for t in window)
+                if key in lex.places and self._looks_like_place(window, key, i):
+                    matched = n
+                    break
+            if matched:
+                start, end = self._span(i, i + matched)
+                yield _Candidate(start, end, "place", PRIORITY_GAZETTEER)
+                i += matched
+            else:
+                i += 1
+
+    def _looks_like_place(self, window: Sequence[_Token], key: tuple[str, ...], i: int) -> bool:
+        if not self._contiguous(window):
+            return False
+        if key in self.lex.acronym_places:
+            return all(t.text.isupper() for t in window)
+        for token in window:
+            if token.key in GAZETTEER_CONNECTORS and not token.capitalised:
+                continue
+            if not token.capitalised or token.shouting:
+                return False
+        if len(window) == 1:
+            token = window[0]
+            if token.initial and token.key in self.lex.common_words:
+                return False  # "Bago ako umalis" (bago = before), "Iba na ngayon"
+            # "Ramon Dizon": a town's name followed by a surname is a person.
+            nxt = self.tokens[i + 1] if i + 1 < len(self.tokens) else None
+            if (
+                nxt is not None
+                and _adjacent(self.text, token, nxt)
+                and self._is_name_word(nxt)
+                and nxt.key not in PLACE_SUFFIX_CUES | INSTITUTION_SUFFIXES | {"city"}
+                and (nxt.key,) not in self.lex.places
+            ):
+                return False
+        return True
+
+    def place_cues(self) -> Iterator[_Candidate]:
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            # "Barangay San Isidro", "Brgy. 143", "Purok 4", "Sitio Bukid", "Kalye Luna"
+            if token.key in PLACE_PREFIX_CUES and i + 1 < len(tokens):
+                nxt = tokens[i + 1]
+                if not _adjacent(self.text, token, nxt):
+                    continue
+                if nxt.is_number:
+                    yield _Candidate(token.start, nxt.end, "place", PRIORITY_PLACE_CUE)
+                    continue
+                if nxt.key in GENERIC_INSTITUTION_WORDS:
+                    continue  # "Barangay Hall"; "Barangay Captain" fails _is_name_word
+                end = self._run(i + 1, self._is_name_word)
+                if end > i + 1:
+                    start, stop = self._span(i, end)
+                    yield _Candidate(start, stop, "place", PRIORITY_PLACE_CUE)
+            # "Rizal St.", "Katipunan Avenue", "Camella Homes", "Gateway Mall", "Luna street"
+            elif token.key in PLACE_SUFFIX_CUES and (token.capitalised or token.key != "st") and i:
+                if token.key == "st" and self._followed_by_name(i):
+                    continue  # "St. Jude" is a saint, not a street
+                first = self._run_backwards(i, self._is_place_word)
+                if first < i and self._is_specific(first, i):  # not "the Public Market"
+                    yield _Candidate(
+                        tokens[first].start, _end_with_dot(self.text, token), "place",
+                        PRIORITY_PLACE_CUE,
+                    )
+            # "SM City Cebu", "Robinsons Place Manila"
+            elif token.key in MALL_BRANDS and (token.capitalised or token.shouting):
+                end = self._run(i + 1, self._is_name_word)
+                if end > i + 1 and _adjacent(self.text, token, tokens[i + 1]):
+                    start, stop = self._span(i, end)
+                    yield _Candidate(start, stop, "place", PRIORITY_PLACE_CUE)
+            # "taga-Bohol", "taga Cebu"
+            elif token.key == "taga" and i + 1 < len(tokens):
+                end = self._run(i + 1, self._is_name_word)
+                if end > i + 1:
+                    start, stop = self._span(i + 1, end)
+                    yield _Candidate(start, stop, "place", PRIORITY_PLACE_CUE)
+
+    def _followed_by_name(self, i: int) -> bool:
+        tokens = self.tokens
+        return (
+            i + 1 < len(tokens)
+            and _adjacent(self.text, tokens[i], tokens[i + 1])
+            and tokens[i + 1].capitalised
+        )
+
+    def _is_place_word(self, token: _Token) -> bool:
+        return token.is_number or self._is_site_word(token)
+
+    def _run_backwards(self, index: int, accept: Callable[[_Token], bool], limit: int = 5) -> int:
+        """First index of the run of accepted words that ends just before tokens[index]."""
+        tokens, first = self.tokens, index
+        while first > 0 and index - first < limit:
+            prev = tokens[first - 1]
+            if not _adjacent(self.text, prev, tokens[first]) or not accept(prev):
+                break
+            first -= 1
+            if prev.initial:
+                break
+        # A sentence's first word is only part of the name if it is not an everyday word.
+        common = self.lex.common_words
+        while first < index and tokens[first].initial and tokens[first].key in common:
+            first += 1
+        return first
+
+    def institutions(self) -> Iterator[_Candidate]:
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            if not (token.capitalised or token.shouting):
+                continue
+            if token.key in INSTITUTION_SUFFIXES:
+                first = self._institution_start(i)
+                last = self._of_extension(i + 1)
+                if first < i and self._is_specific(first, last):
+                    start, end = self._span(first, last)
+                    yield _Candidate(start, end, "institution", PRIORITY_INSTITUTION)
+            if token.key in INSTITUTION_PREFIXES and i + 1 < len(tokens):
+                j = i + 1
+                if tokens[j].key in {"ng", "ni", "of", "de"} and not tokens[j].capitalised:
+                    j += 1
+                if j < len(tokens) and _adjacent(self.text, tokens[j - 1], tokens[j]):
+                    end = self._run(j, self._is_site_word)
+                    if end > j and self._is_specific(i + 1, end):
+                        start, stop = self._span(i, end)
+                        yield _Candidate(start, stop, "institution", PRIORITY_INSTITUTION)
+
+    def _is_site_word(self, token: _Token) -> bool:
+        """Names of institutions and sites may use topic words ("Tahanan ng Pag-asa")."""
+        return (
+            token.capitalised
+            and not token.shouting
+            and token.key not in CALENDAR_WORDS | TITLE_WORDS | RELIGIOUS_WORDS | PLATFORM_WORDS
+        )
+
+    def _institution_start(self, head: int) -> int:
+        """First word of an institution name ending at tokens[head] ("House of Hope ... Home")."""
+        tokens, first = self.tokens, head
+        while first > 0 and head - first < 7:
+            prev = tokens[first - 1]
+            if not _adjacent(self.text, prev, tokens[first]):
+                break
+            connector = prev.key in INSTITUTION_CONNECTORS and not prev.capitalised
+            if not (connector or prev.capitalised or prev.is_number):
+                break
+            if prev.capitalised and prev.initial and prev.key in self.lex.common_words:
+                break  # "Sa San Roque Elementary School": "Sa" starts the sentence
+            first -= 1
+            if prev.initial:
+                break
+        while first < head and tokens[first].key in INSTITUTION_CONNECTORS:
+            first += 1
+        return first
+
+    def _of_extension(self, end: int) -> int:
+        """Include "of Taytay" in "Sacred Heart Academy of Taytay"."""
+        tokens = self.tokens
+        if (
+            end + 1 < len(tokens)
+            and tokens[end].key == "of"
+            and not tokens[end].capitalised
+            and self._contiguous(tokens[end - 1 : end + 2])
+        ):
+            after = self._run(end + 1, self._is_name_word)
+            if after > end + 1:
+                return after
+        return end
+
+    def _is_specific(self, first: int, last: int) -> bool:
+        """Some word besides generic ones ("Prosecutor's Office" alone names no office)."""
+        for token in self.tokens[first:last]:
+            if token.key in GENERIC_INSTITUTION_WORDS or token.key in INSTITUTION_SUFFIXES:
+                continue
+            if token.key in CALENDAR_WORDS | RELIGIOUS_WORDS | LANGUAGE_WORDS | PLATFORM_WORDS:
+                continue
+            return True
+        return False
+
+    def courts(self) -> Iterator[_Candidate]:
+        """ "RTC Branch 12", "Regional Trial Court Branch 59", "Family Court Branch 3"."""
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            if token.key not in BRANCH_WORDS or not token.capitalised or i + 1 >= len(tokens):
+                continue
+            j = i + 1
+            if tokens[j].word == "no" and j + 1 < len(tokens):  # "Branch No. 12"
+                j += 1
+            number = tokens[j]
+            if not number.is_number or not self._contiguous(tokens[i : j + 1]):
+                continue
+            first = i
+            if i > 0 and tokens[i - 1].key in COURT_WORDS:
+                while (
+                    first > 0
+                    and tokens[first - 1].key in COURT_NAME_WORDS
+                    and _adjacent(self.text, tokens[first - 1], tokens[first])
+                    and (tokens[first - 1].capitalised or tokens[first - 1].key == "in")
+                ):
+                    first -= 1
+                while tokens[first].key == "in":
+                    first += 1
+            yield _Candidate(tokens[first].start, number.end, "institution", PRIORITY_COURT)
+
+    def workplaces(self) -> Iterator[_Candidate]:
+        """A brand named as the writer's workplace: "a Chowking branch", "I work at Jollibee"."""
+        tokens = self.tokens
+        work_seen = False
+        for i, token in enumerate(tokens):
+            if token.initial:
+                work_seen = False
+            if token.key in WORK_CUES:
+                work_seen = True
+                continue
+            if token.key == "branch" and not token.capitalised and i > 0:
+                prev = tokens[i - 1]
+                if (
+                    prev.capitalised
+                    and not prev.initial
+                    and _adjacent(self.text, prev, token)
+                    and prev.key not in self.lex.stop_words
+                ):
+                    yield _Candidate(prev.start, prev.end, "institution", PRIORITY_WORKPLACE)
+            if work_seen and token.key in {"at", "sa", "for"} and not token.capitalised:
+                j = i + 1
+                if j < len(tokens) and tokens[j].key in ARTICLES:
+                    j += 1
+                end = self._run(j, self._is_name_word)
+                if end > j and not self._is_place_run(j, end):
+                    work_seen = False  # the first name after the cue is the workplace
+                    start, stop = self._span(j, end)
+                    yield _Candidate(start, stop, "institution", PRIORITY_WORKPLACE)
+
+    def _is_place_run(self, first: int, last: int) -> bool:
+        return tuple(t.key for t in self.tokens[first:last]) in self.lex.places
+
+    def name_cues(self) -> Iterator[_Candidate]:
+        tokens = self.tokens
+        for i, token in enumerate(tokens):
+            start_at: int | None = None
+            title = token.key in TITLE_WORDS and (
+                token.capitalised or token.key in LOWERCASE_TITLES
+            )
+            if token.key in NAME_MARKERS or title:
+                start_at = i + 1
+            elif token.key in RELATION_NOUNS or token.key in NAMING_WORDS:
+                start_at = i + 1
+                while start_at < len(tokens) and tokens[start_at].key in RELATION_LINKERS:
+                    start_at += 1
+            if start_at is None:
+                continue
+            yield from self._names_after(i, start_at, plural=token.key in PLURAL_NAME_MARKERS)
+
+    def _names_after(self, cue: int, index: int, plural: bool) -> Iterator[_Candidate]:
+        tokens, previous = self.tokens, self.tokens[cue]
+        while index < len(tokens):
+            gap = self.text[previous.end : tokens[index].start]
+            abbreviated = previous.word in ABBREVIATIONS and gap in {".", ". "}
+            # "my brother, Dado": only a relation noun may have a comma before the name
+            after_relation = tokens[cue].key in RELATION_NOUNS and gap == ", "
+            if gap != " " and not abbreviated and not after_relation:
+                return
+            if tokens[index].key in TITLE_WORDS:  # "si Tito Boyet", "our neighbor, Mrs. Lim"
+                previous, index = tokens[index], index + 1
+                continue
+            end = self._run(index, self._is_name_word, limit=4)
+            if end == index:
+                return
+            start, stop = self._span(index, end)
+            yield _Candidate(start, stop, "name", PRIORITY_NAME_CUE)
+            if not plural or end + 1 >= len(tokens) or tokens[end].key not in {"at", "and"}:
+                return
+            previous, index = tokens[end], end + 1
+
+    def sentence_initial_names(self) -> Iterator[_Candidate]:
+        """A sentence that opens with a known first name, or with an unknown word and then a verb
+        that takes a person ("Dado was", "Lorie and I")."""
+        tokens, lex = self.tokens, self.lex
+        for i, token in enumerate(tokens):
+            if not token.initial or not self._is_name_word(token):
+                continue
+            if self._is_everyday(token.key) or (token.key,) in lex.places:
+                continue
+            end = self._run(i, self._is_name_word, limit=4)
+            nxt = tokens[end] if end < len(tokens) else None
+            person_verb = (
+                nxt is not None
+                and nxt.key in PERSON_VERBS
+                and _adjacent(self.text, tokens[end - 1], nxt)
+            )
+            if token.key in lex.first_names or person_verb:
+                start, stop = self._span(i, end)
+                yield _Candidate(start, stop, "name", PRIORITY_SENTENCE_NAME)
+
+    def capitalised_words(self) -> Iterator[_Candidate]:
+        """Capitalised words in mid-sentence that are not everyday or calendar words.
+
+        Survivors' reflections rarely capitalise anything else, so these are mostly names of
+        people and places; the word before tells which ("sa Divisoria" is a place)."""
+        tokens, lex = self.tokens, self.lex
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.initial or not self._is_name_word(token):
+                i += 1
+                continue
+            end = self._run(i, self._is_name_word, limit=4)
+            run = tokens[i:end]
+            if any(self._is_distinctive(t) for t in run if t.key not in NAME_PARTICLES):
+                previous = tokens[i - 1] if i else None
+                kind = "name"
+                after_locative = previous is not None and previous.key in LOCATIVE_WORDS
+                if after_locative and run[0].key not in lex.first_names:
+                    kind = "place"
+                start, stop = self._span(i, end)
+                yield _Candidate(start, stop, kind, PRIORITY_CAPITALISED)
+            i = end
+
+
+def _regex_candidates(text: str) -> Iterator[_Candidate]:
+    for match in _EMAIL_RE.finditer(text):
+        yield _Candidate(match.start(), match.end(), "contact", PRIORITY_CONTACT)
+    for regex in (_SOCIAL_URL_RE, _URL_RE, _HANDLE_RE):
+        for match in regex.finditer(text):
+            yield _Candidate(match.start(), match.end(), "handle", PRIORITY_CONTACT)
+    for match in _USERNAME_RE.finditer(text):
+        yield _Candidate(match.start(1), match.end(1), "handle", PRIORITY_CONTACT - 1)
+    common_words = _lexicon().common_words
+    for match in _DECLARED_USERNAME_RE.finditer(text):
+        if len(match.group(1)) >= 3 and _fold(match.group(1)) not in common_words:
+            yield _Candidate(match.start(1), match.end(1), "handle", PRIORITY_CONTACT - 1)
+    for match in _PHONE_RE.finditer(text):
+        kind = "handle" if _after_wallet_cue(text, match.start()) else "contact"
+        yield _Candidate(match.start(), match.end(), kind, PRIORITY_CONTACT)
+    for match in _ACCOUNT_NUMBER_RE.finditer(text):
+        if _after_wallet_cue(text, match.start()):
+            yield _Candidate(match.start(), match.end(), "handle", PRIORITY_CONTACT - 1)
+    for regex in _AGE_RES:
+        for match in regex.finditer(text):
+            yield _Candidate(match.start(), match.end(), "age", PRIORITY_DATE)
+    for regex in _DATE_RES:
+        for match in regex.finditer(text):
+            yield _Candidate(match.start(), match.end(), "date", PRIORITY_DATE)
+
+
+def _after_wallet_cue(text: str, start: int) -> bool:
+    """A number right after "GCash", "PayMaya", ... in the same sentence is a wallet account."""
+    window = _SENTENCE_BREAK_RE.split(text[max(0, start - 50) : start])[-1]
+    return bool(_WALLET_CUE_RE.search(window))
+
+
+@lru_cache(maxsize=64)
+def _extra_terms_re(terms: tuple[str, ...]) -> re.Pattern[str] | None:
+    cleaned = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alternatives = "|".join(r"\s+".join(map(re.escape, t.split())) for t in cleaned)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def detect(text: str, extra_terms: Iterable[str] = ()) -> list[Finding]:
+    """Find details that could identify someone; non-overlapping and sorted by start."""
+    if not text:
+        return []
+    candidates = list(_regex_candidates(text))
+    scanner = _Scanner(text)
+    for rule in (
+        scanner.blocked, scanner.courts, scanner.institutions, scanner.place_cues,
+        scanner.name_cues, scanner.gazetteer, scanner.workplaces,
+        scanner.sentence_initial_names, scanner.capitalised_words,
+    ):
+        candidates.extend(rule())
+    pattern = _extra_terms_re(tuple(extra_terms))
+    if pattern:
+        candidates.extend(
+            _Candidate(m.start(), m.end(), "name", PRIORITY_EXTRA_TERM)
+            for m in pattern.finditer(text)
+        )
+    return _choose(text, candidates)
+
+
+def _choose(text: str, candidates: list[_Candidate]) -> list[Finding]:
+    """Keep the strongest candidates (then the longest) that do not overlap a kept one."""
+    kept: list[_Candidate] = []
+    taken = bytearray(len(text))
+    for cand in sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start)):
+        if cand.end <= cand.start or any(taken[cand.start : cand.end]):
+            continue
+        taken[cand.start : cand.end] = b"\x01" * (cand.end - cand.start)
+        kept.append(cand)
+    findings = [
+        Finding(c.start, c.end, c.kind, text[c.start : c.end]) for c in kept if c.kind is not None
+    ]
+    return sorted(findings, key=lambda f: f.start)
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation against a labelled JSONL file (scoring rules: shared/pii/README.md)
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Evaluation:
+    recall: dict[str, float]
+    overall_recall: float
+    precision: float
+    negative_lines: int
+    negative_lines_flagged: int
+    misses: list[tuple[str, str, str]]  # (id, kind, text)
+    false_alarms: list[tuple[str, str, str]]
+
+
+def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def evaluate(rows: Iterable[dict]) -> Evaluation:
+    """Score detect() on labelled rows: a span is caught when any finding overlaps it."""
+    caught: dict[str, int] = {}
+    total: dict[str, int] = {}
+    true_positives = findings_count = negatives = negatives_flagged = 0
+    misses: list[tuple[str, str, str]] = []
+    false_alarms: list[tuple[str, str, str]] = []
+    for row in rows:
+        spans, findings = row["spans"], detect(row["text"])
+        findings_count += len(findings)
+        for f in findings:
+            if any(_overlaps(f.start, f.end, s["start"], s["end"]) for s in spans):
+                true_positives += 1
+            else:
+                false_alarms.append((row["id"], f.kind, f.text))
+        for s in spans:
+            total[s["kind"]] = total.get(s["kind"], 0) + 1
+            hit = any(_overlaps(f.start, f.end, s["start"], s["end"]) for f in findings)
+            caught[s["kind"]] = caught.get(s["kind"], 0) + hit
+            if not hit:
+                misses.append((row["id"], s["kind"], s["text"]))
+        if not spans:
+            negatives += 1
+            negatives_flagged += bool(findings)
+    all_spans = sum(total.values())
+    return Evaluation(
+        recall={k: caught[k] / total[k] for k in KINDS if k in total},
+        overall_recall=sum(caught.values()) / all_spans if all_spans else 1.0,
+        precision=true_positives / findings_count if findings_count else 1.0,
+        negative_lines=negatives,
+        negative_lines_flagged=negatives_flagged,
+        misses=misses,
+        false_alarms=false_alarms,
+    )
+
+
+def _print_report(result: Evaluation, out=sys.stdout) -> None:
+    print("recall per kind:", file=out)
+    for kind, value in result.recall.items():
+        print(f"  {kind:<12} {value:.3f}", file=out)
+    print(f"overall recall:    {result.overall_recall:.3f}", file=out)
+    print(f"overall precision: {result.precision:.3f}", file=out)
+    print(
+        f"negative lines with a finding: {result.negative_lines_flagged}"
+        f" of {result.negative_lines}",
+        file=out,
+    )
+    print(f"misses ({len(result.misses)}):", file=out)
+    for row_id, kind, text in result.misses:
+        print(f"  {row_id}\t{kind}\t{text}", file=out)
+    print(f"false alarms ({len(result.false_alarms)}):", file=out)
+    for row_id, kind, text in result.false_alarms:
+        print(f"  {row_id}\t{kind}\t{text}", file=out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m roundtable.services.identifiers")
+    commands = parser.add_subparsers(dest="command", required=True)
+    evaluate_cmd = commands.add_parser(
+        "evaluate", help="score the detector on a labelled JSONL file"
+    )
+    evaluate_cmd.add_argument("file", type=Path)
+    args = parser.parse_args(argv)
+    with args.file.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    _print_report(evaluate(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,355 @@
+"""Behaviour of the identifying-detail detector (roundtable/services/identifiers.py).
+
+Examples are synthetic and written for these tests; tests/data/pii_dev.jsonl is the labelled
+evaluation set (a copy of shared/pii/dev.jsonl), scored with the rules of shared/pii/README.md.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from roundtable.services.identifiers import Finding, detect
+
+DEV_SET = Path(__file__).parent.parent / "data" / "pii_dev.jsonl"
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+def found(text: str, **kwargs) -> set[tuple[str, str]]:
+    return {(f.kind, f.text) for f in detect(text, **kwargs)}
+
+
+def assert_flags(text: str, expected: set[tuple[str, str]]) -> None:
+    result = found(text)
+    missing = expected - result
+    assert not missing, f"missing {missing} in {result} for {text!r}"
+
+
+# --- each kind, in English, Filipino and Taglish ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("My uncle Gregorio Manansala never said sorry.", {("name", "Gregorio Manansala")}),
+        (
+            "The hearing was moved, and Atty. Villaroman called me herself.",
+            {("name", "Villaroman")},
+        ),
+        ("Si Tita Dolor ang sumama sa akin sa piskal.", {("name", "Dolor")}),
+        ("Kinausap ako ni Fiscal Mangubat bago ang hearing.", {("name", "Mangubat")}),
+        ("Si Kuya Ompong, he waited outside the courtroom the whole day.", {("name", "Ompong")}),
+        (
+            "Our neighbor, Mrs. Luzviminda Tolentino, testified too.",
+            {("name", "Luzviminda Tolentino")},
+        ),
+        ("Tumestigo kami nina Ate Rowena at Marlon.", {("name", "Rowena"), ("name", "Marlon")}),
+        ("I told Jessa everything after the verdict.", {("name", "Jessa")}),
+    ],
+)
+def test_names_after_cue_words_and_in_mid_sentence(text, expected):
+    assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "We lived on Mabini Street in Marikina before the rescue.",
+            {("place", "Mabini Street"), ("place", "Marikina")},
+        ),
+        (
+            "Nakatira kami noon sa Purok 7, Sitio Bukid, Barangay Malinta.",
+            {("place", "Purok 7"), ("place", "Sitio Bukid"), ("place", "Barangay Malinta")},
+        ),
+        (
+            "Taga-Samar ako, pero sa Brgy. 52 kami lumaki.",
+            {("place", "Samar"), ("place", "Brgy. 52")},
+        ),
+        ("Every hearing meant a ferry ride to Tagbilaran City.", {("place", "Tagbilaran City")}),
+        (
+            "Bumili ako ng ice cream sa SM City Iloilo after the verdict.",
+            {("place", "SM City Iloilo")},
+        ),
+        (
+            "I grew up in Western Visayas, then moved to Metro Manila.",
+            {("place", "Western Visayas"), ("place", "Metro Manila")},
+        ),
+        ("My mother works in Riyadh now.", {("place", "Riyadh")}),
+        ("Every week I pass by Divisoria, at naaalala ko pa rin.", {("place", "Divisoria")}),
+    ],
+)
+def test_places_from_gazetteer_cue_words_and_context(text, expected):
+    assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Text me at 0918 555 0142 if you need someone.", {("contact", "0918 555 0142")}),
+        ("Tumawag kayo sa 09985550173 kahit hatinggabi.", {("contact", "09985550173")}),
+        ("Our line is +63 920-555-0188, open on weekends.", {("contact", "+63 920-555-0188")}),
+        ("Ang landline ng opisina ay (02) 8555-0101.", {("contact", "(02) 8555-0101")}),
+        ("Call the center at (034) 555-0123, they answer fast.", {("contact", "(034) 555-0123")}),
+        (
+            "Email niyo ako sa lakas.loob@example.org para sa schedule.",
+            {("contact", "lakas.loob@example.org")},
+        ),
+    ],
+)
+def test_contacts(text, expected):
+    assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I post poems on TikTok as @tahimik.na.lakas.", {("handle", "@tahimik.na.lakas")}),
+        (
+            "My old account, facebook.com/bituin.reyes.21, is still up.",
+            {("handle", "facebook.com/bituin.reyes.21")},
+        ),
+        ("Message niyo ako sa m.me/bangon.tayo para sa updates.", {("handle", "m.me/bangon.tayo")}),
+        ("Ang GCash ko ay 0935 555 0199, para sa pamasahe.", {("handle", "0935 555 0199")}),
+        ("The fund sent my fare to my PayMaya, 0966 555 0110.", {("handle", "0966 555 0110")}),
+        ("IG: liwanag_24 lang, DM niyo ako.", {("handle", "liwanag_24")}),
+    ],
+)
+def test_handles_and_wallet_accounts(text, expected):
+    assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I was 11 years old when I first testified.", {("age", "11 years old")}),
+        ("She testified at age 15.", {("age", "at age 15")}),
+        ("My brother was a 7-year-old then.", {("age", "7-year-old")}),
+        ("Labing-apat na taong gulang ako noon.", {("age", "Labing-apat na taong gulang")}),
+        ("Edad 10 ako nang dalhin sa shelter.", {("age", "Edad 10")}),
+        ("Noong 8 ako, hindi ko pa naiintindihan ang korte.", {("age", "Noong 8 ako")}),
+        (
+            "Walong taon ako noon, and I didn't understand anything.",
+            {("age", "Walong taon ako noon")},
+        ),
+        ("Ngayon, 25 anyos na ako at leader na ng grupo.", {("age", "25 anyos")}),
+    ],
+)
+def test_ages(text, expected):
+    assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The verdict came on April 21, 2020.", {("date", "April 21, 2020")}),
+        ("We were rescued in February 2015.", {("date", "February 2015")}),
+        ("Noong ika-9 ng Marso 2017 ako unang tumestigo.", {("date", "ika-9 ng Marso 2017")}),
+        ("Natapos ang kaso noong Nobyembre 2022.", {("date", "Nobyembre 2022")}),
+        ("The hearing was set for Hulyo 14, 2018 pero na-postpone.", {("date", "Hulyo 14, 2018")}),
+        ("The subpoena was dated 11/03/2016.", {("date", "11/03/2016")}),
+    ],
+)
+def test_dates(text, expected):
+    assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "I finished at Mabuhay Integrated National High School.",
+            {("institution", "Mabuhay Integrated National High School")},
+        ),
+        (
+            "Sa Bahay Silungan Shelter kami unang dinala.",
+            {("institution", "Bahay Silungan Shelter")},
+        ),
+        ("Ang hearing ko ay sa RTC Branch 41.", {("institution", "RTC Branch 41")}),
+        (
+            "The trial was at the Regional Trial Court Branch 7 in Ormoc.",
+            {("institution", "Regional Trial Court Branch 7"), ("place", "Ormoc")},
+        ),
+        (
+            "Si Ma'am Dina ng Cebu City Prosecutor's Office ang tumulong.",
+            {("name", "Dina"), ("institution", "Cebu City Prosecutor's Office")},
+        ),
+        (
+            "Nagtatrabaho ako sa Liwayway Bakeshop Inc. ngayon.",
+            {("institution", "Liwayway Bakeshop Inc.")},
+        ),
+        (
+            "We prayed at the Parokya ng San Lorenzo every Sunday.",
+            {("institution", "Parokya ng San Lorenzo")},
+        ),
+        (
+            "My first job was at a Greenwich branch in Tacloban.",
+            {("institution", "Greenwich"), ("place", "Tacloban")},
+        ),
+    ],
+)
+def test_institutions(text, expected):
+    assert_flags(text, expected)
+
+
+# --- what is never flagged ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salamat sa Diyos at sa Panginoon, natapos din ang kaso.",
+        "By God's grace, I finished school. I pray to Mama Mary every night.",
+        "Tuwing Disyembre, naaalala ko ang unang Pasko namin sa shelter.",
+        "The hearing was in June, then postponed to Monday.",
+        "Children in the Philippines should be heard. Dito sa Pilipinas, mahaba ang proseso.",
+        "The DSWD, PAO and NBI helped us, and IJM explained everything.",
+        "Hope is not a feeling. Justice, for me, is being believed.",
+        "Every Friday we had group sessions. Healing takes time.",
+        "I post on Facebook and TikTok, and I have GCash now.",
+        "Si Tito ang nagsumbong sa amin, pero ang tatay ko ang nagkasala.",
+        "After 5 years and 3 hearings, dalawang taon pa kaming naghintay.",
+        "The court was cold, and ang korte ay malayo sa bahay namin.",
+        "HINDI AKO NAG-IISA. NEVER again.",
+        "Yung Kuya ko, he believed me. The Barangay Captain did not.",
+    ],
+)
+def test_common_capitalised_words_are_not_flagged(text):
+    assert detect(text) == []
+
+
+def test_month_without_year_is_not_a_date_but_with_year_it_is():
+    assert detect("Noong Mayo pa lang kinakabahan na ako.") == []
+    assert found("Noong Mayo 2019 pa lang kinakabahan na ako.") == {("date", "Mayo 2019")}
+
+
+def test_country_alone_is_not_a_place_but_a_city_is():
+    assert detect("I worked in Japan for two years.") == []
+    assert found("I worked in Osaka for two years.") == {("place", "Osaka")}
+
+
+def test_numbers_that_are_not_ages_or_contacts():
+    assert detect("Three hearings, 12 postponements, at 2 taon ng paghihintay.") == []
+
+
+# --- extra terms -------------------------------------------------------------------------------
+
+
+def test_extra_terms_match_whole_words_in_any_case():
+    text = "Ang pamilya Macaraeg ay tahimik. MACARAEG din ang apelyido ng pinsan ko."
+    findings = detect(text, extra_terms=["macaraeg"])
+    assert [(f.kind, f.text) for f in findings] == [("name", "Macaraeg"), ("name", "MACARAEG")]
+    assert detect("ang mga macaraegan ay tahimik.", extra_terms=["macaraeg"]) == []
+
+
+def test_extra_terms_can_hold_several_words():
+    assert ("name", "bahay na bato") in found(
+        "Nakatira kami sa bahay na bato.", extra_terms=["Bahay na Bato"]
+    )
+
+
+def test_without_extra_terms_a_lower_case_word_is_not_flagged():
+    assert detect("ang pamilya macaraeg ay tahimik.") == []
+
+
+# --- offsets and shape of the result -----------------------------------------------------------
+
+
+def _dev_rows() -> list[dict]:
+    with DEV_SET.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def test_offsets_match_the_text_and_findings_are_sorted_without_overlap():
+    texts = [row["text"] for row in _dev_rows()] + [
+        "Si Ate Nena, taga-Iloilo, 0917 555 0100, @nena.speaks, 12 years old, March 3, 2019.",
+        "Sa Sto. Niño Parish sa Brgy. Sta. Lucia, Talisay City.",
+    ]
+    for text in texts:
+        findings = detect(text)
+        for finding in findings:
+            assert isinstance(finding, Finding)
+            assert text[finding.start : finding.end] == finding.text
+            assert finding.kind in {
+                "name",
+                "place",
+                "contact",
+                "handle",
+                "age",
+                "date",
+                "institution",
+            }
+        for left, right in pairwise(findings):
+            assert left.end <= right.start
+
+
+def test_empty_and_punctuation_only_text():
+    assert detect("") == []
+    assert detect(" ... !? ") == []
+
+
+def test_fast_enough_for_a_long_reflection():
+    text = " ".join(row["text"] for row in _dev_rows())[:2000]
+    detect(text)  # loads the gazetteer
+    best = min(_timed(detect, text) for _ in range(5))
+    assert best < 0.05
+
+
+def _timed(function, *args) -> float:
+    start = time.perf_counter()
+    function(*args)
+    return time.perf_counter() - start
+
+
+# --- the labelled evaluation set ---------------------------------------------------------------
+
+
+def test_dev_set_recall_and_precision():
+    # Scoring code from shared/pii/README.md.
+    rows = _dev_rows()
+    caught, total, tp, nf = {}, {}, 0, 0
+    for r in rows:
+        found_spans = [(f.start, f.end) for f in detect(r["text"])]
+        nf += len(found_spans)
+        tp += sum(any(a < s["end"] and s["start"] < b for s in r["spans"]) for a, b in found_spans)
+        for s in r["spans"]:
+            total[s["kind"]] = total.get(s["kind"], 0) + 1
+            caught[s["kind"]] = caught.get(s["kind"], 0) + any(
+                a < s["end"] and s["start"] < b for a, b in found_spans
+            )
+    recall = {k: caught[k] / total[k] for k in total}
+    precision = tp / nf if nf else 1.0
+
+    for kind in ("name", "place", "contact"):
+        assert recall[kind] >= 0.95, (kind, recall[kind])
+    for kind in ("age", "date", "handle", "institution"):
+        assert recall[kind] >= 0.90, (kind, recall[kind])
+    assert precision >= 0.80
+
+
+def test_evaluate_command_prints_scores_misses_and_false_alarms():
+    result = subprocess.run(
+        [sys.executable, "-m", "roundtable.services.identifiers", "evaluate", str(DEV_SET)],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    for kind in ("name", "place", "contact", "handle", "age", "date", "institution"):
+        assert f"  {kind}" in out
+    for heading in (
+        "overall recall:",
+        "overall precision:",
+        "negative lines with a finding:",
+        "misses (",
+        "false alarms (",
+    ):
+        assert heading in out
