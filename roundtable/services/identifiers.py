@@ -72,6 +72,13 @@ PLATFORM_WORDS = _words(
     " grabpay shopeepay shopee lazada grab netflix spotify android iphone internet wifi covid"
     " jollibee mcdonald mcdo starbucks milo coke nescafe"
 )
+# Platform words for talking, paying or media ("sa GCash ko", "on Facebook"): never a workplace.
+# The other platform words are brands that employ people ("nagtatrabaho sa Jollibee").
+COMMUNICATION_WORDS = _words(
+    "facebook fb messenger tiktok instagram ig twitter youtube viber whatsapp telegram signal"
+    " zoom google gmail yahoo skype snapchat discord reddit threads gcash g-cash maya paymaya"
+    " grabpay shopeepay netflix spotify android iphone internet wifi covid milo coke nescafe"
+)
 # Kinship words, titles and roles: they introduce a name but are never one on their own.
 TITLE_WORDS = _words(
     "tito tita tiyo tiya tiyang kuya ate lolo lola nanay tatay inay itay inang amang nanang tatang"
@@ -130,6 +137,9 @@ RELATION_NOUNS = _words(
     " godfather caseworker guardian volunteer mentor facilitator interviewer doctor nurse driver"
     " pinsan kapatid kapitbahay kaibigan kaklase guro asawa anak apo amo"
 )
+DURATION_WORDS = CALENDAR_WORDS | _words("hour hours minute minutes oras araw taon buwan linggo")
+APPOSITIVE_DETERMINERS = _words("my our his her their the ang yung iyong aking")
+KIN_POSSESSORS = _words("mother father mom dad lola lolo nanay tatay")
 RELATION_LINKERS = _words("ko kong namin naming niya nila natin ninyo si")
 # English words that follow a person's name at the start of a sentence: "Dado was the driver".
 PERSON_VERBS = _words(
@@ -257,7 +267,21 @@ _FIL_NUMBER = (
     rf"|(?:dalawampu|tatlumpu|apatnapu|limampu|animnapu)(?:'t\s+{_FIL_DIGIT})?|{_FIL_DIGIT})"
 )
 _FIL_LINKED = rf"(?:{_FIL_NUMBER}(?:ng|\s+na)?)"
-_AGE_NUMBER = rf"(?:\d{{1,2}}|{_EN_NUMBER}|{_FIL_NUMBER})"
+# Spanish-derived numbers, the usual way to say an age with "anyos" ("disisais anyos", "edad
+# dose", "nung bente'y uno ako"); spellings vary, so the common ones are all listed.
+_ES_DIGIT = (
+    r"(?:uno|dos|tres|kuwatro|kwatro|kuatro|singko|sinko|cinco|seis|sais|siyete|syete|siete"
+    r"|otso|ocho|nuwebe|nuebe|nwebe|nueve)"
+)
+_ES_NUMBER = (
+    rf"(?:diyes|dyes|dies|diez|onse|once|dose|doce|trese|trece|katorse|catorce|kinse|quince"
+    rf"|disi-?(?:sais|seis|siyete|syete|siete|otso|ocho|nuwebe|nuebe|nwebe|nueve)"
+    rf"|dieci(?:seis|siete|ocho|nueve)"
+    rf"|(?:bente|beinte|beynte|veinte|trenta|treinta|kuwarenta|kwarenta|singkuwenta|singkwenta)"
+    rf"(?:(?:'y|\s+y)?\s+{_ES_DIGIT})?"
+    rf"|{_ES_DIGIT})"
+)
+_AGE_NUMBER = rf"(?:\d{{1,2}}|{_EN_NUMBER}|{_FIL_NUMBER}|{_ES_NUMBER})"
 _AGE_RES = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -815,11 +839,24 @@ class _Scanner:
                 j = i + 1
                 if j < len(tokens) and tokens[j].key in ARTICLES:
                     j += 1
-                end = self._run(j, self._is_name_word)
+                end = self._run(j, self._is_workplace_word)
                 if end > j and not self._is_place_run(j, end):
                     work_seen = False  # the first name after the cue is the workplace
                     start, stop = self._span(j, end)
                     yield _Candidate(start, stop, "institution", PRIORITY_WORKPLACE)
+
+    def _is_workplace_word(self, token: _Token) -> bool:
+        """A word of a workplace's name. Brands are stop words elsewhere ("Jollibee", "Grab") but
+        name the workplace after a work cue, and store names may start with a digit
+        ("7-Eleven")."""
+        if self._is_name_word(token):
+            return True
+        if not token.capitalised and not token.is_number:
+            return False
+        if token.key in PLATFORM_WORDS - COMMUNICATION_WORDS:
+            return True
+        head, _, rest = token.text.partition("-")
+        return head.isdigit() and rest[:1].isupper() and _key(rest) not in DURATION_WORDS
 
     def _is_place_run(self, first: int, last: int) -> bool:
         return tuple(t.key for t in self.tokens[first:last]) in self.lex.places
@@ -878,9 +915,28 @@ class _Scanner:
                 and nxt.key in PERSON_VERBS
                 and _adjacent(self.text, tokens[end - 1], nxt)
             )
-            if token.key in lex.first_names or person_verb:
+            if token.key in lex.first_names or person_verb or self._appositive_relation(end):
                 start, stop = self._span(i, end)
                 yield _Candidate(start, stop, "name", PRIORITY_SENTENCE_NAME)
+
+    def _appositive_relation(self, end: int) -> bool:
+        """The words before tokens[end] are followed by an appositive relation between commas:
+        "Migs, my classmate from ..., was", "Tonyo, the driver, ...", "Nonoy, ang pinsan ko,"."""
+        tokens = self.tokens
+        if end >= len(tokens) or self.text[tokens[end - 1].end : tokens[end].start] != ", ":
+            return False
+        j = end
+        if tokens[j].key in APPOSITIVE_DETERMINERS and j + 1 < len(tokens):
+            j += 1
+        # "my mother's brother": a possessive relation may come first
+        if tokens[j].key in RELATION_NOUNS | KIN_POSSESSORS and tokens[j].text.endswith("'s"):
+            j += 1
+        if j >= len(tokens) or tokens[j].key not in RELATION_NOUNS or tokens[j].capitalised:
+            return False
+        # The appositive closes with a second comma in the same sentence; without it the relation
+        # is the subject and the first word an interjection ("Ewan, my aunt never explained").
+        rest = re.split(r"[.!?]", self.text[tokens[j].end :], maxsplit=1)[0]
+        return "," in rest
 
     def capitalised_words(self) -> Iterator[_Candidate]:
         """Capitalised words in mid-sentence that are not everyday or calendar words.
