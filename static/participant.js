@@ -25,3 +25,72 @@
     if (presses.length >= 3) { leave(); }
   });
 })();
+
+/* Autosave while writing: every few seconds, a changed draft is posted to our own JSON endpoint
+   (the CSRF token comes from the form). The status line says when it was last saved.
+   Near the end of the idle time a visible warning appears; typing saves and so keeps the session.
+   Without JavaScript, “Save draft” and “Save and take a break” do the same. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.writing");
+  if (!form) { return; }
+  var url = form.getAttribute("data-autosave-url");
+  var status = document.getElementById("autosave-status");
+  var warning = document.getElementById("idle-warning");
+  var idleSeconds = parseInt(form.getAttribute("data-idle-seconds") || "0", 10);
+  var EVERY = 5000;
+  var WARN_BEFORE = 120;
+  var lastSent = null;
+  var lastActivity = Date.now();
+  var busy = false;
+
+  function snapshot() {
+    var data = new FormData(form);
+    ["submit", "save", "leave"].forEach(function (name) { data.delete(name); });
+    return data;
+  }
+
+  function fingerprint(data) {
+    return (data.get("text") || "") + "\u0000" + (data.get("language") || "");
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function save() {
+    if (!url || busy) { return; }
+    var data = snapshot();
+    var print = fingerprint(data);
+    if (lastSent === null) { lastSent = print; return; }  // the page's own content is saved already
+    if (print === lastSent) { return; }
+    busy = true;
+    fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.redirected || !response.ok) { throw new Error("not saved"); }
+        return response.json();
+      })
+      .then(function (answer) {
+        if (!answer.saved) { throw new Error("not saved"); }
+        lastSent = print;
+        lastActivity = Date.now();
+        var now = new Date();
+        say(form.getAttribute("data-saved-text").replace("{time}", pad(now.getHours()) + ":" + pad(now.getMinutes())));
+        if (warning) { warning.hidden = true; }
+      })
+      .catch(function () { say(form.getAttribute("data-failed-text")); })
+      .then(function () { busy = false; });
+  }
+
+  function checkIdle() {
+    if (!idleSeconds || !warning) { return; }
+    var left = idleSeconds - (Date.now() - lastActivity) / 1000;
+    if (left <= WARN_BEFORE && warning.hidden) {
+      warning.textContent = form.getAttribute("data-idle-warning");
+      warning.hidden = false;
+    }
+  }
+
+  if (url) { save(); }
+  window.setInterval(function () { save(); checkIdle(); }, EVERY);
+})();

@@ -57,3 +57,35 @@ class ReflectionForm(Form):
     submit = SubmitField(_l("Submit"))
     save = SubmitField(_l("Save draft"))
     leave = SubmitField(_l("Save and take a break"))
+
+
+class ClauseChangeForm(Form):
+    """One button per optional clause on “My words”: give or take back that permission."""
+
+    key = HiddenField(validators=[required(), length(40)])
+    grant = HiddenField(validators=[required(), length(1)])
+
+
+class QuoteReviewForm(Form):
+    comment = CleanTextAreaField(_l("A note for the editor (optional)"), validators=[length(1000)])
+    revision = HiddenField(validators=[required(), length(10)])
+    approve = SubmitField(_l("Approve"))
+    decline = SubmitField(_l("Decline"))
+
+
+class DeleteReflectionForm(Form):
+    confirm = SubmitField(_l("Delete"))
+
+
+class RenewConsentForm(Form):
+    clauses = CheckboxListField(_l("I agree to:"), choices=[])
+    adult = BooleanField(_l("I am 18 years old or older."))
+
+
+class WithdrawForm(Form):
+    understood = BooleanField(
+        _l("I understand that this takes back all my words and cannot be undone."),
+        validators=[required(_l("Please tick the box to confirm."))],
+    )
+    erase = BooleanField(_l("Also erase my words now, instead of keeping them hidden until the retention date."))
+    confirm = SubmitField(_l("Take back all my words"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from roundtable import identity
@@ -16,9 +16,12 @@ from roundtable.access import participant_required, public
 from roundtable.db import db
 from roundtable.extensions import limiter
 from roundtable.models import Roundtable
-from roundtable.participant.forms import ConsentForm, JoinForm, PassphraseCheckForm, PseudonymForm, ReflectionForm, ReturnForm
-from roundtable.services import consent, crypto, participation, passphrases, roundtables
-from roundtable.services.errors import RuleViolation
+from roundtable.participant.forms import (
+    ClauseChangeForm, ConsentForm, DeleteReflectionForm, JoinForm, PassphraseCheckForm, PseudonymForm, QuoteReviewForm,
+    ReflectionForm, RenewConsentForm, ReturnForm, WithdrawForm,
+)
+from roundtable.services import consent, crypto, participation, passphrases, review, roundtables, withdrawal
+from roundtable.services.errors import NotFound, RuleViolation
 
 bp = Blueprint("participant", __name__)
 
@@ -168,12 +171,28 @@ def before_you_write():
 @participant_required
 def my_words():
     participant = g.participant
+    if consent.needs_new_consent(participant):
+        return redirect(url_for("participant.renew_consent"))
+    record = consent.current_record(participant)
+    quotes = review.quotes_of(participant)
+    reflections = participation.reflections_of(participant)
+    locked = {q.reflection_id for q in quotes if q.status == "approved"}
     return render_template(
         "participant/my_words.html",
         roundtable=participant.roundtable,
-        reflections=participation.reflections_of(participant),
+        reflections=reflections,
+        locked=locked,
         grants=consent.current_grants(participant),
+        clauses=consent.clauses_of_version(participant.roundtable, record.form_version) if record else [],
+        quotes=quotes,
+        review_form=_review_form,
     )
+
+
+def _review_form(quote) -> QuoteReviewForm:
+    form = QuoteReviewForm(prefix=f"q{quote.id}")
+    form.revision.data = str(quote.revision)
+    return form
 
 
 @bp.route("/write/<int:prompt_id>", methods=["GET", "POST"])
@@ -232,4 +251,148 @@ def _reflection_page(prompt, reflection):
     return render_template(
         "participant/write.html", form=form, prompt=prompt, reflection=reflection,
         roundtable=participant.roundtable,
+        autosave=reflection is None or reflection.status == "draft",
+        idle_seconds=current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60,
     )
+
+
+@bp.post("/write/<int:prompt_id>/autosave")
+@limiter.limit("30 per minute")
+@participant_required
+def autosave(prompt_id: int):
+    """Called every few seconds by participant.js while someone writes: keeps the draft, and the session alive.
+
+    Only drafts are saved this way; a reflection already submitted changes only when its author presses a button.
+    """
+    participant = g.participant
+    try:
+        prompt = participation.prompt_for(participant, prompt_id)
+    except RuleViolation:
+        abort(404)
+    form = ReflectionForm()
+    if not form.validate():
+        return jsonify(saved=False, message=_("Not saved. Use the buttons below to save.")), 400
+    key = (form.idempotency_key.data or "")[:64]
+    try:
+        reflection = participation.draft_by_key(participant, key) if key else None
+    except RuleViolation:
+        abort(404)
+    if reflection is not None and reflection.status != "draft":
+        return jsonify(saved=False, message=""), 409
+    try:
+        participation.save_reflection(
+            participant, prompt, text=form.text.data or "", language=form.language.data, submit=False,
+            idempotency_key=key, reflection=reflection,
+        )
+    except RuleViolation as problem:
+        db.session.rollback()
+        return jsonify(saved=False, message=str(problem)), 400
+    db.session.commit()
+    return jsonify(saved=True)
+
+
+@bp.route("/my/reflections/<int:reflection_id>/delete", methods=["GET", "POST"])
+@participant_required
+def delete_reflection(reflection_id: int):
+    participant = g.participant
+    try:
+        reflection = participation.own_reflection(participant, reflection_id)
+    except RuleViolation:
+        abort(404)
+    form = DeleteReflectionForm()
+    quotes = [q for q in review.quotes_of(participant) if q.reflection_id == reflection.id]
+    if form.validate_on_submit():
+        withdrawal.delete_reflection(participant, reflection)
+        db.session.commit()
+        flash(_("Your reflection was deleted."))
+        return redirect(url_for("participant.my_words"))
+    return render_template("participant/delete_reflection.html", form=form, reflection=reflection, quotes=quotes)
+
+
+@bp.post("/my/consent")
+@participant_required
+def change_consent():
+    participant = g.participant
+    form = ClauseChangeForm()
+    if form.validate_on_submit():
+        try:
+            consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
+        except RuleViolation as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(_("Your choice is saved. It applies from now on."))
+    return redirect(url_for("participant.my_words", _anchor="consent"))
+
+
+@bp.route("/my/consent/new", methods=["GET", "POST"])
+@participant_required
+def renew_consent():
+    """The roundtable's consent form changed: until the participant answers, their older choices apply."""
+    participant = g.participant
+    roundtable = participant.roundtable
+    if not consent.needs_new_consent(participant):
+        return redirect(url_for("participant.my_words"))
+    clauses = roundtable.current_clauses()
+    previous = consent.current_grants(participant)
+    form = RenewConsentForm()
+    form.clauses.choices = [(c.key, c.key) for c in clauses]
+    if request.method == "GET":
+        form.clauses.data = [c.key for c in clauses if c.required or c.key in previous]
+    if form.validate_on_submit():
+        try:
+            consent.record_consent(participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data))
+        except RuleViolation as problem:
+            db.session.rollback()
+            form.clauses.errors = [str(problem)]
+        else:
+            db.session.commit()
+            flash(_("Thank you. Your consent is updated."))
+            return redirect(url_for("participant.my_words"))
+    return render_template("participant/renew_consent.html", form=form, roundtable=roundtable, clauses=clauses)
+
+
+@bp.post("/my/quotes/<int:quote_id>")
+@participant_required
+def review_quote(quote_id: int):
+    participant = g.participant
+    try:
+        quote = review.own_quote(participant, quote_id)
+    except NotFound:
+        abort(404)
+    form = QuoteReviewForm(prefix=f"q{quote.id}")
+    if form.validate_on_submit():
+        try:
+            revision = int(form.revision.data)
+        except ValueError:
+            abort(400)
+        try:
+            review.respond(participant, quote, approve=bool(form.approve.data), comment=form.comment.data or None,
+                           revision=revision)
+        except RuleViolation as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(_("Thank you. The editor will see your answer.") if quote.status == "declined"
+                  else _("Thank you. You approved this quote."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "error")
+    return redirect(url_for("participant.my_words", _anchor=f"quote-{quote_id}"))
+
+
+@bp.route("/my/withdraw", methods=["GET", "POST"])
+@participant_required
+def withdraw():
+    participant = g.participant
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        withdrawal.withdraw_all(participant, erase=bool(form.erase.data))
+        db.session.commit()
+        identity.end_participant()
+        flash(_("All your words were taken back. Thank you for what you shared."))
+        return redirect(url_for("public.home"))
+    return render_template("participant/withdraw.html", form=form, roundtable=participant.roundtable)

@@ -8,11 +8,15 @@ conditions below; ``quotable()`` and every query helper use those same condition
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, event, exists, func, not_, or_, select
+from sqlalchemy.orm import Session as OrmSession
 
 from roundtable.db import db
-from roundtable.models import ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
+from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
 from roundtable.services import audit
 from roundtable.services.errors import RuleViolation
 
@@ -62,9 +66,11 @@ def record_consent(participant: Participant, granted: set[str], *, adult_confirm
         participant_id=participant.id, form_version=roundtable.consent_version, adult_confirmed=adult_confirmed
     )
     record.grants = [ConsentGrant(clause_key=key) for key in sorted(granted)]
+    before = current_grants(participant)
     db.session.add(record)
     db.session.flush()
     audit.record("consent.recorded", actor=participant, target=record)
+    apply_change(participant, before, record.granted_keys)
     return record
 
 
@@ -134,3 +140,127 @@ def _count(query) -> int:
 
 def author_requires_review(participant: Participant) -> bool:
     return REVIEW_QUOTES in current_grants(participant)
+
+
+# --- Consent as a living record ------------------------------------------------------------
+
+def clauses_of_version(roundtable: Roundtable, version: int) -> list[ConsentClause]:
+    return [c for c in roundtable.clauses if c.version == version]
+
+
+def change_clause(participant: Participant, key: str, *, grant: bool) -> ConsentRecord:
+    """Grant or revoke one optional clause: a new record is appended, never an old one changed.
+
+    While the form changed and the participant has not consented to the new version, they can
+    still take something back, but can only give more under the new form.
+    """
+    record = current_record(participant)
+    if record is None:
+        raise RuleViolation(_l("That consent choice is not part of this form."))
+    if grant and needs_new_consent(participant):
+        raise RuleViolation(_l("The consent form changed. Please read the new form first."))
+    clauses = {c.key: c for c in clauses_of_version(participant.roundtable, record.form_version)}
+    clause = clauses.get(key)
+    if clause is None:
+        raise RuleViolation(_l("That consent choice is not part of this form."))
+    if clause.required:
+        raise RuleViolation(_l("This statement is needed to take part. To stop, take back all your words instead."))
+    before = record.granted_keys
+    after = before | {key} if grant else before - {key}
+    if after == before:
+        return record
+    new = ConsentRecord(
+        participant_id=participant.id, form_version=record.form_version, adult_confirmed=record.adult_confirmed
+    )
+    new.grants = [ConsentGrant(clause_key=k) for k in sorted(after)]
+    db.session.add(new)
+    db.session.flush()
+    audit.record("consent.granted" if grant else "consent.revoked", actor=participant, target=new)
+    apply_change(participant, before, after)
+    return new
+
+
+def apply_change(participant: Participant, before: frozenset[str], after: frozenset[str]) -> None:
+    """What follows from a consent change, at once: quotes withdrawn, or sent back for review."""
+    from roundtable.services import withdrawal
+
+    if QUOTE_PUBLICLY in before and QUOTE_PUBLICLY not in after:
+        for quote in _quotes_of(participant, Quote.status != "withdrawn"):
+            withdrawal.withdraw_quote(quote, actor=participant)
+    if REVIEW_QUOTES in after and REVIEW_QUOTES not in before:
+        for quote in _quotes_of(participant, Quote.status == "approved"):
+            if quote.participant_approved_revision != quote.revision:
+                quote.status = "awaiting_participant"
+                audit.record("quote.sent_for_review", actor=participant, target=quote)
+
+
+def _quotes_of(participant: Participant, condition) -> list[Quote]:
+    return list(
+        db.session.scalars(
+            select(Quote)
+            .join(Reflection, Quote.reflection_id == Reflection.id)
+            .where(Reflection.participant_id == participant.id, condition)
+            .order_by(Quote.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ClauseDraft:
+    key: str
+    text_en: str
+    text_fil: str
+    required: bool
+
+
+def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) -> int:
+    """A changed consent form is a new version; the rows of earlier versions stay as they were.
+
+    Participants keep what they granted under their version (never more) until they consent again.
+    """
+    keys = [c.key for c in clauses]
+    if len(set(keys)) != len(keys) or not all(_KEY.fullmatch(k) for k in keys):
+        raise RuleViolation(_l("Each statement needs its own short key of lowercase letters."))
+    for required_key in REQUIRED_KEYS:
+        if not any(c.key == required_key and c.required for c in clauses):
+            raise RuleViolation(_l("The statements to take part and to keep the words must stay required."))
+    if any(not c.text_en.strip() or not c.text_fil.strip() for c in clauses):
+        raise RuleViolation(_l("Write each statement in English and in Filipino."))
+    roundtable.consent_version += 1
+    for position, draft in enumerate(clauses, start=1):
+        roundtable.clauses.append(
+            ConsentClause(
+                version=roundtable.consent_version, position=position, key=draft.key,
+                text_en=draft.text_en.strip(), text_fil=draft.text_fil.strip(), required=draft.required,
+            )
+        )
+    db.session.flush()
+    audit.record("consent.form_changed", actor=actor, target=roundtable)
+    return roundtable.consent_version
+
+
+REQUIRED_KEYS = ("take_part", "store_words")
+_KEY = re.compile(r"[a-z][a-z_]{1,39}")
+
+
+# --- History is never rewritten --------------------------------------------------------------
+
+class HistoryRewrite(RuntimeError):
+    """Raised when code tries to change or delete a consent record or grant."""
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _refuse_history_rewrite(session, flush_context, instances) -> None:
+    for obj in session.deleted:
+        if isinstance(obj, (ConsentRecord, ConsentGrant)):
+            raise HistoryRewrite("consent records are append-only: no DELETE")
+    for obj in session.dirty:
+        if isinstance(obj, (ConsentRecord, ConsentGrant)) and session.is_modified(obj, include_collections=True):
+            raise HistoryRewrite("consent records are append-only: no UPDATE")
+
+
+@event.listens_for(OrmSession, "do_orm_execute")
+def _refuse_bulk_history_rewrite(state) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is not None:
+        if state.bind_mapper.class_ in (ConsentRecord, ConsentGrant):
+            raise HistoryRewrite("consent records are append-only: no bulk UPDATE or DELETE")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from roundtable.db import db, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
-from roundtable.services import audit, consent, crypto, passphrases
+from roundtable.services import audit, consent, crypto, passphrases, withdrawal
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.text import fold
 
@@ -113,6 +113,14 @@ def reflections_of(participant: Participant) -> list[Reflection]:
     )
 
 
+def draft_by_key(participant: Participant, idempotency_key: str) -> Reflection | None:
+    """The reflection an open writing page saves into (it carries the same key on every save)."""
+    reflection = db.session.scalar(select(Reflection).where(Reflection.idempotency_key == idempotency_key))
+    if reflection is not None and reflection.participant_id != participant.id:
+        raise NotFound(_l("That reflection was not found."))
+    return reflection
+
+
 def draft_for(participant: Participant, prompt: Prompt) -> Reflection | None:
     return db.session.scalar(
         select(Reflection)
@@ -149,6 +157,10 @@ def save_reflection(
     if reflection is not None and reflection.status not in ("draft", "submitted", "held"):
         if reflection.status == "released" and not submit:
             raise RuleViolation(_l("This reflection was already shared; it cannot become a draft again."))
+    if reflection is not None and reflection.status in ("withdrawn", "purged"):
+        raise NotFound(_l("That reflection was not found."))
+    if reflection is not None and reflection.id is not None and withdrawal.has_approved_quote(reflection):
+        raise RuleViolation(_l("A quote of this reflection was approved, so it can no longer be changed. You can still delete it."))
     if reflection is None:
         reflection = Reflection(
             participant_id=participant.id, prompt_id=prompt.id, idempotency_key=idempotency_key or None

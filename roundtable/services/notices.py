@@ -1,0 +1,83 @@
+"""“Withdrawn after export”: a quote that left the platform in an export was taken back since.
+
+Editors need to pull it from materials made with that export. A notice names the quote by its
+number (never by its words, which may be erased), the exports that carried it and when.
+A notice is derived, not stored: an exported quote that is withdrawn or declined, whose latest
+withdrawal has no acknowledgement after it. Acknowledging is an audit event, so it is
+recorded once for everyone and a later withdrawal of the same quote raises a new notice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, func, select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent, Export, Quote, User, export_quotes
+from roundtable.services import audit
+from roundtable.services.errors import NotFound
+
+WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant")
+ACKNOWLEDGED = "notice.acknowledged"
+PULLED_STATUSES = ("withdrawn", "declined")
+
+
+@dataclass(frozen=True)
+class Notice:
+    quote_id: int
+    status: str
+    withdrawn_at: datetime | None
+    exports: tuple[Export, ...]
+
+
+def _latest(actions) -> select:
+    return (
+        select(func.max(AuditEvent.id))
+        .where(AuditEvent.target_type == "quote", AuditEvent.target_id == Quote.id, AuditEvent.action.in_(actions))
+        .correlate(Quote)
+        .scalar_subquery()
+    )
+
+
+def _open_condition():
+    latest_withdrawal = _latest(WITHDRAWN_ACTIONS)
+    latest_ack = _latest((ACKNOWLEDGED,))
+    exported = select(export_quotes.c.quote_id).where(export_quotes.c.quote_id == Quote.id).exists()
+    return and_(
+        Quote.status.in_(PULLED_STATUSES),
+        exported,
+        func.coalesce(latest_ack, 0) < func.coalesce(latest_withdrawal, 1),
+    )
+
+
+def count_open() -> int:
+    return db.session.scalar(select(func.count()).select_from(Quote).where(_open_condition())) or 0
+
+
+def open_notices() -> list[Notice]:
+    quotes = list(db.session.scalars(select(Quote).where(_open_condition()).order_by(Quote.id)))
+    notices = []
+    for quote in quotes:
+        withdrawn_at = db.session.scalar(
+            select(AuditEvent.created_at)
+            .where(AuditEvent.target_type == "quote", AuditEvent.target_id == quote.id,
+                   AuditEvent.action.in_(WITHDRAWN_ACTIONS))
+            .order_by(AuditEvent.id.desc())
+            .limit(1)
+        )
+        carried = db.session.scalars(
+            select(Export).join(export_quotes).where(export_quotes.c.quote_id == quote.id).order_by(Export.id)
+        ).all()
+        notices.append(Notice(quote.id, quote.status, withdrawn_at, tuple(carried)))
+    return notices
+
+
+def acknowledge(editor: User, quote_id: int) -> None:
+    quote = db.session.scalar(select(Quote).where(Quote.id == quote_id, _open_condition()))
+    if quote is None:
+        raise NotFound(_l("That notice was already acknowledged."))
+    audit.record(ACKNOWLEDGED, actor=editor, target=quote)
+    db.session.flush()

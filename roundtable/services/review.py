@@ -1,0 +1,56 @@
+"""Authors review quotes of their own words: the exact text and translation, approve or decline."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from roundtable.db import db, utcnow
+from roundtable.models import Participant, Quote, Reflection
+from roundtable.services import audit
+from roundtable.services.errors import NotFound, RuleViolation
+
+COMMENT_MAX = 1_000
+
+
+def quotes_of(participant: Participant) -> list[Quote]:
+    """Every quote made from the participant's words that is still theirs to see."""
+    return list(
+        db.session.scalars(
+            select(Quote)
+            .join(Reflection, Quote.reflection_id == Reflection.id)
+            .where(Reflection.participant_id == participant.id, Quote.status != "withdrawn")
+            .order_by(Quote.id)
+        )
+    )
+
+
+def own_quote(participant: Participant, quote_id: int) -> Quote:
+    """A quote of the participant's words; anyone else's looks like one that does not exist."""
+    quote = db.session.get(Quote, quote_id)
+    if quote is None or quote.reflection.participant_id != participant.id or quote.status == "withdrawn":
+        raise NotFound(_l("That quote was not found."))
+    return quote
+
+
+def respond(participant: Participant, quote: Quote, *, approve: bool, comment: str | None = None,
+            revision: int | None = None) -> None:
+    """Approve or decline the revision the author was shown. An edit in between means: look again."""
+    if quote.reflection.participant_id != participant.id or quote.status == "withdrawn":
+        raise NotFound(_l("That quote was not found."))
+    if quote.status != "awaiting_participant":
+        raise RuleViolation(_l("This quote is not waiting for your answer."))
+    if revision is not None and revision != quote.revision:
+        raise RuleViolation(_l("The quote changed while you were reading it. Please read it again."))
+    if comment is not None and len(comment) > COMMENT_MAX:
+        raise RuleViolation(_l("Please keep it under %(n)d characters.", n=COMMENT_MAX))
+    quote.participant_comment = comment or None
+    if approve:
+        quote.participant_approved_revision = quote.revision
+        quote.status = "approved"
+        quote.approved_at = utcnow()
+        audit.record("quote.approved_by_participant", actor=participant, target=quote)
+    else:
+        quote.participant_approved_revision = None
+        quote.status = "declined"
+        audit.record("quote.declined_by_participant", actor=participant, target=quote)

@@ -1,0 +1,85 @@
+"""Taking words back: one quote, one reflection, or everything a participant wrote.
+
+Withdrawal takes effect at once: a withdrawn reflection or quote leaves every staff list and
+every export, because the consent rule only ever allows what is not withdrawn. Erasing goes
+further and leaves a content-free row behind, so exports that carried a quote can still be
+named by its number.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from roundtable.db import db, utcnow
+from roundtable.models import Participant, Quote, Reflection
+from roundtable.services import audit
+from roundtable.services.errors import NotFound
+
+#: Statuses from which a quote is live enough to be taken back.
+_LIVE = ("draft", "awaiting_participant", "approved", "declined")
+
+
+def withdraw_quote(quote: Quote, *, actor) -> None:
+    """The quote can no longer be shown, approved or exported. Withdrawn is final."""
+    if quote.status == "withdrawn":
+        return
+    quote.status = "withdrawn"
+    audit.record("quote.withdrawn", actor=actor, target=quote)
+
+
+def erase_quote(quote: Quote) -> None:
+    quote.text = None
+    quote.translation = None
+    quote.participant_comment = None
+
+
+def erase_reflection(reflection: Reflection) -> None:
+    reflection.text = None
+    reflection.moderator_note = None
+
+
+def quotes_of_reflection(reflection: Reflection) -> list[Quote]:
+    return list(db.session.scalars(select(Quote).where(Quote.reflection_id == reflection.id).order_by(Quote.id)))
+
+
+def has_approved_quote(reflection: Reflection) -> bool:
+    return db.session.scalar(
+        select(Quote.id).where(Quote.reflection_id == reflection.id, Quote.status == "approved").limit(1)
+    ) is not None
+
+
+def delete_reflection(participant: Participant, reflection: Reflection) -> None:
+    """The participant deletes one of their reflections: its words are erased and its quotes withdrawn."""
+    if reflection.participant_id != participant.id or reflection.status in ("withdrawn", "purged"):
+        raise NotFound(_l("That reflection was not found."))
+    for quote in quotes_of_reflection(reflection):
+        withdraw_quote(quote, actor=participant)
+        erase_quote(quote)
+    reflection.status = "withdrawn"
+    erase_reflection(reflection)
+    audit.record("reflection.deleted", actor=participant, target=reflection)
+
+
+def withdraw_all(participant: Participant, *, erase: bool) -> None:
+    """Everything at once: the participant, every reflection and every quote of theirs.
+
+    With ``erase`` the words themselves are gone now, not only hidden; copies already
+    exported outside the platform cannot be reached from here.
+    """
+    if participant.withdrawn_at is None:
+        participant.withdrawn_at = utcnow()
+    reflections = list(db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)))
+    for reflection in reflections:
+        for quote in quotes_of_reflection(reflection):
+            withdraw_quote(quote, actor=participant)
+            if erase:
+                erase_quote(quote)
+        if reflection.status != "purged":
+            reflection.status = "withdrawn"
+        if erase:
+            erase_reflection(reflection)
+    audit.record("participant.withdrawn", actor=participant, target=participant)
+    if erase:
+        audit.record("participant.words_erased", actor=participant, target=participant)
+    db.session.flush()

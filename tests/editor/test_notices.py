@@ -1,0 +1,32 @@
+"""Editors see quotes withdrawn after export, with the exports that carried them, and acknowledge them."""
+
+from roundtable.db import db
+from roundtable.services import audit, exports, withdrawal
+
+
+def test_editors_see_and_acknowledge_a_withdrawn_after_export_notice(client, make, login, csrf):
+    editor = make.user("editor")
+    participant = make.participant()
+    quote = make.quote(make.reflection(participant), editor=editor)
+    export = exports.record(editor, "csv", exports.exportable_ids(exports.QuoteFilters()))
+    db.session.commit()
+    withdrawal.withdraw_all(participant, erase=True)
+    db.session.commit()
+    client.get("/language/en")
+    login(editor)
+
+    page = client.get("/editor/notices")
+    html = page.get_data(as_text=True)
+    assert f"Quote number {quote.id}" in html and f"Export {export.id} (CSV)" in html
+    assert 'href="/editor/notices">Withdrawn after export <span class="tag">1</span>' in html
+
+    response = client.post(f"/editor/notices/{quote.id}/acknowledge", data={"ack-csrf_token": csrf(page)})
+
+    assert response.status_code == 302
+    assert "No quote was withdrawn after export." in client.get("/editor/notices").get_data(as_text=True)
+    assert audit.page(action="notice.acknowledged").items[0].actor_id == editor.id
+
+
+def test_only_editors_see_notices(client, make, login):
+    login(make.user("facilitator"))
+    assert client.get("/editor/notices").status_code == 403

@@ -1,0 +1,58 @@
+"""Facilitators change a consent form by making a new version; the old version stays as it was."""
+
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import ConsentClause, Roundtable
+
+
+def test_changing_the_consent_form_makes_a_new_version(client, make, login, csrf):
+    roundtable = make.roundtable()
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert "review_quotes" in html
+
+    data = {"csrf_token": csrf(page), "new_key": "share_with_partners",
+            "new_text_en": "My words may be shared with partner groups.",
+            "new_text_fil": "Maaaring ibahagi ang aking mga salita sa mga katuwang na grupo."}
+    for n, clause in enumerate(roundtable.current_clauses()):
+        data.update({f"clauses-{n}-key": clause.key, f"clauses-{n}-text_en": clause.text_en,
+                     f"clauses-{n}-text_fil": clause.text_fil})
+        if clause.required:
+            data[f"clauses-{n}-required"] = "y"
+        if clause.key == "internal_use":
+            data[f"clauses-{n}-remove"] = "y"
+
+    response = client.post(url, data=data)
+
+    assert response.status_code == 302
+    roundtable = db.session.get(Roundtable, roundtable.id)
+    assert roundtable.consent_version == 2
+    keys = [c.key for c in roundtable.current_clauses()]
+    assert "share_with_partners" in keys and "internal_use" not in keys
+    old = db.session.scalars(select(ConsentClause).where(ConsentClause.version == 1)).all()
+    assert len(old) == 5
+
+
+def test_the_required_statements_cannot_be_removed(client, make, login, csrf):
+    roundtable = make.roundtable()
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    page = client.get(url)
+    data = {"csrf_token": csrf(page)}
+    for n, clause in enumerate(roundtable.current_clauses()):
+        data.update({f"clauses-{n}-key": clause.key, f"clauses-{n}-text_en": clause.text_en,
+                     f"clauses-{n}-text_fil": clause.text_fil, f"clauses-{n}-remove": "y"})
+    response = client.post(url, data=data)
+    assert response.status_code == 200 and "must stay required" in response.get_data(as_text=True)
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+
+
+def test_other_facilitators_cannot_change_it(client, make, login):
+    roundtable = make.roundtable()
+    login(make.user("facilitator"))
+    assert client.get(f"/facilitator/roundtables/{roundtable.id}/consent").status_code == 404

@@ -1,0 +1,205 @@
+"""“My words”: a survivor leader's own reflections, quotes and consent, and control over all of them."""
+
+import time
+
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import Participant, Quote, Reflection
+from roundtable.services import consent
+
+REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
+
+
+def _sign_in(client, csrf, participant):
+    page = client.get("/return")
+    response = client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+    assert response.status_code == 302
+    return response
+
+
+def test_my_words_shows_only_my_own_reflections_and_quotes(client, make, csrf):
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en", grants=REVIEWING)
+    other = make.participant(roundtable, language="en")
+    mine = make.quote(make.reflection(me, text="Courts should explain every step."))
+    make.quote(make.reflection(other, text="Someone else wrote about healing."))
+    _sign_in(client, csrf, me)
+
+    html = client.get("/my").get_data(as_text=True)
+
+    assert "Courts should explain every step." in html
+    assert "Someone else wrote about healing" not in html
+    assert "Waiting for the author" in html and f'id="quote-{mine.id}"' in html
+    assert "Released to curation" in html
+
+
+def test_the_author_approves_the_exact_revision_with_a_comment(client, make, csrf):
+    me = make.participant(language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+
+    response = client.post(f"/my/quotes/{quote.id}", data={
+        "csrf_token": csrf(page), f"q{quote.id}-revision": str(quote.revision),
+        f"q{quote.id}-comment": "Thank you for asking.", f"q{quote.id}-approve": "Approve",
+    })
+
+    assert response.status_code == 302
+    quote = db.session.get(Quote, quote.id)
+    assert quote.status == "approved" and quote.participant_approved_revision == quote.revision
+    assert quote.participant_comment == "Thank you for asking."
+
+
+def test_the_author_declines_and_nobody_else_can_answer(client, make, csrf):
+    me = make.participant(language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    stranger = make.participant(me.roundtable, language="en")
+    _sign_in(client, csrf, stranger)
+    page = client.get("/my")
+    data = {"csrf_token": csrf(page), f"q{quote.id}-revision": str(quote.revision), f"q{quote.id}-decline": "Decline"}
+    assert client.post(f"/my/quotes/{quote.id}", data=data).status_code == 404
+
+    client.get("/exit")
+    _sign_in(client, csrf, me)
+    data["csrf_token"] = csrf(client.get("/my"))
+    client.post(f"/my/quotes/{quote.id}", data=data)
+    assert db.session.get(Quote, quote.id).status == "declined"
+
+
+def test_revoking_a_clause_appends_a_record_and_withdraws_quotes(client, make, csrf):
+    me = make.participant(language="en")
+    quote = make.quote(make.reflection(me))
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+    assert "Take back" in page.get_data(as_text=True)
+
+    response = client.post("/my/consent", data={"csrf_token": csrf(page), "key": "quote_publicly", "grant": "0"})
+
+    assert response.status_code == 302
+    assert len(consent.history(me)) == 2
+    assert db.session.get(Quote, quote.id).status == "withdrawn"
+    assert "Your choice is saved" in client.get("/my").get_data(as_text=True)
+
+
+def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    drafts.append(consent.ClauseDraft("share_with_partners", "Share my words with partner groups.",
+                                      "Ibahagi ang aking mga salita sa mga katuwang na grupo.", False))
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+
+    response = client.get("/my")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/my/consent/new")
+    page = client.get("/my/consent/new")
+    html = page.get_data(as_text=True)
+    assert "Share my words with partner groups." in html
+    assert 'value="quote_publicly" checked' in html and 'value="share_with_partners" checked' not in html
+
+    client.post("/my/consent/new", data={"csrf_token": csrf(page), "adult": "y",
+                                         "clauses": ["take_part", "store_words", "share_with_partners"]})
+    assert consent.current_grants(me) == {"take_part", "store_words", "share_with_partners"}
+    assert client.get("/my").status_code == 200
+
+
+def test_deleting_a_reflection_explains_first_then_erases_it(client, make, csrf):
+    me = make.participant(language="en")
+    reflection = make.reflection(me)
+    quote = make.quote(reflection)
+    _sign_in(client, csrf, me)
+    page = client.get(f"/my/reflections/{reflection.id}/delete")
+    assert "The 1 quote made from it will be taken back too." in page.get_data(as_text=True)
+
+    client.post(f"/my/reflections/{reflection.id}/delete", data={"csrf_token": csrf(page)})
+
+    assert db.session.get(Reflection, reflection.id).status == "withdrawn"
+    assert db.session.get(Quote, quote.id).status == "withdrawn"
+    assert client.get(f"/my/reflections/{reflection.id}").status_code == 404
+
+
+def test_a_reflection_with_an_approved_quote_cannot_be_edited(client, make, csrf):
+    me = make.participant(language="en")
+    reflection = make.reflection(me)
+    make.quote(reflection)
+    _sign_in(client, csrf, me)
+    assert "can no longer be changed" in client.get("/my").get_data(as_text=True)
+    page = client.get(f"/my/reflections/{reflection.id}")
+    response = client.post(f"/my/reflections/{reflection.id}", data={
+        "csrf_token": csrf(page), "text": "Changed words.", "language": "en", "submit": "Submit",
+        "idempotency_key": reflection.idempotency_key,
+    })
+    assert "can no longer be changed" in response.get_data(as_text=True)
+    assert db.session.get(Reflection, reflection.id).text != "Changed words."
+
+
+def test_withdrawing_everything_needs_a_clear_confirmation_and_ends_the_session(client, make, csrf):
+    me = make.participant(language="en")
+    reflection = make.reflection(me)
+    _sign_in(client, csrf, me)
+    page = client.get("/my/withdraw")
+    html = page.get_data(as_text=True)
+    assert "cannot be undone" in html and "already exported" in html
+
+    unconfirmed = client.post("/my/withdraw", data={"csrf_token": csrf(page)})
+    assert unconfirmed.status_code == 200 and db.session.get(Participant, me.id).withdrawn_at is None
+
+    response = client.post("/my/withdraw", data={"csrf_token": csrf(page), "understood": "y", "erase": "y"})
+
+    assert response.status_code == 302
+    assert db.session.get(Participant, me.id).withdrawn_at is not None
+    assert db.session.get(Reflection, reflection.id).text is None
+    assert client.get("/my").status_code == 302  # signed out
+    page = client.get("/return")
+    again = client.post("/return", data={"passphrase": me.passphrase, "csrf_token": csrf(page)})
+    assert again.status_code == 200
+
+
+def test_autosave_keeps_a_draft_and_counts_as_activity(client, make, csrf, app):
+    me = make.participant(language="en")
+    prompt = me.roundtable.prompts[0]
+    _sign_in(client, csrf, me)
+    page = client.get(f"/write/{prompt.id}")
+    html = page.get_data(as_text=True)
+    assert 'role="status"' in html and f"/write/{prompt.id}/autosave" in html and "<script>" not in html
+    data = {"csrf_token": csrf(page), "text": "Courts should", "language": "en", "idempotency_key": "k" * 32}
+
+    assert client.post(f"/write/{prompt.id}/autosave", data=data).get_json() == {"saved": True}
+    data["text"] = "Courts should listen."
+    idle = app.config["PARTICIPANT_IDLE_MINUTES"] * 60
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - idle + 5  # about to expire
+    assert client.post(f"/write/{prompt.id}/autosave", data=data).get_json() == {"saved": True}
+    with client.session_transaction() as session:
+        assert int(time.time()) - session["seen"] < 10  # the autosave renewed the session
+
+    drafts = db.session.scalars(select(Reflection).where(Reflection.participant_id == me.id)).all()
+    assert [(r.status, r.text) for r in drafts] == [("draft", "Courts should listen.")]
+    # The page's own buttons then submit that same draft.
+    page = client.get(f"/write/{prompt.id}")
+    assert "Courts should listen." in page.get_data(as_text=True)
+
+
+def test_autosave_never_turns_a_submitted_reflection_back_into_a_draft(client, make, csrf):
+    me = make.participant(language="en")
+    reflection = make.reflection(me, status="submitted")
+    _sign_in(client, csrf, me)
+    page = client.get(f"/my/reflections/{reflection.id}")
+    assert "data-autosave-url" not in page.get_data(as_text=True)
+    response = client.post(f"/write/{reflection.prompt_id}/autosave", data={
+        "csrf_token": csrf(page), "text": "x", "language": "en", "idempotency_key": reflection.idempotency_key})
+    assert response.status_code == 409
+    assert db.session.get(Reflection, reflection.id).status == "submitted"
+
+
+def test_autosave_needs_the_csrf_token_and_a_participant(client, make, csrf):
+    me = make.participant(language="en")
+    prompt = me.roundtable.prompts[0]
+    anonymous = client.post(f"/write/{prompt.id}/autosave", data={"text": "x", "language": "en"})
+    assert anonymous.status_code in (302, 401)  # to the sign-in page, or refused outright
+    _sign_in(client, csrf, me)
+    forged = client.post(f"/write/{prompt.id}/autosave", data={"text": "x", "language": "en"})
+    assert forged.status_code == 400
+    assert db.session.scalars(select(Reflection)).all() == []

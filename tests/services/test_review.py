@@ -1,0 +1,137 @@
+"""Authors who asked to review quotes approve or decline the exact words; editors cannot overrule them."""
+
+import pytest
+
+from roundtable.db import db
+from roundtable.services import consent, curation, exports, review
+from roundtable.services.errors import RuleViolation
+
+REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
+
+
+def _exported():
+    return exports.exportable_ids(exports.QuoteFilters())
+
+
+def _edit(editor, quote, text):
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=text, language=quote.language,
+                          translation=quote.translation, translation_language=quote.translation_language,
+                          descriptor=quote.descriptor)
+    db.session.commit()
+
+
+def test_an_authors_approval_is_of_one_exact_revision(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant), editor=editor)
+    assert quote.status == "awaiting_participant" and _exported() == []
+    assert review.quotes_of(participant) == [quote]
+
+    review.respond(participant, quote, approve=True, revision=quote.revision)
+    db.session.commit()
+    assert quote.status == "approved" and quote.participant_approved_revision == quote.revision
+    assert _exported() == [quote.id]
+
+    _edit(editor, quote, "The court should let children speak")
+    assert quote.status == "awaiting_participant" and _exported() == []
+
+
+def test_editing_without_review_sends_the_quote_back_to_draft(make):
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    _edit(editor, quote, "The court should let children speak")
+    assert quote.status == "draft"
+
+
+def test_a_decline_keeps_the_comment_for_the_editor_and_cannot_be_overruled(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant), editor=editor)
+
+    review.respond(participant, quote, approve=False, comment="Please leave out the last part.", revision=quote.revision)
+    db.session.commit()
+
+    assert quote.status == "declined" and quote.participant_comment == "Please leave out the last part."
+    with pytest.raises(RuleViolation):
+        curation.approve(editor, quote)
+    assert _exported() == []
+
+
+def test_an_answer_to_an_older_revision_is_refused(make):
+    participant = make.participant(grants=REVIEWING)
+    quote = make.quote(make.reflection(participant))
+    with pytest.raises(RuleViolation):
+        review.respond(participant, quote, approve=True, revision=quote.revision - 1)
+
+
+def test_only_the_author_answers_and_only_when_asked(make):
+    participant = make.participant(grants=REVIEWING)
+    quote = make.quote(make.reflection(participant))
+    stranger = make.participant(participant.roundtable, grants=REVIEWING)
+    with pytest.raises(RuleViolation):
+        review.own_quote(stranger, quote.id)
+    with pytest.raises(RuleViolation):
+        review.respond(stranger, quote, approve=True)
+    assert review.quotes_of(stranger) == []
+
+    unreviewed = make.quote(make.reflection(make.participant(participant.roundtable)))
+    with pytest.raises(RuleViolation):
+        review.respond(unreviewed.reflection.participant, unreviewed, approve=True)
+
+
+def test_granting_review_later_sends_approved_quotes_to_the_author(make):
+    participant = make.participant()
+    quote = make.quote(make.reflection(participant))
+    assert quote.status == "approved"
+
+    consent.change_clause(participant, "review_quotes", grant=True)
+    db.session.commit()
+
+    assert quote.status == "awaiting_participant" and _exported() == []
+
+
+def test_revoking_quote_publicly_withdraws_every_quote_of_the_author(make):
+    participant = make.participant()
+    reflection = make.reflection(participant)
+    approved, draft = make.quote(reflection), make.quote(reflection, approve=False)
+    before = [(r.id, r.granted_keys) for r in consent.history(participant)]
+
+    consent.change_clause(participant, "quote_publicly", grant=False)
+    db.session.commit()
+
+    assert approved.status == draft.status == "withdrawn"
+    history = consent.history(participant)
+    assert [(r.id, r.granted_keys) for r in history[:-1]] == before
+    assert "quote_publicly" not in history[-1].granted_keys
+    with pytest.raises(RuleViolation):
+        consent.change_clause(participant, "take_part", grant=False)
+
+
+def test_a_new_consent_form_grants_nothing_new_until_the_participant_agrees(make):
+    roundtable = make.roundtable()
+    participant = make.participant(roundtable, grants=("take_part", "store_words"))
+    facilitator = roundtable.facilitator
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    drafts.append(consent.ClauseDraft("share_with_partners", "Share with partners.", "Ibahagi sa mga katuwang.", False))
+
+    assert consent.new_form_version(roundtable, facilitator, drafts) == 2
+    db.session.commit()
+
+    assert consent.needs_new_consent(participant)
+    assert consent.current_grants(participant) == {"take_part", "store_words"}
+    assert len([c for c in roundtable.clauses if c.version == 1]) == 5  # the old form stays as it was
+    with pytest.raises(RuleViolation):
+        consent.change_clause(participant, "share_with_partners", grant=True)
+
+    consent.record_consent(participant, {"take_part", "store_words", "share_with_partners"}, adult_confirmed=True)
+    db.session.commit()
+    assert not consent.needs_new_consent(participant)
+    assert "share_with_partners" in consent.current_grants(participant)
+
+
+def test_a_new_form_must_keep_the_required_statements(make):
+    roundtable = make.roundtable()
+    with pytest.raises(RuleViolation):
+        consent.new_form_version(roundtable, roundtable.facilitator,
+                                 [consent.ClauseDraft("take_part", "I take part.", "Nakikilahok ako.", True)])
+    assert roundtable.consent_version == 1

@@ -1,0 +1,133 @@
+"""Taking words back: one reflection, or everything, takes effect at once and everywhere."""
+
+import pytest
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent, Quote
+from roundtable.services import consent, curation, exports, moderation, participation, withdrawal
+from roundtable.services.errors import NotFound, RuleViolation
+
+
+def _actions():
+    return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_withdrawing_everything_removes_the_words_from_every_staff_view_and_export(make):
+    participant = make.participant()
+    released = make.reflection(participant)
+    waiting = make.reflection(participant, status="submitted", text="Judges should listen first.")
+    quote = make.quote(released)
+    facilitator = participant.roundtable.facilitator
+    assert exports.exportable_ids(exports.QuoteFilters()) == [quote.id]
+
+    withdrawal.withdraw_all(participant, erase=False)
+    db.session.commit()
+
+    assert participant.withdrawn_at is not None
+    assert {released.status, waiting.status} == {"withdrawn"}
+    assert quote.status == "withdrawn"
+    assert moderation.queue(facilitator, status="submitted").items == []
+    assert moderation.queue(facilitator, status="released").items == []
+    assert curation.reflections().items == [] and curation.quotes().items == []
+    assert exports.exportable_ids(exports.QuoteFilters()) == []
+    with pytest.raises(NotFound):
+        curation.quote(quote.id)
+    assert participation.find_by_passphrase(participant.passphrase) is None
+    assert released.text is not None  # hidden, not erased: the retention date erases it
+
+
+def test_erasing_leaves_only_a_content_free_tombstone_and_is_audited(make):
+    participant = make.participant()
+    reflection = make.reflection(participant)
+    quote = make.quote(reflection)
+    quote.translation, quote.participant_comment = "Dapat makinig ang korte.", "Salamat"
+    db.session.commit()
+
+    withdrawal.withdraw_all(participant, erase=True)
+    db.session.commit()
+    db.session.expire_all()
+
+    assert db.session.get(Quote, quote.id) is not None
+    assert (reflection.text, reflection.moderator_note) == (None, None)
+    assert (quote.text, quote.translation, quote.participant_comment) == (None, None, None)
+    assert {"participant.withdrawn", "participant.words_erased", "quote.withdrawn"} <= set(_actions())
+
+
+def test_a_participant_deletes_one_reflection_and_its_quotes_are_withdrawn(make):
+    participant = make.participant()
+    reflection = make.reflection(participant)
+    other = make.reflection(participant, text="Healing takes time.")
+    quote = make.quote(reflection)
+
+    withdrawal.delete_reflection(participant, reflection)
+    db.session.commit()
+
+    assert reflection.status == "withdrawn" and reflection.text is None
+    assert quote.status == "withdrawn" and quote.text is None
+    assert other.status == "released" and participant.withdrawn_at is None
+    assert participation.reflections_of(participant) == [other]
+
+
+def test_nobody_can_delete_someone_elses_reflection(make):
+    reflection = make.reflection()
+    stranger = make.participant(reflection.participant.roundtable)
+    with pytest.raises(NotFound):
+        withdrawal.delete_reflection(stranger, reflection)
+
+
+def test_a_reflection_can_be_edited_until_a_quote_of_it_is_approved(make):
+    participant = make.participant()
+    reflection = make.reflection(participant)
+    prompt = reflection.prompt
+    draft_quote = make.quote(reflection, approve=False)
+
+    participation.save_reflection(participant, prompt, text=reflection.text + " Always.", language="en",
+                                  submit=True, idempotency_key="", reflection=reflection)
+    db.session.commit()
+    assert reflection.status == "submitted" and draft_quote.status == "draft"
+
+    moderation.decide(participant.roundtable.facilitator, reflection, "release")
+    make.quote(reflection)
+    with pytest.raises(RuleViolation):
+        participation.save_reflection(participant, prompt, text="Something else.", language="en",
+                                      submit=True, idempotency_key="", reflection=reflection)
+    db.session.rollback()
+    withdrawal.delete_reflection(participant, reflection)  # deleting stays possible
+    db.session.commit()
+    assert reflection.status == "withdrawn"
+
+
+def test_a_withdrawn_reflection_cannot_come_back_through_a_retried_form(make):
+    participant = make.participant()
+    reflection = make.reflection(participant, status="draft")
+    withdrawal.delete_reflection(participant, reflection)
+    db.session.commit()
+    with pytest.raises(NotFound):
+        participation.save_reflection(participant, reflection.prompt, text="Back again", language="en",
+                                      submit=True, idempotency_key=reflection.idempotency_key)
+
+
+def test_consent_records_cannot_be_changed_or_deleted(make):
+    participant = make.participant()
+    record = consent.current_record(participant)
+    record.form_version = 99
+    with pytest.raises(consent.HistoryRewrite):
+        db.session.flush()
+    db.session.rollback()
+
+    db.session.delete(consent.current_record(participant))
+    with pytest.raises(consent.HistoryRewrite):
+        db.session.flush()
+    db.session.rollback()
+
+    from sqlalchemy import delete, update
+
+    from roundtable.models import ConsentGrant, ConsentRecord
+
+    with pytest.raises(consent.HistoryRewrite):
+        db.session.execute(update(ConsentRecord).values(form_version=2))
+    with pytest.raises(consent.HistoryRewrite):
+        db.session.execute(delete(ConsentGrant))
+    db.session.rollback()
+    assert consent.current_record(participant).form_version == 1
