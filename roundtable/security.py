@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 CSP = "; ".join(
     [
@@ -35,7 +37,35 @@ def add_security_headers(response):
     return response
 
 
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove an audit event."""
+
+
+def _refuse_audit_changes(session: Session, flush_context, instances) -> None:
+    from roundtable.models import AuditEvent
+
+    for obj in list(session.dirty) + list(session.deleted):
+        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditLogIsAppendOnly("audit events are never changed or deleted by the application")
+
+
+def _refuse_audit_statements(state) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) == "audit_events":
+        raise AuditLogIsAppendOnly("audit events are never changed or deleted by the application")
+
+
+def guard_audit_log() -> None:
+    """Append-only in the app: no ORM update/delete and no bulk UPDATE/DELETE statement of AuditEvent."""
+    if not event.contains(Session, "before_flush", _refuse_audit_changes):
+        event.listen(Session, "before_flush", _refuse_audit_changes)
+        event.listen(Session, "do_orm_execute", _refuse_audit_statements)
+
+
 def init_app(app: Flask) -> None:
+    guard_audit_log()
     app.after_request(add_security_headers)
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:

@@ -18,3 +18,8 @@ class NewUserForm(Form):
     username = CleanStringField(_l("Username"), validators=[required(), length(64, 2)])
     display_name = CleanStringField(_l("Display name"), validators=[required(), length(120)])
     roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])
+
+
+class RolesForm(Form):
+    roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])
+

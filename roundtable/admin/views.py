@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, render_template, request
+from datetime import date
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from roundtable.access import roles_required
-from roundtable.admin.forms import NewUserForm
+from roundtable.admin.forms import NewUserForm, RolesForm
 from roundtable.db import db
+from roundtable.forms import ActionForm
 from roundtable.models import User
-from roundtable.services import accounts, audit
+from roundtable.services import accounts, audit, twofactor
 from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -41,14 +44,69 @@ def users():
     return render_template("admin/users.html", form=form, staff=staff, one_time_password=one_time_password)
 
 
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def user(user_id: int):
+    """One staff account: roles, active or not, a new one-time password, a reset of the second factor."""
+    account = db.session.get(User, user_id) or abort(404)
+    posted_roles = any(key.startswith("roles-") for key in request.form)
+    roles_form = RolesForm(
+        prefix="roles", formdata=request.form if posted_roles else None, data={"roles": sorted(account.role_set)}
+    )
+    action_form = ActionForm(prefix="act")
+    one_time_password = None
+    if request.method == "POST":
+        try:
+            if roles_form.submit_ok():
+                if account.id == g.user.id and "admin" not in roles_form.roles.data:
+                    raise RuleViolation(_("You cannot remove your own administrator role."))
+                accounts.set_roles(account, set(roles_form.roles.data), actor=g.user)
+                flash(_("Roles saved. The account was signed out everywhere."))
+            elif action_form.submit_ok():
+                action = request.form.get("act-action")
+                if action in ("deactivate", "reactivate"):
+                    accounts.set_active(account, action == "reactivate", actor=g.user)
+                    flash(_("Account reactivated.") if account.active else _("Account deactivated and signed out."))
+                elif action == "reset_password":
+                    one_time_password = accounts.generate_password()
+                    accounts.set_password(account, one_time_password, actor=g.user, must_change=True)
+                elif action == "reset_second_factor":
+                    twofactor.reset(account, actor=g.user)
+                    flash(_("Two-step sign-in was reset. The owner sets it up again at the next sign-in."))
+                else:
+                    abort(400)
+            else:
+                raise RuleViolation(_("Please check what you entered."))
+        except RuleViolation as problem:
+            db.session.rollback()
+            flash(str(problem))
+        else:
+            db.session.commit()
+            if one_time_password is None:
+                return redirect(url_for("admin.user", user_id=account.id))
+    return render_template(
+        "admin/user.html", account=account, roles_form=roles_form, action_form=action_form,
+        one_time_password=one_time_password, has_second_factor=bool(account.totp_secret),
+        recovery_left=twofactor.recovery_codes_left(account),
+    )
+
+
+def _day(name: str) -> date | None:
+    try:
+        return date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
 @bp.get("/audit")
 @admin_only
 def audit_log():
     number = request.args.get("page", 1, type=int)
     action = request.args.get("action") or None
     actor_type = request.args.get("actor") or None
+    since, until = _day("since"), _day("until")
     return render_template(
-        "admin/audit.html", page=audit.page(action=action, actor_type=actor_type, number=number),
-        actions=audit.actions(), action=action, actor_type=actor_type,
+        "admin/audit.html",
+        page=audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since, until=until),
+        actions=audit.actions(), action=action, actor_type=actor_type, since=since, until=until,
     )
-

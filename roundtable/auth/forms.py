@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import PasswordField, StringField
+from wtforms.validators import EqualTo
 
 from roundtable.forms import Form, length, required
 
@@ -7,3 +8,20 @@ from roundtable.forms import Form, length, required
 class LoginForm(Form):
     username = StringField(_l("Username"), validators=[required(), length(64)])
     password = PasswordField(_l("Password"), validators=[required(), length(256)])
+
+
+class SecondFactorForm(Form):
+    code = StringField(_l("Code from your authenticator app, or a recovery code"), validators=[required(), length(32)])
+
+
+class EnrolForm(Form):
+    code = StringField(_l("The 6-digit code your app shows now"), validators=[required(), length(32)])
+
+
+class ChangePasswordForm(Form):
+    current = PasswordField(_l("Current password"), validators=[required(), length(256)])
+    new = PasswordField(_l("New password"), validators=[required(), length(256)])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[required(), EqualTo("new", message=_l("The two new passwords are not the same."))],
+    )

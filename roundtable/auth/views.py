@@ -1,22 +1,28 @@
-"""Staff sign-in and sign-out."""
+"""Staff sign-in (password, then a second factor), sign-out, password change and two-factor enrolment."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from roundtable import identity
-from roundtable.access import public
-from roundtable.auth.forms import LoginForm
+from roundtable.access import public, roles_required
+from roundtable.auth.forms import ChangePasswordForm, EnrolForm, LoginForm, SecondFactorForm
 from roundtable.db import db
 from roundtable.extensions import limiter
 from roundtable.forms import ActionForm
+from roundtable.models import User
+from roundtable.models.staff import ROLES
 from roundtable.navigation import safe_next
-from roundtable.services import accounts, audit
+from roundtable.services import accounts, audit, crypto, twofactor
+from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("auth", __name__)
+any_staff = roles_required(*ROLES)
 
 HOME_BY_ROLE = (("editor", "editor.reflections"), ("facilitator", "facilitator.my_roundtables"), ("admin", "admin.users"))
+# What a user who must first change their password may still open.
+_BEFORE_PASSWORD_CHANGE = frozenset({"auth.change_password", "auth.logout", "static", "public.language"})
 
 
 def staff_home(user) -> str:
@@ -24,6 +30,35 @@ def staff_home(user) -> str:
         if user.has_role(role):
             return url_for(endpoint)
     return url_for("public.home")
+
+
+def _two_factor_required(user: User) -> bool:
+    if current_app.config.get("TWO_FACTOR_DISABLED"):
+        return False
+    return twofactor.required_for(user, current_app.config.get("TWO_FACTOR_REQUIRED_ROLES", ()))
+
+
+def _pending_user() -> User | None:
+    """A user who gave the right password and still owes the second factor (identity.load checked the rest)."""
+    if g.get("user") is not None or session.get("user_id") is None or session.get("second_factor_done"):
+        return None
+    return db.session.get(User, session["user_id"])
+
+
+def _after_sign_in(user: User):
+    target = session.pop("after_login", None)
+    if user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    return redirect(safe_next(target) if target else staff_home(user))
+
+
+@bp.before_app_request
+def password_change_first():
+    """Someone given a one-time password changes it before anything else."""
+    user = g.get("user")
+    if user is not None and user.must_change_password and request.endpoint not in _BEFORE_PASSWORD_CHANGE:
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -38,10 +73,102 @@ def login():
         if user is None:
             form.password.errors.append(_("That username and password do not match an active account."))
         else:
-            identity.sign_in_staff(user, second_factor_done=True)
+            has_second_factor = bool(user.totp_secret) and not current_app.config.get("TWO_FACTOR_DISABLED")
+            needs_enrolment = not has_second_factor and _two_factor_required(user)
+            identity.sign_in_staff(user, second_factor_done=not (has_second_factor or needs_enrolment))
             target = request.args.get("next")
-            return redirect(safe_next(target) if target else staff_home(user))
+            if target:
+                session["after_login"] = safe_next(target)
+            if has_second_factor:
+                return redirect(url_for("auth.second_factor"))
+            if needs_enrolment:
+                return redirect(url_for("auth.two_factor"))
+            return _after_sign_in(user)
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@public
+def second_factor():
+    user = _pending_user()
+    if user is None or not user.totp_secret:
+        return redirect(url_for("auth.login"))
+    form = SecondFactorForm()
+    if form.validate_on_submit():
+        if twofactor.verify(user, form.code.data):
+            db.session.commit()
+            session["second_factor_done"] = True
+            return _after_sign_in(user)
+        db.session.commit()
+        form.code.errors.append(_("That code is not right. Try the newest code from your app, or a recovery code."))
+    return render_template("auth/second_factor.html", form=form)
+
+
+def _enrolling_secret(*, create: bool) -> str | None:
+    """The secret being enrolled; the signed cookie holds it only encrypted, until it is confirmed."""
+    token = session.get("new_totp_secret")
+    if token is None:
+        if not create:
+            return None
+        token = session["new_totp_secret"] = crypto.encrypt(twofactor.new_secret())
+    return crypto.decrypt(token)
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+@public  # also reached by someone who must enrol before they are fully signed in; checked below
+def two_factor():
+    user = g.user or _pending_user()
+    if user is None:
+        return redirect(url_for("auth.login"))
+    if g.user is None and user.totp_secret:
+        return redirect(url_for("auth.second_factor"))
+    secret = _enrolling_secret(create=True)
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            codes = twofactor.enrol(user, secret, form.code.data, actor=user)
+        except RuleViolation as problem:
+            form.code.errors.append(str(problem))
+        else:
+            db.session.commit()
+            session.pop("new_totp_secret", None)
+            session["second_factor_done"] = True
+            return render_template("auth/recovery_codes.html", codes=codes, user=user)
+    return render_template(
+        "auth/two_factor.html", form=form, secret=secret, user=user,
+        required=_two_factor_required(user), enrolled=bool(user.totp_secret),
+    )
+
+
+@bp.get("/account/two-factor/qr.svg")
+@public  # the enrolling user only: the secret comes from their own session
+def two_factor_qr():
+    user = g.user or _pending_user()
+    secret = _enrolling_secret(create=False)
+    if user is None or secret is None:
+        return Response(status=404)
+    return Response(twofactor.qr_svg(secret, user.username), mimetype="image/svg+xml")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@any_staff
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(g.user, form.current.data, form.new.data)
+        except RuleViolation as problem:
+            db.session.rollback()
+            form.new.errors.append(str(problem))
+        else:
+            db.session.commit()
+            # Every other session of this user has ended; this one continues under the new version.
+            identity.sign_in_staff(g.user, second_factor_done=True)
+            flash(_("Your password is changed. You were signed out everywhere else."))
+            return redirect(staff_home(g.user))
+    return render_template("auth/change_password.html", form=form, forced=g.user.must_change_password)
 
 
 @bp.post("/logout")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta, timezone
+
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -24,8 +26,16 @@ def record(action: str, *, actor=None, actor_type: str | None = None, target=Non
     return event
 
 
-def page(*, action: str | None = None, actor_type: str | None = None, number: int = 1, per_page: int = 50) -> Page:
+def page(*, action: str | None = None, actor_type: str | None = None, number: int = 1, per_page: int = 50,
+         since: date | None = None, until: date | None = None) -> Page:
+    """Newest first; ``since``/``until`` are whole UTC days, both included."""
     query = select(AuditEvent)
+    if since:
+        query = query.where(AuditEvent.created_at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
+    if until:
+        query = query.where(
+            AuditEvent.created_at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=timezone.utc)
+        )
     if action:
         query = query.where(AuditEvent.action == action)
     if actor_type:

@@ -20,11 +20,14 @@ class _Keyring:
     def __init__(self) -> None:
         self._fernet: MultiFernet | None = None
         self._lookup_key: bytes | None = None
+        self.newest: Fernet | None = None
 
     def configure(self, encryption_keys: list[str], lookup_key: str) -> None:
         if not encryption_keys:
             raise KeyringNotConfigured("at least one encryption key is needed")
-        self._fernet = MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in encryption_keys])
+        fernets = [Fernet(k.encode() if isinstance(k, str) else k) for k in encryption_keys]
+        self._fernet = MultiFernet(fernets)
+        self.newest = fernets[0]
         self._lookup_key = lookup_key.encode()
 
     @property
@@ -67,3 +70,55 @@ def lookup_digest(value: str, purpose: str) -> str:
 
 def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
+
+
+def rotate_keys(batch_size: int = 500) -> dict[str, int]:
+    """Re-encrypt every encrypted column under the first (newest) key, in batches of committed work.
+
+    Safe while the site runs: each row is updated only if its stored token is still the one read,
+    so a concurrent write (already under the newest key) is never overwritten. Returns rows per table.
+    """
+    from sqlalchemy import Text, and_, select, type_coerce, update
+
+    from roundtable.db import Base, db
+    from roundtable.models.types import EncryptedText
+
+    newest = keyring.newest
+    counts: dict[str, int] = {}
+    for table in Base.metadata.sorted_tables:
+        columns = [c for c in table.columns if isinstance(c.type, EncryptedText)]
+        if not columns:
+            continue
+        (pk,) = table.primary_key.columns
+        counts[table.name] = 0
+        last = None
+        while True:
+            raw = [type_coerce(c, Text).label(c.name) for c in columns]
+            query = select(pk, *raw).order_by(pk).limit(batch_size)
+            if last is not None:
+                query = query.where(pk > last)
+            rows = db.session.execute(query).all()
+            if not rows:
+                break
+            for row in rows:
+                last = row[0]
+                for column in columns:
+                    token = row._mapping[column.name]
+                    if token is None or _encrypted_with(newest, token):
+                        continue
+                    result = db.session.execute(
+                        update(table)
+                        .where(and_(pk == row[0], type_coerce(column, Text) == token))
+                        .values({column.name: type_coerce(rotate(token), Text)})
+                    )
+                    counts[table.name] += result.rowcount
+            db.session.commit()
+    return counts
+
+
+def _encrypted_with(fernet: Fernet, token: str) -> bool:
+    try:
+        fernet.decrypt(token.encode("ascii"))
+    except InvalidToken:
+        return False
+    return True

@@ -1,0 +1,101 @@
+"""A second factor for staff: time-based one-time codes (TOTP, RFC 6238) and one-time recovery codes.
+
+The TOTP secret is stored encrypted (``User.totp_secret`` is an EncryptedText column). Recovery
+codes are shown once and only keyed digests of them are stored, so a leaked backup holds none.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import secrets
+
+import pyotp
+import segno
+from flask_babel import lazy_gettext as _l
+
+from roundtable.models import User
+from roundtable.services import audit, crypto
+from roundtable.services.errors import RuleViolation
+
+ISSUER = "Roundtable"
+RECOVERY_CODES = 10
+_PURPOSE = "recovery-code"
+
+
+def required_for(user: User, required_roles) -> bool:
+    return user.has_role(*required_roles) if required_roles else False
+
+
+def new_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(secret: str, username: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=username, issuer_name=ISSUER)
+
+
+def qr_svg(secret: str, username: str) -> bytes:
+    """The enrolment QR code as an SVG document (no inline style, so CSP allows it)."""
+    out = io.BytesIO()
+    segno.make(provisioning_uri(secret, username), error="m").save(
+        out, kind="svg", scale=5, border=4, xmldecl=True, svgns=True, title=None, desc=None
+    )
+    return out.getvalue()
+
+
+def _normalise(code: str) -> str:
+    return "".join(ch for ch in (code or "") if ch.isalnum()).lower()
+
+
+def _totp_ok(secret: str, code: str) -> bool:
+    code = _normalise(code)
+    return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+
+
+def _new_recovery_codes() -> list[str]:
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(alphabet) for _ in range(10))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+    return codes
+
+
+def enrol(user: User, secret: str, code: str, *, actor) -> list[str]:
+    """Confirm a new secret with a code from the app; store it and return fresh recovery codes (shown once)."""
+    if not _totp_ok(secret, code):
+        raise RuleViolation(_l("That code is not right. Check the time on your phone and try the newest code."))
+    user.totp_secret = secret
+    codes = _new_recovery_codes()
+    user.recovery_codes = json.dumps([crypto.lookup_digest(_normalise(c), _PURPOSE) for c in codes])
+    audit.record("staff.second_factor_enrolled", actor=actor, target=user)
+    return codes
+
+
+def verify(user: User, code: str) -> bool:
+    """True when ``code`` is the current TOTP code or an unused recovery code (which is then used up)."""
+    if user.totp_secret and _totp_ok(user.totp_secret, code):
+        audit.record("staff.second_factor_passed", actor=user)
+        return True
+    digest = crypto.lookup_digest(_normalise(code), _PURPOSE)
+    remaining = json.loads(user.recovery_codes or "[]")
+    if _normalise(code) and digest in remaining:
+        remaining.remove(digest)
+        user.recovery_codes = json.dumps(remaining)
+        audit.record("staff.recovery_code_used", actor=user)
+        return True
+    audit.record("staff.second_factor_failed", actor=user)
+    return False
+
+
+def recovery_codes_left(user: User) -> int:
+    return len(json.loads(user.recovery_codes or "[]"))
+
+
+def reset(user: User, *, actor) -> None:
+    """An administrator removes a lost second factor; the owner enrols again at the next sign-in."""
+    user.totp_secret = None
+    user.recovery_codes = None
+    user.session_version += 1
+    audit.record("staff.second_factor_reset", actor=actor, target=user)

@@ -1,0 +1,97 @@
+"""The audit log: who did what and when, for every decision that matters; append-only; no content."""
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import delete, select, update
+
+from roundtable.db import db
+from roundtable.models import AuditEvent
+from roundtable.security import AuditLogIsAppendOnly
+from roundtable.services import audit, consent, exports, retention
+from tests.conftest import csrf_token_of
+
+
+def _actions():
+    return set(db.session.scalars(select(AuditEvent.action)))
+
+
+def test_a_full_flow_leaves_a_trail_of_every_decision(app, client, make, login):
+    admin = make.user("admin")
+    editor = make.user("editor")
+    # staff sign-in, success and failure
+    login(admin)
+    stranger = app.test_client()
+    token = csrf_token_of(stranger.get("/login"))
+    stranger.post("/login", data={"username": admin.username, "password": "not the password!", "csrf_token": token})
+    # role change through the admin page
+    page = client.get(f"/admin/users/{editor.id}")
+    client.post(f"/admin/users/{editor.id}", data={"roles-csrf_token": csrf_token_of(page), "roles-roles": ["editor"]})
+    # join (consent recorded), write, moderation decision, quote approval, export
+    roundtable = make.roundtable()
+    participant = make.participant(roundtable)
+    reflection = make.reflection(participant, status="released")
+    quote = make.quote(reflection, editor=editor)
+    exports.record(editor, "csv", [quote.id])
+    # consent change, then purge
+    consent.change_clause(participant, "quote_publicly", grant=False)
+    roundtable.retention_until = date.today() - timedelta(days=1)
+    db.session.commit()
+    retention.purge_expired()
+    db.session.commit()
+
+    actions = _actions()
+    for expected in (
+        "staff.login", "staff.login_failed", "staff.roles_changed", "participant.joined", "consent.recorded",
+        "reflection.submitted", "reflection.released", "quote.created", "quote.approved", "export.created",
+        "consent.revoked", "retention.purged",
+    ):
+        assert expected in actions, expected
+
+
+def test_the_audit_log_has_no_content_and_no_addresses():
+    columns = {c.name for c in AuditEvent.__table__.columns}
+    assert columns == {"id", "created_at", "actor_type", "actor_id", "action", "target_type", "target_id"}
+
+
+def test_audit_events_cannot_be_changed_or_deleted_by_the_app(make):
+    event = audit.record("staff.created", actor=make.user("admin"))
+    db.session.commit()
+    event.action = "something.else"
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+    db.session.delete(db.session.get(AuditEvent, event.id))
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.commit()
+    db.session.rollback()
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.execute(update(AuditEvent).values(action="x"))
+    with pytest.raises(AuditLogIsAppendOnly):
+        db.session.execute(delete(AuditEvent))
+    db.session.rollback()
+    assert db.session.get(AuditEvent, event.id).action == "staff.created"
+
+
+def test_the_viewer_filters_by_action_actor_and_date(client, make, login):
+    admin = make.user("admin")
+    old = audit.record("theme.added", actor=admin)
+    db.session.flush()
+    db.session.commit()
+    # an event from long ago, written the way a migration or import would (not through the app's ORM)
+    with db.engine.begin() as connection:
+        connection.execute(
+            AuditEvent.__table__.update().where(AuditEvent.__table__.c.id == old.id)
+            .values(created_at=datetime(2020, 1, 5, 12, tzinfo=timezone.utc))
+        )
+    client.get("/language/en")
+    login(admin)
+    everything = client.get("/admin/audit").get_data(as_text=True)
+    assert "theme.added" in everything and "staff.login" in everything
+    recent = client.get(f"/admin/audit?since={date.today().isoformat()}").get_data(as_text=True)
+    assert "<td>theme.added</td>" not in recent and "<td>staff.login</td>" in recent
+    then = client.get("/admin/audit?since=2020-01-05&until=2020-01-05").get_data(as_text=True)
+    assert "<td>theme.added</td>" in then and "<td>staff.login</td>" not in then
+    assert client.get("/admin/audit?since=not-a-date&page=99999999999999999999").status_code == 200
+    only_staff = client.get("/admin/audit?actor=staff&action=staff.login").get_data(as_text=True)
+    assert "<td>staff.login</td>" in only_staff and "<td>theme.added</td>" not in only_staff

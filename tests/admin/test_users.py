@@ -1,0 +1,65 @@
+"""Administrators manage staff accounts; every change is audited and ends the account's sessions."""
+
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent, User
+from tests.conftest import csrf_token_of
+
+
+def _post_action(client, user_id, action):
+    page = client.get(f"/admin/users/{user_id}")
+    return client.post(f"/admin/users/{user_id}", data={"act-csrf_token": csrf_token_of(page), "act-action": action})
+
+
+def test_deactivate_and_reactivate_are_audited(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    _post_action(client, editor.id, "deactivate")
+    assert not db.session.get(User, editor.id).active
+    _post_action(client, editor.id, "reactivate")
+    assert db.session.get(User, editor.id).active
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == editor.id)).all()
+    assert "staff.deactivated" in actions and "staff.activated" in actions
+
+
+def test_an_admin_cannot_lock_themselves_out(client, make, login):
+    admin = make.user("admin")
+    client.get("/language/en")
+    login(admin)
+    response = _post_action(client, admin.id, "deactivate")
+    assert db.session.get(User, admin.id).active
+    page = client.get(f"/admin/users/{admin.id}")
+    client.post(f"/admin/users/{admin.id}", data={"roles-csrf_token": csrf_token_of(page), "roles-roles": ["editor"]})
+    assert db.session.get(User, admin.id).role_set == {"admin"}
+    assert response.status_code in (200, 302)
+
+
+def test_a_password_reset_shows_a_one_time_password_once(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    response = _post_action(client, editor.id, "reset_password")
+    html = response.get_data(as_text=True)
+    assert '<p class="code big">' in html
+    assert db.session.get(User, editor.id).must_change_password
+    assert '<p class="code big">' not in client.get(f"/admin/users/{editor.id}").get_data(as_text=True)
+    assert "staff.password_changed" in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_an_unknown_action_is_a_bad_request(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    assert _post_action(client, editor.id, "make_me_root").status_code == 400
+
+
+def test_only_admins_reach_account_pages(client, make, login):
+    editor = make.user("editor")
+    login(editor)
+    assert client.get(f"/admin/users/{editor.id}").status_code == 403
+    assert client.get("/admin/audit").status_code == 403
+    assert client.get("/admin/users/99999").status_code == 403
+
+
+def test_a_missing_account_is_404_for_admins(client, make, login):
+    login(make.user("admin"))
+    assert client.get("/admin/users/99999").status_code == 404

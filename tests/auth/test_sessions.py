@@ -1,0 +1,200 @@
+"""Sessions end when they should: logout, password change, role change, deactivation and idle time."""
+
+import time
+
+import pytest
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent, User
+from roundtable.services import accounts
+from tests.conftest import csrf_token_of
+
+PASSWORD = "a long test password 1"
+
+
+def _signed_in(browser) -> bool:
+    return browser.get("/admin/users").status_code == 200
+
+
+@pytest.fixture
+def two_admins_browsers(app, make, login):
+    """The same admin signed in on two browsers (say, a laptop and a phone)."""
+    admin = make.user("admin")
+    laptop, phone = app.test_client(), app.test_client()
+    login(admin, on=laptop)
+    login(admin, on=phone)
+    assert _signed_in(laptop) and _signed_in(phone)
+    return admin, laptop, phone
+
+
+def test_the_session_cookie_is_httponly_samesite_and_not_readable_by_scripts(client, make, login):
+    response = login(make.user("admin"))
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert cookie.startswith("rt_session=")
+
+
+def test_the_session_cookie_is_secure_in_production(tmp_path):
+    from roundtable.config import load
+
+    env = {"ROUNDTABLE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
+           "ROUNDTABLE_ENCRYPTION_KEYS": "k", "ROUNDTABLE_LOOKUP_KEY": "l"}
+    settings = load(tmp_path, env)
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] is True
+    assert settings["SESSION_COOKIE_SAMESITE"] in ("Lax", "Strict")
+
+
+def test_logout_ends_every_session_of_that_user(two_admins_browsers):
+    _admin, laptop, phone = two_admins_browsers
+    page = laptop.get("/admin/users")
+    laptop.post("/logout", data={"csrf_token": csrf_token_of(page)})
+    assert not _signed_in(laptop)
+    assert not _signed_in(phone)
+
+
+def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(two_admins_browsers):
+    admin, laptop, phone = two_admins_browsers
+    page = laptop.get("/account/password")
+    response = laptop.post("/account/password", data={
+        "current": PASSWORD, "new": "harbour lantern seventeen", "confirm": "harbour lantern seventeen",
+        "csrf_token": csrf_token_of(page),
+    })
+    assert response.status_code == 302
+    assert _signed_in(laptop)
+    assert not _signed_in(phone)
+    assert "staff.password_changed" in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_a_wrong_current_password_changes_nothing(client, make, login):
+    admin = make.user("admin")
+    client.get("/language/en")
+    login(admin)
+    page = client.get("/account/password")
+    response = client.post("/account/password", data={
+        "current": "not my password at all", "new": "harbour lantern seventeen",
+        "confirm": "harbour lantern seventeen", "csrf_token": csrf_token_of(page),
+    })
+    assert "Your current password is not right." in response.get_data(as_text=True)
+    assert _signed_in(client)
+
+
+@pytest.mark.parametrize("new", ["short one", "passwordpassword", "1qaz2wsx3edc4rfv"])
+def test_short_and_common_passwords_are_refused(client, make, login, new):
+    client.get("/language/en")
+    login(make.user("admin"))
+    page = client.get("/account/password")
+    response = client.post("/account/password", data={
+        "current": PASSWORD, "new": new, "confirm": new, "csrf_token": csrf_token_of(page),
+    })
+    assert response.status_code == 200
+    assert ("Use at least 12 characters." in response.get_data(as_text=True)
+            or "too easy to guess" in response.get_data(as_text=True))
+
+
+def test_a_role_change_ends_every_session_of_that_user(app, make, login, two_admins_browsers):
+    admin, laptop, phone = two_admins_browsers
+    other_admin = make.user("admin")
+    boss = app.test_client()
+    login(other_admin, on=boss)
+    page = boss.get(f"/admin/users/{admin.id}")
+    boss.post(f"/admin/users/{admin.id}", data={
+        "roles-csrf_token": csrf_token_of(page), "roles-roles": ["admin", "editor"],
+    })
+    assert db.session.get(User, admin.id).role_set == {"admin", "editor"}
+    assert not _signed_in(laptop) and not _signed_in(phone)
+
+
+def test_deactivation_ends_every_session_and_refuses_the_next_login(app, make, login, two_admins_browsers):
+    admin, laptop, phone = two_admins_browsers
+    boss = app.test_client()
+    login(make.user("admin"), on=boss)
+    page = boss.get(f"/admin/users/{admin.id}")
+    boss.post(f"/admin/users/{admin.id}", data={"act-csrf_token": csrf_token_of(page), "act-action": "deactivate"})
+    assert not _signed_in(laptop) and not _signed_in(phone)
+    token = csrf_token_of(laptop.get("/login"))
+    response = laptop.post("/login", data={"username": admin.username, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 200  # the form again, with a neutral message
+
+
+def test_a_staff_session_ends_after_idle_time(client, app, make, login):
+    login(make.user("admin"))
+    idle = app.config["STAFF_IDLE_MINUTES"] * 60
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - idle + 120
+    assert _signed_in(client)
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - idle - 5
+    assert not _signed_in(client)
+
+
+def test_a_participant_session_ends_after_idle_time(client, app, make):
+    participant = make.participant()
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf_token_of(page)})
+    assert client.get("/my").status_code == 200
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - app.config["PARTICIPANT_IDLE_MINUTES"] * 60 - 5
+    response = client.get("/my")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/return")
+    with client.session_transaction() as session:
+        assert "participant_id" not in session
+
+
+def test_quick_exit_ends_the_participant_session(client, make):
+    participant = make.participant()
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf_token_of(page)})
+    assert client.get("/my").status_code == 200
+    client.get("/exit")
+    with client.session_transaction() as session:
+        assert "participant_id" not in session
+    assert client.get("/my").status_code == 302
+
+
+def test_a_one_time_password_must_be_changed_before_anything_else(client, app, make, login):
+    admin = make.user("admin")
+    boss = app.test_client()
+    login(make.user("admin"), on=boss)
+    page = boss.get(f"/admin/users/{admin.id}")
+    response = boss.post(f"/admin/users/{admin.id}", data={
+        "act-csrf_token": csrf_token_of(page), "act-action": "reset_password",
+    })
+    html = response.get_data(as_text=True)
+    one_time = html.split('<p class="code big">')[1].split("</p>")[0]
+    assert db.session.get(User, admin.id).must_change_password
+
+    login(admin, one_time)
+    assert client.get("/admin/users").headers["Location"].endswith("/account/password")
+    page = client.get("/account/password")
+    assert "one-time password" in page.get_data(as_text=True)
+    client.post("/account/password", data={
+        "current": one_time, "new": "harbour lantern seventeen", "confirm": "harbour lantern seventeen",
+        "csrf_token": csrf_token_of(page),
+    })
+    assert _signed_in(client)
+    assert not db.session.get(User, admin.id).must_change_password
+
+
+def test_hashes_are_upgraded_at_login_when_the_parameters_change(client, make, login, monkeypatch):
+    from argon2 import PasswordHasher
+
+    admin = make.user("admin")
+    old_hash = db.session.get(User, admin.id).password_hash
+    stronger = PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+    monkeypatch.setattr(accounts, "password_hasher", stronger)
+    login(admin)
+    new_hash = db.session.get(User, admin.id).password_hash
+    assert new_hash != old_hash
+    assert "$argon2id$" in new_hash and "m=2048,t=2,p=1" in new_hash
+    assert not stronger.check_needs_rehash(new_hash)
+
+
+def test_production_hash_parameters_are_argon2id_rfc9106(monkeypatch):
+    import importlib
+
+    source = importlib.util.find_spec("roundtable.services.accounts").origin
+    text = open(source).read()
+    assert "PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4" in text

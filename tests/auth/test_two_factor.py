@@ -1,0 +1,178 @@
+"""Staff sign in with a password and then a second factor; admins and editors must have one."""
+
+import json
+import re
+
+import pyotp
+import pytest
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent, User
+from tests.conftest import csrf_token_of
+
+PASSWORD = "a long test password 1"
+
+
+@pytest.fixture
+def two_factor_required(app):
+    before = app.config["TWO_FACTOR_REQUIRED_ROLES"]
+    app.config["TWO_FACTOR_REQUIRED_ROLES"] = ("admin", "editor")
+    yield
+    app.config["TWO_FACTOR_REQUIRED_ROLES"] = before
+
+
+def _password_step(client, user, password=PASSWORD):
+    token = csrf_token_of(client.get("/login"))
+    return client.post("/login", data={"username": user.username, "password": password, "csrf_token": token})
+
+
+def _enrol(client):
+    page = client.get("/account/two-factor")
+    secret = re.search(r'<span class="code">([A-Z2-7]+)</span>', page.get_data(as_text=True)).group(1)
+    response = client.post(
+        "/account/two-factor", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_token_of(page)}
+    )
+    codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", response.get_data(as_text=True))
+    return secret, codes
+
+
+def _code_step(client, code):
+    page = client.get("/login/code")
+    return client.post("/login/code", data={"code": code, "csrf_token": csrf_token_of(page)})
+
+
+def _actions():
+    return [e.action for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+
+
+def test_an_editor_without_a_second_factor_must_set_one_up_before_reaching_any_page(
+    client, make, two_factor_required
+):
+    editor = make.user("editor")
+    response = _password_step(client, editor)
+    assert response.headers["Location"].endswith("/account/two-factor")
+    assert client.get("/editor/").status_code == 302  # not signed in yet
+    page = client.get("/account/two-factor")
+    assert '<img src="/account/two-factor/qr.svg"' in page.get_data(as_text=True)
+    qr = client.get("/account/two-factor/qr.svg")
+    assert qr.mimetype == "image/svg+xml"
+    assert b"<svg" in qr.data and b"style=" not in qr.data and b"<script" not in qr.data
+
+    secret, codes = _enrol(client)
+    assert len(codes) == 10
+    assert client.get("/editor/").status_code == 200
+    stored = db.session.get(User, editor.id)
+    assert stored.totp_secret == secret
+    assert not any(code in (stored.recovery_codes or "") for code in codes), "only digests are stored"
+    assert "staff.second_factor_enrolled" in _actions()
+
+
+def test_a_wrong_enrolment_code_turns_nothing_on(client, make, two_factor_required):
+    editor = make.user("editor")
+    _password_step(client, editor)
+    page = client.get("/account/two-factor")
+    response = client.post("/account/two-factor", data={"code": "000000", "csrf_token": csrf_token_of(page)})
+    assert "That code is not right" in response.get_data(as_text=True)
+    assert db.session.get(User, editor.id).totp_secret is None
+
+
+def test_the_code_step_accepts_the_current_code_and_refuses_a_wrong_one(client, app, make, two_factor_required):
+    admin = make.user("admin")
+    _password_step(client, admin)
+    secret, _codes = _enrol(client)
+
+    other = app.test_client()
+    response = _password_step(other, admin)
+    assert response.headers["Location"].endswith("/login/code")
+    assert other.get("/admin/users").status_code == 302
+    wrong = _code_step(other, "123456" if pyotp.TOTP(secret).now() != "123456" else "654321")
+    assert "That code is not right" in wrong.get_data(as_text=True)
+    assert other.get("/admin/users").status_code == 302
+    assert _code_step(other, pyotp.TOTP(secret).now()).status_code == 302
+    assert other.get("/admin/users").status_code == 200
+    actions = _actions()
+    assert "staff.second_factor_failed" in actions and "staff.second_factor_passed" in actions
+
+
+def test_a_recovery_code_works_exactly_once(client, app, make, two_factor_required):
+    editor = make.user("editor")
+    _password_step(client, editor)
+    _secret, codes = _enrol(client)
+
+    first = app.test_client()
+    _password_step(first, editor)
+    assert _code_step(first, codes[0].upper()).status_code == 302
+    assert first.get("/editor/").status_code == 200
+
+    second = app.test_client()
+    _password_step(second, editor)
+    assert _code_step(second, codes[0]).status_code == 200  # refused, page shown again
+    assert second.get("/editor/").status_code == 302
+    assert len(json.loads(db.session.get(User, editor.id).recovery_codes)) == 9
+
+
+def test_a_facilitator_may_sign_in_without_a_second_factor_and_may_add_one(client, make, login, two_factor_required):
+    facilitator = make.user("facilitator")
+    response = login(facilitator)
+    assert response.headers["Location"].endswith("/facilitator/roundtables") or "/facilitator" in response.headers["Location"]
+    _secret, codes = _enrol(client)
+    assert codes and db.session.get(User, facilitator.id).totp_secret
+
+
+def test_a_pending_second_factor_cannot_see_the_qr_code_of_nobody(client):
+    assert client.get("/account/two-factor/qr.svg").status_code == 404
+    assert client.get("/login/code").status_code == 302
+
+
+def test_an_admin_reset_of_the_second_factor_is_audited_and_signs_the_owner_out(
+    client, app, make, login, two_factor_required
+):
+    editor = make.user("editor")
+    _password_step(client, editor)
+    _enrol(client)
+    assert client.get("/editor/").status_code == 200
+
+    admin = make.user("admin")
+    admin_browser = app.test_client()
+    _password_step(admin_browser, admin)
+    _enrol(admin_browser)
+    page = admin_browser.get(f"/admin/users/{editor.id}")
+    assert "Reset two-step sign-in" in page.get_data(as_text=True)
+    admin_browser.post(
+        f"/admin/users/{editor.id}",
+        data={"act-csrf_token": csrf_token_of(page), "act-action": "reset_second_factor"},
+    )
+    stored = db.session.get(User, editor.id)
+    assert stored.totp_secret is None and stored.recovery_codes is None
+    assert client.get("/editor/").status_code == 302
+    assert "staff.second_factor_reset" in _actions()
+    # at the next sign-in the editor must enrol again
+    assert _password_step(client, editor).headers["Location"].endswith("/account/two-factor")
+
+
+def test_the_demo_flag_turns_the_second_factor_off(client, app, make, two_factor_required):
+    editor = make.user("editor")
+    app.config["TWO_FACTOR_DISABLED"] = True
+    try:
+        response = _password_step(client, editor)
+        assert "/editor" in response.headers["Location"]
+    finally:
+        app.config["TWO_FACTOR_DISABLED"] = False
+
+
+def test_the_demo_flag_is_refused_in_production(tmp_path):
+    from roundtable.config import ConfigurationError, load
+
+    env = {
+        "ROUNDTABLE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
+        "ROUNDTABLE_ENCRYPTION_KEYS": "k", "ROUNDTABLE_LOOKUP_KEY": "l", "ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR": "1",
+    }
+    with pytest.raises(ConfigurationError):
+        load(tmp_path, env)
+
+
+def test_admins_and_editors_need_a_second_factor_by_default(tmp_path):
+    from roundtable.config import load
+
+    assert set(load(tmp_path, {})["TWO_FACTOR_REQUIRED_ROLES"]) == {"admin", "editor"}

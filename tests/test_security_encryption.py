@@ -1,0 +1,111 @@
+"""A leaked database file or backup holds no readable words, and keys can be rotated while running."""
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import Quote, Reflection
+from roundtable.services import crypto, curation, moderation
+
+REFLECTION = "Zebrafinch courts should let the child testify from a quiet room"
+QUOTE = "Zebrafinch courts should let the child testify"
+TRANSLATION = "Dapat hayaan ng mga korteng zebrafinch na tumestigo ang bata"
+NOTE = "Zebrafinch follow up gently next session"
+SECRETS = (REFLECTION, QUOTE, TRANSLATION, NOTE, "Zebrafinch")
+
+
+def _write_known_words(make):
+    reflection = make.reflection(text=REFLECTION)
+    editor = make.user("editor")
+    curation.create_quote(
+        editor, reflection, text=QUOTE, language="en", translation=TRANSLATION, translation_language="fil",
+        descriptor="survivor leader",
+    )
+    moderation.save_note(reflection.participant.roundtable.facilitator, reflection, NOTE)
+    db.session.commit()
+    return reflection
+
+
+def test_the_sqlite_file_holds_no_plaintext(app, make, database_url):
+    if not database_url.startswith("sqlite"):
+        pytest.skip("this test reads the SQLite file; the PostgreSQL check uses pg_dump below")
+    _write_known_words(make)
+    db.session.remove()
+    path = Path(urlsplit(database_url).path)
+    files = [p for p in path.parent.iterdir() if p.name.startswith(path.name)]  # the file, -wal and -shm
+    raw = b"".join(p.read_bytes() for p in files)
+    assert len(raw) > 0
+    for secret in SECRETS:
+        for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
+            assert secret.encode(encoding) not in raw, f"{secret!r} readable in the database file"
+
+
+def test_a_postgresql_dump_holds_no_plaintext(app, make, database_url):
+    if not database_url.startswith("postgresql"):
+        pytest.skip("runs only on PostgreSQL (set TEST_DATABASE_URL=postgresql+psycopg://…); SQLite is checked above")
+    if shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump is not installed")
+    _write_known_words(make)
+    url = urlsplit(database_url.replace("postgresql+psycopg://", "postgresql://"))
+    dump = subprocess.run(
+        ["pg_dump", "--data-only", url._replace(query="").geturl()],
+        capture_output=True, check=True, timeout=120,
+    ).stdout
+    assert b"COPY public.reflections" in dump or b"reflections" in dump
+    for secret in SECRETS:
+        assert secret.encode() not in dump, f"{secret!r} readable in pg_dump output"
+
+
+def test_the_application_reads_the_words_back(make):
+    reflection = _write_known_words(make)
+    db.session.expire_all()
+    stored = db.session.get(Reflection, reflection.id)
+    assert stored.text == REFLECTION and stored.moderator_note == NOTE
+    quote = db.session.scalar(select(Quote).where(Quote.reflection_id == reflection.id))
+    assert quote.text == QUOTE and quote.translation == TRANSLATION
+
+
+def test_rotate_keys_then_removing_the_old_key_keeps_everything_readable(app, make):
+    original = list(app.config["ENCRYPTION_KEYS"])
+    reflection = _write_known_words(make)
+    new_key = crypto.new_key()
+    try:
+        crypto.keyring.configure([new_key, *original], app.config["LOOKUP_KEY"])
+        app.config["ENCRYPTION_KEYS"] = [new_key, *original]
+        result = CliRunner().invoke(app.cli, ["rotate-keys", "--batch-size", "1"], obj=None, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        assert re.search(r"reflections: [1-9]", result.output)
+
+        crypto.keyring.configure([new_key], app.config["LOOKUP_KEY"])  # the old key is gone
+        db.session.remove()
+        stored = db.session.get(Reflection, reflection.id)
+        assert stored.text == REFLECTION and stored.moderator_note == NOTE
+        quote = db.session.scalar(select(Quote).where(Quote.reflection_id == reflection.id))
+        assert quote.text == QUOTE and quote.translation == TRANSLATION
+
+        second = CliRunner().invoke(app.cli, ["rotate-keys"], catch_exceptions=False)
+        assert "reflections: 0" in second.output  # nothing left under an old key
+    finally:
+        crypto.keyring.configure(original, app.config["LOOKUP_KEY"])
+        app.config["ENCRYPTION_KEYS"] = original
+
+
+def test_without_the_key_stored_words_cannot_be_read(app, make):
+    original = list(app.config["ENCRYPTION_KEYS"])
+    reflection = _write_known_words(make)
+    try:
+        crypto.keyring.configure([crypto.new_key()], app.config["LOOKUP_KEY"])
+        db.session.remove()
+        with pytest.raises(crypto.KeyringNotConfigured):
+            db.session.get(Reflection, reflection.id).text
+    finally:
+        db.session.remove()
+        crypto.keyring.configure(original, app.config["LOOKUP_KEY"])

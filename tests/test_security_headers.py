@@ -1,0 +1,43 @@
+"""Every response carries the hardening headers; forms refuse a missing or wrong CSRF token, prefixed or not."""
+
+import pytest
+
+from tests.conftest import csrf_token_of
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/join", "/return", "/no/such/page"])
+def test_every_page_carries_the_hardening_headers(client, path):
+    headers = client.get(path).headers
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "'unsafe-inline'" not in csp
+    assert headers["Cache-Control"] == "no-store"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert "Strict-Transport-Security" not in headers  # only over HTTPS
+
+
+def test_hsts_over_https(client):
+    headers = client.get("/", base_url="https://roundtable.test").headers
+    assert headers["Strict-Transport-Security"].startswith("max-age=63072000")
+
+
+def test_pages_with_several_forms_check_each_prefixed_token(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    page = client.get(f"/admin/users/{editor.id}")
+    assert 'name="act-csrf_token"' in page.get_data(as_text=True)
+    refused = client.post(f"/admin/users/{editor.id}", data={"act-csrf_token": "wapiti", "act-action": "deactivate"})
+    assert refused.status_code == 400
+    missing = client.post(f"/admin/users/{editor.id}", data={"act-action": "deactivate"})
+    assert missing.status_code == 400
+    client.post(f"/admin/users/{editor.id}", data={"act-csrf_token": csrf_token_of(page), "act-action": "deactivate"})
+    from roundtable.db import db
+    from roundtable.models import User
+
+    assert not db.session.get(User, editor.id).active
+
+
+def test_a_wrong_token_on_the_login_form_is_refused(client):
+    response = client.post("/login", data={"username": "a", "password": "b", "csrf_token": "wapiti"})
+    assert response.status_code == 400

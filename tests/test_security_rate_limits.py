@@ -1,0 +1,110 @@
+"""Guessing is slowed down: login, return, join and writing are rate limited, with a clear page.
+
+Runs against the real Redis when TEST_REDIS_URL is set (as in CI), else in memory.
+"""
+
+import os
+
+import pytest
+
+from roundtable.extensions import limiter
+from tests.conftest import IsolatedClient, csrf_token_of
+
+
+@pytest.fixture
+def limited(app, database_url):
+    """A second app on the same database with rate limiting on; the shared limiter is put back after."""
+    from roundtable import create_app
+
+    storage = os.environ.get("TEST_REDIS_URL") or "memory://"
+    limited_app = create_app({
+        "TESTING": True, "DATABASE_URL": database_url, "SERVER_NAME": "roundtable.test",
+        "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage, "TWO_FACTOR_REQUIRED_ROLES": (),
+    })
+    limited_app.test_client_class = IsolatedClient
+    limiter.reset()
+    yield limited_app
+    limiter.reset()
+    limiter.enabled = False  # the session-wide app runs without limits
+
+
+def test_the_storage_is_redis_when_ci_provides_it(limited):
+    kind = type(limiter.storage).__name__
+    assert kind == ("RedisStorage" if os.environ.get("TEST_REDIS_URL") else "MemoryStorage")
+
+
+def _hammer(browser, path, data, times):
+    statuses = []
+    for _ in range(times):
+        page = browser.get(path)
+        if page.status_code != 200:
+            statuses.append(page.status_code)
+            continue
+        statuses.append(browser.post(path, data={**data, "csrf_token": csrf_token_of(page)}).status_code)
+    return statuses
+
+
+def test_login_is_limited_to_ten_tries_a_minute(limited):
+    browser = limited.test_client()
+    statuses = _hammer(browser, "/login", {"username": "nobody", "password": "wrong password here"}, 11)
+    assert statuses[:10] == [200] * 10
+    assert statuses[10] == 429
+
+
+def test_a_limited_visitor_sees_a_clear_page_in_their_language(limited):
+    browser = limited.test_client()
+    browser.get("/language/fil")
+    _hammer(browser, "/login", {"username": "nobody", "password": "wrong password here"}, 10)
+    page = browser.get("/login")
+    response = browser.post("/login", data={"username": "x", "password": "y", "csrf_token": csrf_token_of(page)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 429
+    assert '<html lang="fil">' in html
+    assert "Please wait a moment" not in html  # translated
+    assert "<h1>" in html
+
+    english = limited.test_client()
+    english.get("/language/en")
+    page = english.get("/login")
+    response = english.post("/login", data={"username": "x", "password": "y", "csrf_token": csrf_token_of(page)})
+    assert response.status_code == 429  # same client address, so the same budget
+    assert "Please wait a moment" in response.get_data(as_text=True)
+
+
+def test_return_with_a_passphrase_is_limited(limited):
+    browser = limited.test_client()
+    statuses = _hammer(browser, "/return", {"passphrase": "wrong words entirely"}, 11)
+    assert statuses[-1] == 429 and 429 not in statuses[:10]
+
+
+def test_join_is_limited(limited):
+    browser = limited.test_client()
+    statuses = _hammer(browser, "/join", {"code": "NOPE12", "language": "en"}, 21)
+    assert statuses[-1] == 429 and 429 not in statuses[:20]
+
+
+def test_reflection_submits_are_limited(limited, make):
+    participant = make.participant()
+    prompt_id = participant.roundtable.prompts[0].id
+    browser = limited.test_client()
+    page = browser.get("/return")
+    browser.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf_token_of(page)})
+    path = f"/write/{prompt_id}"
+    page = browser.get(path)
+    assert page.status_code == 200
+    token = csrf_token_of(page)
+    statuses = [
+        browser.post(path, data={"text": "Courts should listen.", "language": "en", "save": "1",
+                                 "idempotency_key": f"k{i}", "csrf_token": token}).status_code
+        for i in range(31)
+    ]
+    assert 429 not in statuses[:30]
+    assert statuses[30] == 429
+
+
+def test_the_rate_limit_key_is_not_the_client_address(limited):
+    from roundtable.extensions import client_fingerprint
+
+    with limited.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.7"}):
+        key = client_fingerprint()
+    assert "203.0.113.7" not in key and len(key) == 24
