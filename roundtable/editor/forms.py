@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
@@ -19,9 +19,6 @@ class QuoteForm(Form):
     text = CleanTextAreaField(_l("Quote"), validators=[required(_l("A quote needs words.")), length(QUOTE_MAX)])
     language = RadioField(_l("Language of the quote"), choices=quote_languages(), validators=[required()])
     translation = CleanTextAreaField(_l("Staff translation"), validators=[length(QUOTE_MAX)])
-    translation_language = RadioField(
-        _l("Language of the translation"), choices=[("en", _l("English")), ("fil", _l("Filipino"))], default="en"
-    )
     descriptor = CleanStringField(_l("Descriptor after the pseudonym"), validators=[required(), length(80)])
     themes = ThemeChoices(_l("Themes"), coerce=int, choices=[])
     version = HiddenField()
@@ -43,3 +40,30 @@ class ExportForm(Form):
 class ThemeForm(Form):
     name_fil = CleanStringField(_l("Name in Filipino"), validators=[required(), length(80)])
     name_en = CleanStringField(_l("Name in English"), validators=[required(), length(80)])
+
+
+class ThemeRenameForm(Form):
+    name_fil = CleanStringField(_l("Name in Filipino"), validators=[required(), length(80)])
+    name_en = CleanStringField(_l("Name in English"), validators=[required(), length(80)])
+
+
+class ThemeRemoveForm(Form):
+    detach = BooleanField(_l("Also take this theme off the quotes that carry it"))
+
+
+class FindingRedactForm(Form):
+    digest = HiddenField()
+    version = HiddenField()
+
+
+class FindingKeepForm(Form):
+    digest = HiddenField()
+    reason = CleanStringField(
+        _l("Why can it stay?"), validators=[required(_l("Say briefly why this detail can stay.")), length(300)]
+    )
+
+
+class SensitiveTermsForm(Form):
+    terms = CleanTextAreaField(
+        _l("Sensitive words"), validators=[length(10_000)],
+    )

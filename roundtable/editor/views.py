@@ -10,9 +10,13 @@ from flask_babel import format_date, gettext as _, ngettext
 
 from roundtable.access import roles_required
 from roundtable.db import db
-from roundtable.editor.forms import ExportForm, QuoteForm, ThemeForm
+from roundtable.editor.forms import (
+    ExportForm, FindingKeepForm, FindingRedactForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm,
+    ThemeRenameForm,
+)
 from roundtable.forms import ActionForm
 from roundtable.i18n import current_language
+from roundtable.models import Roundtable
 from roundtable.services import curation, exports, fidelity, roundtables
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.export_formats import ExportLabels, csv_chunks, json_chunks, write_docx, write_xlsx
@@ -97,7 +101,6 @@ def quote(quote_id: int):
     if request.method == "GET":
         form.themes.data = [t.id for t in item.themes]
         form.version.data = str(item.version_id)
-        form.translation_language.data = item.translation_language or "en"
     if form.validate_on_submit():
         try:
             curation.update_quote(
@@ -116,12 +119,75 @@ def quote(quote_id: int):
             db.session.commit()
             flash(_("Quote saved."))
             return redirect(url_for("editor.quote", quote_id=item.id))
+    return _render_quote(item, form, conflict=conflict)
+
+
+def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | None = None):
     result = curation.fidelity_of(item)
+    states = curation.findings_of(item)
+    keep_forms = keep_forms or {}
+    finding_forms = []
+    for state in states:
+        redact = FindingRedactForm(prefix=f"redact{state.index}", formdata=None)
+        redact.digest.data, redact.version.data = state.digest, str(item.version_id)
+        keep = keep_forms.get(state.index) or FindingKeepForm(prefix=f"keep{state.index}", formdata=None)
+        keep.digest.data = state.digest
+        finding_forms.append((state, redact, keep, curation.redaction_label(state.finding.kind, item.language)))
     return render_template(
         "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ActionForm(prefix="approve"),
         fidelity_problem=curation.fidelity_message(result),
+        translation_problem=curation.translation_problem(item),
         segments=fidelity.highlight_segments(item.reflection.text or "", result.matched),
+        finding_segments=curation.highlight_findings(item.text or "", states),
+        finding_forms=finding_forms, unresolved=[s for s in states if not s.resolved],
     )
+
+
+@bp.post("/quotes/<int:quote_id>/findings/<int:index>/redact")
+@editor_only
+def redact_finding(quote_id: int, index: int):
+    try:
+        item = curation.quote(quote_id)
+    except NotFound:
+        abort(404)
+    form = FindingRedactForm(prefix=f"redact{index}")
+    if form.validate_on_submit():
+        try:
+            curation.redact_finding(
+                g.user, item, index=index, digest=form.digest.data or "",
+                expected_version=int(form.version.data or 0) if (form.version.data or "").isdigit() else -1,
+            )
+        except (Conflict, RuleViolation) as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(_("The detail was replaced by a label."))
+    return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
+
+
+@bp.post("/quotes/<int:quote_id>/findings/<int:index>/keep")
+@editor_only
+def keep_finding(quote_id: int, index: int):
+    try:
+        item = curation.quote(quote_id)
+    except NotFound:
+        abort(404)
+    form = FindingKeepForm(prefix=f"keep{index}")
+    if form.validate_on_submit():
+        try:
+            curation.keep_finding(g.user, item, index=index, digest=form.digest.data or "", reason=form.reason.data)
+        except RuleViolation as problem:
+            db.session.rollback()
+            form.reason.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(_("The detail stays, with your reason."))
+            return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
+    quote_form = _quote_form(obj=item)
+    quote_form.themes.data = [t.id for t in item.themes]
+    quote_form.version.data = str(item.version_id)
+    return _render_quote(item, quote_form, keep_forms={index: form}), 400
 
 
 @bp.post("/quotes/<int:quote_id>/approve")
@@ -157,7 +223,99 @@ def themes():
             db.session.commit()
             flash(_("Theme added."))
             return redirect(url_for("editor.themes"))
-    return render_template("editor/themes.html", form=form, themes=curation.themes())
+    items = curation.themes()
+    return render_template(
+        "editor/themes.html", form=form, themes=items, usage=curation.theme_usage(),
+        rename_forms={t.id: _rename_form(t) for t in items},
+        remove_forms={t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in items},
+    )
+
+
+def _rename_form(target) -> ThemeRenameForm:
+    form = ThemeRenameForm(prefix=f"rename{target.id}", formdata=None)
+    form.name_en.data, form.name_fil.data = target.name_en, target.name_fil
+    return form
+
+
+@bp.post("/themes/<int:theme_id>/rename")
+@editor_only
+def rename_theme(theme_id: int):
+    try:
+        target = curation.theme(theme_id)
+    except NotFound:
+        abort(404)
+    form = ThemeRenameForm(prefix=f"rename{theme_id}")
+    if form.validate_on_submit():
+        try:
+            curation.rename_theme(g.user, target, form.name_en.data, form.name_fil.data)
+        except RuleViolation as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(_("Theme renamed."))
+    else:
+        flash(_("Give the theme a name in Filipino and in English."), "error")
+    return redirect(url_for("editor.themes"))
+
+
+@bp.post("/themes/<int:theme_id>/remove")
+@editor_only
+def remove_theme(theme_id: int):
+    try:
+        target = curation.theme(theme_id)
+    except NotFound:
+        abort(404)
+    form = ThemeRemoveForm(prefix=f"remove{theme_id}")
+    if form.validate_on_submit():
+        try:
+            detached = curation.remove_theme(g.user, target, detach=bool(form.detach.data))
+        except RuleViolation as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(ngettext("Theme removed. It was taken off %(num)d quote.",
+                           "Theme removed. It was taken off %(num)d quotes.", detached)
+                  if detached else _("Theme removed."))
+    return redirect(url_for("editor.themes"))
+
+
+@bp.get("/summary")
+@editor_only
+def summary():
+    rows = curation.summary()
+    largest = max([max(row.counts.values()) for row in rows] + [0])
+    return render_template(
+        "editor/summary.html", rows=rows, languages=curation.SUMMARY_LANGUAGES, largest=largest,
+        total=sum(row.total for row in rows),
+    )
+
+
+@bp.route("/roundtables/<int:roundtable_id>/sensitive-words", methods=["GET", "POST"])
+@editor_only
+def sensitive_words(roundtable_id: int):
+    target = db.session.get(Roundtable, roundtable_id)
+    if target is None:
+        abort(404)
+    form = SensitiveTermsForm()
+    if request.method == "GET":
+        form.terms.data = "\n".join(curation.sensitive_terms(target))
+    if form.validate_on_submit():
+        try:
+            curation.set_sensitive_terms(g.user, target, form.terms.data)
+        except RuleViolation as problem:
+            db.session.rollback()
+            form.terms.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(_("Sensitive words saved."))
+            back = request.args.get("quote", type=int)
+            if back:
+                return redirect(url_for("editor.quote", quote_id=back, _anchor="findings"))
+            return redirect(url_for("editor.sensitive_words", roundtable_id=roundtable_id))
+    return render_template("editor/sensitive_words.html", roundtable=target, form=form,
+                           quote_id=request.args.get("quote", type=int))
 
 
 @bp.route("/export", methods=["GET", "POST"])
@@ -223,7 +381,7 @@ def _quote_fields(form: QuoteForm) -> dict:
         "text": form.text.data,
         "language": form.language.data,
         "translation": form.translation.data or None,
-        "translation_language": form.translation_language.data,
+        "translation_language": None,  # derived from the quote's language by the service
         "descriptor": form.descriptor.data,
         "themes": curation.themes_by_ids(form.themes.data or []),
     }
@@ -236,3 +394,40 @@ def _fill_filter_choices(form: ExportForm) -> None:
     form.language.choices = [("", _("All languages")), ("fil", _("Filipino")), ("en", _("English")), ("mixed", _("Mixed (Taglish)"))]
 
 
+
+
+# --- Withdrawn after export (survivor control) ---------------------------------------------
+
+@bp.get("/notices")
+@editor_only
+def notices():
+    from roundtable.services import notices as notice_service
+
+    return render_template(
+        "editor/notices.html", notices=notice_service.open_notices(), ack_form=ActionForm(prefix="ack")
+    )
+
+
+@bp.post("/notices/<int:quote_id>/acknowledge")
+@editor_only
+def acknowledge_notice(quote_id: int):
+    from roundtable.services import notices as notice_service
+
+    if ActionForm(prefix="ack").validate_on_submit():
+        try:
+            notice_service.acknowledge(g.user, quote_id)
+        except NotFound as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
+            flash(_("Notice acknowledged."))
+    return redirect(url_for("editor.notices"))
+
+
+@bp.app_template_global("withdrawn_notice_count")
+def _withdrawn_notice_count() -> int:
+    """For the editor navigation: one COUNT query, only on pages an editor sees."""
+    from roundtable.services import notices as notice_service
+
+    return notice_service.count_open()

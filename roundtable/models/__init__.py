@@ -2,7 +2,7 @@
 
 from roundtable.models.audit import AuditEvent
 from roundtable.models.participants import ConsentGrant, ConsentRecord, Participant
-from roundtable.models.quotes import Export, Quote, Theme, export_quotes, quote_themes
+from roundtable.models.quotes import Export, Quote, QuoteFindingDecision, Theme, export_quotes, quote_themes
 from roundtable.models.reflections import Reflection
 from roundtable.models.roundtables import ConsentClause, Prompt, Roundtable
 from roundtable.models.staff import User
@@ -16,6 +16,7 @@ __all__ = [
     "Participant",
     "Prompt",
     "Quote",
+    "QuoteFindingDecision",
     "Reflection",
     "Roundtable",
     "Theme",

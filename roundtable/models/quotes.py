@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from roundtable.db import Base, UTCDateTime, utcnow
@@ -57,6 +57,9 @@ class Quote(Base):
     descriptor: Mapped[str] = mapped_column(String(80))
     status: Mapped[str] = mapped_column(String(24), default="draft", index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
+    # Identifying details in the current words without an editor's decision, counted when the words,
+    # the decisions or the roundtable's sensitive words change, so lists and exports need no rescan.
+    unresolved_findings: Mapped[int] = mapped_column(Integer, default=0)
     participant_approved_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     participant_comment: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -84,3 +87,24 @@ class Export(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     quotes: Mapped[list[Quote]] = relationship(secondary=export_quotes)
+
+
+class QuoteFindingDecision(Base):
+    """An editor's decision about one identifying detail found in a quote: redact it, or keep it (with a reason).
+
+    The finding's words are never stored: only their keyed digest (``services.crypto.lookup_digest``),
+    so a "keep" stays resolved while the same words stay in the quote, and falls away when they change.
+    """
+
+    __tablename__ = "quote_finding_decisions"
+    __table_args__ = (UniqueConstraint("quote_id", "kind", "digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quote_id: Mapped[int] = mapped_column(ForeignKey("quotes.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64))
+    decision: Mapped[str] = mapped_column(String(8))  # "keep" (a redaction removes the words themselves)
+    reason: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import db, utcnow
-from roundtable.models import Participant, Quote, Reflection, Theme, User
-from roundtable.services import audit, consent, fidelity
+from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
+from roundtable.models.quotes import quote_themes
+from roundtable.services import audit, consent, crypto, fidelity, identifiers
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
 
@@ -72,7 +76,7 @@ def create_quote(editor: User, source: Reflection, *, text: str, language: str, 
         text=text,
         language=language,
         translation=translation or None,
-        translation_language=translation_language if translation else None,
+        translation_language=translation_language_for(language) if translation else None,
         descriptor=descriptor or DEFAULT_DESCRIPTOR,
         status="draft",
         revision=1,
@@ -81,6 +85,7 @@ def create_quote(editor: User, source: Reflection, *, text: str, language: str, 
     )
     db.session.add(new)
     db.session.flush()
+    refresh_findings(new)
     audit.record("quote.created", actor=editor, target=new)
     return new
 
@@ -96,15 +101,19 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     target.text = text
     target.language = language
     target.translation = translation or None
-    target.translation_language = translation_language if translation else None
+    target.translation_language = translation_language_for(language) if translation else None
     target.descriptor = descriptor or DEFAULT_DESCRIPTOR
     target.themes = list(themes)
     if words_changed:
         target.revision += 1
         if target.status in ("approved", "awaiting_participant", "declined"):
-            target.status = "draft"
+            # Changed words need a new approval: the author's, when they asked to review quotes.
+            requires_review = consent.author_requires_review(target.reflection.participant)
+            target.status = "awaiting_participant" if requires_review else "draft"
             target.approved_at = None
             target.approved_by_id = None
+    if words_changed:
+        refresh_findings(target)
     try:
         db.session.flush()
     except StaleDataError:
@@ -123,6 +132,12 @@ def approve(editor: User, target: Quote) -> None:
     problem = fidelity_message(fidelity_of(target))
     if problem:
         raise RuleViolation(problem)
+    problem = translation_problem(target)
+    if problem:
+        raise RuleViolation(problem)
+    pending = unresolved_findings(target)
+    if pending:
+        raise RuleViolation(unresolved_message(pending))
     if consent.author_requires_review(target.reflection.participant) and target.participant_approved_revision != target.revision:
         target.status = "awaiting_participant"
         audit.record("quote.sent_for_review", actor=editor, target=target)
@@ -182,3 +197,274 @@ def add_theme(editor: User, name_en: str, name_fil: str) -> Theme:
     db.session.flush()
     audit.record("theme.added", actor=editor, target=theme)
     return theme
+
+
+# --- Themes: editors add, rename and remove them ---------------------------------------------
+
+def theme(theme_id: int) -> Theme:
+    found = db.session.get(Theme, theme_id)
+    if found is None:
+        raise NotFound(_l("That theme was not found."))
+    return found
+
+
+def theme_usage() -> dict[int, int]:
+    """How many quotes (of any status) carry each theme."""
+    rows = db.session.execute(select(quote_themes.c.theme_id, func.count()).group_by(quote_themes.c.theme_id))
+    return {theme_id: count for theme_id, count in rows}
+
+
+def rename_theme(editor: User, target: Theme, name_en: str, name_fil: str) -> Theme:
+    name_en, name_fil = (name_en or "").strip(), (name_fil or "").strip()
+    if not name_en or not name_fil:
+        raise RuleViolation(_l("Give the theme a name in Filipino and in English."))
+    existing = db.session.scalar(
+        select(Theme).where(Theme.id != target.id, (Theme.name_en == name_en) | (Theme.name_fil == name_fil))
+    )
+    if existing is not None:
+        raise RuleViolation(_l("A theme with that name exists already."))
+    target.name_en, target.name_fil = name_en, name_fil
+    db.session.flush()
+    audit.record("theme.renamed", actor=editor, target=target)
+    return target
+
+
+def remove_theme(editor: User, target: Theme, *, detach: bool = False) -> int:
+    """Remove a theme. If quotes carry it, only with ``detach=True`` (the editor confirmed); returns how many."""
+    used = theme_usage().get(target.id, 0)
+    if used and not detach:
+        raise RuleViolation(ngettext(
+            "%(num)d quote carries this theme. Confirm that it should be taken off it.",
+            "%(num)d quotes carry this theme. Confirm that it should be taken off them.", used,
+        ))
+    db.session.execute(delete(quote_themes).where(quote_themes.c.theme_id == target.id))
+    db.session.delete(target)
+    db.session.flush()
+    audit.record("theme.removed", actor=editor, target=target)
+    return used
+
+
+# --- Translation -----------------------------------------------------------------------------
+
+def translation_language_for(language: str) -> str:
+    """A Filipino or mixed quote is translated into English; an English quote into Filipino."""
+    return "fil" if language == "en" else "en"
+
+
+def translation_problem(target: Quote) -> str | None:
+    if target.language in ("fil", "mixed") and not (target.translation or "").strip():
+        return _("A Filipino or mixed quote needs an English translation before it can be approved.")
+    return None
+
+
+# --- Identifying details in a quote ------------------------------------------------------------
+
+FINDING_PURPOSE = "quote-finding"
+KEEP_REASON_MAX = 300
+
+REDACTION_LABELS = {
+    "name": ("[name]", "[pangalan]"),
+    "place": ("[place]", "[lugar]"),
+    "contact": ("[contact]", "[contact]"),
+    "handle": ("[handle]", "[account]"),
+    "age": ("[age]", "[edad]"),
+    "date": ("[date]", "[petsa]"),
+    "institution": ("[institution]", "[institusyon]"),
+}
+
+KIND_LABELS = {
+    "name": _l("name"),
+    "place": _l("place"),
+    "contact": _l("contact detail"),
+    "handle": _l("online account"),
+    "age": _l("age"),
+    "date": _l("date"),
+    "institution": _l("institution"),
+}
+
+
+def redaction_label(kind: str, language: str) -> str:
+    """The bracketed label that replaces a redacted detail, in the quote's language (Taglish: Filipino)."""
+    english, filipino = REDACTION_LABELS.get(kind, ("[detail]", "[detalye]"))
+    return english if language == "en" else filipino
+
+
+@dataclass(frozen=True)
+class FindingState:
+    """One finding in the current words of a quote, with the editor's standing decision, if any."""
+
+    index: int
+    finding: identifiers.Finding
+    digest: str
+    decision: QuoteFindingDecision | None
+
+    @property
+    def resolved(self) -> bool:
+        return self.decision is not None
+
+    @property
+    def kind_label(self) -> str:
+        return str(KIND_LABELS.get(self.finding.kind, self.finding.kind))
+
+
+def sensitive_terms(target: Roundtable) -> list[str]:
+    return [line.strip() for line in (target.sensitive_terms or "").splitlines() if line.strip()]
+
+
+def set_sensitive_terms(actor, target: Roundtable, text: str | None) -> list[str]:
+    """Replace a roundtable's list of sensitive words (one a line); the words are stored encrypted."""
+    terms: list[str] = []
+    for line in (text or "").splitlines():
+        term = " ".join(line.split())
+        if term and term.casefold() not in {t.casefold() for t in terms}:
+            if len(term) > 100:
+                raise RuleViolation(_l("Please keep each word or phrase under %(n)d characters.", n=100))
+            terms.append(term)
+    if len(terms) > 200:
+        raise RuleViolation(_l("Please list at most %(n)d words or phrases.", n=200))
+    target.sensitive_terms = "\n".join(terms) or None
+    for quote in db.session.scalars(
+        select(Quote).join(Reflection).join(Participant).where(
+            Participant.roundtable_id == target.id, Quote.text.is_not(None)
+        )
+    ):
+        refresh_findings(quote)
+    audit.record("roundtable.sensitive_terms_changed", actor=actor, target=target)
+    return terms
+
+
+def finding_digest(finding: identifiers.Finding) -> str:
+    return crypto.lookup_digest(f"{finding.kind}\x00{finding.text}", FINDING_PURPOSE)
+
+
+def findings_of(target: Quote) -> list[FindingState]:
+    """Run the detector over the quote's current words; a 'keep' counts while the same words are there."""
+    text = target.text or ""
+    if not text:
+        return []
+    roundtable = target.reflection.participant.roundtable
+    found = identifiers.detect(text, extra_terms=sensitive_terms(roundtable))
+    decisions = {
+        (d.kind, d.digest): d
+        for d in db.session.scalars(select(QuoteFindingDecision).where(QuoteFindingDecision.quote_id == target.id))
+    } if target.id else {}
+    states = []
+    for index, finding in enumerate(found):
+        digest = finding_digest(finding)
+        states.append(FindingState(index, finding, digest, decisions.get((finding.kind, digest))))
+    return states
+
+
+def refresh_findings(target: Quote) -> list[FindingState]:
+    """Detect again and store how many details still wait for a decision."""
+    states = findings_of(target)
+    target.unresolved_findings = sum(1 for state in states if not state.resolved)
+    return states
+
+
+def unresolved_findings(target: Quote) -> list[FindingState]:
+    return [state for state in findings_of(target) if not state.resolved]
+
+
+def unresolved_message(pending: list[FindingState]) -> str:
+    listed = ", ".join(f"{state.kind_label} “{state.finding.text}”" for state in pending)
+    return _("Decide first what to do with each detail that could identify someone: %(list)s.", list=listed)
+
+
+def highlight_findings(text: str, states: list[FindingState]) -> list[tuple[str, FindingState | None]]:
+    """Split the quote into plain runs and finding runs, for <mark> highlighting."""
+    segments: list[tuple[str, FindingState | None]] = []
+    position = 0
+    for state in sorted(states, key=lambda s: s.finding.start):
+        start, end = state.finding.start, state.finding.end
+        if start < position:
+            continue
+        if start > position:
+            segments.append((text[position:start], None))
+        segments.append((text[start:end], state))
+        position = end
+    if position < len(text):
+        segments.append((text[position:], None))
+    return segments
+
+
+def _finding_at(target: Quote, index: int, digest: str) -> FindingState:
+    for state in findings_of(target):
+        if state.index == index and state.digest == digest:
+            return state
+    raise RuleViolation(_l("The quote changed since you opened it. Please look at the details again."))
+
+
+def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expected_version: int) -> Quote:
+    """Replace one finding's words by a bracketed label; a change of words like any edit."""
+    state = _finding_at(target, index, digest)
+    text = target.text or ""
+    label = redaction_label(state.finding.kind, target.language)
+    redacted = text[: state.finding.start] + label + text[state.finding.end :]
+    update_quote(
+        editor, target, expected_version=expected_version, text=redacted, language=target.language,
+        translation=target.translation, translation_language=target.translation_language,
+        descriptor=target.descriptor, themes=list(target.themes),
+    )
+    audit.record("quote.finding_redacted", actor=editor, target=target)
+    return target
+
+
+def keep_finding(editor: User, target: Quote, *, index: int, digest: str, reason: str) -> QuoteFindingDecision:
+    """Keep a finding as written, with a short reason; it stays resolved while the same words stay."""
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise RuleViolation(_l("Say briefly why this detail can stay."))
+    if len(reason) > KEEP_REASON_MAX:
+        raise RuleViolation(_l("Please keep it under %(n)d characters.", n=KEEP_REASON_MAX))
+    state = _finding_at(target, index, digest)
+    decision = state.decision or QuoteFindingDecision(
+        quote_id=target.id, kind=state.finding.kind, digest=state.digest, decision="keep"
+    )
+    decision.reason = reason
+    decision.revision = target.revision
+    decision.decided_by_id = editor.id
+    decision.decided_at = utcnow()
+    db.session.add(decision)
+    db.session.flush()
+    refresh_findings(target)
+    db.session.flush()  # the quote's count changes too, and with it its version for the next save
+    audit.record("quote.finding_kept", actor=editor, target=target)
+    return decision
+
+
+# --- Summary: approved, exportable quotes per theme and language ---------------------------------
+
+SUMMARY_LANGUAGES = ("fil", "en", "mixed")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    theme: Theme | None  # None: quotes without a theme
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def summary() -> list[SummaryRow]:
+    """Quotes an export would hold right now (the one rule, and no undecided detail), per theme and language."""
+    ids = list(db.session.scalars(
+        consent.quotes_with_authors()
+        .where(consent.exportable_quote(), Quote.unresolved_findings == 0)
+        .with_only_columns(Quote.id)
+        .order_by(Quote.id)
+    ))
+    counts: dict[int | None, dict[str, int]] = {}
+    for start in range(0, len(ids), 500):
+        batch = ids[start : start + 500]
+        for quote in db.session.scalars(select(Quote).where(Quote.id.in_(batch)).options(selectinload(Quote.themes))):
+            for theme_id in [t.id for t in quote.themes] or [None]:
+                per_language = counts.setdefault(theme_id, dict.fromkeys(SUMMARY_LANGUAGES, 0))
+                per_language[quote.language] = per_language.get(quote.language, 0) + 1
+    empty = dict.fromkeys(SUMMARY_LANGUAGES, 0)
+    rows = [SummaryRow(t, counts.get(t.id, dict(empty))) for t in themes()]
+    if None in counts:
+        rows.append(SummaryRow(None, counts[None]))
+    return rows

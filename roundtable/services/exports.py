@@ -27,7 +27,9 @@ class QuoteFilters:
 
 
 def exportable_ids(filters: QuoteFilters) -> list[int]:
-    query = consent.quotes_with_authors().where(consent.exportable_quote())
+    # Besides the one rule: no identifying detail may be undecided. approve() refuses such a quote; this
+    # also catches a sensitive word added to the roundtable after approval.
+    query = consent.quotes_with_authors().where(consent.exportable_quote(), Quote.unresolved_findings == 0)
     if filters.roundtable_id:
         query = query.where(Participant.roundtable_id == filters.roundtable_id)
     if filters.language:

@@ -1,0 +1,122 @@
+"""Every export format, downloaded through HTTP and read back by its own reader."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import docx
+import openpyxl
+import pytest
+
+from roundtable.db import db
+from roundtable.models import Export
+
+NEUTRALISED = "'=1+1 is not how healing works; the court should listen to children."
+
+
+def download(desk, csrf, fmt, **filters):
+    """Download an export as an editor who reads Filipino: the file follows the editor's language."""
+    desk.get("/language/fil")
+    page = desk.get("/editor/export")
+    data = {"format": fmt, "roundtable": "0", "theme": "0", "language": "", "csrf_token": csrf(page)}
+    data.update({key: str(value) for key, value in filters.items()})
+    response = desk.post("/editor/export", data=data)
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    assert "attachment" in response.headers["Content-Disposition"]
+    return response
+
+
+def assert_only_exportable(text: str, shelf) -> None:
+    for quote in shelf.exportable:
+        assert quote.text in text
+    for quote in shelf.never:
+        assert quote.text not in text
+
+
+def assert_recorded(shelf, fmt):
+    record = db.session.query(Export).one()
+    assert record.format == fmt
+    assert sorted(q.id for q in record.quotes) == sorted(q.id for q in shelf.exportable)
+
+
+def test_csv_has_a_bom_neutralised_formulas_and_only_exportable_quotes(desk, csrf, shelf):
+    body = download(desk, csrf, "csv").get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    header, data = rows[0], rows[1:]
+    assert header[:3] == ["Numero ng sipi", "Sipi", "Salin"]
+    by_id = {int(row[0]): row for row in data}
+    assert set(by_id) == {shelf.fil.id, shelf.en.id}
+    fil = by_id[shelf.fil.id]
+    assert fil[1] == shelf.fil.text
+    assert fil[2] == NEUTRALISED  # the translation travels with the quote, and cannot run as a formula
+    assert fil[4].endswith(", survivor leader") and fil[5] == "Mga korteng nakikinig"
+    assert_only_exportable(body.decode("utf-8-sig"), shelf)
+    assert_recorded(shelf, "csv")
+
+
+def test_json_follows_the_documented_schema(desk, csrf, shelf):
+    document = json.loads(download(desk, csrf, "json").get_data(as_text=True))
+    assert document["format"] == "roundtable.quotes" and document["version"] == 1
+    quotes = {q["id"]: q for q in document["quotes"]}
+    assert set(quotes) == {shelf.fil.id, shelf.en.id}
+    fil = quotes[shelf.fil.id]
+    assert fil["text"] == shelf.fil.text and fil["language"] == "fil"
+    assert fil["translation"] == {"text": shelf.fil.translation, "language": "en", "kind": "staff_translation"}
+    assert fil["attribution"]["descriptor"] == "survivor leader"
+    assert fil["themes"] == ["Mga korte"]
+    assert quotes[shelf.en.id]["translation"] is None
+    assert_only_exportable(json.dumps(document, ensure_ascii=False), shelf)
+    assert_recorded(shelf, "json")
+
+
+def test_docx_is_a_quote_sheet(desk, csrf, shelf):
+    document = docx.Document(io.BytesIO(download(desk, csrf, "docx").get_data()))
+    paragraphs = [p.text for p in document.paragraphs]
+    text = "\n".join(paragraphs)
+    assert f"“{shelf.fil.text}”" in paragraphs
+    assert shelf.fil.translation in paragraphs  # a Word sheet is not a spreadsheet: the words stay as approved
+    assert "Salin ng kawani" in paragraphs  # marked as a staff translation
+    pseudonym = shelf.fil.reflection.participant.pseudonym
+    assert f"— {pseudonym}, survivor leader" in paragraphs
+    assert any(p.startswith("Mga korteng nakikinig, ") for p in paragraphs)
+    assert document.core_properties.author == ""
+    assert_only_exportable(text, shelf)
+    assert_recorded(shelf, "docx")
+
+
+def test_xlsx_cells_are_text_and_only_exportable_quotes(desk, csrf, shelf):
+    workbook = openpyxl.load_workbook(io.BytesIO(download(desk, csrf, "xlsx").get_data()))
+    sheet = workbook.active
+    rows = list(sheet.iter_rows(values_only=True))
+    by_id = {row[0]: row for row in rows[1:]}
+    assert set(by_id) == {shelf.fil.id, shelf.en.id}
+    assert by_id[shelf.fil.id][1] == shelf.fil.text
+    translation_cell = next(row for row in sheet.iter_rows(min_row=2) if row[0].value == shelf.fil.id)[2]
+    assert translation_cell.data_type == "s"  # never a formula
+    assert translation_cell.quotePrefix
+    assert_only_exportable("\n".join(str(cell) for row in rows for cell in row), shelf)
+    assert_recorded(shelf, "xlsx")
+
+
+@pytest.mark.parametrize("filters, expected", [
+    ({"language": "en"}, ["en"]),
+    ({"language": "fil"}, ["fil"]),
+    ({"language": "mixed"}, []),
+])
+def test_exports_filter_by_language(desk, csrf, shelf, filters, expected):
+    document = json.loads(download(desk, csrf, "json", **filters).get_data(as_text=True))
+    assert [q["id"] for q in document["quotes"]] == [getattr(shelf, name).id for name in expected]
+
+
+def test_exports_filter_by_theme_and_roundtable(desk, csrf, make, editor, shelf):
+    from tests.editor.conftest import quote_of
+
+    elsewhere = quote_of(editor, make.reflection(text="Courts should explain each step to us."))
+    document = json.loads(download(desk, csrf, "json", theme=shelf.courts.id).get_data(as_text=True))
+    assert [q["id"] for q in document["quotes"]] == [shelf.fil.id]
+    document = json.loads(download(desk, csrf, "json", roundtable=shelf.roundtable.id).get_data(as_text=True))
+    assert elsewhere.id not in [q["id"] for q in document["quotes"]]
+    assert len(document["quotes"]) == 2

@@ -1,0 +1,194 @@
+"""The quote builder through HTTP: two editors at once, translations, lists, identifying details."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent, Quote
+from roundtable.services import curation
+from tests.editor.conftest import quote_of
+
+NAMED = "My cousin Marites recorded the interview in Cebu City and the judge listened."
+
+
+def form_of(page, quote, **changes):
+    body = page.get_data(as_text=True)
+    data = {
+        "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', body).group(1),
+        "version": re.search(r'id="version" name="version" type="hidden" value="(\d+)"', body).group(1),
+        "text": quote.text, "language": quote.language, "translation": quote.translation or "",
+        "descriptor": quote.descriptor,
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_second_of_two_editors_sees_both_versions_and_loses_nothing(app, make, editor, desk, login):
+    other_editor = make.user("editor")
+    other = app.test_client()
+    login(other_editor, on=other)
+    quote = quote_of(editor, make.reflection(), approve=False)
+    url = f"/editor/quotes/{quote.id}"
+
+    mine, theirs = desk.get(url), other.get(url)
+    response = other.post(url, data=form_of(theirs, quote, text="let children speak from a safe room"))
+    assert response.status_code == 302
+
+    response = desk.post(url, data=form_of(mine, quote, text="The court should let children speak"))
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert '<section class="conflict" role="alert">' in body
+    saved = re.search(r'<blockquote class="saved-version">(.*?)</blockquote>', body).group(1)
+    assert saved == "let children speak from a safe room"
+    assert re.search(r'<textarea[^>]*name="text"[^>]*>\s*The court should let children speak</textarea>', body)
+    db.session.refresh(quote)
+    assert quote.text == "let children speak from a safe room"
+
+    # Saving again from the conflict page is a deliberate choice and goes through.
+    again = form_of(response, quote, text="The court should let children speak")
+    assert desk.post(url, data=again).status_code == 302
+    db.session.refresh(quote)
+    assert quote.text == "The court should let children speak"
+
+
+def test_a_filipino_quote_without_translation_cannot_be_approved(make, editor, desk, csrf):
+    quote = quote_of(editor, make.reflection(text="Sana makinig ang korte sa mga bata.", language="fil"), approve=False)
+    page = desk.get(f"/editor/quotes/{quote.id}")
+    assert re.search(r'<button type="submit" disabled>', page.get_data(as_text=True))
+    desk.post(f"/editor/quotes/{quote.id}/approve", data={"approve-csrf_token": csrf(page)})
+    db.session.refresh(quote)
+    assert quote.status == "draft"
+
+    page = desk.get(f"/editor/quotes/{quote.id}")
+    desk.post(f"/editor/quotes/{quote.id}", data=form_of(page, quote, translation="I hope the court listens to children."))
+    page = desk.get(f"/editor/quotes/{quote.id}")
+    desk.post(f"/editor/quotes/{quote.id}/approve", data={"approve-csrf_token": csrf(page)})
+    db.session.refresh(quote)
+    assert quote.status == "approved" and quote.translation_language == "en"
+    listing = desk.get("/editor/quotes").get_data(as_text=True)
+    assert 'lang="en"><span class="label">' in listing and "I hope the court listens to children." in listing
+
+
+def test_quote_and_reflection_lists_filter_and_paginate(make, editor, desk):
+    first, second = make.roundtable(), make.roundtable()
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    db.session.commit()
+    author = make.participant(first)
+    made = [quote_of(editor, make.reflection(author, text=f"The court listened on day {n}."), approve=n % 2 == 0,
+                     themes=[courts] if n < 3 else [])
+            for n in range(27)]
+    stranger = make.participant(second)
+    elsewhere = quote_of(editor, make.reflection(stranger, text="Sana makinig ang korte.", language="fil"), approve=False)
+
+    def ids(path):
+        return [int(n) for n in re.findall(r'href="/editor/quotes/(\d+)"', desk.get(path).get_data(as_text=True))]
+
+    page_one, page_two = ids("/editor/quotes"), ids("/editor/quotes?page=2")
+    assert len(page_one) == 25 and len(page_two) == 3 and not set(page_one) & set(page_two)
+    assert ids(f"/editor/quotes?roundtable={second.id}") == [elsewhere.id]
+    assert ids("/editor/quotes?language=fil") == [elsewhere.id]
+    assert sorted(ids(f"/editor/quotes?theme={courts.id}")) == [q.id for q in made[:3]]
+    approved = ids(f"/editor/quotes?status=approved&roundtable={first.id}")
+    assert sorted(approved) == [q.id for q in made if q.status == "approved"]
+    assert 'rel="next"' in desk.get("/editor/quotes").get_data(as_text=True)
+    following = re.search(r'rel="next" href="([^"]+)"', desk.get(f"/editor/quotes?roundtable={first.id}").get_data(as_text=True))
+    assert f"roundtable={first.id}" in following.group(1) and "page=2" in following.group(1)  # filters survive paging
+    assert len(ids(following.group(1).replace("&amp;", "&"))) == 2
+
+    def reflections(path):
+        return re.findall(r'href="/editor/reflections/(\d+)"', desk.get(path).get_data(as_text=True))
+
+    assert len(reflections("/editor/")) == 25 and len(reflections("/editor/?page=2")) == 3
+    assert reflections(f"/editor/?roundtable={second.id}") == [str(elsewhere.reflection_id)]
+    assert reflections("/editor/?language=fil") == [str(elsewhere.reflection_id)]
+
+
+def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, desk, csrf):
+    quote = quote_of(editor, make.reflection(text=NAMED), approve=False)
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+    body = desk.get(url).get_data(as_text=True)
+    marks = re.findall(r'<mark class="finding" id="finding-(\d)">([^<]*) <span class="finding-kind">\[([^\]]+)\]</span></mark>', body)
+    assert [(text, kind) for _, text, kind in marks] == [("Marites", "name"), ("Cebu City", "place")]
+
+    response = desk.post(url + "/approve", data={"approve-csrf_token": csrf(desk.get(url))})
+    assert response.status_code == 302
+    db.session.refresh(quote)
+    assert quote.status == "draft"
+    flashed = desk.get(url).get_data(as_text=True)
+    assert "Marites" in flashed
+
+    # Redact the name.
+    page = desk.get(url).get_data(as_text=True)
+    digest = re.search(r'id="redact0-digest" name="redact0-digest" type="hidden" value="([0-9a-f]{64})"', page).group(1)
+    version = re.search(r'id="redact0-version" name="redact0-version" type="hidden" value="(\d+)"', page).group(1)
+    token = re.search(r'id="redact0-csrf_token" name="redact0-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    desk.post(url + "/findings/0/redact", data={"redact0-digest": digest, "redact0-version": version, "redact0-csrf_token": token})
+    db.session.refresh(quote)
+    assert quote.text == "My cousin [name] recorded the interview in Cebu City and the judge listened."
+
+    # Keeping needs a reason.
+    page = desk.get(url).get_data(as_text=True)
+    digest = re.search(r'name="keep0-digest" type="hidden" value="([0-9a-f]{64})"', page).group(1)
+    token = re.search(r'name="keep0-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = desk.post(url + "/findings/0/keep", data={"keep0-digest": digest, "keep0-reason": "", "keep0-csrf_token": token})
+    assert response.status_code == 400
+    assert curation.unresolved_findings(quote)
+    response = desk.post(url + "/findings/0/keep",
+                         data={"keep0-digest": digest, "keep0-reason": "A large city.", "keep0-csrf_token": token})
+    assert response.status_code == 302
+
+    # The keep stays resolved on the next page load, and approval goes through.
+    body = desk.get(url).get_data(as_text=True)
+    assert re.search(r'<mark class="finding resolved" id="finding-0">Cebu City <span class="finding-kind">\[place · kept\]', body)
+    desk.post(url + "/approve", data={"approve-csrf_token": csrf(desk.get(url))})
+    db.session.refresh(quote)
+    assert quote.status == "approved"
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("quote.finding_%"))).all()
+    assert sorted(actions) == ["quote.finding_kept", "quote.finding_redacted"]
+
+
+def test_sensitive_words_of_a_roundtable_are_checked_in_its_quotes(make, editor, desk, csrf):
+    quote = quote_of(editor, make.reflection(text="The judge who sat near the blue chapel listened to us."), approve=False)
+    assert "blue chapel <span" not in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
+    roundtable_id = quote.reflection.participant.roundtable_id
+    url = f"/editor/roundtables/{roundtable_id}/sensitive-words?quote={quote.id}"
+    page = desk.get(url)
+    response = desk.post(url, data={"terms": "blue chapel\nLola Nena", "csrf_token": csrf(page)})
+    assert response.headers["Location"].endswith(f"/editor/quotes/{quote.id}#findings")
+    assert "blue chapel <span" in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
+    assert "Lola Nena" in desk.get(url).get_data(as_text=True)
+
+
+def test_quotes_stay_out_of_reach_for_other_roles(make, app, login):
+    quote = quote_of(make.user("editor"), make.reflection(), approve=False)
+    facilitator = app.test_client()
+    login(make.user("facilitator"), on=facilitator)
+    for path in (f"/editor/quotes/{quote.id}", "/editor/summary", f"/editor/roundtables/{quote.reflection.participant.roundtable_id}/sensitive-words"):
+        assert facilitator.get(path).status_code in (403, 404)
+    assert db.session.get(Quote, quote.id).status == "draft"
+
+
+def test_the_facilitator_adds_sensitive_words_on_the_roundtable_edit_form(app, make, editor, desk, login, csrf):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    quote = quote_of(editor, make.reflection(make.participant(roundtable),
+                                             text="The judge who sat near the blue chapel listened to us."), approve=False)
+    staff = app.test_client()
+    login(facilitator, on=staff)
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    page = staff.get(url)
+    assert 'name="sensitive_terms"' in page.get_data(as_text=True)
+    response = staff.post(url, data={
+        "title_fil": roundtable.title_fil, "title_en": roundtable.title_en, "description_fil": "", "description_en": "",
+        "retention_until": roundtable.retention_until.isoformat(), "sensitive_terms": "blue chapel",
+        "csrf_token": csrf(page),
+    })
+    assert response.status_code == 302
+    db.session.refresh(roundtable)
+    assert curation.sensitive_terms(roundtable) == ["blue chapel"]
+    assert [s.finding.text for s in curation.unresolved_findings(quote)] == ["blue chapel"]
+    assert "blue chapel <span" in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)

@@ -1,0 +1,71 @@
+"""Editors manage bilingual themes through HTTP: add, rename, remove (detaching only when confirmed)."""
+
+from __future__ import annotations
+
+import re
+
+from roundtable.db import db
+from roundtable.models import Theme
+from roundtable.services import curation
+from tests.editor.conftest import quote_of
+
+
+def token(page, prefix=""):
+    name = f"{prefix}-csrf_token" if prefix else "csrf_token"
+    return re.search(rf'name="{name}" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+
+
+def test_add_rename_and_remove_a_theme(desk):
+    page = desk.get("/editor/themes")
+    desk.post("/editor/themes", data={"name_fil": "Paghilom", "name_en": "Healing", "csrf_token": token(page)})
+    theme = db.session.query(Theme).one()
+    assert (theme.name_fil, theme.name_en) == ("Paghilom", "Healing")
+
+    page = desk.get("/editor/themes")
+    prefix = f"rename{theme.id}"
+    desk.post(f"/editor/themes/{theme.id}/rename", data={
+        f"{prefix}-name_fil": "Paggaling", f"{prefix}-name_en": "Recovery", f"{prefix}-csrf_token": token(page, prefix),
+    })
+    db.session.refresh(theme)
+    assert (theme.name_fil, theme.name_en) == ("Paggaling", "Recovery")
+    body = desk.get("/editor/themes").get_data(as_text=True)
+    assert '<span lang="fil">Paggaling</span> / <span lang="en">Recovery</span>' in body
+
+    page = desk.get("/editor/themes")
+    prefix = f"remove{theme.id}"
+    desk.post(f"/editor/themes/{theme.id}/remove", data={f"{prefix}-csrf_token": token(page, prefix)})
+    assert db.session.query(Theme).count() == 0
+
+
+def test_a_theme_in_use_is_removed_only_with_confirmation(make, editor, desk):
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    db.session.commit()
+    quote = quote_of(editor, make.reflection(), themes=[courts])
+    prefix = f"remove{courts.id}"
+
+    page = desk.get("/editor/themes")
+    assert f'name="{prefix}-detach"' in page.get_data(as_text=True)
+    desk.post(f"/editor/themes/{courts.id}/remove", data={f"{prefix}-csrf_token": token(page, prefix)})
+    theme_id = courts.id
+    assert db.session.query(Theme).filter_by(id=theme_id).count() == 1
+
+    page = desk.get("/editor/themes")
+    desk.post(f"/editor/themes/{theme_id}/remove", data={f"{prefix}-csrf_token": token(page, prefix), f"{prefix}-detach": "y"})
+    assert db.session.query(Theme).filter_by(id=theme_id).count() == 0
+    db.session.refresh(quote)
+    assert quote.themes == [] and quote.status == "approved"
+
+
+def test_a_quote_carries_any_number_of_themes(make, editor, desk):
+    themes = [curation.add_theme(editor, f"Theme {n}", f"Tema {n}") for n in range(3)]
+    db.session.commit()
+    quote = quote_of(editor, make.reflection(), approve=False)
+    page = desk.get(f"/editor/quotes/{quote.id}")
+    body = page.get_data(as_text=True)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', body).group(1)
+    desk.post(f"/editor/quotes/{quote.id}", data={
+        "csrf_token": token(page), "version": version, "text": quote.text, "language": "en", "translation": "",
+        "descriptor": "survivor leader", "themes": [str(t.id) for t in themes],
+    })
+    db.session.refresh(quote)
+    assert sorted(t.id for t in quote.themes) == sorted(t.id for t in themes)

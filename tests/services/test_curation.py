@@ -1,0 +1,230 @@
+"""Curation rules without HTTP: translations, themes, identifying details, the summary."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select, text
+
+from roundtable.db import db
+from roundtable.models import AuditEvent, QuoteFindingDecision
+from roundtable.services import consent, curation
+from roundtable.services.errors import Conflict, RuleViolation
+
+FIL_WORDS = "Sana makinig ang korte sa mga bata, para gumaling kami."
+NAMED_WORDS = "My cousin Marites recorded the interview in Cebu City and the judge listened."
+
+
+def new_quote(make, reflection, editor, *, text=None, translation=None, themes=()):
+    quote = curation.create_quote(
+        editor, reflection, text=text or reflection.text, language=reflection.language,
+        translation=translation, translation_language=None, descriptor="survivor leader", themes=list(themes),
+    )
+    db.session.commit()
+    return quote
+
+
+# --- translation -------------------------------------------------------------------------------
+
+def test_a_filipino_quote_needs_an_english_translation_before_approval(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text=FIL_WORDS, language="fil"), editor)
+    with pytest.raises(RuleViolation, match="English translation"):
+        curation.approve(editor, quote)
+    assert quote.status == "draft"
+
+    curation.update_quote(
+        editor, quote, expected_version=quote.version_id, text=quote.text, language="fil",
+        translation="I hope the court listens to children, so we can heal.", translation_language=None,
+        descriptor="survivor leader",
+    )
+    curation.approve(editor, quote)
+    assert quote.status == "approved"
+    assert quote.translation_language == "en"
+
+
+def test_a_mixed_quote_needs_a_translation_and_an_english_one_may_carry_filipino(make):
+    editor = make.user("editor")
+    mixed = new_quote(make, make.reflection(text="Sana the court listens, para gumaling kami.", language="mixed"), editor)
+    with pytest.raises(RuleViolation):
+        curation.approve(editor, mixed)
+
+    english = new_quote(make, make.reflection(), editor, translation="Dapat hayaang magsalita ang mga bata.")
+    assert english.translation_language == "fil"
+    curation.approve(editor, english)
+    assert english.status == "approved"
+
+
+# --- themes --------------------------------------------------------------------------------------
+
+def test_themes_are_renamed_and_removed_only_when_unused_or_confirmed(make):
+    editor = make.user("editor")
+    used = curation.add_theme(editor, "Courts", "Mga korte")
+    unused = curation.add_theme(editor, "Healing", "Paghilom")
+    quote = new_quote(make, make.reflection(), editor, themes=[used])
+
+    curation.rename_theme(editor, used, "Courts that listen", "Mga korteng nakikinig")
+    assert (used.name_en, used.name_fil) == ("Courts that listen", "Mga korteng nakikinig")
+    with pytest.raises(RuleViolation):
+        curation.rename_theme(editor, unused, "Courts that listen", "Paghilom")
+
+    assert curation.remove_theme(editor, unused) == 0
+    with pytest.raises(RuleViolation, match="1 quote carries"):
+        curation.remove_theme(editor, used)
+    assert curation.remove_theme(editor, used, detach=True) == 1
+    db.session.commit()
+    db.session.refresh(quote)
+    assert quote.themes == [] and curation.themes() == []
+    actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"theme.renamed", "theme.removed"} <= actions
+
+
+# --- optimistic locking ------------------------------------------------------------------------
+
+def test_a_stale_save_raises_conflict_and_changes_nothing(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(), editor)
+    stale = quote.version_id
+    curation.update_quote(editor, quote, expected_version=stale, text="let children speak from a safe room",
+                          language="en", translation=None, translation_language=None, descriptor="survivor leader")
+    db.session.commit()
+    with pytest.raises(Conflict):
+        curation.update_quote(editor, quote, expected_version=stale, text="The court should let children speak",
+                              language="en", translation=None, translation_language=None, descriptor="x")
+    assert quote.text == "let children speak from a safe room"
+
+
+# --- identifying details -----------------------------------------------------------------------
+
+def test_findings_block_approval_until_each_is_redacted_or_kept(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text=NAMED_WORDS), editor)
+    states = curation.findings_of(quote)
+    assert [(s.finding.kind, s.finding.text) for s in states] == [("name", "Marites"), ("place", "Cebu City")]
+
+    with pytest.raises(RuleViolation) as refused:
+        curation.approve(editor, quote)
+    assert "Marites" in str(refused.value) and "Cebu City" in str(refused.value)
+
+    name = states[0]
+    curation.redact_finding(editor, quote, index=name.index, digest=name.digest, expected_version=quote.version_id)
+    db.session.commit()
+    assert quote.text == "My cousin [name] recorded the interview in Cebu City and the judge listened."
+    assert quote.revision == 2
+
+    place = curation.findings_of(quote)[0]
+    with pytest.raises(RuleViolation):
+        curation.keep_finding(editor, quote, index=place.index, digest=place.digest, reason="   ")
+    curation.keep_finding(editor, quote, index=place.index, digest=place.digest, reason="A large city, shared by millions.")
+    db.session.commit()
+    assert curation.unresolved_findings(quote) == []
+    curation.approve(editor, quote)  # the fidelity check accepts the bracketed label
+    assert quote.status == "approved"
+
+
+def test_a_keep_lasts_while_the_words_stay_and_lapses_when_they_change(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text=NAMED_WORDS), editor)
+    for state in curation.findings_of(quote):
+        curation.keep_finding(editor, quote, index=state.index, digest=state.digest, reason="Agreed with the author.")
+    db.session.commit()
+
+    # An edit elsewhere keeps the decisions: same words, same digests.
+    curation.update_quote(editor, quote, expected_version=quote.version_id,
+                          text="Marites recorded the interview in Cebu City", language="en", translation=None,
+                          translation_language=None, descriptor="survivor leader")
+    assert curation.unresolved_findings(quote) == []
+
+    # New words: detection runs again; only the new detail needs a decision.
+    curation.update_quote(editor, quote, expected_version=quote.version_id,
+                          text="My cousin Marites recorded the interview in Tacloban", language="en", translation=None,
+                          translation_language=None, descriptor="survivor leader")
+    assert [s.finding.text for s in curation.unresolved_findings(quote)] == ["Tacloban"]
+    assert [s.finding.text for s in curation.findings_of(quote) if s.resolved] == ["Marites"]
+
+
+def test_decisions_and_audit_hold_no_words_of_the_quote(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text=NAMED_WORDS), editor)
+    name, place = curation.findings_of(quote)
+    curation.keep_finding(editor, quote, index=place.index, digest=place.digest, reason="A large city.")
+    curation.redact_finding(editor, quote, index=name.index, digest=name.digest, expected_version=quote.version_id)
+    db.session.commit()
+
+    decision = db.session.scalar(select(QuoteFindingDecision))
+    assert decision.kind == "place" and "Cebu" not in decision.digest and len(decision.digest) == 64
+    raw = db.session.execute(text("SELECT * FROM quote_finding_decisions")).one()._mapping
+    assert not any("Cebu" in str(value) or "large city" in str(value) for value in raw.values())
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("quote.finding_%"))).all()
+    assert sorted(e.action for e in events) == ["quote.finding_kept", "quote.finding_redacted"]
+    assert all(e.target_id == quote.id for e in events)
+
+
+def test_a_redaction_uses_a_filipino_label_in_a_filipino_quote(make):
+    editor = make.user("editor")
+    words = "Si Ate Joy ang kasama ko sa korte."
+    quote = new_quote(make, make.reflection(text=words, language="fil"), editor, translation="Ate Joy was with me in court.")
+    (name,) = curation.findings_of(quote)
+    curation.redact_finding(editor, quote, index=name.index, digest=name.digest, expected_version=quote.version_id)
+    assert quote.text == "Si Ate [pangalan] ang kasama ko sa korte."
+    assert curation.fidelity_of(quote).ok
+    assert [curation.redaction_label(k, "fil") for k in ("place", "handle", "age", "date", "institution")] == [
+        "[lugar]", "[account]", "[edad]", "[petsa]", "[institusyon]"
+    ]
+
+
+def test_a_stale_redaction_is_refused(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text=NAMED_WORDS), editor)
+    name = curation.findings_of(quote)[0]
+    with pytest.raises(RuleViolation):
+        curation.redact_finding(editor, quote, index=name.index, digest="0" * 64, expected_version=quote.version_id)
+    with pytest.raises(Conflict):
+        curation.redact_finding(editor, quote, index=name.index, digest=name.digest, expected_version=quote.version_id - 1)
+    assert quote.text == NAMED_WORDS
+
+
+def test_sensitive_words_of_the_roundtable_are_found_and_stored_encrypted(make):
+    editor = make.user("editor")
+    reflection = make.reflection(text="The judge who sat near the blue chapel listened to us.")
+    roundtable = reflection.participant.roundtable
+    quote = new_quote(make, reflection, editor)
+    assert curation.findings_of(quote) == []
+
+    curation.set_sensitive_terms(editor, roundtable, "blue chapel\n\n  Blue   Chapel \nLola Nena")
+    db.session.commit()
+    assert curation.sensitive_terms(roundtable) == ["blue chapel", "Lola Nena"]
+    raw = db.session.execute(text("SELECT sensitive_terms FROM roundtables")).scalar_one()
+    assert "chapel" not in raw
+    assert [s.finding.text for s in curation.findings_of(quote)] == ["blue chapel"]
+    with pytest.raises(RuleViolation):
+        curation.approve(editor, quote)
+
+
+# --- summary ---------------------------------------------------------------------------------------
+
+def test_the_summary_counts_only_exportable_quotes_per_theme_and_language(make):
+    editor = make.user("editor")
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    healing = curation.add_theme(editor, "Healing", "Paghilom")
+    roundtable = make.roundtable()
+    author = make.participant(roundtable)
+    fil = new_quote(make, make.reflection(author, text=FIL_WORDS, language="fil"), editor,
+                    translation="I hope the court listens to children.", themes=[courts, healing])
+    en = new_quote(make, make.reflection(author), editor, themes=[courts])
+    draft = new_quote(make, make.reflection(author), editor, themes=[courts])
+    curation.approve(editor, fil)
+    curation.approve(editor, en)
+    held = new_quote(make, make.reflection(author, status="released"), editor, themes=[healing])
+    curation.approve(editor, held)
+    db.session.commit()
+    held.reflection.status = "held"
+    db.session.commit()
+
+    rows = {row.theme.name_en if row.theme else None: row.counts for row in curation.summary()}
+    assert rows["Courts"] == {"fil": 1, "en": 1, "mixed": 0}
+    assert rows["Healing"] == {"fil": 1, "en": 0, "mixed": 0}
+    assert draft.status == "draft"
+
+    consent.change_clause(author, "quote_publicly", grant=False)
+    db.session.commit()
+    assert all(row.total == 0 for row in curation.summary())
