@@ -1,0 +1,167 @@
+"""Browser fixtures: a live Roundtable in its own process and Debian's chromium driven by Playwright.
+
+Never downloads a browser. Without /usr/bin/chromium the browser tests are skipped with one line,
+unless ROUNDTABLE_REQUIRE_BROWSER=1 (CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+MISSING = f"chromium not found at {CHROMIUM}: browser tests skipped"
+REQUIRED = os.environ.get("ROUNDTABLE_REQUIRE_BROWSER") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without chromium (and not in CI), leave the browser tests out and say so in one line."""
+    if Path(CHROMIUM).exists() or REQUIRED:
+        return
+    left_out = [item for item in items if HERE in Path(str(item.path)).parents]
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = [item for item in items if item not in left_out]
+        config.stash[_LEFT_OUT] = len(left_out)
+
+
+_LEFT_OUT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if config.stash.get(_LEFT_OUT, 0):
+        terminalreporter.write_line(f"SKIPPED {MISSING} ({config.stash[_LEFT_OUT]} tests)", yellow=True)
+
+
+def start_live_server(directory: Path) -> tuple[subprocess.Popen, dict]:
+    """Start tests/browser/server.py; return the process and the facts it printed."""
+    process = subprocess.Popen(
+        [sys.executable, str(HERE / "server.py"), str(directory)],
+        stdout=subprocess.PIPE, stderr=open(directory / "server.log", "w"), text=True,
+    )
+    line = process.stdout.readline()
+    if not line:
+        process.wait(timeout=10)
+        raise RuntimeError("live server did not start:\n" + (directory / "server.log").read_text()[-3000:])
+    return process, json.loads(line)
+
+
+def stop_live_server(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def chromium_available() -> None:
+    if Path(CHROMIUM).exists():
+        return
+    if REQUIRED:
+        pytest.fail(MISSING.replace("skipped", "required by ROUNDTABLE_REQUIRE_BROWSER=1"), pytrace=False)
+    pytest.skip(MISSING)
+
+
+@pytest.fixture(scope="session")
+def live(chromium_available, tmp_path_factory) -> dict:
+    process, facts = start_live_server(tmp_path_factory.mktemp("live"))
+    yield facts
+    stop_live_server(process)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_available):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def new_context(browser, live):
+    """Open browser contexts (separate cookie jars) that only ever reach the live app.
+
+    Every request is recorded on ``context.requests``; requests to any other origin are answered
+    by a local stub instead of leaving the machine. (Playwright does not route the second hop of a
+    redirect, so the quick exit's neutral site is a stub on neutral.localhost, see server.py.)
+    """
+    contexts = []
+    own_origin = live["base_url"]
+
+    def opener(**options):
+        context = browser.new_context(**options)
+        context.requests = []
+        context.on("request", lambda request: context.requests.append(request.url))
+
+        def elsewhere(route):
+            route.fulfill(status=200, content_type="text/html", body="<!doctype html><title>Weather</title><p>Weather</p>")
+
+        context.route(lambda url: not url.startswith(own_origin + "/"), elsewhere)
+        contexts.append(context)
+        return context
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def sign_in(page, live: dict, role: str, on_code_page=None) -> None:
+    """Sign a staff member in through the login form and, for editors and admins, the code page."""
+    import pyotp
+
+    page.goto(live["base_url"] + "/login")
+    page.fill("#username", live["staff"][role])
+    page.fill("#password", live["password"])
+    with page.expect_navigation():
+        page.press("#password", "Enter")
+    if page.url.endswith("/login/code"):
+        if on_code_page:
+            on_code_page(page)
+        page.fill("#code", pyotp.TOTP(live["totp_secret"]).now())
+        with page.expect_navigation():
+            page.press("#code", "Enter")
+    assert "/login" not in page.url and "/account/" not in page.url, f"{role} could not sign in: {page.url}"
+
+
+def axe_context(browser, **options):
+    """A browser context whose pages carry axe-core from the start (injected by the browser's
+    debugging protocol, so the app's Content-Security-Policy stays exactly as it is served)."""
+    assert AXE.exists(), f"axe-core is missing at {AXE}: run `make test` (or `cd tests/browser && npm ci`)"
+    context = browser.new_context(**options)
+    context.add_init_script(path=str(AXE))
+    return context
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (WCAG 2.0/2.1/2.2 A and AA rules) on the current page; one line per violation."""
+    assert AXE.exists(), f"axe-core is missing at {AXE}: run `make test` (or `cd tests/browser && npm ci`)"
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+        ".then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))})))",
+        AXE_TAGS,
+    )
+    return [f"{v['id']} ({v['help']}): {', '.join(v['nodes'][:5])}" for v in results]

@@ -1,0 +1,130 @@
+"""A live Roundtable for the browser tests and the screenshot script.
+
+Run as its own process (the app's database handle is process-wide, so it cannot share the test
+process with the ``app`` fixture): ``python tests/browser/server.py DIRECTORY``. It migrates a fresh
+SQLite database in DIRECTORY, adds synthetic data, serves on a free loopback port and prints one JSON
+line with the base URL and the ids/credentials the tests need. Stop it with SIGTERM.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+from datetime import date, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "a long browser test password"
+
+
+def _seed() -> dict:
+    from roundtable.db import db
+    from roundtable.models import Theme
+    import pyotp
+
+    from roundtable.services import accounts, curation, moderation, participation, roundtables, twofactor
+
+    staff = {}
+    for role in ("facilitator", "editor", "admin"):
+        staff[role] = accounts.create_user(f"{role}1", f"Demo {role}", {role}, PASSWORD)
+    other = accounts.create_user("facilitator2", "Other facilitator", {"facilitator"}, PASSWORD)
+    db.session.add(Theme(name_en="Healing", name_fil="Paghilom"))
+    item = roundtables.create(
+        staff["facilitator"],
+        title_en="Courts that listen", title_fil="Mga korteng nakikinig",
+        description_en="What should change in court.", description_fil="Ano ang dapat magbago sa korte.",
+        retention_until=date.today() + timedelta(days=365),
+        prompts=[
+            ("What would have helped you feel safe in court?", "Ano sana ang nakatulong para maging ligtas ka sa korte?"),
+            ("What should judges know?", "Ano ang dapat malaman ng mga hukom?"),
+        ],
+    )
+    roundtables.set_status(item, staff["facilitator"], "open")
+    others = roundtables.create(
+        other, title_en="Another roundtable", title_fil="Ibang talakayan",
+        description_en="Not yours.", description_fil="Hindi sa iyo.",
+        retention_until=date.today() + timedelta(days=365), prompts=[("A question", "Isang tanong")],
+    )
+    participant, passphrase = participation.join(
+        item, language="en", pseudonym="Bituin", adult_confirmed=True,
+        granted={"take_part", "store_words", "quote_publicly"},
+    )
+    reflection = participation.save_reflection(
+        participant, item.prompts[0], text="The court should let children speak from a safe room, with a person they trust.",
+        language="en", submit=True, idempotency_key="browser-seed-1",
+    )
+    moderation.decide(staff["facilitator"], reflection, "release")
+    quote = curation.create_quote(
+        staff["editor"], reflection, text="let children speak from a safe room", language="en",
+        translation=None, translation_language=None, descriptor="survivor leader",
+    )
+    # Editors and admins must use a second factor: enrol them with a secret the tests know.
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    for role in ("editor", "admin"):
+        twofactor.enrol(staff[role], secret, pyotp.TOTP(secret).now(), actor=staff[role])
+    db.session.commit()
+    return {
+        "totp_secret": secret, "facilitator_id": staff["facilitator"].id,
+        "join_code": item.join_code, "roundtable_id": item.id, "others_roundtable_id": others.id,
+        "prompt_id": item.prompts[0].id, "reflection_id": reflection.id, "quote_id": quote.id,
+        "passphrase": passphrase, "password": PASSWORD,
+        "staff": {role: user.username for role, user in staff.items()},
+    }
+
+
+class _NeutralSite(BaseHTTPRequestHandler):
+    """Stands in for the quick exit's neutral website, so that nothing leaves the machine."""
+
+    def do_GET(self):  # noqa: N802 (http.server's naming)
+        body = b"<!doctype html><html lang=en><title>Weather</title><p>Sunny.</p>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def main(directory: str) -> None:
+    from argon2 import PasswordHasher
+    from werkzeug.serving import make_server
+
+    neutral = ThreadingHTTPServer(("127.0.0.1", 0), _NeutralSite)
+    threading.Thread(target=neutral.serve_forever, daemon=True).start()
+    # *.localhost always resolves to the loopback interface in chromium.
+    neutral_site = f"http://neutral.localhost:{neutral.server_port}/weather"
+    os.environ["ROUNDTABLE_INSTANCE_PATH"] = directory
+    from roundtable import create_app
+    from roundtable.cli import upgrade_database
+    from roundtable.services import accounts
+
+    accounts.password_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    app = create_app({
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite:///{Path(directory) / 'browser.db'}",
+        "RATELIMIT_ENABLED": False,
+        "QUICK_EXIT_URL": neutral_site,
+        "SUPPORT_CONTACTS": [{
+            "name_en": "Survivor helpline", "name_fil": "Helpline para sa mga survivor",
+            "contact": "1343", "hours_en": "Every day, 8am to 8pm", "hours_fil": "Araw-araw, 8 n.u. hanggang 8 n.g.",
+        }],
+    })
+    upgrade_database(app)
+    with app.app_context():
+        facts = _seed()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    facts["neutral_site"] = neutral_site
+    facts["base_url"] = f"http://127.0.0.1:{server.server_port}"
+    print(json.dumps(facts), flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

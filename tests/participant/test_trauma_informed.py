@@ -1,0 +1,69 @@
+"""Trauma-informed details, in both languages.
+
+What staff write in both languages reaches each participant in their own language; a text that exists
+in one language only is still shown, marked with its ``lang``. Every writing page offers a break that
+keeps the draft, and a participant who meets an error page still has the quick exit.
+"""
+
+import re
+
+from roundtable.db import db
+
+
+def _sign_in(client, participant, csrf):
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+
+
+def test_prompts_and_titles_show_in_the_participants_language(client, make, csrf):
+    participant = make.participant(language="fil")
+    _sign_in(client, participant, csrf)
+    client.get("/language/fil")
+    html = client.get("/my").get_data(as_text=True)
+    assert "<span>Mga korteng nakikinig</span>" in html
+    assert "<p>Tanong 1 sa Filipino</p>" in html
+    assert "Prompt 1 in English" not in html
+
+    client.get("/language/en")
+    html = client.get("/my").get_data(as_text=True)
+    assert "<span>Courts that listen</span>" in html
+    assert "<p>Prompt 1 in English</p>" in html
+    assert "Tanong 1 sa Filipino" not in html
+
+
+def test_a_prompt_written_in_english_only_is_shown_to_filipino_readers_marked_as_english(client, make, csrf):
+    participant = make.participant(language="fil")
+    prompt = participant.roundtable.prompts[0]
+    prompt.text_fil = ""
+    db.session.commit()
+    _sign_in(client, participant, csrf)
+    client.get("/language/fil")
+    assert '<p lang="en">Prompt 1 in English</p>' in client.get("/my").get_data(as_text=True)
+    writing = client.get(f"/write/{prompt.id}").get_data(as_text=True)
+    assert re.search(r'<h1>\s*<span lang="en">Prompt 1 in English</span>\s*</h1>', writing)
+
+
+def test_every_writing_page_offers_save_and_take_a_break(client, make, csrf):
+    participant = make.participant(language="en")
+    draft = make.reflection(participant, status="draft")
+    submitted = make.reflection(participant, status="submitted")
+    _sign_in(client, participant, csrf)
+    client.get("/language/en")
+    for url in (f"/write/{participant.roundtable.prompts[1].id}", f"/my/reflections/{draft.id}",
+                f"/my/reflections/{submitted.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert re.search(r'<input[^>]*name="leave"[^>]*value="Save and take a break"', html), url
+
+
+def test_a_participant_who_reaches_an_error_page_still_has_the_quick_exit(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    response = client.get("/write/999999")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert 'id="quick-exit"' in html and 'href="/exit"' in html
+
+
+def test_staff_and_visitors_error_pages_have_no_quick_exit_bar(client):
+    html = client.get("/no-such-page").get_data(as_text=True)
+    assert 'id="quick-exit"' not in html
