@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from roundtable.db import db, utcnow
 from roundtable.models import Participant, Reflection, Roundtable, User
@@ -29,6 +30,7 @@ def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | 
             Participant.withdrawn_at.is_(None),
         )
         .order_by(Reflection.id.desc())
+        .options(contains_eager(Reflection.participant))  # the page shows each author's pseudonym: no N+1
     )
     if roundtable_id:
         query = query.where(Roundtable.id == roundtable_id)

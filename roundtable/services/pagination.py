@@ -1,4 +1,9 @@
-"""One way to page through any list: a count query and a LIMIT/OFFSET query, whatever the size."""
+"""One way to page through any list: a bounded count query and a LIMIT/OFFSET query, whatever the size.
+
+Counting every matching row of a table that holds years of data costs more than showing the page, on
+every page view. The count therefore stops LOOKAHEAD_PAGES pages past the current one: beyond that the
+pager says "Page 3 of more than 23" and still offers Next.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,8 @@ from roundtable.db import db
 
 T = TypeVar("T")
 
+LOOKAHEAD_PAGES = 20
+
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
@@ -19,6 +26,7 @@ class Page(Generic[T]):
     number: int
     per_page: int
     total: int
+    total_is_exact: bool = True  # False: there are more than ``total`` rows (the count stopped early)
 
     @property
     def pages(self) -> int:
@@ -30,12 +38,16 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.pages
+        return self.number < self.pages or not self.total_is_exact
 
 
 def paginate(query: Select, number: int, per_page: int, *, scalars: bool = True) -> Page:
     number = max(1, number)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    bound = (number + LOOKAHEAD_PAGES) * per_page
+    counted = db.session.scalar(
+        select(func.count()).select_from(query.order_by(None).limit(bound + 1).subquery())
+    ) or 0
     limited = query.limit(per_page).offset((number - 1) * per_page)
     items = db.session.scalars(limited).all() if scalars else db.session.execute(limited).all()
-    return Page(items=items, number=number, per_page=per_page, total=total)
+    return Page(items=items, number=number, per_page=per_page, total=min(counted, bound),
+                total_is_exact=counted <= bound)

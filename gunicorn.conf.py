@@ -1,0 +1,48 @@
+"""gunicorn settings for Roundtable: ``gunicorn -c gunicorn.conf.py wsgi:app`` (read by default from the cwd).
+
+Every value can be overridden from the environment (see docs/deploy.md). The access log never holds
+client addresses, user agents, referrers or query strings: only time, method, path, status, size and duration.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def default_workers(cores: int | None = None) -> int:
+    """2 × cores + 1, capped at 9: the app waits on the database, not on the CPU, and each worker holds a pool."""
+    cores = cores or multiprocessing.cpu_count()
+    return max(2, min(2 * cores + 1, 9))
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = _int("GUNICORN_WORKERS", default_workers())
+worker_class = "sync"
+# A request that takes longer than this is killed and restarted (exports of 10,000 quotes take ~1 s).
+timeout = _int("GUNICORN_TIMEOUT", 60)
+# On SIGTERM/SIGHUP workers finish the requests they hold (a reflection being submitted) before leaving.
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# Recycle workers now and then so no slow leak can grow; jitter keeps them from restarting together.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
+# Load the app in each worker (not in the master), so every worker opens its own database connections.
+preload_app = False
+
+# Trust X-Forwarded-Proto/-For only from the one reverse proxy in front of us.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Logs go to stderr (journald or the container runtime collects them).
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+# %(t)s time, %(m)s method, %(U)s path WITHOUT query string, %(s)s status, %(B)s bytes, %(M)s milliseconds.
+# Deliberately absent: %(h)s client address, %(a)s user agent, %(f)s referrer, %(q)s query, %(u)s user.
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+proc_name = "roundtable"

@@ -1,0 +1,40 @@
+"""gunicorn.conf.py: enough workers for the cores, and an access log that names nobody."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+
+
+def _settings(monkeypatch, **env) -> dict:
+    for name in ("GUNICORN_WORKERS", "GUNICORN_FORWARDED_ALLOW_IPS", "GUNICORN_TIMEOUT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(CONF))
+
+
+def test_workers_follow_the_cores_with_a_cap_and_an_override(monkeypatch):
+    conf = _settings(monkeypatch)
+    assert conf["default_workers"](1) == 3
+    assert conf["default_workers"](2) == 5
+    assert conf["default_workers"](64) == 9
+    assert _settings(monkeypatch, GUNICORN_WORKERS="2")["workers"] == 2
+
+
+def test_the_access_log_holds_no_client_address_user_agent_referrer_or_query(monkeypatch):
+    conf = _settings(monkeypatch)
+    log_format = conf["access_log_format"]
+    for atom in ("%(h)s", "%(a)s", "%(f)s", "%(q)s", "%(r)s", "%(u)s", "%({x-forwarded-for}i)s"):
+        assert atom not in log_format
+    assert "%(U)s" in log_format and "%(s)s" in log_format
+    assert conf["errorlog"] == "-"
+
+
+def test_only_the_configured_proxy_may_set_forwarded_headers(monkeypatch):
+    assert _settings(monkeypatch)["forwarded_allow_ips"] == "127.0.0.1"
+    assert _settings(monkeypatch, GUNICORN_FORWARDED_ALLOW_IPS="10.0.0.10")["forwarded_allow_ips"] == "10.0.0.10"
+    conf = _settings(monkeypatch)
+    assert conf["graceful_timeout"] >= 10 and conf["timeout"] >= conf["graceful_timeout"]

@@ -1,0 +1,60 @@
+"""/healthz tells a load balancer whether the database answers, and says nothing more.
+
+When the database is away, people get the calm 503 page in their own language, not a crash.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import create_engine
+
+from roundtable.db import db
+
+
+@pytest.fixture
+def database_down(app, tmp_path):
+    """Point the app at a database that cannot be opened, as when PostgreSQL is stopped."""
+    working = db.engine
+    unreachable = create_engine(f"sqlite:///{tmp_path / 'no-such-directory' / 'gone.db'}")
+    db.session.remove()
+    db.session.configure(bind=unreachable)
+    yield
+    db.session.remove()
+    db.session.configure(bind=working)
+    unreachable.dispose()
+
+
+def test_healthz_says_ok_when_the_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok"}
+
+
+def test_healthz_says_unavailable_without_details_when_the_database_is_away(client, database_down):
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable"}
+    body = response.get_data(as_text=True).lower()
+    for detail in ("sqlite", "operationalerror", "gone.db", "traceback"):
+        assert detail not in body
+
+
+def test_a_page_that_needs_the_database_shows_the_friendly_503_in_filipino(client, csrf, app, tmp_path):
+    client.get("/language/fil")
+    page = client.get("/join")
+    token = csrf(page)
+    working = db.engine
+    db.session.remove()
+    db.session.configure(bind=create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.db'}"))
+    try:
+        response = client.post("/join", data={"code": "ABC123", "language": "fil", "csrf_token": token})
+    finally:
+        db.session.remove()
+        db.session.configure(bind=working)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert '<html lang="fil">' in html
+    assert "Sandaling nagpapahinga ang Roundtable" in html
+    assert "Traceback" not in html
+    # and it recovers by itself once the database is back
+    assert client.get("/healthz").status_code == 200

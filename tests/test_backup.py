@@ -1,0 +1,121 @@
+"""Backups can be restored: every row comes back, and the encrypted words still open with the keys."""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from roundtable.db import Base, db
+from roundtable.models import Reflection
+
+WORDS = "Healing means the court believes us the first time."
+
+
+def _table_contents(connection) -> dict[str, list[tuple]]:
+    contents = {}
+    for table in Base.metadata.sorted_tables:
+        rows = connection.execute(select(table).order_by(*table.primary_key.columns)).all()
+        contents[table.name] = [tuple(row) for row in rows]
+    return contents
+
+
+def _seed(make):
+    participant = make.participant(language="en")
+    reflection = make.reflection(participant, text=WORDS)
+    make.quote(reflection)
+    return reflection.id
+
+
+def _is_sqlite(app) -> bool:
+    return app.config["DATABASE_URL"].startswith("sqlite")
+
+
+def test_sqlite_backup_restores_every_row_and_the_words_still_decrypt(app, make, tmp_path):
+    if not _is_sqlite(app):
+        pytest.skip("the backup command is for SQLite; PostgreSQL is covered by the pg_dump test below")
+    reflection_id = _seed(make)
+    dest = tmp_path / "roundtable-backup.db"
+
+    result = app.test_cli_runner().invoke(args=["backup", str(dest)])
+
+    assert result.exit_code == 0, result.output
+    assert sqlite3.connect(dest).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # Restore: copy the backup to where a database would live, and open it.
+    restored_path = tmp_path / "restored.db"
+    shutil.copy(dest, restored_path)
+    restored = create_engine(f"sqlite:///{restored_path}")
+    with db.engine.connect() as live, restored.connect() as copy:
+        original = _table_contents(live)
+        assert original["reflections"] and original["quotes"]
+        assert _table_contents(copy) == original
+    with Session(restored) as session:
+        assert session.get(Reflection, reflection_id).text == WORDS
+    restored.dispose()
+
+
+def test_sqlite_backup_never_overwrites_an_existing_file(app, make, tmp_path):
+    if not _is_sqlite(app):
+        pytest.skip("SQLite only")
+    dest = tmp_path / "taken.db"
+    dest.write_bytes(b"older backup")
+    result = app.test_cli_runner().invoke(args=["backup", str(dest)])
+    assert result.exit_code != 0
+    assert "exists already" in result.output
+    assert dest.read_bytes() == b"older backup"
+
+
+def test_backup_command_points_postgresql_users_to_pg_dump(app):
+    from roundtable.cli import backup_sqlite
+
+    with pytest.raises(ValueError, match="pg_dump"):
+        backup_sqlite("postgresql+psycopg://postgres@127.0.0.1:5432/roundtable", Path("/tmp/never-written.db"))
+
+
+def _libpq(url) -> dict:
+    return {"-h": url.host or "127.0.0.1", "-p": str(url.port or 5432), "-U": url.username or "postgres"}
+
+
+def _pg(command: list[str], url, *args: str, env=None) -> subprocess.CompletedProcess:
+    options = [item for pair in _libpq(url).items() for item in pair]
+    return subprocess.run([command[0], *options, *command[1:], *args], check=True, capture_output=True,
+                          text=True, timeout=120, env=env)
+
+
+def test_postgresql_dump_restores_into_a_scratch_database(app, make, tmp_path):
+    url = make_url(app.config["DATABASE_URL"])
+    if url.get_backend_name() != "postgresql":
+        pytest.skip("runs when TEST_DATABASE_URL is PostgreSQL")
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore") and shutil.which("createdb")):
+        pytest.skip("pg_dump, pg_restore and createdb are not installed")
+    import os
+
+    env = dict(os.environ)
+    if url.password:
+        env["PGPASSWORD"] = url.password
+    reflection_id = _seed(make)
+    dump = tmp_path / "roundtable.dump"
+    scratch = f"test_restore_{secrets.token_hex(4)}"
+
+    _pg(["pg_dump"], url, "--format=custom", f"--file={dump}", url.database, env=env)
+    _pg(["createdb"], url, scratch, env=env)
+    restored = create_engine(url.set(database=scratch))
+    try:
+        _pg(["pg_restore"], url, "--no-owner", f"--dbname={scratch}", str(dump), env=env)
+        with db.engine.connect() as live, restored.connect() as copy:
+            for table in Base.metadata.sorted_tables:
+                count = select(func.count()).select_from(table)
+                assert copy.execute(count).scalar() == live.execute(count).scalar(), table.name
+            assert copy.execute(text("SELECT count(*) FROM reflections")).scalar() == 1
+        with Session(restored) as session:
+            assert session.get(Reflection, reflection_id).text == WORDS
+    finally:
+        restored.dispose()
+        _pg(["dropdb"], url, "--if-exists", scratch, env=env)
