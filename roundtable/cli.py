@@ -30,6 +30,36 @@ def upgrade_database(app: Flask, revision: str = "head") -> None:
     command.upgrade(alembic_config(app.config["DATABASE_URL"]), revision)
 
 
+def backup_sqlite(url: str, dest: Path) -> str:
+    """Consistent copy of a SQLite database with sqlite3's online backup API; refuses other databases."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        raise ValueError(
+            "The backup command is for SQLite only. For PostgreSQL use "
+            "`pg_dump --format=custom --file=roundtable.dump DBNAME` (see docs/deploy.md)."
+        )
+    source_path = parsed.database
+    if not source_path or source_path == ":memory:" or not Path(source_path).exists():
+        raise ValueError(f"No SQLite database file at {source_path!r}.")
+    dest = Path(dest)
+    if dest.exists():
+        raise ValueError(f"{dest} exists already; choose a new file name.")
+    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    target = sqlite3.connect(dest)
+    try:
+        with target:
+            source.backup(target, pages=1024)
+    finally:
+        target.close()
+        source.close()
+    dest.chmod(0o600)
+    return source_path
+
+
 def init_app(app: Flask) -> None:
     @app.cli.command("migrate")
     @click.option("--revision", default="head", show_default=True)
@@ -37,6 +67,16 @@ def init_app(app: Flask) -> None:
         """Create or upgrade the database schema (Alembic)."""
         upgrade_database(app, revision)
         click.echo("Database is at revision " + revision + ".")
+
+    @app.cli.command("backup")
+    @click.argument("dest", type=click.Path(dir_okay=False, writable=True))
+    def backup(dest: str) -> None:
+        """Copy a SQLite database safely while the app runs (PostgreSQL: use pg_dump, see docs/deploy.md)."""
+        try:
+            copied = backup_sqlite(app.config["DATABASE_URL"], Path(dest))
+        except ValueError as problem:
+            raise click.ClickException(str(problem)) from None
+        click.echo(f"Backed up {copied} to {dest}. The backup holds encrypted text: keep the keys separately.")
 
     @app.cli.command("create-user")
     @click.argument("username")
@@ -58,6 +98,35 @@ def init_app(app: Flask) -> None:
         click.echo(f"Created {user.username} ({', '.join(sorted(user.role_set))}).")
         if generate_password:
             click.echo(f"Password (shown once): {password}")
+
+    @app.cli.command("rotate-keys")
+    @click.option("--batch-size", default=500, show_default=True)
+    def rotate_keys(batch_size: int) -> None:
+        """Re-encrypt all stored text under the newest encryption key (see docs/SECURITY.md)."""
+        from roundtable.services import crypto
+
+        counts = crypto.rotate_keys(batch_size=batch_size)
+        for table, rows in counts.items():
+            click.echo(f"{table}: {rows} value(s) re-encrypted")
+        click.echo("Done. Keep the old keys until a backup taken after this run exists; then remove them.")
+
+    @app.cli.command("purge-expired")
+    @click.option("--dry-run", is_flag=True, help="Only list what would be erased.")
+    def purge_expired_command(dry_run: bool) -> None:
+        """Erase words whose roundtable is past its retention date (safe to run daily from cron)."""
+        from roundtable.services import retention
+
+        plans = retention.purge_expired(dry_run=dry_run)
+        if not dry_run:
+            db.session.commit()
+        verb = "would erase" if dry_run else "erased"
+        for plan in plans:
+            click.echo(
+                f"roundtable {plan.roundtable.id}: {verb} {len(plan.reflection_ids)} reflection(s); "
+                f"kept {len(plan.kept_ids)} behind approved quotes"
+            )
+        if not plans:
+            click.echo("Nothing is past its retention date.")
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -70,7 +70,15 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "SUPPORT_CONTACTS": json.loads(env.get("ROUNDTABLE_SUPPORT_CONTACTS", "[]")),
         "PROXY_FIX_HOPS": int(env.get("ROUNDTABLE_PROXY_FIX_HOPS", "0")),
         "PAGE_SIZE": 25,
+        # Roles that must use a second factor (TOTP). Facilitators may opt in. See docs/SECURITY.md.
+        "TWO_FACTOR_REQUIRED_ROLES": tuple(
+            r.strip() for r in env.get("ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES", "admin,editor").split(",") if r.strip()
+        ),
+        # Only for the local demo and the black-box scan (scripts/scan.sh); refused in production.
+        "TWO_FACTOR_DISABLED": _bool(env.get("ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR")),
     }
+    if production and settings["TWO_FACTOR_DISABLED"]:
+        raise ConfigurationError("ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR is only for the local demo and scan.")
     if production:
         missing = [
             name

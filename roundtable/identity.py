@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, g, session
+from flask import current_app, g, request, session
 from flask_babel import refresh as refresh_locale
 
 from roundtable.db import db
@@ -21,6 +21,8 @@ def load() -> None:
     refresh_locale()  # the locale is chosen per request, after we know who is asking
     g.user = None
     g.participant = None
+    if request.endpoint == "static":
+        return
     now = int(time.time())
     user_id = session.get("user_id")
     if user_id is not None:

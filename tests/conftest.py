@@ -42,7 +42,12 @@ class IsolatedClient(FlaskClient):
     """Each request gets its own application context, ``g`` and database session, as in production.
 
     Afterwards the test's own session forgets what it had loaded, so it sees what the request saved.
+    Its browser asks for English unless a test chooses otherwise; Filipino is tested explicitly.
     """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.environ_base.setdefault("HTTP_ACCEPT_LANGUAGE", "en")
 
     def open(self, *args, **kwargs):
         with self.application.app_context():
@@ -70,6 +75,8 @@ def app(database_url, tmp_path_factory):
             "TESTING": True,
             "DATABASE_URL": database_url,
             "RATELIMIT_ENABLED": False,
+            # The login fixture signs in with a password only; tests/auth turn the requirement on.
+            "TWO_FACTOR_REQUIRED_ROLES": (),
             "SERVER_NAME": "roundtable.test",
         }
     )
@@ -101,7 +108,7 @@ def _clean_tables(request):
 @pytest.fixture
 def ctx(app):
     """An application context with a request, as a service call from a view would have."""
-    with app.test_request_context("/"):
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
         yield app
 
 

@@ -13,6 +13,8 @@ from roundtable.models.staff import ROLES
 EXPECTED_PUBLIC = {
     "static", "public.home", "public.language", "public.support", "public.quick_exit",
     "public.quick_exit_about", "public.healthz", "auth.login", "auth.logout",
+    # the second sign-in step: reached before the session counts as signed in; each checks the pending session
+    "auth.second_factor", "auth.two_factor", "auth.two_factor_qr",
     "participant.join", "participant.join_consent", "participant.join_pseudonym",
     "participant.join_passphrase", "participant.return_",
 }

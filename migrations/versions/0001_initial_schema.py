@@ -185,6 +185,7 @@ def upgrade() -> None:
     sa.Column('descriptor', sa.String(length=80), nullable=False),
     sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('unresolved_findings', sa.Integer(), nullable=False),
     sa.Column('participant_approved_revision', sa.Integer(), nullable=True),
     sa.Column('participant_comment', sa.Text(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
@@ -212,6 +213,24 @@ def upgrade() -> None:
     with op.batch_alter_table('export_quotes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_export_quotes_quote_id'), ['quote_id'], unique=False)
 
+    op.create_table('quote_finding_decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('quote_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('decision', sa.String(length=8), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=True),
+    sa.Column('revision', sa.Integer(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=False),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_quote_finding_decisions_decided_by_id_users')),
+    sa.ForeignKeyConstraint(['quote_id'], ['quotes.id'], name=op.f('fk_quote_finding_decisions_quote_id_quotes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_quote_finding_decisions')),
+    sa.UniqueConstraint('quote_id', 'kind', 'digest', name=op.f('uq_quote_finding_decisions_quote_id'))
+    )
+    with op.batch_alter_table('quote_finding_decisions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_quote_finding_decisions_quote_id'), ['quote_id'], unique=False)
+
     op.create_table('quote_themes',
     sa.Column('quote_id', sa.Integer(), nullable=False),
     sa.Column('theme_id', sa.Integer(), nullable=False),
@@ -223,6 +242,10 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('quote_themes')
+    with op.batch_alter_table('quote_finding_decisions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_quote_finding_decisions_quote_id'))
+
+    op.drop_table('quote_finding_decisions')
     with op.batch_alter_table('export_quotes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_export_quotes_quote_id'))
 

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, RadioField
+from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, RadioField
+from wtforms import Form as WTFormsForm
 
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
 
@@ -13,6 +14,7 @@ class RoundtableForm(Form):
         _l("Keep the words until"),
         validators=[required(_l("Please give a date, for example 2027-12-31."))],
     )
+    sensitive_terms = CleanTextAreaField(_l("Sensitive words"), validators=[length(10_000)])
 
 
 class NewRoundtableForm(RoundtableForm):
@@ -36,3 +38,24 @@ class DecisionForm(Form):
 
 class NoteForm(Form):
     note = CleanTextAreaField(_l("Private note (only facilitators of this roundtable see it)"), validators=[length(4000)])
+
+
+class ClauseEntryForm(WTFormsForm):
+    """One statement of the consent form, as a row of the form below (no CSRF of its own)."""
+
+    key = HiddenField()
+    text_fil = CleanTextAreaField(_l("Filipino"), validators=[length(1000)])
+    text_en = CleanTextAreaField(_l("English"), validators=[length(1000)])
+    required = BooleanField(_l("Required to take part"))
+    remove = BooleanField(_l("Remove this statement"))
+
+
+class ConsentFormForm(Form):
+    """Changing the consent form makes a new version; participants are asked again when they return."""
+
+    clauses = FieldList(FormField(ClauseEntryForm))
+    new_key = CleanStringField(_l("Short key of a new statement (optional), e.g. share_with_partners"),
+                               validators=[length(40)])
+    new_text_fil = CleanTextAreaField(_l("New statement in Filipino"), validators=[length(1000)])
+    new_text_en = CleanTextAreaField(_l("New statement in English"), validators=[length(1000)])
+    new_required = BooleanField(_l("Required to take part"))

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import segno
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from roundtable.access import roles_required
 from roundtable.db import db
@@ -61,6 +63,24 @@ def roundtable(roundtable_id: int):
     )
 
 
+def join_qr_svg(join_url: str, title: str) -> Markup:
+    """The join URL as a QR code in inline SVG markup: presentation attributes only, no style (CSP)."""
+    svg = segno.make(join_url, error="m").svg_inline(
+        scale=4, dark="#000", light="#fff", title=title, svgclass="qr", lineclass=None
+    )
+    return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
+
+
+@bp.get("/roundtables/<int:roundtable_id>/card")
+@facilitator_only
+def join_card(roundtable_id: int):
+    """A printable card (one A4 or Letter page): title in both languages, the join code, a QR code."""
+    item = _own(roundtable_id)
+    join_url = url_for("participant.join", code=item.join_code, _external=True)
+    qr = join_qr_svg(join_url, _("QR code that opens %(url)s", url=join_url))
+    return render_template("facilitator/join_card.html", roundtable=item, join_url=join_url, qr=qr)
+
+
 @bp.route("/roundtables/<int:roundtable_id>/edit", methods=["GET", "POST"])
 @facilitator_only
 def edit_roundtable(roundtable_id: int):
@@ -74,6 +94,8 @@ def edit_roundtable(roundtable_id: int):
                 description_en=form.description_en.data, description_fil=form.description_fil.data,
                 retention_until=form.retention_until.data,
             )
+            if form.sensitive_terms.raw_data:  # posted by the edit form; the words feed the quote check
+                _save_sensitive_terms(item, form.sensitive_terms.data)
         except RuleViolation as problem:
             db.session.rollback()
             form.retention_until.errors = [str(problem)]
@@ -82,6 +104,14 @@ def edit_roundtable(roundtable_id: int):
             flash(_("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
     return render_template("facilitator/roundtable_form.html", form=form, roundtable=item)
+
+
+def _save_sensitive_terms(item, text: str | None) -> None:
+    from roundtable.services import curation
+
+    wanted = [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
+    if wanted != curation.sensitive_terms(item):
+        curation.set_sensitive_terms(g.user, item, text)
 
 
 @bp.post("/roundtables/<int:roundtable_id>/status")
@@ -167,3 +197,39 @@ def reflection(reflection_id: int):
     return render_template(
         "facilitator/reflection.html", reflection=item, decision_form=decision_form, note_form=note_form
     )
+
+
+@bp.route("/roundtables/<int:roundtable_id>/consent", methods=["GET", "POST"])
+@facilitator_only
+def consent_form(roundtable_id: int):
+    """Change the consent form: a new version; returning participants are asked to consent again."""
+    from roundtable.facilitator.forms import ConsentFormForm
+    from roundtable.services import consent
+
+    item = _own(roundtable_id)
+    current = item.current_clauses()
+    form = ConsentFormForm()
+    if request.method == "GET":
+        for clause in current:
+            form.clauses.append_entry(
+                {"key": clause.key, "text_fil": clause.text_fil, "text_en": clause.text_en, "required": clause.required}
+            )
+    if form.validate_on_submit():
+        known = {c.key for c in current}
+        drafts = [
+            consent.ClauseDraft(entry.key.data, entry.text_en.data or "", entry.text_fil.data or "", bool(entry.required.data))
+            for entry in form.clauses if entry.key.data in known and not entry.remove.data
+        ]
+        if form.new_key.data:
+            drafts.append(consent.ClauseDraft(form.new_key.data.strip().lower(), form.new_text_en.data or "",
+                                              form.new_text_fil.data or "", bool(form.new_required.data)))
+        try:
+            version = consent.new_form_version(item, g.user, drafts)
+        except RuleViolation as problem:
+            db.session.rollback()
+            form.new_key.errors.append(str(problem))
+        else:
+            db.session.commit()
+            flash(_("The consent form is now version %(n)s. Participants will be asked to consent again when they return.", n=version))
+            return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
+    return render_template("facilitator/consent_form.html", roundtable=item, form=form)
