@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from argon2 import PasswordHasher
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -20,6 +21,11 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# In CI every run explores the same examples, so a red run can be reproduced and is never luck.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def _compile_translations() -> None:

@@ -25,12 +25,13 @@ CHROMIUM_ARGS = [
 AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 MISSING = f"chromium not found at {CHROMIUM}: browser tests skipped"
+MISSING_AXE = f"axe-core not found at {AXE} (npm is needed to install it): browser tests skipped"
 REQUIRED = os.environ.get("ROUNDTABLE_REQUIRE_BROWSER") == "1"
 
 
 def pytest_collection_modifyitems(config, items):
-    """Without chromium (and not in CI), leave the browser tests out and say so in one line."""
-    if Path(CHROMIUM).exists() or REQUIRED:
+    """Without chromium or axe-core (and not in CI), leave the browser tests out and say so in one line."""
+    if (Path(CHROMIUM).exists() and AXE.exists()) or REQUIRED:
         return
     left_out = [item for item in items if HERE in Path(str(item.path)).parents]
     if left_out:
@@ -44,7 +45,8 @@ _LEFT_OUT = pytest.StashKey[int]()
 
 def pytest_terminal_summary(terminalreporter, config):
     if config.stash.get(_LEFT_OUT, 0):
-        terminalreporter.write_line(f"SKIPPED {MISSING} ({config.stash[_LEFT_OUT]} tests)", yellow=True)
+        reason = MISSING if not Path(CHROMIUM).exists() else MISSING_AXE
+        terminalreporter.write_line(f"SKIPPED {reason} ({config.stash[_LEFT_OUT]} tests)", yellow=True)
 
 
 def start_live_server(directory: Path) -> tuple[subprocess.Popen, dict]:
