@@ -257,6 +257,10 @@ def main() -> int:
     return 0
 
 
+def _size(count: int) -> str:
+    return f"{count / 1e6:.1f} MB" if count >= 1e6 else f"{count / 1e3:.0f} kB"
+
+
 def _mark(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -297,8 +301,8 @@ def render(r: dict, faults: dict | None, args) -> str:
         "",
         f"| export (single requests, {args.export_runs} run(s) each) | median s | slowest s | size |",
         "|---|---:|---:|---:|",
-        f"| CSV of {r['seeded']['quotes']:,} quotes | {csv_['median_s']} | {csv_['max_s']} | {csv_['bytes'] / 1e6:.1f} MB |",
-        f"| DOCX of 1,000 quotes | {docx['median_s']} | {docx['max_s']} | {docx['bytes'] / 1e6:.1f} MB |",
+        f"| CSV of {r['seeded']['quotes']:,} quotes | {csv_['median_s']} | {csv_['max_s']} | {_size(csv_['bytes'])} |",
+        f"| DOCX of 1,000 quotes | {docx['median_s']} | {docx['max_s']} | {_size(docx['bytes'])} |",
     ]
     for name, m in (("CSV export", csv_), ("DOCX export", docx)):
         if m.get("error"):

@@ -65,7 +65,7 @@ def main() -> None:
     from roundtable import create_app
     from roundtable.db import db, utcnow
     from roundtable.models import Theme
-    from roundtable.services import accounts, participation, roundtables
+    from roundtable.services import accounts, identifiers, participation, roundtables
 
     started = time.monotonic()
     random.seed(8)
@@ -130,12 +130,15 @@ def main() -> None:
         ).all()
         quotes = table("quotes", *(column(c) for c in (
             "reflection_id", "text", "language", "descriptor", "status", "revision", "participant_approved_revision",
-            "created_by_id", "approved_by_id", "created_at", "updated_at", "approved_at", "version_id")))
+            "created_by_id", "approved_by_id", "created_at", "updated_at", "approved_at", "version_id",
+            "unresolved_findings")))
+        # The stored count of undecided identifying details is 0 because the sentences hold none:
+        assert not any(identifiers.detect(sentence) for sentence in SENTENCES)
         db.session.execute(insert(quotes), [{
             "reflection_id": rid, "text": quote_tokens[i], "language": ("fil", "en", "mixed")[i % 3],
             "descriptor": "survivor leader", "status": "approved", "revision": 1, "participant_approved_revision": 1,
             "created_by_id": editor.id, "approved_by_id": editor.id, "created_at": now, "updated_at": now,
-            "approved_at": now, "version_id": 1,
+            "approved_at": now, "version_id": 1, "unresolved_findings": 0,
         } for i, rid in enumerate(released)])
         quote_ids = db.session.scalars(select(column("id")).select_from(table("quotes", column("id")))
                                        .order_by(column("id"))).all()
