@@ -20,7 +20,7 @@ translations: $(STAMP)
 
 ## Re-extract user-visible strings and merge them into the Filipino catalogue.
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 --no-location --sort-output --project=Roundtable -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k pgettext:1c,2 -k lazy_pgettext:1c,2 --no-location --sort-output --project=Roundtable -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -l fil --no-fuzzy-matching --ignore-obsolete
 
 ## The local demo turns two-step sign-in off so it can be tried without a phone; production refuses this.

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from flask import g, request, session
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
-from flask_babel import pgettext
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 LANGUAGES = ("fil", "en")
 _ALIASES = {"tl": "fil", "fil": "fil", "en": "en"}
@@ -59,24 +59,30 @@ def long_date(value) -> str:
     return format_date(value, format="long")
 
 
+# Lazy, so a list of 25 rows translates 25 labels, not every label 25 times.
+_STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "open": lazy_pgettext("roundtable status", "Open"),
+    "closed": _l("Closed"),
+    "archived": _l("Archived"),
+    "submitted": _l("Submitted"),
+    "released": _l("Released to curation"),
+    "held": _l("Held"),
+    "withdrawn": _l("Withdrawn"),
+    "purged": _l("Erased"),
+    "awaiting_participant": _l("Waiting for the author"),
+    "approved": _l("Approved"),
+    "declined": _l("Declined by the author"),
+}
+_LANGUAGE_LABELS = {"fil": _l("Filipino"), "en": _l("English"), "mixed": _l("Mixed (Taglish)")}
+
+
 def status_label(status: str) -> str:
     """Human words for every status a person can see, in the page's language."""
-    labels = {
-        "draft": _("Draft"),
-        "open": pgettext("roundtable status", "Open"),
-        "closed": _("Closed"),
-        "archived": _("Archived"),
-        "submitted": _("Submitted"),
-        "released": _("Released to curation"),
-        "held": _("Held"),
-        "withdrawn": _("Withdrawn"),
-        "purged": _("Erased"),
-        "awaiting_participant": _("Waiting for the author"),
-        "approved": _("Approved"),
-        "declined": _("Declined by the author"),
-    }
-    return labels.get(status, status)
+    label = _STATUS_LABELS.get(status)
+    return str(label) if label is not None else status
 
 
 def language_label(code: str | None) -> str:
-    return {"fil": _("Filipino"), "en": _("English"), "mixed": _("Mixed (Taglish)")}.get(code or "", code or "")
+    label = _LANGUAGE_LABELS.get(code or "")
+    return str(label) if label is not None else (code or "")
