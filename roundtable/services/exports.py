@@ -62,7 +62,11 @@ def rows(quote_ids: list[int], language: str) -> Iterator[ExportRow]:
             .order_by(Quote.id)
             .options(
                 selectinload(Quote.themes),
-                selectinload(Quote.reflection).selectinload(Reflection.participant).selectinload(Participant.roundtable),
+                # The reflection only leads to its author: its own words are never read (nor decrypted) here.
+                selectinload(Quote.reflection)
+                .load_only(Reflection.id, Reflection.participant_id)
+                .selectinload(Reflection.participant)
+                .selectinload(Participant.roundtable),
             )
         ).all()
         for quote in quotes:
@@ -79,7 +83,11 @@ def rows(quote_ids: list[int], language: str) -> Iterator[ExportRow]:
                 date=(quote.approved_at or quote.updated_at).date(),
                 themes=tuple(theme.name(language) for theme in quote.themes),
             )
-        db.session.expunge_all()
+        # Forget this batch (a reflection may carry several quotes); authors, roundtables, themes and the
+        # signed-in user stay.
+        for record in {*quotes, *(quote.reflection for quote in quotes)}:
+            if record in db.session:
+                db.session.expunge(record)
 
 
 def exports_of_quote(quote_id: int) -> list[Export]:

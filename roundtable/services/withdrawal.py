@@ -9,10 +9,10 @@ named by its number.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from roundtable.db import db, utcnow
-from roundtable.models import Participant, Quote, Reflection
+from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection
 from roundtable.services import audit
 from roundtable.services.errors import NotFound
 
@@ -29,9 +29,11 @@ def withdraw_quote(quote: Quote, *, actor) -> None:
 
 
 def erase_quote(quote: Quote) -> None:
+    """Nothing of the words stays: not the text, not the translation, not an editor's reasons about them."""
     quote.text = None
     quote.translation = None
     quote.participant_comment = None
+    db.session.execute(delete(QuoteFindingDecision).where(QuoteFindingDecision.quote_id == quote.id))
 
 
 def erase_reflection(reflection: Reflection) -> None:

@@ -36,3 +36,16 @@ def test_every_export_is_recorded_with_its_quote_ids(editor, shelf):
     saved = db.session.get(Export, record.id)
     assert saved.format == "json" and saved.quote_count == 2
     assert sorted(q.id for q in saved.quotes) == sorted(ids)
+
+
+def test_rows_come_in_batches_with_every_quote_once_and_in_order(make, monkeypatch):
+    """Several quotes of one reflection, across batch borders: every row once, in order."""
+    reflection = make.reflection(text="Courts should listen. Children should be safe. Healing takes time.")
+    editor = make.user("editor")
+    quotes = [make.quote(reflection, editor=editor, text=words)
+              for words in ("Courts should listen.", "Children should be safe.", "Healing takes time.")]
+    monkeypatch.setattr(exports, "BATCH", 2)
+    ids = exports.exportable_ids(exports.QuoteFilters())
+    assert ids == [q.id for q in quotes]
+    rows = list(exports.rows(ids, "en"))
+    assert [row.text for row in rows] == ["Courts should listen.", "Children should be safe.", "Healing takes time."]

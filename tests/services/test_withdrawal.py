@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from roundtable.db import db
-from roundtable.models import AuditEvent, Quote
+from roundtable.models import AuditEvent, Quote, QuoteFindingDecision
 from roundtable.services import consent, curation, exports, moderation, participation, withdrawal
 from roundtable.services.errors import NotFound, RuleViolation
 
@@ -39,10 +39,15 @@ def test_withdrawing_everything_removes_the_words_from_every_staff_view_and_expo
 
 def test_erasing_leaves_only_a_content_free_tombstone_and_is_audited(make):
     participant = make.participant()
-    reflection = make.reflection(participant)
-    quote = make.quote(reflection)
-    quote.translation, quote.participant_comment = "Dapat makinig ang korte.", "Salamat"
+    reflection = make.reflection(participant, text="Sa Cebu City ako tumestigo, at dapat makinig ang korte.",
+                                 language="fil")
+    editor = make.user("editor")
+    quote = make.quote(reflection, editor=editor, approve=False)
+    (place,) = curation.findings_of(quote)
+    curation.keep_finding(editor, quote, index=place.index, digest=place.digest, reason="A large city.")
+    quote.translation, quote.participant_comment = "I testified in Cebu City; the court must listen.", "Salamat"
     db.session.commit()
+    assert db.session.scalar(select(QuoteFindingDecision.id)) is not None
 
     withdrawal.withdraw_all(participant, erase=True)
     db.session.commit()
@@ -51,6 +56,7 @@ def test_erasing_leaves_only_a_content_free_tombstone_and_is_audited(make):
     assert db.session.get(Quote, quote.id) is not None
     assert (reflection.text, reflection.moderator_note) == (None, None)
     assert (quote.text, quote.translation, quote.participant_comment) == (None, None, None)
+    assert db.session.scalar(select(QuoteFindingDecision.id)) is None  # no reasons about erased words
     assert {"participant.withdrawn", "participant.words_erased", "quote.withdrawn"} <= set(_actions())
 
 
