@@ -70,9 +70,10 @@ def join_consent():
         form.adult.data = _join_state().get("adult", False)
     if form.validate_on_submit():
         granted = set(form.clauses.data or [])
-        missing = [c for c in clauses if c.required and c.key not in granted]
-        if missing or not form.adult.data:
-            form.clauses.errors = [_("To take part, please tick the required statements and confirm you are 18 or older.")]
+        try:
+            consent.check_choices(roundtable, granted, adult_confirmed=bool(form.adult.data))
+        except RuleViolation as problem:
+            form.clauses.errors = [str(problem)]
         else:
             state = _join_state()
             state.update(granted=sorted(granted), adult=True)

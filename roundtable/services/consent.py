@@ -52,16 +52,20 @@ def needs_new_consent(participant: Participant) -> bool:
     return record is None or record.form_version < participant.roundtable.consent_version
 
 
-def record_consent(participant: Participant, granted: set[str], *, adult_confirmed: bool) -> ConsentRecord:
-    """Append a new consent record under the roundtable's current form. History is never rewritten."""
-    roundtable: Roundtable = participant.roundtable
+def check_choices(roundtable: Roundtable, granted: set[str], *, adult_confirmed: bool) -> None:
+    """The choices fit the roundtable's current form: known clauses, every required one, and adulthood."""
     clauses = {c.key: c for c in roundtable.current_clauses()}
-    unknown = set(granted) - set(clauses)
-    if unknown:
+    if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))
     missing = [key for key, clause in clauses.items() if clause.required and key not in granted]
     if missing or not adult_confirmed:
         raise RuleViolation(_l("To take part, please tick the required statements and confirm you are 18 or older."))
+
+
+def record_consent(participant: Participant, granted: set[str], *, adult_confirmed: bool) -> ConsentRecord:
+    """Append a new consent record under the roundtable's current form. History is never rewritten."""
+    roundtable: Roundtable = participant.roundtable
+    check_choices(roundtable, granted, adult_confirmed=adult_confirmed)
     record = ConsentRecord(
         participant_id=participant.id, form_version=roundtable.consent_version, adult_confirmed=adult_confirmed
     )
