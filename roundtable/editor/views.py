@@ -18,6 +18,7 @@ from roundtable.forms import ActionForm
 from roundtable.i18n import current_language
 from roundtable.models import Roundtable
 from roundtable.services import curation, exports, fidelity, roundtables
+from roundtable.services import notices as notice_service
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.export_formats import ExportLabels, csv_chunks, json_chunks, write_docx, write_xlsx
 
@@ -394,15 +395,11 @@ def _fill_filter_choices(form: ExportForm) -> None:
     form.language.choices = [("", _("All languages")), ("fil", _("Filipino")), ("en", _("English")), ("mixed", _("Mixed (Taglish)"))]
 
 
-
-
 # --- Withdrawn after export (survivor control) ---------------------------------------------
 
 @bp.get("/notices")
 @editor_only
 def notices():
-    from roundtable.services import notices as notice_service
-
     return render_template(
         "editor/notices.html", notices=notice_service.open_notices(), ack_form=ActionForm(prefix="ack")
     )
@@ -411,8 +408,6 @@ def notices():
 @bp.post("/notices/<int:quote_id>/acknowledge")
 @editor_only
 def acknowledge_notice(quote_id: int):
-    from roundtable.services import notices as notice_service
-
     if ActionForm(prefix="ack").validate_on_submit():
         try:
             notice_service.acknowledge(g.user, quote_id)
@@ -428,6 +423,4 @@ def acknowledge_notice(quote_id: int):
 @bp.app_template_global("withdrawn_notice_count")
 def _withdrawn_notice_count() -> int:
     """For the editor navigation: one COUNT query, only on pages an editor sees."""
-    from roundtable.services import notices as notice_service
-
     return notice_service.count_open()

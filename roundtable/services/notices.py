@@ -17,7 +17,7 @@ from sqlalchemy import and_, func, select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Export, Quote, User, export_quotes
-from roundtable.services import audit
+from roundtable.services import audit, exports
 from roundtable.services.errors import NotFound
 
 WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant")
@@ -68,10 +68,7 @@ def open_notices() -> list[Notice]:
             .order_by(AuditEvent.id.desc())
             .limit(1)
         )
-        carried = db.session.scalars(
-            select(Export).join(export_quotes).where(export_quotes.c.quote_id == quote.id).order_by(Export.id)
-        ).all()
-        notices.append(Notice(quote.id, quote.status, withdrawn_at, tuple(carried)))
+        notices.append(Notice(quote.id, quote.status, withdrawn_at, tuple(exports.exports_of_quote(quote.id))))
     return notices
 
 
