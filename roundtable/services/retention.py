@@ -59,11 +59,7 @@ def purge_expired(today: date | None = None, *, dry_run: bool = False) -> list[P
         return plans
     for item in plans:
         for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(item.reflection_ids))):
-            for quote in withdrawal.quotes_of_reflection(reflection):
-                withdrawal.withdraw_quote(quote, actor=None)
-                withdrawal.erase_quote(quote)
-            withdrawal.erase_reflection(reflection)
-            reflection.status = "purged"
+            withdrawal.take_back(reflection, actor=None, status="purged")
         audit.record("retention.purged", actor=None, target=item.roundtable)
     db.session.flush()
     return plans

@@ -45,6 +45,18 @@ def quotes_of_reflection(reflection: Reflection) -> list[Quote]:
     return list(db.session.scalars(select(Quote).where(Quote.reflection_id == reflection.id).order_by(Quote.id)))
 
 
+def take_back(reflection: Reflection, *, actor, status: str, erase: bool = True) -> None:
+    """The reflection leaves every view under ``status``; its quotes are withdrawn; with ``erase``
+    its words and its quotes' words are gone too."""
+    for quote in quotes_of_reflection(reflection):
+        withdraw_quote(quote, actor=actor)
+        if erase:
+            erase_quote(quote)
+    if erase:
+        erase_reflection(reflection)
+    reflection.status = status
+
+
 def has_approved_quote(reflection: Reflection) -> bool:
     return db.session.scalar(
         select(Quote.id).where(Quote.reflection_id == reflection.id, Quote.status == "approved").limit(1)
@@ -55,11 +67,7 @@ def delete_reflection(participant: Participant, reflection: Reflection) -> None:
     """The participant deletes one of their reflections: its words are erased and its quotes withdrawn."""
     if reflection.participant_id != participant.id or reflection.status in ("withdrawn", "purged"):
         raise NotFound(_l("That reflection was not found."))
-    for quote in quotes_of_reflection(reflection):
-        withdraw_quote(quote, actor=participant)
-        erase_quote(quote)
-    reflection.status = "withdrawn"
-    erase_reflection(reflection)
+    take_back(reflection, actor=participant, status="withdrawn")
     audit.record("reflection.deleted", actor=participant, target=reflection)
 
 
@@ -73,14 +81,8 @@ def withdraw_all(participant: Participant, *, erase: bool) -> None:
         participant.withdrawn_at = utcnow()
     reflections = list(db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)))
     for reflection in reflections:
-        for quote in quotes_of_reflection(reflection):
-            withdraw_quote(quote, actor=participant)
-            if erase:
-                erase_quote(quote)
-        if reflection.status != "purged":
-            reflection.status = "withdrawn"
-        if erase:
-            erase_reflection(reflection)
+        status = "purged" if reflection.status == "purged" else "withdrawn"
+        take_back(reflection, actor=participant, status=status, erase=erase)
     audit.record("participant.withdrawn", actor=participant, target=participant)
     if erase:
         audit.record("participant.words_erased", actor=participant, target=participant)
