@@ -154,14 +154,16 @@ def save_reflection(
         reflection = db.session.scalar(select(Reflection).where(Reflection.idempotency_key == idempotency_key))
         if reflection is not None and reflection.participant_id != participant.id:
             raise NotFound(_l("That reflection was not found."))
-    if reflection is not None and reflection.status not in ("draft", "submitted", "held"):
+    if reflection is not None:
+        if reflection.status in ("withdrawn", "purged"):
+            raise NotFound(_l("That reflection was not found."))
         if reflection.status == "released" and not submit:
             raise RuleViolation(_l("This reflection was already shared; it cannot become a draft again."))
-    if reflection is not None and reflection.status in ("withdrawn", "purged"):
-        raise NotFound(_l("That reflection was not found."))
-    if reflection is not None and reflection.id is not None and withdrawal.has_approved_quote(reflection):
-        raise RuleViolation(_l("A quote of this reflection was approved, so it can no longer be changed. You can still delete it."))
-    if reflection is None:
+        if reflection.id is not None and withdrawal.has_approved_quote(reflection):
+            raise RuleViolation(
+                _l("A quote of this reflection was approved, so it can no longer be changed. You can still delete it.")
+            )
+    else:
         reflection = Reflection(
             participant_id=participant.id, prompt_id=prompt.id, idempotency_key=idempotency_key or None
         )
