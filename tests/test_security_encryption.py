@@ -1,6 +1,5 @@
 """A leaked database file or backup holds no readable words, and keys can be rotated while running."""
 
-import os
 import re
 import shutil
 import subprocess

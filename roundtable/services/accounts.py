@@ -121,7 +121,3 @@ def set_active(user: User, active: bool, *, actor) -> None:
     user.active = active
     end_sessions(user)
     audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)
-
-
-def users_with_role(role: str) -> list[User]:
-    return [u for u in db.session.scalars(select(User).order_by(User.username)) if role in u.role_set]
