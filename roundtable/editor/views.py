@@ -329,32 +329,44 @@ def export():
             roundtable_id=form.roundtable.data or None, theme_id=form.theme.data or None,
             language=form.language.data or None,
         )
-        ids = exports.exportable_ids(filters)
-        record = exports.record(g.user, form.format.data, ids)
+        record = exports.record(g.user, form.format.data, filters)
         db.session.commit()
-        return _download(record, ids)
+        return _download(record)
     return render_template("editor/export.html", form=form)
 
 
-def _download(record, ids: list[int]) -> Response:
+def _download(record) -> Response:
     language = current_language()
-    rows = exports.rows(ids, language)
+    rows = exports.rows(record, language)
     now = datetime.now(timezone.utc)
     filename = f"roundtable-quotes-{now:%Y%m%d}-{record.id}.{record.format}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if record.format == "csv":
-        body = (chunk.encode("utf-8") for chunk in csv_chunks(rows, _labels(len(ids))))
+        body = _in_large_chunks(csv_chunks(rows, _labels(record.quote_count)))
         return Response(stream_with_context(body), mimetype=MIMETYPES["csv"], headers=headers)
     if record.format == "json":
-        body = (chunk.encode("utf-8") for chunk in json_chunks(rows, now))
+        body = _in_large_chunks(json_chunks(rows, now))
         return Response(stream_with_context(body), mimetype=MIMETYPES["json"], headers=headers)
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     if record.format == "docx":
-        write_docx(rows, _labels(len(ids)), spool, format_date=lambda d: format_date(d, format="long"))
+        write_docx(rows, _labels(record.quote_count), spool, format_date=lambda d: format_date(d, format="long"))
     else:
-        write_xlsx(rows, _labels(len(ids)), spool)
+        write_xlsx(rows, _labels(record.quote_count), spool)
     spool.seek(0)
     return send_file(spool, mimetype=MIMETYPES[record.format], as_attachment=True, download_name=filename)
+
+
+def _in_large_chunks(texts, size: int = 64 * 1024):
+    """UTF-8 in pieces of about ``size`` bytes: one write to the socket per piece, not per line."""
+    pending, length = [], 0
+    for text in texts:
+        pending.append(text)
+        length += len(text)
+        if length >= size:
+            yield "".join(pending).encode("utf-8")
+            pending, length = [], 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
 
 
 def _labels(count: int) -> ExportLabels:

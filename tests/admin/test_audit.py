@@ -32,7 +32,7 @@ def test_a_full_flow_leaves_a_trail_of_every_decision(app, client, make, login):
     participant = make.participant(roundtable)
     reflection = make.reflection(participant, status="released")
     quote = make.quote(reflection, editor=editor)
-    exports.record(editor, "csv", [quote.id])
+    exports.record(editor, "csv", exports.QuoteFilters())
     # consent change, then purge
     consent.change_clause(participant, "quote_publicly", grant=False)
     roundtable.retention_until = date.today() - timedelta(days=1)

@@ -8,7 +8,7 @@ def test_editors_see_and_acknowledge_a_withdrawn_after_export_notice(client, mak
     editor = make.user("editor")
     participant = make.participant()
     quote = make.quote(make.reflection(participant), editor=editor)
-    export = exports.record(editor, "csv", exports.exportable_ids(exports.QuoteFilters()))
+    export = exports.record(editor, "csv", exports.QuoteFilters())
     db.session.commit()
     withdrawal.withdraw_all(participant, erase=True)
     db.session.commit()

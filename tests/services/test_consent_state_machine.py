@@ -289,8 +289,8 @@ class ConsentMachine(RuleBasedStateMachine):
     @rule()
     def export(self):
         ids = exports.exportable_ids(exports.QuoteFilters())
-        exports.record(self.editor, "csv", ids)
-        rows = list(exports.rows(ids, "en"))
+        record = exports.record(self.editor, "csv", exports.QuoteFilters())
+        rows = list(exports.rows(record, "en"))
         db.session.commit()
         assert [row.quote_id for row in rows] == ids
         for row in rows:

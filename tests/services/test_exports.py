@@ -31,11 +31,18 @@ def test_a_kept_detail_lets_the_quote_out_again(editor, shelf):
 
 def test_every_export_is_recorded_with_its_quote_ids(editor, shelf):
     ids = exports.exportable_ids(exports.QuoteFilters())
-    record = exports.record(editor, "json", ids)
+    record = exports.record(editor, "json", exports.QuoteFilters())
     db.session.commit()
     saved = db.session.get(Export, record.id)
     assert saved.format == "json" and saved.quote_count == 2
     assert sorted(q.id for q in saved.quotes) == sorted(ids)
+
+
+def test_an_export_records_only_what_its_filters_allow(editor, shelf):
+    record = exports.record(editor, "csv", exports.QuoteFilters(theme_id=shelf.courts.id))
+    db.session.commit()
+    assert record.quote_count == 1
+    assert [row.quote_id for row in exports.rows(record, "en")] == [shelf.fil.id]
 
 
 def test_rows_come_in_batches_with_every_quote_once_and_in_order(make, monkeypatch):
@@ -47,5 +54,21 @@ def test_rows_come_in_batches_with_every_quote_once_and_in_order(make, monkeypat
     monkeypatch.setattr(exports, "BATCH", 2)
     ids = exports.exportable_ids(exports.QuoteFilters())
     assert ids == [q.id for q in quotes]
-    rows = list(exports.rows(ids, "en"))
+    rows = list(exports.rows(exports.record(editor, "csv", exports.QuoteFilters()), "en"))
     assert [row.text for row in rows] == ["Courts should listen.", "Children should be safe.", "Healing takes time."]
+
+
+def test_rows_carry_author_roundtable_and_themes_in_the_language_of_the_export(editor, shelf):
+    healing = curation.add_theme(editor, "Healing", "Paggaling")
+    shelf.fil.themes.append(healing)
+    record = exports.record(editor, "csv", exports.QuoteFilters())
+    db.session.commit()
+    in_filipino = {row.quote_id: row for row in exports.rows(record, "fil")}
+    in_english = {row.quote_id: row for row in exports.rows(record, "en")}
+    assert in_filipino[shelf.fil.id].themes == ("Mga korte", "Paggaling")  # in the order of the English names
+    assert in_english[shelf.fil.id].themes == ("Courts", "Healing")
+    assert in_english[shelf.en.id].themes == ()
+    assert in_filipino[shelf.en.id].roundtable == shelf.roundtable.title_fil
+    assert in_english[shelf.en.id].roundtable == shelf.roundtable.title_en
+    assert in_english[shelf.en.id].pseudonym == shelf.en.reflection.participant.pseudonym
+    assert in_english[shelf.fil.id].translation.startswith("=1+1")

@@ -8,8 +8,7 @@ from roundtable.services.errors import NotFound
 
 
 def _export(editor):
-    ids = exports.exportable_ids(exports.QuoteFilters())
-    record = exports.record(editor, "csv", ids)
+    record = exports.record(editor, "csv", exports.QuoteFilters())
     db.session.commit()
     return record
 
