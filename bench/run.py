@@ -85,6 +85,11 @@ class Gunicorn:
         self.log.close()
 
 
+WORKERS = 2
+STAFF_LISTS = ("facilitator moderation list", "editor quote list", "editor reflections list")
+FLOORS = ("/healthz (the whole middleware, one database ping)", "participant help page (signed in, no query of its own)")
+UNQUEUED = f" ({WORKERS} connections)"
+
 ANALYSIS_MARKER = "<!-- analysis (hand-written, kept by bench/run.py) -->"
 
 WRK_P95 = """
@@ -180,7 +185,7 @@ def main() -> int:
     args = parser.parse_args()
 
     env = production_env(args.database_url, "memory://", args.workdir / "instance")
-    env["GUNICORN_WORKERS"] = "2"
+    env["GUNICORN_WORKERS"] = str(WORKERS)
     env["ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES"] = ""  # the bench signs staff in with a password only
     env["GUNICORN_ACCESS_LOG"] = str(args.workdir / "access.log")
     # Exports of 10,000 quotes currently take longer than the production timeout of 60 s (see benchmarks.md);
@@ -224,13 +229,23 @@ def main() -> int:
             "editor quote list": ("/editor/quotes", editor),
             "editor reflections list": ("/editor/", editor),
         }
-        for name, (path, browser) in pages.items():
+        floors = {
+            "/healthz (the whole middleware, one database ping)": ("/healthz", Browser()),
+            "participant help page (signed in, no query of its own)": ("/support", writer),
+        }
+        for name, (path, browser) in {**pages, **floors}.items():
             print(f"   {name}", flush=True)
             status, _, body = browser.get(app.base, path)
             assert status == 200, (name, status, body[:300])
             wrk_with_p95(app.base + path, session_cookie(browser), 3, args.connections, script)
             results[name] = wrk_with_p95(app.base + path, session_cookie(browser), args.seconds, args.connections,
                                          script)
+        # Latency as one staff member sees it when the server is busy but not queueing: one connection per
+        # worker. With 8 connections on 2 workers every request also waits for about 3 others.
+        for name in STAFF_LISTS:
+            path, browser = pages[name]
+            results[name + UNQUEUED] = wrk_with_p95(app.base + path, session_cookie(browser), args.seconds, WORKERS,
+                                                    script)
         print("   exports", flush=True)
         for name, call in (
             ("csv export (10,000 quotes)", lambda: timed_export(editor, app.base, {"format": "csv"}, args.export_runs)),
@@ -290,12 +305,31 @@ def render(r: dict, faults: dict | None, args) -> str:
         "| page | requests/s | × hello-world | p50 ms | p95 ms | p99 ms | non-2xx |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for name in ("hello", "participant writing page", "facilitator moderation list", "editor quote list",
-                 "editor reflections list"):
+    def row(name: str, label: str) -> str:
         m = r[name]
-        label = "bare Flask hello-world" if name == "hello" else name
-        lines.append(f"| {label} | {m['rps']:.0f} | {m['rps'] / hello['rps']:.0%} | {m['p50']} | {m['p95']} | "
-                     f"{m['p99']} | {m['non_2xx']} |")
+        return (f"| {label} | {m['rps']:.0f} | {m['rps'] / hello['rps']:.0%} | {m['p50']} | {m['p95']} | "
+                f"{m['p99']} | {m['non_2xx']} |")
+
+    lines.append(row("hello", "bare Flask hello-world"))
+    lines += [row(name, name) for name in ("participant writing page", *STAFF_LISTS)]
+    lines += [
+        "",
+        f"The same staff lists with one connection per worker (`-c{WORKERS}`): busy, but no request waits for another.",
+        "",
+        "| page | requests/s | p50 ms | p95 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name in STAFF_LISTS:
+        m = r[name + UNQUEUED]
+        lines.append(f"| {name} | {m['rps']:.0f} | {m['p50']} | {m['p95']} | {m['p99']} | {m['non_2xx']} |")
+    lines += [
+        "",
+        "Floors: what any page of this application costs before its own work, measured the same way.",
+        "",
+        "| page | requests/s | × hello-world | p50 ms | p95 ms | p99 ms | non-2xx |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    lines += [row(name, name) for name in FLOORS]
     csv_, docx = r["csv export (10,000 quotes)"], r["docx export (1,000 quotes)"]
     lines += [
         "",
@@ -318,10 +352,14 @@ def render(r: dict, faults: dict | None, args) -> str:
         "|---|---|---|",
     ]
     ratio = r["participant writing page"]["rps"] / hello["rps"]
-    staff = max(r[n]["p95"] for n in ("facilitator moderation list", "editor quote list", "editor reflections list"))
+    staff = max(r[n]["p95"] for n in STAFF_LISTS)
+    unqueued = max(r[n + UNQUEUED]["p95"] for n in STAFF_LISTS)
     lines += [
         f"| participant writing page ≥ 35 % of hello-world | {ratio:.0%} | {_mark(ratio >= TARGETS['participant_ratio'])} |",
-        f"| staff lists p95 < 50 ms | worst p95 {staff} ms | {_mark(staff < TARGETS['staff_p95_ms'])} |",
+        f"| staff lists p95 < 50 ms, {args.connections} connections | worst p95 {staff} ms | "
+        f"{_mark(staff < TARGETS['staff_p95_ms'])} |",
+        f"| staff lists p95 < 50 ms, {WORKERS} connections (one per worker) | worst p95 {unqueued} ms | "
+        f"{_mark(unqueued < TARGETS['staff_p95_ms'])} |",
         f"| CSV export of 10,000 quotes < 2 s | {csv_['max_s']} s (slowest) | {_mark(csv_['max_s'] < TARGETS['csv_seconds'])} |",
         f"| DOCX export of 1,000 quotes < 5 s | {docx['max_s']} s (slowest) | {_mark(docx['max_s'] < TARGETS['docx_seconds'])} |",
         f"| peak worker memory < 200 MB | {r['peak_worker_mb']} MB | {_mark(r['peak_worker_mb'] < TARGETS['worker_mb'])} |",

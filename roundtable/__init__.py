@@ -36,6 +36,7 @@ def create_app(settings: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.install_template_gettext(app.jinja_env)
     limiter.init_app(app)
     security.init_app(app)
 

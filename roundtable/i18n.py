@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from flask import g, request, session
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, get_locale, get_translations
+from flask_babel import refresh as refresh_babel
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
@@ -31,6 +32,34 @@ def select_locale() -> str:
         if found:
             return found
     return None  # Flask-Babel falls back to BABEL_DEFAULT_LOCALE
+
+
+def catalogue():
+    """This request's translations, looked up once per request.
+
+    Flask-Babel finds them again on every call (four context look-ups each); a list page makes
+    hundreds of calls. Like Flask-Babel's own locale, the choice holds until ``refresh()``.
+    """
+    found = g.get("_catalogue")
+    if found is None:
+        found = g._catalogue = get_translations()
+    return found
+
+
+def refresh() -> None:
+    """Choose the locale again, e.g. once we know who is asking."""
+    refresh_babel()
+    g.pop("_catalogue", None)
+
+
+def install_template_gettext(jinja_env) -> None:
+    jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def current_language() -> str:

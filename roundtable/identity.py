@@ -9,8 +9,9 @@ from __future__ import annotations
 import time
 
 from flask import current_app, g, request, session
-from flask_babel import refresh as refresh_locale
+from sqlalchemy.orm import joinedload
 
+from roundtable import i18n
 from roundtable.db import db
 from roundtable.models import Participant, User
 
@@ -18,7 +19,7 @@ _TOUCH_EVERY = 60  # seconds; refreshing the cookie on every request would only 
 
 
 def load() -> None:
-    refresh_locale()  # the locale is chosen per request, after we know who is asking
+    i18n.refresh()  # the locale is chosen per request, after we know who is asking
     g.user = None
     g.participant = None
     if request.endpoint == "static":
@@ -40,7 +41,8 @@ def load() -> None:
         # else: the password was right and the second factor is pending; only auth views go on.
     participant_id = session.get("participant_id")
     if participant_id is not None:
-        participant = db.session.get(Participant, participant_id)
+        # Almost every participant page shows the roundtable: fetch it in the same round trip.
+        participant = db.session.get(Participant, participant_id, options=[joinedload(Participant.roundtable)])
         idle = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
         if participant is None or participant.withdrawn_at is not None or now - session.get("seen", 0) > idle:
             end_participant()

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import db, utcnow
@@ -29,7 +29,10 @@ def reflections(*, roundtable_id: int | None = None, language: str | None = None
         query = query.where(Participant.roundtable_id == roundtable_id)
     if language:
         query = query.where(Reflection.language == language)
-    query = query.options(selectinload(Reflection.participant), selectinload(Reflection.prompt))
+    query = query.options(
+        contains_eager(Reflection.participant).load_only(Participant.id, Participant.pseudonym),
+        selectinload(Reflection.prompt),
+    )
     return paginate(query.order_by(Reflection.id.desc()), page, per_page)
 
 
@@ -53,7 +56,10 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
     if theme_id:
         query = query.where(Quote.themes.any(Theme.id == theme_id))
     query = query.options(
-        selectinload(Quote.themes), selectinload(Quote.reflection).selectinload(Reflection.participant)
+        selectinload(Quote.themes),
+        # The list shows who said it, never the reflection's own words: those are not read nor decrypted.
+        contains_eager(Quote.reflection).load_only(Reflection.id, Reflection.participant_id)
+        .contains_eager(Reflection.participant).load_only(Participant.id, Participant.pseudonym),
     )
     return paginate(query.order_by(Quote.id.desc()), page, per_page)
 
