@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, insert
 
 from roundtable.db import db, utcnow
-from roundtable.models import AuditEvent, Quote, Reflection, Theme
+from roundtable.models import AuditEvent, Export, Quote, Reflection, Roundtable, Theme, User, export_quotes
 from roundtable.models.quotes import quote_themes
 
 AUTHORS = 30  # more than a page (25), so each row of a page has its own author
@@ -70,6 +70,30 @@ def _seed(make, rows: int) -> dict:
         {"created_at": now, "actor_type": "user", "actor_id": editor.id, "action": "quote.approved",
          "target_type": "quote", "target_id": q.id} for q in quotes
     ])
+    # ``rows`` exported quotes their authors took back since, for "Withdrawn after export".
+    taken_back = [
+        Quote(reflection_id=r.id, text=None, language="en", descriptor="survivor leader", status="withdrawn",
+              revision=1, created_by_id=editor.id, created_at=now, updated_at=now)
+        for r in released
+    ]
+    db.session.add_all(taken_back)
+    db.session.flush()
+    exports = [Export(user_id=editor.id, format="csv", quote_count=len(taken_back)) for _ in range(2)]
+    db.session.add_all(exports)
+    db.session.flush()
+    db.session.execute(insert(export_quotes), [{"export_id": e.id, "quote_id": q.id} for e in exports for q in taken_back])
+    db.session.execute(insert(AuditEvent), [
+        {"created_at": now, "actor_type": "participant", "actor_id": None, "action": "quote.withdrawn",
+         "target_type": "quote", "target_id": q.id} for q in taken_back
+    ])
+    # ``rows`` roundtables and staff accounts, for the facilitator's and the admin's lists.
+    db.session.add_all(
+        Roundtable(title_en=f"Courts {i}", title_fil=f"Mga korte {i}", join_code=f"LIST{i:05d}", status="closed",
+                   retention_until=now.date(), facilitator_id=facilitator.id)
+        for i in range(rows)
+    )
+    db.session.add_all(User(username=f"listed{i}", display_name="Staff Member", password_hash="not a real hash",
+                            roles="editor") for i in range(rows))
     # One participant who wrote ``rows`` reflections, for "My words".
     writer = make.participant(roundtable, language="en")
     db.session.add_all([reflection(i, "submitted", author=writer) for i in range(rows)])
@@ -89,6 +113,9 @@ LIST_PAGES = [
     pytest.param("editor", "/editor/", id="editor reflections list"),
     pytest.param("editor", "/editor/quotes", id="editor quotes list"),
     pytest.param("admin", "/admin/audit", id="admin audit log"),
+    pytest.param("editor", "/editor/notices", id="editor withdrawn after export"),
+    pytest.param("facilitator", "/facilitator/", id="facilitator roundtables"),
+    pytest.param("admin", "/admin/users", id="admin staff accounts"),
     pytest.param("writer", "/my", id="participant my words"),
 ]
 

@@ -6,7 +6,6 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from roundtable.access import roles_required
 from roundtable.admin.forms import NewUserForm, RolesForm
@@ -40,8 +39,8 @@ def users():
             one_time_password = (user.username, password)
             flash(_("Account created. Give the one-time password to its owner in person; it is shown only once."))
             form = NewUserForm(formdata=None)
-    staff = db.session.scalars(select(User).order_by(User.username)).all()
-    return render_template("admin/users.html", form=form, staff=staff, one_time_password=one_time_password)
+    staff = accounts.staff(request.args.get("page", 1, type=int))
+    return render_template("admin/users.html", form=form, page=staff, one_time_password=one_time_password)
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])

@@ -413,7 +413,8 @@ def _fill_filter_choices(form: ExportForm) -> None:
 @editor_only
 def notices():
     return render_template(
-        "editor/notices.html", notices=notice_service.open_notices(), ack_form=ActionForm(prefix="ack")
+        "editor/notices.html", page=notice_service.open_notices(request.args.get("page", 1, type=int)),
+        ack_form=ActionForm(prefix="ack"),
     )
 
 

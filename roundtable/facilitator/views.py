@@ -28,7 +28,8 @@ def _own(roundtable_id: int):
 @bp.get("/")
 @facilitator_only
 def my_roundtables():
-    return render_template("facilitator/roundtables.html", roundtables=roundtables.for_facilitator(g.user))
+    page = roundtables.page_for_facilitator(g.user, request.args.get("page", 1, type=int))
+    return render_template("facilitator/roundtables.html", page=page)
 
 
 @bp.route("/roundtables/new", methods=["GET", "POST"])

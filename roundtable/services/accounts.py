@@ -16,6 +16,7 @@ from roundtable.models import User
 from roundtable.models.staff import ROLES
 from roundtable.services import audit
 from roundtable.services.errors import RuleViolation
+from roundtable.services.pagination import Page, paginate
 
 # argon2id, RFC 9106 "second recommended option" (64 MiB, 3 passes, 4 lanes); see docs/SECURITY.md.
 password_hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16)
@@ -121,3 +122,8 @@ def set_active(user: User, active: bool, *, actor) -> None:
     user.active = active
     end_sessions(user)
     audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)
+
+
+def staff(page: int = 1, per_page: int = 50) -> Page:
+    """Staff accounts by username, a page at a time."""
+    return paginate(select(User).order_by(User.username), page, per_page)

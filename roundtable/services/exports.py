@@ -108,11 +108,3 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
             date=(approved_at or updated_at).date(),
             themes=tuple(theme_names[t] for t in sorted(themes_of.get(quote_id, ()), key=theme_order.__getitem__)),
         )
-
-
-def exports_of_quote(quote_id: int) -> list[Export]:
-    return list(
-        db.session.scalars(
-            select(Export).join(export_quotes).where(export_quotes.c.quote_id == quote_id).order_by(Export.id)
-        )
-    )

@@ -9,7 +9,7 @@ recorded once for everyone and a later withdrawal of the same quote raises a new
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -17,8 +17,9 @@ from sqlalchemy import and_, func, select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Export, Quote, User, export_quotes
-from roundtable.services import audit, exports
+from roundtable.services import audit
 from roundtable.services.errors import NotFound
+from roundtable.services.pagination import Page, paginate
 
 WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant")
 ACKNOWLEDGED = "notice.acknowledged"
@@ -57,19 +58,33 @@ def count_open() -> int:
     return db.session.scalar(select(func.count()).select_from(Quote).where(_open_condition())) or 0
 
 
-def open_notices() -> list[Notice]:
-    quotes = list(db.session.scalars(select(Quote).where(_open_condition()).order_by(Quote.id)))
-    notices = []
-    for quote in quotes:
-        withdrawn_at = db.session.scalar(
-            select(AuditEvent.created_at)
-            .where(AuditEvent.target_type == "quote", AuditEvent.target_id == quote.id,
-                   AuditEvent.action.in_(WITHDRAWN_ACTIONS))
-            .order_by(AuditEvent.id.desc())
-            .limit(1)
-        )
-        notices.append(Notice(quote.id, quote.status, withdrawn_at, tuple(exports.exports_of_quote(quote.id))))
-    return notices
+def open_notices(page: int = 1, per_page: int = 25) -> Page:
+    """One page of open notices, oldest quote first: three queries, however many notices there are."""
+    withdrawn_at = (
+        select(AuditEvent.created_at)
+        .where(AuditEvent.target_type == "quote", AuditEvent.target_id == Quote.id,
+               AuditEvent.action.in_(WITHDRAWN_ACTIONS))
+        .correlate(Quote)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    found = paginate(
+        select(Quote.id, Quote.status, withdrawn_at).where(_open_condition()).order_by(Quote.id),
+        page, per_page, scalars=False,
+    )
+    carried: dict[int, list[Export]] = {}
+    quote_ids = [quote_id for quote_id, _status, _at in found.items]
+    for quote_id, export in db.session.execute(
+        select(export_quotes.c.quote_id, Export)
+        .join(Export, Export.id == export_quotes.c.export_id)
+        .where(export_quotes.c.quote_id.in_(quote_ids))
+        .order_by(Export.id)
+    ):
+        carried.setdefault(quote_id, []).append(export)
+    return replace(found, items=[
+        Notice(quote_id, status, at, tuple(carried.get(quote_id, ()))) for quote_id, status, at in found.items
+    ])
 
 
 def acknowledge(editor: User, quote_id: int) -> None:

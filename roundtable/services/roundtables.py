@@ -13,6 +13,7 @@ from roundtable.db import db
 from roundtable.models import ConsentClause, Prompt, Roundtable, User
 from roundtable.services import audit
 from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services.pagination import Page, paginate
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud in a room or copied from a card cannot be misread.
 JOIN_CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"
@@ -139,12 +140,17 @@ def set_status(roundtable: Roundtable, actor: User, status: str) -> None:
     audit.record(f"roundtable.{status}", actor=actor, target=roundtable)
 
 
+def _of_facilitator(facilitator: User):
+    return select(Roundtable).where(Roundtable.facilitator_id == facilitator.id).order_by(Roundtable.id.desc())
+
+
 def for_facilitator(facilitator: User) -> list[Roundtable]:
-    return list(
-        db.session.scalars(
-            select(Roundtable).where(Roundtable.facilitator_id == facilitator.id).order_by(Roundtable.id.desc())
-        )
-    )
+    """All of them, for a filter's choices."""
+    return list(db.session.scalars(_of_facilitator(facilitator)))
+
+
+def page_for_facilitator(facilitator: User, page: int = 1, per_page: int = 25) -> Page:
+    return paginate(_of_facilitator(facilitator), page, per_page)
 
 
 def get_for_facilitator(roundtable_id: int, facilitator: User) -> Roundtable:
