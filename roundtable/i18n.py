@@ -50,6 +50,7 @@ def refresh() -> None:
     """Choose the locale again, e.g. once we know who is asking."""
     refresh_babel()
     g.pop("_catalogue", None)
+    g.pop("_labels", None)
 
 
 def install_template_gettext(jinja_env) -> None:
@@ -109,9 +110,18 @@ _LANGUAGE_LABELS = {"fil": _l("Filipino"), "en": _l("English"), "mixed": _l("Mix
 def status_label(status: str) -> str:
     """Human words for every status a person can see, in the page's language."""
     label = _STATUS_LABELS.get(status)
-    return str(label) if label is not None else status
+    return _translated_once(label) if label is not None else status
 
 
 def language_label(code: str | None) -> str:
     label = _LANGUAGE_LABELS.get(code or "")
-    return str(label) if label is not None else (code or "")
+    return _translated_once(label) if label is not None else (code or "")
+
+
+def _translated_once(label) -> str:
+    """A label repeated on every row of a list is translated once per request."""
+    done = g.setdefault("_labels", {})
+    key = id(label)  # a lazy string hashes by its translation, which is what we want to avoid
+    if key not in done:
+        done[key] = str(label)
+    return done[key]
