@@ -25,6 +25,8 @@ class User(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     totp_secret: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
     recovery_codes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The newest 30-second TOTP step accepted, so a code that worked once never works again (RFC 6238 §5.2).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

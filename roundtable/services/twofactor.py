@@ -9,11 +9,15 @@ from __future__ import annotations
 import io
 import json
 import secrets
+from datetime import datetime, timezone
 
 import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
+from pyotp.utils import strings_equal
+from sqlalchemy import or_, update
 
+from roundtable.db import db
 from roundtable.models import User
 from roundtable.services import audit, crypto
 from roundtable.services.errors import RuleViolation
@@ -48,9 +52,31 @@ def _normalise(code: str) -> str:
     return "".join(ch for ch in (code or "") if ch.isalnum()).lower()
 
 
-def _totp_ok(secret: str, code: str) -> bool:
+def _matching_step(secret: str, code: str) -> int | None:
+    """The 30-second step ``code`` belongs to, allowing one step of clock drift either way; None if none."""
     code = _normalise(code)
-    return len(code) == 6 and code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    if len(code) != 6 or not code.isdigit():
+        return None
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(datetime.now(timezone.utc))
+    for step in (current - 1, current, current + 1):
+        if strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _take_step(user: User, step: int) -> bool:
+    """Mark ``step`` used; False if it, or a later one, was used already.
+
+    One conditional UPDATE, so two requests racing with the same code cannot both pass.
+    """
+    taken = db.session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+        .values(totp_last_step=step)
+        .returning(User.id)
+    ).first()
+    return taken is not None
 
 
 def _new_recovery_codes() -> list[str]:
@@ -64,9 +90,11 @@ def _new_recovery_codes() -> list[str]:
 
 def enrol(user: User, secret: str, code: str, *, actor) -> list[str]:
     """Confirm a new secret with a code from the app; store it and return fresh recovery codes (shown once)."""
-    if not _totp_ok(secret, code):
+    step = _matching_step(secret, code)
+    if step is None:
         raise RuleViolation(_l("That code is not right. Check the time on your phone and try the newest code."))
     user.totp_secret = secret
+    user.totp_last_step = step  # the code that confirmed the secret cannot also sign in
     codes = _new_recovery_codes()
     user.recovery_codes = json.dumps([crypto.lookup_digest(_normalise(c), _PURPOSE) for c in codes])
     audit.record("staff.second_factor_enrolled", actor=actor, target=user)
@@ -74,8 +102,9 @@ def enrol(user: User, secret: str, code: str, *, actor) -> list[str]:
 
 
 def verify(user: User, code: str) -> bool:
-    """True when ``code`` is the current TOTP code or an unused recovery code (which is then used up)."""
-    if user.totp_secret and _totp_ok(user.totp_secret, code):
+    """True when ``code`` is a current TOTP code not used before, or an unused recovery code (then used up)."""
+    step = _matching_step(user.totp_secret, code) if user.totp_secret else None
+    if step is not None and _take_step(user, step):
         audit.record("staff.second_factor_passed", actor=user)
         return True
     digest = crypto.lookup_digest(_normalise(code), _PURPOSE)
@@ -96,6 +125,7 @@ def recovery_codes_left(user: User) -> int:
 def reset(user: User, *, actor) -> None:
     """An administrator removes a lost second factor; the owner enrols again at the next sign-in."""
     user.totp_secret = None
+    user.totp_last_step = None
     user.recovery_codes = None
     user.session_version += 1
     audit.record("staff.second_factor_reset", actor=actor, target=user)

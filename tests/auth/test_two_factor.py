@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 
 import pyotp
 import pytest
@@ -35,6 +36,11 @@ def _enrol(client):
     )
     codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", response.get_data(as_text=True))
     return secret, codes
+
+
+def _next_code(secret: str) -> str:
+    """The code of the next 30-second step: accepted (one step of drift) and newer than any code used so far."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
 
 
 def _code_step(client, code):
@@ -89,10 +95,33 @@ def test_the_code_step_accepts_the_current_code_and_refuses_a_wrong_one(client, 
     wrong = _code_step(other, "123456" if pyotp.TOTP(secret).now() != "123456" else "654321")
     assert "That code is not right" in wrong.get_data(as_text=True)
     assert other.get("/admin/users").status_code == 302
-    assert _code_step(other, pyotp.TOTP(secret).now()).status_code == 302
+    assert _code_step(other, _next_code(secret)).status_code == 302
     assert other.get("/admin/users").status_code == 200
     actions = _actions()
     assert "staff.second_factor_failed" in actions and "staff.second_factor_passed" in actions
+
+
+def test_a_code_works_only_once(client, app, make, two_factor_required):
+    """RFC 6238 §5.2: a code seen over someone's shoulder, or used to enrol, does not open a second session."""
+    editor = make.user("editor")
+    _password_step(client, editor)
+    page = client.get("/account/two-factor")
+    secret = re.search(r'<span class="code">([A-Z2-7]+)</span>', page.get_data(as_text=True)).group(1)
+    enrolment_code = pyotp.TOTP(secret).now()
+    client.post("/account/two-factor", data={"code": enrolment_code, "csrf_token": csrf_token_of(page)})
+
+    again = app.test_client()
+    _password_step(again, editor)
+    assert "That code is not right" in _code_step(again, enrolment_code).get_data(as_text=True)
+    code = _next_code(secret)
+    assert _code_step(again, code).status_code == 302
+    assert again.get("/editor/").status_code == 200
+
+    replay = app.test_client()
+    _password_step(replay, editor)
+    assert "That code is not right" in _code_step(replay, code).get_data(as_text=True)
+    assert replay.get("/editor/").status_code == 302
+    assert db.session.get(User, editor.id).totp_last_step == pyotp.TOTP(secret).timecode(time.time() + 30)
 
 
 def test_a_recovery_code_works_exactly_once(client, app, make, two_factor_required):
