@@ -121,6 +121,33 @@ def test_a_participant_joins_writes_takes_a_break_and_returns_by_keyboard_on_a_s
     assert strangers == [], f"requests left our origin: {strangers}"
 
 
+def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_session_ends(new_context, live):
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan autosave")
+    page.clock.install()  # the page's timers now run only when the test moves the clock
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    idle_seconds = int(page.get_attribute("form.writing", "data-idle-seconds"))
+    words = "A judge who lets me finish my sentence, and a room where I feel safe."
+    page.fill("#text", words)
+    expect(page.locator("#autosave-status")).to_be_empty()
+
+    page.clock.run_for(5_000)  # one autosave tick: the changed draft is posted
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved at")
+    expect(page.locator("#idle-warning")).to_be_hidden()
+
+    page.clock.run_for((idle_seconds - 100) * 1_000)  # nothing typed since the save: warn before the end
+    expect(page.locator("#idle-warning")).to_be_visible()
+    expect(page.locator("#idle-warning")).to_contain_text("this page will close soon")
+
+    again = context.new_page()
+    again.goto(writing)
+    assert again.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
+
+
 def test_without_javascript_the_exit_link_still_ends_the_session(new_context, live):
     context = new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
