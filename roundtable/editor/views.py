@@ -133,13 +133,16 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
         redact.digest.data, redact.version.data = state.digest, str(item.version_id)
         keep = keep_forms.get(state.index) or FindingKeepForm(prefix=f"keep{state.index}", formdata=None)
         keep.digest.data = state.digest
-        finding_forms.append((state, redact, keep, curation.redaction_label(state.finding.kind, item.language)))
+        finding_forms.append((state, redact, keep, curation.redaction_label_of(item, state)))
     return render_template(
         "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ActionForm(prefix="approve"),
         fidelity_problem=curation.fidelity_message(result),
         translation_problem=curation.translation_problem(item),
         segments=fidelity.highlight_segments(item.reflection.text or "", result.matched),
-        finding_segments=curation.highlight_findings(item.text or "", states),
+        finding_segments=curation.highlight_findings(item.text or "", [s for s in states if s.field == "text"]),
+        translation_segments=curation.highlight_findings(
+            item.translation or "", [s for s in states if s.field == "translation"]
+        ),
         finding_forms=finding_forms, unresolved=[s for s in states if not s.resolved],
     )
 

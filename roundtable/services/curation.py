@@ -303,6 +303,7 @@ class FindingState:
     finding: identifiers.Finding
     digest: str
     decision: QuoteFindingDecision | None
+    field: str = "text"  # or "translation": a name must not leave in the staff translation either
 
     @property
     def resolved(self) -> bool:
@@ -339,25 +340,31 @@ def set_sensitive_terms(actor, target: Roundtable, text: str | None) -> list[str
     return terms
 
 
+QUOTE_FIELDS = ("text", "translation")
+
+
 def finding_digest(finding: identifiers.Finding) -> str:
     return crypto.lookup_digest(f"{finding.kind}\x00{finding.text}", FINDING_PURPOSE)
 
 
 def findings_of(target: Quote) -> list[FindingState]:
-    """Run the detector over the quote's current words; a 'keep' counts while the same words are there."""
-    text = target.text or ""
-    if not text:
+    """Run the detector over the quote's current words and its translation.
+
+    A 'keep' counts while the same words are there, in either: a place kept in the Filipino quote
+    may stay in its English translation too.
+    """
+    if not target.text:
         return []
-    roundtable = target.reflection.participant.roundtable
-    found = identifiers.detect(text, extra_terms=sensitive_terms(roundtable))
+    terms = sensitive_terms(target.reflection.participant.roundtable)
     decisions = {
         (d.kind, d.digest): d
         for d in db.session.scalars(select(QuoteFindingDecision).where(QuoteFindingDecision.quote_id == target.id))
     } if target.id else {}
     states = []
-    for index, finding in enumerate(found):
-        digest = finding_digest(finding)
-        states.append(FindingState(index, finding, digest, decisions.get((finding.kind, digest))))
+    for field in QUOTE_FIELDS:
+        for finding in identifiers.detect(getattr(target, field) or "", extra_terms=terms):
+            digest = finding_digest(finding)
+            states.append(FindingState(len(states), finding, digest, decisions.get((finding.kind, digest)), field))
     return states
 
 
@@ -401,15 +408,21 @@ def _finding_at(target: Quote, index: int, digest: str) -> FindingState:
     raise RuleViolation(_l("The quote changed since you opened it. Please look at the details again."))
 
 
+def redaction_label_of(target: Quote, state: FindingState) -> str:
+    """The label that replaces a finding, in the language of the words it stands in."""
+    language = target.translation_language if state.field == "translation" else target.language
+    return redaction_label(state.finding.kind, language)
+
+
 def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expected_version: int) -> Quote:
     """Replace one finding's words by a bracketed label; a change of words like any edit."""
     state = _finding_at(target, index, digest)
-    text = target.text or ""
-    label = redaction_label(state.finding.kind, target.language)
-    redacted = text[: state.finding.start] + label + text[state.finding.end :]
+    words = {field: getattr(target, field) or "" for field in QUOTE_FIELDS}
+    found_in = words[state.field]
+    words[state.field] = found_in[: state.finding.start] + redaction_label_of(target, state) + found_in[state.finding.end :]
     update_quote(
-        editor, target, expected_version=expected_version, text=redacted, language=target.language,
-        translation=target.translation, translation_language=target.translation_language,
+        editor, target, expected_version=expected_version, text=words["text"], language=target.language,
+        translation=words["translation"] or None, translation_language=target.translation_language,
         descriptor=target.descriptor, themes=list(target.themes),
     )
     audit.record("quote.finding_redacted", actor=editor, target=target)

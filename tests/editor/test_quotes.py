@@ -151,6 +151,27 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
     assert sorted(actions) == ["quote.finding_kept", "quote.finding_redacted"]
 
 
+def test_a_name_in_the_translation_is_marked_there_and_redacted_with_an_english_label(make, editor, desk):
+    reflection = make.reflection(text="Si Ate Joy ang kasama ko sa korte.", language="fil")
+    quote = quote_of(editor, reflection, translation="Ate Joy was with me in court.", approve=False)
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+    body = desk.get(url).get_data(as_text=True)
+    quoted, translated = re.findall(r'<blockquote class="quote-findings"[^>]*>(.*?)</blockquote>', body)
+    assert '<mark class="finding" id="finding-0">Joy' in quoted
+    assert '<mark class="finding" id="finding-1">Joy' in translated
+    assert "<strong>name (in the translation):</strong> “Joy”" in body
+    assert "Replace with [name]" in body and "Replace with [pangalan]" in body
+
+    digest = re.search(r'id="redact1-digest" name="redact1-digest" type="hidden" value="([0-9a-f]{64})"', body).group(1)
+    version = re.search(r'id="redact1-version" name="redact1-version" type="hidden" value="(\d+)"', body).group(1)
+    token = re.search(r'id="redact1-csrf_token" name="redact1-csrf_token" type="hidden" value="([^"]+)"', body).group(1)
+    desk.post(url + "/findings/1/redact", data={"redact1-digest": digest, "redact1-version": version, "redact1-csrf_token": token})
+    db.session.refresh(quote)
+    assert quote.translation == "Ate [name] was with me in court."
+    assert quote.text == "Si Ate Joy ang kasama ko sa korte."
+
+
 def test_sensitive_words_of_a_roundtable_are_checked_in_its_quotes(make, editor, desk, csrf):
     quote = quote_of(editor, make.reflection(text="The judge who sat near the blue chapel listened to us."), approve=False)
     assert "blue chapel <span" not in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)

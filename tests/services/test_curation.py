@@ -163,13 +163,45 @@ def test_a_redaction_uses_a_filipino_label_in_a_filipino_quote(make):
     editor = make.user("editor")
     words = "Si Ate Joy ang kasama ko sa korte."
     quote = new_quote(make, make.reflection(text=words, language="fil"), editor, translation="Ate Joy was with me in court.")
-    (name,) = curation.findings_of(quote)
+    name, _in_translation = curation.findings_of(quote)
     curation.redact_finding(editor, quote, index=name.index, digest=name.digest, expected_version=quote.version_id)
     assert quote.text == "Si Ate [pangalan] ang kasama ko sa korte."
     assert curation.fidelity_of(quote).ok
     assert [curation.redaction_label(k, "fil") for k in ("place", "handle", "age", "date", "institution")] == [
         "[lugar]", "[account]", "[edad]", "[petsa]", "[institusyon]"
     ]
+
+
+def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_translation_s_language(make):
+    """Redacting the Filipino words alone must not let the name leave in the English translation."""
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text="Si Ate Joy ang kasama ko sa korte.", language="fil"), editor,
+                      translation="Ate Joy was with me in court.")
+    in_text, in_translation = curation.findings_of(quote)
+    assert (in_text.field, in_translation.field) == ("text", "translation")
+    assert in_translation.finding.text == "Joy" and quote.unresolved_findings == 2
+
+    curation.redact_finding(editor, quote, index=in_text.index, digest=in_text.digest, expected_version=quote.version_id)
+    (left,) = curation.unresolved_findings(quote)
+    assert left.field == "translation" and quote.unresolved_findings == 1
+    with pytest.raises(RuleViolation):
+        curation.approve(editor, quote)
+
+    curation.redact_finding(editor, quote, index=left.index, digest=left.digest, expected_version=quote.version_id)
+    assert quote.translation == "Ate [name] was with me in court."
+    assert quote.text == "Si Ate [pangalan] ang kasama ko sa korte."
+    assert quote.unresolved_findings == 0
+    curation.approve(editor, quote)
+    assert quote.status == "approved"
+
+
+def test_a_detail_kept_in_the_quote_may_stay_in_its_translation(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text="Sa Cebu City kami nagkita sa korte.", language="fil"), editor,
+                      translation="We met at the court in Cebu City.")
+    in_text = curation.findings_of(quote)[0]
+    curation.keep_finding(editor, quote, index=in_text.index, digest=in_text.digest, reason="A large city.")
+    assert curation.unresolved_findings(quote) == [] and quote.unresolved_findings == 0
 
 
 def test_a_stale_redaction_is_refused(make):
