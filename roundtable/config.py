@@ -62,7 +62,10 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "rt_session",
         "SESSION_COOKIE_SECURE": production,
+        # A staff session ends 12 hours after sign-in however busy it is (identity.load checks "since").
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        # The cookie is sent again only when the session changes ("seen" moves at most once a minute).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "STAFF_IDLE_MINUTES": int(env.get("ROUNDTABLE_STAFF_IDLE_MINUTES", "30")),
         "PARTICIPANT_IDLE_MINUTES": int(env.get("ROUNDTABLE_PARTICIPANT_IDLE_MINUTES", "60")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -34,6 +34,7 @@ def load() -> None:
             or not user.active
             or session.get("user_version") != user.session_version
             or now - session.get("seen", 0) > idle
+            or now - session.get("since", 0) > current_app.permanent_session_lifetime.total_seconds()
         ):
             sign_out()
         elif session.get("second_factor_done"):
@@ -61,7 +62,7 @@ def sign_in_staff(user: User, *, second_factor_done: bool) -> None:
     session["user_id"] = user.id
     session["user_version"] = user.session_version
     session["second_factor_done"] = second_factor_done
-    session["seen"] = int(time.time())
+    session["seen"] = session["since"] = int(time.time())  # idle time counts from "seen", the whole day from "since"
     session.permanent = True
 
 

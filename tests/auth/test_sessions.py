@@ -130,6 +130,18 @@ def test_a_staff_session_ends_after_idle_time(client, app, make, login):
     assert not _signed_in(client)
 
 
+def test_a_busy_staff_session_still_ends_twelve_hours_after_sign_in(client, app, make, login):
+    login(make.user("admin"))
+    day = int(app.permanent_session_lifetime.total_seconds())
+    with client.session_transaction() as session:
+        session["since"] = int(time.time()) - day + 120
+    assert _signed_in(client)
+    with client.session_transaction() as session:
+        session["since"] = int(time.time()) - day - 5
+        session["seen"] = int(time.time())  # active a moment ago
+    assert not _signed_in(client)
+
+
 def test_a_participant_session_ends_after_idle_time(client, app, make):
     participant = make.participant()
     page = client.get("/return")
