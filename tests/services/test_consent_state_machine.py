@@ -362,7 +362,7 @@ class ConsentMachine(RuleBasedStateMachine):
         for reflection in seen:
             assert reflection.participant_id not in withdrawn and reflection.status not in ("withdrawn", "purged")
         for quote in curation.quotes(per_page=1000).items:
-            assert quote.reflection.participant_id not in withdrawn and quote.status != "withdrawn"
+            assert quote.participant_id not in withdrawn and quote.status != "withdrawn"
         for quote in db.session.scalars(select(Quote).join(Reflection).where(Reflection.participant_id.in_(withdrawn))):
             assert quote.status == "withdrawn"
 
