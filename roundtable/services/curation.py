@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import db, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import quote_themes
-from roundtable.services import audit, consent, crypto, fidelity, identifiers
+from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
-from roundtable.services.pagination import Page, paginate
+from roundtable.services.pagination import Page
 
 QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
@@ -29,11 +29,7 @@ def reflections(*, roundtable_id: int | None = None, language: str | None = None
         query = query.where(Participant.roundtable_id == roundtable_id)
     if language:
         query = query.where(Reflection.language == language)
-    query = query.options(
-        contains_eager(Reflection.participant).load_only(Participant.id, Participant.pseudonym),
-        selectinload(Reflection.prompt),
-    )
-    return paginate(query.order_by(Reflection.id.desc()), page, per_page)
+    return listing.page_of_reflections(query, page, per_page)
 
 
 def reflection(reflection_id: int) -> Reflection:
@@ -41,22 +37,6 @@ def reflection(reflection_id: int) -> Reflection:
     if found is None or not consent.may_quote_reflection(found):
         raise NotFound(_l("That reflection is not available for quoting."))
     return found
-
-
-@dataclass(frozen=True)
-class QuoteListItem:
-    """One row of the editors' quote list: plain values read in one query, no ORM object behind it."""
-
-    id: int
-    status: str
-    language: str
-    text: str | None
-    translation: str | None
-    translation_language: str | None
-    descriptor: str
-    participant_id: int
-    pseudonym: str
-    themes: tuple[Theme, ...]
 
 
 def quotes(*, roundtable_id: int | None = None, language: str | None = None, status: str | None = None,
@@ -74,22 +54,7 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
         query = query.where(Quote.status == status)
     if theme_id:
         query = query.where(Quote.themes.any(Theme.id == theme_id))
-    query = query.with_only_columns(
-        Quote.id, Quote.status, Quote.language, Quote.text, Quote.translation, Quote.translation_language,
-        Quote.descriptor, Participant.id, Participant.pseudonym,
-    )
-    found = paginate(query.order_by(Quote.id.desc()), page, per_page, scalars=False)
-    themes_of: dict[int, list[Theme]] = {}
-    for quote_id, theme in db.session.execute(
-        select(quote_themes.c.quote_id, Theme)
-        .join(Theme, Theme.id == quote_themes.c.theme_id)
-        .where(quote_themes.c.quote_id.in_([row[0] for row in found.items]))
-        .order_by(Theme.name_en)
-    ):
-        themes_of.setdefault(quote_id, []).append(theme)
-    return replace(found, items=[
-        QuoteListItem(*row, themes=tuple(themes_of.get(row[0], ()))) for row in found.items
-    ])
+    return listing.page_of_quotes(query, page, per_page)
 
 
 def quote(quote_id: int) -> Quote:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm import contains_eager
 
 from roundtable.db import db, utcnow
 from roundtable.models import Participant, Reflection, Roundtable, User
-from roundtable.services import audit
+from roundtable.services import audit, listing
 from roundtable.services.errors import NotFound, RuleViolation
-from roundtable.services.pagination import Page, paginate
+from roundtable.services.pagination import Page
 
 MODERATION_STATUSES = ("submitted", "released", "held")
 
@@ -29,12 +28,10 @@ def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | 
             Reflection.status == status,
             Participant.withdrawn_at.is_(None),
         )
-        .order_by(Reflection.id.desc())
-        .options(contains_eager(Reflection.participant))  # the page shows each author's pseudonym: no N+1
     )
     if roundtable_id:
         query = query.where(Roundtable.id == roundtable_id)
-    return paginate(query, page, per_page)
+    return listing.page_of_reflections(query, page, per_page)
 
 
 def get(facilitator: User, reflection_id: int) -> Reflection:

@@ -198,7 +198,7 @@ class ConsentMachine(RuleBasedStateMachine):
         quotable = curation.reflections(per_page=1000).items
         if not quotable:
             return
-        source = quotable[which % len(quotable)]
+        source = curation.reflection(quotable[which % len(quotable)].id)
 
         def create():
             excerpt = " ".join(source.text.split()[:words])

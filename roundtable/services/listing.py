@@ -1,0 +1,79 @@
+"""Staff lists read plain rows: a page of 25 quotes or reflections needs no ORM objects.
+
+Each list's query (with the consent rule's conditions) is built by its own service; here its
+columns are narrowed to what a list row shows, counted and paged, and the page's themes are
+read in one more query. Loading the same rows as ORM objects cost about an eighth of a list page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from sqlalchemy import Select, select
+
+from roundtable.db import db
+from roundtable.models import Participant, Prompt, Quote, Reflection, Theme, quote_themes
+from roundtable.services.pagination import Page, paginate
+
+
+@dataclass(frozen=True)
+class QuoteListItem:
+    id: int
+    status: str
+    language: str
+    text: str | None
+    translation: str | None
+    translation_language: str | None
+    descriptor: str
+    participant_id: int
+    pseudonym: str
+    themes: tuple[Theme, ...]
+
+
+@dataclass(frozen=True)
+class ReflectionListItem:
+    id: int
+    status: str
+    language: str
+    text: str | None
+    participant_id: int
+    pseudonym: str
+    prompt: Mapping[str, str]  # text_en and text_fil, for the bilingual macro
+
+
+def page_of_quotes(query: Select, number: int, per_page: int) -> Page:
+    """``query`` selects quotes joined to their reflection and author; newest first."""
+    found = paginate(
+        query.with_only_columns(
+            Quote.id, Quote.status, Quote.language, Quote.text, Quote.translation, Quote.translation_language,
+            Quote.descriptor, Participant.id, Participant.pseudonym,
+        ).order_by(Quote.id.desc()),
+        number, per_page, scalars=False,
+    )
+    themes_of: dict[int, list[Theme]] = {}
+    for quote_id, theme in db.session.execute(
+        select(quote_themes.c.quote_id, Theme)
+        .join(Theme, Theme.id == quote_themes.c.theme_id)
+        .where(quote_themes.c.quote_id.in_([row[0] for row in found.items]))
+        .order_by(Theme.name_en)
+    ):
+        themes_of.setdefault(quote_id, []).append(theme)
+    return replace(found, items=[
+        QuoteListItem(*row, themes=tuple(themes_of.get(row[0], ()))) for row in found.items
+    ])
+
+
+def page_of_reflections(query: Select, number: int, per_page: int) -> Page:
+    """``query`` selects reflections joined to their author; newest first."""
+    found = paginate(
+        query.join(Prompt, Prompt.id == Reflection.prompt_id).with_only_columns(
+            Reflection.id, Reflection.status, Reflection.language, Reflection.text, Participant.id,
+            Participant.pseudonym, Prompt.text_en, Prompt.text_fil,
+        ).order_by(Reflection.id.desc()),
+        number, per_page, scalars=False,
+    )
+    return replace(found, items=[
+        ReflectionListItem(*row[:6], prompt={"text_en": row.text_en, "text_fil": row.text_fil})
+        for row in found.items
+    ])
