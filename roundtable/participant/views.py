@@ -202,10 +202,9 @@ def _review_form(quote) -> QuoteReviewForm:
 def write(prompt_id: int):
     participant = g.participant
     try:
-        prompt = participation.prompt_for(participant, prompt_id)
+        prompt, draft = participation.prompt_with_draft(participant, prompt_id)
     except RuleViolation:
         abort(404)
-    draft = participation.draft_for(participant, prompt)
     return _reflection_page(prompt, draft)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from roundtable.db import db, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
@@ -121,13 +121,20 @@ def draft_by_key(participant: Participant, idempotency_key: str) -> Reflection |
     return reflection
 
 
-def draft_for(participant: Participant, prompt: Prompt) -> Reflection | None:
-    return db.session.scalar(
-        select(Reflection)
-        .where(Reflection.participant_id == participant.id, Reflection.prompt_id == prompt.id, Reflection.status == "draft")
+def prompt_with_draft(participant: Participant, prompt_id: int) -> tuple[Prompt, Reflection | None]:
+    """A question of the participant's roundtable and their newest draft answer to it, in one query."""
+    found = db.session.execute(
+        select(Prompt, Reflection)
+        .outerjoin(Reflection, and_(
+            Reflection.prompt_id == Prompt.id, Reflection.participant_id == participant.id, Reflection.status == "draft"
+        ))
+        .where(Prompt.id == prompt_id, Prompt.roundtable_id == participant.roundtable_id)
         .order_by(Reflection.id.desc())
         .limit(1)
-    )
+    ).first()
+    if found is None:
+        raise NotFound(_l("That question was not found."))
+    return found.Prompt, found.Reflection
 
 
 def save_reflection(
