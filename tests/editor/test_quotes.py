@@ -54,6 +54,16 @@ def test_the_second_of_two_editors_sees_both_versions_and_loses_nothing(app, mak
     assert quote.text == "The court should let children speak"
 
 
+def redact(desk, url: str, index: int) -> None:
+    """Press "Replace with …" on finding ``index`` of the quote page at ``url``."""
+    page = desk.get(url).get_data(as_text=True)
+    fields = {
+        name: re.search(rf'id="redact{index}-{name}" name="redact{index}-{name}" type="hidden" value="([^"]+)"', page).group(1)
+        for name in ("digest", "version", "csrf_token")
+    }
+    desk.post(f"{url}/findings/{index}/redact", data={f"redact{index}-{name}": value for name, value in fields.items()})
+
+
 def test_a_filipino_quote_without_translation_cannot_be_approved(make, editor, desk, csrf):
     quote = quote_of(editor, make.reflection(text="Sana makinig ang korte sa mga bata.", language="fil"), approve=False)
     page = desk.get(f"/editor/quotes/{quote.id}")
@@ -121,12 +131,7 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
     flashed = desk.get(url).get_data(as_text=True)
     assert "Marites" in flashed
 
-    # Redact the name.
-    page = desk.get(url).get_data(as_text=True)
-    digest = re.search(r'id="redact0-digest" name="redact0-digest" type="hidden" value="([0-9a-f]{64})"', page).group(1)
-    version = re.search(r'id="redact0-version" name="redact0-version" type="hidden" value="(\d+)"', page).group(1)
-    token = re.search(r'id="redact0-csrf_token" name="redact0-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    desk.post(url + "/findings/0/redact", data={"redact0-digest": digest, "redact0-version": version, "redact0-csrf_token": token})
+    redact(desk, url, 0)  # the name
     db.session.refresh(quote)
     assert quote.text == "My cousin [name] recorded the interview in Cebu City and the judge listened."
 
@@ -163,10 +168,7 @@ def test_a_name_in_the_translation_is_marked_there_and_redacted_with_an_english_
     assert "<strong>name (in the translation):</strong> “Joy”" in body
     assert "Replace with [name]" in body and "Replace with [pangalan]" in body
 
-    digest = re.search(r'id="redact1-digest" name="redact1-digest" type="hidden" value="([0-9a-f]{64})"', body).group(1)
-    version = re.search(r'id="redact1-version" name="redact1-version" type="hidden" value="(\d+)"', body).group(1)
-    token = re.search(r'id="redact1-csrf_token" name="redact1-csrf_token" type="hidden" value="([^"]+)"', body).group(1)
-    desk.post(url + "/findings/1/redact", data={"redact1-digest": digest, "redact1-version": version, "redact1-csrf_token": token})
+    redact(desk, url, 1)  # the name in the translation
     db.session.refresh(quote)
     assert quote.translation == "Ate [name] was with me in court."
     assert quote.text == "Si Ate Joy ang kasama ko sa korte."
