@@ -27,7 +27,17 @@ def _seed() -> dict:
     from roundtable.models import Theme
     import pyotp
 
-    from roundtable.services import accounts, curation, moderation, participation, roundtables, twofactor
+    from roundtable.services import accounts, consent, curation, moderation, participation, roundtables, twofactor
+
+    def _open_roundtable(facilitator, title_en: str, title_fil: str):
+        opened = roundtables.create(
+            facilitator, title_en=title_en, title_fil=title_fil,
+            description_en="Synthetic data for the browser tests.", description_fil="Gawa-gawang datos para sa pagsubok.",
+            retention_until=date.today() + timedelta(days=365),
+            prompts=[("What should a court do differently?", "Ano ang dapat ibahin ng korte?")],
+        )
+        roundtables.set_status(opened, facilitator, "open")
+        return opened
 
     staff = {}
     for role in ("facilitator", "editor", "admin"):
@@ -63,6 +73,34 @@ def _seed() -> dict:
         staff["editor"], reflection, text="let children speak from a safe room", language="en",
         translation=None, translation_language=None, descriptor="survivor leader",
     )
+    # Two more states of "My words": quotes waiting for their author's review, and a consent form
+    # changed after the author joined (each in a roundtable of its own, so neither hides the other).
+    reviewing = _open_roundtable(staff["facilitator"], "Judges who wait", "Mga hukom na naghihintay")
+    reviewer, reviewer_passphrase = participation.join(
+        reviewing, language="fil", pseudonym="Dalisay", adult_confirmed=True,
+        granted={"take_part", "store_words", "quote_publicly", "review_quotes"},
+    )
+    for number, words in enumerate(("Ang korte ay dapat maging tahimik na lugar para sa mga bata.",
+                                    "Sana may taong kasama ang bata sa bawat pagdinig."), start=1):
+        written = participation.save_reflection(
+            reviewer, reviewing.prompts[0], text=words, language="fil", submit=True,
+            idempotency_key=f"browser-seed-review-{number}",
+        )
+        moderation.decide(staff["facilitator"], written, "release")
+        sent = curation.create_quote(
+            staff["editor"], written, text=words, language="fil", translation="A court should be a quiet place.",
+            translation_language=None, descriptor="survivor leader",
+        )
+        curation.approve(staff["editor"], sent)  # the author asked to review: it waits for them
+    changing = _open_roundtable(staff["facilitator"], "Healing after court", "Paghilom pagkatapos ng korte")
+    _rejoining, rejoining_passphrase = participation.join(
+        changing, language="en", pseudonym="Ligaya", adult_confirmed=True,
+        granted={"take_part", "store_words", "quote_publicly"},
+    )
+    consent.new_form_version(changing, staff["facilitator"], [
+        consent.ClauseDraft(c.key, c.text_en + " (revised)", c.text_fil + " (binago)", c.required)
+        for c in changing.current_clauses()
+    ])
     # Editors and admins must use a second factor: enrol them with a secret the tests know.
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     for role in ("editor", "admin"):
@@ -73,6 +111,7 @@ def _seed() -> dict:
         "join_code": item.join_code, "roundtable_id": item.id, "others_roundtable_id": others.id,
         "prompt_id": item.prompts[0].id, "reflection_id": reflection.id, "quote_id": quote.id,
         "passphrase": passphrase, "password": PASSWORD,
+        "reviewer_passphrase": reviewer_passphrase, "rejoining_passphrase": rejoining_passphrase,
         "staff": {role: user.username for role, user in staff.items()},
     }
 

@@ -104,6 +104,23 @@ def walked(browser, live, tmp_path_factory):
         visit(page, "/write/999999", language)  # the 404 page, with the quick exit still there
         context.close()
 
+        # Two quotes waiting for their author's review, and a consent form changed since joining.
+        for passphrase, label in ((live["reviewer_passphrase"], "/my with two quotes to review"),
+                                  (live["rejoining_passphrase"], "/my/consent/new after the form changed")):
+            context = axe_context(browser)
+            page = context.new_page()
+            page.goto(f"{base}/language/{language}")
+            page.goto(f"{base}/return")
+            page.fill("#passphrase", passphrase)
+            with page.expect_navigation():
+                page.click("main form [type=submit]")
+            check(page, f"[{language}] {label}")
+            if "review" in label:
+                assert page.locator("form[action*='/my/quotes/']").count() == 2, "both quotes wait for the author"
+            else:
+                assert page.url.endswith("/my/consent/new"), page.url
+            context.close()
+
     # Staff: each signs in once (the code page is checked on the way), then reads in both languages.
     for role, urls in staff_pages(live).items():
         context = axe_context(browser)
