@@ -17,8 +17,8 @@ from roundtable.db import db
 
 T = TypeVar("T")
 
-# Staff page forward a few pages, then narrow with filters; each page counted ahead costs a row check
-# under the consent rule on every view.
+# Staff rarely go more than a few pages forward; they narrow a list with its filters. Each page counted
+# ahead costs a consent-rule check per row, on every view.
 LOOKAHEAD_PAGES = 4
 
 
