@@ -65,13 +65,7 @@ def count_open() -> int:
 def open_notices(page: int = 1, per_page: int = 25) -> Page:
     """One page of open notices, oldest quote first: three queries, however many notices there are."""
     withdrawn_at = (
-        select(AuditEvent.created_at)
-        .where(AuditEvent.target_type == "quote", AuditEvent.target_id == Quote.id,
-               AuditEvent.action.in_(WITHDRAWN_ACTIONS))
-        .correlate(Quote)
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-        .scalar_subquery()
+        select(AuditEvent.created_at).where(AuditEvent.id == _latest(WITHDRAWN_ACTIONS)).correlate(Quote).scalar_subquery()
     )
     found = paginate(
         select(Quote.id, Quote.status, withdrawn_at).where(_open_condition()).order_by(Quote.id),
