@@ -71,15 +71,16 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
     Plain columns, not ORM objects: nothing is kept in the session, so a large export never sits in
     memory twice. The reflection only leads to the author; its own words are never read (nor decrypted).
     """
-    theme_names = {theme.id: theme.name(language) for theme in db.session.scalars(select(Theme).order_by(Theme.name_en))}
-    theme_order = {theme_id: position for position, theme_id in enumerate(theme_names)}
-    themes_of: dict[int, list[int]] = {}
-    for quote_id, theme_id in db.session.execute(
-        select(quote_themes.c.quote_id, quote_themes.c.theme_id)
+    theme_name = Theme.name_fil if language == "fil" else Theme.name_en
+    themes_of: dict[int, list[str]] = {}
+    for quote_id, name in db.session.execute(
+        select(quote_themes.c.quote_id, theme_name)
+        .join(Theme, Theme.id == quote_themes.c.theme_id)
         .join(export_quotes, export_quotes.c.quote_id == quote_themes.c.quote_id)
         .where(export_quotes.c.export_id == export.id)
+        .order_by(Theme.name_en)  # the order the quote's own themes have everywhere
     ):
-        themes_of.setdefault(quote_id, []).append(theme_id)
+        themes_of.setdefault(quote_id, []).append(name)
     title = Roundtable.title_fil if language == "fil" else Roundtable.title_en
     result = db.session.execute(
         select(
@@ -106,5 +107,5 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
             descriptor=descriptor,
             roundtable=roundtable,
             date=(approved_at or updated_at).date(),
-            themes=tuple(theme_names[t] for t in sorted(themes_of.get(quote_id, ()), key=theme_order.__getitem__)),
+            themes=tuple(themes_of.get(quote_id, ())),
         )
