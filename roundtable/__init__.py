@@ -16,6 +16,7 @@ from roundtable import access, config, i18n, identity, security
 from roundtable.db import db
 from roundtable.extensions import babel, csrf, limiter
 from roundtable.services import crypto
+from roundtable.services.errors import NotFound as RecordNotFound
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,6 +72,11 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         return page(exc.code or 500)
+
+    @app.errorhandler(RecordNotFound)
+    def record_not_found(exc: RecordNotFound):
+        """A record that does not exist, or that this person may not know of: the same plain 404 page."""
+        return page(404)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

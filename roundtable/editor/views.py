@@ -51,10 +51,7 @@ def reflections():
 @bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
 @editor_only
 def reflection(reflection_id: int):
-    try:
-        source = curation.reflection(reflection_id)
-    except NotFound:
-        abort(404)
+    source = curation.reflection(reflection_id)
     form = _quote_form()
     if request.method == "GET":
         form.language.data = source.language
@@ -93,10 +90,7 @@ def quotes():
 @bp.route("/quotes/<int:quote_id>", methods=["GET", "POST"])
 @editor_only
 def quote(quote_id: int):
-    try:
-        item = curation.quote(quote_id)
-    except NotFound:
-        abort(404)
+    item = curation.quote(quote_id)
     form = _quote_form(obj=item if request.method == "GET" else None)
     conflict = None
     if request.method == "GET":
@@ -150,10 +144,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
 @bp.post("/quotes/<int:quote_id>/findings/<int:index>/redact")
 @editor_only
 def redact_finding(quote_id: int, index: int):
-    try:
-        item = curation.quote(quote_id)
-    except NotFound:
-        abort(404)
+    item = curation.quote(quote_id)
     form = FindingRedactForm(prefix=f"redact{index}")
     if form.validate_on_submit():
         try:
@@ -173,10 +164,7 @@ def redact_finding(quote_id: int, index: int):
 @bp.post("/quotes/<int:quote_id>/findings/<int:index>/keep")
 @editor_only
 def keep_finding(quote_id: int, index: int):
-    try:
-        item = curation.quote(quote_id)
-    except NotFound:
-        abort(404)
+    item = curation.quote(quote_id)
     form = FindingKeepForm(prefix=f"keep{index}")
     if form.validate_on_submit():
         try:
@@ -197,10 +185,7 @@ def keep_finding(quote_id: int, index: int):
 @bp.post("/quotes/<int:quote_id>/approve")
 @editor_only
 def approve(quote_id: int):
-    try:
-        item = curation.quote(quote_id)
-    except NotFound:
-        abort(404)
+    item = curation.quote(quote_id)
     if ActionForm(prefix="approve").validate_on_submit():
         try:
             curation.approve(g.user, item)
@@ -244,10 +229,7 @@ def _rename_form(target) -> ThemeRenameForm:
 @bp.post("/themes/<int:theme_id>/rename")
 @editor_only
 def rename_theme(theme_id: int):
-    try:
-        target = curation.theme(theme_id)
-    except NotFound:
-        abort(404)
+    target = curation.theme(theme_id)
     form = ThemeRenameForm(prefix=f"rename{theme_id}")
     if form.validate_on_submit():
         try:
@@ -266,10 +248,7 @@ def rename_theme(theme_id: int):
 @bp.post("/themes/<int:theme_id>/remove")
 @editor_only
 def remove_theme(theme_id: int):
-    try:
-        target = curation.theme(theme_id)
-    except NotFound:
-        abort(404)
+    target = curation.theme(theme_id)
     form = ThemeRemoveForm(prefix=f"remove{theme_id}")
     if form.validate_on_submit():
         try:

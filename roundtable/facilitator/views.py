@@ -12,17 +12,14 @@ from roundtable.db import db
 from roundtable.facilitator.forms import DecisionForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm
 from roundtable.models import Prompt
 from roundtable.services import moderation, roundtables
-from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 facilitator_only = roles_required("facilitator")
 
 
 def _own(roundtable_id: int):
-    try:
-        return roundtables.get_for_facilitator(roundtable_id, g.user)
-    except NotFound:
-        abort(404)
+    return roundtables.get_for_facilitator(roundtable_id, g.user)
 
 
 @bp.get("/")
@@ -177,10 +174,7 @@ def moderation_queue():
 @bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
 @facilitator_only
 def reflection(reflection_id: int):
-    try:
-        item = moderation.get(g.user, reflection_id)
-    except NotFound:
-        abort(404)
+    item = moderation.get(g.user, reflection_id)
     decision_form = DecisionForm(prefix="decision")
     note_form = NoteForm(prefix="note")
     if request.method == "GET":

@@ -21,7 +21,7 @@ from roundtable.participant.forms import (
     ReflectionForm, RenewConsentForm, ReturnForm, WithdrawForm,
 )
 from roundtable.services import consent, crypto, participation, passphrases, review, roundtables, withdrawal
-from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("participant", __name__)
 
@@ -201,10 +201,7 @@ def _review_form(quote) -> QuoteReviewForm:
 @participant_required
 def write(prompt_id: int):
     participant = g.participant
-    try:
-        prompt, draft = participation.prompt_with_draft(participant, prompt_id)
-    except RuleViolation:
-        abort(404)
+    prompt, draft = participation.prompt_with_draft(participant, prompt_id)
     return _reflection_page(prompt, draft)
 
 
@@ -212,10 +209,7 @@ def write(prompt_id: int):
 @limiter.limit("30 per minute", methods=["POST"])
 @participant_required
 def edit(reflection_id: int):
-    try:
-        reflection = participation.own_reflection(g.participant, reflection_id)
-    except RuleViolation:
-        abort(404)
+    reflection = participation.own_reflection(g.participant, reflection_id)
     return _reflection_page(reflection.prompt, reflection)
 
 
@@ -265,18 +259,12 @@ def autosave(prompt_id: int):
     Only drafts are saved this way; a reflection already submitted changes only when its author presses a button.
     """
     participant = g.participant
-    try:
-        prompt = participation.prompt_for(participant, prompt_id)
-    except RuleViolation:
-        abort(404)
+    prompt = participation.prompt_for(participant, prompt_id)
     form = ReflectionForm()
     if not form.validate():
         return jsonify(saved=False, message=_("Not saved. Use the buttons below to save.")), 400
     key = (form.idempotency_key.data or "")[:64]
-    try:
-        reflection = participation.draft_by_key(participant, key) if key else None
-    except RuleViolation:
-        abort(404)
+    reflection = participation.draft_by_key(participant, key) if key else None
     if reflection is not None and reflection.status != "draft":
         return jsonify(saved=False, message=""), 409
     try:
@@ -295,10 +283,7 @@ def autosave(prompt_id: int):
 @participant_required
 def delete_reflection(reflection_id: int):
     participant = g.participant
-    try:
-        reflection = participation.own_reflection(participant, reflection_id)
-    except RuleViolation:
-        abort(404)
+    reflection = participation.own_reflection(participant, reflection_id)
     form = DeleteReflectionForm()
     quotes = [q for q in review.quotes_of(participant) if q.reflection_id == reflection.id]
     if form.validate_on_submit():
@@ -357,10 +342,7 @@ def renew_consent():
 @participant_required
 def review_quote(quote_id: int):
     participant = g.participant
-    try:
-        quote = review.own_quote(participant, quote_id)
-    except NotFound:
-        abort(404)
+    quote = review.own_quote(participant, quote_id)
     form = QuoteReviewForm(prefix=f"q{quote.id}")
     if form.validate_on_submit():
         try:

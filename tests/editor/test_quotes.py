@@ -215,3 +215,16 @@ def test_the_facilitator_adds_sensitive_words_on_the_roundtable_edit_form(app, m
     assert curation.sensitive_terms(roundtable) == ["blue chapel"]
     assert [s.finding.text for s in curation.unresolved_findings(quote)] == ["blue chapel"]
     assert "blue chapel <span" in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
+
+
+def test_a_quote_theme_or_reflection_that_is_not_there_answers_with_the_404_page(desk, csrf):
+    """The services say NotFound; one error handler turns it into the plain 404 page for every view."""
+    desk.get("/language/en")
+    token = {"csrf_token": csrf(desk.get("/editor/themes"))}
+    for method, url in (("get", "/editor/quotes/999999"), ("get", "/editor/reflections/999999"),
+                        ("post", "/editor/quotes/999999/approve"), ("post", "/editor/quotes/999999/findings/0/keep"),
+                        ("post", "/editor/quotes/999999/findings/0/redact"), ("post", "/editor/themes/999999/rename"),
+                        ("post", "/editor/themes/999999/remove")):
+        response = desk.get(url) if method == "get" else desk.post(url, data=token)
+        assert response.status_code == 404, url
+        assert "Roundtable" in response.get_data(as_text=True), url
