@@ -94,6 +94,8 @@ def _seed(make, rows: int) -> dict:
     )
     db.session.add_all(User(username=f"listed{i}", display_name="Staff Member", password_hash="not a real hash",
                             roles="editor") for i in range(rows))
+    # ``rows`` more themes, for the editor's themes page (each list of themes reads one page's usage).
+    db.session.add_all(Theme(name_en=f"Listed theme {i}", name_fil=f"Nakalistang tema {i}") for i in range(rows))
     # One participant who wrote ``rows`` reflections, for "My words".
     writer = make.participant(roundtable, language="en")
     db.session.add_all([reflection(i, "submitted", author=writer) for i in range(rows)])
@@ -116,6 +118,7 @@ LIST_PAGES = [
     pytest.param("editor", "/editor/notices", id="editor withdrawn after export"),
     pytest.param("facilitator", "/facilitator/", id="facilitator roundtables"),
     pytest.param("admin", "/admin/users", id="admin staff accounts"),
+    pytest.param("editor", "/editor/themes", id="editor themes"),
     pytest.param("writer", "/my", id="participant my words"),
 ]
 

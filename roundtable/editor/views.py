@@ -212,12 +212,20 @@ def themes():
             db.session.commit()
             flash(_("Theme added."))
             return redirect(url_for("editor.themes"))
-    items = curation.themes()
+    page = curation.theme_page(request.args.get("page", 1, type=int))
+    if not page.items and page.number > 1:  # the last theme of the last page was removed
+        return redirect(url_for("editor.themes", page=page.pages if page.pages > 1 else None))
     return render_template(
-        "editor/themes.html", form=form, themes=items, usage=curation.theme_usage(),
-        rename_forms={t.id: _rename_form(t) for t in items},
-        remove_forms={t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in items},
+        "editor/themes.html", form=form, page=page, usage=curation.theme_usage([t.id for t in page.items]),
+        rename_forms={t.id: _rename_form(t) for t in page.items},
+        remove_forms={t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in page.items},
     )
+
+
+def _back_to_themes(theme_id: int | None = None):
+    """Back to the page of the themes list the editor acted on (the forms carry its number)."""
+    return redirect(url_for("editor.themes", page=request.args.get("page", type=int),
+                            _anchor=f"theme-{theme_id}" if theme_id else None))
 
 
 def _rename_form(target) -> ThemeRenameForm:
@@ -242,7 +250,7 @@ def rename_theme(theme_id: int):
             flash(_("Theme renamed."))
     else:
         flash(_("Give the theme a name in Filipino and in English."), "error")
-    return redirect(url_for("editor.themes"))
+    return _back_to_themes(theme_id)
 
 
 @bp.post("/themes/<int:theme_id>/remove")
@@ -261,7 +269,7 @@ def remove_theme(theme_id: int):
             flash(ngettext("Theme removed. It was taken off %(num)d quote.",
                            "Theme removed. It was taken off %(num)d quotes.", detached)
                   if detached else _("Theme removed."))
-    return redirect(url_for("editor.themes"))
+    return _back_to_themes()
 
 
 @bp.get("/summary")

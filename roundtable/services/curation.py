@@ -16,7 +16,7 @@ from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflecti
 from roundtable.models.quotes import quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
-from roundtable.services.pagination import Page
+from roundtable.services.pagination import Page, paginate
 
 QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
@@ -148,7 +148,13 @@ def approve(editor: User, target: Quote) -> None:
 
 
 def themes() -> list[Theme]:
+    """Every theme: the choices of a filter or of a quote's themes."""
     return list(db.session.scalars(select(Theme).order_by(Theme.name_en)))
+
+
+def theme_page(number: int = 1, per_page: int = 50) -> Page:
+    """The themes page, in pages: the taxonomy grows with years of quotes."""
+    return paginate(select(Theme).order_by(Theme.name_en, Theme.id), number, per_page)
 
 
 def themes_by_ids(ids: list[int]) -> list[Theme]:
@@ -207,9 +213,15 @@ def theme(theme_id: int) -> Theme:
     return found
 
 
-def theme_usage() -> dict[int, int]:
-    """How many quotes (of any status) carry each theme."""
-    rows = db.session.execute(select(quote_themes.c.theme_id, func.count()).group_by(quote_themes.c.theme_id))
+def theme_usage(theme_ids: list[int]) -> dict[int, int]:
+    """How many quotes (of any status) carry each of these themes; a theme no quote carries is left out."""
+    if not theme_ids:
+        return {}
+    rows = db.session.execute(
+        select(quote_themes.c.theme_id, func.count())
+        .where(quote_themes.c.theme_id.in_(theme_ids))
+        .group_by(quote_themes.c.theme_id)
+    )
     return {theme_id: count for theme_id, count in rows}
 
 
@@ -230,7 +242,7 @@ def rename_theme(editor: User, target: Theme, name_en: str, name_fil: str) -> Th
 
 def remove_theme(editor: User, target: Theme, *, detach: bool = False) -> int:
     """Remove a theme. If quotes carry it, only with ``detach=True`` (the editor confirmed); returns how many."""
-    used = theme_usage().get(target.id, 0)
+    used = theme_usage([target.id]).get(target.id, 0)
     if used and not detach:
         raise RuleViolation(ngettext(
             "%(num)d quote carries this theme. Confirm that it should be taken off it.",

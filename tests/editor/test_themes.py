@@ -69,3 +69,37 @@ def test_a_quote_carries_any_number_of_themes(make, editor, desk):
     })
     db.session.refresh(quote)
     assert sorted(t.id for t in quote.themes) == sorted(t.id for t in themes)
+
+
+def test_the_themes_list_comes_in_pages_and_an_action_returns_to_its_page(editor, desk):
+    for n in range(55):
+        curation.add_theme(editor, f"Theme {n:02d}", f"Tema {n:02d}")
+    db.session.commit()
+    first = desk.get("/editor/themes").get_data(as_text=True)
+    assert first.count('<li id="theme-') == 50 and "Theme 49" in first and "Theme 50" not in first
+    assert 'href="/editor/themes?page=2"' in first
+
+    page = desk.get("/editor/themes?page=2")
+    body = page.get_data(as_text=True)
+    assert body.count('<li id="theme-') == 5 and "Theme 54" in body
+    last = db.session.query(Theme).filter_by(name_en="Theme 54").one()
+    prefix = f"rename{last.id}"
+    assert f'action="/editor/themes/{last.id}/rename?page=2"' in body
+    response = desk.post(f"/editor/themes/{last.id}/rename?page=2", data={
+        f"{prefix}-name_fil": "Tema 54", f"{prefix}-name_en": "Theme 54, renamed", f"{prefix}-csrf_token": token(page, prefix),
+    })
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/editor/themes?page=2#theme-{last.id}")
+
+    # Past the last page (its last theme was just removed, say): the last page that has themes.
+    assert desk.get("/editor/themes?page=3").headers["Location"].endswith("/editor/themes?page=2")
+    assert desk.get("/editor/themes?page=2").status_code == 200
+
+
+def test_how_many_quotes_carry_a_theme_is_counted_for_the_themes_asked_about(make, editor):
+    courts, healing = (curation.add_theme(editor, en, fil) for en, fil in (("Courts", "Mga korte"), ("Healing", "Paghilom")))
+    db.session.commit()
+    quote_of(editor, make.reflection(), themes=[courts, healing])
+    quote_of(editor, make.reflection(), themes=[courts])
+    assert curation.theme_usage([courts.id, healing.id]) == {courts.id: 2, healing.id: 1}
+    assert curation.theme_usage([healing.id]) == {healing.id: 1}
+    assert curation.theme_usage([]) == {}
