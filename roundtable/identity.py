@@ -66,6 +66,11 @@ def sign_in_staff(user: User, *, second_factor_done: bool) -> None:
     session.permanent = True
 
 
+def keep_this_session(user: User) -> None:
+    """After a change that ended every session of ``user`` (their own roles), this one goes on."""
+    session["user_version"] = user.session_version
+
+
 def sign_out() -> None:
     language = session.get("lang")
     session.clear()

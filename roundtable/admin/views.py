@@ -7,6 +7,7 @@ from datetime import date
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from roundtable import identity
 from roundtable.access import roles_required
 from roundtable.admin.forms import NewUserForm, RolesForm
 from roundtable.db import db
@@ -53,22 +54,24 @@ def user(user_id: int):
         prefix="roles", formdata=request.form if posted_roles else None, data={"roles": sorted(account.role_set)}
     )
     action_form = ActionForm(prefix="act")
+    own_account = account.id == g.user.id
     one_time_password = None
     if request.method == "POST":
         try:
             if roles_form.submit_ok():
-                if account.id == g.user.id and "admin" not in roles_form.roles.data:
-                    raise RuleViolation(_("You cannot remove your own administrator role."))
                 accounts.set_roles(account, set(roles_form.roles.data), actor=g.user)
-                flash(_("Roles saved. The account was signed out everywhere."))
+                if own_account:
+                    identity.keep_this_session(account)
+                    flash(_("Roles saved. Your other sessions were signed out."))
+                else:
+                    flash(_("Roles saved. The account was signed out everywhere."))
             elif action_form.submit_ok():
                 action = request.form.get("act-action")
                 if action in ("deactivate", "reactivate"):
                     accounts.set_active(account, action == "reactivate", actor=g.user)
                     flash(_("Account reactivated.") if account.active else _("Account deactivated and signed out."))
                 elif action == "reset_password":
-                    one_time_password = accounts.generate_password()
-                    accounts.set_password(account, one_time_password, actor=g.user, must_change=True)
+                    one_time_password = accounts.reset_password(account, actor=g.user)
                 elif action == "reset_second_factor":
                     twofactor.reset(account, actor=g.user)
                     flash(_("Two-step sign-in was reset. The owner sets it up again at the next sign-in."))
@@ -85,7 +88,7 @@ def user(user_id: int):
                 return redirect(url_for("admin.user", user_id=account.id))
     return render_template(
         "admin/user.html", account=account, roles_form=roles_form, action_form=action_form,
-        one_time_password=one_time_password, has_second_factor=bool(account.totp_secret),
+        one_time_password=one_time_password, has_second_factor=bool(account.totp_secret), own_account=own_account,
         recovery_left=twofactor.recovery_codes_left(account),
     )
 

@@ -123,7 +123,12 @@ def recovery_codes_left(user: User) -> int:
 
 
 def reset(user: User, *, actor) -> None:
-    """An administrator removes a lost second factor; the owner enrols again at the next sign-in."""
+    """An administrator removes a lost second factor; the owner enrols again at the next sign-in.
+
+    Never one's own: a second factor that its owner's open session could remove would protect nothing.
+    """
+    if actor is not None and actor.id == user.id:
+        raise RuleViolation(_l("Only another administrator can reset your two-step sign-in."))
     user.totp_secret = None
     user.totp_last_step = None
     user.recovery_codes = None

@@ -35,6 +35,28 @@ def test_an_admin_cannot_lock_themselves_out(client, make, login):
     assert response.status_code in (200, 302)
 
 
+def test_on_their_own_account_an_admin_gets_no_action_that_another_admin_should_take(client, make, login):
+    admin = make.user("admin")
+    client.get("/language/en")
+    login(admin)
+    page = client.get(f"/admin/users/{admin.id}").get_data(as_text=True)
+    assert 'name="act-action"' not in page and 'href="/account/password"' in page
+    assert "This is your own account." in page
+    for action, refusal in (("reset_password", "Change your own password under"),
+                            ("reset_second_factor", "Only another administrator can reset your two-step sign-in.")):
+        admin.totp_secret = "JBSWY3DPEHPK3PXP"  # so that a second factor exists to be reset
+        db.session.commit()
+        page = client.get(f"/admin/users/{admin.id}")
+        response = client.post(f"/admin/users/{admin.id}", data={
+            "act-csrf_token": csrf_token_of(page), "act-action": action,
+        }, follow_redirects=True)
+        assert refusal in response.get_data(as_text=True)
+        db.session.refresh(admin)
+        assert not admin.must_change_password and admin.totp_secret == "JBSWY3DPEHPK3PXP"
+        assert client.get("/admin/users").status_code == 200  # still signed in
+    assert "staff.password_changed" not in db.session.scalars(select(AuditEvent.action)).all()
+
+
 def test_a_password_reset_shows_a_one_time_password_once(client, make, login):
     admin, editor = make.user("admin"), make.user("editor")
     login(admin)

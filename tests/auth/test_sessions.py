@@ -107,6 +107,18 @@ def test_a_role_change_ends_every_session_of_that_user(app, make, login, two_adm
     assert not _signed_in(laptop) and not _signed_in(phone)
 
 
+def test_changing_ones_own_roles_keeps_this_session_and_ends_the_others(two_admins_browsers):
+    admin, laptop, phone = two_admins_browsers
+    laptop.get("/language/en")
+    page = laptop.get(f"/admin/users/{admin.id}")
+    response = laptop.post(f"/admin/users/{admin.id}", data={
+        "roles-csrf_token": csrf_token_of(page), "roles-roles": ["admin", "editor"],
+    }, follow_redirects=True)
+    assert "Roles saved. Your other sessions were signed out." in response.get_data(as_text=True)
+    assert db.session.get(User, admin.id).role_set == {"admin", "editor"}
+    assert _signed_in(laptop) and not _signed_in(phone)
+
+
 def test_deactivation_ends_every_session_and_refuses_the_next_login(app, make, login, two_admins_browsers):
     admin, laptop, phone = two_admins_browsers
     boss = app.test_client()
