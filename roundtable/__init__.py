@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from roundtable import access, config, i18n, identity, security
+from roundtable import access, assets, config, i18n, identity, security
 from roundtable.db import db
 from roundtable.extensions import babel, csrf, limiter
 from roundtable.services import crypto
@@ -40,6 +40,7 @@ def create_app(settings: dict | None = None) -> Flask:
     i18n.install_template_gettext(app.jinja_env)
     limiter.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
 
     app.before_request(identity.load)
     app.before_request(access.enforce)
