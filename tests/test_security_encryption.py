@@ -108,3 +108,28 @@ def test_without_the_key_stored_words_cannot_be_read(app, make):
     finally:
         db.session.remove()
         crypto.keyring.configure(original, app.config["LOOKUP_KEY"])
+
+
+def test_a_roundtables_sensitive_words_are_decrypted_only_where_they_are_used(
+    app, make, client, login, csrf, monkeypatch
+):
+    """Every participant request and every editor list loads roundtables; their sensitive words stay sealed."""
+    roundtable = make.roundtable()
+    participant = make.participant(roundtable)
+    editor = make.user("editor")
+    curation.set_sensitive_terms(editor, roundtable, "Zebrafinch street\nSan Zebrafinch school")
+    db.session.commit()
+    db.session.remove()
+    opened = []
+    real_decrypt = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: opened.append(real_decrypt(token)) or opened[-1])
+    writer = app.test_client()
+    page = writer.get("/return")
+    writer.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+    for url in ("/my", f"/write/{roundtable.prompts[0].id}"):
+        assert writer.get(url).status_code == 200
+    login(editor)
+    for url in ("/editor/", "/editor/quotes", "/editor/export"):
+        assert client.get(url).status_code == 200
+    assert not any("Zebrafinch" in text for text in opened)
+    assert "Zebrafinch street" in client.get(f"/editor/roundtables/{roundtable.id}/sensitive-words").get_data(as_text=True)

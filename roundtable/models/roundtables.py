@@ -26,7 +26,9 @@ class Roundtable(Base):
     retention_until: Mapped[date] = mapped_column(Date)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     consent_version: Mapped[int] = mapped_column(Integer, default=1)
-    sensitive_terms: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # Deferred: read (and decrypted) only where quotes are checked or the words are edited, not with every
+    # roundtable a participant's request or a list's filter loads.
+    sensitive_terms: Mapped[str | None] = mapped_column(EncryptedText, nullable=True, deferred=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
