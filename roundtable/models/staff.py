@@ -19,12 +19,16 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    password_hash: Mapped[str] = mapped_column(String(255))
+    # Credentials are deferred: every staff request loads its User, but only sign-in, two-step and account
+    # pages read them, so the TOTP secret is not decrypted into memory on every page.
+    password_hash: Mapped[str] = mapped_column(String(255), deferred=True, deferred_group="credentials")
     roles: Mapped[str] = mapped_column(String(64), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    totp_secret: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
-    recovery_codes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(
+        EncryptedText, nullable=True, deferred=True, deferred_group="credentials"
+    )
+    recovery_codes: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True, deferred_group="credentials")
     # The newest 30-second TOTP step accepted, so a code that worked once never works again (RFC 6238 §5.2).
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)

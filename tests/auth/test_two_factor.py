@@ -205,3 +205,25 @@ def test_admins_and_editors_need_a_second_factor_by_default(tmp_path):
     from roundtable.config import load
 
     assert set(load(tmp_path, {})["TWO_FACTOR_REQUIRED_ROLES"]) == {"admin", "editor"}
+
+
+def test_the_totp_secret_is_decrypted_to_check_a_code_and_not_on_every_page(
+    client, app, make, two_factor_required, monkeypatch
+):
+    from roundtable.services import crypto
+
+    editor = make.user("editor")
+    _password_step(client, editor)
+    secret, _codes = _enrol(client)
+    opened = []
+    real_decrypt = crypto.decrypt
+    monkeypatch.setattr(crypto, "decrypt", lambda token: opened.append(real_decrypt(token)) or opened[-1])
+    other = app.test_client()
+    _password_step(other, editor)
+    assert _code_step(other, _next_code(secret)).status_code == 302
+    assert secret in opened  # the code step needs it
+    opened.clear()
+    db.session.remove()
+    for url in ("/editor/", "/editor/quotes", "/editor/themes", "/account/password"):
+        assert other.get(url).status_code == 200
+    assert secret not in opened
