@@ -15,6 +15,7 @@ class SecondFactorForm(Form):
 
 
 class EnrolForm(Form):
+    current = PasswordField(_l("Current password"), validators=[length(256)])  # asked when replacing a second factor
     code = StringField(_l("The 6-digit code your app shows now"), validators=[required(), length(32)])
 
 

@@ -128,7 +128,9 @@ def two_factor():
     form = EnrolForm()
     if form.validate_on_submit():
         try:
-            codes = twofactor.enrol(user, secret, form.code.data, actor=user)
+            codes = twofactor.enrol(user, secret, form.code.data, actor=user, current_password=form.current.data)
+        except accounts.WrongPassword as problem:
+            form.current.errors.append(str(problem))
         except RuleViolation as problem:
             form.code.errors.append(str(problem))
         else:

@@ -87,11 +87,20 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+class WrongPassword(RuleViolation):
+    """The current password, typed to confirm a change to one's own account, is not right."""
+
+
+def confirm_password(user: User, password: str | None) -> None:
+    """An open session is not enough to change one's password or second factor: the password is asked again."""
     try:
-        password_hasher.verify(user.password_hash, current)
+        password_hasher.verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
-        raise RuleViolation(_l("Your current password is not right.")) from None
+        raise WrongPassword(_l("Your current password is not right.")) from None
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    confirm_password(user, current)
     set_password(user, new, actor=user)
 
 

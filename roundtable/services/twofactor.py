@@ -19,7 +19,7 @@ from sqlalchemy import or_, update
 
 from roundtable.db import db
 from roundtable.models import User
-from roundtable.services import audit, crypto
+from roundtable.services import accounts, audit, crypto
 from roundtable.services.errors import RuleViolation
 
 ISSUER = "Roundtable"
@@ -88,8 +88,14 @@ def _new_recovery_codes() -> list[str]:
     return codes
 
 
-def enrol(user: User, secret: str, code: str, *, actor) -> list[str]:
-    """Confirm a new secret with a code from the app; store it and return fresh recovery codes (shown once)."""
+def enrol(user: User, secret: str, code: str, *, actor, current_password: str | None = None) -> list[str]:
+    """Confirm a new secret with a code from the app; store it and return fresh recovery codes (shown once).
+
+    Replacing a second factor that is on needs the account's password too: whoever finds a session left
+    open must not be able to move the second factor to their own phone.
+    """
+    if user.totp_secret is not None:
+        accounts.confirm_password(user, current_password)
     step = _matching_step(secret, code)
     if step is None:
         raise RuleViolation(_l("That code is not right. Check the time on your phone and try the newest code."))

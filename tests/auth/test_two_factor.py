@@ -227,3 +227,28 @@ def test_the_totp_secret_is_decrypted_to_check_a_code_and_not_on_every_page(
     for url in ("/editor/", "/editor/quotes", "/editor/themes", "/account/password"):
         assert other.get(url).status_code == 200
     assert secret not in opened
+
+
+def test_replacing_a_second_factor_that_is_on_needs_the_password_too(client, make, two_factor_required):
+    admin = make.user("admin")
+    client.get("/language/en")
+    _password_step(client, admin)
+    old_secret, _codes = _enrol(client)
+
+    page = client.get("/account/two-factor")
+    html = page.get_data(as_text=True)
+    assert 'name="current"' in html and "type your password too" in html
+    new_secret = re.search(r'<span class="code">([A-Z2-7]+)</span>', html).group(1)
+    for password in ("", "not the password at all"):
+        response = client.post("/account/two-factor", data={
+            "current": password, "code": _next_code(new_secret), "csrf_token": csrf_token_of(page),
+        })
+        assert "Your current password is not right." in response.get_data(as_text=True)
+        db.session.refresh(admin)
+        assert admin.totp_secret == old_secret
+    response = client.post("/account/two-factor", data={
+        "current": PASSWORD, "code": _next_code(new_secret), "csrf_token": csrf_token_of(page),
+    })
+    assert response.status_code == 200 and "recovery" in response.get_data(as_text=True).lower()
+    db.session.refresh(admin)
+    assert admin.totp_secret == new_secret
