@@ -6,10 +6,13 @@ no such view can be merged.
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Callable
 
-from flask import abort, current_app, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from roundtable import identity
 from roundtable.extensions import csrf
 
 PUBLIC = "public"
@@ -36,6 +39,20 @@ def roles_required(*roles: str) -> Callable[[Callable], Callable]:
         return _declare(view, tuple(roles))
 
     return decorator
+
+
+def fresh_password_required(view: Callable) -> Callable:
+    """For changes that must not be made from a session someone else finds open: a form post first asks
+    for the password again when it was typed more than STAFF_CONFIRM_MINUTES ago."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if request.method == "POST" and not identity.password_is_fresh():
+            flash(_("For your safety, type your password again. Then make the change once more."))
+            return redirect(url_for("auth.confirm_password", next=request.path))
+        return view(*args, **kwargs)
+
+    return guarded
 
 
 def audience_of(endpoint: str) -> tuple[str, ...] | None:

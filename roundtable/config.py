@@ -67,6 +67,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         # The cookie is sent again only when the session changes ("seen" moves at most once a minute).
         "SESSION_REFRESH_EACH_REQUEST": False,
         "STAFF_IDLE_MINUTES": int(env.get("ROUNDTABLE_STAFF_IDLE_MINUTES", "30")),
+        # Changing staff accounts needs the password typed within this many minutes (identity.password_is_fresh).
+        "STAFF_CONFIRM_MINUTES": int(env.get("ROUNDTABLE_STAFF_CONFIRM_MINUTES", "15")),
         "PARTICIPANT_IDLE_MINUTES": int(env.get("ROUNDTABLE_PARTICIPANT_IDLE_MINUTES", "60")),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),

@@ -63,7 +63,19 @@ def sign_in_staff(user: User, *, second_factor_done: bool) -> None:
     session["user_version"] = user.session_version
     session["second_factor_done"] = second_factor_done
     session["seen"] = session["since"] = int(time.time())  # idle time counts from "seen", the whole day from "since"
+    mark_password_typed()
     session.permanent = True
+
+
+def mark_password_typed() -> None:
+    """The staff member just typed their password (to sign in, or to confirm it is still them)."""
+    session["password_at"] = int(time.time())
+
+
+def password_is_fresh() -> bool:
+    """Typed within STAFF_CONFIRM_MINUTES: an open session alone does not change staff accounts."""
+    age = int(time.time()) - session.get("password_at", 0)
+    return age <= current_app.config["STAFF_CONFIRM_MINUTES"] * 60
 
 
 def keep_this_session(user: User) -> None:

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 
 from roundtable import identity
-from roundtable.access import roles_required
+from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import NewUserForm, RolesForm
 from roundtable.db import db
 from roundtable.forms import ActionForm
@@ -22,6 +22,7 @@ admin_only = roles_required("admin")
 
 @bp.route("/users", methods=["GET", "POST"])
 @admin_only
+@fresh_password_required
 def users():
     form = NewUserForm()
     one_time_password = None
@@ -46,6 +47,7 @@ def users():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_only
+@fresh_password_required
 def user(user_id: int):
     """One staff account: roles, active or not, a new one-time password, a reset of the second factor."""
     account = db.session.get(User, user_id) or abort(404)

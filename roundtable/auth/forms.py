@@ -19,6 +19,10 @@ class EnrolForm(Form):
     code = StringField(_l("The 6-digit code your app shows now"), validators=[required(), length(32)])
 
 
+class ConfirmPasswordForm(Form):
+    password = PasswordField(_l("Password"), validators=[required(), length(256)])
+
+
 class ChangePasswordForm(Form):
     current = PasswordField(_l("Current password"), validators=[required(), length(256)])
     new = PasswordField(_l("New password"), validators=[required(), length(256)])

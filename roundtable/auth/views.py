@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 
 from roundtable import identity
 from roundtable.access import public, roles_required
-from roundtable.auth.forms import ChangePasswordForm, EnrolForm, LoginForm, SecondFactorForm
+from roundtable.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm
 from roundtable.db import db
 from roundtable.extensions import limiter
 from roundtable.forms import ActionForm
@@ -171,6 +171,26 @@ def change_password():
             flash(_("Your password is changed. You were signed out everywhere else."))
             return redirect(staff_home(g.user))
     return render_template("auth/change_password.html", form=form, forced=g.user.must_change_password)
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@any_staff
+def confirm_password():
+    """The password again, before a change that an open session alone may not make (access.fresh_password_required)."""
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.confirm_password(g.user, form.password.data)
+        except accounts.WrongPassword as problem:
+            audit.record("staff.password_confirmation_failed", actor=g.user)
+            db.session.commit()
+            form.password.errors.append(str(problem))
+        else:
+            identity.mark_password_typed()
+            target = request.args.get("next")
+            return redirect(safe_next(target) if target else staff_home(g.user))
+    return render_template("auth/confirm_password.html", form=form, minutes=current_app.config["STAFF_CONFIRM_MINUTES"])
 
 
 @bp.post("/logout")

@@ -85,3 +85,60 @@ def test_only_admins_reach_account_pages(client, make, login):
 def test_a_missing_account_is_404_for_admins(client, make, login):
     login(make.user("admin"))
     assert client.get("/admin/users/99999").status_code == 404
+
+
+def _password_typed_long_ago(client, minutes=16):
+    import time
+
+    with client.session_transaction() as session:
+        session["password_at"] = int(time.time()) - minutes * 60
+
+
+def test_changing_an_account_needs_a_password_typed_in_the_last_15_minutes(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    client.get("/language/en")
+    login(admin)
+    _password_typed_long_ago(client)
+    page = client.get(f"/admin/users/{editor.id}")
+    assert page.status_code == 200  # reading needs no fresh password
+    response = client.post(f"/admin/users/{editor.id}", data={
+        "act-csrf_token": csrf_token_of(page), "act-action": "deactivate",
+    })
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/account/confirm?next=/admin/users/{editor.id}")
+    assert db.session.get(User, editor.id).active
+
+    confirm = client.get(response.headers["Location"])
+    assert "For your safety, type your password again." in confirm.get_data(as_text=True)
+    wrong = client.post(f"/account/confirm?next=/admin/users/{editor.id}", data={
+        "password": "not the password at all", "csrf_token": csrf_token_of(confirm),
+    })
+    assert "Your current password is not right." in wrong.get_data(as_text=True)
+    assert "staff.password_confirmation_failed" in db.session.scalars(select(AuditEvent.action)).all()
+    right = client.post(f"/account/confirm?next=/admin/users/{editor.id}", data={
+        "password": "a long test password 1", "csrf_token": csrf_token_of(confirm),
+    })
+    assert right.headers["Location"].endswith(f"/admin/users/{editor.id}")
+
+    _post_action(client, editor.id, "deactivate")
+    assert not db.session.get(User, editor.id).active
+
+
+def test_creating_an_account_needs_a_fresh_password_too(client, make, login):
+    login(make.user("admin"))
+    _password_typed_long_ago(client)
+    page = client.get("/admin/users")
+    response = client.post("/admin/users", data={
+        "username": "new.editor", "display_name": "New Editor", "roles": ["editor"], "csrf_token": csrf_token_of(page),
+    })
+    assert "/account/confirm" in response.headers["Location"]
+    assert db.session.scalar(select(User).where(User.username == "new.editor")) is None
+
+
+def test_the_confirmation_never_sends_anyone_off_site(client, make, login):
+    login(make.user("admin"))
+    page = client.get("/account/confirm")
+    response = client.post("/account/confirm?next=//evil.example/", data={
+        "password": "a long test password 1", "csrf_token": csrf_token_of(page),
+    })
+    assert response.status_code == 302 and "evil" not in response.headers["Location"]
