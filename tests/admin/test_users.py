@@ -142,3 +142,25 @@ def test_the_confirmation_never_sends_anyone_off_site(client, make, login):
         "password": "a long test password 1", "csrf_token": csrf_token_of(page),
     })
     assert response.status_code == 302 and "evil" not in response.headers["Location"]
+
+
+def test_an_admin_creates_an_account_whose_one_time_password_is_shown_once(client, make, login):
+    login(make.user("admin"))
+    client.get("/language/en")
+    page = client.get("/admin/users")
+    response = client.post("/admin/users", data={
+        "username": "comms.staff", "display_name": "Comms Staff", "roles": ["editor"], "csrf_token": csrf_token_of(page),
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "it is shown only once" in html
+    created = db.session.scalar(select(User).where(User.username == "comms.staff"))
+    assert created.role_set == {"editor"} and created.must_change_password
+    assert html.count('<p class="code big">') == 1
+    assert '<p class="code big">' not in client.get("/admin/users").get_data(as_text=True)
+
+    again = client.post("/admin/users", data={
+        "username": "comms.staff", "display_name": "Someone Else", "roles": ["editor"],
+        "csrf_token": csrf_token_of(client.get("/admin/users")),
+    })
+    assert "That username is taken." in again.get_data(as_text=True)
+    assert db.session.scalars(select(User).where(User.username == "comms.staff")).all() == [created]

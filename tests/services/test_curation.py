@@ -260,3 +260,19 @@ def test_the_summary_counts_only_exportable_quotes_per_theme_and_language(make):
     consent.change_clause(author, "quote_publicly", grant=False)
     db.session.commit()
     assert all(row.total == 0 for row in curation.summary())
+
+
+@pytest.mark.parametrize(("quote", "expected"), [
+    ("", "The quote is empty."),
+    ("… [and] …", "The quote has only editorial marks and no words of the author."),
+    ("courts [should listen", "A square bracket is opened or closed without its partner."),
+    ("listen should courts", "These words are in the reflection, but not in this order:"),
+    ("courts should punish", "These words are not in the reflection as written:"),
+])
+def test_an_unfaithful_quote_is_refused_with_the_reason_in_the_editors_language(ctx, quote, expected):
+    from roundtable.services import fidelity
+
+    result = fidelity.check(quote, "Courts should listen to children.")
+    assert not result.ok
+    assert curation.fidelity_message(result).startswith(expected)
+    assert curation.fidelity_message(fidelity.check("Courts should listen", "Courts should listen to children.")) is None

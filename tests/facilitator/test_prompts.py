@@ -1,0 +1,58 @@
+"""Facilitators add and reword the questions of their roundtables, in both languages."""
+
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent, Prompt
+
+
+def test_a_facilitator_adds_a_question_at_the_end_in_both_languages(client, make, login, csrf):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, prompts=2)
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    response = client.post(url + "/prompts", data={
+        "text_fil": "Ano ang makakatulong sa batang tumestigo?", "text_en": "What would help a child who testifies?",
+        "csrf_token": csrf(client.get(url)),
+    })
+    assert response.status_code == 302
+    db.session.refresh(roundtable)
+    added = roundtable.prompts[-1]
+    assert (added.position, added.text_en) == (3, "What would help a child who testifies?")
+    assert "What would help a child who testifies?" in client.get(url).get_data(as_text=True)
+    assert "prompt.added" in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_a_question_needs_both_languages_and_nothing_is_added_without_them(client, make, login, csrf):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, prompts=1)
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    response = client.post(url + "/prompts", data={
+        "text_fil": "", "text_en": "What should judges know?", "csrf_token": csrf(client.get(url)),
+    })
+    assert response.status_code == 200
+    assert "has-error" in response.get_data(as_text=True)
+    assert db.session.query(Prompt).filter_by(roundtable_id=roundtable.id).count() == 1
+
+
+def test_a_facilitator_rewords_their_question_but_not_anyone_elses(client, app, make, login, csrf):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, prompts=1)
+    prompt = roundtable.prompts[0]
+    login(facilitator)
+    page = client.get(f"/facilitator/prompts/{prompt.id}")
+    assert page.status_code == 200
+    client.post(f"/facilitator/prompts/{prompt.id}", data={
+        "text_fil": "Paano dapat makinig ang korte?", "text_en": "How should a court listen?", "csrf_token": csrf(page),
+    })
+    db.session.refresh(prompt)
+    assert (prompt.text_fil, prompt.text_en) == ("Paano dapat makinig ang korte?", "How should a court listen?")
+    assert "prompt.updated" in db.session.scalars(select(AuditEvent.action)).all()
+
+    stranger = app.test_client()
+    login(make.user("facilitator"), on=stranger)
+    assert stranger.get(f"/facilitator/prompts/{prompt.id}").status_code == 404
+    assert stranger.get("/facilitator/prompts/999999").status_code == 404
