@@ -56,7 +56,7 @@ def user(user_id: int):
         prefix="roles", formdata=request.form if posted_roles else None, data={"roles": sorted(account.role_set)}
     )
     action_form = ActionForm(prefix="act")
-    own_account = account.id == g.user.id
+    own_account = accounts.acting_on_own_account(g.user, account)
     one_time_password = None
     if request.method == "POST":
         try:

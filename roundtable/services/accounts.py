@@ -120,7 +120,7 @@ def end_sessions(user: User) -> None:
 def set_roles(user: User, roles: set[str], *, actor) -> None:
     if not roles or set(roles) - set(ROLES):
         raise RuleViolation(_l("Choose at least one role."))
-    if _is_self(actor, user) and user.has_role("admin") and "admin" not in roles:
+    if acting_on_own_account(actor, user) and user.has_role("admin") and "admin" not in roles:
         raise RuleViolation(_l("You cannot remove your own administrator role."))
     user.roles = " ".join(sorted(roles))
     end_sessions(user)
@@ -133,19 +133,20 @@ def reset_password(user: User, *, actor) -> str:
     Not for one's own account: whoever holds an administrator's open session could otherwise
     replace that administrator's password without knowing it.
     """
-    if _is_self(actor, user):
+    if acting_on_own_account(actor, user):
         raise RuleViolation(_l("Change your own password under “Change password”."))
     one_time = generate_password()
     set_password(user, one_time, actor=actor, must_change=True)
     return one_time
 
 
-def _is_self(actor, user: User) -> bool:
+def acting_on_own_account(actor, user: User) -> bool:
+    """Some changes are never made to one's own account; another administrator makes them."""
     return actor is not None and actor.id == user.id
 
 
 def set_active(user: User, active: bool, *, actor) -> None:
-    if _is_self(actor, user) and not active:
+    if acting_on_own_account(actor, user) and not active:
         raise RuleViolation(_l("You cannot deactivate your own account."))
     user.active = active
     end_sessions(user)

@@ -133,7 +133,7 @@ def reset(user: User, *, actor) -> None:
 
     Never one's own: a second factor that its owner's open session could remove would protect nothing.
     """
-    if actor is not None and actor.id == user.id:
+    if accounts.acting_on_own_account(actor, user):
         raise RuleViolation(_l("Only another administrator can reset your two-step sign-in."))
     user.totp_secret = None
     user.totp_last_step = None
