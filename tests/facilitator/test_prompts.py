@@ -6,33 +6,36 @@ from roundtable.db import db
 from roundtable.models import AuditEvent, Prompt
 
 
-def test_a_facilitator_adds_a_question_at_the_end_in_both_languages(client, make, login, csrf):
+def _add_question(client, make, login, csrf, *, prompts: int, text_fil: str, text_en: str):
+    """A facilitator with a roundtable of ``prompts`` questions posts one more; returns the roundtable and answer."""
     facilitator = make.user("facilitator")
-    roundtable = make.roundtable(facilitator, prompts=2)
+    roundtable = make.roundtable(facilitator, prompts=prompts)
     login(facilitator)
     client.get("/language/en")
     url = f"/facilitator/roundtables/{roundtable.id}"
     response = client.post(url + "/prompts", data={
-        "text_fil": "Ano ang makakatulong sa batang tumestigo?", "text_en": "What would help a child who testifies?",
-        "csrf_token": csrf(client.get(url)),
+        "text_fil": text_fil, "text_en": text_en, "csrf_token": csrf(client.get(url)),
     })
+    return roundtable, response
+
+
+def test_a_facilitator_adds_a_question_at_the_end_in_both_languages(client, make, login, csrf):
+    roundtable, response = _add_question(
+        client, make, login, csrf, prompts=2,
+        text_fil="Ano ang makakatulong sa batang tumestigo?", text_en="What would help a child who testifies?",
+    )
     assert response.status_code == 302
     db.session.refresh(roundtable)
     added = roundtable.prompts[-1]
     assert (added.position, added.text_en) == (3, "What would help a child who testifies?")
-    assert "What would help a child who testifies?" in client.get(url).get_data(as_text=True)
+    page = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+    assert "What would help a child who testifies?" in page
     assert "prompt.added" in db.session.scalars(select(AuditEvent.action)).all()
 
 
 def test_a_question_needs_both_languages_and_nothing_is_added_without_them(client, make, login, csrf):
-    facilitator = make.user("facilitator")
-    roundtable = make.roundtable(facilitator, prompts=1)
-    login(facilitator)
-    client.get("/language/en")
-    url = f"/facilitator/roundtables/{roundtable.id}"
-    response = client.post(url + "/prompts", data={
-        "text_fil": "", "text_en": "What should judges know?", "csrf_token": csrf(client.get(url)),
-    })
+    roundtable, response = _add_question(client, make, login, csrf, prompts=1, text_fil="",
+                                         text_en="What should judges know?")
     assert response.status_code == 200
     assert "has-error" in response.get_data(as_text=True)
     assert db.session.query(Prompt).filter_by(roundtable_id=roundtable.id).count() == 1
