@@ -7,8 +7,9 @@ from datetime import datetime, timezone
 
 from flask import g
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -46,6 +47,17 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
+def constant(value: str | int) -> ColumnElement:
+    """A fixed part of a query's meaning (a status, a consent clause, a page size), written into the SQL
+    instead of sent as a parameter. Never for what a visitor typed.
+
+    psycopg prepares a query the fifth time it runs. When the query has no parameters left, PostgreSQL keeps
+    one plan for it; with parameters it plans the consent rule's queries anew on every view, and that
+    planning took longer than running them.
+    """
+    return literal(value, literal_execute=True)
+
+
 def _scope() -> int:
     """One session per application context (each request has its own), else per thread."""
     try:
@@ -67,17 +79,56 @@ class Database:
         if url.startswith("sqlite"):
             options["connect_args"] = {"check_same_thread": False, "timeout": 30}
         else:
-            options.update(pool_size=5, max_overflow=5, pool_recycle=1800)
+            # LIFO: a worker keeps using its most recent connection, whose prepared statements are warm.
+            options.update(pool_size=5, max_overflow=5, pool_recycle=1800, pool_use_lifo=True)
         self.engine = create_engine(url, **options)
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        event.listen(self.engine, "before_cursor_execute", _note_writes)
+        for ended in ("commit", "rollback"):
+            event.listen(self.engine, ended, _forget_writes)
         self.session.remove()
         self.session.configure(bind=self.engine)
+        if not event.contains(self.session.session_factory, "after_begin", _note_connection):
+            event.listen(self.session.session_factory, "after_begin", _note_connection)
         app.teardown_appcontext(self._teardown)
         app.extensions["roundtable_db"] = self
 
     def _teardown(self, exc: BaseException | None) -> None:
+        session = self.session()
+        if exc is None and _only_read(session):
+            try:
+                session.commit()
+            except SQLAlchemyError:
+                pass  # remove() below rolls back; the page is already rendered and nothing was written
         self.session.remove()
+
+
+def _note_connection(session, transaction, connection) -> None:
+    session.info["connection"] = connection
+
+
+def _note_writes(conn, cursor, statement, parameters, context, executemany) -> None:
+    if statement.lstrip()[:6].upper() != "SELECT":
+        conn.info["wrote"] = True
+
+
+def _forget_writes(conn) -> None:
+    conn.info.pop("wrote", None)
+
+
+def _only_read(session) -> bool:
+    """The request's transaction sent nothing but SELECTs and holds no unsaved change.
+
+    Such a transaction ends with COMMIT instead of ROLLBACK. For a read the two are the same, but at a
+    ROLLBACK psycopg drops every statement it prepared on the connection, and PostgreSQL would parse and
+    plan each list's consent-rule queries again on every view. Every transaction that wrote, and every
+    error, still ends with a rollback.
+    """
+    connection = session.info.get("connection")
+    if connection is None or not session.in_transaction() or session.new or session.dirty or session.deleted:
+        return False
+    return not connection.info.get("wrote")
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, event, exists, func, not_, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
-from roundtable.db import db
+from roundtable.db import constant, db
 from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
 from roundtable.services import audit
 from roundtable.services.errors import RuleViolation
@@ -90,13 +90,13 @@ def _current_record_id() -> ColumnElement:
 
 
 def _grants(key: str) -> ColumnElement:
-    return exists().where(ConsentGrant.record_id == _current_record_id(), ConsentGrant.clause_key == key)
+    return exists().where(ConsentGrant.record_id == _current_record_id(), ConsentGrant.clause_key == constant(key))
 
 
 def curatable_reflection() -> ColumnElement:
     """Reflection (joined with its Participant) that an editor may read and quote."""
     return and_(
-        Reflection.status == "released",
+        Reflection.status == constant("released"),
         Reflection.text.is_not(None),
         Participant.withdrawn_at.is_(None),
         _grants(QUOTE_PUBLICLY),
@@ -107,14 +107,14 @@ def quotable_quote() -> ColumnElement:
     """Quote (joined with Reflection and Participant) that may be shown, approved or exported."""
     return and_(
         curatable_reflection(),
-        Quote.status != "withdrawn",
+        Quote.status != constant("withdrawn"),
         Quote.text.is_not(None),
         or_(not_(_grants(REVIEW_QUOTES)), Quote.participant_approved_revision == Quote.revision),
     )
 
 
 def exportable_quote() -> ColumnElement:
-    return and_(quotable_quote(), Quote.status == "approved")
+    return and_(quotable_quote(), Quote.status == constant("approved"))
 
 
 def quotes_with_authors():

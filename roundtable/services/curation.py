@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from roundtable.db import db, utcnow
+from roundtable.db import constant, db, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing
@@ -45,7 +45,7 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
 
     The list shows who said it, never the reflection's own words: those are not read nor decrypted.
     """
-    query = consent.quotes_with_authors().where(consent.curatable_reflection(), Quote.status != "withdrawn")
+    query = consent.quotes_with_authors().where(consent.curatable_reflection(), Quote.status != constant("withdrawn"))
     if roundtable_id:
         query = query.where(Participant.roundtable_id == roundtable_id)
     if language:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from roundtable.db import db, utcnow
+from roundtable.db import constant, db, utcnow
 from roundtable.models import Participant, Reflection, Roundtable, User
 from roundtable.services import audit, listing
 from roundtable.services.errors import NotFound, RuleViolation
@@ -25,7 +25,7 @@ def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | 
         .join(Roundtable, Participant.roundtable_id == Roundtable.id)
         .where(
             Roundtable.facilitator_id == facilitator.id,
-            Reflection.status == status,
+            Reflection.status == constant(status),  # one of MODERATION_STATUSES, checked above
             Participant.withdrawn_at.is_(None),
         )
     )

@@ -15,7 +15,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
-from roundtable.db import db
+from roundtable.db import constant, db
 from roundtable.models import AuditEvent, Export, Quote, User, export_quotes
 from roundtable.services import audit
 from roundtable.services.errors import NotFound
@@ -37,7 +37,8 @@ class Notice:
 def _latest(actions) -> select:
     return (
         select(func.max(AuditEvent.id))
-        .where(AuditEvent.target_type == "quote", AuditEvent.target_id == Quote.id, AuditEvent.action.in_(actions))
+        .where(AuditEvent.target_type == constant("quote"), AuditEvent.target_id == Quote.id,
+               AuditEvent.action.in_([constant(action) for action in actions]))
         .correlate(Quote)
         .scalar_subquery()
     )
@@ -48,7 +49,7 @@ def _open_condition():
     latest_ack = _latest((ACKNOWLEDGED,))
     exported = select(export_quotes.c.quote_id).where(export_quotes.c.quote_id == Quote.id).exists()
     return and_(
-        Quote.status.in_(PULLED_STATUSES),
+        Quote.status.in_([constant(status) for status in PULLED_STATUSES]),
         exported,
         func.coalesce(latest_ack, 0) < func.coalesce(latest_withdrawal, 1),
     )

@@ -13,7 +13,7 @@ from typing import Generic, Sequence, TypeVar
 
 from sqlalchemy import Select, func, literal_column, select
 
-from roundtable.db import db
+from roundtable.db import constant, db
 
 T = TypeVar("T")
 
@@ -48,8 +48,8 @@ def paginate(query: Select, number: int, per_page: int, *, scalars: bool = True)
     bound = (number + LOOKAHEAD_PAGES) * per_page
     # Count bare rows: the page's own columns (encrypted words among them) are not needed to count.
     counting = query.with_only_columns(literal_column("1"), maintain_column_froms=True).order_by(None)
-    counted = db.session.scalar(select(func.count()).select_from(counting.limit(bound + 1).subquery())) or 0
-    limited = query.limit(per_page).offset((number - 1) * per_page)
+    counted = db.session.scalar(select(func.count()).select_from(counting.limit(constant(bound + 1)).subquery())) or 0
+    limited = query.limit(constant(per_page)).offset(constant((number - 1) * per_page))
     items = db.session.scalars(limited).all() if scalars else db.session.execute(limited).all()
     return Page(items=items, number=number, per_page=per_page, total=min(counted, bound),
                 total_is_exact=counted <= bound)

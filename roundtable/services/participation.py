@@ -10,7 +10,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
-from roundtable.db import db, utcnow
+from roundtable.db import constant, db, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
 from roundtable.services import audit, consent, crypto, passphrases, withdrawal
@@ -126,11 +126,12 @@ def prompt_with_draft(participant: Participant, prompt_id: int) -> tuple[Prompt,
     found = db.session.execute(
         select(Prompt, Reflection)
         .outerjoin(Reflection, and_(
-            Reflection.prompt_id == Prompt.id, Reflection.participant_id == participant.id, Reflection.status == "draft"
+            Reflection.prompt_id == Prompt.id, Reflection.participant_id == participant.id,
+            Reflection.status == constant("draft"),
         ))
         .where(Prompt.id == prompt_id, Prompt.roundtable_id == participant.roundtable_id)
         .order_by(Reflection.id.desc())
-        .limit(1)
+        .limit(constant(1))
     ).first()
     if found is None:
         raise NotFound(_l("That question was not found."))

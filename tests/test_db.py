@@ -1,0 +1,100 @@
+"""How a request's transaction ends: a read ends with COMMIT (psycopg keeps its prepared statements),
+anything that wrote without committing, or failed, ends with ROLLBACK and leaves nothing behind."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, func, insert, select, text
+
+from roundtable.db import db
+from roundtable.models import Theme
+
+
+@contextmanager
+def transaction_endings():
+    endings: list[str] = []
+    listeners = {name: (lambda conn, name=name: endings.append(name)) for name in ("commit", "rollback")}
+    for name, listener in listeners.items():
+        event.listen(db.engine, name, listener)
+    try:
+        yield endings
+    finally:
+        for name, listener in listeners.items():
+            event.remove(db.engine, name, listener)
+
+
+def _themes() -> int:
+    with db.engine.connect() as connection:
+        return connection.scalar(select(func.count()).select_from(Theme))
+
+
+def test_a_page_that_only_read_ends_its_transaction_with_commit(app, make, login, client):
+    login(make.user("editor"))
+    with transaction_endings() as endings:
+        assert client.get("/editor/quotes").status_code == 200
+    assert endings == ["commit"]
+
+
+def test_a_change_left_unsaved_is_rolled_back_not_committed(app, ctx):
+    with transaction_endings() as endings, app.app_context():
+        db.session.execute(select(Theme)).all()
+        db.session.add(Theme(name_en="Courts that listen", name_fil="Mga korteng nakikinig"))
+    assert endings == ["rollback"]
+    assert _themes() == 0
+
+
+def test_a_flushed_change_never_committed_is_rolled_back(app, ctx):
+    with transaction_endings() as endings, app.app_context():
+        db.session.add(Theme(name_en="Courts that listen", name_fil="Mga korteng nakikinig"))
+        db.session.flush()
+    assert endings == ["rollback"]
+    assert _themes() == 0
+
+
+def test_a_statement_written_past_the_orm_is_rolled_back_too(app, ctx):
+    with transaction_endings() as endings, app.app_context():
+        db.session.execute(insert(Theme).values(name_en="Healing", name_fil="Paghilom"))
+    assert endings == ["rollback"]
+    assert _themes() == 0
+
+
+def test_after_a_commit_a_read_in_the_same_request_ends_with_commit(app, ctx):
+    with transaction_endings() as endings, app.app_context():
+        db.session.add(Theme(name_en="Healing", name_fil="Paghilom"))
+        db.session.commit()
+        db.session.execute(select(Theme)).all()
+    assert endings == ["commit", "commit"]
+    assert _themes() == 1
+
+
+def test_a_database_that_does_not_answer_leaves_nothing_to_end(app, client, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise ConnectionRefusedError("the database is away")
+
+    monkeypatch.setattr(db.engine.pool, "_do_get", refuse)
+    with transaction_endings() as endings:
+        assert client.get("/healthz").status_code == 503
+    assert endings == []
+
+
+@pytest.mark.usefixtures("ctx")
+def test_consent_rule_queries_are_planned_once_and_kept(app, make, login, client):
+    """On PostgreSQL a list's consent-rule queries run as prepared statements with one generic plan."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("prepared statements and plans are PostgreSQL's")
+    login(make.user("editor"))
+    db.session.remove()
+    for _ in range(8):  # psycopg prepares on the fifth run; PostgreSQL settles on a plan after five more
+        assert client.get("/editor/quotes").status_code == 200
+    idle = [db.engine.connect() for _ in range(db.engine.pool.checkedin())]
+    try:
+        plans = [row for connection in idle for row in connection.execute(text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%consent_grants%'"
+        ))]
+    finally:
+        for connection in idle:
+            connection.close()
+    assert len(plans) == 2, "the list's count and its page"
+    assert all(custom == 0 and generic >= 3 for generic, custom in plans), plans
