@@ -32,8 +32,19 @@ keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle workers now and then so no slow leak can grow; jitter keeps them from restarting together.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
-# Load the app in each worker (not in the master), so every worker opens its own database connections.
-preload_app = False
+# Load the app once in the master and fork workers from it. A recycled worker (max_requests) then starts
+# at once instead of importing and warming up for about a second while the others take its load.
+# Code and environment changes therefore need a restart, not a reload (docs/deploy.md).
+preload_app = True
+
+
+def post_fork(server, worker):
+    """No database connection may be shared across a fork: each worker opens its own."""
+    from roundtable.db import db
+
+    if db.engine is not None:
+        db.engine.dispose(close=False)
+
 
 # Trust X-Forwarded-Proto/-For only from the one reverse proxy in front of us.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")

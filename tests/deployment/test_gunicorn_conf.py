@@ -1,4 +1,4 @@
-"""gunicorn.conf.py: enough workers for the cores, and an access log that names nobody."""
+"""gunicorn.conf.py: workers for the cores, an access log that names nobody, workers forked from a loaded app."""
 
 from __future__ import annotations
 
@@ -38,3 +38,18 @@ def test_only_the_configured_proxy_may_set_forwarded_headers(monkeypatch):
     assert _settings(monkeypatch, GUNICORN_FORWARDED_ALLOW_IPS="10.0.0.10")["forwarded_allow_ips"] == "10.0.0.10"
     conf = _settings(monkeypatch)
     assert conf["graceful_timeout"] >= 10 and conf["timeout"] >= conf["graceful_timeout"]
+
+
+def test_workers_fork_from_a_loaded_app_and_open_their_own_database_connections(monkeypatch, app):
+    from sqlalchemy import text
+
+    from roundtable.db import db
+
+    conf = _settings(monkeypatch)
+    assert conf["preload_app"] is True
+    with db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    inherited = db.engine.pool
+    assert inherited.checkedin() >= 1
+    conf["post_fork"](server=None, worker=None)
+    assert db.engine.pool is not inherited and db.engine.pool.checkedin() == 0
