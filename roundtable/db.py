@@ -114,7 +114,8 @@ def _note_writes(conn, cursor, statement, parameters, context, executemany) -> N
 
 
 def _forget_writes(conn) -> None:
-    conn.info.pop("wrote", None)
+    if not conn.invalidated:  # a lost connection is thrown away with what it knew
+        conn.info.pop("wrote", None)
 
 
 def _only_read(session) -> bool:
@@ -126,7 +127,9 @@ def _only_read(session) -> bool:
     error, still ends with a rollback.
     """
     connection = session.info.get("connection")
-    if connection is None or not session.in_transaction() or session.new or session.dirty or session.deleted:
+    if connection is None or connection.invalidated or not session.in_transaction():
+        return False
+    if session.new or session.dirty or session.deleted:
         return False
     return not connection.info.get("wrote")
 

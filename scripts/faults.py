@@ -294,6 +294,13 @@ def main() -> int:
     db = report["database_restart"]
     if not db["responses_by_phase"].get("down", {}).get("503 in Filipino"):
         problems.append("database_restart: no friendly Filipino 503 page seen while the database was down")
+    errors = {phase: counts["500"] for phase, counts in db["responses_by_phase"].items() if counts.get("500")}
+    if errors:
+        problems.append(f"database_restart: server errors (500) instead of the 503 page: {errors}")
+    log = (args.workdir / "gunicorn.log").read_text(errors="replace")
+    unexpected = log.count("unexpected error on ") + log.count("] ERROR in app: Exception on ")
+    if unexpected:
+        problems.append(f"{unexpected} request(s) ended in a server error (see the gunicorn log)")
     if db["healthz_while_down"] != 503:
         problems.append(f"database_restart: /healthz answered {db['healthz_while_down']} while the database was down")
     if db["recovered_after_seconds"] is None or db["recovered_after_seconds"] > 15:

@@ -2,7 +2,7 @@
 # Fault drills on loopback: kill -9 gunicorn workers during submissions, and stop/start PostgreSQL during load.
 # Needs a local PostgreSQL cluster (pg_ctlcluster) and root or the postgres user's rights to stop/start it.
 # Uses its own database (faults_roundtable), bounded in time; PostgreSQL is ALWAYS started again on exit.
-# Usage: scripts/faults.sh [REPORT.json]
+# Usage: scripts/faults.sh [REPORT.json]   (KEEP_FAULT_LOGS=DIR keeps the gunicorn log there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +26,7 @@ cleanup() {
   if [ "$status" -ne 0 ] && [ -f "$WORK/gunicorn.log" ]; then
     echo "== last lines of the gunicorn log"; tail -n 40 "$WORK/gunicorn.log"
   fi
-  rm -rf "$WORK"
+  [ -n "${KEEP_FAULT_LOGS:-}" ] && cp "$WORK"/*.log "$KEEP_FAULT_LOGS"/ 2>/dev/null; rm -rf "$WORK"
   exit "$status"
 }
 trap cleanup EXIT INT TERM

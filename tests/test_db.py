@@ -98,3 +98,12 @@ def test_consent_rule_queries_are_planned_once_and_kept(app, make, login, client
             connection.close()
     assert len(plans) == 2, "the list's count and its page"
     assert all(custom == 0 and generic >= 3 for generic, custom in plans), plans
+
+
+def test_a_connection_lost_mid_request_is_rolled_back_without_a_new_error(app, ctx):
+    """What PostgreSQL going away looks like to the session: the connection is invalidated, then rolled back."""
+    with app.app_context():
+        db.session.execute(select(Theme)).all()
+        db.session.connection().invalidate()
+        db.session.rollback()
+        db.session.execute(select(Theme)).all()  # and the next statement gets a fresh connection
