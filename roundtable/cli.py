@@ -84,13 +84,16 @@ def init_app(app: Flask) -> None:
     @click.option("--name", "display_name", default="", help="Display name (defaults to the username).")
     @click.option("--generate-password", is_flag=True, help="Generate a password and print it once.")
     def create_user(username: str, roles: tuple[str, ...], display_name: str, generate_password: bool) -> None:
-        """Create a staff account. The password is prompted for, or generated and printed once."""
-        if generate_password:
-            password = accounts.generate_password()
-        else:
-            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        """Create a staff account. The password is prompted for, or generated and printed once; a printed
+        password is for one sign-in only (it may stay in a terminal's scroll-back)."""
         try:
-            user = accounts.create_user(username, display_name or username, set(roles), password)
+            if generate_password:
+                user, password = accounts.create_with_one_time_password(
+                    username, display_name or username, set(roles), actor=None
+                )
+            else:
+                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+                user = accounts.create_user(username, display_name or username, set(roles), password)
         except RuleViolation as problem:
             db.session.rollback()
             raise click.ClickException(str(problem)) from None

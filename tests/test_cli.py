@@ -16,6 +16,7 @@ def test_create_user_with_a_generated_password_prints_it_once(app, ctx):
     assert user.role_set == {"admin"}
     assert accounts.authenticate("amihan", password) is not None
     assert password not in user.password_hash
+    assert user.must_change_password, "a printed password is for the first sign-in only"
 
 
 def test_create_user_prompts_for_the_password_and_enforces_the_policy(app, ctx):
@@ -26,6 +27,7 @@ def test_create_user_prompts_for_the_password_and_enforces_the_policy(app, ctx):
                          input="a quiet river at dawn\na quiet river at dawn\n")
     assert good.exit_code == 0, good.output
     assert accounts.authenticate("tala", "a quiet river at dawn") is not None
+    assert not db.session.scalar(select(User).where(User.username == "tala")).must_change_password
 
 
 def test_seed_demo_is_idempotent_and_prints_the_logins(app, ctx):

@@ -27,16 +27,14 @@ def users():
     form = NewUserForm()
     one_time_password = None
     if form.validate_on_submit():
-        password = accounts.generate_password()
         try:
-            user = accounts.create_user(
-                form.username.data, form.display_name.data, set(form.roles.data), password, actor=g.user
+            user, password = accounts.create_with_one_time_password(
+                form.username.data, form.display_name.data, set(form.roles.data), actor=g.user
             )
         except RuleViolation as problem:
             db.session.rollback()
             form.username.errors.append(str(problem))
         else:
-            user.must_change_password = True
             db.session.commit()
             one_time_password = (user.username, password)
             flash(_("Account created. Give the one-time password to its owner in person; it is shown only once."))

@@ -67,6 +67,15 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
     return user
 
 
+def create_with_one_time_password(username: str, display_name: str, roles: set[str], *, actor) -> tuple[User, str]:
+    """A staff account an administrator opens for someone else: its generated password is for one sign-in,
+    at which the owner must choose their own."""
+    one_time = generate_password()
+    user = create_user(username, display_name, roles, one_time, actor=actor)
+    user.must_change_password = True
+    return user, one_time
+
+
 def authenticate(username: str, password: str) -> User | None:
     """The active user with this username and password, or None. Upgrades old hash parameters."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
