@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from roundtable import access, assets, config, i18n, identity, security
+from roundtable import access, assets, config, i18n, identity, numbers, security
 from roundtable.db import db
 from roundtable.extensions import babel, csrf, limiter
 from roundtable.services import crypto
@@ -28,6 +28,7 @@ def create_app(settings: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.url_map.converters["int"] = numbers.RecordNumber
     app.config.update(config.load(Path(app.instance_path)))
     if settings:
         app.config.update(settings)

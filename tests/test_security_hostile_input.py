@@ -137,3 +137,33 @@ def test_every_form_survives_hostile_values(app, world):
     db.session.remove()
     markup = [value[:80] for value in stored if MARKUP.search(value)]
     assert not markup, markup
+
+
+TOO_LARGE = "9" * 25  # beyond PostgreSQL's integer and bigint alike
+
+
+def test_a_number_too_large_for_the_database_in_a_path_names_nothing(app, world):
+    rules = [(rule.endpoint, rule.rule, audience_of(rule.endpoint)) for rule in app.url_map.iter_rules()
+             if "GET" in rule.methods and "<int:" in rule.rule]
+    assert len(rules) >= 8
+    for endpoint, rule, audience in rules:
+        browser, _token = _browser(app, world, audience)
+        url = re.sub(r"<int:\w+>", TOO_LARGE, rule)
+        url = _url(url, re.findall(r"<(?:\w+:)?(\w+)>", url), world["ids"])
+        assert browser.get(url).status_code == 404, (endpoint, url)
+
+
+@pytest.mark.parametrize(("audience", "path"), [
+    ("editor", "/editor/?roundtable={n}&page={n}"),
+    ("editor", "/editor/quotes?roundtable={n}&theme={n}&page={n}"),
+    ("editor", "/editor/themes?page={n}"),
+    ("editor", "/editor/notices?page={n}"),
+    ("facilitator", "/facilitator/moderation?roundtable={n}&page={n}"),
+    ("admin", "/admin/audit?page={n}"),
+    ("admin", "/admin/users?page={n}"),
+])
+def test_a_number_too_large_for_the_database_in_a_query_string_counts_as_absent(app, world, audience, path):
+    browser, _token = _browser(app, world, (audience,))
+    for number in (TOO_LARGE, str(2**31), "-1"):
+        response = browser.get(path.format(n=number))
+        assert response.status_code in (200, 302), (path, number, response.status_code)

@@ -13,6 +13,7 @@ from roundtable.admin.forms import NewUserForm, RolesForm
 from roundtable.db import db
 from roundtable.forms import ActionForm
 from roundtable.models import User
+from roundtable.numbers import number_arg
 from roundtable.services import accounts, audit, twofactor
 from roundtable.services.errors import RuleViolation
 
@@ -39,7 +40,7 @@ def users():
             one_time_password = (user.username, password)
             flash(_("Account created. Give the one-time password to its owner in person; it is shown only once."))
             form = NewUserForm(formdata=None)
-    staff = accounts.staff(request.args.get("page", 1, type=int))
+    staff = accounts.staff(request.args.get("page", 1, type=number_arg))
     return render_template("admin/users.html", form=form, page=staff, one_time_password=one_time_password)
 
 
@@ -103,7 +104,7 @@ def _day(name: str) -> date | None:
 @bp.get("/audit")
 @admin_only
 def audit_log():
-    number = request.args.get("page", 1, type=int)
+    number = request.args.get("page", 1, type=number_arg)
     action = request.args.get("action") or None
     actor_type = request.args.get("actor") or None
     since, until = _day("since"), _day("until")

@@ -17,6 +17,7 @@ from roundtable.editor.forms import (
 from roundtable.forms import ActionForm
 from roundtable.i18n import current_language
 from roundtable.models import Roundtable
+from roundtable.numbers import number_arg
 from roundtable.services import curation, exports, fidelity, roundtables
 from roundtable.services import notices as notice_service
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
@@ -36,7 +37,7 @@ MIMETYPES = {
 def _filters() -> dict:
     language = request.args.get("language") or None
     return {
-        "roundtable_id": request.args.get("roundtable", type=int) or None,
+        "roundtable_id": request.args.get("roundtable", type=number_arg) or None,
         "language": language if language in ("fil", "en", "mixed") else None,
     }
 
@@ -44,7 +45,7 @@ def _filters() -> dict:
 @bp.get("/")
 @editor_only
 def reflections():
-    page = curation.reflections(**_filters(), page=request.args.get("page", 1, type=int))
+    page = curation.reflections(**_filters(), page=request.args.get("page", 1, type=number_arg))
     return render_template("editor/reflections.html", page=page, roundtables=roundtables.all_roundtables())
 
 
@@ -78,8 +79,8 @@ def reflection(reflection_id: int):
 def quotes():
     status = request.args.get("status") or None
     page = curation.quotes(
-        **_filters(), status=status, theme_id=request.args.get("theme", type=int) or None,
-        page=request.args.get("page", 1, type=int),
+        **_filters(), status=status, theme_id=request.args.get("theme", type=number_arg) or None,
+        page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
         "editor/quotes.html", page=page, roundtables=roundtables.all_roundtables(), themes=curation.themes(),
@@ -212,7 +213,7 @@ def themes():
             db.session.commit()
             flash(_("Theme added."))
             return redirect(url_for("editor.themes"))
-    page = curation.theme_page(request.args.get("page", 1, type=int))
+    page = curation.theme_page(request.args.get("page", 1, type=number_arg))
     if not page.items and page.number > 1:  # the last theme of the last page was removed
         return redirect(url_for("editor.themes", page=page.pages if page.pages > 1 else None))
     return render_template(
@@ -224,7 +225,7 @@ def themes():
 
 def _back_to_themes(theme_id: int | None = None):
     """Back to the page of the themes list the editor acted on (the forms carry its number)."""
-    return redirect(url_for("editor.themes", page=request.args.get("page", type=int),
+    return redirect(url_for("editor.themes", page=request.args.get("page", type=number_arg),
                             _anchor=f"theme-{theme_id}" if theme_id else None))
 
 
@@ -301,12 +302,12 @@ def sensitive_words(roundtable_id: int):
         else:
             db.session.commit()
             flash(_("Sensitive words saved."))
-            back = request.args.get("quote", type=int)
+            back = request.args.get("quote", type=number_arg)
             if back:
                 return redirect(url_for("editor.quote", quote_id=back, _anchor="findings"))
             return redirect(url_for("editor.sensitive_words", roundtable_id=roundtable_id))
     return render_template("editor/sensitive_words.html", roundtable=target, form=form,
-                           quote_id=request.args.get("quote", type=int))
+                           quote_id=request.args.get("quote", type=number_arg))
 
 
 @bp.route("/export", methods=["GET", "POST"])
@@ -403,7 +404,7 @@ def _fill_filter_choices(form: ExportForm) -> None:
 @editor_only
 def notices():
     return render_template(
-        "editor/notices.html", page=notice_service.open_notices(request.args.get("page", 1, type=int)),
+        "editor/notices.html", page=notice_service.open_notices(request.args.get("page", 1, type=number_arg)),
         ack_form=ActionForm(prefix="ack"),
     )
 

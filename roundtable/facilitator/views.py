@@ -11,6 +11,7 @@ from roundtable.access import roles_required
 from roundtable.db import db
 from roundtable.facilitator.forms import DecisionForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm
 from roundtable.models import Prompt
+from roundtable.numbers import number_arg
 from roundtable.services import moderation, roundtables
 from roundtable.services.errors import RuleViolation
 
@@ -25,7 +26,7 @@ def _own(roundtable_id: int):
 @bp.get("/")
 @facilitator_only
 def my_roundtables():
-    page = roundtables.page_for_facilitator(g.user, request.args.get("page", 1, type=int))
+    page = roundtables.page_for_facilitator(g.user, request.args.get("page", 1, type=number_arg))
     return render_template("facilitator/roundtables.html", page=page)
 
 
@@ -163,8 +164,8 @@ def edit_prompt(prompt_id: int):
 def moderation_queue():
     status = request.args.get("status", "submitted")
     page = moderation.queue(
-        g.user, status=status, roundtable_id=request.args.get("roundtable", type=int),
-        page=request.args.get("page", 1, type=int),
+        g.user, status=status, roundtable_id=request.args.get("roundtable", type=number_arg),
+        page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
         "facilitator/moderation.html", page=page, status=status, roundtables=roundtables.for_facilitator(g.user)
