@@ -49,7 +49,8 @@ class UTCDateTime(TypeDecorator):
 
 def constant(value: str | int) -> ColumnElement:
     """A fixed part of a query's meaning (a status, a consent clause, a page size), written into the SQL
-    instead of sent as a parameter. Never for what a visitor typed.
+    instead of sent as a parameter. Only for fixed values, checked choices and whole numbers, never for text
+    a visitor typed: each distinct value becomes a statement of its own.
 
     psycopg prepares a query the fifth time it runs. When the query has no parameters left, PostgreSQL keeps
     one plan for it; with parameters it plans the consent rule's queries anew on every view, and that
