@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, render_template
+from markupsafe import Markup
 
+from roundtable import i18n
+from roundtable.assets import asset_url
 from roundtable.db import db
 from roundtable.models.staff import ROLES
 from roundtable.services import accounts
@@ -60,6 +63,19 @@ def backup_sqlite(url: str, dest: Path) -> str:
     return source_path
 
 
+def unavailable_page(app: Flask) -> str:
+    """The page nginx shows while gunicorn does not answer (a restart, an upgrade): both languages in one
+    static file, from the same catalogues as every other page, so it needs nothing of the app to be shown."""
+    messages = []
+    for level, language in enumerate(("fil", "en"), start=1):
+        with app.test_request_context("/", headers={"Accept-Language": language}):
+            i18n.refresh()  # the command's own app context may already hold a locale
+            # rendered (and escaped) by our own template, so it goes into the page as it is
+            messages.append((language, Markup(render_template("errors/_unavailable_message.html", level=level))))
+    with app.test_request_context("/"):
+        return render_template("errors/unavailable.html", messages=messages, stylesheet=asset_url("roundtable.css"))
+
+
 def init_app(app: Flask) -> None:
     @app.cli.command("migrate")
     @click.option("--revision", default="head", show_default=True)
@@ -101,6 +117,14 @@ def init_app(app: Flask) -> None:
         click.echo(f"Created {user.username} ({', '.join(sorted(user.role_set))}).")
         if generate_password:
             click.echo(f"Password (shown once): {password}")
+
+    @app.cli.command("write-unavailable-page")
+    @click.argument("dest", required=False, type=click.Path(dir_okay=False, writable=True))
+    def write_unavailable_page(dest: str | None) -> None:
+        """Write the page nginx shows while the app restarts (default: static/unavailable.html)."""
+        target = Path(dest) if dest else Path(app.static_folder, "unavailable.html")
+        target.write_text(unavailable_page(app), encoding="utf-8")
+        click.echo(f"Wrote {target}. nginx shows it for 502 and 504 (docs/deploy.md).")
 
     @app.cli.command("rotate-keys")
     @click.option("--batch-size", default=500, show_default=True)

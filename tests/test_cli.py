@@ -1,5 +1,7 @@
 """Operator commands: the first admin, and demo data for trying Roundtable out."""
 
+import re
+
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -39,3 +41,16 @@ def test_seed_demo_is_idempotent_and_prints_the_logins(app, ctx):
     assert db.session.query(Roundtable).count() == 1
     roundtable = db.session.scalar(select(Roundtable))
     assert roundtable.status == "open" and len(roundtable.prompts) == 2
+
+
+def test_the_page_shown_while_the_app_restarts_is_static_and_in_both_languages(app, tmp_path):
+    dest = tmp_path / "unavailable.html"
+    result = app.test_cli_runner().invoke(args=["write-unavailable-page", str(dest)])
+    assert result.exit_code == 0, result.output
+    page = dest.read_text(encoding="utf-8")
+    filipino = page.index('<section lang="fil">\n<h1>Babalik ang Roundtable sa ilang sandali</h1>')
+    english = page.index('<section lang="en">\n<h2>Roundtable will be back in a moment</h2>')
+    assert filipino < english, "Filipino first, as most participants read it"
+    assert "Isang beses lang itong maitatala." in page and "They will be stored only once." in page
+    assert re.search(r'<link rel="stylesheet" href="/static/roundtable\.css\?v=[0-9a-f]{12}">', page)
+    assert not re.search(r'<script|(?:src|href)="(?:https?:)?//', page), "nothing but our own stylesheet"
