@@ -98,7 +98,7 @@ def init_app(app: Flask) -> None:
     @click.argument("username")
     @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLES))
     @click.option("--name", "display_name", default="", help="Display name (defaults to the username).")
-    @click.option("--generate-password", is_flag=True, help="Generate a password and print it once.")
+    @click.option("--generate-password", is_flag=True, help="Generate a one-time password and print it once.")
     def create_user(username: str, roles: tuple[str, ...], display_name: str, generate_password: bool) -> None:
         """Create a staff account. The password is prompted for, or generated and printed once; a printed
         password is for one sign-in only (it may stay in a terminal's scroll-back)."""
