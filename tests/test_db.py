@@ -37,25 +37,25 @@ def test_a_page_that_only_read_ends_its_transaction_with_commit(app, make, login
     assert endings == ["commit"]
 
 
-def test_a_change_left_unsaved_is_rolled_back_not_committed(app, ctx):
+def _left_unsaved(session) -> None:
+    session.execute(select(Theme)).all()
+    session.add(Theme(name_en="Courts that listen", name_fil="Mga korteng nakikinig"))
+
+
+def _flushed(session) -> None:
+    session.add(Theme(name_en="Courts that listen", name_fil="Mga korteng nakikinig"))
+    session.flush()
+
+
+def _written_past_the_orm(session) -> None:
+    session.execute(insert(Theme).values(name_en="Healing", name_fil="Paghilom"))
+
+
+@pytest.mark.parametrize("change", [_left_unsaved, _flushed, _written_past_the_orm],
+                         ids=["left unsaved", "flushed", "written past the ORM"])
+def test_a_change_never_committed_is_rolled_back(app, ctx, change):
     with transaction_endings() as endings, app.app_context():
-        db.session.execute(select(Theme)).all()
-        db.session.add(Theme(name_en="Courts that listen", name_fil="Mga korteng nakikinig"))
-    assert endings == ["rollback"]
-    assert _themes() == 0
-
-
-def test_a_flushed_change_never_committed_is_rolled_back(app, ctx):
-    with transaction_endings() as endings, app.app_context():
-        db.session.add(Theme(name_en="Courts that listen", name_fil="Mga korteng nakikinig"))
-        db.session.flush()
-    assert endings == ["rollback"]
-    assert _themes() == 0
-
-
-def test_a_statement_written_past_the_orm_is_rolled_back_too(app, ctx):
-    with transaction_endings() as endings, app.app_context():
-        db.session.execute(insert(Theme).values(name_en="Healing", name_fil="Paghilom"))
+        change(db.session)
     assert endings == ["rollback"]
     assert _themes() == 0
 
