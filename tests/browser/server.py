@@ -141,7 +141,7 @@ def main(directory: str) -> None:
     neutral_site = f"http://neutral.localhost:{neutral.server_port}/weather"
     os.environ["ROUNDTABLE_INSTANCE_PATH"] = directory
     from roundtable import create_app
-    from roundtable.cli import upgrade_database
+    from roundtable.cli import unavailable_page, upgrade_database
     from roundtable.services import accounts
 
     accounts.password_hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -158,6 +158,9 @@ def main(directory: str) -> None:
     upgrade_database(app)
     with app.app_context():
         facts = _seed()
+    # What nginx serves while the app restarts (deploy.md), so that the walk checks it as well.
+    facts["unavailable_page"] = str(Path(directory) / "unavailable.html")
+    Path(facts["unavailable_page"]).write_text(unavailable_page(app), encoding="utf-8")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     facts["neutral_site"] = neutral_site
     facts["base_url"] = f"http://127.0.0.1:{server.server_port}"

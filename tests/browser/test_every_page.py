@@ -121,6 +121,15 @@ def walked(browser, live, tmp_path_factory):
                 assert page.url.endswith("/my/consent/new"), page.url
             context.close()
 
+    # The page nginx shows while the app restarts: a static file in both languages, served beside the app.
+    context = axe_context(browser)
+    context.route(f"{base}/unavailable.html", lambda route: route.fulfill(
+        status=502, content_type="text/html; charset=utf-8", path=live["unavailable_page"]))
+    page = context.new_page()
+    visit(page, "/unavailable.html", "fil+en")
+    assert page.locator("main section[lang=fil] + section[lang=en]").count() == 1, "Filipino first, then English"
+    context.close()
+
     # Staff: each signs in once (the code page is checked on the way), then reads in both languages.
     for role, urls in staff_pages(live).items():
         context = axe_context(browser)
