@@ -1,8 +1,11 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, RadioField
 from wtforms import Form as WTFormsForm
+from wtforms import ValidationError
 
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
+from roundtable.services.curation import sensitive_terms_from
+from roundtable.services.errors import RuleViolation
 
 
 class RoundtableForm(Form):
@@ -15,6 +18,13 @@ class RoundtableForm(Form):
         validators=[required(_l("Please give a date, for example 2027-12-31."))],
     )
     sensitive_terms = CleanTextAreaField(_l("Sensitive words"), validators=[length(10_000)])
+
+    def validate_sensitive_terms(self, field) -> None:
+        """The list's limits are checked before anything is saved, so a refusal appears beside this field."""
+        try:
+            sensitive_terms_from(field.data)
+        except RuleViolation as problem:
+            raise ValidationError(str(problem)) from None
 
 
 class NewRoundtableForm(RoundtableForm):

@@ -323,8 +323,8 @@ def sensitive_terms(target: Roundtable) -> list[str]:
     return [line.strip() for line in (target.sensitive_terms or "").splitlines() if line.strip()]
 
 
-def set_sensitive_terms(actor, target: Roundtable, text: str | None) -> list[str]:
-    """Replace a roundtable's list of sensitive words (one a line); the words are stored encrypted."""
+def sensitive_terms_from(text: str | None) -> list[str]:
+    """The list typed one word or phrase a line: spaces tidied, repeats dropped, within the limits."""
     terms: list[str] = []
     for line in (text or "").splitlines():
         term = " ".join(line.split())
@@ -334,6 +334,12 @@ def set_sensitive_terms(actor, target: Roundtable, text: str | None) -> list[str
             terms.append(term)
     if len(terms) > 200:
         raise RuleViolation(_l("Please list at most %(n)d words or phrases.", n=200))
+    return terms
+
+
+def set_sensitive_terms(actor, target: Roundtable, text: str | None) -> list[str]:
+    """Replace a roundtable's list of sensitive words (one a line); the words are stored encrypted."""
+    terms = sensitive_terms_from(text)
     target.sensitive_terms = "\n".join(terms) or None
     for quote in db.session.scalars(
         select(Quote).join(Reflection).join(Participant).where(

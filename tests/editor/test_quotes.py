@@ -217,6 +217,27 @@ def test_the_facilitator_adds_sensitive_words_on_the_roundtable_edit_form(app, m
     assert "blue chapel <span" in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
 
 
+def test_too_long_a_sensitive_word_on_the_roundtable_edit_form_is_refused_beside_it(app, make, login, csrf):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    staff = app.test_client()
+    login(facilitator, on=staff)
+    staff.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    response = staff.post(url, data={
+        "title_fil": "Bagong pamagat", "title_en": "A new title", "description_fil": "", "description_en": "",
+        "retention_until": roundtable.retention_until.isoformat(), "sensitive_terms": "blue chapel\n" + "x" * 101,
+        "csrf_token": csrf(staff.get(url)),
+    })
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    field = html[html.index('for="sensitive_terms"'):]
+    assert "Please keep each word or phrase under 100 characters." in field[:field.index("</textarea>")]
+    assert 'value="A new title"' in html, "what was typed stays in the form"
+    db.session.refresh(roundtable)
+    assert roundtable.title_en != "A new title" and curation.sensitive_terms(roundtable) == []
+
+
 def test_a_quote_theme_or_reflection_that_is_not_there_answers_with_the_404_page(desk, csrf):
     """The services say NotFound; one error handler turns it into the plain 404 page for every view."""
     desk.get("/language/en")
