@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from roundtable import identity
 from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import NewUserForm, RolesForm
+from roundtable.changes import change
 from roundtable.db import db
 from roundtable.forms import ActionForm
 from roundtable.models import User
@@ -28,15 +29,11 @@ def users():
     form = NewUserForm()
     one_time_password = None
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.username) as outcome:
             user, password = accounts.create_with_one_time_password(
                 form.username.data, form.display_name.data, set(form.roles.data), actor=g.user
             )
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.username.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             one_time_password = (user.username, password)
             flash(_("Account created. Give the one-time password to its owner in person; it is shown only once."))
             form = NewUserForm(formdata=None)
@@ -58,7 +55,7 @@ def user(user_id: int):
     own_account = accounts.acting_on_own_account(g.user, account)
     one_time_password = None
     if request.method == "POST":
-        try:
+        with change() as outcome:
             if roles_form.submit_ok():
                 accounts.set_roles(account, set(roles_form.roles.data), actor=g.user)
                 if own_account:
@@ -80,13 +77,8 @@ def user(user_id: int):
                     abort(400)
             else:
                 raise RuleViolation(_("Please check what you entered."))
-        except RuleViolation as problem:
-            db.session.rollback()
-            flash(str(problem))
-        else:
-            db.session.commit()
-            if one_time_password is None:
-                return redirect(url_for("admin.user", user_id=account.id))
+        if outcome.saved and one_time_password is None:
+            return redirect(url_for("admin.user", user_id=account.id))
     return render_template(
         "admin/user.html", account=account, roles_form=roles_form, action_form=action_form,
         one_time_password=one_time_password, has_second_factor=bool(account.totp_secret), own_account=own_account,

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from roundtable import identity
 from roundtable.access import public, roles_required
 from roundtable.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm
+from roundtable.changes import change
 from roundtable.db import db
 from roundtable.extensions import limiter
 from roundtable.forms import ActionForm
@@ -159,13 +160,9 @@ def two_factor_qr():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.new) as outcome:
             accounts.change_password(g.user, form.current.data, form.new.data)
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.new.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             # Every other session of this user has ended; this one continues under the new version.
             identity.sign_in_staff(g.user, second_factor_done=True)
             flash(_("Your password is changed. You were signed out everywhere else."))

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import format_date, gettext as _, ngettext
 
 from roundtable.access import roles_required
+from roundtable.changes import change
 from roundtable.db import db
 from roundtable.editor.forms import (
     ExportForm, FindingKeepForm, FindingRedactForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm,
@@ -20,7 +21,7 @@ from roundtable.models import Roundtable
 from roundtable.numbers import number_arg
 from roundtable.services import curation, exports, fidelity, roundtables
 from roundtable.services import notices as notice_service
-from roundtable.services.errors import Conflict, NotFound, RuleViolation
+from roundtable.services.errors import Conflict, RuleViolation
 from roundtable.services.export_formats import ExportLabels, csv_chunks, json_chunks, write_docx, write_xlsx
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
@@ -58,13 +59,9 @@ def reflection(reflection_id: int):
         form.language.data = source.language
         form.descriptor.data = _("survivor leader")
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.text) as outcome:
             quote = curation.create_quote(g.user, source, **_quote_fields(form))
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.text.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Quote saved as a draft."))
             return redirect(url_for("editor.quote", quote_id=quote.id))
     check = fidelity.check(form.text.data or "", source.text or "") if form.text.data else None
@@ -148,16 +145,12 @@ def redact_finding(quote_id: int, index: int):
     item = curation.quote(quote_id)
     form = FindingRedactForm(prefix=f"redact{index}")
     if form.validate_on_submit():
-        try:
+        with change() as outcome:
             curation.redact_finding(
                 g.user, item, index=index, digest=form.digest.data or "",
                 expected_version=int(form.version.data or 0) if (form.version.data or "").isdigit() else -1,
             )
-        except (Conflict, RuleViolation) as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("The detail was replaced by a label."))
     return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
 
@@ -168,13 +161,9 @@ def keep_finding(quote_id: int, index: int):
     item = curation.quote(quote_id)
     form = FindingKeepForm(prefix=f"keep{index}")
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.reason) as outcome:
             curation.keep_finding(g.user, item, index=index, digest=form.digest.data or "", reason=form.reason.data)
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.reason.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("The detail stays, with your reason."))
             return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
     quote_form = _quote_form(obj=item)
@@ -188,13 +177,9 @@ def keep_finding(quote_id: int, index: int):
 def approve(quote_id: int):
     item = curation.quote(quote_id)
     if ActionForm(prefix="approve").validate_on_submit():
-        try:
+        with change() as outcome:
             curation.approve(g.user, item)
-        except RuleViolation as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Quote approved.") if item.status == "approved" else _("Sent to the author for review."))
     return redirect(url_for("editor.quote", quote_id=quote_id))
 
@@ -204,13 +189,9 @@ def approve(quote_id: int):
 def themes():
     form = ThemeForm()
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.name_en) as outcome:
             curation.add_theme(g.user, form.name_en.data, form.name_fil.data)
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.name_en.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Theme added."))
             return redirect(url_for("editor.themes"))
     page = curation.theme_page(request.args.get("page", 1, type=number_arg))
@@ -241,13 +222,9 @@ def rename_theme(theme_id: int):
     target = curation.theme(theme_id)
     form = ThemeRenameForm(prefix=f"rename{theme_id}")
     if form.validate_on_submit():
-        try:
+        with change() as outcome:
             curation.rename_theme(g.user, target, form.name_en.data, form.name_fil.data)
-        except RuleViolation as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Theme renamed."))
     else:
         flash(_("Give the theme a name in Filipino and in English."), "error")
@@ -260,13 +237,9 @@ def remove_theme(theme_id: int):
     target = curation.theme(theme_id)
     form = ThemeRemoveForm(prefix=f"remove{theme_id}")
     if form.validate_on_submit():
-        try:
+        with change() as outcome:
             detached = curation.remove_theme(g.user, target, detach=bool(form.detach.data))
-        except RuleViolation as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(ngettext("Theme removed. It was taken off %(num)d quote.",
                            "Theme removed. It was taken off %(num)d quotes.", detached)
                   if detached else _("Theme removed."))
@@ -294,13 +267,9 @@ def sensitive_words(roundtable_id: int):
     if request.method == "GET":
         form.terms.data = "\n".join(curation.sensitive_terms(target))
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.terms) as outcome:
             curation.set_sensitive_terms(g.user, target, form.terms.data)
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.terms.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Sensitive words saved."))
             back = request.args.get("quote", type=number_arg)
             if back:
@@ -413,13 +382,9 @@ def notices():
 @editor_only
 def acknowledge_notice(quote_id: int):
     if ActionForm(prefix="ack").validate_on_submit():
-        try:
+        with change() as outcome:
             notice_service.acknowledge(g.user, quote_id)
-        except NotFound as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Notice acknowledged."))
     return redirect(url_for("editor.notices"))
 

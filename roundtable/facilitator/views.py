@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from roundtable.access import roles_required
+from roundtable.changes import change
 from roundtable.db import db
 from roundtable.facilitator.forms import DecisionForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm
 from roundtable.models import Prompt
 from roundtable.numbers import number_arg
 from roundtable.services import moderation, roundtables
-from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 facilitator_only = roles_required("facilitator")
@@ -35,7 +35,7 @@ def my_roundtables():
 def new_roundtable():
     form = NewRoundtableForm()
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.retention_until) as outcome:
             roundtable = roundtables.create(
                 g.user,
                 title_en=form.title_en.data, title_fil=form.title_fil.data,
@@ -43,11 +43,7 @@ def new_roundtable():
                 retention_until=form.retention_until.data,
                 prompts=[(form.prompt_en.data, form.prompt_fil.data)],
             )
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.retention_until.errors = [str(problem)]
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Roundtable created. Open it when you are ready for people to join."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=roundtable.id))
     return render_template("facilitator/roundtable_form.html", form=form, roundtable=None)
@@ -86,7 +82,7 @@ def edit_roundtable(roundtable_id: int):
     item = _own(roundtable_id)
     form = RoundtableForm(obj=item)
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.retention_until) as outcome:
             roundtables.update(
                 item, g.user,
                 title_en=form.title_en.data, title_fil=form.title_fil.data,
@@ -95,11 +91,7 @@ def edit_roundtable(roundtable_id: int):
             )
             if form.sensitive_terms.raw_data:  # posted by the edit form; the words feed the quote check
                 _save_sensitive_terms(item, form.sensitive_terms.data)
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.retention_until.errors = [str(problem)]
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
     return render_template("facilitator/roundtable_form.html", form=form, roundtable=item)
@@ -119,13 +111,9 @@ def set_status(roundtable_id: int):
     item = _own(roundtable_id)
     form = StatusForm()
     if form.validate_on_submit():
-        try:
+        with change() as outcome:
             roundtables.set_status(item, g.user, form.status.data)
-        except RuleViolation as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Status changed."))
     return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
 
@@ -219,13 +207,9 @@ def consent_form(roundtable_id: int):
         if form.new_key.data:
             drafts.append(consent.ClauseDraft(form.new_key.data.strip().lower(), form.new_text_en.data or "",
                                               form.new_text_fil.data or "", bool(form.new_required.data)))
-        try:
+        with change(errors_on=form.new_key) as outcome:
             version = consent.new_form_version(item, g.user, drafts)
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.new_key.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("The consent form is now version %(n)s. Participants will be asked to consent again when they return.", n=version))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
     return render_template("facilitator/consent_form.html", roundtable=item, form=form)

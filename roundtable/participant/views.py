@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from roundtable import identity
 from roundtable.access import participant_required, public
+from roundtable.changes import change
 from roundtable.db import db
 from roundtable.extensions import limiter
 from roundtable.models import Roundtable
@@ -92,7 +93,7 @@ def join_pseudonym():
         return redirect(url_for("participant.join_consent"))
     form = PseudonymForm()
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.pseudonym) as outcome:
             participant, passphrase = participation.join(
                 roundtable,
                 language=state["language"],
@@ -100,11 +101,7 @@ def join_pseudonym():
                 granted=set(state.get("granted", [])),
                 adult_confirmed=True,
             )
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.pseudonym.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             words = passphrase.split()
             first, second = sorted(secrets.SystemRandom().sample(range(len(words)), 2))
             session["join"] = {
@@ -222,7 +219,7 @@ def _reflection_page(prompt, reflection):
             form.language.data = participant.language
     if form.validate_on_submit():
         submit = bool(form.submit.data)
-        try:
+        with change(errors_on=form.text) as outcome:
             participation.save_reflection(
                 participant, prompt,
                 text=form.text.data or "",
@@ -231,11 +228,7 @@ def _reflection_page(prompt, reflection):
                 idempotency_key=(form.idempotency_key.data or "")[:64],
                 reflection=reflection,
             )
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.text.errors.append(str(problem))
-        else:
-            db.session.commit()
+        if outcome.saved:
             if form.leave.data:
                 identity.end_participant()
                 flash(_("Your draft is saved. Come back with your passphrase whenever you are ready."))
@@ -300,13 +293,9 @@ def change_consent():
     participant = g.participant
     form = ClauseChangeForm()
     if form.validate_on_submit():
-        try:
+        with change() as outcome:
             consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
-        except RuleViolation as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Your choice is saved. It applies from now on."))
     return redirect(url_for("participant.my_words", _anchor="consent"))
 
@@ -326,13 +315,9 @@ def renew_consent():
     if request.method == "GET":
         form.clauses.data = [c.key for c in clauses if c.required or c.key in previous]
     if form.validate_on_submit():
-        try:
+        with change(errors_on=form.clauses) as outcome:
             consent.record_consent(participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data))
-        except RuleViolation as problem:
-            db.session.rollback()
-            form.clauses.errors = [str(problem)]
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Thank you. Your consent is updated."))
             return redirect(url_for("participant.my_words"))
     return render_template("participant/renew_consent.html", form=form, roundtable=roundtable, clauses=clauses)
@@ -349,14 +334,10 @@ def review_quote(quote_id: int):
             revision = int(form.revision.data)
         except ValueError:
             abort(400)
-        try:
+        with change() as outcome:
             review.respond(participant, quote, approve=bool(form.approve.data), comment=form.comment.data or None,
                            revision=revision)
-        except RuleViolation as problem:
-            db.session.rollback()
-            flash(str(problem), "error")
-        else:
-            db.session.commit()
+        if outcome.saved:
             flash(_("Thank you. The editor will see your answer.") if quote.status == "declined"
                   else _("Thank you. You approved this quote."))
     else:

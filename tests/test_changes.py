@@ -1,0 +1,70 @@
+"""A change a service may refuse: committed when it holds, rolled back to the last saved state when a rule
+says no, with the rule's words shown to the person beside the field or at the top of the next page."""
+
+from __future__ import annotations
+
+import pytest
+from flask import get_flashed_messages
+from sqlalchemy import func, select
+from wtforms import StringField
+
+from roundtable.changes import change
+from roundtable.db import db
+from roundtable.forms import Form
+from roundtable.models import Theme
+from roundtable.services.errors import RuleViolation
+
+
+class NameForm(Form):
+    name = StringField()
+
+
+def _add_theme(name: str) -> None:
+    db.session.add(Theme(name_en=name, name_fil=name))
+    db.session.flush()
+
+
+def _saved_themes() -> list[str]:
+    with db.engine.connect() as connection:  # outside the session: only what was committed
+        return list(connection.scalars(select(Theme.name_en).order_by(Theme.name_en)))
+
+
+def test_a_change_that_holds_is_committed(ctx):
+    with change() as outcome:
+        _add_theme("Courts")
+    assert outcome.saved
+    assert _saved_themes() == ["Courts"]
+    assert get_flashed_messages() == []
+
+
+def test_a_refused_change_is_rolled_back_and_its_reason_shown_beside_the_field(ctx):
+    with change() as earlier:
+        _add_theme("Healing")
+    form = NameForm(meta={"csrf": False})
+    form.validate()
+    with change(errors_on=form.name) as outcome:
+        _add_theme("Half done")
+        raise RuleViolation("That name is taken.")
+    assert earlier.saved and not outcome.saved
+    assert form.name.errors == ["That name is taken."]
+    assert get_flashed_messages() == []
+    assert _saved_themes() == ["Healing"], "what was saved before stays; the half-done change is gone"
+    assert db.session.scalar(select(func.count()).select_from(Theme)) == 1
+
+
+def test_without_a_field_the_reason_is_shown_at_the_top_of_the_next_page(ctx):
+    with change() as outcome:
+        _add_theme("Half done")
+        raise RuleViolation("This roundtable cannot move to that status now.")
+    assert not outcome.saved
+    assert get_flashed_messages(with_categories=True) == [("error", "This roundtable cannot move to that status now.")]
+    assert _saved_themes() == []
+
+
+def test_any_other_error_is_not_swallowed_and_nothing_is_committed(ctx):
+    with pytest.raises(ZeroDivisionError):
+        with change():
+            _add_theme("Half done")
+            1 / 0
+    db.session.rollback()  # what the app's error handler does
+    assert _saved_themes() == []
