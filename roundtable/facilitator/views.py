@@ -13,7 +13,7 @@ from roundtable.db import db
 from roundtable.facilitator.forms import DecisionForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm
 from roundtable.models import Prompt
 from roundtable.numbers import number_arg
-from roundtable.services import moderation, roundtables
+from roundtable.services import curation, moderation, roundtables
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 facilitator_only = roles_required("facilitator")
@@ -98,10 +98,8 @@ def edit_roundtable(roundtable_id: int):
 
 
 def _save_sensitive_terms(item, text: str | None) -> None:
-    from roundtable.services import curation
-
-    wanted = [" ".join(line.split()) for line in (text or "").splitlines() if line.strip()]
-    if wanted != curation.sensitive_terms(item):
+    """Only a list that differs is saved: saving rechecks every quote of the roundtable and is audited."""
+    if curation.sensitive_terms_from(text) != curation.sensitive_terms(item):
         curation.set_sensitive_terms(g.user, item, text)
 
 

@@ -217,6 +217,25 @@ def test_the_facilitator_adds_sensitive_words_on_the_roundtable_edit_form(app, m
     assert "blue chapel <span" in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
 
 
+def test_the_same_sensitive_words_typed_again_are_not_saved_again(app, make, login, csrf):
+    """Saving the list rechecks every quote of the roundtable and is audited: an unchanged list is left alone."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    curation.set_sensitive_terms(facilitator, roundtable, "blue chapel")
+    db.session.commit()
+    staff = app.test_client()
+    login(facilitator, on=staff)
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    response = staff.post(url, data={
+        "title_fil": roundtable.title_fil, "title_en": roundtable.title_en, "description_fil": "", "description_en": "",
+        "retention_until": roundtable.retention_until.isoformat(), "sensitive_terms": "  blue   chapel \nBlue Chapel\n",
+        "csrf_token": csrf(staff.get(url)),
+    })
+    assert response.status_code == 302
+    changed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "roundtable.sensitive_terms_changed"))
+    assert len(changed.all()) == 1, "only the first list was saved"
+
+
 def test_too_long_a_sensitive_word_on_the_roundtable_edit_form_is_refused_beside_it(app, make, login, csrf):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
