@@ -55,8 +55,6 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked by access.enforce, after the audience check
         # Pages send no Referer (Referrer-Policy: no-referrer), so the token alone guards forms.
         "WTF_CSRF_SSL_STRICT": False,  # the token lives as long as the session: slow writers lose nothing
-        # WTForms ships no Filipino catalogue, and its English one would be loaded again on every request.
-        "WTF_I18N_ENABLED": False,
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -11,8 +11,41 @@ from wtforms.validators import InputRequired, Length
 from roundtable.services.text import clean_text
 
 
+# WTForms' own messages, for values no page offers (a choice that is not on the form, a date typed by hand
+# into a browser without a date picker). WTForms has no Filipino catalogue, so each is said here in our
+# words, in the user's language.
+_CHOOSE_FROM_THE_OPTIONS = _l("Please choose from the options shown.")
+WTFORMS_MESSAGES = {
+    "Not a valid choice.": _CHOOSE_FROM_THE_OPTIONS,
+    "Invalid Choice: could not coerce.": _CHOOSE_FROM_THE_OPTIONS,
+    "Invalid choice(s): one or more data inputs could not be coerced.": _CHOOSE_FROM_THE_OPTIONS,
+    "'%(value)s' is not a valid choice for this field.": _CHOOSE_FROM_THE_OPTIONS,
+    "'%(value)s' are not valid choices for this field.": _CHOOSE_FROM_THE_OPTIONS,
+    "Not a valid date value.": _l("Please give a date, for example 2027-12-31."),
+}
+
+
+class _WTFormsTranslations:
+    """What WTForms asks to translate: its messages become ours; anything else (such as the label it makes
+    from a field's name when a field has none) stays as it is."""
+
+    def gettext(self, string: str) -> str:
+        message = WTFORMS_MESSAGES.get(string)
+        return string if message is None else str(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.gettext(singular if n == 1 else plural)
+
+
+_WTFORMS_TRANSLATIONS = _WTFormsTranslations()
+
+
 class Form(FlaskForm):
     """Base form: a CSRF problem is reported in the user's language and keeps what they typed."""
+
+    class Meta:
+        def get_translations(self, form) -> _WTFormsTranslations:
+            return _WTFORMS_TRANSLATIONS
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

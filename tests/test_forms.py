@@ -1,0 +1,66 @@
+"""Shared form behaviour: whatever is wrong with a value, the person is told in their own language."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import wtforms
+from wtforms import HiddenField
+
+from roundtable.forms import WTFORMS_MESSAGES, Form
+
+
+def _wtforms_messages(module: str) -> set[str]:
+    """The messages a WTForms field module can give, read from its source (so a WTForms upgrade is noticed)."""
+    source = (Path(wtforms.__file__).parent / "fields" / module).read_text(encoding="utf-8")
+    single = re.findall(r'gettext\(\s*"([^"]+)"', source)
+    pairs = re.findall(r'ngettext\(\s*"([^"]+)",\s*"([^"]+)"', source)
+    return set(single) | {message for pair in pairs for message in pair}
+
+
+def test_every_message_of_the_choice_and_date_fields_is_ours():
+    choices = _wtforms_messages("choices.py") - {"Choices cannot be None."}  # a programming error, never shown
+    assert len(choices) >= 5
+    assert choices | {"Not a valid date value."} <= set(WTFORMS_MESSAGES)
+
+
+def test_a_label_wtforms_makes_from_a_field_name_stays_as_it_is(ctx):
+    class Hidden(Form):
+        version = HiddenField()
+
+    assert Hidden(meta={"csrf": False}).version.label.text == "Version"
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fil", "Pakipili mula sa mga pagpipiliang nakalista."), ("en", "Please choose from the options shown."),
+])
+def test_a_choice_that_is_not_on_the_form_is_refused_in_the_readers_language(client, make, csrf, language, expected):
+    roundtable = make.roundtable()
+    client.get(f"/language/{language}")
+    page = client.get("/join")
+    response = client.post("/join", data={"code": roundtable.join_code, "language": "xx", "csrf_token": csrf(page)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert expected in html
+    assert "Not a valid choice" not in html
+    assert f'value="{roundtable.join_code}"' in html, "the code typed is kept"
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fil", "Pakilagay ang petsa, halimbawa 2027-12-31."), ("en", "Please give a date, for example 2027-12-31."),
+])
+def test_a_date_typed_another_way_is_refused_in_the_readers_language(client, make, login, csrf, language, expected):
+    login(make.user("facilitator"))
+    client.get(f"/language/{language}")
+    page = client.get("/facilitator/roundtables/new")
+    response = client.post("/facilitator/roundtables/new", data={
+        "title_fil": "Pagdinig", "title_en": "Hearings", "retention_until": "31/12/2027",
+        "prompt_fil": "Tanong?", "prompt_en": "Question?", "csrf_token": csrf(page),
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert expected in html
+    assert "Not a valid date" not in html
+    assert 'value="Hearings"' in html
