@@ -105,6 +105,7 @@ def _register_template_helpers(app: Flask) -> None:
             "current_language": i18n.current_language(),
             "in_language": i18n.in_language,
             "long_date": i18n.long_date,
+            "meeting_time": i18n.meeting_time,
             "status_label": i18n.status_label,
             "language_label": i18n.language_label,
             "viewer": g.get("user"),

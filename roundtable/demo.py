@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
@@ -44,6 +44,7 @@ def seed_demo() -> str:
             description_en="A roundtable on how justice systems can protect children who testify.",
             description_fil="Isang talakayan kung paano mapoprotektahan ng sistema ng hustisya ang mga batang tumetestigo.",
             retention_until=date.today() + timedelta(days=365 * 2),
+            meets_on=date.today() + timedelta(days=7), starts_at=time(14, 0), ends_at=time(16, 30),
             prompts=[
                 (
                     "What would have helped you feel safe when you spoke to investigators or the court?",

@@ -11,8 +11,8 @@ from wtforms.validators import InputRequired, Length
 from roundtable.services.text import clean_text
 
 
-# WTForms' own messages, for values no page offers (a choice that is not on the form, a date typed by hand
-# into a browser without a date picker). WTForms has no Filipino catalogue, so each is said here in our
+# WTForms' own messages, for values no page offers (a choice that is not on the form, a date or time typed
+# by hand into a browser without a picker). WTForms has no Filipino catalogue, so each is said here in our
 # words, in the user's language.
 _CHOOSE_FROM_THE_OPTIONS = _l("Please choose from the options shown.")
 WTFORMS_MESSAGES = {
@@ -22,6 +22,7 @@ WTFORMS_MESSAGES = {
     "'%(value)s' is not a valid choice for this field.": _CHOOSE_FROM_THE_OPTIONS,
     "'%(value)s' are not valid choices for this field.": _CHOOSE_FROM_THE_OPTIONS,
     "Not a valid date value.": _l("Please give a date, for example 2027-12-31."),
+    "Not a valid time value.": _l("Please give a time, for example 14:30."),
 }
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from babel import dates as babel_dates
 from flask import g, request, session
 from flask_babel import format_date, get_locale, get_translations
+from flask_babel import gettext as _
 from flask_babel import refresh as refresh_babel
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
@@ -87,6 +89,22 @@ def in_language(record, field: str, language: str | None = None) -> tuple[str, s
 
 def long_date(value) -> str:
     return format_date(value, format="long")
+
+
+def meeting_time(roundtable) -> str | None:
+    """When a roundtable meets, in the reader's language ("Saturday, December 5, 2026, 2:00 – 4:00 PM"), or
+    None when no day is set. Times are the room's clock, shown as they were entered: no time zone applies."""
+    if roundtable.meets_on is None:
+        return None
+    day = format_date(roundtable.meets_on, format="full")
+    locale = get_locale()
+    if roundtable.starts_at is None:
+        return day
+    if roundtable.ends_at is None:
+        hours = babel_dates.format_time(roundtable.starts_at, format="short", locale=locale)
+    else:
+        hours = babel_dates.format_interval(roundtable.starts_at, roundtable.ends_at, "hm", locale=locale)
+    return _("%(day)s, %(hours)s", day=day, hours=hours)
 
 
 # Lazy, so a list of 25 rows translates 25 labels, not every label 25 times.

@@ -1,11 +1,15 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, RadioField
+from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, RadioField, TimeField
 from wtforms import Form as WTFormsForm
 from wtforms import ValidationError
+from wtforms.validators import Optional
 
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
 from roundtable.services.curation import sensitive_terms_from
 from roundtable.services.errors import RuleViolation
+from roundtable.services.roundtables import check_schedule
+
+TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p"]
 
 
 class RoundtableForm(Form):
@@ -17,7 +21,21 @@ class RoundtableForm(Form):
         _l("Keep the words until"),
         validators=[required(_l("Please give a date, for example 2027-12-31."))],
     )
+    meets_on = DateField(_l("Day of the meeting"), validators=[Optional()])
+    # 14:30 as browsers send it; 2:30 PM as people type it where the browser shows a plain text box.
+    starts_at = TimeField(_l("Starts at"), format=TIME_FORMATS, validators=[Optional()])
+    ends_at = TimeField(_l("Ends at"), format=TIME_FORMATS, validators=[Optional()])
     sensitive_terms = CleanTextAreaField(_l("Sensitive words"), validators=[length(10_000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not (self.meets_on.errors or self.starts_at.errors or self.ends_at.errors):
+            try:
+                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data)
+            except RuleViolation as problem:
+                self[problem.field].errors.append(str(problem))
+                valid = False
+        return valid
 
     def validate_sensitive_terms(self, field) -> None:
         """The list's limits are checked before anything is saved, so a refusal appears beside this field."""

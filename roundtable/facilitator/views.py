@@ -42,6 +42,7 @@ def new_roundtable():
                 description_en=form.description_en.data, description_fil=form.description_fil.data,
                 retention_until=form.retention_until.data,
                 prompts=[(form.prompt_en.data, form.prompt_fil.data)],
+                **_schedule(form),
             )
         if outcome.saved:
             flash(_("Roundtable created. Open it when you are ready for people to join."))
@@ -88,6 +89,7 @@ def edit_roundtable(roundtable_id: int):
                 title_en=form.title_en.data, title_fil=form.title_fil.data,
                 description_en=form.description_en.data, description_fil=form.description_fil.data,
                 retention_until=form.retention_until.data,
+                **_schedule(form),
             )
             if form.sensitive_terms.raw_data:  # posted by the edit form; the words feed the quote check
                 _save_sensitive_terms(item, form.sensitive_terms.data)
@@ -95,6 +97,10 @@ def edit_roundtable(roundtable_id: int):
             flash(_("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
     return render_template("facilitator/roundtable_form.html", form=form, roundtable=item)
+
+
+def _schedule(form: RoundtableForm) -> dict:
+    return {"meets_on": form.meets_on.data, "starts_at": form.starts_at.data, "ends_at": form.ends_at.data}
 
 
 def _save_sensitive_terms(item, text: str | None) -> None:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from roundtable.db import Base, UTCDateTime, utcnow
@@ -24,6 +24,10 @@ class Roundtable(Base):
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     retention_until: Mapped[date] = mapped_column(Date)
+    # When the group meets, as the room's clock reads (local wall-clock time, no time zone): all optional.
+    meets_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    starts_at: Mapped[time | None] = mapped_column(Time, nullable=True)
+    ends_at: Mapped[time | None] = mapped_column(Time, nullable=True)
     facilitator_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     consent_version: Mapped[int] = mapped_column(Integer, default=1)
     # Deferred: read (and decrypted) only where quotes are checked or the words are edited, not with every

@@ -2,11 +2,15 @@
 
 
 class RuleViolation(Exception):
-    """The action breaks a domain rule; ``str(exc)`` is a message for the person who tried it."""
+    """The action breaks a domain rule; ``str(exc)`` is a message for the person who tried it.
 
-    def __init__(self, message) -> None:
+    ``field`` names the input the rule is about, where it is one of several (a form shows the message there).
+    """
+
+    def __init__(self, message, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field
 
     def __str__(self) -> str:
         return str(self.message)

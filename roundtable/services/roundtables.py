@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -78,8 +78,12 @@ def create(
     description_fil: str,
     retention_until: date,
     prompts: list[tuple[str, str]],
+    meets_on: date | None = None,
+    starts_at: time | None = None,
+    ends_at: time | None = None,
 ) -> Roundtable:
     _check_retention(retention_until)
+    check_schedule(meets_on, starts_at, ends_at)
     if not prompts:
         raise RuleViolation(_l("Add at least one prompt."))
     roundtable = Roundtable(
@@ -88,6 +92,9 @@ def create(
         description_en=description_en,
         description_fil=description_fil,
         retention_until=retention_until,
+        meets_on=meets_on,
+        starts_at=starts_at,
+        ends_at=ends_at,
         facilitator_id=facilitator.id,
         join_code=new_join_code(),
         status="draft",
@@ -111,6 +118,7 @@ def create(
 def update(roundtable: Roundtable, actor: User, **fields) -> None:
     if "retention_until" in fields:
         _check_retention(fields["retention_until"])
+    check_schedule(*(fields.get(name, getattr(roundtable, name)) for name in ("meets_on", "starts_at", "ends_at")))
     for name, value in fields.items():
         setattr(roundtable, name, value)
     audit.record("roundtable.updated", actor=actor, target=roundtable)
@@ -178,3 +186,14 @@ def all_roundtables() -> list[Roundtable]:
 def _check_retention(retention_until: date) -> None:
     if retention_until <= date.today():
         raise RuleViolation(_l("The retention date must be in the future."))
+
+
+def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time | None) -> None:
+    """Every part of when a roundtable meets is optional, but a time needs its day, an end needs its start,
+    and a meeting ends after it starts. (A past day is allowed: a roundtable may be recorded afterwards.)"""
+    if (starts_at is not None or ends_at is not None) and meets_on is None:
+        raise RuleViolation(_l("Give the day of the meeting as well."), field="meets_on")
+    if ends_at is not None and starts_at is None:
+        raise RuleViolation(_l("Give the time the meeting starts as well."), field="starts_at")
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        raise RuleViolation(_l("The meeting must end after it starts."), field="ends_at")

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import threading
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -49,6 +49,7 @@ def _seed() -> dict:
         title_en="Courts that listen", title_fil="Mga korteng nakikinig",
         description_en="What should change in court.", description_fil="Ano ang dapat magbago sa korte.",
         retention_until=date.today() + timedelta(days=365),
+        meets_on=date.today() + timedelta(days=7), starts_at=time(14, 0), ends_at=time(16, 30),
         prompts=[
             ("What would have helped you feel safe in court?", "Ano sana ang nakatulong para maging ligtas ka sa korte?"),
             ("What should judges know?", "Ano ang dapat malaman ng mga hukom?"),

@@ -1,0 +1,53 @@
+"""When a roundtable meets: every part optional, but never a time without its day or an end before the start."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+
+import pytest
+
+from roundtable.services import roundtables
+from roundtable.services.errors import RuleViolation
+
+DAY = date.today() + timedelta(days=10)
+
+
+def _create(make, **schedule):
+    return roundtables.create(
+        make.user("facilitator"), title_en="Courts", title_fil="Mga korte", description_en="", description_fil="",
+        retention_until=date.today() + timedelta(days=365), prompts=[("A question?", "Isang tanong?")], **schedule,
+    )
+
+
+def test_a_roundtable_may_have_no_schedule_a_day_or_a_day_and_hours(make):
+    assert _create(make).meets_on is None
+    assert _create(make, meets_on=DAY).meets_on == DAY
+    full = _create(make, meets_on=DAY, starts_at=time(14, 0), ends_at=time(16, 30))
+    assert (full.meets_on, full.starts_at, full.ends_at) == (DAY, time(14, 0), time(16, 30))
+
+
+def test_a_day_in_the_past_is_allowed_so_a_roundtable_can_be_recorded_afterwards(make):
+    assert _create(make, meets_on=date.today() - timedelta(days=3)).meets_on < date.today()
+
+
+@pytest.mark.parametrize(("schedule", "field"), [
+    ({"starts_at": time(14, 0)}, "meets_on"),
+    ({"ends_at": time(16, 0)}, "meets_on"),
+    ({"meets_on": DAY, "ends_at": time(16, 0)}, "starts_at"),
+    ({"meets_on": DAY, "starts_at": time(16, 0), "ends_at": time(16, 0)}, "ends_at"),
+    ({"meets_on": DAY, "starts_at": time(16, 0), "ends_at": time(9, 0)}, "ends_at"),
+])
+def test_a_schedule_that_cannot_be_is_refused_and_says_which_part(make, schedule, field):
+    with pytest.raises(RuleViolation) as refused:
+        _create(make, **schedule)
+    assert refused.value.field == field
+
+
+def test_an_update_is_checked_against_what_is_already_set(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator)
+    roundtables.update(item, facilitator, meets_on=DAY, starts_at=time(9, 0), ends_at=time(11, 0))
+    with pytest.raises(RuleViolation):
+        roundtables.update(item, facilitator, starts_at=time(12, 0))  # after the end already set
+    roundtables.update(item, facilitator, meets_on=None, starts_at=None, ends_at=None)
+    assert item.meets_on is None
