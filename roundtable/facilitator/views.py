@@ -60,9 +60,10 @@ def roundtable(roundtable_id: int):
 
 
 def join_qr_svg(join_url: str, title: str) -> Markup:
-    """The join URL as a QR code in inline SVG markup: presentation attributes only, no style (CSP)."""
+    """The join URL as a QR code in inline SVG markup: presentation attributes only, no style (CSP).
+    A viewBox instead of a fixed size, so that the stylesheet's 60 mm (70 mm in print) scales the code."""
     svg = segno.make(join_url, error="m").svg_inline(
-        scale=4, dark="#000", light="#fff", title=title, svgclass="qr", lineclass=None
+        scale=4, dark="#000", light="#fff", title=title, svgclass="qr", lineclass=None, omitsize=True
     )
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 

@@ -66,3 +66,11 @@ def test_the_roundtable_page_links_to_its_join_card(client, make, login):
     login(roundtable.facilitator)
     html = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
     assert f'href="/facilitator/roundtables/{roundtable.id}/card"' in html
+
+
+def test_the_qr_code_scales_to_the_size_the_stylesheet_gives_it(ctx):
+    """A fixed width and height would keep the code small in a corner of the 60 mm box the card gives it."""
+    svg = str(join_qr_svg("http://roundtable.test/join?code=ABC123", "QR code"))
+    opening = svg[:svg.index(">")]
+    assert re.search(r'viewBox="0 0 (\d+) \1"', opening)
+    assert "width=" not in opening and "height=" not in opening
