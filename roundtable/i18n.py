@@ -97,9 +97,9 @@ def meeting_time(roundtable) -> str | None:
     if roundtable.meets_on is None:
         return None
     day = format_date(roundtable.meets_on, format="full")
-    locale = get_locale()
     if roundtable.starts_at is None:
         return day
+    locale = get_locale()
     if roundtable.ends_at is None:
         hours = babel_dates.format_time(roundtable.starts_at, format="short", locale=locale)
     else:

@@ -1,6 +1,8 @@
 """Both languages, always: the Filipino catalogue is complete and in step with the code."""
 
+from datetime import date, time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -84,3 +86,25 @@ def test_the_language_switch_changes_the_page_and_stays(client):
     response = client.get("/language/tl?next=https://evil.example/")
     assert response.headers["Location"] == "/"
     assert '<html lang="fil">' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("schedule", "en", "fil"), [
+    ({}, None, None),
+    ({"meets_on": date(2031, 12, 6)}, "Saturday, December 6, 2031", "Sabado, Disyembre 6, 2031"),
+    ({"meets_on": date(2031, 12, 6), "starts_at": time(9, 30)}, "Saturday, December 6, 2031, 9:30\u202fAM",
+     "Sabado, Disyembre 6, 2031, 9:30\u202fAM"),
+    ({"meets_on": date(2031, 12, 6), "starts_at": time(14), "ends_at": time(16, 30)},
+     "Saturday, December 6, 2031, 2:00\u2009\u2013\u20094:30\u202fPM", "Sabado, Disyembre 6, 2031, 2:00\u20134:30\u202fPM"),
+])
+def test_when_a_roundtable_meets_reads_naturally_in_both_languages(app, schedule, en, fil):
+    """Babel's own patterns for the day and the hours; the time is the room's clock, not converted."""
+    from flask_babel import force_locale
+
+    from roundtable.i18n import meeting_time
+
+    roundtable = SimpleNamespace(**{"meets_on": None, "starts_at": None, "ends_at": None, **schedule})
+    with app.test_request_context():
+        with force_locale("en"):
+            assert meeting_time(roundtable) == en
+        with force_locale("fil"):
+            assert meeting_time(roundtable) == fil
