@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -214,6 +215,12 @@ def make(ctx) -> Factory:
 
 
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def password_typed_long_ago(client, minutes: int = 16) -> None:
+    """As if the signed-in staff member typed their password ``minutes`` ago (fresh-password checks)."""
+    with client.session_transaction() as session:
+        session["password_at"] = int(time.time()) - minutes * 60
 
 
 def csrf_token_of(response) -> str:

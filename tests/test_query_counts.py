@@ -7,12 +7,15 @@ The counts must be equal: a page that loads each row's author or themes one by o
 from __future__ import annotations
 
 from contextlib import contextmanager
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, insert
 
 from roundtable.db import db, utcnow
-from roundtable.models import AuditEvent, Export, Quote, Reflection, Roundtable, Theme, User, export_quotes
+from roundtable.models import (
+    AuditEvent, Export, Participant, Quote, Reflection, Roundtable, Theme, User, export_quotes,
+)
 from roundtable.models.quotes import quote_themes
 
 AUTHORS = 30  # more than a page (25), so each row of a page has its own author
@@ -86,11 +89,23 @@ def _seed(make, rows: int) -> dict:
         {"created_at": now, "actor_type": "participant", "actor_id": None, "action": "quote.withdrawn",
          "target_type": "quote", "target_id": q.id} for q in taken_back
     ])
-    # ``rows`` roundtables and staff accounts, for the facilitator's and the admin's lists.
-    db.session.add_all(
+    # ``rows`` roundtables and staff accounts, for the facilitator's and the admin's lists. The roundtables are
+    # past their retention date with one reflection each, for the administrator's "Waiting to be erased".
+    listed = [
         Roundtable(title_en=f"Courts {i}", title_fil=f"Mga korte {i}", join_code=f"LIST{i:05d}", status="closed",
-                   retention_until=now.date(), facilitator_id=facilitator.id)
+                   retention_until=now.date() - timedelta(days=1), facilitator_id=facilitator.id)
         for i in range(rows)
+    ]
+    db.session.add_all(listed)
+    db.session.flush()
+    past = [Participant(roundtable_id=r.id, pseudonym=f"Tala {i}", pseudonym_key=f"tala {i}", language="en",
+                        passphrase_digest=f"listed-{i}") for i, r in enumerate(listed)]
+    db.session.add_all(past)
+    db.session.flush()
+    db.session.add_all(
+        Reflection(participant_id=author.id, prompt_id=prompts[0].id, language="en", text="Courts should listen.",
+                   status="released", created_at=now, updated_at=now, submitted_at=now)
+        for author in past
     )
     db.session.add_all(User(username=f"listed{i}", display_name="Staff Member", password_hash="not a real hash",
                             roles="editor") for i in range(rows))
@@ -118,6 +133,7 @@ LIST_PAGES = [
     pytest.param("editor", "/editor/notices", id="editor withdrawn after export"),
     pytest.param("facilitator", "/facilitator/", id="facilitator roundtables"),
     pytest.param("admin", "/admin/users", id="admin staff accounts"),
+    pytest.param("admin", "/admin/retention", id="admin retention"),
     pytest.param("editor", "/editor/themes", id="editor themes"),
     pytest.param("writer", "/my", id="participant my words"),
 ]

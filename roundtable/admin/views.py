@@ -1,4 +1,4 @@
-"""Platform owners: staff accounts and the audit log. No reflection text is shown here."""
+"""Platform owners: staff accounts, the audit log and retention. No reflection text is shown here."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from roundtable import identity
 from roundtable.access import fresh_password_required, roles_required
@@ -15,7 +16,7 @@ from roundtable.db import db
 from roundtable.forms import ActionForm
 from roundtable.models import User
 from roundtable.numbers import number_arg
-from roundtable.services import accounts, audit, twofactor
+from roundtable.services import accounts, audit, retention, twofactor
 from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -104,4 +105,24 @@ def audit_log():
         "admin/audit.html",
         page=audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since, until=until),
         actions=audit.actions(), action=action, actor_type=actor_type, since=since, until=until,
+    )
+
+
+@bp.route("/retention", methods=["GET", "POST"])
+@admin_only
+@fresh_password_required
+def retention_page():
+    """What the daily purge has erased and will erase; an administrator may run it now (it cannot be undone)."""
+    form = ActionForm(prefix="purge")
+    if form.validate_on_submit():
+        erased = retention.purge_expired(actor=g.user)
+        db.session.commit()
+        flash(ngettext("The words of %(num)d roundtable were erased.", "The words of %(num)d roundtables were erased.",
+                       len(erased)) if erased else _("Nothing was waiting to be erased."))
+        return redirect(url_for("admin.retention_page"))
+    today = date.today()
+    return render_template(
+        "admin/retention.html", form=form, today=today,
+        waiting=retention.waiting(today, request.args.get("page", 1, type=number_arg)),
+        upcoming=retention.upcoming(today), last=retention.last_erasure(),
     )

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
-from roundtable.db import db
-from roundtable.models import Participant, Quote, Reflection, Roundtable
+from roundtable.db import constant, db
+from roundtable.models import AuditEvent, Participant, Quote, Reflection, Roundtable
 from roundtable.services import audit, consent, withdrawal
+from roundtable.services.pagination import Page, paginate
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ def plan(roundtable: Roundtable) -> PurgePlan:
     )
 
 
-def purge_expired(today: date | None = None, *, dry_run: bool = False) -> list[PurgePlan]:
-    """Erase what is past retention; with ``dry_run`` only say what would go. Safe to run again."""
+def purge_expired(today: date | None = None, *, dry_run: bool = False, actor=None) -> list[PurgePlan]:
+    """Erase what is past retention; with ``dry_run`` only say what would go. Safe to run again.
+    ``actor`` is the administrator who asked for it; the daily run from cron is the system."""
     today = today or date.today()
     plans = [plan(roundtable) for roundtable in expired_roundtables(today)]
     plans = [p for p in plans if p.reflection_ids]
@@ -60,6 +62,41 @@ def purge_expired(today: date | None = None, *, dry_run: bool = False) -> list[P
     for item in plans:
         for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(item.reflection_ids))):
             withdrawal.take_back(reflection, actor=None, status="purged")
-        audit.record("retention.purged", actor=None, target=item.roundtable)
+        audit.record("retention.purged", actor=actor, target=item.roundtable)
     db.session.flush()
     return plans
+
+
+def waiting(today: date, number: int = 1, per_page: int = 25) -> Page:
+    """Roundtables past their retention date whose words are not all erased yet, oldest date first: what the
+    next purge will do. Each row has ``to_erase`` and ``kept`` (behind a quote that may still be exported),
+    counted the way :func:`plan` decides, in one grouped query whatever the number of roundtables."""
+    behind_exportable_quote = Reflection.id.in_(
+        consent.quotes_with_authors().where(consent.exportable_quote()).with_only_columns(Quote.reflection_id)
+        .correlate(None)
+    )
+    to_erase = func.sum(case((behind_exportable_quote, 0), else_=1))
+    query = (
+        select(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until,
+               to_erase.label("to_erase"), func.sum(case((behind_exportable_quote, 1), else_=0)).label("kept"))
+        .join(Participant, Participant.roundtable_id == Roundtable.id)
+        .join(Reflection, Reflection.participant_id == Participant.id)
+        .where(Roundtable.retention_until < today, Reflection.status != constant("purged"))
+        .group_by(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until)
+        .having(to_erase > 0)
+        .order_by(Roundtable.retention_until, Roundtable.id)
+    )
+    return paginate(query, number, per_page, scalars=False)
+
+
+def upcoming(today: date, *, limit: int = 10) -> list[Roundtable]:
+    """The next roundtables to reach their retention date (today included)."""
+    return list(db.session.scalars(
+        select(Roundtable).where(Roundtable.retention_until >= today)
+        .order_by(Roundtable.retention_until, Roundtable.id).limit(constant(limit))
+    ))
+
+
+def last_erasure() -> AuditEvent | None:
+    newest = select(AuditEvent).where(AuditEvent.action == constant("retention.purged"))
+    return db.session.scalar(newest.order_by(AuditEvent.id.desc()).limit(1))

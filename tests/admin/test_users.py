@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
-from tests.conftest import csrf_token_of
+from tests.conftest import csrf_token_of, password_typed_long_ago
 
 
 def _post_action(client, user_id, action):
@@ -87,18 +87,11 @@ def test_a_missing_account_is_404_for_admins(client, make, login):
     assert client.get("/admin/users/99999").status_code == 404
 
 
-def _password_typed_long_ago(client, minutes=16):
-    import time
-
-    with client.session_transaction() as session:
-        session["password_at"] = int(time.time()) - minutes * 60
-
-
 def test_changing_an_account_needs_a_password_typed_in_the_last_15_minutes(client, make, login):
     admin, editor = make.user("admin"), make.user("editor")
     client.get("/language/en")
     login(admin)
-    _password_typed_long_ago(client)
+    password_typed_long_ago(client)
     page = client.get(f"/admin/users/{editor.id}")
     assert page.status_code == 200  # reading needs no fresh password
     response = client.post(f"/admin/users/{editor.id}", data={
@@ -126,7 +119,7 @@ def test_changing_an_account_needs_a_password_typed_in_the_last_15_minutes(clien
 
 def test_creating_an_account_needs_a_fresh_password_too(client, make, login):
     login(make.user("admin"))
-    _password_typed_long_ago(client)
+    password_typed_long_ago(client)
     page = client.get("/admin/users")
     response = client.post("/admin/users", data={
         "username": "new.editor", "display_name": "New Editor", "roles": ["editor"], "csrf_token": csrf_token_of(page),

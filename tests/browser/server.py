@@ -102,6 +102,16 @@ def _seed() -> dict:
         consent.ClauseDraft(c.key, c.text_en + " (revised)", c.text_fil + " (binago)", c.required)
         for c in changing.current_clauses()
     ])
+    # A roundtable past its retention date whose words wait for the purge (the administrator's Retention page).
+    old = _open_roundtable(staff["facilitator"], "Hearings of last year", "Mga pagdinig noong nakaraang taon")
+    old_author, _old_passphrase = participation.join(
+        old, language="en", pseudonym="Tag-ulan", adult_confirmed=True, granted={"take_part", "store_words"},
+    )
+    participation.save_reflection(
+        old_author, old.prompts[0], text="A quiet room helped me.", language="en", submit=True,
+        idempotency_key="browser-seed-old-1",
+    )
+    old.retention_until = date.today() - timedelta(days=1)
     # Editors and admins must use a second factor: enrol them with a secret the tests know.
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     for role in ("editor", "admin"):

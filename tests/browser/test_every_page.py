@@ -37,7 +37,8 @@ def staff_pages(live: dict) -> dict[str, list[str]]:
             f"/editor/roundtables/{rt}/sensitive-words", "/editor/notices", "/account/two-factor",
             "/admin/users",  # not an admin: the 403 page
         ],
-        "admin": ["/admin/users", f"/admin/users/{live['facilitator_id']}", "/admin/audit", "/account/confirm"],
+        "admin": ["/admin/users", f"/admin/users/{live['facilitator_id']}", "/admin/audit", "/admin/retention",
+                  "/account/confirm"],
     }
 
 

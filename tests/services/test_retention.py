@@ -79,3 +79,35 @@ def test_the_command_lists_and_then_purges(app, make):
     db.session.expire_all()
     assert reflection.text is None and reflection.status == "purged"
     assert "Nothing is past" in runner.invoke(args=["purge-expired"]).output
+
+
+def test_what_waits_to_be_erased_is_counted_as_the_purge_decides_it(make):
+    participant = make.participant()
+    roundtable = participant.roundtable
+    make.quote(make.reflection(participant))  # approved and allowed: its source is kept
+    make.reflection(participant, text="Healing takes time.")
+    make.reflection(participant, status="draft", text="Still thinking.")
+    later = make.participant(make.roundtable())  # its date is later: not waiting yet
+    later.roundtable.retention_until = _after(roundtable, 30)
+    make.reflection(later)
+    db.session.commit()
+    today = _after(roundtable)
+
+    (row,) = retention.waiting(today).items
+    (plan,) = retention.purge_expired(today, dry_run=True)
+    assert (row.id, row.to_erase, row.kept) == (roundtable.id, len(plan.reflection_ids), len(plan.kept_ids)) == (
+        roundtable.id, 2, 1)
+    assert [r.id for r in retention.upcoming(today)] == [later.roundtable.id]
+
+    retention.purge_expired(today)
+    db.session.commit()
+    assert retention.waiting(today).items == [], "only the kept source is left, and it is not waiting"
+    assert retention.last_erasure().target_id == roundtable.id
+
+
+def test_a_purge_an_administrator_asks_for_is_audited_as_theirs(make):
+    admin = make.user("admin")
+    reflection = make.reflection()
+    retention.purge_expired(_after(reflection.participant.roundtable), actor=admin)
+    event = retention.last_erasure()
+    assert (event.actor_type, event.actor_id) == ("staff", admin.id)

@@ -1,0 +1,60 @@
+"""Administrators see what retention has erased and will erase, and may run it now; no words are shown."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import AuditEvent
+from tests.conftest import csrf_token_of, password_typed_long_ago
+
+
+def _past_its_date(make):
+    participant = make.participant()
+    kept, erased = make.reflection(participant), make.reflection(participant, text="Healing takes time.")
+    make.quote(kept)
+    participant.roundtable.retention_until = date.today() - timedelta(days=1)  # as if the date had passed
+    db.session.commit()
+    return participant.roundtable, kept, erased
+
+
+def test_the_page_shows_what_waits_to_be_erased_and_erases_it_when_asked(client, make, login):
+    roundtable, kept, erased = _past_its_date(make)
+    admin = make.user("admin")
+    client.get("/language/en")
+    login(admin)
+    page = client.get("/admin/retention")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Nothing has been erased yet." in html
+    row = html[html.index(roundtable.title_en):]
+    assert [cell.split("<")[0] for cell in row.split("<td>")[2:4]] == ["1", "1"], "one to erase, one kept"
+    assert erased.text not in html and kept.text not in html, "an administrator never reads the words"
+
+    response = client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+    assert response.status_code == 302
+    after = client.get("/admin/retention").get_data(as_text=True)
+    assert "The words of 1 roundtable were erased." in after
+    assert "Nothing is waiting to be erased." in after and "Last erased: " in after
+    db.session.expire_all()
+    assert erased.status == "purged" and kept.text is not None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "retention.purged"))
+    assert (event.actor_type, event.actor_id) == ("staff", admin.id)
+
+
+def test_erasing_needs_a_password_typed_in_the_last_15_minutes(client, make, login):
+    _roundtable, _kept, erased = _past_its_date(make)
+    login(make.user("admin"))
+    password_typed_long_ago(client)
+    page = client.get("/admin/retention")
+    response = client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+    assert "/account/confirm" in response.headers["Location"]
+    db.session.expire_all()
+    assert erased.status != "purged"
+
+
+def test_in_filipino_and_with_nothing_to_do(client, make, login):
+    login(make.user("admin"))
+    client.get("/language/fil")
+    html = client.get("/admin/retention").get_data(as_text=True)
+    assert "Walang naghihintay na burahin." in html and "Tagal ng pagtatago" in html
