@@ -122,7 +122,7 @@ def retention_page():
         return redirect(url_for("admin.retention_page"))
     today = date.today()
     return render_template(
-        "admin/retention.html", form=form, today=today,
+        "admin/retention.html", form=form,
         waiting=retention.waiting(today, request.args.get("page", 1, type=number_arg)),
         upcoming=retention.upcoming(today), last=retention.last_erasure(),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 
 from roundtable.db import constant, db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection, Roundtable
@@ -30,24 +30,26 @@ def expired_roundtables(today: date) -> list[Roundtable]:
     return list(db.session.scalars(select(Roundtable).where(Roundtable.retention_until < today).order_by(Roundtable.id)))
 
 
-def plan(roundtable: Roundtable) -> PurgePlan:
-    kept = set(
-        db.session.scalars(
-            consent.quotes_with_authors()
-            .where(Participant.roundtable_id == roundtable.id, consent.exportable_quote())
-            .with_only_columns(Quote.reflection_id)
-        )
+def _behind_exportable_quote() -> ColumnElement:
+    """The reflection backs a quote the consent rule still lets out (approved, its author still allows it):
+    retention keeps it. The one place where a purge, and the count of what waits for one, decide this."""
+    return Reflection.id.in_(
+        consent.quotes_with_authors().where(consent.exportable_quote()).with_only_columns(Quote.reflection_id)
+        .correlate(None)
     )
-    candidates = db.session.scalars(
-        select(Reflection.id)
+
+
+def plan(roundtable: Roundtable) -> PurgePlan:
+    rows = db.session.execute(
+        select(Reflection.id, _behind_exportable_quote())
         .join(Participant, Reflection.participant_id == Participant.id)
-        .where(Participant.roundtable_id == roundtable.id, Reflection.status != "purged")
+        .where(Participant.roundtable_id == roundtable.id, Reflection.status != constant("purged"))
         .order_by(Reflection.id)
     ).all()
     return PurgePlan(
         roundtable,
-        tuple(i for i in candidates if i not in kept),
-        tuple(sorted(kept)),
+        tuple(reflection_id for reflection_id, kept in rows if not kept),
+        tuple(reflection_id for reflection_id, kept in rows if kept),
     )
 
 
@@ -70,11 +72,8 @@ def purge_expired(today: date | None = None, *, dry_run: bool = False, actor=Non
 def waiting(today: date, number: int = 1, per_page: int = 25) -> Page:
     """Roundtables past their retention date whose words are not all erased yet, oldest date first: what the
     next purge will do. Each row has ``to_erase`` and ``kept`` (behind a quote that may still be exported),
-    counted the way :func:`plan` decides, in one grouped query whatever the number of roundtables."""
-    behind_exportable_quote = Reflection.id.in_(
-        consent.quotes_with_authors().where(consent.exportable_quote()).with_only_columns(Quote.reflection_id)
-        .correlate(None)
-    )
+    in one grouped query whatever the number of roundtables."""
+    behind_exportable_quote = _behind_exportable_quote()
     to_erase = func.sum(case((behind_exportable_quote, 0), else_=1))
     query = (
         select(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until,
