@@ -9,7 +9,6 @@ from flask import Flask, render_template
 from markupsafe import Markup
 
 from roundtable import i18n
-from roundtable.assets import asset_url
 from roundtable.db import db
 from roundtable.models.staff import ROLES
 from roundtable.services import accounts
@@ -73,7 +72,7 @@ def unavailable_page(app: Flask) -> str:
             # rendered (and escaped) by our own template, so it goes into the page as it is
             messages.append((language, Markup(render_template("errors/_unavailable_message.html", level=level))))
     with app.test_request_context("/"):
-        return render_template("errors/unavailable.html", messages=messages, stylesheet=asset_url("roundtable.css"))
+        return render_template("errors/unavailable.html", messages=messages)
 
 
 def init_app(app: Flask) -> None:
