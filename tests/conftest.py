@@ -217,6 +217,16 @@ def make(ctx) -> Factory:
 _CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
 
 
+def post_roundtable_edit(client, roundtable, **changes):
+    """The facilitator's edit form as a browser posts it: every field, with the roundtable's current values
+    except ``changes``."""
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    data = {"title_fil": roundtable.title_fil, "title_en": roundtable.title_en, "description_fil": "",
+            "description_en": "", "retention_until": roundtable.retention_until.isoformat(),
+            "meets_on": "", "starts_at": "", "ends_at": "", "csrf_token": csrf_token_of(client.get(url))}
+    return client.post(url, data={**data, **changes})
+
+
 def password_typed_long_ago(client, minutes: int = 16) -> None:
     """As if the signed-in staff member typed their password ``minutes`` ago (fresh-password checks)."""
     with client.session_transaction() as session:

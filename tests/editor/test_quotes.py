@@ -9,6 +9,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
 from roundtable.services import curation
+from tests.conftest import post_roundtable_edit
 from tests.editor.conftest import quote_of
 
 NAMED = "My cousin Marites recorded the interview in Cebu City and the judge listened."
@@ -195,21 +196,16 @@ def test_quotes_stay_out_of_reach_for_other_roles(make, app, login):
     assert db.session.get(Quote, quote.id).status == "draft"
 
 
-def test_the_facilitator_adds_sensitive_words_on_the_roundtable_edit_form(app, make, editor, desk, login, csrf):
+def test_the_facilitator_adds_sensitive_words_on_the_roundtable_edit_form(app, make, editor, desk, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
     quote = quote_of(editor, make.reflection(make.participant(roundtable),
                                              text="The judge who sat near the blue chapel listened to us."), approve=False)
     staff = app.test_client()
     login(facilitator, on=staff)
-    url = f"/facilitator/roundtables/{roundtable.id}/edit"
-    page = staff.get(url)
+    page = staff.get(f"/facilitator/roundtables/{roundtable.id}/edit")
     assert 'name="sensitive_terms"' in page.get_data(as_text=True)
-    response = staff.post(url, data={
-        "title_fil": roundtable.title_fil, "title_en": roundtable.title_en, "description_fil": "", "description_en": "",
-        "retention_until": roundtable.retention_until.isoformat(), "sensitive_terms": "blue chapel",
-        "csrf_token": csrf(page),
-    })
+    response = post_roundtable_edit(staff, roundtable, sensitive_terms="blue chapel")
     assert response.status_code == 302
     db.session.refresh(roundtable)
     assert curation.sensitive_terms(roundtable) == ["blue chapel"]
@@ -217,7 +213,7 @@ def test_the_facilitator_adds_sensitive_words_on_the_roundtable_edit_form(app, m
     assert "blue chapel <span" in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
 
 
-def test_the_same_sensitive_words_typed_again_are_not_saved_again(app, make, login, csrf):
+def test_the_same_sensitive_words_typed_again_are_not_saved_again(app, make, login):
     """Saving the list rechecks every quote of the roundtable and is audited: an unchanged list is left alone."""
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
@@ -225,29 +221,20 @@ def test_the_same_sensitive_words_typed_again_are_not_saved_again(app, make, log
     db.session.commit()
     staff = app.test_client()
     login(facilitator, on=staff)
-    url = f"/facilitator/roundtables/{roundtable.id}/edit"
-    response = staff.post(url, data={
-        "title_fil": roundtable.title_fil, "title_en": roundtable.title_en, "description_fil": "", "description_en": "",
-        "retention_until": roundtable.retention_until.isoformat(), "sensitive_terms": "  blue   chapel \nBlue Chapel\n",
-        "csrf_token": csrf(staff.get(url)),
-    })
+    response = post_roundtable_edit(staff, roundtable, sensitive_terms="  blue   chapel \nBlue Chapel\n")
     assert response.status_code == 302
     changed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "roundtable.sensitive_terms_changed"))
     assert len(changed.all()) == 1, "only the first list was saved"
 
 
-def test_too_long_a_sensitive_word_on_the_roundtable_edit_form_is_refused_beside_it(app, make, login, csrf):
+def test_too_long_a_sensitive_word_on_the_roundtable_edit_form_is_refused_beside_it(app, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
     staff = app.test_client()
     login(facilitator, on=staff)
     staff.get("/language/en")
-    url = f"/facilitator/roundtables/{roundtable.id}/edit"
-    response = staff.post(url, data={
-        "title_fil": "Bagong pamagat", "title_en": "A new title", "description_fil": "", "description_en": "",
-        "retention_until": roundtable.retention_until.isoformat(), "sensitive_terms": "blue chapel\n" + "x" * 101,
-        "csrf_token": csrf(staff.get(url)),
-    })
+    response = post_roundtable_edit(staff, roundtable, title_fil="Bagong pamagat", title_en="A new title",
+                                    sensitive_terms="blue chapel\n" + "x" * 101)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     field = html[html.index('for="sensitive_terms"'):]

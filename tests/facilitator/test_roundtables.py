@@ -3,6 +3,7 @@
 from roundtable.db import db
 from roundtable.models import Reflection, Roundtable
 from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
+from tests.conftest import post_roundtable_edit
 
 
 def test_a_new_roundtable_has_a_clear_join_code_and_the_bilingual_consent_template(make):
@@ -71,21 +72,13 @@ def test_release_hold_and_a_private_note(client, make, login, csrf):
     assert db.session.get(Reflection, reflection.id).status == "released"
 
 
-def _edit(client, csrf, roundtable, **changes):
-    url = f"/facilitator/roundtables/{roundtable.id}/edit"
-    data = {"title_fil": roundtable.title_fil, "title_en": roundtable.title_en, "description_fil": "",
-            "description_en": "", "retention_until": roundtable.retention_until.isoformat(),
-            "meets_on": "", "starts_at": "", "ends_at": "", "csrf_token": csrf(client.get(url))}
-    return client.post(url, data={**data, **changes})
-
-
 def test_the_facilitator_sets_when_the_group_meets_and_participants_see_it_in_their_language(app, client, make, login, csrf):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
     login(facilitator)
     client.get("/language/en")
     # A browser without a time picker shows a text box: "2:00 PM" is understood as well as "16:30".
-    response = _edit(client, csrf, roundtable, meets_on="2031-12-06", starts_at="2:00 PM", ends_at="16:30")
+    response = post_roundtable_edit(client, roundtable, meets_on="2031-12-06", starts_at="2:00 PM", ends_at="16:30")
     assert response.status_code == 302
     page = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
     assert "Saturday, December 6, 2031, 2:00" in page and "4:30" in page
@@ -101,13 +94,13 @@ def test_the_facilitator_sets_when_the_group_meets_and_participants_see_it_in_th
     assert "Meeting: Saturday, December 6, 2031, 2:00" in reader.get("/my").get_data(as_text=True)
 
 
-def test_a_meeting_that_ends_before_it_starts_is_refused_beside_the_end_time_and_nothing_is_saved(client, make, login, csrf):
+def test_a_meeting_that_ends_before_it_starts_is_refused_beside_the_end_time_and_nothing_is_saved(client, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
     login(facilitator)
     client.get("/language/fil")
-    response = _edit(client, csrf, roundtable, title_en="Renamed", meets_on="2031-12-06", starts_at="16:00",
-                     ends_at="09:00")
+    response = post_roundtable_edit(client, roundtable, title_en="Renamed", meets_on="2031-12-06", starts_at="16:00",
+                                    ends_at="09:00")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     beside = html[html.index('for="ends_at"'):]
@@ -116,11 +109,11 @@ def test_a_meeting_that_ends_before_it_starts_is_refused_beside_the_end_time_and
     assert roundtable.title_en != "Renamed" and roundtable.meets_on is None
 
 
-def test_a_time_typed_another_way_is_refused_in_the_readers_language(client, make, login, csrf):
+def test_a_time_typed_another_way_is_refused_in_the_readers_language(client, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
     login(facilitator)
     client.get("/language/fil")
-    html = _edit(client, csrf, roundtable, meets_on="2031-12-06", starts_at="alas dos").get_data(as_text=True)
+    html = post_roundtable_edit(client, roundtable, meets_on="2031-12-06", starts_at="alas dos").get_data(as_text=True)
     assert "Pakilagay ang oras, halimbawa 14:30." in html
     assert "Not a valid time" not in html
