@@ -144,7 +144,8 @@ class Factory:
         db.session.commit()
         return user
 
-    def roundtable(self, facilitator=None, *, status: str = "open", prompts: int = 2):
+    def roundtable(self, facilitator=None, *, status: str = "open", prompts: int = 2, **schedule):
+        """``schedule``: ``meets_on``, ``starts_at``, ``ends_at``, as ``roundtables.create`` takes them."""
         from roundtable.db import db
         from roundtable.services import roundtables
 
@@ -155,6 +156,7 @@ class Factory:
             description_en="What should change.", description_fil="Ano ang dapat magbago.",
             retention_until=date.today() + timedelta(days=365),
             prompts=[(f"Prompt {i} in English", f"Tanong {i} sa Filipino") for i in range(1, prompts + 1)],
+            **schedule,
         )
         if status != "draft":
             roundtables.set_status(item, facilitator, "open")

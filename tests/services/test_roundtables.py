@@ -12,22 +12,15 @@ from roundtable.services.errors import RuleViolation
 DAY = date.today() + timedelta(days=10)
 
 
-def _create(make, **schedule):
-    return roundtables.create(
-        make.user("facilitator"), title_en="Courts", title_fil="Mga korte", description_en="", description_fil="",
-        retention_until=date.today() + timedelta(days=365), prompts=[("A question?", "Isang tanong?")], **schedule,
-    )
-
-
 def test_a_roundtable_may_have_no_schedule_a_day_or_a_day_and_hours(make):
-    assert _create(make).meets_on is None
-    assert _create(make, meets_on=DAY).meets_on == DAY
-    full = _create(make, meets_on=DAY, starts_at=time(14, 0), ends_at=time(16, 30))
+    assert make.roundtable().meets_on is None
+    assert make.roundtable(meets_on=DAY).meets_on == DAY
+    full = make.roundtable(meets_on=DAY, starts_at=time(14, 0), ends_at=time(16, 30))
     assert (full.meets_on, full.starts_at, full.ends_at) == (DAY, time(14, 0), time(16, 30))
 
 
 def test_a_day_in_the_past_is_allowed_so_a_roundtable_can_be_recorded_afterwards(make):
-    assert _create(make, meets_on=date.today() - timedelta(days=3)).meets_on < date.today()
+    assert make.roundtable(meets_on=date.today() - timedelta(days=3)).meets_on < date.today()
 
 
 @pytest.mark.parametrize(("schedule", "field"), [
@@ -39,7 +32,7 @@ def test_a_day_in_the_past_is_allowed_so_a_roundtable_can_be_recorded_afterwards
 ])
 def test_a_schedule_that_cannot_be_is_refused_and_says_which_part(make, schedule, field):
     with pytest.raises(RuleViolation) as refused:
-        _create(make, **schedule)
+        make.roundtable(**schedule)
     assert refused.value.field == field
 
 
