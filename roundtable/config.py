@@ -28,6 +28,17 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _seconds(env, name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    try:
+        seconds = float(value) if value else default
+    except ValueError:
+        seconds = -1
+    if not 0 <= seconds < float("inf"):
+        raise ConfigurationError(f"{name} must be a number of seconds, 0 or more (0 means no limit).")
+    return seconds
+
+
 def _development_keys(instance_path: Path) -> dict:
     """Create (once) and read the development key file under ``instance/``; never committed."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -74,6 +85,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "QUICK_EXIT_URL": env.get("ROUNDTABLE_QUICK_EXIT_URL", "https://www.pagasa.dost.gov.ph/weather"),
         "SUPPORT_CONTACTS": json.loads(env.get("ROUNDTABLE_SUPPORT_CONTACTS", "[]")),
         "PROXY_FIX_HOPS": int(env.get("ROUNDTABLE_PROXY_FIX_HOPS", "0")),
+        # Seconds a single PostgreSQL statement may run (0: no limit); below gunicorn's 60 s worker timeout.
+        "DATABASE_STATEMENT_TIMEOUT": _seconds(env, "ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS", 30),
         "PAGE_SIZE": 25,
         # Roles that must use a second factor (TOTP). Facilitators may opt in. See docs/SECURITY.md.
         "TWO_FACTOR_REQUIRED_ROLES": tuple(

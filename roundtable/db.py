@@ -67,6 +67,24 @@ def _scope() -> int:
         return threading.get_ident()
 
 
+def engine_options(url: str, statement_timeout: float) -> dict:
+    """Pool and connection settings for ``create_engine``.
+
+    On PostgreSQL every statement is cancelled after ``statement_timeout`` seconds (0: never). A query that
+    runs away (say, on a restored database before ANALYZE has given the planner its statistics) then ends
+    with the calm 503 page, instead of holding a worker until gunicorn kills it while PostgreSQL goes on.
+    """
+    options: dict = {"pool_pre_ping": True}
+    if url.startswith("sqlite"):
+        options["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    else:
+        # LIFO: a worker keeps using its most recent connection, whose prepared statements are warm.
+        options.update(pool_size=5, max_overflow=5, pool_recycle=1800, pool_use_lifo=True)
+        if statement_timeout > 0:
+            options["connect_args"] = {"options": f"-c statement_timeout={round(statement_timeout * 1000)}"}
+    return options
+
+
 class Database:
     """Holds the engine and a request-scoped session; ``init_app`` binds it to an app."""
 
@@ -76,13 +94,7 @@ class Database:
 
     def init_app(self, app) -> None:
         url = app.config["DATABASE_URL"]
-        options: dict = {"pool_pre_ping": True}
-        if url.startswith("sqlite"):
-            options["connect_args"] = {"check_same_thread": False, "timeout": 30}
-        else:
-            # LIFO: a worker keeps using its most recent connection, whose prepared statements are warm.
-            options.update(pool_size=5, max_overflow=5, pool_recycle=1800, pool_use_lifo=True)
-        self.engine = create_engine(url, **options)
+        self.engine = create_engine(url, **engine_options(url, app.config["DATABASE_STATEMENT_TIMEOUT"]))
         if url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         event.listen(self.engine, "before_cursor_execute", _note_writes)

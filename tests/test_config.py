@@ -40,3 +40,16 @@ def test_development_generates_its_keys_once_under_instance(tmp_path):
     assert first["ENCRYPTION_KEYS"] == second["ENCRYPTION_KEYS"]
     assert first["DATABASE_URL"] == f"sqlite:///{tmp_path / 'roundtable.db'}"
     assert (tmp_path / "keys.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_statement_timeout_defaults_below_gunicorns_worker_timeout_and_can_be_set(tmp_path):
+    assert config.load(tmp_path, PRODUCTION)["DATABASE_STATEMENT_TIMEOUT"] == 30
+    settings = config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS": "2.5"})
+    assert settings["DATABASE_STATEMENT_TIMEOUT"] == 2.5
+    assert config.load(tmp_path, {"ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS": "0"})["DATABASE_STATEMENT_TIMEOUT"] == 0
+
+
+@pytest.mark.parametrize("value", ["thirty", "-1", "nan", "inf"])
+def test_a_statement_timeout_that_is_not_a_number_of_seconds_is_refused(tmp_path, value):
+    with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS"):
+        config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS": value})

@@ -5,10 +5,12 @@ When the database is away, people get the calm 503 page in their own language, n
 
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import create_engine
+import time
 
-from roundtable.db import db
+import pytest
+from sqlalchemy import create_engine, text
+
+from roundtable.db import db, engine_options
 
 
 @pytest.fixture
@@ -58,3 +60,39 @@ def test_a_page_that_needs_the_database_shows_the_friendly_503_in_filipino(clien
     assert "Traceback" not in html
     # and it recovers by itself once the database is back
     assert client.get("/healthz").status_code == 200
+
+
+def test_engine_options_cap_each_postgresql_statement_and_leave_sqlite_alone():
+    assert engine_options("postgresql+psycopg://db/roundtable", 30)["connect_args"] == {
+        "options": "-c statement_timeout=30000"}
+    assert "connect_args" not in engine_options("postgresql+psycopg://db/roundtable", 0)
+    assert "options" not in engine_options("sqlite:///x.db", 30)["connect_args"]
+
+
+def test_a_query_that_runs_too_long_is_cancelled_and_shows_the_calm_503_in_filipino(
+        app, client, make, login, monkeypatch, caplog):
+    """A runaway statement (e.g. no planner statistics after a restore) ends the page, not the worker."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    login(make.user("editor"))
+    client.get("/language/fil")
+    impatient = create_engine(db.engine.url, **engine_options(db.engine.url.render_as_string(False), 0.2))
+
+    def runaway(*args, **kwargs):
+        db.session.execute(text("SELECT pg_sleep(5)"))
+
+    monkeypatch.setattr("roundtable.editor.views.curation.quotes", runaway)
+    working = db.engine
+    db.session.remove()
+    db.session.configure(bind=impatient)
+    started = time.monotonic()
+    try:
+        response = client.get("/editor/quotes")
+    finally:
+        db.session.remove()
+        db.session.configure(bind=working)
+        impatient.dispose()
+    assert time.monotonic() - started < 4, "the statement was cancelled, not waited for"
+    assert response.status_code == 503
+    assert "Sandaling nagpapahinga ang Roundtable" in response.get_data(as_text=True)
+    assert "database unavailable: QueryCanceled" in caplog.text
