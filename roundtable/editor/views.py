@@ -47,7 +47,7 @@ def _filters() -> dict:
 @editor_only
 def reflections():
     page = curation.reflections(**_filters(), page=request.args.get("page", 1, type=number_arg))
-    return render_template("editor/reflections.html", page=page, roundtables=roundtables.all_roundtables())
+    return render_template("editor/reflections.html", page=page, roundtables=roundtables.titles())
 
 
 @bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
@@ -80,7 +80,7 @@ def quotes():
         page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
-        "editor/quotes.html", page=page, roundtables=roundtables.all_roundtables(), themes=curation.themes(),
+        "editor/quotes.html", page=page, roundtables=roundtables.titles(), themes=curation.themes(),
         status=status,
     )
 
@@ -362,7 +362,7 @@ def _quote_fields(form: QuoteForm) -> dict:
 
 def _fill_filter_choices(form: ExportForm) -> None:
     language = current_language()
-    form.roundtable.choices = [(0, _("All roundtables"))] + [(r.id, r.title(language)) for r in roundtables.all_roundtables()]
+    form.roundtable.choices = [(0, _("All roundtables"))] + [(r.id, r.title(language)) for r in roundtables.titles()]
     form.theme.choices = [(0, _("All themes"))] + [(t.id, t.name(language)) for t in curation.themes()]
     form.language.choices = [("", _("All languages")), ("fil", _("Filipino")), ("en", _("English")), ("mixed", _("Mixed (Taglish)"))]
 

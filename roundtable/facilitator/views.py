@@ -161,7 +161,7 @@ def moderation_queue():
         page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
-        "facilitator/moderation.html", page=page, status=status, roundtables=roundtables.for_facilitator(g.user)
+        "facilitator/moderation.html", page=page, status=status, roundtables=roundtables.titles_for_facilitator(g.user)
     )
 
 

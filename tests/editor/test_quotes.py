@@ -117,6 +117,23 @@ def test_quote_and_reflection_lists_filter_and_paginate(make, editor, desk):
     assert reflections("/editor/?language=fil") == [str(elsewhere.reflection_id)]
 
 
+
+def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make, editor, desk):
+    first, second = make.roundtable(), make.roundtable()
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    db.session.commit()
+
+    def selected(path):
+        return re.findall(r'<option value="([^"]*)" selected>', desk.get(path).get_data(as_text=True))
+
+    assert selected("/editor/quotes") == []
+    chosen = f"roundtable={second.id}&language=en&theme={courts.id}&status=approved"
+    assert selected(f"/editor/quotes?{chosen}") == [str(second.id), "en", str(courts.id), "approved"]
+    assert selected(f"/editor/?roundtable={first.id}&language=mixed") == [str(first.id), "mixed"]
+    desk.get("/language/fil")
+    body = desk.get("/editor/quotes").get_data(as_text=True)
+    assert f'<option value="{second.id}">{second.title_fil}</option><option value="{first.id}">' in body
+
 def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, desk, csrf):
     quote = quote_of(editor, make.reflection(text=NAMED), approve=False)
     url = f"/editor/quotes/{quote.id}"

@@ -1,5 +1,7 @@
 """Facilitators run their own roundtables and see nothing of anyone else's."""
 
+import re
+
 from roundtable.db import db
 from roundtable.models import Reflection, Roundtable
 from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
@@ -58,6 +60,16 @@ def test_a_facilitator_cannot_see_or_moderate_another_facilitators_roundtable(cl
     assert client.get(f"/facilitator/roundtables/{other_reflection.participant.roundtable_id}").status_code == 404
     assert client.get(f"/facilitator/reflections/{own_reflection.id}").status_code == 200
 
+
+
+def test_the_moderation_filter_offers_only_the_facilitators_own_roundtables(client, make, login):
+    mine, theirs = make.user("facilitator"), make.user("facilitator")
+    older, newer, other = make.roundtable(mine), make.roundtable(mine), make.roundtable(theirs)
+    login(mine)
+    body = client.get(f"/facilitator/moderation?roundtable={older.id}").get_data(as_text=True)
+    offered = re.findall(r'<option value="(\d+)"( selected)?>', body)
+    assert offered == [(str(newer.id), ""), (str(older.id), " selected")]
+    assert other.id not in [int(value) for value, _ in offered]
 
 def test_release_hold_and_a_private_note(client, make, login, csrf):
     facilitator = make.user("facilitator")
