@@ -36,6 +36,36 @@ TARGETS = {
 }
 
 
+TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
+
+
+def _stat(pid: int | str) -> tuple[str, list[str]]:
+    """The command name and the fields after it in /proc/PID/stat (field 3, the state, comes first)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 1:].split()
+
+
+def cpu_seconds(pid: int | str, *, own: bool = True, reaped_children: bool = False) -> float:
+    """CPU time (user + system) a process used itself and/or the children it has waited for."""
+    fields = _stat(pid)[1]
+    ticks = (int(fields[11]) + int(fields[12]) if own else 0) + (
+        int(fields[13]) + int(fields[14]) if reaped_children else 0)
+    return ticks / TICKS_PER_SECOND
+
+
+def postgres_cpu_seconds() -> float:
+    """Every PostgreSQL process on this machine, with the backends that have already ended."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if _stat(entry.name)[0] == "postgres":
+                    total += cpu_seconds(entry.name, reaped_children=True)
+            except (OSError, ValueError):
+                continue  # the process ended while we looked
+    return total
+
+
 class Gunicorn:
     def __init__(self, env: dict, app: str, log: Path, pythonpath: str | None = None) -> None:
         self.port = free_port()
@@ -64,6 +94,16 @@ class Gunicorn:
     def workers(self) -> list[int]:
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True)
         return [int(p) for p in out.stdout.split()]
+
+    def cpu_seconds(self) -> float:
+        """CPU time of all workers so far, recycled ones included (the master has waited for those)."""
+        total = cpu_seconds(self.process.pid, own=False, reaped_children=True)
+        for pid in self.workers():
+            try:
+                total += cpu_seconds(pid)
+            except OSError:
+                continue  # recycled while we looked
+        return total
 
     def _sample(self) -> None:
         """Peak resident memory of any worker (VmHWM survives between samples; workers may be recycled)."""
@@ -218,15 +258,22 @@ def main() -> int:
     results: dict = {"seeded": seeded}
     cpu_before = cpu_times()
 
-    def measure(url: str, cookie: str | None, connections: int) -> dict:
+    def measure(server: Gunicorn, path: str, cookie: str | None, connections: int) -> dict:
+        """wrk's figures, and the CPU time each request cost the workers and PostgreSQL. CPU time is what
+        a page costs whatever else the machine does; requests/s and latency move with the machine's hour."""
+        url = server.base + path
         wrk_with_p95(url, cookie, 3, connections, script)  # warm up
-        return median_of([wrk_with_p95(url, cookie, args.seconds, connections, script) for _ in range(args.repeats)])
+        workers, postgres = server.cpu_seconds(), postgres_cpu_seconds()
+        result = median_of([wrk_with_p95(url, cookie, args.seconds, connections, script) for _ in range(args.repeats)])
+        result["worker_cpu_ms"] = round(1000 * (server.cpu_seconds() - workers) / result["requests"], 3)
+        result["postgres_cpu_ms"] = round(1000 * (postgres_cpu_seconds() - postgres) / result["requests"], 3)
+        return result
 
     print("== hello-world", flush=True)
     hello = Gunicorn(env, "hello:app", args.workdir / "hello.log", pythonpath=str(ROOT / "bench"))
     try:
         hello.wait("/")
-        results["hello"] = measure(hello.base + "/", None, args.connections)
+        results["hello"] = measure(hello, "/", None, args.connections)
         results["hello"]["peak_worker_mb"] = round(hello.peak_kb / 1024, 1)
     finally:
         hello.stop()
@@ -256,12 +303,12 @@ def main() -> int:
             print(f"   {name}", flush=True)
             status, _, body = browser.get(app.base, path)
             assert status == 200, (name, status, body[:300])
-            results[name] = measure(app.base + path, session_cookie(browser), args.connections)
+            results[name] = measure(app, path, session_cookie(browser), args.connections)
         # Latency as one staff member sees it when the server is busy but not queueing: one connection per
         # worker. With 8 connections on 2 workers every request also waits for about 3 others.
         for name in STAFF_LISTS:
             path, browser = pages[name]
-            results[name + UNQUEUED] = measure(app.base + path, session_cookie(browser), WORKERS)
+            results[name + UNQUEUED] = measure(app, path, session_cookie(browser), WORKERS)
         print("   exports", flush=True)
         for name, call in (
             ("csv export (10,000 quotes)", lambda: timed_export(editor, app.base, {"format": "csv"}, args.export_runs)),
@@ -315,7 +362,9 @@ def render(r: dict, faults: dict | None, args) -> str:
         f"PostgreSQL {pg}, Python {platform.python_version()}. gunicorn with `gunicorn.conf.py` and 2 sync workers, "
         f"`wrk -t2 -c{args.connections} -d{args.seconds}s --latency` on the same machine (wrk, PostgreSQL and gunicorn "
         f"share the cores). Each page was warmed up for 3 s, then measured {args.repeats} times; every figure below is "
-        "the median of those runs. Logged-in pages send the session cookie of a real sign-in. "
+        "the median of those runs, except CPU time per request: the gunicorn workers' (and all PostgreSQL "
+        "processes') user + system time over all runs, from /proc, divided by the requests served. "
+        "Logged-in pages send the session cookie of a real sign-in. "
         f"CPU time stolen by the host during the run: {r['steal_percent']} % (on a shared virtual machine the "
         "same code can measure 20–30 % apart from one run to the next).",
         "",
@@ -323,13 +372,14 @@ def render(r: dict, faults: dict | None, args) -> str:
         f"{r['seeded']['participants']:,} participants in 40 roundtables; every text is a real Fernet token "
         f"(seeded in {r['seeded']['seed_seconds']} s).",
         "",
-        "| page | requests/s | × hello-world | p50 ms | p95 ms | p99 ms | non-2xx |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | requests/s | × hello-world | p50 ms | p95 ms | p99 ms | non-2xx | worker CPU ms/request "
+        "| PostgreSQL CPU ms/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     def row(name: str, label: str) -> str:
         m = r[name]
         return (f"| {label} | {m['rps']:.0f} | {m['rps'] / hello['rps']:.0%} | {m['p50']} | {m['p95']} | "
-                f"{m['p99']} | {m['non_2xx']} |")
+                f"{m['p99']} | {m['non_2xx']} | {m['worker_cpu_ms']:.2f} | {m['postgres_cpu_ms']:.2f} |")
 
     lines.append(row("hello", "bare Flask hello-world"))
     lines += [row(name, name) for name in ("participant writing page", *STAFF_LISTS)]
@@ -347,8 +397,9 @@ def render(r: dict, faults: dict | None, args) -> str:
         "",
         "Floors: what any page of this application costs before its own work, measured the same way.",
         "",
-        "| page | requests/s | × hello-world | p50 ms | p95 ms | p99 ms | non-2xx |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | requests/s | × hello-world | p50 ms | p95 ms | p99 ms | non-2xx | worker CPU ms/request "
+        "| PostgreSQL CPU ms/request |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [row(name, name) for name in FLOORS]
     csv_, docx = r["csv export (10,000 quotes)"], r["docx export (1,000 quotes)"]
