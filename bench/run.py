@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import time
+import timeit
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,6 +65,14 @@ def postgres_cpu_seconds() -> float:
             except (OSError, ValueError):
                 continue  # the process ended while we looked
     return total
+
+
+YARDSTICK = "sum(i * i for i in range(10000))"
+
+
+def yardstick_us() -> float:
+    """How fast this machine runs plain Python, to compare runs made on different machines."""
+    return round(min(timeit.repeat(YARDSTICK, number=200, repeat=5)) / 200 * 1e6)
 
 
 class Gunicorn:
@@ -255,7 +264,7 @@ def main() -> int:
     print(json.dumps(seeded), flush=True)
     subprocess.run(["psql", "-q", "-c", "VACUUM ANALYZE", args.database_url.replace("+psycopg", "")], check=True)
 
-    results: dict = {"seeded": seeded}
+    results: dict = {"seeded": seeded, "yardstick_us": yardstick_us()}
     cpu_before = cpu_times()
 
     def measure(server: Gunicorn, path: str, cookie: str | None, connections: int) -> dict:
@@ -366,7 +375,9 @@ def render(r: dict, faults: dict | None, args) -> str:
         "processes') user + system time over all runs, from /proc, divided by the requests served. "
         "Logged-in pages send the session cookie of a real sign-in. "
         f"CPU time stolen by the host during the run: {r['steal_percent']} % (on a shared virtual machine the "
-        "same code can measure 20–30 % apart from one run to the next).",
+        "same code can measure 20–30 % apart from one run to the next). "
+        f"Plain Python on this machine, before the run: `{YARDSTICK}` took {r['yardstick_us']} µs "
+        "(compare runs on different machines by this).",
         "",
         f"Data: {r['seeded']['reflections']:,} reflections, {r['seeded']['quotes']:,} approved quotes, "
         f"{r['seeded']['participants']:,} participants in 40 roundtables; every text is a real Fernet token "
