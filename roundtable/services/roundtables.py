@@ -161,8 +161,7 @@ class RoundtableTitle(NamedTuple):
     title_en: str
     title_fil: str
 
-    def title(self, language: str) -> str:
-        return self.title_fil if language == "fil" else self.title_en
+    title = Roundtable.title  # the model's own choice of language, read from these two fields
 
 
 def _titles(query) -> list[RoundtableTitle]:
