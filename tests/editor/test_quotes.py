@@ -117,7 +117,6 @@ def test_quote_and_reflection_lists_filter_and_paginate(make, editor, desk):
     assert reflections("/editor/?language=fil") == [str(elsewhere.reflection_id)]
 
 
-
 def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make, editor, desk):
     first, second = make.roundtable(), make.roundtable()
     courts = curation.add_theme(editor, "Courts", "Mga korte")
@@ -133,6 +132,7 @@ def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make
     desk.get("/language/fil")
     body = desk.get("/editor/quotes").get_data(as_text=True)
     assert f'<option value="{second.id}">{second.title_fil}</option><option value="{first.id}">' in body
+
 
 def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, desk, csrf):
     quote = quote_of(editor, make.reflection(text=NAMED), approve=False)

@@ -61,7 +61,6 @@ def test_a_facilitator_cannot_see_or_moderate_another_facilitators_roundtable(cl
     assert client.get(f"/facilitator/reflections/{own_reflection.id}").status_code == 200
 
 
-
 def test_the_moderation_filter_offers_only_the_facilitators_own_roundtables(client, make, login):
     mine, theirs = make.user("facilitator"), make.user("facilitator")
     older, newer, other = make.roundtable(mine), make.roundtable(mine), make.roundtable(theirs)
@@ -70,6 +69,7 @@ def test_the_moderation_filter_offers_only_the_facilitators_own_roundtables(clie
     offered = re.findall(r'<option value="(\d+)"( selected)?>', body)
     assert offered == [(str(newer.id), ""), (str(older.id), " selected")]
     assert other.id not in [int(value) for value, _ in offered]
+
 
 def test_release_hold_and_a_private_note(client, make, login, csrf):
     facilitator = make.user("facilitator")
