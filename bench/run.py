@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import timeit
 import urllib.request
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from tests.deployment.live import (  # noqa: E402
     GUNICORN, PYTHON, Browser, csrf_of, free_port, production_env,
 )
+from yardstick import YARDSTICK, yardstick_us  # noqa: E402  (bench/, the script's own folder)
 
 TARGETS = {
     "participant_ratio": 0.35,   # participant writing page ≥ 35 % of hello-world's requests/s
@@ -65,14 +65,6 @@ def postgres_cpu_seconds() -> float:
             except (OSError, ValueError):
                 continue  # the process ended while we looked
     return total
-
-
-YARDSTICK = "sum(i * i for i in range(10000))"
-
-
-def yardstick_us() -> float:
-    """How fast this machine runs plain Python, to compare runs made on different machines."""
-    return round(min(timeit.repeat(YARDSTICK, number=200, repeat=5)) / 200 * 1e6)
 
 
 class Gunicorn:
