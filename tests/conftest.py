@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -259,3 +260,21 @@ def login(client):
         return response
 
     return sign_in
+
+
+def python_calls(function, *args) -> int:
+    """How many Python and C functions a call runs: a measure of work that, unlike a clock, is the same on every
+    machine and every run. Tests compare it across input sizes to catch work that grows faster than the input."""
+    counted = 0
+
+    def count(frame, event, arg):
+        nonlocal counted
+        if event in ("call", "c_call"):
+            counted += 1
+
+    sys.setprofile(count)
+    try:
+        function(*args)
+    finally:
+        sys.setprofile(None)
+    return counted

@@ -1,12 +1,11 @@
 """A quote must stay faithful to what the survivor said."""
 
-import time
-
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from roundtable.services.fidelity import FidelityResult, check, highlight_segments
+from tests.conftest import python_calls
 
 ENGLISH = (
     "Protecting survivors is as important as rescuing them. They need to know that "
@@ -262,17 +261,22 @@ def test_an_omission_of_nothing_merges_the_spans() -> None:
     assert quoted_text(FILIPINO, result) == ["Hindi ako nag-iisa"]
 
 
-def test_long_reflections_with_many_repeats_are_checked_quickly() -> None:
-    original = " ".join(["salamat po"] * 2400 + ["sa korte"])
-    quote = " ".join(["salamat po"] * 180 + ["sa korte"])
+def _repeats(original_words: int, quote_words: int) -> tuple[str, str]:
+    return (" ".join(["salamat po"] * original_words + ["sa korte"]),
+            " ".join(["salamat po"] * quote_words + ["sa korte"]))
 
-    started = time.perf_counter()
+
+def test_long_reflections_with_many_repeats_are_checked_quickly() -> None:
+    """Twice the reflection and twice the quote cost about twice the work (counted in calls, not timed)."""
+    original, quote = _repeats(2400, 180)
+
     result = check(quote, original)
-    elapsed = time.perf_counter() - started
 
     assert result.ok
     assert original[result.matched[0][0] : result.matched[0][1]] == quote
-    assert elapsed < 1.0
+    once = python_calls(check, quote, original)
+    longer_original, longer_quote = _repeats(4800, 360)
+    assert python_calls(check, longer_quote, longer_original) <= 2.2 * once
 
 
 # Highlighting

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from roundtable.services.identifiers import Finding, detect
+from tests.conftest import python_calls
 
 DEV_SET = Path(__file__).parent.parent / "data" / "pii_dev.jsonl"
 # Held-out set written without looking at the detector's rules (see docs/identifiers.md).
@@ -302,25 +303,11 @@ def test_work_grows_in_step_with_the_text():
     bench/detector.py and written to docs/identifiers.md."""
     text = " ".join(row["text"] for row in _dev_rows())[:2000]
     detect(text)  # loads the word lists
-    once, twice = _calls(detect, text), _calls(detect, f"{text}\n\n{text}")
+    once, twice = python_calls(detect, text), python_calls(detect, f"{text}\n\n{text}")
     assert once > 1000, "the count sees the detector's work"
     assert twice <= 2.2 * once
 
 
-def _calls(function, *args) -> int:
-    counted = 0
-
-    def count(frame, event, arg):
-        nonlocal counted
-        if event in ("call", "c_call"):
-            counted += 1
-
-    sys.setprofile(count)
-    try:
-        function(*args)
-    finally:
-        sys.setprofile(None)
-    return counted
 
 
 # --- the labelled evaluation set ---------------------------------------------------------------
