@@ -53,4 +53,6 @@ def test_the_page_shown_while_the_app_restarts_is_static_and_in_both_languages(a
     assert filipino < english, "Filipino first, as most participants read it"
     assert "Isang beses lang itong maitatala." in page and "They will be stored only once." in page
     assert re.search(r'<link rel="stylesheet" href="/static/roundtable\.css\?v=[0-9a-f]{12}">', page)
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page, "fits a 360 px phone"
+    assert '<meta name="referrer" content="no-referrer">' in page
     assert not re.search(r'<script|(?:src|href)="(?:https?:)?//', page), "nothing but our own stylesheet"

@@ -17,6 +17,14 @@ def test_every_page_carries_the_hardening_headers(client, path):
     assert "Strict-Transport-Security" not in headers  # only over HTTPS
 
 
+@pytest.mark.parametrize("path", ["/", "/join", "/no/such/page"])
+def test_every_page_also_asks_for_no_referrer_and_fits_a_phone(client, path):
+    """The header can be lost behind a proxy or in a saved copy; the page says it again itself."""
+    page = client.get(path).get_data(as_text=True)
+    assert '<meta name="referrer" content="no-referrer">' in page
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+
+
 def test_hsts_over_https(client):
     headers = client.get("/", base_url="https://roundtable.test").headers
     assert headers["Strict-Transport-Security"].startswith("max-age=63072000")
