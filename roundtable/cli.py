@@ -142,11 +142,12 @@ def init_app(app: Flask) -> None:
         """Erase words whose roundtable is past its retention date (safe to run daily from cron)."""
         from roundtable.services import retention
 
-        plans = retention.purge_expired(dry_run=dry_run)
-        if not dry_run:
-            db.session.commit()
+        plans = retention.due()
         verb = "would erase" if dry_run else "erased"
         for plan in plans:
+            if not dry_run:
+                retention.purge(plan)
+                db.session.commit()  # each roundtable's erasure is kept, even if a later one fails
             click.echo(
                 f"roundtable {plan.roundtable.id}: {verb} {len(plan.reflection_ids)} reflection(s); "
                 f"kept {len(plan.kept_ids)} behind approved quotes"

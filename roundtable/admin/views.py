@@ -114,13 +114,15 @@ def audit_log():
 def retention_page():
     """What the daily purge has erased and will erase; an administrator may run it now (it cannot be undone)."""
     form = ActionForm(prefix="purge")
+    today = date.today()
     if form.validate_on_submit():
-        erased = retention.purge_expired(actor=g.user)
+        erased = retention.purge_expired(actor=g.user, at_most=retention.ERASE_NOW_AT_MOST)
         db.session.commit()
         flash(ngettext("The words of %(num)d roundtable were erased.", "The words of %(num)d roundtables were erased.",
                        len(erased)) if erased else _("Nothing was waiting to be erased."))
+        if erased and retention.waiting(today).total:
+            flash(_("More words are waiting. Press “Erase now” again, or let the daily run erase them."))
         return redirect(url_for("admin.retention_page"))
-    today = date.today()
     return render_template(
         "admin/retention.html", form=form,
         waiting=retention.waiting(today, request.args.get("page", 1, type=number_arg)),

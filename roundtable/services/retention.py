@@ -8,6 +8,7 @@ of erased reflections are withdrawn and emptied. One audit event per roundtable.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +20,13 @@ from roundtable.services import audit, consent, withdrawal
 from roundtable.services.pagination import Page, paginate
 
 
+#: "Erase now" on the Retention page erases whole roundtables, oldest date first, until this many reflections are
+#: erased; the rest waits for the next press or the daily run. A backlog of years would otherwise outlast the
+#: request (gunicorn's timeout) and, rolled back, erase nothing. The daily run has no such limit.
+ERASE_NOW_AT_MOST = 10_000
+_BATCH = 500  # reflections loaded, with their quotes, per round trip
+
+
 @dataclass(frozen=True)
 class PurgePlan:
     roundtable: Roundtable
@@ -27,7 +35,9 @@ class PurgePlan:
 
 
 def expired_roundtables(today: date) -> list[Roundtable]:
-    return list(db.session.scalars(select(Roundtable).where(Roundtable.retention_until < today).order_by(Roundtable.id)))
+    return list(db.session.scalars(
+        select(Roundtable).where(Roundtable.retention_until < today).order_by(Roundtable.retention_until, Roundtable.id)
+    ))
 
 
 def _behind_exportable_quote() -> ColumnElement:
@@ -53,20 +63,39 @@ def plan(roundtable: Roundtable) -> PurgePlan:
     )
 
 
-def purge_expired(today: date | None = None, *, dry_run: bool = False, actor=None) -> list[PurgePlan]:
-    """Erase what is past retention; with ``dry_run`` only say what would go. Safe to run again.
-    ``actor`` is the administrator who asked for it; the daily run from cron is the system."""
-    today = today or date.today()
-    plans = [plan(roundtable) for roundtable in expired_roundtables(today)]
-    plans = [p for p in plans if p.reflection_ids]
-    if dry_run:
-        return plans
-    for item in plans:
-        for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(item.reflection_ids))):
-            withdrawal.take_back(reflection, actor=None, status="purged")
-        audit.record("retention.purged", actor=actor, target=item.roundtable)
+def due(today: date | None = None) -> list[PurgePlan]:
+    """One plan per roundtable past its retention date that still has words to erase, oldest date first."""
+    plans = (plan(roundtable) for roundtable in expired_roundtables(today or date.today()))
+    return [item for item in plans if item.reflection_ids]
+
+
+def purge(item: PurgePlan, *, actor=None) -> None:
+    """Erase one roundtable's words as planned, loading reflections and their quotes a batch at a time."""
+    ids = item.reflection_ids
+    with db.session.no_autoflush:  # the erasures are written together at each batch's flush
+        for start in range(0, len(ids), _BATCH):
+            batch = ids[start:start + _BATCH]
+            quotes = defaultdict(list)
+            for quote in db.session.scalars(select(Quote).where(Quote.reflection_id.in_(batch)).order_by(Quote.id)):
+                quotes[quote.reflection_id].append(quote)
+            for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(batch))):
+                withdrawal.take_back(reflection, actor=None, status="purged", quotes=quotes[reflection.id])
+            db.session.flush()
+    audit.record("retention.purged", actor=actor, target=item.roundtable)
     db.session.flush()
-    return plans
+
+
+def purge_expired(today: date | None = None, *, actor=None, at_most: int | None = None) -> list[PurgePlan]:
+    """Erase what is past retention (``due`` says what would go). Safe to run again. ``actor`` is the
+    administrator who asked for it; the daily run from cron is the system. With ``at_most``, whole roundtables
+    are erased until that many reflections are; the rest is left for the next run."""
+    erased: list[PurgePlan] = []
+    for item in due(today):
+        if at_most is not None and sum(len(done.reflection_ids) for done in erased) >= at_most:
+            break
+        purge(item, actor=actor)
+        erased.append(item)
+    return erased
 
 
 def waiting(today: date, number: int = 1, per_page: int = 25) -> Page:

@@ -45,10 +45,12 @@ def quotes_of_reflection(reflection: Reflection) -> list[Quote]:
     return list(db.session.scalars(select(Quote).where(Quote.reflection_id == reflection.id).order_by(Quote.id)))
 
 
-def take_back(reflection: Reflection, *, actor, status: str, erase: bool = True) -> None:
+def take_back(reflection: Reflection, *, actor, status: str, erase: bool = True,
+              quotes: list[Quote] | None = None) -> None:
     """The reflection leaves every view under ``status``; its quotes are withdrawn; with ``erase``
-    its words and its quotes' words are gone too."""
-    for quote in quotes_of_reflection(reflection):
+    its words and its quotes' words are gone too. ``quotes`` are the reflection's quotes, when the
+    caller has loaded them together with other reflections' (a purge does)."""
+    for quote in quotes_of_reflection(reflection) if quotes is None else quotes:
         withdraw_quote(quote, actor=actor)
         if erase:
             erase_quote(quote)

@@ -42,6 +42,30 @@ def test_the_page_shows_what_waits_to_be_erased_and_erases_it_when_asked(client,
     assert (event.actor_type, event.actor_id) == ("staff", admin.id)
 
 
+
+def test_a_long_backlog_is_erased_a_part_at_a_time_and_the_page_says_more_waits(client, make, login, monkeypatch):
+    from roundtable.services import retention
+
+    monkeypatch.setattr(retention, "ERASE_NOW_AT_MOST", 1)
+    first, _kept, _erased = _past_its_date(make)
+    second, _kept, _erased = _past_its_date(make)
+    first.title_en, second.title_en = "Courts that listen", "Healing together"
+    first.retention_until -= timedelta(days=1)  # the older date is erased first
+    db.session.commit()
+    client.get("/language/en")
+    login(make.user("admin"))
+    page = client.get("/admin/retention")
+
+    client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+    after = client.get("/admin/retention").get_data(as_text=True)
+    assert "The words of 1 roundtable were erased." in after
+    assert "More words are waiting." in after and second.title_en in after and first.title_en not in after
+
+    client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+    done = client.get("/admin/retention").get_data(as_text=True)
+    assert "The words of 1 roundtable were erased." in done and "More words are waiting." not in done
+    assert "Nothing is waiting to be erased." in done
+
 def test_erasing_needs_a_password_typed_in_the_last_15_minutes(client, make, login):
     _roundtable, _kept, erased = _past_its_date(make)
     login(make.user("admin"))

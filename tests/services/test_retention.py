@@ -51,10 +51,10 @@ def test_a_quote_whose_author_revoked_consent_no_longer_keeps_its_source(make):
     assert reflection.text is None and reflection.status == "purged"
 
 
-def test_a_dry_run_changes_nothing_and_a_second_run_finds_nothing(make):
+def test_planning_changes_nothing_and_a_second_run_finds_nothing(make):
     reflection = make.reflection()
     roundtable = reflection.participant.roundtable
-    plans = retention.purge_expired(_after(roundtable), dry_run=True)
+    plans = retention.due(_after(roundtable))
     assert plans[0].reflection_ids == (reflection.id,)
     assert reflection.text is not None
     retention.purge_expired(_after(roundtable))
@@ -81,6 +81,27 @@ def test_the_command_lists_and_then_purges(app, make):
     assert "Nothing is past" in runner.invoke(args=["purge-expired"]).output
 
 
+
+def test_the_command_keeps_each_roundtable_it_erased_when_a_later_one_fails(app, make, monkeypatch):
+    first, second = make.reflection(), make.reflection(make.participant(make.roundtable()))
+    for reflection, days in ((first, 2), (second, 1)):
+        reflection.participant.roundtable.retention_until = date.today() - timedelta(days=days)
+    db.session.commit()
+    erase = retention.purge
+
+    def failing_on_the_second(item, **kwargs):
+        if item.roundtable.id == second.participant.roundtable.id:
+            raise RuntimeError("the database went away")
+        erase(item, **kwargs)
+
+    monkeypatch.setattr(retention, "purge", failing_on_the_second)
+    result = app.test_cli_runner().invoke(args=["purge-expired"])
+    assert result.exit_code != 0
+    db.session.rollback()
+    db.session.expire_all()
+    assert first.status == "purged" and first.text is None, "committed before the failure"
+    assert second.status == "released" and second.text is not None
+
 def test_what_waits_to_be_erased_is_counted_as_the_purge_decides_it(make):
     participant = make.participant()
     roundtable = participant.roundtable
@@ -94,7 +115,7 @@ def test_what_waits_to_be_erased_is_counted_as_the_purge_decides_it(make):
     today = _after(roundtable)
 
     (row,) = retention.waiting(today).items
-    (plan,) = retention.purge_expired(today, dry_run=True)
+    (plan,) = retention.due(today)
     assert (row.id, row.to_erase, row.kept) == (roundtable.id, len(plan.reflection_ids), len(plan.kept_ids)) == (
         roundtable.id, 2, 1)
     assert [r.id for r in retention.upcoming(today)] == [later.roundtable.id]
@@ -111,3 +132,41 @@ def test_a_purge_an_administrator_asks_for_is_audited_as_theirs(make):
     retention.purge_expired(_after(reflection.participant.roundtable), actor=admin)
     event = retention.last_erasure()
     assert (event.actor_type, event.actor_id) == ("staff", admin.id)
+
+
+def test_erasing_with_a_limit_takes_whole_roundtables_oldest_date_first_and_leaves_the_rest(make):
+    older, newer, newest = (make.participant(make.roundtable()) for _ in range(3))
+    for days, participant in enumerate((older, newer, newest)):
+        participant.roundtable.retention_until = date(2030, 1, 1) + timedelta(days=days)
+        for _ in range(2):
+            make.reflection(participant)
+    db.session.commit()
+    today = date(2030, 2, 1)
+
+    first = retention.purge_expired(today, at_most=3)  # the second roundtable brings it to 4: it stops there
+    db.session.commit()
+    assert [p.roundtable.id for p in first] == [older.roundtable.id, newer.roundtable.id]
+    assert [p.roundtable.id for p in retention.due(today)] == [newest.roundtable.id]
+
+    assert [p.roundtable.id for p in retention.purge_expired(today, at_most=1)] == [newest.roundtable.id]
+    assert retention.due(today) == []
+
+
+def test_a_purge_loads_reflections_and_quotes_in_batches_not_one_by_one(make, monkeypatch):
+    from tests.test_query_counts import counting_queries
+
+    def statements_to_purge(reflections: int) -> int:
+        participant = make.participant(make.roundtable())
+        for _ in range(reflections):
+            make.reflection(participant)
+        make.quote(make.reflection(participant), approve=False)  # a quote that does not keep its source
+        db.session.commit()
+        (item,) = retention.due(_after(participant.roundtable))
+        with counting_queries() as statements:
+            retention.purge(item)
+            db.session.commit()
+        return len(statements)
+
+    monkeypatch.setattr(retention, "_BATCH", 50)
+    assert statements_to_purge(5) == statements_to_purge(45), "one batch, whatever its size"
+    assert statements_to_purge(95) - statements_to_purge(45) <= 4, "a second batch: two loads, one write"
