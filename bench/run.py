@@ -331,6 +331,8 @@ def main() -> int:
         results["steal_percent"] = round(100 * spent[7] / max(1, sum(spent)), 1)
     finally:
         app.stop()
+    results["purge"] = timed_purge(env, args.database_url.replace("+psycopg", ""))
+    print(f"   purge: {results['purge']}", flush=True)
 
     faults = json.loads(args.faults_json.read_text()) if args.faults_json and args.faults_json.exists() else None
     kept = ""  # a hand-written analysis after the marker survives re-runs
@@ -339,6 +341,24 @@ def main() -> int:
     args.out.write_text(render(results, faults, args) + ANALYSIS_MARKER + kept)
     print(f"wrote {args.out}")
     return 0
+
+
+def timed_purge(env: dict, database_url: str) -> dict:
+    """The daily purge after a long outage of its timer: half the roundtables past their date at once. Last, as
+    it erases data the pages above read. Timed as cron runs it, the command's start-up included."""
+    def psql(sql: str) -> str:
+        return subprocess.run(["psql", "-tA", "-c", sql, database_url], capture_output=True, text=True,
+                              check=True).stdout.strip()
+
+    roundtables = int(psql("WITH past AS (UPDATE roundtables SET retention_until = current_date - 1 "
+                           "WHERE id IN (SELECT id FROM roundtables ORDER BY id LIMIT 20) RETURNING id) "
+                           "SELECT count(*) FROM past"))
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "-m", "flask", "--app", "roundtable", "purge-expired"], env=env, cwd=ROOT, check=True,
+                   capture_output=True)
+    seconds = round(time.perf_counter() - started, 2)
+    return {"roundtables": roundtables, "seconds": seconds,
+            "reflections": int(psql("SELECT count(*) FROM reflections WHERE status = 'purged'"))}
 
 
 def _size(count: int) -> str:
@@ -423,6 +443,10 @@ def render(r: dict, faults: dict | None, args) -> str:
         "",
         f"Peak worker memory (VmHWM, sampled every 0.2 s over the whole Roundtable run): {r['peak_worker_mb']} MB "
         f"(hello-world worker: {hello['peak_worker_mb']} MB).",
+        "",
+        f"Retention purge (`flask --app roundtable purge-expired`, as cron runs it, start-up included) with "
+        f"{r['purge']['roundtables']} roundtables past their date at once: {r['purge']['reflections']:,} reflections "
+        f"erased in {r['purge']['seconds']} s.",
         "",
         "## Targets",
         "",
