@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 
 from roundtable.db import constant, db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection, Roundtable
@@ -32,12 +32,6 @@ class PurgePlan:
     roundtable: Roundtable
     reflection_ids: tuple[int, ...]
     kept_ids: tuple[int, ...]
-
-
-def expired_roundtables(today: date) -> list[Roundtable]:
-    return list(db.session.scalars(
-        select(Roundtable).where(Roundtable.retention_until < today).order_by(Roundtable.retention_until, Roundtable.id)
-    ))
 
 
 def _behind_exportable_quote() -> ColumnElement:
@@ -64,9 +58,15 @@ def plan(roundtable: Roundtable) -> PurgePlan:
 
 
 def due(today: date | None = None) -> list[PurgePlan]:
-    """One plan per roundtable past its retention date that still has words to erase, oldest date first."""
-    plans = (plan(roundtable) for roundtable in expired_roundtables(today or date.today()))
-    return [item for item in plans if item.reflection_ids]
+    """One plan per roundtable past its retention date that still has words to erase, oldest date first.
+    Only the roundtables ``waiting`` lists are planned: those whose words are all erased or kept cost nothing."""
+    ids = list(db.session.scalars(_waiting(today or date.today()).with_only_columns(Roundtable.id)))
+    if not ids:
+        return []
+    roundtables = db.session.scalars(
+        select(Roundtable).where(Roundtable.id.in_(ids)).order_by(Roundtable.retention_until, Roundtable.id)
+    )
+    return [item for item in map(plan, roundtables) if item.reflection_ids]
 
 
 def purge(item: PurgePlan, *, actor=None) -> None:
@@ -102,9 +102,13 @@ def waiting(today: date, number: int = 1, per_page: int = 25) -> Page:
     """Roundtables past their retention date whose words are not all erased yet, oldest date first: what the
     next purge will do. Each row has ``to_erase`` and ``kept`` (behind a quote that may still be exported),
     in one grouped query whatever the number of roundtables."""
+    return paginate(_waiting(today), number, per_page, scalars=False)
+
+
+def _waiting(today: date) -> Select:
     behind_exportable_quote = _behind_exportable_quote()
     to_erase = func.sum(case((behind_exportable_quote, 0), else_=1))
-    query = (
+    return (
         select(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until,
                to_erase.label("to_erase"), func.sum(case((behind_exportable_quote, 1), else_=0)).label("kept"))
         .join(Participant, Participant.roundtable_id == Roundtable.id)
@@ -114,7 +118,6 @@ def waiting(today: date, number: int = 1, per_page: int = 25) -> Page:
         .having(to_erase > 0)
         .order_by(Roundtable.retention_until, Roundtable.id)
     )
-    return paginate(query, number, per_page, scalars=False)
 
 
 def upcoming(today: date, *, limit: int = 10) -> list[Roundtable]:
