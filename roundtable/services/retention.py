@@ -8,7 +8,6 @@ of erased reflections are withdrawn and emptied. One audit event per roundtable.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -75,9 +74,7 @@ def purge(item: PurgePlan, *, actor=None) -> None:
     with db.session.no_autoflush:  # the erasures are written together at each batch's flush
         for start in range(0, len(ids), _BATCH):
             batch = ids[start:start + _BATCH]
-            quotes = defaultdict(list)
-            for quote in db.session.scalars(select(Quote).where(Quote.reflection_id.in_(batch)).order_by(Quote.id)):
-                quotes[quote.reflection_id].append(quote)
+            quotes = withdrawal.quotes_of_reflections(batch)
             for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(batch))):
                 withdrawal.take_back(reflection, actor=None, status="purged", quotes=quotes[reflection.id])
             db.session.flush()

@@ -37,6 +37,24 @@ def test_withdrawing_everything_removes_the_words_from_every_staff_view_and_expo
     assert released.text is not None  # hidden, not erased: the retention date erases it
 
 
+
+@pytest.mark.parametrize("erase", [False, True])
+def test_withdrawing_everything_asks_the_same_number_of_questions_for_few_or_many_reflections(make, erase):
+    from tests.test_query_counts import counting_queries
+
+    def statements_to_withdraw(reflections: int) -> int:
+        participant = make.participant()
+        for _ in range(reflections):
+            make.reflection(participant)
+        make.quote(make.reflection(participant), approve=False)
+        db.session.commit()
+        with counting_queries() as statements:
+            withdrawal.withdraw_all(participant, erase=erase)
+            db.session.commit()
+        return len(statements)
+
+    assert statements_to_withdraw(2) == statements_to_withdraw(30)
+
 def test_erasing_leaves_only_a_content_free_tombstone_and_is_audited(make):
     participant = make.participant()
     reflection = make.reflection(participant, text="Sa Cebu City ako tumestigo, at dapat makinig ang korte.",
