@@ -135,6 +135,7 @@ LIST_PAGES = [
     pytest.param("admin", "/admin/users", id="admin staff accounts"),
     pytest.param("admin", "/admin/retention", id="admin retention"),
     pytest.param("editor", "/editor/themes", id="editor themes"),
+    pytest.param("editor", "/editor/summary", id="editor summary chart"),
     pytest.param("writer", "/my", id="participant my words"),
 ]
 

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import constant, db, utcnow
@@ -479,20 +478,23 @@ class SummaryRow:
 
 
 def summary() -> list[SummaryRow]:
-    """Quotes an export would hold right now (the one rule, and no undecided detail), per theme and language."""
-    ids = list(db.session.scalars(
+    """Quotes an export would hold right now (the one rule, and no undecided detail), per theme and language,
+    counted by the database in one grouped query: no quote is loaded or decrypted."""
+    exportable = (
         consent.quotes_with_authors()
         .where(consent.exportable_quote(), Quote.unresolved_findings == 0)
-        .with_only_columns(Quote.id)
-        .order_by(Quote.id)
-    ))
+        .with_only_columns(Quote.id, Quote.language)
+        .subquery()
+    )
+    counted = db.session.execute(
+        select(quote_themes.c.theme_id, exportable.c.language, func.count())
+        .select_from(exportable)
+        .outerjoin(quote_themes, quote_themes.c.quote_id == exportable.c.id)
+        .group_by(quote_themes.c.theme_id, exportable.c.language)
+    )
     counts: dict[int | None, dict[str, int]] = {}
-    for start in range(0, len(ids), 500):
-        batch = ids[start : start + 500]
-        for quote in db.session.scalars(select(Quote).where(Quote.id.in_(batch)).options(selectinload(Quote.themes))):
-            for theme_id in [t.id for t in quote.themes] or [None]:
-                per_language = counts.setdefault(theme_id, dict.fromkeys(SUMMARY_LANGUAGES, 0))
-                per_language[quote.language] = per_language.get(quote.language, 0) + 1
+    for theme_id, language, number in counted:
+        counts.setdefault(theme_id, dict.fromkeys(SUMMARY_LANGUAGES, 0))[language] = number
     empty = dict.fromkeys(SUMMARY_LANGUAGES, 0)
     rows = [SummaryRow(t, counts.get(t.id, dict(empty))) for t in themes()]
     if None in counts:

@@ -55,3 +55,19 @@ def test_bars_are_as_long_as_their_counts(make, editor, desk):
     svg = ET.fromstring(re.search(r"<svg.*?</svg>", body, re.S).group(0))
     widths = {bar.get("data-language"): float(bar.get("width")) for bar in svg.iter(f"{SVG}rect") if bar.get("data-count")}
     assert widths["en"] == 3 * widths["fil"] and widths["mixed"] == 0
+
+
+def test_a_quote_with_two_themes_counts_under_each_and_one_without_under_none(make, editor, desk):
+    from roundtable.services import curation
+
+    courts, healing = curation.add_theme(editor, "Courts", "Mga korte"), curation.add_theme(editor, "Healing", "Paghilom")
+    author = make.participant()
+    quote_of(editor, make.reflection(author, text="The court listened and I healed."), themes=[courts, healing])
+    quote_of(editor, make.reflection(author, text="Judges should believe children."), themes=[courts])
+    quote_of(editor, make.reflection(author, text="Healing takes time."))
+    body = desk.get("/editor/summary").get_data(as_text=True)
+    assert table_counts(body) == chart_counts(body) == {
+        str(courts.id): {"fil": 0, "en": 2, "mixed": 0},
+        str(healing.id): {"fil": 0, "en": 1, "mixed": 0},
+        "none": {"fil": 0, "en": 1, "mixed": 0},
+    }
