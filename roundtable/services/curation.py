@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import constant, db, utcnow
@@ -343,7 +344,7 @@ def set_sensitive_terms(actor, target: Roundtable, text: str | None) -> list[str
     for quote in db.session.scalars(
         select(Quote).join(Reflection).join(Participant).where(
             Participant.roundtable_id == target.id, Quote.text.is_not(None)
-        )
+        ).options(contains_eager(Quote.reflection).contains_eager(Reflection.participant))
     ):
         refresh_findings(quote)
     audit.record("roundtable.sensitive_terms_changed", actor=actor, target=target)

@@ -232,6 +232,28 @@ def test_sensitive_words_of_the_roundtable_are_found_and_stored_encrypted(make):
         curation.approve(editor, quote)
 
 
+
+def test_changing_sensitive_words_reads_each_quote_once_with_its_reflection_and_author(make):
+    """Per quote, one look-up of the editor's decisions and one update of its count, nothing more: the quote's
+    reflection and author come with the quotes (each quote used to cost two more round trips to load them)."""
+    from tests.test_query_counts import counting_queries
+
+    editor = make.user("editor")
+
+    def statements_for(quotes: int) -> int:
+        roundtable = make.roundtable()
+        for n in range(quotes):
+            new_quote(make, make.reflection(make.participant(roundtable), text=f"The blue chapel court, day {n}."),
+                      editor)
+        db.session.commit()
+        db.session.expire_all()
+        with counting_queries() as statements:
+            curation.set_sensitive_terms(editor, roundtable, "blue chapel")
+            db.session.commit()
+        return len(statements)
+
+    assert statements_for(8) - statements_for(2) <= 2 * 6
+
 # --- summary ---------------------------------------------------------------------------------------
 
 def test_the_summary_counts_only_exportable_quotes_per_theme_and_language(make):
