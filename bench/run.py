@@ -325,6 +325,10 @@ def main() -> int:
                 results[name] = {"median_s": float("nan"), "max_s": float("inf"), "runs": 0, "bytes": 0,
                                  "error": f"{type(problem).__name__}: {problem}"[:200]}
             print(f"   {name}: {results[name]}", flush=True)
+        print("   every page, once", flush=True)
+        admin = staff_browser(app.base, seeded["admin"], seeded["password"])
+        results["census"] = census(app.base, env, args.database_url.replace("+psycopg", ""), {
+            "participant": writer, "facilitator": facilitator, "editor": editor, "admin": admin})
         time.sleep(0.5)
         results["peak_worker_mb"] = round(app.peak_kb / 1024, 1)
         spent = [after - before for after, before in zip(cpu_times(), cpu_before)]
@@ -341,6 +345,51 @@ def main() -> int:
     args.out.write_text(render(results, faults, args) + ANALYSIS_MARKER + kept)
     print(f"wrote {args.out}")
     return 0
+
+
+ROUTES = """
+import json
+from roundtable import create_app
+from roundtable.access import audience_of
+app = create_app()
+with app.app_context():
+    print(json.dumps([[rule.rule, list(audience_of(rule.endpoint))] for rule in app.url_map.iter_rules()
+                      if "GET" in rule.methods and rule.endpoint != "static"]))
+"""
+# One real row for each argument of a URL: the signed-in participant's own roundtable, question and reflection
+# (released and quoted, so every role may open it), the first quote and the first staff account.
+SAMPLE_IDS = {
+    "roundtable_id": "SELECT roundtable_id FROM participants ORDER BY id LIMIT 1",
+    "prompt_id": "SELECT min(prompt_id) FROM reflections WHERE participant_id = (SELECT min(id) FROM participants)",
+    "reflection_id": "SELECT min(reflection_id) FROM quotes JOIN reflections ON reflections.id = quotes.reflection_id "
+                     "WHERE participant_id = (SELECT min(id) FROM participants)",
+    "quote_id": "SELECT min(id) FROM quotes",
+    "user_id": "SELECT min(id) FROM users",
+}
+CENSUS_SHOWN = 12
+
+
+def census(base: str, env: dict, database_url: str, browsers: dict[str, Browser]) -> list[dict]:
+    """Every page a GET reaches, as each of its audiences sees it on years of data: the best of three single
+    requests after two that warm the workers up. Public pages are asked by a new anonymous browser each (``/exit`` ends the session it is given)."""
+    routes = json.loads(subprocess.run([PYTHON, "-c", ROUTES], env=env, cwd=ROOT, check=True, capture_output=True,
+                                       text=True).stdout.strip().splitlines()[-1])
+    ids = {name: subprocess.run(["psql", "-tA", "-c", sql, database_url], capture_output=True, text=True,
+                                check=True).stdout.strip() for name, sql in SAMPLE_IDS.items()}
+    ids["code"] = "en"
+    pages = []
+    for rule, audience in routes:
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda match: ids[match.group(1)], rule)
+        for who in [who for who in browsers if who in audience] or ["anonymous"]:
+            best, status = float("inf"), 0
+            for attempt in range(5):  # the first two warm both workers up (templates, prepared statements)
+                browser = browsers.get(who) or Browser()
+                started = time.perf_counter()
+                status, _, _ = browser.get(base, path)
+                if attempt >= 2:
+                    best = min(best, time.perf_counter() - started)
+            pages.append({"who": who, "path": path, "status": status, "ms": round(best * 1000, 1)})
+    return sorted(pages, key=lambda page: -page["ms"])
 
 
 def timed_purge(env: dict, database_url: str) -> dict:
@@ -371,6 +420,7 @@ def _mark(ok: bool) -> str:
 
 def render(r: dict, faults: dict | None, args) -> str:
     hello = r["hello"]
+    unusual = ", ".join(sorted({f"`{page['path']}` {page['status']}" for page in r["census"] if page["status"] != 200}))
     cpu = ""
     try:
         cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
@@ -395,7 +445,8 @@ def render(r: dict, faults: dict | None, args) -> str:
         "(compare runs on different machines by this).",
         "",
         f"Data: {r['seeded']['reflections']:,} reflections, {r['seeded']['quotes']:,} approved quotes, "
-        f"{r['seeded']['participants']:,} participants in 40 roundtables; every text is a real Fernet token "
+        f"{r['seeded']['participants']:,} participants in 40 roundtables, {r['seeded']['audit_events']:,} audit events "
+        f"and {r['seeded']['exports']:,} past exports of 2,000 quotes each; every text is a real Fernet token "
         f"(seeded in {r['seeded']['seed_seconds']} s).",
         "",
         "| page | requests/s | × hello-world | p50 ms | p95 ms | p99 ms | non-2xx | worker CPU ms/request "
@@ -443,6 +494,14 @@ def render(r: dict, faults: dict | None, args) -> str:
         "",
         f"Peak worker memory (VmHWM, sampled every 0.2 s over the whole Roundtable run): {r['peak_worker_mb']} MB "
         f"(hello-world worker: {hello['peak_worker_mb']} MB).",
+        "",
+        f"Every page a GET reaches ({len(r['census'])} pages and audiences), one request at a time on the data above, "
+        f"best of three; the {CENSUS_SHOWN} slowest (status other than 200: "
+        f"{unusual or 'none'}):",
+        "",
+        "| page | as | ms | status |",
+        "|---|---|---:|---:|",
+        *[f"| `{p['path']}` | {p['who']} | {p['ms']} | {p['status']} |" for p in r["census"][:CENSUS_SHOWN]],
         "",
         f"Retention purge (`flask --app roundtable purge-expired`, as cron runs it, start-up included) with "
         f"{r['purge']['roundtables']} roundtables past their date at once: {r['purge']['reflections']:,} reflections "

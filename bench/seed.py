@@ -1,5 +1,6 @@
 """Seed a benchmark database with years of data: 40 roundtables, 2,000 participants,
-100,000 reflections and 10,000 approved quotes (1,000 of them carry the theme "Bench 1000").
+100,000 reflections and 10,000 approved quotes (1,000 of them carry the theme "Bench 1000"),
+300,000 audit events and 300 past exports of 2,000 quotes each.
 
 Structure (staff, roundtables, participants and their consent) goes through the services, as the app
 does. Reflections and quotes are bulk-inserted: their text is encrypted in parallel into real Fernet
@@ -26,6 +27,8 @@ PARTICIPANTS_EACH = 50
 REFLECTIONS = 100_000
 QUOTES = 10_000
 DOCX_THEME_QUOTES = 1_000
+AUDIT_EVENTS = 300_000
+EXPORTS, QUOTES_PER_EXPORT = 300, 2_000
 PASSWORD = "a long benchmark password"
 
 SENTENCES = [
@@ -60,7 +63,7 @@ def encrypt_all(app, count: int, kind: str) -> list[str]:
 
 
 def main() -> None:
-    from sqlalchemy import column, insert, select, table
+    from sqlalchemy import column, insert, select, table, text
 
     from roundtable import create_app
     from roundtable.db import db, utcnow
@@ -73,6 +76,7 @@ def main() -> None:
     with app.app_context():
         facilitator = accounts.create_user("facilitator1", "Bench facilitator", {"facilitator"}, PASSWORD)
         editor = accounts.create_user("editor1", "Bench editor", {"editor"}, PASSWORD)
+        accounts.create_user("admin1", "Bench administrator", {"admin"}, PASSWORD)
         themes = [Theme(name_en=f"Theme {i}", name_fil=f"Tema {i}") for i in range(6)]
         bench_theme = Theme(name_en="Bench 1000", name_fil="Bench 1000")
         db.session.add_all(themes + [bench_theme])
@@ -147,10 +151,31 @@ def main() -> None:
         db.session.execute(insert(table("quote_themes", column("quote_id"), column("theme_id"))), links)
         db.session.commit()
         print(f"quotes: {time.monotonic() - started:.1f}s", file=sys.stderr)
+
+        # Years of history, written by PostgreSQL itself (the bench runs only there): one audit event every
+        # few minutes, and an export every day or so, each recording the quotes it held.
+        db.session.execute(text(
+            "INSERT INTO audit_events (created_at, actor_type, actor_id, action, target_type, target_id) "
+            "SELECT now() - make_interval(mins => g), CASE WHEN g % 3 = 0 THEN 'participant' ELSE 'staff' END, "
+            "1 + g % 50, (ARRAY['reflection.submitted', 'quote.approved', 'consent.changed', 'export.created'])"
+            "[1 + g % 4], 'reflection', 1 + g % :reflections FROM generate_series(1, :events) AS g"
+        ), {"events": AUDIT_EVENTS, "reflections": REFLECTIONS})
+        db.session.execute(text(
+            "INSERT INTO exports (user_id, format, quote_count, created_at) "
+            "SELECT :editor, 'csv', :per_export, now() - make_interval(days => g) FROM generate_series(1, :exports) AS g"
+        ), {"editor": editor.id, "per_export": QUOTES_PER_EXPORT, "exports": EXPORTS})
+        db.session.execute(text(
+            "INSERT INTO export_quotes (export_id, quote_id) SELECT e.id, q.id FROM exports AS e "
+            "JOIN LATERAL (SELECT id FROM quotes ORDER BY id LIMIT :per_export "
+            "OFFSET (e.id * 7) % (:quotes - :per_export)) AS q ON true"
+        ), {"per_export": QUOTES_PER_EXPORT, "quotes": len(quote_ids)})
+        db.session.commit()
+        print(f"history: {time.monotonic() - started:.1f}s", file=sys.stderr)
         print(json.dumps({
-            "facilitator": "facilitator1", "editor": "editor1", "password": PASSWORD,
+            "facilitator": "facilitator1", "editor": "editor1", "admin": "admin1", "password": PASSWORD,
             "writer": writer, "docx_theme_id": bench_theme.id,
             "reflections": REFLECTIONS, "quotes": len(quote_ids), "participants": len(people),
+            "audit_events": AUDIT_EVENTS, "exports": EXPORTS,
             "seed_seconds": round(time.monotonic() - started, 1),
         }))
 
