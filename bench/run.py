@@ -142,6 +142,12 @@ end
 """
 
 
+def psql(database_url: str, sql: str) -> str:
+    """One statement through psql; its output without alignment or headers."""
+    return subprocess.run(["psql", "-tA", "-c", sql, database_url.replace("+psycopg", "")], capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
 def wrk_with_p95(url: str, cookie: str | None, seconds: int, connections: int, script: Path) -> dict:
     """wrk --latency prints 50/75/90/99 %; a tiny Lua ``done`` hook adds the 95th percentile."""
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script),
@@ -256,7 +262,7 @@ def main() -> int:
     seeded = json.loads(subprocess.run([PYTHON, str(ROOT / "bench" / "seed.py")], env=env, cwd=ROOT, check=True,
                                        capture_output=True, text=True).stdout.strip().splitlines()[-1])
     print(json.dumps(seeded), flush=True)
-    subprocess.run(["psql", "-q", "-c", "VACUUM ANALYZE", args.database_url.replace("+psycopg", "")], check=True)
+    psql(args.database_url, "VACUUM ANALYZE")
 
     results: dict = {"seeded": seeded, "yardstick_us": yardstick_us()}
     cpu_before = cpu_times()
@@ -327,7 +333,7 @@ def main() -> int:
             print(f"   {name}: {results[name]}", flush=True)
         print("   every page, once", flush=True)
         admin = staff_browser(app.base, seeded["admin"], seeded["password"])
-        results["census"] = census(app.base, env, args.database_url.replace("+psycopg", ""), {
+        results["census"] = census(app.base, env, args.database_url, {
             "participant": writer, "facilitator": facilitator, "editor": editor, "admin": admin})
         time.sleep(0.5)
         results["peak_worker_mb"] = round(app.peak_kb / 1024, 1)
@@ -335,7 +341,7 @@ def main() -> int:
         results["steal_percent"] = round(100 * spent[7] / max(1, sum(spent)), 1)
     finally:
         app.stop()
-    results["purge"] = timed_purge(env, args.database_url.replace("+psycopg", ""))
+    results["purge"] = timed_purge(env, args.database_url)
     print(f"   purge: {results['purge']}", flush=True)
 
     faults = json.loads(args.faults_json.read_text()) if args.faults_json and args.faults_json.exists() else None
@@ -371,11 +377,11 @@ CENSUS_SHOWN = 12
 
 def census(base: str, env: dict, database_url: str, browsers: dict[str, Browser]) -> list[dict]:
     """Every page a GET reaches, as each of its audiences sees it on years of data: the best of three single
-    requests after two that warm the workers up. Public pages are asked by a new anonymous browser each (``/exit`` ends the session it is given)."""
+    requests, after two that warm the workers up. Public pages are asked by a new anonymous browser each time
+    (``/exit`` ends the session it is given)."""
     routes = json.loads(subprocess.run([PYTHON, "-c", ROUTES], env=env, cwd=ROOT, check=True, capture_output=True,
                                        text=True).stdout.strip().splitlines()[-1])
-    ids = {name: subprocess.run(["psql", "-tA", "-c", sql, database_url], capture_output=True, text=True,
-                                check=True).stdout.strip() for name, sql in SAMPLE_IDS.items()}
+    ids = {name: psql(database_url, sql) for name, sql in SAMPLE_IDS.items()}
     ids["code"] = "en"
     pages = []
     for rule, audience in routes:
@@ -395,11 +401,7 @@ def census(base: str, env: dict, database_url: str, browsers: dict[str, Browser]
 def timed_purge(env: dict, database_url: str) -> dict:
     """The daily purge after a long outage of its timer: half the roundtables past their date at once. Last, as
     it erases data the pages above read. Timed as cron runs it, the command's start-up included."""
-    def psql(sql: str) -> str:
-        return subprocess.run(["psql", "-tA", "-c", sql, database_url], capture_output=True, text=True,
-                              check=True).stdout.strip()
-
-    roundtables = int(psql("WITH past AS (UPDATE roundtables SET retention_until = current_date - 1 "
+    roundtables = int(psql(database_url, "WITH past AS (UPDATE roundtables SET retention_until = current_date - 1 "
                            "WHERE id IN (SELECT id FROM roundtables ORDER BY id LIMIT 20) RETURNING id) "
                            "SELECT count(*) FROM past"))
     started = time.perf_counter()
@@ -407,7 +409,7 @@ def timed_purge(env: dict, database_url: str) -> dict:
                    capture_output=True)
     seconds = round(time.perf_counter() - started, 2)
     return {"roundtables": roundtables, "seconds": seconds,
-            "reflections": int(psql("SELECT count(*) FROM reflections WHERE status = 'purged'"))}
+            "reflections": int(psql(database_url, "SELECT count(*) FROM reflections WHERE status = 'purged'"))}
 
 
 def _size(count: int) -> str:
@@ -426,8 +428,7 @@ def render(r: dict, faults: dict | None, args) -> str:
         cpu = re.search(r"model name\s*:\s*(.*)", Path("/proc/cpuinfo").read_text()).group(1)
     except (OSError, AttributeError):
         pass
-    pg = subprocess.run(["psql", "-tA", "-c", "SHOW server_version", args.database_url.replace("+psycopg", "")],
-                        capture_output=True, text=True).stdout.strip()
+    pg = psql(args.database_url, "SHOW server_version")
     lines = [
         "# Benchmarks",
         "",
