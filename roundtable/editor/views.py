@@ -81,7 +81,7 @@ def quotes():
     )
     return render_template(
         "editor/quotes.html", page=page, roundtables=roundtables.titles(), themes=curation.themes(),
-        status=status,
+        status=status, statuses=curation.LISTED_STATUSES,
     )
 
 

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+import re
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent
 from roundtable.services.pagination import Page, paginate
+
+
+ACTOR_TYPES = ("staff", "participant", "system")
+ACTION = re.compile(r"[a-z_]+(?:\.[a-z_]+)*")  # "quote.approved", "retention.purged"
 
 
 def record(action: str, *, actor=None, actor_type: str | None = None, target=None) -> AuditEvent:
@@ -32,13 +37,11 @@ def page(*, action: str | None = None, actor_type: str | None = None, number: in
     query = select(AuditEvent)
     if since:
         query = query.where(AuditEvent.created_at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
-    if until:
-        query = query.where(
-            AuditEvent.created_at < datetime.combine(until + timedelta(days=1), time.min, tzinfo=timezone.utc)
-        )
-    if action:
+    if until:  # to the day's last microsecond: the day after 9999-12-31 does not exist
+        query = query.where(AuditEvent.created_at <= datetime.combine(until, time.max, tzinfo=timezone.utc))
+    if action and ACTION.fullmatch(action):  # anything else, typed into the address, filters nothing
         query = query.where(AuditEvent.action == action)
-    if actor_type:
+    if actor_type in ACTOR_TYPES:
         query = query.where(AuditEvent.actor_type == actor_type)
     return paginate(query.order_by(AuditEvent.id.desc()), number, per_page)
 

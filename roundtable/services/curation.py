@@ -39,6 +39,10 @@ def reflection(reflection_id: int) -> Reflection:
     return found
 
 
+#: What the quote list shows and filters by: every status but withdrawn.
+LISTED_STATUSES = ("draft", "awaiting_participant", "approved", "declined")
+
+
 def quotes(*, roundtable_id: int | None = None, language: str | None = None, status: str | None = None,
            theme_id: int | None = None, page: int = 1, per_page: int = 25) -> Page:
     """Quotes an editor may see: only those of reflections the rule still allows.
@@ -50,8 +54,8 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
         query = query.where(Participant.roundtable_id == roundtable_id)
     if language:
         query = query.where(Quote.language == language)
-    if status:
-        query = query.where(Quote.status == status)
+    if status in LISTED_STATUSES:  # anything else, typed into the address, filters nothing
+        query = query.where(Quote.status == constant(status))
     if theme_id:
         query = query.where(Quote.themes.any(Theme.id == theme_id))
     return listing.page_of_quotes(query, page, per_page)

@@ -95,3 +95,21 @@ def test_the_viewer_filters_by_action_actor_and_date(client, make, login):
     assert client.get("/admin/audit?since=not-a-date&page=99999999999999999999").status_code == 200
     only_staff = client.get("/admin/audit?actor=staff&action=staff.login").get_data(as_text=True)
     assert "<td>staff.login</td>" in only_staff and "<td>theme.added</td>" not in only_staff
+
+
+def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing(client, make, login):
+    admin = make.user("admin")
+    late, next_day = audit.record("theme.added", actor=admin), audit.record("theme.renamed", actor=admin)
+    db.session.commit()
+    with db.engine.begin() as connection:
+        for event, moment in ((late, datetime(2020, 1, 5, 23, 59, 59, 999_000, tzinfo=timezone.utc)),
+                              (next_day, datetime(2020, 1, 6, tzinfo=timezone.utc))):
+            connection.execute(AuditEvent.__table__.update().where(AuditEvent.__table__.c.id == event.id)
+                               .values(created_at=moment))
+    login(admin)
+    that_day = client.get("/admin/audit?until=2020-01-05").get_data(as_text=True)
+    assert "<td>theme.added</td>" in that_day and "<td>theme.renamed</td>" not in that_day
+    assert "<td>theme.renamed</td>" in client.get("/admin/audit?until=9999-12-31").get_data(as_text=True)
+    for odd in ("actor=nobody", "action=Staff%20Login", "action=%00"):
+        unfiltered = client.get(f"/admin/audit?{odd}").get_data(as_text=True)
+        assert "<td>theme.added</td>" in unfiltered and "<td>staff.login</td>" in unfiltered, odd

@@ -104,6 +104,7 @@ def test_quote_and_reflection_lists_filter_and_paginate(make, editor, desk):
     assert sorted(ids(f"/editor/quotes?theme={courts.id}")) == [q.id for q in made[:3]]
     approved = ids(f"/editor/quotes?status=approved&roundtable={first.id}")
     assert sorted(approved) == [q.id for q in made if q.status == "approved"]
+    assert ids(f"/editor/quotes?status=withdrawn&roundtable={second.id}") == [elsewhere.id], "not a choice: no filter"
     assert 'rel="next"' in desk.get("/editor/quotes").get_data(as_text=True)
     following = re.search(r'rel="next" href="([^"]+)"', desk.get(f"/editor/quotes?roundtable={first.id}").get_data(as_text=True))
     assert f"roundtable={first.id}" in following.group(1) and "page=2" in following.group(1)  # filters survive paging
