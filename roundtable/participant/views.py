@@ -198,6 +198,8 @@ def _review_form(quote) -> QuoteReviewForm:
 @participant_required
 def write(prompt_id: int):
     participant = g.participant
+    if request.method == "POST":
+        participation.hold_for_saving(participant)
     prompt, draft = participation.prompt_with_draft(participant, prompt_id)
     return _reflection_page(prompt, draft)
 
@@ -206,6 +208,8 @@ def write(prompt_id: int):
 @limiter.limit("30 per minute", methods=["POST"])
 @participant_required
 def edit(reflection_id: int):
+    if request.method == "POST":
+        participation.hold_for_saving(g.participant)
     reflection = participation.own_reflection(g.participant, reflection_id)
     return _reflection_page(reflection.prompt, reflection)
 
@@ -252,6 +256,7 @@ def autosave(prompt_id: int):
     Only drafts are saved this way; a reflection already submitted changes only when its author presses a button.
     """
     participant = g.participant
+    participation.hold_for_saving(participant)
     prompt = participation.prompt_for(participant, prompt_id)
     form = ReflectionForm()
     if not form.validate():

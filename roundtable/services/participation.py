@@ -51,6 +51,9 @@ def join(
         raise RuleViolation(_l("This roundtable is closed and does not accept new words."))
     if language not in ("fil", "en"):
         raise RuleViolation(_l("Choose Filipino or English."))
+    # People in one room join at once; taking turns, two who chose the same pseudonym at the same moment get
+    # "already in use" instead of an error from the unique constraint.
+    db.session.execute(select(Roundtable.id).where(Roundtable.id == roundtable.id).with_for_update())
     pseudonym = check_pseudonym(roundtable, pseudonym)
     while True:
         passphrase = passphrases.generate(language)
@@ -136,6 +139,17 @@ def prompt_with_draft(participant: Participant, prompt_id: int) -> tuple[Prompt,
     if found is None:
         raise NotFound(_l("That question was not found."))
     return found.Prompt, found.Reflection
+
+
+def hold_for_saving(participant: Participant) -> None:
+    """The participant's saves take turns: call before reading what a save will go into.
+
+    The same form can arrive twice at once: a double click, or an autosave still on its way when "Submit" is
+    pressed. Taking turns, the second sees what the first stored and saves into it, as a retry does, instead
+    of storing it again, which the unique idempotency key refuses with an error. PostgreSQL holds the row lock
+    to the end of the transaction; SQLite (for trying Roundtable out) has no row locks.
+    """
+    db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
 
 
 def save_reflection(

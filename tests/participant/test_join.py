@@ -2,6 +2,7 @@
 
 from roundtable.db import db
 from roundtable.models import Participant
+from tests.conftest import at_once, only_on_postgresql
 
 
 def _start(client, csrf, code, language="en"):
@@ -100,3 +101,23 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, m
     response = client.post(f"/write/{prompt_id}", data={"text": "Ang korte ay dapat makinig sa mga bata.", "language": "fil"})
     assert response.status_code == 401
     assert "Ang korte ay dapat makinig sa mga bata." in response.get_data(as_text=True)
+
+
+def test_two_people_choosing_the_same_pseudonym_at_the_same_moment_get_one_each_and_a_calm_message(app, make, csrf):
+    only_on_postgresql(app)
+    roundtable = make.roundtable()
+    db.session.commit()
+    tokens, people = [], [app.test_client(), app.test_client()]
+    for person in people:
+        _start(person, csrf, roundtable.join_code)
+        page = person.get("/join/consent")
+        person.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
+        tokens.append(csrf(person.get("/join/pseudonym")))
+
+    answers = at_once(*(lambda person=person, token=token: person.post(
+        "/join/pseudonym", data={"pseudonym": "Tala", "csrf_token": token}) for person, token in zip(people, tokens)))
+
+    assert sorted(answer.status_code for answer in answers) == [200, 302]
+    refused = next(answer for answer in answers if answer.status_code == 200).get_data(as_text=True)
+    assert "already uses that pseudonym" in refused
+    assert db.session.query(Participant).filter_by(roundtable_id=roundtable.id).count() == 1

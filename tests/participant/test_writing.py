@@ -2,8 +2,11 @@
 
 import re
 
+from sqlalchemy import select
+
 from roundtable.db import db
 from roundtable.models import Reflection
+from tests.conftest import at_once, only_on_postgresql
 
 
 def _sign_in(client, participant, csrf):
@@ -73,3 +76,43 @@ def test_a_closed_roundtable_accepts_no_new_words(client, make, csrf):
     response = client.post(url, data=_form(client.get(url), csrf, text="Late words.", submit="Submit"))
     assert "closed and does not accept new words" in response.get_data(as_text=True)
     assert db.session.query(Reflection).count() == 0
+
+
+def test_a_double_click_stores_one_reflection_and_both_answers_say_thank_you(app, make, csrf):
+    only_on_postgresql(app)
+    participant = make.participant(language="en")
+    prompt_id = participant.roundtable.prompts[0].id
+    db.session.commit()
+    first, second = app.test_client(), app.test_client()  # one person, two requests in flight
+    forms = []
+    for browser in (first, second):
+        _sign_in(browser, participant, csrf)
+        forms.append(_form(browser.get(f"/write/{prompt_id}"), csrf, text="Judges should listen.", submit="Submit"))
+    forms[1]["idempotency_key"] = forms[0]["idempotency_key"]  # the same form, sent twice
+
+    answers = at_once(lambda: first.post(f"/write/{prompt_id}", data=forms[0]),
+                       lambda: second.post(f"/write/{prompt_id}", data=forms[1]))
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    db.session.expire_all()
+    stored = db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)).all()
+    assert [(r.status, r.text) for r in stored] == [("submitted", "Judges should listen.")]
+
+
+def test_an_autosave_on_its_way_when_submit_is_pressed_never_turns_the_reflection_back_into_a_draft(app, make, csrf):
+    only_on_postgresql(app)
+    participant = make.participant(language="en")
+    prompt_id = participant.roundtable.prompts[0].id
+    db.session.commit()
+    browser, autosaver = app.test_client(), app.test_client()
+    _sign_in(browser, participant, csrf)
+    _sign_in(autosaver, participant, csrf)
+    for attempt in range(5):  # either may come first; the outcome must not depend on it
+        form = _form(browser.get(f"/write/{prompt_id}"), csrf, text=f"Courts should explain, {attempt}.")
+        draft = {**form, "csrf_token": csrf(autosaver.get(f"/write/{prompt_id}"))}
+        answers = at_once(lambda: browser.post(f"/write/{prompt_id}", data={**form, "submit": "Submit"}),
+                           lambda: autosaver.post(f"/write/{prompt_id}/autosave", data=draft))
+        assert answers[0].status_code == 302 and answers[1].status_code in (200, 409)
+    db.session.expire_all()
+    stored = db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)).all()
+    assert [r.status for r in stored] == ["submitted"] * 5
