@@ -538,6 +538,10 @@ def render(r: dict, faults: dict | None, args) -> str:
             "",
             "gunicorn with 3 workers on PostgreSQL (database `faults_roundtable`), all on loopback.",
             "",
+            *([f"- **double clicks**: {c['participants']} participants each sent a writing form twice at the same "
+               f"moment, {c['forms_sent_twice']} forms in all. Answers other than the thank-you page: "
+               f"**{c['answers_other_than_thank_you']}**; stored: {c['stored']}; stored twice: **{c['duplicates']}**."]
+              if (c := faults.get("double_clicks")) else []),
             f"- **kill -9 of workers during submissions**: {k['participants']} participants submitted {k['submissions']} "
             f"reflections from 16 concurrent clients in {k['seconds']} s while {k['workers_killed']} workers were killed "
             f"with SIGKILL; {k['resubmitted_same_form']} forms were submitted a second time with the same idempotency key "

@@ -1,8 +1,9 @@
 """Fault drills against a real gunicorn + PostgreSQL on loopback (run by scripts/faults.sh, not by pytest).
 
-1. kill -9 gunicorn workers while many participants submit reflections (some resubmit the same form):
+1. double clicks: the same form sent twice at the same moment is stored once, and both answers thank the person.
+2. kill -9 gunicorn workers while many participants submit reflections (some resubmit the same form):
    every submission that was answered with success is stored, and nothing is stored twice.
-2. stop PostgreSQL during load: pages answer with the calm 503 page in the reader's language; once the
+3. stop PostgreSQL during load: pages answer with the calm 503 page in the reader's language; once the
    database is back the same gunicorn recovers by itself.
 
 Prints a summary and writes it as JSON (--report). Exit status 1 when a promise was broken.
@@ -30,6 +31,7 @@ from tests.deployment.live import (  # noqa: E402
 )
 
 FIL_503 = "Sandaling nagpapahinga ang Roundtable"
+DOUBLE_CLICKERS, DOUBLE_CLICKS_EACH = 10, 3
 
 SEED_PARTICIPANTS = """
 import json, sys
@@ -72,6 +74,27 @@ class Writer:
                 last = (status, body)
             time.sleep(pause)
         raise RuntimeError(f"gave up: {last!r:.200}")
+
+    def double_click(self, text: str) -> dict:
+        """Open the writing page and send its form twice at the same moment, from two threads."""
+        url = f"/write/{self.prompt_id}"
+        _, _, page = self.browser.get(self.base, url)
+        form = {"text": text, "language": "fil", "idempotency_key": idempotency_key_of(page),
+                "submit": "Isumite", "csrf_token": csrf_of(page)}
+        together, answers = threading.Barrier(2), []
+
+        def click() -> None:
+            together.wait()
+            status, headers, _ = self.browser.post(self.base, url, form)
+            answers.append("thank you" if status == 302 and headers.get("Location", "").endswith("/my") else str(status))
+
+        clicks = [threading.Thread(target=click) for _ in range(2)]
+        for thread in clicks:
+            thread.start()
+        for thread in clicks:
+            thread.join(timeout=60)
+        return {"participant": self.person["id"], "key": form["idempotency_key"], "text": text, "tries": 1,
+                "ok": "thank you" in answers, "answers": answers}
 
     def sign_in(self, attempts=20, pause=0.3) -> None:
         self._retrying(lambda: self.browser.get(self.base, "/language/fil"), attempts, pause)
@@ -164,6 +187,19 @@ def kill_workers_during_submissions(server: Server, people: list[dict], prompt_i
         "retried_after_error": sum(1 for r in records if r["tries"] > 1),
         "seconds": round(time.monotonic() - started, 1),
     }, records
+
+
+def double_clicks(server: Server, people: list[dict], prompt_id: int) -> tuple[dict, list[dict]]:
+    writers = [Writer(server.base, person, prompt_id) for person in people]
+    for writer in writers:
+        writer.sign_in()
+    with ThreadPoolExecutor(max_workers=len(writers)) as pool:
+        records = [record for batch in pool.map(
+            lambda pair: [pair[1].double_click(f"Pagninilay {pair[0]}-{n}: dapat makinig ang korte.")
+                          for n in range(DOUBLE_CLICKS_EACH)], enumerate(writers)) for record in batch]
+    answers = [answer for record in records for answer in record["answers"]]
+    return {"participants": len(writers), "forms_sent_twice": len(records),
+            "answers_other_than_thank_you": sum(answer != "thank you" for answer in answers)}, records
 
 
 def _pg(action: str) -> None:
@@ -266,7 +302,7 @@ def main() -> int:
     env = production_env(args.database_url, "memory://", args.workdir / "instance")
     env["RATELIMIT_ENABLED"] = "false"  # every client comes from 127.0.0.1 here; limits are tested elsewhere
     seeded = migrate_and_seed(env)
-    out = subprocess.run([PYTHON, "-c", SEED_PARTICIPANTS, str(args.participants + 16)], env=env, cwd=ROOT,
+    out = subprocess.run([PYTHON, "-c", SEED_PARTICIPANTS, str(args.participants + 16 + DOUBLE_CLICKERS)], env=env, cwd=ROOT,
                          check=True, capture_output=True, text=True, timeout=300)
     people = json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -274,16 +310,21 @@ def main() -> int:
     report: dict = {}
     try:
         server.wait_until_healthy()
+        report["double_clicks"], records0 = double_clicks(server, people[-DOUBLE_CLICKERS:], seeded["prompt_id"])
         report["kill_workers"], records1 = kill_workers_during_submissions(server, people[:args.participants], seeded["prompt_id"])
         report["database_restart"], records2 = database_restart_during_load(
-            server, people[args.participants:], seeded["prompt_id"], args.down_seconds)
+            server, people[args.participants:-DOUBLE_CLICKERS], seeded["prompt_id"], args.down_seconds)
     finally:
         server.stop()
+    report["double_clicks"].update(_verify(env, records0))
     report["kill_workers"].update(_verify(env, records1))
     report["database_restart"].update(_verify(env, records2))
 
     problems = []
-    for name in ("kill_workers", "database_restart"):
+    if report["double_clicks"]["answers_other_than_thank_you"]:
+        problems.append(f"double_clicks: {report['double_clicks']['answers_other_than_thank_you']} answer(s) "
+                        "were not the thank-you page")
+    for name in ("double_clicks", "kill_workers", "database_restart"):
         part = report[name]
         if part["missing"]:
             problems.append(f"{name}: {part['missing']} acknowledged submission(s) missing")

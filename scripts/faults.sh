@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fault drills on loopback: kill -9 gunicorn workers during submissions, and stop/start PostgreSQL during load.
+# Fault drills on loopback: double clicks, kill -9 gunicorn workers during submissions, and stop/start
+# PostgreSQL during load.
 # Needs a local PostgreSQL cluster (pg_ctlcluster) and root or the postgres user's rights to stop/start it.
 # Uses its own database (faults_roundtable), bounded in time; PostgreSQL is ALWAYS started again on exit.
 # Usage: scripts/faults.sh [REPORT.json]   (KEEP_FAULT_LOGS=DIR keeps the gunicorn log there)
