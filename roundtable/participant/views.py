@@ -332,6 +332,7 @@ def renew_consent():
 @participant_required
 def review_quote(quote_id: int):
     participant = g.participant
+    participation.hold_for_saving(participant)
     quote = review.own_quote(participant, quote_id)
     form = QuoteReviewForm(prefix=f"q{quote.id}")
     if form.validate_on_submit():

@@ -142,12 +142,13 @@ def prompt_with_draft(participant: Participant, prompt_id: int) -> tuple[Prompt,
 
 
 def hold_for_saving(participant: Participant) -> None:
-    """The participant's saves take turns: call before reading what a save will go into.
+    """The participant's saves take turns: call before reading what a save will change.
 
     The same form can arrive twice at once: a double click, or an autosave still on its way when "Submit" is
     pressed. Taking turns, the second sees what the first stored and saves into it, as a retry does, instead
-    of storing it again, which the unique idempotency key refuses with an error. PostgreSQL holds the row lock
-    to the end of the transaction; SQLite (for trying Roundtable out) has no row locks.
+    of storing it again (which the unique idempotency key refuses with an error) or answering a quote that the
+    first already answered. PostgreSQL holds the row lock to the end of the transaction; SQLite (for trying
+    Roundtable out) has no row locks.
     """
     db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import db, utcnow
 from roundtable.models import Participant, Quote, Reflection
@@ -38,6 +39,11 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
     """Approve or decline the revision the author was shown. An edit in between means: look again."""
     if quote.reflection.participant_id != participant.id or quote.status == "withdrawn":
         raise NotFound(_l("That quote was not found."))
+    # The revision the author already answered, if they did: an approval records it; only authors decline.
+    answered = {"approved": quote.participant_approved_revision, "declined": quote.revision}.get(quote.status)
+    same_answer = quote.status == ("approved" if approve else "declined")
+    if same_answer and answered is not None and revision in (None, answered):
+        return  # the same answer to the same words again (a double click, a retry): it stands as given
     if quote.status != "awaiting_participant":
         raise RuleViolation(_l("This quote is not waiting for your answer."))
     if revision is not None and revision != quote.revision:
@@ -54,3 +60,8 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
         quote.participant_approved_revision = None
         quote.status = "declined"
         audit.record("quote.declined_by_participant", actor=participant, target=quote)
+    try:
+        db.session.flush()
+    except StaleDataError:  # an editor saved the quote after it was read here: its words may have changed
+        db.session.rollback()
+        raise RuleViolation(_l("The quote changed while you were reading it. Please read it again.")) from None

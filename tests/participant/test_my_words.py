@@ -5,8 +5,9 @@ import time
 from sqlalchemy import select
 
 from roundtable.db import db
-from roundtable.models import Participant, Quote, Reflection
+from roundtable.models import AuditEvent, Participant, Quote, Reflection
 from roundtable.services import consent
+from tests.conftest import at_once, only_on_postgresql
 
 REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
 
@@ -203,3 +204,26 @@ def test_autosave_needs_the_csrf_token_and_a_participant(client, make, csrf):
     forged = client.post(f"/write/{prompt.id}/autosave", data={"text": "x", "language": "en"})
     assert forged.status_code == 400
     assert db.session.scalars(select(Reflection)).all() == []
+
+
+def test_approving_twice_at_once_answers_calmly_and_approves_once(app, make, csrf):
+    only_on_postgresql(app)
+    me = make.participant(language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    db.session.commit()
+    browsers, forms = (app.test_client(), app.test_client()), []
+    for browser in browsers:
+        _sign_in(browser, csrf, me)
+        forms.append({"csrf_token": csrf(browser.get("/my")), f"q{quote.id}-revision": str(quote.revision),
+                      f"q{quote.id}-approve": "Approve"})
+
+    answers = at_once(*(lambda browser=browser, form=form: browser.post(f"/my/quotes/{quote.id}", data=form)
+                        for browser, form in zip(browsers, forms)))
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    for browser in browsers:
+        assert "Thank you. You approved this quote." in browser.get("/my").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Quote, quote.id).status == "approved"
+    approvals = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "quote.approved_by_participant"))
+    assert len(approvals.all()) == 1

@@ -1,8 +1,10 @@
 """Authors who asked to review quotes approve or decline the exact words; editors cannot overrule them."""
 
 import pytest
+from sqlalchemy import select, update
 
 from roundtable.db import db
+from roundtable.models import AuditEvent, Quote
 from roundtable.services import consent, curation, exports, review
 from roundtable.services.errors import RuleViolation
 
@@ -135,3 +137,32 @@ def test_a_new_form_must_keep_the_required_statements(make):
         consent.new_form_version(roundtable, roundtable.facilitator,
                                  [consent.ClauseDraft("take_part", "I take part.", "Nakikilahok ako.", True)])
     assert roundtable.consent_version == 1
+
+
+def test_the_same_answer_twice_stands_as_given_once(make):
+    """A double click or a retried form: no error, and one answer in the audit trail."""
+    participant = make.participant(grants=REVIEWING)
+    approved, declined = (make.quote(make.reflection(participant)) for _ in range(2))
+    for _ in range(2):
+        review.respond(participant, approved, approve=True, revision=approved.revision)
+        review.respond(participant, declined, approve=False, revision=declined.revision)
+        db.session.commit()
+    assert (approved.status, declined.status) == ("approved", "declined")
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("quote.%_by_participant")))
+    assert sorted(actions) == ["quote.approved_by_participant", "quote.declined_by_participant"]
+    with pytest.raises(RuleViolation):  # the other answer is no longer open
+        review.respond(participant, approved, approve=False, revision=approved.revision)
+
+
+def test_an_editor_saving_while_the_author_reads_means_read_it_again(make):
+    participant = make.participant(grants=REVIEWING)
+    quote = make.quote(make.reflection(participant))
+    db.session.commit()
+    shown = quote.revision
+    with db.engine.begin() as editor:  # another request saves the quote after this one read it
+        editor.execute(update(Quote).where(Quote.id == quote.id).values(
+            revision=Quote.revision + 1, version_id=Quote.version_id + 1))
+    with pytest.raises(RuleViolation, match="changed while you were reading"):
+        review.respond(participant, quote, approve=True, revision=shown)
+    db.session.expire_all()
+    assert quote.status == "awaiting_participant" and quote.participant_approved_revision is None
