@@ -27,6 +27,13 @@ from roundtable.services.errors import RuleViolation
 bp = Blueprint("participant", __name__)
 
 
+@bp.before_request
+def _one_change_at_a_time() -> None:
+    """Every change a signed-in participant sends waits for their previous one (see ``participation.take_turn``)."""
+    if request.method == "POST" and g.get("participant") is not None:
+        participation.take_turn(g.participant)
+
+
 def _join_state() -> dict:
     return session.get("join") or {}
 
@@ -198,8 +205,6 @@ def _review_form(quote) -> QuoteReviewForm:
 @participant_required
 def write(prompt_id: int):
     participant = g.participant
-    if request.method == "POST":
-        participation.hold_for_saving(participant)
     prompt, draft = participation.prompt_with_draft(participant, prompt_id)
     return _reflection_page(prompt, draft)
 
@@ -208,8 +213,6 @@ def write(prompt_id: int):
 @limiter.limit("30 per minute", methods=["POST"])
 @participant_required
 def edit(reflection_id: int):
-    if request.method == "POST":
-        participation.hold_for_saving(g.participant)
     reflection = participation.own_reflection(g.participant, reflection_id)
     return _reflection_page(reflection.prompt, reflection)
 
@@ -256,7 +259,6 @@ def autosave(prompt_id: int):
     Only drafts are saved this way; a reflection already submitted changes only when its author presses a button.
     """
     participant = g.participant
-    participation.hold_for_saving(participant)
     prompt = participation.prompt_for(participant, prompt_id)
     form = ReflectionForm()
     if not form.validate():
@@ -332,7 +334,6 @@ def renew_consent():
 @participant_required
 def review_quote(quote_id: int):
     participant = g.participant
-    participation.hold_for_saving(participant)
     quote = review.own_quote(participant, quote_id)
     form = QuoteReviewForm(prefix=f"q{quote.id}")
     if form.validate_on_submit():

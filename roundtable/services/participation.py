@@ -141,14 +141,14 @@ def prompt_with_draft(participant: Participant, prompt_id: int) -> tuple[Prompt,
     return found.Prompt, found.Reflection
 
 
-def hold_for_saving(participant: Participant) -> None:
-    """The participant's saves take turns: call before reading what a save will change.
+def take_turn(participant: Participant) -> None:
+    """The participant's changes take turns: call before reading what a change will touch.
 
     The same form can arrive twice at once: a double click, or an autosave still on its way when "Submit" is
-    pressed. Taking turns, the second sees what the first stored and saves into it, as a retry does, instead
-    of storing it again (which the unique idempotency key refuses with an error) or answering a quote that the
-    first already answered. PostgreSQL holds the row lock to the end of the transaction; SQLite (for trying
-    Roundtable out) has no row locks.
+    pressed. Taking turns, the second sees what the first did and goes on from there, as a retry does, instead
+    of storing a reflection again (which the unique idempotency key refuses with an error) or changing a quote
+    the first already changed (which its version refuses). PostgreSQL holds the row lock to the end of the
+    transaction; SQLite (for trying Roundtable out) has no row locks.
     """
     db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
 

@@ -227,3 +227,21 @@ def test_approving_twice_at_once_answers_calmly_and_approves_once(app, make, csr
     assert db.session.get(Quote, quote.id).status == "approved"
     approvals = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "quote.approved_by_participant"))
     assert len(approvals.all()) == 1
+
+
+def test_taking_back_a_permission_twice_at_once_appends_one_record(app, make, csrf):
+    only_on_postgresql(app)
+    me = make.participant(language="en")
+    quote = make.quote(make.reflection(me))
+    db.session.commit()
+    browsers, forms = (app.test_client(), app.test_client()), []
+    for browser in browsers:
+        _sign_in(browser, csrf, me)
+        forms.append({"csrf_token": csrf(browser.get("/my")), "key": "quote_publicly", "grant": "0"})
+
+    answers = at_once(*(lambda browser=browser, form=form: browser.post("/my/consent", data=form)
+                        for browser, form in zip(browsers, forms)))
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    db.session.expire_all()
+    assert len(consent.history(me)) == 2 and db.session.get(Quote, quote.id).status == "withdrawn"
