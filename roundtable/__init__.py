@@ -9,7 +9,8 @@ from pathlib import Path
 from flask import Flask, g, render_template, request
 from flask_babel import format_number
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from roundtable import access, assets, config, i18n, identity, numbers, security
@@ -89,6 +90,20 @@ def _register_error_pages(app: Flask) -> None:
         db.session.remove()
         app.logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "unknown")
         return render_template("errors/error.html", status=503), 503
+
+    @app.errorhandler(IntegrityError)
+    @app.errorhandler(StaleDataError)
+    def changed_at_the_same_moment(exc: Exception):
+        """Two people, or two clicks, changed the same record at once and the database kept the first: the
+        safety net where a view has no answer of its own. Nothing half-done is stored. The log names the kind
+        of refusal and, for a constraint, only its name (PostgreSQL's message would quote the values); a
+        constraint refusal is logged as an error, as it may also be a bug."""
+        db.session.rollback()
+        constraint = getattr(getattr(getattr(exc, "orig", None), "diag", None), "constraint_name", None)
+        level = logging.ERROR if isinstance(exc, IntegrityError) else logging.WARNING
+        app.logger.log(level, "change refused by the database on %s: %s %s", request.endpoint, type(exc).__name__,
+                       constraint or "")
+        return page(409)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception):
