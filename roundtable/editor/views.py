@@ -18,6 +18,7 @@ from roundtable.editor.forms import (
 from roundtable.forms import ActionForm
 from roundtable.i18n import current_language
 from roundtable.models import Roundtable
+from roundtable.models.quotes import LIVE_STATUSES
 from roundtable.numbers import number_arg
 from roundtable.services import curation, exports, fidelity, roundtables
 from roundtable.services import notices as notice_service
@@ -81,7 +82,7 @@ def quotes():
     )
     return render_template(
         "editor/quotes.html", page=page, roundtables=roundtables.titles(), themes=curation.themes(),
-        status=status, statuses=curation.LISTED_STATUSES,
+        status=status, statuses=LIVE_STATUSES,
     )
 
 

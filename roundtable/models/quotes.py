@@ -9,6 +9,8 @@ from roundtable.db import Base, UTCDateTime, utcnow
 from roundtable.models.types import EncryptedText
 
 STATUSES = ("draft", "awaiting_participant", "approved", "declined", "withdrawn")
+#: Every status but withdrawn: the quotes an editor lists, filters by and can still take back.
+LIVE_STATUSES = tuple(status for status in STATUSES if status != "withdrawn")
 EXPORT_FORMATS = ("csv", "json", "docx", "xlsx")
 
 quote_themes = Table(

@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import constant, db, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
-from roundtable.models.quotes import quote_themes
+from roundtable.models.quotes import LIVE_STATUSES, quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
@@ -39,10 +39,6 @@ def reflection(reflection_id: int) -> Reflection:
     return found
 
 
-#: What the quote list shows and filters by: every status but withdrawn.
-LISTED_STATUSES = ("draft", "awaiting_participant", "approved", "declined")
-
-
 def quotes(*, roundtable_id: int | None = None, language: str | None = None, status: str | None = None,
            theme_id: int | None = None, page: int = 1, per_page: int = 25) -> Page:
     """Quotes an editor may see: only those of reflections the rule still allows.
@@ -54,7 +50,7 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
         query = query.where(Participant.roundtable_id == roundtable_id)
     if language:
         query = query.where(Quote.language == language)
-    if status in LISTED_STATUSES:  # anything else, typed into the address, filters nothing
+    if status in LIVE_STATUSES:  # anything else, typed into the address, filters nothing
         query = query.where(Quote.status == constant(status))
     if theme_id:
         query = query.where(Quote.themes.any(Theme.id == theme_id))

@@ -18,9 +18,6 @@ from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflecti
 from roundtable.services import audit
 from roundtable.services.errors import NotFound
 
-#: Statuses from which a quote is live enough to be taken back.
-_LIVE = ("draft", "awaiting_participant", "approved", "declined")
-
 
 def withdraw_quote(quote: Quote, *, actor) -> None:
     """The quote can no longer be shown, approved or exported. Withdrawn is final."""
