@@ -40,10 +40,6 @@ def erase_reflection(reflection: Reflection) -> None:
     reflection.moderator_note = None
 
 
-def quotes_of_reflection(reflection: Reflection) -> list[Quote]:
-    return list(db.session.scalars(select(Quote).where(Quote.reflection_id == reflection.id).order_by(Quote.id)))
-
-
 def quotes_of_reflections(reflection_ids) -> defaultdict[int, list[Quote]]:
     """The quotes of many reflections in one query, by reflection id (an empty list for one without)."""
     found: defaultdict[int, list[Quote]] = defaultdict(list)
@@ -57,7 +53,9 @@ def take_back(reflection: Reflection, *, actor, status: str, erase: bool = True,
     """The reflection leaves every view under ``status``; its quotes are withdrawn; with ``erase``
     its words and its quotes' words are gone too. ``quotes`` are the reflection's quotes, when the
     caller has loaded them together with other reflections' (a purge does)."""
-    for quote in quotes_of_reflection(reflection) if quotes is None else quotes:
+    if quotes is None:
+        quotes = quotes_of_reflections([reflection.id])[reflection.id]
+    for quote in quotes:
         withdraw_quote(quote, actor=actor)
         if erase:
             erase_quote(quote)
