@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from flask import g
 
-from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal
+from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
@@ -57,6 +57,13 @@ def constant(value: str | int) -> ColumnElement:
     planning took longer than running them.
     """
     return literal(value, literal_execute=True)
+
+
+def lock_row(entity, row_id: int) -> None:
+    """Hold one row until the transaction ends, so that requests changing what hangs from it take turns: the
+    second waits, then reads what the first stored. PostgreSQL's ``SELECT … FOR UPDATE``; SQLite (for trying
+    Roundtable out) has no row locks, and SQLAlchemy leaves the clause out there."""
+    db.session.execute(select(entity.id).where(entity.id == row_id).with_for_update())
 
 
 def _scope() -> int:

@@ -10,7 +10,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, select
 
-from roundtable.db import constant, db, utcnow
+from roundtable.db import constant, db, lock_row, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
 from roundtable.services import audit, consent, crypto, passphrases, withdrawal
@@ -53,7 +53,7 @@ def join(
         raise RuleViolation(_l("Choose Filipino or English."))
     # People in one room join at once; taking turns, two who chose the same pseudonym at the same moment get
     # "already in use" instead of an error from the unique constraint.
-    db.session.execute(select(Roundtable.id).where(Roundtable.id == roundtable.id).with_for_update())
+    lock_row(Roundtable, roundtable.id)
     pseudonym = check_pseudonym(roundtable, pseudonym)
     while True:
         passphrase = passphrases.generate(language)
@@ -147,10 +147,9 @@ def take_turn(participant: Participant) -> None:
     The same form can arrive twice at once: a double click, or an autosave still on its way when "Submit" is
     pressed. Taking turns, the second sees what the first did and goes on from there, as a retry does, instead
     of storing a reflection again (which the unique idempotency key refuses with an error) or changing a quote
-    the first already changed (which its version refuses). PostgreSQL holds the row lock to the end of the
-    transaction; SQLite (for trying Roundtable out) has no row locks.
+    the first already changed (which its version refuses).
     """
-    db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+    lock_row(Participant, participant.id)
 
 
 def save_reflection(
