@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import sys
-import threading
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -279,22 +278,6 @@ def python_calls(function, *args) -> int:
     finally:
         sys.setprofile(None)
     return counted
-
-
-def at_once(*requests):
-    """Send the requests from threads released together; their responses, in order."""
-    start, responses = threading.Barrier(len(requests)), [None] * len(requests)
-
-    def send(index, request):
-        start.wait()
-        responses[index] = request()
-
-    threads = [threading.Thread(target=send, args=pair) for pair in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return responses
 
 
 def only_on_postgresql(app):

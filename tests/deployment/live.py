@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -222,3 +223,20 @@ def scratch_postgres(url: str, prefix: str):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def at_once(*requests):
+    """Send the requests from threads released together; their responses, in order."""
+    start, responses = threading.Barrier(len(requests)), [None] * len(requests)
+
+    def send(index, request):
+        start.wait()
+        responses[index] = request()
+
+    threads = [threading.Thread(target=send, args=pair) for pair in enumerate(requests)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return responses
+

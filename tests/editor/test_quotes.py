@@ -11,7 +11,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
 from roundtable.services import curation
-from tests.conftest import at_once, csrf_token_of, only_on_postgresql, post_roundtable_edit
+from tests.conftest import csrf_token_of, only_on_postgresql, post_roundtable_edit
+from tests.deployment.live import at_once
 from tests.editor.conftest import quote_of
 
 NAMED = "My cousin Marites recorded the interview in Cebu City and the judge listened."

@@ -2,7 +2,8 @@
 
 from roundtable.db import db
 from roundtable.models import Participant
-from tests.conftest import at_once, only_on_postgresql
+from tests.conftest import only_on_postgresql
+from tests.deployment.live import at_once
 
 
 def _start(client, csrf, code, language="en"):

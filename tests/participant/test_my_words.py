@@ -7,7 +7,8 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection
 from roundtable.services import consent
-from tests.conftest import at_once, only_on_postgresql
+from tests.conftest import only_on_postgresql
+from tests.deployment.live import at_once
 
 REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
 

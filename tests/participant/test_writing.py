@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import Reflection
-from tests.conftest import at_once, only_on_postgresql
+from tests.conftest import only_on_postgresql
+from tests.deployment.live import at_once
 
 
 def _sign_in(client, participant, csrf):
