@@ -173,30 +173,32 @@ def test_a_number_too_large_for_the_database_in_a_query_string_counts_as_absent(
         assert response.status_code in (200, 302), (path, number, response.status_code)
 
 
-def test_every_number_read_from_a_query_string_goes_through_number_arg():
-    """``request.args.get(..., type=int)`` would pass 10**25 on to PostgreSQL, which raises instead of
-    finding nothing; the checks above cover today's arguments, this one covers tomorrow's."""
+def _get_calls():
+    """Every ``something.get(...)`` call in the package's source, with where it is."""
     package = Path(roundtable.__file__).parent
-    unchecked = []
     for source in package.rglob("*.py"):
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
-                for keyword in node.keywords:
-                    if keyword.arg == "type" and not (isinstance(keyword.value, ast.Name)
-                                                      and keyword.value.id == "number_arg"):
-                        unchecked.append(f"{source.relative_to(package.parent)}:{node.lineno}")
+                yield f"{source.relative_to(package.parent)}:{node.lineno}", node
+
+
+def test_every_number_read_from_a_query_string_goes_through_number_arg():
+    """``request.args.get(..., type=int)`` would pass 10**25 on to PostgreSQL, which raises instead of
+    finding nothing; the checks above cover today's arguments, this one covers tomorrow's."""
+    unchecked = [
+        where for where, node in _get_calls() for keyword in node.keywords
+        if keyword.arg == "type" and not (isinstance(keyword.value, ast.Name) and keyword.value.id == "number_arg")
+    ]
     assert unchecked == [], f"use roundtable.numbers.number_arg as type= here: {', '.join(unchecked)}"
 
 
 def _query_arguments_read_by_views() -> set[str]:
     """Every name a view reads with ``request.args.get("name")``, found in the source: tomorrow's too."""
-    names = set()
-    for source in Path(roundtable.__file__).parent.rglob("*.py"):
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get"
-                    and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "args"
-                    and node.args and isinstance(node.args[0], ast.Constant)):
-                names.add(node.args[0].value)
+    names = {
+        node.args[0].value for _where, node in _get_calls()
+        if isinstance(node.func.value, ast.Attribute) and node.func.value.attr == "args"
+        and node.args and isinstance(node.args[0], ast.Constant)
+    }
     return names | {"since", "until"}  # the audit log reads these two through a helper, by a variable name
 
 
