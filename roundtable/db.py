@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -64,6 +65,16 @@ def lock_row(entity, row_id: int) -> None:
     second waits, then reads what the first stored. PostgreSQL's ``SELECT … FOR UPDATE``; SQLite (for trying
     Roundtable out) has no row locks, and SQLAlchemy leaves the clause out there."""
     db.session.execute(select(entity.id).where(entity.id == row_id).with_for_update())
+
+
+def flush_or_refuse(refusal: Exception) -> None:
+    """Write what is pending; when a versioned row was saved by someone else since it was read here, roll back
+    and raise ``refusal``: the rule's own words for "it changed while you looked"."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise refusal from None
 
 
 def _scope() -> int:

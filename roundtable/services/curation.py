@@ -9,9 +9,8 @@ from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
-from sqlalchemy.orm.exc import StaleDataError
 
-from roundtable.db import constant, db, utcnow
+from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import LIVE_STATUSES, quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing
@@ -113,11 +112,7 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
             target.approved_by_id = None
     if words_changed:
         refresh_findings(target)
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(_l("Another editor saved this quote while you were editing it.")) from None
+    flush_or_refuse(Conflict(_l("Another editor saved this quote while you were editing it.")))
     audit.record("quote.updated", actor=editor, target=target)
     return target
 

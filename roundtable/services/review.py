@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from roundtable.db import db, utcnow
+from roundtable.db import db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, Reflection
 from roundtable.services import audit
 from roundtable.services.errors import NotFound, RuleViolation
@@ -60,8 +59,5 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
         quote.participant_approved_revision = None
         quote.status = "declined"
         audit.record("quote.declined_by_participant", actor=participant, target=quote)
-    try:
-        db.session.flush()
-    except StaleDataError:  # an editor saved the quote after it was read here: its words may have changed
-        db.session.rollback()
-        raise RuleViolation(_l("The quote changed while you were reading it. Please read it again.")) from None
+    # an editor may have saved the quote after it was read here: its words may have changed
+    flush_or_refuse(RuleViolation(_l("The quote changed while you were reading it. Please read it again.")))
