@@ -11,30 +11,57 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import flash
+from flask import flash, g
+from flask_babel import gettext as _
 from wtforms import Field
 
 from roundtable.db import db
+from roundtable.forms import SentOnce
+from roundtable.services import sent_forms
 from roundtable.services.errors import RuleViolation
 
 
 @dataclass
 class Outcome:
     saved: bool = False
+    # Where the person goes next: set by the block; for a form sent again, where its first sending led.
+    location: str | None = None
+    sent_before: bool = False
 
 
 @contextmanager
-def change(errors_on: Field | None = None) -> Iterator[Outcome]:
-    """``with change(errors_on=form.text) as outcome: service(...)``, then ``if outcome.saved: …``."""
+def change(errors_on: Field | None = None, *, once: SentOnce | None = None) -> Iterator[Outcome]:
+    """``with change(errors_on=form.text) as outcome: service(...)``, then ``if outcome.saved: …``.
+
+    With ``once=form`` (a form that makes something), the block sets ``outcome.location``; when the same form
+    was saved before (a double click), the block's work is rolled back and ``outcome.location`` is where the
+    first sending led, with ``outcome.sent_before`` set.
+    """
     outcome = Outcome()
     try:
         yield outcome
+        if once is not None:
+            sent_forms.record(g.user, once.sent_once.data, outcome.location)
+    except sent_forms.SentBefore as first:
+        _lead_to_first(outcome, first.location)
     except RuleViolation as problem:
         db.session.rollback()
-        if errors_on is None:
+        outcome.location = None
+        # Sent again after the first was saved, the form can break a rule the first sending set up (a name
+        # now taken): lead to what the first made instead of showing that.
+        first = sent_forms.earlier(g.user, once.sent_once.data) if once is not None else None
+        if first is not None:
+            _lead_to_first(outcome, first)
+        elif errors_on is None:
             flash(str(problem), "error")
         else:
             errors_on.errors = [*errors_on.errors, str(problem)]
     else:
         db.session.commit()
         outcome.saved = True
+
+
+def _lead_to_first(outcome: Outcome, location: str) -> None:
+    outcome.location = location
+    outcome.sent_before = True
+    flash(_("This form was sent twice. What it made was saved once, here."))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from roundtable.services.text import clean_text
@@ -59,6 +61,13 @@ class Form(FlaskForm):
         if request.method != "POST" or not any(key.startswith(self._prefix) for key in request.form):
             return False
         return self.validate()
+
+
+class SentOnce:
+    """For a staff form that makes something: a new key on every page shown, the same key when the page is
+    sent again. ``change(once=form)`` stores it (see ``services.sent_forms``)."""
+
+    sent_once = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
 def required(message=None):

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roundtable.forms import CleanStringField, Form, length, required
+from roundtable.forms import CleanStringField, Form, SentOnce, length, required
 
 
 def role_choices():
@@ -14,7 +14,7 @@ class RoleChoices(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class NewUserForm(Form):
+class NewUserForm(SentOnce, Form):
     username = CleanStringField(_l("Username"), validators=[required(), length(64, 2)])
     display_name = CleanStringField(_l("Display name"), validators=[required(), length(120)])
     roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])

@@ -30,10 +30,15 @@ def users():
     form = NewUserForm()
     one_time_password = None
     if form.validate_on_submit():
-        with change(errors_on=form.username) as outcome:
+        with change(errors_on=form.username, once=form) as outcome:
             user, password = accounts.create_with_one_time_password(
                 form.username.data, form.display_name.data, set(form.roles.data), actor=g.user
             )
+            outcome.location = url_for("admin.user", user_id=user.id)
+        if outcome.sent_before:
+            # The first sending's page, with the one-time password, was replaced by this one.
+            flash(_("If you did not see the account's one-time password, make a new one here."))
+            return redirect(outcome.location)
         if outcome.saved:
             one_time_password = (user.username, password)
             flash(_("Account created. Give the one-time password to its owner in person; it is shown only once."))

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
+from roundtable.forms import CleanStringField, CleanTextAreaField, Form, SentOnce, length, required
 from roundtable.services.curation import QUOTE_MAX
 
 
@@ -37,7 +37,11 @@ class ExportForm(Form):
     language = SelectField(_l("Language"), choices=[], default="")
 
 
-class ThemeForm(Form):
+class NewQuoteForm(SentOnce, QuoteForm):
+    """A quote made from a reflection."""
+
+
+class ThemeForm(SentOnce, Form):
     name_fil = CleanStringField(_l("Name in Filipino"), validators=[required(), length(80)])
     name_en = CleanStringField(_l("Name in English"), validators=[required(), length(80)])
 

@@ -12,7 +12,7 @@ from roundtable.access import roles_required
 from roundtable.changes import change
 from roundtable.db import db
 from roundtable.editor.forms import (
-    ExportForm, FindingKeepForm, FindingRedactForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm,
+    ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm,
     ThemeRenameForm,
 )
 from roundtable.forms import ActionForm
@@ -55,16 +55,18 @@ def reflections():
 @editor_only
 def reflection(reflection_id: int):
     source = curation.reflection(reflection_id)
-    form = _quote_form()
+    form = _quote_form(NewQuoteForm)
     if request.method == "GET":
         form.language.data = source.language
         form.descriptor.data = _("survivor leader")
     if form.validate_on_submit():
-        with change(errors_on=form.text) as outcome:
+        with change(errors_on=form.text, once=form) as outcome:
             quote = curation.create_quote(g.user, source, **_quote_fields(form))
+            outcome.location = url_for("editor.quote", quote_id=quote.id)
         if outcome.saved:
             flash(_("Quote saved as a draft."))
-            return redirect(url_for("editor.quote", quote_id=quote.id))
+        if outcome.location:
+            return redirect(outcome.location)
     check = fidelity.check(form.text.data or "", source.text or "") if form.text.data else None
     return render_template(
         "editor/reflection.html", reflection=source, form=form, check=check,
@@ -90,7 +92,7 @@ def quotes():
 @editor_only
 def quote(quote_id: int):
     item = curation.quote(quote_id)
-    form = _quote_form(obj=item if request.method == "GET" else None)
+    form = _quote_form(QuoteForm, obj=item if request.method == "GET" else None)
     conflict = None
     if request.method == "GET":
         form.themes.data = [t.id for t in item.themes]
@@ -167,7 +169,7 @@ def keep_finding(quote_id: int, index: int):
         if outcome.saved:
             flash(_("The detail stays, with your reason."))
             return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
-    quote_form = _quote_form(obj=item)
+    quote_form = _quote_form(QuoteForm, obj=item)
     quote_form.themes.data = [t.id for t in item.themes]
     quote_form.version.data = str(item.version_id)
     return _render_quote(item, quote_form, keep_forms={index: form}), 400
@@ -190,11 +192,13 @@ def approve(quote_id: int):
 def themes():
     form = ThemeForm()
     if form.validate_on_submit():
-        with change(errors_on=form.name_en) as outcome:
+        with change(errors_on=form.name_en, once=form) as outcome:
             curation.add_theme(g.user, form.name_en.data, form.name_fil.data)
+            outcome.location = url_for("editor.themes")
         if outcome.saved:
             flash(_("Theme added."))
-            return redirect(url_for("editor.themes"))
+        if outcome.location:
+            return redirect(outcome.location)
     page = curation.theme_page(request.args.get("page", 1, type=number_arg))
     if not page.items and page.number > 1:  # the last theme of the last page was removed
         return redirect(url_for("editor.themes", page=page.pages if page.pages > 1 else None))
@@ -343,8 +347,8 @@ def _labels(count: int) -> ExportLabels:
     )
 
 
-def _quote_form(obj=None) -> QuoteForm:
-    form = QuoteForm(obj=obj)
+def _quote_form(form_class: type[QuoteForm], obj=None) -> QuoteForm:
+    form = form_class(obj=obj)
     language = current_language()
     form.themes.choices = [(t.id, t.name(language)) for t in curation.themes()]
     return form

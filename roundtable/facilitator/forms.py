@@ -4,7 +4,7 @@ from wtforms import Form as WTFormsForm
 from wtforms import ValidationError
 from wtforms.validators import Optional
 
-from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
+from roundtable.forms import CleanStringField, CleanTextAreaField, Form, SentOnce, length, required
 from roundtable.services.curation import sensitive_terms_from
 from roundtable.services.errors import RuleViolation
 from roundtable.services.roundtables import check_schedule
@@ -45,7 +45,7 @@ class RoundtableForm(Form):
             raise ValidationError(str(problem)) from None
 
 
-class NewRoundtableForm(RoundtableForm):
+class NewRoundtableForm(SentOnce, RoundtableForm):
     prompt_fil = CleanTextAreaField(_l("First prompt in Filipino"), validators=[required(), length(1000)])
     prompt_en = CleanTextAreaField(_l("First prompt in English"), validators=[required(), length(1000)])
 
@@ -53,6 +53,10 @@ class NewRoundtableForm(RoundtableForm):
 class PromptForm(Form):
     text_fil = CleanTextAreaField(_l("Prompt in Filipino"), validators=[required(), length(1000)])
     text_en = CleanTextAreaField(_l("Prompt in English"), validators=[required(), length(1000)])
+
+
+class NewPromptForm(SentOnce, PromptForm):
+    """A prompt added to a roundtable."""
 
 
 class StatusForm(Form):

@@ -10,7 +10,9 @@ from markupsafe import Markup
 from roundtable.access import roles_required
 from roundtable.changes import change
 from roundtable.db import db
-from roundtable.facilitator.forms import DecisionForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm
+from roundtable.facilitator.forms import (
+    DecisionForm, NewPromptForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm,
+)
 from roundtable.models import Prompt
 from roundtable.numbers import number_arg
 from roundtable.services import curation, moderation, roundtables
@@ -35,7 +37,7 @@ def my_roundtables():
 def new_roundtable():
     form = NewRoundtableForm()
     if form.validate_on_submit():
-        with change(errors_on=form.retention_until) as outcome:
+        with change(errors_on=form.retention_until, once=form) as outcome:
             roundtable = roundtables.create(
                 g.user,
                 title_en=form.title_en.data, title_fil=form.title_fil.data,
@@ -44,9 +46,11 @@ def new_roundtable():
                 prompts=[(form.prompt_en.data, form.prompt_fil.data)],
                 **_schedule(form),
             )
+            outcome.location = url_for("facilitator.roundtable", roundtable_id=roundtable.id)
         if outcome.saved:
             flash(_("Roundtable created. Open it when you are ready for people to join."))
-            return redirect(url_for("facilitator.roundtable", roundtable_id=roundtable.id))
+        if outcome.location:
+            return redirect(outcome.location)
     return render_template("facilitator/roundtable_form.html", form=form, roundtable=None)
 
 
@@ -55,7 +59,7 @@ def new_roundtable():
 def roundtable(roundtable_id: int):
     item = _own(roundtable_id)
     return render_template(
-        "facilitator/roundtable.html", roundtable=item, status_form=StatusForm(), prompt_form=PromptForm()
+        "facilitator/roundtable.html", roundtable=item, status_form=StatusForm(), prompt_form=NewPromptForm()
     )
 
 
@@ -127,12 +131,15 @@ def set_status(roundtable_id: int):
 @facilitator_only
 def add_prompt(roundtable_id: int):
     item = _own(roundtable_id)
-    form = PromptForm()
+    form = NewPromptForm()
     if form.validate_on_submit():
-        roundtables.add_prompt(item, g.user, form.text_en.data, form.text_fil.data)
-        db.session.commit()
-        flash(_("Prompt added."))
-        return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
+        with change(errors_on=form.text_en, once=form) as outcome:
+            roundtables.add_prompt(item, g.user, form.text_en.data, form.text_fil.data)
+            outcome.location = url_for("facilitator.roundtable", roundtable_id=item.id)
+        if outcome.saved:
+            flash(_("Prompt added."))
+        if outcome.location:
+            return redirect(outcome.location)
     return render_template("facilitator/roundtable.html", roundtable=item, status_form=StatusForm(), prompt_form=form)
 
 

@@ -5,7 +5,7 @@ from roundtable.models.participants import ConsentGrant, ConsentRecord, Particip
 from roundtable.models.quotes import Export, Quote, QuoteFindingDecision, Theme, export_quotes, quote_themes
 from roundtable.models.reflections import Reflection
 from roundtable.models.roundtables import ConsentClause, Prompt, Roundtable
-from roundtable.models.staff import User
+from roundtable.models.staff import SentForm, User
 
 __all__ = [
     "AuditEvent",
@@ -19,6 +19,7 @@ __all__ = [
     "QuoteFindingDecision",
     "Reflection",
     "Roundtable",
+    "SentForm",
     "Theme",
     "User",
     "export_quotes",

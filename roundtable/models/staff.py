@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roundtable.db import Base, UTCDateTime, utcnow
@@ -41,3 +41,18 @@ class User(Base):
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_set.intersection(roles))
+
+
+class SentForm(Base):
+    """A staff form that made something (a quote, a theme, a roundtable, a prompt, an account) and where it led.
+
+    A double click, or a page sent again from the browser's history, sends the same form twice; the second
+    sending then leads to what the first made instead of making it again. Kept for a day.
+    """
+
+    __tablename__ = "sent_forms"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    location: Mapped[str] = mapped_column(String(500))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,168 @@
+"""A staff form that makes something, sent twice (a double click, or a page sent again from the browser's
+history), makes it once; the second answer leads to what the first made, which is the page the browser shows."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from roundtable.db import db
+from roundtable.models import Prompt, Quote, Roundtable, SentForm, Theme, User
+from tests.conftest import csrf_token_of, only_on_postgresql
+from tests.deployment.live import at_once
+
+NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
+
+
+def _key_of(page) -> str:
+    match = re.search(r'name="sent_once" type="hidden" value="([0-9a-f]{32})"', page.get_data(as_text=True))
+    assert match, "the form carries no sent-once key"
+    return match.group(1)
+
+
+def _new_quote(make):
+    reflection = make.reflection()
+    url = f"/editor/reflections/{reflection.id}"
+    return make.user("editor"), url, url, {"text": reflection.text, "language": "en", "descriptor": "survivor leader"}, Quote
+
+
+def _new_theme(make):
+    return make.user("editor"), "/editor/themes", "/editor/themes", {"name_fil": "Paghilom", "name_en": "Healing"}, Theme
+
+
+def _new_roundtable(make):
+    return make.user("facilitator"), "/facilitator/roundtables/new", "/facilitator/roundtables/new", {
+        "title_fil": "Pagdinig", "title_en": "Hearings", "description_fil": "", "description_en": "",
+        "retention_until": NEXT_YEAR, "prompt_fil": "Tanong?", "prompt_en": "Question?",
+    }, Roundtable
+
+
+def _new_prompt(make):
+    facilitator = make.user("facilitator")
+    page = f"/facilitator/roundtables/{make.roundtable(facilitator).id}"
+    return facilitator, page, f"{page}/prompts", {"text_fil": "Ano pa?", "text_en": "What else?"}, Prompt
+
+
+def _new_account(make):
+    return make.user("admin"), "/admin/users", "/admin/users", {
+        "username": "new.editor", "display_name": "New Editor", "roles": ["editor"]}, User
+
+
+CREATING_FORMS = {"quote": _new_quote, "theme": _new_theme, "roundtable": _new_roundtable,
+                  "prompt": _new_prompt, "account": _new_account}
+
+
+def _form_for(kind, make, client, login):
+    """Sign in whoever sends this form; return (page URL, form URL, form data without tokens, model)."""
+    sender, page, action, data, model = CREATING_FORMS[kind](make)
+    login(sender, on=client)
+    return page, action, data, model
+
+
+def _count(model) -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+@pytest.mark.parametrize("kind", CREATING_FORMS)
+def test_a_form_sent_twice_makes_one_thing_and_the_second_answer_leads_to_it(kind, app, make, login):
+    browser = app.test_client()
+    browser.get("/language/en")
+    page_url, action, data, model = _form_for(kind, make, browser, login)
+    before = _count(model)
+    page = browser.get(page_url)
+    form = {**data, "csrf_token": csrf_token_of(page), "sent_once": _key_of(page)}
+
+    first = browser.post(action, data=form)
+    second = browser.post(action, data=form)
+
+    assert _count(model) == before + 1
+    assert second.status_code == 302
+    if first.status_code == 302:
+        assert second.location == first.location
+    shown = browser.get(second.location).get_data(as_text=True)
+    assert "This form was sent twice. What it made was saved once, here." in shown
+    assert db.session.scalar(select(func.count()).select_from(SentForm)) == 1
+
+
+@pytest.mark.parametrize("kind", CREATING_FORMS)
+def test_each_page_shown_carries_a_new_key_so_the_same_words_can_be_sent_again_on_purpose(kind, app, make, login):
+    browser = app.test_client()
+    page_url, action, data, model = _form_for(kind, make, browser, login)
+    keys = {_key_of(browser.get(page_url)) for _ in range(2)}
+    assert len(keys) == 2
+
+
+def test_a_refused_form_keeps_its_key_and_saves_when_corrected(app, make, login):
+    browser = app.test_client()
+    browser.get("/language/en")
+    login(make.user("facilitator"), on=browser)
+    page = browser.get("/facilitator/roundtables/new")
+    key = _key_of(page)
+    form = {"title_fil": "Pagdinig", "title_en": "Hearings", "retention_until": "2001-01-01",
+            "prompt_fil": "Tanong?", "prompt_en": "Question?", "csrf_token": csrf_token_of(page), "sent_once": key}
+
+    refused = browser.post("/facilitator/roundtables/new", data=form)
+    assert refused.status_code == 200 and "The retention date must be in the future." in refused.get_data(as_text=True)
+    assert _key_of(refused) == key, "the page shown again is the same form"
+    assert _count(SentForm) == 0, "a refused form was not saved, so it is not 'sent before'"
+
+    saved = browser.post("/facilitator/roundtables/new", data={**form, "retention_until": NEXT_YEAR})
+    assert saved.status_code == 302 and _count(Roundtable) == 1
+    assert "sent twice" not in browser.get(saved.location).get_data(as_text=True)
+
+
+def test_the_second_sending_of_a_new_account_says_where_to_make_a_new_one_time_password(app, make, login):
+    browser = app.test_client()
+    browser.get("/language/en")
+    login(make.user("admin"), on=browser)
+    page = browser.get("/admin/users")
+    form = {"username": "new.editor", "display_name": "New Editor", "roles": ["editor"],
+            "csrf_token": csrf_token_of(page), "sent_once": _key_of(page)}
+
+    first = browser.post("/admin/users", data=form)
+    assert "one-time password" in first.get_data(as_text=True)
+    second = browser.post("/admin/users", data=form)
+
+    account = db.session.scalar(select(User).where(User.username == "new.editor"))
+    assert second.location == f"/admin/users/{account.id}"
+    shown = browser.get(second.location).get_data(as_text=True)
+    assert "If you did not see the account&#39;s one-time password, make a new one here." in shown
+    assert "already" not in shown, "not the 'username taken' refusal meant for a different person's form"
+
+
+def test_a_form_without_a_usable_key_is_still_saved(app, make, login):
+    """A page opened before an upgrade, or a key changed by hand, saves as a form always did."""
+    browser = app.test_client()
+    login(make.user("editor"), on=browser)
+    for n, key in enumerate(("", "not-a-key", "A" * 32)):
+        page = browser.get("/editor/themes")
+        response = browser.post("/editor/themes", data={"name_fil": f"Tema {n}", "name_en": f"Theme {n}",
+                                                         "csrf_token": csrf_token_of(page), "sent_once": key})
+        assert response.status_code == 302
+    assert _count(Theme) == 3 and _count(SentForm) == 0
+
+
+def test_a_double_click_on_postgresql_makes_one_quote_and_both_answers_lead_to_it(app, make, login):
+    """The two sendings in flight together: the second waits at the key for the first to commit."""
+    only_on_postgresql(app)
+    editor, reflection = make.user("editor"), make.reflection()
+    first, second = app.test_client(), app.test_client()  # one person, two requests in flight
+    forms = []
+    for browser in (first, second):
+        login(editor, on=browser)
+        page = browser.get(f"/editor/reflections/{reflection.id}")
+        forms.append({"text": reflection.text, "language": "en", "descriptor": "survivor leader",
+                      "csrf_token": csrf_token_of(page), "sent_once": _key_of(page)})
+    forms[1]["sent_once"] = forms[0]["sent_once"]  # the same form, sent twice
+
+    for _ in range(3):
+        answers = at_once(*(lambda browser=browser, form=form: browser.post(f"/editor/reflections/{reflection.id}",
+                                                                            data=form)
+                            for browser, form in zip((first, second), forms)))
+        assert [answer.status_code for answer in answers] == [302, 302]
+        assert answers[0].location == answers[1].location
+    assert _count(Quote) == 1
