@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 
 from flask import current_app, g, request, session
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from roundtable import i18n
@@ -16,6 +17,12 @@ from roundtable.db import db
 from roundtable.models import Participant, User
 
 _TOUCH_EVERY = 60  # seconds; refreshing the cookie on every request would only add churn
+
+# Almost every participant page shows the roundtable: fetch it in the same round trip. Built once, as
+# every participant request runs it and building the statement cost more than running it.
+_PARTICIPANT_WITH_ROUNDTABLE = (
+    select(Participant).options(joinedload(Participant.roundtable)).where(Participant.id == bindparam("id"))
+)
 
 
 def load() -> None:
@@ -42,8 +49,7 @@ def load() -> None:
         # else: the password was right and the second factor is pending; only auth views go on.
     participant_id = session.get("participant_id")
     if participant_id is not None:
-        # Almost every participant page shows the roundtable: fetch it in the same round trip.
-        participant = db.session.get(Participant, participant_id, options=[joinedload(Participant.roundtable)])
+        participant = db.session.execute(_PARTICIPANT_WITH_ROUNDTABLE, {"id": participant_id}).scalar_one_or_none()
         idle = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
         if participant is None or participant.withdrawn_at is not None or now - session.get("seen", 0) > idle:
             end_participant()

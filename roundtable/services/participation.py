@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 
 from roundtable.db import constant, db, lock_row, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
@@ -124,18 +124,24 @@ def draft_by_key(participant: Participant, idempotency_key: str) -> Reflection |
     return reflection
 
 
+# Built once: the writing page runs it on every view, and building and keying a statement cost more than running it.
+_PROMPT_WITH_DRAFT = (
+    select(Prompt, Reflection)
+    .outerjoin(Reflection, and_(
+        Reflection.prompt_id == Prompt.id, Reflection.participant_id == bindparam("participant_id"),
+        Reflection.status == constant("draft"),
+    ))
+    .where(Prompt.id == bindparam("prompt_id"), Prompt.roundtable_id == bindparam("roundtable_id"))
+    .order_by(Reflection.id.desc())
+    .limit(constant(1))
+)
+
+
 def prompt_with_draft(participant: Participant, prompt_id: int) -> tuple[Prompt, Reflection | None]:
     """A question of the participant's roundtable and their newest draft answer to it, in one query."""
-    found = db.session.execute(
-        select(Prompt, Reflection)
-        .outerjoin(Reflection, and_(
-            Reflection.prompt_id == Prompt.id, Reflection.participant_id == participant.id,
-            Reflection.status == constant("draft"),
-        ))
-        .where(Prompt.id == prompt_id, Prompt.roundtable_id == participant.roundtable_id)
-        .order_by(Reflection.id.desc())
-        .limit(constant(1))
-    ).first()
+    found = db.session.execute(_PROMPT_WITH_DRAFT, {
+        "participant_id": participant.id, "prompt_id": prompt_id, "roundtable_id": participant.roundtable_id,
+    }).first()
     if found is None:
         raise NotFound(_l("That question was not found."))
     return found.Prompt, found.Reflection
