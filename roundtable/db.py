@@ -9,7 +9,7 @@ from flask import g
 
 from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
@@ -68,13 +68,23 @@ def lock_row(entity, row_id: int) -> None:
 
 
 def flush_or_refuse(refusal: Exception) -> None:
-    """Write what is pending; when a versioned row was saved by someone else since it was read here, roll back
-    and raise ``refusal``: the rule's own words for "it changed while you looked"."""
+    """Write what is pending; when someone else saved first (a versioned row changed since it was read here,
+    or a unique value, such as a name, taken between our check and our write), roll back and raise
+    ``refusal``: the rule's own words for it. Any other refusal by the database is left to go up."""
     try:
         db.session.flush()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError) as exc:
+        if isinstance(exc, IntegrityError) and not is_unique_violation(exc):
+            raise
         db.session.rollback()
         raise refusal from None
+
+
+def is_unique_violation(exc: IntegrityError) -> bool:
+    """PostgreSQL's SQLSTATE 23505, or SQLite's extended result code for a UNIQUE constraint."""
+    orig = exc.orig
+    return (getattr(orig, "sqlstate", None) == "23505"
+            or getattr(orig, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE")
 
 
 def _scope() -> int:

@@ -7,9 +7,11 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
-from roundtable.db import db
+from roundtable.db import db, flush_or_refuse
 from roundtable.models import Theme
+from roundtable.services.errors import RuleViolation
 
 
 @contextmanager
@@ -108,3 +110,23 @@ def test_a_connection_lost_mid_request_is_rolled_back_without_a_new_error(app, c
         db.session.connection().invalidate()
         db.session.rollback()
         db.session.execute(select(Theme)).all()  # and the next statement gets a fresh connection
+
+
+def test_a_value_taken_between_check_and_write_becomes_the_rules_refusal(app, ctx):
+    """Two editors naming a theme alike at once: both checks see the name free, the database keeps the
+    first, and the second hears the rule's words instead of the 409 safety net. Nothing of it is left."""
+    with app.app_context():
+        db.session.add(Theme(name_en="Courts", name_fil="Korte"))
+        db.session.commit()
+        db.session.add(Theme(name_en="Courts", name_fil="Mga korte"))
+        with pytest.raises(RuleViolation, match="taken"):
+            flush_or_refuse(RuleViolation("taken"))
+        assert db.session.scalar(select(func.count()).select_from(Theme)) == 1, "rolled back, and usable"
+
+
+def test_any_other_refusal_by_the_database_goes_up_as_it_is(app, ctx):
+    with app.app_context():
+        db.session.add(Theme(name_en=None, name_fil="Walang Ingles"))
+        with pytest.raises(IntegrityError):
+            flush_or_refuse(RuleViolation("taken"))
+        db.session.rollback()

@@ -146,23 +146,52 @@ def test_a_form_without_a_usable_key_is_still_saved(app, make, login):
     assert _count(Theme) == 3 and _count(SentForm) == 0
 
 
-def test_a_double_click_on_postgresql_makes_one_quote_and_both_answers_lead_to_it(app, make, login):
-    """The two sendings in flight together: the second waits at the key for the first to commit."""
+@pytest.mark.parametrize("kind", CREATING_FORMS)
+def test_a_double_click_on_postgresql_makes_one_thing_and_both_answers_lead_to_it(kind, app, make, login):
+    """The two sendings in flight together. The second waits for the first to commit, at the key or, where what
+    the form makes has a unique name (a theme, an account), at that name; then it leads to what the first made."""
     only_on_postgresql(app)
-    editor, reflection = make.user("editor"), make.reflection()
+    sender, page_url, action, data, model = CREATING_FORMS[kind](make)
     first, second = app.test_client(), app.test_client()  # one person, two requests in flight
+    before = _count(model)
     forms = []
     for browser in (first, second):
-        login(editor, on=browser)
-        page = browser.get(f"/editor/reflections/{reflection.id}")
-        forms.append({"text": reflection.text, "language": "en", "descriptor": "survivor leader",
-                      "csrf_token": csrf_token_of(page), "sent_once": _key_of(page)})
+        login(sender, on=browser)
+        page = browser.get(page_url)
+        forms.append({**data, "csrf_token": csrf_token_of(page), "sent_once": _key_of(page)})
     forms[1]["sent_once"] = forms[0]["sent_once"]  # the same form, sent twice
 
-    for _ in range(3):
-        answers = at_once(*(lambda browser=browser, form=form: browser.post(f"/editor/reflections/{reflection.id}",
-                                                                            data=form)
+    for round_ in range(3):  # in flight together, then again after the first was saved
+        answers = at_once(*(lambda browser=browser, form=form: browser.post(action, data=form)
                             for browser, form in zip((first, second), forms)))
-        assert [answer.status_code for answer in answers] == [302, 302]
-        assert answers[0].location == answers[1].location
-    assert _count(Quote) == 1
+
+        assert _count(model) == before + 1, f"round {round_}: made once"
+        locations = {answer.location for answer in answers if answer.status_code == 302}
+        assert len(locations) == 1, f"round {round_}: both answers lead to the same place"
+        if kind == "account" and round_ == 0:  # one answer shows the one-time password, the other leads to the account
+            assert sorted(answer.status_code for answer in answers) == [200, 302]
+            account = db.session.scalar(select(User).where(User.username == data["username"]))
+            assert locations == {f"/admin/users/{account.id}"}
+        else:
+            assert [answer.status_code for answer in answers] == [302, 302]
+
+
+def test_two_editors_naming_a_theme_alike_at_once_get_one_theme_and_the_rules_words(app, make, login):
+    """Both check the name while it is free; the database keeps the first, the second hears why not."""
+    only_on_postgresql(app)
+    browsers = [app.test_client(), app.test_client()]
+    forms = []
+    for browser in browsers:
+        browser.get("/language/en")
+        login(make.user("editor"), on=browser)
+        page = browser.get("/editor/themes")
+        forms.append({"name_fil": "Paghilom", "name_en": "Healing", "csrf_token": csrf_token_of(page),
+                      "sent_once": _key_of(page)})
+
+    answers = at_once(*(lambda browser=browser, form=form: browser.post("/editor/themes", data=form)
+                        for browser, form in zip(browsers, forms)))
+
+    assert sorted(answer.status_code for answer in answers) == [200, 302]
+    refused = next(answer for answer in answers if answer.status_code == 200).get_data(as_text=True)
+    assert "A theme with that name exists already." in refused
+    assert _count(Theme) == 1

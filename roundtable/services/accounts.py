@@ -11,7 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from roundtable.db import db, utcnow
+from roundtable.db import db, flush_or_refuse, utcnow
 from roundtable.models import User
 from roundtable.models.staff import ROLES
 from roundtable.services import audit
@@ -62,7 +62,7 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
         active=True,
     )
     db.session.add(user)
-    db.session.flush()
+    flush_or_refuse(RuleViolation(_l("That username is taken.")))  # by an account created meanwhile
     audit.record("staff.created", actor=actor, target=user)
     return user
 

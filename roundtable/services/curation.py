@@ -194,7 +194,7 @@ def add_theme(editor: User, name_en: str, name_fil: str) -> Theme:
         raise RuleViolation(_l("A theme with that name exists already."))
     theme = Theme(name_en=name_en, name_fil=name_fil)
     db.session.add(theme)
-    db.session.flush()
+    flush_or_refuse(RuleViolation(_l("A theme with that name exists already.")))  # given by someone else meanwhile
     audit.record("theme.added", actor=editor, target=theme)
     return theme
 
@@ -230,7 +230,7 @@ def rename_theme(editor: User, target: Theme, name_en: str, name_fil: str) -> Th
     if existing is not None:
         raise RuleViolation(_l("A theme with that name exists already."))
     target.name_en, target.name_fil = name_en, name_fil
-    db.session.flush()
+    flush_or_refuse(RuleViolation(_l("A theme with that name exists already.")))
     audit.record("theme.renamed", actor=editor, target=target)
     return target
 

@@ -4,7 +4,9 @@ A double click sends a form twice, and the browser shows the answer to the secon
 from the browser's history does the same later. Each form that makes something carries a random key. The
 transaction that saves what the form made also stores the key and where the form led, so the second sending
 finds the key, is rolled back, and leads to what the first made. On PostgreSQL a second sending that arrives
-while the first is still being saved waits at the key for the first to commit, and then finds it.
+while the first is still being saved waits for the first to commit, and then finds the key: it waits at the key,
+or earlier at a unique name (a theme's, an account's), which the service then refuses in its own words
+(``db.flush_or_refuse``); ``changes.change`` looks for the key before it shows such a refusal.
 """
 
 from __future__ import annotations
