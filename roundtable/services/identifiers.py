@@ -97,6 +97,8 @@ TOPIC_WORDS = _words(
     " trial case kaso branch office shelter school church okay ok social worker prosecutor lawyer"
     " abogado abogada counselor police pulis tanod roundtable philippines pilipinas pinas"
     " ombudsman senate congress sandiganbayan malacanang"
+    # national agencies written in mixed case (the all-capital ones are acronyms already)
+    " deped philhealth pag-ibig bucor comelec tesda owwa napolcom"
 )
 # First names that are also everyday words: a name only after a cue ("Ate Joy", "si Hope").
 VIRTUE_NAMES = _words(
@@ -115,6 +117,9 @@ BLOCKED_PHRASES = (
     "Commission on Human Rights", "International Justice Mission",
     "Inter-Agency Council Against Trafficking", "Online Sexual Abuse and Exploitation of Children",
     "Iglesia ni Cristo", "Republic Act", "Bantay Bata",
+    "Noche Buena", "Media Noche", "Simbang Gabi", "Semana Santa", "Araw ng mga Patay", "All Saints' Day",
+    "All Souls' Day", "Chinese New Year", "Eid al-Fitr", "Eid al-Adha", "Rizal Day", "Bonifacio Day",
+    "Ninoy Aquino Day", "National Heroes Day", "Araw ng Paggawa", "Labor Day",
 )
 
 LOCATIVE_WORDS = _words(
@@ -164,6 +169,7 @@ PLACE_SUFFIX_CUES = _words(
     "st street ave avenue road rd blvd boulevard highway hwy drive lane extension ext"
     " subdivision subd village homes heights compound estate estates townhomes residences"
     " mall plaza park terminal market pier port wharf airport bridge tower towers condominium"
+    " island islands isle beach bay lake river"  # an archipelago's places: "Bantayan Island"
 )
 MALL_BRANDS = _words("sm robinsons ayala gaisano puregold savemore")
 
@@ -299,7 +305,8 @@ _AGE_RES = [
         rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?{_AGE_NUMBER}\b",
         rf"\b(?:noong|nung|nuong|no'ng|noon)\s+{_AGE_NUMBER}\s+(?:(?:pa\s+)?lang\s+)?"
         rf"(?:ako|siya|ka)\b",
-        r"\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
+        # "Grade 3 pa lang ako" is a school year, not an age
+        r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
         rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s+taon\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
         rf"(?:\s+(?:noon|nun|nung|noong))?|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
     )
@@ -534,6 +541,23 @@ class _Scanner:
             and not token.shouting
             and not token.is_number
             and not self._is_stop_word(token)
+        )
+
+    def _is_lowercase_name(self, token: _Token) -> bool:
+        """After "si", "ni", "kay" (which come before a person's name or title), a word in lower case that is
+        not an everyday word (unless it is a first name that is also one: "si ate joy"), a title or a relation is a name written
+        the way people type on phones. English endings do not make an everyday word here: "peping" is a
+        nickname, not "pep" + "-ing"."""
+        key, common = token.key, self.lex.common_words
+        return (
+            token.text.isalpha()
+            and len(token.text) > 1
+            and not self._is_stop_word(token)
+            and key not in TITLE_WORDS | RELATION_NOUNS
+            and (
+                key in VIRTUE_NAMES
+                or (key not in common and not (key.endswith("ng") and key[:-2] in common))  # "si bagong ..."
+            )
         )
 
     def _is_distinctive(self, token: _Token) -> bool:
@@ -891,6 +915,8 @@ class _Scanner:
                 previous, index = tokens[index], index + 1
                 continue
             end = self._run(index, self._is_name_word, limit=4)
+            if end == index and tokens[cue].key in NAME_MARKERS and self._is_lowercase_name(tokens[index]):
+                end = index + 1  # typed on a phone: "si jaypee", "si ate jenalyn"
             if end == index:
                 return
             start, stop = self._span(index, end)

@@ -18,8 +18,9 @@ from roundtable.services.identifiers import Finding, detect
 from tests.conftest import python_calls
 
 DEV_SET = Path(__file__).parent.parent / "data" / "pii_dev.jsonl"
-# Held-out set written without looking at the detector's rules (see docs/identifiers.md).
+# Held-out sets written without looking at the detector's rules (see docs/identifiers.md).
 HOLDOUT_SET = Path(__file__).parent.parent / "data" / "pii_holdout.jsonl"
+SECOND_HOLDOUT_SET = Path(__file__).parent.parent / "data" / "pii_holdout2.jsonl"  # written on 2026-12-03
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -313,9 +314,8 @@ def test_work_grows_in_step_with_the_text():
 # --- the labelled evaluation set ---------------------------------------------------------------
 
 
-def test_dev_set_recall_and_precision():
-    # Scoring code from shared/pii/README.md.
-    rows = _dev_rows()
+def _readme_score(rows: list[dict]) -> tuple[dict[str, int], dict[str, float], float]:
+    """Spans per kind, recall per kind and precision, scored as shared/pii/README.md does (its code)."""
     caught, total, tp, nf = {}, {}, 0, 0
     for r in rows:
         found_spans = [(f.start, f.end) for f in detect(r["text"])]
@@ -326,34 +326,16 @@ def test_dev_set_recall_and_precision():
             caught[s["kind"]] = caught.get(s["kind"], 0) + any(
                 a < s["end"] and s["start"] < b for a, b in found_spans
             )
-    recall = {k: caught[k] / total[k] for k in total}
-    precision = tp / nf if nf else 1.0
-
-    for kind in ("name", "place", "contact"):
-        assert recall[kind] >= 0.95, (kind, recall[kind])
-    for kind in ("age", "date", "handle", "institution"):
-        assert recall[kind] >= 0.90, (kind, recall[kind])
-    assert precision >= 0.80
+    return total, {k: caught[k] / total[k] for k in total}, (tp / nf if nf else 1.0)
 
 
-def test_holdout_set_recall_and_precision():
-    # Same scoring and targets as the dev set, on tests/data/pii_holdout.jsonl. The three rules
-    # added after its first run (Spanish-derived ages, brand workplaces, "Name, my cousin, ...")
-    # were written for its misses, so passing here is a regression check, not a fresh estimate.
-    with HOLDOUT_SET.open(encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle]
-    caught, total, tp, nf = {}, {}, 0, 0
-    for r in rows:
-        found_spans = [(f.start, f.end) for f in detect(r["text"])]
-        nf += len(found_spans)
-        tp += sum(any(a < s["end"] and s["start"] < b for s in r["spans"]) for a, b in found_spans)
-        for s in r["spans"]:
-            total[s["kind"]] = total.get(s["kind"], 0) + 1
-            caught[s["kind"]] = caught.get(s["kind"], 0) + any(
-                a < s["end"] and s["start"] < b for a, b in found_spans
-            )
-    recall = {k: caught[k] / total[k] for k in total}
-    precision = tp / nf if nf else 1.0
+# The dev set (the rules were written while reading it) and two held-out sets, each written without looking at
+# the rules. The rules added after each held-out set's first run were written for its misses, so passing here is a
+# regression check, not a fresh estimate (docs/identifiers.md has the first runs).
+@pytest.mark.parametrize("labelled_set", [DEV_SET, HOLDOUT_SET, SECOND_HOLDOUT_SET], ids=lambda path: path.stem)
+def test_labelled_set_recall_and_precision(labelled_set):
+    with labelled_set.open(encoding="utf-8") as handle:
+        total, recall, precision = _readme_score([json.loads(line) for line in handle])
 
     assert set(total) == {"name", "place", "contact", "handle", "age", "date", "institution"}
     for kind in ("name", "place", "contact"):
@@ -415,3 +397,39 @@ def test_evaluate_command_prints_scores_misses_and_false_alarms():
         "false alarms (",
     ):
         assert heading in out
+
+
+# --- rules added after the second held-out set's first run (docs/identifiers.md) ----------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kasama ko si marites sa bawat hearing.", {("name", "marites")}),
+        ("Si tita loleng ang naghatid sa akin sa korte.", {("name", "loleng")}),
+        ("Tinawagan ko si ate bebeth bago ang interview.", {("name", "bebeth")}),
+        ("Si ate joy ang unang naniwala sa akin.", {("name", "joy")}),
+        ("Salamat kay lolo tasyo, hindi ako sumuko.", {("name", "tasyo")}),
+        ("Pumunta kami sa Malapascua Island para magpahinga pagkatapos ng kaso.", {("place", "Malapascua Island")}),
+    ],
+)
+def test_names_typed_in_lower_case_after_si_ni_kay_and_islands(text, expected):
+    assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Si nanay ang kasama ko, at si kuya naman ang naghintay sa labas.",
+        "Kinausap ko si ate tungkol sa hearing.",
+        "Grade 4 pa lang ako noon, kaya hindi ko naintindihan ang lahat.",
+        "Tuwing Simbang Gabi at Noche Buena, naaalala ko ang mga taong tumulong sa akin.",
+        "The DepEd counselor and PhilHealth paid for part of my therapy.",
+    ],
+)
+def test_kin_words_school_grades_holidays_and_agencies_stay_unflagged(text):
+    assert detect(text) == []
+
+
+def test_a_number_before_pa_lang_ako_is_still_an_age_without_a_grade():
+    assert_flags("4 pa lang ako noon nang magsimula ang lahat.", {("age", "4 pa lang ako noon")})
