@@ -38,7 +38,7 @@ def create_app(settings: dict | None = None) -> Flask:
     crypto.keyring.configure(app.config["ENCRYPTION_KEYS"], app.config["LOOKUP_KEY"])
     db.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_time_zone)
     i18n.install_template_gettext(app.jinja_env)
     limiter.init_app(app)
     security.init_app(app)
@@ -120,6 +120,7 @@ def _register_template_helpers(app: Flask) -> None:
             "current_language": i18n.current_language(),
             "in_language": i18n.in_language,
             "long_date": i18n.long_date,
+            "staff_time": i18n.staff_time,
             "meeting_time": i18n.meeting_time,
             "status_label": i18n.status_label,
             "language_label": i18n.language_label,

@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from babel.dates import get_timezone
 from cryptography.fernet import Fernet
 
 
@@ -39,6 +40,16 @@ def _seconds(env, name: str, default: float) -> float:
     return seconds
 
 
+def _time_zone(name: str) -> str:
+    try:
+        get_timezone(name.strip())
+    except LookupError:
+        raise ConfigurationError(
+            f"ROUNDTABLE_TIME_ZONE must name a time zone of the IANA database, such as Asia/Manila (not {name!r})."
+        ) from None
+    return name.strip()
+
+
 def _development_keys(instance_path: Path) -> dict:
     """Create (once) and read the development key file under ``instance/``; never committed."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -61,6 +72,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
     settings: dict = {
         "ROUNDTABLE_ENV": "production" if production else "development",
         "BABEL_DEFAULT_LOCALE": env.get("ROUNDTABLE_DEFAULT_LOCALE", "fil"),
+        # The organisation's time zone: what day it is for retention dates, how staff pages show times (clock.py).
+        "TIME_ZONE": _time_zone(env.get("ROUNDTABLE_TIME_ZONE", "Asia/Manila")),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked by access.enforce, after the audience check

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from babel import dates as babel_dates
-from flask import g, request, session
-from flask_babel import format_date, get_locale, get_translations
+from flask import current_app, g, request, session
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_babel
 from flask_babel import lazy_gettext as _l
@@ -89,6 +89,16 @@ def in_language(record, field: str, language: str | None = None) -> tuple[str, s
 
 def long_date(value) -> str:
     return format_date(value, format="long")
+
+
+def select_time_zone() -> str:
+    """The organisation's time zone for Flask-Babel's dates and times, and for ``clock``."""
+    return current_app.config["TIME_ZONE"]
+
+
+def staff_time(moment, *, seconds: bool = False) -> str:
+    """A stored (UTC) moment on the organisation's clock, with its offset: "2026-12-03 09:41 +08:00"."""
+    return format_datetime(moment, "yyyy-MM-dd HH:mm:ss xxx" if seconds else "yyyy-MM-dd HH:mm xxx")
 
 
 def meeting_time(roundtable) -> str | None:

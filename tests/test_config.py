@@ -53,3 +53,14 @@ def test_statement_timeout_defaults_below_gunicorns_worker_timeout_and_can_be_se
 def test_a_statement_timeout_that_is_not_a_number_of_seconds_is_refused(tmp_path, value):
     with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS"):
         config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS": value})
+
+
+def test_the_organisations_time_zone_is_manila_unless_set(tmp_path):
+    assert config.load(tmp_path, {})["TIME_ZONE"] == "Asia/Manila"
+    assert config.load(tmp_path, {"ROUNDTABLE_TIME_ZONE": " Asia/Dubai "})["TIME_ZONE"] == "Asia/Dubai"
+
+
+@pytest.mark.parametrize("value", ["Manila", "Asia/Nowhere", "+08:00", ""])
+def test_a_time_zone_that_is_not_in_the_iana_database_is_refused(tmp_path, value):
+    with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_TIME_ZONE"):
+        config.load(tmp_path, {"ROUNDTABLE_TIME_ZONE": value})

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from roundtable import identity
+from roundtable import clock, identity
 from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import NewUserForm, RolesForm
 from roundtable.changes import change
@@ -119,7 +119,7 @@ def audit_log():
 def retention_page():
     """What the daily purge has erased and will erase; an administrator may run it now (it cannot be undone)."""
     form = ActionForm(prefix="purge")
-    today = date.today()
+    today = clock.today()
     if form.validate_on_submit():
         erased = retention.purge_expired(actor=g.user, at_most=retention.ERASE_NOW_AT_MOST)
         db.session.commit()

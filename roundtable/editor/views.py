@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, stream_with_context, url_for
 from flask_babel import format_date, gettext as _, ngettext
 
+from roundtable import clock
 from roundtable.access import roles_required
 from roundtable.changes import change
 from roundtable.db import db
@@ -304,7 +305,7 @@ def _download(record) -> Response:
     language = current_language()
     rows = exports.rows(record, language)
     now = datetime.now(timezone.utc)
-    filename = f"roundtable-quotes-{now:%Y%m%d}-{record.id}.{record.format}"
+    filename = f"roundtable-quotes-{clock.today():%Y%m%d}-{record.id}.{record.format}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if record.format == "csv":
         body = _in_large_chunks(csv_chunks(rows, _labels(record.quote_count)))

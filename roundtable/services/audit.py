@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timezone
+from datetime import date
 
 from sqlalchemy import select
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent
 from roundtable.services.pagination import Page, paginate
@@ -33,12 +34,12 @@ def record(action: str, *, actor=None, actor_type: str | None = None, target=Non
 
 def page(*, action: str | None = None, actor_type: str | None = None, number: int = 1, per_page: int = 50,
          since: date | None = None, until: date | None = None) -> Page:
-    """Newest first; ``since``/``until`` are whole UTC days, both included."""
+    """Newest first; ``since``/``until`` are whole days of the organisation's clock, both included."""
     query = select(AuditEvent)
     if since:
-        query = query.where(AuditEvent.created_at >= datetime.combine(since, time.min, tzinfo=timezone.utc))
+        query = query.where(AuditEvent.created_at >= clock.day_start(since))
     if until:  # to the day's last microsecond: the day after 9999-12-31 does not exist
-        query = query.where(AuditEvent.created_at <= datetime.combine(until, time.max, tzinfo=timezone.utc))
+        query = query.where(AuditEvent.created_at <= clock.day_end(until))
     if action and ACTION.fullmatch(action):  # anything else, typed into the address, filters nothing
         query = query.where(AuditEvent.action == action)
     if actor_type in ACTOR_TYPES:

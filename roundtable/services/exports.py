@@ -8,6 +8,7 @@ from typing import Iterator
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, literal, select
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import (
     Export, Participant, Quote, Reflection, Roundtable, Theme, User, export_quotes, quote_themes,
@@ -106,6 +107,6 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
             pseudonym=pseudonym,
             descriptor=descriptor,
             roundtable=roundtable,
-            date=(approved_at or updated_at).date(),
+            date=clock.local_date(approved_at or updated_at),
             themes=tuple(themes_of.get(quote_id, ())),
         )

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import ColumnElement, Select, case, func, select
 
+from roundtable import clock
 from roundtable.db import constant, db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection, Roundtable
 from roundtable.services import audit, consent, withdrawal
@@ -59,7 +60,7 @@ def plan(roundtable: Roundtable) -> PurgePlan:
 def due(today: date | None = None) -> list[PurgePlan]:
     """One plan per roundtable past its retention date that still has words to erase, oldest date first.
     Only the roundtables ``waiting`` lists are planned: those whose words are all erased or kept cost nothing."""
-    ids = list(db.session.scalars(_waiting(today or date.today()).with_only_columns(Roundtable.id)))
+    ids = list(db.session.scalars(_waiting(today or clock.today()).with_only_columns(Roundtable.id)))
     if not ids:
         return []
     roundtables = db.session.scalars(

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import ConsentClause, Prompt, Roundtable, User
 from roundtable.services import audit
@@ -202,7 +203,7 @@ def titles() -> list[RoundtableTitle]:
 
 
 def _check_retention(retention_until: date) -> None:
-    if retention_until <= date.today():
+    if retention_until <= clock.today():
         raise RuleViolation(_l("The retention date must be in the future."))
 
 

@@ -1,10 +1,11 @@
 """The audit log: who did what and when, for every decision that matters; append-only; no content."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import delete, select, update
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent
 from roundtable.security import AuditLogIsAppendOnly
@@ -35,7 +36,7 @@ def test_a_full_flow_leaves_a_trail_of_every_decision(app, client, make, login):
     assert exports.record(editor, "csv", exports.QuoteFilters()).quote_count == 1
     # consent change, then purge
     consent.change_clause(participant, "quote_publicly", grant=False)
-    roundtable.retention_until = date.today() - timedelta(days=1)
+    roundtable.retention_until = clock.today() - timedelta(days=1)
     db.session.commit()
     retention.purge_expired()
     db.session.commit()
@@ -88,7 +89,7 @@ def test_the_viewer_filters_by_action_actor_and_date(client, make, login):
     login(admin)
     everything = client.get("/admin/audit").get_data(as_text=True)
     assert "theme.added" in everything and "staff.login" in everything
-    recent = client.get(f"/admin/audit?since={date.today().isoformat()}").get_data(as_text=True)
+    recent = client.get(f"/admin/audit?since={clock.today().isoformat()}").get_data(as_text=True)
     assert "<td>theme.added</td>" not in recent and "<td>staff.login</td>" in recent
     then = client.get("/admin/audit?since=2020-01-05&until=2020-01-05").get_data(as_text=True)
     assert "<td>theme.added</td>" in then and "<td>staff.login</td>" not in then
@@ -98,18 +99,23 @@ def test_the_viewer_filters_by_action_actor_and_date(client, make, login):
 
 
 def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing(client, make, login):
+    """Days and times are the organisation's (Asia/Manila, 8 hours ahead of UTC, in the tests)."""
     admin = make.user("admin")
     late, next_day = audit.record("theme.added", actor=admin), audit.record("theme.renamed", actor=admin)
     db.session.commit()
     with db.engine.begin() as connection:
-        for event, moment in ((late, datetime(2020, 1, 5, 23, 59, 59, 999_000, tzinfo=timezone.utc)),
-                              (next_day, datetime(2020, 1, 6, tzinfo=timezone.utc))):
+        for event, moment in ((late, datetime(2020, 1, 5, 15, 59, 59, 999_000, tzinfo=timezone.utc)),
+                              (next_day, datetime(2020, 1, 5, 16, tzinfo=timezone.utc))):
             connection.execute(AuditEvent.__table__.update().where(AuditEvent.__table__.c.id == event.id)
                                .values(created_at=moment))
     login(admin)
     that_day = client.get("/admin/audit?until=2020-01-05").get_data(as_text=True)
     assert "<td>theme.added</td>" in that_day and "<td>theme.renamed</td>" not in that_day
-    assert "<td>theme.renamed</td>" in client.get("/admin/audit?until=9999-12-31").get_data(as_text=True)
+    assert "<td>2020-01-05 23:59:59 +08:00</td>" in that_day
+    next_one = client.get("/admin/audit?since=2020-01-06&until=2020-01-06").get_data(as_text=True)
+    assert "<td>theme.renamed</td>" in next_one and "<td>2020-01-06 00:00:00 +08:00</td>" in next_one
+    for first_and_last in ("until=9999-12-31", "since=0001-01-01"):
+        assert "<td>theme.renamed</td>" in client.get(f"/admin/audit?{first_and_last}").get_data(as_text=True)
     for odd in ("actor=nobody", "action=Staff%20Login", "action=%00"):
         unfiltered = client.get(f"/admin/audit?{odd}").get_data(as_text=True)
         assert "<td>theme.added</td>" in unfiltered and "<td>staff.login</td>" in unfiltered, odd

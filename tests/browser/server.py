@@ -23,6 +23,7 @@ PASSWORD = "a long browser test password"
 
 
 def _seed() -> dict:
+    from roundtable import clock
     from roundtable.db import db
     from roundtable.models import Theme
     import pyotp
@@ -111,7 +112,7 @@ def _seed() -> dict:
         old_author, old.prompts[0], text="A quiet room helped me.", language="en", submit=True,
         idempotency_key="browser-seed-old-1",
     )
-    old.retention_until = date.today() - timedelta(days=1)
+    old.retention_until = clock.today() - timedelta(days=1)
     # Editors and admins must use a second factor: enrol them with a secret the tests know.
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     for role in ("editor", "admin"):

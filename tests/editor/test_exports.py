@@ -10,6 +10,7 @@ import docx
 import openpyxl
 import pytest
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import Export
 
@@ -24,7 +25,10 @@ def download(desk, csrf, fmt, **filters):
     data.update({key: str(value) for key, value in filters.items()})
     response = desk.post("/editor/export", data=data)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
-    assert "attachment" in response.headers["Content-Disposition"]
+    record = db.session.query(Export).order_by(Export.id.desc()).first()
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment")
+    assert f"roundtable-quotes-{clock.today():%Y%m%d}-{record.id}.{fmt}" in disposition, "dated by the organisation's clock"
     return response
 
 

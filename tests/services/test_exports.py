@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, timezone
+
 from roundtable.db import db
 from roundtable.models import Export
 from roundtable.services import curation, exports
@@ -72,3 +74,11 @@ def test_rows_carry_author_roundtable_and_themes_in_the_language_of_the_export(e
     assert in_english[shelf.en.id].roundtable == shelf.roundtable.title_en
     assert in_english[shelf.en.id].pseudonym == shelf.en.reflection.participant.pseudonym
     assert in_english[shelf.fil.id].translation.startswith("=1+1")
+
+
+def test_a_quotes_date_is_the_day_it_was_approved_on_the_organisations_clock(editor, shelf):
+    """Approved at 01:30 on 4 December in Manila, which is still 3 December in UTC."""
+    shelf.en.approved_at = datetime(2026, 12, 3, 17, 30, tzinfo=timezone.utc)
+    record = exports.record(editor, "csv", exports.QuoteFilters())
+    db.session.commit()
+    assert {row.quote_id: row.date for row in exports.rows(record, "en")}[shelf.en.id] == date(2026, 12, 4)

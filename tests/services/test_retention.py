@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent
 from roundtable.services import consent, retention
@@ -65,7 +66,7 @@ def test_planning_changes_nothing_and_a_second_run_finds_nothing(make):
 def test_the_command_lists_and_then_purges(app, make):
     reflection = make.reflection()
     roundtable = reflection.participant.roundtable
-    roundtable.retention_until = date.today() - timedelta(days=1)  # as if the date had passed
+    roundtable.retention_until = clock.today() - timedelta(days=1)  # as if the date had passed
     db.session.commit()
     runner = app.test_cli_runner()
 
@@ -85,7 +86,7 @@ def test_the_command_lists_and_then_purges(app, make):
 def test_the_command_keeps_each_roundtable_it_erased_when_a_later_one_fails(app, make, monkeypatch):
     first, second = make.reflection(), make.reflection(make.participant(make.roundtable()))
     for reflection, days in ((first, 2), (second, 1)):
-        reflection.participant.roundtable.retention_until = date.today() - timedelta(days=days)
+        reflection.participant.roundtable.retention_until = clock.today() - timedelta(days=days)
     db.session.commit()
     erase = retention.purge
 
