@@ -87,6 +87,8 @@ TITLE_WORDS = _words(
     " doktora pastor father fr sister sr brother teacher titser prof professor engr kap kapitan"
     " kapitana kagawad konsehal mayor governor gov senator sen congressman officer sgt sergeant"
     " coach bb gng captain chairman chairwoman secretary treasurer"
+    # police ranks, present and former: "PSSg. Cabrera", "PO2 Reyes", "SPO1 Garcia"
+    " pat pcpl pssg psms pmsg pcms pems plt pcpt pmaj pltcol pcol po1 po2 po3 spo1 spo2 spo3 spo4 insp supt"
     # occupations used as a form of address: "Kuya Guard", "Manong Driver"
     " guard security sekyu driver nurse cashier janitor vendor tindera tindero yaya crew staff"
 )
@@ -120,6 +122,8 @@ BLOCKED_PHRASES = (
     "Noche Buena", "Media Noche", "Simbang Gabi", "Semana Santa", "Araw ng mga Patay", "All Saints' Day",
     "All Souls' Day", "Chinese New Year", "Eid al-Fitr", "Eid al-Adha", "Rizal Day", "Bonifacio Day",
     "Ninoy Aquino Day", "National Heroes Day", "Araw ng Paggawa", "Labor Day",
+    "Huwebes Santo", "Biyernes Santo", "Sabado de Gloria", "Domingo de Ramos", "Linggo ng Palaspas",
+    "Miyerkules ng Abo", "Mang Inasal",
 )
 
 LOCATIVE_WORDS = _words(
@@ -140,15 +144,17 @@ RELATION_NOUNS = _words(
     " policewoman boss manager supervisor coworker co-worker officemate roommate housemate"
     " husband wife partner boyfriend girlfriend son daughter mother father mom dad godmother"
     " godfather caseworker guardian volunteer mentor facilitator interviewer doctor nurse driver"
-    " pinsan kapatid kapitbahay kaibigan kaklase guro asawa anak apo amo"
+    " pinsan kapatid kapitbahay kaibigan kaklase guro asawa anak apo amo principal"
 )
+RELATION_NOUNS |= frozenset(f"co-{noun}" for noun in RELATION_NOUNS)  # "my co-facilitator Hope"
 DURATION_WORDS = CALENDAR_WORDS | _words("hour hours minute minutes oras araw taon buwan linggo")
 APPOSITIVE_DETERMINERS = _words("my our his her their the ang yung iyong aking")
 KIN_POSSESSORS = _words("mother father mom dad lola lolo nanay tatay")
 RELATION_LINKERS = _words("ko kong namin naming niya nila natin ninyo si")
 # English words that follow a person's name at the start of a sentence: "Dado was the driver".
 PERSON_VERBS = _words(
-    "and was is said told helped called asked still never always became took gave would could did"
+    "ay"  # Filipino "Dado ay tumestigo"; not "ang", which follows the verbs that open most Filipino sentences
+    " and was is said told helped called asked still never always became took gave would could did"
     " had has stood sat held visited testified texted messaged knew believed wrote drove stayed"
     " lives lived works worked"
 )
@@ -210,6 +216,7 @@ ARTICLES = _words("a an the isang")
 ABBREVIATIONS = _words(
     "st sta sto atty mr mrs ms dr jr sr ma brgy bgy engr hon fr sgt gen pres sen gov rep capt lt"
     " col maj prof ave blvd rd hwy no blk subd ext kap gng bb corp inc co vs"
+    " pat pcpl pssg psms pmsg pcms pems plt pcpt pmaj pltcol pcol insp supt"
 )
 GAZETTEER_CONNECTORS = _words("de del of sa ng y la")
 
@@ -229,9 +236,12 @@ _PHONE_RE = re.compile(
       | \+\s?63[\s.-]*\(?\d{1,3}\)?[\s.-]*\d{3,4}[\s.-]*\d{4}                # +63 2 8714 2206
       | 0\d{1,3}[\s-]\d{3,4}[\s-]\d{4}                                      # 032 412 8890
       | 8\d{3}-\d{4} | \d{3}-\d{4}                                          # 8714-2206, 412-8890
+      | \+(?!\s?63)[1-9]\d{0,2}(?:[\s.-]?\d){7,12}                          # +966 55 318 2047, abroad
     )(?![\w-])""",
     re.VERBOSE,
 )
+# A numbered police station names one place, as a court branch does: "Police Station 6".
+_POLICE_STATION_RE = re.compile(r"\bpolice\s+station\s+(?:no\.?\s*)?\d{1,3}\b", re.IGNORECASE)
 _ACCOUNT_NUMBER_RE = re.compile(r"(?<![\w+])\+?\d[\d\s-]{8,20}\d(?!\w)")
 _WALLET_CUE_RE = re.compile(
     r"\b(?:g-?cash|pay\s?maya|maya|grab\s?pay|shopee\s?pay|coins\.ph|e-?wallet|palawan\s+express"
@@ -307,6 +317,7 @@ _AGE_RES = [
         rf"(?:ako|siya|ka)\b",
         # "Grade 3 pa lang ako" is a school year, not an age
         r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
+        r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",  # "15 ako nung …"
         rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s+taon\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
         rf"(?:\s+(?:noon|nun|nung|noong))?|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
     )
@@ -441,9 +452,9 @@ def _tokenise(text: str) -> list[_Token]:
     tokens: list[_Token] = []
     for match in _TOKEN_RE.finditer(text):
         word, start = match.group(), match.start()
-        # "taga-Bohol", "Taga-Sitio Bukid": a lower-case prefix glued to a capitalised name.
+        # "taga-Bohol", "Taga-Sitio Bukid", "taga-marinduque": a prefix glued to a name.
         head, _, rest = word.partition("-")
-        if rest and rest[0].isupper() and (head.islower() or head.lower() == "taga"):
+        if rest and ((rest[0].isupper() and head.islower()) or head.lower() == "taga"):
             tokens.append(_Token(start, start + len(head), head))
             start += len(head) + 1
             word = rest
@@ -716,6 +727,27 @@ class _Scanner:
                     start, stop = self._span(i + 1, end)
                     yield _Candidate(start, stop, "place", PRIORITY_PLACE_CUE)
 
+    def lowercase_places(self) -> Iterator[_Candidate]:
+        """A place typed in lower case, the way people write on phones ("taga-marinduque", "sa quiapo",
+        "im from pangasinan"): a gazetteer name after a place word, unless it is also an everyday word
+        ("sa bago", "taga-bantay", a guard)."""
+        tokens, lex = self.tokens, self.lex
+        for i in range(1, len(tokens)):
+            if tokens[i - 1].key not in LOCATIVE_WORDS or tokens[i].capitalised:
+                continue
+            for n in range(min(lex.max_place_len, len(tokens) - i), 0, -1):
+                window = tokens[i : i + n]
+                names = [t for t in window if t.key not in GAZETTEER_CONNECTORS]
+                if (
+                    tuple(t.key for t in window) in lex.places
+                    and self._contiguous(window)
+                    and not any(t.capitalised for t in window)
+                    and not all(self._is_everyday(t.key) for t in names)
+                ):
+                    start, end = self._span(i, i + n)
+                    yield _Candidate(start, end, "place", PRIORITY_GAZETTEER)
+                    break
+
     def _followed_by_name(self, i: int) -> bool:
         tokens = self.tokens
         return (
@@ -809,6 +841,8 @@ class _Scanner:
         """Some word besides generic ones ("Prosecutor's Office" alone names no office)."""
         for token in self.tokens[first:last]:
             if token.key in GENERIC_INSTITUTION_WORDS or token.key in INSTITUTION_SUFFIXES:
+                continue
+            if token.key in TITLE_WORDS or token.key in RELATION_NOUNS:  # "the Fiscal's Office"
                 continue
             if token.key in CALENDAR_WORDS | RELIGIOUS_WORDS | LANGUAGE_WORDS | PLATFORM_WORDS:
                 continue
@@ -927,7 +961,8 @@ class _Scanner:
 
     def sentence_initial_names(self) -> Iterator[_Candidate]:
         """A sentence that opens with a known first name, or with an unknown word and then a verb
-        that takes a person ("Dado was", "Lorie and I")."""
+        that takes a person ("Dado was", "Lorie and I", "Dado ay tumestigo") or a relation it has
+        ("Aldrin's mother")."""
         tokens, lex = self.tokens, self.lex
         for i, token in enumerate(tokens):
             if not token.initial or not self._is_name_word(token):
@@ -938,12 +973,16 @@ class _Scanner:
             nxt = tokens[end] if end < len(tokens) else None
             person_verb = (
                 nxt is not None
-                and nxt.key in PERSON_VERBS
+                and (nxt.key in PERSON_VERBS or self._possessed_relation(tokens[end - 1], nxt))
                 and _adjacent(self.text, tokens[end - 1], nxt)
             )
             if token.key in lex.first_names or person_verb or self._appositive_relation(end):
                 start, stop = self._span(i, end)
                 yield _Candidate(start, stop, "name", PRIORITY_SENTENCE_NAME)
+
+    @staticmethod
+    def _possessed_relation(owner: _Token, nxt: _Token) -> bool:
+        return owner.text.endswith(("'s", "’s")) and nxt.key in RELATION_NOUNS | KIN_POSSESSORS
 
     def _appositive_relation(self, end: int) -> bool:
         """The words before tokens[end] are followed by an appositive relation between commas:
@@ -1007,6 +1046,8 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for match in _ACCOUNT_NUMBER_RE.finditer(text):
         if _after_wallet_cue(text, match.start()):
             yield _Candidate(match.start(), match.end(), "handle", PRIORITY_CONTACT - 1)
+    for match in _POLICE_STATION_RE.finditer(text):
+        yield _Candidate(match.start(), match.end(), "institution", PRIORITY_COURT)
     for regex in _AGE_RES:
         for match in regex.finditer(text):
             yield _Candidate(match.start(), match.end(), "age", PRIORITY_DATE)
@@ -1038,7 +1079,7 @@ def detect(text: str, extra_terms: Iterable[str] = ()) -> list[Finding]:
     scanner = _Scanner(text)
     for rule in (
         scanner.blocked, scanner.courts, scanner.institutions, scanner.place_cues,
-        scanner.name_cues, scanner.gazetteer, scanner.workplaces,
+        scanner.name_cues, scanner.gazetteer, scanner.lowercase_places, scanner.workplaces,
         scanner.sentence_initial_names, scanner.capitalised_words,
     ):
         candidates.extend(rule())
