@@ -74,13 +74,13 @@ def flush_or_refuse(refusal: Exception) -> None:
     try:
         db.session.flush()
     except (StaleDataError, IntegrityError) as exc:
-        if isinstance(exc, IntegrityError) and not is_unique_violation(exc):
+        if isinstance(exc, IntegrityError) and not _is_unique_violation(exc):
             raise
         db.session.rollback()
         raise refusal from None
 
 
-def is_unique_violation(exc: IntegrityError) -> bool:
+def _is_unique_violation(exc: IntegrityError) -> bool:
     """PostgreSQL's SQLSTATE 23505, or SQLite's extended result code for a UNIQUE constraint."""
     orig = exc.orig
     return (getattr(orig, "sqlstate", None) == "23505"

@@ -44,6 +44,10 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
+def _username_taken() -> RuleViolation:
+    return RuleViolation(_l("That username is taken."))
+
+
 def create_user(username: str, display_name: str, roles: set[str], password: str, *, actor=None) -> User:
     username = username.strip().lower()
     if not username or len(username) > 64 or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
@@ -52,7 +56,7 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
     if unknown or not roles:
         raise RuleViolation(_l("Choose at least one role."))
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)):
-        raise RuleViolation(_l("That username is taken."))
+        raise _username_taken()
     check_password_policy(password, username=username)
     user = User(
         username=username,
@@ -62,7 +66,7 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
         active=True,
     )
     db.session.add(user)
-    flush_or_refuse(RuleViolation(_l("That username is taken.")))  # by an account created meanwhile
+    flush_or_refuse(_username_taken())  # by an account created since the check
     audit.record("staff.created", actor=actor, target=user)
     return user
 

@@ -188,13 +188,17 @@ def fidelity_message(result: fidelity.FidelityResult) -> str | None:
     return messages.get(result.problem or "", default)()
 
 
+def _theme_name_taken() -> RuleViolation:
+    return RuleViolation(_l("A theme with that name exists already."))
+
+
 def add_theme(editor: User, name_en: str, name_fil: str) -> Theme:
     existing = db.session.scalar(select(Theme).where((Theme.name_en == name_en) | (Theme.name_fil == name_fil)))
     if existing is not None:
-        raise RuleViolation(_l("A theme with that name exists already."))
+        raise _theme_name_taken()
     theme = Theme(name_en=name_en, name_fil=name_fil)
     db.session.add(theme)
-    flush_or_refuse(RuleViolation(_l("A theme with that name exists already.")))  # given by someone else meanwhile
+    flush_or_refuse(_theme_name_taken())  # given by someone else since the check
     audit.record("theme.added", actor=editor, target=theme)
     return theme
 
@@ -228,9 +232,9 @@ def rename_theme(editor: User, target: Theme, name_en: str, name_fil: str) -> Th
         select(Theme).where(Theme.id != target.id, (Theme.name_en == name_en) | (Theme.name_fil == name_fil))
     )
     if existing is not None:
-        raise RuleViolation(_l("A theme with that name exists already."))
+        raise _theme_name_taken()
     target.name_en, target.name_fil = name_en, name_fil
-    flush_or_refuse(RuleViolation(_l("A theme with that name exists already.")))
+    flush_or_refuse(_theme_name_taken())
     audit.record("theme.renamed", actor=editor, target=target)
     return target
 
