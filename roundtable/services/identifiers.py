@@ -148,6 +148,9 @@ RELATION_NOUNS = _words(
 )
 RELATION_NOUNS |= frozenset(f"co-{noun}" for noun in RELATION_NOUNS)  # "my co-facilitator Hope"
 DURATION_WORDS = CALENDAR_WORDS | _words("hour hours minute minutes oras araw taon buwan linggo")
+# Letters with dots that are not a person: times, laws and decrees, countries, "P.S.", "I.D.".
+NOT_INITIALS = _words("am pm ra pd eo bp us uk usa ps id ok")
+SECOND_PERSON_WORDS = _words("mo ka ikaw iyo iyong you your yours")
 APPOSITIVE_DETERMINERS = _words("my our his her their the ang yung iyong aking")
 KIN_POSSESSORS = _words("mother father mom dad lola lolo nanay tatay")
 RELATION_LINKERS = _words("ko kong namin naming niya nila natin ninyo si")
@@ -240,6 +243,8 @@ _PHONE_RE = re.compile(
     )(?![\w-])""",
     re.VERBOSE,
 )
+# Initials ("M.J.", "J.R."): a name where a person's verb follows or a name's cue comes before (_initials).
+_INITIALS_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?=\s)")
 # A numbered police station names one place, as a court branch does: "Police Station 6".
 _POLICE_STATION_RE = re.compile(r"\bpolice\s+station\s+(?:no\.?\s*)?\d{1,3}\b", re.IGNORECASE)
 _ACCOUNT_NUMBER_RE = re.compile(r"(?<![\w+])\+?\d[\d\s-]{8,20}\d(?!\w)")
@@ -976,9 +981,19 @@ class _Scanner:
                 and (nxt.key in PERSON_VERBS or self._possessed_relation(tokens[end - 1], nxt))
                 and _adjacent(self.text, tokens[end - 1], nxt)
             )
-            if token.key in lex.first_names or person_verb or self._appositive_relation(end):
+            if (token.key in lex.first_names or person_verb or self._appositive_relation(end)
+                    or self._spoken_to(end)):
                 start, stop = self._span(i, end)
                 yield _Candidate(start, stop, "name", PRIORITY_SENTENCE_NAME)
+
+    def _spoken_to(self, end: int) -> bool:
+        """The words before tokens[end] are the person a sentence speaks to: a comma, then "you" in the same
+        clause ("Mhel, kung nababasa mo ito", "Tata, thank you for waiting")."""
+        tokens = self.tokens
+        if end >= len(tokens) or self.text[tokens[end - 1].end : tokens[end].start] != ", ":
+            return False
+        clause = re.split(r"[.!?:;]", self.text[tokens[end].start :], maxsplit=1)[0]
+        return any(_fold(word) in SECOND_PERSON_WORDS for word in _TOKEN_RE.findall(clause))
 
     @staticmethod
     def _possessed_relation(owner: _Token, nxt: _Token) -> bool:
@@ -1046,6 +1061,9 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for match in _ACCOUNT_NUMBER_RE.finditer(text):
         if _after_wallet_cue(text, match.start()):
             yield _Candidate(match.start(), match.end(), "handle", PRIORITY_CONTACT - 1)
+    for match in _INITIALS_RE.finditer(text):
+        if _initials_of_a_person(text, match):
+            yield _Candidate(match.start(), match.end(), "name", PRIORITY_NAME_CUE)
     for match in _POLICE_STATION_RE.finditer(text):
         yield _Candidate(match.start(), match.end(), "institution", PRIORITY_COURT)
     for regex in _AGE_RES:
@@ -1054,6 +1072,15 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for regex in _DATE_RES:
         for match in regex.finditer(text):
             yield _Candidate(match.start(), match.end(), "date", PRIORITY_DATE)
+
+
+def _initials_of_a_person(text: str, match: re.Match) -> bool:
+    """ "M.J. and I", "si J.R.", "my cousin A.B.": not "R.A. 9208", "2 P.M. and I" or "the U.S. and …"."""
+    if match.group().replace(".", "").lower() in NOT_INITIALS:
+        return False
+    before, after = text[: match.start()].split()[-1:], text[match.end() :].split()[:1]
+    cue = bool(before) and _key(before[0].rstrip(".,")) in NAME_MARKERS | TITLE_WORDS | RELATION_NOUNS
+    return cue or (bool(after) and _fold(after[0]) in PERSON_VERBS)
 
 
 def _after_wallet_cue(text: str, start: int) -> bool:

@@ -338,12 +338,12 @@ TARGETS = {"name": 0.95, "place": 0.95, "contact": 0.95, "age": 0.90, "date": 0.
 # The dev set (the rules were written while reading it) and three held-out sets, each written without looking at
 # the rules. The rules added after each held-out set's first run were written for its misses, so passing here is a
 # regression check, not a fresh estimate (docs/identifiers.md has the first runs). The third set is still below
-# the targets for names, places and ages after its fixes; for it the test holds what it reaches, so nothing slips.
+# the targets for places and ages after its fixes; for it the test holds what it reaches, so that nothing slips.
 @pytest.mark.parametrize("labelled_set, minimum", [
     (DEV_SET, TARGETS),
     (HOLDOUT_SET, TARGETS),
     (SECOND_HOLDOUT_SET, TARGETS),
-    (THIRD_HOLDOUT_SET, {**TARGETS, "name": 49 / 52, "place": 49 / 54, "age": 11 / 13}),
+    (THIRD_HOLDOUT_SET, {**TARGETS, "place": 49 / 54, "age": 11 / 13}),
 ], ids=["dev", "holdout", "holdout2", "holdout3"])
 def test_labelled_set_recall_and_precision(labelled_set, minimum):
     with labelled_set.open(encoding="utf-8") as handle:
@@ -460,6 +460,9 @@ def test_a_number_before_pa_lang_ako_is_still_an_age_without_a_grade():
         ("14 ako noon nang una akong humarap sa korte.", {("age", "14 ako noon")}),
         ("My tita in Doha gave me her number: +974 5512 3380.", {("place", "Doha"), ("contact", "+974 5512 3380")}),
         ("Dinala kami sa Police Station 9 ng mga social worker.", {("institution", "Police Station 9")}),
+        ("K.C. and I waited outside the courtroom.", {("name", "K.C.")}),
+        ("Kasama ko si R.J. sa bawat hearing.", {("name", "R.J.")}),
+        ("Tolits, kung nababasa mo ito, salamat sa paghihintay.", {("name", "Tolits")}),
     ],
 )
 def test_ranks_lower_case_places_possessives_ages_foreign_numbers_and_stations(text, expected):
@@ -475,6 +478,9 @@ def test_ranks_lower_case_places_possessives_ages_foreign_numbers_and_stations(t
         "Nanginginig ang kamay ko nang tawagin ang pangalan ko.",
         "Grade 6 ako noon nang magsimula ang kaso.",
         "Nagkita kami sa may Mang Inasal pagkatapos ng hearing.",
+        "The hearing was at 2 P.M. and I waited until 5 P.M. with my social worker.",
+        "Under R.A. 9208 the case moved faster.",
+        "Sana, kung kaya mo, makinig ka muna.",
     ],
 )
 def test_holy_week_days_offices_of_a_role_lower_case_words_verbs_and_grades_stay_unflagged(text):
