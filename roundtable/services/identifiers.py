@@ -87,11 +87,12 @@ TITLE_WORDS = _words(
     " doktora pastor father fr sister sr brother teacher titser prof professor engr kap kapitan"
     " kapitana kagawad konsehal mayor governor gov senator sen congressman officer sgt sergeant"
     " coach bb gng captain chairman chairwoman secretary treasurer"
-    # police ranks, present and former: "PSSg. Cabrera", "PO2 Reyes", "SPO1 Garcia"
-    " pat pcpl pssg psms pmsg pcms pems plt pcpt pmaj pltcol pcol po1 po2 po3 spo1 spo2 spo3 spo4 insp supt"
     # occupations used as a form of address: "Kuya Guard", "Manong Driver"
     " guard security sekyu driver nurse cashier janitor vendor tindera tindero yaya crew staff"
 )
+# Police ranks, present and former, written with a dot or without: "PSSg. Cabrera", "PO2 Reyes".
+POLICE_RANKS = _words("pat pcpl pssg psms pmsg pcms pems plt pcpt pmaj pltcol pcol insp supt")
+TITLE_WORDS |= POLICE_RANKS | _words("po1 po2 po3 spo1 spo2 spo3 spo4")
 # Capitalised words that are never names or places in these texts (emphasis, topic words).
 TOPIC_WORDS = _words(
     "i i'm i've i'll i'd survivor survivors healing freedom courage strength hustisya katarungan"
@@ -219,8 +220,7 @@ ARTICLES = _words("a an the isang")
 ABBREVIATIONS = _words(
     "st sta sto atty mr mrs ms dr jr sr ma brgy bgy engr hon fr sgt gen pres sen gov rep capt lt"
     " col maj prof ave blvd rd hwy no blk subd ext kap gng bb corp inc co vs"
-    " pat pcpl pssg psms pmsg pcms pems plt pcpt pmaj pltcol pcol insp supt"
-)
+) | POLICE_RANKS
 GAZETTEER_CONNECTORS = _words("de del of sa ng y la")
 
 
@@ -243,7 +243,7 @@ _PHONE_RE = re.compile(
     )(?![\w-])""",
     re.VERBOSE,
 )
-# Initials ("M.J.", "J.R."): a name where a person's verb follows or a name's cue comes before (_initials).
+# Initials ("M.J.", "J.R."): a name where a person's verb follows or a name's cue comes before.
 _INITIALS_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?=\s)")
 # A numbered police station names one place, as a court branch does: "Police Station 6".
 _POLICE_STATION_RE = re.compile(r"\bpolice\s+station\s+(?:no\.?\s*)?\d{1,3}\b", re.IGNORECASE)
@@ -561,9 +561,9 @@ class _Scanner:
 
     def _is_lowercase_name(self, token: _Token) -> bool:
         """After "si", "ni", "kay" (which come before a person's name or title), a word in lower case that is
-        not an everyday word (unless it is a first name that is also one: "si ate joy"), a title or a relation is a name written
-        the way people type on phones. English endings do not make an everyday word here: "peping" is a
-        nickname, not "pep" + "-ing"."""
+        not an everyday word (or is a first name that is one too: "si ate joy"), a title or a relation is a
+        name written the way people type on phones. English endings do not make an everyday word here:
+        "peping" is a nickname, not "pep" + "-ing"."""
         key, common = token.key, self.lex.common_words
         return (
             token.text.isalpha()
@@ -988,7 +988,7 @@ class _Scanner:
 
     def _spoken_to(self, end: int) -> bool:
         """The words before tokens[end] are the person a sentence speaks to: a comma, then "you" in the same
-        clause ("Mhel, kung nababasa mo ito", "Tata, thank you for waiting")."""
+        clause ("Mhel, kung nababasa mo ito", "Jomar, thank you for waiting")."""
         tokens = self.tokens
         if end >= len(tokens) or self.text[tokens[end - 1].end : tokens[end].start] != ", ":
             return False
@@ -1078,7 +1078,8 @@ def _initials_of_a_person(text: str, match: re.Match) -> bool:
     """ "M.J. and I", "si J.R.", "my cousin A.B.": not "R.A. 9208", "2 P.M. and I" or "the U.S. and …"."""
     if match.group().replace(".", "").lower() in NOT_INITIALS:
         return False
-    before, after = text[: match.start()].split()[-1:], text[match.end() :].split()[:1]
+    before = text[max(0, match.start() - 40) : match.start()].split()[-1:]
+    after = text[match.end() : match.end() + 40].split()[:1]
     cue = bool(before) and _key(before[0].rstrip(".,")) in NAME_MARKERS | TITLE_WORDS | RELATION_NOUNS
     return cue or (bool(after) and _fold(after[0]) in PERSON_VERBS)
 
