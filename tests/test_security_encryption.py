@@ -8,11 +8,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce, update
 
 from roundtable.db import db
 from roundtable.models import Quote, Reflection
 from roundtable.services import crypto, curation, moderation
+from tests.conftest import only_on_postgresql
 
 REFLECTION = "Zebrafinch courts should let the child testify from a quiet room"
 QUOTE = "Zebrafinch courts should let the child testify"
@@ -95,6 +96,35 @@ def test_rotate_keys_then_removing_the_old_key_keeps_everything_readable(app, ma
     finally:
         crypto.keyring.configure(original, app.config["LOOKUP_KEY"])
         app.config["ENCRYPTION_KEYS"] = original
+
+
+def test_words_saved_while_keys_rotate_are_kept(app, make, monkeypatch):
+    """The site keeps running during a rotation: a reflection edited between the rotation's read and its write
+    keeps the edit (the write matches the token it read, and finds it gone)."""
+    only_on_postgresql(app)
+    original = list(app.config["ENCRYPTION_KEYS"])
+    reflection = make.reflection(text="Old words about the court.")
+    db.session.commit()
+    column = Reflection.__table__.c.text
+    token_read = db.session.scalar(select(type_coerce(column, Text)).where(Reflection.__table__.c.id == reflection.id))
+    real_rotate = crypto.rotate
+
+    def rotate_while_the_author_saves(token):
+        if token == token_read:
+            with db.engine.begin() as connection:
+                connection.execute(update(Reflection.__table__).where(Reflection.__table__.c.id == reflection.id)
+                                   .values(text="New words, saved meanwhile."))
+        return real_rotate(token)
+
+    try:
+        crypto.keyring.configure([crypto.new_key(), *original], app.config["LOOKUP_KEY"])
+        monkeypatch.setattr(crypto, "rotate", rotate_while_the_author_saves)
+        crypto.rotate_keys()
+        db.session.remove()
+        assert db.session.get(Reflection, reflection.id).text == "New words, saved meanwhile."
+    finally:
+        db.session.remove()
+        crypto.keyring.configure(original, app.config["LOOKUP_KEY"])
 
 
 def test_without_the_key_stored_words_cannot_be_read(app, make):
