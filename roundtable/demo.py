@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import select
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import Roundtable, Theme, User
 from roundtable.services import accounts, roundtables
@@ -43,8 +44,8 @@ def seed_demo() -> str:
             title_fil="Ano ang dapat baguhin ng mga korte para sa mga bata?",
             description_en="A roundtable on how justice systems can protect children who testify.",
             description_fil="Isang talakayan kung paano mapoprotektahan ng sistema ng hustisya ang mga batang tumetestigo.",
-            retention_until=date.today() + timedelta(days=365 * 2),
-            meets_on=date.today() + timedelta(days=7), starts_at=time(14, 0), ends_at=time(16, 30),
+            retention_until=clock.today() + timedelta(days=365 * 2),
+            meets_on=clock.today() + timedelta(days=7), starts_at=time(14, 0), ends_at=time(16, 30),
             prompts=[
                 (
                     "What would have helped you feel safe when you spoke to investigators or the court?",

@@ -4,6 +4,7 @@ server's. Kiritimati (UTC+14) and Pago Pago (UTC-11) are 25 hours apart, so thei
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,14 @@ def test_words_wait_for_erasure_once_their_date_has_passed_on_the_organisations_
         assert retention.due() == []
     with _on_clock_of(app, monkeypatch, AHEAD):
         assert [item.roundtable.id for item in retention.due()] == [roundtable.id]
+
+
+def test_every_day_and_time_shown_or_compared_goes_through_the_organisations_clock():
+    """The server's own day (``date.today()``) and hand-formatted times (``strftime`` in a template) would
+    bring back the UTC day; this covers tomorrow's code as the tests above cover today's."""
+    package = Path(clock.__file__).parent
+    server_days = [f"{source.relative_to(package.parent)}" for source in package.rglob("*.py")
+                   if "date.today()" in source.read_text(encoding="utf-8")]
+    formatted = [f"{page.relative_to(package.parent)}" for page in (package.parent / "templates").rglob("*.html")
+                 if "strftime" in page.read_text(encoding="utf-8")]
+    assert server_days == [] and formatted == [], (server_days, formatted)
