@@ -7,13 +7,13 @@ server keeping UTC would otherwise end a Philippine day at 8 in the morning.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timezone, tzinfo
 
 from flask_babel import get_timezone
 
 
 def today() -> date:
-    return datetime.now(timezone.utc).astimezone(get_timezone()).date()
+    return local_date(datetime.now(timezone.utc))
 
 
 def day_start(day: date) -> datetime:
@@ -33,5 +33,10 @@ def _in_utc(wall_clock: datetime) -> datetime:
         return wall_clock.replace(tzinfo=timezone.utc)
 
 
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(get_timezone()).date()
+def local_date(moment: datetime, zone: tzinfo | None = None) -> date:
+    """The organisation's day of a moment; pass ``zone()`` when converting many."""
+    return moment.astimezone(zone or get_timezone()).date()
+
+
+def zone() -> tzinfo:
+    return get_timezone()

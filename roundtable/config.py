@@ -41,13 +41,14 @@ def _seconds(env, name: str, default: float) -> float:
 
 
 def _time_zone(name: str) -> str:
+    name = name.strip()
     try:
-        get_timezone(name.strip())
+        get_timezone(name)
     except LookupError:
         raise ConfigurationError(
             f"ROUNDTABLE_TIME_ZONE must name a time zone of the IANA database, such as Asia/Manila (not {name!r})."
         ) from None
-    return name.strip()
+    return name
 
 
 def _development_keys(instance_path: Path) -> dict:

@@ -305,19 +305,19 @@ def _download(record) -> Response:
     language = current_language()
     rows = exports.rows(record, language)
     now = datetime.now(timezone.utc)
-    filename = f"roundtable-quotes-{clock.today():%Y%m%d}-{record.id}.{record.format}"
+    filename = f"roundtable-quotes-{clock.local_date(now):%Y%m%d}-{record.id}.{record.format}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if record.format == "csv":
-        body = _in_large_chunks(csv_chunks(rows, _labels(record.quote_count)))
+        body = _in_large_chunks(csv_chunks(rows, _labels(record.quote_count, now)))
         return Response(stream_with_context(body), mimetype=MIMETYPES["csv"], headers=headers)
     if record.format == "json":
         body = _in_large_chunks(json_chunks(rows, now))
         return Response(stream_with_context(body), mimetype=MIMETYPES["json"], headers=headers)
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     if record.format == "docx":
-        write_docx(rows, _labels(record.quote_count), spool, format_date=lambda d: format_date(d, format="long"))
+        write_docx(rows, _labels(record.quote_count, now), spool, format_date=lambda d: format_date(d, format="long"))
     else:
-        write_xlsx(rows, _labels(record.quote_count), spool)
+        write_xlsx(rows, _labels(record.quote_count, now), spool)
     spool.seek(0)
     return send_file(spool, mimetype=MIMETYPES[record.format], as_attachment=True, download_name=filename)
 
@@ -335,7 +335,7 @@ def _in_large_chunks(texts, size: int = 64 * 1024):
         yield "".join(pending).encode("utf-8")
 
 
-def _labels(count: int) -> ExportLabels:
+def _labels(count: int, now: datetime) -> ExportLabels:
     return ExportLabels(
         quote=_("Quote"), translation=_("Translation"), language=_("Language"), attribution=_("Attribution"),
         roundtable=_("Roundtable"), date=_("Date"), themes=_("Themes"), quote_id=_("Quote number"),
@@ -343,7 +343,7 @@ def _labels(count: int) -> ExportLabels:
         language_names={"fil": _("Filipino"), "en": _("English"), "mixed": _("Filipino and English")},
         generated=ngettext(
             "Exported %(date)s: %(num)d quote", "Exported %(date)s: %(num)d quotes", count,
-            date=format_date(datetime.now(timezone.utc), format="long"),
+            date=format_date(now, format="long"),
         ),
     )
 

@@ -83,6 +83,7 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
     ):
         themes_of.setdefault(quote_id, []).append(name)
     title = Roundtable.title_fil if language == "fil" else Roundtable.title_en
+    zone = clock.zone()  # once, not once per row
     result = db.session.execute(
         select(
             Quote.id, Quote.text, Quote.language, Quote.translation, Quote.translation_language, Quote.descriptor,
@@ -107,6 +108,6 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
             pseudonym=pseudonym,
             descriptor=descriptor,
             roundtable=roundtable,
-            date=clock.local_date(approved_at or updated_at),
+            date=clock.local_date(approved_at or updated_at, zone),
             themes=tuple(themes_of.get(quote_id, ())),
         )
