@@ -6,6 +6,7 @@ No JavaScript is needed anywhere here, and nothing about the person is asked or 
 from __future__ import annotations
 
 import secrets
+import time
 import uuid
 
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
@@ -35,7 +36,18 @@ def _one_change_at_a_time() -> None:
 
 
 def _join_state() -> dict:
-    return session.get("join") or {}
+    """What the person joining chose so far. It lapses after the participant idle time, like a session does:
+    on a shared phone, the next person must not find the choices, or the passphrase shown once, still open."""
+    state = session.get("join") or {}
+    if state and int(time.time()) - state.get("at", 0) > current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60:
+        session.pop("join", None)
+        flash(_("You were away for a while, so joining starts again here. Nothing you chose was kept."))
+        return {}
+    return state
+
+
+def _keep_join_state(state: dict) -> None:
+    session["join"] = {**state, "at": int(time.time())}
 
 
 def _joining_roundtable() -> Roundtable:
@@ -61,7 +73,7 @@ def join():
         else:
             identity.end_participant()
             session["lang"] = form.language.data
-            session["join"] = {"roundtable_id": roundtable.id, "language": form.language.data}
+            _keep_join_state({"roundtable_id": roundtable.id, "language": form.language.data})
             return redirect(url_for("participant.join_consent"))
     return render_template("participant/join.html", form=form)
 
@@ -83,9 +95,7 @@ def join_consent():
         except RuleViolation as problem:
             form.clauses.errors = [str(problem)]
         else:
-            state = _join_state()
-            state.update(granted=sorted(granted), adult=True)
-            session["join"] = state
+            _keep_join_state({**_join_state(), "granted": sorted(granted), "adult": True})
             return redirect(url_for("participant.join_pseudonym"))
     return render_template("participant/join_consent.html", form=form, roundtable=roundtable, clauses=clauses)
 
@@ -111,11 +121,11 @@ def join_pseudonym():
         if outcome.saved:
             words = passphrase.split()
             first, second = sorted(secrets.SystemRandom().sample(range(len(words)), 2))
-            session["join"] = {
+            _keep_join_state({
                 "participant_id": participant.id,
                 "passphrase": crypto.encrypt(passphrase),
                 "check": [first, second],
-            }
+            })
             return redirect(url_for("participant.join_passphrase"))
     suggestions = passphrases.suggest_pseudonyms(state["language"], 3)
     return render_template("participant/join_pseudonym.html", form=form, roundtable=roundtable, suggestions=suggestions)

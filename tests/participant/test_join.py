@@ -1,5 +1,7 @@
 """Joining: clear messages in the person's language, nothing typed is lost, nothing personal kept."""
 
+import time
+
 from roundtable.db import db
 from roundtable.models import Participant
 from tests.conftest import only_on_postgresql
@@ -74,6 +76,54 @@ def test_a_pseudonym_that_looks_like_contact_details_is_refused(client, make, cs
     for bad in ("maria@example.org", "09171234567", "www.example.org"):
         response = client.post("/join/pseudonym", data={"pseudonym": bad, "csrf_token": csrf(page)})
         assert "cannot contain an email" in response.get_data(as_text=True), bad
+
+
+def _up_to_the_passphrase(client, csrf, roundtable, language="en"):
+    _start(client, csrf, roundtable.join_code, language)
+    page = client.get("/join/consent")
+    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
+    page = client.get("/join/pseudonym")
+    response = client.post("/join/pseudonym", data={"pseudonym": "Bagong Umaga", "csrf_token": csrf(page)})
+    assert response.headers["Location"].endswith("/join/passphrase")
+
+
+def _away_for(client, seconds):
+    with client.session_transaction() as session:
+        session["join"] = {**session["join"], "at": int(time.time()) - seconds}
+
+
+def test_the_passphrase_page_stays_open_while_the_person_is_around(client, app, make, csrf):
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    _away_for(client, app.config["PARTICIPANT_IDLE_MINUTES"] * 60 - 60)
+    assert client.get("/join/passphrase").status_code == 200
+
+
+def test_a_passphrase_left_on_screen_is_not_shown_to_the_next_person_on_the_phone(client, app, make, csrf):
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    shown = client.get("/join/passphrase").get_data(as_text=True)
+    _away_for(client, app.config["PARTICIPANT_IDLE_MINUTES"] * 60 + 5)
+
+    response = client.get("/join/passphrase")
+
+    assert response.status_code == 302 and response.headers["Location"].endswith("/join")
+    with client.session_transaction() as session:
+        assert "join" not in session
+    again = client.get("/join").get_data(as_text=True)
+    assert "joining starts again here" in again
+    assert "Bagong Umaga" not in again and 'class="passphrase"' not in again
+    assert 'class="passphrase"' in shown  # what the check above looks for was on the page before
+
+
+def test_choices_left_half_way_lapse_too_and_the_message_is_in_filipino(client, app, make, csrf):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code, language="fil")
+    _away_for(client, app.config["PARTICIPANT_IDLE_MINUTES"] * 60 + 5)
+
+    response = client.get("/join/consent")
+
+    assert response.headers["Location"].endswith("/join")
+    html = client.get("/join").get_data(as_text=True)
+    assert '<p class="flash' in html and "joining starts again here" not in html
 
 
 def test_only_a_digest_of_the_passphrase_is_stored(make):
