@@ -175,13 +175,18 @@ NAME_PARTICLES = _words("de del dela delos de los la y van von da di")
 PLACE_PREFIX_CUES = _words(
     "barangay brgy bgy brg purok sitio sityo zone zona kalye calle baryo barrio"
 )
-PLACE_SUFFIX_CUES = _words(
-    "st street ave avenue road rd blvd boulevard highway hwy drive lane extension ext"
-    " subdivision subd village homes heights compound estate estates townhomes residences"
+# A road is a place whatever its first word: "the National Road", "Provincial Highway", "Main Street".
+ROAD_WORDS = _words("st street ave avenue road rd blvd boulevard highway hwy drive lane extension ext")
+PLACE_SUFFIX_CUES = ROAD_WORDS | _words(
+    "subdivision subd village homes heights compound estate estates townhomes residences"
     " mall plaza park terminal market pier port wharf airport bridge tower towers condominium"
     " island islands isle beach bay lake river"  # an archipelago's places: "Bantayan Island"
 )
 MALL_BRANDS = _words("sm robinsons ayala gaisano puregold savemore")
+# Listed among countries and territories, but cities where many Filipinos work: "sa Hong Kong ang nanay ko".
+CITY_TERRITORIES = ("Hong Kong", "Macao", "Macau")
+# Parts of a subdivision or a city known by number: "Phase 2", "Block 5 Lot 3", "Project 4" (Quezon City).
+NUMBERED_PLACE_CUES = _words("phase block blk lot project")
 
 INSTITUTION_SUFFIXES = _words(
     "school academy college university institute seminary montessori center centre church parish"
@@ -328,6 +333,31 @@ _AGE_RES = [
     )
 ]
 
+# "I testified at eleven and again at fifteen": an age, unless the clock is meant. From thirteen up it is never an
+# hour; from six to twelve it is one only without a time word after it or an event's time before it.
+_AT_AGE_RE = re.compile(
+    r"\bat\s+(?P<n>1[0-9]|[6-9]|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen)\b(?!\s*(?:[:.]\d|%|-?ish\b|o'?clock|a\.?m\b|p\.?m\b|hundred|percent|sharp"
+    r"|minutes?|hours?|degrees|in\s+the\s+(?:morning|afternoon|evening)|at\s+night|tonight|that\s+night"
+    r"|(?:\s+|-)(?:thirty|fifteen|forty|forty-five|fifty)\b))",
+    re.IGNORECASE,
+)
+_HOURS = {"6", "7", "8", "9", "10", "11", "12", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"}
+_TIME_OF_EVENT_RE = re.compile(
+    r"\b(?:hearings?|sessions?|meetings?|mass|misa|class(?:es)?|trial|interview|appointment|schedule[ds]?|start(?:s|ed)?"
+    r"|began|begins?|ends?|ended|opens?|opened|closes?|closed|until|till|arrived?|call(?:ed)?|wake|woke"
+    r"|sleep|slept|morning|night|evening|tomorrow|today|tonight|daily|every)\b",
+    re.IGNORECASE,
+)
+
+
+def _at_an_age(text: str, match: re.Match) -> bool:
+    if match.group("n").lower() not in _HOURS:
+        return True
+    clause = re.split(r"[,.;!?]", text[max(0, match.start() - 60) : match.start()])[-1]
+    return not _TIME_OF_EVENT_RE.search(clause)
+
+
 _MONTH = (  # any case ("noong disyembre 2018"), except "May", below
     r"(?i:January|February|March|April|June|July|August|September|October|November|December"
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
@@ -398,18 +428,20 @@ def _lexicon() -> _Lexicon:
     acronyms: set[tuple[str, ...]] = set()
     entries = [line.split("\t", 1) for line in _read_lines("ph_places.txt")]
     entries += [["world", name] for name in _read_lines("world_cities.txt")]
+    entries += [["world", name] for name in CITY_TERRITORIES]
     for level, name in entries:
         key = _phrase_key(name)
         places.setdefault(key, level)
         if name.isupper():
             acronyms.add(key)
-    countries = {_key(name) for name in _read_lines("countries.txt") if " " not in name}
+    country_names = [name for name in _read_lines("countries.txt") if name not in CITY_TERRITORIES]
+    countries = {_key(name) for name in country_names if " " not in name}
     stop_words = (
         CALENDAR_WORDS | RELIGIOUS_WORDS | LANGUAGE_WORDS | PLATFORM_WORDS | TITLE_WORDS
         | TOPIC_WORDS | PLACE_PREFIX_CUES | countries
     )
     blocked = {_phrase_key(p) for p in BLOCKED_PHRASES}
-    blocked |= {_phrase_key(name) for name in _read_lines("countries.txt") if " " in name}
+    blocked |= {_phrase_key(name) for name in country_names if " " in name}
     return _Lexicon(
         places=places,
         acronym_places=frozenset(acronyms),
@@ -714,11 +746,15 @@ class _Scanner:
                 if token.key == "st" and self._followed_by_name(i):
                     continue  # "St. Jude" is a saint, not a street
                 first = self._run_backwards(i, self._is_place_word)
-                if first < i and self._is_specific(first, i):  # not "the Public Market"
+                if first < i and (token.key in ROAD_WORDS or self._is_specific(first, i)):  # not "the Public Market"
                     yield _Candidate(
                         tokens[first].start, _end_with_dot(self.text, token), "place",
                         PRIORITY_PLACE_CUE,
                     )
+            elif token.key in NUMBERED_PLACE_CUES and token.capitalised and i + 1 < len(tokens):
+                nxt = tokens[i + 1]
+                if nxt.is_number and _adjacent(self.text, token, nxt):
+                    yield _Candidate(token.start, nxt.end, "place", PRIORITY_PLACE_CUE)
             # "SM City Cebu", "Robinsons Place Manila"
             elif token.key in MALL_BRANDS and (token.capitalised or token.shouting):
                 end = self._run(i + 1, self._is_name_word)
@@ -1068,6 +1104,9 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
         yield _Candidate(match.start(), match.end(), "institution", PRIORITY_COURT)
     for regex in _AGE_RES:
         for match in regex.finditer(text):
+            yield _Candidate(match.start(), match.end(), "age", PRIORITY_DATE)
+    for match in _AT_AGE_RE.finditer(text):
+        if _at_an_age(text, match):
             yield _Candidate(match.start(), match.end(), "age", PRIORITY_DATE)
     for regex in _DATE_RES:
         for match in regex.finditer(text):

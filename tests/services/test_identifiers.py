@@ -337,13 +337,12 @@ TARGETS = {"name": 0.95, "place": 0.95, "contact": 0.95, "age": 0.90, "date": 0.
 
 # The dev set (the rules were written while reading it) and three held-out sets, each written without looking at
 # the rules. The rules added after each held-out set's first run were written for its misses, so passing here is a
-# regression check, not a fresh estimate (docs/identifiers.md has the first runs). The third set is still below
-# the targets for places and ages after its fixes; for it the test holds what it reaches, so that nothing slips.
+# regression check, not a fresh estimate (docs/identifiers.md has the first runs).
 @pytest.mark.parametrize("labelled_set, minimum", [
     (DEV_SET, TARGETS),
     (HOLDOUT_SET, TARGETS),
     (SECOND_HOLDOUT_SET, TARGETS),
-    (THIRD_HOLDOUT_SET, {**TARGETS, "place": 49 / 54, "age": 11 / 13}),
+    (THIRD_HOLDOUT_SET, TARGETS),
 ], ids=["dev", "holdout", "holdout2", "holdout3"])
 def test_labelled_set_recall_and_precision(labelled_set, minimum):
     with labelled_set.open(encoding="utf-8") as handle:
@@ -372,6 +371,27 @@ def test_labelled_set_recall_and_precision(labelled_set, minimum):
 )
 def test_spanish_ages_brand_workplaces_and_appositive_names(text, expected):
     assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I started selling taho at sixteen to pay for the fare to court.", {("age", "at sixteen")}),
+        ("Umalis ako sa bahay at twelve, and I never went back.", {("age", "at twelve")}),
+        ("The hearing started at ten and ended at noon.", set()),
+        ("Bumalik kami at nine o'clock para sa resulta.", set()),
+        ("We spoke to the prosecutor at 9 in the morning.", set()),
+        ("Sa Hong Kong nagtatrabaho ang tita ko.", {("place", "Hong Kong")}),
+        ("My mother still works in Macau.", {("place", "Macau")}),
+        ("My sister works in Singapore now.", set()),
+        ("Lumipat kami sa Phase 3 noong may kaso pa.", {("place", "Phase 3")}),
+        ("We lived in Project 6 before the shelter.", {("place", "Project 6")}),
+        ("Dumadaan pa rin ako sa Provincial Road pauwi.", {("place", "Provincial Road")}),
+        ("Our project is a letter to the court.", set()),
+    ],
+)
+def test_ages_said_with_at_numbered_neighbourhoods_roads_and_cities_listed_as_territories(text, expected):
+    assert found(text) == expected  # exactly: a time of day, a country or "our project" is flagged as nothing
 
 
 @pytest.mark.parametrize(
