@@ -11,15 +11,18 @@ from roundtable.services import audit
 from roundtable.services.errors import NotFound, RuleViolation
 
 COMMENT_MAX = 1_000
+# An editor's draft is work in progress, and may still hold words its author never wrote (the fidelity check
+# flags them, and the editor fixes them before sending): the author sees a quote once it is sent to them.
+SHOWN_TO_AUTHOR = ("awaiting_participant", "approved", "declined")
 
 
 def quotes_of(participant: Participant) -> list[Quote]:
-    """Every quote made from the participant's words that is still theirs to see."""
+    """Every quote made from the participant's words that was sent to them or approved, and is not withdrawn."""
     return list(
         db.session.scalars(
             select(Quote)
             .join(Reflection, Quote.reflection_id == Reflection.id)
-            .where(Reflection.participant_id == participant.id, Quote.status != "withdrawn")
+            .where(Reflection.participant_id == participant.id, Quote.status.in_(SHOWN_TO_AUTHOR))
             .order_by(Quote.id)
         )
     )
@@ -28,7 +31,7 @@ def quotes_of(participant: Participant) -> list[Quote]:
 def own_quote(participant: Participant, quote_id: int) -> Quote:
     """A quote of the participant's words; anyone else's looks like one that does not exist."""
     quote = db.session.get(Quote, quote_id)
-    if quote is None or quote.reflection.participant_id != participant.id or quote.status == "withdrawn":
+    if quote is None or quote.reflection.participant_id != participant.id or quote.status not in SHOWN_TO_AUTHOR:
         raise NotFound(_l("That quote was not found."))
     return quote
 

@@ -36,6 +36,22 @@ def test_my_words_shows_only_my_own_reflections_and_quotes(client, make, csrf):
     assert "Released to curation" in html
 
 
+def test_an_editors_draft_reaches_its_author_only_once_sent(client, make, csrf):
+    me = make.participant(language="en", grants=REVIEWING)
+    reflection = make.reflection(me, text="Courts should explain every step.")
+    draft = make.quote(reflection, text="Courts should explain every step, and words I never wrote.", approve=False)
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+
+    assert "words I never wrote" not in page.get_data(as_text=True)
+    assert "No quote has been made from your words." in page.get_data(as_text=True)
+    answer = client.post(f"/my/quotes/{draft.id}", data={
+        "csrf_token": csrf(page), f"q{draft.id}-revision": str(draft.revision), f"q{draft.id}-approve": "Approve",
+    })
+    assert answer.status_code == 404
+    assert db.session.get(Quote, draft.id).status == "draft"
+
+
 def test_the_author_approves_the_exact_revision_with_a_comment(client, make, csrf):
     me = make.participant(language="en", grants=REVIEWING)
     quote = make.quote(make.reflection(me))
