@@ -8,7 +8,7 @@ from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length
+from wtforms.validators import InputRequired, Length, StopValidation
 
 from roundtable.services.text import clean_text
 
@@ -70,8 +70,19 @@ class SentOnce:
     sent_once = HiddenField(default=lambda: uuid.uuid4().hex)
 
 
+class _Required(InputRequired):
+    """Something was sent, and for text something is left once cleaned: spaces, or control characters the
+    clean fields drop, are not a title or a question."""
+
+    def __call__(self, form, field):
+        super().__call__(form, field)
+        if isinstance(field.data, str) and not field.data.strip():
+            field.errors[:] = []
+            raise StopValidation(self.message)
+
+
 def required(message=None):
-    return InputRequired(message=message or _l("Please fill this in."))
+    return _Required(message=message or _l("Please fill this in."))
 
 
 def length(maximum: int, minimum: int = 0):

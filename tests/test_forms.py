@@ -64,3 +64,35 @@ def test_a_date_typed_another_way_is_refused_in_the_readers_language(client, mak
     assert expected in html
     assert "Not a valid date" not in html
     assert 'value="Hearings"' in html
+
+
+@pytest.mark.parametrize("blank", ["   ", "\t", "\x00\x01", "<b></b>"])
+def test_a_title_of_only_spaces_or_dropped_characters_is_refused_and_the_rest_kept(client, make, login, csrf, blank):
+    from roundtable.db import db
+    from roundtable.models import Roundtable
+
+    login(make.user("facilitator"))
+    client.get("/language/en")
+    page = client.get("/facilitator/roundtables/new")
+    response = client.post("/facilitator/roundtables/new", data={
+        "title_fil": "Pagdinig", "title_en": blank, "retention_until": "2027-12-31",
+        "prompt_fil": "Tanong?", "prompt_en": "Question?", "csrf_token": csrf(page),
+    })
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Please fill this in." in html
+    assert 'value="Pagdinig"' in html
+    assert db.session.query(Roundtable).count() == 0
+
+
+def test_a_theme_named_with_spaces_alone_is_refused_in_filipino(client, make, login, csrf):
+    from roundtable.db import db
+    from roundtable.models import Theme
+
+    login(make.user("editor"))
+    client.get("/language/fil")
+    page = client.get("/editor/themes")
+    response = client.post("/editor/themes", data={"name_en": "  ", "name_fil": "\t", "csrf_token": csrf(page)})
+    assert response.status_code == 200
+    assert "Please fill this in." not in response.get_data(as_text=True)
+    assert db.session.query(Theme).count() == 0

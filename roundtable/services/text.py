@@ -20,7 +20,8 @@ def clean_text(value: str | None, *, multiline: bool = True) -> str:
     """
     if not value:
         return ""
-    text = _SURROGATES.sub("", value)
+    # Control characters go first: bleach's parser would turn each into a "?" that then looks typed.
+    text = _CONTROL.sub("", _SURROGATES.sub("", value))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for _ in range(5):
         cleaned = html.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True))

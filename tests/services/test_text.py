@@ -1,0 +1,25 @@
+"""Free text is cleaned on the way in: markup and control characters go, the person's words stay."""
+
+import pytest
+
+from roundtable.services.text import clean_text, fold
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("Ang korte\x00 ay\x01 dapat makinig.", "Ang korte ay dapat makinig."),  # dropped, not turned into "?"
+    ("\x00\x01\x7f", ""),
+    ("Healing <b>takes</b> time.", "Healing takes time."),
+    ("&lt;script&gt;alert(1)&lt;/script&gt;", "alert(1)"),  # an escaped tag cannot come back as markup
+    ("I <3 my lola & my lolo", "I <3 my lola & my lolo"),
+    ("line one\r\nline two   \r\n", "line one\nline two"),
+])
+def test_markup_and_control_characters_go_and_words_stay(typed, stored):
+    assert clean_text(typed) == stored
+
+
+def test_a_one_line_field_keeps_one_line():
+    assert clean_text("  Tala \n  ng\tUmaga ", multiline=False) == "Tala ng Umaga"
+
+
+def test_fold_compares_without_case_or_spacing():
+    assert fold("  BITUIN   ng Umaga") == fold("bituin ng umaga")
