@@ -19,7 +19,12 @@ from roundtable.services.text import fold
 
 PSEUDONYM_MAX = 40
 REFLECTION_MAX = 10_000
-_LOOKS_LIKE_CONTACT = re.compile(r"@|\d{5,}|https?:|www\.", re.IGNORECASE)
+# A pseudonym is printed with every quote: no email, handle, link or number someone could be reached by
+# ("+63 917 123 4567" and "fb.com/juan" as much as "09171234567").
+_LOOKS_LIKE_CONTACT = re.compile(
+    r"@|(?:\d[\s.()+-]*){5,}|https?:|www\.|\w\.(?:com|net|org|ph|me|io|co|info|app|biz|xyz|tv|gg|ly)\b",
+    re.IGNORECASE,
+)
 
 
 def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:

@@ -73,7 +73,8 @@ def test_a_pseudonym_that_looks_like_contact_details_is_refused(client, make, cs
     page = client.get("/join/consent")
     client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
     page = client.get("/join/pseudonym")
-    for bad in ("maria@example.org", "09171234567", "www.example.org"):
+    for bad in ("maria@example.org", "09171234567", "www.example.org", "+63 917 123 4567", "fb.com/tala.umaga",
+                "(02) 8714-2206"):
         response = client.post("/join/pseudonym", data={"pseudonym": bad, "csrf_token": csrf(page)})
         assert "cannot contain an email" in response.get_data(as_text=True), bad
 
