@@ -13,7 +13,7 @@ from roundtable.db import db
 from roundtable.facilitator.forms import (
     DecisionForm, NewPromptForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm,
 )
-from roundtable.models import Prompt
+from roundtable.models import Prompt, Roundtable
 from roundtable.numbers import number_arg
 from roundtable.services import curation, moderation, roundtables
 
@@ -51,7 +51,7 @@ def new_roundtable():
             flash(_("Roundtable created. Open it when you are ready for people to join."))
         if outcome.location:
             return redirect(outcome.location)
-    return render_template("facilitator/roundtable_form.html", form=form, roundtable=None)
+    return _roundtable_form_page(form, None)
 
 
 @bp.get("/roundtables/<int:roundtable_id>")
@@ -101,7 +101,14 @@ def edit_roundtable(roundtable_id: int):
         if outcome.saved:
             flash(_("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
-    return render_template("facilitator/roundtable_form.html", form=form, roundtable=item)
+    return _roundtable_form_page(form, item)
+
+
+def _roundtable_form_page(form: RoundtableForm, item: Roundtable | None):
+    return render_template(
+        "facilitator/roundtable_form.html", form=form, roundtable=item,
+        retention_max_years=roundtables.RETENTION_MAX_YEARS,
+    )
 
 
 def _schedule(form: RoundtableForm) -> dict:

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from roundtable import clock
 from roundtable.db import db
-from roundtable.models import ConsentClause, Prompt, Roundtable, User
+from roundtable.models import ConsentClause, Participant, Prompt, Roundtable, User
 from roundtable.services import audit
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
@@ -118,8 +118,16 @@ def create(
 
 
 def update(roundtable: Roundtable, actor: User, **fields) -> None:
-    if "retention_until" in fields:
+    if "retention_until" in fields and fields["retention_until"] != roundtable.retention_until:
         _check_retention(fields["retention_until"])
+        if fields["retention_until"] > roundtable.retention_until and _anyone_joined(roundtable):
+            # Everyone who joined consented to "kept until" the date they were shown; keeping longer needs
+            # a consent nobody gave. Erasing sooner takes nothing from them.
+            raise RuleViolation(
+                _l("People who joined agreed to have their words kept until the date shown to them. "
+                   "The date can move earlier, but not later."),
+                field="retention_until",
+            )
     check_schedule(*(fields.get(name, getattr(roundtable, name)) for name in ("meets_on", "starts_at", "ends_at")))
     for name, value in fields.items():
         setattr(roundtable, name, value)
@@ -202,9 +210,29 @@ def titles() -> list[RoundtableTitle]:
     return _titles(select(Roundtable).order_by(Roundtable.id.desc()))
 
 
+RETENTION_MAX_YEARS = 10
+
+
 def _check_retention(retention_until: date) -> None:
-    if retention_until <= clock.today():
-        raise RuleViolation(_l("The retention date must be in the future."))
+    today = clock.today()
+    if retention_until <= today:
+        raise RuleViolation(_l("The retention date must be in the future."), field="retention_until")
+    if retention_until > _years_after(today, RETENTION_MAX_YEARS):
+        raise RuleViolation(
+            _l("Words can be kept for at most %(n)d years: choose a date before then.", n=RETENTION_MAX_YEARS),
+            field="retention_until",
+        )
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _anyone_joined(roundtable: Roundtable) -> bool:
+    return db.session.scalar(select(Participant.id).where(Participant.roundtable_id == roundtable.id).limit(1)) is not None
 
 
 def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time | None) -> None:

@@ -34,6 +34,26 @@ def test_a_retention_date_in_the_past_is_refused_with_the_form_kept(client, make
     assert db.session.query(Roundtable).count() == 0
 
 
+def test_keeping_words_longer_than_participants_agreed_is_refused_in_filipino_and_nothing_changes(
+    client, make, login, csrf
+):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    make.participant(roundtable)
+    agreed = roundtable.retention_until
+    login(facilitator)
+    client.get("/language/fil")
+
+    response = post_roundtable_edit(client, roundtable, retention_until="2034-12-31", title_en="Courts that hear")
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "earlier, but not later" not in html and 'class="error' in html
+    assert 'value="Courts that hear"' in html
+    db.session.expire_all()
+    assert db.session.get(Roundtable, roundtable.id).retention_until == agreed
+
+
 def test_open_and_close(client, make, login, csrf):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator, status="draft")

@@ -44,3 +44,40 @@ def test_an_update_is_checked_against_what_is_already_set(make):
         roundtables.update(item, facilitator, starts_at=time(12, 0))  # after the end already set
     roundtables.update(item, facilitator, meets_on=None, starts_at=None, ends_at=None)
     assert item.meets_on is None
+
+
+def test_before_anyone_joins_the_retention_date_can_move_either_way(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator)
+    first = item.retention_until
+    roundtables.update(item, facilitator, retention_until=first + timedelta(days=30))
+    roundtables.update(item, facilitator, retention_until=first - timedelta(days=30))
+    assert item.retention_until == first - timedelta(days=30)
+
+
+def test_once_someone_joined_their_words_are_never_kept_longer_than_they_agreed(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator)
+    make.participant(item)
+    agreed = item.retention_until
+
+    with pytest.raises(RuleViolation) as refused:
+        roundtables.update(item, facilitator, retention_until=agreed + timedelta(days=1))
+
+    assert refused.value.field == "retention_until"
+    assert "earlier, but not later" in str(refused.value)
+    roundtables.update(item, facilitator, retention_until=agreed - timedelta(days=100))  # sooner takes nothing
+    assert item.retention_until == agreed - timedelta(days=100)
+    roundtables.update(item, facilitator, retention_until=item.retention_until, title_en="Courts that listen well")
+
+
+def test_words_are_kept_at_most_ten_years(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, status="draft")
+    today = date.today()
+    ten_years = today.replace(year=today.year + 10) if not (today.month == 2 and today.day == 29) else today.replace(
+        year=today.year + 10, day=28)
+    roundtables.update(item, facilitator, retention_until=ten_years)
+    with pytest.raises(RuleViolation) as refused:
+        roundtables.update(item, facilitator, retention_until=ten_years + timedelta(days=1))
+    assert refused.value.field == "retention_until" and "at most 10 years" in str(refused.value)
