@@ -309,10 +309,10 @@ def _download(record) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if record.format == "csv":
         body = _in_large_chunks(csv_chunks(rows, _labels(record.quote_count, now)))
-        return Response(stream_with_context(body), mimetype=MIMETYPES["csv"], headers=headers)
+        return Response(stream_with_context(body), content_type=MIMETYPES["csv"], headers=headers)
     if record.format == "json":
         body = _in_large_chunks(json_chunks(rows, now))
-        return Response(stream_with_context(body), mimetype=MIMETYPES["json"], headers=headers)
+        return Response(stream_with_context(body), content_type=MIMETYPES["json"], headers=headers)
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     if record.format == "docx":
         write_docx(rows, _labels(record.quote_count, now), spool, format_date=lambda d: format_date(d, format="long"))

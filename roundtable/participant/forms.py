@@ -24,7 +24,7 @@ class CheckboxListField(SelectMultipleField):
 
 class JoinForm(Form):
     code = StringField(_l("Roundtable code"), validators=[required(_l("Please type the code you were given.")), length(32)])
-    language = RadioField(_l("Language"), choices=interface_languages(), default="fil",
+    language = RadioField(_l("Language"), choices=interface_languages(),  # the page's language is ticked
                           validators=[required(_l("Choose Filipino or English."))])
 
 

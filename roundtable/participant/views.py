@@ -12,7 +12,7 @@ import uuid
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from roundtable import identity
+from roundtable import i18n, identity
 from roundtable.access import participant_required, public
 from roundtable.changes import change
 from roundtable.db import db
@@ -64,7 +64,7 @@ def _joining_roundtable() -> Roundtable:
 @limiter.limit("20 per minute", methods=["POST"])
 @public
 def join():
-    form = JoinForm(code=request.args.get("code", ""))
+    form = JoinForm(code=request.args.get("code", ""), language=i18n.current_language())
     if form.validate_on_submit():
         try:
             roundtable = roundtables.find_open_by_code(form.code.data)

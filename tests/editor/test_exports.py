@@ -14,6 +14,12 @@ from roundtable import clock
 from roundtable.db import db
 from roundtable.models import Export
 
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 NEUTRALISED = "'=1+1 is not how healing works; the court should listen to children."
 
 
@@ -29,6 +35,7 @@ def download(desk, csrf, fmt, **filters):
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment")
     assert f"roundtable-quotes-{clock.today():%Y%m%d}-{record.id}.{fmt}" in disposition, "dated by the organisation's clock"
+    assert response.headers["Content-Type"] == CONTENT_TYPES[fmt]  # each part once: "charset" was said twice
     return response
 
 

@@ -1,5 +1,6 @@
 """Joining: clear messages in the person's language, nothing typed is lost, nothing personal kept."""
 
+import re
 import time
 
 from roundtable.db import db
@@ -173,3 +174,10 @@ def test_two_people_choosing_the_same_pseudonym_at_the_same_moment_get_one_each_
     refused = next(answer for answer in answers if answer.status_code == 200).get_data(as_text=True)
     assert "already uses that pseudonym" in refused
     assert db.session.query(Participant).filter_by(roundtable_id=roundtable.id).count() == 1
+
+
+def test_the_language_someone_reads_the_page_in_is_the_one_ticked(client):
+    for language in ("en", "fil"):
+        client.get(f"/language/{language}")
+        ticked = re.findall(r'<input checked[^>]*name="language"[^>]*value="(\w+)"', client.get("/join").get_data(as_text=True))
+        assert ticked == [language]
