@@ -213,12 +213,14 @@ def theme(theme_id: int) -> Theme:
 
 
 def theme_usage(theme_ids: list[int]) -> dict[int, int]:
-    """How many quotes (of any status) carry each of these themes; a theme no quote carries is left out."""
+    """How many quotes carry each of these themes, not counting withdrawn ones (gone from every staff view);
+    a theme no such quote carries is left out."""
     if not theme_ids:
         return {}
     rows = db.session.execute(
         select(quote_themes.c.theme_id, func.count())
-        .where(quote_themes.c.theme_id.in_(theme_ids))
+        .join(Quote, Quote.id == quote_themes.c.quote_id)
+        .where(quote_themes.c.theme_id.in_(theme_ids), Quote.status != "withdrawn")
         .group_by(quote_themes.c.theme_id)
     )
     return {theme_id: count for theme_id, count in rows}

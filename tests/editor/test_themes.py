@@ -6,7 +6,7 @@ import re
 
 from roundtable.db import db
 from roundtable.models import Theme
-from roundtable.services import curation
+from roundtable.services import curation, withdrawal
 from tests.editor.conftest import quote_of
 
 
@@ -103,3 +103,18 @@ def test_how_many_quotes_carry_a_theme_is_counted_for_the_themes_asked_about(mak
     assert curation.theme_usage([courts.id, healing.id]) == {courts.id: 2, healing.id: 1}
     assert curation.theme_usage([healing.id]) == {healing.id: 1}
     assert curation.theme_usage([]) == {}
+
+
+def test_a_withdrawn_quote_is_not_counted_and_does_not_hold_up_removing_its_theme(make, editor, desk):
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    db.session.commit()
+    quote = quote_of(editor, make.reflection(), themes=[courts])
+    withdrawal.withdraw_quote(quote, actor=quote.reflection.participant)
+    db.session.commit()
+
+    assert curation.theme_usage([courts.id]) == {}
+    desk.get("/language/en")
+    assert "0 quotes" in desk.get("/editor/themes").get_data(as_text=True)
+    curation.remove_theme(editor, courts)  # no confirmation asked about words that are gone
+    db.session.commit()
+    assert db.session.get(Theme, courts.id) is None
