@@ -271,10 +271,10 @@ def autosave(prompt_id: int):
     participant = g.participant
     prompt = participation.prompt_for(participant, prompt_id)
     form = ReflectionForm()
-    if not form.validate():
+    key = (form.idempotency_key.data or "").strip()[:64]
+    if not form.validate() or not key:  # without the page's key, each autosave would start another draft
         return jsonify(saved=False, message=_("Not saved. Use the buttons below to save.")), 400
-    key = (form.idempotency_key.data or "")[:64]
-    reflection = participation.draft_by_key(participant, key) if key else None
+    reflection = participation.draft_by_key(participant, key)
     if reflection is not None and reflection.status != "draft":
         return jsonify(saved=False, message=""), 409
     try:

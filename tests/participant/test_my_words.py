@@ -200,6 +200,20 @@ def test_autosave_keeps_a_draft_and_counts_as_activity(client, make, csrf, app):
     assert "Courts should listen." in page.get_data(as_text=True)
 
 
+def test_autosave_without_the_pages_key_saves_nothing_rather_than_a_new_draft_each_time(client, make, csrf):
+    me = make.participant(language="en")
+    prompt = me.roundtable.prompts[0]
+    _sign_in(client, csrf, me)
+    page = client.get(f"/write/{prompt.id}")
+    for key in (None, "", "   "):
+        data = {"csrf_token": csrf(page), "text": "Courts should listen.", "language": "en"}
+        if key is not None:
+            data["idempotency_key"] = key
+        answer = client.post(f"/write/{prompt.id}/autosave", data=data)
+        assert answer.status_code == 400 and answer.get_json()["saved"] is False
+    assert db.session.scalars(select(Reflection)).all() == []
+
+
 def test_autosave_never_turns_a_submitted_reflection_back_into_a_draft(client, make, csrf):
     me = make.participant(language="en")
     reflection = make.reflection(me, status="submitted")
