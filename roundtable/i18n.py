@@ -146,6 +146,89 @@ def language_label(code: str | None) -> str:
     return _translated_once(label) if label is not None else (code or "")
 
 
+# What the audit log's codes mean, for the admin who reads it. A code without a label is shown as it is.
+_AUDIT_ACTIONS = {
+    "consent.recorded": _l("Consent given on joining"),
+    "consent.granted": _l("Permission given"),
+    "consent.revoked": _l("Permission taken back"),
+    "consent.form_changed": _l("Consent form changed"),
+    "export.created": _l("Quotes exported"),
+    "notice.acknowledged": _l("Notice of a withdrawal after export read"),
+    "participant.joined": _l("Joined a roundtable"),
+    "participant.withdrawn": _l("Took back all their words"),
+    "participant.words_erased": _l("Words erased at once"),
+    "prompt.added": _l("Prompt added"),
+    "prompt.updated": _l("Prompt changed"),
+    "quote.created": _l("Quote made"),
+    "quote.updated": _l("Quote edited"),
+    "quote.sent_for_review": _l("Quote sent to its author"),
+    "quote.approved": _l("Quote approved"),
+    "quote.approved_by_participant": _l("Quote approved by its author"),
+    "quote.declined_by_participant": _l("Quote declined by its author"),
+    "quote.withdrawn": _l("Quote withdrawn"),
+    "quote.finding_redacted": _l("Identifying detail taken out of a quote"),
+    "quote.finding_kept": _l("Flagged detail kept, with a reason"),
+    "reflection.saved": _l("Draft saved"),
+    "reflection.submitted": _l("Reflection submitted"),
+    "reflection.released": _l("Released to the editors"),
+    "reflection.held": _l("Held back"),
+    "reflection.deleted": _l("Reflection deleted by its author"),
+    "reflection.note_saved": _l("Private note saved"),
+    "retention.purged": _l("Words erased after the retention date"),
+    "roundtable.created": _l("Roundtable created"),
+    "roundtable.updated": _l("Roundtable changed"),
+    "roundtable.open": _l("Roundtable opened"),
+    "roundtable.closed": _l("Roundtable closed"),
+    "roundtable.archived": _l("Roundtable archived"),
+    "roundtable.sensitive_terms_changed": _l("Sensitive words changed"),
+    "staff.created": _l("Staff account created"),
+    "staff.activated": _l("Staff account activated"),
+    "staff.deactivated": _l("Staff account deactivated"),
+    "staff.login": _l("Signed in"),
+    "staff.login_failed": _l("Sign-in failed"),
+    "staff.logout": _l("Signed out"),
+    "staff.password_changed": _l("Password changed"),
+    "staff.password_confirmation_failed": _l("Password confirmation failed"),
+    "staff.recovery_code_used": _l("Recovery code used"),
+    "staff.roles_changed": _l("Roles changed"),
+    "staff.second_factor_enrolled": _l("Two-step sign-in set up"),
+    "staff.second_factor_failed": _l("Wrong two-step sign-in code"),
+    "staff.second_factor_passed": _l("Two-step sign-in code accepted"),
+    "staff.second_factor_reset": _l("Two-step sign-in reset"),
+    "theme.added": _l("Theme added"),
+    "theme.renamed": _l("Theme renamed"),
+    "theme.removed": _l("Theme removed"),
+}
+# Who acted, and on what: audit events name a kind of record and its number, never its content.
+_AUDIT_RECORDS = {
+    "staff": _l("Staff"),
+    "system": _l("System"),
+    "user": _l("Staff account"),
+    "participant": _l("Participant"),
+    "roundtable": _l("Roundtable"),
+    "prompt": _l("Prompt"),
+    "reflection": _l("Reflection"),
+    "quote": _l("Quote"),
+    "theme": _l("Theme"),
+    "export": lazy_pgettext("audit record", "Export"),
+    "consentrecord": _l("Consent record"),
+}
+
+
+def audit_action_label(code: str) -> str:
+    label = _AUDIT_ACTIONS.get(code)
+    return _translated_once(label) if label is not None else code
+
+
+def audit_record_label(kind: str | None, number: int | None) -> str:
+    """ "Quote #12", "Kalahok #16", "System": a kind of record in the page's language, and its number."""
+    if not kind:
+        return ""
+    label = _AUDIT_RECORDS.get(kind)
+    name = _translated_once(label) if label is not None else kind
+    return f"{name} #{number}" if number is not None else name
+
+
 def _translated_once(label) -> str:
     """A label repeated on every row of a list is translated once per request."""
     done = g.setdefault("_labels", {})

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from roundtable import clock, identity
+from roundtable import clock, i18n, identity
 from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import NewUserForm, RolesForm
 from roundtable.changes import change
@@ -110,6 +110,7 @@ def audit_log():
         "admin/audit.html",
         page=audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since, until=until),
         actions=audit.actions(), action=action, actor_type=actor_type, since=since, until=until,
+        action_label=i18n.audit_action_label, record_label=i18n.audit_record_label,
     )
 
 

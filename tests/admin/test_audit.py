@@ -90,12 +90,12 @@ def test_the_viewer_filters_by_action_actor_and_date(client, make, login):
     everything = client.get("/admin/audit").get_data(as_text=True)
     assert "theme.added" in everything and "staff.login" in everything
     recent = client.get(f"/admin/audit?since={clock.today().isoformat()}").get_data(as_text=True)
-    assert "<td>theme.added</td>" not in recent and "<td>staff.login</td>" in recent
+    assert "<td>Theme added</td>" not in recent and "<td>Signed in</td>" in recent
     then = client.get("/admin/audit?since=2020-01-05&until=2020-01-05").get_data(as_text=True)
-    assert "<td>theme.added</td>" in then and "<td>staff.login</td>" not in then
+    assert "<td>Theme added</td>" in then and "<td>Signed in</td>" not in then
     assert client.get("/admin/audit?since=not-a-date&page=99999999999999999999").status_code == 200
     only_staff = client.get("/admin/audit?actor=staff&action=staff.login").get_data(as_text=True)
-    assert "<td>staff.login</td>" in only_staff and "<td>theme.added</td>" not in only_staff
+    assert "<td>Signed in</td>" in only_staff and "<td>Theme added</td>" not in only_staff
 
 
 def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing(client, make, login):
@@ -110,12 +110,57 @@ def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing
                                .values(created_at=moment))
     login(admin)
     that_day = client.get("/admin/audit?until=2020-01-05").get_data(as_text=True)
-    assert "<td>theme.added</td>" in that_day and "<td>theme.renamed</td>" not in that_day
+    assert "<td>Theme added</td>" in that_day and "<td>Theme renamed</td>" not in that_day
     assert "<td>2020-01-05 23:59:59 +08:00</td>" in that_day
     next_one = client.get("/admin/audit?since=2020-01-06&until=2020-01-06").get_data(as_text=True)
-    assert "<td>theme.renamed</td>" in next_one and "<td>2020-01-06 00:00:00 +08:00</td>" in next_one
+    assert "<td>Theme renamed</td>" in next_one and "<td>2020-01-06 00:00:00 +08:00</td>" in next_one
     for first_and_last in ("until=9999-12-31", "since=0001-01-01"):
-        assert "<td>theme.renamed</td>" in client.get(f"/admin/audit?{first_and_last}").get_data(as_text=True)
+        assert "<td>Theme renamed</td>" in client.get(f"/admin/audit?{first_and_last}").get_data(as_text=True)
     for odd in ("actor=nobody", "action=Staff%20Login", "action=%00"):
         unfiltered = client.get(f"/admin/audit?{odd}").get_data(as_text=True)
-        assert "<td>theme.added</td>" in unfiltered and "<td>staff.login</td>" in unfiltered, odd
+        assert "<td>Theme added</td>" in unfiltered and "<td>Signed in</td>" in unfiltered, odd
+
+
+def _codes_the_app_records() -> set[str]:
+    """Every action code passed to audit.record in the package, with the two made from a status spelled out."""
+    import re
+    from pathlib import Path
+
+    from roundtable.services import notices, roundtables
+
+    package = Path(audit.__file__).resolve().parent.parent
+    calls = [line for path in package.rglob("*.py") for line in path.read_text(encoding="utf-8").splitlines()
+             if "audit.record(" in line]
+    codes = {code for line in calls for code in re.findall(r'"([a-z_]+\.[a-z_]+)"', line)}
+    assert any('f"reflection.{' in line for line in calls) and any('f"roundtable.{' in line for line in calls)
+    codes |= {"reflection.released", "reflection.held"}  # moderation.decide: release or hold
+    codes |= {f"roundtable.{status}" for status in roundtables.TRANSITIONS}
+    codes.add(notices.ACKNOWLEDGED)
+    return codes
+
+
+def test_every_action_the_app_records_has_words_for_the_admin():
+    from roundtable.i18n import _AUDIT_ACTIONS
+
+    codes = _codes_the_app_records()
+    assert len(codes) > 45
+    assert codes - set(_AUDIT_ACTIONS) == set()
+    assert set(_AUDIT_ACTIONS) - codes == set(), "a label for a code nothing records"
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("en", ["Quote approved", "Staff #", "Quote #", "Signed in"]),
+    ("fil", ["Inaprubahan ang sipi", "Kawani #", "Sipi #", "Nag-sign in"]),
+])
+def test_the_admin_reads_the_log_in_words_not_codes(client, make, login, language, expected):
+    admin = make.user("admin")
+    make.quote(make.reflection(make.participant(), status="released"))
+    login(admin)
+    client.get(f"/language/{language}")
+
+    html = client.get("/admin/audit").get_data(as_text=True)
+
+    for words in expected:
+        assert words in html, words
+    assert ">quote.approved<" not in html and ">staff #" not in html
+    assert '<option value="quote.approved">' in html  # the filter still sends the code
