@@ -162,6 +162,10 @@ PERSON_VERBS = _words(
     " had has stood sat held visited testified texted messaged knew believed wrote drove stayed"
     " lives lived works worked"
 )
+# Filipino little words that US census lists also hold as first names: "Si Ma'am yung nagturo", "si yung tita ko".
+FILIPINO_LITTLE_WORDS = _words("yung yun ung iyong pa na lang kami may nga sana din rin daw raw po")
+# Verbs only a person does, after a first name that is also a place or a word: "Pilar asked", "Grace told".
+ACTING_VERBS = _words("said told asked texted messaged testified wrote called helped visited believed knew")
 # Endings that turn a listed word into another everyday word: (ending, what the stem may end in).
 # "ng" is the Tagalog linker ("bagong" from "bago").
 INFLECTION_SUFFIXES = (
@@ -178,15 +182,18 @@ PLACE_PREFIX_CUES = _words(
 # A road is a place whatever its first word: "the National Road", "Provincial Highway", "Main Street".
 ROAD_WORDS = _words("st street ave avenue road rd blvd boulevard highway hwy drive lane extension ext")
 PLACE_SUFFIX_CUES = ROAD_WORDS | _words(
-    "subdivision subd village homes heights compound estate estates townhomes residences"
+    "subdivision subd village homes heights hills compound estate estates townhomes residences"
     " mall plaza park terminal market pier port wharf airport bridge tower towers condominium"
     " island islands isle beach bay lake river"  # an archipelago's places: "Bantayan Island"
 )
 MALL_BRANDS = _words("sm robinsons ayala gaisano puregold savemore")
+MAJOR_PLACE_LEVELS = frozenset({"region", "province", "city", "submunicipality", "alias"})
+# Provinces, cities and regions whose names are also everyday words ("sa bago" is "in the new one").
+EVERYDAY_PLACE_NAMES = _words("antique bago baybay car kalinga palayan talisay")
 # Listed among countries and territories, but cities where many Filipinos work: "sa Hong Kong ang nanay ko".
 CITY_TERRITORIES = ("Hong Kong", "Macao", "Macau")
 # Parts of a subdivision or a city known by number: "Phase 2", "Block 5 Lot 3", "Project 4" (Quezon City).
-NUMBERED_PLACE_CUES = _words("phase block blk lot project")
+NUMBERED_PLACE_CUES = _words("phase block blk lot project pier")
 
 INSTITUTION_SUFFIXES = _words(
     "school academy college university institute seminary montessori center centre church parish"
@@ -235,7 +242,9 @@ GAZETTEER_CONNECTORS = _words("de del of sa ng y la")
 
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+)*")
 
-_EMAIL_RE = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMAIL_RE = re.compile(  # also as written to dodge scrapers: "name [at] example [dot] com"
+    r"[\w.+-]+(?:@|\s?[\[(]\s?at\s?[\])]\s?)[A-Za-z0-9-]+(?:(?:\.|\s?[\[(]\s?dot\s?[\])]\s?)[A-Za-z0-9-]+)+"
+)
 _PHONE_RE = re.compile(
     r"""(?<![\w+])(?:
         (?:\+\s?63|63|0)[\s.-]*\(?9\d{2}\)?(?:[\s.-]*\d){7}                   # mobile
@@ -314,8 +323,8 @@ _AGE_RES = [
         rf"\b(?:\d{{1,2}}|{_EN_NUMBER})(?:\s+|-)(?:years?|yrs?|yr)(?:\s+|-)old\b",
         rf"\b(?:at|by)\s+(?:the\s+)?age\s+(?:of\s+)?(?:\d{{1,2}}|{_EN_NUMBER})\b",
         rf"\baged?\s+(?:\d{{1,2}}|{_EN_NUMBER})\b",
-        rf"\bturned\s+(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|$|(?:years?|when|and|that|this"
-        rf"|last|in)\b))",
+        rf"\bturned\s+(?:\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|degrees|minutes|hours|pesos|times|pages"
+        rf"|a\.?m\b|p\.?m\b|o'?clock|[:.]\d))",
         r"\bmag-?\d{1,2}\s+(?:na\s+)?(?:ako|siya)\b",
         r"\b\d{1,2}\s*(?:y/o|yo|y\.o\.)(?!\w)",
         rf"\b(?:I|he|she|we|they|who)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
@@ -359,14 +368,16 @@ def _at_an_age(text: str, match: re.Match) -> bool:
 
 
 _MONTH = (  # any case ("noong disyembre 2018"), except "May", below
-    r"(?i:January|February|March|April|June|July|August|September|October|November|December"
+    r"(?:(?i:January|February|March|April|June|July|August|September|October|November|December"
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
     r"|Enero|Pebrero|Febrero|Marso|Abril|Mayo|Hunyo|Junio|Hulyo|Julio|Agosto|Setyembre"
     r"|Septiyembre|Setiembre|Septiembre|Oktubre|Octubre|Nobyembre|Noviembre|Disyembre|Diciembre)"
+    # Filipino abbreviations, capitalised and with their dot ("Dis. 2020"): "ago." is not August
+    r"|(?:Ene|Peb|Abr|Hun|Hul|Ago|Set|Okt|Nob|Dis)\.)"
 )
 _MONTH_OR_MAY = rf"(?:{_MONTH}|May)"  # "May" is also Filipino "there is": needs a day or a year.
 _YEAR = r"(?:19|20)\d{2}"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_DAY = r"(?:a-)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"  # "Hulyo a-15, 2018"
 _DATE_RES = [
     re.compile(p)
     for p in (
@@ -593,9 +604,9 @@ class _Scanner:
 
     def _is_lowercase_name(self, token: _Token) -> bool:
         """After "si", "ni", "kay" (which come before a person's name or title), a word in lower case that is
-        not an everyday word (or is a first name that is one too: "si ate joy"), a title or a relation is a
-        name written the way people type on phones. English endings do not make an everyday word here:
-        "peping" is a nickname, not "pep" + "-ing"."""
+        not an everyday word, or is a first name that is one too ("si ate joy", "si mark"), and is no title or
+        relation, is a name written the way people type on phones. English endings do not make an everyday word
+        here: "peping" is a nickname, not "pep" + "-ing"."""
         key, common = token.key, self.lex.common_words
         return (
             token.text.isalpha()
@@ -604,6 +615,7 @@ class _Scanner:
             and key not in TITLE_WORDS | RELATION_NOUNS
             and (
                 key in VIRTUE_NAMES
+                or (key in self.lex.first_names and key not in FILIPINO_LITTLE_WORDS)  # "si gemma", "si mark"
                 or (key not in common and not (key.endswith("ng") and key[:-2] in common))  # "si bagong ..."
             )
         )
@@ -741,6 +753,12 @@ class _Scanner:
                 if end > i + 1:
                     start, stop = self._span(i, end)
                     yield _Candidate(start, stop, "place", PRIORITY_PLACE_CUE)
+            # "Phase 2", "Block 5", "Project 4", "Pier 4"
+            elif (
+                token.key in NUMBERED_PLACE_CUES and token.capitalised and i + 1 < len(tokens)
+                and tokens[i + 1].is_number and _adjacent(self.text, token, tokens[i + 1])
+            ):
+                yield _Candidate(token.start, tokens[i + 1].end, "place", PRIORITY_PLACE_CUE)
             # "Rizal St.", "Katipunan Avenue", "Camella Homes", "Gateway Mall", "Luna street"
             elif token.key in PLACE_SUFFIX_CUES and (token.capitalised or token.key != "st") and i:
                 if token.key == "st" and self._followed_by_name(i):
@@ -751,10 +769,6 @@ class _Scanner:
                         tokens[first].start, _end_with_dot(self.text, token), "place",
                         PRIORITY_PLACE_CUE,
                     )
-            elif token.key in NUMBERED_PLACE_CUES and token.capitalised and i + 1 < len(tokens):
-                nxt = tokens[i + 1]
-                if nxt.is_number and _adjacent(self.text, token, nxt):
-                    yield _Candidate(token.start, nxt.end, "place", PRIORITY_PLACE_CUE)
             # "SM City Cebu", "Robinsons Place Manila"
             elif token.key in MALL_BRANDS and (token.capitalised or token.shouting):
                 end = self._run(i + 1, self._is_name_word)
@@ -770,24 +784,34 @@ class _Scanner:
 
     def lowercase_places(self) -> Iterator[_Candidate]:
         """A place typed in lower case, the way people write on phones ("taga-marinduque", "sa quiapo",
-        "im from pangasinan"): a gazetteer name after a place word, unless it is also an everyday word
-        ("sa bago", "taga-bantay", a guard)."""
+        "im from pangasinan", "cubao, qc"): a gazetteer name after a place word or a comma, unless it is also
+        an everyday word ("sa bago", "taga-bantay", a guard)."""
         tokens, lex = self.tokens, self.lex
         for i in range(1, len(tokens)):
-            if tokens[i - 1].key not in LOCATIVE_WORDS or tokens[i].capitalised:
+            if tokens[i].capitalised:
+                continue
+            after_place_word = tokens[i - 1].key in LOCATIVE_WORDS
+            if not after_place_word and self.text[tokens[i - 1].end : tokens[i].start] != ", ":
                 continue
             for n in range(min(lex.max_place_len, len(tokens) - i), 0, -1):
                 window = tokens[i : i + n]
                 names = [t for t in window if t.key not in GAZETTEER_CONNECTORS]
+                key = tuple(t.key for t in window)
                 if (
-                    tuple(t.key for t in window) in lex.places
+                    key in lex.places
                     and self._contiguous(window)
                     and not any(t.capitalised for t in window)
-                    and not all(self._is_everyday(t.key) for t in names)
+                    and (not all(self._is_everyday(t.key) for t in names)
+                         or (after_place_word and self._well_known_place(key)))
                 ):
                     start, end = self._span(i, i + n)
                     yield _Candidate(start, end, "place", PRIORITY_GAZETTEER)
                     break
+
+    def _well_known_place(self, key: tuple[str, ...]) -> bool:
+        """A province, city or region: frequency lists count "cebu" and "marikina" as everyday words only
+        because Filipino text names them so often. A few are everyday words too ("bago", new; "palayan")."""
+        return self.lex.places[key] in MAJOR_PLACE_LEVELS and key not in {(w,) for w in EVERYDAY_PLACE_NAMES}
 
     def _followed_by_name(self, i: int) -> bool:
         tokens = self.tokens
@@ -1009,6 +1033,8 @@ class _Scanner:
             if not token.initial or not self._is_name_word(token):
                 continue
             if self._is_everyday(token.key) or (token.key,) in lex.places:
+                if self._first_name_acting(i):  # "Pilar asked me": a town or a word does not ask
+                    yield _Candidate(token.start, token.end, "name", PRIORITY_SENTENCE_NAME)
                 continue
             end = self._run(i, self._is_name_word, limit=4)
             nxt = tokens[end] if end < len(tokens) else None
@@ -1021,6 +1047,16 @@ class _Scanner:
                     or self._spoken_to(end)):
                 start, stop = self._span(i, end)
                 yield _Candidate(start, stop, "name", PRIORITY_SENTENCE_NAME)
+
+    def _first_name_acting(self, i: int) -> bool:
+        tokens = self.tokens
+        return (
+            tokens[i].key in self.lex.first_names
+            and tokens[i].key not in TITLE_WORDS | RELATION_NOUNS | KIN_POSSESSORS
+            and i + 1 < len(tokens)
+            and tokens[i + 1].key in ACTING_VERBS
+            and _adjacent(self.text, tokens[i], tokens[i + 1])
+        )
 
     def _spoken_to(self, end: int) -> bool:
         """The words before tokens[end] are the person a sentence speaks to: a comma, then "you" in the same
