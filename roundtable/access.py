@@ -6,10 +6,11 @@ no such view can be merged.
 
 from __future__ import annotations
 
+import re
 from functools import wraps
 from typing import Callable
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from roundtable import identity
@@ -62,6 +63,15 @@ def audience_of(endpoint: str) -> tuple[str, ...] | None:
     return getattr(view, "audience", None)
 
 
+# Fields whose value is words someone typed (not a password, a token or a choice's code).
+_TYPED_FIELDS = re.compile(r"text|translation|note|name|title|description|prompt|descriptor|reason|comment|terms")
+
+
+def _typed_text() -> list[str]:
+    """The words a staff member typed into the form they sent."""
+    return [value for name, value in request.form.items(multi=True) if _TYPED_FIELDS.search(name) and value.strip()]
+
+
 def enforce():
     """before_request hook: anonymous people go to a sign-in page, the wrong role gets 403,
     and only then is the CSRF token of a form post checked."""
@@ -77,6 +87,9 @@ def enforce():
         return redirect(url_for("participant.return_"))
     if PUBLIC not in audience and PARTICIPANT not in audience:
         if g.get("user") is None:
+            if request.method == "POST" and session.get("staff_expired"):
+                # Signed out while away: show what they typed, so it can be copied before signing in again.
+                return render_template("auth/session_ended.html", typed=_typed_text()), 401
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
         if not g.user.has_role(*audience):
             abort(403)

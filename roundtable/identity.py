@@ -36,14 +36,14 @@ def load() -> None:
     if user_id is not None:
         user = db.session.get(User, user_id)
         idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
-        if (
-            user is None
-            or not user.active
-            or session.get("user_version") != user.session_version
-            or now - session.get("seen", 0) > idle
+        timed_out = (
+            now - session.get("seen", 0) > idle
             or now - session.get("since", 0) > current_app.permanent_session_lifetime.total_seconds()
-        ):
+        )
+        if user is None or not user.active or session.get("user_version") != user.session_version or timed_out:
             sign_out()
+            if timed_out:
+                session["staff_expired"] = True  # the sign-in page says why
         elif session.get("second_factor_done"):
             g.user = user
         # else: the password was right and the second factor is pending; only auth views go on.

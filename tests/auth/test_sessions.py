@@ -154,6 +154,46 @@ def test_a_busy_staff_session_still_ends_twelve_hours_after_sign_in(client, app,
     assert not _signed_in(client)
 
 
+def _away_too_long(client, app):
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - app.config["STAFF_IDLE_MINUTES"] * 60 - 5
+
+
+@pytest.mark.parametrize(("language", "english"), [("en", True), ("fil", False)])
+def test_the_sign_in_page_says_why_after_idle_time(client, app, make, login, language, english):
+    login(make.user("admin"))
+    client.get(f"/language/{language}")
+    _away_too_long(client, app)
+
+    response = client.get("/admin/users")
+
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert ('so we signed you out to keep the words here safe' in page) is english
+    assert '<p class="flash">' in page
+    assert '<p class="flash">' not in client.get("/login").get_data(as_text=True), "said once"
+
+
+def test_what_a_staff_member_typed_after_idle_time_is_shown_back_not_lost(client, app, make, login, csrf):
+    from roundtable.models import Theme
+
+    editor = make.user("editor")
+    login(editor)
+    client.get("/language/en")
+    page = client.get("/editor/themes")
+    _away_too_long(client, app)
+
+    response = client.post("/editor/themes", data={
+        "name_en": "Courts that listen", "name_fil": "Mga korteng nakikinig", "csrf_token": csrf(page),
+    })
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert "Courts that listen" in html and "Mga korteng nakikinig" in html
+    assert csrf(page) not in html, "tokens are not typed words"
+    assert db.session.query(Theme).count() == 0
+
+
 def test_a_participant_session_ends_after_idle_time(client, app, make):
     participant = make.participant()
     page = client.get("/return")
