@@ -337,7 +337,12 @@ def renew_consent():
         if outcome.saved:
             flash(_("Thank you. Your consent is updated."))
             return redirect(url_for("participant.my_words"))
-    return render_template("participant/renew_consent.html", form=form, roundtable=roundtable, clauses=clauses)
+    # Answering without public quoting takes back every quote of their words: say so before they choose.
+    quotes_at_stake = len(review.quotes_of(participant)) if consent.QUOTE_PUBLICLY in previous else 0
+    return render_template(
+        "participant/renew_consent.html", form=form, roundtable=roundtable, clauses=clauses,
+        quotes_at_stake=quotes_at_stake, quoting_offered=any(c.key == consent.QUOTE_PUBLICLY for c in clauses),
+    )
 
 
 @bp.post("/my/quotes/<int:quote_id>")

@@ -2,6 +2,8 @@
 
 import time
 
+import pytest
+
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -121,6 +123,25 @@ def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
                                          "clauses": ["take_part", "store_words", "share_with_partners"]})
     assert consent.current_grants(me) == {"take_part", "store_words", "share_with_partners"}
     assert client.get("/my").status_code == 200
+
+
+@pytest.mark.parametrize(("keep_quoting", "warning"), [
+    (True, "If you do not agree to public quotes this time, the 1 quote of your words will be taken back."),
+    (False, "This form no longer asks about public quotes, so the 1 quote of your words will be taken back"),
+])
+def test_a_changed_form_says_first_that_quotes_are_taken_back_without_public_quoting(
+    client, make, csrf, keep_quoting, warning
+):
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en", grants=REVIEWING)
+    make.quote(make.reflection(me, status="released"))
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()
+              if keep_quoting or c.key != "quote_publicly"]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts[:-1] if keep_quoting else drafts)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+
+    assert warning in client.get("/my/consent/new").get_data(as_text=True)
 
 
 def test_deleting_a_reflection_explains_first_then_erases_it(client, make, csrf):
