@@ -8,12 +8,26 @@ import unicodedata
 
 import bleach
 
+# HTML's element names (WHATWG HTML, plus the obsolete ones browsers still parse). Only these are markup: "<tito>"
+# or "<pangalan>", typed by someone keeping a name out of their words, stays as written.
+_ELEMENTS = (
+    "a abbr acronym address applet area article aside audio b base basefont bdi bdo big blink blockquote body br"
+    " button canvas caption center cite code col colgroup data datalist dd del details dfn dialog dir div dl dt em"
+    " embed fieldset figcaption figure font footer form frame frameset h1 h2 h3 h4 h5 h6 head header hgroup hr html"
+    " i iframe img input ins kbd label legend li link main map mark marquee math menu meta meter nav noembed"
+    " noframes noscript object ol optgroup option output p param picture plaintext pre progress q rp rt ruby s samp"
+    " script search section select slot small source span strike strong style sub summary sup svg table tbody td"
+    " template textarea tfoot th thead time title tr track tt u ul var video wbr xmp"
+).split()
+_NOT_MARKUP = re.compile(rf"<(?!/?(?:{'|'.join(_ELEMENTS)})\b|!--)", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_text(value: str | None, *, multiline: bool = True) -> str:
     """Strip markup and control characters; what is left is plain text to be escaped on output.
+
+    Markup is HTML's own elements and comments; other words in angle brackets are kept as typed.
 
     Cleaning repeats until nothing changes, so an escaped tag (``&lt;b&gt;``) cannot turn
     into markup after unescaping.
@@ -24,7 +38,8 @@ def clean_text(value: str | None, *, multiline: bool = True) -> str:
     text = _CONTROL.sub("", _SURROGATES.sub("", value))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     for _ in range(5):
-        cleaned = html.unescape(bleach.clean(text, tags=set(), attributes={}, strip=True, strip_comments=True))
+        protected = _NOT_MARKUP.sub("&lt;", text)
+        cleaned = html.unescape(bleach.clean(protected, tags=set(), attributes={}, strip=True, strip_comments=True))
         if cleaned == text:
             break
         text = cleaned

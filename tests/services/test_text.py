@@ -11,6 +11,10 @@ from roundtable.services.text import clean_text, fold
     ("Healing <b>takes</b> time.", "Healing takes time."),
     ("&lt;script&gt;alert(1)&lt;/script&gt;", "alert(1)"),  # an escaped tag cannot come back as markup
     ("I <3 my lola & my lolo", "I <3 my lola & my lolo"),
+    ("Sabi ng <tito> ko, si <pangalan> ang tumulong.", "Sabi ng <tito> ko, si <pangalan> ang tumulong."),  # no markup
+    ("<ScRiPt>alert(1)</sCrIpT><img src=x onerror=alert(1)><svg/onload=alert(1)>", "alert(1)"),
+    ("<<script>script>alert(1)<</script>/script>", "alert(1)"),
+    ("before <!-- hidden --> after", "before  after"),
     ("line one\r\nline two   \r\n", "line one\nline two"),
 ])
 def test_markup_and_control_characters_go_and_words_stay(typed, stored):
