@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from babel import dates as babel_dates
-from flask import current_app, g, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_babel import refresh as refresh_babel
@@ -22,7 +22,9 @@ def normalize(code: str | None) -> str | None:
     return _ALIASES.get(code.replace("_", "-").split("-")[0].lower())
 
 
-def select_locale() -> str:
+def select_locale() -> str | None:
+    if not has_request_context():  # a command line, whose other output is in English too
+        return "en"
     chosen = normalize(session.get("lang"))
     if chosen:
         return chosen

@@ -56,3 +56,21 @@ def test_the_page_shown_while_the_app_restarts_is_static_and_in_both_languages(a
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page, "fits a 360 px phone"
     assert '<meta name="referrer" content="no-referrer">' in page
     assert not re.search(r'<script|(?:src|href)="(?:https?:)?//', page), "nothing but our own stylesheet"
+
+
+def test_create_user_refusals_are_messages_not_tracebacks_on_a_real_command_line(app):
+    """No request context here, as on a server's shell: the refusal is still said, and nothing secret leaks."""
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["create-user", "--role", "editor", "--generate-password", "amihan"])
+    assert first.exit_code == 0, first.output
+    for args, message in (
+        (["amihan"], "That username is taken."),
+        (["has space"], "A username uses letters"),
+        (["амиhan"], "A username uses letters"),  # Cyrillic look-alikes
+        (["--name", "N" * 500, "longname"], "A display name has at most 120 characters."),
+    ):
+        result = runner.invoke(args=["create-user", "--role", "editor", "--generate-password", *args])
+        assert result.exit_code == 1, result.output
+        assert message in result.output, result.output
+        assert "Traceback" not in result.output and "argon2" not in result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from functools import cache
 from importlib import resources
@@ -44,14 +45,20 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
+_USERNAME = re.compile(r"[a-z0-9._-]{1,64}")
+DISPLAY_NAME_MAX = 120  # the column's length
+
+
 def _username_taken() -> RuleViolation:
     return RuleViolation(_l("That username is taken."))
 
 
 def create_user(username: str, display_name: str, roles: set[str], password: str, *, actor=None) -> User:
     username = username.strip().lower()
-    if not username or len(username) > 64 or not username.replace("-", "").replace("_", "").replace(".", "").isalnum():
+    if not _USERNAME.fullmatch(username):  # ASCII only: "амиhan" must not pass for "amihan"
         raise RuleViolation(_l("A username uses letters, digits, dots, dashes or underscores."))
+    if len(display_name.strip()) > DISPLAY_NAME_MAX:
+        raise RuleViolation(_l("A display name has at most %(n)d characters.", n=DISPLAY_NAME_MAX))
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise RuleViolation(_l("Choose at least one role."))
