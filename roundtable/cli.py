@@ -126,12 +126,15 @@ def init_app(app: Flask) -> None:
         click.echo(f"Wrote {target}. nginx shows it for 502 and 504 (docs/deploy.md).")
 
     @app.cli.command("rotate-keys")
-    @click.option("--batch-size", default=500, show_default=True)
+    @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(min=1))
     def rotate_keys(batch_size: int) -> None:
         """Re-encrypt all stored text under the newest encryption key (see docs/SECURITY.md)."""
         from roundtable.services import crypto
 
-        counts = crypto.rotate_keys(batch_size=batch_size)
+        try:
+            counts = crypto.rotate_keys(batch_size=batch_size)
+        except crypto.KeyringNotConfigured as problem:
+            raise click.ClickException(str(problem)) from None
         for table, rows in counts.items():
             click.echo(f"{table}: {rows} value(s) re-encrypted")
         click.echo("Done. Keep the old keys until a backup taken after this run exists; then remove them.")

@@ -74,7 +74,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "ROUNDTABLE_ENV": "production" if production else "development",
         "BABEL_DEFAULT_LOCALE": env.get("ROUNDTABLE_DEFAULT_LOCALE", "fil"),
         # The organisation's time zone: what day it is for retention dates, how staff pages show times (clock.py).
-        "TIME_ZONE": _time_zone(env.get("ROUNDTABLE_TIME_ZONE", "Asia/Manila")),
+        "TIME_ZONE": _time_zone(env.get("ROUNDTABLE_TIME_ZONE", "").strip() or "Asia/Manila"),  # empty: the default
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked by access.enforce, after the audience check
@@ -139,4 +139,16 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
             or keys["encryption_keys"],
             LOOKUP_KEY=env.get("ROUNDTABLE_LOOKUP_KEY") or keys["lookup_key"],
         )
+    _check_encryption_keys(settings["ENCRYPTION_KEYS"])
     return settings
+
+
+def _check_encryption_keys(keys: list[str]) -> None:
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except (ValueError, TypeError):
+            raise ConfigurationError(
+                f"ROUNDTABLE_ENCRYPTION_KEYS: key {position} of {len(keys)} is not a Fernet key (32 url-safe "
+                "base64-encoded bytes). docs/deploy.md shows how to make one."
+            ) from None

@@ -98,6 +98,22 @@ def test_rotate_keys_then_removing_the_old_key_keeps_everything_readable(app, ma
         app.config["ENCRYPTION_KEYS"] = original
 
 
+def test_rotate_keys_without_the_old_key_says_what_to_do_and_refuses_an_empty_batch(app, make):
+    original = list(app.config["ENCRYPTION_KEYS"])
+    _write_known_words(make)
+    try:
+        crypto.keyring.configure([crypto.new_key()], app.config["LOOKUP_KEY"])  # the old key was dropped too soon
+        result = CliRunner().invoke(app.cli, ["rotate-keys"])
+        assert result.exit_code == 1
+        assert "none of the configured keys opens: put the old key back" in result.output
+        assert "Traceback" not in result.output and "Done." not in result.output
+    finally:
+        crypto.keyring.configure(original, app.config["LOOKUP_KEY"])
+    for size in ("0", "-5"):
+        refused = CliRunner().invoke(app.cli, ["rotate-keys", "--batch-size", size])
+        assert refused.exit_code == 2 and "Done." not in refused.output  # it reported success, rotating nothing
+
+
 def test_words_saved_while_keys_rotate_are_kept(app, make, monkeypatch):
     """The site keeps running during a rotation: a reflection edited between the rotation's read and its write
     keeps the edit (the write matches the token it read, and finds it gone)."""

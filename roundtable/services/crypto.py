@@ -104,11 +104,18 @@ def rotate_keys(batch_size: int = 500) -> dict[str, int]:
                 break
             last = rows[-1][0]
             for column in columns:
-                changes = [
-                    {"rotated_pk": row[0], "rotated_from": token, "rotated_to": rotate(token)}
-                    for row in rows
-                    if (token := row._mapping[column.name]) is not None and not _encrypted_with(newest, token)
-                ]
+                try:
+                    changes = [
+                        {"rotated_pk": row[0], "rotated_from": token, "rotated_to": rotate(token)}
+                        for row in rows
+                        if (token := row._mapping[column.name]) is not None and not _encrypted_with(newest, token)
+                    ]
+                except InvalidToken:
+                    db.session.rollback()
+                    raise KeyringNotConfigured(
+                        f"{table.name}.{column.name} holds text that none of the configured keys opens: put the old "
+                        "key back in ROUNDTABLE_ENCRYPTION_KEYS, after the new one. Batches already done are kept."
+                    ) from None
                 if changes:
                     unchanged_since_read = type_coerce(column, Text) == bindparam("rotated_from")
                     result = db.session.execute(
