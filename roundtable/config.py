@@ -96,6 +96,10 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Redis down must not turn a sign-in or a reflection into an error page: each worker counts in memory
+        # meanwhile (and goes back to Redis once it answers), and any other storage error lets the request by.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "QUICK_EXIT_URL": env.get("ROUNDTABLE_QUICK_EXIT_URL", "https://www.pagasa.dost.gov.ph/weather"),
         "SUPPORT_CONTACTS": json.loads(env.get("ROUNDTABLE_SUPPORT_CONTACTS", "[]")),
         "PROXY_FIX_HOPS": int(env.get("ROUNDTABLE_PROXY_FIX_HOPS", "0")),

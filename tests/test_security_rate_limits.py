@@ -12,20 +12,41 @@ from tests.conftest import IsolatedClient, csrf_token_of
 
 
 @pytest.fixture
-def limited(app, database_url):
+def limited(app, database_url, request):
     """A second app on the same database with rate limiting on; the shared limiter is put back after."""
     from roundtable import create_app
 
-    storage = os.environ.get("TEST_REDIS_URL") or "memory://"
+    storage = getattr(request, "param", None) or os.environ.get("TEST_REDIS_URL") or "memory://"
     limited_app = create_app({
         "TESTING": True, "DATABASE_URL": database_url, "SERVER_NAME": "roundtable.test",
         "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": storage, "TWO_FACTOR_REQUIRED_ROLES": (),
     })
     limited_app.test_client_class = IsolatedClient
-    limiter.reset()
+    storage_answers = storage != NOBODY_LISTENS
+    if storage_answers:
+        limiter.reset()
     yield limited_app
-    limiter.reset()
+    if storage_answers:
+        limiter.reset()
+    else:  # Flask-Limiter keeps "storage is down" on the shared limiter until a later request rechecks it
+        limiter._storage_dead = False
     limiter.enabled = False  # the session-wide app runs without limits
+
+
+NOBODY_LISTENS = "redis://127.0.0.1:9/0"  # the discard port: connection refused at once
+
+
+@pytest.mark.parametrize("limited", [NOBODY_LISTENS], indirect=True)
+def test_with_redis_down_people_are_still_answered_and_still_limited(limited, make, caplog):
+    participant = make.participant()
+    browser = limited.test_client()
+    page = browser.get("/return")
+    signed_in = browser.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf_token_of(page)})
+    assert signed_in.status_code == 302  # not the error page
+
+    statuses = _hammer(limited.test_client(), "/join", {"code": "NOPE12", "language": "en"}, 21)
+    assert 500 not in statuses
+    assert statuses[-1] == 429 and 429 not in statuses[:20]  # counted in memory meanwhile
 
 
 def test_the_storage_is_redis_when_ci_provides_it(limited):
