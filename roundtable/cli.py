@@ -156,7 +156,7 @@ def init_app(app: Flask) -> None:
                 f"kept {len(plan.kept_ids)} behind approved quotes"
             )
         if not plans:
-            click.echo("Nothing is past its retention date.")
+            click.echo("Nothing waits to be erased.")
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
+from roundtable import clock
 from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import LIVE_STATUSES, quote_themes
@@ -21,9 +22,22 @@ QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
 
 
+def _past_retention(reflection: Reflection) -> bool:
+    """Past its roundtable's retention date a reflection stays only as the source of a quote already approved:
+    nothing new is made of it."""
+    return reflection.participant.roundtable.retention_until < clock.today()
+
+
+def _past_retention_refused() -> RuleViolation:
+    return RuleViolation(_l("This roundtable's retention date has passed: nothing new can be quoted from its words."))
+
+
 def reflections(*, roundtable_id: int | None = None, language: str | None = None,
                 page: int = 1, per_page: int = 25) -> Page:
-    query = consent.reflections_with_authors().where(consent.curatable_reflection())
+    still_kept = select(Roundtable.id).where(Roundtable.retention_until >= clock.today())
+    query = consent.reflections_with_authors().where(
+        consent.curatable_reflection(), Participant.roundtable_id.in_(still_kept)
+    )
     if roundtable_id:
         query = query.where(Participant.roundtable_id == roundtable_id)
     if language:
@@ -33,7 +47,7 @@ def reflections(*, roundtable_id: int | None = None, language: str | None = None
 
 def reflection(reflection_id: int) -> Reflection:
     found = db.session.get(Reflection, reflection_id)
-    if found is None or not consent.may_quote_reflection(found):
+    if found is None or not consent.may_quote_reflection(found) or _past_retention(found):
         raise NotFound(_l("That reflection is not available for quoting."))
     return found
 
@@ -67,6 +81,8 @@ def create_quote(editor: User, source: Reflection, *, text: str, language: str, 
                  translation_language: str | None, descriptor: str, themes: list[Theme] = ()) -> Quote:
     if not consent.may_quote_reflection(source):
         raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
+    if _past_retention(source):
+        raise _past_retention_refused()
     _check_words(text, translation)
     new = Quote(
         reflection_id=source.id,
@@ -123,6 +139,8 @@ def approve(editor: User, target: Quote) -> None:
         raise RuleViolation(_l("The author declined this quote. It cannot be approved over their decision."))
     if not consent.may_quote_reflection(target.reflection):
         raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
+    if _past_retention(target.reflection):
+        raise _past_retention_refused()
     problem = fidelity_message(fidelity_of(target))
     if problem:
         raise RuleViolation(problem)

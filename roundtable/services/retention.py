@@ -2,8 +2,10 @@
 
 The one exception is a reflection that backs a quote the consent rule still allows to be
 exported (approved, and its author's current consent still allows it): that published quote
-keeps its source. Everything else of the roundtable is erased and marked ``purged``; quotes
-of erased reflections are withdrawn and emptied. One audit event per roundtable.
+keeps its source, and nothing else of it stays (its other quotes are withdrawn and emptied, a
+facilitator's note is erased, and curation makes nothing new of it). Everything else of the
+roundtable is erased and marked ``purged``; quotes of erased reflections are withdrawn and
+emptied. One audit event per roundtable.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from roundtable import clock
 from roundtable.db import constant, db
@@ -43,6 +45,19 @@ def _behind_exportable_quote() -> ColumnElement:
     )
 
 
+def _with_more_than_its_source() -> ColumnElement:
+    """A kept reflection that still holds more than the published quote needs: a facilitator's note, or a quote
+    (a draft, one waiting for its author, a withdrawn one's words) that may not be exported."""
+    return or_(
+        Reflection.moderator_note.is_not(None),
+        Reflection.id.in_(
+            select(Quote.reflection_id).where(Quote.text.is_not(None), Quote.id.not_in(
+                consent.quotes_with_authors().where(consent.exportable_quote()).with_only_columns(Quote.id)
+            )).correlate(None)
+        ),
+    )
+
+
 def plan(roundtable: Roundtable) -> PurgePlan:
     rows = db.session.execute(
         select(Reflection.id, _behind_exportable_quote())
@@ -66,7 +81,7 @@ def due(today: date | None = None) -> list[PurgePlan]:
     roundtables = db.session.scalars(
         select(Roundtable).where(Roundtable.id.in_(ids)).order_by(Roundtable.retention_until, Roundtable.id)
     )
-    return [item for item in map(plan, roundtables) if item.reflection_ids]
+    return list(map(plan, roundtables))
 
 
 def purge(item: PurgePlan, *, actor=None) -> None:
@@ -78,6 +93,21 @@ def purge(item: PurgePlan, *, actor=None) -> None:
             quotes = withdrawal.quotes_of_reflections(batch)
             for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(batch))):
                 withdrawal.take_back(reflection, actor=None, status="purged", quotes=quotes[reflection.id])
+            db.session.flush()
+        kept = item.kept_ids
+        for start in range(0, len(kept), _BATCH):
+            batch = kept[start:start + _BATCH]
+            exportable = set(db.session.scalars(
+                consent.quotes_with_authors().where(Quote.reflection_id.in_(batch), consent.exportable_quote())
+                .with_only_columns(Quote.id)
+            ))
+            quotes = withdrawal.quotes_of_reflections(batch)
+            for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(batch))):
+                reflection.moderator_note = None
+                for quote in quotes[reflection.id]:
+                    if quote.id not in exportable:
+                        withdrawal.withdraw_quote(quote, actor=None)
+                        withdrawal.erase_quote(quote)
             db.session.flush()
     audit.record("retention.purged", actor=actor, target=item.roundtable)
     db.session.flush()
@@ -106,6 +136,7 @@ def waiting(today: date, number: int = 1, per_page: int = 25) -> Page:
 def _waiting(today: date) -> Select:
     behind_exportable_quote = _behind_exportable_quote()
     to_erase = func.sum(case((behind_exportable_quote, 0), else_=1))
+    kept_with_more = func.sum(case((and_(behind_exportable_quote, _with_more_than_its_source()), 1), else_=0))
     return (
         select(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until,
                to_erase.label("to_erase"), func.sum(case((behind_exportable_quote, 1), else_=0)).label("kept"))
@@ -113,7 +144,7 @@ def _waiting(today: date) -> Select:
         .join(Reflection, Reflection.participant_id == Participant.id)
         .where(Roundtable.retention_until < today, Reflection.status != constant("purged"))
         .group_by(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until)
-        .having(to_erase > 0)
+        .having(or_(to_erase > 0, kept_with_more > 0))
         .order_by(Roundtable.retention_until, Roundtable.id)
     )
 

@@ -79,7 +79,7 @@ def test_the_command_lists_and_then_purges(app, make):
     assert real.exit_code == 0 and "erased 1 reflection" in real.output
     db.session.expire_all()
     assert reflection.text is None and reflection.status == "purged"
-    assert "Nothing is past" in runner.invoke(args=["purge-expired"]).output
+    assert "Nothing waits to be erased." in runner.invoke(args=["purge-expired"]).output
 
 
 
@@ -171,3 +171,61 @@ def test_a_purge_loads_reflections_and_quotes_in_batches_not_one_by_one(make, mo
     monkeypatch.setattr(retention, "_BATCH", 50)
     assert statements_to_purge(5) == statements_to_purge(45), "one batch, whatever its size"
     assert statements_to_purge(95) - statements_to_purge(45) <= 4, "a second batch: two loads, one write"
+
+
+def test_of_a_reflection_kept_behind_a_published_quote_only_that_quote_stays(make):
+    participant = make.participant()
+    reflection = make.reflection(participant, status="released", text="The judge let me rest. I only had to tell it once.")
+    published = make.quote(reflection, text="I only had to tell it once.")
+    draft = make.quote(reflection, text="The judge let me rest.", approve=False)
+    reflection.moderator_note = "Asked for a quiet room next time."
+    db.session.commit()
+
+    retention.purge_expired(_after(participant.roundtable))
+    db.session.commit()
+
+    assert reflection.status == "released" and reflection.text is not None  # the published quote's source
+    assert published.status == "approved" and published.text == "I only had to tell it once."
+    assert draft.status == "withdrawn" and draft.text is None
+    assert reflection.moderator_note is None
+    assert retention.due(_after(participant.roundtable)) == []  # nothing is left to do
+
+
+def test_a_roundtable_whose_words_are_all_kept_is_still_cleaned_of_the_rest(make):
+    participant = make.participant()
+    reflection = make.reflection(participant, status="released")
+    make.quote(reflection)
+    draft = make.quote(reflection, approve=False)
+    db.session.commit()
+
+    plans = retention.due(_after(participant.roundtable))
+    assert [(p.reflection_ids, p.kept_ids) for p in plans] == [((), (reflection.id,))]
+    retention.purge_expired(_after(participant.roundtable))
+    assert draft.status == "withdrawn" and draft.text is None
+
+
+def test_past_the_retention_date_nothing_new_is_quoted_or_approved(make):
+    from roundtable.services import curation
+    from roundtable.services.errors import NotFound, RuleViolation
+
+    participant = make.participant()
+    roundtable = participant.roundtable
+    reflection = make.reflection(participant, status="released")
+    published = make.quote(reflection)
+    draft = make.quote(reflection, approve=False)
+    editor = make.user("editor")
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+    assert curation.reflections().total == 0
+    for attempt in (lambda: curation.reflection(reflection.id),
+                    lambda: curation.create_quote(editor, reflection, text=reflection.text, language="en",
+                                                  translation=None, translation_language=None, descriptor=""),
+                    lambda: curation.approve(editor, draft)):
+        try:
+            attempt()
+        except (NotFound, RuleViolation) as refused:
+            assert "retention" in str(refused) or "not available" in str(refused)
+        else:
+            raise AssertionError("made something new of words past their retention date")
+    assert consent.quotable(published)  # what was published stays exportable
