@@ -201,6 +201,7 @@ def my_words():
         clauses=consent.clauses_of_version(participant.roundtable, record.form_version) if record else [],
         quotes=quotes,
         review_form=_review_form,
+        takes_words=roundtables.takes_words(participant.roundtable),
     )
 
 

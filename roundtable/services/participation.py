@@ -13,7 +13,7 @@ from sqlalchemy import and_, bindparam, select
 from roundtable.db import constant, db, lock_row, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
-from roundtable.services import audit, consent, crypto, passphrases, withdrawal
+from roundtable.services import audit, consent, crypto, passphrases, roundtables, withdrawal
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.text import fold
 
@@ -52,8 +52,8 @@ def join(
 
     The passphrase is returned once and never stored: only its keyed digest is.
     """
-    if roundtable.status != "open":
-        raise RuleViolation(_l("This roundtable is closed and does not accept new words."))
+    if not roundtables.takes_words(roundtable):
+        raise roundtables.closed_to_words()
     if language not in ("fil", "en"):
         raise RuleViolation(_l("Choose Filipino or English."))
     # People in one room join at once; taking turns, two who chose the same pseudonym at the same moment get
@@ -174,9 +174,8 @@ def save_reflection(
     reflection: Reflection | None = None,
 ) -> Reflection:
     """Save a draft or submit. Retrying the same form (same ``idempotency_key``) never stores twice."""
-    roundtable = participant.roundtable
-    if roundtable.status != "open":
-        raise RuleViolation(_l("This roundtable is closed and does not accept new words."))
+    if not roundtables.takes_words(participant.roundtable):
+        raise roundtables.closed_to_words()
     if language not in LANGUAGES:
         raise RuleViolation(_l("Choose the language you wrote in."))
     if submit and not text:

@@ -195,13 +195,22 @@ def get_for_facilitator(roundtable_id: int, facilitator: User) -> Roundtable:
     return roundtable
 
 
+def takes_words(roundtable: Roundtable) -> bool:
+    """Open, and not past its retention date: words written after it would be erased at the next purge."""
+    return roundtable.status == "open" and roundtable.retention_until >= clock.today()
+
+
+def closed_to_words() -> RuleViolation:
+    return RuleViolation(_l("This roundtable is closed and does not accept new words."))
+
+
 def find_open_by_code(raw_code: str) -> Roundtable:
     code = normalize_join_code(raw_code)
     roundtable = db.session.scalar(select(Roundtable).where(Roundtable.join_code == code)) if code else None
     if roundtable is None or roundtable.status in ("draft", "archived"):
         raise NotFound(_l("We could not find a roundtable with that code. Check the code and try again."))
-    if roundtable.status == "closed":
-        raise RuleViolation(_l("This roundtable is closed and does not accept new words."))
+    if not takes_words(roundtable):
+        raise closed_to_words()
     return roundtable
 
 

@@ -40,7 +40,7 @@ def test_the_session_cookie_is_secure_in_production(tmp_path):
     from roundtable.config import load
 
     env = {"ROUNDTABLE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
-           "ROUNDTABLE_ENCRYPTION_KEYS": "k", "ROUNDTABLE_LOOKUP_KEY": "l"}
+           "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "=", "ROUNDTABLE_LOOKUP_KEY": "l"}
     settings = load(tmp_path, env)
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] is True

@@ -195,7 +195,7 @@ def test_the_demo_flag_is_refused_in_production(tmp_path):
 
     env = {
         "ROUNDTABLE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
-        "ROUNDTABLE_ENCRYPTION_KEYS": "k", "ROUNDTABLE_LOOKUP_KEY": "l", "ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR": "1",
+        "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "=", "ROUNDTABLE_LOOKUP_KEY": "l", "ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR": "1",
     }
     with pytest.raises(ConfigurationError):
         load(tmp_path, env)

@@ -79,6 +79,30 @@ def test_a_closed_roundtable_accepts_no_new_words(client, make, csrf):
     assert db.session.query(Reflection).count() == 0
 
 
+def test_past_its_retention_date_an_open_roundtable_takes_no_new_words_or_people(client, make, csrf):
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    participant = make.participant(language="en")
+    roundtable = participant.roundtable
+    roundtable.retention_until = clock.today() - timedelta(days=1)  # still "open": nobody closed it
+    db.session.commit()
+    _sign_in(client, participant, csrf)
+    my = client.get("/my").get_data(as_text=True)
+    assert "closed and does not accept new words" in my and f"/write/{roundtable.prompts[0].id}" not in my
+    url = f"/write/{roundtable.prompts[0].id}"
+    response = client.post(url, data=_form(client.get(url), csrf, text="Late words.", submit="Submit"))
+    html = response.get_data(as_text=True)
+    assert "closed and does not accept new words" in html and "Late words." in html  # kept on screen
+    assert db.session.query(Reflection).count() == 0
+
+    newcomer = client.application.test_client()
+    page = newcomer.get("/join")
+    refused = newcomer.post("/join", data={"code": roundtable.join_code, "language": "en", "csrf_token": csrf(page)})
+    assert "closed and does not accept new words" in refused.get_data(as_text=True)
+
+
 def test_a_double_click_stores_one_reflection_and_both_answers_say_thank_you(app, make, csrf):
     only_on_postgresql(app)
     participant = make.participant(language="en")
