@@ -15,7 +15,7 @@ import pyotp
 import segno
 from flask_babel import lazy_gettext as _l
 from pyotp.utils import strings_equal
-from sqlalchemy import or_, update
+from sqlalchemy import or_, select, update
 
 from roundtable.db import db
 from roundtable.models import User
@@ -79,6 +79,27 @@ def _take_step(user: User, step: int) -> bool:
     return taken is not None
 
 
+def _take_recovery_code(user: User, digest: str) -> bool:
+    """Use up one recovery code; False if it is not (or no longer) there.
+
+    The list is rewritten only if it is still the one read: of two requests racing with the same code, the
+    second finds the list changed, reads it again, and no longer finds the code.
+    """
+    while True:
+        stored = db.session.scalar(select(User.recovery_codes).where(User.id == user.id))
+        remaining = json.loads(stored or "[]")
+        if digest not in remaining:
+            return False
+        remaining.remove(digest)
+        taken = db.session.execute(
+            update(User).where(User.id == user.id, User.recovery_codes == stored)
+            .values(recovery_codes=json.dumps(remaining)).returning(User.id)
+        ).first()
+        if taken is not None:
+            db.session.expire(user, ["recovery_codes"])
+            return True
+
+
 def _new_recovery_codes() -> list[str]:
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     codes = []
@@ -114,10 +135,7 @@ def verify(user: User, code: str) -> bool:
         audit.record("staff.second_factor_passed", actor=user)
         return True
     digest = crypto.lookup_digest(_normalise(code), _PURPOSE)
-    remaining = json.loads(user.recovery_codes or "[]")
-    if _normalise(code) and digest in remaining:
-        remaining.remove(digest)
-        user.recovery_codes = json.dumps(remaining)
+    if _normalise(code) and _take_recovery_code(user, digest):
         audit.record("staff.recovery_code_used", actor=user)
         return True
     audit.record("staff.second_factor_failed", actor=user)

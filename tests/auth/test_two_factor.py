@@ -141,6 +141,30 @@ def test_a_recovery_code_works_exactly_once(client, app, make, two_factor_requir
     assert len(json.loads(db.session.get(User, editor.id).recovery_codes)) == 9
 
 
+def test_one_recovery_code_sent_from_several_places_at_once_opens_one_session(client, app, make, two_factor_required):
+    from tests.conftest import only_on_postgresql
+    from tests.deployment.live import at_once
+
+    only_on_postgresql(app)
+    editor = make.user("editor")
+    _password_step(client, editor)
+    _secret, codes = _enrol(client)
+    db.session.commit()
+    browsers = [app.test_client() for _ in range(6)]
+    tokens = []
+    for browser in browsers:
+        _password_step(browser, editor)
+        tokens.append(csrf_token_of(browser.get("/login/code")))
+
+    answers = at_once(*(lambda browser=browser, token=token: browser.post(
+        "/login/code", data={"code": codes[0], "csrf_token": token}) for browser, token in zip(browsers, tokens)))
+
+    assert sorted(answer.status_code for answer in answers) == [200] * 5 + [302]
+    db.session.expire_all()
+    assert len(json.loads(db.session.get(User, editor.id).recovery_codes)) == 9
+    assert _actions().count("staff.recovery_code_used") == 1
+
+
 def test_a_facilitator_may_sign_in_without_a_second_factor_and_may_add_one(client, make, login, two_factor_required):
     facilitator = make.user("facilitator")
     response = login(facilitator)
