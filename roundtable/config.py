@@ -40,6 +40,30 @@ def _seconds(env, name: str, default: float) -> float:
     return seconds
 
 
+_CONTACT_FIELDS = {"name_en", "name_fil", "contact", "hours_en", "hours_fil"}
+
+
+def _support_contacts(value: str) -> list[dict]:
+    """The /support page's contacts: a JSON list of objects with name_en and/or name_fil, contact, and optional
+    hours_en/hours_fil (docs/deploy.md)."""
+    problem = "ROUNDTABLE_SUPPORT_CONTACTS must be a JSON list such as "
+    example = '[{"name_en": "…", "name_fil": "…", "contact": "…", "hours_en": "…", "hours_fil": "…"}]'
+    try:
+        contacts = json.loads(value)
+    except ValueError:
+        raise ConfigurationError(problem + example + " (it is not JSON; quote the whole value in the env file).") from None
+    if not isinstance(contacts, list) or not all(isinstance(c, dict) for c in contacts):
+        raise ConfigurationError(problem + example + ".")
+    for position, contact in enumerate(contacts, start=1):
+        unknown = set(contact) - _CONTACT_FIELDS
+        if unknown or not (contact.get("name_en") or contact.get("name_fil")) or not contact.get("contact"):
+            raise ConfigurationError(
+                f"{problem}{example}: contact {position} needs name_en or name_fil, and contact"
+                + (f"; unknown: {', '.join(sorted(unknown))}" if unknown else "") + "."
+            )
+    return contacts
+
+
 def _time_zone(name: str) -> str:
     name = name.strip()
     try:
@@ -101,7 +125,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "QUICK_EXIT_URL": env.get("ROUNDTABLE_QUICK_EXIT_URL", "https://www.pagasa.dost.gov.ph/weather"),
-        "SUPPORT_CONTACTS": json.loads(env.get("ROUNDTABLE_SUPPORT_CONTACTS", "[]")),
+        "SUPPORT_CONTACTS": _support_contacts(env.get("ROUNDTABLE_SUPPORT_CONTACTS", "").strip() or "[]"),
         "PROXY_FIX_HOPS": int(env.get("ROUNDTABLE_PROXY_FIX_HOPS", "0")),
         # Seconds a single PostgreSQL statement may run (0: no limit); below gunicorn's 60 s worker timeout.
         "DATABASE_STATEMENT_TIMEOUT": _seconds(env, "ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS", 30),

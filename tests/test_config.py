@@ -71,3 +71,14 @@ def test_a_time_zone_that_is_not_in_the_iana_database_is_refused(tmp_path, value
 def test_an_encryption_key_that_is_not_a_fernet_key_is_refused_by_name(tmp_path, keys):
     with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_ENCRYPTION_KEYS: key"):
         config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_ENCRYPTION_KEYS": keys})
+
+
+def test_support_contacts_are_read_as_documented_and_anything_else_is_refused_by_name(tmp_path):
+    one = '[{"name_en": "Our social worker", "name_fil": "Ang aming social worker", "contact": "0917 000 0000"}]'
+    assert config.load(tmp_path, {"ROUNDTABLE_SUPPORT_CONTACTS": one})["SUPPORT_CONTACTS"][0]["contact"] == "0917 000 0000"
+    assert config.load(tmp_path, {"ROUNDTABLE_SUPPORT_CONTACTS": " "})["SUPPORT_CONTACTS"] == []
+    for value in ('[{name:Line,phone:1}]',  # what a shell leaves of unquoted JSON
+                  '[{"name": "Line", "phone": "1"}]',  # the fields an older example used: they showed nothing
+                  '{"name_en": "x", "contact": "1"}', '[{"name_en": "x"}]'):
+        with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_SUPPORT_CONTACTS"):
+            config.load(tmp_path, {"ROUNDTABLE_SUPPORT_CONTACTS": value})
