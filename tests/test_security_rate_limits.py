@@ -10,6 +10,8 @@ import pytest
 from roundtable.extensions import limiter
 from tests.conftest import IsolatedClient, csrf_token_of
 
+PASSWORD = "a long test password 1"
+
 
 @pytest.fixture
 def limited(app, database_url, request):
@@ -129,3 +131,24 @@ def test_the_rate_limit_key_is_not_the_client_address(limited):
     with limited.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.7"}):
         key = client_fingerprint()
     assert "203.0.113.7" not in key and len(key) == 24
+
+
+def test_guessing_one_accounts_code_from_many_addresses_is_limited_too(limited, make):
+    """Ten a minute per address, and thirty an hour per account whatever the address."""
+    from roundtable.db import db
+    from roundtable.services import twofactor
+
+    editor = make.user("editor", password=PASSWORD)
+    editor.totp_secret = twofactor.new_secret()
+    db.session.commit()
+    statuses = []
+    for address in range(8):
+        browser = limited.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"10.0.0.{address + 1}"
+        page = browser.get("/login")
+        browser.post("/login", data={"username": editor.username, "password": PASSWORD,
+                                      "csrf_token": csrf_token_of(page)})
+        statuses += _hammer(browser, "/login/code", {"code": "000000"}, 5)
+    assert 500 not in statuses
+    assert statuses[:30] == [200] * 30  # refused codes, the page again
+    assert set(statuses[30:]) == {429}

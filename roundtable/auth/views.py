@@ -88,8 +88,14 @@ def login():
     return render_template("auth/login.html", form=form, expired=session.pop("staff_expired", False))
 
 
+def _pending_account() -> str:
+    """Rate-limit key of the account whose code is being typed: guesses from many addresses count together."""
+    return f"second-factor:{session.get('user_id')}"
+
+
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit("30 per hour", methods=["POST"], key_func=_pending_account)
 @public
 def second_factor():
     user = _pending_user()
