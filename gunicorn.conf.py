@@ -12,7 +12,11 @@ import os
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name, "").strip()
-    return int(value) if value else default
+    if not value:
+        return default
+    if not value.isdigit():
+        raise SystemExit(f"{name} must be a whole number, 0 or more (not {value!r}).")
+    return int(value)
 
 
 def default_workers(cores: int | None = None) -> int:

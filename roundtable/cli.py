@@ -26,10 +26,14 @@ def alembic_config(url: str):
     return cfg
 
 
-def upgrade_database(app: Flask, revision: str = "head") -> None:
+def upgrade_database(app: Flask, revision: str = "head") -> str:
+    """Upgrade to ``revision``; the revision the database is at afterwards."""
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     command.upgrade(alembic_config(app.config["DATABASE_URL"]), revision)
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() or "base"
 
 
 def backup_sqlite(url: str, dest: Path) -> str:
@@ -50,6 +54,8 @@ def backup_sqlite(url: str, dest: Path) -> str:
     dest = Path(dest)
     if dest.exists():
         raise ValueError(f"{dest} exists already; choose a new file name.")
+    if not dest.parent.is_dir():
+        raise ValueError(f"There is no folder {dest.parent}; make it first or choose another.")
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     target = sqlite3.connect(dest)
     try:
@@ -80,8 +86,13 @@ def init_app(app: Flask) -> None:
     @click.option("--revision", default="head", show_default=True)
     def migrate(revision: str) -> None:
         """Create or upgrade the database schema (Alembic)."""
-        upgrade_database(app, revision)
-        click.echo("Database is at revision " + revision + ".")
+        from alembic.util import CommandError
+
+        try:
+            current = upgrade_database(app, revision)
+        except CommandError as problem:
+            raise click.ClickException(f"{problem} (revisions are listed in migrations/versions).") from None
+        click.echo(f"Database is at revision {current}.")
 
     @app.cli.command("backup")
     @click.argument("dest", type=click.Path(dir_okay=False, writable=True))
@@ -122,6 +133,8 @@ def init_app(app: Flask) -> None:
     def write_unavailable_page(dest: str | None) -> None:
         """Write the page nginx shows while the app restarts (default: static/unavailable.html)."""
         target = Path(dest) if dest else Path(app.static_folder, "unavailable.html")
+        if not target.parent.is_dir():
+            raise click.ClickException(f"There is no folder {target.parent}; make it first or choose another.")
         target.write_text(unavailable_page(app), encoding="utf-8")
         click.echo(f"Wrote {target}. nginx shows it for 502 and 504 (docs/deploy.md).")
 

@@ -29,6 +29,18 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole(env, name: str, default: int, *, least: int) -> int:
+    """A whole number setting; empty means the default."""
+    value = env.get(name, "").strip()
+    try:
+        number = int(value) if value else default
+    except ValueError:
+        number = least - 1
+    if number < least:
+        raise ConfigurationError(f"{name} must be a whole number, {least} or more (not {value!r}).")
+    return number
+
+
 def _seconds(env, name: str, default: float) -> float:
     value = env.get(name, "").strip()
     try:
@@ -113,10 +125,10 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
         # The cookie is sent again only when the session changes ("seen" moves at most once a minute).
         "SESSION_REFRESH_EACH_REQUEST": False,
-        "STAFF_IDLE_MINUTES": int(env.get("ROUNDTABLE_STAFF_IDLE_MINUTES", "30")),
+        "STAFF_IDLE_MINUTES": _whole(env, "ROUNDTABLE_STAFF_IDLE_MINUTES", 30, least=1),
         # Changing staff accounts needs the password typed within this many minutes (identity.password_is_fresh).
-        "STAFF_CONFIRM_MINUTES": int(env.get("ROUNDTABLE_STAFF_CONFIRM_MINUTES", "15")),
-        "PARTICIPANT_IDLE_MINUTES": int(env.get("ROUNDTABLE_PARTICIPANT_IDLE_MINUTES", "60")),
+        "STAFF_CONFIRM_MINUTES": _whole(env, "ROUNDTABLE_STAFF_CONFIRM_MINUTES", 15, least=1),
+        "PARTICIPANT_IDLE_MINUTES": _whole(env, "ROUNDTABLE_PARTICIPANT_IDLE_MINUTES", 60, least=1),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": False,
@@ -126,7 +138,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "RATELIMIT_SWALLOW_ERRORS": True,
         "QUICK_EXIT_URL": env.get("ROUNDTABLE_QUICK_EXIT_URL", "https://www.pagasa.dost.gov.ph/weather"),
         "SUPPORT_CONTACTS": _support_contacts(env.get("ROUNDTABLE_SUPPORT_CONTACTS", "").strip() or "[]"),
-        "PROXY_FIX_HOPS": int(env.get("ROUNDTABLE_PROXY_FIX_HOPS", "0")),
+        "PROXY_FIX_HOPS": _whole(env, "ROUNDTABLE_PROXY_FIX_HOPS", 0, least=0),
         # Seconds a single PostgreSQL statement may run (0: no limit); below gunicorn's 60 s worker timeout.
         "DATABASE_STATEMENT_TIMEOUT": _seconds(env, "ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS", 30),
         "PAGE_SIZE": 25,

@@ -72,6 +72,13 @@ def test_sqlite_backup_never_overwrites_an_existing_file(app, make, tmp_path):
     assert dest.read_bytes() == b"older backup"
 
 
+def test_sqlite_backup_into_a_missing_folder_says_so(app, tmp_path):
+    if not _is_sqlite(app):
+        pytest.skip("SQLite only")
+    result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "nowhere" / "b.db")])
+    assert result.exit_code == 1 and "There is no folder" in result.output and "Traceback" not in result.output
+
+
 def test_backup_command_points_postgresql_users_to_pg_dump(app):
     from roundtable.cli import backup_sqlite
 

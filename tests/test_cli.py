@@ -74,3 +74,21 @@ def test_create_user_refusals_are_messages_not_tracebacks_on_a_real_command_line
         assert message in result.output, result.output
         assert "Traceback" not in result.output and "argon2" not in result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_commands_given_a_missing_folder_or_an_unknown_revision_say_so(app, tmp_path):
+    runner = app.test_cli_runner()
+    for args, message in (
+        (["write-unavailable-page", str(tmp_path / "no-such-folder" / "u.html")], "There is no folder"),
+        (["migrate", "--revision", "bogus"], "revisions are listed in migrations/versions"),
+    ):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1, result.output
+        assert message in result.output and "Traceback" not in result.output
+
+
+def test_migrate_says_the_revision_the_database_is_at(app):
+    result = app.test_cli_runner().invoke(args=["migrate", "--revision", "base"])
+    assert result.exit_code == 0
+    assert "Database is at revision base." not in result.output  # upgrading to "base" downgrades nothing
+    assert re.search(r"Database is at revision \w+\.", result.output)

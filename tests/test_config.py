@@ -82,3 +82,11 @@ def test_support_contacts_are_read_as_documented_and_anything_else_is_refused_by
                   '{"name_en": "x", "contact": "1"}', '[{"name_en": "x"}]'):
         with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_SUPPORT_CONTACTS"):
             config.load(tmp_path, {"ROUNDTABLE_SUPPORT_CONTACTS": value})
+
+
+@pytest.mark.parametrize("name", ["ROUNDTABLE_STAFF_IDLE_MINUTES", "ROUNDTABLE_PARTICIPANT_IDLE_MINUTES",
+                                  "ROUNDTABLE_STAFF_CONFIRM_MINUTES", "ROUNDTABLE_PROXY_FIX_HOPS"])
+def test_a_number_setting_that_is_no_whole_number_is_refused_by_name(tmp_path, name):
+    with pytest.raises(config.ConfigurationError, match=name):
+        config.load(tmp_path, {name: "abc"})
+    assert config.load(tmp_path, {name: ""})  # empty: the default
