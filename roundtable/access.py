@@ -90,7 +90,7 @@ def enforce():
             if request.method == "POST" and session.get("staff_expired"):
                 # Signed out while away: show what they typed, so it can be copied before signing in again.
                 return render_template("auth/session_ended.html", typed=_typed_text()), 401
-            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+            return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
         if not g.user.has_role(*audience):
             abort(403)
     csrf.protect()  # only once we know the visitor may be here at all

@@ -68,6 +68,8 @@ def test_anonymous_visitors_are_sent_to_the_right_sign_in(app, client):
         assert response.status_code == 302, rule.rule
         expected = "/return" if PARTICIPANT in audience else "/login"
         assert response.headers["Location"].split("?")[0].endswith(expected), rule.rule
+    back = client.get("/editor/").headers["Location"]
+    assert back.endswith("/login?next=/editor/"), back  # where to go after signing in, without a stray "?"
 
 
 @pytest.mark.parametrize("role", ROLES)
