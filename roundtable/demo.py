@@ -60,9 +60,16 @@ def seed_demo() -> str:
         roundtable.join_code = DEMO_JOIN_CODE
         roundtables.set_status(roundtable, users["facilitator"], "open")
     db.session.commit()
+    def login(username: str, password: str) -> str:
+        try:
+            accounts.confirm_password(users[username], password)
+        except accounts.WrongPassword:  # changed since, or an account of that name was there before
+            return f"  {username:<12} (not the demo password: it was changed)"
+        return f"  {username:<12} {password}"
+
     lines = [
         "Demo roundtable join code: " + DEMO_JOIN_CODE,
         "Demo staff logins (username / password):",
-        *(f"  {username:<12} {password}" for username, _name, _roles, password in DEMO_STAFF),
+        *(login(username, password) for username, _name, _roles, password in DEMO_STAFF),
     ]
     return "\n".join(lines)

@@ -92,3 +92,14 @@ def test_migrate_says_the_revision_the_database_is_at(app):
     assert result.exit_code == 0
     assert "Database is at revision base." not in result.output  # upgrading to "base" downgrades nothing
     assert re.search(r"Database is at revision \w+\.", result.output)
+
+
+def test_seed_demo_never_prints_a_password_that_no_longer_opens_the_account(app, ctx):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["seed-demo"])
+    admin = db.session.scalar(select(User).where(User.username == "admin"))
+    accounts.set_password(admin, "quiet harbour lanterns 2041", actor=admin)
+    db.session.commit()
+    again = runner.invoke(args=["seed-demo"]).output
+    assert "admin        (not the demo password: it was changed)" in again
+    assert "facilitator  demo-" in again
