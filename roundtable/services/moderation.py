@@ -1,10 +1,14 @@
-"""Facilitators moderate the reflections of their own roundtables: release to curation, or hold."""
+"""Facilitators moderate the reflections of their own roundtables: release to curation, or hold.
+
+Past a roundtable's retention date its words are erased, or kept only as the source of a published quote:
+moderation no longer shows them."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from roundtable import clock
 from roundtable.db import constant, db, utcnow
 from roundtable.models import Participant, Reflection, Roundtable, User
 from roundtable.services import audit, listing
@@ -27,6 +31,7 @@ def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | 
             Roundtable.facilitator_id == facilitator.id,
             Reflection.status == constant(status),  # one of MODERATION_STATUSES, checked above
             Participant.withdrawn_at.is_(None),
+            Roundtable.retention_until >= clock.today(),
         )
     )
     if roundtable_id:
@@ -41,6 +46,7 @@ def get(facilitator: User, reflection_id: int) -> Reflection:
         or reflection.status not in MODERATION_STATUSES
         or reflection.participant.withdrawn_at is not None
         or reflection.participant.roundtable.facilitator_id != facilitator.id
+        or reflection.participant.roundtable.retention_until < clock.today()
     ):
         raise NotFound(_l("That reflection was not found."))
     return reflection

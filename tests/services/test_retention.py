@@ -229,3 +229,25 @@ def test_past_the_retention_date_nothing_new_is_quoted_or_approved(make):
         else:
             raise AssertionError("made something new of words past their retention date")
     assert consent.quotable(published)  # what was published stays exportable
+
+
+def test_past_the_retention_date_moderation_shows_nothing_of_the_roundtable(make):
+    from roundtable.services import moderation
+    from roundtable.services.errors import NotFound
+
+    participant = make.participant()
+    roundtable = participant.roundtable
+    kept = make.reflection(participant, status="released")
+    make.quote(kept)
+    facilitator = roundtable.facilitator
+    assert moderation.queue(facilitator, status="released").total == 1
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+    assert moderation.queue(facilitator, status="released").total == 0
+    try:
+        moderation.get(facilitator, kept.id)
+    except NotFound:
+        pass
+    else:
+        raise AssertionError("a reflection kept only for its published quote was opened for moderation")
