@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import request
+from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
@@ -55,6 +55,14 @@ class Form(FlaskForm):
         if "csrf_token" in self.errors:
             self.csrf_token.errors = [_l("This page was open for a long time. Please press the button again.")]
         return valid
+
+    def say_why_not(self) -> None:
+        """For a button that leads back to its page: the first reason the form was refused, as a message there
+        (a choice that is not on the page, sent by hand or by an old tab, was ignored without a word)."""
+        for errors in self.errors.values():
+            if errors:
+                flash(str(errors[0]), "error")
+                return
 
     def submit_ok(self) -> bool:
         """True when this form, among several prefixed forms on one page, was submitted and is valid."""

@@ -131,6 +131,8 @@ def set_status(roundtable_id: int):
             roundtables.set_status(item, g.user, form.status.data)
         if outcome.saved:
             flash(_("Status changed."))
+    else:
+        form.say_why_not()
     return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
 
 

@@ -315,6 +315,8 @@ def change_consent():
             consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
         if outcome.saved:
             flash(_("Your choice is saved. It applies from now on."))
+    else:
+        form.say_why_not()
     return redirect(url_for("participant.my_words", _anchor="consent"))
 
 

@@ -67,6 +67,19 @@ def test_open_and_close(client, make, login, csrf):
     assert roundtable.status == "closed"
 
 
+def test_a_status_that_is_not_on_the_page_is_refused_with_a_word_not_ignored(client, make, login, csrf):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="draft")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    response = client.post(url + "/status", data={"status": "bogus", "csrf_token": csrf(client.get(url))},
+                           follow_redirects=True)
+    assert "Please choose from the options shown." in response.get_data(as_text=True)
+    db.session.refresh(roundtable)
+    assert roundtable.status == "draft"
+
+
 def test_a_facilitator_cannot_see_or_moderate_another_facilitators_roundtable(client, make, login, csrf):
     mine, theirs = make.user("facilitator"), make.user("facilitator")
     other_reflection = make.reflection(make.participant(make.roundtable(theirs)), status="submitted")
