@@ -140,6 +140,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
             item.translation or "", [s for s in states if s.field == "translation"]
         ),
         finding_forms=finding_forms, unresolved=[s for s in states if not s.resolved],
+        past_retention=curation.past_retention(item.reflection),
     )
 
 

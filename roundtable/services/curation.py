@@ -22,7 +22,7 @@ QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
 
 
-def _past_retention(reflection: Reflection) -> bool:
+def past_retention(reflection: Reflection) -> bool:
     """Past its roundtable's retention date a reflection stays only as the source of a quote already approved:
     nothing new is made of it."""
     return reflection.participant.roundtable.retention_until < clock.today()
@@ -47,7 +47,7 @@ def reflections(*, roundtable_id: int | None = None, language: str | None = None
 
 def reflection(reflection_id: int) -> Reflection:
     found = db.session.get(Reflection, reflection_id)
-    if found is None or not consent.may_quote_reflection(found) or _past_retention(found):
+    if found is None or not consent.may_quote_reflection(found) or past_retention(found):
         raise NotFound(_l("That reflection is not available for quoting."))
     return found
 
@@ -81,7 +81,7 @@ def create_quote(editor: User, source: Reflection, *, text: str, language: str, 
                  translation_language: str | None, descriptor: str, themes: list[Theme] = ()) -> Quote:
     if not consent.may_quote_reflection(source):
         raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
-    if _past_retention(source):
+    if past_retention(source):
         raise _past_retention_refused()
     _check_words(text, translation)
     new = Quote(
@@ -108,6 +108,8 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
                  translation: str | None, translation_language: str | None, descriptor: str,
                  themes: list[Theme] = ()) -> Quote:
     """Save an editor's changes; if someone saved in between, raise Conflict and change nothing."""
+    if past_retention(target.reflection):  # a changed quote would need an approval it can no longer get
+        raise _past_retention_refused()
     if target.version_id != expected_version:
         raise Conflict(_l("Another editor saved this quote while you were editing it."))
     _check_words(text, translation)
@@ -139,7 +141,7 @@ def approve(editor: User, target: Quote) -> None:
         raise RuleViolation(_l("The author declined this quote. It cannot be approved over their decision."))
     if not consent.may_quote_reflection(target.reflection):
         raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
-    if _past_retention(target.reflection):
+    if past_retention(target.reflection):
         raise _past_retention_refused()
     problem = fidelity_message(fidelity_of(target))
     if problem:

@@ -308,3 +308,28 @@ def test_a_change_refused_because_someone_changed_the_record_first_gets_the_calm
         assert "May ibang nagbago nito sa parehong sandali" in answer.get_data(as_text=True)
     refusals = [r.getMessage() for r in caplog.records if "change refused by the database" in r.getMessage()]
     assert len(refusals) == 2 and not any(quote.text in message for message in refusals)
+
+
+def test_past_the_retention_date_an_approved_quote_is_shown_as_it_is_and_its_source_no_more(desk, editor, make, csrf):
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    reflection = make.reflection(make.participant(), status="released",
+                                 text="The judge let me rest between questions, and I could go on.")
+    quote = quote_of(editor, reflection, text="The judge let me rest between questions")
+    reflection.participant.roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    desk.get("/language/en")
+
+    page = desk.get(f"/editor/quotes/{quote.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "The judge let me rest between questions" in html
+    assert "and I could go on" not in html and 'id="quote-form"' not in html
+    assert "retention date has passed" in html
+    desk.post(f"/editor/quotes/{quote.id}", data={
+        "text": "Changed words", "language": "en", "descriptor": "survivor leader", "version": "1",
+        "csrf_token": csrf(page),
+    })
+    db.session.expire_all()
+    assert db.session.get(type(quote), quote.id).text == "The judge let me rest between questions"
