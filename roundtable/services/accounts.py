@@ -142,6 +142,9 @@ def set_roles(user: User, roles: set[str], *, actor) -> None:
         raise RuleViolation(_l("Choose at least one role."))
     if acting_on_own_account(actor, user) and user.has_role("admin") and "admin" not in roles:
         raise RuleViolation(_l("You cannot remove your own administrator role."))
+    if acting_on_own_account(actor, user) and set(roles) - user.role_set:
+        # Administrators read no one's words: a role that reads them is given by another administrator.
+        raise RuleViolation(_l("Another administrator gives you a new role; you cannot give one to yourself."))
     user.roles = " ".join(sorted(roles))
     end_sessions(user)
     audit.record("staff.roles_changed", actor=actor, target=user)

@@ -57,6 +57,27 @@ def test_on_their_own_account_an_admin_gets_no_action_that_another_admin_should_
     assert "staff.password_changed" not in db.session.scalars(select(AuditEvent.action)).all()
 
 
+def test_an_admin_cannot_give_themselves_a_role_that_reads_words(client, make, login):
+    admin = make.user("admin")
+    client.get("/language/en")
+    login(admin)
+    page = client.get(f"/admin/users/{admin.id}")
+    response = client.post(f"/admin/users/{admin.id}", data={
+        "roles-csrf_token": csrf_token_of(page), "roles-roles": ["admin", "editor"],
+    }, follow_redirects=True)
+    assert "you cannot give one to yourself" in response.get_data(as_text=True)
+    assert db.session.get(User, admin.id).role_set == {"admin"}
+    assert client.get("/editor/").status_code == 403
+
+    other = make.user("admin")  # another administrator can
+    helper = client.application.test_client()
+    login(other, on=helper)
+    page = helper.get(f"/admin/users/{admin.id}")
+    helper.post(f"/admin/users/{admin.id}", data={"roles-csrf_token": csrf_token_of(page),
+                                                  "roles-roles": ["admin", "editor"]})
+    assert db.session.get(User, admin.id).role_set == {"admin", "editor"}
+
+
 def test_a_password_reset_shows_a_one_time_password_once(client, make, login):
     admin, editor = make.user("admin"), make.user("editor")
     login(admin)
