@@ -17,6 +17,7 @@ from roundtable.models.quotes import LIVE_STATUSES, quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
+from roundtable.services.text import fold
 
 QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
@@ -123,8 +124,10 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     if words_changed:
         target.revision += 1
         if target.status in ("approved", "awaiting_participant", "declined"):
-            # Changed words need a new approval: the author's, when they asked to review quotes.
-            requires_review = consent.author_requires_review(target.reflection.participant)
+            # Changed words need a new approval: the author's, when they asked to review quotes, and always once
+            # the quote was put to them: what the author was asked about, or declined, they answer again.
+            in_authors_hands = target.status in ("awaiting_participant", "declined")
+            requires_review = in_authors_hands or consent.author_requires_review(target.reflection.participant)
             target.status = "awaiting_participant" if requires_review else "draft"
             target.approved_at = None
             target.approved_by_id = None
@@ -139,6 +142,10 @@ def approve(editor: User, target: Quote) -> None:
     """Approve a quote, or send it to its author first when they asked to review quotes."""
     if target.status == "declined" and target.participant_approved_revision != target.revision:
         raise RuleViolation(_l("The author declined this quote. It cannot be approved over their decision."))
+    if target.status == "awaiting_participant" and target.participant_approved_revision != target.revision:
+        raise RuleViolation(_l("This quote waits for its author's answer."))
+    if _put_to_author_already(target):
+        raise RuleViolation(_l("The author declined these words, or has not answered yet: only they can approve them."))
     if not consent.may_quote_reflection(target.reflection):
         raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
     if past_retention(target.reflection):
@@ -160,6 +167,18 @@ def approve(editor: User, target: Quote) -> None:
     target.approved_at = utcnow()
     target.approved_by_id = editor.id
     audit.record("quote.approved", actor=editor, target=target)
+
+
+def _put_to_author_already(target: Quote) -> bool:
+    """The same words, from the same reflection, are in another quote its author declined or was asked about: a
+    new quote made of them would otherwise pass where that one may not. (Only authors and retention take a quote
+    out of its author's hands: editors withdraw none.)"""
+    in_authors_hands = db.session.scalars(select(Quote).where(
+        Quote.reflection_id == target.reflection_id, Quote.id != target.id,
+        Quote.status.in_(("declined", "awaiting_participant")),
+    ))
+    words = fold(target.text or "")
+    return any(fold(quote.text or "") == words for quote in in_authors_hands)
 
 
 def themes() -> list[Theme]:

@@ -59,6 +59,27 @@ def test_a_decline_keeps_the_comment_for_the_editor_and_cannot_be_overruled(make
     assert _exported() == []
 
 
+def test_a_decline_holds_after_the_author_stops_reviewing_whatever_the_editor_edits(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    reflection = make.reflection(participant, text="The prosecutor explained every step to me, slowly.")
+    quote = make.quote(reflection, editor=editor, text="The prosecutor explained every step to me")
+    review.respond(participant, quote, approve=False, revision=quote.revision)
+    consent.change_clause(participant, "review_quotes", grant=False)
+    db.session.commit()
+
+    _edit(editor, quote, "The prosecutor explained every step")  # a word less
+    _edit(editor, quote, "The prosecutor explained every step to me")  # and back to what was declined
+    assert quote.status == "awaiting_participant"  # put to its author again, not a draft the editor approves
+    with pytest.raises(RuleViolation):
+        curation.approve(editor, quote)
+
+    again = make.quote(reflection, editor=editor, text="the prosecutor explained  every step to me", approve=False)
+    with pytest.raises(RuleViolation, match="only they can approve them"):
+        curation.approve(editor, again)
+    assert _exported() == []
+
+
 def test_an_answer_to_an_older_revision_is_refused(make):
     participant = make.participant(grants=REVIEWING)
     quote = make.quote(make.reflection(participant))
