@@ -102,7 +102,8 @@ def engine_options(url: str, statement_timeout: float) -> dict:
     runs away (say, on a restored database before ANALYZE has given the planner its statistics) then ends
     with the calm 503 page, instead of holding a worker until gunicorn kills it while PostgreSQL goes on.
     """
-    options: dict = {"pool_pre_ping": True}
+    # hide_parameters: a database error's log line names the statement, never the values (words, pseudonyms).
+    options: dict = {"pool_pre_ping": True, "hide_parameters": True}
     if url.startswith("sqlite"):
         options["connect_args"] = {"check_same_thread": False, "timeout": 30}
     else:

@@ -82,3 +82,8 @@ def test_staff_get_403_on_routes_of_other_roles(app, client, make, login, role):
         response = client.open(_example_url(rule), method=method)
         assert response.status_code == 403, (role, rule.rule)
         assert "Not allowed" in response.get_data(as_text=True) or "Hindi pinapayagan" in response.get_data(as_text=True)
+
+
+def test_a_next_address_with_a_line_break_leads_home_not_to_an_error(client):
+    response = client.get("/language/en?next=/%0d%0aSet-Cookie:%20x=1")
+    assert response.status_code == 302 and response.headers["Location"] == "/"

@@ -130,3 +130,20 @@ def test_any_other_refusal_by_the_database_goes_up_as_it_is(app, ctx):
         with pytest.raises(IntegrityError):
             flush_or_refuse(RuleViolation("taken"))
         db.session.rollback()
+
+
+def test_a_database_error_never_carries_the_values_into_a_log_line(app, ctx):
+    """A refused statement's message names the statement, not the values SQLAlchemy sent with it (the app's
+    error handlers log only a constraint's name from the database's own message)."""
+    from roundtable.db import engine_options
+
+    assert engine_options(app.config["DATABASE_URL"], 30)["hide_parameters"] is True
+    db.session.add(Theme(name_en="Courts that listen", name_fil="Mga korteng nakikinig"))
+    db.session.commit()
+    db.session.add(Theme(name_en="Courts that listen", name_fil="Mga korteng nakikinig"))
+    with pytest.raises(IntegrityError) as refused:
+        db.session.flush()
+    db.session.rollback()
+    statement_and_values = str(refused.value).split("[SQL:")[1]  # before it: the database's own message
+    assert "Courts that listen" not in statement_and_values
+    assert "parameters hidden" in statement_and_values

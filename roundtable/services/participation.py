@@ -31,7 +31,7 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     pseudonym = " ".join(pseudonym.split())
     if len(pseudonym) < 2:
         raise RuleViolation(_l("Choose a pseudonym of at least 2 characters."))
-    if len(pseudonym) > PSEUDONYM_MAX:
+    if len(pseudonym) > PSEUDONYM_MAX or len(fold(pseudonym)) > PSEUDONYM_MAX:  # "ß" folds to "ss"
         raise RuleViolation(_l("Choose a pseudonym of at most %(n)d characters.", n=PSEUDONYM_MAX))
     if _LOOKS_LIKE_CONTACT.search(pseudonym):
         raise RuleViolation(_l("A pseudonym cannot contain an email, a link or a phone number."))

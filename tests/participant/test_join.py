@@ -181,3 +181,15 @@ def test_the_language_someone_reads_the_page_in_is_the_one_ticked(client):
         client.get(f"/language/{language}")
         ticked = re.findall(r'<input checked[^>]*name="language"[^>]*value="(\w+)"', client.get("/join").get_data(as_text=True))
         assert ticked == [language]
+
+
+def test_a_pseudonym_that_grows_when_compared_is_refused_like_a_long_one(client, make, csrf):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
+    page = client.get("/join/pseudonym")
+    forty = ("Straße " * 6)[:40]  # 40 characters, but "ss" for each "ß" once folded for comparison
+    response = client.post("/join/pseudonym", data={"pseudonym": forty, "csrf_token": csrf(page)})
+    assert response.status_code == 200 and "at most 40 characters" in response.get_data(as_text=True)
+    assert db.session.query(Participant).count() == 0
