@@ -35,6 +35,9 @@ def _one_change_at_a_time() -> None:
         participation.take_turn(g.participant)
 
 
+PASSPHRASE_SHOWN_FOR = 10 * 60  # seconds after the pseudonym was chosen
+
+
 def _join_state() -> dict:
     """What the person joining chose so far. It lapses after the participant idle time, like a session does:
     on a shared phone, the next person must not find the choices, or the passphrase shown once, still open."""
@@ -137,6 +140,13 @@ def join_passphrase():
     """Shown once. The participant proves they kept it by typing two of its words back."""
     state = _join_state()
     if "passphrase" not in state:
+        return redirect(url_for("participant.join"))
+    if int(time.time()) - state.get("at", 0) > PASSPHRASE_SHOWN_FOR:
+        # Long enough to write it down and type two words back; after that, the next person on a shared phone
+        # must not find it on this page.
+        session.pop("join", None)
+        flash(_("For your safety a passphrase is shown only for a few minutes. If you did not write it down, "
+                "join again with another pseudonym."))
         return redirect(url_for("participant.join"))
     passphrase = crypto.decrypt(state["passphrase"])
     words = passphrase.split()

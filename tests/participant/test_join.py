@@ -94,10 +94,22 @@ def _away_for(client, seconds):
         session["join"] = {**session["join"], "at": int(time.time()) - seconds}
 
 
-def test_the_passphrase_page_stays_open_while_the_person_is_around(client, app, make, csrf):
-    _up_to_the_passphrase(client, csrf, make.roundtable())
+def test_joining_stays_open_while_the_person_is_around(client, app, make, csrf):
+    _start(client, csrf, make.roundtable().join_code)
     _away_for(client, app.config["PARTICIPANT_IDLE_MINUTES"] * 60 - 60)
-    assert client.get("/join/passphrase").status_code == 200
+    assert client.get("/join/consent").status_code == 200
+
+
+def test_a_passphrase_is_shown_again_only_for_a_few_minutes(client, make, csrf):
+    from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
+
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    _away_for(client, PASSPHRASE_SHOWN_FOR - 30)
+    assert 'class="passphrase"' in client.get("/join/passphrase").get_data(as_text=True)  # a reload, say
+    _away_for(client, PASSPHRASE_SHOWN_FOR + 5)
+    response = client.get("/join/passphrase")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/join")
+    assert "shown only for a few minutes" in client.get("/join").get_data(as_text=True)
 
 
 def test_a_passphrase_left_on_screen_is_not_shown_to_the_next_person_on_the_phone(client, app, make, csrf):
