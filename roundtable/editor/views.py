@@ -182,9 +182,18 @@ def keep_finding(quote_id: int, index: int):
 def approve(quote_id: int):
     item = curation.quote(quote_id)
     if ActionForm(prefix="approve").validate_on_submit():
-        with change() as outcome:
+        try:
             curation.approve(g.user, item)
-        if outcome.saved:
+        except curation.NotReady:
+            # Its reasons quote the words, and a flashed message travels in the signed (readable) cookie: the
+            # quote page shows them itself.
+            db.session.rollback()
+            flash(_("Not approved yet: this page shows what is left to do."), "error")
+        except RuleViolation as problem:
+            db.session.rollback()
+            flash(str(problem), "error")
+        else:
+            db.session.commit()
             flash(_("Quote approved.") if item.status == "approved" else _("Sent to the author for review."))
     return redirect(url_for("editor.quote", quote_id=quote_id))
 

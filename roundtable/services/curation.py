@@ -23,6 +23,11 @@ QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
 
 
+class NotReady(RuleViolation):
+    """The quote is not ready to approve, for reasons its page shows (words not in the reflection, a translation,
+    details still to decide). The message may quote its words: show it on a page, never in a cookie."""
+
+
 def past_retention(reflection: Reflection) -> bool:
     """Past its roundtable's retention date a reflection stays only as the source of a quote already approved:
     nothing new is made of it."""
@@ -152,13 +157,13 @@ def approve(editor: User, target: Quote) -> None:
         raise _past_retention_refused()
     problem = fidelity_message(fidelity_of(target))
     if problem:
-        raise RuleViolation(problem)
+        raise NotReady(problem)
     problem = translation_problem(target)
     if problem:
-        raise RuleViolation(problem)
+        raise NotReady(problem)
     pending = unresolved_findings(target)
     if pending:
-        raise RuleViolation(unresolved_message(pending))
+        raise NotReady(unresolved_message(pending))
     if consent.author_requires_review(target.reflection.participant) and target.participant_approved_revision != target.revision:
         target.status = "awaiting_participant"
         audit.record("quote.sent_for_review", actor=editor, target=target)
