@@ -9,6 +9,14 @@ from tests.conftest import only_on_postgresql
 from tests.deployment.live import at_once
 
 
+def _up_to_the_pseudonym(client, csrf, roundtable, language="en"):
+    """Through the code and the consent steps; the pseudonym page."""
+    _start(client, csrf, roundtable.join_code, language)
+    page = client.get("/join/consent")
+    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
+    return client.get("/join/pseudonym")
+
+
 def _start(client, csrf, code, language="en"):
     client.get(f"/language/{language}")
     page = client.get("/join")
@@ -57,10 +65,7 @@ def test_a_taken_pseudonym_is_refused_whatever_its_case(client, make, csrf):
     roundtable = make.roundtable()
     make.participant(roundtable)  # "Bituin 1"
     taken = db.session.query(Participant.pseudonym).scalar()
-    _start(client, csrf, roundtable.join_code)
-    page = client.get("/join/consent")
-    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
-    page = client.get("/join/pseudonym")
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
     response = client.post("/join/pseudonym", data={"pseudonym": taken.upper(), "csrf_token": csrf(page)})
     html = response.get_data(as_text=True)
     assert "already uses that pseudonym" in html
@@ -70,10 +75,7 @@ def test_a_taken_pseudonym_is_refused_whatever_its_case(client, make, csrf):
 
 def test_a_pseudonym_that_looks_like_contact_details_is_refused(client, make, csrf):
     roundtable = make.roundtable()
-    _start(client, csrf, roundtable.join_code)
-    page = client.get("/join/consent")
-    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
-    page = client.get("/join/pseudonym")
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
     for bad in ("maria@example.org", "09171234567", "www.example.org", "+63 917 123 4567", "fb.com/tala.umaga",
                 "(02) 8714-2206"):
         response = client.post("/join/pseudonym", data={"pseudonym": bad, "csrf_token": csrf(page)})
@@ -81,10 +83,7 @@ def test_a_pseudonym_that_looks_like_contact_details_is_refused(client, make, cs
 
 
 def _up_to_the_passphrase(client, csrf, roundtable, language="en"):
-    _start(client, csrf, roundtable.join_code, language)
-    page = client.get("/join/consent")
-    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
-    page = client.get("/join/pseudonym")
+    page = _up_to_the_pseudonym(client, csrf, roundtable, language)
     response = client.post("/join/pseudonym", data={"pseudonym": "Bagong Umaga", "csrf_token": csrf(page)})
     assert response.headers["Location"].endswith("/join/passphrase")
 
@@ -197,10 +196,7 @@ def test_the_language_someone_reads_the_page_in_is_the_one_ticked(client):
 
 def test_a_pseudonym_that_grows_when_compared_is_refused_like_a_long_one(client, make, csrf):
     roundtable = make.roundtable()
-    _start(client, csrf, roundtable.join_code)
-    page = client.get("/join/consent")
-    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
-    page = client.get("/join/pseudonym")
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
     forty = ("Straße " * 6)[:40]  # 40 characters, but "ss" for each "ß" once folded for comparison
     response = client.post("/join/pseudonym", data={"pseudonym": forty, "csrf_token": csrf(page)})
     assert response.status_code == 200 and "at most 40 characters" in response.get_data(as_text=True)
