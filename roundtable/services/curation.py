@@ -10,11 +10,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
-from roundtable import clock
 from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import LIVE_STATUSES, quote_themes
-from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing
+from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, roundtables
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
 from roundtable.services.text import fold
@@ -31,7 +30,7 @@ class NotReady(RuleViolation):
 def past_retention(reflection: Reflection) -> bool:
     """Past its roundtable's retention date a reflection stays only as the source of a quote already approved:
     nothing new is made of it."""
-    return reflection.participant.roundtable.retention_until < clock.today()
+    return roundtables.past_retention(reflection.participant.roundtable)
 
 
 def _past_retention_refused() -> RuleViolation:
@@ -40,7 +39,7 @@ def _past_retention_refused() -> RuleViolation:
 
 def reflections(*, roundtable_id: int | None = None, language: str | None = None,
                 page: int = 1, per_page: int = 25) -> Page:
-    still_kept = select(Roundtable.id).where(Roundtable.retention_until >= clock.today())
+    still_kept = select(Roundtable.id).where(roundtables.within_retention())
     query = consent.reflections_with_authors().where(
         consent.curatable_reflection(), Participant.roundtable_id.in_(still_kept)
     )

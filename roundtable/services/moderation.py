@@ -8,10 +8,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from roundtable import clock
 from roundtable.db import constant, db, utcnow
 from roundtable.models import Participant, Reflection, Roundtable, User
-from roundtable.services import audit, listing
+from roundtable.services import audit, listing, roundtables
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.pagination import Page
 
@@ -31,7 +30,7 @@ def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | 
             Roundtable.facilitator_id == facilitator.id,
             Reflection.status == constant(status),  # one of MODERATION_STATUSES, checked above
             Participant.withdrawn_at.is_(None),
-            Roundtable.retention_until >= clock.today(),
+            roundtables.within_retention(),
         )
     )
     if roundtable_id:
@@ -46,7 +45,7 @@ def get(facilitator: User, reflection_id: int) -> Reflection:
         or reflection.status not in MODERATION_STATUSES
         or reflection.participant.withdrawn_at is not None
         or reflection.participant.roundtable.facilitator_id != facilitator.id
-        or reflection.participant.roundtable.retention_until < clock.today()
+        or roundtables.past_retention(reflection.participant.roundtable)
     ):
         raise NotFound(_l("That reflection was not found."))
     return reflection

@@ -8,7 +8,7 @@ from datetime import date, time
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from roundtable import clock
 from roundtable.db import db
@@ -195,9 +195,20 @@ def get_for_facilitator(roundtable_id: int, facilitator: User) -> Roundtable:
     return roundtable
 
 
+def past_retention(roundtable: Roundtable) -> bool:
+    """Past its retention date a roundtable's words are erased, or kept only as the source of a published quote:
+    nothing new is written, moderated or quoted from them."""
+    return roundtable.retention_until < clock.today()
+
+
+def within_retention() -> ColumnElement:
+    """``past_retention``'s opposite, as a condition on Roundtable, for queries."""
+    return Roundtable.retention_until >= clock.today()
+
+
 def takes_words(roundtable: Roundtable) -> bool:
     """Open, and not past its retention date: words written after it would be erased at the next purge."""
-    return roundtable.status == "open" and roundtable.retention_until >= clock.today()
+    return roundtable.status == "open" and not past_retention(roundtable)
 
 
 def closed_to_words() -> RuleViolation:
