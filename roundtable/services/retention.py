@@ -10,6 +10,7 @@ emptied. One audit event per roundtable.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -36,13 +37,16 @@ class PurgePlan:
     kept_ids: tuple[int, ...]
 
 
+def _exportable_quotes() -> Select:
+    """Quotes the consent rule still lets out (approved, their authors still allow them): retention keeps what
+    they were made from, and nothing more of it."""
+    return consent.quotes_with_authors().where(consent.exportable_quote())
+
+
 def _behind_exportable_quote() -> ColumnElement:
-    """The reflection backs a quote the consent rule still lets out (approved, its author still allows it):
-    retention keeps it. The one place where a purge, and the count of what waits for one, decide this."""
-    return Reflection.id.in_(
-        consent.quotes_with_authors().where(consent.exportable_quote()).with_only_columns(Quote.reflection_id)
-        .correlate(None)
-    )
+    """The reflection backs a quote the consent rule still lets out: retention keeps it. The one place where a
+    purge, and the count of what waits for one, decide this."""
+    return Reflection.id.in_(_exportable_quotes().with_only_columns(Quote.reflection_id).correlate(None))
 
 
 def _with_more_than_its_source() -> ColumnElement:
@@ -51,9 +55,9 @@ def _with_more_than_its_source() -> ColumnElement:
     return or_(
         Reflection.moderator_note.is_not(None),
         Reflection.id.in_(
-            select(Quote.reflection_id).where(Quote.text.is_not(None), Quote.id.not_in(
-                consent.quotes_with_authors().where(consent.exportable_quote()).with_only_columns(Quote.id)
-            )).correlate(None)
+            select(Quote.reflection_id).where(
+                Quote.text.is_not(None), Quote.id.not_in(_exportable_quotes().with_only_columns(Quote.id))
+            ).correlate(None)
         ),
     )
 
@@ -86,31 +90,31 @@ def due(today: date | None = None) -> list[PurgePlan]:
 
 def purge(item: PurgePlan, *, actor=None) -> None:
     """Erase one roundtable's words as planned, loading reflections and their quotes a batch at a time."""
-    ids = item.reflection_ids
     with db.session.no_autoflush:  # the erasures are written together at each batch's flush
-        for start in range(0, len(ids), _BATCH):
-            batch = ids[start:start + _BATCH]
-            quotes = withdrawal.quotes_of_reflections(batch)
-            for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(batch))):
-                withdrawal.take_back(reflection, actor=None, status="purged", quotes=quotes[reflection.id])
-            db.session.flush()
-        kept = item.kept_ids
-        for start in range(0, len(kept), _BATCH):
-            batch = kept[start:start + _BATCH]
+        for reflection, quotes in _with_their_quotes(item.reflection_ids):
+            withdrawal.take_back(reflection, actor=None, status="purged", quotes=quotes)
+        if item.kept_ids:
             exportable = set(db.session.scalars(
-                consent.quotes_with_authors().where(Quote.reflection_id.in_(batch), consent.exportable_quote())
-                .with_only_columns(Quote.id)
+                _exportable_quotes().where(Participant.roundtable_id == item.roundtable.id).with_only_columns(Quote.id)
             ))
-            quotes = withdrawal.quotes_of_reflections(batch)
-            for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(batch))):
-                reflection.moderator_note = None
-                for quote in quotes[reflection.id]:
-                    if quote.id not in exportable:
-                        withdrawal.withdraw_quote(quote, actor=None)
-                        withdrawal.erase_quote(quote)
-            db.session.flush()
+        for reflection, quotes in _with_their_quotes(item.kept_ids):
+            reflection.moderator_note = None
+            for quote in quotes:
+                if quote.id not in exportable:
+                    withdrawal.withdraw_quote(quote, actor=None)
+                    withdrawal.erase_quote(quote)
     audit.record("retention.purged", actor=actor, target=item.roundtable)
     db.session.flush()
+
+
+def _with_their_quotes(ids: tuple[int, ...]) -> Iterator[tuple[Reflection, list[Quote]]]:
+    """Reflections with their quotes, loaded a batch at a time; what changed is written at each batch's end."""
+    for start in range(0, len(ids), _BATCH):
+        batch = ids[start:start + _BATCH]
+        quotes = withdrawal.quotes_of_reflections(batch)
+        for reflection in db.session.scalars(select(Reflection).where(Reflection.id.in_(batch))):
+            yield reflection, quotes[reflection.id]
+        db.session.flush()
 
 
 def purge_expired(today: date | None = None, *, actor=None, at_most: int | None = None) -> list[PurgePlan]:
