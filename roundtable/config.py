@@ -77,7 +77,7 @@ def _support_contacts(value: str) -> list[dict]:
 
 
 def _time_zone(name: str) -> str:
-    name = name.strip()
+    name = name.strip() or "Asia/Manila"  # empty, like other settings: the default
     try:
         get_timezone(name)
     except LookupError:
@@ -110,7 +110,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "ROUNDTABLE_ENV": "production" if production else "development",
         "BABEL_DEFAULT_LOCALE": env.get("ROUNDTABLE_DEFAULT_LOCALE", "fil"),
         # The organisation's time zone: what day it is for retention dates, how staff pages show times (clock.py).
-        "TIME_ZONE": _time_zone(env.get("ROUNDTABLE_TIME_ZONE", "").strip() or "Asia/Manila"),  # empty: the default
+        "TIME_ZONE": _time_zone(env.get("ROUNDTABLE_TIME_ZONE", "")),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
         "WTF_CSRF_TIME_LIMIT": None,
         "WTF_CSRF_CHECK_DEFAULT": False,  # checked by access.enforce, after the audience check

@@ -60,6 +60,7 @@ def seed_demo() -> str:
         roundtable.join_code = DEMO_JOIN_CODE
         roundtables.set_status(roundtable, users["facilitator"], "open")
     db.session.commit()
+
     def login(username: str, password: str) -> str:
         try:
             accounts.confirm_password(users[username], password)
