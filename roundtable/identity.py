@@ -1,7 +1,8 @@
 """Who is asking: a staff user or a participant, kept in the signed session cookie.
 
-Staff sessions carry the user's session version, so logout, a password or role change and
-deactivation end every session of that user at once. Both kinds end after idle time.
+Sessions carry their owner's session version, so a staff logout, a password or role change and
+deactivation end every session of that user at once, and a participant's quick exit or break ends
+every copy of their cookie (a copied one included). Both kinds end after idle time.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import time
 
 from flask import current_app, g, request, session
 from sqlalchemy import bindparam, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
 from roundtable import i18n
 from roundtable.db import db
 from roundtable.models import Participant, User
+from roundtable.services import participation
 
 _TOUCH_EVERY = 60  # seconds; refreshing the cookie on every request would only add churn
 
@@ -29,8 +32,8 @@ def load() -> None:
     i18n.refresh()  # the locale is chosen per request, after we know who is asking
     g.user = None
     g.participant = None
-    if request.endpoint == "static":
-        return
+    if request.endpoint in ("static", "public.quick_exit"):
+        return  # quick exit must work even when the database does not answer
     now = int(time.time())
     user_id = session.get("user_id")
     if user_id is not None:
@@ -51,7 +54,12 @@ def load() -> None:
     if participant_id is not None:
         participant = db.session.execute(_PARTICIPANT_WITH_ROUNDTABLE, {"id": participant_id}).scalar_one_or_none()
         idle = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
-        if participant is None or participant.withdrawn_at is not None or now - session.get("seen", 0) > idle:
+        if (
+            participant is None
+            or participant.withdrawn_at is not None
+            or session.get("participant_version") != participant.session_version
+            or now - session.get("seen", 0) > idle
+        ):
             end_participant()
             session["expired"] = True
         else:
@@ -99,8 +107,26 @@ def sign_out() -> None:
 def sign_in_participant(participant: Participant) -> None:
     session.clear()
     session["participant_id"] = participant.id
+    session["participant_version"] = participant.session_version
     session["lang"] = participant.language
     session["seen"] = int(time.time())
+
+
+def leave_participant() -> None:
+    """Quick exit and "save and take a break": this cookie is cleared and every copy of it stops working.
+
+    The second part needs the database; when it does not answer, the person still leaves, and any copy
+    ends after the idle time as before.
+    """
+    participant_id = session.get("participant_id")
+    if participant_id is not None:
+        try:
+            participation.end_sessions(participant_id)
+            db.session.commit()
+        except SQLAlchemyError:
+            db.session.rollback()
+            current_app.logger.warning("participant left while the database did not answer; their cookie is cleared")
+    end_participant()
 
 
 def end_participant() -> None:

@@ -236,6 +236,14 @@ def password_typed_long_ago(client, minutes: int = 16) -> None:
         session["password_at"] = int(time.time()) - minutes * 60
 
 
+def second_browser_with_the_cookie_of(app, client):
+    """Another client holding a copy of ``client``'s session cookie, as a second tab or a copied cookie would."""
+    name, domain = app.config["SESSION_COOKIE_NAME"], app.config["SERVER_NAME"]
+    copy = app.test_client()
+    copy.set_cookie(name, client.get_cookie(name, domain=domain).value, domain=domain)
+    return copy
+
+
 def csrf_token_of(response) -> str:
     match = _CSRF.search(response.get_data(as_text=True))
     assert match, "page has no CSRF token"

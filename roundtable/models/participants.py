@@ -22,6 +22,8 @@ class Participant(Base):
     passphrase_digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Quick exit and "take a break" raise it: every cookie signed in before then stops opening the words.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
 
     roundtable = relationship("Roundtable")
 

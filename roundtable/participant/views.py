@@ -258,7 +258,7 @@ def _reflection_page(prompt, reflection):
             )
         if outcome.saved:
             if form.leave.data:
-                identity.end_participant()
+                identity.leave_participant()
                 flash(_("Your draft is saved. Come back with your passphrase whenever you are ready."))
                 return redirect(url_for("participant.return_"))
             flash(_("Thank you. Your reflection was submitted.") if submit else _("Your draft is saved."))

@@ -37,8 +37,8 @@ def support():
 @bp.get("/exit")
 @public
 def quick_exit():
-    """Ends the participant's session, then leaves for a neutral site."""
-    identity.end_participant()
+    """Ends the participant's session (every copy of its cookie), then leaves for a neutral site."""
+    identity.leave_participant()
     session.pop("lang", None)
     return redirect(current_app.config["QUICK_EXIT_URL"])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, select, update
 
 from roundtable.db import constant, db, lock_row, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
@@ -25,6 +25,15 @@ _LOOKS_LIKE_CONTACT = re.compile(
     r"@|(?:\d[\s.()+-]*){5,}|https?:|www\.|\w\.(?:com|net|org|ph|me|io|co|info|app|biz|xyz|tv|gg|ly)\b",
     re.IGNORECASE,
 )
+
+
+def end_sessions(participant_id: int) -> None:
+    """Every session cookie signed in so far stops opening this participant's words."""
+    db.session.execute(
+        update(Participant)
+        .where(Participant.id == participant_id)
+        .values(session_version=Participant.session_version + 1)
+    )
 
 
 def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:

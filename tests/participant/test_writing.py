@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import Reflection
-from tests.conftest import only_on_postgresql
+from tests.conftest import only_on_postgresql, second_browser_with_the_cookie_of
 from tests.deployment.live import at_once
 
 
@@ -141,3 +141,18 @@ def test_an_autosave_on_its_way_when_submit_is_pressed_never_turns_the_reflectio
     db.session.expire_all()
     stored = db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)).all()
     assert [r.status for r in stored] == ["submitted"] * 5
+
+
+def test_save_and_take_a_break_keeps_the_draft_and_ends_every_copy_of_the_session(app, client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    other_tab = second_browser_with_the_cookie_of(app, client)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+
+    response = client.post(url, data=_form(client.get(url), csrf, text="Courts can listen.", leave="Save and take a break"))
+
+    assert response.status_code == 302 and response.location.startswith("/return")
+    draft = db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)).one()
+    assert draft.status == "draft"
+    assert client.get("/my").status_code == 302
+    assert other_tab.get("/my").status_code == 302

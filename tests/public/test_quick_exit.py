@@ -1,0 +1,61 @@
+"""Quick exit leaves at once, whatever state the server is in, and ends every copy of the session:
+on a shared phone, a cookie copied before the exit (or a second tab's) must not open the words."""
+
+from sqlalchemy.exc import OperationalError
+
+from roundtable.db import db
+from tests.conftest import second_browser_with_the_cookie_of
+
+
+def _sign_in(client, participant, csrf):
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+
+
+def test_quick_exit_leaves_for_the_neutral_site_and_forgets_the_participant(app, client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    assert client.get("/my").status_code == 200
+
+    response = client.get("/exit")
+
+    assert response.status_code == 302 and response.location == app.config["QUICK_EXIT_URL"]
+    with client.session_transaction() as session:
+        assert "participant_id" not in session and "lang" not in session
+    assert client.get("/my").status_code == 302
+
+
+def test_a_copy_of_the_cookie_stops_working_after_quick_exit(app, client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    copy = second_browser_with_the_cookie_of(app, client)
+    assert copy.get("/my").status_code == 200
+
+    client.get("/exit")
+
+    response = copy.get("/my")
+    assert response.status_code == 302 and response.location.startswith("/return")
+
+
+def test_signing_in_again_after_quick_exit_works(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    client.get("/exit")
+    _sign_in(client, participant, csrf)
+    assert client.get("/my").status_code == 200
+
+
+def test_quick_exit_works_while_the_database_does_not_answer(app, client, make, csrf, monkeypatch):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connect", {}, ConnectionRefusedError("the database is away"))
+
+    db.session.remove()
+    monkeypatch.setattr(db.engine.pool, "_do_get", refuse)
+    response = client.get("/exit")
+
+    assert response.status_code == 302 and response.location == app.config["QUICK_EXIT_URL"]
+    with client.session_transaction() as session:
+        assert "participant_id" not in session
