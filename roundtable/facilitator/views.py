@@ -171,13 +171,16 @@ def edit_prompt(prompt_id: int):
 @bp.get("/moderation")
 @facilitator_only
 def moderation_queue():
-    status = request.args.get("status", "submitted")
+    status = request.args.get("status")
+    if status not in moderation.MODERATION_STATUSES:  # an address typed or kept from elsewhere
+        status = "submitted"
     page = moderation.queue(
         g.user, status=status, roundtable_id=request.args.get("roundtable", type=number_arg),
         page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
-        "facilitator/moderation.html", page=page, status=status, roundtables=roundtables.titles_for_facilitator(g.user)
+        "facilitator/moderation.html", page=page, status=status, statuses=moderation.MODERATION_STATUSES,
+        roundtables=roundtables.titles_for_facilitator(g.user)
     )
 
 
@@ -194,6 +197,7 @@ def reflection(reflection_id: int):
         db.session.commit()
         flash(_("Released to curation.") if item.status == "released" else _("Held back from curation."))
         return redirect(url_for("facilitator.moderation_queue"))
+    decision_form.say_why_not()  # buttons have no place for an error of their own
     if note_form.submit_ok():
         moderation.save_note(g.user, item, note_form.note.data)
         db.session.commit()

@@ -21,7 +21,7 @@ def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | 
           page: int = 1, per_page: int = 25) -> Page:
     """Reflections of the facilitator's own roundtables, newest first; withdrawn authors never appear."""
     if status not in MODERATION_STATUSES:
-        status = "submitted"
+        raise ValueError(f"not a moderation status: {status!r}")
     query = (
         select(Reflection)
         .join(Participant, Reflection.participant_id == Participant.id)

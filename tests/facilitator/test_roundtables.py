@@ -104,6 +104,30 @@ def test_the_moderation_filter_offers_only_the_facilitators_own_roundtables(clie
     assert other.id not in [int(value) for value, _ in offered]
 
 
+def test_an_unknown_status_in_the_address_shows_the_submitted_list_and_says_so(client, make, login):
+    facilitator = make.user("facilitator")
+    participant = make.participant(make.roundtable(facilitator))
+    waiting = make.reflection(participant, status="submitted")
+    make.reflection(participant, status="released")
+    login(facilitator)
+    client.get("/language/en")
+    body = client.get("/facilitator/moderation?status=withdrawn").get_data(as_text=True)
+    assert re.findall(r'<option value="(\w+)" selected>', body) == ["submitted"]
+    assert re.findall(r'href="/facilitator/reflections/(\d+)"', body) == [str(waiting.id)]
+
+
+def test_a_decision_not_on_the_page_is_refused_with_a_reason(client, make, login, csrf):
+    facilitator = make.user("facilitator")
+    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/reflections/{reflection.id}"
+    response = client.post(url, data={"decision-decision": "publish", "decision-csrf_token": csrf(client.get(url))})
+    assert response.status_code == 200
+    assert "Please choose from the options shown." in response.get_data(as_text=True)
+    assert db.session.get(Reflection, reflection.id).status == "submitted"
+
+
 def test_release_hold_and_a_private_note(client, make, login, csrf):
     facilitator = make.user("facilitator")
     reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
