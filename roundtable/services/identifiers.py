@@ -245,6 +245,11 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:['’][^\W_]+)*(?:-[^\W_]+)*")
 _EMAIL_RE = re.compile(  # also as written to dodge scrapers: "name [at] example [dot] com"
     r"[\w.+-]+(?:@|\s?[\[(]\s?at\s?[\])]\s?)[A-Za-z0-9-]+(?:(?:\.|\s?[\[(]\s?dot\s?[\])]\s?)[A-Za-z0-9-]+)+"
 )
+# "name at gmail dot com": spelled out in words, it ends in " dot " and a real top-level domain.
+_SPELLED_EMAIL_RE = re.compile(
+    r"[\w.+-]+\s+at\s+[A-Za-z0-9-]+(?:\s+dot\s+[A-Za-z0-9-]+)*\s+dot\s+(?:com|net|org|ph|edu|gov|info|io|co)\b",
+    re.IGNORECASE,
+)
 _PHONE_RE = re.compile(
     r"""(?<![\w+])(?:
         (?:\+\s?63|63|0)[\s.-]*\(?9\d{2}\)?(?:[\s.-]*\d){7}                   # mobile
@@ -323,12 +328,15 @@ _AGE_RES = [
         rf"\b(?:\d{{1,2}}|{_EN_NUMBER})(?:\s+|-)(?:years?|yrs?|yr)(?:\s+|-)old\b",
         rf"\b(?:at|by)\s+(?:the\s+)?age\s+(?:of\s+)?(?:\d{{1,2}}|{_EN_NUMBER})\b",
         rf"\baged?\s+(?:\d{{1,2}}|{_EN_NUMBER})\b",
-        rf"\bturned\s+(?:\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|degrees|minutes|hours|pesos|times|pages"
+        rf"\bturn(?:ed|s|ing)\s+(?:\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|degrees|minutes|hours|pesos|times|pages"
         rf"|a\.?m\b|p\.?m\b|o'?clock|[:.]\d))",
         r"\bmag-?\d{1,2}\s+(?:na\s+)?(?:ako|siya)\b",
         r"\b\d{1,2}\s*(?:y/o|yo|y\.o\.)(?!\w)",
         rf"\b(?:I|he|she|we|they|who)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
         rf"(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+time|$))",
+        # whoever the subject ("my brother was only 7 then"): "only" and a child's age make it one
+        rf"\bwas\s+(?:only|just|barely)\s+(?:1[0-7]|[1-9]|{_EN_NUMBER})"
+        rf"(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+time|$))",
         rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s*-?\s*taong?\s+gulang\b",
         rf"\b{_AGE_NUMBER}\s*-?\s*(?:anyos|años)\b",
         rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?{_AGE_NUMBER}\b",
@@ -378,6 +386,19 @@ _MONTH = (  # any case ("noong disyembre 2018"), except "May", below
 _MONTH_OR_MAY = rf"(?:{_MONTH}|May)"  # "May" is also Filipino "there is": needs a day or a year.
 _YEAR = r"(?:19|20)\d{2}"
 _DAY = r"(?:a-)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"  # "Hulyo a-15, 2018"
+# The year of the writer's own rescue or testimony ("rescued in 2014", "Noong 2017 ako nailigtas"): the year alone
+# is reported. A year next to a law or an event of the country is not a person's.
+_LIFE_EVENT = (
+    r"(?:rescued|na-?rescue|ni-?rescue|nailigtas|iniligtas|niligtas|naligtas|testified|nag-?testify|tumestigo"
+    r"|nagtestigo)"
+)
+_LIFE_EVENT_YEAR_RES = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"\b{_LIFE_EVENT}\b[^.;!?]{{0,25}}?\b(?:in|noong|nung|sa|taong)\s+(?P<year>{_YEAR})\b",
+        rf"\b(?:in|noong|nung|nuong)\s+(?P<year>{_YEAR})\b[^.;!?,]{{0,20}}?\b{_LIFE_EVENT}\b",
+    )
+]
 _DATE_RES = [
     re.compile(p)
     for p in (
@@ -391,6 +412,10 @@ _DATE_RES = [
         r"\b\d{4}-\d{2}-\d{2}\b",
     )
 ]
+
+
+# Introducing oneself at the start of a sentence: "Jhaycee here, 22 na ako".
+_SELF_INTRODUCTION_RE = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][a-z]+(?:[A-Z][a-z]+)?)\s+here\b(?=\s*[,.!:-])")
 
 
 # --------------------------------------------------------------------------------------------
@@ -488,8 +513,9 @@ class _Token:
 
     @property
     def shouting(self) -> bool:
-        """All capitals and longer than one letter: an acronym or emphasis."""
-        return len(self.text) > 1 and self.text.isupper()
+        """All capitals and longer than one letter: an acronym or emphasis ("NGOs" is an acronym's plural)."""
+        text = self.text[:-1] if len(self.text) > 2 and self.text.endswith("s") else self.text
+        return len(text) > 1 and text.isupper()
 
     @property
     def is_number(self) -> bool:
@@ -1116,8 +1142,9 @@ class _Scanner:
 
 
 def _regex_candidates(text: str) -> Iterator[_Candidate]:
-    for match in _EMAIL_RE.finditer(text):
-        yield _Candidate(match.start(), match.end(), "contact", PRIORITY_CONTACT)
+    for regex in (_EMAIL_RE, _SPELLED_EMAIL_RE):
+        for match in regex.finditer(text):
+            yield _Candidate(match.start(), match.end(), "contact", PRIORITY_CONTACT)
     for regex in (_SOCIAL_URL_RE, _URL_RE, _HANDLE_RE):
         for match in regex.finditer(text):
             yield _Candidate(match.start(), match.end(), "handle", PRIORITY_CONTACT)
@@ -1147,6 +1174,12 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for regex in _DATE_RES:
         for match in regex.finditer(text):
             yield _Candidate(match.start(), match.end(), "date", PRIORITY_DATE)
+    for regex in _LIFE_EVENT_YEAR_RES:
+        for match in regex.finditer(text):
+            yield _Candidate(match.start("year"), match.end("year"), "date", PRIORITY_DATE)
+    for match in _SELF_INTRODUCTION_RE.finditer(text):
+        if _fold(match.group(1)) not in common_words:
+            yield _Candidate(match.start(1), match.end(1), "name", PRIORITY_NAME_CUE)
 
 
 def _initials_of_a_person(text: str, match: re.Match) -> bool:
