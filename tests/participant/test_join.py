@@ -146,7 +146,7 @@ def test_only_a_digest_of_the_passphrase_is_stored(make):
     assert len(stored.passphrase_digest) == 64
     columns = {c.name for c in Participant.__table__.columns}
     assert columns == {"id", "roundtable_id", "pseudonym", "pseudonym_key", "language", "passphrase_digest",
-                       "created_at", "withdrawn_at"}
+                       "created_at", "withdrawn_at", "session_version"}
 
 
 def test_a_wrong_passphrase_gets_the_same_neutral_message(client, make, csrf):
