@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -173,16 +175,29 @@ def approve(editor: User, target: Quote) -> None:
     audit.record("quote.approved", actor=editor, target=target)
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _put_to_author_already(target: Quote) -> bool:
-    """The same words, from the same reflection, are in another quote its author declined or was asked about: a
-    new quote made of them would otherwise pass where that one may not. (Only authors and retention take a quote
-    out of its author's hands: editors withdraw none.)"""
+    """Words of another quote from the same reflection that its author declined or was asked about are in this one:
+    a new quote of them (the same, trimmed, or with a word changed around them) would otherwise pass where that
+    one may not. (Only authors and retention take a quote out of its author's hands: editors withdraw none.)"""
     in_authors_hands = db.session.scalars(select(Quote).where(
         Quote.reflection_id == target.reflection_id, Quote.id != target.id,
         Quote.status.in_(("declined", "awaiting_participant")),
     ))
-    words = fold(target.text or "")
-    return any(fold(quote.text or "") == words for quote in in_authors_hands)
+    words = _WORD.findall(fold(target.text or ""))
+    return any(_shares_a_passage(words, _WORD.findall(fold(quote.text or ""))) for quote in in_authors_hands)
+
+
+def _shares_a_passage(words: list[str], asked: list[str]) -> bool:
+    """Half the words asked about, or half the new quote, are the same words in the same order (runs of two words or
+    more: a lone "the" or "ako" in common is chance)."""
+    if not words or not asked:
+        return False
+    blocks = SequenceMatcher(None, words, asked, autojunk=False).get_matching_blocks()
+    shared = sum(block.size for block in blocks if block.size >= min(2, len(asked)))
+    return shared * 2 >= min(len(words), len(asked))
 
 
 def themes() -> list[Theme]:

@@ -80,6 +80,28 @@ def test_a_decline_holds_after_the_author_stops_reviewing_whatever_the_editor_ed
     assert _exported() == []
 
 
+def test_declined_words_stay_declined_in_a_new_quote_that_trims_or_changes_a_word_around_them(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    reflection = make.reflection(participant, text=(
+        "The prosecutor explained every step to me, slowly. Later the judge let me speak from another room."
+    ))
+    declined = make.quote(reflection, editor=editor, text="The prosecutor explained every step to me, slowly.")
+    review.respond(participant, declined, approve=False, revision=declined.revision)
+    consent.change_clause(participant, "review_quotes", grant=False)
+    db.session.commit()
+
+    for text in ("The prosecutor explained every step to me", "The prosecutor explained [each] step to me, slowly.",
+                 "Every step to me, slowly. Later the judge let me speak", "The prosecutor explained"):
+        again = make.quote(reflection, editor=editor, text=text, approve=False)
+        with pytest.raises(RuleViolation, match="only they can approve them"):
+            curation.approve(editor, again)
+
+    other_words = make.quote(reflection, editor=editor, text="Later the judge let me speak from another room.")
+    assert other_words.status == "approved"
+    assert _exported() == [other_words.id]
+
+
 def test_an_answer_to_an_older_revision_is_refused(make):
     participant = make.participant(grants=REVIEWING)
     quote = make.quote(make.reflection(participant))
