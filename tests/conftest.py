@@ -244,6 +244,22 @@ def second_browser_with_the_cookie_of(app, client):
     return copy
 
 
+_HIDDEN = re.compile(r'<input[^>]*\btype="hidden"[^>]*>')
+_NAME_VALUE = re.compile(r'\bname="([^"]+)"|\bvalue="([^"]*)"')
+
+
+def hidden_fields_of(response) -> dict[str, str]:
+    """Every hidden field of a page (CSRF token, the consent form's version, …), as a browser would send them."""
+    fields = {}
+    for tag in _HIDDEN.findall(response.get_data(as_text=True)):
+        found = {"name": None, "value": ""}
+        for name, value in _NAME_VALUE.findall(tag):
+            found["name" if name else "value"] = name or value
+        if found["name"]:
+            fields.setdefault(found["name"], found["value"])
+    return fields
+
+
 def csrf_token_of(response) -> str:
     match = _CSRF.search(response.get_data(as_text=True))
     assert match, "page has no CSRF token"

@@ -7,6 +7,7 @@ import re
 
 from roundtable.db import db
 from roundtable.models import Export, Participant, Reflection, Roundtable
+from tests.conftest import hidden_fields_of
 
 WORDS = "Gusto kong marinig ng korte ang mga bata nang hindi sila humaharap sa nanakit sa kanila."
 
@@ -19,7 +20,7 @@ def _join(app, csrf, code: str, *, grants=("take_part", "store_words", "quote_pu
     page = browser.get("/join/consent")
     assert "Pinipili kong makilahok" in page.get_data(as_text=True)
     response = browser.post(
-        "/join/consent", data={"clauses": list(grants), "adult": "y", "csrf_token": csrf(page)}
+        "/join/consent", data={**hidden_fields_of(page), "clauses": list(grants), "adult": "y"}
     )
     assert response.headers["Location"].endswith("/join/pseudonym")
     page = browser.get("/join/pseudonym")

@@ -29,8 +29,16 @@ class JoinForm(Form):
 
 
 class ConsentForm(Form):
+    """Joining, and answering a changed form: the choices, and which version of the form they answer."""
+
     clauses = CheckboxListField(_l("I agree to:"), choices=[])
     adult = BooleanField(_l("I am 18 years old or older."))
+    form_version = HiddenField()
+
+    def version_shown(self) -> int:
+        """The version of the form on the page that was sent; 0 (no version) for a page changed by hand."""
+        value = self.form_version.data or ""
+        return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 class PseudonymForm(Form):
@@ -75,11 +83,6 @@ class QuoteReviewForm(Form):
 
 class DeleteReflectionForm(Form):
     confirm = SubmitField(_l("Delete"))
-
-
-class RenewConsentForm(Form):
-    clauses = CheckboxListField(_l("I agree to:"), choices=[])
-    adult = BooleanField(_l("I am 18 years old or older."))
 
 
 class WithdrawForm(Form):

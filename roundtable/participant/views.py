@@ -20,7 +20,7 @@ from roundtable.extensions import limiter
 from roundtable.models import Roundtable
 from roundtable.participant.forms import (
     ClauseChangeForm, ConsentForm, DeleteReflectionForm, JoinForm, PassphraseCheckForm, PseudonymForm, QuoteReviewForm,
-    ReflectionForm, RenewConsentForm, ReturnForm, WithdrawForm,
+    ReflectionForm, ReturnForm, WithdrawForm,
 )
 from roundtable.services import consent, crypto, participation, passphrases, review, roundtables, withdrawal
 from roundtable.services.errors import RuleViolation
@@ -94,11 +94,15 @@ def join_consent():
     if form.validate_on_submit():
         granted = set(form.clauses.data or [])
         try:
-            consent.check_choices(roundtable, granted, adult_confirmed=bool(form.adult.data))
+            consent.check_choices(
+                roundtable, granted, adult_confirmed=bool(form.adult.data), shown_version=form.version_shown()
+            )
         except RuleViolation as problem:
             form.clauses.errors = [str(problem)]
         else:
-            _keep_join_state({**_join_state(), "granted": sorted(granted), "adult": True})
+            _keep_join_state({
+                **_join_state(), "granted": sorted(granted), "adult": True, "form_version": form.version_shown()
+            })
             return redirect(url_for("participant.join_pseudonym"))
     return render_template("participant/join_consent.html", form=form, roundtable=roundtable, clauses=clauses)
 
@@ -111,6 +115,11 @@ def join_pseudonym():
     state = _join_state()
     if not state.get("adult"):
         return redirect(url_for("participant.join_consent"))
+    if state.get("form_version") != roundtable.consent_version:
+        # The facilitator changed the form after it was read: what was ticked answered other words.
+        _keep_join_state({**state, "adult": False})
+        flash(str(consent.form_changed()), "error")
+        return redirect(url_for("participant.join_consent"))
     form = PseudonymForm()
     if form.validate_on_submit():
         with change(errors_on=form.pseudonym) as outcome:
@@ -120,6 +129,7 @@ def join_pseudonym():
                 pseudonym=form.pseudonym.data,
                 granted=set(state.get("granted", [])),
                 adult_confirmed=True,
+                shown_version=state["form_version"],
             )
         if outcome.saved:
             words = passphrase.split()
@@ -340,13 +350,16 @@ def renew_consent():
         return redirect(url_for("participant.my_words"))
     clauses = roundtable.current_clauses()
     previous = consent.current_grants(participant)
-    form = RenewConsentForm()
+    form = ConsentForm()
     form.clauses.choices = [(c.key, c.key) for c in clauses]
     if request.method == "GET":
         form.clauses.data = [c.key for c in clauses if c.required or c.key in previous]
     if form.validate_on_submit():
         with change(errors_on=form.clauses) as outcome:
-            consent.record_consent(participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data))
+            consent.record_consent(
+                participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
+                shown_version=form.version_shown(),
+            )
         if outcome.saved:
             flash(_("Thank you. Your consent is updated."))
             return redirect(url_for("participant.my_words"))

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, event, exists, func, not_, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
-from roundtable.db import constant, db
+from roundtable.db import constant, db, lock_row
 from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
 from roundtable.services import audit
 from roundtable.services.errors import RuleViolation
@@ -52,8 +52,20 @@ def needs_new_consent(participant: Participant) -> bool:
     return record is None or record.form_version < participant.roundtable.consent_version
 
 
-def check_choices(roundtable: Roundtable, granted: set[str], *, adult_confirmed: bool) -> None:
-    """The choices fit the roundtable's current form: known clauses, every required one, and adulthood."""
+def form_changed() -> RuleViolation:
+    return RuleViolation(_l("The consent form changed while you were reading it. Please read it again and choose."))
+
+
+def check_choices(
+    roundtable: Roundtable, granted: set[str], *, adult_confirmed: bool, shown_version: int | None = None
+) -> None:
+    """The choices fit the roundtable's current form: known clauses, every required one, and adulthood.
+
+    ``shown_version`` is the version of the form the person read (views pass it): choices made on an older
+    version answered other words, and are never recorded under the new one.
+    """
+    if shown_version is not None and shown_version != roundtable.consent_version:
+        raise form_changed()
     clauses = {c.key: c for c in roundtable.current_clauses()}
     if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))
@@ -62,10 +74,12 @@ def check_choices(roundtable: Roundtable, granted: set[str], *, adult_confirmed:
         raise RuleViolation(_l("To take part, please tick the required statements and confirm you are 18 or older."))
 
 
-def record_consent(participant: Participant, granted: set[str], *, adult_confirmed: bool) -> ConsentRecord:
+def record_consent(
+    participant: Participant, granted: set[str], *, adult_confirmed: bool, shown_version: int | None = None
+) -> ConsentRecord:
     """Append a new consent record under the roundtable's current form. History is never rewritten."""
     roundtable: Roundtable = participant.roundtable
-    check_choices(roundtable, granted, adult_confirmed=adult_confirmed)
+    check_choices(roundtable, granted, adult_confirmed=adult_confirmed, shown_version=shown_version)
     record = ConsentRecord(
         participant_id=participant.id, form_version=roundtable.consent_version, adult_confirmed=adult_confirmed
     )
@@ -228,8 +242,15 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) 
     for required_key in REQUIRED_KEYS:
         if not any(c.key == required_key and c.required for c in clauses):
             raise RuleViolation(_l("The statements to take part and to keep the words must stay required."))
+    if any(c.key in ALWAYS_OPTIONAL and c.required for c in clauses):
+        # Required, it could never be taken back short of withdrawing everything.
+        raise RuleViolation(_l("Internal use, public quotes and reviewing quotes stay each participant's choice: "
+                               "they cannot be required."))
     if any(not c.text_en.strip() or not c.text_fil.strip() for c in clauses):
         raise RuleViolation(_l("Write each statement in English and in Filipino."))
+    # Two saves at once would otherwise make the same version twice.
+    lock_row(Roundtable, roundtable.id)
+    db.session.refresh(roundtable, ["consent_version"])
     roundtable.consent_version += 1
     for position, draft in enumerate(clauses, start=1):
         roundtable.clauses.append(
@@ -244,6 +265,7 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) 
 
 
 REQUIRED_KEYS = ("take_part", "store_words")
+ALWAYS_OPTIONAL = ("internal_use", QUOTE_PUBLICLY, REVIEW_QUOTES)
 _KEY = re.compile(r"[a-z][a-z_]{1,39}")
 
 

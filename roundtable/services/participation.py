@@ -55,7 +55,8 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
 
 
 def join(
-    roundtable: Roundtable, *, language: str, pseudonym: str, granted: set[str], adult_confirmed: bool
+    roundtable: Roundtable, *, language: str, pseudonym: str, granted: set[str], adult_confirmed: bool,
+    shown_version: int | None = None,
 ) -> tuple[Participant, str]:
     """Create the participant and their first consent record; return them with their passphrase.
 
@@ -84,7 +85,7 @@ def join(
     )
     db.session.add(participant)
     db.session.flush()
-    consent.record_consent(participant, granted, adult_confirmed=adult_confirmed)
+    consent.record_consent(participant, granted, adult_confirmed=adult_confirmed, shown_version=shown_version)
     audit.record("participant.joined", actor=participant, target=roundtable)
     return participant, passphrase
 

@@ -5,7 +5,8 @@ import time
 
 from roundtable.db import db
 from roundtable.models import Participant
-from tests.conftest import only_on_postgresql
+from roundtable.services import consent
+from tests.conftest import hidden_fields_of, only_on_postgresql
 from tests.deployment.live import at_once
 
 
@@ -13,7 +14,7 @@ def _up_to_the_pseudonym(client, csrf, roundtable, language="en"):
     """Through the code and the consent steps; the pseudonym page."""
     _start(client, csrf, roundtable.join_code, language)
     page = client.get("/join/consent")
-    client.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
+    client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part", "store_words"], "adult": "y"})
     return client.get("/join/pseudonym")
 
 
@@ -56,7 +57,7 @@ def test_required_clauses_must_be_ticked(client, make, csrf):
     roundtable = make.roundtable()
     _start(client, csrf, roundtable.join_code)
     page = client.get("/join/consent")
-    response = client.post("/join/consent", data={"clauses": ["take_part"], "adult": "y", "csrf_token": csrf(page)})
+    response = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part"], "adult": "y"})
     assert response.status_code == 200
     assert "please tick the required statements" in response.get_data(as_text=True)
 
@@ -175,7 +176,7 @@ def test_two_people_choosing_the_same_pseudonym_at_the_same_moment_get_one_each_
     for person in people:
         _start(person, csrf, roundtable.join_code)
         page = person.get("/join/consent")
-        person.post("/join/consent", data={"clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(page)})
+        person.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part", "store_words"], "adult": "y"})
         tokens.append(csrf(person.get("/join/pseudonym")))
 
     answers = at_once(*(lambda person=person, token=token: person.post(
@@ -200,4 +201,40 @@ def test_a_pseudonym_that_grows_when_compared_is_refused_like_a_long_one(client,
     forty = ("Straße " * 6)[:40]  # 40 characters, but "ss" for each "ß" once folded for comparison
     response = client.post("/join/pseudonym", data={"pseudonym": forty, "csrf_token": csrf(page)})
     assert response.status_code == 200 and "at most 40 characters" in response.get_data(as_text=True)
+    assert db.session.query(Participant).count() == 0
+
+
+def _facilitator_changes_the_form(roundtable):
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    drafts[0] = consent.ClauseDraft(drafts[0].key, "Changed words.", "Binagong salita.", True)
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts)
+    db.session.commit()
+
+
+def test_a_consent_form_changed_while_it_was_read_is_shown_again(client, make, csrf):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+    _facilitator_changes_the_form(roundtable)
+
+    response = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part", "store_words"],
+                                                  "adult": "y"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The consent form changed while you were reading it" in html
+    assert "Changed words." in html and hidden_fields_of(response)["form_version"] == "2"
+    response = client.post("/join/consent", data={**hidden_fields_of(response), "clauses": ["take_part", "store_words"],
+                                                  "adult": "y"})
+    assert response.headers["Location"].endswith("/join/pseudonym")
+
+
+def test_a_consent_form_changed_before_the_pseudonym_is_chosen_is_read_again_first(client, make, csrf):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    _facilitator_changes_the_form(roundtable)
+
+    response = client.post("/join/pseudonym", data={"pseudonym": "Tala", "csrf_token": csrf(page)})
+
+    assert response.headers["Location"].endswith("/join/consent")
+    assert "The consent form changed while you were reading it" in client.get("/join/consent").get_data(as_text=True)
     assert db.session.query(Participant).count() == 0

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection
 from roundtable.services import consent
-from tests.conftest import only_on_postgresql
+from tests.conftest import hidden_fields_of, only_on_postgresql
 from tests.deployment.live import at_once
 
 REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
@@ -119,10 +119,35 @@ def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
     assert "Share my words with partner groups." in html
     assert 'value="quote_publicly" checked' in html and 'value="share_with_partners" checked' not in html
 
-    client.post("/my/consent/new", data={"csrf_token": csrf(page), "adult": "y",
+    client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y",
                                          "clauses": ["take_part", "store_words", "share_with_partners"]})
     assert consent.current_grants(me) == {"take_part", "store_words", "share_with_partners"}
     assert client.get("/my").status_code == 200
+
+
+def test_a_renewed_consent_answers_the_form_that_was_read(client, make, csrf):
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+
+    def new_version(text_en):
+        drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+        drafts[-1] = consent.ClauseDraft(drafts[-1].key, text_en, "Binagong salita.", False)
+        consent.new_form_version(roundtable, roundtable.facilitator, drafts)
+        db.session.commit()
+
+    new_version("Read version two.")
+    _sign_in(client, csrf, me)
+    page = client.get("/my/consent/new")
+    new_version("Read version three.")
+
+    answer = {"adult": "y", "clauses": ["take_part", "store_words"]}
+    response = client.post("/my/consent/new", data={**hidden_fields_of(page), **answer})
+
+    assert "The consent form changed while you were reading it" in response.get_data(as_text=True)
+    assert "Read version three." in response.get_data(as_text=True)
+    assert consent.current_record(me).form_version == 1
+    client.post("/my/consent/new", data={**hidden_fields_of(response), **answer})
+    assert consent.current_record(me).form_version == 3
 
 
 @pytest.mark.parametrize(("keep_quoting", "warning"), [

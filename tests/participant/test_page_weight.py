@@ -6,6 +6,7 @@ import re
 import pytest
 
 from roundtable import ROOT
+from tests.conftest import hidden_fields_of
 
 BUDGET = 30 * 1024
 STYLESHEET = (ROOT / "static" / "roundtable.css").read_bytes()
@@ -33,7 +34,7 @@ def participant_pages(client, make, csrf):
         }).headers["Location"])
         consent = pages[f"[{language}] /join/consent"]
         pseudonym = client.post("/join/consent", data={
-            "clauses": ["take_part", "store_words"], "adult": "y", "csrf_token": csrf(consent),
+            **hidden_fields_of(consent), "clauses": ["take_part", "store_words"], "adult": "y",
         }).headers["Location"]
         pages[f"[{language}] /join/pseudonym"] = page = client.get(pseudonym)
         passphrase = client.post("/join/pseudonym", data={"pseudonym": f"Tala {language}", "csrf_token": csrf(page)})

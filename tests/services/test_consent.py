@@ -97,3 +97,32 @@ def test_unknown_clauses_are_refused(make):
     participant = make.participant()
     with pytest.raises(RuleViolation):
         consent.record_consent(participant, {"take_part", "store_words", "sell_my_words"}, adult_confirmed=True)
+
+
+def _new_version(roundtable, *, change=lambda drafts: drafts):
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    return consent.new_form_version(roundtable, roundtable.facilitator, change(drafts))
+
+
+def test_choices_made_on_an_older_form_are_never_recorded_under_the_new_one(make):
+    participant = make.participant()
+    shown = participant.roundtable.consent_version
+    _new_version(participant.roundtable)
+    with pytest.raises(RuleViolation, match="consent form changed"):
+        consent.record_consent(participant, {"take_part", "store_words", "quote_publicly"}, adult_confirmed=True,
+                               shown_version=shown)
+    record = consent.record_consent(participant, {"take_part", "store_words"}, adult_confirmed=True,
+                                    shown_version=participant.roundtable.consent_version)
+    assert record.form_version == shown + 1
+
+
+@pytest.mark.parametrize("key", ["internal_use", "quote_publicly", "review_quotes"])
+def test_quoting_reviewing_and_internal_use_can_never_be_required(make, key):
+    roundtable = make.roundtable()
+
+    def make_required(drafts):
+        return [consent.ClauseDraft(d.key, d.text_en, d.text_fil, d.required or d.key == key) for d in drafts]
+
+    with pytest.raises(RuleViolation, match="cannot be required"):
+        _new_version(roundtable, change=make_required)
+    assert roundtable.consent_version == 1
