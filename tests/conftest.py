@@ -196,7 +196,7 @@ class Factory:
         db.session.commit()
         return reflection
 
-    def quote(self, reflection=None, *, editor=None, text=None, approve=True):
+    def quote(self, reflection=None, *, editor=None, text=None, approve=True, descriptor="survivor leader"):
         from roundtable.db import db
         from roundtable.services import curation
 
@@ -204,7 +204,7 @@ class Factory:
         editor = editor or self.user("editor")
         quote = curation.create_quote(
             editor, reflection, text=text or reflection.text, language=reflection.language,
-            translation=None, translation_language=None, descriptor="survivor leader",
+            translation=None, translation_language=None, descriptor=descriptor,
         )
         if approve:
             curation.approve(editor, quote)

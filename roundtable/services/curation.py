@@ -91,6 +91,7 @@ def create_quote(editor: User, source: Reflection, *, text: str, language: str, 
     if past_retention(source):
         raise _past_retention_refused()
     _check_words(text, translation)
+    descriptor = _checked_descriptor(descriptor, source)
     new = Quote(
         reflection_id=source.id,
         reflection=source,
@@ -98,7 +99,7 @@ def create_quote(editor: User, source: Reflection, *, text: str, language: str, 
         language=language,
         translation=translation or None,
         translation_language=translation_language_for(language) if translation else None,
-        descriptor=descriptor or DEFAULT_DESCRIPTOR,
+        descriptor=descriptor,
         status="draft",
         revision=1,
         created_by_id=editor.id,
@@ -120,12 +121,14 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     if target.version_id != expected_version:
         raise Conflict(_l("Another editor saved this quote while you were editing it."))
     _check_words(text, translation)
-    words_changed = (text, translation or None) != (target.text, target.translation)
+    descriptor = _checked_descriptor(descriptor, target.reflection)
+    # The attribution is published with the words: a change to it needs the same new approval.
+    words_changed = (text, translation or None, descriptor) != (target.text, target.translation, target.descriptor)
     target.text = text
     target.language = language
     target.translation = translation or None
     target.translation_language = translation_language_for(language) if translation else None
-    target.descriptor = descriptor or DEFAULT_DESCRIPTOR
+    target.descriptor = descriptor
     target.themes = list(themes)
     if words_changed:
         target.revision += 1
@@ -221,6 +224,16 @@ def _check_words(text: str, translation: str | None) -> None:
         raise RuleViolation(_l("A quote needs words."))
     if len(text) > QUOTE_MAX or len(translation or "") > QUOTE_MAX:
         raise RuleViolation(_l("Please keep it under %(n)d characters.", n=QUOTE_MAX))
+
+
+def _checked_descriptor(descriptor: str, source: Reflection) -> str:
+    """The words printed after the pseudonym describe a role, never a person: nothing the detector would flag."""
+    descriptor = descriptor or DEFAULT_DESCRIPTOR
+    terms = sensitive_terms(source.participant.roundtable)
+    if identifiers.detect(descriptor, extra_terms=terms):
+        raise RuleViolation(_l("The words after the pseudonym must not point to anyone: no name, place, age, date or "
+                               "contact. For example: survivor leader."))
+    return descriptor
 
 
 def fidelity_of(target: Quote) -> fidelity.FidelityResult:

@@ -322,3 +322,10 @@ def test_taking_back_a_permission_twice_at_once_appends_one_record(app, make, cs
     assert [answer.status_code for answer in answers] == [302, 302]
     db.session.expire_all()
     assert len(consent.history(me)) == 2 and db.session.get(Quote, quote.id).status == "withdrawn"
+
+
+def test_the_author_sees_the_attribution_printed_with_a_quote_they_review(client, make, csrf):
+    me = make.participant(language="en", grants=REVIEWING)
+    make.quote(make.reflection(me), descriptor="youth advocate")
+    _sign_in(client, csrf, me)
+    assert f"Shown with your words as: {me.pseudonym}, youth advocate" in client.get("/my").get_data(as_text=True)

@@ -102,6 +102,38 @@ def test_declined_words_stay_declined_in_a_new_quote_that_trims_or_changes_a_wor
     assert _exported() == [other_words.id]
 
 
+def _attribute(editor, quote, descriptor):
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language=quote.language,
+                          translation=quote.translation, translation_language=quote.translation_language,
+                          descriptor=descriptor)
+    db.session.commit()
+
+
+def test_a_new_attribution_after_the_authors_approval_needs_their_approval_again(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant), editor=editor)
+    review.respond(participant, quote, approve=True, revision=quote.revision)
+    db.session.commit()
+    assert _exported() == [quote.id]
+
+    _attribute(editor, quote, "youth advocate")
+
+    assert quote.status == "awaiting_participant" and _exported() == []
+
+
+@pytest.mark.parametrize("descriptor", [
+    "daughter of Ramon Santos", "survivor leader from Tacloban City", "survivor leader, 09171234567", "aged 19",
+])
+def test_an_attribution_that_points_to_someone_is_refused(make, descriptor):
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    with pytest.raises(RuleViolation, match="must not point to anyone"):
+        _attribute(editor, quote, descriptor)
+    with pytest.raises(RuleViolation, match="must not point to anyone"):
+        make.quote(make.reflection(), editor=editor, descriptor=descriptor)
+
+
 def test_an_answer_to_an_older_revision_is_refused(make):
     participant = make.participant(grants=REVIEWING)
     quote = make.quote(make.reflection(participant))
