@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -336,3 +337,40 @@ def test_past_the_retention_date_an_approved_quote_is_shown_as_it_is_and_its_sou
     })
     db.session.expire_all()
     assert db.session.get(type(quote), quote.id).text == "The judge let me rest between questions"
+
+
+def test_an_approval_and_the_authors_edit_at_once_never_leave_an_approved_quote_of_removed_words(
+        app, make, editor, desk, csrf, monkeypatch):
+    only_on_postgresql(app)
+    from roundtable.services import withdrawal
+
+    author = make.participant(language="en")
+    reflection = make.reflection(author, text="The court should listen to children. Later the judge let me speak.")
+    reflection.status = "released"
+    quote = quote_of(editor, reflection, text="Later the judge let me speak.", approve=False)
+    db.session.commit()
+    phone = app.test_client()
+    page = phone.get("/return")
+    phone.post("/return", data={"passphrase": author.passphrase, "csrf_token": csrf(page)})
+    edit_page, quote_page = phone.get(f"/my/reflections/{reflection.id}"), desk.get(f"/editor/quotes/{quote.id}")
+    checked = withdrawal.has_approved_quote
+
+    def slowly_checked(source):  # the author's "no approved quote yet" check, then a pause: the editor's turn
+        found = checked(source)
+        time.sleep(0.5)
+        return found
+
+    monkeypatch.setattr(withdrawal, "has_approved_quote", slowly_checked)
+
+    def approve_a_moment_later():
+        time.sleep(0.2)
+        return desk.post(f"/editor/quotes/{quote.id}/approve", data={"approve-csrf_token": csrf(quote_page)})
+
+    at_once(lambda: phone.post(f"/my/reflections/{reflection.id}", data={
+        "text": "The court should listen to children.", "language": "en", "submit": "Submit", "idempotency_key": "",
+        "csrf_token": csrf(edit_page)}), approve_a_moment_later)
+
+    db.session.expire_all()
+    edited = "Later the judge" not in db.session.get(type(reflection), reflection.id).text
+    approved = db.session.get(Quote, quote.id).status == "approved"
+    assert edited != approved, "exactly one of the two went through"
