@@ -7,7 +7,7 @@ import uuid
 from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, StringField, TextAreaField
+from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from roundtable.services.text import clean_text
@@ -43,12 +43,29 @@ class _WTFormsTranslations:
 _WTFORMS_TRANSLATIONS = _WTFormsTranslations()
 
 
+def _without_nul(value):
+    """PostgreSQL refuses text holding a NUL character (the request ended in a 500 and a reflection was lost); no
+    page sends one, so it is dropped from every field, hidden ones included."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
 class Form(FlaskForm):
     """Base form: a CSRF problem is reported in the user's language and keeps what they typed."""
 
     class Meta:
         def get_translations(self, form) -> _WTFormsTranslations:
             return _WTFORMS_TRANSLATIONS
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs) -> None:
+        filters = {  # lists of forms take no filters; their entries' text fields clean their own
+            name: [_without_nul, *(extra_filters or {}).get(name, ())]
+            for name, field in self._fields.items() if not isinstance(field, (FieldList, FormField))
+        }
+        super().process(formdata, obj, data=data, extra_filters=filters, **kwargs)
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -69,6 +86,15 @@ class Form(FlaskForm):
         if request.method != "POST" or not any(key.startswith(self._prefix) for key in request.form):
             return False
         return self.validate()
+
+
+class RecordVersionField(HiddenField):
+    """The version of what the page showed, sent back with the form: a whole number, or -1 when the value was
+    changed by hand or is missing, which the services refuse as "changed meanwhile"."""
+
+    def process_formdata(self, valuelist):
+        value = valuelist[0] if valuelist else ""
+        self.data = int(value) if value.isdigit() and len(value) < 10 else -1
 
 
 class SentOnce:

@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roundtable.forms import CleanStringField, CleanTextAreaField, Form, SentOnce, length, required
+from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, length, required
 from roundtable.services.curation import QUOTE_MAX
 
 
@@ -21,7 +21,7 @@ class QuoteForm(Form):
     translation = CleanTextAreaField(_l("Staff translation"), validators=[length(QUOTE_MAX)])
     descriptor = CleanStringField(_l("Descriptor after the pseudonym"), validators=[required(), length(80)])
     themes = ThemeChoices(_l("Themes"), coerce=int, choices=[])
-    version = HiddenField()
+    version = RecordVersionField()
 
 
 class ExportForm(Form):
@@ -57,7 +57,7 @@ class ThemeRemoveForm(Form):
 
 class FindingRedactForm(Form):
     digest = HiddenField()
-    version = HiddenField()
+    version = RecordVersionField()
 
 
 class FindingKeepForm(Form):

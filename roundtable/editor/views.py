@@ -97,17 +97,17 @@ def quote(quote_id: int):
     conflict = None
     if request.method == "GET":
         form.themes.data = [t.id for t in item.themes]
-        form.version.data = str(item.version_id)
+        form.version.data = item.version_id
     if form.validate_on_submit():
         try:
             curation.update_quote(
-                g.user, item, expected_version=int(form.version.data or 0), **_quote_fields(form)
+                g.user, item, expected_version=form.version.data, **_quote_fields(form)
             )
         except Conflict as problem:
             db.session.rollback()
             item = curation.quote(quote_id)
             conflict = item
-            form.version.data = str(item.version_id)
+            form.version.data = item.version_id
             flash(str(problem), "error")
         except RuleViolation as problem:
             db.session.rollback()
@@ -126,7 +126,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
     finding_forms = []
     for state in states:
         redact = FindingRedactForm(prefix=f"redact{state.index}", formdata=None)
-        redact.digest.data, redact.version.data = state.digest, str(item.version_id)
+        redact.digest.data, redact.version.data = state.digest, item.version_id
         keep = keep_forms.get(state.index) or FindingKeepForm(prefix=f"keep{state.index}", formdata=None)
         keep.digest.data = state.digest
         finding_forms.append((state, redact, keep, curation.redaction_label_of(item, state)))
@@ -153,7 +153,7 @@ def redact_finding(quote_id: int, index: int):
         with change() as outcome:
             curation.redact_finding(
                 g.user, item, index=index, digest=form.digest.data or "",
-                expected_version=int(form.version.data or 0) if (form.version.data or "").isdigit() else -1,
+                expected_version=form.version.data,
             )
         if outcome.saved:
             flash(_("The detail was replaced by a label."))
@@ -173,7 +173,7 @@ def keep_finding(quote_id: int, index: int):
             return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
     quote_form = _quote_form(QuoteForm, obj=item)
     quote_form.themes.data = [t.id for t in item.themes]
-    quote_form.version.data = str(item.version_id)
+    quote_form.version.data = item.version_id
     return _render_quote(item, quote_form, keep_forms={index: form}), 400
 
 

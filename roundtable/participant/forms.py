@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roundtable.forms import CleanStringField, CleanTextAreaField, Form, length, required
+from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, length, required
 from roundtable.services.participation import PSEUDONYM_MAX, REFLECTION_MAX
 
 
@@ -33,12 +33,7 @@ class ConsentForm(Form):
 
     clauses = CheckboxListField(_l("I agree to:"), choices=[])
     adult = BooleanField(_l("I am 18 years old or older."))
-    form_version = HiddenField()
-
-    def version_shown(self) -> int:
-        """The version of the form on the page that was sent; 0 (no version) for a page changed by hand."""
-        value = self.form_version.data or ""
-        return int(value) if value.isdigit() and len(value) < 10 else 0
+    form_version = RecordVersionField()
 
 
 class PseudonymForm(Form):
@@ -76,7 +71,7 @@ class ClauseChangeForm(Form):
 
 class QuoteReviewForm(Form):
     comment = CleanTextAreaField(_l("A note for the editor (optional)"), validators=[length(1000)])
-    revision = HiddenField(validators=[required(), length(10)])
+    revision = RecordVersionField()
     approve = SubmitField(_l("Approve"))
     decline = SubmitField(_l("Decline"))
 

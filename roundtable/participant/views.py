@@ -95,13 +95,13 @@ def join_consent():
         granted = set(form.clauses.data or [])
         try:
             consent.check_choices(
-                roundtable, granted, adult_confirmed=bool(form.adult.data), shown_version=form.version_shown()
+                roundtable, granted, adult_confirmed=bool(form.adult.data), shown_version=form.form_version.data
             )
         except RuleViolation as problem:
             form.clauses.errors = [str(problem)]
         else:
             _keep_join_state({
-                **_join_state(), "granted": sorted(granted), "adult": True, "form_version": form.version_shown()
+                **_join_state(), "granted": sorted(granted), "adult": True, "form_version": form.form_version.data
             })
             return redirect(url_for("participant.join_pseudonym"))
     return render_template("participant/join_consent.html", form=form, roundtable=roundtable, clauses=clauses)
@@ -227,7 +227,7 @@ def my_words():
 
 def _review_form(quote) -> QuoteReviewForm:
     form = QuoteReviewForm(prefix=f"q{quote.id}")
-    form.revision.data = str(quote.revision)
+    form.revision.data = quote.revision
     return form
 
 
@@ -358,7 +358,7 @@ def renew_consent():
         with change(errors_on=form.clauses) as outcome:
             consent.record_consent(
                 participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
-                shown_version=form.version_shown(),
+                shown_version=form.form_version.data,
             )
         if outcome.saved:
             flash(_("Thank you. Your consent is updated."))
@@ -378,13 +378,9 @@ def review_quote(quote_id: int):
     quote = review.own_quote(participant, quote_id)
     form = QuoteReviewForm(prefix=f"q{quote.id}")
     if form.validate_on_submit():
-        try:
-            revision = int(form.revision.data)
-        except ValueError:
-            abort(400)
         with change() as outcome:
             review.respond(participant, quote, approve=bool(form.approve.data), comment=form.comment.data or None,
-                           revision=revision)
+                           revision=form.revision.data)
         if outcome.saved:
             flash(_("Thank you. The editor will see your answer.") if quote.status == "declined"
                   else _("Thank you. You approved this quote."))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -29,6 +30,21 @@ def form_of(page, quote, **changes):
     }
     data.update(changes)
     return data
+
+
+@pytest.mark.parametrize("version", ["x", "1e3", "", "99999999999"])
+def test_a_version_changed_by_hand_counts_as_changed_meanwhile_and_keeps_the_typing(make, editor, desk, version):
+    quote = quote_of(editor, make.reflection(), approve=False)
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+
+    response = desk.post(url, data=form_of(desk.get(url), quote, text="The court should let children speak",
+                                           version=version))
+
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    assert "Another editor saved this quote while you were editing it." in body
+    assert re.search(r'<textarea[^>]*name="text"[^>]*>\s*The court should let children speak</textarea>', body)
 
 
 def test_the_second_of_two_editors_sees_both_versions_and_loses_nothing(app, make, editor, desk, login):
