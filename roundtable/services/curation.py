@@ -65,7 +65,7 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
 
     The list shows who said it, never the reflection's own words: those are not read nor decrypted.
     """
-    query = consent.quotes_with_authors().where(consent.curatable_reflection(), Quote.status != constant("withdrawn"))
+    query = _seen_by_editors()
     if roundtable_id:
         query = query.where(Participant.roundtable_id == roundtable_id)
     if language:
@@ -75,6 +75,11 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
     if theme_id:
         query = query.where(Quote.themes.any(Theme.id == theme_id))
     return listing.page_of_quotes(query, page, per_page)
+
+
+def _seen_by_editors():
+    """Quotes of reflections the rule still allows, not withdrawn: what any editor's page may show or count."""
+    return consent.quotes_with_authors().where(consent.curatable_reflection(), Quote.status != constant("withdrawn"))
 
 
 def quote(quote_id: int) -> Quote:
@@ -297,14 +302,15 @@ def theme(theme_id: int) -> Theme:
 
 
 def theme_usage(theme_ids: list[int]) -> dict[int, int]:
-    """How many quotes carry each of these themes, not counting withdrawn ones (gone from every staff view);
-    a theme no such quote carries is left out."""
+    """How many quotes an editor may see carry each of these themes (a withdrawn quote, or one of a held or
+    withdrawn reflection, is counted nowhere); a theme no such quote carries is left out."""
     if not theme_ids:
         return {}
     rows = db.session.execute(
-        select(quote_themes.c.theme_id, func.count())
-        .join(Quote, Quote.id == quote_themes.c.quote_id)
-        .where(quote_themes.c.theme_id.in_(theme_ids), Quote.status != "withdrawn")
+        _seen_by_editors()
+        .join(quote_themes, quote_themes.c.quote_id == Quote.id)
+        .where(quote_themes.c.theme_id.in_(theme_ids))
+        .with_only_columns(quote_themes.c.theme_id, func.count())
         .group_by(quote_themes.c.theme_id)
     )
     return {theme_id: count for theme_id, count in rows}

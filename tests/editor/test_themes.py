@@ -6,7 +6,7 @@ import re
 
 from roundtable.db import db
 from roundtable.models import Theme
-from roundtable.services import curation, withdrawal
+from roundtable.services import curation, moderation, withdrawal
 from tests.editor.conftest import quote_of
 
 
@@ -118,3 +118,16 @@ def test_a_withdrawn_quote_is_not_counted_and_does_not_hold_up_removing_its_them
     curation.remove_theme(editor, courts)  # no confirmation asked about words that are gone
     db.session.commit()
     assert db.session.get(Theme, courts.id) is None
+
+
+def test_a_quote_of_a_held_reflection_is_counted_nowhere(make, editor, desk):
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    db.session.commit()
+    quote = quote_of(editor, make.reflection(), themes=[courts])
+    reflection = quote.reflection
+    moderation.decide(reflection.participant.roundtable.facilitator, reflection, "hold")
+    db.session.commit()
+
+    assert curation.theme_usage([courts.id]) == {}
+    desk.get("/language/en")
+    assert "0 quotes" in desk.get("/editor/themes").get_data(as_text=True)
