@@ -197,3 +197,29 @@ def test_axe_reports_what_it_should(browser):
     found = " ".join(axe_violations(page))
     page.close()
     assert "image-alt" in found and "button-name" in found and "html-has-lang" in found
+
+
+UNDER_THE_EXIT_BAR = """() => {
+    const focused = document.activeElement, bar = document.querySelector('.exit-bar');
+    if (!focused || !bar || bar.contains(focused) || focused === document.body || focused.matches('.skip')) return 0;
+    const a = focused.getBoundingClientRect(), b = bar.getBoundingClientRect();
+    return Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+}"""
+
+
+@pytest.mark.parametrize("screen", [{"width": 360, "height": 640}, {"width": 640, "height": 360},
+                                    {"width": 320, "height": 256}], ids=["upright", "sideways", "zoomed"])
+def test_the_exit_bar_never_covers_the_focused_control(new_context, live, screen):
+    """WCAG 2.4.11: tabbing backwards scrolled controls under the sticky quick-exit bar (the withdraw page's
+    confirmation box, hidden entirely on a phone held sideways)."""
+    page = new_context(viewport=screen).new_page()
+    join(page, live, language="fil", pseudonym=f"Alon {screen['height']}")
+    for url in ("/my", f"/write/{live['prompt_id']}", "/my/withdraw"):
+        page.goto(live["base_url"] + url)
+        controls = page.evaluate("document.querySelectorAll('a[href], button, input:not([type=hidden]), textarea').length")
+        covered = []
+        for key in ["Tab"] * (controls + 2) + ["Shift+Tab"] * (controls + 2):
+            page.keyboard.press(key)
+            if page.evaluate(UNDER_THE_EXIT_BAR) > 0:
+                covered.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
+        assert covered == [], (url, covered)
