@@ -223,3 +223,16 @@ def test_the_exit_bar_never_covers_the_focused_control(new_context, live, screen
             if page.evaluate(UNDER_THE_EXIT_BAR) > 0:
                 covered.append(page.evaluate("document.activeElement.outerHTML.slice(0, 80)"))
         assert covered == [], (url, covered)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-js", "without-js"])
+def test_a_refused_form_puts_the_focus_on_what_went_wrong(new_context, live, javascript):
+    page = new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
+    page.goto(live["base_url"] + "/language/en")
+    page.goto(live["base_url"] + "/join")
+    with page.expect_navigation():
+        page.click("main form [type=submit]")  # no code typed
+    assert page.evaluate("document.activeElement.className") == "error-summary"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "code"

@@ -238,3 +238,17 @@ def test_a_consent_form_changed_before_the_pseudonym_is_chosen_is_read_again_fir
     assert response.headers["Location"].endswith("/join/consent")
     assert "The consent form changed while you were reading it" in client.get("/join/consent").get_data(as_text=True)
     assert db.session.query(Participant).count() == 0
+
+
+def test_a_refused_consent_page_leads_from_its_summary_to_the_choices_and_ties_the_message_to_them(client, make, csrf):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+
+    html = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part"]}).get_data(as_text=True)
+
+    assert re.search(r'<div class="error-summary" role="alert" tabindex="-1" autofocus>', html)
+    for target in re.findall(r'<a href="#([\w-]+)">', html.split('class="error-summary"')[1].split("</div>")[0]):
+        assert f'id="{target}"' in html, target
+    assert re.search(r'<fieldset[^>]*id="clauses"[^>]*aria-describedby="clauses-error"', html)
+    assert re.search(r'<input type="checkbox" name="clauses" id="clause-store_words"[^>]*aria-invalid="true"', html)

@@ -1,9 +1,9 @@
 """“My words”: a survivor leader's own reflections, quotes and consent, and control over all of them."""
 
+import re
 import time
 
 import pytest
-
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -329,3 +329,13 @@ def test_the_author_sees_the_attribution_printed_with_a_quote_they_review(client
     make.quote(make.reflection(me), descriptor="youth advocate")
     _sign_in(client, csrf, me)
     assert f"Shown with your words as: {me.pseudonym}, youth advocate" in client.get("/my").get_data(as_text=True)
+
+
+def test_withdrawing_without_the_tick_ties_the_message_to_the_box(client, make, csrf):
+    me = make.participant(language="en")
+    _sign_in(client, csrf, me)
+    page = client.get("/my/withdraw")
+    html = client.post("/my/withdraw", data={"csrf_token": csrf(page), "confirm": "x"}).get_data(as_text=True)
+    assert re.search(r'<input[^>]*aria-describedby="understood-error"[^>]*aria-invalid="true"[^>]*id="understood"'
+                     r'|<input[^>]*aria-invalid="true"[^>]*aria-describedby="understood-error"', html), html
+    assert '<a href="#understood">' in html
