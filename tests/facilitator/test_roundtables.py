@@ -116,6 +116,16 @@ def test_an_unknown_status_in_the_address_shows_the_submitted_list_and_says_so(c
     assert re.findall(r'href="/facilitator/reflections/(\d+)"', body) == [str(waiting.id)]
 
 
+def test_each_excerpt_in_the_moderation_list_says_its_own_language(client, make, login):
+    facilitator = make.user("facilitator")
+    participant = make.participant(make.roundtable(facilitator))
+    make.reflection(participant, status="submitted", text="Sana makinig ang korte.", language="fil")
+    login(facilitator)
+    client.get("/language/en")
+    body = client.get("/facilitator/moderation").get_data(as_text=True)
+    assert '<p class="excerpt" lang="fil">Sana makinig ang korte.</p>' in body
+
+
 def test_a_decision_not_on_the_page_is_refused_with_a_reason(client, make, login, csrf):
     facilitator = make.user("facilitator")
     reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
