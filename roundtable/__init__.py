@@ -123,6 +123,7 @@ def _register_template_helpers(app: Flask) -> None:
             "staff_time": i18n.staff_time,
             "meeting_time": i18n.meeting_time,
             "status_label": i18n.status_label,
+            "role_label": i18n.role_label,
             "language_label": i18n.language_label,
             "viewer": g.get("user"),
             "participant": g.get("participant"),

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation
 
-from roundtable.services.text import clean_text
+from roundtable.services.text import Count, clean_text
 
 
 # WTForms' own messages, for values no page offers (a choice that is not on the form, a date or time typed
@@ -125,7 +125,7 @@ def length(maximum: int, minimum: int = 0):
             min=minimum, max=maximum,
             message=_l("Use between %(min)d and %(max)d characters.", min=minimum, max=maximum),
         )
-    return Length(max=maximum, message=_l("Use at most %(max)d characters.", max=maximum))
+    return Length(max=maximum, message=_l("Use at most %(max)s characters.", max=Count(maximum)))
 
 
 class CleanStringField(StringField):

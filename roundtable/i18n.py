@@ -135,12 +135,18 @@ _STATUS_LABELS = {
     "declined": _l("Declined by the author"),
 }
 _LANGUAGE_LABELS = {"fil": _l("Filipino"), "en": _l("English"), "mixed": _l("Mixed (Taglish)")}
+ROLE_LABELS = {"admin": _l("Administrator"), "facilitator": _l("Facilitator"), "editor": _l("Editor")}
 
 
 def status_label(status: str) -> str:
     """Human words for every status a person can see, in the page's language."""
     label = _STATUS_LABELS.get(status)
     return _translated_once(label) if label is not None else status
+
+
+def role_label(role: str) -> str:
+    label = ROLE_LABELS.get(role)
+    return _translated_once(label) if label is not None else role
 
 
 def language_label(code: str | None) -> str:

@@ -3,10 +3,11 @@ from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roundtable.forms import CleanStringField, Form, SentOnce, length, required
+from roundtable.i18n import ROLE_LABELS
 
 
 def role_choices():
-    return [("admin", _l("Administrator")), ("facilitator", _l("Facilitator")), ("editor", _l("Editor"))]
+    return list(ROLE_LABELS.items())
 
 
 class RoleChoices(SelectMultipleField):

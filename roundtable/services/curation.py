@@ -18,7 +18,7 @@ from roundtable.models.quotes import LIVE_STATUSES, quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, roundtables
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
-from roundtable.services.text import fold
+from roundtable.services.text import Count, fold
 
 QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
@@ -230,7 +230,7 @@ def _check_words(text: str, translation: str | None) -> None:
     if not text:
         raise RuleViolation(_l("A quote needs words."))
     if len(text) > QUOTE_MAX or len(translation or "") > QUOTE_MAX:
-        raise RuleViolation(_l("Please keep it under %(n)d characters.", n=QUOTE_MAX))
+        raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(QUOTE_MAX)))
 
 
 def _wait_for_the_author(source: Reflection) -> None:
@@ -537,7 +537,7 @@ def keep_finding(editor: User, target: Quote, *, index: int, digest: str, reason
     if not reason:
         raise RuleViolation(_l("Say briefly why this detail can stay."))
     if len(reason) > KEEP_REASON_MAX:
-        raise RuleViolation(_l("Please keep it under %(n)d characters.", n=KEEP_REASON_MAX))
+        raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(KEEP_REASON_MAX)))
     state = _finding_at(target, index, digest)
     decision = state.decision or QuoteFindingDecision(
         quote_id=target.id, kind=state.finding.kind, digest=state.digest, decision="keep"

@@ -15,7 +15,7 @@ from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
 from roundtable.services import audit, consent, crypto, passphrases, roundtables, withdrawal
 from roundtable.services.errors import NotFound, RuleViolation
-from roundtable.services.text import fold
+from roundtable.services.text import Count, fold
 
 PSEUDONYM_MAX = 40
 REFLECTION_MAX = 10_000
@@ -191,7 +191,7 @@ def save_reflection(
     if submit and not text:
         raise RuleViolation(_l("Write something before you submit, or save it as a draft."))
     if len(text) > REFLECTION_MAX:
-        raise RuleViolation(_l("Please keep it under %(n)d characters.", n=REFLECTION_MAX))
+        raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(REFLECTION_MAX)))
     if reflection is None and idempotency_key:
         reflection = db.session.scalar(select(Reflection).where(Reflection.idempotency_key == idempotency_key))
         if reflection is not None and reflection.participant_id != participant.id:

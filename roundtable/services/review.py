@@ -9,6 +9,7 @@ from roundtable.db import db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, Reflection
 from roundtable.services import audit
 from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services.text import Count
 
 COMMENT_MAX = 1_000
 # An editor's draft is work in progress, and may still hold words its author never wrote (the fidelity check
@@ -51,7 +52,7 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
     if revision is not None and revision != quote.revision:
         raise RuleViolation(_l("The quote changed while you were reading it. Please read it again."))
     if comment is not None and len(comment) > COMMENT_MAX:
-        raise RuleViolation(_l("Please keep it under %(n)d characters.", n=COMMENT_MAX))
+        raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(COMMENT_MAX)))
     quote.participant_comment = comment or None
     if approve:
         quote.participant_approved_revision = quote.revision

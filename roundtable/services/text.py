@@ -7,6 +7,7 @@ import re
 import unicodedata
 
 import bleach
+from flask_babel import format_number
 
 # HTML's element names (WHATWG HTML, plus the obsolete ones browsers still parse). Only these are markup: "<tito>"
 # or "<pangalan>", typed by someone keeping a name out of their words, stays as written.
@@ -54,3 +55,14 @@ def clean_text(value: str | None, *, multiline: bool = True) -> str:
 def fold(value: str) -> str:
     """A comparison key: case-insensitive, spacing-insensitive."""
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
+
+
+class Count:
+    """A number in a lazy message, said the reader's way ("10,000") when the message is read, not when it is
+    made: limits are set once at import, their messages read in each person's language."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __str__(self) -> str:
+        return format_number(self.value)

@@ -178,3 +178,12 @@ def test_an_admin_creates_an_account_whose_one_time_password_is_shown_once(clien
     })
     assert "That username is taken." in again.get_data(as_text=True)
     assert db.session.scalars(select(User).where(User.username == "comms.staff")).all() == [created]
+
+
+def test_the_accounts_list_names_roles_in_the_readers_language(client, make, login):
+    login(make.user("admin"))
+    make.user("facilitator", "editor", username="mara")
+    client.get("/language/fil")
+    body = client.get("/admin/users").get_data(as_text=True)
+    assert "<td>Editor, Tagapagdaloy</td>" in body
+    assert "facilitator" not in body.split("<table")[1].split("</table>")[0]

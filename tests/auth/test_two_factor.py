@@ -30,6 +30,7 @@ def _password_step(client, user, password=PASSWORD):
 
 def _enrol(client):
     page = client.get("/account/two-factor")
+    assert re.search(r'<input[^>]*autocomplete="one-time-code"[^>]*inputmode="numeric"', page.get_data(as_text=True))
     secret = re.search(r'<span class="code">([A-Z2-7]+)</span>', page.get_data(as_text=True)).group(1)
     response = client.post(
         "/account/two-factor", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_token_of(page)}

@@ -36,7 +36,7 @@ def test_too_long_text_is_refused_and_kept_in_the_form(client, make, csrf):
     text = "Makinig po kayo. " * 700
     response = client.post(url, data=_form(client.get(url), csrf, text=text, submit="Submit"))
     html = response.get_data(as_text=True)
-    assert "at most 10000 characters" in html.replace(",", "")
+    assert "Use at most 10,000 characters." in html
     assert "Makinig po kayo. Makinig po kayo." in html
     assert db.session.query(Reflection).count() == 0
 
