@@ -196,6 +196,16 @@ def confirm_password():
     return render_template("auth/confirm_password.html", form=form, minutes=current_app.config["STAFF_CONFIRM_MINUTES"])
 
 
+@bp.post("/account/still-here")
+@any_staff
+def still_here():
+    """staff.js asks this while someone works on a page, or when they press "Stay signed in": the request
+    itself keeps the session (identity.load)."""
+    if not ActionForm().validate_on_submit():
+        return "", 400
+    return "", 204
+
+
 @bp.post("/logout")
 @public
 def logout():

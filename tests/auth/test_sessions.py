@@ -144,6 +144,32 @@ def test_a_staff_session_ends_after_idle_time(client, app, make, login):
     assert not _signed_in(client)
 
 
+def test_still_here_keeps_a_staff_session_that_was_about_to_end(client, app, make, login):
+    login(make.user("editor"))
+    idle = app.config["STAFF_IDLE_MINUTES"] * 60
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - idle + 60
+    token = csrf_token_of(client.get("/editor/"))
+
+    assert client.post("/account/still-here", data={}).status_code == 400  # no CSRF token: nothing kept
+    assert client.post("/account/still-here", data={"csrf_token": token}).status_code == 204
+
+    with client.session_transaction() as session:
+        assert session["seen"] >= int(time.time()) - 5
+    page = client.get("/editor/").get_data(as_text=True)
+    assert 'id="idle-warning" role="alert" hidden' in page and "staff.js" in page
+
+
+def test_still_here_keeps_no_one_else(client, make, csrf):
+    assert client.post("/account/still-here", data={}).status_code == 302  # to the sign-in page
+    participant = make.participant(language="en")
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+    my_words = client.get("/my").get_data(as_text=True)
+    assert "staff.js" not in my_words and "Stay signed in" not in my_words
+    assert client.post("/account/still-here", data={"csrf_token": csrf(client.get("/my"))}).status_code in (302, 403)
+
+
 def test_a_busy_staff_session_still_ends_twelve_hours_after_sign_in(client, app, make, login):
     login(make.user("admin"))
     day = int(app.permanent_session_lifetime.total_seconds())

@@ -1,0 +1,34 @@
+/* Staff sessions end after idle time, for a laptop left open. While someone types, clicks or scrolls, the
+   server hears of it every few minutes; two minutes before the end, a warning offers to stay signed in
+   (WCAG 2.2.1). Without JavaScript the session ends as before and the sign-in page says why. */
+(function () {
+  "use strict";
+  var box = document.getElementById("idle-warning");
+  var form = box && box.querySelector("form");
+  if (!form || !window.fetch) { return; }
+  var idleSeconds = parseInt(box.getAttribute("data-idle-seconds") || "0", 10);
+  if (!idleSeconds) { return; }
+  var WARN_BEFORE = 120;
+  var TELL_EVERY = 300;
+  var lastTold = Date.now();
+  var lastActivity = 0;
+
+  function tell() {
+    return fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      .then(function (response) {
+        if (response.ok && !response.redirected) { lastTold = Date.now(); box.hidden = true; }
+      })
+      .catch(function () {});
+  }
+
+  ["keydown", "input", "click", "scroll"].forEach(function (name) {
+    window.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true, capture: true });
+  });
+  form.addEventListener("submit", function (event) { event.preventDefault(); tell(); });
+
+  window.setInterval(function () {
+    var quiet = (Date.now() - lastTold) / 1000;
+    if (lastActivity > lastTold && quiet > TELL_EVERY) { tell(); return; }
+    if (idleSeconds - quiet <= WARN_BEFORE && box.hidden) { box.hidden = false; }
+  }, 15000);
+})();

@@ -1,0 +1,45 @@
+"""A staff member working on a page is warned before an idle session ends, and can stay (WCAG 2.2.1)."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_two_minutes_before_an_idle_session_ends_a_warning_offers_to_stay(new_context, live):
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.clock.install()
+    sign_in(page, live, "facilitator")
+    page.goto(live["base_url"] + "/language/en")
+    page.goto(live["base_url"] + "/facilitator/")
+    warning = page.locator("#idle-warning")
+    idle = int(warning.get_attribute("data-idle-seconds"))
+    assert warning.is_hidden()
+
+    page.clock.fast_forward((idle - 180) * 1000)
+    assert warning.is_hidden()
+    page.clock.fast_forward(75 * 1000)
+    assert warning.is_visible() and "signed out in two minutes" in warning.inner_text()
+
+    with page.expect_response(lambda response: response.url.endswith("/account/still-here")) as answer:
+        page.get_by_role("button", name="Stay signed in").click()
+    assert answer.value.status == 204
+    page.wait_for_function("document.getElementById('idle-warning').hidden")
+
+
+def test_working_on_a_page_tells_the_server_without_a_warning(new_context, live):
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.clock.install()
+    sign_in(page, live, "facilitator")
+    page.goto(live["base_url"] + "/facilitator/roundtables/new")
+    told = []
+    page.on("request", lambda request: told.append(request.url) if request.url.endswith("/still-here") else None)
+    page.clock.fast_forward(6 * 60 * 1000)
+    page.keyboard.press("Tab")
+    page.clock.fast_forward(30 * 1000)
+    page.wait_for_timeout(300)
+    assert len(told) == 1
+    assert page.locator("#idle-warning").is_hidden()
