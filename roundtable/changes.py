@@ -7,7 +7,7 @@ at the top of the next page. Nothing the person saved before is lost, and nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -30,9 +30,12 @@ class Outcome:
 
 
 @contextmanager
-def change(errors_on: Field | None = None, *, once: SentOnce | None = None) -> Iterator[Outcome]:
+def change(
+    errors_on: Field | Callable[[RuleViolation], Field] | None = None, *, once: SentOnce | None = None
+) -> Iterator[Outcome]:
     """``with change(errors_on=form.text) as outcome: service(...)``, then ``if outcome.saved: …``.
 
+    ``errors_on`` is the field a refusal is shown beside, or a function that picks it from the refusal.
     With ``once=form`` (a form that makes something), the block sets ``outcome.location``; when the same form
     was saved before (a double click), the block's work is rolled back and ``outcome.location`` is where the
     first sending led, with ``outcome.sent_before`` set.
@@ -55,7 +58,8 @@ def change(errors_on: Field | None = None, *, once: SentOnce | None = None) -> I
         elif errors_on is None:
             flash(str(problem), "error")
         else:
-            errors_on.errors = [*errors_on.errors, str(problem)]
+            field = errors_on(problem) if callable(errors_on) and not isinstance(errors_on, Field) else errors_on
+            field.errors = [*field.errors, str(problem)]
     else:
         db.session.commit()
         outcome.saved = True

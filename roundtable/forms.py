@@ -88,6 +88,26 @@ class Form(FlaskForm):
         return self.validate()
 
 
+def error_links(form) -> list[tuple[str | None, str]]:
+    """Every error of a form with the id of the input it is about, rows of a list of forms included; no id for
+    the CSRF token or a hidden field, which the page cannot lead to."""
+    links: list[tuple[str | None, str]] = []
+    for item in form:
+        if isinstance(item, FieldList):
+            for entry in item:
+                links.extend(error_links(entry.form) if isinstance(entry, FormField) else _links_of(entry))
+        elif isinstance(item, FormField):
+            links.extend(error_links(item.form))
+        else:
+            links.extend(_links_of(item))
+    return links
+
+
+def _links_of(field) -> list[tuple[str | None, str]]:
+    target = None if field.type in ("CSRFTokenField", "HiddenField", "RecordVersionField") else field.id
+    return [(target, str(error)) for error in field.errors]
+
+
 class RecordVersionField(HiddenField):
     """The version of what the page showed, sent back with the form: a whole number, or -1 when the value was
     changed by hand or is missing, which the services refuse as "changed meanwhile"."""

@@ -91,3 +91,13 @@ class ConsentFormForm(Form):
     new_text_fil = CleanTextAreaField(_l("New statement in Filipino"), validators=[length(1000)])
     new_text_en = CleanTextAreaField(_l("New statement in English"), validators=[length(1000)])
     new_required = BooleanField(_l("Required to take part"))
+
+    def field_for(self, problem: RuleViolation):
+        """The input a refusal of the service is about ("take_part.required"): a statement's row, or the new one."""
+        key, _, part = (problem.field or "").partition(".")
+        if key and key == (self.new_key.data or "").strip().lower():
+            return getattr(self, f"new_{part}", self.new_key) if part != "remove" else self.new_key
+        for entry in self.clauses:
+            if entry.key.data == key and part in ("text_fil", "text_en", "required", "remove"):
+                return entry.form[part]
+        return self.new_key

@@ -232,7 +232,7 @@ def consent_form(roundtable_id: int):
         if form.new_key.data:
             drafts.append(consent.ClauseDraft(form.new_key.data.strip().lower(), form.new_text_en.data or "",
                                               form.new_text_fil.data or "", bool(form.new_required.data)))
-        with change(errors_on=form.new_key) as outcome:
+        with change(errors_on=form.field_for) as outcome:
             version = consent.new_form_version(item, g.user, drafts)
         if outcome.saved:
             flash(_("The consent form is now version %(n)s. Participants will be asked to consent again when they return.", n=version))

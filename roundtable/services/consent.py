@@ -236,18 +236,23 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) 
 
     Participants keep what they granted under their version (never more) until they consent again.
     """
+    # Each refusal names the statement and the part of it it is about ("take_part.required"), for the form.
     keys = [c.key for c in clauses]
-    if len(set(keys)) != len(keys) or not all(_KEY.fullmatch(k) for k in keys):
-        raise RuleViolation(_l("Each statement needs its own short key of lowercase letters."))
+    for position, key in enumerate(keys):
+        if key in keys[:position] or not _KEY.fullmatch(key):
+            raise RuleViolation(_l("Each statement needs its own short key of lowercase letters."), field=f"{key}.key")
     for required_key in REQUIRED_KEYS:
         if not any(c.key == required_key and c.required for c in clauses):
-            raise RuleViolation(_l("The statements to take part and to keep the words must stay required."))
-    if any(c.key in ALWAYS_OPTIONAL and c.required for c in clauses):
-        # Required, it could never be taken back short of withdrawing everything.
-        raise RuleViolation(_l("Internal use, public quotes and reviewing quotes stay each participant's choice: "
-                               "they cannot be required."))
-    if any(not c.text_en.strip() or not c.text_fil.strip() for c in clauses):
-        raise RuleViolation(_l("Write each statement in English and in Filipino."))
+            raise RuleViolation(_l("The statements to take part and to keep the words must stay required."),
+                                field=f"{required_key}.{'required' if required_key in keys else 'remove'}")
+    for clause in clauses:
+        if clause.key in ALWAYS_OPTIONAL and clause.required:
+            # Required, it could never be taken back short of withdrawing everything.
+            raise RuleViolation(_l("Internal use, public quotes and reviewing quotes stay each participant's choice: "
+                                   "they cannot be required."), field=f"{clause.key}.required")
+        for text in ("text_fil", "text_en"):
+            if not getattr(clause, text).strip():
+                raise RuleViolation(_l("Write each statement in English and in Filipino."), field=f"{clause.key}.{text}")
     # Two saves at once would otherwise make the same version twice.
     lock_row(Roundtable, roundtable.id)
     db.session.refresh(roundtable, ["consent_version"])

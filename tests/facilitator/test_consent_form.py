@@ -1,5 +1,7 @@
 """Facilitators change a consent form by making a new version; the old version stays as it was."""
 
+import re
+
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -56,3 +58,34 @@ def test_other_facilitators_cannot_change_it(client, make, login):
     roundtable = make.roundtable()
     login(make.user("facilitator"))
     assert client.get(f"/facilitator/roundtables/{roundtable.id}/consent").status_code == 404
+
+
+def _posted_form(roundtable, page, csrf, **changes):
+    data = {"csrf_token": csrf(page)}
+    for n, clause in enumerate(roundtable.current_clauses()):
+        data.update({f"clauses-{n}-key": clause.key, f"clauses-{n}-text_en": clause.text_en,
+                     f"clauses-{n}-text_fil": clause.text_fil})
+        if clause.required:
+            data[f"clauses-{n}-required"] = "y"
+    data.update(changes)
+    return data
+
+
+def test_a_refusal_is_shown_beside_the_statement_it_is_about(client, make, login, csrf):
+    roundtable = make.roundtable()
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    keys = [c.key for c in roundtable.current_clauses()]
+
+    html = client.post(url, data=_posted_form(roundtable, client.get(url), csrf, **{"clauses-0-text_en": ""})
+                       ).get_data(as_text=True)
+    assert '<a href="#clauses-0-text_en">Write each statement in English and in Filipino.</a>' in html
+    assert re.search(r'<textarea[^>]*aria-describedby="clauses-0-text_en-error"[^>]*aria-invalid="true"', html)
+
+    quoting = keys.index("quote_publicly")
+    html = client.post(url, data=_posted_form(roundtable, client.get(url), csrf, **{f"clauses-{quoting}-required": "y"})
+                       ).get_data(as_text=True)
+    assert f'<a href="#clauses-{quoting}-required">' in html
+    assert re.search(rf'<input[^>]*aria-describedby="clauses-{quoting}-required-error"', html)
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
