@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from roundtable import access, assets, config, i18n, identity, numbers, security
 from roundtable.db import db
 from roundtable.extensions import babel, csrf, limiter
+from roundtable.changes import messages_at
 from roundtable.forms import error_links
 from roundtable.services import crypto
 from roundtable.services.errors import NotFound as RecordNotFound
@@ -126,6 +127,7 @@ def _register_template_helpers(app: Flask) -> None:
             "status_label": i18n.status_label,
             "role_label": i18n.role_label,
             "error_links": error_links,
+            "messages_at": messages_at,
             "language_label": i18n.language_label,
             "viewer": g.get("user"),
             "participant": g.get("participant"),

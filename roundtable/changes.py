@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from flask import flash, g
+from flask import flash, g, get_flashed_messages
 from flask_babel import gettext as _
 from wtforms import Field
 
@@ -69,3 +69,19 @@ def _lead_to_first(outcome: Outcome, location: str) -> None:
     outcome.location = location
     outcome.sent_before = True
     flash(_("This form was sent twice. What it made was saved once, here."))
+
+
+def flash_at(place: str, message: str, kind: str = "message") -> None:
+    """A message shown where the next page is scrolled to (the ``#place`` a redirect leads to), not at its top,
+    where it would be out of sight."""
+    flash(message, f"{kind}@{place}")
+
+
+def messages_at(place: str | None = None) -> list[tuple[str, str]]:
+    """The messages for ``place`` (None: the top of the page), as (kind, text)."""
+    found = []
+    for category, message in get_flashed_messages(with_categories=True):
+        kind, _, at = category.partition("@")
+        if (at or None) == place:
+            found.append((kind, message))
+    return found

@@ -10,7 +10,7 @@ from flask_babel import format_date, gettext as _, ngettext
 
 from roundtable import clock
 from roundtable.access import roles_required
-from roundtable.changes import change
+from roundtable.changes import change, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
     ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm,
@@ -156,7 +156,7 @@ def redact_finding(quote_id: int, index: int):
                 expected_version=form.version.data,
             )
         if outcome.saved:
-            flash(_("The detail was replaced by a label."))
+            flash_at("findings", _("The detail was replaced by a label."))
     return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
 
 
@@ -169,7 +169,7 @@ def keep_finding(quote_id: int, index: int):
         with change(errors_on=form.reason) as outcome:
             curation.keep_finding(g.user, item, index=index, digest=form.digest.data or "", reason=form.reason.data)
         if outcome.saved:
-            flash(_("The detail stays, with your reason."))
+            flash_at("findings", _("The detail stays, with your reason."))
             return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
     quote_form = _quote_form(QuoteForm, obj=item)
     quote_form.themes.data = [t.id for t in item.themes]

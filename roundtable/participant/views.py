@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from roundtable import i18n, identity
 from roundtable.access import participant_required, public
-from roundtable.changes import change
+from roundtable.changes import change, flash_at
 from roundtable.db import db
 from roundtable.extensions import limiter
 from roundtable.models import Roundtable
@@ -334,7 +334,7 @@ def change_consent():
         with change() as outcome:
             consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
         if outcome.saved:
-            flash(_("Your choice is saved. It applies from now on."))
+            flash_at("consent", _("Your choice is saved. It applies from now on."))
     else:
         form.say_why_not()
     return redirect(url_for("participant.my_words", _anchor="consent"))
@@ -382,8 +382,8 @@ def review_quote(quote_id: int):
             review.respond(participant, quote, approve=bool(form.approve.data), comment=form.comment.data or None,
                            revision=form.revision.data)
         if outcome.saved:
-            flash(_("Thank you. The editor will see your answer.") if quote.status == "declined"
-                  else _("Thank you. You approved this quote."))
+            flash_at(f"quote-{quote_id}", _("Thank you. The editor will see your answer.") if quote.status == "declined"
+                     else _("Thank you. You approved this quote."))
     else:
         for errors in form.errors.values():
             for error in errors:

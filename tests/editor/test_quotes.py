@@ -188,8 +188,9 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
                          data={"keep0-digest": digest, "keep0-reason": "A large city.", "keep0-csrf_token": token})
     assert response.status_code == 302
 
-    # The keep stays resolved on the next page load, and approval goes through.
+    # The keep stays resolved on the next page load, said where the page is scrolled to, and approval goes through.
     body = desk.get(url).get_data(as_text=True)
+    assert "The detail stays, with your reason." in body.split('id="findings"')[1]
     assert re.search(r'<mark class="finding resolved" id="finding-0">Cebu City <span class="finding-kind" lang="\w+">\[place · kept\]', body)
     desk.post(url + "/approve", data={"approve-csrf_token": csrf(desk.get(url))})
     db.session.refresh(quote)

@@ -99,7 +99,8 @@ def test_revoking_a_clause_appends_a_record_and_withdraws_quotes(client, make, c
     assert response.status_code == 302
     assert len(consent.history(me)) == 2
     assert db.session.get(Quote, quote.id).status == "withdrawn"
-    assert "Your choice is saved" in client.get("/my").get_data(as_text=True)
+    html = client.get("/my").get_data(as_text=True)
+    assert "Your choice is saved" in html.split('id="consent"')[1], "where the page is scrolled to, not at its top"
 
 
 def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
