@@ -31,14 +31,16 @@ class Outcome:
 
 @contextmanager
 def change(
-    errors_on: Field | Callable[[RuleViolation], Field] | None = None, *, once: SentOnce | None = None
+    errors_on: Field | Callable[[RuleViolation], Field] | None = None, *, once: SentOnce | None = None,
+    say_sent_twice: bool = True,
 ) -> Iterator[Outcome]:
     """``with change(errors_on=form.text) as outcome: service(...)``, then ``if outcome.saved: …``.
 
     ``errors_on`` is the field a refusal is shown beside, or a function that picks it from the refusal.
     With ``once=form`` (a form that makes something), the block sets ``outcome.location``; when the same form
     was saved before (a double click), the block's work is rolled back and ``outcome.location`` is where the
-    first sending led, with ``outcome.sent_before`` set.
+    first sending led, with ``outcome.sent_before`` set and a message saying so, unless ``say_sent_twice`` is
+    false (a download shows no next page to say it on).
     """
     outcome = Outcome()
     try:
@@ -46,7 +48,7 @@ def change(
         if once is not None:
             sent_forms.record(g.user, once.sent_once.data, outcome.location)
     except sent_forms.SentBefore as first:
-        _lead_to_first(outcome, first.location)
+        _lead_to_first(outcome, first.location, say_sent_twice)
     except RuleViolation as problem:
         db.session.rollback()
         outcome.location = None
@@ -54,7 +56,7 @@ def change(
         # now taken): lead to what the first made instead of showing that.
         first = sent_forms.earlier(g.user, once.sent_once.data) if once is not None else None
         if first is not None:
-            _lead_to_first(outcome, first)
+            _lead_to_first(outcome, first, say_sent_twice)
         elif errors_on is None:
             flash(str(problem), "error")
         else:
@@ -65,10 +67,11 @@ def change(
         outcome.saved = True
 
 
-def _lead_to_first(outcome: Outcome, location: str) -> None:
+def _lead_to_first(outcome: Outcome, location: str, say_so: bool) -> None:
     outcome.location = location
     outcome.sent_before = True
-    flash(_("This form was sent twice. What it made was saved once, here."))
+    if say_so:
+        flash(_("This form was sent twice. What it made was saved once, here."))
 
 
 def flash_at(place: str, message: str, kind: str = "message") -> None:

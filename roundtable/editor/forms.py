@@ -24,7 +24,7 @@ class QuoteForm(Form):
     version = RecordVersionField()
 
 
-class ExportForm(Form):
+class ExportForm(SentOnce, Form):
     format = RadioField(
         _l("File format"),
         choices=[("csv", _l("CSV (Excel, any spreadsheet)")), ("xlsx", _l("Excel workbook")),

@@ -305,10 +305,22 @@ def export():
             roundtable_id=form.roundtable.data or None, theme_id=form.theme.data or None,
             language=form.language.data or None,
         )
-        record = exports.record(g.user, form.format.data, filters)
-        db.session.commit()
-        return _download(record)
+        # A double click downloads the first export again instead of recording a second one.
+        with change(once=form, say_sent_twice=False) as outcome:
+            record = exports.record(g.user, form.format.data, filters)
+            outcome.location = url_for("editor.export_file", export_id=record.id)
+        if outcome.sent_before:
+            return redirect(outcome.location)
+        if outcome.saved:
+            return _download(record)
     return render_template("editor/export.html", form=form)
+
+
+@bp.get("/exports/<int:export_id>/file")
+@editor_only
+def export_file(export_id: int):
+    """The file of an export this editor made today, again: what a second sending of the export form gets."""
+    return _download(exports.own_recent(g.user, export_id))
 
 
 def _download(record) -> Response:

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, literal, select
+from sqlalchemy import and_, func, literal, select
 
 from roundtable import clock
-from roundtable.db import db
+from roundtable.db import db, utcnow
 from roundtable.models import (
     Export, Participant, Quote, Reflection, Roundtable, Theme, User, export_quotes, quote_themes,
 )
 from roundtable.models.quotes import EXPORT_FORMATS
-from roundtable.services import audit, consent
-from roundtable.services.errors import RuleViolation
+from roundtable.services import audit, consent, sent_forms
+from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.export_formats import ExportRow
 
 BATCH = 1000  # rows fetched from the database at a time while streaming
@@ -28,10 +28,14 @@ class QuoteFilters:
     language: str | None = None
 
 
-def _exportable(filters: QuoteFilters):
+def _still_exportable():
     # Besides the one rule: no identifying detail may be undecided. approve() refuses such a quote; this
     # also catches a sensitive word added to the roundtable after approval.
-    query = consent.quotes_with_authors().where(consent.exportable_quote(), Quote.unresolved_findings == 0)
+    return and_(consent.exportable_quote(), Quote.unresolved_findings == 0)
+
+
+def _exportable(filters: QuoteFilters):
+    query = consent.quotes_with_authors().where(_still_exportable())
     if filters.roundtable_id:
         query = query.where(Participant.roundtable_id == filters.roundtable_id)
     if filters.language:
@@ -66,8 +70,19 @@ def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
     return export
 
 
+def own_recent(editor: User, export_id: int) -> Export:
+    """An export this editor made within the last day, to download again (a second sending of the form)."""
+    found = db.session.get(Export, export_id)
+    if found is None or found.user_id != editor.id or found.created_at < utcnow() - sent_forms.KEPT_FOR:
+        raise NotFound(_l("That export is not available."))
+    return found
+
+
 def rows(export: Export, language: str) -> Iterator[ExportRow]:
-    """The recorded quotes of ``export`` as rows for the file, streamed in batches.
+    """The recorded quotes of ``export`` that the rule still allows, as rows for the file, streamed in batches.
+
+    Read again at download: words taken back since the export was recorded (a moment ago, or before a second
+    download of it) are left out of the file; the record still lists them, so their withdrawal raises a notice.
 
     Plain columns, not ORM objects: nothing is kept in the session, so a large export never sits in
     memory twice. The reflection only leads to the author; its own words are never read (nor decrypted).
@@ -93,7 +108,7 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
         .join(Reflection, Quote.reflection_id == Reflection.id)
         .join(Participant, Reflection.participant_id == Participant.id)
         .join(Roundtable, Participant.roundtable_id == Roundtable.id)
-        .where(export_quotes.c.export_id == export.id)
+        .where(export_quotes.c.export_id == export.id, _still_exportable())
         .order_by(Quote.id)
         .execution_options(yield_per=BATCH)
     )

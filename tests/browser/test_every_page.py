@@ -164,8 +164,9 @@ def test_no_page_scrolls_sideways_on_a_phone(walked):
     assert walked["sideways"] == {}, "pages wider than 360 px (by how many px): " + repr(walked["sideways"])
 
 
-# Not pages: a stylesheet, a health probe, redirects, an image.
-NOT_PAGES = {"static", "public.healthz", "public.language", "public.quick_exit", "auth.two_factor_qr"}
+# Not pages: a stylesheet, a health probe, redirects, an image, a downloaded file (tests/editor/test_exports.py).
+NOT_PAGES = {"static", "public.healthz", "public.language", "public.quick_exit", "auth.two_factor_qr",
+             "editor.export_file"}
 
 
 def test_the_walk_reaches_every_page_of_the_app(walked, app):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import timedelta
 
 import docx
 import openpyxl
@@ -13,6 +14,8 @@ import pytest
 from roundtable import clock
 from roundtable.db import db
 from roundtable.models import Export
+from roundtable.services import withdrawal
+from tests.conftest import hidden_fields_of
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -27,7 +30,7 @@ def download(desk, csrf, fmt, **filters):
     """Download an export as an editor who reads Filipino: the file follows the editor's language."""
     desk.get("/language/fil")
     page = desk.get("/editor/export")
-    data = {"format": fmt, "roundtable": "0", "theme": "0", "language": "", "csrf_token": csrf(page)}
+    data = {**hidden_fields_of(page), "format": fmt, "roundtable": "0", "theme": "0", "language": ""}
     data.update({key: str(value) for key, value in filters.items()})
     response = desk.post("/editor/export", data=data)
     assert response.status_code == 200, response.get_data(as_text=True)[:300]
@@ -131,3 +134,43 @@ def test_exports_filter_by_theme_and_roundtable(desk, csrf, make, editor, shelf)
     document = json.loads(download(desk, csrf, "json", roundtable=shelf.roundtable.id).get_data(as_text=True))
     assert elsewhere.id not in [q["id"] for q in document["quotes"]]
     assert len(document["quotes"]) == 2
+
+
+def test_a_double_click_records_one_export_and_downloads_it_again(desk, csrf, shelf):
+    desk.get("/language/en")
+    page = desk.get("/editor/export")
+    data = {**hidden_fields_of(page), "format": "csv", "roundtable": "0", "theme": "0", "language": ""}
+
+    first, second = desk.post("/editor/export", data=data), desk.post("/editor/export", data=data)
+
+    record = db.session.query(Export).one()
+    assert first.status_code == 200 and second.status_code == 302
+    assert second.headers["Location"].endswith(f"/editor/exports/{record.id}/file")
+    again = desk.get(second.headers["Location"])
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert "sent twice" not in desk.get("/editor/").get_data(as_text=True), "no message left for a later page"
+
+
+def test_an_export_downloaded_again_leaves_out_words_taken_back_since(desk, csrf, shelf):
+    download(desk, csrf, "csv")
+    record = db.session.query(Export).one()
+    taken_back = shelf.en.text
+    withdrawal.delete_reflection(shelf.en.reflection.participant, shelf.en.reflection)
+    db.session.commit()
+
+    body = desk.get(f"/editor/exports/{record.id}/file").get_data().decode("utf-8-sig")
+
+    assert shelf.fil.text in body and taken_back not in body
+    assert sorted(q.id for q in db.session.get(Export, record.id).quotes) == sorted([shelf.fil.id, shelf.en.id])
+
+
+def test_only_the_editor_who_exported_gets_the_file_again_and_only_that_day(app, desk, csrf, shelf, make, login):
+    download(desk, csrf, "csv")
+    record = db.session.query(Export).one()
+    other = app.test_client()
+    login(make.user("editor"), on=other)
+    assert other.get(f"/editor/exports/{record.id}/file").status_code == 404
+
+    record.created_at = record.created_at - timedelta(days=1, minutes=1)
+    db.session.commit()
+    assert desk.get(f"/editor/exports/{record.id}/file").status_code == 404
