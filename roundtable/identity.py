@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, g, request, session
+from flask import after_this_request, current_app, g, request, session
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
@@ -57,7 +57,8 @@ def load() -> None:
         if (
             participant is None
             or participant.withdrawn_at is not None
-            or session.get("participant_version") != participant.session_version
+            # A cookie from before versions existed counts as the first: an upgrade signs no one out.
+            or session.get("participant_version", 1) != participant.session_version
             or now - session.get("seen", 0) > idle
         ):
             end_participant()
@@ -115,18 +116,31 @@ def sign_in_participant(participant: Participant) -> None:
 def leave_participant() -> None:
     """Quick exit and "save and take a break": this cookie is cleared and every copy of it stops working.
 
-    The second part needs the database; when it does not answer, the person still leaves, and any copy
-    ends after the idle time as before.
+    The second part needs the database, so it runs once the answer has left: the person is on their way
+    whatever the database does (down, or slow to answer). When it fails, any copy ends after the idle time.
     """
     participant_id = session.get("participant_id")
+    end_participant()
     if participant_id is not None:
+        app = current_app._get_current_object()
+
+        @after_this_request
+        def end_the_copies_afterwards(response):
+            response.call_on_close(lambda: _end_sessions(app, participant_id))
+            return response
+
+
+def _end_sessions(app, participant_id: int) -> None:
+    with app.app_context():
         try:
             participation.end_sessions(participant_id)
             db.session.commit()
         except SQLAlchemyError:
             db.session.rollback()
-            current_app.logger.warning("participant left while the database did not answer; their cookie is cleared")
-    end_participant()
+            app.logger.warning("a participant left while the database did not answer; copies of their cookie "
+                               "end after the idle time")
+        finally:
+            db.session.remove()
 
 
 def end_participant() -> None:

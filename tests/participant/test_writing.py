@@ -150,6 +150,7 @@ def test_save_and_take_a_break_keeps_the_draft_and_ends_every_copy_of_the_sessio
     url = f"/write/{participant.roundtable.prompts[0].id}"
 
     response = client.post(url, data=_form(client.get(url), csrf, text="Courts can listen.", leave="Save and take a break"))
+    response.close()  # as a server does once the answer is sent: then the copies end
 
     assert response.status_code == 302 and response.location.startswith("/return")
     draft = db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)).one()

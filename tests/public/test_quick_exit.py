@@ -31,7 +31,7 @@ def test_a_copy_of_the_cookie_stops_working_after_quick_exit(app, client, make, 
     copy = second_browser_with_the_cookie_of(app, client)
     assert copy.get("/my").status_code == 200
 
-    client.get("/exit")
+    client.get("/exit").close()  # as a server does once the answer is sent: then the copies end
 
     response = copy.get("/my")
     assert response.status_code == 302 and response.location.startswith("/return")
@@ -55,7 +55,34 @@ def test_quick_exit_works_while_the_database_does_not_answer(app, client, make, 
     db.session.remove()
     monkeypatch.setattr(db.engine.pool, "_do_get", refuse)
     response = client.get("/exit")
+    response.close()  # the copies' end is tried after the answer, and fails quietly
 
     assert response.status_code == 302 and response.location == app.config["QUICK_EXIT_URL"]
     with client.session_transaction() as session:
         assert "participant_id" not in session
+
+
+def test_quick_exit_answers_before_it_touches_the_database(app, client, make, csrf, monkeypatch):
+    """A database that hangs instead of refusing must not hold the person on the page: the answer is sent first."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    touched = []
+    monkeypatch.setattr("roundtable.services.participation.end_sessions", lambda pid: touched.append(pid))
+
+    response = client.get("/exit")
+    assert response.status_code == 302 and touched == []
+    response.close()
+    assert touched == [participant.id]
+
+
+def test_a_cookie_from_before_session_versions_keeps_working_until_the_first_exit(app, client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    with client.session_transaction() as session:
+        del session["participant_version"]  # as signed in before the upgrade
+    assert client.get("/my").status_code == 200
+    copy = second_browser_with_the_cookie_of(app, client)
+
+    client.get("/exit").close()
+
+    assert copy.get("/my").status_code == 302
