@@ -65,6 +65,10 @@ class Prompt(Base):
     roundtable: Mapped[Roundtable] = relationship(back_populates="prompts")
 
 
+# Statements a participant may always refuse or take back: internal use, public quotes, reviewing quotes.
+ALWAYS_OPTIONAL = ("internal_use", "quote_publicly", "review_quotes")
+
+
 class ConsentClause(Base):
     """One statement of a roundtable's consent form; a changed form is a new ``version``."""
 
@@ -78,6 +82,16 @@ class ConsentClause(Base):
     key: Mapped[str] = mapped_column(String(40))
     text_en: Mapped[str] = mapped_column(Text)
     text_fil: Mapped[str] = mapped_column(Text)
-    required: Mapped[bool] = mapped_column(Boolean, default=False)
+    required_as_saved: Mapped[bool] = mapped_column("required", Boolean, default=False)
 
     roundtable: Mapped[Roundtable] = relationship(back_populates="clauses")
+
+    @property
+    def required(self) -> bool:
+        """Needed to take part. A clause each participant must stay free to refuse (ALWAYS_OPTIONAL) never is,
+        whatever a version saved before that rule said: required, it could never be taken back."""
+        return self.required_as_saved and self.key not in ALWAYS_OPTIONAL
+
+    @required.setter
+    def required(self, value: bool) -> None:
+        self.required_as_saved = value

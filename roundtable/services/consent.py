@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from roundtable.db import constant, db, lock_row
 from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
+from roundtable.models.roundtables import ALWAYS_OPTIONAL
 from roundtable.services import audit
 from roundtable.services.errors import RuleViolation
 
@@ -270,7 +271,6 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) 
 
 
 REQUIRED_KEYS = ("take_part", "store_words")
-ALWAYS_OPTIONAL = ("internal_use", QUOTE_PUBLICLY, REVIEW_QUOTES)
 _KEY = re.compile(r"[a-z][a-z_]{1,39}")
 
 

@@ -1,8 +1,10 @@
 """The one rule: a quote is shown, approved or exported only while the author allows it."""
 
 import pytest
+from sqlalchemy import update
 
 from roundtable.db import db
+from roundtable.models import ConsentClause
 from roundtable.services import consent, curation, exports
 from roundtable.services.errors import RuleViolation
 
@@ -126,3 +128,18 @@ def test_quoting_reviewing_and_internal_use_can_never_be_required(make, key):
     with pytest.raises(RuleViolation, match="cannot be required"):
         _new_version(roundtable, change=make_required)
     assert roundtable.consent_version == 1
+
+
+def test_a_form_saved_before_the_rule_with_quoting_required_does_not_force_it(make):
+    """Versions saved before "never required" existed may say so: such a clause is read as optional."""
+    roundtable = make.roundtable()
+    clauses = ConsentClause.__table__
+    db.session.execute(update(clauses).where(clauses.c.key == "quote_publicly").values(required=True))
+    db.session.commit()
+    db.session.expire_all()
+
+    participant = make.participant(roundtable, grants=WITHOUT_QUOTING)  # joins without it
+    quoting = make.participant(roundtable)
+    consent.change_clause(quoting, "quote_publicly", grant=False)  # and takes it back
+
+    assert "quote_publicly" not in consent.current_grants(participant) | consent.current_grants(quoting)
