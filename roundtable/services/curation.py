@@ -201,12 +201,12 @@ def _put_to_author_already(target: Quote) -> bool:
 
 
 def _shares_a_passage(words: list[str], asked: list[str]) -> bool:
-    """Half the words asked about, or half the new quote, are the same words in the same order (runs of two words or
-    more: a lone "the" or "ako" in common is chance)."""
+    """Half the words asked about, or half the new quote, are the same words in the same order (runs of three words
+    or more: "I was", "in the", "sa akin" in common are everyday speech, not the same passage)."""
     if not words or not asked:
         return False
     blocks = SequenceMatcher(None, words, asked, autojunk=False).get_matching_blocks()
-    shared = sum(block.size for block in blocks if block.size >= min(2, len(asked)))
+    shared = sum(block.size for block in blocks if block.size >= min(3, len(asked)))
     return shared * 2 >= min(len(words), len(asked))
 
 

@@ -102,6 +102,23 @@ def test_declined_words_stay_declined_in_a_new_quote_that_trims_or_changes_a_wor
     assert _exported() == [other_words.id]
 
 
+def test_a_decline_does_not_hold_another_passage_that_shares_only_everyday_words(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    reflection = make.reflection(participant, text=(
+        "When I was in the shelter most of the staff did not believe me. "
+        "I was told in the court that most of the police did not listen."
+    ))
+    declined = make.quote(reflection, editor=editor,
+                          text="When I was in the shelter most of the staff did not believe me.")
+    review.respond(participant, declined, approve=False, revision=declined.revision)
+    db.session.commit()
+
+    other = make.quote(reflection, editor=editor, text="I was told in the court that most of the police did not listen.")
+
+    assert other.status == "awaiting_participant", "put to its author, not refused"
+
+
 def _attribute(editor, quote, descriptor):
     curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language=quote.language,
                           translation=quote.translation, translation_language=quote.translation_language,
