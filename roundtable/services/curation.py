@@ -166,6 +166,7 @@ def approve(editor: User, target: Quote) -> None:
         raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
     if past_retention(target.reflection):
         raise _past_retention_refused()
+    _checked_descriptor(target.descriptor, target.reflection)  # a sensitive word added since it was saved, say
     problem = fidelity_message(fidelity_of(target))
     if problem:
         raise NotReady(problem)

@@ -258,3 +258,13 @@ def test_an_editor_saving_while_the_author_reads_means_read_it_again(make):
         review.respond(participant, quote, approve=True, revision=shown)
     db.session.expire_all()
     assert quote.status == "awaiting_participant" and quote.participant_approved_revision is None
+
+
+def test_an_attribution_that_became_identifying_is_not_approved(make):
+    """A sensitive word the facilitator adds after the quote was saved applies to its attribution too."""
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor, descriptor="youth leader of Kapitbahayan", approve=False)
+    curation.set_sensitive_terms(editor, quote.reflection.participant.roundtable, "Kapitbahayan")
+    db.session.commit()
+    with pytest.raises(RuleViolation, match="must not point to anyone"):
+        curation.approve(editor, quote)
