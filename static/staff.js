@@ -8,8 +8,9 @@
   if (!form || !window.fetch) { return; }
   var idleSeconds = parseInt(box.getAttribute("data-idle-seconds") || "0", 10);
   if (!idleSeconds) { return; }
-  var WARN_BEFORE = 120;
-  var TELL_EVERY = 300;
+  // Sized for the default half hour; a short idle time (set for trying things out) shrinks both.
+  var WARN_BEFORE = Math.min(120, idleSeconds / 2);
+  var TELL_EVERY = Math.min(300, idleSeconds / 3);
   var lastTold = Date.now();
   var lastActivity = 0;
 

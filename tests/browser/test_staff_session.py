@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import sign_in
@@ -43,3 +45,28 @@ def test_working_on_a_page_tells_the_server_without_a_warning(new_context, live)
     page.wait_for_timeout(300)
     assert len(told) == 1
     assert page.locator("#idle-warning").is_hidden()
+
+
+def test_with_a_short_idle_time_working_still_keeps_the_session(new_context, live):
+    """The intervals follow the idle time: with five minutes, telling the server every five minutes was too late."""
+    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page.clock.install()
+    sign_in(page, live, "facilitator")
+    url = live["base_url"] + "/facilitator/roundtables/new"
+
+    def five_minutes(route):
+        response = route.fetch()
+        body = re.sub(r'data-idle-seconds="\d+"', 'data-idle-seconds="300"', response.text())
+        route.fulfill(response=response, body=body)
+
+    page.route(url, five_minutes)
+    page.goto(url)
+    told = []
+    page.on("request", lambda request: told.append(request.url) if request.url.endswith("/still-here") else None)
+    page.clock.fast_forward(90 * 1000)
+    page.keyboard.press("Tab")
+    page.clock.fast_forward(30 * 1000)
+    page.wait_for_timeout(300)
+    assert len(told) == 1
+    page.clock.fast_forward(100 * 1000)
+    assert page.locator("#idle-warning").is_hidden(), "told 100 s ago: 200 s are left"
