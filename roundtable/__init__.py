@@ -14,9 +14,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from roundtable import access, assets, config, i18n, identity, numbers, security
+from roundtable.changes import messages_at
 from roundtable.db import db
 from roundtable.extensions import babel, csrf, limiter
-from roundtable.changes import messages_at
 from roundtable.forms import error_links
 from roundtable.services import crypto
 from roundtable.services.errors import NotFound as RecordNotFound
