@@ -371,6 +371,7 @@ SAMPLE_IDS = {
                      "WHERE participant_id = (SELECT min(id) FROM participants)",
     "quote_id": "SELECT min(id) FROM quotes",
     "user_id": "SELECT min(id) FROM users",
+    "export_id": "SELECT min(id) FROM exports",
 }
 CENSUS_SHOWN = 12
 
