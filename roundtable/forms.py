@@ -104,7 +104,7 @@ def error_links(form) -> list[tuple[str | None, str]]:
 
 
 def _links_of(field) -> list[tuple[str | None, str]]:
-    target = None if field.type in ("CSRFTokenField", "HiddenField", "RecordVersionField") else field.id
+    target = None if isinstance(field, HiddenField) else field.id  # the CSRF token and versions are hidden too
     return [(target, str(error)) for error in field.errors]
 
 
