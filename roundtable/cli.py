@@ -36,6 +36,11 @@ def upgrade_database(app: Flask, revision: str = "head") -> str:
         return MigrationContext.configure(connection).get_current_revision() or "base"
 
 
+def _check_folder_of(dest: Path) -> None:
+    if not dest.parent.is_dir():
+        raise ValueError(f"There is no folder {dest.parent}; make it first or choose another.")
+
+
 def backup_sqlite(url: str, dest: Path) -> str:
     """Consistent copy of a SQLite database with sqlite3's online backup API; refuses other databases."""
     import sqlite3
@@ -54,8 +59,7 @@ def backup_sqlite(url: str, dest: Path) -> str:
     dest = Path(dest)
     if dest.exists():
         raise ValueError(f"{dest} exists already; choose a new file name.")
-    if not dest.parent.is_dir():
-        raise ValueError(f"There is no folder {dest.parent}; make it first or choose another.")
+    _check_folder_of(dest)
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
     target = sqlite3.connect(dest)
     try:
@@ -133,8 +137,10 @@ def init_app(app: Flask) -> None:
     def write_unavailable_page(dest: str | None) -> None:
         """Write the page nginx shows while the app restarts (default: static/unavailable.html)."""
         target = Path(dest) if dest else Path(app.static_folder, "unavailable.html")
-        if not target.parent.is_dir():
-            raise click.ClickException(f"There is no folder {target.parent}; make it first or choose another.")
+        try:
+            _check_folder_of(target)
+        except ValueError as problem:
+            raise click.ClickException(str(problem)) from None
         target.write_text(unavailable_page(app), encoding="utf-8")
         click.echo(f"Wrote {target}. nginx shows it for 502 and 504 (docs/deploy.md).")
 
