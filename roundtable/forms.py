@@ -123,6 +123,10 @@ class SentOnce:
 
     sent_once = HiddenField(default=lambda: uuid.uuid4().hex)
 
+    def once_key(self) -> str | None:
+        """The key this sending is saved under: the page's own."""
+        return self.sent_once.data
+
 
 class _Required(InputRequired):
     """Something was sent, and for text something is left once cleaned: spaces, or control characters the

@@ -1,3 +1,5 @@
+import hashlib
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -35,6 +37,15 @@ class ExportForm(SentOnce, Form):
     roundtable = SelectField(_l("Roundtable"), coerce=int, choices=[], default=0)
     theme = SelectField(_l("Theme"), coerce=int, choices=[], default=0)
     language = SelectField(_l("Language"), choices=[], default="")
+
+    def once_key(self) -> str | None:
+        """A download leaves the page as it was, key and all: the same key with other choices is a new export
+        (another format, other filters), and only the same choices sent again are one export sent twice."""
+        key = self.sent_once.data
+        if not key:
+            return key
+        choices = "|".join(map(str, (key, self.format.data, self.roundtable.data, self.theme.data, self.language.data)))
+        return hashlib.sha256(choices.encode()).hexdigest()[:32]
 
 
 class NewQuoteForm(SentOnce, QuoteForm):

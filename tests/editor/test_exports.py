@@ -151,6 +151,22 @@ def test_a_double_click_records_one_export_and_downloads_it_again(desk, csrf, sh
     assert "sent twice" not in desk.get("/editor/").get_data(as_text=True), "no message left for a later page"
 
 
+def test_other_choices_on_the_same_page_make_a_new_export(desk, csrf, shelf):
+    """A download leaves the page as it was: choosing another format or filter there and downloading again is
+    a new export, not the first one sent twice."""
+    page = desk.get("/editor/export")
+    data = {**hidden_fields_of(page), "format": "csv", "roundtable": "0", "theme": "0", "language": ""}
+    desk.post("/editor/export", data=data)
+
+    second = desk.post("/editor/export", data={**data, "format": "json", "language": "en"})
+
+    assert second.status_code == 200 and second.headers["Content-Type"] == CONTENT_TYPES["json"]
+    assert [q["id"] for q in json.loads(second.get_data(as_text=True))["quotes"]] == [shelf.en.id]
+    assert db.session.query(Export).count() == 2
+    again = desk.post("/editor/export", data={**data, "format": "json", "language": "en"})
+    assert again.status_code == 302 and db.session.query(Export).count() == 2, "the same choices again: sent twice"
+
+
 def test_an_export_downloaded_again_leaves_out_words_taken_back_since(desk, csrf, shelf):
     download(desk, csrf, "csv")
     record = db.session.query(Export).one()
