@@ -313,7 +313,7 @@ def export():
             return redirect(outcome.location)
         if outcome.saved:
             return _download(record)
-    return render_template("editor/export.html", form=form)
+    return render_template("editor/export.html", form=form, exportable=exports.exportable_count())
 
 
 @bp.get("/exports/<int:export_id>/file")

@@ -49,6 +49,10 @@ def exportable_ids(filters: QuoteFilters) -> list[int]:
     return list(db.session.scalars(_exportable(filters).with_only_columns(Quote.id).order_by(Quote.id)))
 
 
+def exportable_count(filters: QuoteFilters = QuoteFilters()) -> int:
+    return db.session.scalar(_exportable(filters).with_only_columns(func.count())) or 0
+
+
 def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
     """Write down who exported which quotes, before a single byte leaves the server.
 
@@ -66,6 +70,9 @@ def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
     export.quote_count = db.session.scalar(
         select(func.count()).select_from(export_quotes).where(export_quotes.c.export_id == export.id)
     )
+    if not export.quote_count:  # an empty file would only look like an export that failed
+        raise RuleViolation(_l("No approved quote matches these choices, so nothing was exported. "
+                               "Choose other filters, or approve quotes first."))
     audit.record("export.created", actor=editor, target=export)
     return export
 

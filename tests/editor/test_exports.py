@@ -118,7 +118,6 @@ def test_xlsx_cells_are_text_and_only_exportable_quotes(desk, csrf, shelf):
 @pytest.mark.parametrize("filters, expected", [
     ({"language": "en"}, ["en"]),
     ({"language": "fil"}, ["fil"]),
-    ({"language": "mixed"}, []),
 ])
 def test_exports_filter_by_language(desk, csrf, shelf, filters, expected):
     document = json.loads(download(desk, csrf, "json", **filters).get_data(as_text=True))
@@ -149,6 +148,24 @@ def test_a_double_click_records_one_export_and_downloads_it_again(desk, csrf, sh
     again = desk.get(second.headers["Location"])
     assert again.status_code == 200 and again.get_data() == first.get_data()
     assert "sent twice" not in desk.get("/editor/").get_data(as_text=True), "no message left for a later page"
+
+
+def test_the_export_page_says_how_many_quotes_can_be_exported(desk, shelf):
+    desk.get("/language/en")
+    assert "2 approved quotes can be exported now." in desk.get("/editor/export").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "docx", "json"])
+def test_choices_that_match_no_quote_give_a_message_not_an_empty_file(desk, shelf, fmt):
+    desk.get("/language/fil")
+    page = desk.get("/editor/export")
+    data = {**hidden_fields_of(page), "format": fmt, "roundtable": "0", "theme": "0", "language": "mixed"}
+
+    answer = desk.post("/editor/export", data=data)
+
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/html")
+    assert "Walang aprubadong sipi na tugma sa mga napili" in answer.get_data(as_text=True)
+    assert db.session.query(Export).count() == 0, "nothing left the platform, so nothing is recorded"
 
 
 def test_other_choices_on_the_same_page_make_a_new_export(desk, csrf, shelf):
