@@ -48,12 +48,17 @@ def fresh_password_required(view: Callable) -> Callable:
 
     @wraps(view)
     def guarded(*args, **kwargs):
-        if request.method == "POST" and not identity.password_is_fresh():
-            flash(_("For your safety, type your password again. Then make the change once more."))
-            return redirect(url_for("auth.confirm_password", next=request.path))
-        return view(*args, **kwargs)
+        return password_again() or view(*args, **kwargs)
 
     return guarded
+
+
+def password_again():
+    """``fresh_password_required``'s answer for this request: the way to the password page, or None."""
+    if request.method == "POST" and not identity.password_is_fresh():
+        flash(_("For your safety, type your password again. Then make the change once more."))
+        return redirect(url_for("auth.confirm_password", next=request.path))
+    return None
 
 
 def audience_of(endpoint: str) -> tuple[str, ...] | None:

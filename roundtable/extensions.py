@@ -4,20 +4,45 @@ import hashlib
 import hmac
 from datetime import datetime, timezone
 
-from flask import current_app, request
+from flask import current_app, g, request, session
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_wtf.csrf import CSRFProtect
 
 
-def client_fingerprint() -> str:
-    """Rate-limit key: a keyed digest of the client address that changes every day.
-
-    The address itself is never stored, not even in the rate-limit store.
-    """
+def _rate_limit_key(what: str) -> str:
+    """A keyed digest that changes every day: what is counted is never stored, not even in the rate-limit store."""
     day = datetime.now(timezone.utc).strftime("%Y-%m-%d")
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, f"{day}|{request.remote_addr}".encode(), hashlib.sha256).hexdigest()[:24]
+    return hmac.new(key, f"{day}|{what}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def client_fingerprint() -> str:
+    """Rate-limit key of the client address. A room on one Wi-Fi, or a mobile network, shares one address:
+    limits keyed on it count only what goes wrong, or are far above what a room does."""
+    return _rate_limit_key(f"address|{request.remote_addr}")
+
+
+def signed_in_participant() -> str:
+    """Rate-limit key of the participant who is writing, whoever shares their address."""
+    participant = g.get("participant")
+    return _rate_limit_key(f"participant|{participant.id}") if participant is not None else client_fingerprint()
+
+
+def account_typed() -> str:
+    """Rate-limit key of the staff account named on the sign-in form: guesses from many addresses count together."""
+    return _rate_limit_key(f"account|{request.form.get('username', '').strip().lower()}")
+
+
+def signed_in_account() -> str:
+    """Rate-limit key of the signed-in staff account (or the one still owing its second factor)."""
+    user = g.get("user")
+    return _rate_limit_key(f"account-id|{user.id if user is not None else session.get('user_id')}")
+
+
+def refused(response) -> bool:
+    """For limits that count only failures: a refused form is shown again (200); what worked leads on."""
+    return response.status_code == 200
 
 
 babel = Babel()

@@ -192,7 +192,7 @@ _AUDIT_ACTIONS = {
     "staff.created": _l("Staff account created"),
     "staff.activated": _l("Staff account activated"),
     "staff.deactivated": _l("Staff account deactivated"),
-    "staff.login": _l("Signed in"),
+    "staff.login": _l("Password accepted"),  # recorded before the second factor: a sign-in may still fail there
     "staff.login_failed": _l("Sign-in failed"),
     "staff.logout": _l("Signed out"),
     "staff.password_changed": _l("Password changed"),

@@ -96,8 +96,8 @@ def test_a_limited_visitor_sees_a_clear_page_in_their_language(limited):
 
 def test_return_with_a_passphrase_is_limited(limited):
     browser = limited.test_client()
-    statuses = _hammer(browser, "/return", {"passphrase": "wrong words entirely"}, 11)
-    assert statuses[-1] == 429 and 429 not in statuses[:10]
+    statuses = _hammer(browser, "/return", {"passphrase": "wrong words entirely"}, 21)
+    assert statuses[-1] == 429 and 429 not in statuses[:20]
 
 
 def test_join_is_limited(limited):
@@ -106,23 +106,48 @@ def test_join_is_limited(limited):
     assert statuses[-1] == 429 and 429 not in statuses[:20]
 
 
-def test_reflection_submits_are_limited(limited, make):
-    participant = make.participant()
-    prompt_id = participant.roundtable.prompts[0].id
-    browser = limited.test_client()
+def test_a_room_on_one_address_joins_and_comes_back_after_a_break_all_at_once(limited, make):
+    """A venue's Wi-Fi or a mobile network gives a whole room one address: only refusals count against it."""
+    roundtable = make.roundtable()
+    people = [make.participant(roundtable) for _ in range(25)]
+    joined = _hammer(limited.test_client(), "/join", {"code": roundtable.join_code, "language": "fil"}, 25)
+    returned = []
+    for person in people:
+        browser = limited.test_client()
+        page = browser.get("/return")
+        returned.append(browser.post("/return", data={"passphrase": person.passphrase,
+                                                       "csrf_token": csrf_token_of(page)}).status_code)
+    assert joined == [302] * 25
+    assert returned == [302] * 25
+
+
+def _signed_in(app, participant):
+    browser = app.test_client()
     page = browser.get("/return")
     browser.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf_token_of(page)})
+    return browser
+
+
+def _save_drafts(browser, prompt_id, times):
     path = f"/write/{prompt_id}"
     page = browser.get(path)
     assert page.status_code == 200
     token = csrf_token_of(page)
-    statuses = [
+    return [
         browser.post(path, data={"text": "Courts should listen.", "language": "en", "save": "1",
                                  "idempotency_key": f"k{i}", "csrf_token": token}).status_code
-        for i in range(31)
+        for i in range(times)
     ]
+
+
+def test_reflection_saves_are_limited_per_participant_not_per_address(limited, make):
+    first, second = make.participant(), make.participant()
+    prompt_id = first.roundtable.prompts[0].id
+    statuses = _save_drafts(_signed_in(limited, first), prompt_id, 31)
     assert 429 not in statuses[:30]
     assert statuses[30] == 429
+    assert 429 not in _save_drafts(_signed_in(limited, second), second.roundtable.prompts[0].id, 30), \
+        "someone else on the same address writes on"
 
 
 def test_the_rate_limit_key_is_not_the_client_address(limited):
@@ -152,3 +177,44 @@ def test_guessing_one_accounts_code_from_many_addresses_is_limited_too(limited, 
     assert 500 not in statuses
     assert statuses[:30] == [200] * 30  # refused codes, the page again
     assert set(statuses[30:]) == {429}
+
+
+def test_guessing_one_accounts_password_from_many_addresses_is_limited_too(limited, make):
+    """Ten a minute per address, and thirty refusals an hour per account whatever the address; other
+    accounts sign in as before."""
+    facilitator = make.user("facilitator", password=PASSWORD)
+    other = make.user("facilitator", password=PASSWORD)
+    statuses = []
+    for address in range(8):
+        browser = limited.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"10.0.1.{address + 1}"
+        statuses += _hammer(browser, "/login", {"username": facilitator.username.upper(),
+                                                 "password": "not the password at all"}, 5)
+    assert statuses[:30] == [200] * 30
+    assert set(statuses[30:]) == {429}
+
+    elsewhere = limited.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "10.0.2.1"
+    page = elsewhere.get("/login")
+    assert elsewhere.post("/login", data={"username": other.username, "password": PASSWORD,
+                                          "csrf_token": csrf_token_of(page)}).status_code == 302
+
+
+def test_an_open_session_cannot_try_passwords_on_the_change_password_page(limited, make):
+    from roundtable.models import AuditEvent
+
+    user = make.user("facilitator", password=PASSWORD)
+    statuses = []
+    for address in range(3):
+        browser = limited.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"10.0.3.{address + 1}"
+        page = browser.get("/login")
+        browser.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_token_of(page)})
+        statuses += _hammer(browser, "/account/password", {"current": "a guess at the password",
+                                                            "new": "short", "confirm": "short"}, 8)
+    assert statuses[:20] == [200] * 20 and set(statuses[20:]) == {429}
+    from roundtable.db import db
+    from sqlalchemy import func, select
+    failed = db.session.scalar(select(func.count()).select_from(AuditEvent)
+                               .where(AuditEvent.action == "staff.password_confirmation_failed"))
+    assert failed == 20

@@ -6,11 +6,11 @@ from flask import Blueprint, Response, current_app, flash, g, redirect, render_t
 from flask_babel import gettext as _
 
 from roundtable import identity
-from roundtable.access import public, roles_required
+from roundtable.access import password_again, public, roles_required
 from roundtable.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm
 from roundtable.changes import change
 from roundtable.db import db
-from roundtable.extensions import limiter
+from roundtable.extensions import account_typed, limiter, refused, signed_in_account
 from roundtable.forms import ActionForm
 from roundtable.models import User
 from roundtable.models.staff import ROLES
@@ -64,6 +64,7 @@ def password_change_first():
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit("30 per hour", methods=["POST"], key_func=account_typed, deduct_when=refused)
 @public
 def login():
     if g.user is not None:
@@ -88,14 +89,9 @@ def login():
     return render_template("auth/login.html", form=form, expired=session.pop("staff_expired", False))
 
 
-def _pending_account() -> str:
-    """Rate-limit key of the account whose code is being typed: guesses from many addresses count together."""
-    return f"second-factor:{session.get('user_id')}"
-
-
 @bp.route("/login/code", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
-@limiter.limit("30 per hour", methods=["POST"], key_func=_pending_account)
+@limiter.limit("30 per hour", methods=["POST"], key_func=signed_in_account)
 @public
 def second_factor():
     user = _pending_user()
@@ -124,11 +120,17 @@ def _enrolling_secret(*, create: bool) -> str | None:
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=signed_in_account, deduct_when=refused)
 @public  # also reached by someone who must enrol before they are fully signed in; checked below
 def two_factor():
     user = g.user or _pending_user()
     if user is None:
         return redirect(url_for("auth.login"))
+    # A session found open does not put a second factor on someone else's phone (one still signing in has
+    # just typed the password).
+    again = password_again() if g.user is not None else None
+    if again is not None:
+        return again
     if g.user is None and user.totp_secret:
         return redirect(url_for("auth.second_factor"))
     secret = _enrolling_secret(create=True)
@@ -137,11 +139,13 @@ def two_factor():
         try:
             codes = twofactor.enrol(user, secret, form.code.data, actor=user, current_password=form.current.data)
         except accounts.WrongPassword as problem:
+            _wrong_password(user)
             form.current.errors.append(str(problem))
         except RuleViolation as problem:
             form.code.errors.append(str(problem))
         else:
             db.session.commit()
+            identity.keep_this_session(user)
             session.pop("new_totp_secret", None)
             session["second_factor_done"] = True
             return render_template("auth/recovery_codes.html", codes=codes, user=user)
@@ -162,12 +166,19 @@ def two_factor_qr():
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=signed_in_account, deduct_when=refused)
 @any_staff
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        with change(errors_on=form.new) as outcome:
+        def field_of(problem):
+            return form.current if isinstance(problem, accounts.WrongPassword) else form.new
+
+        with change(errors_on=field_of) as outcome:
             accounts.change_password(g.user, form.current.data, form.new.data)
+        if form.current.errors:
+            _wrong_password(g.user)
         if outcome.saved:
             # Every other session of this user has ended; this one continues under the new version.
             identity.sign_in_staff(g.user, second_factor_done=True)
@@ -186,14 +197,19 @@ def confirm_password():
         try:
             accounts.confirm_password(g.user, form.password.data)
         except accounts.WrongPassword as problem:
-            audit.record("staff.password_confirmation_failed", actor=g.user)
-            db.session.commit()
+            _wrong_password(g.user)
             form.password.errors.append(str(problem))
         else:
             identity.mark_password_typed()
             target = request.args.get("next")
             return redirect(safe_next(target) if target else staff_home(g.user))
     return render_template("auth/confirm_password.html", form=form, minutes=current_app.config["STAFF_CONFIRM_MINUTES"])
+
+
+def _wrong_password(user: User) -> None:
+    """A wrong current password, typed to confirm a change: recorded, and counted by the rate limits."""
+    audit.record("staff.password_confirmation_failed", actor=user)
+    db.session.commit()
 
 
 @bp.post("/account/still-here")

@@ -16,7 +16,7 @@ from roundtable import i18n, identity
 from roundtable.access import participant_required, public
 from roundtable.changes import change, flash_at
 from roundtable.db import db
-from roundtable.extensions import limiter
+from roundtable.extensions import limiter, refused, signed_in_participant
 from roundtable.models import Roundtable
 from roundtable.participant.forms import (
     ClauseChangeForm, ConsentForm, DeleteReflectionForm, JoinForm, PassphraseCheckForm, PseudonymForm, QuoteReviewForm,
@@ -64,7 +64,7 @@ def _joining_roundtable() -> Roundtable:
 
 
 @bp.route("/join", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("20 per minute;100 per hour", methods=["POST"], deduct_when=refused)  # a room joins at once
 @public
 def join():
     form = JoinForm(code=request.args.get("code", ""), language=i18n.current_language())
@@ -108,7 +108,7 @@ def join_consent():
 
 
 @bp.route("/join/pseudonym", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("60 per minute", methods=["POST"])
 @public
 def join_pseudonym():
     roundtable = _joining_roundtable()
@@ -178,7 +178,7 @@ def join_passphrase():
 
 
 @bp.route("/return", methods=["GET", "POST"])
-@limiter.limit("10 per minute;60 per hour", methods=["POST"])
+@limiter.limit("20 per minute;100 per hour", methods=["POST"], deduct_when=refused)  # a room returns at once
 @public
 def return_():
     if g.participant is not None:
@@ -232,7 +232,7 @@ def _review_form(quote) -> QuoteReviewForm:
 
 
 @bp.route("/write/<int:prompt_id>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("30 per minute", methods=["POST"], key_func=signed_in_participant)
 @participant_required
 def write(prompt_id: int):
     participant = g.participant
@@ -241,7 +241,7 @@ def write(prompt_id: int):
 
 
 @bp.route("/my/reflections/<int:reflection_id>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit("30 per minute", methods=["POST"], key_func=signed_in_participant)
 @participant_required
 def edit(reflection_id: int):
     reflection = participation.own_reflection(g.participant, reflection_id)
@@ -282,7 +282,7 @@ def _reflection_page(prompt, reflection):
 
 
 @bp.post("/write/<int:prompt_id>/autosave")
-@limiter.limit("30 per minute")
+@limiter.limit("30 per minute", key_func=signed_in_participant)
 @participant_required
 def autosave(prompt_id: int):
     """Called every few seconds by participant.js while someone writes: keeps the draft, and the session alive.

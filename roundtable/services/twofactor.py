@@ -124,6 +124,7 @@ def enrol(user: User, secret: str, code: str, *, actor, current_password: str | 
     user.totp_last_step = step  # the code that confirmed the secret cannot also sign in
     codes = _new_recovery_codes()
     user.recovery_codes = json.dumps([crypto.lookup_digest(_normalise(c), _PURPOSE) for c in codes])
+    accounts.end_sessions(user)  # a new second factor, perhaps after a lost phone: other open sessions end
     audit.record("staff.second_factor_enrolled", actor=actor, target=user)
     return codes
 

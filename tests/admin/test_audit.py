@@ -90,12 +90,12 @@ def test_the_viewer_filters_by_action_actor_and_date(client, make, login):
     everything = client.get("/admin/audit").get_data(as_text=True)
     assert "theme.added" in everything and "staff.login" in everything
     recent = client.get(f"/admin/audit?since={clock.today().isoformat()}").get_data(as_text=True)
-    assert "<td>Theme added</td>" not in recent and "<td>Signed in</td>" in recent
+    assert "<td>Theme added</td>" not in recent and "<td>Password accepted</td>" in recent
     then = client.get("/admin/audit?since=2020-01-05&until=2020-01-05").get_data(as_text=True)
-    assert "<td>Theme added</td>" in then and "<td>Signed in</td>" not in then
+    assert "<td>Theme added</td>" in then and "<td>Password accepted</td>" not in then
     assert client.get("/admin/audit?since=not-a-date&page=99999999999999999999").status_code == 200
     only_staff = client.get("/admin/audit?actor=staff&action=staff.login").get_data(as_text=True)
-    assert "<td>Signed in</td>" in only_staff and "<td>Theme added</td>" not in only_staff
+    assert "<td>Password accepted</td>" in only_staff and "<td>Theme added</td>" not in only_staff
 
 
 def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing(client, make, login):
@@ -118,7 +118,7 @@ def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing
         assert "<td>Theme renamed</td>" in client.get(f"/admin/audit?{first_and_last}").get_data(as_text=True)
     for odd in ("actor=nobody", "action=Staff%20Login", "action=%00"):
         unfiltered = client.get(f"/admin/audit?{odd}").get_data(as_text=True)
-        assert "<td>Theme added</td>" in unfiltered and "<td>Signed in</td>" in unfiltered, odd
+        assert "<td>Theme added</td>" in unfiltered and "<td>Password accepted</td>" in unfiltered, odd
 
 
 def _codes_the_app_records() -> set[str]:
@@ -149,8 +149,8 @@ def test_every_action_the_app_records_has_words_for_the_admin():
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("en", ["Quote approved", "Staff #", "Quote #", "Signed in"]),
-    ("fil", ["Inaprubahan ang sipi", "Kawani #", "Sipi #", "Nag-sign in"]),
+    ("en", ["Quote approved", "Staff #", "Quote #", "Password accepted"]),
+    ("fil", ["Inaprubahan ang sipi", "Kawani #", "Sipi #", "Tinanggap ang password"]),
 ])
 def test_the_admin_reads_the_log_in_words_not_codes(client, make, login, language, expected):
     admin = make.user("admin")

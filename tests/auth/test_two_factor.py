@@ -277,3 +277,42 @@ def test_replacing_a_second_factor_that_is_on_needs_the_password_too(client, mak
     assert response.status_code == 200 and "recovery" in response.get_data(as_text=True).lower()
     db.session.refresh(admin)
     assert admin.totp_secret == new_secret
+
+
+def test_a_session_found_open_cannot_put_a_second_factor_on_another_phone(client, app, make, login):
+    """A facilitator with no second factor: enrolling from a session whose password was typed long ago asks for
+    the password first."""
+    facilitator = make.user("facilitator")
+    login(facilitator)
+    with client.session_transaction() as cookie:
+        cookie["password_at"] -= app.config["STAFF_CONFIRM_MINUTES"] * 60 + 1
+    page = client.get("/account/two-factor")
+    secret = re.search(r'<span class="code">([A-Z2-7]+)</span>', page.get_data(as_text=True)).group(1)
+
+    response = client.post("/account/two-factor", data={"code": pyotp.TOTP(secret).now(),
+                                                         "csrf_token": csrf_token_of(page)})
+
+    assert response.status_code == 302 and "/account/confirm" in response.headers["Location"]
+    db.session.refresh(facilitator)
+    assert facilitator.totp_secret is None
+
+
+def test_a_new_second_factor_ends_every_other_session(app, make, login):
+    facilitator = make.user("facilitator")
+    elsewhere, here = app.test_client(), app.test_client()
+    login(facilitator, on=elsewhere)
+    login(facilitator, on=here)
+
+    _enrol(here)
+
+    assert here.get("/facilitator/").status_code == 200
+    assert elsewhere.get("/facilitator/").status_code == 302, "the other session ended"
+
+
+def test_a_wrong_password_on_the_second_factor_page_is_recorded(client, make, two_factor_required):
+    admin = make.user("admin")
+    _password_step(client, admin)
+    _enrol(client)
+    page = client.get("/account/two-factor")
+    client.post("/account/two-factor", data={"current": "a guess", "code": "123456", "csrf_token": csrf_token_of(page)})
+    assert _actions()[-1] == "staff.password_confirmation_failed"
