@@ -192,7 +192,8 @@ class Factory:
             idempotency_key=f"key-{self._n()}",
         )
         if status in ("released", "held"):
-            moderation.decide(participant.roundtable.facilitator, reflection, "release" if status == "released" else "hold")
+            decision = "release" if status == "released" else "hold"
+            moderation.decide(participant.roundtable.facilitator, reflection, decision, read=moderation.read_mark(reflection))
         db.session.commit()
         return reflection
 

@@ -72,8 +72,10 @@ def test_from_join_code_to_exported_quote(app, make, login, csrf):
     page = staff.get("/facilitator/moderation")
     assert "Bituin 7" in page.get_data(as_text=True)
     page = staff.get(f"/facilitator/reflections/{reflection.id}")
-    staff.post(f"/facilitator/reflections/{reflection.id}",
-               data={"decision-decision": "release", "decision-csrf_token": csrf(page)})
+    staff.post(f"/facilitator/reflections/{reflection.id}", data={
+        "decision-decision": "release", "decision-csrf_token": csrf(page),
+        "decision-read": re.search(r'name="decision-read" type="hidden" value="(\w+)"', page.get_data(as_text=True)).group(1),
+    })
     db.session.refresh(reflection)
     assert reflection.status == "released"
 

@@ -57,7 +57,7 @@ def test_a_full_flow_logs_no_address_agent_or_words(app, make, caplog):
 
     reflection = db.session.scalar(select(Reflection).where(Reflection.participant_id == participant.id))
     assert reflection is not None and reflection.text == WORDS and reflection.status == "submitted"
-    moderation.decide(participant.roundtable.facilitator, reflection, "release")
+    moderation.decide(participant.roundtable.facilitator, reflection, "release", read=moderation.read_mark(reflection))
     db.session.commit()
     editor = make.user("editor")
     make.quote(reflection, editor=editor, text=WORDS)

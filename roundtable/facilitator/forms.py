@@ -66,6 +66,7 @@ class StatusForm(Form):
 
 class DecisionForm(Form):
     decision = RadioField(choices=[("release", _l("Release")), ("hold", _l("Hold"))], validators=[required()])
+    read = HiddenField()  # moderation.read_mark of the words the page showed
 
 
 class NoteForm(Form):

@@ -16,6 +16,7 @@ from roundtable.facilitator.forms import (
 from roundtable.models import Prompt, Roundtable
 from roundtable.numbers import number_arg
 from roundtable.services import curation, moderation, roundtables
+from roundtable.services.errors import NotFound
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 facilitator_only = roles_required("facilitator")
@@ -187,25 +188,45 @@ def moderation_queue():
 @bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
 @facilitator_only
 def reflection(reflection_id: int):
-    item = moderation.get(g.user, reflection_id)
+    try:
+        item = moderation.get(g.user, reflection_id)
+    except NotFound as gone:
+        if request.method != "POST":
+            raise
+        # Taken back by its author while the page was open: say so on the list, not with a bare 404 page.
+        flash(str(gone), "error")
+        return redirect(_queue_as_left())
     decision_form = DecisionForm(prefix="decision")
     note_form = NoteForm(prefix="note")
     if request.method == "GET":
         note_form.note.data = item.moderator_note or ""
     if decision_form.submit_ok():
-        moderation.decide(g.user, item, decision_form.decision.data)
-        db.session.commit()
-        flash(_("Released to curation.") if item.status == "released" else _("Held back from curation."))
-        return redirect(url_for("facilitator.moderation_queue"))
+        with change() as outcome:
+            moderation.decide(g.user, item, decision_form.decision.data, read=decision_form.read.data)
+        if outcome.saved:
+            flash(_("Released to curation.") if item.status == "released" else _("Held back from curation."))
+        if outcome.saved or item.status not in moderation.MODERATION_STATUSES:
+            return redirect(_queue_as_left())
     decision_form.say_why_not()  # buttons have no place for an error of their own
     if note_form.submit_ok():
         moderation.save_note(g.user, item, note_form.note.data)
         db.session.commit()
         flash(_("Note saved."))
-        return redirect(url_for("facilitator.reflection", reflection_id=item.id))
+        return redirect(url_for("facilitator.reflection", reflection_id=item.id, **_queue_filters()))
+    decision_form.read.data = moderation.read_mark(item)  # what this page shows, the newest words included
     return render_template(
-        "facilitator/reflection.html", reflection=item, decision_form=decision_form, note_form=note_form
+        "facilitator/reflection.html", reflection=item, decision_form=decision_form, note_form=note_form,
+        queue_url=_queue_as_left(),
     )
+
+
+def _queue_filters() -> dict[str, str]:
+    """The moderation list's filter and page, carried in a reflection's address so a decision leads back there."""
+    return {key: request.args[key] for key in ("status", "roundtable", "page") if request.args.get(key)}
+
+
+def _queue_as_left() -> str:
+    return url_for("facilitator.moderation_queue", **_queue_filters())
 
 
 @bp.route("/roundtables/<int:roundtable_id>/consent", methods=["GET", "POST"])

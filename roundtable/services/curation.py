@@ -12,10 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import contains_eager
 
-from roundtable.db import constant, db, flush_or_refuse, lock_row, utcnow
+from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import LIVE_STATUSES, quote_themes
-from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, roundtables
+from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, participation, roundtables
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
 from roundtable.services.text import Count, fold
@@ -91,7 +91,7 @@ def quote(quote_id: int) -> Quote:
 
 def create_quote(editor: User, source: Reflection, *, text: str, language: str, translation: str | None,
                  translation_language: str | None, descriptor: str, themes: list[Theme] = ()) -> Quote:
-    _wait_for_the_author(source)
+    participation.wait_for_the_author(source)
     if not consent.may_quote_reflection(source):
         raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
     if past_retention(source):
@@ -155,7 +155,7 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
 
 def approve(editor: User, target: Quote) -> None:
     """Approve a quote, or send it to its author first when they asked to review quotes."""
-    _wait_for_the_author(target.reflection)
+    participation.wait_for_the_author(target.reflection)
     if target.status == "declined" and target.participant_approved_revision != target.revision:
         raise RuleViolation(_l("The author declined this quote. It cannot be approved over their decision."))
     if target.status == "awaiting_participant" and target.participant_approved_revision != target.revision:
@@ -232,17 +232,6 @@ def _check_words(text: str, translation: str | None) -> None:
         raise RuleViolation(_l("A quote needs words."))
     if len(text) > QUOTE_MAX or len(translation or "") > QUOTE_MAX:
         raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(QUOTE_MAX)))
-
-
-def _wait_for_the_author(source: Reflection) -> None:
-    """Take turns with the author's changes (``participation.take_turn``), then read their reflection as it now is.
-
-    An author who edits, deletes or withdraws while an editor quotes or approves would otherwise lose: the edit
-    passed its "no approved quote" check and the approval its "still released" one, and removed words were
-    exported; a quote saved during a deletion kept the erased words.
-    """
-    lock_row(Participant, source.participant_id)
-    db.session.refresh(source)
 
 
 def _checked_descriptor(descriptor: str, source: Reflection) -> str:

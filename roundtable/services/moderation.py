@@ -5,13 +5,15 @@ moderation no longer shows them."""
 
 from __future__ import annotations
 
+import hmac
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from roundtable.db import constant, db, utcnow
 from roundtable.models import Participant, Reflection, Roundtable, User
-from roundtable.services import audit, listing, roundtables
-from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services import audit, crypto, listing, participation, roundtables
+from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page
 
 MODERATION_STATUSES = ("submitted", "released", "held")
@@ -40,21 +42,40 @@ def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | 
 
 def get(facilitator: User, reflection_id: int) -> Reflection:
     reflection = db.session.get(Reflection, reflection_id)
-    if (
-        reflection is None
-        or reflection.status not in MODERATION_STATUSES
-        or reflection.participant.withdrawn_at is not None
-        or reflection.participant.roundtable.facilitator_id != facilitator.id
-        or roundtables.past_retention(reflection.participant.roundtable)
-    ):
-        raise NotFound(_l("That reflection was not found."))
+    if reflection is None or not _open_to(facilitator, reflection):
+        raise _not_open()
     return reflection
 
 
-def decide(facilitator: User, reflection: Reflection, decision: str) -> None:
-    """``release`` sends the reflection to curation; ``hold`` keeps it from editors."""
+def _not_open() -> NotFound:
+    return NotFound(_l("That reflection is not open for review: its author may have taken it back."))
+
+
+def _open_to(facilitator: User, reflection: Reflection) -> bool:
+    return (
+        reflection.status in MODERATION_STATUSES
+        and reflection.participant.withdrawn_at is None
+        and reflection.participant.roundtable.facilitator_id == facilitator.id
+        and not roundtables.past_retention(reflection.participant.roundtable)
+    )
+
+
+def read_mark(reflection: Reflection) -> str:
+    """What the facilitator's page showed of the reflection, as a keyed digest. Sent back with a decision, it
+    tells whether the author changed the words since: a release sends editors exactly the words that were read."""
+    return crypto.lookup_digest(reflection.text or "", "moderation-read")
+
+
+def decide(facilitator: User, reflection: Reflection, decision: str, *, read: str | None) -> None:
+    """``release`` sends the reflection to curation; ``hold`` keeps it from editors. ``read`` is the
+    ``read_mark`` of the page the decision was made on."""
     if decision not in ("release", "hold"):
         raise RuleViolation(_l("Choose release or hold."))
+    participation.wait_for_the_author(reflection)
+    if not _open_to(facilitator, reflection):
+        raise _not_open()
+    if not hmac.compare_digest(read or "", read_mark(reflection)):
+        raise Conflict(_l("The author changed this reflection after you opened it. Read it again below, then decide."))
     reflection.status = "released" if decision == "release" else "held"
     reflection.decided_at = utcnow()
     reflection.decided_by_id = facilitator.id

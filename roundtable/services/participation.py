@@ -173,6 +173,16 @@ def take_turn(participant: Participant) -> None:
     lock_row(Participant, participant.id)
 
 
+def wait_for_the_author(reflection: Reflection) -> None:
+    """Staff who act on a reflection take turns with its author's changes, then read it as it now is.
+
+    An author who edits, deletes or withdraws while an editor quotes or approves, or a facilitator decides,
+    would otherwise lose: the staff member's check passed on words the author was changing.
+    """
+    lock_row(Participant, reflection.participant_id)
+    db.session.refresh(reflection)
+
+
 def save_reflection(
     participant: Participant,
     prompt: Prompt,

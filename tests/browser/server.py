@@ -70,7 +70,7 @@ def _seed() -> dict:
         participant, item.prompts[0], text="The court should let children speak from a safe room, with a person they trust.",
         language="en", submit=True, idempotency_key="browser-seed-1",
     )
-    moderation.decide(staff["facilitator"], reflection, "release")
+    moderation.decide(staff["facilitator"], reflection, "release", read=moderation.read_mark(reflection))
     quote = curation.create_quote(
         staff["editor"], reflection, text="let children speak from a safe room", language="en",
         translation=None, translation_language=None, descriptor="survivor leader",
@@ -88,7 +88,7 @@ def _seed() -> dict:
             reviewer, reviewing.prompts[0], text=words, language="fil", submit=True,
             idempotency_key=f"browser-seed-review-{number}",
         )
-        moderation.decide(staff["facilitator"], written, "release")
+        moderation.decide(staff["facilitator"], written, "release", read=moderation.read_mark(written))
         sent = curation.create_quote(
             staff["editor"], written, text=words, language="fil", translation="A court should be a quiet place.",
             translation_language=None, descriptor="survivor leader",

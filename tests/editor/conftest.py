@@ -75,7 +75,7 @@ def shelf(make, editor) -> Shelf:
     holding = make.participant(roundtable)
     held_reflection = make.reflection(holding, text="Healing began when the court believed me.")
     held = quote_of(editor, held_reflection, themes=[courts])
-    moderation.decide(roundtable.facilitator, held_reflection, "hold")
+    moderation.decide(roundtable.facilitator, held_reflection, "hold", read=moderation.read_mark(held_reflection))
 
     unresolved = quote_of(editor, make.reflection(author, text="The judge who sat near the blue chapel listened to us."))
     curation.set_sensitive_terms(editor, roundtable, "blue chapel")  # added after approval

@@ -125,7 +125,8 @@ def test_a_quote_of_a_held_reflection_is_counted_nowhere(make, editor, desk):
     db.session.commit()
     quote = quote_of(editor, make.reflection(), themes=[courts])
     reflection = quote.reflection
-    moderation.decide(reflection.participant.roundtable.facilitator, reflection, "hold")
+    facilitator = reflection.participant.roundtable.facilitator
+    moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
     db.session.commit()
 
     assert curation.theme_usage([courts.id]) == {}

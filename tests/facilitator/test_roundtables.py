@@ -4,8 +4,9 @@ import re
 
 from roundtable.db import db
 from roundtable.models import Reflection, Roundtable
+from roundtable.services import participation, withdrawal
 from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
-from tests.conftest import post_roundtable_edit
+from tests.conftest import hidden_fields_of, post_roundtable_edit
 
 
 def test_a_new_roundtable_has_a_clear_join_code_and_the_bilingual_consent_template(make):
@@ -113,7 +114,7 @@ def test_an_unknown_status_in_the_address_shows_the_submitted_list_and_says_so(c
     client.get("/language/en")
     body = client.get("/facilitator/moderation?status=withdrawn").get_data(as_text=True)
     assert re.findall(r'<option value="(\w+)" selected>', body) == ["submitted"]
-    assert re.findall(r'href="/facilitator/reflections/(\d+)"', body) == [str(waiting.id)]
+    assert re.findall(r'href="/facilitator/reflections/(\d+)\?status=submitted"', body) == [str(waiting.id)]
 
 
 def test_each_excerpt_in_the_moderation_list_says_its_own_language(client, make, login):
@@ -138,17 +139,77 @@ def test_a_decision_not_on_the_page_is_refused_with_a_reason(client, make, login
     assert db.session.get(Reflection, reflection.id).status == "submitted"
 
 
+def decide(client, url, decision, page=None):
+    """Press a decision button on the reflection's page (``page``: as it was shown earlier)."""
+    page = page or client.get(url)
+    fields = {name: value for name, value in hidden_fields_of(page).items() if name.startswith("decision-")}
+    return client.post(url, data={**fields, "decision-decision": decision})
+
+
 def test_release_hold_and_a_private_note(client, make, login, csrf):
     facilitator = make.user("facilitator")
     reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
     login(facilitator)
     url = f"/facilitator/reflections/{reflection.id}"
-    client.post(url, data={"decision-decision": "hold", "decision-csrf_token": csrf(client.get(url))})
+    decide(client, url, "hold")
     assert db.session.get(Reflection, reflection.id).status == "held"
     client.post(url, data={"note-note": "Follow up gently next session.", "note-csrf_token": csrf(client.get(url))})
     assert db.session.get(Reflection, reflection.id).moderator_note == "Follow up gently next session."
-    client.post(url, data={"decision-decision": "release", "decision-csrf_token": csrf(client.get(url))})
+    decide(client, url, "release")
     assert db.session.get(Reflection, reflection.id).status == "released"
+
+
+def test_a_release_sends_editors_only_the_words_the_facilitator_read(client, make, login):
+    facilitator = make.user("facilitator")
+    participant = make.participant(make.roundtable(facilitator))
+    reflection = make.reflection(participant, status="submitted", text="Version A: the court should listen.")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/reflections/{reflection.id}"
+    read = client.get(url)
+    participation.save_reflection(participant, reflection.prompt, text="Version B: the court should listen to us.",
+                                  language="en", submit=True, idempotency_key=None, reflection=reflection)
+    db.session.commit()
+
+    refused = decide(client, url, "release", page=read)
+
+    assert db.session.get(Reflection, reflection.id).status == "submitted"
+    shown = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "changed this reflection after you opened it" in shown
+    assert "Version B: the court should listen to us." in shown
+    assert decide(client, url, "release", page=refused).status_code == 302, "read again, the release goes through"
+    assert db.session.get(Reflection, reflection.id).status == "released"
+
+
+def test_a_reflection_taken_back_while_open_leads_back_to_the_list_with_a_reason(client, make, login):
+    facilitator = make.user("facilitator")
+    participant = make.participant(make.roundtable(facilitator))
+    reflection = make.reflection(participant, status="submitted")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/reflections/{reflection.id}?status=submitted&roundtable={participant.roundtable_id}"
+    read = client.get(url)
+    withdrawal.delete_reflection(participant, reflection)
+    db.session.commit()
+
+    answer = decide(client, url, "release", page=read)
+
+    assert answer.status_code == 302
+    assert answer.headers["Location"].endswith(f"/facilitator/moderation?status=submitted&roundtable={participant.roundtable_id}")
+    assert "its author may have taken it back" in client.get(answer.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_decision_leads_back_to_the_list_as_it_was_filtered(client, make, login):
+    facilitator = make.user("facilitator")
+    participant = make.participant(make.roundtable(facilitator))
+    reflection = make.reflection(participant, status="held")
+    login(facilitator)
+    listed = client.get(f"/facilitator/moderation?status=held&roundtable={participant.roundtable_id}")
+    link = re.search(r'href="(/facilitator/reflections/\d+[^"]*)"', listed.get_data(as_text=True)).group(1)
+
+    answer = decide(client, link.replace("&amp;", "&"), "release")
+
+    assert answer.headers["Location"].endswith(f"/facilitator/moderation?status=held&roundtable={participant.roundtable_id}")
 
 
 def test_the_facilitator_sets_when_the_group_meets_and_participants_see_it_in_their_language(app, client, make, login, csrf):

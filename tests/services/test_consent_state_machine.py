@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -98,7 +99,7 @@ class ConsentMachine(RuleBasedStateMachine):
                 participant, roundtable.prompts[0], text=TEXTS[n % len(TEXTS)], language="en", submit=True,
                 idempotency_key=uuid.uuid4().hex,
             )
-            moderation.decide(facilitator, reflection, "release")
+            moderation.decide(facilitator, reflection, "release", read=moderation.read_mark(reflection))
             if n == 0:  # every example starts with one quote already out in the world
                 quote = curation.create_quote(
                     editor, reflection, text=reflection.text, language="en", translation=None,
@@ -174,7 +175,8 @@ class ConsentMachine(RuleBasedStateMachine):
                 idempotency_key=uuid.uuid4().hex,
             )
             if then != "submit":
-                moderation.decide(self.facilitator, reflection, "hold" if then == "hold" else "release")
+                decision = "hold" if then == "hold" else "release"
+                moderation.decide(self.facilitator, reflection, decision, read=moderation.read_mark(reflection))
             if then == "quote" and consent.may_quote_reflection(reflection):
                 quote = curation.create_quote(
                     self.editor, reflection, text=reflection.text, language="en", translation=None,
@@ -189,9 +191,11 @@ class ConsentMachine(RuleBasedStateMachine):
         reflection = self._pick(Reflection, which)
         if reflection is None:
             return
-        self._attempt(lambda: moderation.decide(
-            self.facilitator, moderation.get(self.facilitator, reflection.id), "release" if release else "hold"
-        ))
+        def decide():
+            item = moderation.get(self.facilitator, reflection.id)
+            moderation.decide(self.facilitator, item, "release" if release else "hold", read=moderation.read_mark(item))
+
+        self._attempt(decide)
 
     @rule(which=pick, words=st.integers(min_value=3, max_value=8), approve=st.booleans())
     def create_quote(self, which, words, approve):
@@ -289,6 +293,11 @@ class ConsentMachine(RuleBasedStateMachine):
     @rule()
     def export(self):
         ids = exports.exportable_ids(exports.QuoteFilters())
+        if not ids:  # nothing to export: refused, and nothing recorded
+            with pytest.raises(RuleViolation):
+                exports.record(self.editor, "csv", exports.QuoteFilters())
+            db.session.rollback()
+            return
         record = exports.record(self.editor, "csv", exports.QuoteFilters())
         rows = list(exports.rows(record, "en"))
         db.session.commit()

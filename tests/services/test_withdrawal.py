@@ -111,7 +111,7 @@ def test_a_reflection_can_be_edited_until_a_quote_of_it_is_approved(make):
     db.session.commit()
     assert reflection.status == "submitted" and draft_quote.status == "draft"
 
-    moderation.decide(participant.roundtable.facilitator, reflection, "release")
+    moderation.decide(participant.roundtable.facilitator, reflection, "release", read=moderation.read_mark(reflection))
     make.quote(reflection)
     with pytest.raises(RuleViolation):
         participation.save_reflection(participant, prompt, text="Something else.", language="en",
