@@ -256,7 +256,9 @@ def _reflection_page(prompt, reflection):
         if reflection is None:
             form.language.data = participant.language
     if form.validate_on_submit():
-        submit = bool(form.submit.data)
+        # A reflection already shared is never a draft again: taking a break from it shares the changes too.
+        shared = reflection is not None and reflection.status != "draft"
+        submit = bool(form.submit.data) or (shared and bool(form.leave.data))
         with change(errors_on=form.text) as outcome:
             participation.save_reflection(
                 participant, prompt,
@@ -269,7 +271,8 @@ def _reflection_page(prompt, reflection):
         if outcome.saved:
             if form.leave.data:
                 identity.leave_participant()
-                flash(_("Your draft is saved. Come back with your passphrase whenever you are ready."))
+                flash(_("Your changes are submitted. Come back with your passphrase whenever you are ready.") if shared
+                      else _("Your draft is saved. Come back with your passphrase whenever you are ready."))
                 return redirect(url_for("participant.return_"))
             flash(_("Thank you. Your reflection was submitted.") if submit else _("Your draft is saved."))
             return redirect(url_for("participant.my_words"))

@@ -183,6 +183,19 @@ def wait_for_the_author(reflection: Reflection) -> None:
     db.session.refresh(reflection)
 
 
+def _shared_before(participant: Participant, prompt: Prompt, text: str) -> Reflection | None:
+    """The same words already submitted for the same question and still waiting for the facilitator. Back after
+    Submit shows the writing page again with a new key (the reflection is no longer a draft) and the browser puts
+    the words back in the box; sent again, they are the reflection already shared, not a second one."""
+    for shared in db.session.scalars(select(Reflection).where(
+        Reflection.participant_id == participant.id, Reflection.prompt_id == prompt.id,
+        Reflection.status == constant("submitted"),
+    )):
+        if shared.text == text:
+            return shared
+    return None
+
+
 def save_reflection(
     participant: Participant,
     prompt: Prompt,
@@ -206,10 +219,14 @@ def save_reflection(
         reflection = db.session.scalar(select(Reflection).where(Reflection.idempotency_key == idempotency_key))
         if reflection is not None and reflection.participant_id != participant.id:
             raise NotFound(_l("That reflection was not found."))
+    if reflection is None and submit:
+        reflection = _shared_before(participant, prompt, text)
+        if reflection is not None:  # the same words sent again: stored once
+            return reflection
     if reflection is not None:
         if reflection.status in ("withdrawn", "purged"):
             raise NotFound(_l("That reflection was not found."))
-        if reflection.status == "released" and not submit:
+        if reflection.status != "draft" and not submit:
             raise RuleViolation(_l("This reflection was already shared; it cannot become a draft again."))
         if reflection.id is not None and withdrawal.has_approved_quote(reflection):
             raise RuleViolation(

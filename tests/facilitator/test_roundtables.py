@@ -109,7 +109,7 @@ def test_an_unknown_status_in_the_address_shows_the_submitted_list_and_says_so(c
     facilitator = make.user("facilitator")
     participant = make.participant(make.roundtable(facilitator))
     waiting = make.reflection(participant, status="submitted")
-    make.reflection(participant, status="released")
+    make.reflection(participant, status="released", text="Another answer, already released.")
     login(facilitator)
     client.get("/language/en")
     body = client.get("/facilitator/moderation?status=withdrawn").get_data(as_text=True)

@@ -49,10 +49,11 @@ def test_every_writing_page_offers_save_and_take_a_break(client, make, csrf):
     submitted = make.reflection(participant, status="submitted")
     _sign_in(client, participant, csrf)
     client.get("/language/en")
-    for url in (f"/write/{participant.roundtable.prompts[1].id}", f"/my/reflections/{draft.id}",
-                f"/my/reflections/{submitted.id}"):
+    for url, label in ((f"/write/{participant.roundtable.prompts[1].id}", "Save and take a break"),
+                       (f"/my/reflections/{draft.id}", "Save and take a break"),
+                       (f"/my/reflections/{submitted.id}", "Submit changes and take a break")):  # never a draft again
         html = client.get(url).get_data(as_text=True)
-        assert re.search(r'<input[^>]*name="leave"[^>]*value="Save and take a break"', html), url
+        assert re.search(rf'<input[^>]*name="leave"[^>]*value="{label}"', html), url
 
 
 def test_a_participant_who_reaches_an_error_page_still_has_the_quick_exit(client, make, csrf):

@@ -157,3 +157,41 @@ def test_save_and_take_a_break_keeps_the_draft_and_ends_every_copy_of_the_sessio
     assert draft.status == "draft"
     assert client.get("/my").status_code == 302
     assert other_tab.get("/my").status_code == 302
+
+
+def test_back_after_submit_and_submit_again_stores_one_reflection(client, make, csrf):
+    """The page is not cached: Back asks for it again and gets a new key, and the browser puts the words back."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    words = "Judges should let a child speak from another room."
+    client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit"))
+
+    again = client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit"))
+
+    assert again.status_code == 302
+    assert db.session.query(Reflection).count() == 1
+    other = client.post(url, data=_form(client.get(url), csrf, text="A second, different answer.", submit="Submit"))
+    assert other.status_code == 302 and db.session.query(Reflection).count() == 2, "other words are a new reflection"
+
+
+def test_a_shared_reflection_is_changed_by_submitting_again_never_turned_back_into_a_draft(client, make, csrf):
+    participant = make.participant(language="en")
+    reflection = make.reflection(participant, status="submitted")
+    _sign_in(client, participant, csrf)
+    client.get("/language/en")
+    url = f"/my/reflections/{reflection.id}"
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert 'value="Submit changes"' in html and 'value="Submit changes and take a break"' in html
+    assert "Save draft" not in html
+
+    refused = client.post(url, data=_form(page, csrf, text="Changed words.", save="Save draft"))  # an old page
+
+    assert "cannot become a draft again" in refused.get_data(as_text=True)
+    assert db.session.get(Reflection, reflection.id).status == "submitted"
+    left = client.post(url, data=_form(page, csrf, text="Changed words, shared again.", leave="1"))
+    assert left.headers["Location"].endswith("/return")
+    assert "Your changes are submitted." in client.get("/return").get_data(as_text=True)
+    stored = db.session.get(Reflection, reflection.id)
+    assert (stored.status, stored.text) == ("submitted", "Changed words, shared again.")
