@@ -253,9 +253,14 @@ def consent_form(roundtable_id: int):
         if form.new_key.data:
             drafts.append(consent.ClauseDraft(form.new_key.data.strip().lower(), form.new_text_en.data or "",
                                               form.new_text_fil.data or "", bool(form.new_required.data)))
+        before = item.consent_version
         with change(errors_on=form.field_for) as outcome:
             version = consent.new_form_version(item, g.user, drafts)
         if outcome.saved:
-            flash(_("The consent form is now version %(n)s. Participants will be asked to consent again when they return.", n=version))
+            if version == before:
+                flash(_("Nothing changed: the consent form stays version %(n)s.", n=version))
+            else:
+                flash(_("The consent form is now version %(n)s. Participants will be asked to consent again on the "
+                        "next page they open.", n=version))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
     return render_template("facilitator/consent_form.html", roundtable=item, form=form)

@@ -233,7 +233,8 @@ class ClauseDraft:
 
 
 def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) -> int:
-    """A changed consent form is a new version; the rows of earlier versions stay as they were.
+    """A changed consent form is a new version; the rows of earlier versions stay as they were. Returns the
+    version now current: the same one when nothing changed.
 
     Participants keep what they granted under their version (never more) until they consent again.
     """
@@ -257,6 +258,8 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) 
     # Two saves at once would otherwise make the same version twice.
     lock_row(Roundtable, roundtable.id)
     db.session.refresh(roundtable, ["consent_version"])
+    if _as_drafts(roundtable.current_clauses()) == _as_drafts(clauses):
+        return roundtable.consent_version  # saved unchanged: no one is asked to consent again
     roundtable.consent_version += 1
     for position, draft in enumerate(clauses, start=1):
         roundtable.clauses.append(
@@ -268,6 +271,10 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) 
     db.session.flush()
     audit.record("consent.form_changed", actor=actor, target=roundtable)
     return roundtable.consent_version
+
+
+def _as_drafts(clauses) -> list[tuple[str, str, str, bool]]:
+    return [(c.key, c.text_en.strip(), c.text_fil.strip(), bool(c.required)) for c in clauses]
 
 
 REQUIRED_KEYS = ("take_part", "store_words")

@@ -39,6 +39,29 @@ def test_changing_the_consent_form_makes_a_new_version(client, make, login, csrf
     assert len(old) == 5
 
 
+def test_saving_the_form_unchanged_makes_no_new_version_and_asks_no_one_again(client, make, login, csrf):
+    roundtable = make.roundtable()
+    participant = make.participant(roundtable)
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    page = client.get(url)
+    data = {"csrf_token": csrf(page)}
+    for n, clause in enumerate(roundtable.current_clauses()):
+        data.update({f"clauses-{n}-key": clause.key, f"clauses-{n}-text_en": clause.text_en + " ",
+                     f"clauses-{n}-text_fil": clause.text_fil})
+        if clause.required:
+            data[f"clauses-{n}-required"] = "y"
+
+    response = client.post(url, data=data)
+
+    assert response.status_code == 302
+    assert "Nothing changed: the consent form stays version 1." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+    from roundtable.services import consent
+    assert not consent.needs_new_consent(participant)
+
+
 def test_the_required_statements_cannot_be_removed(client, make, login, csrf):
     roundtable = make.roundtable()
     client.get("/language/en")

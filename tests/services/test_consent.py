@@ -101,9 +101,20 @@ def test_unknown_clauses_are_refused(make):
         consent.record_consent(participant, {"take_part", "store_words", "sell_my_words"}, adult_confirmed=True)
 
 
-def _new_version(roundtable, *, change=lambda drafts: drafts):
+def _reworded(drafts):
+    first, *rest = drafts
+    return [consent.ClauseDraft(first.key, first.text_en + " (reworded)", first.text_fil, first.required), *rest]
+
+
+def _new_version(roundtable, *, change=_reworded):
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
     return consent.new_form_version(roundtable, roundtable.facilitator, change(drafts))
+
+
+def test_a_form_saved_unchanged_stays_the_same_version(make):
+    roundtable = make.roundtable()
+    assert _new_version(roundtable, change=lambda drafts: drafts) == 1
+    assert _new_version(roundtable) == 2
 
 
 def test_choices_made_on_an_older_form_are_never_recorded_under_the_new_one(make):
