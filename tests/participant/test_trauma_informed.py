@@ -7,6 +7,8 @@ keeps the draft, and a participant who meets an error page still has the quick e
 
 import re
 
+import pytest
+
 from roundtable.db import db
 
 
@@ -68,3 +70,15 @@ def test_a_participant_who_reaches_an_error_page_still_has_the_quick_exit(client
 def test_staff_and_visitors_error_pages_have_no_quick_exit_bar(client):
     html = client.get("/no-such-page").get_data(as_text=True)
     assert 'id="quick-exit"' not in html
+
+
+@pytest.mark.parametrize("path", ["/support", "/exit/about"])
+def test_the_support_pages_have_the_quick_exit_for_survivors_signed_in_or_not(client, make, csrf, login, path):
+    assert 'id="quick-exit"' in client.get(path).get_data(as_text=True)
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    html = client.get(path).get_data(as_text=True)
+    assert 'id="quick-exit"' in html and "participant.js" in html
+    staff = make.user("facilitator")
+    login(staff)
+    assert 'id="quick-exit"' not in client.get(path).get_data(as_text=True)
