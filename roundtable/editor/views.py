@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tempfile
-from datetime import datetime, timezone
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, stream_with_context, url_for
 from flask_babel import format_date, gettext as _, ngettext
@@ -326,20 +325,19 @@ def export_file(export_id: int):
 def _download(record) -> Response:
     language = current_language()
     rows = exports.rows(record, language)
-    now = datetime.now(timezone.utc)
-    filename = f"roundtable-quotes-{clock.local_date(now):%Y%m%d}-{record.id}.{record.format}"
+    filename = f"roundtable-quotes-{clock.local_date(record.created_at):%Y%m%d}-{record.id}.{record.format}"
     headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if record.format == "csv":
-        body = _in_large_chunks(csv_chunks(rows, _labels(record.quote_count, now)))
+        body = _in_large_chunks(csv_chunks(rows, _labels(record)))
         return Response(stream_with_context(body), content_type=MIMETYPES["csv"], headers=headers)
     if record.format == "json":
-        body = _in_large_chunks(json_chunks(rows, now))
+        body = _in_large_chunks(json_chunks(rows, record.created_at))
         return Response(stream_with_context(body), content_type=MIMETYPES["json"], headers=headers)
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     if record.format == "docx":
-        write_docx(rows, _labels(record.quote_count, now), spool, format_date=lambda d: format_date(d, format="long"))
+        write_docx(rows, _labels(record), spool, format_date=lambda d: format_date(d, format="long"))
     else:
-        write_xlsx(rows, _labels(record.quote_count, now), spool)
+        write_xlsx(rows, _labels(record), spool)
     spool.seek(0)
     return send_file(spool, mimetype=MIMETYPES[record.format], as_attachment=True, download_name=filename)
 
@@ -357,16 +355,19 @@ def _in_large_chunks(texts, size: int = 64 * 1024):
         yield "".join(pending).encode("utf-8")
 
 
-def _labels(count: int, now: datetime) -> ExportLabels:
+def _labels(record) -> ExportLabels:
+    """The file's own words in the editor's language. It says when the export was made and how many quotes it
+    holds: a download made again later leaves out words taken back since."""
     return ExportLabels(
         quote=_("Quote"), translation=_("Translation"), language=_("Language"), attribution=_("Attribution"),
         roundtable=_("Roundtable"), date=_("Date"), themes=_("Themes"), quote_id=_("Quote number"),
         title=_("Approved quotes"), staff_translation=_("Staff translation"),
         language_names={"fil": _("Filipino"), "en": _("English"), "mixed": _("Filipino and English")},
-        generated=ngettext(
+        generated=lambda count: ngettext(
             "Exported %(date)s: %(num)d quote", "Exported %(date)s: %(num)d quotes", count,
-            date=format_date(now, format="long"),
+            date=format_date(record.created_at, format="long"),
         ),
+        document_language=current_language(),
     )
 
 

@@ -45,7 +45,7 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _XML_ILLEGAL = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 # Word language tags, so spell-checking treats Filipino text as Filipino.
-# "mixed" (Taglish) has no tag: any single language would mark half of it wrong.
+# "mixed" (Taglish) is not spell-checked: any single language would mark half of it wrong.
 _WORD_LANGUAGE_TAGS = {"fil": "fil-PH", "en": "en-PH"}
 
 _SMALL_TYPE = Pt(9)
@@ -89,7 +89,8 @@ class ExportLabels:
     title: str  # document title, e.g. "Approved quotes"
     staff_translation: str  # e.g. "Staff translation"
     language_names: Mapping[str, str]  # {"fil": "Filipino", "en": "English", ...}
-    generated: str  # e.g. "Exported 29 November 2026 — 12 quotes", already formatted
+    generated: Callable[[int], str]  # the number of quotes in the file → "Exported 29 November 2026: 12 quotes"
+    document_language: str  # "fil" or "en": Word's language for the sheet's own words
 
 
 def neutralise_formula(value: str) -> str:
@@ -215,11 +216,25 @@ def _xml_safe(text: str) -> str:
 
 def _set_word_language(run: Run, language: str | None) -> None:
     tag = _WORD_LANGUAGE_TAGS.get(language or "")
-    if tag is None:
+    properties = run._r.get_or_add_rPr()
+    if tag is None:  # Taglish: no single language's spell-check is right for it
+        properties.append(OxmlElement("w:noProof"))
         return
     lang = OxmlElement("w:lang")
     lang.set(qn("w:val"), tag)
-    run._r.get_or_add_rPr().append(lang)
+    properties.append(lang)
+
+
+def _set_default_word_language(document, language: str) -> None:
+    """The sheet's own words (title, dates, labels, roundtable titles) are in the export's language; without
+    this Word reads them as the template's US English."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    run_properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    lang = run_properties.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        run_properties.append(lang)
+    lang.set(qn("w:val"), _WORD_LANGUAGE_TAGS[language])
 
 
 def write_docx(
@@ -245,10 +260,13 @@ def write_docx(
     properties.created = now
     properties.modified = now
 
+    _set_default_word_language(document, labels.document_language)
     document.add_heading(_xml_safe(labels.title), level=1)
-    document.add_paragraph(_xml_safe(labels.generated))
+    generated = document.add_paragraph()  # its words say how many quotes follow: written once they are counted
 
+    count = 0
     for row in rows:
+        count += 1
         quote = document.add_paragraph(style="Quote")
         quote.paragraph_format.keep_with_next = True
         _set_word_language(quote.add_run(f"“{_xml_safe(row.text)}”"), row.language)
@@ -271,6 +289,7 @@ def write_docx(
         context_text = f"{row.roundtable}, {format_date(row.date)}"
         context.add_run(_xml_safe(context_text)).font.size = _SMALL_TYPE
 
+    generated.add_run(_xml_safe(labels.generated(count)))
     document.save(out)
 
 

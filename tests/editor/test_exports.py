@@ -101,6 +101,22 @@ def test_docx_is_a_quote_sheet(desk, csrf, shelf):
     assert_recorded(shelf, "docx")
 
 
+def test_a_word_export_downloaded_again_later_counts_what_it_holds_and_keeps_its_date(desk, csrf, shelf):
+    download(desk, csrf, "docx")
+    record = db.session.query(Export).one()
+    record.created_at = record.created_at - timedelta(hours=20)
+    withdrawal.delete_reflection(shelf.en.reflection.participant, shelf.en.reflection)
+    db.session.commit()
+    desk.get("/language/en")
+
+    again = desk.get(f"/editor/exports/{record.id}/file")
+
+    made_on = clock.local_date(record.created_at)
+    assert f"-{made_on:%Y%m%d}-{record.id}.docx" in again.headers["Content-Disposition"]
+    line = docx.Document(io.BytesIO(again.get_data())).paragraphs[1].text
+    assert line == f"Exported {made_on:%B} {made_on.day}, {made_on.year}: 1 quote"
+
+
 def test_xlsx_cells_are_text_and_only_exportable_quotes(desk, csrf, shelf):
     workbook = openpyxl.load_workbook(io.BytesIO(download(desk, csrf, "xlsx").get_data()))
     sheet = workbook.active

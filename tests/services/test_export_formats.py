@@ -7,12 +7,14 @@ import dataclasses
 import datetime
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 
 import docx
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 from openpyxl.worksheet.worksheet import Worksheet
 
 from roundtable.services.export_formats import (
@@ -40,7 +42,8 @@ LABELS = ExportLabels(
     title="Approved quotes",
     staff_translation="Staff translation",
     language_names={"fil": "Filipino", "en": "English", "mixed": "Filipino and English"},
-    generated="Exported 29 November 2026 — 3 quotes",
+    generated=lambda count: f"Exported 29 November 2026 — {count} quotes",
+    document_language="fil",
 )
 
 FILIPINO = ExportRow(
@@ -235,6 +238,23 @@ def test_docx_default_dates_are_iso_and_languages_tagged() -> None:
     xml = zipfile.ZipFile(io.BytesIO(out.getvalue())).read("word/document.xml").decode()
     assert 'w:lang w:val="fil-PH"' in xml
     assert 'w:lang w:val="en-PH"' in xml
+
+
+def test_docx_sheet_words_are_in_the_export_language_and_taglish_is_not_spell_checked() -> None:
+    out = io.BytesIO()
+    write_docx([TAGLISH], LABELS, out)
+    package = zipfile.ZipFile(io.BytesIO(out.getvalue()))
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", package.read("word/styles.xml").decode(), re.S).group(0)
+    assert 'w:val="fil-PH"' in defaults and 'w:val="en-US"' not in defaults
+    quote = next(run for p in docx.Document(io.BytesIO(out.getvalue())).paragraphs for run in p.runs
+                 if TAGLISH.text in run.text)
+    assert quote._r.rPr.find(qn("w:noProof")) is not None and quote._r.rPr.find(qn("w:lang")) is None
+
+
+def test_docx_counts_the_quotes_it_holds() -> None:
+    out = io.BytesIO()
+    write_docx(iter([FILIPINO]), LABELS, out)
+    assert docx.Document(io.BytesIO(out.getvalue())).paragraphs[1].text == "Exported 29 November 2026 — 1 quotes"
 
 
 def test_docx_and_xlsx_survive_xml_illegal_characters() -> None:
