@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from flask import g
 
@@ -48,10 +48,10 @@ class UTCDateTime(TypeDecorator):
         return value
 
 
-def constant(value: str | int) -> ColumnElement:
-    """A fixed part of a query's meaning (a status, a consent clause, a page size), written into the SQL
-    instead of sent as a parameter. Only for fixed values, checked choices and whole numbers, never for text
-    a visitor typed: each distinct value becomes a statement of its own.
+def constant(value: str | int | date) -> ColumnElement:
+    """A fixed part of a query's meaning (a status, a consent clause, a page size, today's date), written into
+    the SQL instead of sent as a parameter. Only for fixed values, checked choices, whole numbers and dates,
+    never for text a visitor typed: each distinct value becomes a statement of its own.
 
     psycopg prepares a query the fifth time it runs. When the query has no parameters left, PostgreSQL keeps
     one plan for it; with parameters it plans the consent rule's queries anew on every view, and that

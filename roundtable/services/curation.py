@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from roundtable.db import constant, db, flush_or_refuse, utcnow
@@ -78,13 +78,24 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
 
 
 def _seen_by_editors():
-    """Quotes of reflections the rule still allows, not withdrawn: what any editor's page may show or count."""
-    return consent.quotes_with_authors().where(consent.curatable_reflection(), Quote.status != constant("withdrawn"))
+    """Quotes of reflections the rule still allows, not withdrawn: what any editor's page may show or count.
+    Past its roundtable's retention date only a quote that may be exported is left (what the daily purge keeps),
+    before that purge has run too."""
+    still_kept = select(Roundtable.id).where(roundtables.within_retention())
+    return consent.quotes_with_authors().where(
+        consent.curatable_reflection(), Quote.status != constant("withdrawn"),
+        or_(Participant.roundtable_id.in_(still_kept), consent.exportable_quote()),
+    )
 
 
 def quote(quote_id: int) -> Quote:
     found = db.session.get(Quote, quote_id)
-    if found is None or found.status == "withdrawn" or not consent.may_quote_reflection(found.reflection):
+    if (
+        found is None
+        or found.status == "withdrawn"
+        or not consent.may_quote_reflection(found.reflection)
+        or (past_retention(found.reflection) and found.status != "approved")
+    ):
         raise NotFound(_l("That quote is not available."))
     return found
 

@@ -231,6 +231,27 @@ def test_past_the_retention_date_nothing_new_is_quoted_or_approved(make):
     assert consent.quotable(published)  # what was published stays exportable
 
 
+def test_past_the_retention_date_editors_see_only_what_the_purge_will_keep_before_it_runs(make):
+    from roundtable.services import curation
+    from roundtable.services.errors import NotFound
+
+    participant = make.participant()
+    reflection = make.reflection(participant, status="released", text="The judge let me rest. I only had to tell it once.")
+    published = make.quote(reflection, text="I only had to tell it once.")
+    draft = make.quote(reflection, text="The judge let me rest.", approve=False)
+    participant.roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+    assert [item.id for item in curation.quotes().items] == [published.id]
+    assert curation.quote(published.id) == published
+    try:
+        curation.quote(draft.id)
+    except NotFound:
+        pass
+    else:
+        raise AssertionError("a draft of a roundtable past its retention date was shown before the purge erased it")
+
+
 def test_past_the_retention_date_moderation_shows_nothing_of_the_roundtable(make):
     from roundtable.services import moderation
     from roundtable.services.errors import NotFound
