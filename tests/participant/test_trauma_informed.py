@@ -82,3 +82,9 @@ def test_the_support_pages_have_the_quick_exit_for_survivors_signed_in_or_not(cl
     staff = make.user("facilitator")
     login(staff)
     assert 'id="quick-exit"' not in client.get(path).get_data(as_text=True)
+
+
+def test_the_return_page_says_what_to_do_when_the_passphrase_is_lost(client):
+    client.get("/language/en")
+    html = client.get("/return").get_data(as_text=True)
+    assert "Lost your passphrase?" in html and "Tell your facilitator." in html
