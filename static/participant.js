@@ -91,6 +91,24 @@
     }
   }
 
+  /* Changing the page's language leaves the page: a changed draft is saved first, or the person stays. */
+  Array.prototype.forEach.call(document.querySelectorAll("nav.languages a"), function (link) {
+    link.addEventListener("click", function (event) {
+      if (!url || lastSent === null) { return; }
+      var data = snapshot();
+      var print = fingerprint(data);
+      if (print === lastSent) { return; }
+      event.preventDefault();
+      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : { saved: false }; })
+        .then(function (answer) {
+          if (!answer.saved) { throw new Error("not saved"); }
+          window.location.href = link.href;
+        })
+        .catch(function () { say(form.getAttribute("data-failed-text")); });
+    });
+  });
+
   if (url) { save(); }
   window.setInterval(function () { save(); checkIdle(); }, EVERY);
 })();

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session
+from flask import Blueprint, current_app, g, redirect, render_template, request, session
 from sqlalchemy import text
 
 from roundtable import i18n, identity
 from roundtable.access import public
 from roundtable.db import db
 from roundtable.navigation import safe_next
+from roundtable.services import participation
 
 bp = Blueprint("public", __name__)
 
@@ -25,6 +26,9 @@ def language(code: str):
     chosen = i18n.normalize(code)
     if chosen:
         session["lang"] = chosen
+        if g.participant is not None:  # kept for their next visit, as the join page promises
+            participation.choose_language(g.participant, chosen)
+            db.session.commit()
     return redirect(safe_next(request.args.get("next")))
 
 

@@ -10,6 +10,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, select, update
 
+from roundtable import i18n
 from roundtable.db import constant, db, lock_row, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
@@ -171,6 +172,12 @@ def take_turn(participant: Participant) -> None:
     the first already changed (which its version refuses).
     """
     lock_row(Participant, participant.id)
+
+
+def choose_language(participant: Participant, language: str) -> None:
+    """The interface language a participant chose: their pages open in it when they come back."""
+    if language in i18n.LANGUAGES:
+        participant.language = language
 
 
 def wait_for_the_author(reflection: Reflection) -> None:

@@ -148,6 +148,23 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
     assert again.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
 
 
+def test_with_javascript_changing_the_language_while_writing_keeps_the_words_typed_since_the_last_save(new_context, live):
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="fil", pseudonym="Amihan wika")
+    page.clock.install()  # no autosave tick runs: only the language link can save the words
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    words = "Sana pakinggan ng hukom ang buong kuwento ko."
+    page.fill("#text", words)
+
+    page.click("nav.languages a[hreflang=en]")
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert page.input_value("#text") == words
+
+
 def test_without_javascript_the_exit_link_still_ends_the_session(new_context, live):
     context = new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()

@@ -88,3 +88,14 @@ def test_the_return_page_says_what_to_do_when_the_passphrase_is_lost(client):
     client.get("/language/en")
     html = client.get("/return").get_data(as_text=True)
     assert "Lost your passphrase?" in html and "Tell your facilitator." in html
+
+
+def test_the_language_a_participant_chooses_is_kept_for_their_next_visit(client, make, csrf):
+    participant = make.participant(language="fil")
+    _sign_in(client, participant, csrf)
+    client.get("/language/en")
+
+    client.get("/exit")
+    _sign_in(client, participant, csrf)
+
+    assert '<html lang="en">' in client.get("/my").get_data(as_text=True)
