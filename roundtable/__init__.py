@@ -76,7 +76,8 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        return page(exc.code or 500)
+        body, status = page(exc.code or 500)
+        return body, status, [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]  # Allow
 
     @app.errorhandler(RecordNotFound)
     def record_not_found(exc: RecordNotFound):
@@ -85,7 +86,9 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return render_template("errors/error.html", status=400, expired_form=True), 400
+        # No session cookie came back at all: the browser refuses cookies, and pressing again cannot help.
+        no_cookies = app.config["SESSION_COOKIE_NAME"] not in request.cookies
+        return render_template("errors/error.html", status=400, expired_form=True, no_cookies=no_cookies), 400
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):

@@ -49,3 +49,28 @@ def test_pages_with_several_forms_check_each_prefixed_token(client, make, login)
 def test_a_wrong_token_on_the_login_form_is_refused(client):
     response = client.post("/login", data={"username": "a", "password": "b", "csrf_token": "wapiti"})
     assert response.status_code == 400
+
+
+def test_a_form_from_a_browser_that_keeps_no_cookie_says_so_instead_of_expired(app, client):
+    page = client.get("/join")
+    token = csrf_token_of(page)
+    cookieless = app.test_client(use_cookies=False)
+
+    response = cookieless.post("/join", data={"code": "KAPWA7", "language": "en", "csrf_token": token})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "did not keep our cookie" in html and "<title>This browser did not keep our cookie · Roundtable</title>" in html
+    assert "open for a long time" in client.post("/join", data={"code": "KAPWA7", "csrf_token": "old"}).get_data(as_text=True)
+
+
+def test_a_method_not_allowed_says_which_are(client):
+    response = client.post("/support")
+    assert response.status_code == 405
+    assert set(response.headers["Allow"].replace(" ", "").split(",")) >= {"GET", "HEAD"}
+    assert "<title>We could not use that request · Roundtable</title>" in response.get_data(as_text=True)
+
+
+def test_an_error_page_is_titled_as_its_heading(client):
+    html = client.get("/no-such-page").get_data(as_text=True)
+    assert "<title>Page not found · Roundtable</title>" in html and "<h1>Page not found</h1>" in html
