@@ -66,21 +66,27 @@
     if (print === lastSent) { return; }
     busy = true;
     fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (response) {
-        if (response.redirected || !response.ok) { throw new Error("not saved"); }
-        return response.json();
-      })
+      .then(answerOf)
       .then(function (answer) {
-        if (!answer.saved) { throw new Error("not saved"); }
+        if (!answer.saved) { throw new Error(answer.message || ""); }
         lastSent = print;
         lastActivity = Date.now();
         var now = new Date();
         say(form.getAttribute("data-saved-text").replace("{time}", pad(now.getHours()) + ":" + pad(now.getMinutes())));
         if (warning) { warning.hidden = true; }
       })
-      .catch(function () { say(form.getAttribute("data-failed-text")); })
+      .catch(notSaved)
       .then(function () { busy = false; });
   }
+
+  /* The server's answer as {saved, message}; a page instead of JSON (the session ended) is "not saved". */
+  function answerOf(response) {
+    if (response.redirected) { return { saved: false }; }
+    return response.json().catch(function () { return { saved: false }; });
+  }
+
+  /* Says why, when the server said (a roundtable closed meanwhile), else the general advice. */
+  function notSaved(problem) { say((problem && problem.message) || form.getAttribute("data-failed-text")); }
 
   function checkIdle() {
     if (!idleSeconds || !warning) { return; }
@@ -100,12 +106,12 @@
       if (print === lastSent) { return; }
       event.preventDefault();
       fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(function (response) { return response.ok ? response.json() : { saved: false }; })
+        .then(answerOf)
         .then(function (answer) {
-          if (!answer.saved) { throw new Error("not saved"); }
+          if (!answer.saved) { throw new Error(answer.message || ""); }
           window.location.href = link.href;
         })
-        .catch(function () { say(form.getAttribute("data-failed-text")); });
+        .catch(notSaved);
     });
   });
 

@@ -165,6 +165,23 @@ def test_with_javascript_changing_the_language_while_writing_keeps_the_words_typ
     assert page.input_value("#text") == words
 
 
+def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, live):
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan sarado")
+    page.clock.install()
+    closed = "This roundtable is closed and does not accept new words."
+    page.route("**/autosave", lambda route: route.fulfill(status=400, json={"saved": False, "message": closed}))
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    page.fill("#text", "Words typed after the facilitator closed the roundtable.")
+
+    page.clock.run_for(5_000)
+
+    expect(page.locator("#autosave-status")).to_have_text(closed)
+
+
 def test_without_javascript_the_exit_link_still_ends_the_session(new_context, live):
     context = new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
