@@ -128,6 +128,7 @@ def _register_template_helpers(app: Flask) -> None:
             "staff_time": i18n.staff_time,
             "meeting_time": i18n.meeting_time,
             "status_label": i18n.status_label,
+            "action_label": i18n.audit_action_label,
             "role_label": i18n.role_label,
             "error_links": error_links,
             "messages_at": messages_at,

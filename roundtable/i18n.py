@@ -174,6 +174,8 @@ _AUDIT_ACTIONS = {
     "quote.approved_by_participant": _l("Quote approved by its author"),
     "quote.declined_by_participant": _l("Quote declined by its author"),
     "quote.withdrawn": _l("Quote withdrawn"),
+    "quote.source_held": _l("Exported quote's reflection held back"),
+    "quote.detail_flagged": _l("Identifying detail found in an exported quote"),
     "quote.finding_redacted": _l("Identifying detail taken out of a quote"),
     "quote.finding_kept": _l("Flagged detail kept, with a reason"),
     "reflection.saved": _l("Draft saved"),

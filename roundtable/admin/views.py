@@ -110,7 +110,7 @@ def audit_log():
         "admin/audit.html",
         page=audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since, until=until),
         actions=audit.actions(), action=action, actor_type=actor_type, since=since, until=until,
-        action_label=i18n.audit_action_label, record_label=i18n.audit_record_label,
+        record_label=i18n.audit_record_label,
     )
 
 

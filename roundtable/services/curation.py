@@ -15,7 +15,7 @@ from sqlalchemy.orm import contains_eager
 from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import LIVE_STATUSES, quote_themes
-from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, participation, roundtables
+from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, notices, participation, roundtables
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
 from roundtable.services.text import Count, fold
@@ -438,7 +438,10 @@ def set_sensitive_terms(actor, target: Roundtable, text: str | None) -> list[str
             Participant.roundtable_id == target.id, Quote.text.is_not(None)
         ).options(contains_eager(Quote.reflection).contains_eager(Reflection.participant))
     ):
+        before = quote.unresolved_findings
         refresh_findings(quote)
+        if quote.unresolved_findings and not before:  # no longer exportable: editors pull it from what went out
+            notices.pulled(quote, notices.DETAIL_FLAGGED, actor=actor)
     audit.record("roundtable.sensitive_terms_changed", actor=actor, target=target)
     return terms
 

@@ -11,8 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from roundtable.db import constant, db, utcnow
-from roundtable.models import Participant, Reflection, Roundtable, User
-from roundtable.services import audit, crypto, listing, participation, roundtables
+from roundtable.models import Participant, Quote, Reflection, Roundtable, User
+from roundtable.services import audit, crypto, listing, notices, participation, roundtables
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page
 
@@ -76,6 +76,9 @@ def decide(facilitator: User, reflection: Reflection, decision: str, *, read: st
         raise _not_open()
     if not hmac.compare_digest(read or "", read_mark(reflection)):
         raise Conflict(_l("The author changed this reflection after you opened it. Read it again below, then decide."))
+    if decision == "hold":
+        for quote in db.session.scalars(select(Quote).where(Quote.reflection_id == reflection.id)):
+            notices.pulled(quote, notices.SOURCE_HELD, actor=facilitator)
     reflection.status = "released" if decision == "release" else "held"
     reflection.decided_at = utcnow()
     reflection.decided_by_id = facilitator.id

@@ -1,10 +1,12 @@
-"""“Withdrawn after export”: a quote that left the platform in an export was taken back since.
+"""“Withdrawn after export”: a quote that left the platform in an export may no longer be used.
 
-Editors need to pull it from materials made with that export. A notice names the quote by its
-number (never by its words, which may be erased), the exports that carried it and when.
-A notice is derived, not stored: an exported quote that is withdrawn or declined, whose latest
-withdrawal has no acknowledgement after it. Acknowledging is an audit event, so it is
-recorded once for everyone and a later withdrawal of the same quote raises a new notice.
+Its author withdrew or declined it, a facilitator held back its reflection, or a sensitive word added
+later found an identifying detail in it. Editors need to pull it from materials made with that export.
+A notice names the quote by its number (never by its words, which may be erased), why, the exports that
+carried it and when. A notice is derived, not stored: an exported quote whose latest such event has no
+acknowledgement after it, whatever became of the quote since (a declined quote edited again still owes
+its notice). Acknowledging is an audit event, so it is recorded once for everyone and a later withdrawal
+of the same quote raises a new notice.
 """
 
 from __future__ import annotations
@@ -21,17 +23,30 @@ from roundtable.services import audit
 from roundtable.services.errors import NotFound
 from roundtable.services.pagination import Page, paginate
 
-WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant")
+SOURCE_HELD = "quote.source_held"
+DETAIL_FLAGGED = "quote.detail_flagged"
+WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant", SOURCE_HELD, DETAIL_FLAGGED)
 ACKNOWLEDGED = "notice.acknowledged"
-PULLED_STATUSES = ("withdrawn", "declined")
 
 
 @dataclass(frozen=True)
 class Notice:
     quote_id: int
-    status: str
+    reason: str  # the latest of WITHDRAWN_ACTIONS
     withdrawn_at: datetime | None
     exports: tuple[Export, ...]
+
+
+def _exported(quote: Quote) -> bool:
+    carried = select(export_quotes.c.quote_id).where(export_quotes.c.quote_id == quote.id).limit(1)
+    return db.session.scalar(carried) is not None
+
+
+def pulled(quote: Quote, reason: str, *, actor) -> None:
+    """An approved quote stopped being exportable without its author's doing (``SOURCE_HELD``, ``DETAIL_FLAGGED``):
+    if it left in an export, editors hear of it as of a withdrawal."""
+    if quote.status == "approved" and quote.id is not None and _exported(quote):
+        audit.record(reason, actor=actor, target=quote)
 
 
 def _latest(actions) -> select:
@@ -48,11 +63,7 @@ def _open_condition():
     latest_withdrawal = _latest(WITHDRAWN_ACTIONS)
     latest_ack = _latest((ACKNOWLEDGED,))
     exported = select(export_quotes.c.quote_id).where(export_quotes.c.quote_id == Quote.id).exists()
-    return and_(
-        Quote.status.in_([constant(status) for status in PULLED_STATUSES]),
-        exported,
-        func.coalesce(latest_ack, 0) < func.coalesce(latest_withdrawal, 1),
-    )
+    return and_(exported, latest_withdrawal.is_not(None), func.coalesce(latest_ack, 0) < latest_withdrawal)
 
 
 # Built once: every page an editor sees asks for this count, and building the statement costs more than running it.
@@ -65,15 +76,15 @@ def count_open() -> int:
 
 def open_notices(page: int = 1, per_page: int = 25) -> Page:
     """One page of open notices, oldest quote first: three queries, however many notices there are."""
-    withdrawn_at = (
-        select(AuditEvent.created_at).where(AuditEvent.id == _latest(WITHDRAWN_ACTIONS)).correlate(Quote).scalar_subquery()
-    )
+    latest = select(AuditEvent).where(AuditEvent.id == _latest(WITHDRAWN_ACTIONS)).correlate(Quote)
     found = paginate(
-        select(Quote.id, Quote.status, withdrawn_at).where(_open_condition()).order_by(Quote.id),
+        select(Quote.id, latest.with_only_columns(AuditEvent.action).scalar_subquery(),
+               latest.with_only_columns(AuditEvent.created_at).scalar_subquery())
+        .where(_open_condition()).order_by(Quote.id),
         page, per_page, scalars=False,
     )
     carried: dict[int, list[Export]] = {}
-    quote_ids = [quote_id for quote_id, _status, _at in found.items]
+    quote_ids = [quote_id for quote_id, _reason, _at in found.items]
     for quote_id, export in db.session.execute(
         select(export_quotes.c.quote_id, Export)
         .join(Export, Export.id == export_quotes.c.export_id)
@@ -82,7 +93,7 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     ):
         carried.setdefault(quote_id, []).append(export)
     return replace(found, items=[
-        Notice(quote_id, status, at, tuple(carried.get(quote_id, ()))) for quote_id, status, at in found.items
+        Notice(quote_id, reason, at, tuple(carried.get(quote_id, ()))) for quote_id, reason, at in found.items
     ])
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from roundtable.db import db
-from roundtable.services import audit, consent, exports, notices, review, withdrawal
+from roundtable.services import audit, consent, curation, exports, moderation, notices, review, withdrawal
 from roundtable.services.errors import NotFound
 
 
@@ -49,6 +49,52 @@ def test_a_declined_re_review_of_an_exported_quote_raises_a_notice(make):
     review.respond(participant, quote, approve=False)
     db.session.commit()
     assert [n.quote_id for n in notices.open_notices().items] == [quote.id]
+
+
+def test_a_declined_quote_edited_again_still_owes_its_notice(make):
+    editor = make.user("editor")
+    participant = make.participant()
+    quote = make.quote(make.reflection(participant), editor=editor)
+    _export(editor)
+    consent.change_clause(participant, "review_quotes", grant=True)
+    review.respond(participant, quote, approve=False)
+    db.session.commit()
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text[:-1], language="en",
+                          translation=None, translation_language=None, descriptor="survivor leader")
+    db.session.commit()
+
+    [notice] = notices.open_notices().items
+    assert notice.quote_id == quote.id and notice.reason == "quote.declined_by_participant"
+
+
+def test_an_exported_quote_whose_reflection_is_held_back_raises_a_notice(make):
+    editor = make.user("editor")
+    reflection = make.reflection()
+    quote = make.quote(reflection, editor=editor)
+    make.quote(make.reflection(reflection.participant, text="Another reflection, not held back."), editor=editor)
+    _export(editor)
+    facilitator = reflection.participant.roundtable.facilitator
+
+    moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
+    db.session.commit()
+
+    [notice] = notices.open_notices().items
+    assert notice.quote_id == quote.id and notice.reason == notices.SOURCE_HELD
+
+
+def test_an_exported_quote_in_which_a_new_sensitive_word_finds_a_detail_raises_a_notice(make):
+    editor = make.user("editor")
+    reflection = make.reflection(text="The court in our town should listen to children.")
+    quote = make.quote(reflection, editor=editor)
+    _export(editor)
+
+    curation.set_sensitive_terms(editor, reflection.participant.roundtable, "our town")
+    db.session.commit()
+
+    [notice] = notices.open_notices().items
+    assert notice.quote_id == quote.id and notice.reason == notices.DETAIL_FLAGGED
+    assert exports.exportable_ids(exports.QuoteFilters()) == []
 
 
 def test_quotes_never_exported_raise_no_notice(make):
