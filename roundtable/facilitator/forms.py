@@ -62,6 +62,7 @@ class NewPromptForm(SentOnce, PromptForm):
 class StatusForm(Form):
     status = RadioField(choices=[("open", "open"), ("closed", "closed"), ("archived", "archived")],
                         validators=[required()])
+    confirmed = HiddenField()  # "yes" once the confirmation page was shown (closing stops everyone writing)
 
 
 class DecisionForm(Form):

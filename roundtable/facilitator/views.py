@@ -128,6 +128,8 @@ def set_status(roundtable_id: int):
     item = _own(roundtable_id)
     form = StatusForm()
     if form.validate_on_submit():
+        if form.status.data in ("closed", "archived") and form.confirmed.data != "yes":
+            return render_template("facilitator/confirm_status.html", roundtable=item, form=form)
         with change() as outcome:
             roundtables.set_status(item, g.user, form.status.data)
         if outcome.saved:

@@ -63,7 +63,16 @@ def test_open_and_close(client, make, login, csrf):
     client.post(url + "/status", data={"status": "open", "csrf_token": csrf(client.get(url))})
     db.session.refresh(roundtable)
     assert roundtable.status == "open"
-    client.post(url + "/status", data={"status": "closed", "csrf_token": csrf(client.get(url))})
+    client.get("/language/en")
+    asked = client.post(url + "/status", data={"status": "closed", "csrf_token": csrf(client.get(url))})
+    db.session.refresh(roundtable)
+    assert roundtable.status == "open", "closing stops everyone writing: it is confirmed first"
+    assert asked.status_code == 200 and "Close this roundtable?" in asked.get_data(as_text=True)
+    client.post(url + "/status", data={**hidden_fields_of(asked), "status": "closed"})
+    db.session.refresh(roundtable)
+    assert roundtable.status == "closed"
+    asked = client.post(url + "/status", data={"status": "archived", "csrf_token": csrf(client.get(url))})
+    assert "cannot be opened again" in asked.get_data(as_text=True)
     db.session.refresh(roundtable)
     assert roundtable.status == "closed"
 
