@@ -74,3 +74,12 @@ def test_the_qr_code_scales_to_the_size_the_stylesheet_gives_it(ctx):
     opening = svg[:svg.index(">")]
     assert re.search(r'viewBox="0 0 (\d+) \1"', opening)
     assert "width=" not in opening and "height=" not in opening
+
+
+def test_the_card_of_a_roundtable_not_yet_open_warns_before_it_is_handed_out(client, make, login):
+    draft = make.roundtable(status="draft")
+    login(draft.facilitator)
+    client.get("/language/en")
+    assert "This roundtable is not open" in _card(client, draft).get_data(as_text=True)
+    opened = make.roundtable(draft.facilitator)
+    assert "This roundtable is not open" not in _card(client, opened).get_data(as_text=True)
