@@ -168,7 +168,7 @@ def edit_prompt(prompt_id: int):
         db.session.commit()
         flash(_("Changes saved."))
         return redirect(url_for("facilitator.roundtable", roundtable_id=prompt.roundtable_id))
-    return render_template("facilitator/prompt_form.html", form=form, prompt=prompt)
+    return render_template("facilitator/prompt_form.html", form=form, prompt=prompt, answers=roundtables.answers_to(prompt))
 
 
 @bp.get("/moderation")

@@ -8,11 +8,11 @@ from datetime import date, time
 from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 
 from roundtable import clock
 from roundtable.db import constant, db
-from roundtable.models import ConsentClause, Participant, Prompt, Roundtable, User
+from roundtable.models import ConsentClause, Participant, Prompt, Reflection, Roundtable, User
 from roundtable.services import audit
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
@@ -141,6 +141,13 @@ def add_prompt(roundtable: Roundtable, actor: User, text_en: str, text_fil: str)
     db.session.flush()
     audit.record("prompt.added", actor=actor, target=prompt)
     return prompt
+
+
+def answers_to(prompt: Prompt) -> int:
+    """How many reflections, drafts included, answer this prompt: rewording it puts them under other words."""
+    return db.session.scalar(select(func.count()).select_from(Reflection).where(
+        Reflection.prompt_id == prompt.id, Reflection.status.not_in([constant("withdrawn"), constant("purged")]),
+    )) or 0
 
 
 def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str) -> None:

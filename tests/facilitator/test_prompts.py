@@ -59,3 +59,14 @@ def test_a_facilitator_rewords_their_question_but_not_anyone_elses(client, app, 
     login(make.user("facilitator"), on=stranger)
     assert stranger.get(f"/facilitator/prompts/{prompt.id}").status_code == 404
     assert stranger.get("/facilitator/prompts/999999").status_code == 404
+
+
+def test_rewording_a_question_that_has_answers_warns_first(client, make, login):
+    participant = make.participant()
+    prompt = participant.roundtable.prompts[0]
+    login(participant.roundtable.facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/prompts/{prompt.id}"
+    assert "answers this prompt" not in client.get(url).get_data(as_text=True)
+    make.reflection(participant, status="draft")
+    assert "1 reflection answers this prompt." in client.get(url).get_data(as_text=True)
