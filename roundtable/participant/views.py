@@ -74,7 +74,7 @@ def join():
         except RuleViolation as problem:
             form.code.errors.append(str(problem))
         else:
-            identity.end_participant()
+            identity.leave_participant()  # someone signed in on this phone: every copy of their session ends
             session["lang"] = form.language.data
             _keep_join_state({"roundtable_id": roundtable.id, "language": form.language.data})
             return redirect(url_for("participant.join_consent"))

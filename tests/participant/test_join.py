@@ -252,3 +252,20 @@ def test_a_refused_consent_page_leads_from_its_summary_to_the_choices_and_ties_t
         assert f'id="{target}"' in html, target
     assert re.search(r'<fieldset[^>]*id="clauses"[^>]*aria-describedby="clauses-error"', html)
     assert re.search(r'<input type="checkbox" name="clauses" id="clause-store_words"[^>]*aria-invalid="true"', html)
+
+
+def test_joining_on_a_phone_where_someone_is_signed_in_ends_every_copy_of_their_session(app, client, make, csrf):
+    from tests.conftest import second_browser_with_the_cookie_of
+
+    participant = make.participant()
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+    other_tab = second_browser_with_the_cookie_of(app, client)
+    other = make.roundtable()
+
+    page = client.get("/join")
+    joined = client.post("/join", data={"code": other.join_code, "language": "en", "csrf_token": csrf(page)})
+    joined.close()  # as a server does once the answer is sent
+
+    assert joined.status_code == 302
+    assert other_tab.get("/my").status_code == 302
