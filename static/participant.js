@@ -85,8 +85,19 @@
     return response.json().catch(function () { return { saved: false }; });
   }
 
-  /* Says why, when the server said (a roundtable closed meanwhile), else the general advice. */
-  function notSaved(problem) { say((problem && problem.message) || form.getAttribute("data-failed-text")); }
+  /* Says why, when the server said (a roundtable closed meanwhile) or the phone is offline, else the general advice. */
+  function notSaved(problem) {
+    if (navigator.onLine === false) { say(form.getAttribute("data-offline-text")); return; }
+    say((problem && problem.message) || form.getAttribute("data-failed-text"));
+  }
+
+  /* Offline, a button would lead to the browser's own error page, and Back from there loses the words. */
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      say(form.getAttribute("data-offline-text"));
+    }
+  });
 
   function checkIdle() {
     if (!idleSeconds || !warning) { return; }

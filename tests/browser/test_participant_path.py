@@ -182,6 +182,25 @@ def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, li
     expect(page.locator("#autosave-status")).to_have_text(closed)
 
 
+def test_with_javascript_a_button_pressed_offline_keeps_the_words_on_the_page_and_says_why(new_context, live):
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan offline")
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    words = "Written on a bus with no signal: courts should let children rest."
+    page.fill("#text", words)
+    context.set_offline(True)
+
+    page.click("input[name=submit]")
+
+    expect(page.locator("#autosave-status")).to_contain_text("You are offline")
+    assert page.url == writing and page.input_value("#text") == words
+    context.set_offline(False)
+
+
 def test_without_javascript_the_exit_link_still_ends_the_session(new_context, live):
     context = new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
