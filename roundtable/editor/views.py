@@ -312,7 +312,7 @@ def export():
             return redirect(outcome.location)
         if outcome.saved:
             return _download(record)
-    return render_template("editor/export.html", form=form, exportable=exports.exportable_count())
+    return render_template("editor/export.html", form=form)
 
 
 @bp.get("/exports/<int:export_id>/file")

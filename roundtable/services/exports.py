@@ -49,10 +49,6 @@ def exportable_ids(filters: QuoteFilters) -> list[int]:
     return list(db.session.scalars(_exportable(filters).with_only_columns(Quote.id).order_by(Quote.id)))
 
 
-def exportable_count(filters: QuoteFilters = QuoteFilters()) -> int:
-    return db.session.scalar(_exportable(filters).with_only_columns(func.count())) or 0
-
-
 def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
     """Write down who exported which quotes, before a single byte leaves the server.
 

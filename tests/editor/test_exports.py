@@ -166,11 +166,6 @@ def test_a_double_click_records_one_export_and_downloads_it_again(desk, csrf, sh
     assert "sent twice" not in desk.get("/editor/").get_data(as_text=True), "no message left for a later page"
 
 
-def test_the_export_page_says_how_many_quotes_can_be_exported(desk, shelf):
-    desk.get("/language/en")
-    assert "2 approved quotes can be exported now." in desk.get("/editor/export").get_data(as_text=True)
-
-
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "docx", "json"])
 def test_choices_that_match_no_quote_give_a_message_not_an_empty_file(desk, shelf, fmt):
     desk.get("/language/fil")
