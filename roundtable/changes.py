@@ -46,7 +46,7 @@ def change(
     try:
         yield outcome
         if once is not None:
-            sent_forms.record(g.user, once.once_key(), outcome.location)
+            sent_forms.record(g.user, once.once_key(), outcome.location, once.sent_twice_within)
     except sent_forms.SentBefore as first:
         _lead_to_first(outcome, first.location, say_sent_twice)
     except RuleViolation as problem:
@@ -54,7 +54,7 @@ def change(
         outcome.location = None
         # Sent again after the first was saved, the form can break a rule the first sending set up (a name
         # now taken): lead to what the first made instead of showing that.
-        first = sent_forms.earlier(g.user, once.once_key()) if once is not None else None
+        first = sent_forms.earlier(g.user, once.once_key(), once.sent_twice_within) if once is not None else None
         if first is not None:
             _lead_to_first(outcome, first, say_sent_twice)
         elif errors_on is None:

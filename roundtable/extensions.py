@@ -31,7 +31,8 @@ def signed_in_participant() -> str:
 
 def account_typed() -> str:
     """Rate-limit key of the staff account named on the sign-in form: guesses from many addresses count together."""
-    return _rate_limit_key(f"account|{request.form.get('username', '').strip().lower()}")
+    typed = request.form.get("username", "").replace("\x00", "")  # as the form and authenticate() read it
+    return _rate_limit_key(f"account|{typed.strip().lower()}")
 
 
 def signed_in_account() -> str:
@@ -41,8 +42,13 @@ def signed_in_account() -> str:
 
 
 def refused(response) -> bool:
-    """For limits that count only failures: a refused form is shown again (200); what worked leads on."""
-    return response.status_code == 200
+    """For limits that count only failures: a refused form is shown again (200); what worked leads on, or is
+    marked ``accepted()`` by a view that answers a success with a page of its own."""
+    return response.status_code == 200 and not g.get("form_accepted")
+
+
+def accepted() -> None:
+    g.form_accepted = True
 
 
 babel = Babel()

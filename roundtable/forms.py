@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation
 
+from roundtable.services.sent_forms import KEPT_FOR
 from roundtable.services.text import Count, clean_text
 
 
@@ -122,6 +123,7 @@ class SentOnce:
     sent again. ``change(once=form)`` stores it (see ``services.sent_forms``)."""
 
     sent_once = HiddenField(default=lambda: uuid.uuid4().hex)
+    sent_twice_within = KEPT_FOR  # how long a second sending with the same key is the first one again
 
     def once_key(self) -> str | None:
         """The key this sending is saved under: the page's own."""

@@ -200,6 +200,31 @@ def test_guessing_one_accounts_password_from_many_addresses_is_limited_too(limit
                                           "csrf_token": csrf_token_of(page)}).status_code == 302
 
 
+def test_nul_characters_in_a_username_do_not_make_it_another_account_for_the_limit(limited, make):
+    facilitator = make.user("facilitator", password=PASSWORD)
+    statuses = []
+    for n in range(32):
+        browser = limited.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"10.0.4.{n // 4 + 1}"
+        name = facilitator.username[:1] + "\x00" * (n % 4) + facilitator.username[1:]
+        statuses += _hammer(browser, "/login", {"username": name, "password": "not the password at all"}, 1)
+    assert statuses[:30] == [200] * 30 and set(statuses[30:]) == {429}
+
+
+@pytest.mark.parametrize("path", ["/account/password", "/account/confirm"])
+def test_an_open_session_cannot_try_passwords_without_a_per_account_limit(limited, make, path):
+    user = make.user("facilitator", password=PASSWORD)
+    fields = {"current": "a guess at the password", "new": "short", "confirm": "short", "password": "a guess"}
+    statuses = []
+    for address in range(3):
+        browser = limited.test_client()
+        browser.environ_base["REMOTE_ADDR"] = f"10.0.5.{address + 1}"
+        page = browser.get("/login")
+        browser.post("/login", data={"username": user.username, "password": PASSWORD, "csrf_token": csrf_token_of(page)})
+        statuses += _hammer(browser, path, fields, 8)
+    assert statuses[:20] == [200] * 20 and set(statuses[20:]) == {429}
+
+
 def test_an_open_session_cannot_try_passwords_on_the_change_password_page(limited, make):
     from roundtable.models import AuditEvent
 

@@ -10,7 +10,7 @@ from roundtable.access import password_again, public, roles_required
 from roundtable.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm
 from roundtable.changes import change
 from roundtable.db import db
-from roundtable.extensions import account_typed, limiter, refused, signed_in_account
+from roundtable.extensions import accepted, account_typed, limiter, refused, signed_in_account
 from roundtable.forms import ActionForm
 from roundtable.models import User
 from roundtable.models.staff import ROLES
@@ -146,6 +146,7 @@ def two_factor():
         else:
             db.session.commit()
             identity.keep_this_session(user)
+            accepted()  # the recovery codes are a page (200), not a refusal
             session.pop("new_totp_secret", None)
             session["second_factor_done"] = True
             return render_template("auth/recovery_codes.html", codes=codes, user=user)
@@ -189,6 +190,7 @@ def change_password():
 
 @bp.route("/account/confirm", methods=["GET", "POST"])
 @limiter.limit("10 per minute;50 per hour", methods=["POST"])
+@limiter.limit("20 per hour", methods=["POST"], key_func=signed_in_account, deduct_when=refused)
 @any_staff
 def confirm_password():
     """The password again, before a change that an open session alone may not make (access.fresh_password_required)."""
@@ -207,7 +209,8 @@ def confirm_password():
 
 
 def _wrong_password(user: User) -> None:
-    """A wrong current password, typed to confirm a change: recorded, and counted by the rate limits."""
+    """A wrong current password, typed to confirm a change: recorded for the administrators (the rate limits
+    count the refused form shown again)."""
     audit.record("staff.password_confirmation_failed", actor=user)
     db.session.commit()
 

@@ -1,4 +1,5 @@
 import hashlib
+from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField
@@ -38,9 +39,13 @@ class ExportForm(SentOnce, Form):
     theme = SelectField(_l("Theme"), coerce=int, choices=[], default=0)
     language = SelectField(_l("Language"), choices=[], default="")
 
+    # A download leaves the page as it was, key and all: the same choices pressed again a minute later are a new
+    # export (quotes approved since belong in it), not a double click.
+    sent_twice_within = timedelta(seconds=30)
+
     def once_key(self) -> str | None:
-        """A download leaves the page as it was, key and all: the same key with other choices is a new export
-        (another format, other filters), and only the same choices sent again are one export sent twice."""
+        """The same key with other choices is a new export (another format, other filters); only the same
+        choices sent again (within ``sent_twice_within``) are one export sent twice."""
         key = self.sent_once.data
         if not key:
             return key

@@ -262,7 +262,7 @@ def consent_form(roundtable_id: int):
             if version == before:
                 flash(_("Nothing changed: the consent form stays version %(n)s.", n=version))
             else:
-                flash(_("The consent form is now version %(n)s. Participants will be asked to consent again on the "
-                        "next page they open.", n=version))
+                flash(_("The consent form is now version %(n)s. Participants will be asked to consent again the "
+                        "next time they open “My words”.", n=version))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
     return render_template("facilitator/consent_form.html", roundtable=item, form=form)

@@ -74,9 +74,9 @@ def decide(facilitator: User, reflection: Reflection, decision: str, *, read: st
     participation.wait_for_the_author(reflection)
     if not _open_to(facilitator, reflection):
         raise _not_open()
-    if not hmac.compare_digest(read or "", read_mark(reflection)):
+    if not hmac.compare_digest((read or "").encode(), read_mark(reflection).encode()):  # any text sent by hand
         raise Conflict(_l("The author changed this reflection after you opened it. Read it again below, then decide."))
-    if decision == "hold":
+    if decision == "hold" and reflection.status == "released":  # held again, nothing new went out of use
         for quote in db.session.scalars(select(Quote).where(Quote.reflection_id == reflection.id)):
             notices.pulled(quote, notices.SOURCE_HELD, actor=facilitator)
     reflection.status = "released" if decision == "release" else "held"

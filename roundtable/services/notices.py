@@ -62,7 +62,11 @@ def _latest(actions) -> select:
 def _open_condition():
     latest_withdrawal = _latest(WITHDRAWN_ACTIONS)
     latest_ack = _latest((ACKNOWLEDGED,))
-    exported = select(export_quotes.c.quote_id).where(export_quotes.c.quote_id == Quote.id).exists()
+    withdrawn_at = select(AuditEvent.created_at).where(AuditEvent.id == latest_withdrawal).correlate(Quote).scalar_subquery()
+    first_exported_at = (
+        select(func.min(Export.created_at)).join(export_quotes, export_quotes.c.export_id == Export.id)
+        .where(export_quotes.c.quote_id == Quote.id).correlate(Quote).scalar_subquery()
+    )
     # Only the few quotes with such an event are looked at (through the index on the action): every editor page
     # counts these, and years of exported quotes each checked against the audit log took 150 ms.
     pulled_ever = (
@@ -70,7 +74,11 @@ def _open_condition():
         .where(AuditEvent.action.in_([constant(action) for action in WITHDRAWN_ACTIONS]),
                AuditEvent.target_type == constant("quote"))
     )
-    return and_(Quote.id.in_(pulled_ever), exported, func.coalesce(latest_ack, 0) < latest_withdrawal)
+    return and_(
+        Quote.id.in_(pulled_ever),
+        withdrawn_at > first_exported_at,  # a decline before it ever left (then approved) owes no notice
+        func.coalesce(latest_ack, 0) < latest_withdrawal,
+    )
 
 
 # Built once: every page an editor sees asks for this count, and building the statement costs more than running it.

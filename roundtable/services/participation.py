@@ -228,7 +228,8 @@ def save_reflection(
             raise NotFound(_l("That reflection was not found."))
     if reflection is None and submit:
         reflection = _shared_before(participant, prompt, text)
-        if reflection is not None:  # the same words sent again: stored once
+        if reflection is not None:  # the same words sent again: stored once, with the language now chosen
+            reflection.language = language
             return reflection
     if reflection is not None:
         if reflection.status in ("withdrawn", "purged"):

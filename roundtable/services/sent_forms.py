@@ -36,27 +36,35 @@ def _usable(key: str | None) -> bool:
     return bool(key) and _KEY.fullmatch(key) is not None
 
 
-def earlier(user: User, key: str | None) -> str | None:
-    """Where this form led when it was saved before, or None."""
+def earlier(user: User, key: str | None, within: timedelta = KEPT_FOR) -> str | None:
+    """Where this form led when it was saved before (``within`` that long ago), or None."""
     if not _usable(key):
         return None
-    return db.session.scalar(select(SentForm.location).where(SentForm.user_id == user.id, SentForm.key == key))
+    return db.session.scalar(select(SentForm.location).where(
+        SentForm.user_id == user.id, SentForm.key == key, SentForm.sent_at >= utcnow() - within,
+    ))
 
 
-def record(user: User, key: str | None, location: str) -> None:
+def record(user: User, key: str | None, location: str, within: timedelta = KEPT_FOR) -> None:
     """Store the key beside what the form made, in the same transaction.
 
-    Raises ``SentBefore`` (after rolling back everything the sending did) when the key was saved before. A
-    form without a usable key (a page from before keys existed, or one changed by hand) is saved as sent.
+    Raises ``SentBefore`` (after rolling back everything the sending did) when the key was saved before, less
+    than ``within`` ago (a form that stays on its page, as a download does, counts as sent twice only within
+    that while). A form without a usable key (a page from before keys existed, or one changed by hand) is
+    saved as sent.
     """
     if not _usable(key):
         return
+    if within < KEPT_FOR:
+        db.session.execute(delete(SentForm).where(
+            SentForm.user_id == user.id, SentForm.key == key, SentForm.sent_at < utcnow() - within,
+        ))
     db.session.add(SentForm(user_id=user.id, key=key, location=location))
     try:
         db.session.flush()
     except IntegrityError:
         db.session.rollback()
-        first = earlier(user, key)
+        first = earlier(user, key, within)
         if first is None:  # another rule refused the save; the 409 page says so
             raise
         raise SentBefore(first) from None

@@ -194,6 +194,13 @@ def test_other_choices_on_the_same_page_make_a_new_export(desk, csrf, shelf):
     again = desk.post("/editor/export", data={**data, "format": "json", "language": "en"})
     assert again.status_code == 302 and db.session.query(Export).count() == 2, "the same choices again: sent twice"
 
+    from roundtable.models import SentForm
+    for sent in db.session.query(SentForm):
+        sent.sent_at -= timedelta(seconds=31)
+    db.session.commit()
+    later = desk.post("/editor/export", data=data)
+    assert later.status_code == 200 and db.session.query(Export).count() == 3, "the first choices, a minute later"
+
 
 def test_an_export_downloaded_again_leaves_out_words_taken_back_since(desk, csrf, shelf):
     download(desk, csrf, "csv")

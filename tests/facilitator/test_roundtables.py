@@ -190,6 +190,19 @@ def test_a_release_sends_editors_only_the_words_the_facilitator_read(client, mak
     assert db.session.get(Reflection, reflection.id).status == "released"
 
 
+def test_a_read_mark_changed_by_hand_is_refused_as_changed_not_a_500(client, make, login):
+    facilitator = make.user("facilitator")
+    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
+    login(facilitator)
+    url = f"/facilitator/reflections/{reflection.id}"
+    page = client.get(url)
+    fields = {name: value for name, value in hidden_fields_of(page).items() if name.startswith("decision-")}
+    for mark in ("é", "", "0" * 64):
+        answer = client.post(url, data={**fields, "decision-read": mark, "decision-decision": "release"})
+        assert answer.status_code == 200 and "changed this reflection" in answer.get_data(as_text=True)
+    assert db.session.get(Reflection, reflection.id).status == "submitted"
+
+
 def test_a_reflection_taken_back_while_open_leads_back_to_the_list_with_a_reason(client, make, login):
     facilitator = make.user("facilitator")
     participant = make.participant(make.roundtable(facilitator))

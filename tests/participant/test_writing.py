@@ -173,6 +173,10 @@ def test_back_after_submit_and_submit_again_stores_one_reflection(client, make, 
     assert db.session.query(Reflection).count() == 1
     other = client.post(url, data=_form(client.get(url), csrf, text="A second, different answer.", submit="Submit"))
     assert other.status_code == 302 and db.session.query(Reflection).count() == 2, "other words are a new reflection"
+    client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit", language="mixed"))
+    assert db.session.query(Reflection).count() == 2
+    assert db.session.scalars(select(Reflection).where(Reflection.language == "mixed")).one().text == words, \
+        "the language chosen the second time is kept"
 
 
 def test_a_shared_reflection_is_changed_by_submitting_again_never_turned_back_into_a_draft(client, make, csrf):

@@ -97,6 +97,43 @@ def test_an_exported_quote_in_which_a_new_sensitive_word_finds_a_detail_raises_a
     assert exports.exportable_ids(exports.QuoteFilters()) == []
 
 
+def test_a_quote_declined_before_it_was_ever_exported_raises_no_notice_once_approved_and_exported(make):
+    editor = make.user("editor")
+    participant = make.participant()
+    consent.change_clause(participant, "review_quotes", grant=True)
+    quote = make.quote(make.reflection(participant), editor=editor, approve=False)
+    curation.approve(editor, quote)  # sent to its author, who declines
+    review.respond(participant, quote, approve=False)
+    db.session.commit()
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text[:-1], language="en",
+                          translation=None, translation_language=None, descriptor="survivor leader")
+    assert quote.status == "awaiting_participant", "an edited declined quote goes back to its author"
+    review.respond(participant, quote, approve=True)
+    db.session.commit()
+    assert quote.status == "approved"
+
+    _export(editor)
+
+    assert notices.open_notices().items == [] and notices.count_open() == 0
+
+
+def test_holding_a_reflection_already_held_raises_no_new_notice(make):
+    editor = make.user("editor")
+    reflection = make.reflection()
+    make.quote(reflection, editor=editor)
+    _export(editor)
+    facilitator = reflection.participant.roundtable.facilitator
+    moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
+    db.session.commit()
+    notices.acknowledge(editor, notices.open_notices().items[0].quote_id)
+    db.session.commit()
+
+    moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
+    db.session.commit()
+
+    assert notices.count_open() == 0
+
+
 def test_quotes_never_exported_raise_no_notice(make):
     participant = make.participant()
     make.quote(make.reflection(participant))
