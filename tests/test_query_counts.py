@@ -85,8 +85,9 @@ def _seed(make, rows: int) -> dict:
     db.session.add_all(exports)
     db.session.flush()
     db.session.execute(insert(export_quotes), [{"export_id": e.id, "quote_id": q.id} for e in exports for q in taken_back])
+    taken_back_at = max(e.created_at for e in exports) + timedelta(seconds=1)  # after they left in the exports
     db.session.execute(insert(AuditEvent), [
-        {"created_at": now, "actor_type": "participant", "actor_id": None, "action": "quote.withdrawn",
+        {"created_at": taken_back_at, "actor_type": "participant", "actor_id": None, "action": "quote.withdrawn",
          "target_type": "quote", "target_id": q.id} for q in taken_back
     ])
     # ``rows`` roundtables and staff accounts, for the facilitator's and the admin's lists. The roundtables are
