@@ -232,6 +232,7 @@ def test_a_decision_leads_back_to_the_list_as_it_was_filtered(client, make, logi
     answer = decide(client, link.replace("&amp;", "&"), "release")
 
     assert answer.headers["Location"].endswith(f"/facilitator/moderation?status=held&roundtable={participant.roundtable_id}")
+    assert db.session.get(Reflection, reflection.id).status == "released"
 
 
 def test_the_facilitator_sets_when_the_group_meets_and_participants_see_it_in_their_language(app, client, make, login, csrf):

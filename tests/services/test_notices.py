@@ -40,7 +40,8 @@ def test_erased_quotes_are_named_by_number_only(make):
     assert notice.quote_id == quote.id and quote.text is None
 
 
-def test_a_declined_re_review_of_an_exported_quote_raises_a_notice(make):
+def _declined_after_export(make):
+    """An exported quote whose author, asking to review quotes, declined it since."""
     editor = make.user("editor")
     participant = make.participant()
     quote = make.quote(make.reflection(participant), editor=editor)
@@ -48,17 +49,16 @@ def test_a_declined_re_review_of_an_exported_quote_raises_a_notice(make):
     consent.change_clause(participant, "review_quotes", grant=True)
     review.respond(participant, quote, approve=False)
     db.session.commit()
+    return editor, quote
+
+
+def test_a_declined_re_review_of_an_exported_quote_raises_a_notice(make):
+    _editor, quote = _declined_after_export(make)
     assert [n.quote_id for n in notices.open_notices().items] == [quote.id]
 
 
 def test_a_declined_quote_edited_again_still_owes_its_notice(make):
-    editor = make.user("editor")
-    participant = make.participant()
-    quote = make.quote(make.reflection(participant), editor=editor)
-    _export(editor)
-    consent.change_clause(participant, "review_quotes", grant=True)
-    review.respond(participant, quote, approve=False)
-    db.session.commit()
+    editor, quote = _declined_after_export(make)
 
     curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text[:-1], language="en",
                           translation=None, translation_language=None, descriptor="survivor leader")
