@@ -59,10 +59,14 @@ def _latest(actions) -> select:
     )
 
 
+def _of_latest_withdrawal(column):
+    """``column`` (the action, or when) of the quote's latest event of WITHDRAWN_ACTIONS."""
+    return select(column).where(AuditEvent.id == _latest(WITHDRAWN_ACTIONS)).correlate(Quote).scalar_subquery()
+
+
 def _open_condition():
     latest_withdrawal = _latest(WITHDRAWN_ACTIONS)
     latest_ack = _latest((ACKNOWLEDGED,))
-    withdrawn_at = select(AuditEvent.created_at).where(AuditEvent.id == latest_withdrawal).correlate(Quote).scalar_subquery()
     first_exported_at = (
         select(func.min(Export.created_at)).join(export_quotes, export_quotes.c.export_id == Export.id)
         .where(export_quotes.c.quote_id == Quote.id).correlate(Quote).scalar_subquery()
@@ -76,7 +80,7 @@ def _open_condition():
     )
     return and_(
         Quote.id.in_(pulled_ever),
-        withdrawn_at > first_exported_at,  # a decline before it ever left (then approved) owes no notice
+        _of_latest_withdrawal(AuditEvent.created_at) > first_exported_at,  # a decline before it ever left (then approved) owes no notice
         func.coalesce(latest_ack, 0) < latest_withdrawal,
     )
 
@@ -91,10 +95,8 @@ def count_open() -> int:
 
 def open_notices(page: int = 1, per_page: int = 25) -> Page:
     """One page of open notices, oldest quote first: three queries, however many notices there are."""
-    latest = select(AuditEvent).where(AuditEvent.id == _latest(WITHDRAWN_ACTIONS)).correlate(Quote)
     found = paginate(
-        select(Quote.id, latest.with_only_columns(AuditEvent.action).scalar_subquery(),
-               latest.with_only_columns(AuditEvent.created_at).scalar_subquery())
+        select(Quote.id, _of_latest_withdrawal(AuditEvent.action), _of_latest_withdrawal(AuditEvent.created_at))
         .where(_open_condition()).order_by(Quote.id),
         page, per_page, scalars=False,
     )
