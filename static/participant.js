@@ -65,10 +65,8 @@
     if (lastSent === null) { lastSent = print; return; }  // the page's own content is saved already
     if (print === lastSent) { return; }
     busy = true;
-    fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(answerOf)
-      .then(function (answer) {
-        if (!answer.saved) { throw new Error(answer.message || ""); }
+    send(data)
+      .then(function () {
         lastSent = print;
         lastActivity = Date.now();
         var now = new Date();
@@ -79,10 +77,17 @@
       .then(function () { busy = false; });
   }
 
-  /* The server's answer as {saved, message}; a page instead of JSON (the session ended) is "not saved". */
-  function answerOf(response) {
-    if (response.redirected) { return { saved: false }; }
-    return response.json().catch(function () { return { saved: false }; });
+  /* Posts the draft; resolves once the server saved it, else fails with the server's reason, if it gave one.
+     A page instead of JSON (the session ended) is "not saved". */
+  function send(data) {
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.redirected) { return { saved: false }; }
+        return response.json().catch(function () { return { saved: false }; });
+      })
+      .then(function (answer) {
+        if (!answer.saved) { throw new Error(answer.message || ""); }
+      });
   }
 
   /* Says why, when the server said (a roundtable closed meanwhile) or the phone is offline, else the general advice. */
@@ -116,13 +121,7 @@
       var print = fingerprint(data);
       if (print === lastSent) { return; }
       event.preventDefault();
-      fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
-        .then(answerOf)
-        .then(function (answer) {
-          if (!answer.saved) { throw new Error(answer.message || ""); }
-          window.location.href = link.href;
-        })
-        .catch(notSaved);
+      send(data).then(function () { window.location.href = link.href; }).catch(notSaved);
     });
   });
 
