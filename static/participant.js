@@ -113,18 +113,6 @@
     }
   }
 
-  /* Changing the page's language leaves the page: a changed draft is saved first, or the person stays. */
-  Array.prototype.forEach.call(document.querySelectorAll("nav.languages a"), function (link) {
-    link.addEventListener("click", function (event) {
-      if (!url || lastSent === null) { return; }
-      var data = snapshot();
-      var print = fingerprint(data);
-      if (print === lastSent) { return; }
-      event.preventDefault();
-      send(data).then(function () { window.location.href = link.href; }).catch(notSaved);
-    });
-  });
-
   if (url) { save(); }
   window.setInterval(function () { save(); checkIdle(); }, EVERY);
 })();

@@ -255,12 +255,14 @@ def _reflection_page(prompt, reflection):
         form.idempotency_key.data = reflection.idempotency_key if reflection and reflection.idempotency_key else uuid.uuid4().hex
         if reflection is None:
             form.language.data = participant.language
-    if form.validate_on_submit():
-        # A reflection already shared is never a draft again: taking a break from it shares the changes too.
-        shared = reflection is not None and reflection.status != "draft"
-        submit = bool(form.submit.data) or (shared and bool(form.leave.data))
+    switch_to = _language_sent_with_the_words()
+    # A reflection already shared is never a draft again: taking a break from it shares the changes too, and
+    # changing the language keeps the changes on the page, not sent. A draft is saved before the page changes.
+    shared = reflection is not None and reflection.status != "draft"
+    if form.validate_on_submit() and not (switch_to and (shared or not form.text.data)):
+        submit = not switch_to and (bool(form.submit.data) or (shared and bool(form.leave.data)))
         with change(errors_on=form.text) as outcome:
-            participation.save_reflection(
+            saved = participation.save_reflection(
                 participant, prompt,
                 text=form.text.data or "",
                 language=form.language.data,
@@ -268,7 +270,12 @@ def _reflection_page(prompt, reflection):
                 idempotency_key=(form.idempotency_key.data or "")[:64],
                 reflection=reflection,
             )
+            if switch_to:
+                participation.choose_language(participant, switch_to)
         if outcome.saved:
+            if switch_to:
+                flash(_("Your draft is saved."))
+                return redirect(url_for("participant.edit", reflection_id=saved.id))
             if form.leave.data:
                 identity.leave_participant()
                 flash(_("Your changes are submitted. Come back with your passphrase whenever you are ready.") if shared
@@ -276,12 +283,28 @@ def _reflection_page(prompt, reflection):
                 return redirect(url_for("participant.return_"))
             flash(_("Thank you. Your reflection was submitted.") if submit else _("Your draft is saved."))
             return redirect(url_for("participant.my_words"))
+    if switch_to:  # the words stay on the page, now in the other language; only that choice is kept
+        participation.choose_language(participant, switch_to)
+        db.session.commit()
     return render_template(
         "participant/write.html", form=form, prompt=prompt, reflection=reflection,
         roundtable=participant.roundtable,
         autosave=reflection is None or reflection.status == "draft",
+        unsent=bool(switch_to) and shared and form.text.data != reflection.text,
         idle_seconds=current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60,
     )
+
+
+def _language_sent_with_the_words() -> str | None:
+    """The language chosen with a writing page's language button, which sends the form (see base.html).
+
+    The rest of the request, its messages included, is in that language.
+    """
+    chosen = i18n.normalize(request.form.get("switch_language")) if request.method == "POST" else None
+    if chosen:
+        session["lang"] = chosen
+        i18n.refresh()
+    return chosen
 
 
 @bp.post("/write/<int:prompt_id>/autosave")

@@ -199,3 +199,53 @@ def test_a_shared_reflection_is_changed_by_submitting_again_never_turned_back_in
     assert "Your changes are submitted." in client.get("/return").get_data(as_text=True)
     stored = db.session.get(Reflection, reflection.id)
     assert (stored.status, stored.text) == ("submitted", "Changed words, shared again.")
+
+
+def test_the_language_buttons_of_the_writing_page_send_the_words_with_them(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    assert '<form method="post" novalidate class="writing" id="writing"' in html
+    assert '<button type="submit" form="writing" name="switch_language" value="fil" lang="fil"' in html
+    assert "/language/fil" not in html  # a plain link would leave the words behind
+
+    switched = client.post(url, data=_form(page, csrf, text="Words typed before choosing Filipino.",
+                                           switch_language="fil"))
+
+    reflection = db.session.query(Reflection).one()
+    assert (reflection.status, reflection.text) == ("draft", "Words typed before choosing Filipino.")
+    assert switched.headers["Location"].endswith(f"/my/reflections/{reflection.id}")
+    again = client.get(switched.headers["Location"]).get_data(as_text=True)
+    assert '<html lang="fil">' in again and "Words typed before choosing Filipino." in again
+    assert db.session.get(type(participant), participant.id).language == "fil"  # kept for the next visit
+
+
+def test_changing_the_language_on_a_shared_reflection_keeps_the_changes_on_the_page_unsent(client, make, csrf):
+    participant = make.participant(language="en")
+    reflection = make.reflection(participant, status="submitted", text="Words the facilitator has.")
+    _sign_in(client, participant, csrf)
+    url = f"/my/reflections/{reflection.id}"
+
+    switched = client.post(url, data=_form(client.get(url), csrf, text="Changed, not yet sent.", switch_language="fil"))
+
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="fil">' in html
+    assert "Changed, not yet sent." in html
+    assert "Nandito pa ang mga binago mo." in html  # the changes are not submitted yet, in Filipino
+    stored = db.session.get(Reflection, reflection.id)
+    assert (stored.status, stored.text) == ("submitted", "Words the facilitator has.")
+
+
+def test_a_language_button_with_words_too_long_keeps_them_and_says_why_in_the_language_chosen(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+
+    switched = client.post(url, data=_form(client.get(url), csrf, text="Makinig po kayo. " * 700, switch_language="fil"))
+
+    html = switched.get_data(as_text=True)
+    assert '<html lang="fil">' in html and "Makinig po kayo. Makinig po kayo." in html
+    assert "Use at most 10,000 characters." not in html  # said in Filipino
+    assert db.session.query(Reflection).count() == 0
