@@ -98,6 +98,7 @@ def quote(quote_id: int):
         form.themes.data = [t.id for t in item.themes]
         form.version.data = item.version_id
     if form.validate_on_submit():
+        was = item.status, item.revision
         try:
             curation.update_quote(
                 g.user, item, expected_version=form.version.data, **_quote_fields(form)
@@ -113,9 +114,20 @@ def quote(quote_id: int):
             form.text.errors.append(str(problem))
         else:
             db.session.commit()
-            flash(_("Quote saved."))
+            flash(_saved(item, *was))
             return redirect(url_for("editor.quote", quote_id=item.id))
     return _render_quote(item, form, conflict=conflict)
+
+
+def _saved(item, was_status: str, was_revision: int) -> str:
+    """“Quote saved”, and where new words now stand on their way to approval."""
+    if item.revision == was_revision or was_status == "draft":
+        return _("Quote saved.")
+    if item.status == "awaiting_participant":
+        return _("Quote saved. Its author is asked about the new words.")
+    if item.back_to_author:
+        return _("Quote saved as a draft: its author sees the new words once they are ready and you approve them.")
+    return _("Quote saved. It is a draft again: approve the new words when they are ready.")
 
 
 def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | None = None):

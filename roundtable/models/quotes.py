@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, Integer, String, Table, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from roundtable.db import Base, UTCDateTime, utcnow
@@ -64,6 +64,11 @@ class Quote(Base):
     unresolved_findings: Mapped[int] = mapped_column(Integer, default=0)
     participant_approved_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
     participant_comment: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
+    # The revision the author's comment was about: after an edit it is about earlier words.
+    comment_revision: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # A draft that goes back to its author before approval: they were asked about an earlier version, or
+    # declined it, and the editor's changes were not yet fit to put to them (see curation.update_quote).
+    back_to_author: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

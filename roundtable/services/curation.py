@@ -140,8 +140,9 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
         raise Conflict(_l("Another editor saved this quote while you were editing it."))
     _check_words(text, translation)
     descriptor = _checked_descriptor(descriptor, target.reflection)
-    # The attribution is published with the words: a change to it needs the same new approval.
-    words_changed = (text, translation or None, descriptor) != (target.text, target.translation, target.descriptor)
+    # The attribution and the language are published with the words: a change to them needs a new approval too.
+    words_changed = (text, language, translation or None, descriptor) != (
+        target.text, target.language, target.translation, target.descriptor)
     target.text = text
     target.language = language
     target.translation = translation or None
@@ -150,18 +151,24 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     target.themes = list(themes)
     if words_changed:
         target.revision += 1
+        refresh_findings(target)
         if target.status in ("approved", "awaiting_participant", "declined"):
+            if target.status == "approved":  # words an export carried are not the approved words any more
+                notices.pulled(target, notices.CHANGED, actor=editor)
             # Changed words need a new approval: the author's, when they asked to review quotes, and always once
-            # the quote was put to them: what the author was asked about, or declined, they answer again.
-            in_authors_hands = target.status in ("awaiting_participant", "declined")
-            requires_review = in_authors_hands or consent.author_requires_review(target.reflection.participant)
-            target.status = "awaiting_participant" if requires_review else "draft"
+            # the quote was put to them: what the author was asked about, or declined, they answer again. They are
+            # asked only about words fit to approve; until the editor makes them so, the quote is a draft.
+            owed = target.status != "approved"
+            to_author = owed or consent.author_requires_review(target.reflection.participant)
+            ready = to_author and _not_ready(target) is None
+            target.status = "awaiting_participant" if ready else "draft"
+            target.back_to_author = owed and not ready
             target.approved_at = None
             target.approved_by_id = None
-    if words_changed:
-        refresh_findings(target)
     flush_or_refuse(Conflict(_l("Another editor saved this quote while you were editing it.")))
     audit.record("quote.updated", actor=editor, target=target)
+    if target.status == "awaiting_participant" and words_changed:
+        audit.record("quote.sent_for_review", actor=editor, target=target)
     return target
 
 
@@ -179,23 +186,29 @@ def approve(editor: User, target: Quote) -> None:
     if past_retention(target.reflection):
         raise _past_retention_refused()
     _checked_descriptor(target.descriptor, target.reflection)  # a sensitive word added since it was saved, say
-    problem = fidelity_message(fidelity_of(target))
+    problem = _not_ready(target)
     if problem:
         raise NotReady(problem)
-    problem = translation_problem(target)
-    if problem:
-        raise NotReady(problem)
-    pending = unresolved_findings(target)
-    if pending:
-        raise NotReady(unresolved_message(pending))
-    if consent.author_requires_review(target.reflection.participant) and target.participant_approved_revision != target.revision:
+    to_author = target.back_to_author or consent.author_requires_review(target.reflection.participant)
+    if to_author and target.participant_approved_revision != target.revision:
         target.status = "awaiting_participant"
+        target.back_to_author = False
         audit.record("quote.sent_for_review", actor=editor, target=target)
         return
     target.status = "approved"
     target.approved_at = utcnow()
     target.approved_by_id = editor.id
     audit.record("quote.approved", actor=editor, target=target)
+
+
+def _not_ready(target: Quote) -> str | None:
+    """Why these words may not be approved, or put to their author, yet: they are not the author's, a translation
+    is missing, or an identifying detail waits for a decision."""
+    problem = fidelity_message(fidelity_of(target)) or translation_problem(target)
+    if problem:
+        return problem
+    pending = unresolved_findings(target)
+    return unresolved_message(pending) if pending else None
 
 
 _WORD = re.compile(r"\w+")
@@ -207,7 +220,7 @@ def _put_to_author_already(target: Quote) -> bool:
     one may not. (Only authors and retention take a quote out of its author's hands: editors withdraw none.)"""
     in_authors_hands = db.session.scalars(select(Quote).where(
         Quote.reflection_id == target.reflection_id, Quote.id != target.id,
-        Quote.status.in_(("declined", "awaiting_participant")),
+        or_(Quote.status.in_(("declined", "awaiting_participant")), Quote.back_to_author),
     ))
     words = _WORD.findall(fold(target.text or ""))
     return any(_shares_a_passage(words, _WORD.findall(fold(quote.text or ""))) for quote in in_authors_hands)

@@ -1,7 +1,7 @@
 """“Withdrawn after export”: a quote that left the platform in an export may no longer be used.
 
-Its author withdrew or declined it, a facilitator held back its reflection, or a sensitive word added
-later found an identifying detail in it. Editors need to pull it from materials made with that export.
+Its author withdrew or declined it, a facilitator held back its reflection, a sensitive word added
+later found an identifying detail in it, or an editor changed its words (they need a new approval). Editors need to pull it from materials made with that export.
 A notice names the quote by its number (never by its words, which may be erased), why, the exports that
 carried it and when. A notice is derived, not stored: an exported quote whose latest such event has no
 acknowledgement after it, whatever became of the quote since (a declined quote edited again still owes
@@ -25,7 +25,8 @@ from roundtable.services.pagination import Page, paginate
 
 SOURCE_HELD = "quote.source_held"
 DETAIL_FLAGGED = "quote.detail_flagged"
-WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant", SOURCE_HELD, DETAIL_FLAGGED)
+CHANGED = "quote.changed_after_export"
+WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant", SOURCE_HELD, DETAIL_FLAGGED, CHANGED)
 ACKNOWLEDGED = "notice.acknowledged"
 
 
@@ -43,7 +44,8 @@ def _exported(quote: Quote) -> bool:
 
 
 def pulled(quote: Quote, reason: str, *, actor) -> None:
-    """An approved quote stopped being exportable without its author's doing (``SOURCE_HELD``, ``DETAIL_FLAGGED``):
+    """An approved quote stopped being exportable without its author's doing (``SOURCE_HELD``, ``DETAIL_FLAGGED``,
+    ``CHANGED``):
     if it left in an export, editors hear of it as of a withdrawal."""
     if quote.status == "approved" and quote.id is not None and _exported(quote):
         audit.record(reason, actor=actor, target=quote)

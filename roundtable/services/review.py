@@ -54,6 +54,7 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
     if comment is not None and len(comment) > COMMENT_MAX:
         raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(COMMENT_MAX)))
     quote.participant_comment = comment or None
+    quote.comment_revision = quote.revision
     if approve:
         quote.participant_approved_revision = quote.revision
         quote.status = "approved"

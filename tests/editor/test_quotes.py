@@ -391,3 +391,38 @@ def test_an_approval_and_the_authors_edit_at_once_never_leave_an_approved_quote_
     edited = "Later the judge" not in db.session.get(type(reflection), reflection.id).text
     approved = db.session.get(Quote, quote.id).status == "approved"
     assert edited != approved, "exactly one of the two went through"
+
+
+def test_saving_new_words_says_where_the_quote_now_stands_and_an_old_comment_is_marked_as_old(make, editor, desk):
+    from roundtable.services import review
+
+    participant = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    quote = quote_of(editor, make.reflection(participant))
+    review.respond(participant, quote, approve=False, comment="Please leave out the safe room.", revision=quote.revision)
+    db.session.commit()
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+    assert "The author says:" in desk.get(url).get_data(as_text=True)
+
+    invented = desk.post(url, data=form_of(desk.get(url), quote, text="Judges must never allow plea bargaining."),
+                         follow_redirects=True).get_data(as_text=True)
+    assert "Quote saved as a draft: its author sees the new words once they are ready and you approve them." in invented
+    assert "The author said, about an earlier version:" in invented and "Please leave out the safe room." in invented
+    assert "approving sends these words to them first" in invented
+
+    fixed = desk.post(url, data=form_of(desk.get(url), quote, text="The court should let children speak"),
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Quote saved." in fixed and "Draft" in fixed
+
+
+def test_new_words_of_a_quote_its_author_reviews_are_put_to_them_and_the_editor_is_told(make, editor, desk):
+    participant = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    quote = quote_of(editor, make.reflection(participant))
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+
+    saved = desk.post(url, data=form_of(desk.get(url), quote, text="The court should let children speak"),
+                      follow_redirects=True).get_data(as_text=True)
+
+    assert "Quote saved. Its author is asked about the new words." in saved
+    assert db.session.get(Quote, quote.id).status == "awaiting_participant"

@@ -157,3 +157,30 @@ def test_acknowledging_is_audited_and_clears_the_notice_for_everyone(make):
     assert audit.page(action="notice.acknowledged").items[0].target_id == quote.id
     with pytest.raises(NotFound):
         notices.acknowledge(make.user("editor"), quote.id)
+
+
+def test_an_exported_quote_whose_words_an_editor_changes_raises_a_notice(make):
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    _export(editor)
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text="The court should let children speak",
+                          language="en", translation=None, translation_language=None, descriptor="survivor leader")
+    db.session.commit()
+
+    [notice] = notices.open_notices().items
+    assert notice.quote_id == quote.id and notice.reason == notices.CHANGED
+    assert quote.status == "draft"
+
+
+def test_an_exported_quote_whose_themes_change_raises_no_notice(make):
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    _export(editor)
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="en",
+                          translation=None, translation_language=None, descriptor="survivor leader",
+                          themes=[curation.add_theme(editor, "Courts", "Mga korte")])
+    db.session.commit()
+
+    assert notices.open_notices().items == [] and quote.status == "approved"

@@ -268,3 +268,77 @@ def test_an_attribution_that_became_identifying_is_not_approved(make):
     db.session.commit()
     with pytest.raises(RuleViolation, match="must not point to anyone"):
         curation.approve(editor, quote)
+
+
+def test_an_edit_puts_to_the_author_only_words_fit_to_approve(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant), editor=editor)
+    assert quote.status == "awaiting_participant"
+
+    _edit(editor, quote, "Plea bargaining is never acceptable, and judges must listen.")  # not the author's words
+
+    assert (quote.status, quote.back_to_author) == ("draft", True)
+    assert review.quotes_of(participant) == []
+    with pytest.raises(curation.NotReady):
+        curation.approve(editor, quote)
+    _edit(editor, quote, "The court should let children speak")
+    assert quote.status == "draft"  # fit now, but put to the author by approving, as any draft
+    curation.approve(editor, quote)
+    assert (quote.status, quote.back_to_author) == ("awaiting_participant", False)
+    assert review.quotes_of(participant) == [quote]
+
+
+def test_a_declined_quote_edited_into_words_not_fit_yet_still_goes_back_to_its_author(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    reflection = make.reflection(participant, text="Sana makinig ang korte sa mga bata.", language="fil")
+    quote = curation.create_quote(editor, reflection, text=reflection.text, language="fil",
+                                  translation="I hope the court listens to children.", translation_language=None,
+                                  descriptor="survivor leader")
+    curation.approve(editor, quote)
+    review.respond(participant, quote, approve=False, revision=quote.revision)
+    consent.change_clause(participant, "review_quotes", grant=False)  # no longer asks to review
+    db.session.commit()
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text="Sana makinig ang korte.",
+                          language="fil", translation=None, translation_language=None, descriptor="survivor leader")
+    db.session.commit()
+    assert (quote.status, quote.back_to_author) == ("draft", True)  # no translation: not put to them yet
+    again = make.quote(reflection, editor=editor, text="Sana makinig ang korte", approve=False)
+    with pytest.raises(RuleViolation, match="only they can approve them"):
+        curation.approve(editor, again)  # its words are still owed to the author
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text="Sana makinig ang korte.",
+                          language="fil", translation="I hope the court listens.", translation_language=None,
+                          descriptor="survivor leader")
+    curation.approve(editor, quote)
+    assert quote.status == "awaiting_participant" and _exported() == []
+
+
+def test_changing_only_a_quotes_language_needs_a_new_approval(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant), editor=editor)
+    review.respond(participant, quote, approve=True, revision=quote.revision)
+    db.session.commit()
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="mixed",
+                          translation="The court should let children speak from a safe room.",
+                          translation_language=None, descriptor=quote.descriptor)
+    db.session.commit()
+
+    assert quote.status == "awaiting_participant" and _exported() == []
+
+
+def test_the_authors_comment_is_kept_with_the_revision_it_was_about(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant), editor=editor)
+    review.respond(participant, quote, approve=False, comment="Leave out the last part.", revision=quote.revision)
+    db.session.commit()
+    assert quote.comment_revision == quote.revision
+
+    _edit(editor, quote, "The court should let children speak")
+
+    assert quote.participant_comment == "Leave out the last part." and quote.comment_revision == quote.revision - 1
