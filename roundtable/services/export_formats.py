@@ -217,7 +217,7 @@ def _xml_safe(text: str) -> str:
 def _set_word_language(run: Run, language: str | None) -> None:
     tag = _WORD_LANGUAGE_TAGS.get(language or "")
     properties = run._r.get_or_add_rPr()
-    if tag is None:  # Taglish: no single language's spell-check is right for it
+    if tag is None:  # Taglish (or a pseudonym): no single language's spell-check is right for it
         properties.append(OxmlElement("w:noProof"))
         return
     lang = OxmlElement("w:lang")
@@ -281,12 +281,14 @@ def write_docx(
                 translation.add_run(_xml_safe(row.translation)), row.translation_language
             )
 
-        attribution = document.add_paragraph(_xml_safe(f"— {_attribution(row)}"))
+        attribution = document.add_paragraph()
         attribution.paragraph_format.keep_with_next = True
+        _set_word_language(attribution.add_run(_xml_safe(f"— {_attribution(row)}")), None)  # a pseudonym: no spell-check
 
+        # The number is how a notice ("Quote number 4 was withdrawn") finds the quote in a printed sheet.
         context = document.add_paragraph()
         context.paragraph_format.space_after = _SPACE_BETWEEN_QUOTES
-        context_text = f"{row.roundtable}, {format_date(row.date)}"
+        context_text = f"{labels.quote_id} {row.quote_id} · {row.roundtable}, {format_date(row.date)}"
         context.add_run(_xml_safe(context_text)).font.size = _SMALL_TYPE
 
     generated.add_run(_xml_safe(labels.generated(count)))

@@ -211,7 +211,7 @@ def test_docx_quote_sheet() -> None:
     assert "Staff translation" in texts
     assert FILIPINO.translation in texts
     assert "— Tala, survivor leader" in texts
-    assert "Mga boses para sa pagbabago, 03/11/2026" in texts
+    assert "Quote ID 101 · Mga boses para sa pagbabago, 03/11/2026" in texts  # a notice names quotes by number
     assert f"“{TAGLISH.text}”" in texts
     assert texts.count("Staff translation") == 2  # Taglish row has no translation
     quote = next(p for p in document.paragraphs if p.text == f"“{FILIPINO.text}”")
@@ -234,7 +234,7 @@ def test_docx_default_dates_are_iso_and_languages_tagged() -> None:
     write_docx([FILIPINO], LABELS, out)
     document = docx.Document(io.BytesIO(out.getvalue()))
 
-    assert "Mga boses para sa pagbabago, 2026-11-03" in [p.text for p in document.paragraphs]
+    assert "Quote ID 101 · Mga boses para sa pagbabago, 2026-11-03" in [p.text for p in document.paragraphs]
     xml = zipfile.ZipFile(io.BytesIO(out.getvalue())).read("word/document.xml").decode()
     assert 'w:lang w:val="fil-PH"' in xml
     assert 'w:lang w:val="en-PH"' in xml
@@ -249,6 +249,9 @@ def test_docx_sheet_words_are_in_the_export_language_and_taglish_is_not_spell_ch
     quote = next(run for p in docx.Document(io.BytesIO(out.getvalue())).paragraphs for run in p.runs
                  if TAGLISH.text in run.text)
     assert quote._r.rPr.find(qn("w:noProof")) is not None and quote._r.rPr.find(qn("w:lang")) is None
+    attribution = next(run for p in docx.Document(io.BytesIO(out.getvalue())).paragraphs for run in p.runs
+                       if run.text.startswith("— "))
+    assert attribution._r.rPr.find(qn("w:noProof")) is not None  # a pseudonym is in no language
 
 
 def test_docx_counts_the_quotes_it_holds() -> None:
