@@ -63,8 +63,9 @@ def user(user_id: int):
     if request.method == "POST":
         with change() as outcome:
             if roles_form.submit_ok():
-                accounts.set_roles(account, set(roles_form.roles.data), actor=g.user)
-                if own_account:
+                if not accounts.set_roles(account, set(roles_form.roles.data), actor=g.user):
+                    flash(_("These were already the account's roles. Nothing changed."))
+                elif own_account:
                     identity.keep_this_session(account)
                     flash(_("Roles saved. Your other sessions were signed out."))
                 else:

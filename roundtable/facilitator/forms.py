@@ -29,9 +29,9 @@ class RoundtableForm(Form):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if not (self.meets_on.errors or self.starts_at.errors or self.ends_at.errors):
+        if not (self.meets_on.errors or self.starts_at.errors or self.ends_at.errors or self.retention_until.errors):
             try:
-                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data)
+                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, self.retention_until.data)
             except RuleViolation as problem:
                 self[problem.field].errors.append(str(problem))
                 valid = False

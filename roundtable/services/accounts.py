@@ -18,6 +18,7 @@ from roundtable.models.staff import ROLES
 from roundtable.services import audit
 from roundtable.services.errors import RuleViolation
 from roundtable.services.pagination import Page, paginate
+from roundtable.services.text import clean_text
 
 # argon2id, RFC 9106 "second recommended option" (64 MiB, 3 passes, 4 lanes); see docs/SECURITY.md.
 password_hasher = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4, hash_len=32, salt_len=16)
@@ -37,7 +38,9 @@ def check_password_policy(password: str, *, username: str = "") -> None:
         raise RuleViolation(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     if len(password) > 256:
         raise RuleViolation(_l("Use at most 256 characters."))
-    if password.casefold() in _common_passwords() or (username and username.casefold() in password.casefold()):
+    if username and username.casefold() in password.casefold():
+        raise RuleViolation(_l("A password must not contain the username."))
+    if password.casefold() in _common_passwords():
         raise RuleViolation(_l("This password is too easy to guess. Choose a less common one."))
 
 
@@ -57,7 +60,8 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):  # ASCII only: "амиhan" must not pass for "amihan"
         raise RuleViolation(_l("A username uses letters, digits, dots, dashes or underscores."))
-    if len(display_name.strip()) > DISPLAY_NAME_MAX:
+    display_name = clean_text(display_name, multiline=False)  # the command line passes it as typed
+    if len(display_name) > DISPLAY_NAME_MAX:
         raise RuleViolation(_l("A display name has at most %(n)d characters.", n=DISPLAY_NAME_MAX))
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
@@ -67,7 +71,7 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
     check_password_policy(password, username=username)
     user = User(
         username=username,
-        display_name=display_name.strip() or username,
+        display_name=display_name or username,
         roles=" ".join(sorted(roles)),
         password_hash=password_hasher.hash(password),
         active=True,
@@ -137,7 +141,8 @@ def end_sessions(user: User) -> None:
     user.session_version += 1
 
 
-def set_roles(user: User, roles: set[str], *, actor) -> None:
+def set_roles(user: User, roles: set[str], *, actor) -> bool:
+    """Whether the roles changed: saved as they were, nothing is recorded and no one is signed out."""
     if not roles or set(roles) - set(ROLES):
         raise RuleViolation(_l("Choose at least one role."))
     if acting_on_own_account(actor, user) and user.has_role("admin") and "admin" not in roles:
@@ -145,9 +150,12 @@ def set_roles(user: User, roles: set[str], *, actor) -> None:
     if acting_on_own_account(actor, user) and set(roles) - user.role_set:
         # Administrators read no one's words: a role that reads them is given by another administrator.
         raise RuleViolation(_l("Another administrator gives you a new role; you cannot give one to yourself."))
+    if set(roles) == user.role_set:
+        return False
     user.roles = " ".join(sorted(roles))
     end_sessions(user)
     audit.record("staff.roles_changed", actor=actor, target=user)
+    return True
 
 
 def reset_password(user: User, *, actor) -> str:

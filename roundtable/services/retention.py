@@ -103,6 +103,9 @@ def purge(item: PurgePlan, *, actor=None) -> None:
                 if quote.id not in exportable:
                     withdrawal.withdraw_quote(quote, actor=None)
                     withdrawal.erase_quote(quote)
+    # The words that could point to someone here go with the words they protected (every quote still kept
+    # was checked against them and is exportable).
+    item.roundtable.sensitive_terms = None
     audit.record("retention.purged", actor=actor, target=item.roundtable)
     db.session.flush()
 

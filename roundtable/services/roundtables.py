@@ -85,7 +85,7 @@ def create(
     ends_at: time | None = None,
 ) -> Roundtable:
     _check_retention(retention_until)
-    check_schedule(meets_on, starts_at, ends_at)
+    check_schedule(meets_on, starts_at, ends_at, retention_until)
     if not prompts:
         raise RuleViolation(_l("Add at least one prompt."))
     roundtable = Roundtable(
@@ -128,8 +128,12 @@ def update(roundtable: Roundtable, actor: User, **fields) -> None:
                    "The date can move earlier, but not later."),
                 field="retention_until",
             )
-    check_schedule(*(fields.get(name, getattr(roundtable, name)) for name in ("meets_on", "starts_at", "ends_at")))
-    for name, value in fields.items():
+    check_schedule(*(fields.get(name, getattr(roundtable, name))
+                     for name in ("meets_on", "starts_at", "ends_at", "retention_until")))
+    changed = {name: value for name, value in fields.items() if getattr(roundtable, name) != value}
+    if not changed:  # saved as it was: nothing to record
+        return
+    for name, value in changed.items():
         setattr(roundtable, name, value)
     audit.record("roundtable.updated", actor=actor, target=roundtable)
 
@@ -151,6 +155,8 @@ def answers_to(prompt: Prompt) -> int:
 
 
 def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str) -> None:
+    if (prompt.text_en, prompt.text_fil) == (text_en, text_fil):
+        return
     prompt.text_en, prompt.text_fil = text_en, text_fil
     audit.record("prompt.updated", actor=actor, target=prompt)
 
@@ -262,12 +268,17 @@ def _anyone_joined(roundtable: Roundtable) -> bool:
     return db.session.scalar(select(Participant.id).where(Participant.roundtable_id == roundtable.id).limit(1)) is not None
 
 
-def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time | None) -> None:
+def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time | None,
+                   retention_until: date | None = None) -> None:
     """Every part of when a roundtable meets is optional, but a time needs its day, an end needs its start,
-    and a meeting ends after it starts. (A past day is allowed: a roundtable may be recorded afterwards.)"""
+    a meeting ends after it starts, and it is not after the words are erased (the roundtable takes no words
+    then). A past day is allowed: a roundtable may be recorded afterwards."""
     if (starts_at is not None or ends_at is not None) and meets_on is None:
         raise RuleViolation(_l("Give the day of the meeting as well."), field="meets_on")
     if ends_at is not None and starts_at is None:
         raise RuleViolation(_l("Give the time the meeting starts as well."), field="starts_at")
     if starts_at is not None and ends_at is not None and ends_at <= starts_at:
         raise RuleViolation(_l("The meeting must end after it starts."), field="ends_at")
+    if meets_on is not None and retention_until is not None and meets_on > retention_until:
+        raise RuleViolation(_l("The meeting would come after the date its words are erased. Choose an earlier day, "
+                               "or keep the words longer."), field="meets_on")

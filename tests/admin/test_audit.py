@@ -27,7 +27,7 @@ def test_a_full_flow_leaves_a_trail_of_every_decision(app, client, make, login):
     stranger.post("/login", data={"username": admin.username, "password": "not the password!", "csrf_token": token})
     # role change through the admin page
     page = client.get(f"/admin/users/{editor.id}")
-    client.post(f"/admin/users/{editor.id}", data={"roles-csrf_token": csrf_token_of(page), "roles-roles": ["editor"]})
+    client.post(f"/admin/users/{editor.id}", data={"roles-csrf_token": csrf_token_of(page), "roles-roles": ["editor", "facilitator"]})
     # join (consent recorded), write, moderation decision, quote approval, export
     roundtable = make.roundtable()
     participant = make.participant(roundtable)

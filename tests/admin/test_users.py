@@ -187,3 +187,26 @@ def test_the_accounts_list_names_roles_in_the_readers_language(client, make, log
     body = client.get("/admin/users").get_data(as_text=True)
     assert "<td>Editor, Tagapagdaloy</td>" in body
     assert "facilitator" not in body.split("<table")[1].split("</table>")[0]
+
+
+def test_roles_saved_as_they_were_sign_no_one_out_and_record_nothing(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    version = editor.session_version
+    client.get("/language/en")
+    login(admin)
+    page = client.get(f"/admin/users/{editor.id}")
+
+    response = client.post(f"/admin/users/{editor.id}", data={"roles-csrf_token": csrf_token_of(page),
+                                                              "roles-roles": ["editor"]}, follow_redirects=True)
+
+    assert "roles. Nothing changed." in response.get_data(as_text=True)
+    assert db.session.get(User, editor.id).session_version == version
+    assert "staff.roles_changed" not in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_a_display_name_from_the_command_line_is_cleaned_like_one_typed_in_a_form(ctx):
+    from roundtable.services import accounts
+
+    user = accounts.create_user("frank", "Frank\x1b[31mRED\x07  Cruz", {"editor"}, "mango river lantern tide")
+
+    assert user.display_name == "Frank[31mRED Cruz"

@@ -32,6 +32,6 @@ def test_short_passwords_are_refused_and_a_long_unusual_one_is_fine(ctx):
     accounts.check_password_policy("mango river lantern tide")
 
 
-def test_a_password_containing_the_username_is_refused(ctx):
-    with pytest.raises(RuleViolation):
+def test_a_password_containing_the_username_is_refused_and_says_so(ctx):
+    with pytest.raises(RuleViolation, match="must not contain the username"):  # not "choose a less common one"
         accounts.check_password_policy("maria-santos-rocks-2026", username="maria-santos")

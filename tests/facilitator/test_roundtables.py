@@ -241,7 +241,8 @@ def test_the_facilitator_sets_when_the_group_meets_and_participants_see_it_in_th
     login(facilitator)
     client.get("/language/en")
     # A browser without a time picker shows a text box: "2:00 PM" is understood as well as "16:30".
-    response = post_roundtable_edit(client, roundtable, meets_on="2031-12-06", starts_at="2:00 PM", ends_at="16:30")
+    response = post_roundtable_edit(client, roundtable, meets_on="2031-12-06", starts_at="2:00 PM", ends_at="16:30",
+                                    retention_until="2032-01-31")
     assert response.status_code == 302
     page = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
     assert "Saturday, December 6, 2031, 2:00" in page and "4:30" in page

@@ -272,3 +272,18 @@ def test_past_the_retention_date_moderation_shows_nothing_of_the_roundtable(make
         pass
     else:
         raise AssertionError("a reflection kept only for its published quote was opened for moderation")
+
+
+def test_the_sensitive_words_of_a_roundtable_go_with_its_words(make):
+    from roundtable.services import curation
+
+    participant = make.participant()
+    roundtable = participant.roundtable
+    make.reflection(participant, text="The court in our town listened.")
+    curation.set_sensitive_terms(make.user("editor"), roundtable, "our town\nTito Ramon")
+    db.session.commit()
+
+    retention.purge_expired(_after(roundtable))
+    db.session.commit()
+
+    assert roundtable.sensitive_terms is None

@@ -81,3 +81,33 @@ def test_words_are_kept_at_most_ten_years(make):
     with pytest.raises(RuleViolation) as refused:
         roundtables.update(item, facilitator, retention_until=ten_years + timedelta(days=1))
     assert refused.value.field == "retention_until" and "at most 10 years" in str(refused.value)
+
+
+def test_a_meeting_after_the_words_are_erased_is_refused_beside_the_day(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator)
+    with pytest.raises(RuleViolation) as refused:
+        roundtables.update(item, facilitator, meets_on=item.retention_until + timedelta(days=1))
+    assert refused.value.field == "meets_on"
+    roundtables.update(item, facilitator, meets_on=item.retention_until)  # the last day words are kept
+    with pytest.raises(RuleViolation):
+        roundtables.update(item, facilitator, retention_until=item.retention_until - timedelta(days=1))
+
+
+def test_saving_a_roundtable_or_prompt_unchanged_records_nothing(make):
+    from sqlalchemy import func, select
+
+    from roundtable.db import db
+    from roundtable.models import AuditEvent
+
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator)
+    prompt = item.prompts[0]
+    before = db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+    roundtables.update(item, facilitator, title_en=item.title_en, retention_until=item.retention_until)
+    roundtables.update_prompt(prompt, facilitator, prompt.text_en, prompt.text_fil)
+
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
+    roundtables.update(item, facilitator, title_en="A title saved for the first time")
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before + 1
