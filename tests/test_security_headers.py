@@ -39,7 +39,8 @@ def test_pages_with_several_forms_check_each_prefixed_token(client, make, login)
     assert refused.status_code == 400
     missing = client.post(f"/admin/users/{editor.id}", data={"act-action": "deactivate"})
     assert missing.status_code == 400
-    client.post(f"/admin/users/{editor.id}", data={"act-csrf_token": csrf_token_of(page), "act-action": "deactivate"})
+    client.post(f"/admin/users/{editor.id}", data={"act-csrf_token": csrf_token_of(page), "act-action": "deactivate",
+                                                   "confirmed": "yes"})
     from roundtable.db import db
     from roundtable.models import User
 

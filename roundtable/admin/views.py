@@ -16,7 +16,7 @@ from roundtable.db import db
 from roundtable.forms import ActionForm
 from roundtable.models import User
 from roundtable.numbers import number_arg
-from roundtable.services import accounts, audit, retention, twofactor
+from roundtable.services import accounts, audit, retention, roundtables, twofactor
 from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -60,6 +60,10 @@ def user(user_id: int):
     action_form = ActionForm(prefix="act")
     own_account = accounts.acting_on_own_account(g.user, account)
     one_time_password = None
+    if request.method == "POST" and not _confirmed():
+        question = _question_before_changing(account, posted_roles, own_account)
+        if question:
+            return question
     if request.method == "POST":
         with change() as outcome:
             if roles_form.submit_ok():
@@ -93,6 +97,47 @@ def user(user_id: int):
     )
 
 
+def _confirmed() -> bool:
+    return request.form.get("confirmed") == "yes"
+
+
+def _confirmation(question: str, *explanation: str, yes: str) -> str:
+    """A page that asks before the change the form asked for; answering yes sends the same form again."""
+    fields = [(name, value) for name, value in request.form.items(multi=True) if name != "confirmed"]
+    return render_template("admin/confirm.html", question=question, explanation=explanation, yes=yes, fields=fields)
+
+
+def _question_before_changing(account: User, posted_roles: bool, own_account: bool) -> str | None:
+    """Actions that lock a colleague out, or leave roundtables without their facilitator, are asked about first."""
+    runs = roundtables.still_run_by(account) if account.has_role("facilitator") else 0
+    leaves_roundtables = ngettext(
+        "%(num)d roundtable that this account runs, not archived, would have no facilitator: no one could moderate "
+        "it or change it.",
+        "%(num)d roundtables that this account runs, not archived, would have no facilitator: no one could moderate "
+        "them or change them.", runs)
+    if posted_roles:
+        if runs and "facilitator" not in request.form.getlist("roles-roles"):
+            return _confirmation(_("Take away the facilitator role?"), leaves_roundtables, yes=_("Yes, save roles"))
+        return None
+    action = None if own_account else request.form.get("act-action")  # refused on one's own account anyway
+    if action == "deactivate":
+        return _confirmation(
+            _("Deactivate this account?"),
+            _("Its owner is signed out everywhere and cannot sign in until an administrator reactivates the account."),
+            *([leaves_roundtables] if runs else []), yes=_("Yes, deactivate"))
+    if action == "reset_password":
+        return _confirmation(
+            _("Reset this account's password?"),
+            _("Its password stops working at once and its owner is signed out everywhere. You get a one-time "
+              "password to give them in person."), yes=_("Yes, reset the password"))
+    if action == "reset_second_factor":
+        return _confirmation(
+            _("Reset two-step sign-in?"),
+            _("Its owner is signed out everywhere and sets up two-step sign-in again at the next sign-in."),
+            yes=_("Yes, reset two-step sign-in"))
+    return None
+
+
 def _day(name: str) -> date | None:
     try:
         return date.fromisoformat(request.args.get(name, ""))
@@ -122,6 +167,11 @@ def retention_page():
     """What the daily purge has erased and will erase; an administrator may run it now (it cannot be undone)."""
     form = ActionForm(prefix="purge")
     today = clock.today()
+    if form.validate_on_submit() and not _confirmed():
+        return _confirmation(
+            _("Erase these words now?"),
+            _("The words of the roundtables waiting to be erased are erased for good, except the reflections behind "
+              "approved quotes. This cannot be undone."), yes=_("Yes, erase them"))
     if form.validate_on_submit():
         erased = retention.purge_expired(actor=g.user, at_most=retention.ERASE_NOW_AT_MOST)
         db.session.commit()

@@ -161,6 +161,13 @@ def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str) -> N
     audit.record("prompt.updated", actor=actor, target=prompt)
 
 
+def still_run_by(facilitator: User) -> int:
+    """How many roundtables, not archived, this facilitator runs: no one else can moderate them."""
+    return db.session.scalar(select(func.count()).select_from(Roundtable).where(
+        Roundtable.facilitator_id == facilitator.id, Roundtable.status != constant("archived"),
+    )) or 0
+
+
 TRANSITIONS = {"open": ("draft", "closed"), "closed": ("open",), "archived": ("closed",)}
 
 

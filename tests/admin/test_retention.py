@@ -34,7 +34,7 @@ def test_the_page_shows_what_waits_to_be_erased_and_erases_it_when_asked(client,
     assert [cell.split("<")[0] for cell in row.split("<td>")[2:4]] == ["1", "1"], "one to erase, one kept"
     assert erased.text not in html and kept.text not in html, "an administrator never reads the words"
 
-    response = client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+    response = client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page), "confirmed": "yes"})
     assert response.status_code == 302
     after = client.get("/admin/retention").get_data(as_text=True)
     assert "The words of 1 roundtable were erased." in after
@@ -60,12 +60,12 @@ def test_a_long_backlog_is_erased_a_part_at_a_time_and_the_page_says_more_waits(
     login(make.user("admin"))
     page = client.get("/admin/retention")
 
-    client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+    client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page), "confirmed": "yes"})
     after = client.get("/admin/retention").get_data(as_text=True)
     assert "The words of 1 roundtable were erased." in after
     assert "More words are waiting." in after and second.title_en in after and first.title_en not in after
 
-    client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+    client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page), "confirmed": "yes"})
     done = client.get("/admin/retention").get_data(as_text=True)
     assert "The words of 1 roundtable were erased." in done and "More words are waiting." not in done
     assert "Nothing is waiting to be erased." in done
@@ -75,7 +75,7 @@ def test_erasing_needs_a_password_typed_in_the_last_15_minutes(client, make, log
     login(make.user("admin"))
     password_typed_long_ago(client)
     page = client.get("/admin/retention")
-    response = client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+    response = client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page), "confirmed": "yes"})
     assert "/account/confirm" in response.headers["Location"]
     db.session.expire_all()
     assert erased.status != "purged"
@@ -86,3 +86,16 @@ def test_in_filipino_and_with_nothing_to_do(client, make, login):
     client.get("/language/fil")
     html = client.get("/admin/retention").get_data(as_text=True)
     assert "Walang naghihintay na burahin." in html and "Tagal ng pagtatago" in html
+
+
+def test_erase_now_asks_first(client, make, login):
+    _roundtable, _kept, erased = _past_its_date(make)
+    client.get("/language/en")
+    login(make.user("admin"))
+    page = client.get("/admin/retention")
+
+    asked = client.post("/admin/retention", data={"purge-csrf_token": csrf_token_of(page)})
+
+    assert "<title>Erase these words now?" in asked.get_data(as_text=True) and "Yes, erase them" in asked.get_data(as_text=True)
+    db.session.expire_all()
+    assert erased.status != "purged"

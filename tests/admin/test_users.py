@@ -1,5 +1,7 @@
 """Administrators manage staff accounts; every change is audited and ends the account's sessions."""
 
+import re
+
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -9,7 +11,8 @@ from tests.conftest import csrf_token_of, password_typed_long_ago
 
 def _post_action(client, user_id, action):
     page = client.get(f"/admin/users/{user_id}")
-    return client.post(f"/admin/users/{user_id}", data={"act-csrf_token": csrf_token_of(page), "act-action": action})
+    return client.post(f"/admin/users/{user_id}", data={"act-csrf_token": csrf_token_of(page), "act-action": action,
+                                                        "confirmed": "yes"})
 
 
 def test_deactivate_and_reactivate_are_audited(client, make, login):
@@ -116,7 +119,7 @@ def test_changing_an_account_needs_a_password_typed_in_the_last_15_minutes(clien
     page = client.get(f"/admin/users/{editor.id}")
     assert page.status_code == 200  # reading needs no fresh password
     response = client.post(f"/admin/users/{editor.id}", data={
-        "act-csrf_token": csrf_token_of(page), "act-action": "deactivate",
+        "act-csrf_token": csrf_token_of(page), "act-action": "deactivate", "confirmed": "yes",
     })
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/account/confirm?next=/admin/users/{editor.id}")
@@ -210,3 +213,37 @@ def test_a_display_name_from_the_command_line_is_cleaned_like_one_typed_in_a_for
     user = accounts.create_user("frank", "Frank\x1b[31mRED\x07  Cruz", {"editor"}, "mango river lantern tide")
 
     assert user.display_name == "Frank[31mRED Cruz"
+
+
+def test_locking_a_colleague_out_is_asked_about_first_and_the_answer_sends_the_same_action(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    client.get("/language/en")
+    login(admin)
+    for action, question, yes in (("reset_password", "Reset this account&#39;s password?", "Yes, reset the password"),
+                                  ("deactivate", "Deactivate this account?", "Yes, deactivate")):
+        page = client.get(f"/admin/users/{editor.id}")
+        asked = client.post(f"/admin/users/{editor.id}", data={"act-csrf_token": csrf_token_of(page),
+                                                               "act-action": action})
+        html = asked.get_data(as_text=True)
+        assert asked.status_code == 200 and f"<title>{question}" in html and yes in html
+        assert f'name="act-action" value="{action}"' in html and 'name="confirmed" value="yes"' in html
+        db.session.refresh(editor)
+        assert editor.active and not editor.must_change_password
+
+    client.post(f"/admin/users/{editor.id}", data=dict(re.findall(r'name="([^"]+)" value="([^"]*)"', html)))
+    assert not db.session.get(User, editor.id).active
+
+
+def test_taking_the_facilitator_role_from_someone_who_runs_roundtables_warns_that_no_one_could_moderate_them(
+        client, make, login):
+    admin, facilitator = make.user("admin"), make.user("facilitator")
+    make.roundtable(facilitator)
+    client.get("/language/en")
+    login(admin)
+    page = client.get(f"/admin/users/{facilitator.id}")
+
+    asked = client.post(f"/admin/users/{facilitator.id}", data={"roles-csrf_token": csrf_token_of(page),
+                                                                "roles-roles": ["editor"]})
+
+    assert "1 roundtable that this account runs, not archived, would have no facilitator" in asked.get_data(as_text=True)
+    assert db.session.get(User, facilitator.id).role_set == {"facilitator"}
