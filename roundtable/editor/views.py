@@ -276,11 +276,11 @@ def remove_theme(theme_id: int):
 @bp.get("/summary")
 @editor_only
 def summary():
-    rows = curation.summary()
-    largest = max([max(row.counts.values()) for row in rows] + [0])
+    counted = curation.summary()
+    largest = max([max(row.counts.values()) for row in counted.rows] + [0])
     return render_template(
-        "editor/summary.html", rows=rows, languages=curation.SUMMARY_LANGUAGES, largest=largest,
-        total=sum(row.total for row in rows),
+        "editor/summary.html", rows=counted.rows, languages=curation.SUMMARY_LANGUAGES, largest=largest,
+        total=counted.quotes,
     )
 
 

@@ -587,9 +587,15 @@ class SummaryRow:
         return sum(self.counts.values())
 
 
-def summary() -> list[SummaryRow]:
+@dataclass(frozen=True)
+class Summary:
+    rows: list[SummaryRow]
+    quotes: int  # each once: a quote with two themes is in two rows
+
+
+def summary() -> Summary:
     """Quotes an export would hold right now (the one rule, and no undecided detail), per theme and language,
-    counted by the database in one grouped query: no quote is loaded or decrypted."""
+    counted by the database in grouped queries: no quote is loaded or decrypted."""
     exportable = (
         consent.quotes_with_authors()
         .where(consent.exportable_quote(), Quote.unresolved_findings == 0)
@@ -609,4 +615,4 @@ def summary() -> list[SummaryRow]:
     rows = [SummaryRow(t, counts.get(t.id, dict(empty))) for t in themes()]
     if None in counts:
         rows.append(SummaryRow(None, counts[None]))
-    return rows
+    return Summary(rows, db.session.scalar(select(func.count()).select_from(exportable)) or 0)

@@ -274,14 +274,16 @@ def test_the_summary_counts_only_exportable_quotes_per_theme_and_language(make):
     held.reflection.status = "held"
     db.session.commit()
 
-    rows = {row.theme.name_en if row.theme else None: row.counts for row in curation.summary()}
+    counted = curation.summary()
+    rows = {row.theme.name_en if row.theme else None: row.counts for row in counted.rows}
     assert rows["Courts"] == {"fil": 1, "en": 1, "mixed": 0}
     assert rows["Healing"] == {"fil": 1, "en": 0, "mixed": 0}
+    assert counted.quotes == 2  # the Filipino quote is in both rows, and one quote
     assert draft.status == "draft"
 
     consent.change_clause(author, "quote_publicly", grant=False)
     db.session.commit()
-    assert all(row.total == 0 for row in curation.summary())
+    assert all(row.total == 0 for row in curation.summary().rows)
 
 
 @pytest.mark.parametrize(("quote", "expected"), [
