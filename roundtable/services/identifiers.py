@@ -549,6 +549,8 @@ def _starts_sentence(text: str, tokens: Sequence[_Token], index: int) -> bool:
     last = text[pos]
     if last in "\"“(:[":
         return True
+    if text.endswith(("[…]", "[...]"), 0, pos + 1):  # an editor's omission: what follows may open a sentence
+        return True
     if last not in ".!?…":
         return False
     if last == "." and index > 0 and tokens[index - 1].end == pos:

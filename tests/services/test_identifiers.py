@@ -57,6 +57,7 @@ def assert_flags(text: str, expected: set[tuple[str, str]]) -> None:
         ),
         ("Tumestigo kami nina Ate Rowena at Marlon.", {("name", "Rowena"), ("name", "Marlon")}),
         ("I told Jessa everything after the verdict.", {("name", "Jessa")}),
+        ("The court listened. […] I told Jessa everything.", {("name", "Jessa")}),
     ],
 )
 def test_names_after_cue_words_and_in_mid_sentence(text, expected):
@@ -224,6 +225,8 @@ def test_institutions(text, expected):
         "The court was cold, and ang korte ay malayo sa bahay namin.",
         "HINDI AKO NAG-IISA. NEVER again.",
         "Yung Kuya ko, he believed me. The Barangay Captain did not.",
+        "The court listened. […] In the end, they said sorry.",  # an editor's omission may open a sentence
+        "Sana makinig sila [...] Kasi kailangan namin ng tulong.",
     ],
 )
 def test_common_capitalised_words_are_not_flagged(text):
