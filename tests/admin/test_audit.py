@@ -164,3 +164,12 @@ def test_the_admin_reads_the_log_in_words_not_codes(client, make, login, languag
         assert words in html, words
     assert ">quote.approved<" not in html and ">staff #" not in html
     assert '<option value="quote.approved">' in html  # the filter still sends the code
+
+
+def test_filters_that_match_nothing_say_so(client, make, login):
+    client.get("/language/en")
+    login(make.user("admin"))
+
+    html = client.get("/admin/audit?since=2026-12-05&until=2026-12-01").get_data(as_text=True)
+
+    assert "No event matches these filters." in html

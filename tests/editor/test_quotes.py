@@ -426,3 +426,15 @@ def test_new_words_of_a_quote_its_author_reviews_are_put_to_them_and_the_editor_
 
     assert "Quote saved. Its author is asked about the new words." in saved
     assert db.session.get(Quote, quote.id).status == "awaiting_participant"
+
+
+def test_a_page_past_the_end_of_a_list_leads_back_to_its_first_page_with_the_filters_kept(make, editor, desk):
+    quote = quote_of(editor, make.reflection())
+    desk.get("/language/en")
+
+    html = desk.get("/editor/quotes?status=approved&page=3").get_data(as_text=True)
+
+    assert "This page is past the end of the list." in html and "Nothing here right now." not in html
+    assert re.search(r'href="/editor/quotes\?status=approved&amp;page=1">Go to the first page', html)
+    assert "Page 3 of 1" not in html
+    assert f"/editor/quotes/{quote.id}" in desk.get("/editor/quotes?status=approved&page=1").get_data(as_text=True)
