@@ -18,7 +18,7 @@ from roundtable.changes import messages_at
 from roundtable.db import db
 from roundtable.extensions import babel, csrf, limiter
 from roundtable.forms import error_links
-from roundtable.services import crypto
+from roundtable.services import crypto, roundtables
 from roundtable.services.errors import NotFound as RecordNotFound
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,6 +128,7 @@ def _register_template_helpers(app: Flask) -> None:
             "staff_time": i18n.staff_time,
             "meeting_time": i18n.meeting_time,
             "status_label": i18n.status_label,
+            "past_retention": roundtables.past_retention,
             "action_label": i18n.audit_action_label,
             "role_label": i18n.role_label,
             "error_links": error_links,

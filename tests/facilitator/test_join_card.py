@@ -83,3 +83,22 @@ def test_the_card_of_a_roundtable_not_yet_open_warns_before_it_is_handed_out(cli
     assert "This roundtable is not open" in _card(client, draft).get_data(as_text=True)
     opened = make.roundtable(draft.facilitator)
     assert "This roundtable is not open" not in _card(client, opened).get_data(as_text=True)
+
+
+def test_a_roundtable_past_its_retention_date_says_so_on_its_page_its_list_and_its_card(client, make, login):
+    from datetime import timedelta
+
+    from roundtable import clock
+    from roundtable.db import db
+
+    roundtable = make.roundtable()
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    login(roundtable.facilitator)
+    client.get("/language/en")
+
+    assert "retention date has passed: whoever uses this code now is told that it is closed" in _card(
+        client, roundtable).get_data(as_text=True)
+    page = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+    assert "Its retention date has passed: it takes no new words or people." in page
+    assert "past its retention date" in client.get("/facilitator/").get_data(as_text=True)
