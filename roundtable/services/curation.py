@@ -259,13 +259,29 @@ def _check_words(text: str, translation: str | None) -> None:
         raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(QUOTE_MAX)))
 
 
+# A number in a descriptor is an age, a year or a count ("survivor, 24", "born 1999", "youngest of five").
+# ("One", as in "one of the survivor leaders", says nothing about a person.)
+_NUMBER_IN_WORDS = re.compile(
+    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|thousand|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
+    r"\w+teenth|twentieth|thirtieth|labing\w*|dalawampu|tatlumpu|apatnapu|limampu|animnapu|pitumpu|walumpu|"
+    r"siyamnapu)(?:'t|’t)?\b",
+    re.IGNORECASE,
+)
+
+
 def _checked_descriptor(descriptor: str, source: Reflection) -> str:
-    """The words printed after the pseudonym describe a role, never a person: nothing the detector would flag."""
+    """The words printed after the pseudonym describe a role, never a person: nothing the detector would flag,
+    no number, and no one else's pseudonym from the roundtable (which would link two people)."""
     descriptor = descriptor or DEFAULT_DESCRIPTOR
-    terms = sensitive_terms(source.participant.roundtable)
-    if identifiers.detect(descriptor, extra_terms=terms):
-        raise RuleViolation(_l("The words after the pseudonym must not point to anyone: no name, place, age, date or "
-                               "contact. For example: survivor leader."))
+    roundtable = source.participant.roundtable
+    words = set(_WORD.findall(fold(descriptor)))
+    others = db.session.scalars(select(Participant.pseudonym).where(Participant.roundtable_id == roundtable.id))
+    names_someone = any(set(_WORD.findall(fold(pseudonym))) <= words for pseudonym in others)
+    if (names_someone or _NUMBER_IN_WORDS.search(descriptor)
+            or identifiers.detect(descriptor, extra_terms=sensitive_terms(roundtable))):
+        raise RuleViolation(_l("The words after the pseudonym must not point to anyone: no name, pseudonym, place, "
+                               "age, number, date or contact. For example: survivor leader."))
     return descriptor
 
 

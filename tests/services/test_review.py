@@ -141,6 +141,8 @@ def test_a_new_attribution_after_the_authors_approval_needs_their_approval_again
 
 @pytest.mark.parametrize("descriptor", [
     "daughter of Ramon Santos", "survivor leader from Tacloban City", "survivor leader, 09171234567", "aged 19",
+    "survivor, 24", "survivor leader (24)", "survivor leader, twenty-four", "survivor leader, born 1999",
+    "class of 2015", "survivor leader, youngest of five", "dalawampu't apat na taong survivor",
 ])
 def test_an_attribution_that_points_to_someone_is_refused(make, descriptor):
     editor = make.user("editor")
@@ -149,6 +151,20 @@ def test_an_attribution_that_points_to_someone_is_refused(make, descriptor):
         _attribute(editor, quote, descriptor)
     with pytest.raises(RuleViolation, match="must not point to anyone"):
         make.quote(make.reflection(), editor=editor, descriptor=descriptor)
+
+
+def test_an_attribution_naming_another_participant_of_the_roundtable_is_refused(make):
+    editor = make.user("editor")
+    author = make.participant()
+    other = make.participant(author.roundtable)
+    other.pseudonym = "Sinag Umaga"  # no digit, which would be refused on its own
+    quote = make.quote(make.reflection(author), editor=editor)
+
+    with pytest.raises(RuleViolation, match="must not point to anyone"):
+        _attribute(editor, quote, "sister of sinag umaga")
+    _attribute(editor, quote, "one of the survivor leaders, youth advocate")  # a role, however long
+
+    assert quote.descriptor == "one of the survivor leaders, youth advocate"
 
 
 def test_an_answer_to_an_older_revision_is_refused(make):
