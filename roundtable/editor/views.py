@@ -83,7 +83,7 @@ def quotes():
         page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
-        "editor/quotes.html", page=page, roundtables=roundtables.titles(), themes=curation.themes(),
+        "editor/quotes.html", page=page, roundtables=roundtables.titles(), themes=curation.themes(current_language()),
         status=status, statuses=LIVE_STATUSES,
     )
 
@@ -221,7 +221,7 @@ def themes():
             flash(_("Theme added."))
         if outcome.location:
             return redirect(outcome.location)
-    page = curation.theme_page(request.args.get("page", 1, type=number_arg))
+    page = curation.theme_page(request.args.get("page", 1, type=number_arg), language=current_language())
     if not page.items and page.number > 1:  # the last theme of the last page was removed
         return redirect(url_for("editor.themes", page=page.pages if page.pages > 1 else None))
     return render_template(
@@ -276,7 +276,7 @@ def remove_theme(theme_id: int):
 @bp.get("/summary")
 @editor_only
 def summary():
-    counted = curation.summary()
+    counted = curation.summary(current_language())
     largest = max([max(row.counts.values()) for row in counted.rows] + [0])
     return render_template(
         "editor/summary.html", rows=counted.rows, languages=curation.SUMMARY_LANGUAGES, largest=largest,
@@ -386,7 +386,7 @@ def _labels(record) -> ExportLabels:
 def _quote_form(form_class: type[QuoteForm], obj=None) -> QuoteForm:
     form = form_class(obj=obj)
     language = current_language()
-    form.themes.choices = [(t.id, t.name(language)) for t in curation.themes()]
+    form.themes.choices = [(t.id, t.name(language)) for t in curation.themes(language)]
     return form
 
 
@@ -404,7 +404,7 @@ def _quote_fields(form: QuoteForm) -> dict:
 def _fill_filter_choices(form: ExportForm) -> None:
     language = current_language()
     form.roundtable.choices = [(0, _("All roundtables"))] + [(r.id, r.title(language)) for r in roundtables.titles()]
-    form.theme.choices = [(0, _("All themes"))] + [(t.id, t.name(language)) for t in curation.themes()]
+    form.theme.choices = [(0, _("All themes"))] + [(t.id, t.name(language)) for t in curation.themes(language)]
     form.language.choices = [("", _("All languages")), ("fil", _("Filipino")), ("en", _("English")), ("mixed", _("Mixed (Taglish)"))]
 
 

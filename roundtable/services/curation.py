@@ -236,14 +236,18 @@ def _shares_a_passage(words: list[str], asked: list[str]) -> bool:
     return shared * 2 >= min(len(words), len(asked))
 
 
-def themes() -> list[Theme]:
-    """Every theme: the choices of a filter or of a quote's themes."""
-    return list(db.session.scalars(select(Theme).order_by(Theme.name_en)))
+def themes(language: str = "en") -> list[Theme]:
+    """Every theme, in the order of their names in ``language``: the choices of a filter or of a quote's themes."""
+    return list(db.session.scalars(select(Theme).order_by(_theme_name(language))))
 
 
-def theme_page(number: int = 1, per_page: int = 50) -> Page:
+def _theme_name(language: str):
+    return Theme.name_fil if language == "fil" else Theme.name_en
+
+
+def theme_page(number: int = 1, per_page: int = 50, language: str = "en") -> Page:
     """The themes page, in pages: the taxonomy grows with years of quotes."""
-    return paginate(select(Theme).order_by(Theme.name_en, Theme.id), number, per_page)
+    return paginate(select(Theme).order_by(_theme_name(language), Theme.id), number, per_page)
 
 
 def themes_by_ids(ids: list[int]) -> list[Theme]:
@@ -609,7 +613,7 @@ class Summary:
     quotes: int  # each once: a quote with two themes is in two rows
 
 
-def summary() -> Summary:
+def summary(language: str = "en") -> Summary:
     """Quotes an export would hold right now (the one rule, and no undecided detail), per theme and language,
     counted by the database in grouped queries: no quote is loaded or decrypted."""
     exportable = (
@@ -628,7 +632,7 @@ def summary() -> Summary:
     for theme_id, language, number in counted:
         counts.setdefault(theme_id, dict.fromkeys(SUMMARY_LANGUAGES, 0))[language] = number
     empty = dict.fromkeys(SUMMARY_LANGUAGES, 0)
-    rows = [SummaryRow(t, counts.get(t.id, dict(empty))) for t in themes()]
+    rows = [SummaryRow(t, counts.get(t.id, dict(empty))) for t in themes(language)]
     if None in counts:
         rows.append(SummaryRow(None, counts[None]))
     return Summary(rows, db.session.scalar(select(func.count()).select_from(exportable)) or 0)

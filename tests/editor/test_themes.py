@@ -132,3 +132,23 @@ def test_a_quote_of_a_held_reflection_is_counted_nowhere(make, editor, desk):
     assert curation.theme_usage([courts.id]) == {}
     desk.get("/language/en")
     assert "0 quotes" in desk.get("/editor/themes").get_data(as_text=True)
+
+
+def test_themes_are_listed_in_the_order_of_their_names_in_the_readers_language(editor, desk):
+    import re
+
+    from roundtable.db import db
+    from roundtable.services import curation
+
+    curation.add_theme(editor, "Courts", "Mga korte")
+    curation.add_theme(editor, "Family", "Ang pamilya")
+    db.session.commit()
+
+    def order(language):
+        desk.get(f"/language/{language}")
+        html = desk.get("/editor/export").get_data(as_text=True)
+        return [name for name in re.findall(r"<option value=\"\d+\">([^<]+)</option>", html)
+                if name in ("Courts", "Family", "Mga korte", "Ang pamilya")]
+
+    assert order("en") == ["Courts", "Family"]
+    assert order("fil") == ["Ang pamilya", "Mga korte"]
