@@ -164,10 +164,11 @@ def edit_prompt(prompt_id: int):
     _own(prompt.roundtable_id)
     form = PromptForm(obj=prompt)
     if form.validate_on_submit():
-        roundtables.update_prompt(prompt, g.user, form.text_en.data, form.text_fil.data)
-        db.session.commit()
-        flash(_("Changes saved."))
-        return redirect(url_for("facilitator.roundtable", roundtable_id=prompt.roundtable_id))
+        with change(errors_on=form.text_en) as outcome:
+            roundtables.update_prompt(prompt, g.user, form.text_en.data, form.text_fil.data)
+        if outcome.saved:
+            flash(_("Changes saved."))
+            return redirect(url_for("facilitator.roundtable", roundtable_id=prompt.roundtable_id))
     return render_template("facilitator/prompt_form.html", form=form, prompt=prompt, answers=roundtables.answers_to(prompt))
 
 

@@ -238,6 +238,9 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) 
 
     Participants keep what they granted under their version (never more) until they consent again.
     """
+    from roundtable.services import roundtables  # consent is the lower layer; this is the one way up
+
+    roundtables.refuse_if_archived(roundtable)
     # Each refusal names the statement and the part of it it is about ("take_part.required"), for the form.
     keys = [c.key for c in clauses]
     for position, key in enumerate(keys):

@@ -138,7 +138,14 @@ def update(roundtable: Roundtable, actor: User, **fields) -> None:
     audit.record("roundtable.updated", actor=actor, target=roundtable)
 
 
+def refuse_if_archived(roundtable: Roundtable) -> None:
+    """An archived roundtable is a record of what happened: its prompts and consent form stay as they were."""
+    if roundtable.status == "archived":
+        raise RuleViolation(_l("This roundtable is archived: its prompts and consent form stay as they were."))
+
+
 def add_prompt(roundtable: Roundtable, actor: User, text_en: str, text_fil: str) -> Prompt:
+    refuse_if_archived(roundtable)
     position = max((p.position for p in roundtable.prompts), default=0) + 1
     prompt = Prompt(position=position, text_en=text_en, text_fil=text_fil)
     roundtable.prompts.append(prompt)
@@ -157,6 +164,7 @@ def answers_to(prompt: Prompt) -> int:
 def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str) -> None:
     if (prompt.text_en, prompt.text_fil) == (text_en, text_fil):
         return
+    refuse_if_archived(prompt.roundtable)
     prompt.text_en, prompt.text_fil = text_en, text_fil
     audit.record("prompt.updated", actor=actor, target=prompt)
 
@@ -168,7 +176,8 @@ def still_run_by(facilitator: User) -> int:
     )) or 0
 
 
-TRANSITIONS = {"open": ("draft", "closed"), "closed": ("open",), "archived": ("closed",)}
+# A draft made by mistake is archived without ever being opened to anyone.
+TRANSITIONS = {"open": ("draft", "closed"), "closed": ("open",), "archived": ("closed", "draft")}
 
 
 def set_status(roundtable: Roundtable, actor: User, status: str) -> None:

@@ -111,3 +111,28 @@ def test_saving_a_roundtable_or_prompt_unchanged_records_nothing(make):
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
     roundtables.update(item, facilitator, title_en="A title saved for the first time")
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before + 1
+
+
+def test_a_draft_made_by_mistake_is_archived_without_being_opened(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, status="draft")
+
+    roundtables.set_status(item, facilitator, "archived")
+
+    assert item.status == "archived"
+
+
+def test_an_archived_roundtables_prompts_and_consent_form_stay_as_they_were(make):
+    from roundtable.services import consent
+
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, status="draft")
+    roundtables.set_status(item, facilitator, "archived")
+    prompt = item.prompts[0]
+
+    with pytest.raises(RuleViolation, match="archived"):
+        roundtables.add_prompt(item, facilitator, "Another question?", "Isa pang tanong?")
+    with pytest.raises(RuleViolation, match="archived"):
+        roundtables.update_prompt(prompt, facilitator, "Changed?", "Binago?")
+    with pytest.raises(RuleViolation, match="archived"):
+        consent.new_form_version(item, facilitator, [])
