@@ -126,7 +126,8 @@ def test_deactivation_ends_every_session_and_refuses_the_next_login(app, make, l
     boss = app.test_client()
     login(make.user("admin"), on=boss)
     page = boss.get(f"/admin/users/{admin.id}")
-    boss.post(f"/admin/users/{admin.id}", data={"act-csrf_token": csrf_token_of(page), "act-action": "deactivate"})
+    boss.post(f"/admin/users/{admin.id}", data={"act-csrf_token": csrf_token_of(page), "act-action": "deactivate",
+                                                "confirmed": "yes"})
     assert not _signed_in(laptop) and not _signed_in(phone)
     token = csrf_token_of(laptop.get("/login"))
     response = laptop.post("/login", data={"username": admin.username, "password": PASSWORD, "csrf_token": token})
@@ -252,7 +253,7 @@ def test_a_one_time_password_must_be_changed_before_anything_else(client, app, m
     login(make.user("admin"), on=boss)
     page = boss.get(f"/admin/users/{admin.id}")
     response = boss.post(f"/admin/users/{admin.id}", data={
-        "act-csrf_token": csrf_token_of(page), "act-action": "reset_password",
+        "act-csrf_token": csrf_token_of(page), "act-action": "reset_password", "confirmed": "yes",
     })
     html = response.get_data(as_text=True)
     one_time = html.split('<p class="code big">')[1].split("</p>")[0]

@@ -195,7 +195,7 @@ def test_an_admin_reset_of_the_second_factor_is_audited_and_signs_the_owner_out(
     assert "Reset two-step sign-in" in page.get_data(as_text=True)
     admin_browser.post(
         f"/admin/users/{editor.id}",
-        data={"act-csrf_token": csrf_token_of(page), "act-action": "reset_second_factor"},
+        data={"act-csrf_token": csrf_token_of(page), "act-action": "reset_second_factor", "confirmed": "yes"},
     )
     stored = db.session.get(User, editor.id)
     assert stored.totp_secret is None and stored.recovery_codes is None
