@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 from flask import Flask, render_template
 from markupsafe import Markup
+from sqlalchemy.exc import OperationalError
 
 from roundtable import i18n
 from roundtable.db import db
@@ -85,6 +88,17 @@ def unavailable_page(app: Flask) -> str:
         return render_template("errors/unavailable.html", messages=messages)
 
 
+@contextmanager
+def _database_answers(then: str) -> Iterator[None]:
+    """A database that is down or unreachable ends a command with one line (cron mails it), not a traceback."""
+    try:
+        yield
+    except OperationalError as problem:
+        db.session.rollback()
+        kind = type(problem.orig).__name__ if problem.orig else "OperationalError"
+        raise click.ClickException(f"The database did not answer ({kind}). {then}") from None
+
+
 def init_app(app: Flask) -> None:
     @app.cli.command("migrate")
     @click.option("--revision", default="head", show_default=True)
@@ -151,7 +165,8 @@ def init_app(app: Flask) -> None:
         from roundtable.services import crypto
 
         try:
-            counts = crypto.rotate_keys(batch_size=batch_size)
+            with _database_answers("Run it again once the database answers: rows done are kept."):
+                counts = crypto.rotate_keys(batch_size=batch_size)
         except crypto.KeyringNotConfigured as problem:
             raise click.ClickException(str(problem)) from None
         for table, rows in counts.items():
@@ -164,16 +179,17 @@ def init_app(app: Flask) -> None:
         """Erase words whose roundtable is past its retention date (safe to run daily from cron)."""
         from roundtable.services import retention
 
-        plans = retention.due()
         verb = "would erase" if dry_run else "erased"
-        for plan in plans:
-            if not dry_run:
-                retention.purge(plan)
-                db.session.commit()  # each roundtable's erasure is kept, even if a later one fails
-            click.echo(
-                f"roundtable {plan.roundtable.id}: {verb} {len(plan.reflection_ids)} reflection(s); "
-                f"kept {len(plan.kept_ids)} behind approved quotes"
-            )
+        with _database_answers("Nothing more was erased; the next run goes on where this one stopped."):
+            plans = retention.due()
+            for plan in plans:
+                if not dry_run:
+                    retention.purge(plan)
+                    db.session.commit()  # each roundtable's erasure is kept, even if a later one fails
+                click.echo(
+                    f"roundtable {plan.roundtable.id}: {verb} {len(plan.reflection_ids)} reflection(s); "
+                    f"kept {len(plan.kept_ids)} behind approved quotes"
+                )
         if not plans:
             click.echo("Nothing waits to be erased.")
 

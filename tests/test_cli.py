@@ -103,3 +103,22 @@ def test_seed_demo_never_prints_a_password_that_no_longer_opens_the_account(app,
     again = runner.invoke(args=["seed-demo"]).output
     assert "admin        (not the demo password: it was changed)" in again
     assert "facilitator  demo-" in again
+
+
+def test_commands_cron_runs_say_in_one_line_that_the_database_did_not_answer(app, monkeypatch):
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    from roundtable.services import crypto, retention
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
+
+    monkeypatch.setattr(retention, "due", down)
+    monkeypatch.setattr(crypto, "rotate_keys", down)
+    runner = app.test_cli_runner()
+    for args, then in ((["purge-expired"], "Nothing more was erased"), (["rotate-keys"], "Run it again")):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1
+        assert "Error: The database did not answer (OperationalError)." in result.output and then in result.output
+        assert "Traceback" not in result.output and "refused" not in result.output
