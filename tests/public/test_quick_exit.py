@@ -86,3 +86,21 @@ def test_a_cookie_from_before_session_versions_keeps_working_until_the_first_exi
     client.get("/exit").close()
 
     assert copy.get("/my").status_code == 302
+
+
+def test_error_pages_on_a_participants_path_keep_the_quick_exit_even_when_the_database_is_down(
+        app, client, make, csrf, monkeypatch):
+    client.get("/join")
+    expired = client.post("/join", data={"code": "KAPWA7", "csrf_token": "an old page's token"})  # before joining
+    assert expired.status_code == 400 and 'id="quick-exit"' in expired.get_data(as_text=True)
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+
+    def refuse(*args, **kwargs):
+        raise OperationalError("connect", {}, ConnectionRefusedError("the database is away"))
+
+    db.session.remove()
+    monkeypatch.setattr(db.engine.pool, "_do_get", refuse)
+    resting = client.get("/my")  # who is signed in cannot be looked up
+
+    assert resting.status_code == 503 and 'id="quick-exit"' in resting.get_data(as_text=True)
