@@ -3,6 +3,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, 
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, length, required
+from roundtable.services.errors import RuleViolation
 from roundtable.services.participation import PSEUDONYM_MAX, REFLECTION_MAX
 
 
@@ -34,6 +35,10 @@ class ConsentForm(Form):
     clauses = CheckboxListField(_l("I agree to:"), choices=[])
     adult = BooleanField(_l("I am 18 years old or older."))
     form_version = RecordVersionField()
+
+    def field_for(self, problem: RuleViolation):
+        """The box a refusal is about: the age confirmation, or the statements."""
+        return self.adult if problem.field == "adult" else self.clauses
 
 
 class PseudonymForm(Form):

@@ -98,7 +98,7 @@ def join_consent():
                 roundtable, granted, adult_confirmed=bool(form.adult.data), shown_version=form.form_version.data
             )
         except RuleViolation as problem:
-            form.clauses.errors = [str(problem)]
+            form.field_for(problem).errors = [str(problem)]
         else:
             _keep_join_state({
                 **_join_state(), "granted": sorted(granted), "adult": True, "form_version": form.form_version.data
@@ -381,7 +381,7 @@ def renew_consent():
     if request.method == "GET":
         form.clauses.data = [c.key for c in clauses if c.required or c.key in previous]
     if form.validate_on_submit():
-        with change(errors_on=form.clauses) as outcome:
+        with change(errors_on=form.field_for) as outcome:
             consent.record_consent(
                 participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
                 shown_version=form.form_version.data,

@@ -71,8 +71,14 @@ def check_choices(
     if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))
     missing = [key for key, clause in clauses.items() if clause.required and key not in granted]
-    if missing or not adult_confirmed:
-        raise RuleViolation(_l("To take part, please tick the required statements and confirm you are 18 or older."))
+    if missing:
+        raise RuleViolation(
+            _l("To take part, please tick the required statements.") if adult_confirmed
+            else _l("To take part, please tick the required statements and confirm you are 18 or older."),
+            field="clauses",
+        )
+    if not adult_confirmed:
+        raise RuleViolation(_l("To take part, please confirm you are 18 or older."), field="adult")
 
 
 def record_consent(

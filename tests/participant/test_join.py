@@ -269,3 +269,17 @@ def test_joining_on_a_phone_where_someone_is_signed_in_ends_every_copy_of_their_
 
     assert joined.status_code == 302
     assert other_tab.get("/my").status_code == 302
+
+
+def test_only_the_age_confirmation_left_unticked_is_pointed_at_not_the_statements_already_ticked(client, make, csrf):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+
+    html = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part", "store_words"]}
+                       ).get_data(as_text=True)
+
+    assert "please confirm you are 18 or older" in html
+    assert '<a href="#adult">' in html
+    assert re.search(r'<input aria-describedby="adult-error" aria-invalid="true"[^>]*id="adult"', html)
+    assert 'aria-invalid="true" ' not in html.split('id="clauses"')[1].split("</fieldset>")[0]
