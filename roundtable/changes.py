@@ -32,7 +32,7 @@ class Outcome:
 @contextmanager
 def change(
     errors_on: Field | Callable[[RuleViolation], Field] | None = None, *, once: SentOnce | None = None,
-    say_sent_twice: bool = True,
+    say_sent_twice: bool = True, place: str | None = None,
 ) -> Iterator[Outcome]:
     """``with change(errors_on=form.text) as outcome: service(...)``, then ``if outcome.saved: …``.
 
@@ -40,7 +40,8 @@ def change(
     With ``once=form`` (a form that makes something), the block sets ``outcome.location``; when the same form
     was saved before (a double click), the block's work is rolled back and ``outcome.location`` is where the
     first sending led, with ``outcome.sent_before`` set and a message saying so, unless ``say_sent_twice`` is
-    false (a download shows no next page to say it on).
+    false (a download shows no next page to say it on). Without ``errors_on``, a refusal is a message at the top
+    of the next page, or at ``place`` (see ``flash_at``) when the next page is scrolled there.
     """
     outcome = Outcome()
     try:
@@ -58,7 +59,7 @@ def change(
         if first is not None:
             _lead_to_first(outcome, first, say_sent_twice)
         elif errors_on is None:
-            flash(str(problem), "error")
+            flash(str(problem), f"error@{place}" if place else "error")
         else:
             field = errors_on(problem) if callable(errors_on) and not isinstance(errors_on, Field) else errors_on
             field.errors = [*field.errors, str(problem)]

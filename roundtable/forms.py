@@ -74,12 +74,13 @@ class Form(FlaskForm):
             self.csrf_token.errors = [_l("This page was open for a long time. Please press the button again.")]
         return valid
 
-    def say_why_not(self) -> None:
+    def say_why_not(self, place: str | None = None) -> None:
         """For a button that leads back to its page: the first reason the form was refused, as a message there
-        (a choice that is not on the page, sent by hand or by an old tab, was ignored without a word)."""
+        (a choice that is not on the page, sent by hand or by an old tab, was ignored without a word), at the top
+        or at ``place`` (see ``changes.flash_at``)."""
         for errors in self.errors.values():
             if errors:
-                flash(str(errors[0]), "error")
+                flash(str(errors[0]), f"error@{place}" if place else "error")
                 return
 
     def submit_ok(self) -> bool:

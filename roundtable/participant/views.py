@@ -357,12 +357,12 @@ def change_consent():
     participant = g.participant
     form = ClauseChangeForm()
     if form.validate_on_submit():
-        with change() as outcome:
+        with change(place="consent") as outcome:
             consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
         if outcome.saved:
             flash_at("consent", _("Your choice is saved. It applies from now on."))
     else:
-        form.say_why_not()
+        form.say_why_not("consent")
     return redirect(url_for("participant.my_words", _anchor="consent"))
 
 
@@ -403,18 +403,17 @@ def review_quote(quote_id: int):
     participant = g.participant
     quote = review.own_quote(participant, quote_id)
     form = QuoteReviewForm(prefix=f"q{quote.id}")
+    place = f"quote-{quote_id}"  # where the next page is scrolled to: every message is said there
     if form.validate_on_submit():
-        with change() as outcome:
+        with change(place=place) as outcome:
             review.respond(participant, quote, approve=bool(form.approve.data), comment=form.comment.data or None,
                            revision=form.revision.data)
         if outcome.saved:
-            flash_at(f"quote-{quote_id}", _("Thank you. The editor will see your answer.") if quote.status == "declined"
+            flash_at(place, _("Thank you. The editor will see your answer.") if quote.status == "declined"
                      else _("Thank you. You approved this quote."))
     else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(str(error), "error")
-    return redirect(url_for("participant.my_words", _anchor=f"quote-{quote_id}"))
+        form.say_why_not(place)
+    return redirect(url_for("participant.my_words", _anchor=place))
 
 
 @bp.route("/my/withdraw", methods=["GET", "POST"])

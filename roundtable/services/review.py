@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from roundtable.db import db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, Reflection
@@ -24,6 +25,7 @@ def quotes_of(participant: Participant) -> list[Quote]:
             select(Quote)
             .join(Reflection, Quote.reflection_id == Reflection.id)
             .where(Reflection.participant_id == participant.id, Quote.status.in_(SHOWN_TO_AUTHOR))
+            .options(selectinload(Quote.themes))  # shown with each quote: they are published with the words
             .order_by(Quote.id)
         )
     )

@@ -340,3 +340,30 @@ def test_withdrawing_without_the_tick_ties_the_message_to_the_box(client, make, 
     assert re.search(r'<input[^>]*aria-describedby="understood-error"[^>]*aria-invalid="true"[^>]*id="understood"'
                      r'|<input[^>]*aria-invalid="true"[^>]*aria-describedby="understood-error"', html), html
     assert '<a href="#understood">' in html
+
+
+def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_where_the_page_is_scrolled(client, make, csrf):
+    from roundtable.services import curation
+
+    me = make.participant(language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    editor = make.user("editor")
+    theme = curation.add_theme(editor, "Courts", "Mga korte")
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+    assert "Themes it is filed under:" not in page.get_data(as_text=True)
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text="The court should let children speak",
+                          language="en", translation=None, translation_language=None, descriptor="survivor leader",
+                          themes=[theme])
+    db.session.commit()
+
+    answer = client.post(f"/my/quotes/{quote.id}", data={
+        "csrf_token": csrf(page), f"q{quote.id}-revision": str(quote.revision - 1), f"q{quote.id}-approve": "Approve",
+    })
+
+    assert answer.headers["Location"].endswith(f"/my#quote-{quote.id}")
+    html = client.get("/my").get_data(as_text=True)
+    beside = html[html.index(f'id="quote-{quote.id}"'):]
+    assert "The quote changed while you were reading it." in beside[:beside.index("</li>")]
+    assert "Themes it is filed under: Courts" in beside
+    assert 'aria-label="Approve quote 1"' in beside
