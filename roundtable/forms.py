@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from flask import flash, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
@@ -106,8 +107,13 @@ def error_links(form) -> list[tuple[str | None, str]]:
 
 
 def _links_of(field) -> list[tuple[str | None, str]]:
-    target = None if isinstance(field, HiddenField) else field.id  # the CSRF token and versions are hidden too
-    return [(target, str(error)) for error in field.errors]
+    """Each error with the field it is about: "Title in English: Please fill this in.", as four alike
+    "Please fill this in." links would not say which field each leads to (WCAG 2.4.4)."""
+    if isinstance(field, HiddenField):  # the CSRF token and versions: the page cannot lead there
+        return [(None, str(error)) for error in field.errors]
+    label = str(field.label.text).rstrip(" :?")
+    return [(field.id, _("%(field)s: %(problem)s", field=label, problem=error) if label else str(error))
+            for error in field.errors]
 
 
 class RecordVersionField(HiddenField):

@@ -152,6 +152,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
         ),
         finding_forms=finding_forms, unresolved=[s for s in states if not s.resolved],
         past_retention=curation.past_retention(item.reflection),
+        refused=[form for form in keep_forms.values() if form.errors],  # summarised at the top, which takes focus
     )
 
 

@@ -184,6 +184,8 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
     response = desk.post(url + "/findings/0/keep", data={"keep0-digest": digest, "keep0-reason": "", "keep0-csrf_token": token})
     assert response.status_code == 400
     assert curation.unresolved_findings(quote)
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]  # takes the focus
+    assert 'href="#keep0-reason"' in summary
     response = desk.post(url + "/findings/0/keep",
                          data={"keep0-digest": digest, "keep0-reason": "A large city.", "keep0-csrf_token": token})
     assert response.status_code == 302

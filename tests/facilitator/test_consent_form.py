@@ -107,7 +107,7 @@ def test_a_refusal_is_shown_beside_the_statement_it_is_about(client, make, login
 
     html = client.post(url, data=_posted_form(roundtable, client.get(url), csrf, **{"clauses-0-text_en": ""})
                        ).get_data(as_text=True)
-    assert '<a href="#clauses-0-text_en">Write each statement in English and in Filipino.</a>' in html
+    assert re.search(r'<a href="#clauses-0-text_en">[^<:]+: Write each statement in English and in Filipino.</a>', html)
     assert re.search(r'<textarea[^>]*aria-describedby="clauses-0-text_en-error"[^>]*aria-invalid="true"', html)
 
     quoting = keys.index("quote_publicly")
