@@ -14,6 +14,10 @@ class RoleChoices(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.flags.required = False  # one role is needed, not each: no box is announced as required
+
 
 class NewUserForm(SentOnce, Form):
     username = CleanStringField(_l("Username"), validators=[required(), length(64, 2)])

@@ -247,3 +247,13 @@ def test_taking_the_facilitator_role_from_someone_who_runs_roundtables_warns_tha
 
     assert "1 roundtable that this account runs, not archived, would have no facilitator" in asked.get_data(as_text=True)
     assert db.session.get(User, facilitator.id).role_set == {"facilitator"}
+
+
+def test_no_role_box_is_announced_as_required_since_one_role_is_enough(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+
+    html = client.get(f"/admin/users/{editor.id}").get_data(as_text=True)
+
+    boxes = re.findall(r'<input[^>]*name="roles-roles"[^>]*>', html)
+    assert len(boxes) == 3 and not any("required" in box for box in boxes)
