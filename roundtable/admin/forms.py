@@ -14,9 +14,10 @@ class RoleChoices(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.flags.required = False  # one role is needed, not each: no box is announced as required
+    def __iter__(self):
+        for box in super().__iter__():  # each box inherits the field's validators, and with them `required`
+            box.flags.required = False  # one role is needed, not each: no box is announced as required
+            yield box
 
 
 class NewUserForm(SentOnce, Form):
