@@ -165,6 +165,7 @@ _AUDIT_ACTIONS = {
     "participant.joined": _l("Joined a roundtable"),
     "participant.withdrawn": _l("Took back all their words"),
     "participant.words_erased": _l("Words erased at once"),
+    "keys.rotated": _l("Stored text re-encrypted under the newest key"),
     "prompt.added": _l("Prompt added"),
     "prompt.updated": _l("Prompt changed"),
     "quote.created": _l("Quote made"),

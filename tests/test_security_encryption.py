@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from sqlalchemy import Text, select, type_coerce, update
 
 from roundtable.db import db
-from roundtable.models import Quote, Reflection
+from roundtable.models import AuditEvent, Quote, Reflection
 from roundtable.services import crypto, curation, moderation
 from tests.conftest import only_on_postgresql
 
@@ -93,6 +93,8 @@ def test_rotate_keys_then_removing_the_old_key_keeps_everything_readable(app, ma
 
         second = CliRunner().invoke(app.cli, ["rotate-keys"], catch_exceptions=False)
         assert "reflections: 0" in second.output  # nothing left under an old key
+        rotations = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "keys.rotated")).all()
+        assert [(e.actor_type, e.target_type) for e in rotations] == [("system", None)] * 2  # a key change is seen
     finally:
         crypto.keyring.configure(original, app.config["LOOKUP_KEY"])
         app.config["ENCRYPTION_KEYS"] = original

@@ -152,11 +152,13 @@ def audit_log():
     action = request.args.get("action") or None
     actor_type = request.args.get("actor") or None
     since, until = _day("since"), _day("until")
+    events = audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since,
+                        until=until)
+    staff = accounts.usernames([e.actor_id for e in events.items if e.actor_type == "staff"]
+                               + [e.target_id for e in events.items if e.target_type == "user"])
     return render_template(
-        "admin/audit.html",
-        page=audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since, until=until),
-        actions=audit.actions(), action=action, actor_type=actor_type, since=since, until=until,
-        record_label=i18n.audit_record_label,
+        "admin/audit.html", page=events, actions=audit.actions(), action=action, actor_type=actor_type, since=since,
+        until=until, record_label=i18n.audit_record_label, staff=staff,
     )
 
 

@@ -184,6 +184,14 @@ def set_active(user: User, active: bool, *, actor) -> None:
     audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)
 
 
+def usernames(ids) -> dict[int, str]:
+    """The usernames of these staff accounts, in one query: the audit log names who did what."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
+
+
 def staff(page: int = 1, per_page: int = 50) -> Page:
     """Staff accounts by username, a page at a time."""
     return paginate(select(User).order_by(User.username), page, per_page)

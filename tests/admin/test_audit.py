@@ -173,3 +173,16 @@ def test_filters_that_match_nothing_say_so(client, make, login):
     html = client.get("/admin/audit?since=2026-12-05&until=2026-12-01").get_data(as_text=True)
 
     assert "No event matches these filters." in html
+
+
+def test_staff_accounts_in_the_log_are_named_by_username_and_lead_to_the_account(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    audit.record("staff.roles_changed", actor=admin, target=editor)
+    db.session.commit()
+    client.get("/language/en")
+    login(admin)
+
+    html = client.get("/admin/audit?action=staff.roles_changed").get_data(as_text=True)
+
+    assert f'Staff #{admin.id} (<a href="/admin/users/{admin.id}">{admin.username}</a>)' in html
+    assert f'(<a href="/admin/users/{editor.id}">{editor.username}</a>)' in html
