@@ -287,7 +287,8 @@ def test_a_refused_form_puts_the_focus_on_what_went_wrong(new_context, live, jav
     page.goto(live["base_url"] + "/join")
     with page.expect_navigation():
         page.click("main form [type=submit]")  # no code typed
-    assert page.evaluate("document.activeElement.className") == "error-summary"
+    # autofocus is applied at the page's next rendering opportunity, which may come after the load event
+    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5_000)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "code"
