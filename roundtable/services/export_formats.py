@@ -269,7 +269,7 @@ def write_docx(
         count += 1
         quote = document.add_paragraph(style="Quote")
         quote.paragraph_format.keep_with_next = True
-        _set_word_language(quote.add_run(f"“{_xml_safe(row.text)}”"), row.language)
+        _set_word_language(quote.add_run(_quoted(_xml_safe(row.text))), row.language)
 
         if row.translation is not None:
             label = document.add_paragraph()
@@ -293,6 +293,12 @@ def write_docx(
 
     generated.add_run(_xml_safe(labels.generated(count)))
     document.save(out)
+
+
+def _quoted(text: str) -> str:
+    """In quotation marks, unless the author's words hold double quotation marks of their own: nested alike they
+    would misread, and the words are exported exactly as approved (the Quote style still sets them apart)."""
+    return text if any(mark in text for mark in "“”\"") else f"“{text}”"
 
 
 def _sheet_title(title: str) -> str | None:

@@ -28,6 +28,7 @@ class QuoteListItem:
     descriptor: str
     participant_id: int
     pseudonym: str
+    unresolved_findings: int  # an approved quote with one is held back from exports
     themes: tuple[Theme, ...]
 
 
@@ -47,7 +48,7 @@ def page_of_quotes(query: Select, number: int, per_page: int) -> Page:
     found = paginate(
         query.with_only_columns(
             Quote.id, Quote.status, Quote.language, Quote.text, Quote.translation, Quote.translation_language,
-            Quote.descriptor, Participant.id, Participant.pseudonym,
+            Quote.descriptor, Participant.id, Participant.pseudonym, Quote.unresolved_findings,
         ).order_by(Quote.id.desc()),
         number, per_page, scalars=False,
     )

@@ -440,3 +440,15 @@ def test_a_page_past_the_end_of_a_list_leads_back_to_its_first_page_with_the_fil
     assert re.search(r'href="/editor/quotes\?status=approved&amp;page=1">Go to the first page', html)
     assert "Page 3 of 1" not in html
     assert f"/editor/quotes/{quote.id}" in desk.get("/editor/quotes?status=approved&page=1").get_data(as_text=True)
+
+
+def test_an_approved_quote_held_back_by_a_new_sensitive_word_says_so_in_the_list(make, editor, desk):
+    reflection = make.reflection(text="The court in our town should listen to children.")
+    quote = quote_of(editor, reflection)
+    curation.set_sensitive_terms(editor, reflection.participant.roundtable, "our town")
+    db.session.commit()
+    desk.get("/language/en")
+
+    html = desk.get("/editor/quotes?status=approved").get_data(as_text=True)
+
+    assert quote.status == "approved" and "not exported until a detail has a decision" in html

@@ -212,7 +212,7 @@ def test_docx_quote_sheet() -> None:
     assert FILIPINO.translation in texts
     assert "— Tala, survivor leader" in texts
     assert "Quote ID 101 · Mga boses para sa pagbabago, 03/11/2026" in texts  # a notice names quotes by number
-    assert f"“{TAGLISH.text}”" in texts
+    assert TAGLISH.text in texts  # it quotes words of its own: not wrapped in more marks
     assert texts.count("Staff translation") == 2  # Taglish row has no translation
     quote = next(p for p in document.paragraphs if p.text == f"“{FILIPINO.text}”")
     assert quote.style.name == "Quote"
@@ -339,3 +339,10 @@ def test_xlsx_sheet_title_is_valid_for_excel() -> None:
 
     assert len(title) <= 31
     assert not set(title) & set("[]:*?/\\")
+
+
+def test_docx_does_not_wrap_words_already_in_quotation_marks_in_more() -> None:
+    out = io.BytesIO()
+    write_docx([dataclasses.replace(FILIPINO, text="Sabi ko sa sarili ko, “kaya natin ’to.”")], LABELS, out)
+    texts = [p.text for p in docx.Document(io.BytesIO(out.getvalue())).paragraphs]
+    assert "Sabi ko sa sarili ko, “kaya natin ’to.”" in texts
