@@ -192,6 +192,7 @@ _AUDIT_ACTIONS = {
     "roundtable.open": _l("Roundtable opened"),
     "roundtable.closed": _l("Roundtable closed"),
     "roundtable.archived": _l("Roundtable archived"),
+    "roundtable.handed_over": _l("Roundtable handed to another facilitator"),
     "roundtable.sensitive_terms_changed": _l("Sensitive words changed"),
     "staff.created": _l("Staff account created"),
     "staff.activated": _l("Staff account activated"),

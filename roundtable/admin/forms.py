@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectMultipleField
+from wtforms import SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roundtable.forms import CleanStringField, Form, SentOnce, length, required
@@ -29,3 +29,9 @@ class NewUserForm(SentOnce, Form):
 class RolesForm(Form):
     roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])
 
+
+
+class HandOverForm(Form):
+    """The roundtables an account runs, given to another facilitator."""
+
+    successor = SelectField(_l("Hand them to"), coerce=int, choices=[])  # "—" (0) is refused by the service

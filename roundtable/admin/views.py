@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 from roundtable import clock, i18n, identity
 from roundtable.access import fresh_password_required, roles_required
-from roundtable.admin.forms import NewUserForm, RolesForm
+from roundtable.admin.forms import HandOverForm, NewUserForm, RolesForm
 from roundtable.changes import change
 from roundtable.db import db
 from roundtable.forms import ActionForm
@@ -93,8 +93,34 @@ def user(user_id: int):
     return render_template(
         "admin/user.html", account=account, roles_form=roles_form, action_form=action_form,
         one_time_password=one_time_password, has_second_factor=bool(account.totp_secret), own_account=own_account,
-        recovery_left=twofactor.recovery_codes_left(account),
+        recovery_left=twofactor.recovery_codes_left(account), hand_over_form=_hand_over_form(account),
+        runs=roundtables.still_run_by(account),
     )
+
+
+def _hand_over_form(account: User) -> HandOverForm:
+    form = HandOverForm(prefix="handover")
+    form.successor.choices = [(0, "—")] + [
+        (user.id, f"{user.display_name} ({user.username})") for user in roundtables.facilitators_other_than(account)
+    ]
+    return form
+
+
+@bp.post("/users/<int:user_id>/hand-over")
+@admin_only
+@fresh_password_required
+def hand_over(user_id: int):
+    """The roundtables an account runs go to another facilitator: someone leaves, or stops facilitating."""
+    account = db.session.get(User, user_id) or abort(404)
+    form = _hand_over_form(account)
+    if form.validate_on_submit():
+        with change() as outcome:
+            moved = roundtables.hand_over(account, db.session.get(User, form.successor.data), actor=g.user)
+        if outcome.saved:
+            flash(ngettext("%(num)d roundtable was handed over.", "%(num)d roundtables were handed over.", moved))
+    else:
+        form.say_why_not()
+    return redirect(url_for("admin.user", user_id=account.id))
 
 
 def _confirmed() -> bool:

@@ -176,6 +176,26 @@ def still_run_by(facilitator: User) -> int:
     )) or 0
 
 
+def facilitators_other_than(account: User) -> list[User]:
+    """Active facilitators who could take over this account's roundtables."""
+    return [user for user in db.session.scalars(
+        select(User).where(User.active.is_(True), User.id != account.id).order_by(User.username)
+    ) if user.has_role("facilitator")]
+
+
+def hand_over(account: User, successor: User | None, *, actor: User) -> int:
+    """Every roundtable ``account`` runs goes to ``successor``, who moderates it from now on (someone leaves, or
+    changes role). Returns how many; each is audited."""
+    if (successor is None or successor.id == account.id or not successor.active
+            or not successor.has_role("facilitator")):
+        raise RuleViolation(_l("Choose an active facilitator to hand the roundtables to."), field="successor")
+    moved = list(db.session.scalars(select(Roundtable).where(Roundtable.facilitator_id == account.id)))
+    for roundtable in moved:
+        roundtable.facilitator_id = successor.id
+        audit.record("roundtable.handed_over", actor=actor, target=roundtable)
+    return len(moved)
+
+
 # A draft made by mistake is archived without ever being opened to anyone.
 TRANSITIONS = {"open": ("draft", "closed"), "closed": ("open",), "archived": ("closed", "draft")}
 

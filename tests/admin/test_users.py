@@ -257,3 +257,41 @@ def test_no_role_box_is_announced_as_required_since_one_role_is_enough(client, m
 
     boxes = re.findall(r'<input[^>]*name="roles-roles"[^>]*>', html)
     assert len(boxes) == 3 and not any("required" in box for box in boxes)
+
+
+def test_an_admin_hands_a_leaving_facilitators_roundtables_to_another_who_then_moderates_them(client, make, login):
+    from roundtable.models import Roundtable
+
+    admin, leaving, taking_over = make.user("admin"), make.user("facilitator"), make.user("facilitator")
+    running, archived = make.roundtable(leaving), make.roundtable(leaving, status="draft")
+    archived.status = "archived"
+    db.session.commit()
+    client.get("/language/en")
+    login(admin)
+    page = client.get(f"/admin/users/{leaving.id}")
+    assert "1 roundtable, not archived, is run by this account" in page.get_data(as_text=True)
+
+    refused = client.post(f"/admin/users/{leaving.id}/hand-over", data={
+        "handover-csrf_token": csrf_token_of(page), "handover-successor": "0"}, follow_redirects=True)
+    assert "Choose an active facilitator to hand the roundtables to." in refused.get_data(as_text=True)
+    done = client.post(f"/admin/users/{leaving.id}/hand-over", data={
+        "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)}, follow_redirects=True)
+
+    assert "2 roundtables were handed over." in done.get_data(as_text=True)
+    assert {r.facilitator_id for r in db.session.scalars(select(Roundtable))} == {taking_over.id}
+    assert db.session.scalars(select(AuditEvent.target_id).where(AuditEvent.action == "roundtable.handed_over")
+                              ).all() == [running.id, archived.id]
+    assert "Roundtables this account runs" not in client.get(f"/admin/users/{leaving.id}").get_data(as_text=True)
+
+
+def test_roundtables_go_only_to_an_active_facilitator(make):
+    import pytest
+
+    from roundtable.services import roundtables
+    from roundtable.services.errors import RuleViolation
+
+    admin, leaving, editor = make.user("admin"), make.user("facilitator"), make.user("editor")
+    make.roundtable(leaving)
+    for successor in (editor, leaving, None):
+        with pytest.raises(RuleViolation):
+            roundtables.hand_over(leaving, successor, actor=admin)
