@@ -12,6 +12,15 @@ def _sign_in(client, participant, csrf):
     client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
 
 
+def _database_away(monkeypatch) -> None:
+    """From now on, every new database connection is refused."""
+    def refuse(*args, **kwargs):
+        raise OperationalError("connect", {}, ConnectionRefusedError("the database is away"))
+
+    db.session.remove()
+    monkeypatch.setattr(db.engine.pool, "_do_get", refuse)
+
+
 def test_quick_exit_leaves_for_the_neutral_site_and_forgets_the_participant(app, client, make, csrf):
     participant = make.participant(language="en")
     _sign_in(client, participant, csrf)
@@ -49,11 +58,7 @@ def test_quick_exit_works_while_the_database_does_not_answer(app, client, make, 
     participant = make.participant(language="en")
     _sign_in(client, participant, csrf)
 
-    def refuse(*args, **kwargs):
-        raise OperationalError("connect", {}, ConnectionRefusedError("the database is away"))
-
-    db.session.remove()
-    monkeypatch.setattr(db.engine.pool, "_do_get", refuse)
+    _database_away(monkeypatch)
     response = client.get("/exit")
     response.close()  # the copies' end is tried after the answer, and fails quietly
 
@@ -96,11 +101,7 @@ def test_error_pages_on_a_participants_path_keep_the_quick_exit_even_when_the_da
     participant = make.participant(language="en")
     _sign_in(client, participant, csrf)
 
-    def refuse(*args, **kwargs):
-        raise OperationalError("connect", {}, ConnectionRefusedError("the database is away"))
-
-    db.session.remove()
-    monkeypatch.setattr(db.engine.pool, "_do_get", refuse)
+    _database_away(monkeypatch)
     resting = client.get("/my")  # who is signed in cannot be looked up
 
     assert resting.status_code == 503 and 'id="quick-exit"' in resting.get_data(as_text=True)

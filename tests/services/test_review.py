@@ -126,12 +126,17 @@ def _attribute(editor, quote, descriptor):
     db.session.commit()
 
 
-def test_a_new_attribution_after_the_authors_approval_needs_their_approval_again(make):
+def _approved_by_its_reviewing_author(make):
     participant = make.participant(grants=REVIEWING)
     editor = make.user("editor")
     quote = make.quote(make.reflection(participant), editor=editor)
     review.respond(participant, quote, approve=True, revision=quote.revision)
     db.session.commit()
+    return editor, quote
+
+
+def test_a_new_attribution_after_the_authors_approval_needs_their_approval_again(make):
+    editor, quote = _approved_by_its_reviewing_author(make)
     assert _exported() == [quote.id]
 
     _attribute(editor, quote, "youth advocate")
@@ -333,11 +338,7 @@ def test_a_declined_quote_edited_into_words_not_fit_yet_still_goes_back_to_its_a
 
 
 def test_changing_only_a_quotes_language_needs_a_new_approval(make):
-    participant = make.participant(grants=REVIEWING)
-    editor = make.user("editor")
-    quote = make.quote(make.reflection(participant), editor=editor)
-    review.respond(participant, quote, approve=True, revision=quote.revision)
-    db.session.commit()
+    editor, quote = _approved_by_its_reviewing_author(make)
 
     curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="mixed",
                           translation="The court should let children speak from a safe room.",
