@@ -38,9 +38,10 @@ class PurgePlan:
 
 
 def _exportable_quotes() -> Select:
-    """Quotes the consent rule still lets out (approved, their authors still allow them): retention keeps what
-    they were made from, and nothing more of it."""
-    return consent.quotes_with_authors().where(consent.exportable_quote())
+    """Quotes an export still holds (the consent rule lets them out, and no identifying detail waits for a
+    decision, which past retention can no longer be made): retention keeps what they were made from, and
+    nothing more of it."""
+    return consent.quotes_with_authors().where(consent.exportable_quote(), Quote.unresolved_findings == 0)
 
 
 def _behind_exportable_quote() -> ColumnElement:
@@ -103,8 +104,8 @@ def purge(item: PurgePlan, *, actor=None) -> None:
                 if quote.id not in exportable:
                     withdrawal.withdraw_quote(quote, actor=None)
                     withdrawal.erase_quote(quote)
-    # The words that could point to someone here go with the words they protected (every quote still kept
-    # was checked against them and is exportable).
+    # The words that could point to someone here go with the words they protected: every quote still kept has
+    # a decision on each detail they found.
     item.roundtable.sensitive_terms = None
     audit.record("retention.purged", actor=actor, target=item.roundtable)
     db.session.flush()

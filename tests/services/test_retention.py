@@ -287,3 +287,22 @@ def test_the_sensitive_words_of_a_roundtable_go_with_its_words(make):
     db.session.commit()
 
     assert roundtable.sensitive_terms is None
+
+
+def test_an_approved_quote_with_a_detail_still_undecided_is_not_kept_past_retention(make):
+    from roundtable.services import curation, exports
+
+    participant = make.participant()
+    roundtable = participant.roundtable
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant, text="The court in our town listened."), editor=editor)
+    curation.set_sensitive_terms(editor, roundtable, "our town")  # the quote is held back from exports
+    db.session.commit()
+
+    retention.purge_expired(_after(roundtable))
+    db.session.commit()
+
+    assert (quote.status, quote.text, quote.reflection.status) == ("withdrawn", None, "purged")
+    curation.set_sensitive_terms(editor, roundtable, "Tito Ramon")  # a list saved afterwards finds nothing to let out
+    db.session.commit()
+    assert exports.exportable_ids(exports.QuoteFilters()) == []
