@@ -121,8 +121,10 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_number
     @app.context_processor
     def inject():
+        language = i18n.current_language()
         return {
-            "current_language": i18n.current_language(),
+            "current_language": language,
+            "theme_sort": "name_fil" if language == "fil" else "name_en",  # themes|sort(attribute=theme_sort)
             "in_language": i18n.in_language,
             "long_date": i18n.long_date,
             "staff_time": i18n.staff_time,

@@ -40,6 +40,11 @@ class Theme(Base):
     def name(self, language: str) -> str:
         return self.name_fil if language == "fil" else self.name_en
 
+    @classmethod
+    def name_column(cls, language: str):
+        """The column of the name in ``language``: what lists and files sort themes by."""
+        return cls.name_fil if language == "fil" else cls.name_en
+
 
 class Quote(Base):
     """An excerpt of one reflection, prepared by an editor.

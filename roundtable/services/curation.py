@@ -238,16 +238,12 @@ def _shares_a_passage(words: list[str], asked: list[str]) -> bool:
 
 def themes(language: str = "en") -> list[Theme]:
     """Every theme, in the order of their names in ``language``: the choices of a filter or of a quote's themes."""
-    return list(db.session.scalars(select(Theme).order_by(_theme_name(language))))
-
-
-def _theme_name(language: str):
-    return Theme.name_fil if language == "fil" else Theme.name_en
+    return list(db.session.scalars(select(Theme).order_by(Theme.name_column(language))))
 
 
 def theme_page(number: int = 1, per_page: int = 50, language: str = "en") -> Page:
     """The themes page, in pages: the taxonomy grows with years of quotes."""
-    return paginate(select(Theme).order_by(_theme_name(language), Theme.id), number, per_page)
+    return paginate(select(Theme).order_by(Theme.name_column(language), Theme.id), number, per_page)
 
 
 def themes_by_ids(ids: list[int]) -> list[Theme]:
@@ -629,8 +625,8 @@ def summary(language: str = "en") -> Summary:
         .group_by(quote_themes.c.theme_id, exportable.c.language)
     )
     counts: dict[int | None, dict[str, int]] = {}
-    for theme_id, language, number in counted:
-        counts.setdefault(theme_id, dict.fromkeys(SUMMARY_LANGUAGES, 0))[language] = number
+    for theme_id, quote_language, number in counted:
+        counts.setdefault(theme_id, dict.fromkeys(SUMMARY_LANGUAGES, 0))[quote_language] = number
     empty = dict.fromkeys(SUMMARY_LANGUAGES, 0)
     rows = [SummaryRow(t, counts.get(t.id, dict(empty))) for t in themes(language)]
     if None in counts:

@@ -90,7 +90,7 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
     Plain columns, not ORM objects: nothing is kept in the session, so a large export never sits in
     memory twice. The reflection only leads to the author; its own words are never read (nor decrypted).
     """
-    theme_name = Theme.name_fil if language == "fil" else Theme.name_en
+    theme_name = Theme.name_column(language)
     themes_of: dict[int, list[str]] = {}
     for quote_id, name in db.session.execute(
         select(quote_themes.c.quote_id, theme_name)

@@ -152,3 +152,24 @@ def test_themes_are_listed_in_the_order_of_their_names_in_the_readers_language(e
 
     assert order("en") == ["Courts", "Family"]
     assert order("fil") == ["Ang pamilya", "Mga korte"]
+
+
+def test_the_summary_and_a_quotes_tags_follow_the_readers_language_too(make, editor, desk):
+    import re
+
+    from roundtable.db import db
+    from roundtable.services import curation
+    from tests.editor.conftest import quote_of
+
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    family = curation.add_theme(editor, "Family", "Ang pamilya")
+    quote_of(editor, make.reflection(), themes=[courts, family])  # an English quote
+    db.session.commit()
+    desk.get("/language/fil")
+
+    summary = desk.get("/editor/summary").get_data(as_text=True)
+    tags = desk.get("/editor/quotes").get_data(as_text=True)
+
+    rows = re.findall(r'<th scope="row">([^<]+)</th>', summary)
+    assert rows.index("Ang pamilya") < rows.index("Mga korte")
+    assert tags.index(">Ang pamilya</span>") < tags.index(">Mga korte</span>")
