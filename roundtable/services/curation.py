@@ -270,14 +270,26 @@ _NUMBER_IN_WORDS = re.compile(
 )
 
 
+_ROLE_WORDS = frozenset(_WORD.findall(DEFAULT_DESCRIPTOR))
+
+
+def _names(descriptor: str, pseudonym: str) -> bool:
+    """The pseudonym's words, in order, are in the descriptor: "sister of Sinag Umaga". A pseudonym of role words
+    only ("Leader"), or of no word at all ("☆☆"), names no one there."""
+    words = _WORD.findall(fold(pseudonym))
+    if not words or set(words) <= _ROLE_WORDS:
+        return False
+    return f" {' '.join(words)} " in f" {' '.join(_WORD.findall(fold(descriptor)))} "
+
+
 def _checked_descriptor(descriptor: str, source: Reflection) -> str:
     """The words printed after the pseudonym describe a role, never a person: nothing the detector would flag,
     no number, and no one else's pseudonym from the roundtable (which would link two people)."""
     descriptor = descriptor or DEFAULT_DESCRIPTOR
     roundtable = source.participant.roundtable
-    words = set(_WORD.findall(fold(descriptor)))
-    others = db.session.scalars(select(Participant.pseudonym).where(Participant.roundtable_id == roundtable.id))
-    names_someone = any(set(_WORD.findall(fold(pseudonym))) <= words for pseudonym in others)
+    others = db.session.scalars(select(Participant.pseudonym).where(
+        Participant.roundtable_id == roundtable.id, Participant.id != source.participant_id))
+    names_someone = any(_names(descriptor, pseudonym) for pseudonym in others)
     if (names_someone or _NUMBER_IN_WORDS.search(descriptor)
             or identifiers.detect(descriptor, extra_terms=sensitive_terms(roundtable))):
         raise RuleViolation(_l("The words after the pseudonym must not point to anyone: no name, pseudonym, place, "

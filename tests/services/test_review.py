@@ -168,8 +168,15 @@ def test_an_attribution_naming_another_participant_of_the_roundtable_is_refused(
     with pytest.raises(RuleViolation, match="must not point to anyone"):
         _attribute(editor, quote, "sister of sinag umaga")
     _attribute(editor, quote, "one of the survivor leaders, youth advocate")  # a role, however long
-
     assert quote.descriptor == "one of the survivor leaders, youth advocate"
+
+    for pseudonym in ("☆☆", "Leader"):  # no word, or role words only: naming no one
+        other.pseudonym = pseudonym
+        _attribute(editor, quote, "survivor leader")
+        assert quote.descriptor == "survivor leader"
+    author.pseudonym = "Tala Dagat"  # printed before the descriptor anyway
+    _attribute(editor, quote, "survivor leader, known here as tala dagat")
+    assert quote.descriptor == "survivor leader, known here as tala dagat"
 
 
 def test_an_answer_to_an_older_revision_is_refused(make):
