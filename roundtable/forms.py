@@ -111,9 +111,16 @@ def _links_of(field) -> list[tuple[str | None, str]]:
     "Please fill this in." links would not say which field each leads to (WCAG 2.4.4)."""
     if isinstance(field, HiddenField):  # the CSRF token and versions: the page cannot lead there
         return [(None, str(error)) for error in field.errors]
-    label = str(field.label.text).rstrip(" :?")
-    return [(field.id, _("%(field)s: %(problem)s", field=label, problem=error) if label else str(error))
-            for error in field.errors]
+    label = str(field.label.text).rstrip(" :.")
+    if not label:
+        return [(field.id, str(error)) for error in field.errors]
+    return [(field.id, _labelled(label, str(error))) for error in field.errors]
+
+
+def _labelled(label: str, problem: str) -> str:
+    if label.endswith("?"):  # "Why can it stay? Say briefly why…", not "Why can it stay?: …"
+        return _("%(field)s %(problem)s", field=label, problem=problem)
+    return _("%(field)s: %(problem)s", field=label, problem=problem)
 
 
 class RecordVersionField(HiddenField):

@@ -96,3 +96,23 @@ def test_a_theme_named_with_spaces_alone_is_refused_in_filipino(client, make, lo
     assert response.status_code == 200
     assert "Please fill this in." not in response.get_data(as_text=True)
     assert db.session.query(Theme).count() == 0
+
+
+def test_an_error_summary_names_each_field_in_the_readers_words(client, make, csrf):
+    roundtable = make.roundtable()
+    client.get("/language/fil")
+    page = client.get("/join")
+    client.post("/join", data={"code": roundtable.join_code, "language": "fil", "csrf_token": csrf(page)})
+    page = client.get("/join/consent")
+    client.post("/join/consent", data={"csrf_token": csrf(page), "form_version": str(roundtable.consent_version),
+                                       "clauses": ["take_part", "store_words"], "adult": "y"})
+    client.post("/join/pseudonym", data={"csrf_token": csrf(client.get("/join/pseudonym")), "pseudonym": "Alon Dagat"})
+    page = client.get("/join/passphrase")
+
+    html = client.post("/join/passphrase", data={"csrf_token": csrf(page), "first": "", "second": ""}
+                       ).get_data(as_text=True)
+
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    links = re.findall(r'<a href="#(first|second)">([^<]+)</a>', summary)
+    assert [target for target, _text in links] == ["first", "second"]
+    assert all(text.startswith("Salita bilang ") and text.endswith(": Pakisulat ang salita.") for _t, text in links)

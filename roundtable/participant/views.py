@@ -162,6 +162,8 @@ def join_passphrase():
     words = passphrase.split()
     first, second = state["check"]
     form = PassphraseCheckForm()
+    form.first.label.text = _("Word number %(n)s", n=first + 1)  # which words are asked changes each time
+    form.second.label.text = _("Word number %(n)s", n=second + 1)
     if form.validate_on_submit():
         typed = (passphrases.normalize(form.first.data), passphrases.normalize(form.second.data))
         if typed == (words[first], words[second]):
@@ -172,9 +174,7 @@ def join_passphrase():
             identity.sign_in_participant(participant)
             return redirect(url_for("participant.before_you_write"))
         form.first.errors.append(_("Those words do not match. Look at your passphrase again; it is still shown above."))
-    return render_template(
-        "participant/join_passphrase.html", form=form, words=words, first=first + 1, second=second + 1
-    )
+    return render_template("participant/join_passphrase.html", form=form, words=words)
 
 
 @bp.route("/return", methods=["GET", "POST"])
