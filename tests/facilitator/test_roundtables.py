@@ -281,3 +281,20 @@ def test_a_time_typed_another_way_is_refused_in_the_readers_language(client, mak
     html = post_roundtable_edit(client, roundtable, meets_on="2031-12-06", starts_at="alas dos").get_data(as_text=True)
     assert "Pakilagay ang oras, halimbawa 14:30." in html
     assert "Not a valid time" not in html
+
+
+def test_a_prompt_sent_from_an_old_tab_to_an_archived_roundtable_is_refused_with_a_message(client, make, login, csrf):
+    from roundtable.services import roundtables
+
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="draft")
+    login(facilitator)
+    client.get("/language/en")
+    page = client.get(f"/facilitator/roundtables/{roundtable.id}")
+    roundtables.set_status(roundtable, facilitator, "archived")
+    db.session.commit()
+
+    html = client.post(f"/facilitator/roundtables/{roundtable.id}/prompts", data={
+        "csrf_token": csrf(page), "text_en": "One more question?", "text_fil": "Isa pang tanong?"}).get_data(as_text=True)
+
+    assert "This roundtable is archived: its prompts and consent form stay as they were." in html
