@@ -71,6 +71,15 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_error_pages(app: Flask) -> None:
+    # The first part of every participant address (join, return, my, write, …): an error there keeps the quick
+    # exit, even for an address that matched no page, or when who is asking cannot be looked up.
+    participant_paths = {rule.rule.split("/")[1] for rule in app.url_map.iter_rules()
+                         if rule.endpoint.startswith("participant.")}
+
+    @app.context_processor
+    def on_participant_path():
+        return {"on_participant_path": request.path.split("/")[1] in participant_paths}
+
     def page(status: int):
         return render_template("errors/error.html", status=status), status
 

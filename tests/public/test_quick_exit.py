@@ -98,6 +98,10 @@ def test_error_pages_on_a_participants_path_keep_the_quick_exit_even_when_the_da
     client.get("/join")
     expired = client.post("/join", data={"code": "KAPWA7", "csrf_token": "an old page's token"})  # before joining
     assert expired.status_code == 400 and 'id="quick-exit"' in expired.get_data(as_text=True)
+    for address in ("/join/foo", "/my/reflections/abc"):  # no page matches: who asks is not known either
+        missing = client.get(address)
+        assert missing.status_code == 404 and 'id="quick-exit"' in missing.get_data(as_text=True)
+    assert 'id="quick-exit"' not in client.get("/editor/nothing-here").get_data(as_text=True)
     participant = make.participant(language="en")
     _sign_in(client, participant, csrf)
 
