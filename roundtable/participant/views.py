@@ -220,6 +220,7 @@ def my_words():
         grants=consent.current_grants(participant),
         clauses=consent.clauses_of_version(participant.roundtable, record.form_version) if record else [],
         quotes=quotes,
+        being_changed=review.being_changed(participant),
         review_form=_review_form,
         takes_words=roundtables.takes_words(participant.roundtable),
     )
@@ -401,7 +402,11 @@ def renew_consent():
 @participant_required
 def review_quote(quote_id: int):
     participant = g.participant
-    quote = review.own_quote(participant, quote_id)
+    try:
+        quote = review.own_quote(participant, quote_id)
+    except review.BeingChanged as problem:  # no longer on the page: said at its list of quotes
+        flash_at("quotes", str(problem), "error")
+        return redirect(url_for("participant.my_words", _anchor="quotes"))
     form = QuoteReviewForm(prefix=f"q{quote.id}")
     place = f"quote-{quote_id}"  # where the next page is scrolled to: every message is said there
     if form.validate_on_submit():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from roundtable.db import db, flush_or_refuse, utcnow
@@ -31,12 +31,28 @@ def quotes_of(participant: Participant) -> list[Quote]:
     )
 
 
+class BeingChanged(RuleViolation):
+    """The quote was put to its author, then taken back by an editor to change it."""
+
+
 def own_quote(participant: Participant, quote_id: int) -> Quote:
     """A quote of the participant's words; anyone else's looks like one that does not exist."""
     quote = db.session.get(Quote, quote_id)
-    if quote is None or quote.reflection.participant_id != participant.id or quote.status not in SHOWN_TO_AUTHOR:
+    if quote is None or quote.reflection.participant_id != participant.id:
+        raise NotFound(_l("That quote was not found."))
+    if quote.back_to_author:  # an answer from a page opened before the editor took the quote back to change it
+        raise BeingChanged(_l("An editor is changing this quote. You will be asked about the new words."))
+    if quote.status not in SHOWN_TO_AUTHOR:
         raise NotFound(_l("That quote was not found."))
     return quote
+
+
+def being_changed(participant: Participant) -> int:
+    """Quotes the author was asked about that an editor took back to change: they will be asked again."""
+    return db.session.scalar(
+        select(func.count()).select_from(Quote).join(Reflection, Quote.reflection_id == Reflection.id)
+        .where(Reflection.participant_id == participant.id, Quote.back_to_author)
+    ) or 0
 
 
 def respond(participant: Participant, quote: Quote, *, approve: bool, comment: str | None = None,

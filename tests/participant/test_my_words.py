@@ -367,3 +367,27 @@ def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_where_the_page_is
     assert "The quote changed while you were reading it." in beside[:beside.index("</li>")]
     assert "Themes it is filed under: Courts" in beside
     assert 'aria-label="Approve quote 1"' in beside
+
+
+def test_an_answer_to_a_quote_an_editor_took_back_to_change_says_so_instead_of_page_not_found(client, make, csrf):
+    from roundtable.services import curation
+
+    me = make.participant(language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    editor = make.user("editor")
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text="Judges must never allow plea deals.",
+                          language="en", translation=None, translation_language=None, descriptor="survivor leader")
+    db.session.commit()
+    assert quote.back_to_author
+
+    answer = client.post(f"/my/quotes/{quote.id}", data={
+        "csrf_token": csrf(page), f"q{quote.id}-revision": str(quote.revision - 1), f"q{quote.id}-approve": "Approve",
+    })
+
+    assert answer.status_code == 302 and answer.headers["Location"].endswith("/my#quotes")
+    html = client.get("/my").get_data(as_text=True)
+    assert "An editor is changing this quote. You will be asked about the new words." in html
+    assert "An editor is changing 1 quote you were asked about." in html
+    assert "Judges must never" not in html  # words not fit to put to the author are not shown
