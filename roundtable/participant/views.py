@@ -287,6 +287,8 @@ def _reflection_page(prompt, reflection):
     if switch_to:  # the words stay on the page, now in the other language; only that choice is kept
         participation.choose_language(participant, switch_to)
         db.session.commit()
+        if reflection is None and not form.text.data:  # nothing typed to keep: the page again, so Back works
+            return redirect(request.path)
     return render_template(
         "participant/write.html", form=form, prompt=prompt, reflection=reflection,
         roundtable=participant.roundtable,

@@ -247,5 +247,17 @@ def test_a_language_button_with_words_too_long_keeps_them_and_says_why_in_the_la
 
     html = switched.get_data(as_text=True)
     assert '<html lang="fil">' in html and "Makinig po kayo. Makinig po kayo." in html
-    assert "Use at most 10,000 characters." not in html  # said in Filipino
+    assert "Gumamit ng hindi hihigit sa 10,000 karakter." in html  # said in the language chosen
+    assert db.session.query(Reflection).count() == 0
+
+
+def test_a_language_button_on_an_empty_writing_page_leads_to_it_again_so_back_works(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+
+    switched = client.post(url, data=_form(client.get(url), csrf, text="", switch_language="fil"))
+
+    assert switched.status_code == 302 and switched.headers["Location"] == url
+    assert '<html lang="fil">' in client.get(url).get_data(as_text=True)
     assert db.session.query(Reflection).count() == 0
