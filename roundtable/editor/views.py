@@ -60,7 +60,7 @@ def reflection(reflection_id: int):
         form.language.data = source.language
         form.descriptor.data = _("survivor leader")
     if form.validate_on_submit():
-        with change(errors_on=form.text, once=form) as outcome:
+        with change(errors_on=_field_of(form), once=form) as outcome:
             quote = curation.create_quote(g.user, source, **_quote_fields(form))
             outcome.location = url_for("editor.quote", quote_id=quote.id)
         if outcome.saved:
@@ -111,7 +111,8 @@ def quote(quote_id: int):
             flash(str(problem), "error")
         except RuleViolation as problem:
             db.session.rollback()
-            form.text.errors.append(str(problem))
+            field = _field_of(form)(problem)
+            field.errors = [*field.errors, str(problem)]
         else:
             db.session.commit()
             flash(_saved(item, *was))
@@ -389,6 +390,11 @@ def _quote_form(form_class: type[QuoteForm], obj=None) -> QuoteForm:
     language = current_language()
     form.themes.choices = [(t.id, t.name(language)) for t in curation.themes(language)]
     return form
+
+
+def _field_of(form: QuoteForm):
+    """Where a refusal of the quote is shown: beside the field it names (the descriptor), else the words."""
+    return lambda problem: getattr(form, problem.field or "", None) or form.text
 
 
 def _quote_fields(form: QuoteForm) -> dict:

@@ -293,7 +293,7 @@ def _checked_descriptor(descriptor: str, source: Reflection) -> str:
     if (names_someone or _NUMBER_IN_WORDS.search(descriptor)
             or identifiers.detect(descriptor, extra_terms=sensitive_terms(roundtable))):
         raise RuleViolation(_l("The words after the pseudonym must not point to anyone: no name, pseudonym, place, "
-                               "age, number, date or contact. For example: survivor leader."))
+                               "age, number, date or contact. For example: survivor leader."), field="descriptor")
     return descriptor
 
 

@@ -452,3 +452,15 @@ def test_an_approved_quote_held_back_by_a_new_sensitive_word_says_so_in_the_list
     html = desk.get("/editor/quotes?status=approved").get_data(as_text=True)
 
     assert quote.status == "approved" and "not exported until a detail has a decision" in html
+
+
+def test_a_refused_descriptor_is_said_beside_the_descriptor_not_the_words(make, editor, desk):
+    quote = quote_of(editor, make.reflection(), approve=False)
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+
+    html = desk.post(url, data=form_of(desk.get(url), quote, descriptor="survivor, 24")).get_data(as_text=True)
+
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#descriptor">' in summary and "must not point to anyone" in summary
+    assert re.search(r'id="descriptor-error"[^>]*>[^<]*must not point to anyone', html)
