@@ -259,13 +259,14 @@ def _check_words(text: str, translation: str | None) -> None:
         raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(QUOTE_MAX)))
 
 
-# A number in a descriptor is an age, a year or a count ("survivor, 24", "born 1999", "youngest of five").
-# ("One", as in "one of the survivor leaders", says nothing about a person.)
+# A number in a descriptor is an age, a year or a count ("survivor, 24", "born 1999", "youngest of five", "in her
+# twenties", "ina ng dalawa"). ("One" and "isa", as in "one of the survivor leaders", say nothing about a person.)
 _NUMBER_IN_WORDS = re.compile(
-    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|thousand|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|"
-    r"\w+teenth|twentieth|thirtieth|labing\w*|dalawampu|tatlumpu|apatnapu|limampu|animnapu|pitumpu|walumpu|"
-    r"siyamnapu)(?:'t|’t)?\b",
+    r"\d|\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|\w*teens?|twenty|thirty|forty|fifty|"
+    r"sixty|seventy|eighty|ninety|(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies|hundreds?|thousands?|"
+    r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|thirtieth|"
+    r"dalawa|tatlo|apat|lima|anim|pito|walo|siyam|sampu|labing\w*|dalawampu|tatlumpu|apatnapu|limampu|animnapu|"
+    r"pitumpu|walumpu|siyamnapu)(?:ng|'t|’t)?\b",
     re.IGNORECASE,
 )
 
