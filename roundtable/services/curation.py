@@ -134,6 +134,7 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
                  translation: str | None, translation_language: str | None, descriptor: str,
                  themes: list[Theme] = ()) -> Quote:
     """Save an editor's changes; if someone saved in between, raise Conflict and change nothing."""
+    participation.wait_for_the_author(target.reflection)  # changed words may be put to them, as by ``approve``
     if past_retention(target.reflection):  # a changed quote would need an approval it can no longer get
         raise _past_retention_refused()
     if target.version_id != expected_version:
@@ -160,7 +161,7 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
             # asked only about words fit to approve; until the editor makes them so, the quote is a draft.
             owed = target.status != "approved"
             to_author = owed or consent.author_requires_review(target.reflection.participant)
-            ready = to_author and _not_ready(target) is None
+            ready = to_author and _fit_for_the_author(target)
             target.status = "awaiting_participant" if ready else "draft"
             target.back_to_author = owed and not ready
             target.approved_at = None
@@ -199,6 +200,12 @@ def approve(editor: User, target: Quote) -> None:
     target.approved_at = utcnow()
     target.approved_by_id = editor.id
     audit.record("quote.approved", actor=editor, target=target)
+
+
+def _fit_for_the_author(target: Quote) -> bool:
+    """What approval checks before words are put to their author (``approve`` says which check failed)."""
+    return (consent.may_quote_reflection(target.reflection) and not _put_to_author_already(target)
+            and _not_ready(target) is None)
 
 
 def _not_ready(target: Quote) -> str | None:

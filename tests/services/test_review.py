@@ -367,3 +367,19 @@ def test_the_authors_comment_is_kept_with_the_revision_it_was_about(make):
     _edit(editor, quote, "The court should let children speak")
 
     assert quote.participant_comment == "Leave out the last part." and quote.comment_revision == quote.revision - 1
+
+
+def test_new_words_are_not_put_to_an_author_whose_reflection_was_held_meanwhile(make):
+    from roundtable.services import moderation
+
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    reflection = make.reflection(participant)
+    quote = make.quote(reflection, editor=editor)
+    review.respond(participant, quote, approve=False, revision=quote.revision)
+    moderation.decide(participant.roundtable.facilitator, reflection, "hold", read=moderation.read_mark(reflection))
+    db.session.commit()
+
+    _edit(editor, quote, "The court should let children speak")
+
+    assert (quote.status, quote.back_to_author) == ("draft", True) and review.quotes_of(participant) == []
