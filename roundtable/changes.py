@@ -59,7 +59,7 @@ def change(
         if first is not None:
             _lead_to_first(outcome, first, say_sent_twice)
         elif errors_on is None:
-            flash(str(problem), f"error@{place}" if place else "error")
+            flash_at(place, str(problem), "error")
         else:
             field = errors_on(problem) if callable(errors_on) and not isinstance(errors_on, Field) else errors_on
             field.errors = [*field.errors, str(problem)]
@@ -75,10 +75,10 @@ def _lead_to_first(outcome: Outcome, location: str, say_so: bool) -> None:
         flash(_("This form was sent twice. What it made was saved once, here."))
 
 
-def flash_at(place: str, message: str, kind: str = "message") -> None:
+def flash_at(place: str | None, message: str, kind: str = "message") -> None:
     """A message shown where the next page is scrolled to (the ``#place`` a redirect leads to), not at its top,
-    where it would be out of sight."""
-    flash(message, f"{kind}@{place}")
+    where it would be out of sight; with no place, at the top."""
+    flash(message, f"{kind}@{place}" if place else kind)
 
 
 def messages_at(place: str | None = None) -> list[tuple[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import flash, request
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -79,9 +79,11 @@ class Form(FlaskForm):
         """For a button that leads back to its page: the first reason the form was refused, as a message there
         (a choice that is not on the page, sent by hand or by an old tab, was ignored without a word), at the top
         or at ``place`` (see ``changes.flash_at``)."""
+        from roundtable.changes import flash_at  # changes builds on these forms
+
         for errors in self.errors.values():
             if errors:
-                flash(str(errors[0]), f"error@{place}" if place else "error")
+                flash_at(place, str(errors[0]), "error")
                 return
 
     def submit_ok(self) -> bool:

@@ -126,10 +126,11 @@ def rotate_keys(batch_size: int = 500) -> dict[str, int]:
                     )
                     counts[table.name] += result.rowcount
             db.session.commit()
-    from roundtable.services import audit  # crypto sits below the services that audit
+    if any(counts.values()):
+        from roundtable.services import audit  # crypto sits below the services that audit
 
-    audit.record("keys.rotated")  # by the system: an operator's command, on the server
-    db.session.commit()
+        audit.record("keys.rotated")  # by the system: an operator's command, on the server
+        db.session.commit()
     return counts
 
 
