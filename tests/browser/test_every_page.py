@@ -98,7 +98,7 @@ def walked(browser, live, tmp_path_factory):
             visit(page, url, language)
         page.fill("#text", "Courts should give us time and a quiet room.")
         with page.expect_navigation():
-            page.click("[name=save]")
+            page.click("main [name=save]")
         check(page, f"[{language}] /my after saving a draft")
         edit = page.locator("main a[href*='/my/reflections/']:not([href$='/delete'])").first.get_attribute("href")
         delete = page.locator("main a[href$='/delete']").first.get_attribute("href")

@@ -167,6 +167,22 @@ def test_changing_the_language_while_writing_keeps_the_words_typed_since_the_las
     expect(page.locator("nav.languages")).to_contain_text("Filipino")
 
 
+def test_enter_on_the_writing_forms_choices_saves_the_draft_and_keeps_the_language(new_context, live):
+    from playwright.sync_api import expect
+
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    join(page, live, language="en", pseudonym="Amihan enter")
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    page.fill("#text", "Words kept when Enter is pressed on a choice.")
+    page.focus("input[name=language][value=en]")
+
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # the form's first button in the page is the hidden "save", not a language
+
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("main")).to_contain_text("Your draft is saved.")
+
+
 def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, live):
     from playwright.sync_api import expect
 
