@@ -85,7 +85,12 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        body, status = page(exc.code or 500)
+        if exc.code == 429 and request.form.get("text") and request.path.split("/")[1] in participant_paths:
+            # A participant's words refused by a rate limit (checked before anyone is looked up) are shown back,
+            # never thrown away: they came with this very request.
+            body, status = render_template("participant/words_kept.html", text=request.form["text"], too_many=True), 429
+        else:
+            body, status = page(exc.code or 500)
         return body, status, [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]  # Allow
 
     @app.errorhandler(RecordNotFound)

@@ -231,3 +231,20 @@ def test_an_open_session_cannot_try_passwords_without_a_per_account_limit(limite
     failed = db.session.scalar(select(func.count()).select_from(AuditEvent)
                                .where(AuditEvent.action == "staff.password_confirmation_failed"))
     assert failed == 20, "each refusal is audited"
+
+
+def test_words_refused_by_the_limit_are_shown_back_not_lost(limited, make):
+    participant = make.participant(language="en")
+    browser = _signed_in(limited, participant)
+    prompt_id = participant.roundtable.prompts[0].id
+    _save_drafts(browser, prompt_id, 30)
+    path = f"/write/{prompt_id}"
+
+    refused = browser.post(path, data={"text": "The thirty-first save: courts should listen to children.",
+                                       "language": "en", "save": "1", "idempotency_key": "k-last",
+                                       "csrf_token": csrf_token_of(browser.get(path))})
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429
+    assert "but your words are here" in html and "The thirty-first save: courts should listen to children." in html
+    assert 'id="quick-exit"' in html
