@@ -12,6 +12,7 @@ Prints a summary and writes it as JSON (--report). Exit status 1 when a promise 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -24,6 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# What a request meets when its worker is killed: a refused or reset connection, or an answer cut off mid-body.
+BROKEN = (OSError, http.client.HTTPException)
 sys.path.insert(0, str(ROOT))
 
 from tests.deployment.live import (  # noqa: E402
@@ -66,7 +69,7 @@ class Writer:
         for _ in range(attempts):
             try:
                 status, headers, body = call()
-            except OSError as error:  # connection reset by a killed worker, refused while restarting
+            except BROKEN as error:  # connection reset by a killed worker, refused while restarting
                 last = ("error", str(error))
             else:
                 if status < 500:
@@ -107,7 +110,7 @@ class Writer:
             record["tries"] += 1
             try:
                 status, headers, _ = self.browser.post(self.base, url, form)
-            except OSError:
+            except BROKEN:
                 status, headers = None, {}
             if status == 302 and headers.get("Location", "").endswith("/my"):
                 record["ok"] = True
@@ -220,7 +223,7 @@ def database_restart_during_load(server: Server, people: list[dict], prompt_id: 
         while not stop.is_set():
             try:
                 status, _, body = reader.browser.get(server.base, "/my")
-            except OSError:
+            except BROKEN:
                 note("connection error")
                 continue
             if status == 503:
@@ -253,7 +256,7 @@ def database_restart_during_load(server: Server, people: list[dict], prompt_id: 
         time.sleep(down_seconds / 2)
         try:
             health_while_down = Browser().get(server.base, "/healthz")[0]
-        except OSError:
+        except BROKEN:
             health_while_down = "connection error"
         time.sleep(down_seconds / 2)
         phase["name"] = "starting"
@@ -267,7 +270,7 @@ def database_restart_during_load(server: Server, people: list[dict], prompt_id: 
             if Browser().get(server.base, "/healthz")[0] == 200:
                 recovered = round(time.monotonic() - started, 2)
                 break
-        except OSError:
+        except BROKEN:
             pass
         time.sleep(0.1)
     phase["name"] = "after"
