@@ -76,16 +76,17 @@ def _register_error_pages(app: Flask) -> None:
     participant_paths = {rule.rule.split("/")[1] for rule in app.url_map.iter_rules()
                          if rule.endpoint.startswith("participant.")}
 
-    @app.context_processor
-    def on_participant_path():
-        return {"on_participant_path": request.path.split("/")[1] in participant_paths}
+    def on_participant_path() -> bool:
+        return request.path.split("/")[1] in participant_paths
+
+    app.context_processor(lambda: {"on_participant_path": on_participant_path()})
 
     def page(status: int):
         return render_template("errors/error.html", status=status), status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
-        if exc.code == 429 and request.form.get("text") and request.path.split("/")[1] in participant_paths:
+        if exc.code == 429 and request.form.get("text") and on_participant_path():
             # A participant's words refused by a rate limit (checked before anyone is looked up) are shown back,
             # never thrown away: they came with this very request.
             body, status = render_template("participant/words_kept.html", text=request.form["text"], too_many=True), 429
