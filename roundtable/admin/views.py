@@ -90,11 +90,12 @@ def user(user_id: int):
                 raise RuleViolation(_("Please check what you entered."))
         if outcome.saved and one_time_password is None:
             return redirect(url_for("admin.user", user_id=account.id))
+    runs = roundtables.still_run_by(account)
     return render_template(
         "admin/user.html", account=account, roles_form=roles_form, action_form=action_form,
         one_time_password=one_time_password, has_second_factor=bool(account.totp_secret), own_account=own_account,
-        recovery_left=twofactor.recovery_codes_left(account), hand_over_form=_hand_over_form(account),
-        runs=roundtables.still_run_by(account),
+        recovery_left=twofactor.recovery_codes_left(account), runs=runs,
+        hand_over_form=_hand_over_form(account) if runs else None,  # only then are the facilitators looked up
     )
 
 
