@@ -1,7 +1,8 @@
 """“Withdrawn after export”: a quote that left the platform in an export may no longer be used.
 
 Its author withdrew or declined it, a facilitator held back its reflection, a sensitive word added
-later found an identifying detail in it, or an editor changed its words (they need a new approval). Editors need to pull it from materials made with that export.
+later found an identifying detail in it, or an editor changed its words (they need a new approval).
+Editors need to pull it from materials made with that export.
 A notice names the quote by its number (never by its words, which may be erased), why, the exports that
 carried it and when. A notice is derived, not stored: an exported quote whose latest such event has no
 acknowledgement after it, whatever became of the quote since (a declined quote edited again still owes
