@@ -54,11 +54,33 @@ def fresh_password_required(view: Callable) -> Callable:
 
 
 def password_again():
-    """``fresh_password_required``'s answer for this request: the way to the password page, or None."""
+    """``fresh_password_required``'s answer for this request: the way to the password page, or None.
+
+    What the form held is kept in the session for the password page to send on (``carried_form``), so
+    nothing typed is lost; passwords, codes and CSRF tokens are not kept.
+    """
     if request.method == "POST" and not identity.password_is_fresh():
+        fields = [(name, value) for name, value in request.form.items(multi=True) if not _NOT_CARRIED.search(name)]
+        tokens = [name for name in request.form if name.endswith("csrf_token")]
+        if sum(len(name) + len(value) for name, value in fields) <= _MOST_CARRIED:
+            session["carried_form"] = {"path": request.path, "fields": fields, "tokens": tokens}
         flash(_("For your safety, type your password again. Then make the change once more."))
         return redirect(url_for("auth.confirm_password", next=request.path))
     return None
+
+
+# Never written into the session or a page: secrets, and tokens a new page gets fresh.
+_NOT_CARRIED = re.compile(r"password|current|code|secret|csrf_token")
+_MOST_CARRIED = 2000  # characters: staff forms that need a fresh password are short; the cookie must stay small
+
+
+def carried_form(path: str) -> tuple[list[tuple[str, str]], list[str]] | None:
+    """The fields a form sent to ``path`` held when it was stopped for the password, and the names of its CSRF
+    token fields (the page sending it on fills them afresh); taken out of the session."""
+    carried = session.pop("carried_form", None)
+    if carried is None or carried.get("path") != path or not carried["fields"]:
+        return None
+    return [(name, value) for name, value in carried["fields"]], carried["tokens"]
 
 
 def audience_of(endpoint: str) -> tuple[str, ...] | None:

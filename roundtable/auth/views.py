@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, flash, g, redirect, render_t
 from flask_babel import gettext as _
 
 from roundtable import identity
-from roundtable.access import password_again, public, roles_required
+from roundtable.access import carried_form, password_again, public, roles_required
 from roundtable.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm
 from roundtable.changes import change
 from roundtable.db import db
@@ -204,7 +204,14 @@ def confirm_password():
         else:
             identity.mark_password_typed()
             target = request.args.get("next")
-            return redirect(safe_next(target) if target else staff_home(g.user))
+            if target is None:
+                return redirect(staff_home(g.user))
+            target = safe_next(target)
+            carried = carried_form(target)
+            if carried is not None:
+                fields, tokens = carried
+                return render_template("auth/carry_on.html", target=target, fields=fields, tokens=tokens)
+            return redirect(target)
     return render_template("auth/confirm_password.html", form=form, minutes=current_app.config["STAFF_CONFIRM_MINUTES"])
 
 

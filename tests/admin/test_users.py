@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
-from tests.conftest import csrf_token_of, password_typed_long_ago
+from tests.conftest import csrf_token_of, hidden_fields_of, password_typed_long_ago
 
 
 def _post_action(client, user_id, action):
@@ -135,10 +135,50 @@ def test_changing_an_account_needs_a_password_typed_in_the_last_15_minutes(clien
     right = client.post(f"/account/confirm?next=/admin/users/{editor.id}", data={
         "password": "a long test password 1", "csrf_token": csrf_token_of(confirm),
     })
-    assert right.headers["Location"].endswith(f"/admin/users/{editor.id}")
+    assert "Password confirmed" in right.get_data(as_text=True)
+    assert db.session.get(User, editor.id).active  # not yet: the change is made by pressing its button
 
-    _post_action(client, editor.id, "deactivate")
+    carried_on = client.post(f"/admin/users/{editor.id}", data=hidden_fields_of(right))
+    assert carried_on.status_code == 302
     assert not db.session.get(User, editor.id).active
+
+
+def test_a_form_stopped_for_the_password_is_sent_on_with_what_it_held(client, make, login):
+    login(make.user("admin"))
+    client.get("/language/en")
+    password_typed_long_ago(client)
+    page = client.get("/admin/users")
+    stopped = client.post("/admin/users", data={
+        "username": "new.editor", "display_name": "Maria Santos", "roles": ["editor", "facilitator"],
+        "csrf_token": csrf_token_of(page),
+    })
+    confirm = client.get(stopped.headers["Location"])
+    confirmed = client.post("/account/confirm?next=/admin/users", data={
+        "password": "a long test password 1", "csrf_token": csrf_token_of(confirm),
+    })
+    html = confirmed.get_data(as_text=True)
+    assert "a long test password 1" not in html
+    fields = hidden_fields_of(confirmed)
+    assert fields["username"] == "new.editor" and fields["display_name"] == "Maria Santos"
+    assert "action=\"/admin/users\"" in html
+
+    created = client.post("/admin/users", data={**fields, "roles": ["editor", "facilitator"]})
+    assert "Account created." in created.get_data(as_text=True)
+    user = db.session.scalar(select(User).where(User.username == "new.editor"))
+    assert user.role_set == {"editor", "facilitator"}
+
+
+def test_a_kept_form_is_sent_on_only_to_the_page_it_came_from(client, make, login):
+    login(make.user("admin"))
+    password_typed_long_ago(client)
+    page = client.get("/admin/users")
+    client.post("/admin/users", data={"username": "new.editor", "display_name": "New Editor", "roles": ["editor"],
+                                      "csrf_token": csrf_token_of(page)})
+    confirm = client.get("/account/confirm?next=/admin/retention")
+    elsewhere = client.post("/account/confirm?next=/admin/retention", data={
+        "password": "a long test password 1", "csrf_token": csrf_token_of(confirm),
+    })
+    assert elsewhere.status_code == 302 and elsewhere.headers["Location"].endswith("/admin/retention")
 
 
 def test_creating_an_account_needs_a_fresh_password_too(client, make, login):
