@@ -162,6 +162,8 @@ def edit_prompt(prompt_id: int):
     if prompt is None:
         abort(404)
     _own(prompt.roundtable_id)
+    if (archived := _archived_on_opening(prompt.roundtable)) is not None:
+        return archived
     form = PromptForm(obj=prompt)
     if form.validate_on_submit():
         with change(errors_on=form.text_en) as outcome:
@@ -170,6 +172,15 @@ def edit_prompt(prompt_id: int):
             flash(_("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=prompt.roundtable_id))
     return render_template("facilitator/prompt_form.html", form=form, prompt=prompt, answers=roundtables.answers_to(prompt))
+
+
+def _archived_on_opening(item: Roundtable):
+    """An archived roundtable's prompts and consent form stay as they were: opening their forms leads back to
+    the roundtable, which says so. A form already open and sent is refused by the service, its words kept."""
+    if request.method == "GET" and item.status == "archived":
+        flash(str(roundtables.ARCHIVED))
+        return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
+    return None
 
 
 @bp.get("/moderation")
@@ -240,6 +251,8 @@ def consent_form(roundtable_id: int):
     from roundtable.services import consent
 
     item = _own(roundtable_id)
+    if (archived := _archived_on_opening(item)) is not None:
+        return archived
     current = item.current_clauses()
     form = ConsentFormForm()
     if request.method == "GET":

@@ -138,10 +138,13 @@ def update(roundtable: Roundtable, actor: User, **fields) -> None:
     audit.record("roundtable.updated", actor=actor, target=roundtable)
 
 
+ARCHIVED = _l("This roundtable is archived: its prompts and consent form stay as they were.")
+
+
 def refuse_if_archived(roundtable: Roundtable) -> None:
     """An archived roundtable is a record of what happened: its prompts and consent form stay as they were."""
     if roundtable.status == "archived":
-        raise RuleViolation(_l("This roundtable is archived: its prompts and consent form stay as they were."))
+        raise RuleViolation(ARCHIVED)
 
 
 def add_prompt(roundtable: Roundtable, actor: User, text_en: str, text_fil: str) -> Prompt:

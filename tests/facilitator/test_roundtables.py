@@ -298,3 +298,34 @@ def test_a_prompt_sent_from_an_old_tab_to_an_archived_roundtable_is_refused_with
         "csrf_token": csrf(page), "text_en": "One more question?", "text_fil": "Isa pang tanong?"}).get_data(as_text=True)
 
     assert "This roundtable is archived: its prompts and consent form stay as they were." in html
+
+
+def test_an_archived_roundtables_prompt_and_consent_forms_lead_back_to_it_saying_why(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="archived")
+    login(facilitator)
+    client.get("/language/en")
+    for path in (f"/facilitator/prompts/{roundtable.prompts[0].id}", f"/facilitator/roundtables/{roundtable.id}/consent"):
+        response = client.get(path)
+        assert response.status_code == 302
+        assert response.headers["Location"].endswith(f"/facilitator/roundtables/{roundtable.id}")
+        assert "stay as they were" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_a_prompt_form_open_when_the_roundtable_was_archived_keeps_its_words(client, make, login, csrf):
+    from roundtable.services import roundtables
+
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="closed")
+    prompt = roundtable.prompts[0]
+    login(facilitator)
+    client.get("/language/en")
+    page = client.get(f"/facilitator/prompts/{prompt.id}")
+    roundtables.set_status(roundtable, facilitator, "archived")
+    db.session.commit()
+
+    html = client.post(f"/facilitator/prompts/{prompt.id}", data={
+        "csrf_token": csrf(page), "text_en": "A clearer question?", "text_fil": "Mas malinaw na tanong?"}).get_data(as_text=True)
+
+    assert "stay as they were" in html and "A clearer question?" in html
+    assert db.session.get(type(prompt), prompt.id).text_en == "Prompt 1 in English"
