@@ -12,12 +12,17 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+import click
 from babel.dates import get_timezone
 from cryptography.fernet import Fernet
 
 
-class ConfigurationError(RuntimeError):
-    """The app cannot run safely with the settings it was given."""
+class ConfigurationError(click.ClickException):
+    """The app cannot run safely with the settings it was given.
+
+    A click exception, so that a ``flask`` command (cron's purge-expired, rotate-keys) ends with this one line
+    and exit status 1 instead of a traceback; anything else that creates the app sees an ordinary exception.
+    """
 
 
 _WEAK_SECRETS = {"", "dev", "changeme", "secret", "development", "please-change-me"}

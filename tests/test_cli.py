@@ -122,3 +122,20 @@ def test_commands_cron_runs_say_in_one_line_that_the_database_did_not_answer(app
         assert result.exit_code == 1
         assert "Error: The database did not answer (OperationalError)." in result.output and then in result.output
         assert "Traceback" not in result.output and "refused" not in result.output
+
+
+def test_a_command_run_with_settings_the_app_refuses_says_why_in_one_line(tmp_path):
+    """As cron or an operator meets it: the real ``flask`` command, a malformed key, no traceback."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ROUNDTABLE_ENV": "production", "SECRET_KEY": "s" * 40, "ROUNDTABLE_LOOKUP_KEY": "l" * 40,
+           "DATABASE_URL": f"sqlite:///{tmp_path}/roundtable.db", "ROUNDTABLE_ENCRYPTION_KEYS": "not-a-key"}
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "roundtable", "rotate-keys"],
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: ROUNDTABLE_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key (32 url-safe base64-encoded bytes). "
+        "docs/deploy.md shows how to make one."
+    ]
