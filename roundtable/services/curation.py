@@ -11,6 +11,7 @@ from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import flag_modified
 
 from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
@@ -144,6 +145,14 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     # The attribution and the language are published with the words: a change to them needs a new approval too.
     words_changed = (text, language, translation or None, descriptor) != (
         target.text, target.language, target.translation, target.descriptor)
+    themes_changed = {theme.id for theme in themes} != {theme.id for theme in target.themes}
+    if themes_changed:
+        # Only the link table changes: the row is written anyway, so its version moves and a second editor's
+        # page, opened before, is refused instead of quietly putting the old themes back.
+        flag_modified(target, "descriptor")
+        # The author who reviews quotes approves them with their themes, which are published beside the words
+        # ("Family perpetrators" says something about them); what an editor tags for others is the editor's.
+        words_changed = words_changed or _themes_seen_by_the_author(target)
     target.text = text
     target.language = language
     target.translation = translation or None
@@ -200,6 +209,12 @@ def approve(editor: User, target: Quote) -> None:
     target.approved_at = utcnow()
     target.approved_by_id = editor.id
     audit.record("quote.approved", actor=editor, target=target)
+
+
+def _themes_seen_by_the_author(target: Quote) -> bool:
+    """Whether the author approves this quote's themes too: they review quotes, or it was put to them."""
+    return (target.status in ("awaiting_participant", "declined")
+            or consent.author_requires_review(target.reflection.participant))
 
 
 def _fit_for_the_author(target: Quote) -> bool:

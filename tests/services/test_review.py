@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
 from roundtable.services import consent, curation, exports, review
-from roundtable.services.errors import RuleViolation
+from roundtable.services.errors import Conflict, RuleViolation
 
 REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
 
@@ -36,6 +36,47 @@ def test_an_authors_approval_is_of_one_exact_revision(make):
 
     _edit(editor, quote, "The court should let children speak")
     assert quote.status == "awaiting_participant" and _exported() == []
+
+
+def _retag(editor, quote, themes, *, expected_version=None):
+    curation.update_quote(editor, quote, expected_version=expected_version or quote.version_id, text=quote.text,
+                          language=quote.language, translation=quote.translation,
+                          translation_language=quote.translation_language, descriptor=quote.descriptor, themes=themes)
+    db.session.commit()
+
+
+def test_an_author_who_reviews_quotes_approves_their_themes_too(make):
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant), editor=editor)
+    review.respond(participant, quote, approve=True, revision=quote.revision)
+    db.session.commit()
+
+    _retag(editor, quote, [curation.add_theme(editor, "Family perpetrators", "Mga kapamilyang nang-abuso")])
+
+    assert quote.status == "awaiting_participant" and _exported() == []
+    review.respond(participant, quote, approve=True, revision=quote.revision)
+    db.session.commit()
+    assert _exported() == [quote.id]
+
+
+def test_themes_an_editor_tags_for_an_author_who_does_not_review_keep_the_quote_approved(make):
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    _retag(editor, quote, [curation.add_theme(editor, "Healing", "Paghilom")])
+    assert quote.status == "approved" and [t.name_en for t in quote.themes] == ["Healing"]
+
+
+def test_a_second_editors_page_opened_before_a_theme_change_is_refused(make):
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    opened = quote.version_id
+    healing = curation.add_theme(editor, "Healing", "Paghilom")
+    _retag(editor, quote, [healing])
+    with pytest.raises(Conflict):
+        _retag(make.user("editor"), quote, [], expected_version=opened)
+    db.session.rollback()
+    assert quote.themes == [healing]
 
 
 def test_editing_without_review_sends_the_quote_back_to_draft(make):
