@@ -29,7 +29,8 @@ def _write_known_words(make):
         editor, reflection, text=QUOTE, language="en", translation=TRANSLATION, translation_language="fil",
         descriptor="survivor leader",
     )
-    moderation.save_note(reflection.participant.roundtable.facilitator, reflection, NOTE)
+    moderation.save_note(reflection.participant.roundtable.facilitator, reflection, NOTE,
+                          read=moderation.note_mark(reflection))
     db.session.commit()
     return reflection
 

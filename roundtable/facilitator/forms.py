@@ -72,6 +72,7 @@ class DecisionForm(Form):
 
 class NoteForm(Form):
     note = CleanTextAreaField(_l("Private note (only facilitators of this roundtable see it)"), validators=[length(4000)])
+    read = HiddenField()  # moderation.note_mark of the note the page showed
 
 
 class ClauseEntryForm(WTFormsForm):

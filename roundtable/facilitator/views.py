@@ -222,15 +222,19 @@ def reflection(reflection_id: int):
         if outcome.saved or item.status not in moderation.MODERATION_STATUSES:
             return redirect(_queue_as_left())
     decision_form.say_why_not()  # buttons have no place for an error of their own
+    note_refused = False
     if note_form.submit_ok():
-        moderation.save_note(g.user, item, note_form.note.data)
-        db.session.commit()
-        flash(_("Note saved."))
-        return redirect(url_for("facilitator.reflection", reflection_id=item.id, **_queue_filters()))
+        with change(errors_on=note_form.note) as outcome:
+            moderation.save_note(g.user, item, note_form.note.data, read=note_form.read.data)
+        if outcome.saved:
+            flash(_("Note saved."))
+            return redirect(url_for("facilitator.reflection", reflection_id=item.id, **_queue_filters()))
+        note_refused = True
     decision_form.read.data = moderation.read_mark(item)  # what this page shows, the newest words included
+    note_form.read.data = moderation.note_mark(item)
     return render_template(
         "facilitator/reflection.html", reflection=item, decision_form=decision_form, note_form=note_form,
-        queue_url=_queue_as_left(),
+        queue_url=_queue_as_left(), note_refused=note_refused,
     )
 
 

@@ -61,9 +61,10 @@ def _open_to(facilitator: User, reflection: Reflection) -> bool:
 
 
 def read_mark(reflection: Reflection) -> str:
-    """What the facilitator's page showed of the reflection, as a keyed digest. Sent back with a decision, it
-    tells whether the author changed the words since: a release sends editors exactly the words that were read."""
-    return crypto.lookup_digest(reflection.text or "", "moderation-read")
+    """What the facilitator's page showed of the reflection: its status, and its words as a keyed digest. Sent
+    back with a decision, it tells whether the author changed the words since (a release sends editors exactly
+    the words that were read), or another facilitator's page decided in between."""
+    return f"{reflection.status}:{crypto.lookup_digest(reflection.text or '', 'moderation-read')}"
 
 
 def decide(facilitator: User, reflection: Reflection, decision: str, *, read: str | None) -> None:
@@ -74,17 +75,36 @@ def decide(facilitator: User, reflection: Reflection, decision: str, *, read: st
     participation.wait_for_the_author(reflection)
     if not _open_to(facilitator, reflection):
         raise _not_open()
-    if not hmac.compare_digest((read or "").encode(), read_mark(reflection).encode()):  # any text sent by hand
+    shown_status, _, shown_words = (read or "").partition(":")
+    if not hmac.compare_digest(shown_words.encode(), read_mark(reflection).partition(":")[2].encode()):
         raise Conflict(_l("The author changed this reflection after you opened it. Read it again below, then decide."))
+    status = "released" if decision == "release" else "held"
+    if shown_status != reflection.status:
+        if reflection.status == status:  # the same decision, made on another page first
+            return
+        # A hold made for someone's care is not undone by a page opened before it (another tab, a colleague).
+        raise Conflict(_l("This reflection was released or held by another page after you opened it. See where it "
+                          "stands below, then decide."))
     if decision == "hold" and reflection.status == "released":  # held again, nothing new went out of use
         for quote in db.session.scalars(select(Quote).where(Quote.reflection_id == reflection.id)):
             notices.pulled(quote, notices.SOURCE_HELD, actor=facilitator)
-    reflection.status = "released" if decision == "release" else "held"
+    reflection.status = status
     reflection.decided_at = utcnow()
     reflection.decided_by_id = facilitator.id
     audit.record(f"reflection.{reflection.status}", actor=facilitator, target=reflection)
 
 
-def save_note(facilitator: User, reflection: Reflection, note: str) -> None:
+def note_mark(reflection: Reflection) -> str:
+    """The private note a page showed, as a keyed digest: a save from a page opened before another note was
+    saved would replace it unseen."""
+    return crypto.lookup_digest(reflection.moderator_note or "", "moderation-note")
+
+
+def save_note(facilitator: User, reflection: Reflection, note: str, *, read: str | None) -> None:
+    if not hmac.compare_digest((read or "").encode(), note_mark(reflection).encode()):
+        raise Conflict(_l("Another facilitator saved this note after you opened it. Their note is shown below; "
+                          "yours is still in the form. Combine them, then save again."))
+    if (note or None) == reflection.moderator_note:
+        return
     reflection.moderator_note = note or None
     audit.record("reflection.note_saved", actor=facilitator, target=reflection)

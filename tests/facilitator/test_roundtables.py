@@ -155,17 +155,58 @@ def decide(client, url, decision, page=None):
     return client.post(url, data={**fields, "decision-decision": decision})
 
 
-def test_release_hold_and_a_private_note(client, make, login, csrf):
+def test_release_hold_and_a_private_note(client, make, login):
     facilitator = make.user("facilitator")
     reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
     login(facilitator)
     url = f"/facilitator/reflections/{reflection.id}"
     decide(client, url, "hold")
     assert db.session.get(Reflection, reflection.id).status == "held"
-    client.post(url, data={"note-note": "Follow up gently next session.", "note-csrf_token": csrf(client.get(url))})
+    save_note(client, url, "Follow up gently next session.")
     assert db.session.get(Reflection, reflection.id).moderator_note == "Follow up gently next session."
     decide(client, url, "release")
     assert db.session.get(Reflection, reflection.id).status == "released"
+
+
+def save_note(client, url, note, page=None):
+    page = page or client.get(url)
+    fields = {name: value for name, value in hidden_fields_of(page).items() if name.startswith("note-")}
+    return client.post(url, data={**fields, "note-note": note})
+
+
+def test_a_decision_from_a_page_opened_before_another_decision_is_refused(client, make, login):
+    facilitator = make.user("facilitator")
+    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/reflections/{reflection.id}"
+    first_tab, second_tab = client.get(url), client.get(url)
+    assert decide(client, url, "hold", page=first_tab).status_code == 302
+
+    refused = decide(client, url, "release", page=second_tab)
+    assert refused.status_code == 200 and "released or held by another page" in refused.get_data(as_text=True)
+    assert db.session.get(Reflection, reflection.id).status == "held"
+    assert decide(client, url, "hold", page=second_tab).status_code == 302, "the same decision is no conflict"
+    assert decide(client, url, "release", page=refused).status_code == 302, "seen again, it may be released"
+    assert db.session.get(Reflection, reflection.id).status == "released"
+
+
+def test_a_note_saved_from_a_page_opened_before_another_note_keeps_both(client, make, login):
+    facilitator = make.user("facilitator")
+    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/reflections/{reflection.id}"
+    first_tab, second_tab = client.get(url), client.get(url)
+    save_note(client, url, "She asked for a pause: hold until we talk.", page=first_tab)
+
+    refused = save_note(client, url, "Called, all fine.", page=second_tab)
+    html = refused.get_data(as_text=True)
+    assert "Another facilitator saved this note after you opened it." in html
+    assert "She asked for a pause: hold until we talk." in html and "Called, all fine." in html
+    assert db.session.get(Reflection, reflection.id).moderator_note == "She asked for a pause: hold until we talk."
+    save_note(client, url, "Pause asked; later called, all fine.", page=refused)
+    assert db.session.get(Reflection, reflection.id).moderator_note == "Pause asked; later called, all fine."
 
 
 def test_a_release_sends_editors_only_the_words_the_facilitator_read(client, make, login):
