@@ -74,7 +74,7 @@ def test_from_join_code_to_exported_quote(app, make, login, csrf):
     page = staff.get(f"/facilitator/reflections/{reflection.id}")
     staff.post(f"/facilitator/reflections/{reflection.id}", data={
         "decision-decision": "release", "decision-csrf_token": csrf(page),
-        "decision-read": re.search(r'name="decision-read" type="hidden" value="(\w+)"', page.get_data(as_text=True)).group(1),
+        "decision-read": re.search(r'name="decision-read" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1),
     })
     db.session.refresh(reflection)
     assert reflection.status == "released"
