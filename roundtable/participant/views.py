@@ -76,7 +76,7 @@ def join():
         else:
             identity.leave_participant()  # someone signed in on this phone: every copy of their session ends
             session["lang"] = form.language.data
-            _keep_join_state({"roundtable_id": roundtable.id, "language": form.language.data})
+            _keep_join_state({"roundtable_id": roundtable.id})
             return redirect(url_for("participant.join_consent"))
     return render_template("participant/join.html", form=form)
 
@@ -125,7 +125,7 @@ def join_pseudonym():
         with change(errors_on=form.pseudonym) as outcome:
             participant, passphrase = participation.join(
                 roundtable,
-                language=state["language"],
+                language=i18n.current_language(),  # chosen on /join, or changed since in the header
                 pseudonym=form.pseudonym.data,
                 granted=set(state.get("granted", [])),
                 adult_confirmed=True,
@@ -137,10 +137,11 @@ def join_pseudonym():
             _keep_join_state({
                 "participant_id": participant.id,
                 "passphrase": crypto.encrypt(passphrase),
+                "language": participant.language,  # of the passphrase's words, whatever the page's is later
                 "check": [first, second],
             })
             return redirect(url_for("participant.join_passphrase"))
-    suggestions = passphrases.suggest_pseudonyms(state["language"], 3)
+    suggestions = passphrases.suggest_pseudonyms(i18n.current_language(), 3)
     return render_template("participant/join_pseudonym.html", form=form, roundtable=roundtable, suggestions=suggestions)
 
 
@@ -171,10 +172,13 @@ def join_passphrase():
             session.pop("join", None)
             if participant is None:
                 return redirect(url_for("participant.return_"))
+            # A language changed on this page is theirs from now on (the passphrase keeps its words).
+            participation.choose_language(participant, i18n.current_language())
+            db.session.commit()
             identity.sign_in_participant(participant)
             return redirect(url_for("participant.before_you_write"))
         form.first.errors.append(_("Those words do not match. Look at your passphrase again; it is still shown above."))
-    return render_template("participant/join_passphrase.html", form=form, words=words)
+    return render_template("participant/join_passphrase.html", form=form, words=words, words_language=state["language"])
 
 
 @bp.route("/return", methods=["GET", "POST"])

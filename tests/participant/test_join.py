@@ -3,6 +3,8 @@
 import re
 import time
 
+from sqlalchemy import select
+
 from roundtable.db import db
 from roundtable.models import Participant
 from roundtable.services import consent
@@ -283,3 +285,43 @@ def test_only_the_age_confirmation_left_unticked_is_pointed_at_not_the_statement
     assert '<a href="#adult">' in html
     assert re.search(r'<input aria-describedby="adult-error" aria-invalid="true"[^>]*id="adult"', html)
     assert 'aria-invalid="true" ' not in html.split('id="clauses"')[1].split("</fieldset>")[0]
+
+
+def _type_two_words_back(client, csrf):
+    page = client.get("/join/passphrase")
+    html = page.get_data(as_text=True)
+    words = re.findall(r"<li>([a-z]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
+    positions = [int(n) for n in re.findall(r"Word number (\d+)|Salita bilang (\d+)", html) for n in n if n]
+    return client.post("/join/passphrase", data={
+        "first": words[positions[0] - 1], "second": words[positions[1] - 1], "csrf_token": csrf(page)})
+
+
+def test_a_language_changed_while_joining_is_the_one_kept(client, make, csrf):
+    from roundtable.services import passphrases
+
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code, "fil")
+    client.get("/language/en?next=/join/consent")  # reads English better, after all
+    page = client.get("/join/consent")
+    client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part", "store_words"], "adult": "y"})
+    page = client.get("/join/pseudonym")
+    client.post("/join/pseudonym", data={"pseudonym": "Bagong Umaga", "csrf_token": csrf(page)})
+    html = client.get("/join/passphrase").get_data(as_text=True)
+    shown = re.findall(r"<li>([a-z]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
+    assert set(shown) <= set(passphrases.wordlist("en")) and not set(shown) <= set(passphrases.wordlist("fil"))
+    assert 'lang="en"' in html.split('class="passphrase"')[1][:80]
+
+    assert _type_two_words_back(client, csrf).status_code == 302
+    assert db.session.scalar(select(Participant.language)) == "en"
+    assert '<html lang="en"' in client.get("/before-you-write").get_data(as_text=True)
+
+
+def test_a_language_changed_on_the_passphrase_page_is_kept_and_the_words_keep_theirs(client, make, csrf):
+    _up_to_the_passphrase(client, csrf, make.roundtable(), "en")
+    client.get("/language/fil?next=/join/passphrase")
+    html = client.get("/join/passphrase").get_data(as_text=True)
+    assert '<html lang="fil"' in html and 'lang="en"' in html.split('class="passphrase"')[1][:80]
+
+    _type_two_words_back(client, csrf)
+    assert db.session.scalar(select(Participant.language)) == "fil"
+    assert '<html lang="fil"' in client.get("/before-you-write").get_data(as_text=True)
