@@ -62,6 +62,13 @@ class Form(FlaskForm):
         def get_translations(self, form) -> _WTFormsTranslations:
             return _WTFORMS_TRANSLATIONS
 
+        def wrap_formdata(self, form, formdata):
+            """The fields a page's form sends, and nothing else: Flask-WTF would also take uploaded files and a
+            JSON body, which no page sends, and hand the fields objects that are not text (a 500)."""
+            if formdata is None or hasattr(formdata, "getlist"):  # given by the view
+                return formdata
+            return request.form if form.is_submitted() and request.form else None
+
     def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs) -> None:
         filters = {  # lists of forms take no filters; their entries' text fields clean their own
             name: [_without_nul, *(extra_filters or {}).get(name, ())]

@@ -239,3 +239,27 @@ def test_no_query_string_value_breaks_any_page(app, world, value):
         url = _url(rule.rule, rule.arguments, world["ids"])
         response = browsers[audience].get(f"{url}?{query}")
         assert response.status_code < 500, (url, value, response.status_code)
+
+
+def test_files_and_json_sent_to_any_form_in_place_of_its_fields_are_no_error(app, world):
+    """No page uploads a file or sends JSON; sent by hand in place of a form's fields, they were handed to the
+    fields as objects that are not text (a 500, with a traceback in the log)."""
+    import io
+    import json
+
+    endpoints = _post_endpoints(app)
+    fields_of = _fields_of(app, world, endpoints)
+    for endpoint, rule, args, audience in endpoints:
+        browser, token = _browser(app, world, audience)
+        if browser is None:
+            continue
+        url = _url(rule, args, world["ids"])
+        tokens = {name: token for name in fields_of[endpoint] if name.endswith("csrf_token")}
+        typed = [name for name in fields_of[endpoint] if not name.endswith("csrf_token")]
+        files = {name: (io.BytesIO(b"The court should listen."), "words.txt") for name in typed}
+        response = browser.post(url, data={**tokens, **files}, content_type="multipart/form-data")
+        assert response.status_code < 500, (endpoint, "files", response.status_code)
+        for body in ({name: 5 for name in typed}, {name: {"a": 1} for name in typed}, [1, 2, 3], "words"):
+            response = browser.post(url, data=json.dumps(body), content_type="application/json",
+                                    headers={"X-CSRFToken": token})
+            assert response.status_code < 500, (endpoint, body, response.status_code)
