@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, redirect, render_template, request, session
+from flask_babel import refresh
 from sqlalchemy import text
 
 from roundtable import i18n, identity
@@ -30,6 +31,21 @@ def language(code: str):
             participation.choose_language(g.participant, chosen)
             db.session.commit()
     return redirect(safe_next(request.args.get("next")))
+
+
+@bp.post("/words-kept")
+@public
+def words_kept():
+    """Words that could not be saved, shown again in the language whose button was pressed: the page that shows
+    them answered a form, and nothing else keeps them (a language link would lead away and lose them)."""
+    chosen = i18n.normalize(request.form.get("switch_language"))
+    if chosen:
+        session["lang"] = chosen
+        refresh()  # this answer is already in the new language
+    kind = request.form.get("kind")
+    if kind == "staff":
+        return render_template("auth/session_ended.html", typed=request.form.getlist("typed"))
+    return render_template("participant/words_kept.html", text=request.form.get("text", ""), too_many=kind == "too_many")
 
 
 @bp.get("/support")

@@ -1,5 +1,6 @@
 """Sessions end when they should: logout, password change, role change, deactivation and idle time."""
 
+import re
 import time
 
 import pytest
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
 from roundtable.services import accounts
-from tests.conftest import csrf_token_of
+from tests.conftest import csrf_token_of, hidden_fields_of
 
 PASSWORD = "a long test password 1"
 
@@ -219,8 +220,13 @@ def test_what_a_staff_member_typed_after_idle_time_is_shown_back_not_lost(client
     html = response.get_data(as_text=True)
     assert response.status_code == 401
     assert "Courts that listen" in html and "Mga korteng nakikinig" in html
-    assert csrf(page) not in html, "tokens are not typed words"
+    assert csrf(page) not in "".join(re.findall(r"<textarea[^>]*>([^<]*)</textarea>", html)), "tokens are not typed words"
     assert db.session.query(Theme).count() == 0
+
+    in_filipino = client.post("/words-kept", data={**hidden_fields_of(response), "switch_language": "fil",
+                                                   "typed": ["Courts that listen", "Mga korteng nakikinig"]})
+    html = in_filipino.get_data(as_text=True)
+    assert '<html lang="fil"' in html and "Courts that listen" in html and "Mga korteng nakikinig" in html
 
 
 def test_a_participant_session_ends_after_idle_time(client, app, make):

@@ -169,6 +169,15 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, m
     assert response.status_code == 401
     assert "Ang korte ay dapat makinig sa mga bata." in response.get_data(as_text=True)
 
+    # The page's language buttons send the words back with them (a link would lead away and lose them).
+    html = response.get_data(as_text=True)
+    assert '<html lang="en"' in html and 'form="kept" name="switch_language" value="fil"' in html
+    in_filipino = client.post("/words-kept", data={**hidden_fields_of(response), "switch_language": "fil",
+                                                   "text": "Ang korte ay dapat makinig sa mga bata."})
+    html = in_filipino.get_data(as_text=True)
+    assert in_filipino.status_code == 200 and '<html lang="fil"' in html and "Your session ended" not in html
+    assert "Ang korte ay dapat makinig sa mga bata." in html and 'id="quick-exit"' in html
+
 
 def test_two_people_choosing_the_same_pseudonym_at_the_same_moment_get_one_each_and_a_calm_message(app, make, csrf):
     only_on_postgresql(app)
