@@ -17,6 +17,8 @@ EXPECTED_PUBLIC = {
     "auth.second_factor", "auth.two_factor", "auth.two_factor_qr",
     "participant.join", "participant.join_consent", "participant.join_pseudonym",
     "participant.join_passphrase", "participant.return_",
+    # words that could not be saved, shown again in another language: reached after a session ended
+    "public.words_kept",
 }
 
 
