@@ -156,7 +156,7 @@ def language_label(code: str | None) -> str:
 
 # What the audit log's codes mean, for the admin who reads it. A code without a label is shown as it is.
 _AUDIT_ACTIONS = {
-    "consent.recorded": _l("Consent given on joining"),
+    "consent.recorded": _l("Consent form answered (on joining, or a new version)"),
     "consent.granted": _l("Permission given"),
     "consent.revoked": _l("Permission taken back"),
     "consent.form_changed": _l("Consent form changed"),

@@ -224,7 +224,7 @@ def my_words():
         grants=consent.current_grants(participant),
         clauses=consent.clauses_of_version(participant.roundtable, record.form_version) if record else [],
         quotes=quotes,
-        being_changed=review.being_changed(participant),
+        counts=review.quote_counts(participant),
         review_form=_review_form,
         takes_words=roundtables.takes_words(participant.roundtable),
     )
@@ -385,8 +385,9 @@ def renew_consent():
     previous = consent.current_grants(participant)
     form = ConsentForm()
     form.clauses.choices = [(c.key, c.key) for c in clauses]
+    reworded = consent.reworded_since_answered(participant)
     if request.method == "GET":
-        form.clauses.data = [c.key for c in clauses if c.required or c.key in previous]
+        form.clauses.data = [c.key for c in clauses if c.required or (c.key in previous and c.key not in reworded)]
     if form.validate_on_submit():
         with change(errors_on=form.field_for) as outcome:
             consent.record_consent(
@@ -397,9 +398,10 @@ def renew_consent():
             flash(_("Thank you. Your consent is updated."))
             return redirect(url_for("participant.my_words"))
     # Answering without public quoting takes back every quote of their words: say so before they choose.
-    quotes_at_stake = len(review.quotes_of(participant)) if consent.QUOTE_PUBLICLY in previous else 0
+    quotes_at_stake = review.quote_counts(participant).in_use_or_making if consent.QUOTE_PUBLICLY in previous else 0
     return render_template(
         "participant/renew_consent.html", form=form, roundtable=roundtable, clauses=clauses,
+        reworded=reworded,
         quotes_at_stake=quotes_at_stake, quoting_offered=any(c.key == consent.QUOTE_PUBLICLY for c in clauses),
     )
 

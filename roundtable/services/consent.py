@@ -53,6 +53,17 @@ def needs_new_consent(participant: Participant) -> bool:
     return record is None or record.form_version < participant.roundtable.consent_version
 
 
+def reworded_since_answered(participant: Participant) -> frozenset[str]:
+    """The statements of the roundtable's current form that are new, or whose words changed, since the version the
+    participant answered: theirs to choose afresh, never ticked for them by an answer to other words (a widened
+    "quote publicly", say)."""
+    record = current_record(participant)
+    before = ({c.key: (c.text_en, c.text_fil) for c in clauses_of_version(participant.roundtable, record.form_version)}
+              if record else {})
+    return frozenset(c.key for c in participant.roundtable.current_clauses()
+                     if before.get(c.key) != (c.text_en, c.text_fil))
+
+
 def form_changed() -> RuleViolation:
     return RuleViolation(_l("The consent form changed while you were reading it. Please read it again and choose."))
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
-from roundtable.db import db, flush_or_refuse, utcnow
+from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, Reflection
 from roundtable.services import audit
 from roundtable.services.errors import NotFound, RuleViolation
@@ -25,7 +27,8 @@ def quotes_of(participant: Participant) -> list[Quote]:
             select(Quote)
             .join(Reflection, Quote.reflection_id == Reflection.id)
             .where(Reflection.participant_id == participant.id, Quote.status.in_(SHOWN_TO_AUTHOR))
-            .options(selectinload(Quote.themes))  # shown with each quote: they are published with the words
+            .options(selectinload(Quote.themes),  # shown with each quote: they are published with the words
+                     contains_eager(Quote.reflection))  # a held reflection's quote is said to be unused
             .order_by(Quote.id)
         )
     )
@@ -47,12 +50,23 @@ def own_quote(participant: Participant, quote_id: int) -> Quote:
     return quote
 
 
-def being_changed(participant: Participant) -> int:
-    """Quotes the author was asked about that an editor took back to change: they will be asked again."""
-    return db.session.scalar(
-        select(func.count()).select_from(Quote).join(Reflection, Quote.reflection_id == Reflection.id)
-        .where(Reflection.participant_id == participant.id, Quote.back_to_author)
-    ) or 0
+@dataclass(frozen=True)
+class QuoteCounts:
+    being_changed: int  # put to the author, then taken back by an editor to change: they will be asked again
+    taken_back: int  # withdrawn: no longer used, whatever took them back
+    in_use_or_making: int  # approved, put to the author, or an editor's draft: what an answer without quoting ends
+
+
+def quote_counts(participant: Participant) -> QuoteCounts:
+    """What "My words" and the renewed consent form say about quotes the participant is not shown one by one."""
+    making = Quote.status.in_([constant("draft"), constant("awaiting_participant"), constant("approved")])
+    row = db.session.execute(
+        select(func.count().filter(Quote.back_to_author), func.count().filter(Quote.status == constant("withdrawn")),
+               func.count().filter(making))
+        .select_from(Quote).join(Reflection, Quote.reflection_id == Reflection.id)
+        .where(Reflection.participant_id == participant.id)
+    ).one()
+    return QuoteCounts(*(value or 0 for value in row))
 
 
 def respond(participant: Participant, quote: Quote, *, approve: bool, comment: str | None = None,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection
-from roundtable.services import consent
+from roundtable.services import consent, moderation, review
 from tests.conftest import hidden_fields_of, only_on_postgresql
 from tests.deployment.live import at_once
 
@@ -126,6 +126,23 @@ def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
     assert client.get("/my").status_code == 200
 
 
+def test_a_statement_whose_words_changed_is_not_ticked_from_the_earlier_answer(client, make, csrf):
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    widened = [consent.ClauseDraft(d.key, "My words may be quoted in reports and in the news.",
+                                   "Maaaring sipiin ang aking mga salita sa mga ulat at sa balita.", d.required)
+               if d.key == "quote_publicly" else d for d in drafts]
+    consent.new_form_version(roundtable, roundtable.facilitator, widened)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+
+    html = client.get("/my/consent/new").get_data(as_text=True)
+    assert 'value="store_words" checked' in html, "agreed to in the same words: ticked as before"
+    assert 'value="quote_publicly" checked' not in html, "new words: chosen afresh"
+    assert html.count(">new words<") == 1
+
+
 def test_a_renewed_consent_answers_the_form_that_was_read(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en")
@@ -152,15 +169,18 @@ def test_a_renewed_consent_answers_the_form_that_was_read(client, make, csrf):
 
 
 @pytest.mark.parametrize(("keep_quoting", "warning"), [
-    (True, "If you do not agree to public quotes this time, the 1 quote of your words will be taken back."),
-    (False, "This form no longer asks about public quotes, so the 1 quote of your words will be taken back"),
+    (True, "If you do not agree to public quotes this time, the 2 quotes of your words will be taken back."),
+    (False, "This form no longer asks about public quotes, so the 2 quotes of your words will be taken back"),
 ])
 def test_a_changed_form_says_first_that_quotes_are_taken_back_without_public_quoting(
     client, make, csrf, keep_quoting, warning
 ):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en", grants=REVIEWING)
-    make.quote(make.reflection(me, status="released"))
+    make.quote(make.reflection(me, status="released"))  # put to the author
+    make.quote(make.reflection(me, status="released"), approve=False)  # an editor's draft, ended too
+    declined = make.quote(make.reflection(me, status="released"))
+    review.respond(me, declined, approve=False, revision=declined.revision)  # not used anyway: not counted
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()
               if keep_quoting or c.key != "quote_publicly"]
     consent.new_form_version(roundtable, roundtable.facilitator, drafts[:-1] if keep_quoting else drafts)
@@ -391,3 +411,25 @@ def test_an_answer_to_a_quote_an_editor_took_back_to_change_says_so_instead_of_p
     assert "An editor is changing this quote. You will be asked about the new words." in html
     assert "An editor is changing 1 quote you were asked about." in html
     assert "Judges must never" not in html  # words not fit to put to the author are not shown
+
+
+def test_quotes_taken_back_are_said_so_not_that_none_was_made(client, make, csrf):
+    me = make.participant(language="en")
+    make.quote(make.reflection(me))
+    consent.change_clause(me, "quote_publicly", grant=False)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    html = client.get("/my").get_data(as_text=True)
+    assert "1 quote of your words was taken back: it is no longer used." in html
+    assert "No quote has been made from your words." not in html
+
+
+def test_an_approved_quote_of_a_held_reflection_is_said_to_be_unused_for_now(client, make, csrf):
+    me = make.participant(language="en")
+    quote = make.quote(make.reflection(me))
+    reflection = quote.reflection
+    moderation.decide(me.roundtable.facilitator, reflection, "hold", read=moderation.read_mark(reflection))
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    assert "It is not used for now: the facilitator is holding back your reflection." in client.get("/my").get_data(
+        as_text=True)
