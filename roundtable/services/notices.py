@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
 from roundtable.db import constant, db
-from roundtable.models import AuditEvent, Export, Quote, User, export_quotes
+from roundtable.models import AuditEvent, Export, Quote, Reflection, User, export_quotes
 from roundtable.services import audit
 from roundtable.services.errors import NotFound
 from roundtable.services.pagination import Page, paginate
@@ -36,7 +36,8 @@ class Notice:
     quote_id: int
     reason: str  # the latest of WITHDRAWN_ACTIONS
     withdrawn_at: datetime | None
-    exports: tuple[Export, ...]
+    exports: tuple[Export, ...]  # those made before it was withdrawn: later ones did not carry it
+    usable_again: bool = False  # held back, then released again: the same approved words may be used once more
 
 
 def _exported(quote: Quote) -> bool:
@@ -99,12 +100,14 @@ def count_open() -> int:
 def open_notices(page: int = 1, per_page: int = 25) -> Page:
     """One page of open notices, oldest quote first: three queries, however many notices there are."""
     found = paginate(
-        select(Quote.id, _of_latest_withdrawal(AuditEvent.action), _of_latest_withdrawal(AuditEvent.created_at))
+        select(Quote.id, _of_latest_withdrawal(AuditEvent.action), _of_latest_withdrawal(AuditEvent.created_at),
+               Quote.status, Reflection.status)
+        .join(Reflection, Reflection.id == Quote.reflection_id)
         .where(_open_condition()).order_by(Quote.id),
         page, per_page, scalars=False,
     )
     carried: dict[int, list[Export]] = {}
-    quote_ids = [quote_id for quote_id, _reason, _at in found.items]
+    quote_ids = [row[0] for row in found.items]
     for quote_id, export in db.session.execute(
         select(export_quotes.c.quote_id, Export)
         .join(Export, Export.id == export_quotes.c.export_id)
@@ -113,7 +116,9 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     ):
         carried.setdefault(quote_id, []).append(export)
     return replace(found, items=[
-        Notice(quote_id, reason, at, tuple(carried.get(quote_id, ()))) for quote_id, reason, at in found.items
+        Notice(quote_id, reason, at, tuple(e for e in carried.get(quote_id, ()) if at is None or e.created_at <= at),
+               usable_again=reason == SOURCE_HELD and status == "approved" and source == "released")
+        for quote_id, reason, at, status, source in found.items
     ])
 
 

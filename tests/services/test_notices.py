@@ -184,3 +184,23 @@ def test_an_exported_quote_whose_themes_change_raises_no_notice(make):
     db.session.commit()
 
     assert notices.open_notices().items == [] and quote.status == "approved"
+
+
+def test_a_reflection_released_again_says_its_quote_may_be_used_again_and_lists_only_earlier_exports(make):
+    editor = make.user("editor")
+    reflection = make.reflection()
+    quote = make.quote(reflection, editor=editor)
+    before = _export(editor)
+    facilitator = reflection.participant.roundtable.facilitator
+    moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
+    db.session.commit()
+    (held,) = notices.open_notices().items
+    assert not held.usable_again
+
+    moderation.decide(facilitator, reflection, "release", read=moderation.read_mark(reflection))
+    db.session.commit()
+    _export(editor)  # carries the quote again: it did not leave while it was held
+
+    (notice,) = notices.open_notices().items
+    assert notice.quote_id == quote.id and notice.usable_again
+    assert [export.id for export in notice.exports] == [before.id]
