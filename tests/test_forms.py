@@ -116,3 +116,14 @@ def test_an_error_summary_names_each_field_in_the_readers_words(client, make, cs
     links = re.findall(r'<a href="#(first|second)">([^<]+)</a>', summary)
     assert [target for target, _text in links] == ["first", "second"]
     assert all(text.startswith("Salita bilang ") and text.endswith(": Pakisulat ang salita.") for _t, text in links)
+
+
+def test_a_box_of_words_in_the_other_language_says_its_language(client, make, login):
+    """A screen reader reads English words in an English voice on a Filipino page, and the other way round."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/fil")
+    html = client.get(f"/facilitator/prompts/{roundtable.prompts[0].id}").get_data(as_text=True)
+    assert re.search(r'<textarea[^>]*id="text_en"[^>]*lang="en"|<textarea[^>]*lang="en"[^>]*id="text_en"', html)
+    assert re.search(r'<textarea[^>]*id="text_fil"[^>]*lang="fil"|<textarea[^>]*lang="fil"[^>]*id="text_fil"', html)
