@@ -252,9 +252,10 @@ def rename_theme(theme_id: int):
     form = ThemeRenameForm(prefix=f"rename{theme_id}")
     if form.validate_on_submit():
         with change() as outcome:
-            curation.rename_theme(g.user, target, form.name_en.data, form.name_fil.data)
+            again = curation.rename_theme(g.user, target, form.name_en.data, form.name_fil.data)
         if outcome.saved:
             flash(_("Theme renamed."))
+            _say_put_to_authors_again(again)
     else:
         flash(_("Give the theme a name in Filipino and in English."), "error")
     return _back_to_themes(theme_id)
@@ -267,12 +268,21 @@ def remove_theme(theme_id: int):
     form = ThemeRemoveForm(prefix=f"remove{theme_id}")
     if form.validate_on_submit():
         with change() as outcome:
-            detached = curation.remove_theme(g.user, target, detach=bool(form.detach.data))
+            detached, again = curation.remove_theme(g.user, target, detach=bool(form.detach.data))
         if outcome.saved:
             flash(ngettext("Theme removed. It was taken off %(num)d quote.",
                            "Theme removed. It was taken off %(num)d quotes.", detached)
                   if detached else _("Theme removed."))
+            _say_put_to_authors_again(again)
     return _back_to_themes()
+
+
+def _say_put_to_authors_again(count: int) -> None:
+    if count:
+        flash(ngettext("%(num)d quote carrying it had been approved by its author, or put to them: they are asked "
+                       "again, with the themes as they are now.",
+                       "%(num)d quotes carrying it had been approved by their authors, or put to them: they are "
+                       "asked again, with the themes as they are now.", count))
 
 
 @bp.get("/summary")

@@ -160,26 +160,33 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     target.descriptor = descriptor
     target.themes = list(themes)
     if words_changed:
-        target.revision += 1
-        refresh_findings(target)
-        if target.status in ("approved", "awaiting_participant", "declined"):
-            if target.status == "approved":  # words an export carried are not the approved words any more
-                notices.pulled(target, notices.CHANGED, actor=editor)
-            # Changed words need a new approval: the author's, when they asked to review quotes, and always once
-            # the quote was put to them: what the author was asked about, or declined, they answer again. They are
-            # asked only about words fit to approve; until the editor makes them so, the quote is a draft.
-            owed = target.status != "approved"
-            to_author = owed or consent.author_requires_review(target.reflection.participant)
-            ready = to_author and _fit_for_the_author(target)
-            target.status = "awaiting_participant" if ready else "draft"
-            target.back_to_author = owed and not ready
-            target.approved_at = None
-            target.approved_by_id = None
+        _approve_again(editor, target)
     flush_or_refuse(Conflict(_l("Another editor saved this quote while you were editing it.")))
     audit.record("quote.updated", actor=editor, target=target)
-    if target.status == "awaiting_participant" and words_changed:
-        audit.record("quote.sent_for_review", actor=editor, target=target)
     return target
+
+
+def _approve_again(editor: User, target: Quote) -> None:
+    """What is published of a quote changed (its words, attribution, language, or themes its author sees): it is
+    a new revision, and what was approved, put to the author or declined needs a new approval."""
+    target.revision += 1
+    refresh_findings(target)
+    if target.status not in ("approved", "awaiting_participant", "declined"):
+        return
+    if target.status == "approved":  # words an export carried are not the approved words any more
+        notices.pulled(target, notices.CHANGED, actor=editor)
+    # The author's approval, when they asked to review quotes, and always once the quote was put to them: what the
+    # author was asked about, or declined, they answer again. They are asked only about words fit to approve;
+    # until the editor makes them so, the quote is a draft.
+    owed = target.status != "approved"
+    to_author = owed or consent.author_requires_review(target.reflection.participant)
+    ready = to_author and _fit_for_the_author(target)
+    target.status = "awaiting_participant" if ready else "draft"
+    target.back_to_author = owed and not ready
+    target.approved_at = None
+    target.approved_by_id = None
+    if ready:
+        audit.record("quote.sent_for_review", actor=editor, target=target)
 
 
 def approve(editor: User, target: Quote) -> None:
@@ -347,8 +354,13 @@ def _theme_name_taken() -> RuleViolation:
     return RuleViolation(_l("A theme with that name exists already."))
 
 
+def _named(name_en: str, name_fil: str):
+    """Themes with either name, whatever the case ("healing" and "Healing" would split one topic's counts)."""
+    return (func.lower(Theme.name_en) == name_en.lower()) | (func.lower(Theme.name_fil) == name_fil.lower())
+
+
 def add_theme(editor: User, name_en: str, name_fil: str) -> Theme:
-    existing = db.session.scalar(select(Theme).where((Theme.name_en == name_en) | (Theme.name_fil == name_fil)))
+    existing = db.session.scalar(select(Theme).where(_named(name_en, name_fil)).limit(1))
     if existing is not None:
         raise _theme_name_taken()
     theme = Theme(name_en=name_en, name_fil=name_fil)
@@ -382,34 +394,55 @@ def theme_usage(theme_ids: list[int]) -> dict[int, int]:
     return {theme_id: count for theme_id, count in rows}
 
 
-def rename_theme(editor: User, target: Theme, name_en: str, name_fil: str) -> Theme:
+def rename_theme(editor: User, target: Theme, name_en: str, name_fil: str) -> int:
+    """Rename a theme; returns how many quotes carrying it went back to their authors (see _put_to_authors_again)."""
     name_en, name_fil = (name_en or "").strip(), (name_fil or "").strip()
     if not name_en or not name_fil:
         raise RuleViolation(_l("Give the theme a name in Filipino and in English."))
-    existing = db.session.scalar(
-        select(Theme).where(Theme.id != target.id, (Theme.name_en == name_en) | (Theme.name_fil == name_fil))
-    )
+    existing = db.session.scalar(select(Theme).where(Theme.id != target.id, _named(name_en, name_fil)).limit(1))
     if existing is not None:
         raise _theme_name_taken()
+    if (target.name_en, target.name_fil) == (name_en, name_fil):
+        return 0
     target.name_en, target.name_fil = name_en, name_fil
     flush_or_refuse(_theme_name_taken())
     audit.record("theme.renamed", actor=editor, target=target)
-    return target
+    return _put_to_authors_again(editor, target)
 
 
-def remove_theme(editor: User, target: Theme, *, detach: bool = False) -> int:
-    """Remove a theme. If quotes carry it, only with ``detach=True`` (the editor confirmed); returns how many."""
+def _put_to_authors_again(editor: User, target: Theme) -> int:
+    """A theme renamed or taken off: the quotes carrying it whose authors approve their themes too (they review
+    quotes, or were asked) are theirs to approve again, as after an editor's change to the quote. Returns how many."""
+    carrying = db.session.scalars(
+        select(Quote).join(quote_themes, quote_themes.c.quote_id == Quote.id)
+        .where(quote_themes.c.theme_id == target.id,
+               Quote.status.in_([constant("approved"), constant("awaiting_participant"), constant("declined")]))
+        .order_by(Quote.id)
+    ).all()
+    again = 0
+    for quote in carrying:
+        participation.wait_for_the_author(quote.reflection)
+        if _themes_seen_by_the_author(quote):
+            _approve_again(editor, quote)
+            again += 1
+    return again
+
+
+def remove_theme(editor: User, target: Theme, *, detach: bool = False) -> tuple[int, int]:
+    """Remove a theme. If quotes carry it, only with ``detach=True`` (the editor confirmed); returns how many carried
+    it, and how many of them went back to their authors."""
     used = theme_usage([target.id]).get(target.id, 0)
     if used and not detach:
         raise RuleViolation(ngettext(
             "%(num)d quote carries this theme. Confirm that it should be taken off it.",
             "%(num)d quotes carry this theme. Confirm that it should be taken off them.", used,
         ))
+    again = _put_to_authors_again(editor, target) if used else 0
     db.session.execute(delete(quote_themes).where(quote_themes.c.theme_id == target.id))
     db.session.delete(target)
     db.session.flush()
     audit.record("theme.removed", actor=editor, target=target)
-    return used
+    return used, again
 
 
 # --- Translation -----------------------------------------------------------------------------

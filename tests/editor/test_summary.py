@@ -71,3 +71,22 @@ def test_a_quote_with_two_themes_counts_under_each_and_one_without_under_none(ma
         str(healing.id): {"fil": 0, "en": 1, "mixed": 0},
         "none": {"fil": 0, "en": 1, "mixed": 0},
     }
+
+
+def test_a_long_theme_name_is_shortened_in_the_chart_and_whole_in_its_tooltip_and_the_table(make, editor, desk):
+    from roundtable.db import db
+    from roundtable.services import curation
+
+    long_name = "Experiences in court and the long process of a child testifying before a judge"
+    theme = curation.add_theme(editor, long_name, "Mga karanasan sa korte")
+    db.session.commit()
+    quote = quote_of(editor, make.reflection())
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="en",
+                          translation=None, translation_language=None, descriptor=quote.descriptor, themes=[theme])
+    db.session.commit()
+    desk.get("/language/en")
+    body = desk.get("/editor/summary").get_data(as_text=True)
+    svg = ET.fromstring(re.search(r"<svg.*?</svg>", body, re.S).group(0))
+    (label,) = [text for text in svg.iter(f"{SVG}text") if text.find(f"{SVG}title") is not None]
+    assert label.text == "Experiences in court and th…" and label.find(f"{SVG}title").text == long_name
+    assert long_name in re.search(r"<table.*?</table>", body, re.S).group(0)

@@ -66,11 +66,15 @@ def test_themes_are_renamed_and_removed_only_when_unused_or_confirmed(make):
     assert (used.name_en, used.name_fil) == ("Courts that listen", "Mga korteng nakikinig")
     with pytest.raises(RuleViolation):
         curation.rename_theme(editor, unused, "Courts that listen", "Paghilom")
+    with pytest.raises(RuleViolation, match="exists already"):
+        curation.rename_theme(editor, unused, "COURTS THAT LISTEN", "Paghilom")
+    with pytest.raises(RuleViolation, match="exists already"):
+        curation.add_theme(editor, "healing", "paghilom")
 
-    assert curation.remove_theme(editor, unused) == 0
+    assert curation.remove_theme(editor, unused) == (0, 0)
     with pytest.raises(RuleViolation, match="1 quote carries"):
         curation.remove_theme(editor, used)
-    assert curation.remove_theme(editor, used, detach=True) == 1
+    assert curation.remove_theme(editor, used, detach=True) == (1, 0)
     db.session.commit()
     db.session.refresh(quote)
     assert quote.themes == [] and curation.themes() == []

@@ -60,6 +60,29 @@ def test_an_author_who_reviews_quotes_approves_their_themes_too(make):
     assert _exported() == [quote.id]
 
 
+@pytest.mark.parametrize("change", ["rename", "remove"])
+def test_renaming_or_removing_a_theme_puts_the_quotes_it_labels_to_authors_who_review_them(make, change):
+    reviewing = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    healing = curation.add_theme(editor, "Healing", "Paghilom")
+    reviewed = make.quote(make.reflection(reviewing), editor=editor)
+    not_reviewed = make.quote(make.reflection(), editor=editor)
+    for quote in (reviewed, not_reviewed):
+        _retag(editor, quote, [healing])
+    review.respond(reviewing, reviewed, approve=True, revision=reviewed.revision)
+    db.session.commit()
+    assert sorted(_exported()) == sorted([reviewed.id, not_reviewed.id])
+
+    if change == "rename":
+        assert curation.rename_theme(editor, healing, "Abuse by a parent", "Pang-aabuso ng magulang") == 1
+    else:
+        assert curation.remove_theme(editor, healing, detach=True) == (2, 1)
+    db.session.commit()
+
+    assert reviewed.status == "awaiting_participant" and not_reviewed.status == "approved"
+    assert _exported() == [not_reviewed.id]
+
+
 def test_themes_an_editor_tags_for_an_author_who_does_not_review_keep_the_quote_approved(make):
     editor = make.user("editor")
     quote = make.quote(make.reflection(), editor=editor)
