@@ -54,14 +54,14 @@ def needs_new_consent(participant: Participant) -> bool:
 
 
 def reworded_since_answered(participant: Participant) -> frozenset[str]:
-    """The statements of the roundtable's current form that are new, or whose words changed, since the version the
-    participant answered: theirs to choose afresh, never ticked for them by an answer to other words (a widened
-    "quote publicly", say)."""
+    """The statements of the roundtable's current form that are new, or whose words in the participant's language
+    changed, since the version they answered: theirs to choose afresh, never ticked for them by an answer to other
+    words (a widened "quote publicly", say). A change to the other language's words alone changes nothing they read."""
+    text = "text_fil" if participant.language == "fil" else "text_en"
     record = current_record(participant)
-    before = ({c.key: (c.text_en, c.text_fil) for c in clauses_of_version(participant.roundtable, record.form_version)}
+    before = ({c.key: getattr(c, text) for c in clauses_of_version(participant.roundtable, record.form_version)}
               if record else {})
-    return frozenset(c.key for c in participant.roundtable.current_clauses()
-                     if before.get(c.key) != (c.text_en, c.text_fil))
+    return frozenset(c.key for c in participant.roundtable.current_clauses() if before.get(c.key) != getattr(c, text))
 
 
 def form_changed() -> RuleViolation:

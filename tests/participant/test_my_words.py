@@ -143,6 +143,19 @@ def test_a_statement_whose_words_changed_is_not_ticked_from_the_earlier_answer(c
     assert html.count(">new words<") == 1
 
 
+def test_a_statement_changed_only_in_the_other_language_stays_ticked(client, make, csrf):
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en", grants=REVIEWING)
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil + " (inayos)" if c.key == "review_quotes" else c.text_fil,
+                                  c.required) for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+
+    html = client.get("/my/consent/new").get_data(as_text=True)
+    assert 'value="review_quotes" checked' in html and ">new words<" not in html
+
+
 def test_a_renewed_consent_answers_the_form_that_was_read(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en")
