@@ -7,6 +7,7 @@ no such view can be merged.
 from __future__ import annotations
 
 import re
+import time
 from functools import wraps
 from typing import Callable
 
@@ -56,29 +57,39 @@ def fresh_password_required(view: Callable) -> Callable:
 def password_again():
     """``fresh_password_required``'s answer for this request: the way to the password page, or None.
 
-    What the form held is kept in the session for the password page to send on (``carried_form``), so
-    nothing typed is lost; passwords, codes and CSRF tokens are not kept.
+    What the form held is kept in the session, by its address, for the page after the password to send on
+    (``carried_form``), so nothing typed is lost; passwords, codes and CSRF tokens are not kept. A form sent with a
+    fresh password is done with: what was kept for its address is dropped.
     """
-    if request.method == "POST" and not identity.password_is_fresh():
-        fields = [(name, value) for name, value in request.form.items(multi=True) if not _NOT_CARRIED.search(name)]
-        tokens = [name for name in request.form if name.endswith("csrf_token")]
-        if sum(len(name) + len(value) for name, value in fields) <= _MOST_CARRIED:
-            session["carried_form"] = {"path": request.path, "fields": fields, "tokens": tokens}
-        flash(_("For your safety, type your password again. Then make the change once more."))
-        return redirect(url_for("auth.confirm_password", next=request.path))
-    return None
+    if request.method != "POST":
+        return None
+    waiting = dict(session.get("carried_forms") or {})
+    if identity.password_is_fresh():
+        if waiting.pop(request.path, None) is not None:
+            session["carried_forms"] = waiting
+        return None
+    fields = [(name, value) for name, value in request.form.items(multi=True) if not _NOT_CARRIED.search(name)]
+    tokens = [name for name in request.form if name.endswith("csrf_token")]
+    if fields and sum(len(name) + len(value) for name, value in fields) <= _MOST_CARRIED:
+        waiting[request.path] = {"fields": fields, "tokens": tokens, "at": int(time.time())}
+        # A few forms at once (one per tab); the cookie must stay small.
+        session["carried_forms"] = dict(sorted(waiting.items(), key=lambda item: item[1]["at"])[-_MOST_FORMS:])
+    flash(_("For your safety, type your password again. Then make the change once more."))
+    return redirect(url_for("auth.confirm_password", next=request.path))
 
 
 # Never written into the session or a page: secrets, and tokens a new page gets fresh.
 _NOT_CARRIED = re.compile(r"password|current|code|secret|csrf_token")
-_MOST_CARRIED = 2000  # characters: staff forms that need a fresh password are short; the cookie must stay small
+_MOST_CARRIED = 2000  # characters: staff forms that need a fresh password are short
+_MOST_FORMS = 3
 
 
 def carried_form(path: str) -> tuple[list[tuple[str, str]], list[str]] | None:
     """The fields a form sent to ``path`` held when it was stopped for the password, and the names of its CSRF
-    token fields (the page sending it on fills them afresh); taken out of the session."""
-    carried = session.pop("carried_form", None)
-    if carried is None or carried.get("path") != path or not carried["fields"]:
+    token fields (the page sending it on fills them afresh); kept until it is sent, for as long as a typed password
+    stays fresh."""
+    carried = (session.get("carried_forms") or {}).get(path)
+    if carried is None or time.time() - carried["at"] > current_app.config["STAFF_CONFIRM_MINUTES"] * 60:
         return None
     return [(name, value) for name, value in carried["fields"]], carried["tokens"]
 

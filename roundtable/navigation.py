@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import current_app, url_for
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 
 
 def safe_next(target: str | None, default_endpoint: str = "public.home") -> str:
@@ -15,3 +17,18 @@ def safe_next(target: str | None, default_endpoint: str = "public.home") -> str:
         if not parts.scheme and not parts.netloc:
             return target
     return url_for(default_endpoint)
+
+
+def page_at_or_above(path: str) -> str:
+    """``path`` if it is a page (it answers GET), else the nearest address above it that is: where "go back"
+    leads from a form that only posts (/admin/users/2/hand-over → /admin/users/2)."""
+    adapter = current_app.url_map.bind("localhost")
+    while path.startswith("/") and path != "/":
+        try:
+            adapter.match(path, method="GET")
+            return path
+        except RequestRedirect:  # the same page with its trailing slash
+            return path
+        except HTTPException:
+            path = path.rsplit("/", 1)[0]
+    return url_for("public.home")

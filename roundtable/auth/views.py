@@ -14,7 +14,7 @@ from roundtable.extensions import accepted, account_typed, limiter, refused, sig
 from roundtable.forms import ActionForm
 from roundtable.models import User
 from roundtable.models.staff import ROLES
-from roundtable.navigation import safe_next
+from roundtable.navigation import page_at_or_above, safe_next
 from roundtable.services import accounts, audit, crypto, twofactor
 from roundtable.services.errors import RuleViolation
 
@@ -207,12 +207,24 @@ def confirm_password():
             if target is None:
                 return redirect(staff_home(g.user))
             target = safe_next(target)
-            carried = carried_form(target)
-            if carried is not None:
-                fields, tokens = carried
-                return render_template("auth/carry_on.html", target=target, fields=fields, tokens=tokens)
+            if carried_form(target) is not None:
+                return redirect(url_for("auth.carry_on", next=target))
             return redirect(target)
     return render_template("auth/confirm_password.html", form=form, minutes=current_app.config["STAFF_CONFIRM_MINUTES"])
+
+
+@bp.get("/account/carry-on")
+@any_staff
+def carry_on():
+    """After the password: the form that was stopped for it, sent on with one press, nothing typed again. A page
+    of its own (not the answer to the password), so changing its language keeps it."""
+    target = safe_next(request.args.get("next"))
+    carried = carried_form(target)
+    if carried is None:
+        return redirect(page_at_or_above(target))
+    fields, tokens = carried
+    return render_template("auth/carry_on.html", target=target, fields=fields, tokens=tokens,
+                           back=page_at_or_above(target))
 
 
 def _wrong_password(user: User) -> None:

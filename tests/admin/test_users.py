@@ -1,6 +1,7 @@
 """Administrators manage staff accounts; every change is audited and ends the account's sessions."""
 
 import re
+from urllib.parse import quote
 
 from sqlalchemy import select
 
@@ -135,10 +136,11 @@ def test_changing_an_account_needs_a_password_typed_in_the_last_15_minutes(clien
     right = client.post(f"/account/confirm?next=/admin/users/{editor.id}", data={
         "password": "a long test password 1", "csrf_token": csrf_token_of(confirm),
     })
-    assert "Password confirmed" in right.get_data(as_text=True)
+    carry_on = client.get(right.headers["Location"])
+    assert "Password confirmed" in carry_on.get_data(as_text=True)
     assert db.session.get(User, editor.id).active  # not yet: the change is made by pressing its button
 
-    carried_on = client.post(f"/admin/users/{editor.id}", data=hidden_fields_of(right))
+    carried_on = client.post(f"/admin/users/{editor.id}", data=hidden_fields_of(carry_on))
     assert carried_on.status_code == 302
     assert not db.session.get(User, editor.id).active
 
@@ -153,19 +155,55 @@ def test_a_form_stopped_for_the_password_is_sent_on_with_what_it_held(client, ma
         "csrf_token": csrf_token_of(page),
     })
     confirm = client.get(stopped.headers["Location"])
-    confirmed = client.post("/account/confirm?next=/admin/users", data={
+    confirmed = client.get(client.post("/account/confirm?next=/admin/users", data={
         "password": "a long test password 1", "csrf_token": csrf_token_of(confirm),
-    })
+    }).headers["Location"])
     html = confirmed.get_data(as_text=True)
     assert "a long test password 1" not in html
     fields = hidden_fields_of(confirmed)
     assert fields["username"] == "new.editor" and fields["display_name"] == "Maria Santos"
     assert "action=\"/admin/users\"" in html
 
+    in_filipino = client.get("/language/fil?next=" + quote(confirmed.request.full_path))
+    assert hidden_fields_of(client.get(in_filipino.headers["Location"]))["display_name"] == "Maria Santos"
+
     created = client.post("/admin/users", data={**fields, "roles": ["editor", "facilitator"]})
-    assert "Account created." in created.get_data(as_text=True)
+    assert created.status_code == 200
     user = db.session.scalar(select(User).where(User.username == "new.editor"))
     assert user.role_set == {"editor", "facilitator"}
+    assert client.get("/account/carry-on?next=/admin/users").status_code == 302, "sent: nothing is kept any more"
+
+
+def test_forms_stopped_for_the_password_in_two_tabs_are_each_kept(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    password_typed_long_ago(client)
+    page = client.get("/admin/users")
+    client.post("/admin/users", data={"username": "new.editor", "display_name": "New Editor", "roles": ["editor"],
+                                      "csrf_token": csrf_token_of(page)})
+    client.post(f"/admin/users/{editor.id}", data={"roles-roles": ["editor", "facilitator"],
+                                                   "roles-csrf_token": csrf_token_of(page)})
+    confirm = client.get("/account/confirm?next=/admin/users")
+    client.post("/account/confirm?next=/admin/users", data={
+        "password": "a long test password 1", "csrf_token": csrf_token_of(confirm)})
+
+    assert hidden_fields_of(client.get("/account/carry-on?next=/admin/users"))["username"] == "new.editor"
+    second = client.get(f"/account/carry-on?next=/admin/users/{editor.id}")
+    assert hidden_fields_of(second)["roles-roles"] == "editor"
+
+
+def test_going_back_from_a_kept_form_that_only_posts_leads_to_its_page(client, make, login):
+    admin, facilitator, successor = make.user("admin"), make.user("facilitator"), make.user("facilitator")
+    make.roundtable(facilitator)
+    login(admin)
+    password_typed_long_ago(client)
+    page = client.get(f"/admin/users/{facilitator.id}")
+    client.post(f"/admin/users/{facilitator.id}/hand-over", data={
+        "handover-successor": successor.id, "handover-csrf_token": csrf_token_of(page)})
+    confirm = client.get(f"/account/confirm?next=/admin/users/{facilitator.id}/hand-over")
+    carry_on = client.get(client.post(f"/account/confirm?next=/admin/users/{facilitator.id}/hand-over", data={
+        "password": "a long test password 1", "csrf_token": csrf_token_of(confirm)}).headers["Location"])
+    assert f'href="/admin/users/{facilitator.id}">' in carry_on.get_data(as_text=True)
 
 
 def test_a_kept_form_is_sent_on_only_to_the_page_it_came_from(client, make, login):
