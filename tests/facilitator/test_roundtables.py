@@ -339,6 +339,7 @@ def test_a_prompt_sent_from_an_old_tab_to_an_archived_roundtable_is_refused_with
         "csrf_token": csrf(page), "text_en": "One more question?", "text_fil": "Isa pang tanong?"}).get_data(as_text=True)
 
     assert "This roundtable is archived: its prompts and consent form stay as they were." in html
+    assert "One more question?" in html and "Isa pang tanong?" in html, "the typed prompt is not lost"
 
 
 def test_an_archived_roundtables_prompt_and_consent_forms_lead_back_to_it_saying_why(client, make, login):
