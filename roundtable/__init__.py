@@ -89,7 +89,8 @@ def _register_error_pages(app: Flask) -> None:
         if exc.code == 429 and request.form.get("text") and on_participant_path():
             # A participant's words refused by a rate limit (checked before anyone is looked up) are shown back,
             # never thrown away: they came with this very request.
-            body, status = render_template("participant/words_kept.html", text=request.form["text"], too_many=True), 429
+            body, status = render_template("participant/words_kept.html", text=request.form["text"],
+                                           language=request.form.get("language"), too_many=True), 429
         else:
             body, status = page(exc.code or 500)
         return body, status, [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]  # Allow

@@ -121,7 +121,8 @@ def enforce():
     if PARTICIPANT in audience and g.get("participant") is None:
         if request.method == "POST" and request.form.get("text"):
             # The session ended while they wrote: never throw their words away.
-            return render_template("participant/words_kept.html", text=request.form["text"]), 401
+            return render_template("participant/words_kept.html", text=request.form["text"],
+                                   language=request.form.get("language")), 401
         return redirect(url_for("participant.return_"))
     if PUBLIC not in audience and PARTICIPANT not in audience:
         if g.get("user") is None:

@@ -45,7 +45,8 @@ def words_kept():
     kind = request.form.get("kind")
     if kind == "staff":
         return render_template("auth/session_ended.html", typed=request.form.getlist("typed"))
-    return render_template("participant/words_kept.html", text=request.form.get("text", ""), too_many=kind == "too_many")
+    return render_template("participant/words_kept.html", text=request.form.get("text", ""),
+                           language=request.form.get("language"), too_many=kind == "too_many")
 
 
 @bp.get("/support")

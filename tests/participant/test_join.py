@@ -177,6 +177,7 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, m
     html = in_filipino.get_data(as_text=True)
     assert in_filipino.status_code == 200 and '<html lang="fil"' in html and "Your session ended" not in html
     assert "Ang korte ay dapat makinig sa mga bata." in html and 'id="quick-exit"' in html
+    assert 'readonly lang="fil">Ang korte' in html, "the words say their own language, whatever the page's"
 
 
 def test_two_people_choosing_the_same_pseudonym_at_the_same_moment_get_one_each_and_a_calm_message(app, make, csrf):
