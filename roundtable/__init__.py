@@ -152,6 +152,9 @@ def _register_template_helpers(app: Flask) -> None:
             "error_links": error_links,
             "messages_at": messages_at,
             "language_label": i18n.language_label,
+            # A form's own address, without the #fragment a link to a field left on the page's: a form sent to it
+            # would keep it, and the browser would then leave the refused form's error summary unfocused.
+            "this_page": request.full_path.rstrip("?"),
             "viewer": g.get("user"),
             "participant": g.get("participant"),
         }

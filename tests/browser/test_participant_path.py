@@ -308,3 +308,10 @@ def test_a_refused_form_puts_the_focus_on_what_went_wrong(new_context, live, jav
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "code"
+    assert page.url.endswith("#code")
+
+    # Refused again: the summary takes the focus again (a form sent to the address with #code kept it on the field).
+    page.keyboard.type("NOTACODE")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5_000)

@@ -203,6 +203,7 @@ def test_a_note_saved_from_a_page_opened_before_another_note_keeps_both(client, 
     refused = save_note(client, url, "Called, all fine.", page=second_tab)
     html = refused.get_data(as_text=True)
     assert "Another facilitator saved this note after you opened it." in html
+    assert 'class="error-summary"' in html.split("Private note")[1], "said where the note is, and focused"
     assert "She asked for a pause: hold until we talk." in html and "Called, all fine." in html
     assert db.session.get(Reflection, reflection.id).moderator_note == "She asked for a pause: hold until we talk."
     save_note(client, url, "Pause asked; later called, all fine.", page=refused)

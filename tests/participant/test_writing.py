@@ -207,7 +207,7 @@ def test_the_language_buttons_of_the_writing_page_send_the_words_with_them(clien
     url = f"/write/{participant.roundtable.prompts[0].id}"
     page = client.get(url)
     html = page.get_data(as_text=True)
-    assert '<form method="post" novalidate class="writing" id="writing"' in html
+    assert f'<form method="post" action="{url}" novalidate class="writing" id="writing"' in html
     assert '<button type="submit" form="writing" name="switch_language" value="fil" lang="fil"' in html
     assert "/language/fil" not in html  # a plain link would leave the words behind
 
