@@ -113,6 +113,15 @@ def _seed() -> dict:
         idempotency_key="browser-seed-old-1",
     )
     old.retention_until = clock.today() - timedelta(days=1)
+    # The longest titles the form allows, with a meeting time: the join card must still print on one page.
+    long_titles = _open_roundtable(
+        staff["facilitator"],
+        ("Courts that listen to children, judges who wait for them, and video-recorded interviews so that no child "
+         "has to face the parent who hurt them in a courtroom again, ever, anywhere in the Philippines")[:200],
+        ("Mga korteng nakikinig sa mga bata, mga hukom na naghihintay, at mga naka-video na panayam para walang batang "
+         "haharap sa magulang na nanakit sa kanila sa loob ng korte, kailanman, saanman sa Pilipinas")[:200],
+    )
+    long_titles.meets_on, long_titles.starts_at, long_titles.ends_at = date.today() + timedelta(days=9), time(9), time(17)
     # Editors and admins must use a second factor: enrol them with a secret the tests know.
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     for role in ("editor", "admin"):
@@ -121,6 +130,7 @@ def _seed() -> dict:
     return {
         "totp_secret": secret, "facilitator_id": staff["facilitator"].id,
         "join_code": item.join_code, "roundtable_id": item.id, "others_roundtable_id": others.id,
+        "long_titles_roundtable_id": long_titles.id,
         "prompt_id": item.prompts[0].id, "reflection_id": reflection.id, "quote_id": quote.id,
         "passphrase": passphrase, "password": PASSWORD,
         "reviewer_passphrase": reviewer_passphrase, "rejoining_passphrase": rejoining_passphrase,
@@ -176,6 +186,7 @@ def main(directory: str) -> None:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     facts["neutral_site"] = neutral_site
     facts["base_url"] = f"http://127.0.0.1:{server.server_port}"
+    facts["secret_key"] = app.secret_key  # a throwaway test server's: lets a test age a password typed at sign-in
     print(json.dumps(facts), flush=True)
     server.serve_forever()
 
