@@ -178,7 +178,7 @@ def join_passphrase():
             identity.sign_in_participant(participant)
             return redirect(url_for("participant.before_you_write"))
         form.first.errors.append(_("Those words do not match. Look at your passphrase again; it is still shown above."))
-    return render_template("participant/join_passphrase.html", form=form, words=words, words_language=state["language"])
+    return render_template("participant/join_passphrase.html", form=form, words=words, words_language=state.get("language"))
 
 
 @bp.route("/return", methods=["GET", "POST"])

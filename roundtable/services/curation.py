@@ -437,7 +437,7 @@ def remove_theme(editor: User, target: Theme, *, detach: bool = False) -> tuple[
             "%(num)d quote carries this theme. Confirm that it should be taken off it.",
             "%(num)d quotes carry this theme. Confirm that it should be taken off them.", used,
         ))
-    again = _put_to_authors_again(editor, target) if used else 0
+    again = _put_to_authors_again(editor, target)  # counted in ``used`` or not (a held reflection's quote, say)
     db.session.execute(delete(quote_themes).where(quote_themes.c.theme_id == target.id))
     db.session.delete(target)
     db.session.flush()

@@ -64,7 +64,11 @@ def read_mark(reflection: Reflection) -> str:
     """What the facilitator's page showed of the reflection: its status, and its words as a keyed digest. Sent
     back with a decision, it tells whether the author changed the words since (a release sends editors exactly
     the words that were read), or another facilitator's page decided in between."""
-    return f"{reflection.status}:{crypto.lookup_digest(reflection.text or '', 'moderation-read')}"
+    return f"{reflection.status}:{_words_mark(reflection)}"
+
+
+def _words_mark(reflection: Reflection) -> str:
+    return crypto.lookup_digest(reflection.text or "", "moderation-read")
 
 
 def decide(facilitator: User, reflection: Reflection, decision: str, *, read: str | None) -> None:
@@ -76,7 +80,7 @@ def decide(facilitator: User, reflection: Reflection, decision: str, *, read: st
     if not _open_to(facilitator, reflection):
         raise _not_open()
     shown_status, _, shown_words = (read or "").partition(":")
-    if not hmac.compare_digest(shown_words.encode(), read_mark(reflection).partition(":")[2].encode()):
+    if not hmac.compare_digest(shown_words.encode(), _words_mark(reflection).encode()):  # any text sent by hand
         raise Conflict(_l("The author changed this reflection after you opened it. Read it again below, then decide."))
     status = "released" if decision == "release" else "held"
     if shown_status != reflection.status:
