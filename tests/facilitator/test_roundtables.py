@@ -148,11 +148,20 @@ def test_a_decision_not_on_the_page_is_refused_with_a_reason(client, make, login
     assert db.session.get(Reflection, reflection.id).status == "submitted"
 
 
+def _send(client, url, form, page=None, **values):
+    """Send one of the reflection page's forms with its hidden fields as ``page`` showed them (or as it shows now)."""
+    page = page or client.get(url)
+    fields = {name: value for name, value in hidden_fields_of(page).items() if name.startswith(f"{form}-")}
+    return client.post(url, data={**fields, **{f"{form}-{name}": value for name, value in values.items()}})
+
+
 def decide(client, url, decision, page=None):
     """Press a decision button on the reflection's page (``page``: as it was shown earlier)."""
-    page = page or client.get(url)
-    fields = {name: value for name, value in hidden_fields_of(page).items() if name.startswith("decision-")}
-    return client.post(url, data={**fields, "decision-decision": decision})
+    return _send(client, url, "decision", page, decision=decision)
+
+
+def save_note(client, url, note, page=None):
+    return _send(client, url, "note", page, note=note)
 
 
 def test_release_hold_and_a_private_note(client, make, login):
@@ -166,12 +175,6 @@ def test_release_hold_and_a_private_note(client, make, login):
     assert db.session.get(Reflection, reflection.id).moderator_note == "Follow up gently next session."
     decide(client, url, "release")
     assert db.session.get(Reflection, reflection.id).status == "released"
-
-
-def save_note(client, url, note, page=None):
-    page = page or client.get(url)
-    fields = {name: value for name, value in hidden_fields_of(page).items() if name.startswith("note-")}
-    return client.post(url, data={**fields, "note-note": note})
 
 
 def test_a_decision_from_a_page_opened_before_another_decision_is_refused(client, make, login):
