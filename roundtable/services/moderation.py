@@ -61,10 +61,15 @@ def _open_to(facilitator: User, reflection: Reflection) -> bool:
 
 
 def read_mark(reflection: Reflection) -> str:
-    """What the facilitator's page showed of the reflection: its status, and its words as a keyed digest. Sent
-    back with a decision, it tells whether the author changed the words since (a release sends editors exactly
-    the words that were read), or another facilitator's page decided in between."""
-    return f"{reflection.status}:{_words_mark(reflection)}"
+    """What the facilitator's page showed of the reflection: its decision (status and when it was made), and its
+    words as a keyed digest. Sent back with a decision, it tells whether the author changed the words since (a
+    release sends editors exactly the words that were read), or another page decided in between, even when it
+    decided the same as before that (held, released, held again)."""
+    return f"{_decision_shown(reflection)}:{_words_mark(reflection)}"
+
+
+def _decision_shown(reflection: Reflection) -> str:
+    return f"{reflection.status}@{reflection.decided_at.timestamp() if reflection.decided_at else ''}"
 
 
 def _words_mark(reflection: Reflection) -> str:
@@ -79,11 +84,11 @@ def decide(facilitator: User, reflection: Reflection, decision: str, *, read: st
     participation.wait_for_the_author(reflection)
     if not _open_to(facilitator, reflection):
         raise _not_open()
-    shown_status, _, shown_words = (read or "").partition(":")
+    shown_decision, _, shown_words = (read or "").rpartition(":")
     if not hmac.compare_digest(shown_words.encode(), _words_mark(reflection).encode()):  # any text sent by hand
         raise Conflict(_l("The author changed this reflection after you opened it. Read it again below, then decide."))
     status = "released" if decision == "release" else "held"
-    if shown_status != reflection.status:
+    if shown_decision != _decision_shown(reflection):
         if reflection.status == status:  # the same decision, made on another page first
             return
         # A hold made for someone's care is not undone by a page opened before it (another tab, a colleague).

@@ -194,6 +194,21 @@ def test_a_decision_from_a_page_opened_before_another_decision_is_refused(client
     assert db.session.get(Reflection, reflection.id).status == "released"
 
 
+def test_a_page_opened_before_a_release_and_a_new_hold_cannot_undo_the_new_hold(client, make, login):
+    facilitator = make.user("facilitator")
+    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="held")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/reflections/{reflection.id}"
+    old_tab = client.get(url)
+    decide(client, url, "release")
+    decide(client, url, "hold")  # held again, for someone's care
+
+    refused = decide(client, url, "release", page=old_tab)
+    assert "released or held by another page" in refused.get_data(as_text=True)
+    assert db.session.get(Reflection, reflection.id).status == "held"
+
+
 def test_a_note_saved_from_a_page_opened_before_another_note_keeps_both(client, make, login):
     facilitator = make.user("facilitator")
     reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
