@@ -80,7 +80,7 @@ def password_again():
 
 # Never written into the session or a page: secrets, and tokens a new page gets fresh.
 _NOT_CARRIED = re.compile(r"password|current|code|secret|csrf_token")
-_MOST_CARRIED = 2000  # characters: staff forms that need a fresh password are short
+_MOST_CARRIED = 1000  # characters: staff forms that need a fresh password are short; a cookie holds 4 kB at most
 _MOST_FORMS = 3
 
 
