@@ -81,6 +81,21 @@ def _support_contacts(value: str) -> list[dict]:
     return contacts
 
 
+def _roles(value: str) -> tuple[str, ...]:
+    """Roles that must use a second factor; empty means the default (admin, editor). A misspelt role would quietly
+    leave the accounts it meant without one."""
+    from roundtable.models.staff import ROLES
+
+    roles = tuple(role.strip() for role in value.split(",") if role.strip()) or ("admin", "editor")
+    unknown = [role for role in roles if role not in ROLES]
+    if unknown:
+        raise ConfigurationError(
+            f"ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES names roles that do not exist: {', '.join(unknown)} "
+            f"(roles: {', '.join(ROLES)})."
+        )
+    return roles
+
+
 def _time_zone(name: str) -> str:
     name = name.strip() or "Asia/Manila"  # empty, like other settings: the default
     try:
@@ -110,7 +125,11 @@ def _development_keys(instance_path: Path) -> dict:
 
 def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
     env = os.environ if environ is None else environ
-    production = env.get("ROUNDTABLE_ENV", "development") == "production"
+    environment = env.get("ROUNDTABLE_ENV", "").strip() or "development"
+    if environment not in ("production", "development"):
+        # "Production" or "prod" must not quietly run without production's protections.
+        raise ConfigurationError(f"ROUNDTABLE_ENV must be production or development (not {environment!r}).")
+    production = environment == "production"
     settings: dict = {
         "ROUNDTABLE_ENV": "production" if production else "development",
         "BABEL_DEFAULT_LOCALE": env.get("ROUNDTABLE_DEFAULT_LOCALE", "fil"),
@@ -148,9 +167,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "DATABASE_STATEMENT_TIMEOUT": _seconds(env, "ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS", 30),
         "PAGE_SIZE": 25,
         # Roles that must use a second factor (TOTP). Facilitators may opt in. See docs/SECURITY.md.
-        "TWO_FACTOR_REQUIRED_ROLES": tuple(
-            r.strip() for r in env.get("ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES", "admin,editor").split(",") if r.strip()
-        ),
+        "TWO_FACTOR_REQUIRED_ROLES": _roles(env.get("ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES", "")),
         # Only for the local demo and the black-box scan (scripts/scan.sh); refused in production.
         "TWO_FACTOR_DISABLED": _bool(env.get("ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR")),
     }

@@ -90,3 +90,18 @@ def test_a_number_setting_that_is_no_whole_number_is_refused_by_name(tmp_path, n
     with pytest.raises(config.ConfigurationError, match=name):
         config.load(tmp_path, {name: "abc"})
     assert config.load(tmp_path, {name: ""})  # empty: the default
+
+
+@pytest.mark.parametrize("value", ["Production", "prod", "staging"])
+def test_an_environment_that_is_neither_production_nor_development_is_refused(tmp_path, value):
+    with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_ENV must be production or development"):
+        config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_ENV": value})
+
+
+def test_roles_that_must_use_a_second_factor_default_when_empty_and_must_exist(tmp_path):
+    assert config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES": " "})[
+        "TWO_FACTOR_REQUIRED_ROLES"] == ("admin", "editor")
+    assert config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES": "admin,editor,facilitator"})[
+        "TWO_FACTOR_REQUIRED_ROLES"] == ("admin", "editor", "facilitator")
+    with pytest.raises(config.ConfigurationError, match="roles that do not exist: admins, editors"):
+        config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES": "admins,editors"})
