@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
+from flask.logging import default_handler
 from flask_babel import format_number
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -172,3 +173,9 @@ class _NoAddressFilter(logging.Filter):
 def _configure_logging(app: Flask) -> None:
     logging.getLogger("werkzeug").addFilter(_NoAddressFilter())
     app.logger.setLevel(logging.INFO)
+    # Flask-Limiter says when Redis stops answering (limits then count per worker) and when it is back; its logger
+    # has no handler of its own, and nothing under gunicorn would print it. It goes where the app's own lines go.
+    limiter_log = logging.getLogger("flask-limiter")
+    limiter_log.setLevel(logging.INFO)
+    if default_handler not in limiter_log.handlers:
+        limiter_log.addHandler(default_handler)

@@ -39,12 +39,14 @@ NOBODY_LISTENS = "redis://127.0.0.1:9/0"  # the discard port: connection refused
 
 
 @pytest.mark.parametrize("limited", [NOBODY_LISTENS], indirect=True)
-def test_with_redis_down_people_are_still_answered_and_still_limited(limited, make, caplog):
+def test_with_redis_down_people_are_still_answered_and_still_limited(limited, make, capsys):
     participant = make.participant()
     browser = limited.test_client()
     page = browser.get("/return")
     signed_in = browser.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf_token_of(page)})
     assert signed_in.status_code == 302  # not the error page
+    # Said where the app's own lines go (gunicorn's error log), not only to Python's unconfigured root logger.
+    assert "Rate limit storage unreachable" in capsys.readouterr().err
 
     statuses = _hammer(limited.test_client(), "/join", {"code": "NOPE12", "language": "en"}, 21)
     assert 500 not in statuses
