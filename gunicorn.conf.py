@@ -53,7 +53,7 @@ def post_fork(server, worker):
 # Trust X-Forwarded-Proto/-For only from the one reverse proxy in front of us.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
-# Logs go to stderr (journald or the container runtime collects them).
+# The error log goes to stderr and the access log to stdout (journald or the container runtime collects both).
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
