@@ -107,7 +107,8 @@ def init_app(app: Flask) -> None:
         from alembic.util import CommandError
 
         try:
-            current = upgrade_database(app, revision)
+            with _database_answers("Nothing was changed; run it again once it answers."):
+                current = upgrade_database(app, revision)
         except CommandError as problem:
             raise click.ClickException(f"{problem} (revisions are listed in migrations/versions).") from None
         click.echo(f"Database is at revision {current}.")
@@ -131,17 +132,18 @@ def init_app(app: Flask) -> None:
         """Create a staff account. The password is prompted for, or generated and printed once; a printed
         password is for one sign-in only (it may stay in a terminal's scroll-back)."""
         try:
-            if generate_password:
-                user, password = accounts.create_with_one_time_password(
-                    username, display_name or username, set(roles), actor=None
-                )
-            else:
-                password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-                user = accounts.create_user(username, display_name or username, set(roles), password)
+            with _database_answers("No account was created."):
+                if generate_password:
+                    user, password = accounts.create_with_one_time_password(
+                        username, display_name or username, set(roles), actor=None
+                    )
+                else:
+                    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+                    user = accounts.create_user(username, display_name or username, set(roles), password)
+                db.session.commit()
         except RuleViolation as problem:
             db.session.rollback()
             raise click.ClickException(str(problem)) from None
-        db.session.commit()
         click.echo(f"Created {user.username} ({', '.join(sorted(user.role_set))}).")
         if generate_password:
             click.echo(f"Password (shown once): {password}")

@@ -105,10 +105,11 @@ def test_seed_demo_never_prints_a_password_that_no_longer_opens_the_account(app,
     assert "facilitator  demo-" in again
 
 
-def test_commands_cron_runs_say_in_one_line_that_the_database_did_not_answer(app, monkeypatch):
+def test_commands_say_in_one_line_that_the_database_did_not_answer(app, monkeypatch):
     import psycopg
     from sqlalchemy.exc import OperationalError
 
+    from roundtable import cli
     from roundtable.services import crypto, retention
 
     def down(*args, **kwargs):
@@ -116,8 +117,12 @@ def test_commands_cron_runs_say_in_one_line_that_the_database_did_not_answer(app
 
     monkeypatch.setattr(retention, "due", down)
     monkeypatch.setattr(crypto, "rotate_keys", down)
+    monkeypatch.setattr(accounts, "create_with_one_time_password", down)
+    monkeypatch.setattr(cli, "upgrade_database", down)
     runner = app.test_cli_runner()
-    for args, then in ((["purge-expired"], "Nothing more was erased"), (["rotate-keys"], "Run it again")):
+    for args, then in ((["purge-expired"], "Nothing more was erased"), (["rotate-keys"], "Run it again"),
+                       (["create-user", "--role", "admin", "--generate-password", "amihan"], "No account was created"),
+                       (["migrate"], "Nothing was changed")):
         result = runner.invoke(args=args)
         assert result.exit_code == 1
         assert "Error: The database did not answer (OperationalError)." in result.output and then in result.output
