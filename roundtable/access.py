@@ -119,8 +119,9 @@ def enforce():
     if audience is None:
         abort(403)
     if PARTICIPANT in audience and g.get("participant") is None:
-        if request.method == "POST" and request.form.get("text"):
-            # The session ended while they wrote: never throw their words away.
+        if request.method == "POST" and request.form.get("text") and session.get("expired"):
+            # The session ended while they wrote: never throw their words away. Only then: after a quick exit,
+            # Back and Reload on a shared phone send the last form again, and its words are not the next person's.
             return render_template("participant/words_kept.html", text=request.form["text"],
                                    language=request.form.get("language")), 401
         return redirect(url_for("participant.return_"))

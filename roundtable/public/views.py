@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, redirect, render_template, request, session
+from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
 from sqlalchemy import text
 
@@ -38,11 +38,17 @@ def language(code: str):
 def words_kept():
     """Words that could not be saved, shown again in the language whose button was pressed: the page that shows
     them answered a form, and nothing else keeps them (a language link would lead away and lose them)."""
+    kind = request.form.get("kind")
+    # Shown again only to whom they were shown: a session that ended by itself, or a participant refused by a rate
+    # limit. After a quick exit, Back and Reload on a shared phone send this form again: nothing comes back.
+    if kind == "staff" and not session.get("staff_expired"):
+        return redirect(url_for("auth.login"))
+    if kind != "staff" and not (session.get("expired") or (kind == "too_many" and g.participant is not None)):
+        return redirect(url_for("participant.return_"))
     chosen = i18n.normalize(request.form.get("switch_language"))
     if chosen:
         session["lang"] = chosen
         refresh()  # this answer is already in the new language
-    kind = request.form.get("kind")
     if kind == "staff":
         return render_template("auth/session_ended.html", typed=request.form.getlist("typed"))
     return render_template("participant/words_kept.html", text=request.form.get("text", ""),

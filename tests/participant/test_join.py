@@ -162,9 +162,18 @@ def test_a_wrong_passphrase_gets_the_same_neutral_message(client, make, csrf):
         assert "We could not open your words with that passphrase" in response.get_data(as_text=True)
 
 
-def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, make, csrf):
+def _signed_in_then_away_too_long(client, app, participant, csrf):
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+    client.get("/language/en")
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - app.config["PARTICIPANT_IDLE_MINUTES"] * 60 - 5
+
+
+def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, app, make, csrf):
     participant = make.participant()
     prompt_id = participant.roundtable.prompts[0].id
+    _signed_in_then_away_too_long(client, app, participant, csrf)
     response = client.post(f"/write/{prompt_id}", data={"text": "Ang korte ay dapat makinig sa mga bata.", "language": "fil"})
     assert response.status_code == 401
     assert "Ang korte ay dapat makinig sa mga bata." in response.get_data(as_text=True)
@@ -178,6 +187,21 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, m
     assert in_filipino.status_code == 200 and '<html lang="fil"' in html and "Your session ended" not in html
     assert "Ang korte ay dapat makinig sa mga bata." in html and 'id="quick-exit"' in html
     assert 'readonly lang="fil">Ang korte' in html, "the words say their own language, whatever the page's"
+
+
+def test_after_a_quick_exit_a_form_sent_again_shows_nothing_of_its_words(client, app, make, csrf):
+    """A shared phone: the next person presses Back and Reload, and the browser sends the last form again."""
+    participant = make.participant()
+    prompt_id = participant.roundtable.prompts[0].id
+    _signed_in_then_away_too_long(client, app, participant, csrf)
+    kept = client.post(f"/write/{prompt_id}", data={"text": "Words of the person before.", "language": "en"})
+    assert "Words of the person before." in kept.get_data(as_text=True)
+    client.get("/exit")
+
+    for url, data in ((f"/write/{prompt_id}", {"text": "Words of the person before.", "language": "en"}),
+                      ("/words-kept", {**hidden_fields_of(kept), "switch_language": "fil"})):
+        again = client.post(url, data=data)
+        assert again.status_code in (302, 400) and "person before" not in again.get_data(as_text=True), url
 
 
 def test_two_people_choosing_the_same_pseudonym_at_the_same_moment_get_one_each_and_a_calm_message(app, make, csrf):

@@ -1,13 +1,22 @@
 """Changing the language: every page offers it, and none loses what was typed or leads to an address that is no page."""
 
 
-def test_words_refused_by_the_rate_limit_are_shown_again_in_the_language_chosen(client, csrf):
-    page = client.get("/language/fil")
-    response = client.post("/words-kept", data={"csrf_token": csrf(client.get("/join")), "kind": "too_many",
+def test_words_refused_by_the_rate_limit_are_shown_again_in_the_language_chosen(client, make, csrf):
+    participant = make.participant(language="fil")
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+    response = client.post("/words-kept", data={"csrf_token": csrf(client.get("/my")), "kind": "too_many",
                                                 "text": "Sana makinig ang korte.", "switch_language": "en"})
     html = response.get_data(as_text=True)
     assert '<html lang="en"' in html and "Too many saves at once" in html and "Sana makinig ang korte." in html
-    assert page.status_code == 302
+
+
+def test_words_are_shown_again_only_to_whom_they_were_shown(client, csrf):
+    """Nobody signed in, no session that ended by itself: posted words are not put on a page of ours."""
+    for kind in ("too_many", "", "staff"):
+        response = client.post("/words-kept", data={"csrf_token": csrf(client.get("/join")), "kind": kind,
+                                                    "text": "Words from elsewhere", "typed": "Words from elsewhere"})
+        assert response.status_code == 302 and "Words from elsewhere" not in response.get_data(as_text=True)
 
 
 def test_words_kept_are_shown_again_only_with_the_pages_own_token(client):
