@@ -226,11 +226,12 @@ def save_reflection(
         reflection = db.session.scalar(select(Reflection).where(Reflection.idempotency_key == idempotency_key))
         if reflection is not None and reflection.participant_id != participant.id:
             raise NotFound(_l("That reflection was not found."))
-    if reflection is None and submit:
-        reflection = _shared_before(participant, prompt, text)
-        if reflection is not None:  # the same words sent again: stored once, with the language now chosen
-            reflection.language = language
-            return reflection
+    if reflection is None and text:
+        shared = _shared_before(participant, prompt, text)
+        if shared is not None:  # the same words sent again: stored once, with the language now chosen
+            if submit:
+                shared.language = language
+            return shared  # autosaved, as the browser put them back after Back: not a second reflection either
     if reflection is not None:
         if reflection.status in ("withdrawn", "purged"):
             raise NotFound(_l("That reflection was not found."))

@@ -179,6 +179,22 @@ def test_back_after_submit_and_submit_again_stores_one_reflection(client, make, 
         "the language chosen the second time is kept"
 
 
+def test_back_after_submit_autosaves_no_second_reflection_of_the_same_words(client, make, csrf):
+    """With JavaScript, the words the browser puts back after Back were autosaved as a new draft (QA)."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    prompt_id = participant.roundtable.prompts[0].id
+    url = f"/write/{prompt_id}"
+    words = "Judges should let a child speak from another room."
+    client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit"))
+
+    autosaved = client.post(f"{url}/autosave", data=_form(client.get(url), csrf, text=words),
+                            headers={"Accept": "application/json"})
+
+    assert autosaved.get_json()["saved"] is True
+    assert db.session.scalars(select(Reflection.status)).all() == ["submitted"]
+
+
 def test_a_shared_reflection_is_changed_by_submitting_again_never_turned_back_into_a_draft(client, make, csrf):
     participant = make.participant(language="en")
     reflection = make.reflection(participant, status="submitted")
