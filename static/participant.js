@@ -16,6 +16,34 @@
 
   exitLink.addEventListener("click", leave);
 
+  /* A signed-in participant's page closes itself when the session ends by idle time, so that the next person on a
+     shared phone finds nothing on the screen. Typing where nothing autosaves tells the server once a minute
+     that someone is here; an autosave does the same (it says so with a "roundtable:contact" event). */
+  var body = document.body;
+  var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
+  if (idleSeconds) {
+    var contact = Date.now();
+    var pinged = 0;
+    document.addEventListener("roundtable:contact", function () { contact = Date.now(); });
+    document.addEventListener("input", function () {
+      if (document.querySelector("form[data-autosave-url]") || Date.now() - pinged < 60000) { return; }
+      pinged = Date.now();
+      var data = new FormData();
+      data.append("csrf_token", body.getAttribute("data-csrf"));
+      fetch(body.getAttribute("data-still-here-url"), { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) {
+          if (response.status === 204) { document.dispatchEvent(new CustomEvent("roundtable:contact")); }
+        })
+        .catch(function () { /* offline: the warning stays, and the words stay in the box */ });
+    });
+    window.setInterval(function () {
+      if (Date.now() - contact >= idleSeconds * 1000) {
+        document.body.classList.add("hidden-now");
+        window.location.replace(body.getAttribute("data-idle-url"));
+      }
+    }, 5000);
+  }
+
   var presses = [];
   document.addEventListener("keyup", function (event) {
     if (event.key !== "Shift") { presses = []; return; }
@@ -28,7 +56,8 @@
 
 /* Autosave while writing: every few seconds, a changed draft is posted to our own JSON endpoint
    (the CSRF token comes from the form). The status line says when it was last saved.
-   Near the end of the idle time a visible warning appears; typing saves and so keeps the session.
+   Near the end of the idle time a visible warning appears; typing saves (or, where nothing autosaves, says someone
+   is here) and so keeps the session.
    Without JavaScript, “Save draft” and “Save and take a break” do the same. */
 (function () {
   "use strict";
@@ -68,10 +97,9 @@
     send(data)
       .then(function () {
         lastSent = print;
-        lastActivity = Date.now();
+        document.dispatchEvent(new CustomEvent("roundtable:contact"));
         var now = new Date();
         say(form.getAttribute("data-saved-text").replace("{time}", pad(now.getHours()) + ":" + pad(now.getMinutes())));
-        if (warning) { warning.hidden = true; }
       })
       .catch(notSaved)
       .then(function () { busy = false; });
@@ -102,6 +130,11 @@
       event.preventDefault();
       say(form.getAttribute("data-offline-text"));
     }
+  });
+
+  document.addEventListener("roundtable:contact", function () {
+    lastActivity = Date.now();
+    if (warning) { warning.hidden = true; }
   });
 
   function checkIdle() {

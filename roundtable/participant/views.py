@@ -343,6 +343,14 @@ def autosave(prompt_id: int):
     return jsonify(saved=True)
 
 
+@bp.post("/still-here")
+@participant_required
+def still_here():
+    """participant.js asks this while someone types on a page that does not autosave (changing a reflection
+    already shared): the request itself keeps the session (identity.load), once its CSRF token was checked."""
+    return "", 204
+
+
 @bp.route("/my/reflections/<int:reflection_id>/delete", methods=["GET", "POST"])
 @participant_required
 def delete_reflection(reflection_id: int):

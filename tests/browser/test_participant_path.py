@@ -143,6 +143,9 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
     expect(page.locator("#idle-warning")).to_be_visible()
     expect(page.locator("#idle-warning")).to_contain_text("this page will close soon")
 
+    with page.expect_request(lambda request: request.url.endswith("/return")):  # and it does close
+        page.clock.run_for(110_000)
+
     again = context.new_page()
     again.goto(writing)
     assert again.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
@@ -315,3 +318,25 @@ def test_a_refused_form_puts_the_focus_on_what_went_wrong(new_context, live, jav
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5_000)
+
+
+def test_typing_where_nothing_autosaves_keeps_the_session_and_the_page_open(new_context, live):
+    """Changing a reflection already shared is never autosaved: typing there tells the server someone is here."""
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan shared")
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    page.fill("#text", "Shared words: the court should listen.")
+    with page.expect_navigation():
+        page.click("main [name=submit]")
+    page.clock.install()
+    page.goto(live["base_url"] + "/my")
+    page.locator("main a[href*='/my/reflections/']:not([href$='/delete'])").first.click()
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+
+    page.clock.run_for((idle_seconds - 60) * 1_000)
+    with page.expect_response(lambda response: response.url.endswith("/still-here")) as answer:
+        page.locator("#text").press_sequentially(" And wait for us.")
+    assert answer.value.status == 204
+    page.clock.run_for(120_000)  # past the first idle end: the page stays open, the words in it
+    assert "/my/reflections/" in page.url and "And wait for us." in page.input_value("#text")

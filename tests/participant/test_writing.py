@@ -277,3 +277,13 @@ def test_a_language_button_on_an_empty_writing_page_leads_to_it_again_so_back_wo
     assert switched.status_code == 302 and switched.headers["Location"] == url
     assert '<html lang="fil">' in client.get(url).get_data(as_text=True)
     assert db.session.query(Reflection).count() == 0
+
+
+def test_a_participant_typing_where_nothing_autosaves_keeps_the_session_by_saying_so(client, app, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    page = client.get("/my")
+    assert client.post("/still-here", data={"csrf_token": csrf(page)}).status_code == 204
+    assert client.post("/still-here", data={}).status_code == 400  # a form of ours, with its token
+    client.get("/exit")
+    assert client.post("/still-here", data={"csrf_token": csrf(page)}).status_code in (302, 400)
