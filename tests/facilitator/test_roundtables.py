@@ -136,12 +136,17 @@ def test_each_excerpt_in_the_moderation_list_says_its_own_language(client, make,
     assert '<p class="excerpt" lang="fil">Sana makinig ang korte.</p>' in body
 
 
-def test_a_decision_not_on_the_page_is_refused_with_a_reason(client, make, login, csrf):
+def _moderating(client, make, login, status):
+    """A facilitator reading one of their roundtable's reflections, in English: the reflection and its page."""
     facilitator = make.user("facilitator")
-    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
+    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status=status)
     login(facilitator)
     client.get("/language/en")
-    url = f"/facilitator/reflections/{reflection.id}"
+    return reflection, f"/facilitator/reflections/{reflection.id}"
+
+
+def test_a_decision_not_on_the_page_is_refused_with_a_reason(client, make, login, csrf):
+    reflection, url = _moderating(client, make, login, "submitted")
     response = client.post(url, data={"decision-decision": "publish", "decision-csrf_token": csrf(client.get(url))})
     assert response.status_code == 200
     assert "Please choose from the options shown." in response.get_data(as_text=True)
@@ -178,11 +183,7 @@ def test_release_hold_and_a_private_note(client, make, login):
 
 
 def test_a_decision_from_a_page_opened_before_another_decision_is_refused(client, make, login):
-    facilitator = make.user("facilitator")
-    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
-    login(facilitator)
-    client.get("/language/en")
-    url = f"/facilitator/reflections/{reflection.id}"
+    reflection, url = _moderating(client, make, login, "submitted")
     first_tab, second_tab = client.get(url), client.get(url)
     assert decide(client, url, "hold", page=first_tab).status_code == 302
 
@@ -195,11 +196,7 @@ def test_a_decision_from_a_page_opened_before_another_decision_is_refused(client
 
 
 def test_a_page_opened_before_a_release_and_a_new_hold_cannot_undo_the_new_hold(client, make, login):
-    facilitator = make.user("facilitator")
-    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="held")
-    login(facilitator)
-    client.get("/language/en")
-    url = f"/facilitator/reflections/{reflection.id}"
+    reflection, url = _moderating(client, make, login, "held")
     old_tab = client.get(url)
     decide(client, url, "release")
     decide(client, url, "hold")  # held again, for someone's care
@@ -210,11 +207,7 @@ def test_a_page_opened_before_a_release_and_a_new_hold_cannot_undo_the_new_hold(
 
 
 def test_a_note_saved_from_a_page_opened_before_another_note_keeps_both(client, make, login):
-    facilitator = make.user("facilitator")
-    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
-    login(facilitator)
-    client.get("/language/en")
-    url = f"/facilitator/reflections/{reflection.id}"
+    reflection, url = _moderating(client, make, login, "submitted")
     first_tab, second_tab = client.get(url), client.get(url)
     save_note(client, url, "She asked for a pause: hold until we talk.", page=first_tab)
 
