@@ -66,7 +66,7 @@
   var url = form.getAttribute("data-autosave-url");
   var status = document.getElementById("autosave-status");
   var warning = document.getElementById("idle-warning");
-  var idleSeconds = parseInt(form.getAttribute("data-idle-seconds") || "0", 10);
+  var idleSeconds = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);  // see base.html
   var EVERY = 5000;
   var WARN_BEFORE = 120;
   var lastSent = null;

@@ -298,7 +298,6 @@ def _reflection_page(prompt, reflection):
         roundtable=participant.roundtable,
         autosave=reflection is None or reflection.status == "draft",
         unsent=bool(switch_to) and shared and form.text.data != reflection.text,
-        idle_seconds=current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60,
     )
 
 

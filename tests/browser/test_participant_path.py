@@ -130,7 +130,7 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
     page.clock.install()  # the page's timers now run only when the test moves the clock
     writing = f"{live['base_url']}/write/{live['prompt_id']}"
     page.goto(writing)
-    idle_seconds = int(page.get_attribute("form.writing", "data-idle-seconds"))
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
     words = "A judge who lets me finish my sentence, and a room where I feel safe."
     page.fill("#text", words)
     expect(page.locator("#autosave-status")).to_be_empty()
