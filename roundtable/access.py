@@ -119,7 +119,7 @@ def enforce():
     if audience is None:
         abort(403)
     if PARTICIPANT in audience and g.get("participant") is None:
-        if request.method == "POST" and request.form.get("text") and session.get("expired"):
+        if request.method == "POST" and request.form.get("text") and identity.ended_while_away(staff=False):
             # The session ended while they wrote: never throw their words away. Only then: after a quick exit,
             # Back and Reload on a shared phone send the last form again, and its words are not the next person's.
             return render_template("participant/words_kept.html", text=request.form["text"],
@@ -127,7 +127,7 @@ def enforce():
         return redirect(url_for("participant.return_"))
     if PUBLIC not in audience and PARTICIPANT not in audience:
         if g.get("user") is None:
-            if request.method == "POST" and session.get("staff_expired"):
+            if request.method == "POST" and identity.ended_while_away(staff=True):
                 # Signed out while away: show what they typed, so it can be copied before signing in again.
                 return render_template("auth/session_ended.html", typed=_typed_text()), 401
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))

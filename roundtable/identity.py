@@ -98,6 +98,12 @@ def keep_this_session(user: User) -> None:
     session["user_version"] = user.session_version
 
 
+def ended_while_away(*, staff: bool) -> bool:
+    """This browser's session ended by itself (idle time, a version bump), not by a quick exit or signing out:
+    only then are words it sent shown back, so that a form sent again on a shared phone shows nobody else's."""
+    return bool(session.get("staff_expired" if staff else "expired"))
+
+
 def sign_out() -> None:
     language = session.get("lang")
     session.clear()

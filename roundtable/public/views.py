@@ -41,9 +41,9 @@ def words_kept():
     kind = request.form.get("kind")
     # Shown again only to whom they were shown: a session that ended by itself, or a participant refused by a rate
     # limit. After a quick exit, Back and Reload on a shared phone send this form again: nothing comes back.
-    if kind == "staff" and not session.get("staff_expired"):
+    if kind == "staff" and not identity.ended_while_away(staff=True):
         return redirect(url_for("auth.login"))
-    if kind != "staff" and not (session.get("expired") or (kind == "too_many" and g.participant is not None)):
+    if kind != "staff" and not (identity.ended_while_away(staff=False) or (kind == "too_many" and g.participant)):
         return redirect(url_for("participant.return_"))
     chosen = i18n.normalize(request.form.get("switch_language"))
     if chosen:
