@@ -148,17 +148,22 @@ def test_every_form_survives_hostile_values(app, world):
     assert not markup, markup
 
 
-def test_a_nul_character_in_any_field_of_any_form_is_no_error(app, world):
-    """PostgreSQL refuses text with a NUL in it: sent in a hidden field (the writing page's idempotency key) or
-    a sign-in name it gave a 500, and the reflection sent with it was lost. Every field of every form, at once."""
+def _every_form(app, world):
+    """Each form post of the app, by one of its audience: (endpoint, url, field names, browser, CSRF token)."""
     endpoints = _post_endpoints(app)
     fields_of = _fields_of(app, world, endpoints)
     for endpoint, rule, args, audience in endpoints:
         browser, token = _browser(app, world, audience)
-        if browser is None:
-            continue
-        data = {name: token if name.endswith("csrf_token") else "Hear\x00us" for name in fields_of[endpoint]}
-        response = browser.post(_url(rule, args, world["ids"]), data=data)
+        if browser is not None:
+            yield endpoint, _url(rule, args, world["ids"]), fields_of[endpoint], browser, token
+
+
+def test_a_nul_character_in_any_field_of_any_form_is_no_error(app, world):
+    """PostgreSQL refuses text with a NUL in it: sent in a hidden field (the writing page's idempotency key) or
+    a sign-in name it gave a 500, and the reflection sent with it was lost. Every field of every form, at once."""
+    for endpoint, url, fields, browser, token in _every_form(app, world):
+        data = {name: token if name.endswith("csrf_token") else "Hear\x00us" for name in fields}
+        response = browser.post(url, data=data)
         assert response.status_code < 500, (endpoint, response.status_code)
 
 
@@ -247,15 +252,9 @@ def test_files_and_json_sent_to_any_form_in_place_of_its_fields_are_no_error(app
     import io
     import json
 
-    endpoints = _post_endpoints(app)
-    fields_of = _fields_of(app, world, endpoints)
-    for endpoint, rule, args, audience in endpoints:
-        browser, token = _browser(app, world, audience)
-        if browser is None:
-            continue
-        url = _url(rule, args, world["ids"])
-        tokens = {name: token for name in fields_of[endpoint] if name.endswith("csrf_token")}
-        typed = [name for name in fields_of[endpoint] if not name.endswith("csrf_token")]
+    for endpoint, url, fields, browser, token in _every_form(app, world):
+        tokens = {name: token for name in fields if name.endswith("csrf_token")}
+        typed = [name for name in fields if not name.endswith("csrf_token")]
         files = {name: (io.BytesIO(b"The court should listen."), "words.txt") for name in typed}
         response = browser.post(url, data={**tokens, **files}, content_type="multipart/form-data")
         assert response.status_code < 500, (endpoint, "files", response.status_code)
