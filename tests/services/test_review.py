@@ -15,11 +15,16 @@ def _exported():
     return exports.exportable_ids(exports.QuoteFilters())
 
 
-def _edit(editor, quote, text):
-    curation.update_quote(editor, quote, expected_version=quote.version_id, text=text, language=quote.language,
-                          translation=quote.translation, translation_language=quote.translation_language,
-                          descriptor=quote.descriptor)
+def _saved(editor, quote, *, expected_version=None, **changes):
+    """The editor saves the quote's form with ``changes`` (text, descriptor, themes), everything else as it is."""
+    fields = {"text": quote.text, "language": quote.language, "translation": quote.translation,
+              "translation_language": quote.translation_language, "descriptor": quote.descriptor, **changes}
+    curation.update_quote(editor, quote, expected_version=expected_version or quote.version_id, **fields)
     db.session.commit()
+
+
+def _edit(editor, quote, text):
+    _saved(editor, quote, text=text)
 
 
 def test_an_authors_approval_is_of_one_exact_revision(make):
@@ -39,18 +44,12 @@ def test_an_authors_approval_is_of_one_exact_revision(make):
 
 
 def _retag(editor, quote, themes, *, expected_version=None):
-    curation.update_quote(editor, quote, expected_version=expected_version or quote.version_id, text=quote.text,
-                          language=quote.language, translation=quote.translation,
-                          translation_language=quote.translation_language, descriptor=quote.descriptor, themes=themes)
-    db.session.commit()
+    _saved(editor, quote, expected_version=expected_version, themes=themes)
 
 
 def test_an_author_who_reviews_quotes_approves_their_themes_too(make):
-    participant = make.participant(grants=REVIEWING)
-    editor = make.user("editor")
-    quote = make.quote(make.reflection(participant), editor=editor)
-    review.respond(participant, quote, approve=True, revision=quote.revision)
-    db.session.commit()
+    editor, quote = _approved_by_its_reviewing_author(make)
+    participant = quote.reflection.participant
 
     _retag(editor, quote, [curation.add_theme(editor, "Family perpetrators", "Mga kapamilyang nang-abuso")])
 
@@ -184,10 +183,7 @@ def test_a_decline_does_not_hold_another_passage_that_shares_only_everyday_words
 
 
 def _attribute(editor, quote, descriptor):
-    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language=quote.language,
-                          translation=quote.translation, translation_language=quote.translation_language,
-                          descriptor=descriptor)
-    db.session.commit()
+    _saved(editor, quote, descriptor=descriptor)
 
 
 def _approved_by_its_reviewing_author(make):
