@@ -336,16 +336,23 @@ def test_a_time_typed_another_way_is_refused_in_the_readers_language(client, mak
     assert "Not a valid time" not in html
 
 
-def test_a_prompt_sent_from_an_old_tab_to_an_archived_roundtable_is_refused_with_a_message(client, make, login, csrf):
+def _archived_while_open(client, make, login, status, page_of):
+    """A facilitator opens a page of their roundtable (``page_of(roundtable)``), which is then archived in another
+    tab: the roundtable, and the page as it was opened."""
     from roundtable.services import roundtables
 
     facilitator = make.user("facilitator")
-    roundtable = make.roundtable(facilitator, status="draft")
+    roundtable = make.roundtable(facilitator, status=status)
     login(facilitator)
     client.get("/language/en")
-    page = client.get(f"/facilitator/roundtables/{roundtable.id}")
+    page = client.get(page_of(roundtable))
     roundtables.set_status(roundtable, facilitator, "archived")
     db.session.commit()
+    return roundtable, page
+
+
+def test_a_prompt_sent_from_an_old_tab_to_an_archived_roundtable_is_refused_with_a_message(client, make, login, csrf):
+    roundtable, page = _archived_while_open(client, make, login, "draft", lambda r: f"/facilitator/roundtables/{r.id}")
 
     html = client.post(f"/facilitator/roundtables/{roundtable.id}/prompts", data={
         "csrf_token": csrf(page), "text_en": "One more question?", "text_fil": "Isa pang tanong?"}).get_data(as_text=True)
@@ -367,16 +374,9 @@ def test_an_archived_roundtables_prompt_and_consent_forms_lead_back_to_it_saying
 
 
 def test_a_prompt_form_open_when_the_roundtable_was_archived_keeps_its_words(client, make, login, csrf):
-    from roundtable.services import roundtables
-
-    facilitator = make.user("facilitator")
-    roundtable = make.roundtable(facilitator, status="closed")
+    roundtable, page = _archived_while_open(client, make, login, "closed",
+                                            lambda r: f"/facilitator/prompts/{r.prompts[0].id}")
     prompt = roundtable.prompts[0]
-    login(facilitator)
-    client.get("/language/en")
-    page = client.get(f"/facilitator/prompts/{prompt.id}")
-    roundtables.set_status(roundtable, facilitator, "archived")
-    db.session.commit()
 
     html = client.post(f"/facilitator/prompts/{prompt.id}", data={
         "csrf_token": csrf(page), "text_en": "A clearer question?", "text_fil": "Mas malinaw na tanong?"}).get_data(as_text=True)
