@@ -43,6 +43,25 @@ def staff_pages(live: dict) -> dict[str, list[str]]:
     }
 
 
+# Each word of a table cell that the browser wrapped across two lines ("Passw / ord"): a narrow table scrolls
+# sideways by itself instead. Words are cut at spaces, hyphens, dashes and slashes, where wrapping is fine.
+SPLIT_WORDS = """() => {
+  const split = [];
+  for (const cell of document.querySelectorAll("th, td")) {
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]{2,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
 PUBLIC_PAGES = ["/", "/support", "/exit/about", "/join", "/return", "/login", "/no-such-page"]
 
 
@@ -52,6 +71,7 @@ def walked(browser, live, tmp_path_factory):
     base = live["base_url"]
     findings: dict[str, list[str]] = {}
     sideways: dict[str, int] = {}
+    split_words: dict[str, list[str]] = {}
     saved = tmp_path_factory.mktemp("html")
     served: list[tuple[str, str]] = []
 
@@ -65,6 +85,8 @@ def walked(browser, live, tmp_path_factory):
         too_wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if too_wide > 0:
             sideways[label] = too_wide
+        if split := page.evaluate(SPLIT_WORDS):
+            split_words[label] = split
 
     def visit(page, url: str, language: str) -> None:
         response = page.goto(base + url)
@@ -165,7 +187,7 @@ def walked(browser, live, tmp_path_factory):
     for index, (label, html) in enumerate(served):
         name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         (saved / f"{index:03d}-{name}.html").write_text(html, encoding="utf-8")
-    return {"findings": findings, "sideways": sideways, "directory": saved, "labels": [label for label, _ in served]}
+    return {"findings": findings, "sideways": sideways, "split_words": split_words, "directory": saved, "labels": [label for label, _ in served]}
 
 
 def password_typed_long_ago(context, live: dict) -> None:
@@ -189,6 +211,11 @@ def test_every_page_of_every_role_has_no_accessibility_violations(walked):
 
 def test_no_page_scrolls_sideways_on_a_phone(walked):
     assert walked["sideways"] == {}, "pages wider than 360 px (by how many px): " + repr(walked["sideways"])
+
+
+
+def test_no_word_in_a_table_is_cut_across_two_lines_on_a_phone(walked):
+    assert walked["split_words"] == {}, "words cut in two at 360 px: " + repr(walked["split_words"])
 
 
 # Not pages: a stylesheet, a health probe, redirects, an image, a downloaded file (tests/editor/test_exports.py).
