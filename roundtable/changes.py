@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import wraps
 
-from flask import flash, g, get_flashed_messages
+from flask import flash, g, get_flashed_messages, redirect, request
 from flask_babel import gettext as _
 from wtforms import Field
 
 from roundtable.db import db
 from roundtable.forms import SentOnce
 from roundtable.services import sent_forms
-from roundtable.services.errors import RuleViolation
+from roundtable.services.errors import Gone, RuleViolation
 
 
 @dataclass
@@ -41,7 +42,8 @@ def change(
     was saved before (a double click), the block's work is rolled back and ``outcome.location`` is where the
     first sending led, with ``outcome.sent_before`` set and a message saying so, unless ``say_sent_twice`` is
     false (a download shows no next page to say it on). Without ``errors_on``, a refusal is a message at the top
-    of the next page, or at ``place`` (see ``flash_at``) when the next page is scrolled there.
+    of the next page, or at ``place`` (see ``flash_at``) when the next page is scrolled there. A record gone from
+    sight (``Gone``) is rolled back and raised on, for ``back_to_list_when_gone``.
     """
     outcome = Outcome()
     try:
@@ -52,6 +54,8 @@ def change(
         _lead_to_first(outcome, first.location, say_sent_twice)
     except RuleViolation as problem:
         db.session.rollback()
+        if isinstance(problem, Gone):
+            raise
         outcome.location = None
         # Sent again after the first was saved, the form can break a rule the first sending set up (a name
         # now taken): lead to what the first made instead of showing that.
@@ -66,6 +70,24 @@ def change(
     else:
         db.session.commit()
         outcome.saved = True
+
+
+def back_to_list_when_gone(list_url: Callable[[], str]):
+    """A view decorator: a form sent from a page whose record went out of sight meanwhile leads to ``list_url()``
+    with the reason, instead of to a bare "not found" page that drops what was typed without saying why."""
+    def decorate(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            try:
+                return view(*args, **kwargs)
+            except Gone as gone:
+                if request.method != "POST":
+                    raise
+                db.session.rollback()
+                flash(str(gone), "error")
+                return redirect(list_url())
+        return wrapper
+    return decorate
 
 
 def _lead_to_first(outcome: Outcome, location: str, say_so: bool) -> None:

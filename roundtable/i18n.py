@@ -178,6 +178,7 @@ _AUDIT_ACTIONS = {
     "quote.source_held": _l("Exported quote's reflection held back"),
     "quote.detail_flagged": _l("Identifying detail found in an exported quote"),
     "quote.changed_after_export": _l("Exported quote's words changed"),
+    "quote.put_to_author_after_export": _l("Exported quote put to its author for review"),
     "quote.finding_redacted": _l("Identifying detail taken out of a quote"),
     "quote.finding_kept": _l("Flagged detail kept, with a reason"),
     "reflection.saved": _l("Draft saved"),

@@ -9,7 +9,7 @@ from flask_babel import format_date, gettext as _, ngettext
 
 from roundtable import clock
 from roundtable.access import roles_required
-from roundtable.changes import change, flash_at
+from roundtable.changes import back_to_list_when_gone, change, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
     ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm,
@@ -22,11 +22,14 @@ from roundtable.models.quotes import LIVE_STATUSES
 from roundtable.numbers import number_arg
 from roundtable.services import curation, exports, fidelity, roundtables
 from roundtable.services import notices as notice_service
-from roundtable.services.errors import Conflict, RuleViolation
+from roundtable.services.errors import Conflict, Gone, RuleViolation
 from roundtable.services.export_formats import ExportLabels, csv_chunks, json_chunks, write_docx, write_xlsx
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 editor_only = roles_required("editor")
+# A form sent from the page of a reflection or quote that left the editors' sight meanwhile leads to its list.
+back_to_reflections_when_gone = back_to_list_when_gone(lambda: url_for("editor.reflections"))
+back_to_quotes_when_gone = back_to_list_when_gone(lambda: url_for("editor.quotes"))
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -53,6 +56,7 @@ def reflections():
 
 @bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
 @editor_only
+@back_to_reflections_when_gone
 def reflection(reflection_id: int):
     source = curation.reflection(reflection_id)
     form = _quote_form(NewQuoteForm)
@@ -90,6 +94,7 @@ def quotes():
 
 @bp.route("/quotes/<int:quote_id>", methods=["GET", "POST"])
 @editor_only
+@back_to_quotes_when_gone
 def quote(quote_id: int):
     item = curation.quote(quote_id)
     form = _quote_form(QuoteForm, obj=item if request.method == "GET" else None)
@@ -109,6 +114,8 @@ def quote(quote_id: int):
             conflict = item
             form.version.data = item.version_id
             flash(str(problem), "error")
+        except Gone:
+            raise
         except RuleViolation as problem:
             db.session.rollback()
             field = _field_of(form)(problem)
@@ -159,6 +166,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
 
 @bp.post("/quotes/<int:quote_id>/findings/<int:index>/redact")
 @editor_only
+@back_to_quotes_when_gone
 def redact_finding(quote_id: int, index: int):
     item = curation.quote(quote_id)
     form = FindingRedactForm(prefix=f"redact{index}")
@@ -175,6 +183,7 @@ def redact_finding(quote_id: int, index: int):
 
 @bp.post("/quotes/<int:quote_id>/findings/<int:index>/keep")
 @editor_only
+@back_to_quotes_when_gone
 def keep_finding(quote_id: int, index: int):
     item = curation.quote(quote_id)
     form = FindingKeepForm(prefix=f"keep{index}")
@@ -192,6 +201,7 @@ def keep_finding(quote_id: int, index: int):
 
 @bp.post("/quotes/<int:quote_id>/approve")
 @editor_only
+@back_to_quotes_when_gone
 def approve(quote_id: int):
     item = curation.quote(quote_id)
     if ActionForm(prefix="approve").validate_on_submit():
@@ -202,6 +212,8 @@ def approve(quote_id: int):
             # quote page shows them itself.
             db.session.rollback()
             flash(_("Not approved yet: this page shows what is left to do."), "error")
+        except Gone:
+            raise
         except RuleViolation as problem:
             db.session.rollback()
             flash(str(problem), "error")

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from roundtable.access import roles_required
-from roundtable.changes import change
+from roundtable.changes import back_to_list_when_gone, change
 from roundtable.db import db
 from roundtable.facilitator.forms import (
     DecisionForm, NewPromptForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm,
@@ -16,7 +16,6 @@ from roundtable.facilitator.forms import (
 from roundtable.models import Prompt, Roundtable
 from roundtable.numbers import number_arg
 from roundtable.services import curation, moderation, roundtables
-from roundtable.services.errors import NotFound
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 facilitator_only = roles_required("facilitator")
@@ -201,15 +200,9 @@ def moderation_queue():
 
 @bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
 @facilitator_only
+@back_to_list_when_gone(lambda: _queue_as_left())
 def reflection(reflection_id: int):
-    try:
-        item = moderation.get(g.user, reflection_id)
-    except NotFound as gone:
-        if request.method != "POST":
-            raise
-        # Taken back by its author while the page was open: say so on the list, not with a bare 404 page.
-        flash(str(gone), "error")
-        return redirect(_queue_as_left())
+    item = moderation.get(g.user, reflection_id)
     decision_form = DecisionForm(prefix="decision")
     note_form = NoteForm(prefix="note")
     if request.method == "GET":
@@ -219,7 +212,6 @@ def reflection(reflection_id: int):
             moderation.decide(g.user, item, decision_form.decision.data, read=decision_form.read.data)
         if outcome.saved:
             flash(_("Released to curation.") if item.status == "released" else _("Held back from curation."))
-        if outcome.saved or item.status not in moderation.MODERATION_STATUSES:
             return redirect(_queue_as_left())
     decision_form.say_why_not()  # buttons have no place for an error of their own
     note_refused = False

@@ -168,8 +168,12 @@ def join_passphrase():
     if form.validate_on_submit():
         typed = (passphrases.normalize(form.first.data), passphrases.normalize(form.second.data))
         if typed == (words[first], words[second]):
-            participant = participation.find_by_passphrase(passphrase)
             session.pop("join", None)
+            try:
+                participant = participation.find_by_passphrase(passphrase)
+            except RuleViolation as taken_back:  # in another tab, already: /return says so again
+                flash(str(taken_back), "error")
+                participant = None
             if participant is None:
                 return redirect(url_for("participant.return_"))
             # A language changed on this page is theirs from now on (the passphrase keeps its words).
@@ -189,13 +193,17 @@ def return_():
         return redirect(url_for("participant.my_words"))
     form = ReturnForm()
     if form.validate_on_submit():
-        participant = participation.find_by_passphrase(form.passphrase.data)
-        if participant is not None:
-            identity.sign_in_participant(participant)
-            return redirect(url_for("participant.my_words"))
-        form.passphrase.errors.append(
-            _("We could not open your words with that passphrase. Check each word and try again.")
-        )
+        try:
+            participant = participation.find_by_passphrase(form.passphrase.data)
+        except RuleViolation as taken_back:
+            form.passphrase.errors.append(str(taken_back))
+        else:
+            if participant is not None:
+                identity.sign_in_participant(participant)
+                return redirect(url_for("participant.my_words"))
+            form.passphrase.errors.append(
+                _("We could not open your words with that passphrase. Check each word and try again.")
+            )
     expired = session.pop("expired", False)
     return render_template("participant/return.html", form=form, expired=expired)
 

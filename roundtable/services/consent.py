@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session as OrmSession
 from roundtable.db import constant, db, lock_row
 from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
 from roundtable.models.roundtables import ALWAYS_OPTIONAL
-from roundtable.services import audit
+from roundtable.services import audit, notices
 from roundtable.services.errors import RuleViolation
 
 QUOTE_PUBLICLY = "quote_publicly"
@@ -226,6 +226,7 @@ def apply_change(participant: Participant, before: frozenset[str], after: frozen
     if REVIEW_QUOTES in after and REVIEW_QUOTES not in before:
         for quote in _quotes_of(participant, Quote.status == "approved"):
             if quote.participant_approved_revision != quote.revision:
+                notices.pulled(quote, notices.PUT_TO_AUTHOR, actor=participant)
                 quote.status = "awaiting_participant"
                 audit.record("quote.sent_for_review", actor=participant, target=quote)
 

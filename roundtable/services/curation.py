@@ -17,7 +17,7 @@ from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import LIVE_STATUSES, quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, notices, participation, roundtables
-from roundtable.services.errors import Conflict, NotFound, RuleViolation
+from roundtable.services.errors import Conflict, Gone, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
 from roundtable.services.text import Count, fold
 
@@ -40,6 +40,23 @@ def _past_retention_refused() -> RuleViolation:
     return RuleViolation(_l("This roundtable's retention date has passed: nothing new can be quoted from its words."))
 
 
+def _reflection_gone() -> Gone:
+    return Gone(_l("That reflection is no longer available for quoting: its author may have taken it back."))
+
+
+def _quote_gone() -> Gone:
+    return Gone(_l("That quote is no longer available: its author may have taken their words back."))
+
+
+def _still_quotable(target: Quote) -> None:
+    """Take turns with the author's changes, then refuse if the quote or its reflection left the editors' sight
+    meanwhile: nothing is written on words taken back, and the page that follows does not show them."""
+    participation.wait_for_the_author(target.reflection)
+    db.session.refresh(target)
+    if target.status == "withdrawn" or not consent.may_quote_reflection(target.reflection):
+        raise _quote_gone()
+
+
 def reflections(*, roundtable_id: int | None = None, language: str | None = None,
                 page: int = 1, per_page: int = 25) -> Page:
     still_kept = select(Roundtable.id).where(roundtables.within_retention())
@@ -56,7 +73,7 @@ def reflections(*, roundtable_id: int | None = None, language: str | None = None
 def reflection(reflection_id: int) -> Reflection:
     found = db.session.get(Reflection, reflection_id)
     if found is None or not consent.may_quote_reflection(found) or past_retention(found):
-        raise NotFound(_l("That reflection is not available for quoting."))
+        raise _reflection_gone()
     return found
 
 
@@ -98,7 +115,7 @@ def quote(quote_id: int) -> Quote:
         or not consent.may_quote_reflection(found.reflection)
         or (past_retention(found.reflection) and found.status != "approved")
     ):
-        raise NotFound(_l("That quote is not available."))
+        raise _quote_gone()
     return found
 
 
@@ -106,7 +123,7 @@ def create_quote(editor: User, source: Reflection, *, text: str, language: str, 
                  translation_language: str | None, descriptor: str, themes: list[Theme] = ()) -> Quote:
     participation.wait_for_the_author(source)
     if not consent.may_quote_reflection(source):
-        raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
+        raise _reflection_gone()
     if past_retention(source):
         raise _past_retention_refused()
     _check_words(text, translation)
@@ -135,7 +152,7 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
                  translation: str | None, translation_language: str | None, descriptor: str,
                  themes: list[Theme] = ()) -> Quote:
     """Save an editor's changes; if someone saved in between, raise Conflict and change nothing."""
-    participation.wait_for_the_author(target.reflection)  # changed words may be put to them, as by ``approve``
+    _still_quotable(target)  # changed words may be put to them, as by ``approve``
     if past_retention(target.reflection):  # a changed quote would need an approval it can no longer get
         raise _past_retention_refused()
     if target.version_id != expected_version:
@@ -191,15 +208,13 @@ def _approve_again(editor: User, target: Quote) -> None:
 
 def approve(editor: User, target: Quote) -> None:
     """Approve a quote, or send it to its author first when they asked to review quotes."""
-    participation.wait_for_the_author(target.reflection)
+    _still_quotable(target)
     if target.status == "declined" and target.participant_approved_revision != target.revision:
         raise RuleViolation(_l("The author declined this quote. It cannot be approved over their decision."))
     if target.status == "awaiting_participant" and target.participant_approved_revision != target.revision:
         raise RuleViolation(_l("This quote waits for its author's answer."))
     if _put_to_author_already(target):
         raise RuleViolation(_l("The author declined these words, or has not answered yet: only they can approve them."))
-    if not consent.may_quote_reflection(target.reflection):
-        raise RuleViolation(_l("The author's consent does not allow quoting this reflection."))
     if past_retention(target.reflection):
         raise _past_retention_refused()
     _checked_descriptor(target.descriptor, target.reflection)  # a sensitive word added since it was saved, say
@@ -640,6 +655,7 @@ def keep_finding(editor: User, target: Quote, *, index: int, digest: str, reason
         raise RuleViolation(_l("Say briefly why this detail can stay."))
     if len(reason) > KEEP_REASON_MAX:
         raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(KEEP_REASON_MAX)))
+    _still_quotable(target)
     state = _finding_at(target, index, digest)
     decision = state.decision or QuoteFindingDecision(
         quote_id=target.id, kind=state.finding.kind, digest=state.digest, decision="keep"

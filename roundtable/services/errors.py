@@ -20,5 +20,10 @@ class NotFound(RuleViolation):
     """The record does not exist, or the actor may not know that it exists."""
 
 
+class Gone(NotFound):
+    """The record left this person's sight while its page was open (its author took it back, say). Nothing was
+    changed, and the page is not shown again: it would show what is no longer theirs to see."""
+
+
 class Conflict(RuleViolation):
     """Someone else saved the same record first (optimistic locking)."""

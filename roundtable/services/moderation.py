@@ -13,7 +13,7 @@ from sqlalchemy import select
 from roundtable.db import constant, db, utcnow
 from roundtable.models import Participant, Quote, Reflection, Roundtable, User
 from roundtable.services import audit, crypto, listing, notices, participation, roundtables
-from roundtable.services.errors import Conflict, NotFound, RuleViolation
+from roundtable.services.errors import Conflict, Gone, RuleViolation
 from roundtable.services.pagination import Page
 
 MODERATION_STATUSES = ("submitted", "released", "held")
@@ -47,8 +47,8 @@ def get(facilitator: User, reflection_id: int) -> Reflection:
     return reflection
 
 
-def _not_open() -> NotFound:
-    return NotFound(_l("That reflection is not open for review: its author may have taken it back."))
+def _not_open() -> Gone:
+    return Gone(_l("That reflection is not open for review: its author may have taken it back."))
 
 
 def _open_to(facilitator: User, reflection: Reflection) -> bool:
@@ -110,6 +110,11 @@ def note_mark(reflection: Reflection) -> str:
 
 
 def save_note(facilitator: User, reflection: Reflection, note: str, *, read: str | None) -> None:
+    """A note is about its author: it goes only on a reflection still open to the facilitator, read after any
+    withdrawal under way (which erases the note with the words)."""
+    participation.wait_for_the_author(reflection)
+    if not _open_to(facilitator, reflection):
+        raise _not_open()
     if not hmac.compare_digest((read or "").encode(), note_mark(reflection).encode()):
         raise Conflict(_l("Another facilitator saved this note after you opened it. Their note is shown below; "
                           "yours is still in the form. Combine them, then save again."))

@@ -1,7 +1,8 @@
 """“Withdrawn after export”: a quote that left the platform in an export may no longer be used.
 
 Its author withdrew or declined it, a facilitator held back its reflection, a sensitive word added
-later found an identifying detail in it, or an editor changed its words (they need a new approval).
+later found an identifying detail in it, an editor changed its words (they need a new approval), or its
+author asked to review quotes (it waits for their approval).
 Editors need to pull it from materials made with that export.
 A notice names the quote by its number (never by its words, which may be erased), why, the exports that
 carried it and when. A notice is derived, not stored: an exported quote whose latest such event has no
@@ -27,7 +28,9 @@ from roundtable.services.pagination import Page, paginate
 SOURCE_HELD = "quote.source_held"
 DETAIL_FLAGGED = "quote.detail_flagged"
 CHANGED = "quote.changed_after_export"
-WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant", SOURCE_HELD, DETAIL_FLAGGED, CHANGED)
+PUT_TO_AUTHOR = "quote.put_to_author_after_export"
+WITHDRAWN_ACTIONS = ("quote.withdrawn", "quote.declined_by_participant", SOURCE_HELD, DETAIL_FLAGGED, CHANGED,
+                     PUT_TO_AUTHOR)
 ACKNOWLEDGED = "notice.acknowledged"
 
 
@@ -37,7 +40,8 @@ class Notice:
     reason: str  # the latest of WITHDRAWN_ACTIONS
     withdrawn_at: datetime | None
     exports: tuple[Export, ...]  # those made before it was withdrawn: later ones did not carry it
-    usable_again: bool = False  # held back, then released again: the same approved words may be used once more
+    # Held back, then released again, or put to its author, who approved the same words: they may be used once more.
+    usable_again: bool = False
 
 
 def _exported(quote: Quote) -> bool:
@@ -46,9 +50,9 @@ def _exported(quote: Quote) -> bool:
 
 
 def pulled(quote: Quote, reason: str, *, actor) -> None:
-    """An approved quote stopped being exportable without its author's doing (``SOURCE_HELD``, ``DETAIL_FLAGGED``,
-    ``CHANGED``):
-    if it left in an export, editors hear of it as of a withdrawal."""
+    """An approved quote stopped being exportable without its author taking it back (``SOURCE_HELD``,
+    ``DETAIL_FLAGGED``, ``CHANGED``, ``PUT_TO_AUTHOR``): if it left in an export, editors hear of it as of a
+    withdrawal."""
     if quote.status == "approved" and quote.id is not None and _exported(quote):
         audit.record(reason, actor=actor, target=quote)
 
@@ -117,7 +121,8 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
         carried.setdefault(quote_id, []).append(export)
     return replace(found, items=[
         Notice(quote_id, reason, at, tuple(e for e in carried.get(quote_id, ()) if at is None or e.created_at <= at),
-               usable_again=reason == SOURCE_HELD and status == "approved" and source == "released")
+               usable_again=status == "approved" and (reason == PUT_TO_AUTHOR
+                                                      or (reason == SOURCE_HELD and source == "released")))
         for quote_id, reason, at, status, source in found.items
     ])
 

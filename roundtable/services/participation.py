@@ -14,7 +14,7 @@ from roundtable import i18n
 from roundtable.db import constant, db, lock_row, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
-from roundtable.services import audit, consent, crypto, passphrases, roundtables, withdrawal
+from roundtable.services import audit, consent, crypto, fidelity, passphrases, roundtables, withdrawal
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.text import Count, fold
 
@@ -92,15 +92,16 @@ def join(
 
 
 def find_by_passphrase(phrase: str) -> Participant | None:
-    """One indexed lookup by digest: no scan of participants, no hint of what exists."""
+    """One indexed lookup by digest: no scan of participants, no hint of what exists. Whoever holds the passphrase
+    of someone who took back everything is told so, not that the passphrase is wrong."""
     normalized = passphrases.normalize(phrase)
     if not normalized:
         return None
-    return db.session.scalar(
-        select(Participant).where(
-            Participant.passphrase_digest == _passphrase_digest(normalized), Participant.withdrawn_at.is_(None)
-        )
-    )
+    found = db.session.scalar(select(Participant).where(Participant.passphrase_digest == _passphrase_digest(normalized)))
+    if found is not None and found.withdrawn_at is not None:
+        raise RuleViolation(_l("Everything written with this passphrase was taken back, as was asked. "
+                               "None of it can be opened again."))
+    return found
 
 
 def _passphrase_digest(passphrase: str) -> str:
@@ -203,6 +204,15 @@ def _shared_before(participant: Participant, prompt: Prompt, text: str) -> Refle
     return None
 
 
+def _take_back_quotes_of_words_gone(participant: Participant, reflection: Reflection, text: str) -> None:
+    """The author changed their words: a quote made of words they took out goes, text and all (none is approved,
+    or the words could not change). A quote still found in the new words stays, for the editors' work on it."""
+    for quote in withdrawal.quotes_of_reflections([reflection.id])[reflection.id]:
+        if quote.status != "withdrawn" and not fidelity.check(quote.text or "", text).ok:
+            withdrawal.withdraw_quote(quote, actor=participant)
+            withdrawal.erase_quote(quote)
+
+
 def save_reflection(
     participant: Participant,
     prompt: Prompt,
@@ -246,6 +256,8 @@ def save_reflection(
             participant_id=participant.id, prompt_id=prompt.id, idempotency_key=idempotency_key or None
         )
         db.session.add(reflection)
+    if reflection.id is not None and reflection.text != text:
+        _take_back_quotes_of_words_gone(participant, reflection, text)
     reflection.text = text
     reflection.language = language
     if submit:

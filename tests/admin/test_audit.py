@@ -135,7 +135,7 @@ def _codes_the_app_records() -> set[str]:
     assert any('f"reflection.{' in line for line in calls) and any('f"roundtable.{' in line for line in calls)
     codes |= {"reflection.released", "reflection.held"}  # moderation.decide: release or hold
     codes |= {f"roundtable.{status}" for status in roundtables.TRANSITIONS}
-    codes |= {notices.ACKNOWLEDGED, notices.SOURCE_HELD, notices.DETAIL_FLAGGED, notices.CHANGED}
+    codes |= {notices.ACKNOWLEDGED, notices.SOURCE_HELD, notices.DETAIL_FLAGGED, notices.CHANGED, notices.PUT_TO_AUTHOR}
     return codes
 
 

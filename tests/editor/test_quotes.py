@@ -13,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
 from roundtable.services import curation
-from tests.conftest import csrf_token_of, only_on_postgresql, post_roundtable_edit
+from tests.conftest import csrf_token_of, hidden_fields_of, only_on_postgresql, post_roundtable_edit
 from tests.deployment.live import at_once
 from tests.editor.conftest import quote_of
 
@@ -293,12 +293,46 @@ def test_a_quote_theme_or_reflection_that_is_not_there_answers_with_the_404_page
     desk.get("/language/en")
     token = {"csrf_token": csrf(desk.get("/editor/themes"))}
     for method, url in (("get", "/editor/quotes/999999"), ("get", "/editor/reflections/999999"),
-                        ("post", "/editor/quotes/999999/approve"), ("post", "/editor/quotes/999999/findings/0/keep"),
-                        ("post", "/editor/quotes/999999/findings/0/redact"), ("post", "/editor/themes/999999/rename"),
-                        ("post", "/editor/themes/999999/remove")):
+                        ("post", "/editor/themes/999999/rename"), ("post", "/editor/themes/999999/remove")):
         response = desk.get(url) if method == "get" else desk.post(url, data=token)
         assert response.status_code == 404, url
         assert "Roundtable" in response.get_data(as_text=True), url
+
+
+def test_a_form_sent_for_a_quote_or_reflection_out_of_sight_leads_back_to_its_list_and_says_why(desk, csrf):
+    """One that never was looks the same as one taken back since its page was opened: no page shows what it was."""
+    desk.get("/language/en")
+    token = {"csrf_token": csrf(desk.get("/editor/themes"))}
+    for url, back_to in (("/editor/quotes/999999", "/editor/quotes"), ("/editor/quotes/999999/approve", "/editor/quotes"),
+                         ("/editor/quotes/999999/findings/0/keep", "/editor/quotes"),
+                         ("/editor/quotes/999999/findings/0/redact", "/editor/quotes"),
+                         ("/editor/reflections/999999", "/editor/")):
+        response = desk.post(url, data=token)
+        assert (response.status_code, response.location) == (302, back_to), url
+        assert "its author may have taken" in desk.get(back_to).get_data(as_text=True), url
+
+
+def test_words_taken_back_just_as_an_editor_sends_a_new_quote_are_not_shown_again(make, editor, desk, monkeypatch):
+    from roundtable.services import participation, withdrawal
+
+    reflection = make.reflection(text="Video interviews let the children stay out of the courtroom.")
+    desk.get("/language/en")
+    page = desk.get(f"/editor/reflections/{reflection.id}")
+    waited = participation.wait_for_the_author
+
+    def the_author_took_everything_back_first(source):  # hidden, not erased: the words are still stored
+        withdrawal.withdraw_all(source.participant, erase=False)
+        db.session.commit()
+        waited(source)
+
+    monkeypatch.setattr(participation, "wait_for_the_author", the_author_took_everything_back_first)
+    answer = desk.post(f"/editor/reflections/{reflection.id}", data={
+        **hidden_fields_of(page), "text": "Video interviews", "language": "en", "descriptor": "survivor leader"})
+
+    assert (answer.status_code, answer.location) == (302, "/editor/")
+    listed = desk.get("/editor/").get_data(as_text=True)
+    assert "its author may have taken it back" in listed and "courtroom" not in listed
+    assert db.session.scalars(select(Quote)).all() == []
 
 
 def test_two_editors_approving_one_quote_at_once_both_get_a_calm_answer(app, make, editor, desk, login):

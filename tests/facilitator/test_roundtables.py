@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from roundtable.db import db
 from roundtable.models import Reflection, Roundtable
 from roundtable.services import participation, withdrawal
@@ -256,7 +258,10 @@ def test_a_read_mark_changed_by_hand_is_refused_as_changed_not_a_500(client, mak
     assert db.session.get(Reflection, reflection.id).status == "submitted"
 
 
-def test_a_reflection_taken_back_while_open_leads_back_to_the_list_with_a_reason(client, make, login):
+@pytest.mark.parametrize("send", [lambda client, url, read: decide(client, url, "release", page=read),
+                                  lambda client, url, read: save_note(client, url, "Check in next week.", page=read)],
+                         ids=["decision", "note"])
+def test_a_reflection_taken_back_while_open_leads_back_to_the_list_with_a_reason(client, make, login, send):
     facilitator = make.user("facilitator")
     participant = make.participant(make.roundtable(facilitator))
     reflection = make.reflection(participant, status="submitted")
@@ -267,8 +272,9 @@ def test_a_reflection_taken_back_while_open_leads_back_to_the_list_with_a_reason
     withdrawal.delete_reflection(participant, reflection)
     db.session.commit()
 
-    answer = decide(client, url, "release", page=read)
+    answer = send(client, url, read)
 
+    assert db.session.get(Reflection, reflection.id).moderator_note is None
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith(f"/facilitator/moderation?status=submitted&roundtable={participant.roundtable_id}")
     assert "its author may have taken it back" in client.get(answer.headers["Location"]).get_data(as_text=True)

@@ -162,6 +162,22 @@ def test_a_wrong_passphrase_gets_the_same_neutral_message(client, make, csrf):
         assert "We could not open your words with that passphrase" in response.get_data(as_text=True)
 
 
+def test_the_passphrase_of_someone_who_took_everything_back_says_so(client, make, csrf):
+    from roundtable.services import withdrawal
+
+    participant = make.participant()
+    withdrawal.withdraw_all(participant, erase=True)
+    db.session.commit()
+    client.get("/language/en")
+    page = client.get("/return")
+
+    answer = client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Everything written with this passphrase was taken back" in html
+    assert "We could not open your words" not in html and "/my" not in answer.headers.get("Location", "")
+
+
 def _signed_in_then_away_too_long(client, app, participant, csrf):
     page = client.get("/return")
     client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})

@@ -83,6 +83,26 @@ def test_an_exported_quote_whose_reflection_is_held_back_raises_a_notice(make):
     assert notice.quote_id == quote.id and notice.reason == notices.SOURCE_HELD
 
 
+def test_an_exported_quote_put_to_its_author_who_now_reviews_quotes_raises_a_notice_until_they_approve(make):
+    editor = make.user("editor")
+    participant = make.participant()
+    quote = make.quote(make.reflection(participant), editor=editor)
+    _export(editor)
+
+    consent.change_clause(participant, "review_quotes", grant=True)
+    db.session.commit()
+
+    (notice,) = notices.open_notices().items
+    assert (notice.quote_id, notice.reason, notice.usable_again) == (quote.id, notices.PUT_TO_AUTHOR, False)
+    assert quote.status == "awaiting_participant" and exports.exportable_ids(exports.QuoteFilters()) == []
+
+    review.respond(participant, quote, approve=True)
+    db.session.commit()
+
+    (notice,) = notices.open_notices().items
+    assert quote.status == "approved" and notice.usable_again
+
+
 def test_an_exported_quote_in_which_a_new_sensitive_word_finds_a_detail_raises_a_notice(make):
     editor = make.user("editor")
     reflection = make.reflection(text="The court in our town should listen to children.")

@@ -225,7 +225,7 @@ def test_past_the_retention_date_nothing_new_is_quoted_or_approved(make):
         try:
             attempt()
         except (NotFound, RuleViolation) as refused:
-            assert "retention" in str(refused) or "not available" in str(refused)
+            assert "retention" in str(refused) or "no longer available" in str(refused)
         else:
             raise AssertionError("made something new of words past their retention date")
     assert consent.quotable(published)  # what was published stays exportable

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote, QuoteFindingDecision
 from roundtable.services import consent, curation, exports, moderation, participation, withdrawal
-from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services.errors import Gone, NotFound, RuleViolation
 
 
 def _actions():
@@ -33,7 +33,8 @@ def test_withdrawing_everything_removes_the_words_from_every_staff_view_and_expo
     assert exports.exportable_ids(exports.QuoteFilters()) == []
     with pytest.raises(NotFound):
         curation.quote(quote.id)
-    assert participation.find_by_passphrase(participant.passphrase) is None
+    with pytest.raises(RuleViolation, match="taken back"):  # said, not "wrong passphrase"
+        participation.find_by_passphrase(participant.passphrase)
     assert released.text is not None  # hidden, not erased: the retention date erases it
 
 
@@ -91,6 +92,35 @@ def test_a_participant_deletes_one_reflection_and_its_quotes_are_withdrawn(make)
     assert quote.status == "withdrawn" and quote.text is None
     assert other.status == "released" and participant.withdrawn_at is None
     assert participation.reflections_of(participant) == [other]
+
+
+def test_words_the_author_took_out_of_a_shared_reflection_take_the_quotes_made_of_them_along(make):
+    participant = make.participant()
+    reflection = make.reflection(participant, text="The judge should hear us on video. Plea deals spare the children.")
+    taken_out = make.quote(reflection, text="The judge should hear us on video.", approve=False)
+    kept = make.quote(reflection, text="Plea deals spare the children.", approve=False)
+
+    participation.save_reflection(participant, reflection.prompt, text="Plea deals spare the children.", language="en",
+                                  submit=True, idempotency_key="", reflection=reflection)
+    db.session.commit()
+
+    assert (taken_out.status, taken_out.text) == ("withdrawn", None)
+    assert (kept.status, kept.text) == ("draft", "Plea deals spare the children.")
+    moderation.decide(participant.roundtable.facilitator, reflection, "release", read=moderation.read_mark(reflection))
+    assert [item.id for item in curation.quotes().items] == [kept.id]
+
+
+def test_a_note_is_not_written_on_a_reflection_whose_words_were_erased_while_its_page_was_open(make):
+    participant = make.participant()
+    reflection = make.reflection(participant, status="submitted")
+    read = moderation.note_mark(reflection)
+    withdrawal.withdraw_all(participant, erase=True)
+    db.session.commit()
+
+    with pytest.raises(Gone):
+        moderation.save_note(participant.roundtable.facilitator, reflection, "Check in next week.", read=read)
+    db.session.rollback()
+    assert reflection.moderator_note is None
 
 
 def test_nobody_can_delete_someone_elses_reflection(make):
