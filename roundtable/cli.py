@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from flask import Flask, render_template
 from markupsafe import Markup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from roundtable import i18n
 from roundtable.db import db
@@ -64,12 +64,17 @@ def backup_sqlite(url: str, dest: Path) -> str:
         raise ValueError(f"{dest} exists already; choose a new file name.")
     _check_folder_of(dest)
     source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
-    target = sqlite3.connect(dest)
     try:
-        with target:
-            source.backup(target, pages=1024)
+        target = sqlite3.connect(dest)
+        try:
+            with target:
+                source.backup(target, pages=1024)
+        finally:
+            target.close()
+    except sqlite3.Error as problem:
+        dest.unlink(missing_ok=True)  # no half-written copy that looks like a backup
+        raise ValueError(f"Could not write {dest} ({problem}); nothing was kept.") from None
     finally:
-        target.close()
         source.close()
     dest.chmod(0o600)
     return source_path
@@ -88,13 +93,24 @@ def unavailable_page(app: Flask) -> str:
         return render_template("errors/unavailable.html", messages=messages)
 
 
+def _has_no_tables(problem: DBAPIError) -> bool:
+    """The database answers but was never migrated: SQLite's "no such table", PostgreSQL's undefined_table."""
+    return "no such table" in str(problem.orig) or getattr(problem.orig, "sqlstate", None) == "42P01"
+
+
 @contextmanager
 def _database_answers(then: str) -> Iterator[None]:
-    """A database that is down or unreachable ends a command with one line (cron mails it), not a traceback."""
+    """A database that is down, unreachable or not yet migrated ends a command with one line (cron mails it),
+    not a traceback."""
     try:
         yield
-    except OperationalError as problem:
+    except DBAPIError as problem:
         db.session.rollback()
+        if _has_no_tables(problem):
+            raise click.ClickException(f"The database has no Roundtable tables: run `flask --app roundtable "
+                                       f"migrate` first. {then}") from None
+        if not isinstance(problem, OperationalError):
+            raise
         kind = type(problem.orig).__name__ if problem.orig else "OperationalError"
         raise click.ClickException(f"The database did not answer ({kind}). {then}") from None
 
@@ -121,6 +137,8 @@ def init_app(app: Flask) -> None:
             copied = backup_sqlite(app.config["DATABASE_URL"], Path(dest))
         except ValueError as problem:
             raise click.ClickException(str(problem)) from None
+        except OSError as problem:  # a name the file system refuses (too long, say)
+            raise click.ClickException(f"Could not write {dest} ({problem.strerror}); nothing was kept.") from None
         click.echo(f"Backed up {copied} to {dest}. The backup holds encrypted text: keep the keys separately.")
 
     @app.cli.command("create-user")
@@ -155,9 +173,11 @@ def init_app(app: Flask) -> None:
         target = Path(dest) if dest else Path(app.static_folder, "unavailable.html")
         try:
             _check_folder_of(target)
+            target.write_text(unavailable_page(app), encoding="utf-8")
         except ValueError as problem:
             raise click.ClickException(str(problem)) from None
-        target.write_text(unavailable_page(app), encoding="utf-8")
+        except OSError as problem:
+            raise click.ClickException(f"Could not write {target} ({problem.strerror}).") from None
         click.echo(f"Wrote {target}. nginx shows it for 502 and 504 (docs/deploy.md).")
 
     @app.cli.command("rotate-keys")
@@ -202,5 +222,6 @@ def init_app(app: Flask) -> None:
 
         if app.config["ROUNDTABLE_ENV"] == "production":
             raise click.ClickException("Demo data is never added in production.")
-        summary = seed_demo()
+        with _database_answers("No demo data was added."):
+            summary = seed_demo()
         click.echo(summary)

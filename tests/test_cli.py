@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -65,8 +66,8 @@ def test_create_user_refusals_are_messages_not_tracebacks_on_a_real_command_line
     assert first.exit_code == 0, first.output
     for args, message in (
         (["amihan"], "That username is taken."),
-        (["has space"], "A username uses letters"),
-        (["амиhan"], "A username uses letters"),  # Cyrillic look-alikes
+        (["has space"], "A username has 2 to 64 letters"),
+        (["амиhan"], "A username has 2 to 64 letters"),  # Cyrillic look-alikes
         (["--name", "N" * 500, "longname"], "A display name has at most 120 characters."),
     ):
         result = runner.invoke(args=["create-user", "--role", "editor", "--generate-password", *args])
@@ -119,14 +120,48 @@ def test_commands_say_in_one_line_that_the_database_did_not_answer(app, monkeypa
     monkeypatch.setattr(crypto, "rotate_keys", down)
     monkeypatch.setattr(accounts, "create_with_one_time_password", down)
     monkeypatch.setattr(cli, "upgrade_database", down)
+    monkeypatch.setattr("roundtable.demo.seed_demo", down)
     runner = app.test_cli_runner()
     for args, then in ((["purge-expired"], "Nothing more was erased"), (["rotate-keys"], "Run it again"),
                        (["create-user", "--role", "admin", "--generate-password", "amihan"], "No account was created"),
-                       (["migrate"], "Nothing was changed")):
+                       (["migrate"], "Nothing was changed"), (["seed-demo"], "No demo data was added")):
         result = runner.invoke(args=args)
         assert result.exit_code == 1
         assert "Error: The database did not answer (OperationalError)." in result.output and then in result.output
         assert "Traceback" not in result.output and "refused" not in result.output
+
+
+@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
+def test_a_database_never_migrated_is_told_to_migrate_not_that_it_did_not_answer(app, monkeypatch, engine):
+    import sqlite3
+
+    import psycopg
+    from sqlalchemy.exc import OperationalError, ProgrammingError
+
+    from roundtable.services import retention
+
+    def never_migrated(*args, **kwargs):
+        if engine == "sqlite":
+            raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: roundtables"))
+        raise ProgrammingError("SELECT", {}, psycopg.errors.UndefinedTable('relation "roundtables" does not exist'))
+
+    monkeypatch.setattr(retention, "due", never_migrated)
+    monkeypatch.setattr(accounts, "create_with_one_time_password", never_migrated)
+    for args in (["purge-expired"], ["create-user", "--role", "admin", "--generate-password", "amihan"]):
+        result = app.test_cli_runner().invoke(args=args)
+        assert result.exit_code == 1, result.output
+        assert "has no Roundtable tables: run `flask --app roundtable migrate` first" in result.output, result.output
+        assert "Traceback" not in result.output and "did not answer" not in result.output
+
+
+@pytest.mark.parametrize("where", ["/proc/roundtable-backup.db", "/tmp/" + "a" * 300 + ".db"])
+def test_a_backup_or_a_page_that_cannot_be_written_there_says_so_in_one_line(app, where):
+    runner = app.test_cli_runner()
+    for command in ("backup", "write-unavailable-page"):
+        result = runner.invoke(args=[command, where])
+        assert result.exit_code == 1, result.output
+        assert result.output.startswith("Error: ") and "Traceback" not in result.output, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_a_command_run_with_settings_the_app_refuses_says_why_in_one_line(tmp_path):

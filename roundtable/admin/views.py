@@ -64,9 +64,11 @@ def user(user_id: int):
         question = _question_before_changing(account, posted_roles, own_account)
         if question:
             return question
-    if request.method == "POST":
+    roles_sent = roles_form.submit_ok()
+    # A roles form with no box ticked says so beside the boxes (and in the summary); nothing is changed.
+    if request.method == "POST" and (roles_sent or not posted_roles):
         with change() as outcome:
-            if roles_form.submit_ok():
+            if roles_sent:
                 if not accounts.set_roles(account, set(roles_form.roles.data), actor=g.user):
                     flash(_("These were already the account's roles. Nothing changed."))
                 elif own_account:
@@ -117,7 +119,9 @@ def hand_over(user_id: int):
     if form.validate_on_submit():
         with change() as outcome:
             moved = roundtables.hand_over(account, db.session.get(User, form.successor.data), actor=g.user)
-        if outcome.saved:
+        if outcome.saved and not moved:  # all handed over already: this form was sent again, from another tab
+            flash(_("This account runs no roundtable any more: nothing was left to hand over."))
+        elif outcome.saved:
             flash(ngettext("%(num)d roundtable was handed over.", "%(num)d roundtables were handed over.", moved))
     else:
         form.say_why_not()
@@ -165,10 +169,15 @@ def _question_before_changing(account: User, posted_roles: bool, own_account: bo
     return None
 
 
-def _day(name: str) -> date | None:
+def _day(name: str, problems: dict[str, str]) -> date | None:
+    """The date filter ``name``; a typed date that is none (2026-13-01) is said in ``problems``, not ignored."""
+    typed = request.args.get(name, "").strip()
+    if not typed:
+        return None
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        return date.fromisoformat(typed)
     except ValueError:
+        problems[name] = _("Type the date as year-month-day, for example %(example)s.", example="2026-12-03")
         return None
 
 
@@ -178,14 +187,18 @@ def audit_log():
     number = request.args.get("page", 1, type=number_arg)
     action = request.args.get("action") or None
     actor_type = request.args.get("actor") or None
-    since, until = _day("since"), _day("until")
+    problems: dict[str, str] = {}
+    since, until = _day("since", problems), _day("until", problems)
+    if since and until and since > until:
+        problems["until"] = _("This date comes before the “From” date.")
     events = audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since,
                         until=until)
     staff = accounts.usernames([e.actor_id for e in events.items if e.actor_type == "staff"]
                                + [e.target_id for e in events.items if e.target_type == "user"])
     return render_template(
-        "admin/audit.html", page=events, actions=audit.actions(), action=action, actor_type=actor_type, since=since,
-        until=until, record_label=i18n.audit_record_label, staff=staff,
+        "admin/audit.html", page=events, actions=audit.actions(), action=action, actor_type=actor_type,
+        record_label=i18n.audit_record_label, staff=staff, problems=problems,
+        typed={name: request.args.get(name, "").strip() for name in ("since", "until")},
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 from functools import cache
 from importlib import resources
 
@@ -33,12 +34,24 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip())
 
 
+def _normal(password: str) -> str:
+    """One form of the same text ("ñ" is one character or "n" and a combining tilde, by keyboard): NFC."""
+    return unicodedata.normalize("NFC", password)
+
+
+def _counted(password: str) -> int:
+    """Characters that count towards the length: not invisible ones (zero-width spaces, controls)."""
+    return sum(1 for character in password if unicodedata.category(character) not in ("Cc", "Cf", "Cn", "Co", "Cs"))
+
+
 def check_password_policy(password: str, *, username: str = "") -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
+    password = _normal(password)
+    if _counted(password) < MIN_PASSWORD_LENGTH:
         raise RuleViolation(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     if len(password) > 256:
         raise RuleViolation(_l("Use at most 256 characters."))
-    if username and username.casefold() in password.casefold():
+    # A short username ("ed") is in too many good passwords to refuse them all.
+    if len(username) >= 4 and username.casefold() in password.casefold():
         raise RuleViolation(_l("A password must not contain the username."))
     if password.casefold() in _common_passwords():
         raise RuleViolation(_l("This password is too easy to guess. Choose a less common one."))
@@ -48,7 +61,7 @@ def generate_password() -> str:
     return secrets.token_urlsafe(15)
 
 
-_USERNAME = re.compile(r"[a-z0-9._-]{1,64}")
+_USERNAME = re.compile(r"[a-z0-9._-]{2,64}")
 DISPLAY_NAME_MAX = 120  # the column's length
 
 
@@ -59,7 +72,7 @@ def _username_taken() -> RuleViolation:
 def create_user(username: str, display_name: str, roles: set[str], password: str, *, actor=None) -> User:
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):  # ASCII only: "амиhan" must not pass for "amihan"
-        raise RuleViolation(_l("A username uses letters, digits, dots, dashes or underscores."))
+        raise RuleViolation(_l("A username has 2 to 64 letters, digits, dots, dashes or underscores."))
     display_name = clean_text(display_name, multiline=False)  # the command line passes it as typed
     if len(display_name) > DISPLAY_NAME_MAX:
         raise RuleViolation(_l("A display name has at most %(n)d characters.", n=DISPLAY_NAME_MAX))
@@ -73,7 +86,7 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
         username=username,
         display_name=display_name or username,
         roles=" ".join(sorted(roles)),
-        password_hash=password_hasher.hash(password),
+        password_hash=password_hasher.hash(_normal(password)),
         active=True,
     )
     db.session.add(user)
@@ -96,19 +109,30 @@ def authenticate(username: str, password: str) -> User | None:
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
     try:
         if user is None or not user.active:
-            password_hasher.verify(_DUMMY_HASH, password)
+            _verify(_DUMMY_HASH, password)
             raise VerificationError("no such active user")
-        password_hasher.verify(user.password_hash, password)
+        _verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         audit.record("staff.login_failed", actor=user if user else None, actor_type="staff")
         db.session.commit()
         return None
     if password_hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = password_hasher.hash(password)
+        user.password_hash = password_hasher.hash(_normal(password))
     user.last_login_at = utcnow()
     audit.record("staff.login", actor=user)
     db.session.commit()
     return user
+
+
+def _verify(password_hash: str, password: str) -> None:
+    """Raises VerificationError unless ``password`` is the one hashed. Hashes are of the NFC form; one made before
+    that, of another form of the same text, still matches what is typed the same way again."""
+    try:
+        password_hasher.verify(password_hash, _normal(password))
+    except VerificationError:
+        if _normal(password) == password:
+            raise
+        password_hasher.verify(password_hash, password)
 
 
 class WrongPassword(RuleViolation):
@@ -118,19 +142,21 @@ class WrongPassword(RuleViolation):
 def confirm_password(user: User, password: str | None) -> None:
     """An open session is not enough to change one's password or second factor: the password is asked again."""
     try:
-        password_hasher.verify(user.password_hash, password or "")
+        _verify(user.password_hash, password or "")
     except (VerificationError, InvalidHashError):
         raise WrongPassword(_l("Your current password is not right.")) from None
 
 
 def change_password(user: User, current: str, new: str) -> None:
     confirm_password(user, current)
+    if _normal(new) == _normal(current):  # a one-time password kept would stay known to the administrator
+        raise RuleViolation(_l("Choose a new password, not the one you have now."))
     set_password(user, new, actor=user)
 
 
 def set_password(user: User, new: str, *, actor, must_change: bool = False) -> None:
     check_password_policy(new, username=user.username)
-    user.password_hash = password_hasher.hash(new)
+    user.password_hash = password_hasher.hash(_normal(new))
     user.must_change_password = must_change
     end_sessions(user)
     audit.record("staff.password_changed", actor=actor, target=user)
@@ -152,6 +178,8 @@ def set_roles(user: User, roles: set[str], *, actor) -> bool:
         raise RuleViolation(_l("Another administrator gives you a new role; you cannot give one to yourself."))
     if set(roles) == user.role_set:
         return False
+    if user.has_role("admin") and "admin" not in roles:
+        _another_administrator_stays(user)
     user.roles = " ".join(sorted(roles))
     end_sessions(user)
     audit.record("staff.roles_changed", actor=actor, target=user)
@@ -171,6 +199,18 @@ def reset_password(user: User, *, actor) -> str:
     return one_time
 
 
+def _another_administrator_stays(user: User) -> None:
+    """Someone can always manage the accounts: ``user`` stops being an administrator only while another active one
+    stays. Every active administrator's row is locked first, so two of them taking it from each other at once
+    cannot both pass."""
+    administrators = db.session.scalars(
+        select(User.id).where(User.active.is_(True), User.roles.contains("admin")).order_by(User.id).with_for_update()
+    ).all()
+    if not set(administrators) - {user.id}:
+        raise RuleViolation(_l("At least one other active administrator must stay. Give the administrator role to "
+                               "another account first."))
+
+
 def acting_on_own_account(actor, user: User) -> bool:
     """Some changes are never made to one's own account; another administrator makes them."""
     return actor is not None and actor.id == user.id
@@ -179,6 +219,8 @@ def acting_on_own_account(actor, user: User) -> bool:
 def set_active(user: User, active: bool, *, actor) -> None:
     if acting_on_own_account(actor, user) and not active:
         raise RuleViolation(_l("You cannot deactivate your own account."))
+    if user.has_role("admin") and not active:
+        _another_administrator_stays(user)
     user.active = active
     end_sessions(user)
     audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)

@@ -98,6 +98,21 @@ def test_the_viewer_filters_by_action_actor_and_date(client, make, login):
     assert "<td>Password accepted</td>" in only_staff and "<td>Theme added</td>" not in only_staff
 
 
+def test_a_date_that_is_none_or_an_end_before_the_start_is_said_beside_it(client, make, login):
+    admin = make.user("admin")
+    login(admin)
+    client.get("/language/en")
+
+    no_such_day = client.get("/admin/audit?since=2026-13-01").get_data(as_text=True)
+    backwards = client.get("/admin/audit?since=2026-12-03&until=2026-12-01").get_data(as_text=True)
+
+    assert "Type the date as year-month-day, for example 2026-12-03." in no_such_day
+    assert 'id="f-since" name="since" value="2026-13-01" aria-invalid="true" aria-describedby="f-since-error"' in no_such_day
+    assert "<td>Password accepted</td>" in no_such_day  # the other filters still apply: here, none
+    assert "This date comes before the “From” date." in backwards and 'aria-describedby="f-until-error"' in backwards
+    assert "aria-invalid" not in client.get("/admin/audit?since=2026-12-01").get_data(as_text=True)
+
+
 def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing(client, make, login):
     """Days and times are the organisation's (Asia/Manila, 8 hours ahead of UTC, in the tests)."""
     admin = make.user("admin")

@@ -3,6 +3,7 @@
 import re
 from urllib.parse import quote
 
+import pytest
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -37,6 +38,43 @@ def test_an_admin_cannot_lock_themselves_out(client, make, login):
     client.post(f"/admin/users/{admin.id}", data={"roles-csrf_token": csrf_token_of(page), "roles-roles": ["editor"]})
     assert db.session.get(User, admin.id).role_set == {"admin"}
     assert response.status_code in (200, 302)
+
+
+def test_the_last_active_administrator_stays_one(make):
+    from roundtable.services import accounts
+    from roundtable.services.errors import RuleViolation
+
+    first, second, editor = make.user("admin"), make.user("admin"), make.user("editor")
+    accounts.set_roles(second, {"editor"}, actor=first)  # another administrator stays: first
+    db.session.commit()
+
+    for take_it_away in (lambda: accounts.set_roles(first, {"editor"}, actor=editor),
+                         lambda: accounts.set_active(first, False, actor=editor)):
+        with pytest.raises(RuleViolation, match="one other active administrator"):
+            take_it_away()
+        db.session.rollback()
+    assert first.active and first.has_role("admin")
+
+
+def test_two_administrators_taking_the_role_from_each_other_at_once_leave_one(app, make, login):
+    from tests.conftest import only_on_postgresql
+    from tests.deployment.live import at_once
+
+    only_on_postgresql(app)
+    first, second = make.user("admin"), make.user("admin")
+    browsers = {first: app.test_client(), second: app.test_client()}
+    forms = []
+    for admin, other in ((first, second), (second, first)):
+        login(admin, on=browsers[admin])
+        page = browsers[admin].get(f"/admin/users/{other.id}")
+        forms.append((browsers[admin], other.id, {"roles-csrf_token": csrf_token_of(page), "roles-roles": ["editor"],
+                                                  "confirmed": "yes"}))
+
+    at_once(*(lambda browser=browser, target=target, data=data: browser.post(f"/admin/users/{target}", data=data)
+              for browser, target, data in forms))
+
+    db.session.expire_all()
+    assert sum(db.session.get(User, admin.id).has_role("admin") for admin in (first, second)) == 1
 
 
 def test_on_their_own_account_an_admin_gets_no_action_that_another_admin_should_take(client, make, login):
@@ -327,6 +365,20 @@ def test_taking_the_facilitator_role_from_someone_who_runs_roundtables_warns_tha
     assert db.session.get(User, facilitator.id).role_set == {"facilitator"}
 
 
+def test_roles_sent_with_no_box_ticked_are_refused_beside_the_boxes_only_once(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    client.get("/language/en")
+    page = client.get(f"/admin/users/{editor.id}")
+
+    answer = client.post(f"/admin/users/{editor.id}", data={"roles-csrf_token": csrf_token_of(page), "confirmed": "yes"})
+
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "Choose at least one role." in html
+    assert "Please check what you entered." not in html  # the summary's heading says it already, without a stop
+    assert db.session.get(User, editor.id).role_set == {"editor"}
+
+
 def test_no_role_box_is_announced_as_required_since_one_role_is_enough(client, make, login):
     admin, editor = make.user("admin"), make.user("editor")
     login(admin)
@@ -360,6 +412,9 @@ def test_an_admin_hands_a_leaving_facilitators_roundtables_to_another_who_then_m
     assert sorted(db.session.scalars(select(AuditEvent.target_id).where(AuditEvent.action == "roundtable.handed_over")
                                      )) == sorted([running.id, archived.id])
     assert "Roundtables this account runs" not in client.get(f"/admin/users/{leaving.id}").get_data(as_text=True)
+    again = client.post(f"/admin/users/{leaving.id}/hand-over", data={  # from another tab, say
+        "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)}, follow_redirects=True)
+    assert "nothing was left to hand over" in again.get_data(as_text=True)
 
 
 def test_roundtables_go_only_to_an_active_facilitator(make):
