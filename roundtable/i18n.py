@@ -197,6 +197,7 @@ _AUDIT_ACTIONS = {
     "roundtable.sensitive_terms_changed": _l("Sensitive words changed"),
     "staff.created": _l("Staff account created"),
     "staff.activated": _l("Staff account activated"),
+    "staff.renamed": _l("Staff account's display name changed"),
     "staff.deactivated": _l("Staff account deactivated"),
     "staff.login": _l("Password accepted"),  # recorded before the second factor: a sign-in may still fail there
     "staff.login_failed": _l("Sign-in failed"),

@@ -26,6 +26,10 @@ class NewUserForm(SentOnce, Form):
     roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])
 
 
+class DisplayNameForm(Form):
+    display_name = CleanStringField(_l("Display name"), validators=[required(), length(120)])
+
+
 class RolesForm(Form):
     roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])
 

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 from roundtable import clock, i18n, identity
 from roundtable.access import fresh_password_required, roles_required
-from roundtable.admin.forms import HandOverForm, NewUserForm, RolesForm
+from roundtable.admin.forms import DisplayNameForm, HandOverForm, NewUserForm, RolesForm
 from roundtable.changes import change
 from roundtable.db import db
 from roundtable.forms import ActionForm
@@ -51,11 +51,15 @@ def users():
 @admin_only
 @fresh_password_required
 def user(user_id: int):
-    """One staff account: roles, active or not, a new one-time password, a reset of the second factor."""
+    """One staff account: its name, roles, active or not, a new one-time password, a reset of the second factor."""
     account = db.session.get(User, user_id) or abort(404)
     posted_roles = any(key.startswith("roles-") for key in request.form)
+    posted_name = any(key.startswith("name-") for key in request.form)
     roles_form = RolesForm(
         prefix="roles", formdata=request.form if posted_roles else None, data={"roles": sorted(account.role_set)}
+    )
+    name_form = DisplayNameForm(
+        prefix="name", formdata=request.form if posted_name else None, data={"display_name": account.display_name}
     )
     action_form = ActionForm(prefix="act")
     own_account = accounts.acting_on_own_account(g.user, account)
@@ -64,11 +68,14 @@ def user(user_id: int):
         question = _question_before_changing(account, posted_roles, own_account)
         if question:
             return question
-    roles_sent = roles_form.submit_ok()
-    # A roles form with no box ticked says so beside the boxes (and in the summary); nothing is changed.
-    if request.method == "POST" and (roles_sent or not posted_roles):
-        with change() as outcome:
-            if roles_sent:
+    roles_sent, name_sent = roles_form.submit_ok(), name_form.submit_ok()
+    # A roles form with no box ticked, or an empty name, is refused beside the field (and in the summary).
+    if request.method == "POST" and (roles_sent or name_sent or not (posted_roles or posted_name)):
+        with change(errors_on=name_form.display_name if name_sent else None) as outcome:
+            if name_sent:
+                if accounts.rename(account, name_form.display_name.data, actor=g.user):
+                    flash(_("Display name saved."))
+            elif roles_sent:
                 if not accounts.set_roles(account, set(roles_form.roles.data), actor=g.user):
                     flash(_("These were already the account's roles. Nothing changed."))
                 elif own_account:
@@ -94,7 +101,7 @@ def user(user_id: int):
             return redirect(url_for("admin.user", user_id=account.id))
     runs = roundtables.still_run_by(account)
     return render_template(
-        "admin/user.html", account=account, roles_form=roles_form, action_form=action_form,
+        "admin/user.html", account=account, roles_form=roles_form, name_form=name_form, action_form=action_form,
         one_time_password=one_time_password, has_second_factor=bool(account.totp_secret), own_account=own_account,
         recovery_left=twofactor.recovery_codes_left(account), runs=runs,
         hand_over_form=_hand_over_form(account) if runs else None,  # only then are the facilitators looked up

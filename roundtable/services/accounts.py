@@ -73,9 +73,7 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):  # ASCII only: "амиhan" must not pass for "amihan"
         raise RuleViolation(_l("A username has 2 to 64 letters, digits, dots, dashes or underscores."))
-    display_name = clean_text(display_name, multiline=False)  # the command line passes it as typed
-    if len(display_name) > DISPLAY_NAME_MAX:
-        raise RuleViolation(_l("A display name has at most %(n)d characters.", n=DISPLAY_NAME_MAX))
+    display_name = _checked_display_name(display_name)
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
         raise RuleViolation(_l("Choose at least one role."))
@@ -93,6 +91,25 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
     flush_or_refuse(_username_taken())  # by an account created since the check
     audit.record("staff.created", actor=actor, target=user)
     return user
+
+
+def _checked_display_name(display_name: str) -> str:
+    display_name = clean_text(display_name, multiline=False)  # the command line passes it as typed
+    if len(display_name) > DISPLAY_NAME_MAX:
+        raise RuleViolation(_l("A display name has at most %(n)d characters.", n=DISPLAY_NAME_MAX))
+    return display_name
+
+
+def rename(user: User, display_name: str, *, actor) -> bool:
+    """A display name corrected (a typo, a changed name); whether it changed. The username stays: it signs in."""
+    display_name = _checked_display_name(display_name)
+    if not display_name:
+        raise RuleViolation(_l("Please fill this in."))
+    if display_name == user.display_name:
+        return False
+    user.display_name = display_name
+    audit.record("staff.renamed", actor=actor, target=user)
+    return True
 
 
 def create_with_one_time_password(username: str, display_name: str, roles: set[str], *, actor) -> tuple[User, str]:

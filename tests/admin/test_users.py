@@ -379,6 +379,28 @@ def test_roles_sent_with_no_box_ticked_are_refused_beside_the_boxes_only_once(cl
     assert db.session.get(User, editor.id).role_set == {"editor"}
 
 
+def test_an_admin_corrects_a_display_name_and_an_empty_one_is_refused_with_the_typing_kept(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    client.get("/language/en")
+    page = client.get(f"/admin/users/{editor.id}")
+    version = editor.session_version
+
+    refused = client.post(f"/admin/users/{editor.id}", data={"name-csrf_token": csrf_token_of(page),
+                                                             "name-display_name": "  "})
+    saved = client.post(f"/admin/users/{editor.id}", data={"name-csrf_token": csrf_token_of(page),
+                                                           "name-display_name": "Maria Santos-Cruz"},
+                        follow_redirects=True)
+
+    assert refused.status_code == 200 and "Please fill this in." in refused.get_data(as_text=True)
+    assert "Display name saved." in saved.get_data(as_text=True)
+    renamed = db.session.get(User, editor.id)
+    assert (renamed.display_name, renamed.username) == ("Maria Santos-Cruz", editor.username)
+    assert renamed.session_version == version  # nobody is signed out for a name
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == editor.id,
+                                                              AuditEvent.action == "staff.renamed")).all()
+
+
 def test_no_role_box_is_announced_as_required_since_one_role_is_enough(client, make, login):
     admin, editor = make.user("admin"), make.user("editor")
     login(admin)
