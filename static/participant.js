@@ -143,6 +143,7 @@
     if (left <= WARN_BEFORE && warning.hidden) {
       warning.textContent = form.getAttribute("data-idle-warning");
       warning.hidden = false;
+      document.documentElement.style.setProperty("--idle-warning-height", warning.offsetHeight + "px");
     }
   }
 

@@ -13,23 +13,33 @@
   var TELL_EVERY = Math.min(300, idleSeconds / 3);
   var lastTold = Date.now();
   var lastActivity = 0;
+  var telling = false;
 
   function tell() {
+    telling = true;
     return fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (response) {
         if (response.ok && !response.redirected) { lastTold = Date.now(); box.hidden = true; }
       })
-      .catch(function () {});
+      .catch(function () {})
+      .then(function () { telling = false; });
   }
 
+  /* Someone here while the warning shows stays signed in at once: it does not wait for the next tick. */
   ["keydown", "input", "click", "scroll"].forEach(function (name) {
-    window.addEventListener(name, function () { lastActivity = Date.now(); }, { passive: true, capture: true });
+    window.addEventListener(name, function () {
+      lastActivity = Date.now();
+      if (!box.hidden && !telling) { tell(); }
+    }, { passive: true, capture: true });
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); tell(); });
 
   window.setInterval(function () {
     var quiet = (Date.now() - lastTold) / 1000;
     if (lastActivity > lastTold && quiet > TELL_EVERY) { tell(); return; }
-    if (idleSeconds - quiet <= WARN_BEFORE && box.hidden) { box.hidden = false; }
+    if (idleSeconds - quiet <= WARN_BEFORE && box.hidden) {
+      box.hidden = false;
+      document.documentElement.style.setProperty("--idle-warning-height", box.offsetHeight + "px");
+    }
   }, 15000);
 })();

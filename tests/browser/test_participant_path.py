@@ -151,6 +151,34 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
     assert again.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
 
 
+def test_the_idle_warning_never_hides_the_control_the_keyboard_is_on(new_context, live):
+    """WCAG 2.4.11: the warning is fixed at the bottom of the screen; the page keeps room for it while it shows."""
+    from playwright.sync_api import expect
+
+    page = new_context(viewport=PHONE).new_page()
+    join(page, live, language="fil", pseudonym="Amihan tab")
+    page.clock.install()
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    page.clock.run_for((int(page.get_attribute("body", "data-idle-seconds")) - 100) * 1_000)
+    expect(page.locator("#idle-warning")).to_be_visible()
+
+    covered, seen = [], set()
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        where = page.evaluate("""() => {
+          const focused = document.activeElement, box = document.getElementById("idle-warning").getBoundingClientRect();
+          const at = focused.getBoundingClientRect();
+          return {name: focused.id || focused.textContent.trim().slice(0, 30), top: at.top, under: box.top};
+        }""")
+        if where["name"] in seen:
+            break
+        seen.add(where["name"])
+        if where["top"] >= where["under"]:
+            covered.append(where["name"])
+    assert len(seen) > 5 and "text" in seen
+    assert covered == [], f"under the idle warning when focused: {covered}"
+
+
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
 def test_changing_the_language_while_writing_keeps_the_words_typed_since_the_last_save(new_context, live, javascript):
     from playwright.sync_api import expect

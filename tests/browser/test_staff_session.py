@@ -32,6 +32,23 @@ def test_two_minutes_before_an_idle_session_ends_a_warning_offers_to_stay(new_co
     page.wait_for_function("document.getElementById('idle-warning').hidden")
 
 
+def test_a_key_pressed_while_the_warning_shows_keeps_the_session_at_once(new_context, live):
+    """Not at the next tick: until then the warning would cover what the keyboard moves to (WCAG 2.4.11)."""
+    page = new_context(viewport={"width": 640, "height": 400}).new_page()
+    page.clock.install()
+    sign_in(page, live, "editor")
+    page.goto(live["base_url"] + "/editor/themes")
+    warning = page.locator("#idle-warning")
+    page.clock.fast_forward((int(warning.get_attribute("data-idle-seconds")) - 105) * 1000)
+    assert warning.is_visible()
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)  # no tick of the page's timer from now on
+
+    with page.expect_response(lambda response: response.url.endswith("/account/still-here")) as answer:
+        page.keyboard.press("Tab")
+    assert answer.value.status == 204
+    page.wait_for_function("document.getElementById('idle-warning').hidden")
+
+
 def test_working_on_a_page_tells_the_server_without_a_warning(new_context, live):
     page = new_context(viewport={"width": 1280, "height": 800}).new_page()
     page.clock.install()
