@@ -55,6 +55,8 @@ def user(user_id: int):
     account = db.session.get(User, user_id) or abort(404)
     posted_roles = any(key.startswith("roles-") for key in request.form)
     posted_name = any(key.startswith("name-") for key in request.form)
+    if (posted_roles and posted_name) or len(request.form.getlist("act-action")) > 1:
+        abort(400)  # the page sends one form with one action: a confirmation would ask about only one of them
     roles_form = RolesForm(
         prefix="roles", formdata=request.form if posted_roles else None, data={"roles": sorted(account.role_set)}
     )
@@ -73,8 +75,8 @@ def user(user_id: int):
     if request.method == "POST" and (roles_sent or name_sent or not (posted_roles or posted_name)):
         with change(errors_on=name_form.display_name if name_sent else None) as outcome:
             if name_sent:
-                if accounts.rename(account, name_form.display_name.data, actor=g.user):
-                    flash(_("Display name saved."))
+                flash(_("Display name saved.") if accounts.rename(account, name_form.display_name.data, actor=g.user)
+                      else _("This was already the account's display name. Nothing changed."))
             elif roles_sent:
                 if not accounts.set_roles(account, set(roles_form.roles.data), actor=g.user):
                     flash(_("These were already the account's roles. Nothing changed."))
@@ -111,7 +113,8 @@ def user(user_id: int):
 def _hand_over_form(account: User) -> HandOverForm:
     form = HandOverForm(prefix="handover")
     form.successor.choices = [(0, "—")] + [
-        (user.id, f"{user.display_name} ({user.username})") for user in roundtables.facilitators_other_than(account)
+        # The username first: no display name, however long or alike another's, can push it out of sight.
+        (user.id, f"{user.username} ({user.display_name})") for user in roundtables.facilitators_other_than(account)
     ]
     return form
 

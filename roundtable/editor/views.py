@@ -456,7 +456,8 @@ def acknowledge_notice(quote_id: int):
             notice_service.acknowledge(g.user, quote_id)
         if outcome.saved:
             flash(_("Notice acknowledged."))
-    return redirect(url_for("editor.notices"))
+    # Back to the page it was on (a page past the end, once its last notice is gone, leads to the first).
+    return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
 
 
 @bp.app_template_global("withdrawn_notice_count")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from roundtable.db import Base, UTCDateTime, utcnow
@@ -12,6 +12,9 @@ class AuditEvent(Base):
     """Who did what to which record, and when. Never content, never addresses."""
 
     __tablename__ = "audit_events"
+    # A record's own events: every editor page counts the "withdrawn after export" notices, each from the latest
+    # such event of a quote (notices._open_condition); without it, each quote read the whole log's events.
+    __table_args__ = (Index("ix_audit_events_target", "target_type", "target_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

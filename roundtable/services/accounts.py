@@ -97,7 +97,7 @@ def _checked_display_name(display_name: str) -> str:
     display_name = clean_text(display_name, multiline=False)  # the command line passes it as typed
     if len(display_name) > DISPLAY_NAME_MAX:
         raise RuleViolation(_l("A display name has at most %(n)d characters.", n=DISPLAY_NAME_MAX))
-    return display_name
+    return display_name if any(character.isalnum() for character in display_name) else ""  # no letter: no name
 
 
 def rename(user: User, display_name: str, *, actor) -> bool:

@@ -119,6 +119,13 @@ def quote(quote_id: int) -> Quote:
     return found
 
 
+def _not_quoted_already(source: Reflection, text: str) -> None:
+    """The same words of one reflection are one quote: twice, they would be approved and exported twice."""
+    for quote in db.session.scalars(select(Quote).where(Quote.reflection_id == source.id, Quote.status != "withdrawn")):
+        if fidelity.same_words(quote.text or "", text):
+            raise RuleViolation(_l("These words are quoted already: quote number %(n)s.", n=quote.id), field="text")
+
+
 def create_quote(editor: User, source: Reflection, *, text: str, language: str, translation: str | None,
                  translation_language: str | None, descriptor: str, themes: list[Theme] = ()) -> Quote:
     participation.wait_for_the_author(source)
@@ -128,6 +135,7 @@ def create_quote(editor: User, source: Reflection, *, text: str, language: str, 
         raise _past_retention_refused()
     _check_words(text, translation)
     descriptor = _checked_descriptor(descriptor, source)
+    _not_quoted_already(source, text)
     new = Quote(
         reflection_id=source.id,
         reflection=source,
@@ -634,11 +642,15 @@ def redaction_label_of(target: Quote, state: FindingState) -> str:
 
 
 def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expected_version: int) -> Quote:
-    """Replace one finding's words by a bracketed label; a change of words like any edit."""
+    """Replace one finding's words by a bracketed label; a change of words like any edit. Joined to more of its word
+    ("taga-Cebu"), the label takes that in too ("[taga-lugar]"): "taga-" alone is in no reflection."""
     state = _finding_at(target, index, digest)
     words = {field: getattr(target, field) or "" for field in QUOTE_FIELDS}
     found_in = words[state.field]
-    words[state.field] = found_in[: state.finding.start] + redaction_label_of(target, state) + found_in[state.finding.end :]
+    start, end = fidelity.word_around(found_in, state.finding.start, state.finding.end)
+    label = redaction_label_of(target, state)
+    label = f"[{found_in[start:state.finding.start]}{label[1:-1]}{found_in[state.finding.end:end]}]"
+    words[state.field] = found_in[:start] + label + found_in[end:]
     update_quote(
         editor, target, expected_version=expected_version, text=words["text"], language=target.language,
         translation=words["translation"] or None, translation_language=target.translation_language,

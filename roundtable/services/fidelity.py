@@ -182,6 +182,25 @@ def _is_word_char(ch: str) -> bool:
     return ch not in _APOSTROPHES and unicodedata.category(ch)[0] in "LNM"
 
 
+def same_words(first: str, second: str) -> bool:
+    """The same words in the same order, whatever the spacing, case or punctuation between them."""
+    return [word.key for word in _words(_normalise(first))] == [word.key for word in _words(_normalise(second))]
+
+
+def word_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the whole word ``text[start:end]`` is part of, with what an apostrophe or hyphen joins to it
+    ("taga-Cebu", "Maria's"): the check reads that as one word, so a label in brackets must stand for all of it."""
+    while start >= 2 and text[start - 1] in _JOINERS and _is_word_char(text[start - 2]):
+        start -= 1
+        while start > 0 and _is_word_char(text[start - 1]):
+            start -= 1
+    while end + 1 < len(text) and text[end] in _JOINERS and _is_word_char(text[end + 1]):
+        end += 1
+        while end < len(text) and _is_word_char(text[end]):
+            end += 1
+    return start, end
+
+
 def _words(source: _Normalised, lo: int = 0, hi: int | None = None) -> list[_Word]:
     """Words of ``source.text[lo:hi]``; an apostrophe or hyphen between letters joins."""
     text = source.text

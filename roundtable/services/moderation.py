@@ -48,7 +48,8 @@ def get(facilitator: User, reflection_id: int) -> Reflection:
 
 
 def _not_open() -> Gone:
-    return Gone(_l("That reflection is not open for review: its author may have taken it back."))
+    return Gone(_l("That reflection is no longer open to you for review: its author took it back, it went to another "
+                   "facilitator, or its roundtable is past its retention date."))
 
 
 def _open_to(facilitator: User, reflection: Reflection) -> bool:

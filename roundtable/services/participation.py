@@ -6,6 +6,7 @@ Nothing about the person is stored beyond a pseudonym, a language and a passphra
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, select, update
@@ -37,14 +38,27 @@ def end_sessions(participant_id: int) -> None:
     )
 
 
+def _written_plainly(pseudonym: str) -> bool:
+    """Latin letters (ñ and other accented ones too), digits, spaces, and - ' . only: a pseudonym that looks like
+    another one in the same room (a Cyrillic "а", an invisible filler) would put one person's words under another's
+    name, in staff views and in exports."""
+    return all(
+        character in " -'’." or ("0" <= character <= "9")
+        or (character.isalpha() and unicodedata.name(character, "").startswith("LATIN "))
+        for character in pseudonym
+    )
+
+
 def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
-    pseudonym = " ".join(pseudonym.split())
+    pseudonym = " ".join(unicodedata.normalize("NFC", pseudonym).split())
     if len(pseudonym) < 2:
         raise RuleViolation(_l("Choose a pseudonym of at least 2 characters."))
     if len(pseudonym) > PSEUDONYM_MAX or len(fold(pseudonym)) > PSEUDONYM_MAX:  # "ß" folds to "ss"
         raise RuleViolation(_l("Choose a pseudonym of at most %(n)d characters.", n=PSEUDONYM_MAX))
     if _LOOKS_LIKE_CONTACT.search(pseudonym):
         raise RuleViolation(_l("A pseudonym cannot contain an email, a link or a phone number."))
+    if not _written_plainly(pseudonym):
+        raise RuleViolation(_l("Use letters, numbers, spaces, hyphens or apostrophes in a pseudonym."))
     taken = db.session.scalar(
         select(Participant.id).where(
             Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == fold(pseudonym)

@@ -21,7 +21,12 @@ _ELEMENTS = (
     " template textarea tfoot th thead time title tr track tt u ul var video wbr xmp"
 ).split()
 _NOT_MARKUP = re.compile(rf"<(?!/?(?:{'|'.join(_ELEMENTS)})\b|!--)", re.IGNORECASE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+# Control characters, and invisible ones that make two names look alike or a name look empty: zero-width and
+# direction marks, soft hyphen, word joiners, byte-order mark, Hangul and braille blanks, tag characters.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u2069\u2800\u3164\ufeff\uffa0\ufffe\uffff\U000e0000-\U000e007f]"
+)
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 
 

@@ -154,6 +154,8 @@ def reset(user: User, *, actor) -> None:
     """
     if accounts.acting_on_own_account(actor, user):
         raise RuleViolation(_l("Only another administrator can reset your two-step sign-in."))
+    if not user.totp_secret:
+        raise RuleViolation(_l("This account has no two-step sign-in to reset."))
     user.totp_secret = None
     user.totp_last_step = None
     user.recovery_codes = None

@@ -460,3 +460,49 @@ def test_a_page_of_accounts_past_the_end_leads_back_to_the_first(client, make, l
     html = client.get("/admin/users?page=9").get_data(as_text=True)
 
     assert "This page is past the end of the list." in html and "page=1" in html
+
+
+def test_a_display_name_of_invisible_characters_only_is_no_name_and_the_hand_over_list_leads_with_usernames(
+        client, make, login):
+    from roundtable.services import accounts
+    from roundtable.services.errors import RuleViolation
+
+    admin, leaving, other = make.user("admin"), make.user("facilitator"), make.user("facilitator")
+    make.roundtable(leaving)
+    for blank in ("\u3164", "\u2800" * 80, "\u00ad\u034f"):
+        with pytest.raises(RuleViolation, match="Please fill this in"):
+            accounts.rename(other, blank, actor=admin)
+    accounts.rename(other, "Maria Santos (maria)" + "\u2800" * 80, actor=admin)
+    db.session.commit()
+    login(admin)
+
+    html = client.get(f"/admin/users/{leaving.id}").get_data(as_text=True)
+
+    assert f'<option value="{other.id}">{other.username} (Maria Santos (maria))</option>' in html
+
+
+def test_account_actions_the_page_does_not_offer_are_refused(client, make, login):
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    client.get("/language/en")
+    page = client.get(f"/admin/users/{editor.id}")
+    token = csrf_token_of(page)
+
+    nothing_to_reset = client.post(f"/admin/users/{editor.id}", data={
+        "act-csrf_token": token, "act-action": "reset_second_factor", "confirmed": "yes"}, follow_redirects=True)
+    two_actions = client.post(f"/admin/users/{editor.id}", data={
+        "act-csrf_token": token, "act-action": ["reset_second_factor", "deactivate"], "confirmed": "yes"})
+    two_forms = client.post(f"/admin/users/{editor.id}", data={
+        "roles-csrf_token": token, "roles-roles": ["facilitator"], "name-csrf_token": token,
+        "name-display_name": "Other", "confirmed": "yes"})
+    unchanged = client.post(f"/admin/users/{editor.id}", data={
+        "name-csrf_token": token, "name-display_name": editor.display_name}, follow_redirects=True)
+
+    assert "This account has no two-step sign-in to reset." in nothing_to_reset.get_data(as_text=True)
+    assert (two_actions.status_code, two_forms.status_code) == (400, 400)
+    assert "This was already the account&#39;s display name. Nothing changed." in unchanged.get_data(as_text=True)
+    account = db.session.get(User, editor.id)
+    assert account.active and account.role_set == {"editor"}
+    assert not db.session.scalars(select(AuditEvent).where(AuditEvent.target_id == editor.id,
+                                                           AuditEvent.action.like("staff.%"),
+                                                           AuditEvent.action != "staff.created")).all()

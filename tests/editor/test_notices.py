@@ -1,5 +1,7 @@
 """Editors see quotes withdrawn after export, with the exports that carried them, and acknowledge them."""
 
+import re
+
 from roundtable.db import db
 from roundtable.services import audit, exports, withdrawal
 
@@ -30,3 +32,21 @@ def test_editors_see_and_acknowledge_a_withdrawn_after_export_notice(client, mak
 def test_only_editors_see_notices(client, make, login):
     login(make.user("facilitator"))
     assert client.get("/editor/notices").status_code == 403
+
+
+def test_acknowledging_on_a_later_page_of_notices_leads_back_to_that_page(client, make, login, csrf):
+    editor = make.user("editor")
+    authors = [make.participant() for _ in range(27)]  # 25 a page: two pages
+    for author in authors:
+        make.quote(make.reflection(author), editor=editor)
+    exports.record(editor, "csv", exports.QuoteFilters())
+    for author in authors:
+        withdrawal.withdraw_all(author, erase=True)
+    db.session.commit()
+    login(editor)
+    page = client.get("/editor/notices?page=2")
+    action = re.search(r'action="(/editor/notices/\d+/acknowledge[^"]*)"', page.get_data(as_text=True)).group(1)
+
+    response = client.post(action.replace("&amp;", "&"), data={"ack-csrf_token": csrf(page)})
+
+    assert response.headers["Location"].endswith("/editor/notices?page=2")

@@ -498,3 +498,23 @@ def test_a_refused_descriptor_is_said_beside_the_descriptor_not_the_words(make, 
     summary = html.split('class="error-summary"')[1].split("</div>")[0]
     assert '<a href="#descriptor">' in summary and "must not point to anyone" in summary
     assert re.search(r'id="descriptor-error"[^>]*>[^<]*must not point to anyone', html)
+
+
+def test_a_declined_quote_offers_no_approve_button_and_one_awaiting_its_author_says_why_it_is_off(make, editor, desk):
+    from roundtable.services import review
+
+    author = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    waiting = quote_of(editor, make.reflection(author, text="The judge should listen to children first."))
+    declined = quote_of(editor, make.reflection(author, text="Plea bargains spare children the stand."))
+    review.respond(author, declined, approve=False, revision=declined.revision)
+    db.session.commit()
+    desk.get("/language/en")
+
+    waiting_page = desk.get(f"/editor/quotes/{waiting.id}").get_data(as_text=True)
+    declined_page = desk.get(f"/editor/quotes/{declined.id}").get_data(as_text=True)
+
+    assert waiting.status == "awaiting_participant" and declined.status == "declined"
+    assert re.search(r'<button type="submit" disabled aria-describedby="approve-waits">Approve</button>', waiting_page)
+    assert 'id="approve-waits">It waits for its author' in waiting_page
+    assert f"/editor/quotes/{declined.id}/approve" not in declined_page
+    assert "Its author declined these words, so they cannot be approved." in declined_page

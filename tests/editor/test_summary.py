@@ -71,6 +71,7 @@ def test_a_quote_with_two_themes_counts_under_each_and_one_without_under_none(ma
         str(healing.id): {"fil": 0, "en": 1, "mixed": 0},
         "none": {"fil": 0, "en": 1, "mixed": 0},
     }
+    assert "3 quotes in all." in body  # not the 4 that adding up the table would give
 
 
 def test_a_long_theme_name_is_shortened_in_the_chart_and_whole_in_its_tooltip_and_the_table(make, editor, desk):

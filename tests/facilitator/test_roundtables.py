@@ -277,7 +277,7 @@ def test_a_reflection_taken_back_while_open_leads_back_to_the_list_with_a_reason
     assert db.session.get(Reflection, reflection.id).moderator_note is None
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith(f"/facilitator/moderation?status=submitted&roundtable={participant.roundtable_id}")
-    assert "its author may have taken it back" in client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert "its author took it back" in client.get(answer.headers["Location"]).get_data(as_text=True)
 
 
 def test_a_decision_leads_back_to_the_list_as_it_was_filtered(client, make, login):

@@ -3,6 +3,7 @@
 import re
 import time
 
+import pytest
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -83,6 +84,31 @@ def test_a_pseudonym_that_looks_like_contact_details_is_refused(client, make, cs
                 "(02) 8714-2206"):
         response = client.post("/join/pseudonym", data={"pseudonym": bad, "csrf_token": csrf(page)})
         assert "cannot contain an email" in response.get_data(as_text=True), bad
+
+
+@pytest.mark.parametrize("alike", [lambda taken: "\ufeff" + taken, lambda taken: taken.replace(" ", "\u2060 "),
+                                   lambda taken: taken + "\u3164", lambda taken: taken + "\U000e0041",
+                                   lambda taken: taken.replace("i", "\u0456"), lambda taken: taken.replace(" ", "\u00a0")],
+                         ids=["byte-order-mark", "word-joiner", "hangul-filler", "tag", "cyrillic-i", "no-break-space"])
+def test_a_pseudonym_that_only_looks_like_one_taken_is_refused(client, make, csrf, alike):
+    """An invisible character or a letter of another script would show one person's words under another's name."""
+    roundtable = make.roundtable()
+    make.participant(roundtable)
+    taken = db.session.query(Participant.pseudonym).scalar()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+
+    response = client.post("/join/pseudonym", data={"pseudonym": alike(taken), "csrf_token": csrf(page)})
+
+    html = response.get_data(as_text=True)
+    assert "already uses that pseudonym" in html or "Use letters, numbers, spaces, hyphens or apostrophes" in html
+    assert db.session.query(Participant).count() == 1
+
+
+def test_a_filipino_pseudonym_with_n_tilde_and_an_apostrophe_is_fine(client, make, csrf):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    response = client.post("/join/pseudonym", data={"pseudonym": "Niña D'Kalikasan-Santos", "csrf_token": csrf(page)})
+    assert response.headers["Location"].endswith("/join/passphrase")
 
 
 def _up_to_the_passphrase(client, csrf, roundtable, language="en"):

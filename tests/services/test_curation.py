@@ -176,6 +176,24 @@ def test_a_redaction_uses_a_filipino_label_in_a_filipino_quote(make):
     ]
 
 
+@pytest.mark.parametrize(("words", "redacted"), [
+    ("Ang kapatid kong taga-Cebu City ang sumama sa akin sa pagdinig.", "Ang kapatid kong [taga-lugar] ang sumama"),
+    ("We met at Maria's house before the hearing.", "We met at ["),
+])
+def test_a_detail_joined_to_more_of_its_word_is_redacted_with_it_and_the_quote_stays_faithful(make, words, redacted):
+    editor = make.user("editor")
+    language = "en" if words.startswith("We") else "fil"
+    quote = new_quote(make, make.reflection(text=words, language=language), editor,
+                      translation="My sibling from the city came with me to the hearing." if language == "fil" else None)
+    finding = curation.findings_of(quote)[0]
+
+    curation.redact_finding(editor, quote, index=finding.index, digest=finding.digest, expected_version=quote.version_id)
+
+    assert quote.text.startswith(redacted) and "Maria" not in quote.text and "Cebu" not in quote.text, quote.text
+    assert "taga-[" not in quote.text and "]'s" not in quote.text  # the label stands for the whole word
+    assert curation.fidelity_of(quote).ok
+
+
 def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_translation_s_language(make):
     """Redacting the Filipino words alone must not let the name leave in the English translation."""
     editor = make.user("editor")
@@ -304,3 +322,19 @@ def test_an_unfaithful_quote_is_refused_with_the_reason_in_the_editors_language(
     assert not result.ok
     assert curation.fidelity_message(result).startswith(expected)
     assert curation.fidelity_message(fidelity.check("Courts should listen", "Courts should listen to children.")) is None
+
+
+def test_the_same_words_of_one_reflection_are_quoted_once_while_that_quote_stands(make):
+    from roundtable.services import withdrawal
+
+    editor = make.user("editor")
+    reflection = make.reflection(text="The court should let children speak from a safe room.")
+    first = new_quote(make, reflection, editor, text="The court should let children speak")
+
+    with pytest.raises(RuleViolation, match=f"quoted already: quote number {first.id}"):
+        new_quote(make, reflection, editor, text="the court  should let children speak.")
+    db.session.rollback()
+    new_quote(make, reflection, editor, text="let children speak from a safe room")  # other words: a quote of its own
+
+    withdrawal.withdraw_quote(first, actor=editor)
+    assert new_quote(make, reflection, editor, text="The court should let children speak").id != first.id

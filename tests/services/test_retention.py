@@ -195,7 +195,7 @@ def test_a_roundtable_whose_words_are_all_kept_is_still_cleaned_of_the_rest(make
     participant = make.participant()
     reflection = make.reflection(participant, status="released")
     make.quote(reflection)
-    draft = make.quote(reflection, approve=False)
+    draft = make.quote(reflection, text="The court should let children speak", approve=False)
     db.session.commit()
 
     plans = retention.due(_after(participant.roundtable))
@@ -212,7 +212,7 @@ def test_past_the_retention_date_nothing_new_is_quoted_or_approved(make):
     roundtable = participant.roundtable
     reflection = make.reflection(participant, status="released")
     published = make.quote(reflection)
-    draft = make.quote(reflection, approve=False)
+    draft = make.quote(reflection, text="The court should let children speak", approve=False)
     editor = make.user("editor")
     roundtable.retention_until = clock.today() - timedelta(days=1)
     db.session.commit()
