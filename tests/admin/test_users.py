@@ -365,11 +365,16 @@ def test_taking_the_facilitator_role_from_someone_who_runs_roundtables_warns_tha
     assert db.session.get(User, facilitator.id).role_set == {"facilitator"}
 
 
-def test_roles_sent_with_no_box_ticked_are_refused_beside_the_boxes_only_once(client, make, login):
+def _an_editors_page_open(client, make, login):
+    """An administrator, in English, on an editor's account page: the editor and the page."""
     admin, editor = make.user("admin"), make.user("editor")
     login(admin)
     client.get("/language/en")
-    page = client.get(f"/admin/users/{editor.id}")
+    return editor, client.get(f"/admin/users/{editor.id}")
+
+
+def test_roles_sent_with_no_box_ticked_are_refused_beside_the_boxes_only_once(client, make, login):
+    editor, page = _an_editors_page_open(client, make, login)
 
     answer = client.post(f"/admin/users/{editor.id}", data={"roles-csrf_token": csrf_token_of(page), "confirmed": "yes"})
 
@@ -380,10 +385,7 @@ def test_roles_sent_with_no_box_ticked_are_refused_beside_the_boxes_only_once(cl
 
 
 def test_an_admin_corrects_a_display_name_and_an_empty_one_is_refused_with_the_typing_kept(client, make, login):
-    admin, editor = make.user("admin"), make.user("editor")
-    login(admin)
-    client.get("/language/en")
-    page = client.get(f"/admin/users/{editor.id}")
+    editor, page = _an_editors_page_open(client, make, login)
     version = editor.session_version
 
     refused = client.post(f"/admin/users/{editor.id}", data={"name-csrf_token": csrf_token_of(page),
@@ -482,10 +484,7 @@ def test_a_display_name_of_invisible_characters_only_is_no_name_and_the_hand_ove
 
 
 def test_account_actions_the_page_does_not_offer_are_refused(client, make, login):
-    admin, editor = make.user("admin"), make.user("editor")
-    login(admin)
-    client.get("/language/en")
-    page = client.get(f"/admin/users/{editor.id}")
+    editor, page = _an_editors_page_open(client, make, login)
     token = csrf_token_of(page)
 
     nothing_to_reset = client.post(f"/admin/users/{editor.id}", data={
