@@ -30,6 +30,8 @@ DOCX_THEME_QUOTES = 1_000
 AUDIT_EVENTS = 300_000
 EXPORTS, QUOTES_PER_EXPORT = 300, 2_000
 PASSWORD = "a long benchmark password"
+# Editors and administrators sign in with a second factor, as in production: the bench's own authenticator.
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 SENTENCES = [
     "The court should let children speak from a safe room, with a person they trust beside them.",
@@ -76,7 +78,8 @@ def main() -> None:
     with app.app_context():
         facilitator = accounts.create_user("facilitator1", "Bench facilitator", {"facilitator"}, PASSWORD)
         editor = accounts.create_user("editor1", "Bench editor", {"editor"}, PASSWORD)
-        accounts.create_user("admin1", "Bench administrator", {"admin"}, PASSWORD)
+        admin = accounts.create_user("admin1", "Bench administrator", {"admin"}, PASSWORD)
+        editor.totp_secret = admin.totp_secret = TOTP_SECRET
         themes = [Theme(name_en=f"Theme {i}", name_fil=f"Tema {i}") for i in range(6)]
         bench_theme = Theme(name_en="Bench 1000", name_fil="Bench 1000")
         db.session.add_all(themes + [bench_theme])
@@ -173,6 +176,7 @@ def main() -> None:
         print(f"history: {time.monotonic() - started:.1f}s", file=sys.stderr)
         print(json.dumps({
             "facilitator": "facilitator1", "editor": "editor1", "admin": "admin1", "password": PASSWORD,
+            "totp_secret": TOTP_SECRET,
             "writer": writer, "docx_theme_id": bench_theme.id,
             "reflections": REFLECTIONS, "quotes": len(quote_ids), "participants": len(people),
             "audit_events": AUDIT_EVENTS, "exports": EXPORTS,
