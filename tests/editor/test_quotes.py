@@ -231,6 +231,12 @@ def test_sensitive_words_of_a_roundtable_are_checked_in_its_quotes(make, editor,
     assert "Lola Nena" in desk.get(url).get_data(as_text=True)
 
 
+def test_sensitive_words_can_be_set_from_a_reflection_before_its_first_quote(make, desk):
+    reflection = make.reflection()
+    page = desk.get(f"/editor/reflections/{reflection.id}").get_data(as_text=True)
+    assert f'href="/editor/roundtables/{reflection.participant.roundtable_id}/sensitive-words"' in page
+
+
 def test_quotes_stay_out_of_reach_for_other_roles(make, app, login):
     quote = quote_of(make.user("editor"), make.reflection(), approve=False)
     facilitator = app.test_client()
