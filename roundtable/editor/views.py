@@ -228,7 +228,7 @@ def approve(quote_id: int):
 def themes():
     form = ThemeForm()
     if form.validate_on_submit():
-        with change(errors_on=form.name_en, once=form) as outcome:
+        with change(errors_on=_theme_field_of(form), once=form) as outcome:
             curation.add_theme(g.user, form.name_en.data, form.name_fil.data)
             outcome.location = url_for("editor.themes")
         if outcome.saved:
@@ -238,11 +238,24 @@ def themes():
     page = curation.theme_page(request.args.get("page", 1, type=number_arg), language=current_language())
     if not page.items and page.number > 1:  # the last theme of the last page was removed
         return redirect(url_for("editor.themes", page=page.pages if page.pages > 1 else None))
+    return _themes_page(form, page)
+
+
+def _themes_page(form: ThemeForm, page, refused_rename: ThemeRenameForm | None = None, refused_id: int | None = None):
+    """The themes list; a refused rename is shown open, with what was typed and why, instead of the names as saved."""
+    rename_forms = {t.id: _rename_form(t) for t in page.items}
+    if refused_id in rename_forms:
+        rename_forms[refused_id] = refused_rename
     return render_template(
         "editor/themes.html", form=form, page=page, usage=curation.theme_usage([t.id for t in page.items]),
-        rename_forms={t.id: _rename_form(t) for t in page.items},
+        rename_forms=rename_forms,
         remove_forms={t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in page.items},
     )
+
+
+def _theme_field_of(form):
+    """Where a refused theme name is said: beside the name that is taken."""
+    return lambda problem: getattr(form, problem.field or "", None) or form.name_en
 
 
 def _back_to_themes(theme_id: int | None = None):
@@ -263,14 +276,15 @@ def rename_theme(theme_id: int):
     target = curation.theme(theme_id)
     form = ThemeRenameForm(prefix=f"rename{theme_id}")
     if form.validate_on_submit():
-        with change() as outcome:
+        with change(errors_on=_theme_field_of(form)) as outcome:
             again = curation.rename_theme(g.user, target, form.name_en.data, form.name_fil.data)
         if outcome.saved:
             flash(_("Theme renamed."))
             _say_put_to_authors_again(again)
-    else:
-        flash(_("Give the theme a name in Filipino and in English."), "error")
-    return _back_to_themes(theme_id)
+            return _back_to_themes(theme_id)
+    # Refused: the page it was sent from, with this theme's form open and what was typed in it.
+    page = curation.theme_page(request.args.get("page", 1, type=number_arg), language=current_language())
+    return _themes_page(ThemeForm(formdata=None), page, refused_rename=form, refused_id=theme_id), 400
 
 
 @bp.post("/themes/<int:theme_id>/remove")

@@ -373,8 +373,10 @@ def fidelity_message(result: fidelity.FidelityResult) -> str | None:
     return messages.get(result.problem or "", default)()
 
 
-def _theme_name_taken() -> RuleViolation:
-    return RuleViolation(_l("A theme with that name exists already."))
+def _theme_name_taken(existing: Theme | None = None, name_en: str = "") -> RuleViolation:
+    """Said beside the name that is taken: the English one, or else the Filipino one."""
+    field = "name_fil" if existing is not None and existing.name_en.lower() != name_en.lower() else "name_en"
+    return RuleViolation(_l("A theme with that name exists already."), field=field)
 
 
 def _named(name_en: str, name_fil: str):
@@ -385,7 +387,7 @@ def _named(name_en: str, name_fil: str):
 def add_theme(editor: User, name_en: str, name_fil: str) -> Theme:
     existing = db.session.scalar(select(Theme).where(_named(name_en, name_fil)).limit(1))
     if existing is not None:
-        raise _theme_name_taken()
+        raise _theme_name_taken(existing, name_en)
     theme = Theme(name_en=name_en, name_fil=name_fil)
     db.session.add(theme)
     flush_or_refuse(_theme_name_taken())  # given by someone else since the check
@@ -424,7 +426,7 @@ def rename_theme(editor: User, target: Theme, name_en: str, name_fil: str) -> in
         raise RuleViolation(_l("Give the theme a name in Filipino and in English."))
     existing = db.session.scalar(select(Theme).where(Theme.id != target.id, _named(name_en, name_fil)).limit(1))
     if existing is not None:
-        raise _theme_name_taken()
+        raise _theme_name_taken(existing, name_en)
     if (target.name_en, target.name_fil) == (name_en, name_fil):
         return 0
     target.name_en, target.name_fil = name_en, name_fil

@@ -37,6 +37,30 @@ def test_add_rename_and_remove_a_theme(desk):
     assert db.session.query(Theme).count() == 0
 
 
+def test_a_refused_rename_shows_its_form_open_with_what_was_typed_and_why_beside_the_name_taken(editor, desk):
+    healing = curation.add_theme(editor, "Healing", "Paghilom")
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    db.session.commit()
+    desk.get("/language/en")
+    page = desk.get("/editor/themes")
+    prefix = f"rename{courts.id}"
+
+    refused = desk.post(f"/editor/themes/{courts.id}/rename", data={
+        f"{prefix}-name_fil": "Paghilom", f"{prefix}-name_en": "Courts and healing",
+        f"{prefix}-csrf_token": token(page, prefix)})
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    form = html[html.index(f'action="/editor/themes/{courts.id}/rename"'):]
+    form = form[:form.index("</form>")]
+    assert 'value="Courts and healing"' in form and 'value="Paghilom"' in form
+    fil_field = form[form.index(f'{prefix}-name_fil'):form.index(f'{prefix}-name_en')]
+    assert "A theme with that name exists already." in fil_field, "said beside the Filipino name, which is taken"
+    assert re.search(rf'<li id="theme-{courts.id}">.*?<details open>', html, re.S)
+    db.session.refresh(courts)
+    assert (courts.name_en, courts.name_fil, healing.name_fil) == ("Courts", "Mga korte", "Paghilom")
+
+
 def test_a_theme_in_use_is_removed_only_with_confirmation(make, editor, desk):
     courts = curation.add_theme(editor, "Courts", "Mga korte")
     db.session.commit()
