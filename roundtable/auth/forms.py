@@ -1,8 +1,20 @@
+import unicodedata
+
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField as _PasswordField
+from wtforms import StringField
 from wtforms.validators import EqualTo
 
 from roundtable.forms import Form, length, required
+
+
+class PasswordField(_PasswordField):
+    """A password in one Unicode form (NFC), as it is hashed: "ñ" pasted in one field and typed in the other
+    is the same password."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = unicodedata.normalize("NFC", self.data or "")
 
 
 class LoginForm(Form):

@@ -82,6 +82,18 @@ def test_a_wrong_current_password_changes_nothing(client, make, login):
     assert _signed_in(client)
 
 
+def test_a_new_password_typed_again_in_another_unicode_form_is_the_same_password(client, make, login):
+    admin = make.user("admin")
+    client.get("/language/en")
+    login(admin)
+    page = client.get("/account/password")
+    response = client.post("/account/password", data={
+        "current": "a long test password 1", "new": "ma\u00f1anita kandila tubig 9",  # ñ as one character
+        "confirm": "man\u0303anita kandila tubig 9", "csrf_token": csrf_token_of(page),  # n and a combining tilde
+    })
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("new", ["short one", "passwordpassword", "1qaz2wsx3edc4rfv"])
 def test_short_and_common_passwords_are_refused(client, make, login, new):
     client.get("/language/en")
