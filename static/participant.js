@@ -137,13 +137,21 @@
     if (warning) { warning.hidden = true; }
   });
 
+  /* The page keeps room at the bottom for the fixed warning (roundtable.css), and whatever has the focus is scrolled
+     out from under it now (WCAG 2.4.11). */
+  function keepFocusInSight(shown) {
+    document.documentElement.style.setProperty("--idle-warning-height", shown.offsetHeight + "px");
+    var focused = document.activeElement;
+    if (focused && focused !== document.body && !shown.contains(focused)) { focused.scrollIntoView({ block: "nearest" }); }
+  }
+
   function checkIdle() {
     if (!idleSeconds || !warning) { return; }
     var left = idleSeconds - (Date.now() - lastActivity) / 1000;
     if (left <= WARN_BEFORE && warning.hidden) {
       warning.textContent = form.getAttribute("data-idle-warning");
       warning.hidden = false;
-      document.documentElement.style.setProperty("--idle-warning-height", warning.offsetHeight + "px");
+      keepFocusInSight(warning);
     }
   }
 

@@ -25,21 +25,33 @@
       .then(function () { telling = false; });
   }
 
+  var ownScrollUntil = 0;  // showing the warning may scroll the page itself: that is nobody at work
+
   /* Someone here while the warning shows stays signed in at once: it does not wait for the next tick. */
   ["keydown", "input", "click", "scroll"].forEach(function (name) {
     window.addEventListener(name, function () {
+      if (name === "scroll" && Date.now() < ownScrollUntil) { return; }
       lastActivity = Date.now();
       if (!box.hidden && !telling) { tell(); }
     }, { passive: true, capture: true });
   });
   form.addEventListener("submit", function (event) { event.preventDefault(); tell(); });
 
+  /* The page keeps room at the bottom for the fixed warning (roundtable.css), and whatever has the focus is scrolled
+     out from under it now (WCAG 2.4.11). */
+  function keepFocusInSight(shown) {
+    document.documentElement.style.setProperty("--idle-warning-height", shown.offsetHeight + "px");
+    var focused = document.activeElement;
+    if (focused && focused !== document.body && !shown.contains(focused)) { focused.scrollIntoView({ block: "nearest" }); }
+  }
+
   window.setInterval(function () {
     var quiet = (Date.now() - lastTold) / 1000;
     if (lastActivity > lastTold && quiet > TELL_EVERY) { tell(); return; }
     if (idleSeconds - quiet <= WARN_BEFORE && box.hidden) {
       box.hidden = false;
-      document.documentElement.style.setProperty("--idle-warning-height", box.offsetHeight + "px");
+      ownScrollUntil = Date.now() + 1000;
+      keepFocusInSight(box);
     }
   }, 15000);
 })();

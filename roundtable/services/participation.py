@@ -38,19 +38,25 @@ def end_sessions(participant_id: int) -> None:
     )
 
 
+# Apostrophes and hyphens as phone keyboards type them ("‘Nay", "Jose‐Maria") are one apostrophe and one hyphen:
+# otherwise "‘Nay Lita" and "'Nay Lita" would be two people who look like one.
+_ONE_APOSTROPHE_ONE_HYPHEN = str.maketrans({"‘": "'", "’": "'", "ʼ": "'", "`": "'", "‐": "-", "‑": "-", "–": "-"})
+
+
 def _written_plainly(pseudonym: str) -> bool:
-    """Latin letters (ñ and other accented ones too), digits, spaces, and - ' . only: a pseudonym that looks like
-    another one in the same room (a Cyrillic "а", an invisible filler) would put one person's words under another's
-    name, in staff views and in exports."""
+    """Latin letters (ñ, accented ones, the old Filipino g̃ too), digits, spaces, and - ' . only: a pseudonym that
+    looks like another one in the same room (a Cyrillic "а", an invisible filler) would put one person's words under
+    another's name, in staff views and in exports."""
     return all(
-        character in " -'’." or ("0" <= character <= "9")
+        character in " -'." or ("0" <= character <= "9")
         or (character.isalpha() and unicodedata.name(character, "").startswith("LATIN "))
-        for character in pseudonym
+        or (character == "\u0303" and index and pseudonym[index - 1].isalpha())  # a tilde on a letter: g̃
+        for index, character in enumerate(pseudonym)
     )
 
 
 def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
-    pseudonym = " ".join(unicodedata.normalize("NFC", pseudonym).split())
+    pseudonym = " ".join(unicodedata.normalize("NFC", pseudonym).translate(_ONE_APOSTROPHE_ONE_HYPHEN).split())
     if len(pseudonym) < 2:
         raise RuleViolation(_l("Choose a pseudonym of at least 2 characters."))
     if len(pseudonym) > PSEUDONYM_MAX or len(fold(pseudonym)) > PSEUDONYM_MAX:  # "ß" folds to "ss"
@@ -58,7 +64,7 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     if _LOOKS_LIKE_CONTACT.search(pseudonym):
         raise RuleViolation(_l("A pseudonym cannot contain an email, a link or a phone number."))
     if not _written_plainly(pseudonym):
-        raise RuleViolation(_l("Use letters, numbers, spaces, hyphens or apostrophes in a pseudonym."))
+        raise RuleViolation(_l("Use only letters, numbers, spaces, hyphens, apostrophes or full stops in a pseudonym."))
     taken = db.session.scalar(
         select(Participant.id).where(
             Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == fold(pseudonym)

@@ -151,6 +151,14 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
     assert again.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
 
 
+# Where the focused control is, against the top of the idle warning fixed at the bottom of the screen.
+UNDER_THE_WARNING = """() => {
+  const focused = document.activeElement, box = document.getElementById("idle-warning").getBoundingClientRect();
+  const at = focused.getBoundingClientRect();
+  return {name: focused.id || focused.textContent.trim().slice(0, 30), top: at.top, under: box.top};
+}"""
+
+
 def test_the_idle_warning_never_hides_the_control_the_keyboard_is_on(new_context, live):
     """WCAG 2.4.11: the warning is fixed at the bottom of the screen; the page keeps room for it while it shows."""
     from playwright.sync_api import expect
@@ -159,17 +167,19 @@ def test_the_idle_warning_never_hides_the_control_the_keyboard_is_on(new_context
     join(page, live, language="fil", pseudonym="Amihan tab")
     page.clock.install()
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    page.evaluate("""() => {  // at the bottom edge of the screen when the warning comes, as Tab leaves it
+      const leave = document.getElementById("leave");
+      leave.focus({preventScroll: true});
+      leave.scrollIntoView({block: "end"});
+    }""")
     page.clock.run_for((int(page.get_attribute("body", "data-idle-seconds")) - 100) * 1_000)
     expect(page.locator("#idle-warning")).to_be_visible()
+    assert page.evaluate(UNDER_THE_WARNING)["top"] < page.evaluate(UNDER_THE_WARNING)["under"], "moved out from under it"
 
     covered, seen = [], set()
     for _ in range(40):
         page.keyboard.press("Tab")
-        where = page.evaluate("""() => {
-          const focused = document.activeElement, box = document.getElementById("idle-warning").getBoundingClientRect();
-          const at = focused.getBoundingClientRect();
-          return {name: focused.id || focused.textContent.trim().slice(0, 30), top: at.top, under: box.top};
-        }""")
+        where = page.evaluate(UNDER_THE_WARNING)
         if where["name"] in seen:
             break
         seen.add(where["name"])

@@ -49,6 +49,36 @@ def test_a_key_pressed_while_the_warning_shows_keeps_the_session_at_once(new_con
     page.wait_for_function("document.getElementById('idle-warning').hidden")
 
 
+def test_the_warning_moves_the_focused_control_out_from_under_it_without_counting_as_work(new_context, live):
+    page = new_context(viewport={"width": 640, "height": 400}).new_page()
+    page.clock.install()
+    sign_in(page, live, "facilitator")
+    page.goto(live["base_url"] + "/facilitator/roundtables/new")
+    page.evaluate("""() => {  // the form's button at the bottom edge of the screen, as Tab leaves it
+      const button = [...document.querySelectorAll("main [type=submit]")].filter(b => b.offsetParent).pop();
+      button.focus({preventScroll: true});
+      button.scrollIntoView({block: "end"});
+    }""")
+    told = []
+    page.on("request", lambda request: told.append(request.url) if request.url.endswith("/still-here") else None)
+    warning = page.locator("#idle-warning")
+    idle = int(warning.get_attribute("data-idle-seconds"))
+    page.clock.fast_forward((min(300, idle // 3) + 30) * 1000)  # that scroll was work: told once, and counted from
+    page.wait_for_timeout(300)
+    assert len(told) == 1
+    told.clear()
+
+    page.clock.fast_forward((idle - 105) * 1000)
+    assert warning.is_visible()
+    focused, box = page.evaluate("""() => [document.activeElement.getBoundingClientRect().top,
+                                           document.getElementById("idle-warning").getBoundingClientRect().top]""")
+    page.clock.fast_forward(30 * 1000)  # two more ticks: the page's own scroll is nobody at work
+    page.wait_for_timeout(300)
+
+    assert focused < box
+    assert told == [] and warning.is_visible()
+
+
 def test_working_on_a_page_tells_the_server_without_a_warning(new_context, live):
     page = new_context(viewport={"width": 1280, "height": 800}).new_page()
     page.clock.install()

@@ -100,15 +100,23 @@ def test_a_pseudonym_that_only_looks_like_one_taken_is_refused(client, make, csr
     response = client.post("/join/pseudonym", data={"pseudonym": alike(taken), "csrf_token": csrf(page)})
 
     html = response.get_data(as_text=True)
-    assert "already uses that pseudonym" in html or "Use letters, numbers, spaces, hyphens or apostrophes" in html
+    assert "already uses that pseudonym" in html or "Use only letters, numbers, spaces, hyphens, apostrophes" in html
     assert db.session.query(Participant).count() == 1
 
 
-def test_a_filipino_pseudonym_with_n_tilde_and_an_apostrophe_is_fine(client, make, csrf):
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("Niña D'Kalikasan-Santos", "Niña D'Kalikasan-Santos"),
+    ("\u2018Nay Lita", "'Nay Lita"),  # as phone keyboards type an apostrophe at the start of a word
+    ("Jose\u2010Maria", "Jose-Maria"),  # a typographic hyphen
+    ("Ng\u0303 Bayan", "Ng\u0303 Bayan"),  # the old Filipino g̃: a letter and a combining tilde
+    ("Ma. Lourdes", "Ma. Lourdes"),
+])
+def test_filipino_names_as_phones_type_them_are_fine_pseudonyms(client, make, csrf, typed, kept):
     roundtable = make.roundtable()
     page = _up_to_the_pseudonym(client, csrf, roundtable)
-    response = client.post("/join/pseudonym", data={"pseudonym": "Niña D'Kalikasan-Santos", "csrf_token": csrf(page)})
+    response = client.post("/join/pseudonym", data={"pseudonym": typed, "csrf_token": csrf(page)})
     assert response.headers["Location"].endswith("/join/passphrase")
+    assert db.session.query(Participant.pseudonym).scalar() == kept
 
 
 def _up_to_the_passphrase(client, csrf, roundtable, language="en"):
