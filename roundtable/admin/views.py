@@ -179,9 +179,8 @@ def _question_before_changing(account: User, posted_roles: bool, own_account: bo
     return None
 
 
-def _day(name: str, problems: dict[str, str]) -> date | None:
-    """The date filter ``name``; a typed date that is none (2026-13-01) is said in ``problems``, not ignored."""
-    typed = request.args.get(name, "").strip()
+def _day(name: str, typed: str, problems: dict[str, str]) -> date | None:
+    """The date filter ``name`` as ``typed``; a date that is none (2026-13-01) is said in ``problems``, not ignored."""
     if not typed:
         return None
     try:
@@ -198,7 +197,8 @@ def audit_log():
     action = request.args.get("action") or None
     actor_type = request.args.get("actor") or None
     problems: dict[str, str] = {}
-    since, until = _day("since", problems), _day("until", problems)
+    typed = {name: request.args.get(name, "").strip() for name in ("since", "until")}
+    since, until = (_day(name, typed[name], problems) for name in ("since", "until"))
     if since and until and since > until:
         problems["until"] = _("This date comes before the “From” date.")
     events = audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since,
@@ -207,8 +207,7 @@ def audit_log():
                                + [e.target_id for e in events.items if e.target_type == "user"])
     return render_template(
         "admin/audit.html", page=events, actions=audit.actions(), action=action, actor_type=actor_type,
-        record_label=i18n.audit_record_label, staff=staff, problems=problems,
-        typed={name: request.args.get(name, "").strip() for name in ("since", "until")},
+        record_label=i18n.audit_record_label, staff=staff, problems=problems, typed=typed,
     )
 
 

@@ -64,7 +64,7 @@ def reflection(reflection_id: int):
         form.language.data = source.language
         form.descriptor.data = _("survivor leader")
     if form.validate_on_submit():
-        with change(errors_on=_field_of(form), once=form) as outcome:
+        with change(errors_on=_field_of(form, otherwise=form.text), once=form) as outcome:
             quote = curation.create_quote(g.user, source, **_quote_fields(form))
             outcome.location = url_for("editor.quote", quote_id=quote.id)
         if outcome.saved:
@@ -118,7 +118,7 @@ def quote(quote_id: int):
             raise
         except RuleViolation as problem:
             db.session.rollback()
-            field = _field_of(form)(problem)
+            field = _field_of(form, otherwise=form.text)(problem)
             field.errors = [*field.errors, str(problem)]
         else:
             db.session.commit()
@@ -228,21 +228,22 @@ def approve(quote_id: int):
 def themes():
     form = ThemeForm()
     if form.validate_on_submit():
-        with change(errors_on=_theme_field_of(form), once=form) as outcome:
+        with change(errors_on=_field_of(form, otherwise=form.name_en), once=form) as outcome:
             curation.add_theme(g.user, form.name_en.data, form.name_fil.data)
             outcome.location = url_for("editor.themes")
         if outcome.saved:
             flash(_("Theme added."))
         if outcome.location:
             return redirect(outcome.location)
+    return _themes_page(form)
+
+
+def _themes_page(form: ThemeForm, refused_rename: ThemeRenameForm | None = None, refused_id: int | None = None):
+    """The page of the themes list asked for; a refused rename is shown open, with what was typed and why, instead of
+    the names as saved (and answers 400)."""
     page = curation.theme_page(request.args.get("page", 1, type=number_arg), language=current_language())
     if not page.items and page.number > 1:  # the last theme of the last page was removed
         return redirect(url_for("editor.themes", page=page.pages if page.pages > 1 else None))
-    return _themes_page(form, page)
-
-
-def _themes_page(form: ThemeForm, page, refused_rename: ThemeRenameForm | None = None, refused_id: int | None = None):
-    """The themes list; a refused rename is shown open, with what was typed and why, instead of the names as saved."""
     rename_forms = {t.id: _rename_form(t) for t in page.items}
     if refused_id in rename_forms:
         rename_forms[refused_id] = refused_rename
@@ -250,12 +251,7 @@ def _themes_page(form: ThemeForm, page, refused_rename: ThemeRenameForm | None =
         "editor/themes.html", form=form, page=page, usage=curation.theme_usage([t.id for t in page.items]),
         rename_forms=rename_forms,
         remove_forms={t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in page.items},
-    )
-
-
-def _theme_field_of(form):
-    """Where a refused theme name is said: beside the name that is taken."""
-    return lambda problem: getattr(form, problem.field or "", None) or form.name_en
+    ), 400 if refused_rename else 200
 
 
 def _back_to_themes(theme_id: int | None = None):
@@ -276,15 +272,14 @@ def rename_theme(theme_id: int):
     target = curation.theme(theme_id)
     form = ThemeRenameForm(prefix=f"rename{theme_id}")
     if form.validate_on_submit():
-        with change(errors_on=_theme_field_of(form)) as outcome:
+        with change(errors_on=_field_of(form, otherwise=form.name_en)) as outcome:
             again = curation.rename_theme(g.user, target, form.name_en.data, form.name_fil.data)
         if outcome.saved:
             flash(_("Theme renamed."))
             _say_put_to_authors_again(again)
             return _back_to_themes(theme_id)
     # Refused: the page it was sent from, with this theme's form open and what was typed in it.
-    page = curation.theme_page(request.args.get("page", 1, type=number_arg), language=current_language())
-    return _themes_page(ThemeForm(formdata=None), page, refused_rename=form, refused_id=theme_id), 400
+    return _themes_page(ThemeForm(formdata=None), refused_rename=form, refused_id=theme_id)
 
 
 @bp.post("/themes/<int:theme_id>/remove")
@@ -428,9 +423,10 @@ def _quote_form(form_class: type[QuoteForm], obj=None) -> QuoteForm:
     return form
 
 
-def _field_of(form: QuoteForm):
-    """Where a refusal of the quote is shown: beside the field it names (the descriptor), else the words."""
-    return lambda problem: getattr(form, problem.field or "", None) or form.text
+def _field_of(form, *, otherwise):
+    """Where a refusal is shown: beside the field it names (a quote's descriptor, a theme's taken name), else
+    ``otherwise``."""
+    return lambda problem: getattr(form, problem.field or "", None) or otherwise
 
 
 def _quote_fields(form: QuoteForm) -> dict:

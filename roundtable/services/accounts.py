@@ -144,10 +144,11 @@ def authenticate(username: str, password: str) -> User | None:
 def _verify(password_hash: str, password: str) -> None:
     """Raises VerificationError unless ``password`` is the one hashed. Hashes are of the NFC form; one made before
     that, of another form of the same text, still matches what is typed the same way again."""
+    normal = _normal(password)
     try:
-        password_hasher.verify(password_hash, _normal(password))
+        password_hasher.verify(password_hash, normal)
     except VerificationError:
-        if _normal(password) == password:
+        if normal == password:
             raise
         password_hasher.verify(password_hash, password)
 
