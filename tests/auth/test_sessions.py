@@ -69,39 +69,32 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(two_admins
     assert "staff.password_changed" in db.session.scalars(select(AuditEvent.action)).all()
 
 
-def test_a_wrong_current_password_changes_nothing(client, make, login):
-    admin = make.user("admin")
+def _password_changed(client, make, login, *, current: str, new: str, confirm: str | None = None):
+    """An administrator, in English, sends the change-password form; its answer."""
     client.get("/language/en")
-    login(admin)
+    login(make.user("admin"))
     page = client.get("/account/password")
-    response = client.post("/account/password", data={
-        "current": "not my password at all", "new": "harbour lantern seventeen",
-        "confirm": "harbour lantern seventeen", "csrf_token": csrf_token_of(page),
+    return client.post("/account/password", data={
+        "current": current, "new": new, "confirm": new if confirm is None else confirm, "csrf_token": csrf_token_of(page),
     })
+
+
+def test_a_wrong_current_password_changes_nothing(client, make, login):
+    response = _password_changed(client, make, login, current="not my password at all", new="harbour lantern seventeen")
     assert "Your current password is not right." in response.get_data(as_text=True)
     assert _signed_in(client)
 
 
 def test_a_new_password_typed_again_in_another_unicode_form_is_the_same_password(client, make, login):
-    admin = make.user("admin")
-    client.get("/language/en")
-    login(admin)
-    page = client.get("/account/password")
-    response = client.post("/account/password", data={
-        "current": "a long test password 1", "new": "ma\u00f1anita kandila tubig 9",  # ñ as one character
-        "confirm": "man\u0303anita kandila tubig 9", "csrf_token": csrf_token_of(page),  # n and a combining tilde
-    })
+    response = _password_changed(client, make, login, current=PASSWORD,
+                                 new="ma\u00f1anita kandila tubig 9",  # ñ as one character
+                                 confirm="man\u0303anita kandila tubig 9")  # n and a combining tilde
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("new", ["short one", "passwordpassword", "1qaz2wsx3edc4rfv"])
 def test_short_and_common_passwords_are_refused(client, make, login, new):
-    client.get("/language/en")
-    login(make.user("admin"))
-    page = client.get("/account/password")
-    response = client.post("/account/password", data={
-        "current": PASSWORD, "new": new, "confirm": new, "csrf_token": csrf_token_of(page),
-    })
+    response = _password_changed(client, make, login, current=PASSWORD, new=new)
     assert response.status_code == 200
     assert ("Use at least 12 characters." in response.get_data(as_text=True)
             or "too easy to guess" in response.get_data(as_text=True))

@@ -11,11 +11,27 @@ from .conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
-def test_two_minutes_before_an_idle_session_ends_a_warning_offers_to_stay(new_context, live):
-    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+LAPTOP, ZOOMED = {"width": 1280, "height": 800}, {"width": 640, "height": 400}  # ZOOMED: the laptop at 200 %
+
+
+def _signed_in_on(new_context, live, path: str, *, role: str = "facilitator", viewport=LAPTOP):
+    """A staff page whose timers run only as the test moves the page's clock."""
+    page = new_context(viewport=viewport).new_page()
     page.clock.install()
-    sign_in(page, live, "facilitator")
-    page.goto(live["base_url"] + "/language/en")
+    sign_in(page, live, role)
+    page.goto(live["base_url"] + path)
+    return page
+
+
+def _still_here_requests(page) -> list[str]:
+    """Every request the page sends to say someone is at work, as it is sent."""
+    told: list[str] = []
+    page.on("request", lambda request: told.append(request.url) if request.url.endswith("/still-here") else None)
+    return told
+
+
+def test_two_minutes_before_an_idle_session_ends_a_warning_offers_to_stay(new_context, live):
+    page = _signed_in_on(new_context, live, "/language/en")
     page.goto(live["base_url"] + "/facilitator/")
     warning = page.locator("#idle-warning")
     idle = int(warning.get_attribute("data-idle-seconds"))
@@ -34,10 +50,7 @@ def test_two_minutes_before_an_idle_session_ends_a_warning_offers_to_stay(new_co
 
 def test_a_key_pressed_while_the_warning_shows_keeps_the_session_at_once(new_context, live):
     """Not at the next tick: until then the warning would cover what the keyboard moves to (WCAG 2.4.11)."""
-    page = new_context(viewport={"width": 640, "height": 400}).new_page()
-    page.clock.install()
-    sign_in(page, live, "editor")
-    page.goto(live["base_url"] + "/editor/themes")
+    page = _signed_in_on(new_context, live, "/editor/themes", role="editor", viewport=ZOOMED)
     warning = page.locator("#idle-warning")
     page.clock.fast_forward((int(warning.get_attribute("data-idle-seconds")) - 105) * 1000)
     assert warning.is_visible()
@@ -50,17 +63,13 @@ def test_a_key_pressed_while_the_warning_shows_keeps_the_session_at_once(new_con
 
 
 def test_the_warning_moves_the_focused_control_out_from_under_it_without_counting_as_work(new_context, live):
-    page = new_context(viewport={"width": 640, "height": 400}).new_page()
-    page.clock.install()
-    sign_in(page, live, "facilitator")
-    page.goto(live["base_url"] + "/facilitator/roundtables/new")
+    page = _signed_in_on(new_context, live, "/facilitator/roundtables/new", viewport=ZOOMED)
     page.evaluate("""() => {  // the form's button at the bottom edge of the screen, as Tab leaves it
       const button = [...document.querySelectorAll("main [type=submit]")].filter(b => b.offsetParent).pop();
       button.focus({preventScroll: true});
       button.scrollIntoView({block: "end"});
     }""")
-    told = []
-    page.on("request", lambda request: told.append(request.url) if request.url.endswith("/still-here") else None)
+    told = _still_here_requests(page)
     warning = page.locator("#idle-warning")
     idle = int(warning.get_attribute("data-idle-seconds"))
     page.clock.fast_forward((min(300, idle // 3) + 30) * 1000)  # that scroll was work: told once, and counted from
@@ -80,12 +89,8 @@ def test_the_warning_moves_the_focused_control_out_from_under_it_without_countin
 
 
 def test_working_on_a_page_tells_the_server_without_a_warning(new_context, live):
-    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
-    page.clock.install()
-    sign_in(page, live, "facilitator")
-    page.goto(live["base_url"] + "/facilitator/roundtables/new")
-    told = []
-    page.on("request", lambda request: told.append(request.url) if request.url.endswith("/still-here") else None)
+    page = _signed_in_on(new_context, live, "/facilitator/roundtables/new")
+    told = _still_here_requests(page)
     page.clock.fast_forward(6 * 60 * 1000)
     page.keyboard.press("Tab")
     page.clock.fast_forward(30 * 1000)
@@ -96,7 +101,7 @@ def test_working_on_a_page_tells_the_server_without_a_warning(new_context, live)
 
 def test_with_a_short_idle_time_working_still_keeps_the_session(new_context, live):
     """The intervals follow the idle time: with five minutes, telling the server every five minutes was too late."""
-    page = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    page = new_context(viewport=LAPTOP).new_page()
     page.clock.install()
     sign_in(page, live, "facilitator")
     url = live["base_url"] + "/facilitator/roundtables/new"
@@ -108,8 +113,7 @@ def test_with_a_short_idle_time_working_still_keeps_the_session(new_context, liv
 
     page.route(url, five_minutes)
     page.goto(url)
-    told = []
-    page.on("request", lambda request: told.append(request.url) if request.url.endswith("/still-here") else None)
+    told = _still_here_requests(page)
     page.clock.fast_forward(90 * 1000)
     page.keyboard.press("Tab")
     page.clock.fast_forward(30 * 1000)

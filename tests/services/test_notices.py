@@ -40,13 +40,20 @@ def test_erased_quotes_are_named_by_number_only(make):
     assert notice.quote_id == quote.id and quote.text is None
 
 
-def _declined_after_export(make):
-    """An exported quote whose author, asking to review quotes, declined it since."""
+def _put_to_its_author_after_export(make):
+    """An exported quote whose author asked to review quotes since: it is put to them."""
     editor = make.user("editor")
     participant = make.participant()
     quote = make.quote(make.reflection(participant), editor=editor)
     _export(editor)
     consent.change_clause(participant, "review_quotes", grant=True)
+    db.session.commit()
+    return editor, participant, quote
+
+
+def _declined_after_export(make):
+    """An exported quote whose author, asking to review quotes, declined it since."""
+    editor, participant, quote = _put_to_its_author_after_export(make)
     review.respond(participant, quote, approve=False)
     db.session.commit()
     return editor, quote
@@ -84,13 +91,7 @@ def test_an_exported_quote_whose_reflection_is_held_back_raises_a_notice(make):
 
 
 def test_an_exported_quote_put_to_its_author_who_now_reviews_quotes_raises_a_notice_until_they_approve(make):
-    editor = make.user("editor")
-    participant = make.participant()
-    quote = make.quote(make.reflection(participant), editor=editor)
-    _export(editor)
-
-    consent.change_clause(participant, "review_quotes", grant=True)
-    db.session.commit()
+    _editor, participant, quote = _put_to_its_author_after_export(make)
 
     (notice,) = notices.open_notices().items
     assert (notice.quote_id, notice.reason, notice.usable_again) == (quote.id, notices.PUT_TO_AUTHOR, False)
