@@ -4,6 +4,7 @@ from wtforms import Form as WTFormsForm
 from wtforms import ValidationError
 from wtforms.validators import Optional
 
+from roundtable import clock
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, SentOnce, length, required
 from roundtable.services.curation import sensitive_terms_from
 from roundtable.services.errors import RuleViolation
@@ -30,8 +31,11 @@ class RoundtableForm(Form):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if not (self.meets_on.errors or self.starts_at.errors or self.ends_at.errors or self.retention_until.errors):
+            retention = self.retention_until.data
+            if retention is not None and retention <= clock.today():
+                retention = None  # a date already past is the mistake, not the meeting day: the service says so
             try:
-                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, self.retention_until.data)
+                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, retention)
             except RuleViolation as problem:
                 self[problem.field].errors.append(str(problem))
                 valid = False

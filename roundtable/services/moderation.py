@@ -116,10 +116,10 @@ def save_note(facilitator: User, reflection: Reflection, note: str, *, read: str
     participation.wait_for_the_author(reflection)
     if not _open_to(facilitator, reflection):
         raise _not_open()
+    if (note or None) == reflection.moderator_note:  # saved already, perhaps by this same form sent twice
+        return
     if not hmac.compare_digest((read or "").encode(), note_mark(reflection).encode()):
         raise Conflict(_l("Another facilitator saved this note after you opened it. Their note is shown below; "
                           "yours is still in the form. Combine them, then save again."))
-    if (note or None) == reflection.moderator_note:
-        return
     reflection.moderator_note = note or None
     audit.record("reflection.note_saved", actor=facilitator, target=reflection)

@@ -3,9 +3,10 @@
 import re
 
 import pytest
+from sqlalchemy import select
 
 from roundtable.db import db
-from roundtable.models import Reflection, Roundtable
+from roundtable.models import AuditEvent, Reflection, Roundtable
 from roundtable.services import participation, withdrawal
 from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 from tests.conftest import hidden_fields_of, post_roundtable_edit
@@ -22,17 +23,21 @@ def test_a_new_roundtable_has_a_clear_join_code_and_the_bilingual_consent_templa
     assert all(c.text_en and c.text_fil for c in clauses.values())
 
 
-def test_a_retention_date_in_the_past_is_refused_with_the_form_kept(client, make, login, csrf):
+@pytest.mark.parametrize("meeting", [{}, {"meets_on": "2099-12-20", "starts_at": "14:00", "ends_at": "16:00"}])
+def test_a_retention_date_in_the_past_is_refused_with_the_form_kept(client, make, login, csrf, meeting):
+    """Said of the retention date even when a meeting day is given: the past date is the mistake, not the day."""
     login(make.user("facilitator"))
     client.get("/language/en")
     page = client.get("/facilitator/roundtables/new")
     response = client.post("/facilitator/roundtables/new", data={
         "title_fil": "Pagdinig", "title_en": "Hearings", "description_fil": "", "description_en": "",
         "retention_until": "2001-01-01", "prompt_fil": "Tanong?", "prompt_en": "Question?", "csrf_token": csrf(page),
+        **meeting,
     })
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "The retention date must be in the future." in html
+    assert "The meeting would come after" not in html
     assert 'value="Hearings"' in html
     assert db.session.query(Roundtable).count() == 0
 
@@ -221,6 +226,17 @@ def test_a_note_saved_from_a_page_opened_before_another_note_keeps_both(client, 
     assert db.session.get(Reflection, reflection.id).moderator_note == "She asked for a pause: hold until we talk."
     save_note(client, url, "Pause asked; later called, all fine.", page=refused)
     assert db.session.get(Reflection, reflection.id).moderator_note == "Pause asked; later called, all fine."
+
+
+def test_a_note_form_sent_twice_is_saved_once_and_blames_nobody(client, make, login):
+    """A double click sends the same form twice; the second answer, the one the browser shows, is not a conflict."""
+    reflection, url = _moderating(client, make, login, "submitted")
+    page = client.get(url)
+    assert save_note(client, url, "Asked for a pause.", page=page).status_code == 302
+    again = save_note(client, url, "Asked for a pause.", page=page)
+    assert again.status_code == 302 and "Another facilitator" not in client.get(again.location).get_data(as_text=True)
+    assert db.session.get(Reflection, reflection.id).moderator_note == "Asked for a pause."
+    assert [e.action for e in db.session.scalars(select(AuditEvent))].count("reflection.note_saved") == 1
 
 
 def test_a_release_sends_editors_only_the_words_the_facilitator_read(client, make, login):
