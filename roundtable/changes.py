@@ -28,6 +28,7 @@ class Outcome:
     # Where the person goes next: set by the block; for a form sent again, where its first sending led.
     location: str | None = None
     sent_before: bool = False
+    refusal: RuleViolation | None = None  # what a service refused, when it did
 
 
 @contextmanager
@@ -56,7 +57,7 @@ def change(
         db.session.rollback()
         if isinstance(problem, Gone):
             raise
-        outcome.location = None
+        outcome.location, outcome.refusal = None, problem
         # Sent again after the first was saved, the form can break a rule the first sending set up (a name
         # now taken): lead to what the first made instead of showing that.
         first = sent_forms.earlier(g.user, once.once_key(), once.sent_twice_within) if once is not None else None
@@ -70,6 +71,12 @@ def change(
     else:
         db.session.commit()
         outcome.saved = True
+
+
+def field_named(form, *, otherwise: Field) -> Callable[[RuleViolation], Field]:
+    """For ``errors_on``: the field of ``form`` a refusal names (a descriptor, a taken name, a date), else
+    ``otherwise``."""
+    return lambda problem: form[problem.field] if problem.field and problem.field in form else otherwise
 
 
 def back_to_list_when_gone(list_url: Callable[[], str]):

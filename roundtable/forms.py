@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from datetime import time
 
 from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, FormField, HiddenField, StringField, TextAreaField
+from wtforms import Field, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from roundtable.services.sent_forms import KEPT_FOR
@@ -130,6 +131,13 @@ def _labelled(label: str, problem: str) -> str:
     if label.endswith("?"):  # "Why can it stay? Say briefly why…", not "Why can it stay?: …"
         return _("%(field)s %(problem)s", field=label, problem=problem)
     return _("%(field)s: %(problem)s", field=label, problem=problem)
+
+
+def say_saved_now(field: Field, value) -> None:
+    """Under a field of a form refused because another page saved first: what is saved there now, so the two
+    can be combined before saving again."""
+    shown = value.strftime("%H:%M") if isinstance(value, time) else value
+    field.errors = [*field.errors, _("Saved now: %(value)s", value=shown) if shown else _("Saved now: nothing")]
 
 
 class RecordVersionField(HiddenField):

@@ -225,10 +225,18 @@ def post_roundtable_edit(client, roundtable, **changes):
     """The facilitator's edit form as a browser posts it: every field, with the roundtable's current values
     except ``changes``."""
     url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    page = client.get(url)
     data = {"title_fil": roundtable.title_fil, "title_en": roundtable.title_en, "description_fil": "",
             "description_en": "", "retention_until": roundtable.retention_until.isoformat(),
-            "meets_on": "", "starts_at": "", "ends_at": "", "csrf_token": csrf_token_of(client.get(url))}
+            "meets_on": "", "starts_at": "", "ends_at": "", **hidden_fields_of(page)}
     return client.post(url, data={**data, **changes})
+
+
+def sensitive_words_saved(actor, roundtable, text: str) -> list[str]:
+    """A roundtable's sensitive words saved from a page opened just now."""
+    from roundtable.services import curation
+
+    return curation.set_sensitive_terms(actor, roundtable, text, read=curation.sensitive_terms_mark(roundtable))
 
 
 def password_typed_long_ago(client, minutes: int = 16) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy import Text, select, type_coerce, update
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote, Reflection
 from roundtable.services import crypto, curation, moderation
-from tests.conftest import only_on_postgresql
+from tests.conftest import only_on_postgresql, sensitive_words_saved
 
 REFLECTION = "Zebrafinch courts should let the child testify from a quiet room"
 QUOTE = "Zebrafinch courts should let the child testify"
@@ -166,8 +166,9 @@ def test_a_roundtables_sensitive_words_are_decrypted_only_where_they_are_used(
     roundtable = make.roundtable()
     participant = make.participant(roundtable)
     editor = make.user("editor")
-    curation.set_sensitive_terms(editor, roundtable, "Zebrafinch street\nSan Zebrafinch school")
+    sensitive_words_saved(editor, roundtable, "Zebrafinch street\nSan Zebrafinch school")
     db.session.commit()
+    prompt_id = roundtable.prompts[0].id
     db.session.remove()
     opened = []
     real_decrypt = crypto.decrypt
@@ -175,7 +176,7 @@ def test_a_roundtables_sensitive_words_are_decrypted_only_where_they_are_used(
     writer = app.test_client()
     page = writer.get("/return")
     writer.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
-    for url in ("/my", f"/write/{roundtable.prompts[0].id}"):
+    for url in ("/my", f"/write/{prompt_id}"):
         assert writer.get(url).status_code == 200
     login(editor)
     for url in ("/editor/", "/editor/quotes", "/editor/export"):

@@ -87,3 +87,4 @@ class SensitiveTermsForm(Form):
     terms = CleanTextAreaField(
         _l("Sensitive words"), validators=[length(10_000)],
     )
+    read = HiddenField()  # curation.sensitive_terms_mark of the list the page showed

@@ -9,13 +9,13 @@ from flask_babel import format_date, gettext as _, ngettext
 
 from roundtable import clock
 from roundtable.access import roles_required
-from roundtable.changes import back_to_list_when_gone, change, flash_at
+from roundtable.changes import back_to_list_when_gone, change, field_named, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
     ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm,
     ThemeRenameForm,
 )
-from roundtable.forms import ActionForm
+from roundtable.forms import ActionForm, say_saved_now
 from roundtable.i18n import current_language
 from roundtable.models import Roundtable
 from roundtable.models.quotes import LIVE_STATUSES
@@ -64,7 +64,7 @@ def reflection(reflection_id: int):
         form.language.data = source.language
         form.descriptor.data = _("survivor leader")
     if form.validate_on_submit():
-        with change(errors_on=_field_of(form, otherwise=form.text), once=form) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.text), once=form) as outcome:
             quote = curation.create_quote(g.user, source, **_quote_fields(form))
             outcome.location = url_for("editor.quote", quote_id=quote.id)
         if outcome.saved:
@@ -118,7 +118,7 @@ def quote(quote_id: int):
             raise
         except RuleViolation as problem:
             db.session.rollback()
-            field = _field_of(form, otherwise=form.text)(problem)
+            field = field_named(form, otherwise=form.text)(problem)
             field.errors = [*field.errors, str(problem)]
         else:
             db.session.commit()
@@ -228,7 +228,7 @@ def approve(quote_id: int):
 def themes():
     form = ThemeForm()
     if form.validate_on_submit():
-        with change(errors_on=_field_of(form, otherwise=form.name_en), once=form) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.name_en), once=form) as outcome:
             curation.add_theme(g.user, form.name_en.data, form.name_fil.data)
             outcome.location = url_for("editor.themes")
         if outcome.saved:
@@ -272,7 +272,7 @@ def rename_theme(theme_id: int):
     target = curation.theme(theme_id)
     form = ThemeRenameForm(prefix=f"rename{theme_id}")
     if form.validate_on_submit():
-        with change(errors_on=_field_of(form, otherwise=form.name_en)) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.name_en)) as outcome:
             again = curation.rename_theme(g.user, target, form.name_en.data, form.name_fil.data)
         if outcome.saved:
             flash(_("Theme renamed."))
@@ -326,9 +326,13 @@ def sensitive_words(roundtable_id: int):
     form = SensitiveTermsForm()
     if request.method == "GET":
         form.terms.data = "\n".join(curation.sensitive_terms(target))
+        form.read.data = curation.sensitive_terms_mark(target)
     if form.validate_on_submit():
         with change(errors_on=form.terms) as outcome:
-            curation.set_sensitive_terms(g.user, target, form.terms.data)
+            curation.set_sensitive_terms(g.user, target, form.terms.data, read=form.read.data)
+        if isinstance(outcome.refusal, Conflict):  # what is saved now, to combine; saving again, seen, goes through
+            say_saved_now(form.terms, "; ".join(curation.sensitive_terms(target)))
+            form.read.data = curation.sensitive_terms_mark(target)
         if outcome.saved:
             flash(_("Sensitive words saved."))
             back = request.args.get("quote", type=number_arg)
@@ -421,12 +425,6 @@ def _quote_form(form_class: type[QuoteForm], obj=None) -> QuoteForm:
     language = current_language()
     form.themes.choices = [(t.id, t.name(language)) for t in curation.themes(language)]
     return form
-
-
-def _field_of(form, *, otherwise):
-    """Where a refusal is shown: beside the field it names (a quote's descriptor, a theme's taken name), else
-    ``otherwise``."""
-    return lambda problem: getattr(form, problem.field or "", None) or otherwise
 
 
 def _quote_fields(form: QuoteForm) -> dict:

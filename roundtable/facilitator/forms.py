@@ -49,6 +49,11 @@ class RoundtableForm(Form):
             raise ValidationError(str(problem)) from None
 
 
+class EditRoundtableForm(RoundtableForm):
+    read = HiddenField()  # roundtables.edit_mark of what the page showed
+    terms_read = HiddenField()  # curation.sensitive_terms_mark of the list the page showed
+
+
 class NewRoundtableForm(SentOnce, RoundtableForm):
     prompt_fil = CleanTextAreaField(_l("First prompt in Filipino"), validators=[required(), length(1000)])
     prompt_en = CleanTextAreaField(_l("First prompt in English"), validators=[required(), length(1000)])

@@ -8,14 +8,17 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from roundtable.access import roles_required
-from roundtable.changes import back_to_list_when_gone, change
+from roundtable.changes import back_to_list_when_gone, change, field_named
 from roundtable.db import db
 from roundtable.facilitator.forms import (
-    DecisionForm, NewPromptForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm, StatusForm,
+    DecisionForm, EditRoundtableForm, NewPromptForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm,
+    StatusForm,
 )
+from roundtable.forms import say_saved_now
 from roundtable.models import Prompt, Roundtable
 from roundtable.numbers import number_arg
 from roundtable.services import curation, moderation, roundtables
+from roundtable.services.errors import Conflict
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 facilitator_only = roles_required("facilitator")
@@ -86,22 +89,43 @@ def join_card(roundtable_id: int):
 @facilitator_only
 def edit_roundtable(roundtable_id: int):
     item = _own(roundtable_id)
-    form = RoundtableForm(obj=item)
+    form = EditRoundtableForm(obj=item)
+    if request.method == "GET":
+        form.read.data, form.terms_read.data = roundtables.edit_mark(item), curation.sensitive_terms_mark(item)
     if form.validate_on_submit():
-        with change(errors_on=form.retention_until) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.read)) as outcome:
             roundtables.update(
-                item, g.user,
+                item, g.user, read=form.read.data,
                 title_en=form.title_en.data, title_fil=form.title_fil.data,
                 description_en=form.description_en.data, description_fil=form.description_fil.data,
                 retention_until=form.retention_until.data,
                 **_schedule(form),
             )
             if form.sensitive_terms.raw_data:  # posted by the edit form; the words feed the quote check
-                _save_sensitive_terms(item, form.sensitive_terms.data)
+                _save_sensitive_terms(item, form.sensitive_terms.data, read=form.terms_read.data)
         if outcome.saved:
             flash(_("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
+        if isinstance(outcome.refusal, Conflict):  # the roundtable's, or only its sensitive words'
+            _show_what_is_saved_now(form, item, words_only=outcome.refusal.field == "sensitive_terms")
     return _roundtable_form_page(form, item)
+
+
+def _show_what_is_saved_now(form: EditRoundtableForm, item: Roundtable, *, words_only: bool) -> None:
+    """After a refusal because another page saved first: under each field where the form differs from what is
+    saved, what is saved, so the two can be combined; the form's marks become the saved ones, so that saving
+    again, having seen them, goes through."""
+    saved_terms = curation.sensitive_terms(item)
+    fields = () if words_only else roundtables.EDITED_FIELDS
+    differs = [(form[name], getattr(item, name)) for name in fields
+               if (form[name].data or None) != (getattr(item, name) or None)]
+    if curation.sensitive_terms_unchanged(form.sensitive_terms.data, form.terms_read.data):
+        form.sensitive_terms.data = "\n".join(saved_terms)  # not changed here: the list as saved now
+    elif curation.sensitive_terms_from(form.sensitive_terms.data) != saved_terms:
+        differs.append((form.sensitive_terms, "; ".join(saved_terms)))
+    for field, value in differs:
+        say_saved_now(field, value)
+    form.read.data, form.terms_read.data = roundtables.edit_mark(item), curation.sensitive_terms_mark(item)
 
 
 def _roundtable_form_page(form: RoundtableForm, item: Roundtable | None):
@@ -115,10 +139,14 @@ def _schedule(form: RoundtableForm) -> dict:
     return {"meets_on": form.meets_on.data, "starts_at": form.starts_at.data, "ends_at": form.ends_at.data}
 
 
-def _save_sensitive_terms(item, text: str | None) -> None:
-    """Only a list that differs is saved: saving rechecks every quote of the roundtable and is audited."""
+def _save_sensitive_terms(item, text: str | None, *, read: str | None) -> None:
+    """Saved only when the facilitator changed the list the page showed (an editor may have saved another one
+    since, which stays), and only when it differs from what is saved: saving rechecks every quote of the
+    roundtable and is audited."""
+    if curation.sensitive_terms_unchanged(text, read):
+        return
     if curation.sensitive_terms_from(text) != curation.sensitive_terms(item):
-        curation.set_sensitive_terms(g.user, item, text)
+        curation.set_sensitive_terms(g.user, item, text, read=read)
 
 
 @bp.post("/roundtables/<int:roundtable_id>/status")

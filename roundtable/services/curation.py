@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -552,8 +553,30 @@ def sensitive_terms_from(text: str | None) -> list[str]:
     return terms
 
 
-def set_sensitive_terms(actor, target: Roundtable, text: str | None) -> list[str]:
-    """Replace a roundtable's list of sensitive words (one a line); the words are stored encrypted."""
+def sensitive_terms_mark(target: Roundtable) -> str:
+    """The list a page showed, as a keyed digest: an editor and a facilitator both keep it, and a save from a
+    page opened before the other's would drop the words they added, and with them the check of every quote."""
+    return _terms_mark(sensitive_terms(target))
+
+
+def sensitive_terms_unchanged(text: str | None, read: str | None) -> bool:
+    """Whether ``text`` is the list a page showed (``read``, its mark), however its lines were spaced."""
+    return hmac.compare_digest(_terms_mark(sensitive_terms_from(text)).encode(), (read or "").encode())
+
+
+def _terms_mark(terms: list[str]) -> str:
+    return crypto.lookup_digest("\n".join(terms), "sensitive-terms")
+
+
+def set_sensitive_terms(actor, target: Roundtable, text: str | None, *, read: str | None) -> list[str]:
+    """Replace a roundtable's list of sensitive words (one a line); the words are stored encrypted. ``read`` is
+    the ``sensitive_terms_mark`` of the page the list was typed on."""
+    db.session.flush()  # refreshed below, what is pending here would be lost
+    db.session.refresh(target, with_for_update=True)
+    if not hmac.compare_digest((read or "").encode(), sensitive_terms_mark(target).encode()):
+        raise Conflict(_l("The sensitive words were saved on another page after you opened this one. What is saved "
+                          "now is shown under the box; your list is still in it. Combine them, then save again."),
+                       field="sensitive_terms")
     terms = sensitive_terms_from(text)
     target.sensitive_terms = "\n".join(terms) or None
     for quote in db.session.scalars(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, time
@@ -13,8 +14,8 @@ from sqlalchemy import ColumnElement, func, select
 from roundtable import clock
 from roundtable.db import constant, db
 from roundtable.models import ConsentClause, Participant, Prompt, Reflection, Roundtable, User
-from roundtable.services import audit
-from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services import audit, crypto
+from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
 
 # No 0/O, 1/I/L, 2/Z, 5/S, 8/B: a code read aloud in a room or copied from a card cannot be misread.
@@ -117,7 +118,28 @@ def create(
     return roundtable
 
 
-def update(roundtable: Roundtable, actor: User, **fields) -> None:
+# What the facilitator's edit page shows of a roundtable, besides its sensitive words (see curation).
+EDITED_FIELDS = ("title_fil", "title_en", "description_fil", "description_en", "meets_on", "starts_at", "ends_at",
+                 "retention_until")
+
+CHANGED_MEANWHILE = _l("This roundtable was saved on another page after you opened this one. What is saved now is "
+                       "shown under each field where it differs from yours; your changes are still in the form. "
+                       "Check them, then save again.")
+
+
+def edit_mark(roundtable: Roundtable) -> str:
+    """What the edit page showed, as a keyed digest. Saved from a page opened before another save (a second tab,
+    a colleague), the form would otherwise put back, unseen, what that save changed."""
+    shown = "\x1f".join(str(getattr(roundtable, name) or "") for name in EDITED_FIELDS)
+    return crypto.lookup_digest(shown, "roundtable-edit")
+
+
+def update(roundtable: Roundtable, actor: User, *, read: str | None, **fields) -> None:
+    """``read`` is the ``edit_mark`` of the page the changes were made on."""
+    db.session.flush()  # refreshed below, what is pending here would be lost
+    db.session.refresh(roundtable, with_for_update=True)  # two saves take turns; the second sees the first
+    if not hmac.compare_digest((read or "").encode(), edit_mark(roundtable).encode()):
+        raise Conflict(CHANGED_MEANWHILE)
     if "retention_until" in fields and fields["retention_until"] != roundtable.retention_until:
         _check_retention(fields["retention_until"])
         if fields["retention_until"] > roundtable.retention_until and _anyone_joined(roundtable):

@@ -8,6 +8,7 @@ import pytest
 
 from roundtable.db import db
 from roundtable.services import consent, curation, moderation
+from tests.conftest import sensitive_words_saved
 
 
 @pytest.fixture
@@ -78,6 +79,6 @@ def shelf(make, editor) -> Shelf:
     moderation.decide(roundtable.facilitator, held_reflection, "hold", read=moderation.read_mark(held_reflection))
 
     unresolved = quote_of(editor, make.reflection(author, text="The judge who sat near the blue chapel listened to us."))
-    curation.set_sensitive_terms(editor, roundtable, "blue chapel")  # added after approval
+    sensitive_words_saved(editor, roundtable, "blue chapel")  # added after approval
     db.session.commit()
     return Shelf(fil, en, draft, revoked, held, unresolved, courts, roundtable)

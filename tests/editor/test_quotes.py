@@ -13,7 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
 from roundtable.services import curation
-from tests.conftest import csrf_token_of, hidden_fields_of, only_on_postgresql, post_roundtable_edit
+from tests.conftest import (
+    csrf_token_of, hidden_fields_of, only_on_postgresql, post_roundtable_edit, sensitive_words_saved,
+)
 from tests.deployment.live import at_once
 from tests.editor.conftest import quote_of
 
@@ -225,10 +227,33 @@ def test_sensitive_words_of_a_roundtable_are_checked_in_its_quotes(make, editor,
     roundtable_id = quote.reflection.participant.roundtable_id
     url = f"/editor/roundtables/{roundtable_id}/sensitive-words?quote={quote.id}"
     page = desk.get(url)
-    response = desk.post(url, data={"terms": "blue chapel\nLola Nena", "csrf_token": csrf(page)})
+    response = desk.post(url, data={**hidden_fields_of(page), "terms": "blue chapel\nLola Nena"})
     assert response.headers["Location"].endswith(f"/editor/quotes/{quote.id}#findings")
     assert "blue chapel <span" in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
     assert "Lola Nena" in desk.get(url).get_data(as_text=True)
+
+
+def test_sensitive_words_typed_on_a_page_opened_before_another_save_do_not_drop_that_save(make, app, editor, desk,
+                                                                                          login):
+    """An editor and a facilitator both keep the list: neither page, opened earlier, drops the other's words unseen."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    url = f"/editor/roundtables/{roundtable.id}/sensitive-words"
+    opened = desk.get(url)
+    staff = app.test_client()
+    login(facilitator, on=staff)
+    assert post_roundtable_edit(staff, roundtable, sensitive_terms="Tito Ramon").status_code == 302
+
+    refused = desk.post(url, data={**hidden_fields_of(opened), "terms": "Barangay Malinis"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "saved on another page after you opened this one" in html
+    assert "Saved now: Tito Ramon" in html and "Barangay Malinis</textarea>" in html
+    db.session.expire_all()
+    assert curation.sensitive_terms(roundtable) == ["Tito Ramon"]
+    combined = {**hidden_fields_of(refused), "terms": "Tito Ramon\nBarangay Malinis"}
+    assert desk.post(url, data=combined).status_code == 302
+    db.session.expire_all()
+    assert curation.sensitive_terms(roundtable) == ["Tito Ramon", "Barangay Malinis"]
 
 
 def test_sensitive_words_can_be_set_from_a_reflection_before_its_first_quote(make, desk):
@@ -267,7 +292,7 @@ def test_the_same_sensitive_words_typed_again_are_not_saved_again(app, make, log
     """Saving the list rechecks every quote of the roundtable and is audited: an unchanged list is left alone."""
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
-    curation.set_sensitive_terms(facilitator, roundtable, "blue chapel")
+    sensitive_words_saved(facilitator, roundtable, "blue chapel")
     db.session.commit()
     staff = app.test_client()
     login(facilitator, on=staff)
@@ -485,7 +510,7 @@ def test_a_page_past_the_end_of_a_list_leads_back_to_its_first_page_with_the_fil
 def test_an_approved_quote_held_back_by_a_new_sensitive_word_says_so_in_the_list(make, editor, desk):
     reflection = make.reflection(text="The court in our town should listen to children.")
     quote = quote_of(editor, reflection)
-    curation.set_sensitive_terms(editor, reflection.participant.roundtable, "our town")
+    sensitive_words_saved(editor, reflection.participant.roundtable, "our town")
     db.session.commit()
     desk.get("/language/en")
 

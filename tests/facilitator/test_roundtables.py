@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Reflection, Roundtable
-from roundtable.services import participation, withdrawal
+from roundtable.services import curation, participation, withdrawal
 from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
-from tests.conftest import hidden_fields_of, post_roundtable_edit
+from tests.conftest import hidden_fields_of, post_roundtable_edit, sensitive_words_saved
 
 
 def test_a_new_roundtable_has_a_clear_join_code_and_the_bilingual_consent_template(make):
@@ -405,3 +405,54 @@ def test_a_prompt_form_open_when_the_roundtable_was_archived_keeps_its_words(cli
 
     assert "stay as they were" in html and "A clearer question?" in html
     assert db.session.get(type(prompt), prompt.id).text_en == "Prompt 1 in English"
+
+
+def _edit_page_sent(client, page, **changes):
+    """The edit form as the browser sends it from ``page``, a page shown earlier, with ``changes`` typed in."""
+    fields = {name: value for name, value in hidden_fields_of(page).items()}
+    html = page.get_data(as_text=True)
+    for name in ("title_fil", "title_en", "retention_until"):
+        fields[name] = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
+    for name in ("description_fil", "description_en", "sensitive_terms"):
+        fields[name] = re.search(rf'name="{name}"[^>]*>\r?\n?([^<]*)</textarea>', html).group(1)
+    return client.post(page.request.path, data={**fields, "meets_on": "", "starts_at": "", "ends_at": "", **changes})
+
+
+def test_an_edit_page_opened_before_another_save_shows_that_save_instead_of_undoing_it(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    laptop, phone = client.get(url), client.get(url)
+    assert _edit_page_sent(client, laptop, title_en="Courts that hear children").status_code == 302
+
+    refused = _edit_page_sent(client, phone, description_en="Bring water.")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "saved on another page after you opened this one" in html
+    assert "Saved now: Courts that hear children" in html and "Bring water.</textarea>" in html
+    db.session.expire_all()
+    assert (roundtable.title_en, roundtable.description_en) == ("Courts that hear children", "What should change.")
+    assert _edit_page_sent(client, refused, title_en="Courts that hear children").status_code == 302, "seen, it saves"
+    db.session.expire_all()
+    assert (roundtable.title_en, roundtable.description_en) == ("Courts that hear children", "Bring water.")
+
+
+def test_sensitive_words_an_editor_saved_stay_when_a_facilitator_saves_an_older_page_without_touching_them(
+    client, make, login
+):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    page = client.get(f"/facilitator/roundtables/{roundtable.id}/edit")
+    sensitive_words_saved(make.user("editor"), roundtable, "Tito Ramon")
+    db.session.commit()
+
+    assert _edit_page_sent(client, page).status_code == 302  # nothing of the roundtable itself changed since
+    db.session.expire_all()
+    assert curation.sensitive_terms(roundtable) == ["Tito Ramon"]
+
+    refused = _edit_page_sent(client, page, sensitive_terms="Barangay Malinis")
+    assert "Saved now: Tito Ramon" in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert curation.sensitive_terms(roundtable) == ["Tito Ramon"]

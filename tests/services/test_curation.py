@@ -9,6 +9,7 @@ from roundtable.db import db
 from roundtable.models import AuditEvent, QuoteFindingDecision
 from roundtable.services import consent, curation
 from roundtable.services.errors import Conflict, RuleViolation
+from tests.conftest import sensitive_words_saved
 
 FIL_WORDS = "Sana makinig ang korte sa mga bata, para gumaling kami."
 NAMED_WORDS = "My cousin Marites recorded the interview in Cebu City and the judge listened."
@@ -244,7 +245,7 @@ def test_sensitive_words_of_the_roundtable_are_found_and_stored_encrypted(make):
     quote = new_quote(make, reflection, editor)
     assert curation.findings_of(quote) == []
 
-    curation.set_sensitive_terms(editor, roundtable, "blue chapel\n\n  Blue   Chapel \nLola Nena")
+    sensitive_words_saved(editor, roundtable, "blue chapel\n\n  Blue   Chapel \nLola Nena")
     db.session.commit()
     assert curation.sensitive_terms(roundtable) == ["blue chapel", "Lola Nena"]
     raw = db.session.execute(text("SELECT sensitive_terms FROM roundtables")).scalar_one()
@@ -270,7 +271,7 @@ def test_changing_sensitive_words_reads_each_quote_once_with_its_reflection_and_
         db.session.commit()
         db.session.expire_all()
         with counting_queries() as statements:
-            curation.set_sensitive_terms(editor, roundtable, "blue chapel")
+            sensitive_words_saved(editor, roundtable, "blue chapel")
             db.session.commit()
         return len(statements)
 

@@ -5,6 +5,7 @@ import pytest
 from roundtable.db import db
 from roundtable.services import audit, consent, curation, exports, moderation, notices, review, withdrawal
 from roundtable.services.errors import NotFound
+from tests.conftest import sensitive_words_saved
 
 
 def _export(editor):
@@ -110,7 +111,7 @@ def test_an_exported_quote_in_which_a_new_sensitive_word_finds_a_detail_raises_a
     quote = make.quote(reflection, editor=editor)
     _export(editor)
 
-    curation.set_sensitive_terms(editor, reflection.participant.roundtable, "our town")
+    sensitive_words_saved(editor, reflection.participant.roundtable, "our town")
     db.session.commit()
 
     [notice] = notices.open_notices().items

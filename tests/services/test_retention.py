@@ -8,6 +8,7 @@ from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent
 from roundtable.services import consent, retention
+from tests.conftest import sensitive_words_saved
 
 
 def _after(roundtable, days=1):
@@ -280,7 +281,7 @@ def test_the_sensitive_words_of_a_roundtable_go_with_its_words(make):
     participant = make.participant()
     roundtable = participant.roundtable
     make.reflection(participant, text="The court in our town listened.")
-    curation.set_sensitive_terms(make.user("editor"), roundtable, "our town\nTito Ramon")
+    sensitive_words_saved(make.user("editor"), roundtable, "our town\nTito Ramon")
     db.session.commit()
 
     retention.purge_expired(_after(roundtable))
@@ -296,13 +297,13 @@ def test_an_approved_quote_with_a_detail_still_undecided_is_not_kept_past_retent
     roundtable = participant.roundtable
     editor = make.user("editor")
     quote = make.quote(make.reflection(participant, text="The court in our town listened."), editor=editor)
-    curation.set_sensitive_terms(editor, roundtable, "our town")  # the quote is held back from exports
+    sensitive_words_saved(editor, roundtable, "our town")  # the quote is held back from exports
     db.session.commit()
 
     retention.purge_expired(_after(roundtable))
     db.session.commit()
 
     assert (quote.status, quote.text, quote.reflection.status) == ("withdrawn", None, "purged")
-    curation.set_sensitive_terms(editor, roundtable, "Tito Ramon")  # a list saved afterwards finds nothing to let out
+    sensitive_words_saved(editor, roundtable, "Tito Ramon")  # a list saved afterwards finds nothing to let out
     db.session.commit()
     assert exports.exportable_ids(exports.QuoteFilters()) == []

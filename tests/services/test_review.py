@@ -7,6 +7,7 @@ from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
 from roundtable.services import consent, curation, exports, review
 from roundtable.services.errors import Conflict, Gone, RuleViolation
+from tests.conftest import sensitive_words_saved
 
 REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
 
@@ -354,7 +355,7 @@ def test_an_attribution_that_became_identifying_is_not_approved(make):
     """A sensitive word the facilitator adds after the quote was saved applies to its attribution too."""
     editor = make.user("editor")
     quote = make.quote(make.reflection(), editor=editor, descriptor="youth leader of Kapitbahayan", approve=False)
-    curation.set_sensitive_terms(editor, quote.reflection.participant.roundtable, "Kapitbahayan")
+    sensitive_words_saved(editor, quote.reflection.participant.roundtable, "Kapitbahayan")
     db.session.commit()
     with pytest.raises(RuleViolation, match="must not point to anyone"):
         curation.approve(editor, quote)

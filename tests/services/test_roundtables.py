@@ -8,9 +8,13 @@ import pytest
 
 from roundtable import clock
 from roundtable.services import roundtables
-from roundtable.services.errors import RuleViolation
+from roundtable.services.errors import Conflict, RuleViolation
 
 DAY = date.today() + timedelta(days=10)
+
+
+def _saved_from_a_fresh_page(item, facilitator, **fields):
+    roundtables.update(item, facilitator, read=roundtables.edit_mark(item), **fields)
 
 
 def test_a_roundtable_may_have_no_schedule_a_day_or_a_day_and_hours(make):
@@ -40,10 +44,10 @@ def test_a_schedule_that_cannot_be_is_refused_and_says_which_part(make, schedule
 def test_an_update_is_checked_against_what_is_already_set(make):
     facilitator = make.user("facilitator")
     item = make.roundtable(facilitator)
-    roundtables.update(item, facilitator, meets_on=DAY, starts_at=time(9, 0), ends_at=time(11, 0))
+    _saved_from_a_fresh_page(item, facilitator, meets_on=DAY, starts_at=time(9, 0), ends_at=time(11, 0))
     with pytest.raises(RuleViolation):
-        roundtables.update(item, facilitator, starts_at=time(12, 0))  # after the end already set
-    roundtables.update(item, facilitator, meets_on=None, starts_at=None, ends_at=None)
+        _saved_from_a_fresh_page(item, facilitator, starts_at=time(12, 0))  # after the end already set
+    _saved_from_a_fresh_page(item, facilitator, meets_on=None, starts_at=None, ends_at=None)
     assert item.meets_on is None
 
 
@@ -51,8 +55,8 @@ def test_before_anyone_joins_the_retention_date_can_move_either_way(make):
     facilitator = make.user("facilitator")
     item = make.roundtable(facilitator)
     first = item.retention_until
-    roundtables.update(item, facilitator, retention_until=first + timedelta(days=30))
-    roundtables.update(item, facilitator, retention_until=first - timedelta(days=30))
+    _saved_from_a_fresh_page(item, facilitator, retention_until=first + timedelta(days=30))
+    _saved_from_a_fresh_page(item, facilitator, retention_until=first - timedelta(days=30))
     assert item.retention_until == first - timedelta(days=30)
 
 
@@ -63,13 +67,13 @@ def test_once_someone_joined_their_words_are_never_kept_longer_than_they_agreed(
     agreed = item.retention_until
 
     with pytest.raises(RuleViolation) as refused:
-        roundtables.update(item, facilitator, retention_until=agreed + timedelta(days=1))
+        _saved_from_a_fresh_page(item, facilitator, retention_until=agreed + timedelta(days=1))
 
     assert refused.value.field == "retention_until"
     assert "earlier, but not later" in str(refused.value)
-    roundtables.update(item, facilitator, retention_until=agreed - timedelta(days=100))  # sooner takes nothing
+    _saved_from_a_fresh_page(item, facilitator, retention_until=agreed - timedelta(days=100))  # sooner takes nothing
     assert item.retention_until == agreed - timedelta(days=100)
-    roundtables.update(item, facilitator, retention_until=item.retention_until, title_en="Courts that listen well")
+    _saved_from_a_fresh_page(item, facilitator, retention_until=item.retention_until, title_en="Courts that hear well")
 
 
 def test_words_are_kept_at_most_ten_years(make):
@@ -78,9 +82,9 @@ def test_words_are_kept_at_most_ten_years(make):
     today = clock.today()  # the organisation's day, which the rule counts from: not the server's (UTC) day
     ten_years = today.replace(year=today.year + 10) if not (today.month == 2 and today.day == 29) else today.replace(
         year=today.year + 10, day=28)
-    roundtables.update(item, facilitator, retention_until=ten_years)
+    _saved_from_a_fresh_page(item, facilitator, retention_until=ten_years)
     with pytest.raises(RuleViolation) as refused:
-        roundtables.update(item, facilitator, retention_until=ten_years + timedelta(days=1))
+        _saved_from_a_fresh_page(item, facilitator, retention_until=ten_years + timedelta(days=1))
     assert refused.value.field == "retention_until" and "at most 10 years" in str(refused.value)
 
 
@@ -88,11 +92,11 @@ def test_a_meeting_after_the_words_are_erased_is_refused_beside_the_day(make):
     facilitator = make.user("facilitator")
     item = make.roundtable(facilitator)
     with pytest.raises(RuleViolation) as refused:
-        roundtables.update(item, facilitator, meets_on=item.retention_until + timedelta(days=1))
+        _saved_from_a_fresh_page(item, facilitator, meets_on=item.retention_until + timedelta(days=1))
     assert refused.value.field == "meets_on"
-    roundtables.update(item, facilitator, meets_on=item.retention_until)  # the last day words are kept
+    _saved_from_a_fresh_page(item, facilitator, meets_on=item.retention_until)  # the last day words are kept
     with pytest.raises(RuleViolation):
-        roundtables.update(item, facilitator, retention_until=item.retention_until - timedelta(days=1))
+        _saved_from_a_fresh_page(item, facilitator, retention_until=item.retention_until - timedelta(days=1))
 
 
 def test_saving_a_roundtable_or_prompt_unchanged_records_nothing(make):
@@ -106,11 +110,11 @@ def test_saving_a_roundtable_or_prompt_unchanged_records_nothing(make):
     prompt = item.prompts[0]
     before = db.session.scalar(select(func.count()).select_from(AuditEvent))
 
-    roundtables.update(item, facilitator, title_en=item.title_en, retention_until=item.retention_until)
+    _saved_from_a_fresh_page(item, facilitator, title_en=item.title_en, retention_until=item.retention_until)
     roundtables.update_prompt(prompt, facilitator, prompt.text_en, prompt.text_fil)
 
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
-    roundtables.update(item, facilitator, title_en="A title saved for the first time")
+    _saved_from_a_fresh_page(item, facilitator, title_en="A title saved for the first time")
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before + 1
 
 
@@ -137,3 +141,17 @@ def test_an_archived_roundtables_prompts_and_consent_form_stay_as_they_were(make
         roundtables.update_prompt(prompt, facilitator, "Changed?", "Binago?")
     with pytest.raises(RuleViolation, match="archived"):
         consent.new_form_version(item, facilitator, [])
+
+
+def test_an_edit_page_opened_before_another_save_cannot_put_back_what_that_save_changed(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator)
+    opened = roundtables.edit_mark(item)
+    roundtables.update(item, facilitator, read=opened, title_en="Courts that hear children")  # the first tab
+
+    with pytest.raises(Conflict):
+        roundtables.update(item, facilitator, read=opened, title_en=item.title_en, description_en="Bring water.")
+    with pytest.raises(Conflict):
+        roundtables.update(item, facilitator, read=None, description_en="Bring water.")  # a form without its mark
+    roundtables.update(item, facilitator, read=roundtables.edit_mark(item), description_en="Bring water.")
+    assert (item.title_en, item.description_en) == ("Courts that hear children", "Bring water.")
