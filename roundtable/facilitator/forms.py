@@ -5,7 +5,7 @@ from wtforms import ValidationError
 from wtforms.validators import Optional
 
 from roundtable import clock
-from roundtable.forms import CleanStringField, CleanTextAreaField, Form, SentOnce, length, required
+from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, length, required
 from roundtable.services.curation import sensitive_terms_from
 from roundtable.services.errors import RuleViolation
 from roundtable.services.roundtables import check_schedule
@@ -97,6 +97,7 @@ class ClauseEntryForm(WTFormsForm):
 class ConsentFormForm(Form):
     """Changing the consent form makes a new version; participants are asked again when they return."""
 
+    version = RecordVersionField()  # the version the page showed
     clauses = FieldList(FormField(ClauseEntryForm))
     new_key = CleanStringField(_l("Short key of a new statement (optional), e.g. share_with_partners"),
                                validators=[length(40)])
@@ -106,7 +107,9 @@ class ConsentFormForm(Form):
 
     def field_for(self, problem: RuleViolation):
         """The input a refusal of the service is about ("take_part.required"): a statement's row, or the new one."""
-        key, _, part = (problem.field or "").partition(".")
+        if problem.field is None:  # about the whole form (a newer version saved meanwhile, an archived roundtable)
+            return self.version
+        key, _, part = problem.field.partition(".")
         if key and key == (self.new_key.data or "").strip().lower():
             return getattr(self, f"new_{part}", self.new_key) if part != "remove" else self.new_key
         for entry in self.clauses:

@@ -280,22 +280,25 @@ def consent_form(roundtable_id: int):
     current = item.current_clauses()
     form = ConsentFormForm()
     if request.method == "GET":
+        form.version.data = item.consent_version
         for clause in current:
-            form.clauses.append_entry(
-                {"key": clause.key, "text_fil": clause.text_fil, "text_en": clause.text_en, "required": clause.required}
-            )
+            _add_statement_row(form, clause)
     if form.validate_on_submit():
-        known = {c.key for c in current}
-        drafts = [
-            consent.ClauseDraft(entry.key.data, entry.text_en.data or "", entry.text_fil.data or "", bool(entry.required.data))
-            for entry in form.clauses if entry.key.data in known and not entry.remove.data
-        ]
+        sent = {entry.key.data: entry for entry in form.clauses}
+        drafts = []
+        for clause in current:  # a statement is removed by its box, never by a row missing from what was sent
+            entry = sent.get(clause.key)
+            if entry is None:
+                drafts.append(consent.ClauseDraft(clause.key, clause.text_en, clause.text_fil, clause.required))
+            elif not entry.remove.data:
+                drafts.append(consent.ClauseDraft(clause.key, entry.text_en.data or "", entry.text_fil.data or "",
+                                                  bool(entry.required.data)))
         if form.new_key.data:
             drafts.append(consent.ClauseDraft(form.new_key.data.strip().lower(), form.new_text_en.data or "",
                                               form.new_text_fil.data or "", bool(form.new_required.data)))
         before = item.consent_version
         with change(errors_on=form.field_for) as outcome:
-            version = consent.new_form_version(item, g.user, drafts)
+            version = consent.new_form_version(item, g.user, drafts, seen=form.version.data)
         if outcome.saved:
             if version == before:
                 flash(_("Nothing changed: the consent form stays version %(n)s.", n=version))
@@ -303,4 +306,29 @@ def consent_form(roundtable_id: int):
                 flash(_("The consent form is now version %(n)s. Participants will be asked to consent again the "
                         "next time they open “My words”.", n=version))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
+        if isinstance(outcome.refusal, Conflict):
+            _show_consent_form_saved_now(form, item)
     return render_template("facilitator/consent_form.html", roundtable=item, form=form)
+
+
+def _add_statement_row(form, clause) -> None:
+    form.clauses.append_entry(
+        {"key": clause.key, "text_fil": clause.text_fil, "text_en": clause.text_en, "required": clause.required}
+    )
+
+
+def _show_consent_form_saved_now(form, item: Roundtable) -> None:
+    """After a refusal because another page saved a newer version: what that version says under each statement
+    that differs, and its new statements as rows of their own; saving again, having seen them, goes through."""
+    saved = {clause.key: clause for clause in item.current_clauses()}
+    for entry in form.clauses:
+        clause = saved.get(entry.key.data)
+        for part in ("text_fil", "text_en"):
+            now = getattr(clause, part) if clause is not None else None  # None: removed there
+            if (entry.form[part].data or "").strip() != (now or "").strip():
+                say_saved_now(entry.form[part], now)
+    shown = {entry.key.data for entry in form.clauses}
+    for key, clause in saved.items():
+        if key not in shown:
+            _add_statement_row(form, clause)
+    form.version.data = item.consent_version

@@ -19,7 +19,7 @@ from roundtable.db import constant, db, lock_row
 from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
 from roundtable.models.roundtables import ALWAYS_OPTIONAL
 from roundtable.services import audit, notices
-from roundtable.services.errors import RuleViolation
+from roundtable.services.errors import Conflict, RuleViolation
 
 QUOTE_PUBLICLY = "quote_publicly"
 REVIEW_QUOTES = "review_quotes"
@@ -250,9 +250,10 @@ class ClauseDraft:
     required: bool
 
 
-def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) -> int:
+def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], *, seen: int) -> int:
     """A changed consent form is a new version; the rows of earlier versions stay as they were. Returns the
-    version now current: the same one when nothing changed.
+    version now current: the same one when nothing changed. ``seen`` is the version the changes were made to:
+    made to an older one, they would drop, unseen, what the versions since changed.
 
     Participants keep what they granted under their version (never more) until they consent again.
     """
@@ -279,6 +280,11 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft]) 
     # Two saves at once would otherwise make the same version twice.
     lock_row(Roundtable, roundtable.id)
     db.session.refresh(roundtable, ["consent_version"])
+    if seen != roundtable.consent_version:
+        raise Conflict(_l("The consent form was saved on another page after you opened this one: it is now version "
+                          "%(n)s. Statements it added are in the form below, and what is saved now is shown under "
+                          "each one that differs; your changes are still in the form. Check them, then save again.",
+                          n=roundtable.consent_version))
     if _as_drafts(roundtable.current_clauses()) == _as_drafts(clauses):
         return roundtable.consent_version  # saved unchanged: no one is asked to consent again
     roundtable.consent_version += 1

@@ -102,7 +102,7 @@ def _seed() -> dict:
     consent.new_form_version(changing, staff["facilitator"], [
         consent.ClauseDraft(c.key, c.text_en + " (revised)", c.text_fil + " (binago)", c.required)
         for c in changing.current_clauses()
-    ])
+    ], seen=changing.consent_version)
     # A roundtable past its retention date whose words wait for the purge (the administrator's Retention page).
     old = _open_roundtable(staff["facilitator"], "Hearings of last year", "Mga pagdinig noong nakaraang taon")
     old_author, _old_passphrase = participation.join(

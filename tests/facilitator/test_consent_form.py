@@ -6,20 +6,22 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import ConsentClause, Roundtable
+from tests.conftest import hidden_fields_of
 
 
-def _as_shown(roundtable, token: str) -> dict[str, str]:
-    """The consent-form editor's fields as the page fills them in: every current statement, unchanged."""
-    data = {"csrf_token": token}
+def _as_shown(roundtable, page, **changes) -> dict[str, str]:
+    """The consent-form editor's fields as ``page`` filled them in (every current statement, unchanged), with
+    ``changes`` typed in."""
+    data = hidden_fields_of(page)
     for n, clause in enumerate(roundtable.current_clauses()):
         data.update({f"clauses-{n}-key": clause.key, f"clauses-{n}-text_en": clause.text_en,
                      f"clauses-{n}-text_fil": clause.text_fil})
         if clause.required:
             data[f"clauses-{n}-required"] = "y"
-    return data
+    return {**data, **changes}
 
 
-def test_changing_the_consent_form_makes_a_new_version(client, make, login, csrf):
+def test_changing_the_consent_form_makes_a_new_version(client, make, login):
     roundtable = make.roundtable()
     client.get("/language/en")
     login(roundtable.facilitator)
@@ -28,16 +30,11 @@ def test_changing_the_consent_form_makes_a_new_version(client, make, login, csrf
     html = page.get_data(as_text=True)
     assert "review_quotes" in html
 
-    data = {"csrf_token": csrf(page), "new_key": "share_with_partners",
-            "new_text_en": "My words may be shared with partner groups.",
-            "new_text_fil": "Maaaring ibahagi ang aking mga salita sa mga katuwang na grupo."}
-    for n, clause in enumerate(roundtable.current_clauses()):
-        data.update({f"clauses-{n}-key": clause.key, f"clauses-{n}-text_en": clause.text_en,
-                     f"clauses-{n}-text_fil": clause.text_fil})
-        if clause.required:
-            data[f"clauses-{n}-required"] = "y"
-        if clause.key == "internal_use":
-            data[f"clauses-{n}-remove"] = "y"
+    data = _as_shown(roundtable, page, new_key="share_with_partners",
+                     new_text_en="My words may be shared with partner groups.",
+                     new_text_fil="Maaaring ibahagi ang aking mga salita sa mga katuwang na grupo.")
+    internal_use = [c.key for c in roundtable.current_clauses()].index("internal_use")
+    data[f"clauses-{internal_use}-remove"] = "y"
 
     response = client.post(url, data=data)
 
@@ -50,13 +47,13 @@ def test_changing_the_consent_form_makes_a_new_version(client, make, login, csrf
     assert len(old) == 5
 
 
-def test_saving_the_form_unchanged_makes_no_new_version_and_asks_no_one_again(client, make, login, csrf):
+def test_saving_the_form_unchanged_makes_no_new_version_and_asks_no_one_again(client, make, login):
     roundtable = make.roundtable()
     participant = make.participant(roundtable)
     client.get("/language/en")
     login(roundtable.facilitator)
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
-    data = _as_shown(roundtable, csrf(client.get(url)))
+    data = _as_shown(roundtable, client.get(url))
     data.update({key: value + " " for key, value in data.items() if key.endswith("-text_en")})  # spaces only
 
     response = client.post(url, data=data)
@@ -68,12 +65,12 @@ def test_saving_the_form_unchanged_makes_no_new_version_and_asks_no_one_again(cl
     assert not consent.needs_new_consent(participant)
 
 
-def test_the_required_statements_cannot_be_removed(client, make, login, csrf):
+def test_the_required_statements_cannot_be_removed(client, make, login):
     roundtable = make.roundtable()
     client.get("/language/en")
     login(roundtable.facilitator)
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
-    data = _as_shown(roundtable, csrf(client.get(url)))
+    data = _as_shown(roundtable, client.get(url))
     data.update({f"clauses-{n}-remove": "y" for n in range(len(roundtable.current_clauses()))})
     data = {key: value for key, value in data.items() if not key.endswith("-required")}
     response = client.post(url, data=data)
@@ -87,32 +84,67 @@ def test_other_facilitators_cannot_change_it(client, make, login):
     assert client.get(f"/facilitator/roundtables/{roundtable.id}/consent").status_code == 404
 
 
-def _posted_form(roundtable, page, csrf, **changes):
-    data = {"csrf_token": csrf(page)}
-    for n, clause in enumerate(roundtable.current_clauses()):
-        data.update({f"clauses-{n}-key": clause.key, f"clauses-{n}-text_en": clause.text_en,
-                     f"clauses-{n}-text_fil": clause.text_fil})
-        if clause.required:
-            data[f"clauses-{n}-required"] = "y"
-    data.update(changes)
-    return data
-
-
-def test_a_refusal_is_shown_beside_the_statement_it_is_about(client, make, login, csrf):
+def test_a_refusal_is_shown_beside_the_statement_it_is_about(client, make, login):
     roundtable = make.roundtable()
     client.get("/language/en")
     login(roundtable.facilitator)
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
     keys = [c.key for c in roundtable.current_clauses()]
 
-    html = client.post(url, data=_posted_form(roundtable, client.get(url), csrf, **{"clauses-0-text_en": ""})
+    html = client.post(url, data=_as_shown(roundtable, client.get(url), **{"clauses-0-text_en": ""})
                        ).get_data(as_text=True)
     assert re.search(r'<a href="#clauses-0-text_en">[^<:]+: Write each statement in English and in Filipino.</a>', html)
     assert re.search(r'<textarea[^>]*aria-describedby="clauses-0-text_en-error"[^>]*aria-invalid="true"', html)
 
     quoting = keys.index("quote_publicly")
-    html = client.post(url, data=_posted_form(roundtable, client.get(url), csrf, **{f"clauses-{quoting}-required": "y"})
+    html = client.post(url, data=_as_shown(roundtable, client.get(url), **{f"clauses-{quoting}-required": "y"})
                        ).get_data(as_text=True)
     assert f'<a href="#clauses-{quoting}-required">' in html
     assert re.search(rf'<input[^>]*aria-describedby="clauses-{quoting}-required-error"', html)
     assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+
+
+def test_a_consent_form_page_opened_before_another_save_shows_that_version_instead_of_dropping_it(client, make,
+                                                                                                  login):
+    roundtable = make.roundtable()
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    first_tab, second_tab = client.get(url), client.get(url)
+    added = _as_shown(roundtable, first_tab, new_key="share_with_partners", new_text_en="Partners may read my words.",
+                      new_text_fil="Maaaring basahin ng mga katuwang ang aking mga salita.")
+    assert client.post(url, data=added).status_code == 302
+
+    refused = client.post(url, data=_as_shown(roundtable, second_tab, **{"clauses-0-text_en": "I take part, freely."}))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "it is now version 2" in html
+    assert "Partners may read my words." in html and "I take part, freely." in html
+    assert "Saved now: I choose to take part" in html and 'href="#new_key"' not in html
+    db.session.expire_all()
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+
+    assert client.post(url, data=hidden_fields_of(refused) | _typed_in(refused)).status_code == 302, "seen, it saves"
+    roundtable = db.session.get(Roundtable, roundtable.id)
+    texts = {c.key: c.text_en for c in roundtable.current_clauses()}
+    assert roundtable.consent_version == 3
+    assert texts["take_part"] == "I take part, freely." and texts["share_with_partners"] == "Partners may read my words."
+
+
+def test_a_statement_missing_from_what_was_sent_is_kept_not_removed(client, make, login):
+    roundtable = make.roundtable()
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    data = _as_shown(roundtable, client.get(url), **{"clauses-0-text_en": "I take part, freely."})
+    sent = {name: value for name, value in data.items() if not name.startswith(("clauses-2-", "clauses-3-"))}
+    assert client.post(url, data=sent).status_code == 302
+    roundtable = db.session.get(Roundtable, roundtable.id)
+    assert [c.key for c in roundtable.current_clauses()] == [c.key for c in roundtable.clauses if c.version == 1]
+
+
+def _typed_in(page) -> dict[str, str]:
+    """The statements' text boxes and ticked boxes of a page shown again, as the browser would send them."""
+    html = page.get_data(as_text=True)
+    typed = {name: value for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?([^<]*)</textarea>', html)}
+    typed |= {name: "y" for name in re.findall(r'<input[^>]*checked[^>]*name="([^"]+)"', html)}
+    typed |= {name: "y" for name in re.findall(r'<input[^>]*name="([^"]+)"[^>]*checked', html)}
+    return typed

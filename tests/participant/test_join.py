@@ -293,7 +293,7 @@ def test_a_pseudonym_that_grows_when_compared_is_refused_like_a_long_one(client,
 def _facilitator_changes_the_form(roundtable):
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
     drafts[0] = consent.ClauseDraft(drafts[0].key, "Changed words.", "Binagong salita.", True)
-    consent.new_form_version(roundtable, roundtable.facilitator, drafts)
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
     db.session.commit()
 
 

@@ -109,7 +109,7 @@ def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
     drafts.append(consent.ClauseDraft("share_with_partners", "Share my words with partner groups.",
                                       "Ibahagi ang aking mga salita sa mga katuwang na grupo.", False))
-    consent.new_form_version(roundtable, roundtable.facilitator, drafts)
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
     db.session.commit()
     _sign_in(client, csrf, me)
 
@@ -133,7 +133,7 @@ def test_a_statement_whose_words_changed_is_not_ticked_from_the_earlier_answer(c
     widened = [consent.ClauseDraft(d.key, "My words may be quoted in reports and in the news.",
                                    "Maaaring sipiin ang aking mga salita sa mga ulat at sa balita.", d.required)
                if d.key == "quote_publicly" else d for d in drafts]
-    consent.new_form_version(roundtable, roundtable.facilitator, widened)
+    consent.new_form_version(roundtable, roundtable.facilitator, widened, seen=roundtable.consent_version)
     db.session.commit()
     _sign_in(client, csrf, me)
 
@@ -148,7 +148,7 @@ def test_a_statement_changed_only_in_the_other_language_stays_ticked(client, mak
     me = make.participant(roundtable, language="en", grants=REVIEWING)
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil + " (inayos)" if c.key == "review_quotes" else c.text_fil,
                                   c.required) for c in roundtable.current_clauses()]
-    consent.new_form_version(roundtable, roundtable.facilitator, drafts)
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
     db.session.commit()
     _sign_in(client, csrf, me)
 
@@ -163,7 +163,7 @@ def test_a_renewed_consent_answers_the_form_that_was_read(client, make, csrf):
     def new_version(text_en):
         drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
         drafts[-1] = consent.ClauseDraft(drafts[-1].key, text_en, "Binagong salita.", False)
-        consent.new_form_version(roundtable, roundtable.facilitator, drafts)
+        consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
         db.session.commit()
 
     new_version("Read version two.")
@@ -196,7 +196,8 @@ def test_a_changed_form_says_first_that_quotes_are_taken_back_without_public_quo
     review.respond(me, declined, approve=False, revision=declined.revision)  # not used anyway: not counted
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()
               if keep_quoting or c.key != "quote_publicly"]
-    consent.new_form_version(roundtable, roundtable.facilitator, drafts[:-1] if keep_quoting else drafts)
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts[:-1] if keep_quoting else drafts,
+                             seen=roundtable.consent_version)
     db.session.commit()
     _sign_in(client, csrf, me)
 

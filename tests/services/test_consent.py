@@ -108,7 +108,7 @@ def _reworded(drafts):
 
 def _new_version(roundtable, *, change=_reworded):
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
-    return consent.new_form_version(roundtable, roundtable.facilitator, change(drafts))
+    return consent.new_form_version(roundtable, roundtable.facilitator, change(drafts), seen=roundtable.consent_version)
 
 
 def test_a_form_saved_unchanged_stays_the_same_version(make):

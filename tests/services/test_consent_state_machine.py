@@ -264,7 +264,8 @@ class ConsentMachine(RuleBasedStateMachine):
                   consent.ClauseDraft("store_words", "Keep my words.", "Itago ang aking mga salita.", True)]
         drafts += [consent.ClauseDraft(key, f"I agree: {key}.", f"Sang-ayon ako: {key}.", False)
                    for key in OPTIONAL if key not in drop]
-        self._attempt(lambda: consent.new_form_version(roundtable, self.facilitator, drafts))
+        self._attempt(lambda: consent.new_form_version(roundtable, self.facilitator, drafts,
+                                                                seen=roundtable.consent_version))
 
     @rule(who=pick, grants=st.sets(st.sampled_from(OPTIONAL + ("quote_publicly",) * 3)))
     def consent_again(self, who, grants):

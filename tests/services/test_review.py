@@ -299,7 +299,7 @@ def test_a_new_consent_form_grants_nothing_new_until_the_participant_agrees(make
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
     drafts.append(consent.ClauseDraft("share_with_partners", "Share with partners.", "Ibahagi sa mga katuwang.", False))
 
-    assert consent.new_form_version(roundtable, facilitator, drafts) == 2
+    assert consent.new_form_version(roundtable, facilitator, drafts, seen=1) == 2
     db.session.commit()
 
     assert consent.needs_new_consent(participant)
@@ -318,7 +318,7 @@ def test_a_new_form_must_keep_the_required_statements(make):
     roundtable = make.roundtable()
     with pytest.raises(RuleViolation):
         consent.new_form_version(roundtable, roundtable.facilitator,
-                                 [consent.ClauseDraft("take_part", "I take part.", "Nakikilahok ako.", True)])
+                                 [consent.ClauseDraft("take_part", "I take part.", "Nakikilahok ako.", True)], seen=1)
     assert roundtable.consent_version == 1
 
 

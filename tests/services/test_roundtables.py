@@ -140,7 +140,7 @@ def test_an_archived_roundtables_prompts_and_consent_form_stay_as_they_were(make
     with pytest.raises(RuleViolation, match="archived"):
         roundtables.update_prompt(prompt, facilitator, "Changed?", "Binago?")
     with pytest.raises(RuleViolation, match="archived"):
-        consent.new_form_version(item, facilitator, [])
+        consent.new_form_version(item, facilitator, [], seen=item.consent_version)
 
 
 def test_an_edit_page_opened_before_another_save_cannot_put_back_what_that_save_changed(make):
