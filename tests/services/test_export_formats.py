@@ -216,6 +216,7 @@ def test_docx_quote_sheet() -> None:
     assert texts.count("Staff translation") == 2  # Taglish row has no translation
     quote = next(p for p in document.paragraphs if p.text == f"“{FILIPINO.text}”")
     assert quote.style.name == "Quote"
+    assert document.element.body[-1].tag == qn("w:sectPr"), "the page settings close the body, after every quote"
 
 
 def test_docx_properties_name_no_one() -> None:
