@@ -41,6 +41,7 @@ class ReflectionListItem:
     participant_id: int
     pseudonym: str
     prompt: Mapping[str, str]  # text_en and text_fil, for the bilingual macro
+    changed_after_decision: bool
 
 
 def page_of_quotes(query: Select, number: int, per_page: int) -> Page:
@@ -66,15 +67,18 @@ def page_of_quotes(query: Select, number: int, per_page: int) -> Page:
 
 
 def page_of_reflections(query: Select, number: int, per_page: int) -> Page:
-    """``query`` selects reflections joined to their author; newest first."""
+    """``query`` selects reflections joined to their author; the last shared first (a draft shared late, or
+    words changed and shared again after a decision, come to the top, not back to where they were written)."""
     found = paginate(
         query.join(Prompt, Prompt.id == Reflection.prompt_id).with_only_columns(
             Reflection.id, Reflection.status, Reflection.language, Reflection.text, Participant.id,
             Participant.pseudonym, Prompt.text_en, Prompt.text_fil,
-        ).order_by(Reflection.id.desc()),
+            Reflection.changed_after_decision,
+        ).order_by(Reflection.submitted_at.desc(), Reflection.id.desc()),
         number, per_page, scalars=False,
     )
     return replace(found, items=[
-        ReflectionListItem(*row[:6], prompt={"text_en": row.text_en, "text_fil": row.text_fil})
+        ReflectionListItem(*row[:6], prompt={"text_en": row.text_en, "text_fil": row.text_fil},
+                           changed_after_decision=bool(row[8]))
         for row in found.items
     ])

@@ -456,3 +456,25 @@ def test_sensitive_words_an_editor_saved_stay_when_a_facilitator_saves_an_older_
     assert "Saved now: Tito Ramon" in refused.get_data(as_text=True)
     db.session.expire_all()
     assert curation.sensitive_terms(roundtable) == ["Tito Ramon"]
+
+
+def test_words_changed_after_a_release_come_back_to_the_top_of_the_list_marked_as_changed(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    author = make.participant(roundtable)
+    early = make.reflection(author, text="Version A: the court should listen.")
+    later = [make.reflection(make.participant(roundtable), status="submitted") for _ in range(2)]
+    participation.save_reflection(author, early.prompt, text="Version B: the court should listen to us.", language="en",
+                                  submit=True, idempotency_key=None, reflection=early)
+    db.session.commit()
+    login(facilitator)
+    client.get("/language/en")
+
+    html = client.get("/facilitator/moderation").get_data(as_text=True)
+    order = [int(found) for found in re.findall(r'/facilitator/reflections/(\d+)', html)]
+    assert order == [early.id, later[1].id, later[0].id], "the last shared first"
+    first_item = html.split('<ul class="items">')[1].split("</li>")[0]
+    assert "changed by its author after a decision" in first_item
+    assert html.count("changed by its author after a decision") == 1
+    page = client.get(f"/facilitator/reflections/{early.id}").get_data(as_text=True)
+    assert "Its author changed it after it was released or held." in page
