@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, redirect, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
 
@@ -32,3 +32,12 @@ def page_at_or_above(path: str) -> str:
         except HTTPException:
             path = path.rsplit("/", 1)[0]
     return url_for("public.home")
+
+
+def last_page_instead(page):
+    """A list page past the end of a list that still has items (its last item was just decided or acknowledged,
+    elsewhere or here) leads to the list's last page, with the same filters; None when the page is in the list
+    or the list is empty (the page says so)."""
+    if page.items or page.number == 1 or not page.total:
+        return None
+    return redirect(url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args, "page": page.pages}))

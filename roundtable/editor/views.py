@@ -19,6 +19,7 @@ from roundtable.forms import ActionForm, say_saved_now
 from roundtable.i18n import current_language
 from roundtable.models import Roundtable
 from roundtable.models.quotes import LIVE_STATUSES
+from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
 from roundtable.services import curation, exports, fidelity, roundtables
 from roundtable.services import notices as notice_service
@@ -450,10 +451,10 @@ def _fill_filter_choices(form: ExportForm) -> None:
 @bp.get("/notices")
 @editor_only
 def notices():
-    return render_template(
-        "editor/notices.html", page=notice_service.open_notices(request.args.get("page", 1, type=number_arg)),
-        ack_form=ActionForm(prefix="ack"),
-    )
+    page = notice_service.open_notices(request.args.get("page", 1, type=number_arg))
+    if (last := last_page_instead(page)) is not None:
+        return last
+    return render_template("editor/notices.html", page=page, ack_form=ActionForm(prefix="ack"))
 
 
 @bp.post("/notices/<int:quote_id>/acknowledge")
@@ -464,7 +465,7 @@ def acknowledge_notice(quote_id: int):
             notice_service.acknowledge(g.user, quote_id)
         if outcome.saved:
             flash(_("Notice acknowledged."))
-    # Back to the page it was on (a page past the end, once its last notice is gone, leads to the first).
+    # Back to the page it was on (once its last notice is gone, the list's last page).
     return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
 
 

@@ -16,6 +16,7 @@ from roundtable.facilitator.forms import (
 )
 from roundtable.forms import say_saved_now
 from roundtable.models import Prompt, Roundtable
+from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
 from roundtable.services import curation, moderation, roundtables
 from roundtable.services.errors import Conflict
@@ -220,6 +221,8 @@ def moderation_queue():
         g.user, status=status, roundtable_id=request.args.get("roundtable", type=number_arg),
         page=request.args.get("page", 1, type=number_arg),
     )
+    if (last := last_page_instead(page)) is not None:
+        return last
     return render_template(
         "facilitator/moderation.html", page=page, status=status, statuses=moderation.MODERATION_STATUSES,
         roundtables=roundtables.titles_for_facilitator(g.user)

@@ -478,3 +478,20 @@ def test_words_changed_after_a_release_come_back_to_the_top_of_the_list_marked_a
     assert html.count("changed by its author after a decision") == 1
     page = client.get(f"/facilitator/reflections/{early.id}").get_data(as_text=True)
     assert "Its author changed it after it was released or held." in page
+
+
+def test_deciding_the_last_reflection_of_the_last_page_leads_to_the_page_before_not_past_the_end(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    waiting = [make.reflection(make.participant(roundtable), status="submitted") for _ in range(26)]  # 25 a page
+    login(facilitator)
+    listed = client.get("/facilitator/moderation?page=2").get_data(as_text=True)
+    url = re.search(r'href="(/facilitator/reflections/\d+[^"]*)"', listed).group(1).replace("&amp;", "&")
+    assert url.startswith(f"/facilitator/reflections/{waiting[0].id}?")
+
+    back = decide(client, url, "release")
+
+    assert back.headers["Location"].endswith("/facilitator/moderation?status=submitted&page=2")
+    shown = client.get(back.headers["Location"])
+    assert shown.status_code == 302
+    assert shown.headers["Location"].endswith("/facilitator/moderation?status=submitted&page=1"), "filters kept"
