@@ -335,7 +335,7 @@ def autosave(prompt_id: int):
     key = (form.idempotency_key.data or "").strip()[:64]
     if not form.validate() or not key:  # without the page's key, each autosave would start another draft
         return jsonify(saved=False, message=_("Not saved. Use the buttons below to save.")), 400
-    reflection = participation.draft_by_key(participant, key)
+    reflection = participation.reflection_by_key(participant, prompt, key)
     if reflection is not None and reflection.status != "draft":
         return jsonify(saved=False, message=""), 409
     try:

@@ -153,10 +153,11 @@ def reflections_of(participant: Participant) -> list[Reflection]:
     )
 
 
-def draft_by_key(participant: Participant, idempotency_key: str) -> Reflection | None:
-    """The reflection an open writing page saves into (it carries the same key on every save)."""
+def reflection_by_key(participant: Participant, prompt: Prompt, idempotency_key: str) -> Reflection | None:
+    """The reflection an open writing page saves into (it carries the same key on every save): only its author's,
+    and only for that page's prompt; a key sent with another prompt would move the words to another question."""
     reflection = db.session.scalar(select(Reflection).where(Reflection.idempotency_key == idempotency_key))
-    if reflection is not None and reflection.participant_id != participant.id:
+    if reflection is not None and (reflection.participant_id, reflection.prompt_id) != (participant.id, prompt.id):
         raise NotFound(_l("That reflection was not found."))
     return reflection
 
@@ -253,9 +254,7 @@ def save_reflection(
     if len(text) > REFLECTION_MAX:
         raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(REFLECTION_MAX)))
     if reflection is None and idempotency_key:
-        reflection = db.session.scalar(select(Reflection).where(Reflection.idempotency_key == idempotency_key))
-        if reflection is not None and reflection.participant_id != participant.id:
-            raise NotFound(_l("That reflection was not found."))
+        reflection = reflection_by_key(participant, prompt, idempotency_key)
     if reflection is None and text:
         shared = _shared_before(participant, prompt, text)
         if shared is not None:  # the same words sent again: stored once, with the language now chosen

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import Reflection
+from roundtable.services import roundtables
 from tests.conftest import only_on_postgresql, second_browser_with_the_cookie_of
 from tests.deployment.live import at_once
 
@@ -287,3 +288,22 @@ def test_a_participant_typing_where_nothing_autosaves_keeps_the_session_by_sayin
     assert client.post("/still-here", data={}).status_code == 400  # a form of ours, with its token
     client.get("/exit")
     assert client.post("/still-here", data={"csrf_token": csrf(page)}).status_code in (302, 400)
+
+
+def test_a_writing_pages_key_sent_with_another_prompt_moves_no_words_between_questions(client, make, csrf):
+    participant = make.participant(language="en")
+    roundtable = participant.roundtable
+    second = roundtables.add_prompt(roundtable, roundtable.facilitator, "What would help?", "Ano ang makatutulong?")
+    db.session.commit()
+    _sign_in(client, participant, csrf)
+    first_url = f"/write/{roundtable.prompts[0].id}"
+    page = client.get(first_url)
+    client.post(first_url, data=_form(page, csrf, text="Words for the first question.", save="Save draft"))
+
+    for url in (f"/write/{second.id}", f"/write/{second.id}/autosave"):  # the first page's key, sent by hand
+        answer = client.post(url, data=_form(page, csrf, text="Words for the second question.", save="Save draft"))
+        assert answer.status_code in (200, 302, 400, 404)
+
+    db.session.expire_all()
+    draft = db.session.query(Reflection).one()
+    assert (draft.prompt_id, draft.text) == (roundtable.prompts[0].id, "Words for the first question.")
