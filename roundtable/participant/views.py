@@ -220,10 +220,22 @@ def my_words():
     participant = g.participant
     if consent.needs_new_consent(participant):
         return redirect(url_for("participant.renew_consent"))
+    return _my_words_page(participant)
+
+
+def _my_words_page(participant, refused: QuoteReviewForm | None = None, refused_id: int | None = None):
+    """The participant's page; with ``refused``, the answer to quote ``refused_id`` that was not taken, shown
+    again with its note as typed (and focused, as the page opens at its top)."""
     record = consent.current_record(participant)
     quotes = review.quotes_of(participant)
     reflections = participation.reflections_of(participant)
     locked = {q.reflection_id for q in quotes if q.status == "approved"}
+
+    def review_form(quote) -> QuoteReviewForm:
+        form = refused if quote.id == refused_id else QuoteReviewForm(prefix=f"q{quote.id}")
+        form.revision.data = quote.revision  # the words on the page now: answering again, having read them, counts
+        return form
+
     return render_template(
         "participant/my_words.html",
         roundtable=participant.roundtable,
@@ -233,15 +245,10 @@ def my_words():
         clauses=consent.clauses_of_version(participant.roundtable, record.form_version) if record else [],
         quotes=quotes,
         counts=review.quote_counts(participant),
-        review_form=_review_form,
+        review_form=review_form,
+        refused_id=refused_id,
         takes_words=roundtables.takes_words(participant.roundtable),
     )
-
-
-def _review_form(quote) -> QuoteReviewForm:
-    form = QuoteReviewForm(prefix=f"q{quote.id}")
-    form.revision.data = quote.revision
-    return form
 
 
 @bp.route("/write/<int:prompt_id>", methods=["GET", "POST"])
@@ -439,9 +446,12 @@ def review_quote(quote_id: int):
         if outcome.saved:
             flash_at(place, _("Thank you. The editor will see your answer.") if quote.status == "declined"
                      else _("Thank you. You approved this quote."))
+            return redirect(url_for("participant.my_words", _anchor=place))
     else:
         form.say_why_not(place)
-    return redirect(url_for("participant.my_words", _anchor=place))
+    if consent.needs_new_consent(participant):  # asked first; the answer waits
+        return redirect(url_for("participant.renew_consent"))
+    return _my_words_page(participant, refused=form, refused_id=quote.id)  # the note typed is not lost
 
 
 @bp.route("/my/withdraw", methods=["GET", "POST"])

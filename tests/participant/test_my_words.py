@@ -376,7 +376,7 @@ def test_withdrawing_without_the_tick_ties_the_message_to_the_box(client, make, 
     assert '<a href="#understood">' in html
 
 
-def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_where_the_page_is_scrolled(client, make, csrf):
+def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_with_the_note_kept(client, make, csrf):
     from roundtable.services import curation
 
     me = make.participant(language="en", grants=REVIEWING)
@@ -393,14 +393,24 @@ def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_where_the_page_is
 
     answer = client.post(f"/my/quotes/{quote.id}", data={
         "csrf_token": csrf(page), f"q{quote.id}-revision": str(quote.revision - 1), f"q{quote.id}-approve": "Approve",
+        f"q{quote.id}-comment": "Please keep the word children.",
     })
 
-    assert answer.headers["Location"].endswith(f"/my#quote-{quote.id}")
-    html = client.get("/my").get_data(as_text=True)
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200, "shown again, not sent on: the note typed stays"
     beside = html[html.index(f'id="quote-{quote.id}"'):]
-    assert "The quote changed while you were reading it." in beside[:beside.index("</li>")]
+    said = beside[:beside.index("</li>")]
+    assert "The quote changed while you were reading it." in said and 'tabindex="-1" autofocus' in said
+    assert "Please keep the word children.</textarea>" in said
     assert "Themes it is filed under: Courts" in beside
     assert 'aria-label="Approve quote 1"' in beside
+    fields = {name: value for name, value in hidden_fields_of(answer).items() if name.startswith(f"q{quote.id}-")}
+    again = client.post(f"/my/quotes/{quote.id}", data={
+        "csrf_token": csrf(page), **fields, f"q{quote.id}-approve": "Approve",
+        f"q{quote.id}-comment": "Please keep the word children.",
+    })
+    assert again.headers["Location"].endswith(f"/my#quote-{quote.id}"), "read again, the answer is taken"
+    assert db.session.get(type(quote), quote.id).status == "approved"
 
 
 def test_an_answer_to_a_quote_an_editor_took_back_to_change_says_so_instead_of_page_not_found(client, make, csrf):
