@@ -384,14 +384,17 @@ def delete_reflection(reflection_id: int):
 @participant_required
 def change_consent():
     participant = g.participant
+    # Where the next page shows its messages: by the choices, or at the top of the new consent form, which
+    # "My words" leads to first while it waits for an answer.
+    place = None if consent.needs_new_consent(participant) else "consent"
     form = ClauseChangeForm()
     if form.validate_on_submit():
-        with change(place="consent") as outcome:
+        with change(place=place) as outcome:
             consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
         if outcome.saved:
-            flash_at("consent", _("Your choice is saved. It applies from now on."))
+            flash_at(place, _("Your choice is saved. It applies from now on."))
     else:
-        form.say_why_not("consent")
+        form.say_why_not(place)
     return redirect(url_for("participant.my_words", _anchor="consent"))
 
 

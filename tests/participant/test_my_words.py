@@ -126,6 +126,23 @@ def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
     assert client.get("/my").status_code == 200
 
 
+def test_a_choice_sent_from_a_page_opened_before_the_form_changed_is_answered_on_the_new_form(client, make, csrf):
+    """The new form is the page "My words" leads to first: what became of the choice is said at its top."""
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " Revised.", c.text_fil, c.required)
+              for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+
+    for grant, said in (("1", "Please read the new form first."), ("0", "Your choice is saved.")):
+        client.post("/my/consent", data={"csrf_token": csrf(page), "key": "quote_publicly", "grant": grant})
+        renewal = client.get(client.get("/my").headers["Location"])
+        assert said in renewal.get_data(as_text=True)
+
+
 def test_a_statement_whose_words_changed_is_not_ticked_from_the_earlier_answer(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en")
