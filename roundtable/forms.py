@@ -200,6 +200,12 @@ class CleanTextAreaField(TextAreaField):
         super().process_formdata(valuelist)
         self.data = clean_text(self.data)
 
+    def __call__(self, **kwargs):
+        # No maxlength: a browser cuts a paste over it without a word, and the rest of someone's words is lost.
+        # Sent whole, a text over the limit comes back on the page with the limit said beside it.
+        kwargs.setdefault("maxlength", False)
+        return super().__call__(**kwargs)
+
 
 class ActionForm(Form):
     """A form with only a CSRF token, for buttons that change something."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
 from sqlalchemy import text
@@ -58,7 +60,21 @@ def words_kept():
 @bp.get("/support")
 @public
 def support():
-    return render_template("public/support.html", contacts=current_app.config["SUPPORT_CONTACTS"])
+    contacts = [{**contact, "tel": _phone_number(contact.get("contact", ""))}
+                for contact in current_app.config["SUPPORT_CONTACTS"]]
+    return render_template("public/support.html", contacts=contacts)
+
+
+_PHONE = re.compile(r"\+?[\d ()-]{3,}")
+
+
+def _phone_number(contact: str) -> str | None:
+    """A contact that is only a telephone number ("0917 000 0000", "1343", "+63 2 8123 4567"), as a tel: address
+    a phone calls with one tap; None for anything else (a website, an office, several numbers in words)."""
+    contact = contact.strip()
+    if not _PHONE.fullmatch(contact) or sum(ch.isdigit() for ch in contact) < 3:
+        return None
+    return "tel:" + ("+" if contact.startswith("+") else "") + "".join(ch for ch in contact if ch.isdigit())
 
 
 @bp.get("/exit")

@@ -35,7 +35,10 @@ def test_too_long_text_is_refused_and_kept_in_the_form(client, make, csrf):
     _sign_in(client, participant, csrf)
     url = f"/write/{participant.roundtable.prompts[0].id}"
     text = "Makinig po kayo. " * 700
-    response = client.post(url, data=_form(client.get(url), csrf, text=text, submit="Submit"))
+    page = client.get(url)
+    assert "maxlength" not in re.search(r"<textarea[^>]*>", page.get_data(as_text=True)).group(0), \
+        "a browser would cut a long paste unseen; sent whole, it is refused and kept"
+    response = client.post(url, data=_form(page, csrf, text=text, submit="Submit"))
     html = response.get_data(as_text=True)
     assert "Use at most 10,000 characters." in html
     assert "Makinig po kayo. Makinig po kayo." in html

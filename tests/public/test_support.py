@@ -55,3 +55,19 @@ def test_without_contacts_the_page_points_to_the_facilitator(client, app, monkey
     monkeypatch.setitem(app.config, "SUPPORT_CONTACTS", [])
     html = _support(client, "en")
     assert "Ask your facilitator for the support contacts" in html
+
+
+def test_a_telephone_number_is_called_with_one_tap_and_anything_else_is_shown_as_written(client, contacts):
+    html = _support(client, "en")
+    assert '<a href="tel:1343">1343</a>' in html
+    assert "legal-aid.example.org" in html and 'href="tel:' not in html.split("legal-aid.example.org")[0][-40:]
+
+
+@pytest.mark.parametrize(("contact", "tel"), [
+    ("0917 000 0000", "tel:09170000000"), ("+63 (2) 8123-4567", "tel:+63281234567"), ("1343", "tel:1343"),
+    ("legal-aid.example.org", None), ("Room 4, city hall", None), ("12", None), ("1343 or 0917 000 0000", None),
+])
+def test_only_a_contact_that_is_a_telephone_number_becomes_a_tel_address(contact, tel):
+    from roundtable.public.views import _phone_number
+
+    assert _phone_number(contact) == tel
