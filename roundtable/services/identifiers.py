@@ -549,6 +549,9 @@ def _starts_sentence(text: str, tokens: Sequence[_Token], index: int) -> bool:
     last = text[pos]
     if last in "\"“(:[":
         return True
+    if last in "-–—":  # a dash that opens a line of dialogue ("— Sana ligtas ang mga bata."), not one mid-sentence
+        opening = text[:pos].rstrip(" \t")
+        return not opening or opening.endswith("\n")
     if text.endswith(("[…]", "[...]"), 0, pos + 1):  # an editor's omission: what follows may open a sentence
         return True
     if last not in ".!?…":

@@ -227,6 +227,8 @@ def test_institutions(text, expected):
         "Yung Kuya ko, he believed me. The Barangay Captain did not.",
         "The court listened. […] In the end, they said sorry.",  # an editor's omission may open a sentence
         "Sana makinig sila [...] Kasi kailangan namin ng tulong.",
+        "-Sana ang mga bata ay ligtas.",  # a dash that opens a line of dialogue opens a sentence too
+        "Sabi niya:\n— Sana po, makinig ang korte.",
     ],
 )
 def test_common_capitalised_words_are_not_flagged(text):
