@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, stream_with_context, url_for
-from flask_babel import format_date, gettext as _, ngettext
+from flask_babel import format_date, format_number, gettext as _, ngettext
 
 from roundtable import clock
 from roundtable.access import roles_required
@@ -16,7 +16,7 @@ from roundtable.editor.forms import (
     ThemeRenameForm,
 )
 from roundtable.forms import ActionForm, say_saved_now
-from roundtable.i18n import current_language
+from roundtable.i18n import current_language, language_label
 from roundtable.models import Roundtable
 from roundtable.models.quotes import LIVE_STATUSES
 from roundtable.navigation import last_page_instead
@@ -412,10 +412,10 @@ def _labels(record) -> ExportLabels:
         quote=_("Quote"), translation=_("Translation"), language=_("Language"), attribution=_("Attribution"),
         roundtable=_("Roundtable"), date=_("Date"), themes=_("Themes"), quote_id=_("Quote number"),
         title=_("Approved quotes"), staff_translation=_("Staff translation"),
-        language_names={"fil": _("Filipino"), "en": _("English"), "mixed": _("Filipino and English")},
+        language_names={code: language_label(code) for code in ("fil", "en", "mixed")},  # as the filter says them
         generated=lambda count: ngettext(
-            "Exported %(date)s: %(num)d quote", "Exported %(date)s: %(num)d quotes", count,
-            date=format_date(record.created_at, format="long"),
+            "Exported %(date)s: %(quotes)s quote", "Exported %(date)s: %(quotes)s quotes", count,
+            date=format_date(record.created_at, format="long"), quotes=format_number(count),  # "1,000"
         ),
         document_language=current_language(),
     )
@@ -443,7 +443,8 @@ def _fill_filter_choices(form: ExportForm) -> None:
     language = current_language()
     form.roundtable.choices = [(0, _("All roundtables"))] + [(r.id, r.title(language)) for r in roundtables.titles()]
     form.theme.choices = [(0, _("All themes"))] + [(t.id, t.name(language)) for t in curation.themes(language)]
-    form.language.choices = [("", _("All languages")), ("fil", _("Filipino")), ("en", _("English")), ("mixed", _("Mixed (Taglish)"))]
+    form.language.choices = [("", _("All languages")),
+                             *((code, language_label(code)) for code in ("fil", "en", "mixed"))]
 
 
 # --- Withdrawn after export (survivor control) ---------------------------------------------

@@ -493,7 +493,7 @@ REDACTION_LABELS = {
     "name": ("[name]", "[pangalan]"),
     "place": ("[place]", "[lugar]"),
     "contact": ("[contact]", "[contact]"),
-    "handle": ("[handle]", "[account]"),
+    "handle": ("[account]", "[account]"),  # the same word in both: a quote and its translation read alike
     "age": ("[age]", "[edad]"),
     "date": ("[date]", "[petsa]"),
     "institution": ("[institution]", "[institusyon]"),

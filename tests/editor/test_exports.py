@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import docx
@@ -16,6 +17,7 @@ from roundtable.db import db
 from roundtable.models import Export
 from roundtable.services import withdrawal
 from tests.conftest import hidden_fields_of
+from tests.editor.conftest import quote_of
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -141,8 +143,6 @@ def test_exports_filter_by_language(desk, csrf, shelf, filters, expected):
 
 
 def test_exports_filter_by_theme_and_roundtable(desk, csrf, make, editor, shelf):
-    from tests.editor.conftest import quote_of
-
     elsewhere = quote_of(editor, make.reflection(text="Courts should explain each step to us."))
     document = json.loads(download(desk, csrf, "json", theme=shelf.courts.id).get_data(as_text=True))
     assert [q["id"] for q in document["quotes"]] == [shelf.fil.id]
@@ -225,3 +225,16 @@ def test_only_the_editor_who_exported_gets_the_file_again_and_only_that_day(app,
     record.created_at = record.created_at - timedelta(days=1, minutes=1)
     db.session.commit()
     assert desk.get(f"/editor/exports/{record.id}/file").status_code == 404
+
+
+def test_a_file_names_each_language_as_the_export_form_does(desk, csrf, make, editor):
+    taglish = quote_of(editor, make.reflection(text="Sana po, the court will listen sa amin.", language="mixed"),
+                       translation="I hope the court will listen to us.")
+    desk.get("/language/fil")
+    page = desk.get("/editor/export").get_data(as_text=True)
+    offered = re.search(r'<option value="mixed"[^>]*>([^<]+)</option>', page).group(1)
+
+    rows = list(csv.reader(io.StringIO(download(desk, csrf, "csv").get_data().decode("utf-8-sig"))))
+
+    assert offered == "Halo (Taglish)"
+    assert next(row for row in rows if row[0] == str(taglish.id))[3] == offered
