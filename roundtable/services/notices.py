@@ -40,7 +40,8 @@ class Notice:
     reason: str  # the latest of WITHDRAWN_ACTIONS
     withdrawn_at: datetime | None
     exports: tuple[Export, ...]  # those made before it was withdrawn: later ones did not carry it
-    # Held back, then released again, or put to its author, who approved the same words: they may be used once more.
+    # Held back, then released again; put to its author, who approved the same words; or no longer holding the
+    # detail a sensitive word found (the word was taken off the list): they may be used once more.
     usable_again: bool = False
 
 
@@ -105,7 +106,7 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     """One page of open notices, oldest quote first: three queries, however many notices there are."""
     found = paginate(
         select(Quote.id, _of_latest_withdrawal(AuditEvent.action), _of_latest_withdrawal(AuditEvent.created_at),
-               Quote.status, Reflection.status)
+               Quote.status, Reflection.status, Quote.unresolved_findings)
         .join(Reflection, Reflection.id == Quote.reflection_id)
         .where(_open_condition()).order_by(Quote.id),
         page, per_page, scalars=False,
@@ -122,8 +123,9 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     return replace(found, items=[
         Notice(quote_id, reason, at, tuple(e for e in carried.get(quote_id, ()) if at is None or e.created_at <= at),
                usable_again=status == "approved" and (reason == PUT_TO_AUTHOR
-                                                      or (reason == SOURCE_HELD and source == "released")))
-        for quote_id, reason, at, status, source in found.items
+                                                      or (reason == SOURCE_HELD and source == "released")
+                                                      or (reason == DETAIL_FLAGGED and not findings)))
+        for quote_id, reason, at, status, source, findings in found.items
     ])
 
 

@@ -115,8 +115,14 @@ def test_an_exported_quote_in_which_a_new_sensitive_word_finds_a_detail_raises_a
     db.session.commit()
 
     [notice] = notices.open_notices().items
-    assert notice.quote_id == quote.id and notice.reason == notices.DETAIL_FLAGGED
+    assert notice.quote_id == quote.id and notice.reason == notices.DETAIL_FLAGGED and not notice.usable_again
     assert exports.exportable_ids(exports.QuoteFilters()) == []
+
+    sensitive_words_saved(editor, reflection.participant.roundtable, "")  # the word taken off the list
+    db.session.commit()
+    [notice] = notices.open_notices().items
+    assert notice.usable_again, "exportable again: the notice says so instead of 'no longer usable'"
+    assert exports.exportable_ids(exports.QuoteFilters()) == [quote.id]
 
 
 def test_a_quote_declined_before_it_was_ever_exported_raises_no_notice_once_approved_and_exported(make):
