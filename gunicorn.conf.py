@@ -10,12 +10,12 @@ import multiprocessing
 import os
 
 
-def _int(name: str, default: int) -> int:
+def _int(name: str, default: int, *, least: int = 0) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit():
-        raise SystemExit(f"{name} must be a whole number, 0 or more (not {value!r}).")
+    if not value.isdigit() or int(value) < least:
+        raise SystemExit(f"{name} must be a whole number, {least} or more (not {value!r}).")
     return int(value)
 
 
@@ -26,7 +26,7 @@ def default_workers(cores: int | None = None) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = _int("GUNICORN_WORKERS", default_workers())
+workers = _int("GUNICORN_WORKERS", default_workers(), least=1)  # 0 would leave a master with nobody to answer
 worker_class = "sync"
 # A request that takes longer than this is killed and restarted (exports of 10,000 quotes take ~1 s).
 timeout = _int("GUNICORN_TIMEOUT", 60)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import re
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import click
-from flask import Flask, render_template
+from flask import Flask, has_request_context, render_template
 from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -63,7 +66,7 @@ def backup_sqlite(url: str, dest: Path) -> str:
     if dest.exists():
         raise ValueError(f"{dest} exists already; choose a new file name.")
     _check_folder_of(dest)
-    source = sqlite3.connect(f"file:{source_path}?mode=ro", uri=True)
+    source = _read_only(Path(source_path))
     try:
         target = sqlite3.connect(dest)
         try:
@@ -78,6 +81,67 @@ def backup_sqlite(url: str, dest: Path) -> str:
         source.close()
     dest.chmod(0o600)
     return source_path
+
+
+def _read_only(path: Path):
+    import sqlite3
+
+    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+
+
+def restore_sqlite(url: str, backup: Path, ask: Callable[[Path], None]) -> tuple[str, str]:
+    """Copy a backup into the configured SQLite database with sqlite3's backup API; the database's path and the
+    backup's revision. ``ask(database)`` is called once the backup has passed its checks, before anything changes.
+
+    Copying the file over the database is not a restore: a -wal file left beside it (by an app that was killed,
+    or still runs) is replayed over the copy when the database is next opened, and the rows written after the
+    backup come back. Through the backup API the copy is one write to the database, -wal included. The backup is
+    checked (a readable SQLite file with Roundtable's tables) before anything is touched.
+    """
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        raise ValueError(
+            "The restore command is for SQLite only. For PostgreSQL use pg_restore into a fresh database "
+            "(see docs/deploy.md)."
+        )
+    target = Path(parsed.database or "")
+    backup = Path(backup)
+    if not backup.is_file():
+        raise ValueError(f"There is no backup file {backup}.")
+    _check_folder_of(target)
+    if target.exists() and target.samefile(backup):
+        raise ValueError(f"{backup} is the database itself; name a backup file.")
+    try:
+        source = _read_only(backup)
+    except sqlite3.Error as problem:
+        raise ValueError(f"Could not open {backup} ({problem}); nothing was changed.") from None
+    try:
+        try:
+            checked = source.execute("PRAGMA quick_check").fetchone()[0]
+            revision = source.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.Error as problem:
+            raise ValueError(f"{backup} is not a Roundtable backup ({problem}); nothing was changed.") from None
+        if checked != "ok":
+            raise ValueError(f"{backup} is damaged ({checked}); nothing was changed.")
+        if revision is None:
+            raise ValueError(f"{backup} is not a Roundtable backup (it has no revision); nothing was changed.")
+        ask(target)
+        db.engine.dispose()  # no connection of this process holds the database while it is replaced
+        try:
+            database = sqlite3.connect(target, timeout=30)
+            try:
+                source.backup(database)  # all pages in one step: the database changes completely or not at all
+            finally:
+                database.close()
+        except sqlite3.Error as problem:
+            raise ValueError(f"Could not restore into {target} ({problem}); it was left as it was.") from None
+    finally:
+        source.close()
+    return str(target), revision[0]
 
 
 def unavailable_page(app: Flask) -> str:
@@ -98,6 +162,22 @@ def _has_no_tables(problem: DBAPIError) -> bool:
     return "no such table" in str(problem.orig) or getattr(problem.orig, "sqlstate", None) == "42P01"
 
 
+def _driver_says(problem: DBAPIError) -> str:
+    """The first line of the driver's own message (`database "x" does not exist`, `Connection refused`): what an
+    administrator needs to put it right. The URL's password, should it ever show, is blanked."""
+    lines = str(problem.orig).strip().splitlines()
+    said = " ".join(lines[0].split()) if lines else type(problem.orig).__name__
+    url = db.engine.url
+    if url.get_backend_name() == "sqlite":  # "unable to open database file": which one
+        said = f"{said} ({url.database})"
+    password = url.password
+    if password:
+        for written in {password, quote(password, safe="")}:
+            said = said.replace(written, "***")
+    said = re.sub(r"(://[^:/@\s]*:)[^@\s]*@", r"\1***@", said)  # a URL with its password
+    return re.sub(r"(password\s*=\s*)\S+", r"\1***", said, flags=re.IGNORECASE)  # a libpq keyword
+
+
 @contextmanager
 def _database_answers(then: str) -> Iterator[None]:
     """A database that is down, unreachable or not yet migrated ends a command with one line (cron mails it),
@@ -111,8 +191,8 @@ def _database_answers(then: str) -> Iterator[None]:
                                        f"migrate` first. {then}") from None
         if not isinstance(problem, OperationalError):
             raise
-        kind = type(problem.orig).__name__ if problem.orig else "OperationalError"
-        raise click.ClickException(f"The database did not answer ({kind}). {then}") from None
+        said = _driver_says(problem).rstrip(".")
+        raise click.ClickException(f"The database did not answer: {said}. {then}") from None
 
 
 def init_app(app: Flask) -> None:
@@ -140,6 +220,24 @@ def init_app(app: Flask) -> None:
         except OSError as problem:  # a name the file system refuses (too long, say)
             raise click.ClickException(f"Could not write {dest} ({problem.strerror}); nothing was kept.") from None
         click.echo(f"Backed up {copied} to {dest}. The backup holds encrypted text: keep the keys separately.")
+
+    @app.cli.command("restore")
+    @click.argument("backup_file", type=click.Path(dir_okay=False))
+    @click.option("--yes", is_flag=True, help="Do not ask first.")
+    def restore(backup_file: str, yes: bool) -> None:
+        """Replace everything in a SQLite database with a backup made by `backup`. Stop the app first
+        (PostgreSQL: use pg_restore, see docs/deploy.md)."""
+        def ask(database: Path) -> None:
+            if not yes:
+                click.confirm(f"Replace everything in {database} with {backup_file}? Stop the app first: it must not "
+                              "run while the database is replaced.", abort=True)
+
+        try:
+            database, revision = restore_sqlite(app.config["DATABASE_URL"], Path(backup_file), ask)
+        except ValueError as problem:
+            raise click.ClickException(str(problem)) from None
+        click.echo(f"Restored {backup_file} into {database} (revision {revision}). Before the app starts again, run "
+                   "`migrate`, then `purge-expired` (docs/deploy.md, section 6).")
 
     @app.cli.command("create-user")
     @click.argument("username")
@@ -225,3 +323,24 @@ def init_app(app: Flask) -> None:
         with _database_answers("No demo data was added."):
             summary = seed_demo()
         click.echo(summary)
+
+    for command in app.cli.commands.values():
+        command.callback = _closing_the_database(command.callback)
+
+
+def _closing_the_database(run: Callable) -> Callable:
+    """A command closes its database connections when it ends. SQLite moves the -wal file into the database file
+    only when the last connection closes; a command that left them to the end of the process left its writes in
+    roundtable.db-wal, beside a database file that lacks them. A command run inside a request of its caller's (a
+    test's; a command line has none) leaves the caller's session and connections alone."""
+
+    @functools.wraps(run)
+    def closing(*args, **kwargs):
+        try:
+            return run(*args, **kwargs)
+        finally:
+            if not has_request_context():
+                db.session.remove()
+                db.engine.dispose()
+
+    return closing

@@ -7,10 +7,12 @@ a database URL and encryption keys: a missing setting there is an outage, not a 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 from babel.dates import get_timezone
@@ -107,6 +109,78 @@ def _time_zone(name: str) -> str:
     return name
 
 
+def _default_locale(value: str) -> str:
+    """The language before anyone chooses one; any other would leave pages untranslated or half-translated."""
+    from roundtable.i18n import LANGUAGES
+
+    locale = value.strip() or "fil"
+    if locale not in LANGUAGES:
+        raise ConfigurationError(f"ROUNDTABLE_DEFAULT_LOCALE must be {' or '.join(LANGUAGES)} (not {locale!r}).")
+    return locale
+
+
+def _quick_exit_url(value: str, *, production: bool) -> str:
+    """The neutral site the quick-exit button leaves for. Without a scheme (www.example.org) the browser would read
+    it as an address on Roundtable itself and stay; a javascript: address would run instead of leaving. Plain
+    http:// only outside production: on the way out, no one on the network should be able to change the page."""
+    url = value.strip() or "https://www.pagasa.dost.gov.ph/weather"
+    schemes = ("https",) if production else ("https", "http")
+    parts = urlsplit(url)
+    if parts.scheme not in schemes or not parts.hostname or any(c.isspace() or ord(c) < 32 for c in url):
+        raise ConfigurationError(
+            f"ROUNDTABLE_QUICK_EXIT_URL must be a full {' or '.join(s + '://' for s in schemes)} address, such as "
+            f"https://www.pagasa.dost.gov.ph/weather (not {url!r})."
+        )
+    return url
+
+
+def _database_url(value: str) -> str:
+    """PostgreSQL through psycopg (3), the one driver installed, or a SQLite file (``sqlite://`` alone, in memory, is
+    for tests). ``postgresql://`` and ``postgres://``, as PostgreSQL's own tools and many hosts write it, are read as
+    ``postgresql+psycopg://``. Messages never repeat the URL: it may hold the database password."""
+    url = value.strip()
+    for alias in ("postgresql://", "postgres://"):
+        if url.startswith(alias):
+            url = "postgresql+psycopg://" + url.removeprefix(alias)
+    expected = "DATABASE_URL must start with postgresql+psycopg:// or sqlite:/// (see docs/deploy.md)"
+    if not url.startswith(("postgresql+psycopg://", "sqlite:///")) and url != "sqlite://":
+        raise ConfigurationError(f"{expected}.")
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
+        raise ConfigurationError(f"{expected}; this one cannot be read (is the port a number?).") from None
+    if "@" in (parsed.host or ""):  # the password's own @ read as the end of it; the rest taken for the host
+        raise ConfigurationError("DATABASE_URL: percent-encode the password (an @ in it is written %40; "
+                                 "see docs/deploy.md).")
+    return url
+
+
+def _port_is_a_number(uri: str) -> bool:
+    try:
+        urlsplit(uri).port  # read only when asked for
+    except ValueError:
+        return False
+    return True
+
+
+_RATE_LIMIT_STORES = ("redis://", "rediss://", "redis+unix://", "redis+sentinel://", "redis+cluster://", "memory://")
+
+
+def _rate_limit_storage(value: str) -> str:
+    """Where rate-limit counters live: Redis, or memory:// for one process. Flask-Limiter would refuse anything
+    else with a traceback at start-up. Messages never repeat the URI: it may hold Redis's password."""
+    uri = value.strip() or "memory://"
+    if not uri.startswith(_RATE_LIMIT_STORES) or not _port_is_a_number(uri):
+        raise ConfigurationError(
+            "RATELIMIT_STORAGE_URI must be redis://HOST:PORT/DB (or rediss://, redis+unix://, redis+sentinel://, "
+            "redis+cluster://), or memory:// for one process (see docs/deploy.md)."
+        )
+    return uri
+
+
 def _development_keys(instance_path: Path) -> dict:
     """Create (once) and read the development key file under ``instance/``; never committed."""
     instance_path.mkdir(parents=True, exist_ok=True)
@@ -132,7 +206,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
     production = environment == "production"
     settings: dict = {
         "ROUNDTABLE_ENV": "production" if production else "development",
-        "BABEL_DEFAULT_LOCALE": env.get("ROUNDTABLE_DEFAULT_LOCALE", "fil"),
+        "BABEL_DEFAULT_LOCALE": _default_locale(env.get("ROUNDTABLE_DEFAULT_LOCALE", "")),
         # The organisation's time zone: what day it is for retention dates, how staff pages show times (clock.py).
         "TIME_ZONE": _time_zone(env.get("ROUNDTABLE_TIME_ZONE", "")),
         "BABEL_TRANSLATION_DIRECTORIES": str(Path(__file__).resolve().parent.parent / "translations"),
@@ -153,14 +227,14 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         # Changing staff accounts needs the password typed within this many minutes (identity.password_is_fresh).
         "STAFF_CONFIRM_MINUTES": _whole(env, "ROUNDTABLE_STAFF_CONFIRM_MINUTES", 15, least=1),
         "PARTICIPANT_IDLE_MINUTES": _whole(env, "ROUNDTABLE_PARTICIPANT_IDLE_MINUTES", 60, least=1),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": _rate_limit_storage(env.get("RATELIMIT_STORAGE_URI", "")),
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_HEADERS_ENABLED": False,
         # Redis down must not turn a sign-in or a reflection into an error page: each worker counts in memory
         # meanwhile (and goes back to Redis once it answers), and any other storage error lets the request by.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
-        "QUICK_EXIT_URL": env.get("ROUNDTABLE_QUICK_EXIT_URL", "https://www.pagasa.dost.gov.ph/weather"),
+        "QUICK_EXIT_URL": _quick_exit_url(env.get("ROUNDTABLE_QUICK_EXIT_URL", ""), production=production),
         "SUPPORT_CONTACTS": _support_contacts(env.get("ROUNDTABLE_SUPPORT_CONTACTS", "").strip() or "[]"),
         "PROXY_FIX_HOPS": _whole(env, "ROUNDTABLE_PROXY_FIX_HOPS", 0, least=0),
         # Seconds a single PostgreSQL statement may run (0: no limit); below gunicorn's 60 s worker timeout.
@@ -173,6 +247,12 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
     }
     if production and settings["TWO_FACTOR_DISABLED"]:
         raise ConfigurationError("ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR is only for the local demo and scan.")
+    if production and not settings["RATELIMIT_ENABLED"]:
+        # They are what slows down guessing of passphrases, passwords and join codes. Said, not refused: the
+        # fault drill runs production settings with every client on one loopback address.
+        logging.getLogger(__name__).warning(
+            "RATELIMIT_ENABLED is off: nothing slows down guessing of passphrases, passwords and join codes. "
+            "Never in production (leave it unset, or set it to true).")
     if production:
         missing = [
             name
@@ -188,24 +268,32 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
             raise ConfigurationError("SECRET_KEY must be a random value of at least 32 characters.")
         settings.update(
             SECRET_KEY=env["SECRET_KEY"],
-            DATABASE_URL=env["DATABASE_URL"],
-            ENCRYPTION_KEYS=[k.strip() for k in env["ROUNDTABLE_ENCRYPTION_KEYS"].split(",") if k.strip()],
+            DATABASE_URL=_database_url(env["DATABASE_URL"]),
+            ENCRYPTION_KEYS=_encryption_keys(env["ROUNDTABLE_ENCRYPTION_KEYS"]),
             LOOKUP_KEY=env["ROUNDTABLE_LOOKUP_KEY"],
         )
     else:
         keys = _development_keys(instance_path)
         settings.update(
             SECRET_KEY=env.get("SECRET_KEY") or keys["secret_key"],
-            DATABASE_URL=env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'roundtable.db'}",
-            ENCRYPTION_KEYS=[k for k in env.get("ROUNDTABLE_ENCRYPTION_KEYS", "").split(",") if k]
-            or keys["encryption_keys"],
+            DATABASE_URL=_database_url(env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'roundtable.db'}"),
+            ENCRYPTION_KEYS=_encryption_keys(env.get("ROUNDTABLE_ENCRYPTION_KEYS", "")) or keys["encryption_keys"],
             LOOKUP_KEY=env.get("ROUNDTABLE_LOOKUP_KEY") or keys["lookup_key"],
         )
     _check_encryption_keys(settings["ENCRYPTION_KEYS"])
     return settings
 
 
+def _encryption_keys(value: str) -> list[str]:
+    return [key.strip() for key in value.split(",") if key.strip()]
+
+
 def _check_encryption_keys(keys: list[str]) -> None:
+    if not keys:  # "ROUNDTABLE_ENCRYPTION_KEYS=, ," in production
+        raise ConfigurationError(
+            "ROUNDTABLE_ENCRYPTION_KEYS holds no key: it needs one Fernet key or more, separated by commas. "
+            "docs/deploy.md shows how to make one."
+        )
     for position, key in enumerate(keys, start=1):
         try:
             Fernet(key)

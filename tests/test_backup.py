@@ -43,22 +43,102 @@ def test_sqlite_backup_restores_every_row_and_the_words_still_decrypt(app, make,
         pytest.skip("the backup command is for SQLite; PostgreSQL is covered by the pg_dump test below")
     reflection_id = _seed(make)
     dest = tmp_path / "roundtable-backup.db"
+    runner = app.test_cli_runner()
 
-    result = app.test_cli_runner().invoke(args=["backup", str(dest)])
+    result = runner.invoke(args=["backup", str(dest)])
 
     assert result.exit_code == 0, result.output
     assert sqlite3.connect(dest).execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    # Restore: copy the backup to where a database would live, and open it.
-    restored_path = tmp_path / "restored.db"
-    shutil.copy(dest, restored_path)
-    restored = create_engine(f"sqlite:///{restored_path}")
-    with db.engine.connect() as live, restored.connect() as copy:
+    with db.engine.connect() as live:
         original = _table_contents(live)
-        assert original["reflections"] and original["quotes"]
-        assert _table_contents(copy) == original
-    with Session(restored) as session:
-        assert session.get(Reflection, reflection_id).text == WORDS
-    restored.dispose()
+    assert original["reflections"] and original["quotes"]
+    make.reflection(make.participant(language="fil"), text="Written after the backup.")
+
+    restored = runner.invoke(args=["restore", "--yes", str(dest)])
+
+    assert restored.exit_code == 0, restored.output
+    assert f"Restored {dest} into {make_url(app.config['DATABASE_URL']).database}" in restored.output
+    with db.engine.connect() as live:
+        assert _table_contents(live) == original
+    db.session.remove()
+    assert db.session.get(Reflection, reflection_id).text == WORDS
+
+
+def _killed_app_copy(tmp_path: Path, name: str) -> Path:
+    """The live database as an app killed now would leave it: its latest rows only in the -wal file beside it."""
+    live = Path(db.engine.url.database)
+    copy = tmp_path / name
+    shutil.copy(live, copy)
+    shutil.copy(live.with_name(live.name + "-wal"), copy.with_name(name + "-wal"))
+    return copy
+
+
+def _reflections_in(path: Path) -> int:
+    with sqlite3.connect(path) as database:
+        return database.execute("SELECT count(*) FROM reflections").fetchone()[0]
+
+
+def test_a_restore_is_not_undone_by_a_wal_file_left_beside_the_database(app, make, tmp_path, monkeypatch):
+    """Copying the backup over the database (what the docs once said) let SQLite replay the -wal file over it:
+    the rows written after the backup came back. The restore command writes through SQLite instead."""
+    if not _is_sqlite(app):
+        pytest.skip("SQLite only")
+    _seed(make)
+    backup = tmp_path / "roundtable-backup.db"
+    assert app.test_cli_runner().invoke(args=["backup", str(backup)]).exit_code == 0
+    make.reflection(make.participant(language="fil"), text="Written after the backup.")
+    copied_over, restored = _killed_app_copy(tmp_path, "copied.db"), _killed_app_copy(tmp_path, "restored.db")
+
+    shutil.copy(backup, copied_over)
+    monkeypatch.setitem(app.config, "DATABASE_URL", f"sqlite:///{restored}")
+    result = app.test_cli_runner().invoke(args=["restore", "--yes", str(backup)])
+
+    assert result.exit_code == 0, result.output
+    assert _reflections_in(backup) == 1
+    assert _reflections_in(copied_over) == 2, "the stale -wal file came back over the copied file"
+    assert _reflections_in(restored) == 1
+
+
+def test_a_restore_asks_first_and_changes_nothing_unless_told_yes(app, make, tmp_path):
+    if not _is_sqlite(app):
+        pytest.skip("SQLite only")
+    _seed(make)
+    backup = tmp_path / "roundtable-backup.db"
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
+    make.reflection(make.participant(language="fil"), text="Written after the backup.")
+
+    result = runner.invoke(args=["restore", str(backup)], input="n\n")
+
+    database = make_url(app.config["DATABASE_URL"]).database
+    assert f"Replace everything in {database} with {backup}? Stop the app first" in result.output
+    assert result.exit_code == 1
+    assert db.session.scalar(select(func.count()).select_from(Reflection)) == 2
+
+
+def test_a_restore_refuses_a_file_that_is_no_roundtable_backup_before_touching_the_database(app, make, tmp_path):
+    if not _is_sqlite(app):
+        pytest.skip("SQLite only")
+    _seed(make)
+    not_sqlite, other_sqlite = tmp_path / "notes.txt", tmp_path / "other.db"
+    not_sqlite.write_text("not a database")
+    sqlite3.connect(other_sqlite).execute("CREATE TABLE t (x)").connection.close()
+    database = make_url(app.config["DATABASE_URL"]).database
+    for backup, refusal in ((not_sqlite, "is not a Roundtable backup (file is not a database)"),
+                            (other_sqlite, "is not a Roundtable backup (no such table: alembic_version)"),
+                            (tmp_path / "missing.db", "There is no backup file"),
+                            (Path(database), "is the database itself")):
+        result = app.test_cli_runner().invoke(args=["restore", str(backup)])  # refused before it asks
+        assert result.exit_code == 1 and refusal in result.output, result.output
+        assert result.output.startswith("Error: ") and len(result.output.strip().splitlines()) == 1
+    assert db.session.scalar(select(func.count()).select_from(Reflection)) == 1
+
+
+def test_restore_command_points_postgresql_users_to_pg_restore(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/roundtable")
+    result = app.test_cli_runner().invoke(args=["restore", "--yes", str(tmp_path / "roundtable.dump")])
+    assert result.exit_code == 1
+    assert "The restore command is for SQLite only. For PostgreSQL use pg_restore" in result.output
 
 
 def test_sqlite_backup_never_overwrites_an_existing_file(app, make, tmp_path):

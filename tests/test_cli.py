@@ -1,6 +1,9 @@
 """Operator commands: the first admin, and demo data for trying Roundtable out."""
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from sqlalchemy import select
@@ -127,8 +130,84 @@ def test_commands_say_in_one_line_that_the_database_did_not_answer(app, monkeypa
                        (["migrate"], "Nothing was changed"), (["seed-demo"], "No demo data was added")):
         result = runner.invoke(args=args)
         assert result.exit_code == 1
-        assert "Error: The database did not answer (OperationalError)." in result.output and then in result.output
-        assert "Traceback" not in result.output and "refused" not in result.output
+        assert result.output.startswith("Error: The database did not answer: connection refused")
+        assert then in result.output
+        assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("said, shown", [
+    ('connection failed: connection to server at "10.0.0.5", port 5432 failed: FATAL:  password authentication '
+     'failed for user "roundtable"\n', 'FATAL: password authentication failed for user "roundtable".'),
+    ('connection is bad: invalid sslmode value: "requir"', 'connection is bad: invalid sslmode value: "requir".'),
+    ("connection failed: connection to server at \"127.0.0.1\", port 5432 failed: Connection refused\n"
+     "\tIs the server running on that host and accepting TCP/IP connections?", "port 5432 failed: Connection refused."),
+    ("missing \"=\" after \"postgresql://roundtable:hunter2@db/roundtable\" in connection info string",
+     'after "postgresql://roundtable:***@db/roundtable" in'),
+    ("invalid connection option password=hunter2 user=roundtable", "option password=*** user=roundtable."),
+    ('could not connect with "hunter2!" nor "hunter2%21"', 'could not connect with "***" nor "***".'),
+])
+def test_the_database_not_answering_is_said_in_the_drivers_words_without_its_password(app, monkeypatch, said, shown):
+    import psycopg
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import OperationalError
+
+    from roundtable.db import db
+    from roundtable.services import retention
+
+    def down(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, psycopg.OperationalError(said))
+
+    monkeypatch.setattr(retention, "due", down)
+    monkeypatch.setattr(db.engine, "url", make_url("postgresql+psycopg://roundtable:hunter2!@db/roundtable"))
+    result = app.test_cli_runner().invoke(args=["purge-expired"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: The database did not answer: ") and shown in result.output, result.output
+    assert len(result.output.strip().splitlines()) == 1 and "hunter2" not in result.output
+
+
+def _flask(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """The real ``flask`` command, as cron or an operator runs it."""
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith(("ROUNDTABLE_", "DATABASE_URL", "SECRET_KEY"))}
+    return subprocess.run([sys.executable, "-m", "flask", "--app", "roundtable", *args], env={**inherited, **env},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_a_database_that_cannot_be_reached_is_named_in_one_line(tmp_path):
+    instance = str(tmp_path / "instance")
+    missing_folder = _flask("purge-expired", ROUNDTABLE_INSTANCE_PATH=instance,
+                            DATABASE_URL=f"sqlite:///{tmp_path}/no-such-folder/roundtable.db")
+    server_down = _flask("purge-expired", ROUNDTABLE_INSTANCE_PATH=instance,
+                         DATABASE_URL="postgresql+psycopg://roundtable:hunter2@127.0.0.1:1/roundtable")
+    assert missing_folder.returncode == 1 and missing_folder.stderr.splitlines() == [
+        f"Error: The database did not answer: unable to open database file ({tmp_path}/no-such-folder/roundtable.db). "
+        "Nothing more was erased; the next run goes on where this one stopped."]
+    assert server_down.returncode == 1 and len(server_down.stderr.splitlines()) == 1
+    assert 'port 1 failed: Connection refused.' in server_down.stderr and "hunter2" not in server_down.stderr
+
+
+def test_a_postgresql_database_that_does_not_exist_is_named(tmp_path):
+    from sqlalchemy.engine import make_url
+
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("runs when TEST_DATABASE_URL is PostgreSQL")
+    absent = make_url(url).set(database="ops_no_such_database").render_as_string(hide_password=False)
+    result = _flask("migrate", ROUNDTABLE_INSTANCE_PATH=str(tmp_path), DATABASE_URL=absent)
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1
+    assert 'database "ops_no_such_database" does not exist. Nothing was changed' in result.stderr, result.stderr
+
+
+def test_a_command_leaves_what_it_wrote_in_the_sqlite_file_itself_not_in_its_wal(tmp_path):
+    """Whoever copies the database file afterwards (a backup by hand) has every row."""
+    import sqlite3
+
+    env = {"ROUNDTABLE_INSTANCE_PATH": str(tmp_path)}
+    assert _flask("migrate", **env).returncode == 0
+    created = _flask("create-user", "--role", "admin", "--generate-password", "amihan", **env)
+    assert created.returncode == 0, created.stderr
+    assert not (tmp_path / "roundtable.db-wal").exists()
+    with sqlite3.connect(tmp_path / "roundtable.db") as database:
+        assert database.execute("SELECT username FROM users").fetchall() == [("amihan",)]
 
 
 @pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
@@ -164,18 +243,25 @@ def test_a_backup_or_a_page_that_cannot_be_written_there_says_so_in_one_line(app
         assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_a_command_run_with_settings_the_app_refuses_says_why_in_one_line(tmp_path):
-    """As cron or an operator meets it: the real ``flask`` command, a malformed key, no traceback."""
-    import os
-    import subprocess
-    import sys
+_DATABASE_URL_FORMS = "DATABASE_URL must start with postgresql+psycopg:// or sqlite:/// (see docs/deploy.md)."
 
-    env = {**os.environ, "ROUNDTABLE_ENV": "production", "SECRET_KEY": "s" * 40, "ROUNDTABLE_LOOKUP_KEY": "l" * 40,
-           "DATABASE_URL": f"sqlite:///{tmp_path}/roundtable.db", "ROUNDTABLE_ENCRYPTION_KEYS": "not-a-key"}
-    result = subprocess.run([sys.executable, "-m", "flask", "--app", "roundtable", "rotate-keys"],
-                            env=env, capture_output=True, text=True, timeout=120)
+
+@pytest.mark.parametrize("setting, refusal", [
+    ({"ROUNDTABLE_ENCRYPTION_KEYS": "not-a-key"}, "ROUNDTABLE_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key (32 "
+                                                  "url-safe base64-encoded bytes). docs/deploy.md shows how to make one."),
+    ({"ROUNDTABLE_ENCRYPTION_KEYS": ", ,"}, "ROUNDTABLE_ENCRYPTION_KEYS holds no key: it needs one Fernet key or "
+                                            "more, separated by commas. docs/deploy.md shows how to make one."),
+    ({"DATABASE_URL": "notaurl"}, _DATABASE_URL_FORMS),
+    ({"DATABASE_URL": "postgresql+psycopg2://roundtable:hunter2@db/roundtable"}, _DATABASE_URL_FORMS),
+    ({"RATELIMIT_STORAGE_URI": "redis//127.0.0.1:6379"}, "RATELIMIT_STORAGE_URI must be redis://HOST:PORT/DB (or "
+     "rediss://, redis+unix://, redis+sentinel://, redis+cluster://), or memory:// for one process "
+     "(see docs/deploy.md)."),
+])
+def test_a_command_run_with_settings_the_app_refuses_says_why_in_one_line(tmp_path, setting, refusal):
+    """As cron or an operator meets it: the real ``flask`` command, no traceback."""
+    production = {"ROUNDTABLE_ENV": "production", "SECRET_KEY": "s" * 40, "ROUNDTABLE_LOOKUP_KEY": "l" * 40,
+                  "DATABASE_URL": f"sqlite:///{tmp_path}/roundtable.db",
+                  "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "="}
+    result = _flask("rotate-keys", **{**production, **setting})
     assert result.returncode == 1
-    assert result.stderr.strip().splitlines() == [
-        "Error: ROUNDTABLE_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key (32 url-safe base64-encoded bytes). "
-        "docs/deploy.md shows how to make one."
-    ]
+    assert result.stderr.strip().splitlines() == [f"Error: {refusal}"]

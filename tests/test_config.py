@@ -105,3 +105,83 @@ def test_roles_that_must_use_a_second_factor_default_when_empty_and_must_exist(t
         "TWO_FACTOR_REQUIRED_ROLES"] == ("admin", "editor", "facilitator")
     with pytest.raises(config.ConfigurationError, match="roles that do not exist: admins, editors"):
         config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES": "admins,editors"})
+
+
+@pytest.mark.parametrize("url", ["postgres://roundtable:pw@db.internal/roundtable",
+                                 "postgresql://roundtable:pw@db.internal/roundtable"])
+def test_a_postgresql_url_without_the_driver_is_read_as_psycopg(tmp_path, url):
+    settings = config.load(tmp_path, {**PRODUCTION, "DATABASE_URL": url})
+    assert settings["DATABASE_URL"] == "postgresql+psycopg://roundtable:pw@db.internal/roundtable"
+
+
+@pytest.mark.parametrize("url", ["notaurl", "mysql://roundtable:pw@db.internal/roundtable",
+                                 "postgresql+psycopg2://roundtable:pw@db.internal/roundtable",
+                                 "postgresql+psycopg://roundtable:pw@db.internal:fivefour/roundtable",
+                                 "sqlite://roundtable.db"])
+def test_a_database_url_of_another_form_is_refused_saying_the_form_expected(tmp_path, url):
+    with pytest.raises(config.ConfigurationError, match=r"DATABASE_URL must start with postgresql\+psycopg:// or "
+                                                        r"sqlite:///") as refused:
+        config.load(tmp_path, {**PRODUCTION, "DATABASE_URL": url})
+    assert "pw" not in str(refused.value), "the message never repeats the URL and its password"
+
+
+def test_a_password_with_an_unencoded_at_sign_is_refused_without_showing_it(tmp_path):
+    with pytest.raises(config.ConfigurationError, match="percent-encode the password") as refused:
+        config.load(tmp_path, {**PRODUCTION, "DATABASE_URL": "postgresql+psycopg://roundtable:s3cr@t@db/roundtable"})
+    assert "s3cr" not in str(refused.value)
+
+
+@pytest.mark.parametrize("keys", [", ,", ","])
+def test_encryption_keys_that_are_only_commas_are_refused_as_holding_no_key(tmp_path, keys):
+    with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_ENCRYPTION_KEYS holds no key"):
+        config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_ENCRYPTION_KEYS": keys})
+
+
+def test_spaces_around_encryption_keys_are_ignored(tmp_path):
+    key = PRODUCTION["ROUNDTABLE_ENCRYPTION_KEYS"]
+    assert config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_ENCRYPTION_KEYS": f" {key} , "})["ENCRYPTION_KEYS"] == [key]
+    assert config.load(tmp_path, {"ROUNDTABLE_ENCRYPTION_KEYS": f"{key}, {key}"})["ENCRYPTION_KEYS"] == [key, key]
+
+
+def test_rate_limit_storage_is_redis_or_memory(tmp_path):
+    assert config.load(tmp_path, PRODUCTION)["RATELIMIT_STORAGE_URI"] == "memory://"
+    for uri in ("redis://127.0.0.1:6379/0", "rediss://:pw@redis.internal:6380/0", "memory://"):
+        assert config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": uri})["RATELIMIT_STORAGE_URI"] == uri
+
+
+@pytest.mark.parametrize("uri", ["redis//127.0.0.1:6379", "127.0.0.1:6379", "redis://:pw@127.0.0.1:sixthree/0",
+                                 "memory", "memcached://127.0.0.1:11211"])
+def test_a_malformed_rate_limit_storage_is_refused_saying_the_form_expected(tmp_path, uri):
+    with pytest.raises(config.ConfigurationError, match="RATELIMIT_STORAGE_URI must be redis://HOST:PORT/DB") as no:
+        config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": uri})
+    assert "pw" not in str(no.value)
+
+
+def test_the_quick_exit_leaves_for_a_full_https_address(tmp_path):
+    assert config.load(tmp_path, PRODUCTION)["QUICK_EXIT_URL"] == "https://www.pagasa.dost.gov.ph/weather"
+    url = "https://www.example.org/news?today=1"
+    assert config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_QUICK_EXIT_URL": url})["QUICK_EXIT_URL"] == url
+    local = "http://127.0.0.1:8001/"  # a neutral site of one's own while trying Roundtable out
+    assert config.load(tmp_path, {"ROUNDTABLE_QUICK_EXIT_URL": local})["QUICK_EXIT_URL"] == local
+
+
+@pytest.mark.parametrize("url", ["www.example.org", "/weather", "javascript:alert(1)", "https://", "ftp://example.org",
+                                 "http://www.example.org", "https://www.example.org/\r\nSet-Cookie: x=1"])
+def test_a_quick_exit_address_that_would_not_leave_roundtable_is_refused(tmp_path, url):
+    with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_QUICK_EXIT_URL must be a full https:// address"):
+        config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_QUICK_EXIT_URL": url})
+
+
+def test_rate_limits_turned_off_in_production_are_warned_about(tmp_path, caplog):
+    assert config.load(tmp_path, {**PRODUCTION, "RATELIMIT_ENABLED": "false"})["RATELIMIT_ENABLED"] is False
+    assert "RATELIMIT_ENABLED is off" in caplog.text and "Never in production" in caplog.text
+    assert config.load(tmp_path, {**PRODUCTION, "RATELIMIT_ENABLED": "true"})["RATELIMIT_ENABLED"] is True
+    assert config.load(tmp_path, {"RATELIMIT_ENABLED": "false"})["RATELIMIT_ENABLED"] is False  # the local scan
+
+
+def test_the_default_language_is_filipino_or_english_and_nothing_else(tmp_path):
+    assert config.load(tmp_path, {})["BABEL_DEFAULT_LOCALE"] == "fil"
+    assert config.load(tmp_path, {"ROUNDTABLE_DEFAULT_LOCALE": "en"})["BABEL_DEFAULT_LOCALE"] == "en"
+    for environ in ({"ROUNDTABLE_DEFAULT_LOCALE": "tl"}, {**PRODUCTION, "ROUNDTABLE_DEFAULT_LOCALE": "es"}):
+        with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_DEFAULT_LOCALE must be fil or en"):
+            config.load(tmp_path, environ)
