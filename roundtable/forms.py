@@ -113,7 +113,7 @@ def error_links(form) -> list[tuple[str | None, str]]:
             links.extend(error_links(item.form))
         else:
             links.extend(_links_of(item))
-    return links
+    return sorted(links, key=lambda link: link[0] is not None)  # about the whole form (a hidden field's) first
 
 
 def _links_of(field) -> list[tuple[str | None, str]]:
@@ -135,9 +135,10 @@ def _labelled(label: str, problem: str) -> str:
 
 def say_saved_now(field: Field, value) -> None:
     """Under a field of a form refused because another page saved first: what is saved there now, so the two
-    can be combined before saving again."""
+    can be combined before saving again. A note tied to the field (``field`` and ``checkbox`` in macros.html),
+    not an error: the field's own value may be the one to keep."""
     shown = value.strftime("%H:%M") if isinstance(value, time) else value
-    field.errors = [*field.errors, _("Saved now: %(value)s", value=shown) if shown else _("Saved now: nothing")]
+    field.saved_now = _("Saved now: %(value)s", value=shown) if shown else _("Saved now: nothing")
 
 
 class RecordVersionField(HiddenField):

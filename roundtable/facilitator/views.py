@@ -11,14 +11,14 @@ from roundtable.access import roles_required
 from roundtable.changes import back_to_list_when_gone, change, field_named
 from roundtable.db import db
 from roundtable.facilitator.forms import (
-    DecisionForm, EditRoundtableForm, NewPromptForm, NewRoundtableForm, NoteForm, PromptForm, RoundtableForm,
-    StatusForm,
+    ConsentFormForm, DecisionForm, EditRoundtableForm, NewPromptForm, NewRoundtableForm, NoteForm, PromptForm,
+    RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
 from roundtable.models import Prompt, Roundtable
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
-from roundtable.services import curation, moderation, roundtables
+from roundtable.services import consent, curation, moderation, roundtables
 from roundtable.services.errors import Conflict
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
@@ -274,9 +274,6 @@ def _queue_as_left() -> str:
 @facilitator_only
 def consent_form(roundtable_id: int):
     """Change the consent form: a new version; returning participants are asked to consent again."""
-    from roundtable.facilitator.forms import ConsentFormForm
-    from roundtable.services import consent
-
     item = _own(roundtable_id)
     if (archived := _archived_on_opening(item)) is not None:
         return archived
@@ -288,14 +285,16 @@ def consent_form(roundtable_id: int):
             _add_statement_row(form, clause)
     if form.validate_on_submit():
         sent = {entry.key.data: entry for entry in form.clauses}
+        known = {clause.key for clause in current}
         drafts = []
         for clause in current:  # a statement is removed by its box, never by a row missing from what was sent
             entry = sent.get(clause.key)
             if entry is None:
                 drafts.append(consent.ClauseDraft(clause.key, clause.text_en, clause.text_fil, clause.required))
             elif not entry.remove.data:
-                drafts.append(consent.ClauseDraft(clause.key, entry.text_en.data or "", entry.text_fil.data or "",
-                                                  bool(entry.required.data)))
+                drafts.append(_statement_sent(entry))
+        # A row another page removed, shown again after a refusal and kept here: the statement comes back.
+        drafts += [_statement_sent(entry) for key, entry in sent.items() if key not in known and not entry.remove.data]
         if form.new_key.data:
             drafts.append(consent.ClauseDraft(form.new_key.data.strip().lower(), form.new_text_en.data or "",
                                               form.new_text_fil.data or "", bool(form.new_required.data)))
@@ -314,6 +313,11 @@ def consent_form(roundtable_id: int):
     return render_template("facilitator/consent_form.html", roundtable=item, form=form)
 
 
+def _statement_sent(entry) -> consent.ClauseDraft:
+    return consent.ClauseDraft(entry.key.data, entry.text_en.data or "", entry.text_fil.data or "",
+                               bool(entry.required.data))
+
+
 def _add_statement_row(form, clause) -> None:
     form.clauses.append_entry(
         {"key": clause.key, "text_fil": clause.text_fil, "text_en": clause.text_en, "required": clause.required}
@@ -326,10 +330,15 @@ def _show_consent_form_saved_now(form, item: Roundtable) -> None:
     saved = {clause.key: clause for clause in item.current_clauses()}
     for entry in form.clauses:
         clause = saved.get(entry.key.data)
+        if clause is None:
+            entry.form["remove"].saved_now = _("The other page removed this statement. Tick the box to leave it out; "
+                                               "saved without it ticked, the statement stays.")
+            continue
         for part in ("text_fil", "text_en"):
-            now = getattr(clause, part) if clause is not None else None  # None: removed there
-            if (entry.form[part].data or "").strip() != (now or "").strip():
-                say_saved_now(entry.form[part], now)
+            if (entry.form[part].data or "").strip() != getattr(clause, part).strip():
+                say_saved_now(entry.form[part], getattr(clause, part))
+        if bool(entry.required.data) != clause.required:
+            say_saved_now(entry.form["required"], _("required to take part") if clause.required else _("optional"))
     shown = {entry.key.data for entry in form.clauses}
     for key, clause in saved.items():
         if key not in shown:

@@ -260,6 +260,15 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
     from roundtable.services import roundtables  # consent is the lower layer; this is the one way up
 
     roundtables.refuse_if_archived(roundtable)
+    # Two saves at once would otherwise make the same version twice. A page made for an older version is refused
+    # before anything else is said of it: its statements may clash with those the newer version added.
+    lock_row(Roundtable, roundtable.id)
+    db.session.refresh(roundtable, ["consent_version"])
+    if seen != roundtable.consent_version:
+        raise Conflict(_l("The consent form was saved on another page after you opened this one: it is now version "
+                          "%(n)s. Statements it added are in the form below, and what is saved now is shown under "
+                          "each one that differs; your changes are still in the form. Check them, then save again.",
+                          n=roundtable.consent_version))
     # Each refusal names the statement and the part of it it is about ("take_part.required"), for the form.
     keys = [c.key for c in clauses]
     for position, key in enumerate(keys):
@@ -277,14 +286,6 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
         for text in ("text_fil", "text_en"):
             if not getattr(clause, text).strip():
                 raise RuleViolation(_l("Write each statement in English and in Filipino."), field=f"{clause.key}.{text}")
-    # Two saves at once would otherwise make the same version twice.
-    lock_row(Roundtable, roundtable.id)
-    db.session.refresh(roundtable, ["consent_version"])
-    if seen != roundtable.consent_version:
-        raise Conflict(_l("The consent form was saved on another page after you opened this one: it is now version "
-                          "%(n)s. Statements it added are in the form below, and what is saved now is shown under "
-                          "each one that differs; your changes are still in the form. Check them, then save again.",
-                          n=roundtable.consent_version))
     if _as_drafts(roundtable.current_clauses()) == _as_drafts(clauses):
         return roundtable.consent_version  # saved unchanged: no one is asked to consent again
     roundtable.consent_version += 1

@@ -41,7 +41,7 @@ class Notice:
     withdrawn_at: datetime | None
     exports: tuple[Export, ...]  # those made before it was withdrawn: later ones did not carry it
     # Held back, then released again; put to its author, who approved the same words; or no longer holding the
-    # detail a sensitive word found (the word was taken off the list): they may be used once more.
+    # detail a sensitive word found (an editor kept it, or the word was taken off the list): they may be used once more.
     usable_again: bool = False
 
 

@@ -9,16 +9,10 @@ from roundtable.models import ConsentClause, Roundtable
 from tests.conftest import hidden_fields_of
 
 
-def _as_shown(roundtable, page, **changes) -> dict[str, str]:
-    """The consent-form editor's fields as ``page`` filled them in (every current statement, unchanged), with
-    ``changes`` typed in."""
-    data = hidden_fields_of(page)
-    for n, clause in enumerate(roundtable.current_clauses()):
-        data.update({f"clauses-{n}-key": clause.key, f"clauses-{n}-text_en": clause.text_en,
-                     f"clauses-{n}-text_fil": clause.text_fil})
-        if clause.required:
-            data[f"clauses-{n}-required"] = "y"
-    return {**data, **changes}
+def _as_shown(page, **changes) -> dict[str, str]:
+    """The consent-form editor as ``page`` shows it (every statement as it was filled in), sent with ``changes``
+    typed in."""
+    return {**hidden_fields_of(page), **_typed_in(page), **changes}
 
 
 def test_changing_the_consent_form_makes_a_new_version(client, make, login):
@@ -30,7 +24,7 @@ def test_changing_the_consent_form_makes_a_new_version(client, make, login):
     html = page.get_data(as_text=True)
     assert "review_quotes" in html
 
-    data = _as_shown(roundtable, page, new_key="share_with_partners",
+    data = _as_shown(page, new_key="share_with_partners",
                      new_text_en="My words may be shared with partner groups.",
                      new_text_fil="Maaaring ibahagi ang aking mga salita sa mga katuwang na grupo.")
     internal_use = [c.key for c in roundtable.current_clauses()].index("internal_use")
@@ -53,7 +47,7 @@ def test_saving_the_form_unchanged_makes_no_new_version_and_asks_no_one_again(cl
     client.get("/language/en")
     login(roundtable.facilitator)
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
-    data = _as_shown(roundtable, client.get(url))
+    data = _as_shown(client.get(url))
     data.update({key: value + " " for key, value in data.items() if key.endswith("-text_en")})  # spaces only
 
     response = client.post(url, data=data)
@@ -70,7 +64,7 @@ def test_the_required_statements_cannot_be_removed(client, make, login):
     client.get("/language/en")
     login(roundtable.facilitator)
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
-    data = _as_shown(roundtable, client.get(url))
+    data = _as_shown(client.get(url))
     data.update({f"clauses-{n}-remove": "y" for n in range(len(roundtable.current_clauses()))})
     data = {key: value for key, value in data.items() if not key.endswith("-required")}
     response = client.post(url, data=data)
@@ -91,13 +85,13 @@ def test_a_refusal_is_shown_beside_the_statement_it_is_about(client, make, login
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
     keys = [c.key for c in roundtable.current_clauses()]
 
-    html = client.post(url, data=_as_shown(roundtable, client.get(url), **{"clauses-0-text_en": ""})
+    html = client.post(url, data=_as_shown(client.get(url), **{"clauses-0-text_en": ""})
                        ).get_data(as_text=True)
     assert re.search(r'<a href="#clauses-0-text_en">[^<:]+: Write each statement in English and in Filipino.</a>', html)
     assert re.search(r'<textarea[^>]*aria-describedby="clauses-0-text_en-error"[^>]*aria-invalid="true"', html)
 
     quoting = keys.index("quote_publicly")
-    html = client.post(url, data=_as_shown(roundtable, client.get(url), **{f"clauses-{quoting}-required": "y"})
+    html = client.post(url, data=_as_shown(client.get(url), **{f"clauses-{quoting}-required": "y"})
                        ).get_data(as_text=True)
     assert f'<a href="#clauses-{quoting}-required">' in html
     assert re.search(rf'<input[^>]*aria-describedby="clauses-{quoting}-required-error"', html)
@@ -111,11 +105,11 @@ def test_a_consent_form_page_opened_before_another_save_shows_that_version_inste
     login(roundtable.facilitator)
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
     first_tab, second_tab = client.get(url), client.get(url)
-    added = _as_shown(roundtable, first_tab, new_key="share_with_partners", new_text_en="Partners may read my words.",
+    added = _as_shown(first_tab, new_key="share_with_partners", new_text_en="Partners may read my words.",
                       new_text_fil="Maaaring basahin ng mga katuwang ang aking mga salita.")
     assert client.post(url, data=added).status_code == 302
 
-    refused = client.post(url, data=_as_shown(roundtable, second_tab, **{"clauses-0-text_en": "I take part, freely."}))
+    refused = client.post(url, data=_as_shown(second_tab, **{"clauses-0-text_en": "I take part, freely."}))
     html = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "it is now version 2" in html
     assert "Partners may read my words." in html and "I take part, freely." in html
@@ -123,7 +117,7 @@ def test_a_consent_form_page_opened_before_another_save_shows_that_version_inste
     db.session.expire_all()
     assert db.session.get(Roundtable, roundtable.id).consent_version == 2
 
-    assert client.post(url, data=hidden_fields_of(refused) | _typed_in(refused)).status_code == 302, "seen, it saves"
+    assert client.post(url, data=_as_shown(refused)).status_code == 302, "seen, it saves"
     roundtable = db.session.get(Roundtable, roundtable.id)
     texts = {c.key: c.text_en for c in roundtable.current_clauses()}
     assert roundtable.consent_version == 3
@@ -134,7 +128,7 @@ def test_a_statement_missing_from_what_was_sent_is_kept_not_removed(client, make
     roundtable = make.roundtable()
     login(roundtable.facilitator)
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
-    data = _as_shown(roundtable, client.get(url), **{"clauses-0-text_en": "I take part, freely."})
+    data = _as_shown(client.get(url), **{"clauses-0-text_en": "I take part, freely."})
     sent = {name: value for name, value in data.items() if not name.startswith(("clauses-2-", "clauses-3-"))}
     assert client.post(url, data=sent).status_code == 302
     roundtable = db.session.get(Roundtable, roundtable.id)
@@ -148,3 +142,46 @@ def _typed_in(page) -> dict[str, str]:
     typed |= {name: "y" for name in re.findall(r'<input[^>]*checked[^>]*name="([^"]+)"', html)}
     typed |= {name: "y" for name in re.findall(r'<input[^>]*name="([^"]+)"[^>]*checked', html)}
     return typed
+
+
+def test_a_stale_page_is_told_of_a_statement_removed_or_made_required_there_and_keeps_what_it_sends(client, make,
+                                                                                                    login):
+    roundtable = make.roundtable()
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    reviewing = [c.key for c in roundtable.current_clauses()].index("review_quotes")
+    assert client.post(url, data=_as_shown(client.get(url), new_key="extra_one", new_text_en="One more.",
+                                           new_text_fil="Isa pa.")).status_code == 302
+    first_tab, second_tab = client.get(url), client.get(url)
+    made_required = {f"clauses-{reviewing}-remove": "y", f"clauses-{reviewing + 1}-required": "y"}  # extra_one
+    assert client.post(url, data=_as_shown(second_tab, **made_required)).status_code == 302
+
+    refused = client.post(url, data=_as_shown(first_tab, **{
+        f"clauses-{reviewing}-text_en": "I want to review quotes of my words first."}))
+    html = refused.get_data(as_text=True)
+    assert "The other page removed this statement." in html
+    assert "Saved now: required to take part" in html.split('value="extra_one"')[1]
+    assert "aria-invalid" not in html, "what another page saved is said, not marked as a mistake"
+
+    assert client.post(url, data=_as_shown(refused)).status_code == 302
+    roundtable = db.session.get(Roundtable, roundtable.id)
+    statements = {c.key: c for c in roundtable.current_clauses()}
+    assert statements["review_quotes"].text_en == "I want to review quotes of my words first.", "not removed here"
+    assert not statements["extra_one"].required, "seen and sent again as it was here"
+
+
+def test_a_stale_page_adding_the_statement_another_page_added_is_told_of_that_page_first(client, make, login):
+    roundtable = make.roundtable()
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    first_tab, second_tab = client.get(url), client.get(url)
+    new = {"new_key": "share_partners", "new_text_en": "Partners may read my words.",
+           "new_text_fil": "Maaaring basahin ng mga katuwang ang aking mga salita."}
+    assert client.post(url, data=_as_shown(second_tab, **new)).status_code == 302
+
+    html = client.post(url, data=_as_shown(first_tab, **new)).get_data(as_text=True)
+
+    assert "it is now version 2" in html and "Each statement needs its own short key" not in html
+    assert 'value="share_partners"' in html, "the other page's statement is a row of the form now"

@@ -210,7 +210,7 @@ def test_a_new_attribution_after_the_authors_approval_needs_their_approval_again
     "survivor, 24", "survivor leader (24)", "survivor leader, twenty-four", "survivor leader, born 1999",
     "class of 2015", "survivor leader, youngest of five", "dalawampu't apat na taong survivor",
     "survivor in her twenties", "survivor in her late teens", "ina ng dalawa", "bunso sa tatlo", "a dozen years a survivor",
-    "mother of twins", "ina ng kambal",
+    "mother of twins", "ina ng kambal", "mother of quadruplets",
 ])
 def test_an_attribution_that_points_to_someone_is_refused(make, descriptor):
     editor = make.user("editor")
