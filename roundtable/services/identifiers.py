@@ -502,6 +502,7 @@ class _Token:
     word: str = field(init=False)  # folded: lower case, no accents
     key: str = field(init=False)  # see _key()
     initial: bool = False  # first word of a sentence, clause in quotes, or line
+    opens_dialogue: bool = False  # first word after a dash that opens a line ("— Sana …", "— Marites, halika!")
 
     def __post_init__(self) -> None:
         self.word = _fold(self.text)
@@ -535,7 +536,16 @@ def _tokenise(text: str) -> list[_Token]:
         tokens.append(_Token(start, start + len(word), word))
     for index, token in enumerate(tokens):
         token.initial = _starts_sentence(text, tokens, index)
+        token.opens_dialogue = not token.initial and _after_opening_dash(text, token.start)
     return tokens
+
+
+def _after_opening_dash(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" \t")
+    if not before.endswith(("-", "–", "—")):
+        return False
+    opening = before[:-1].rstrip(" \t")
+    return not opening or opening.endswith("\n")
 
 
 def _starts_sentence(text: str, tokens: Sequence[_Token], index: int) -> bool:
@@ -549,9 +559,6 @@ def _starts_sentence(text: str, tokens: Sequence[_Token], index: int) -> bool:
     last = text[pos]
     if last in "\"“(:[":
         return True
-    if last in "-–—":  # a dash that opens a line of dialogue ("— Sana ligtas ang mga bata."), not one mid-sentence
-        opening = text[:pos].rstrip(" \t")
-        return not opening or opening.endswith("\n")
     if text.endswith(("[…]", "[...]"), 0, pos + 1):  # an editor's omission: what follows may open a sentence
         return True
     if last not in ".!?…":
@@ -613,6 +620,11 @@ class _Scanner:
         self.text = text
         self.tokens = _tokenise(text)
         self.lex = _lexicon()
+        for token in self.tokens:
+            # A line of dialogue often opens with a word ("— Sana …", hopefully) or with the name of the person
+            # spoken to ("— Marites, halika!"): only an everyday word there opens a sentence; a name stays a name.
+            if token.opens_dialogue and self._is_everyday(token.key):
+                token.initial = True
 
     # -- token predicates -------------------------------------------------------------------
 

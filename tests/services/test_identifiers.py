@@ -58,6 +58,8 @@ def assert_flags(text: str, expected: set[tuple[str, str]]) -> None:
         ("Tumestigo kami nina Ate Rowena at Marlon.", {("name", "Rowena"), ("name", "Marlon")}),
         ("I told Jessa everything after the verdict.", {("name", "Jessa")}),
         ("The court listened. […] I told Jessa everything.", {("name", "Jessa")}),
+        ("— Marites, halika rito! sigaw ni Lola.", {("name", "Marites")}),  # the one spoken to, in dialogue
+        ("Sabi ko:\n— Jun-jun, kain na.", {("name", "Jun-jun")}),
     ],
 )
 def test_names_after_cue_words_and_in_mid_sentence(text, expected):
