@@ -19,6 +19,7 @@ from roundtable.changes import messages_at
 from roundtable.db import db
 from roundtable.extensions import babel, csrf, limiter
 from roundtable.forms import error_links
+from roundtable.navigation import page_at_or_above
 from roundtable.services import crypto, roundtables
 from roundtable.services.errors import NotFound as RecordNotFound
 
@@ -136,6 +137,7 @@ def _register_error_pages(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["number"] = format_number
+    app.jinja_env.globals["page_at_or_above"] = page_at_or_above  # where a page answering a form leads back
     @app.context_processor
     def inject():
         language = i18n.current_language()

@@ -341,7 +341,8 @@ def autosave(prompt_id: int):
     form = ReflectionForm()
     key = (form.idempotency_key.data or "").strip()[:64]
     if not form.validate() or not key:  # without the page's key, each autosave would start another draft
-        return jsonify(saved=False, message=_("Not saved. Use the buttons below to save.")), 400
+        why = form.text.errors[0] if form.text.errors else _("Not saved. Use the buttons below to save.")
+        return jsonify(saved=False, message=str(why)), 400  # words over the limit: the limit, as saving would say
     reflection = participation.reflection_by_key(participant, prompt, key)
     if reflection is not None and reflection.status != "draft":
         return jsonify(saved=False, message=""), 409
@@ -441,7 +442,10 @@ def review_quote(quote_id: int):
         flash_at("quotes", str(problem), "error")
         return redirect(url_for("participant.my_words", _anchor="quotes"))
     form = QuoteReviewForm(prefix=f"q{quote.id}")
-    place = f"quote-{quote_id}"  # where the next page is scrolled to: every message is said there
+    # Where the next page is scrolled to: every message is said there; with a new consent form waiting, which
+    # "My words" leads to first, at its top.
+    renewing = consent.needs_new_consent(participant)
+    place = None if renewing else f"quote-{quote_id}"
     if form.validate_on_submit():
         with change(place=place) as outcome:
             review.respond(participant, quote, approve=bool(form.approve.data), comment=form.comment.data or None,
@@ -452,7 +456,7 @@ def review_quote(quote_id: int):
             return redirect(url_for("participant.my_words", _anchor=place))
     else:
         form.say_why_not(place)
-    if consent.needs_new_consent(participant):  # asked first; the answer waits
+    if renewing:  # asked first
         return redirect(url_for("participant.renew_consent"))
     return _my_words_page(participant, refused=form, refused_id=quote.id)  # the note typed is not lost
 

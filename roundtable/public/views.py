@@ -65,7 +65,7 @@ def support():
     return render_template("public/support.html", contacts=contacts)
 
 
-_PHONE = re.compile(r"\+?[\d ()-]{3,}")
+_PHONE = re.compile(r"\+?\(?\d[\d ()-]*")
 
 
 def _phone_number(contact: str) -> str | None:

@@ -143,6 +143,25 @@ def test_a_choice_sent_from_a_page_opened_before_the_form_changed_is_answered_on
         assert said in renewal.get_data(as_text=True)
 
 
+def test_a_quote_answer_refused_while_a_new_consent_form_waits_is_said_on_that_form(client, make, csrf):
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " Revised.", c.text_fil, c.required)
+              for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+
+    answer = client.post(f"/my/quotes/{quote.id}", data={
+        **{k: v for k, v in hidden_fields_of(page).items() if k.startswith(f"q{quote.id}-")},
+        "csrf_token": csrf(page), f"q{quote.id}-approve": "Approve", f"q{quote.id}-comment": "x" * 1001})
+
+    assert answer.headers["Location"].endswith("/my/consent/new")
+    assert "Use at most 1,000 characters." in client.get("/my/consent/new").get_data(as_text=True)
+
+
 def test_a_statement_whose_words_changed_is_not_ticked_from_the_earlier_answer(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en")
@@ -312,6 +331,17 @@ def test_autosave_without_the_pages_key_saves_nothing_rather_than_a_new_draft_ea
     assert db.session.scalars(select(Reflection)).all() == []
 
 
+def test_an_autosave_of_words_over_the_limit_says_the_limit(client, make, csrf):
+    me = make.participant(language="en")
+    prompt = me.roundtable.prompts[0]
+    _sign_in(client, csrf, me)
+    page = client.get(f"/write/{prompt.id}")
+    key = re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    answer = client.post(f"/write/{prompt.id}/autosave", data={
+        "csrf_token": csrf(page), "idempotency_key": key, "text": "Makinig po kayo. " * 700, "language": "en"})
+    assert answer.status_code == 400 and answer.get_json()["message"] == "Use at most 10,000 characters."
+
+
 def test_autosave_never_turns_a_submitted_reflection_back_into_a_draft(client, make, csrf):
     me = make.participant(language="en")
     reflection = make.reflection(me, status="submitted")
@@ -419,6 +449,7 @@ def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_with_the_note_kep
     said = beside[:beside.index("</li>")]
     assert "The quote changed while you were reading it." in said and 'tabindex="-1" autofocus' in said
     assert "Please keep the word children.</textarea>" in said
+    assert 'href="/language/fil?next=/my"' in html, "the language link leads back to this page, not home"
     assert "Themes it is filed under: Courts" in beside
     assert 'aria-label="Approve quote 1"' in beside
     fields = {name: value for name, value in hidden_fields_of(answer).items() if name.startswith(f"q{quote.id}-")}

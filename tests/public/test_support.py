@@ -66,6 +66,7 @@ def test_a_telephone_number_is_called_with_one_tap_and_anything_else_is_shown_as
 @pytest.mark.parametrize(("contact", "tel"), [
     ("0917 000 0000", "tel:09170000000"), ("+63 (2) 8123-4567", "tel:+63281234567"), ("1343", "tel:1343"),
     ("legal-aid.example.org", None), ("Room 4, city hall", None), ("12", None), ("1343 or 0917 000 0000", None),
+    ("- 123", None), ("((((123", None),
 ])
 def test_only_a_contact_that_is_a_telephone_number_becomes_a_tel_address(contact, tel):
     from roundtable.public.views import _phone_number
