@@ -454,10 +454,12 @@ def review_quote(quote_id: int):
             flash_at(place, _("Thank you. The editor will see your answer.") if quote.status == "declined"
                      else _("Thank you. You approved this quote."))
             return redirect(url_for("participant.my_words", _anchor=place))
-    else:
+    elif quote.status == "awaiting_participant":  # not an answer given already, sent again by Back and reload
         form.say_why_not(place)
     if renewing:  # asked first
         return redirect(url_for("participant.renew_consent"))
+    if quote.status != "awaiting_participant":  # no form on the page to keep a note in
+        return redirect(url_for("participant.my_words", _anchor=place))
     return _my_words_page(participant, refused=form, refused_id=quote.id)  # the note typed is not lost
 
 

@@ -459,6 +459,9 @@ def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_with_the_note_kep
     })
     assert again.headers["Location"].endswith(f"/my#quote-{quote.id}"), "read again, the answer is taken"
     assert db.session.get(type(quote), quote.id).status == "approved"
+    resent = client.post(f"/my/quotes/{quote.id}", data={  # Back to the refused page, and reload
+        "csrf_token": csrf(page), **fields, f"q{quote.id}-approve": "Approve", f"q{quote.id}-comment": "x" * 1001})
+    assert resent.status_code == 302 and "Use at most" not in client.get("/my").get_data(as_text=True)
 
 
 def test_an_answer_to_a_quote_an_editor_took_back_to_change_says_so_instead_of_page_not_found(client, make, csrf):
