@@ -319,7 +319,8 @@ _NUMBER_IN_WORDS = re.compile(
     r"sixty|seventy|eighty|ninety|(?:twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies|hundreds?|thousands?|"
     r"third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|\w+teenth|twentieth|thirtieth|"
     r"dalawa|tatlo|apat|lima|anim|pito|walo|siyam|sampu|labing\w*|dalawampu|tatlumpu|apatnapu|limampu|animnapu|"
-    r"pitumpu|walumpu|siyamnapu|twins?|triplets?|quadruplets?|quads?|quintuplets?|sextuplets?|kambal)(?:ng|'t|’t)?\b",  # "mother of twins": a count too
+    # "mother of twins" counts too.
+    r"pitumpu|walumpu|siyamnapu|twins?|triplets?|quadruplets?|quads?|quintuplets?|sextuplets?|kambal)(?:ng|'t|’t)?\b",
     re.IGNORECASE,
 )
 

@@ -123,7 +123,7 @@ def test_a_code_works_only_once(client, app, make, two_factor_required):
     assert "That code is not right" in _code_step(replay, code).get_data(as_text=True)
     assert replay.get("/editor/").status_code == 302
     stored_step = db.session.get(User, editor.id).totp_last_step
-    assert pyotp.TOTP(secret).at(stored_step * 30) == code  # the step of the code that signed in, whenever the clock ticked
+    assert pyotp.TOTP(secret).at(stored_step * 30) == code  # the step of the code used, whenever the clock ticked
 
 
 def test_a_recovery_code_works_exactly_once(client, app, make, two_factor_required):

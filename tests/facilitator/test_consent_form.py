@@ -16,10 +16,7 @@ def _as_shown(page, **changes) -> dict[str, str]:
 
 
 def test_changing_the_consent_form_makes_a_new_version(client, make, login):
-    roundtable = make.roundtable()
-    client.get("/language/en")
-    login(roundtable.facilitator)
-    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    roundtable, url = _editing_the_consent_form(client, make, login)
     page = client.get(url)
     html = page.get_data(as_text=True)
     assert "review_quotes" in html
@@ -60,10 +57,7 @@ def test_saving_the_form_unchanged_makes_no_new_version_and_asks_no_one_again(cl
 
 
 def test_the_required_statements_cannot_be_removed(client, make, login):
-    roundtable = make.roundtable()
-    client.get("/language/en")
-    login(roundtable.facilitator)
-    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    roundtable, url = _editing_the_consent_form(client, make, login)
     data = _as_shown(client.get(url))
     data.update({f"clauses-{n}-remove": "y" for n in range(len(roundtable.current_clauses()))})
     data = {key: value for key, value in data.items() if not key.endswith("-required")}
@@ -79,10 +73,7 @@ def test_other_facilitators_cannot_change_it(client, make, login):
 
 
 def test_a_refusal_is_shown_beside_the_statement_it_is_about(client, make, login):
-    roundtable = make.roundtable()
-    client.get("/language/en")
-    login(roundtable.facilitator)
-    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    roundtable, url = _editing_the_consent_form(client, make, login)
     keys = [c.key for c in roundtable.current_clauses()]
 
     html = client.post(url, data=_as_shown(client.get(url), **{"clauses-0-text_en": ""})
@@ -100,10 +91,7 @@ def test_a_refusal_is_shown_beside_the_statement_it_is_about(client, make, login
 
 def test_a_consent_form_page_opened_before_another_save_shows_that_version_instead_of_dropping_it(client, make,
                                                                                                   login):
-    roundtable = make.roundtable()
-    client.get("/language/en")
-    login(roundtable.facilitator)
-    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    roundtable, url = _editing_the_consent_form(client, make, login)
     first_tab, second_tab = client.get(url), client.get(url)
     added = _as_shown(first_tab, new_key="share_with_partners", new_text_en="Partners may read my words.",
                       new_text_fil="Maaaring basahin ng mga katuwang ang aking mga salita.")
@@ -121,7 +109,8 @@ def test_a_consent_form_page_opened_before_another_save_shows_that_version_inste
     roundtable = db.session.get(Roundtable, roundtable.id)
     texts = {c.key: c.text_en for c in roundtable.current_clauses()}
     assert roundtable.consent_version == 3
-    assert texts["take_part"] == "I take part, freely." and texts["share_with_partners"] == "Partners may read my words."
+    assert texts["take_part"] == "I take part, freely."
+    assert texts["share_with_partners"] == "Partners may read my words."
 
 
 def test_a_statement_missing_from_what_was_sent_is_kept_not_removed(client, make, login):
@@ -135,10 +124,18 @@ def test_a_statement_missing_from_what_was_sent_is_kept_not_removed(client, make
     assert [c.key for c in roundtable.current_clauses()] == [c.key for c in roundtable.clauses if c.version == 1]
 
 
+def _editing_the_consent_form(client, make, login):
+    """A roundtable's facilitator, signed in and reading English, and the address of its consent-form editor."""
+    roundtable = make.roundtable()
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    return roundtable, f"/facilitator/roundtables/{roundtable.id}/consent"
+
+
 def _typed_in(page) -> dict[str, str]:
     """The statements' text boxes and ticked boxes of a page shown again, as the browser would send them."""
     html = page.get_data(as_text=True)
-    typed = {name: value for name, value in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?([^<]*)</textarea>', html)}
+    typed = dict(re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>\r?\n?([^<]*)</textarea>', html))
     typed |= {name: "y" for name in re.findall(r'<input[^>]*checked[^>]*name="([^"]+)"', html)}
     typed |= {name: "y" for name in re.findall(r'<input[^>]*name="([^"]+)"[^>]*checked', html)}
     return typed
@@ -146,10 +143,7 @@ def _typed_in(page) -> dict[str, str]:
 
 def test_a_stale_page_is_told_of_a_statement_removed_or_made_required_there_and_keeps_what_it_sends(client, make,
                                                                                                     login):
-    roundtable = make.roundtable()
-    client.get("/language/en")
-    login(roundtable.facilitator)
-    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    roundtable, url = _editing_the_consent_form(client, make, login)
     reviewing = [c.key for c in roundtable.current_clauses()].index("review_quotes")
     assert client.post(url, data=_as_shown(client.get(url), new_key="extra_one", new_text_en="One more.",
                                            new_text_fil="Isa pa.")).status_code == 302
@@ -172,10 +166,7 @@ def test_a_stale_page_is_told_of_a_statement_removed_or_made_required_there_and_
 
 
 def test_a_stale_page_adding_the_statement_another_page_added_is_told_of_that_page_first(client, make, login):
-    roundtable = make.roundtable()
-    client.get("/language/en")
-    login(roundtable.facilitator)
-    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    roundtable, url = _editing_the_consent_form(client, make, login)
     first_tab, second_tab = client.get(url), client.get(url)
     new = {"new_key": "share_partners", "new_text_en": "Partners may read my words.",
            "new_text_fil": "Maaaring basahin ng mga katuwang ang aking mga salita."}

@@ -126,16 +126,21 @@ def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
     assert client.get("/my").status_code == 200
 
 
+def _consent_form_reworded(roundtable) -> None:
+    """The facilitator saves a new version of the consent form: returning participants are asked again."""
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " Revised.", c.text_fil, c.required)
+              for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+
+
 def test_a_choice_sent_from_a_page_opened_before_the_form_changed_is_answered_on_the_new_form(client, make, csrf):
     """The new form is the page "My words" leads to first: what became of the choice is said at its top."""
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en")
     _sign_in(client, csrf, me)
     page = client.get("/my")
-    drafts = [consent.ClauseDraft(c.key, c.text_en + " Revised.", c.text_fil, c.required)
-              for c in roundtable.current_clauses()]
-    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
-    db.session.commit()
+    _consent_form_reworded(roundtable)
 
     for grant, said in (("1", "Please read the new form first."), ("0", "Your choice is saved.")):
         client.post("/my/consent", data={"csrf_token": csrf(page), "key": "quote_publicly", "grant": grant})
@@ -149,10 +154,7 @@ def test_a_quote_answer_refused_while_a_new_consent_form_waits_is_said_on_that_f
     quote = make.quote(make.reflection(me))
     _sign_in(client, csrf, me)
     page = client.get("/my")
-    drafts = [consent.ClauseDraft(c.key, c.text_en + " Revised.", c.text_fil, c.required)
-              for c in roundtable.current_clauses()]
-    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
-    db.session.commit()
+    _consent_form_reworded(roundtable)
 
     answer = client.post(f"/my/quotes/{quote.id}", data={
         **{k: v for k, v in hidden_fields_of(page).items() if k.startswith(f"q{quote.id}-")},
