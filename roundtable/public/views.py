@@ -95,9 +95,14 @@ def quick_exit_about():
 @bp.get("/healthz")
 @public
 def healthz():
+    """Healthy when the database answers with Roundtable's schema: one that answers but was never migrated (a
+    new or wrongly named database) would let every page that reads a table fail."""
     try:
-        db.session.execute(text("SELECT 1"))
+        migrated = db.session.execute(text("SELECT version_num FROM alembic_version")).first() is not None
     except Exception:  # any failure means "not healthy"; details stay in the server log
-        current_app.logger.warning("health check: database did not answer")
+        current_app.logger.warning("health check: database did not answer, or holds no Roundtable schema")
+        return {"status": "unavailable"}, 503
+    if not migrated:
+        current_app.logger.warning("health check: the database was never migrated")
         return {"status": "unavailable"}, 503
     return {"status": "ok"}

@@ -39,6 +39,20 @@ def test_healthz_says_unavailable_without_details_when_the_database_is_away(clie
         assert detail not in body
 
 
+def test_healthz_says_unavailable_for_a_database_that_answers_but_was_never_migrated(client, tmp_path):
+    working = db.engine
+    empty = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    db.session.remove()
+    db.session.configure(bind=empty)
+    try:
+        response = client.get("/healthz")
+    finally:
+        db.session.remove()
+        db.session.configure(bind=working)
+        empty.dispose()
+    assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
+
+
 def test_a_page_that_needs_the_database_shows_the_friendly_503_in_filipino(client, csrf, app, tmp_path):
     client.get("/language/fil")
     page = client.get("/join")
