@@ -114,6 +114,15 @@ def _register_error_pages(app: Flask) -> None:
         app.logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "unknown")
         return render_template("errors/error.html", status=503), 503
 
+    @app.errorhandler(crypto.KeyringNotConfigured)
+    def keys_do_not_open_the_words(exc: crypto.KeyringNotConfigured):
+        """The configured encryption keys do not open what is stored (rotation steps out of order, a host left
+        with old settings): the calm 503 page, and one line for the administrator instead of a traceback."""
+        db.session.rollback()
+        app.logger.critical("stored text cannot be decrypted with ROUNDTABLE_ENCRYPTION_KEYS: check the keys "
+                            "(docs/deploy.md, section 5)")
+        return render_template("errors/error.html", status=503), 503
+
     @app.errorhandler(IntegrityError)
     @app.errorhandler(StaleDataError)
     def changed_at_the_same_moment(exc: Exception):

@@ -12,7 +12,7 @@ from roundtable import i18n, identity
 from roundtable.access import public
 from roundtable.db import db
 from roundtable.navigation import safe_next
-from roundtable.services import participation
+from roundtable.services import crypto, participation
 
 bp = Blueprint("public", __name__)
 
@@ -92,17 +92,24 @@ def quick_exit_about():
     return render_template("public/quick_exit.html")
 
 
+_HEALTH = text("SELECT (SELECT version_num FROM alembic_version),"
+               " (SELECT \"text\" FROM reflections WHERE \"text\" IS NOT NULL LIMIT 1)")
+
+
 @bp.get("/healthz")
 @public
 def healthz():
-    """Healthy when the database answers with Roundtable's schema: one that answers but was never migrated (a
-    new or wrongly named database) would let every page that reads a table fail."""
+    """Healthy when the database answers with Roundtable's schema and the configured keys open what it stores:
+    a database that answers but was never migrated (a new or wrongly named one), or keys that do not match the
+    data, would let every page that reads it fail."""
     try:
-        migrated = db.session.execute(text("SELECT version_num FROM alembic_version")).first() is not None
+        revision, sealed = db.session.execute(_HEALTH).one()
     except Exception:  # any failure means "not healthy"; details stay in the server log
         current_app.logger.warning("health check: database did not answer, or holds no Roundtable schema")
         return {"status": "unavailable"}, 503
-    if not migrated:
+    if revision is None:
         current_app.logger.warning("health check: the database was never migrated")
         return {"status": "unavailable"}, 503
+    if sealed is not None:
+        crypto.decrypt(sealed)  # keys that do not open it: the error handler's 503, and a line in the log
     return {"status": "ok"}

@@ -8,7 +8,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import create_engine, text
 
+from cryptography.fernet import Fernet, MultiFernet
+
 from roundtable.db import db, engine_options
+from roundtable.services import crypto
 
 
 @pytest.fixture
@@ -51,6 +54,25 @@ def test_healthz_says_unavailable_for_a_database_that_answers_but_was_never_migr
         db.session.configure(bind=working)
         empty.dispose()
     assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
+
+
+def test_keys_that_do_not_open_the_stored_words_are_unhealthy_and_pages_say_503_calmly(client, make, csrf, caplog,
+                                                                                      monkeypatch):
+    """Rotation steps out of order, or a host left with old settings: a load balancer hears of it, and people get
+    the calm page, not a crash."""
+    author = make.participant()
+    make.reflection(author)
+    assert client.get("/healthz").status_code == 200
+    client.get("/language/fil")
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": author.passphrase, "csrf_token": csrf(page)})
+    monkeypatch.setattr(crypto.keyring, "_fernet", MultiFernet([Fernet(Fernet.generate_key())]))
+    db.session.expire_all()
+
+    assert client.get("/healthz").status_code == 503
+    mine = client.get("/my")
+    assert mine.status_code == 503 and "Sandaling nagpapahinga ang Roundtable" in mine.get_data(as_text=True)
+    assert "cannot be decrypted with ROUNDTABLE_ENCRYPTION_KEYS" in caplog.text and "Traceback" not in caplog.text
 
 
 def test_a_page_that_needs_the_database_shows_the_friendly_503_in_filipino(client, csrf, app, tmp_path):
