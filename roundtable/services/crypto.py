@@ -68,6 +68,12 @@ def lookup_digest(value: str, purpose: str) -> str:
     return hmac.new(keyring.lookup_key, message, hashlib.sha256).hexdigest()
 
 
+def marks_match(sent: str | None, mark: str) -> bool:
+    """Whether the mark a form sent back (a keyed digest of what its page showed) is ``mark``: compared in
+    constant time, and any text sent by hand, or none, is simply another mark."""
+    return hmac.compare_digest((sent or "").encode("utf-8"), mark.encode("utf-8"))
+
+
 def new_key() -> str:
     return Fernet.generate_key().decode("ascii")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -562,7 +561,7 @@ def sensitive_terms_mark(target: Roundtable) -> str:
 
 def sensitive_terms_unchanged(text: str | None, read: str | None) -> bool:
     """Whether ``text`` is the list a page showed (``read``, its mark), however its lines were spaced."""
-    return hmac.compare_digest(_terms_mark(sensitive_terms_from(text)).encode(), (read or "").encode())
+    return crypto.marks_match(read, _terms_mark(sensitive_terms_from(text)))
 
 
 def _terms_mark(terms: list[str]) -> str:
@@ -574,7 +573,7 @@ def set_sensitive_terms(actor, target: Roundtable, text: str | None, *, read: st
     the ``sensitive_terms_mark`` of the page the list was typed on."""
     db.session.flush()  # refreshed below, what is pending here would be lost
     db.session.refresh(target, with_for_update=True)
-    if not hmac.compare_digest((read or "").encode(), sensitive_terms_mark(target).encode()):
+    if not crypto.marks_match(read, sensitive_terms_mark(target)):
         raise Conflict(_l("The sensitive words were saved on another page after you opened this one. What is saved "
                           "now is shown under the box; your list is still in it. Combine them, then save again."),
                        field="sensitive_terms")

@@ -5,7 +5,6 @@ moderation no longer shows them."""
 
 from __future__ import annotations
 
-import hmac
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -86,7 +85,7 @@ def decide(facilitator: User, reflection: Reflection, decision: str, *, read: st
     if not _open_to(facilitator, reflection):
         raise _not_open()
     shown_decision, _, shown_words = (read or "").rpartition(":")
-    if not hmac.compare_digest(shown_words.encode(), _words_mark(reflection).encode()):  # any text sent by hand
+    if not crypto.marks_match(shown_words, _words_mark(reflection)):  # any text sent by hand
         raise Conflict(_l("The author changed this reflection after you opened it. Read it again below, then decide."))
     status = "released" if decision == "release" else "held"
     if shown_decision != _decision_shown(reflection):
@@ -118,7 +117,7 @@ def save_note(facilitator: User, reflection: Reflection, note: str, *, read: str
         raise _not_open()
     if (note or None) == reflection.moderator_note:  # saved already, perhaps by this same form sent twice
         return
-    if not hmac.compare_digest((read or "").encode(), note_mark(reflection).encode()):
+    if not crypto.marks_match(read, note_mark(reflection)):
         raise Conflict(_l("Another facilitator saved this note after you opened it. Their note is shown below; "
                           "yours is still in the form. Combine them, then save again."))
     reflection.moderator_note = note or None

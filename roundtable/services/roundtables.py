@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import date, time
@@ -138,7 +137,7 @@ def update(roundtable: Roundtable, actor: User, *, read: str | None, **fields) -
     """``read`` is the ``edit_mark`` of the page the changes were made on."""
     db.session.flush()  # refreshed below, what is pending here would be lost
     db.session.refresh(roundtable, with_for_update=True)  # two saves take turns; the second sees the first
-    if not hmac.compare_digest((read or "").encode(), edit_mark(roundtable).encode()):
+    if not crypto.marks_match(read, edit_mark(roundtable)):
         raise Conflict(CHANGED_MEANWHILE)
     if "retention_until" in fields and fields["retention_until"] != roundtable.retention_until:
         _check_retention(fields["retention_until"])
