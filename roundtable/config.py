@@ -245,6 +245,10 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         # Only for the local demo and the black-box scan (scripts/scan.sh); refused in production.
         "TWO_FACTOR_DISABLED": _bool(env.get("ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR")),
     }
+    if production and not {"admin", "editor"} <= set(settings["TWO_FACTOR_REQUIRED_ROLES"]):
+        # Written to add facilitators ("facilitator"), the list would take the second factor from the rest.
+        raise ConfigurationError("ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES must keep admin and editor in production "
+                                 "(to add facilitators: admin,editor,facilitator).")
     if production and settings["TWO_FACTOR_DISABLED"]:
         raise ConfigurationError("ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR is only for the local demo and scan.")
     if production and not settings["RATELIMIT_ENABLED"]:

@@ -185,3 +185,10 @@ def test_the_default_language_is_filipino_or_english_and_nothing_else(tmp_path):
     for environ in ({"ROUNDTABLE_DEFAULT_LOCALE": "tl"}, {**PRODUCTION, "ROUNDTABLE_DEFAULT_LOCALE": "es"}):
         with pytest.raises(config.ConfigurationError, match="ROUNDTABLE_DEFAULT_LOCALE must be fil or en"):
             config.load(tmp_path, environ)
+
+
+def test_production_keeps_the_second_factor_of_admins_and_editors(tmp_path):
+    with pytest.raises(config.ConfigurationError, match="must keep admin and editor in production"):
+        config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES": "facilitator"})
+    assert config.load(tmp_path, {"ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES": "facilitator"})[
+        "TWO_FACTOR_REQUIRED_ROLES"] == ("facilitator",), "a development machine may try it out"
