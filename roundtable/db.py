@@ -67,6 +67,13 @@ def lock_row(entity, row_id: int) -> None:
     db.session.execute(select(entity.id).where(entity.id == row_id).with_for_update())
 
 
+def lock_and_reread(row) -> None:
+    """Hold ``row`` until the transaction ends (as ``lock_row``) and read it again as stored: a page's mark is then
+    checked against what the save before it left. What is pending on the row is written first, not lost."""
+    db.session.flush()
+    db.session.refresh(row, with_for_update=True)
+
+
 def flush_or_refuse(refusal: Exception) -> None:
     """Write what is pending; when someone else saved first (a versioned row changed since it was read here,
     or a unique value, such as a name, taken between our check and our write), roll back and raise

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import flag_modified
 
-from roundtable.db import constant, db, flush_or_refuse, utcnow
+from roundtable.db import constant, db, flush_or_refuse, lock_and_reread, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection, Roundtable, Theme, User
 from roundtable.models.quotes import LIVE_STATUSES, quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, notices, participation, roundtables
@@ -571,8 +571,7 @@ def _terms_mark(terms: list[str]) -> str:
 def set_sensitive_terms(actor, target: Roundtable, text: str | None, *, read: str | None) -> list[str]:
     """Replace a roundtable's list of sensitive words (one a line); the words are stored encrypted. ``read`` is
     the ``sensitive_terms_mark`` of the page the list was typed on."""
-    db.session.flush()  # refreshed below, what is pending here would be lost
-    db.session.refresh(target, with_for_update=True)
+    lock_and_reread(target)
     if not crypto.marks_match(read, sensitive_terms_mark(target)):
         raise Conflict(_l("The sensitive words were saved on another page after you opened this one. What is saved "
                           "now is shown under the box; your list is still in it. Combine them, then save again."),

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, select
 
 from roundtable import clock
-from roundtable.db import constant, db
+from roundtable.db import constant, db, lock_and_reread
 from roundtable.models import ConsentClause, Participant, Prompt, Reflection, Roundtable, User
 from roundtable.services import audit, crypto
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
@@ -135,8 +135,7 @@ def edit_mark(roundtable: Roundtable) -> str:
 
 def update(roundtable: Roundtable, actor: User, *, read: str | None, **fields) -> None:
     """``read`` is the ``edit_mark`` of the page the changes were made on."""
-    db.session.flush()  # refreshed below, what is pending here would be lost
-    db.session.refresh(roundtable, with_for_update=True)  # two saves take turns; the second sees the first
+    lock_and_reread(roundtable)  # two saves take turns; the second sees the first
     if not crypto.marks_match(read, edit_mark(roundtable)):
         raise Conflict(CHANGED_MEANWHILE)
     if "retention_until" in fields and fields["retention_until"] != roundtable.retention_until:
