@@ -149,6 +149,12 @@ def role_label(role: str) -> str:
     return _translated_once(label) if label is not None else role
 
 
+def language_choices() -> list[tuple[str, str]]:
+    """The languages words are written in, each with its name (read in the page's language when shown): the
+    writing form, the export filter and the export files all name them alike."""
+    return list(_LANGUAGE_LABELS.items())
+
+
 def language_label(code: str | None) -> str:
     label = _LANGUAGE_LABELS.get(code or "")
     return _translated_once(label) if label is not None else (code or "")

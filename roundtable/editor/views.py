@@ -16,7 +16,7 @@ from roundtable.editor.forms import (
     ThemeRenameForm,
 )
 from roundtable.forms import ActionForm, say_saved_now
-from roundtable.i18n import current_language, language_label
+from roundtable.i18n import current_language, language_choices
 from roundtable.models import Roundtable
 from roundtable.models.quotes import LIVE_STATUSES
 from roundtable.navigation import last_page_instead
@@ -412,7 +412,7 @@ def _labels(record) -> ExportLabels:
         quote=_("Quote"), translation=_("Translation"), language=_("Language"), attribution=_("Attribution"),
         roundtable=_("Roundtable"), date=_("Date"), themes=_("Themes"), quote_id=_("Quote number"),
         title=_("Approved quotes"), staff_translation=_("Staff translation"),
-        language_names={code: language_label(code) for code in ("fil", "en", "mixed")},  # as the filter says them
+        language_names={code: str(name) for code, name in language_choices()},  # as the filter names them
         generated=lambda count: ngettext(
             "Exported %(date)s: %(quotes)s quote", "Exported %(date)s: %(quotes)s quotes", count,
             date=format_date(record.created_at, format="long"), quotes=format_number(count),  # "1,000"
@@ -443,8 +443,7 @@ def _fill_filter_choices(form: ExportForm) -> None:
     language = current_language()
     form.roundtable.choices = [(0, _("All roundtables"))] + [(r.id, r.title(language)) for r in roundtables.titles()]
     form.theme.choices = [(0, _("All themes"))] + [(t.id, t.name(language)) for t in curation.themes(language)]
-    form.language.choices = [("", _("All languages")),
-                             *((code, language_label(code)) for code in ("fil", "en", "mixed"))]
+    form.language.choices = [("", _("All languages")), *language_choices()]
 
 
 # --- Withdrawn after export (survivor control) ---------------------------------------------

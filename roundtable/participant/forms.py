@@ -3,16 +3,13 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, 
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, length, required
+from roundtable.i18n import language_choices
 from roundtable.services.errors import RuleViolation
 from roundtable.services.participation import PSEUDONYM_MAX, REFLECTION_MAX
 
 
 def interface_languages():
     return [("fil", _l("Filipino")), ("en", _l("English"))]
-
-
-def writing_languages():
-    return [("fil", _l("Filipino")), ("en", _l("English")), ("mixed", _l("Mixed (Taglish)"))]
 
 
 class CheckboxListField(SelectMultipleField):
@@ -59,7 +56,7 @@ class ReturnForm(Form):
 
 class ReflectionForm(Form):
     text = CleanTextAreaField(_l("Your reflection"), validators=[length(REFLECTION_MAX)])
-    language = RadioField(_l("I wrote in"), choices=writing_languages(), default="fil",
+    language = RadioField(_l("I wrote in"), choices=language_choices(), default="fil",
                           validators=[required(_l("Choose the language you wrote in."))])
     idempotency_key = HiddenField()
     submit = SubmitField(_l("Submit"))
