@@ -47,19 +47,22 @@ def _check_folder_of(dest: Path) -> None:
         raise ValueError(f"There is no folder {dest.parent}; make it first or choose another.")
 
 
-def backup_sqlite(url: str, dest: Path) -> str:
-    """Consistent copy of a SQLite database with sqlite3's online backup API; refuses other databases."""
-    import sqlite3
-
+def _sqlite_file(url: str, elsewhere: str) -> str | None:
+    """The file of a SQLite database URL; for any other database, ``ValueError(elsewhere)``: what to use there."""
     from sqlalchemy.engine import make_url
 
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        raise ValueError(
-            "The backup command is for SQLite only. For PostgreSQL use "
-            "`pg_dump --format=custom --file=roundtable.dump DBNAME` (see docs/deploy.md)."
-        )
-    source_path = parsed.database
+        raise ValueError(elsewhere)
+    return parsed.database
+
+
+def backup_sqlite(url: str, dest: Path) -> str:
+    """Consistent copy of a SQLite database with sqlite3's online backup API; refuses other databases."""
+    import sqlite3
+
+    source_path = _sqlite_file(url, "The backup command is for SQLite only. For PostgreSQL use "
+                                    "`pg_dump --format=custom --file=roundtable.dump DBNAME` (see docs/deploy.md).")
     if not source_path or source_path == ":memory:" or not Path(source_path).exists():
         raise ValueError(f"No SQLite database file at {source_path!r}.")
     dest = Path(dest)
@@ -100,15 +103,8 @@ def restore_sqlite(url: str, backup: Path, ask: Callable[[Path], None]) -> tuple
     """
     import sqlite3
 
-    from sqlalchemy.engine import make_url
-
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        raise ValueError(
-            "The restore command is for SQLite only. For PostgreSQL use pg_restore into a fresh database "
-            "(see docs/deploy.md)."
-        )
-    target = Path(parsed.database or "")
+    target = Path(_sqlite_file(url, "The restore command is for SQLite only. For PostgreSQL use pg_restore into a "
+                                    "fresh database (see docs/deploy.md).") or "")
     backup = Path(backup)
     if not backup.is_file():
         raise ValueError(f"There is no backup file {backup}.")
