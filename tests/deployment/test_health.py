@@ -5,6 +5,8 @@ When the database is away, people get the calm 503 page in their own language, n
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from sqlalchemy import create_engine, text
 
@@ -14,17 +16,25 @@ from roundtable.db import db, engine_options
 from roundtable.services import crypto
 
 
+@contextmanager
+def database(engine):
+    """The app's session talks to ``engine`` instead of the test database until the block ends."""
+    working = db.engine
+    db.session.remove()
+    db.session.configure(bind=engine)
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session.configure(bind=working)
+        engine.dispose()
+
+
 @pytest.fixture
 def database_down(app, tmp_path):
     """Point the app at a database that cannot be opened, as when PostgreSQL is stopped."""
-    working = db.engine
-    unreachable = create_engine(f"sqlite:///{tmp_path / 'no-such-directory' / 'gone.db'}")
-    db.session.remove()
-    db.session.configure(bind=unreachable)
-    yield
-    db.session.remove()
-    db.session.configure(bind=working)
-    unreachable.dispose()
+    with database(create_engine(f"sqlite:///{tmp_path / 'no-such-directory' / 'gone.db'}")):
+        yield
 
 
 def test_healthz_says_ok_when_the_database_answers(client):
@@ -43,16 +53,8 @@ def test_healthz_says_unavailable_without_details_when_the_database_is_away(clie
 
 
 def test_healthz_says_unavailable_for_a_database_that_answers_but_was_never_migrated(client, tmp_path):
-    working = db.engine
-    empty = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")
-    db.session.remove()
-    db.session.configure(bind=empty)
-    try:
+    with database(create_engine(f"sqlite:///{tmp_path / 'empty.db'}")):
         response = client.get("/healthz")
-    finally:
-        db.session.remove()
-        db.session.configure(bind=working)
-        empty.dispose()
     assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
 
 
@@ -79,14 +81,8 @@ def test_a_page_that_needs_the_database_shows_the_friendly_503_in_filipino(clien
     client.get("/language/fil")
     page = client.get("/join")
     token = csrf(page)
-    working = db.engine
-    db.session.remove()
-    db.session.configure(bind=create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.db'}"))
-    try:
+    with database(create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")):
         response = client.post("/join", data={"code": "ABC123", "language": "fil", "csrf_token": token})
-    finally:
-        db.session.remove()
-        db.session.configure(bind=working)
     html = response.get_data(as_text=True)
     assert response.status_code == 503
     assert '<html lang="fil">' in html
@@ -116,15 +112,8 @@ def test_a_query_that_runs_too_long_is_cancelled_and_shows_the_calm_503_in_filip
         db.session.execute(text("SELECT pg_sleep(5)"))
 
     monkeypatch.setattr("roundtable.editor.views.curation.quotes", runaway)
-    working = db.engine
-    db.session.remove()
-    db.session.configure(bind=impatient)
-    try:
+    with database(impatient):
         response = client.get("/editor/quotes")
-    finally:
-        db.session.remove()
-        db.session.configure(bind=working)
-        impatient.dispose()
     assert response.status_code == 503
     assert "Sandaling nagpapahinga ang Roundtable" in response.get_data(as_text=True)
     assert "database unavailable: QueryCanceled" in caplog.text  # cancelled, not waited out
