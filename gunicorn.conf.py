@@ -14,7 +14,7 @@ def _int(name: str, default: int, *, least: int = 0) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not value.isdigit() or int(value) < least:
+    if not (value.isascii() and value.isdigit()) or int(value) < least:
         raise SystemExit(f"{name} must be a whole number, {least} or more (not {value!r}).")
     return int(value)
 

@@ -30,10 +30,18 @@ class ConfigurationError(click.ClickException):
 _WEAK_SECRETS = {"", "dev", "changeme", "secret", "development", "please-change-me"}
 
 
-def _bool(value: str | None, default: bool = False) -> bool:
-    if value is None:
+_ON, _OFF = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _switch(env, name: str, default: bool) -> bool:
+    """An on/off setting; empty means the default. A mistyped one ("ture") stops the start: read as off, it
+    could quietly turn the rate limits off."""
+    value = env.get(name, "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value not in _ON | _OFF:
+        raise ConfigurationError(f"{name} must be true or false (not {env[name].strip()!r}).")
+    return value in _ON
 
 
 def _whole(env, name: str, default: int, *, least: int) -> int:
@@ -228,7 +236,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "STAFF_CONFIRM_MINUTES": _whole(env, "ROUNDTABLE_STAFF_CONFIRM_MINUTES", 15, least=1),
         "PARTICIPANT_IDLE_MINUTES": _whole(env, "ROUNDTABLE_PARTICIPANT_IDLE_MINUTES", 60, least=1),
         "RATELIMIT_STORAGE_URI": _rate_limit_storage(env.get("RATELIMIT_STORAGE_URI", "")),
-        "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_ENABLED": _switch(env, "RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
         # Redis down must not turn a sign-in or a reflection into an error page: each worker counts in memory
         # meanwhile (and goes back to Redis once it answers), and any other storage error lets the request by.
@@ -243,7 +251,7 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         # Roles that must use a second factor (TOTP). Facilitators may opt in. See docs/SECURITY.md.
         "TWO_FACTOR_REQUIRED_ROLES": _roles(env.get("ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES", "")),
         # Only for the local demo and the black-box scan (scripts/scan.sh); refused in production.
-        "TWO_FACTOR_DISABLED": _bool(env.get("ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR")),
+        "TWO_FACTOR_DISABLED": _switch(env, "ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR", False),
     }
     if production and not {"admin", "editor"} <= set(settings["TWO_FACTOR_REQUIRED_ROLES"]):
         # Written to add facilitators ("facilitator"), the list would take the second factor from the rest.

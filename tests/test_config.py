@@ -179,6 +179,15 @@ def test_rate_limits_turned_off_in_production_are_warned_about(tmp_path, caplog)
     assert config.load(tmp_path, {"RATELIMIT_ENABLED": "false"})["RATELIMIT_ENABLED"] is False  # the local scan
 
 
+@pytest.mark.parametrize("name", ["RATELIMIT_ENABLED", "ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR"])
+def test_a_mistyped_on_off_setting_stops_the_start_instead_of_counting_as_off(tmp_path, name):
+    with pytest.raises(config.ConfigurationError, match=f"{name} must be true or false \\(not 'ture'\\)"):
+        config.load(tmp_path, {name: " ture "})
+    assert config.load(tmp_path, {"RATELIMIT_ENABLED": " On "})["RATELIMIT_ENABLED"] is True
+    assert config.load(tmp_path, {"RATELIMIT_ENABLED": "0"})["RATELIMIT_ENABLED"] is False
+    assert config.load(tmp_path, {"RATELIMIT_ENABLED": ""})["RATELIMIT_ENABLED"] is True, "empty is the default"
+
+
 def test_the_default_language_is_filipino_or_english_and_nothing_else(tmp_path):
     assert config.load(tmp_path, {})["BABEL_DEFAULT_LOCALE"] == "fil"
     assert config.load(tmp_path, {"ROUNDTABLE_DEFAULT_LOCALE": "en"})["BABEL_DEFAULT_LOCALE"] == "en"

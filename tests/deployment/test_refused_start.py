@@ -26,6 +26,8 @@ def _gunicorn(tmp_path: Path, **env: str) -> subprocess.CompletedProcess:
      "Error: ROUNDTABLE_QUICK_EXIT_URL must be a full https:// or http:// address, such as "
      "https://www.pagasa.dost.gov.ph/weather (not 'www.example.org')."),
     ({"GUNICORN_WORKERS": "0"}, "GUNICORN_WORKERS must be a whole number, 1 or more (not '0')."),
+    ({"GUNICORN_TIMEOUT": "6\u00b2"}, "GUNICORN_TIMEOUT must be a whole number, 0 or more (not '6\u00b2')."),
+    ({"RATELIMIT_ENABLED": "ture"}, "Error: RATELIMIT_ENABLED must be true or false (not 'ture')."),
 ])
 def test_gunicorn_refuses_to_start_in_one_line(tmp_path, setting, refusal):
     started = _gunicorn(tmp_path, **setting)
