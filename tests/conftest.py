@@ -11,6 +11,7 @@ import re
 import sys
 import time
 from datetime import date, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -253,20 +254,58 @@ def second_browser_with_the_cookie_of(app, client):
     return copy
 
 
-_HIDDEN = re.compile(r'<input[^>]*\btype="hidden"[^>]*>')
-_NAME_VALUE = re.compile(r'\bname="([^"]+)"|\bvalue="([^"]*)"')
+class _ShownFields(HTMLParser):
+    """A page's form fields with what they show: (name, value, is hidden), in page order."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.fields: list[tuple[str, str, bool]] = []
+        self._text_box: str | None = None
+        self._typed: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "textarea" and name:
+            self._text_box, self._typed = name, []
+        elif tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.fields.append((name, attrs.get("value") or "on", False))
+            elif kind not in ("submit", "button", "reset", "file", "image"):
+                self.fields.append((name, attrs.get("value") or "", kind == "hidden"))
+
+    def handle_data(self, data):
+        if self._text_box is not None:
+            self._typed.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._text_box is not None:
+            typed = "".join(self._typed)
+            # A browser drops the one line break that may follow <textarea>.
+            self.fields.append((self._text_box, typed[1:] if typed.startswith("\n") else typed, False))
+            self._text_box = None
+
+
+def _fields_of(response, *, hidden_only: bool) -> dict[str, str]:
+    parser = _ShownFields()
+    parser.feed(response.get_data(as_text=True))
+    fields: dict[str, str] = {}
+    for name, value, hidden in parser.fields:
+        if hidden or not hidden_only:
+            fields.setdefault(name, value)
+    return fields
 
 
 def hidden_fields_of(response) -> dict[str, str]:
     """Every hidden field of a page (CSRF token, the consent form's version, …), as a browser would send them."""
-    fields = {}
-    for tag in _HIDDEN.findall(response.get_data(as_text=True)):
-        found = {"name": None, "value": ""}
-        for name, value in _NAME_VALUE.findall(tag):
-            found["name" if name else "value"] = name or value
-        if found["name"]:
-            fields.setdefault(found["name"], found["value"])
-    return fields
+    return _fields_of(response, hidden_only=True)
+
+
+def shown_fields_of(response) -> dict[str, str]:
+    """Every field of a page as a browser sends it untouched: hidden and typed values, text boxes, ticked boxes."""
+    return _fields_of(response, hidden_only=False)
 
 
 def csrf_token_of(response) -> str:

@@ -9,7 +9,7 @@ from roundtable.db import db
 from roundtable.models import AuditEvent, Reflection, Roundtable
 from roundtable.services import curation, participation, withdrawal
 from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
-from tests.conftest import hidden_fields_of, post_roundtable_edit, sensitive_words_saved
+from tests.conftest import hidden_fields_of, post_roundtable_edit, sensitive_words_saved, shown_fields_of
 
 
 def test_a_new_roundtable_has_a_clear_join_code_and_the_bilingual_consent_template(make):
@@ -409,13 +409,7 @@ def test_a_prompt_form_open_when_the_roundtable_was_archived_keeps_its_words(cli
 
 def _edit_page_sent(client, page, **changes):
     """The edit form as the browser sends it from ``page``, a page shown earlier, with ``changes`` typed in."""
-    fields = {name: value for name, value in hidden_fields_of(page).items()}
-    html = page.get_data(as_text=True)
-    for name in ("title_fil", "title_en", "retention_until"):
-        fields[name] = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html).group(1)
-    for name in ("description_fil", "description_en", "sensitive_terms"):
-        fields[name] = re.search(rf'name="{name}"[^>]*>\r?\n?([^<]*)</textarea>', html).group(1)
-    return client.post(page.request.path, data={**fields, "meets_on": "", "starts_at": "", "ends_at": "", **changes})
+    return client.post(page.request.path, data={**shown_fields_of(page), **changes})
 
 
 def test_an_edit_page_opened_before_another_save_shows_that_save_instead_of_undoing_it(client, make, login):
