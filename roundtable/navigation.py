@@ -37,7 +37,8 @@ def page_at_or_above(path: str) -> str:
 def last_page_instead(page):
     """A list page past the end of a list that still has items (its last item was just decided or acknowledged,
     elsewhere or here) leads to the list's last page, with the same filters; None when the page is in the list
-    or the list is empty (the page says so)."""
-    if page.items or page.number == 1 or not page.total:
+    or the list is empty (the page says so). Only a page asked for: a form refused on a list page is shown again
+    with what was typed, not sent away."""
+    if page.items or page.number == 1 or not page.total or request.method != "GET":
         return None
     return redirect(url_for(request.endpoint, **{**request.args.to_dict(), **request.view_args, "page": page.pages}))

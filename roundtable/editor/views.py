@@ -243,8 +243,8 @@ def _themes_page(form: ThemeForm, refused_rename: ThemeRenameForm | None = None,
     """The page of the themes list asked for; a refused rename is shown open, with what was typed and why, instead of
     the names as saved (and answers 400)."""
     page = curation.theme_page(request.args.get("page", 1, type=number_arg), language=current_language())
-    if not page.items and page.number > 1:  # the last theme of the last page was removed
-        return redirect(url_for("editor.themes", page=page.pages if page.pages > 1 else None))
+    if (last := last_page_instead(page)) is not None:  # the last theme of the last page was removed
+        return last
     rename_forms = {t.id: _rename_form(t) for t in page.items}
     if refused_id in rename_forms:
         rename_forms[refused_id] = refused_rename

@@ -119,6 +119,17 @@ def test_the_themes_list_comes_in_pages_and_an_action_returns_to_its_page(editor
     assert desk.get("/editor/themes?page=2").status_code == 200
 
 
+def test_a_new_theme_refused_on_a_page_past_the_end_keeps_what_was_typed(editor, desk):
+    curation.add_theme(editor, "Courts", "Mga korte")
+    db.session.commit()
+    page = desk.get("/editor/themes")
+    refused = desk.post("/editor/themes?page=2", data={"name_en": "Healing after court", "name_fil": "",
+                                                        "csrf_token": token(page)})
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and 'value="Healing after court"' in body, "shown again, not sent away"
+    assert db.session.query(Theme).count() == 1
+
+
 def test_how_many_quotes_carry_a_theme_is_counted_for_the_themes_asked_about(make, editor):
     courts, healing = (curation.add_theme(editor, en, fil) for en, fil in (("Courts", "Mga korte"), ("Healing", "Paghilom")))
     db.session.commit()
