@@ -43,6 +43,10 @@ class PseudonymForm(Form):
         _l("Pseudonym"),
         validators=[required(_l("Please choose a pseudonym.")), length(PSEUDONYM_MAX, 2)],
     )
+    # Shown only when the pseudonym may be a real name or place: ticked, it answers for the pseudonym the page
+    # asked about (``asked_about``), not for another typed in its place.
+    made_up = BooleanField(_l("I made this pseudonym up. It does not point to me."))
+    asked_about = HiddenField()
 
 
 class PassphraseCheckForm(Form):

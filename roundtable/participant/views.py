@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from roundtable import i18n, identity
 from roundtable.access import participant_required, public
-from roundtable.changes import change, flash_at
+from roundtable.changes import change, field_named, flash_at
 from roundtable.db import db
 from roundtable.extensions import limiter, refused, signed_in_participant
 from roundtable.models import Roundtable
@@ -122,7 +122,7 @@ def join_pseudonym():
         return redirect(url_for("participant.join_consent"))
     form = PseudonymForm()
     if form.validate_on_submit():
-        with change(errors_on=form.pseudonym) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.pseudonym)) as outcome:
             participant, passphrase = participation.join(
                 roundtable,
                 language=i18n.current_language(),  # chosen on /join, or changed since in the header
@@ -130,7 +130,10 @@ def join_pseudonym():
                 granted=set(state.get("granted", [])),
                 adult_confirmed=True,
                 shown_version=state["form_version"],
+                said_made_up=form.asked_about.data if form.made_up.data else None,
             )
+        if form.made_up.errors:  # asked about this pseudonym now: the box starts unticked
+            form.asked_about.data, form.made_up.data = form.pseudonym.data, False
         if outcome.saved:
             words = passphrase.split()
             first, second = sorted(secrets.SystemRandom().sample(range(len(words)), 2))

@@ -15,7 +15,7 @@ from roundtable import i18n
 from roundtable.db import constant, db, lock_row, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
-from roundtable.services import audit, consent, crypto, fidelity, passphrases, roundtables, withdrawal
+from roundtable.services import audit, consent, crypto, fidelity, identifiers, passphrases, roundtables, withdrawal
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.text import Count, fold
 
@@ -55,8 +55,12 @@ def _written_plainly(pseudonym: str) -> bool:
     )
 
 
+def _as_kept(pseudonym: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", pseudonym).translate(_ONE_APOSTROPHE_ONE_HYPHEN).split())
+
+
 def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
-    pseudonym = " ".join(unicodedata.normalize("NFC", pseudonym).translate(_ONE_APOSTROPHE_ONE_HYPHEN).split())
+    pseudonym = _as_kept(pseudonym)
     if len(pseudonym) < 2:
         raise RuleViolation(_l("Choose a pseudonym of at least 2 characters."))
     if len(pseudonym) > PSEUDONYM_MAX or len(fold(pseudonym)) > PSEUDONYM_MAX:  # "ß" folds to "ss"
@@ -75,13 +79,26 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     return pseudonym
 
 
+def confirm_made_up(pseudonym: str, *, said_made_up: str | None) -> None:
+    """A pseudonym the identifying-detail detector reads as a real name, a place or another detail ("Santos" in
+    "Maria Santos") is taken only once its author has said they made it up: it is printed beside every quote of
+    their words. ``said_made_up`` is the pseudonym they said that of (another typed in its place is asked about
+    again)."""
+    words = list(dict.fromkeys(finding.text for finding in identifiers.detect(pseudonym)))
+    if words and fold(_as_kept(said_made_up or "")) != fold(_as_kept(pseudonym)):
+        raise RuleViolation(_l(
+            "“%(words)s” may be a real name or place. If it could point to you, change your pseudonym. "
+            "If you made it up, tick the box and continue.", words=", ".join(words)), field="made_up")
+
+
 def join(
     roundtable: Roundtable, *, language: str, pseudonym: str, granted: set[str], adult_confirmed: bool,
-    shown_version: int | None = None,
+    shown_version: int | None = None, said_made_up: str | None = None,
 ) -> tuple[Participant, str]:
     """Create the participant and their first consent record; return them with their passphrase.
 
-    The passphrase is returned once and never stored: only its keyed digest is.
+    The passphrase is returned once and never stored: only its keyed digest is. ``said_made_up``: see
+    ``confirm_made_up``.
     """
     if not roundtables.takes_words(roundtable):
         raise roundtables.closed_to_words()
@@ -91,6 +108,7 @@ def join(
     # "already in use" instead of an error from the unique constraint.
     lock_row(Roundtable, roundtable.id)
     pseudonym = check_pseudonym(roundtable, pseudonym)
+    confirm_made_up(pseudonym, said_made_up=said_made_up)
     while True:
         passphrase = passphrases.generate(language)
         digest = _passphrase_digest(passphrase)

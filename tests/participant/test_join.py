@@ -9,7 +9,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import Participant
 from roundtable.services import consent
-from tests.conftest import hidden_fields_of, only_on_postgresql
+from tests.conftest import hidden_fields_of, only_on_postgresql, shown_fields_of
 from tests.deployment.live import at_once
 
 
@@ -115,8 +115,44 @@ def test_filipino_names_as_phones_type_them_are_fine_pseudonyms(client, make, cs
     roundtable = make.roundtable()
     page = _up_to_the_pseudonym(client, csrf, roundtable)
     response = client.post("/join/pseudonym", data={"pseudonym": typed, "csrf_token": csrf(page)})
+    if response.status_code == 200:  # read as a real name: asked whether it is made up, and it is
+        assert "If you made it up, tick the box and continue." in response.get_data(as_text=True)
+        response = client.post("/join/pseudonym", data={**shown_fields_of(response), "made_up": "y"})
     assert response.headers["Location"].endswith("/join/passphrase")
     assert db.session.query(Participant.pseudonym).scalar() == kept
+
+
+@pytest.mark.parametrize("language, asked", [
+    ("en", "“Santos” may be a real name or place. If it could point to you, change your pseudonym."),
+    ("fil", "Maaaring tunay na pangalan o lugar ang “Santos”."),
+])
+def test_a_pseudonym_that_may_be_a_real_name_or_place_is_asked_about_once(client, make, csrf, language, asked):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable, language)
+    response = client.post("/join/pseudonym", data={"pseudonym": "Maria Santos", "csrf_token": csrf(page)})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and asked in html
+    assert '<a href="#made_up">' in html, "the summary leads to the box"
+    assert re.search(r'<input[^>]*aria-describedby="made_up-error"[^>]*id="made_up"[^>]*type="checkbox"', html)
+    assert 'value="Maria Santos"' in html and db.session.query(Participant).count() == 0
+
+    ticked = client.post("/join/pseudonym", data={**shown_fields_of(response), "made_up": "y"})
+    assert ticked.headers["Location"].endswith("/join/passphrase")
+    assert db.session.query(Participant.pseudonym).scalar() == "Maria Santos"
+
+
+def test_the_box_ticked_for_one_pseudonym_does_not_answer_for_another_typed_in_its_place(client, make, csrf):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    asked = client.post("/join/pseudonym", data={"pseudonym": "Maria Santos", "csrf_token": csrf(page)})
+    changed = client.post("/join/pseudonym", data={**shown_fields_of(asked), "made_up": "y",
+                                                   "pseudonym": "Rosa ng Tondo"})
+    html = changed.get_data(as_text=True)
+    assert "“Tondo” may be a real name or place." in html and db.session.query(Participant).count() == 0
+    assert 'value="Rosa ng Tondo"' in html and not re.search(r'<input[^>]*checked[^>]*id="made_up"', html)
+
+    safe = client.post("/join/pseudonym", data={**shown_fields_of(changed), "pseudonym": "Bagong Umaga"})
+    assert safe.headers["Location"].endswith("/join/passphrase"), "a made-up pseudonym is not asked about"
 
 
 def _up_to_the_passphrase(client, csrf, roundtable, language="en"):

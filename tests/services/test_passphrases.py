@@ -144,3 +144,12 @@ def test_unknown_language_is_refused(call, language):
 def test_no_sensitive_word_in_any_list(language):
     everything = {w.lower() for w in passphrases.wordlist(language) + passphrases.pseudonym_words(language)}
     assert everything & SENSITIVE == set()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_suggested_pseudonym_is_read_as_a_real_name_or_place(app, language):
+    """A suggestion would otherwise be asked about ("may be a real name or place") when chosen."""
+    from roundtable.services import identifiers
+
+    for word in passphrases.pseudonym_words(language):
+        assert identifiers.detect(f"{word} 42") == [], word
