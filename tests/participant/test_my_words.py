@@ -510,3 +510,24 @@ def test_an_approved_quote_of_a_held_reflection_is_said_to_be_unused_for_now(cli
     _sign_in(client, csrf, me)
     assert "It is not used for now: the facilitator is holding back your reflection." in client.get("/my").get_data(
         as_text=True)
+
+
+def test_my_words_says_what_stays_after_the_date_to_erase_words(client, make, csrf):
+    """The purge keeps a reflection behind an approved quote (services/retention.py): the page promises no more."""
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+    html = client.get("/my").get_data(as_text=True)
+    assert "Your words are kept until" in html
+    assert "A reflection quoted with your consent stays, with its quote, until you take it back." in html
+
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    html = client.get("/my").get_data(as_text=True)
+    assert "Your words are kept until" not in html and "The date to erase this roundtable's words was" in html
+    assert "A reflection quoted with your consent stays, with its quote, until you take it back." in html
