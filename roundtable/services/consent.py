@@ -221,7 +221,9 @@ def apply_change(participant: Participant, before: frozenset[str], after: frozen
     from roundtable.services import withdrawal
 
     if QUOTE_PUBLICLY in before and QUOTE_PUBLICLY not in after:
-        for quote in _quotes_of(participant, Quote.status != "withdrawn"):
+        # A declined quote stays declined (the rule keeps it out of sight, and it was never exportable): it is
+        # how a decline still holds, for these words, once quoting is allowed again.
+        for quote in _quotes_of(participant, Quote.status.notin_(("withdrawn", "declined"))):
             withdrawal.withdraw_quote(quote, actor=participant)
     if REVIEW_QUOTES in after and REVIEW_QUOTES not in before:
         for quote in _quotes_of(participant, Quote.status == "approved"):

@@ -144,6 +144,28 @@ def test_a_decline_holds_after_the_author_stops_reviewing_whatever_the_editor_ed
     assert _exported() == []
 
 
+def test_a_decline_holds_after_the_author_takes_back_quoting_and_allows_it_again(make):
+    """Taking quoting back withdraws the author's quotes, but a declined one stays declined: withdrawn, the decline
+    was forgotten, and the same words could be quoted again, approved and exported without asking."""
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    reflection = make.reflection(participant, text="The prosecutor explained every step to me, slowly.")
+    declined = make.quote(reflection, editor=editor, text="The prosecutor explained every step to me")
+    review.respond(participant, declined, approve=False, revision=declined.revision)
+    for key, grant in (("review_quotes", False), ("quote_publicly", False), ("quote_publicly", True)):
+        consent.change_clause(participant, key, grant=grant)
+    db.session.commit()
+
+    assert declined.status == "declined"
+    with pytest.raises(RuleViolation, match="quoted already"):
+        make.quote(reflection, editor=editor, text="The prosecutor explained every step to me", approve=False)
+    db.session.rollback()
+    trimmed = make.quote(reflection, editor=editor, text="The prosecutor explained every step", approve=False)
+    with pytest.raises(RuleViolation, match="only they can approve them"):
+        curation.approve(editor, trimmed)
+    assert _exported() == []
+
+
 def test_declined_words_stay_declined_in_a_new_quote_that_trims_or_changes_a_word_around_them(make):
     participant = make.participant(grants=REVIEWING)
     editor = make.user("editor")
