@@ -21,7 +21,7 @@ from roundtable.models import Roundtable
 from roundtable.models.quotes import LIVE_STATUSES
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
-from roundtable.services import curation, exports, fidelity, roundtables
+from roundtable.services import consent, curation, exports, fidelity, roundtables
 from roundtable.services import notices as notice_service
 from roundtable.services.errors import Conflict, Gone, RuleViolation
 from roundtable.services.export_formats import ExportLabels, csv_chunks, json_chunks, write_docx, write_xlsx
@@ -75,6 +75,7 @@ def reflection(reflection_id: int):
     check = fidelity.check(form.text.data or "", source.text or "") if form.text.data else None
     return render_template(
         "editor/reflection.html", reflection=source, form=form, check=check,
+        said_no_to=consent.said_no_to(source.participant),
         segments=fidelity.highlight_segments(source.text or "", check.matched if check and check.ok else ()),
     )
 
@@ -161,6 +162,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
         ),
         finding_forms=finding_forms, unresolved=[s for s in states if not s.resolved],
         past_retention=curation.past_retention(item.reflection),
+        said_no_to=consent.said_no_to(item.reflection.participant),
         refused=[form for form in keep_forms.values() if form.errors],  # summarised at the top, which takes focus
     )
 

@@ -549,3 +549,22 @@ def test_a_declined_quote_offers_no_approve_button_and_one_awaiting_its_author_s
     assert 'id="approve-waits">It waits for its author' in waiting_page
     assert f"/editor/quotes/{declined.id}/approve" not in declined_page
     assert "Its author declined these words, so they cannot be approved." in declined_page
+
+
+def test_editors_see_beside_the_words_which_statements_their_author_said_no_to(make, editor, desk):
+    """Roundtable acts on taking part, keeping words, quoting and reviewing; a "no" to any other statement (here
+    the default form's internal use) is for staff to honour, so it is shown where the words are used."""
+    roundtable = make.roundtable()
+    declining = make.participant(roundtable, grants=("take_part", "store_words", "quote_publicly"))
+    agreeing = make.participant(roundtable, grants=("take_part", "store_words", "quote_publicly", "internal_use"))
+    said_no, said_yes = make.reflection(declining), make.reflection(agreeing)
+    quote = quote_of(editor, said_no)
+    desk.get("/language/en")
+    statement = next(c.text_en for c in roundtable.current_clauses() if c.key == "internal_use")
+
+    for url in (f"/editor/reflections/{said_no.id}", f"/editor/quotes/{quote.id}"):
+        html = desk.get(url).get_data(as_text=True)
+        assert "Its author said no to these statements of the consent form." in html, url
+        assert re.search(rf"<li>\s*<span>{re.escape(statement)}</span>\s*</li>", html), url
+    html = desk.get(f"/editor/reflections/{said_yes.id}").get_data(as_text=True)
+    assert "said no to these statements" not in html
