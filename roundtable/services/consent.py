@@ -308,6 +308,8 @@ def _as_drafts(clauses) -> list[tuple[str, str, str, bool]]:
 
 
 REQUIRED_KEYS = ("take_part", "store_words")
+_KEY = re.compile(r"[a-z][a-z_]{1,39}")
+
 #: The statements Roundtable acts on by itself. Any other (the default form's internal_use, or one a facilitator
 #: adds) is asked and recorded; staff honour an author's "no" to it by hand, shown to editors beside the words.
 ACTED_ON = frozenset({*REQUIRED_KEYS, QUOTE_PUBLICLY, REVIEW_QUOTES})
@@ -321,7 +323,6 @@ def said_no_to(participant: Participant) -> list[ConsentClause]:
     granted = current_grants(participant)
     return [clause for clause in clauses_of_version(participant.roundtable, record.form_version)
             if clause.key not in ACTED_ON and clause.key not in granted]
-_KEY = re.compile(r"[a-z][a-z_]{1,39}")
 
 
 # --- History is never rewritten --------------------------------------------------------------
