@@ -181,6 +181,16 @@ class _NoAddressFilter(logging.Filter):
         return True
 
 
+class _NoLimitKeyFilter(logging.Filter):
+    """Flask-Limiter's "limit exceeded" line names the key it counted by: a keyed digest of the client address or
+    of a participant, which would link that person's refused tries. The limit and the page are kept."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if "exceeded" in str(record.msg) and isinstance(record.args, tuple) and len(record.args) == 3:
+            record.msg, record.args = "ratelimit %s exceeded at endpoint: %s", (record.args[0], record.args[2])
+        return True
+
+
 def _configure_logging(app: Flask) -> None:
     logging.getLogger("werkzeug").addFilter(_NoAddressFilter())
     app.logger.setLevel(logging.INFO)
@@ -188,5 +198,7 @@ def _configure_logging(app: Flask) -> None:
     # has no handler of its own, and nothing under gunicorn would print it. It goes where the app's own lines go.
     limiter_log = logging.getLogger("flask-limiter")
     limiter_log.setLevel(logging.INFO)
+    if not any(isinstance(f, _NoLimitKeyFilter) for f in limiter_log.filters):
+        limiter_log.addFilter(_NoLimitKeyFilter())
     if default_handler not in limiter_log.handlers:
         limiter_log.addHandler(default_handler)

@@ -102,6 +102,22 @@ def test_return_with_a_passphrase_is_limited(limited):
     assert statuses[-1] == 429 and 429 not in statuses[:20]
 
 
+def test_the_limit_line_in_the_log_names_the_limit_and_the_page_not_whose_tries_were_counted(limited, caplog):
+    """The key is a keyed digest of the client address (or of a participant): logged, it links one person's tries."""
+    import logging
+
+    from roundtable.extensions import client_fingerprint
+
+    caplog.set_level(logging.INFO, logger="flask-limiter")
+    browser = limited.test_client()
+    _hammer(browser, "/return", {"passphrase": "wrong words entirely"}, 21)
+    with limited.test_request_context("/"):
+        key = client_fingerprint()
+    lines = [record.getMessage() for record in caplog.records if record.name == "flask-limiter"]
+    assert "ratelimit 20 per 1 minute exceeded at endpoint: participant.return_" in lines
+    assert not any(key in line for line in lines)
+
+
 def test_join_is_limited(limited):
     browser = limited.test_client()
     statuses = _hammer(browser, "/join", {"code": "NOPE12", "language": "en"}, 21)
