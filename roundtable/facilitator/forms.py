@@ -105,6 +105,18 @@ class ConsentFormForm(Form):
     new_text_en = CleanTextAreaField(_l("New statement in English"), validators=[length(1000)])
     new_required = BooleanField(_l("Required to take part"))
 
+    def validate(self, extra_validators=None) -> bool:
+        """Besides each field: every row names its statement, once. A row without its hidden key, or two with one,
+        is not a page Roundtable showed (a cut-off or altered sending); said at the top, as about the whole form."""
+        valid = super().validate(extra_validators)
+        keys = [entry.key.data for entry in self.clauses]
+        if not all(keys) or len(set(keys)) < len(keys):
+            self.version.errors = [*self.version.errors, _l(
+                "This page came back incomplete, so nothing was saved. Open the consent form again and make your "
+                "change there.")]
+            return False
+        return valid
+
     def field_for(self, problem: RuleViolation):
         """The input a refusal of the service is about ("take_part.required"): a statement's row, or the new one."""
         if problem.field is None:  # about the whole form (a newer version saved meanwhile, an archived roundtable)

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -167,3 +168,20 @@ def test_a_stale_page_adding_the_statement_another_page_added_is_told_of_that_pa
 
     assert "it is now version 2" in html and "Each statement needs its own short key" not in html
     assert 'value="share_partners"' in html, "the other page's statement is a row of the form now"
+
+
+@pytest.mark.parametrize("altered", ["key left out", "key sent twice"])
+def test_a_consent_form_sent_without_a_statements_key_or_with_one_twice_is_refused_calmly(client, make, login,
+                                                                                          altered):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    sent = _as_shown(client.get(url), **{"clauses-0-text_en": "I agree to take part, with changes."})
+    if altered == "key left out":
+        del sent["clauses-1-key"]
+    else:
+        sent["clauses-1-key"] = sent["clauses-0-key"]
+
+    refused = client.post(url, data=sent)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "This page came back incomplete, so nothing was saved." in html
+    db.session.refresh(roundtable)
+    assert roundtable.consent_version == 1
