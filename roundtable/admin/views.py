@@ -88,8 +88,11 @@ def user(user_id: int):
             elif action_form.submit_ok():
                 action = request.form.get("act-action")
                 if action in ("deactivate", "reactivate"):
-                    accounts.set_active(account, action == "reactivate", actor=g.user)
-                    flash(_("Account reactivated.") if account.active else _("Account deactivated and signed out."))
+                    if not accounts.set_active(account, action == "reactivate", actor=g.user):
+                        flash(_("The account was already active. Nothing changed.") if account.active
+                              else _("The account was already deactivated. Nothing changed."))
+                    else:
+                        flash(_("Account reactivated.") if account.active else _("Account deactivated and signed out."))
                 elif action == "reset_password":
                     one_time_password = accounts.reset_password(account, actor=g.user)
                 elif action == "reset_second_factor":

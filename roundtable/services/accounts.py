@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from roundtable.db import db, flush_or_refuse, utcnow
+from roundtable.db import db, flush_or_refuse, lock_and_reread, utcnow
 from roundtable.models import User
 from roundtable.models.staff import ROLES
 from roundtable.services import audit
@@ -234,14 +234,20 @@ def acting_on_own_account(actor, user: User) -> bool:
     return actor is not None and actor.id == user.id
 
 
-def set_active(user: User, active: bool, *, actor) -> None:
+def set_active(user: User, active: bool, *, actor) -> bool:
+    """Whether the account changed: sent again (a second tab, Back and press), nothing is recorded and its owner,
+    already working again, is not signed out. Two administrators pressing at once take turns."""
     if acting_on_own_account(actor, user) and not active:
         raise RuleViolation(_l("You cannot deactivate your own account."))
+    lock_and_reread(user)
+    if user.active == active:
+        return False
     if user.has_role("admin") and not active:
         _another_administrator_stays(user)
     user.active = active
     end_sessions(user)
     audit.record("staff.activated" if active else "staff.deactivated", actor=actor, target=user)
+    return True
 
 
 def usernames(ids) -> dict[int, str]:

@@ -28,6 +28,22 @@ def test_deactivate_and_reactivate_are_audited(client, make, login):
     assert "staff.deactivated" in actions and "staff.activated" in actions
 
 
+def test_a_deactivation_or_reactivation_sent_again_changes_nothing_and_signs_nobody_out(client, make, login):
+    """A second tab or Back and press: one audit event each, and a colleague already working again stays signed in."""
+    admin, editor = make.user("admin"), make.user("editor")
+    client.get("/language/en")
+    login(admin)
+    for action in ("deactivate", "deactivate", "reactivate"):
+        _post_action(client, editor.id, action)
+    sessions_after_reactivation = db.session.get(User, editor.id).session_version
+    again = client.get(_post_action(client, editor.id, "reactivate").headers["Location"]).get_data(as_text=True)
+
+    assert "The account was already active. Nothing changed." in again
+    assert db.session.get(User, editor.id).session_version == sessions_after_reactivation
+    actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == editor.id)).all()
+    assert actions.count("staff.deactivated") == 1 and actions.count("staff.activated") == 1
+
+
 def test_an_admin_cannot_lock_themselves_out(client, make, login):
     admin = make.user("admin")
     client.get("/language/en")
