@@ -58,21 +58,15 @@ def fits_the_phone(page) -> None:
     assert width <= PHONE["width"], f"{page.url} scrolls sideways: {width}px wide at {PHONE['width']}px"
 
 
-@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
-def test_a_participant_joins_writes_takes_a_break_and_returns_by_keyboard_on_a_small_phone(new_context, live, javascript):
-    context = new_context(java_script_enabled=javascript, viewport=PHONE)
-    page = context.new_page()
-    keys = Keyboard(page)
-    base = live["base_url"]
-
-    page.goto(base + "/join")
+def _up_to_the_pseudonym(page, keys: Keyboard, live: dict, language: str = "en") -> None:
+    page.goto(live["base_url"] + "/join")
     page.keyboard.press("Tab")
     assert keys.focused("a.skip"), "the first Tab goes to 'Skip to content'"
     page.keyboard.press("Tab")
     assert keys.focused("#quick-exit"), "the second Tab goes to 'Exit this page'"
     fits_the_phone(page)
     keys.type_into("#code", live["join_code"].lower())
-    keys.choose("language", "en")
+    keys.choose("language", language)
     keys.press_button("main form [type=submit]")
 
     assert page.url.endswith("/join/consent")
@@ -82,6 +76,16 @@ def test_a_participant_joins_writes_takes_a_break_and_returns_by_keyboard_on_a_s
 
     assert page.url.endswith("/join/pseudonym")
     fits_the_phone(page)
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
+def test_a_participant_joins_writes_takes_a_break_and_returns_by_keyboard_on_a_small_phone(new_context, live, javascript):
+    context = new_context(java_script_enabled=javascript, viewport=PHONE)
+    page = context.new_page()
+    keys = Keyboard(page)
+    base = live["base_url"]
+
+    _up_to_the_pseudonym(page, keys, live)
     keys.type_into("#pseudonym", "Sampaguita" if javascript else "Dalisay")
     keys.press_button("main form [type=submit]")
 
@@ -378,3 +382,20 @@ def test_typing_where_nothing_autosaves_keeps_the_session_and_the_page_open(new_
     assert answer.value.status == 204
     page.clock.run_for(120_000)  # past the first idle end: the page stays open, the words in it
     assert "/my/reflections/" in page.url and "And wait for us." in page.input_value("#text")
+
+
+def test_a_pseudonym_that_may_be_a_real_name_is_asked_about_and_answered_by_keyboard_without_javascript(new_context,
+                                                                                                       live):
+    context = new_context(java_script_enabled=False, viewport=PHONE)
+    page = context.new_page()
+    keys = Keyboard(page)
+    _up_to_the_pseudonym(page, keys, live, language="fil")
+    keys.type_into("#pseudonym", "Maria Santos")
+    keys.press_button("main form [type=submit]")
+
+    assert page.url.endswith("/join/pseudonym") and keys.focused(".error-summary"), "the question is read first"
+    assert "Maaaring tunay na pangalan o lugar ang “Santos”" in page.inner_text(".error-summary")
+    fits_the_phone(page)
+    keys.tick("#made_up")
+    keys.press_button("main form [type=submit]")
+    assert page.url.endswith("/join/passphrase")
