@@ -155,13 +155,9 @@ def join_passphrase():
     state = _join_state()
     if "passphrase" not in state:
         return redirect(url_for("participant.join"))
-    if int(time.time()) - state.get("at", 0) > PASSPHRASE_SHOWN_FOR:
-        # Long enough to write it down and type two words back; after that, the next person on a shared phone
-        # must not find it on this page.
-        session.pop("join", None)
-        flash(_("For your safety a passphrase is shown only for a few minutes. If you did not write it down, "
-                "join again with another pseudonym."))
-        return redirect(url_for("participant.join"))
+    # Long enough to write it down and type two words back; after that, the next person on a shared phone must
+    # not find it on this page. Two words typed right still count then: they show nothing.
+    shown_too_long = int(time.time()) - state.get("at", 0) > PASSPHRASE_SHOWN_FOR
     passphrase = crypto.decrypt(state["passphrase"])
     words = passphrase.split()
     first, second = state["check"]
@@ -169,8 +165,9 @@ def join_passphrase():
     form.first.label.text = _("Word number %(n)s", n=first + 1)  # which words are asked changes each time
     form.second.label.text = _("Word number %(n)s", n=second + 1)
     if form.validate_on_submit():
-        typed = (passphrases.normalize(form.first.data), passphrases.normalize(form.second.data))
-        if typed == (words[first], words[second]):
+        asked = ((form.first, first), (form.second, second))
+        wrong = [field for field, index in asked if passphrases.normalize(field.data) != words[index]]
+        if not wrong:
             session.pop("join", None)
             try:
                 participant = participation.find_by_passphrase(passphrase)
@@ -184,8 +181,15 @@ def join_passphrase():
             db.session.commit()
             identity.sign_in_participant(participant)
             return redirect(url_for("participant.before_you_write"))
-        form.first.errors.append(_("Those words do not match. Look at your passphrase again; it is still shown above."))
-    return render_template("participant/join_passphrase.html", form=form, words=words, words_language=state.get("language"))
+        for field in wrong:
+            field.errors.append(_("Those words do not match. Look at your passphrase again; it is still shown above."))
+    if shown_too_long:
+        session.pop("join", None)
+        flash(_("For your safety a passphrase is shown only for a few minutes. If you wrote it down, type it here. "
+                "If not, join again with another pseudonym."))
+        return redirect(url_for("participant.return_"))
+    return render_template("participant/join_passphrase.html", form=form, words=words,
+                           words_language=state.get("language"), shown_minutes=PASSPHRASE_SHOWN_FOR // 60)
 
 
 @bp.route("/return", methods=["GET", "POST"])

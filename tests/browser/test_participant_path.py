@@ -393,7 +393,8 @@ def test_a_pseudonym_that_may_be_a_real_name_is_asked_about_and_answered_by_keyb
     keys.type_into("#pseudonym", "Maria Santos")
     keys.press_button("main form [type=submit]")
 
-    assert page.url.endswith("/join/pseudonym") and keys.focused(".error-summary"), "the question is read first"
+    assert page.url.endswith("/join/pseudonym")
+    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5_000)  # read first
     assert "Maaaring tunay na pangalan o lugar ang “Santos”" in page.inner_text(".error-summary")
     fits_the_phone(page)
     keys.tick("#made_up")

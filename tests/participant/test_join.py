@@ -180,8 +180,45 @@ def test_a_passphrase_is_shown_again_only_for_a_few_minutes(client, make, csrf):
     assert 'class="passphrase"' in client.get("/join/passphrase").get_data(as_text=True)  # a reload, say
     _away_for(client, PASSPHRASE_SHOWN_FOR + 5)
     response = client.get("/join/passphrase")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/join")
-    assert "shown only for a few minutes" in client.get("/join").get_data(as_text=True)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/return")
+    html = client.get("/return").get_data(as_text=True)
+    assert "shown only for a few minutes. If you wrote it down, type it here." in html
+
+
+def _asked_words(passphrase_page) -> dict[str, str]:
+    """The passphrase form with the two words it asks for typed in, read off the page as the person would."""
+    html = passphrase_page.get_data(as_text=True)
+    words = re.findall(r"<li[^>]*>([^<]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
+    numbers = [int(n) for n in re.findall(r"(?:Word number|Salita bilang) (\d+)", html)]
+    return {"first": words[numbers[0] - 1], "second": words[numbers[1] - 1], **hidden_fields_of(passphrase_page)}
+
+
+def test_the_two_words_typed_right_after_the_passphrase_stopped_being_shown_still_count(client, make, csrf):
+    """The minutes limit the showing of the words, not the person writing them down slowly."""
+    from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
+
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    page = client.get("/join/passphrase")
+    assert "For your safety they are shown here for 10 minutes only." in page.get_data(as_text=True)
+    typed = _asked_words(page)
+    _away_for(client, PASSPHRASE_SHOWN_FOR + 60)
+
+    wrong = client.post("/join/passphrase", data={**typed, "second": "mali"})
+    assert wrong.headers["Location"].endswith("/return"), "typed wrong, after the minutes: the words are not shown"
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    page = client.get("/join/passphrase")
+    typed = _asked_words(page)
+    _away_for(client, PASSPHRASE_SHOWN_FOR + 60)
+    assert client.post("/join/passphrase", data=typed).headers["Location"].endswith("/before-you-write")
+
+
+def test_only_the_word_typed_wrong_is_marked(client, make, csrf):
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    typed = _asked_words(client.get("/join/passphrase"))
+    html = client.post("/join/passphrase", data={**typed, "second": "mali"}).get_data(as_text=True)
+    assert '<a href="#second">' in html and '<a href="#first">' not in html
+    assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="second"', html)
+    assert not re.search(r'<input[^>]*aria-invalid="true"[^>]*id="first"', html)
 
 
 def test_a_passphrase_left_on_screen_is_not_shown_to_the_next_person_on_the_phone(client, app, make, csrf):
@@ -408,12 +445,7 @@ def test_only_the_age_confirmation_left_unticked_is_pointed_at_not_the_statement
 
 
 def _type_two_words_back(client, csrf):
-    page = client.get("/join/passphrase")
-    html = page.get_data(as_text=True)
-    words = re.findall(r"<li>([a-z]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
-    positions = [int(n) for n in re.findall(r"Word number (\d+)|Salita bilang (\d+)", html) for n in n if n]
-    return client.post("/join/passphrase", data={
-        "first": words[positions[0] - 1], "second": words[positions[1] - 1], "csrf_token": csrf(page)})
+    return client.post("/join/passphrase", data=_asked_words(client.get("/join/passphrase")))
 
 
 def test_a_language_changed_while_joining_is_the_one_kept(client, make, csrf):
@@ -427,9 +459,9 @@ def test_a_language_changed_while_joining_is_the_one_kept(client, make, csrf):
     page = client.get("/join/pseudonym")
     client.post("/join/pseudonym", data={"pseudonym": "Bagong Umaga", "csrf_token": csrf(page)})
     html = client.get("/join/passphrase").get_data(as_text=True)
-    shown = re.findall(r"<li>([a-z]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
+    shown = re.findall(r'<li lang="en">([a-z]+)</li>', html.split('class="passphrase"')[1].split("</ol>")[0])
+    assert len(shown) == 7, "each word says its language"
     assert set(shown) <= set(passphrases.wordlist("en")) and not set(shown) <= set(passphrases.wordlist("fil"))
-    assert 'lang="en"' in html.split('class="passphrase"')[1][:80]
 
     assert _type_two_words_back(client, csrf).status_code == 302
     assert db.session.scalar(select(Participant.language)) == "en"
@@ -440,7 +472,9 @@ def test_a_language_changed_on_the_passphrase_page_is_kept_and_the_words_keep_th
     _up_to_the_passphrase(client, csrf, make.roundtable(), "en")
     client.get("/language/fil?next=/join/passphrase")
     html = client.get("/join/passphrase").get_data(as_text=True)
-    assert '<html lang="fil"' in html and 'lang="en"' in html.split('class="passphrase"')[1][:80]
+    listed = html.split('class="passphrase"')[1].split("</ol>")[0]
+    assert '<html lang="fil"' in html and listed.count('<li lang="en">') == 7
+    assert 'aria-label="Ang iyong lihim na parirala">' in listed, "the Filipino label is read as Filipino"
 
     _type_two_words_back(client, csrf)
     assert db.session.scalar(select(Participant.language)) == "fil"
