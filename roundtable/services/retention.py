@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 
 from roundtable import clock
-from roundtable.db import constant, db
+from roundtable.db import constant, db, lock_row
 from roundtable.models import AuditEvent, Participant, Quote, Reflection, Roundtable
 from roundtable.services import audit, consent, withdrawal
 from roundtable.services.pagination import Page, paginate
@@ -125,10 +125,18 @@ def purge_expired(today: date | None = None, *, actor=None, at_most: int | None 
     """Erase what is past retention (``due`` says what would go). Safe to run again. ``actor`` is the
     administrator who asked for it; the daily run from cron is the system. With ``at_most``, whole roundtables
     are erased until that many reflections are; the rest is left for the next run."""
+    today = today or clock.today()
     erased: list[PurgePlan] = []
     for item in due(today):
         if at_most is not None and sum(len(done.reflection_ids) for done in erased) >= at_most:
             break
+        # Two presses of "Erase now", or the press and the daily run, take turns on the roundtable; the second
+        # finds nothing left to erase, and erases and records nothing.
+        lock_row(Roundtable, item.roundtable.id)
+        if db.session.scalar(_waiting(today).where(Roundtable.id == item.roundtable.id)
+                             .with_only_columns(Roundtable.id)) is None:
+            continue
+        item = plan(item.roundtable)
         purge(item, actor=actor)
         erased.append(item)
     return erased

@@ -99,3 +99,26 @@ def test_erase_now_asks_first(client, make, login):
     assert "<title>Erase these words now?" in asked.get_data(as_text=True) and "Yes, erase them" in asked.get_data(as_text=True)
     db.session.expire_all()
     assert erased.status != "purged"
+
+
+def test_two_presses_of_erase_now_at_once_erase_and_record_once(app, make, login):
+    """A double click, or two administrators at the same moment: one erasure, one audit event."""
+    from tests.conftest import only_on_postgresql
+    from tests.deployment.live import at_once
+
+    only_on_postgresql(app)
+    roundtable, _kept, erased = _past_its_date(make)
+    admins = [make.user("admin"), make.user("admin")]
+    presses = []
+    for admin in admins:
+        browser = app.test_client()
+        login(admin, on=browser)
+        page = browser.get("/admin/retention")
+        presses.append(lambda browser=browser, token=csrf_token_of(page): browser.post(
+            "/admin/retention", data={"purge-csrf_token": token, "confirmed": "yes"}))
+
+    assert [response.status_code for response in at_once(*presses)] == [302, 302]
+    db.session.expire_all()
+    assert erased.status == "purged"
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purged")).all()
+    assert [event.target_id for event in events] == [roundtable.id]
