@@ -36,6 +36,8 @@ def _enrol(client):
         "/account/two-factor", data={"code": pyotp.TOTP(secret).now(), "csrf_token": csrf_token_of(page)}
     )
     codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", response.get_data(as_text=True))
+    # No other language on the page of the codes: leaving for it would lose them (they cannot be shown again).
+    assert not codes or "/language/" not in response.get_data(as_text=True)
     return secret, codes
 
 
