@@ -47,6 +47,8 @@ def _pending_user() -> User | None:
 
 
 def _after_sign_in(user: User):
+    accounts.signed_in(user)
+    db.session.commit()
     target = session.pop("after_login", None)
     if user.must_change_password:
         return redirect(url_for("auth.change_password"))
@@ -144,6 +146,8 @@ def two_factor():
         except RuleViolation as problem:
             form.code.errors.append(str(problem))
         else:
+            if g.user is None:  # enrolled while signing in: that was its last step
+                accounts.signed_in(user)
             db.session.commit()
             identity.keep_this_session(user)
             accepted()  # the recovery codes are a page (200), not a refusal

@@ -135,10 +135,14 @@ def authenticate(username: str, password: str) -> User | None:
         return None
     if password_hasher.check_needs_rehash(user.password_hash):
         user.password_hash = password_hasher.hash(_normal(password))
-    user.last_login_at = utcnow()
     audit.record("staff.login", actor=user)
     db.session.commit()
     return user
+
+
+def signed_in(user: User) -> None:
+    """The whole sign-in passed (the password, and the second factor where one is asked): "Last sign-in"."""
+    user.last_login_at = utcnow()
 
 
 def _verify(password_hash: str, password: str) -> None:

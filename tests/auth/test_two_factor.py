@@ -319,3 +319,23 @@ def test_a_wrong_password_on_the_second_factor_page_is_recorded(client, make, tw
     page = client.get("/account/two-factor")
     client.post("/account/two-factor", data={"current": "a guess", "code": "123456", "csrf_token": csrf_token_of(page)})
     assert _actions()[-1] == "staff.password_confirmation_failed"
+
+
+def test_last_sign_in_moves_only_once_the_second_factor_passed(client, app, make, two_factor_required):
+    """An administrator reads "Last sign-in" as a whole sign-in: a right password and a wrong code is not one."""
+    editor = make.user("editor")
+    _password_step(client, editor)
+    assert db.session.get(User, editor.id).last_login_at is None, "the password alone"
+    secret, _codes = _enrol(client)
+    db.session.expire_all()
+    enrolled_at = db.session.get(User, editor.id).last_login_at
+    assert enrolled_at is not None, "setting up the second factor was the sign-in's last step"
+
+    again = app.test_client()
+    _password_step(again, editor)
+    assert "That code is not right" in _code_step(again, "000000").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, editor.id).last_login_at == enrolled_at
+    assert _code_step(again, _next_code(secret)).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(User, editor.id).last_login_at > enrolled_at
