@@ -255,7 +255,6 @@ def _my_words_page(participant, refused: QuoteReviewForm | None = None, refused_
         review_form=review_form,
         refused_id=refused_id,
         takes_words=roundtables.takes_words(participant.roundtable),
-        past_retention=roundtables.past_retention(participant.roundtable),
     )
 
 
