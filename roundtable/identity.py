@@ -40,16 +40,17 @@ def load() -> None:
         user = db.session.get(User, user_id)
         idle = current_app.config["STAFF_IDLE_MINUTES"] * 60
         timed_out = (
-            now - session.get("seen", 0) > idle
-            or now - session.get("since", 0) > current_app.permanent_session_lifetime.total_seconds()
+            "day" if now - session.get("since", 0) > current_app.permanent_session_lifetime.total_seconds()
+            else "idle" if now - session.get("seen", 0) > idle else None
         )
         if user is None or not user.active or session.get("user_version") != user.session_version or timed_out:
             sign_out()
             if timed_out:
-                session["staff_expired"] = True  # the sign-in page says why
+                session["staff_expired"] = timed_out  # the sign-in page says why: away, or the day's limit
         elif session.get("second_factor_done"):
             g.user = user
-        # else: the password was right and the second factor is pending; only auth views go on.
+        else:  # the password was right and the second factor is pending; only auth views go on.
+            _touch(now)  # setting up an app on a phone is being there too
     participant_id = session.get("participant_id")
     if participant_id is not None:
         participant = db.session.execute(_PARTICIPANT_WITH_ROUNDTABLE, {"id": participant_id}).scalar_one_or_none()
@@ -65,7 +66,13 @@ def load() -> None:
             session["expired"] = True
         else:
             g.participant = participant
-    if (g.user or g.participant) and now - session.get("seen", 0) > _TOUCH_EVERY:
+    if g.user or g.participant:
+        _touch(now)
+
+
+def _touch(now: int) -> None:
+    """Idle time counts from here (the cookie is sent again at most once a minute for it)."""
+    if now - session.get("seen", 0) > _TOUCH_EVERY:
         session["seen"] = now
 
 
@@ -96,6 +103,11 @@ def password_is_fresh() -> bool:
 def keep_this_session(user: User) -> None:
     """After a change that ended every session of ``user`` (their own roles), this one goes on."""
     session["user_version"] = user.session_version
+
+
+def session_hours() -> int:
+    """How long a staff session lasts however busy it is (PERMANENT_SESSION_LIFETIME), in whole hours."""
+    return int(current_app.permanent_session_lifetime.total_seconds() // 3600)
 
 
 def ended_while_away(*, staff: bool) -> bool:

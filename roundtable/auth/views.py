@@ -88,7 +88,7 @@ def login():
             if needs_enrolment:
                 return redirect(url_for("auth.two_factor"))
             return _after_sign_in(user)
-    return render_template("auth/login.html", form=form, expired=session.pop("staff_expired", False))
+    return render_template("auth/login.html", form=form, expired=session.pop("staff_expired", None))
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

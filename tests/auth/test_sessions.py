@@ -189,6 +189,34 @@ def test_a_busy_staff_session_still_ends_twelve_hours_after_sign_in(client, app,
     assert not _signed_in(client)
 
 
+def test_the_end_of_a_days_session_is_said_as_such_not_as_being_away(client, app, make, login):
+    login(make.user("admin"))
+    client.get("/language/en")
+    day = int(app.permanent_session_lifetime.total_seconds())
+    with client.session_transaction() as session:
+        session["since"], session["seen"] = int(time.time()) - day - 5, int(time.time())
+    page = client.get(client.get("/admin/users").headers["Location"]).get_data(as_text=True)
+    assert "You were signed in for 12 hours, the longest a session lasts, so we signed you out." in page
+    assert "You were away for a while" not in page
+
+
+def test_someone_setting_up_two_step_sign_in_is_not_signed_out_while_they_are_at_it(client, app, make, monkeypatch):
+    """Between the password and the app set up on a phone, each page they open counts as being there."""
+    from tests.conftest import csrf_token_of
+
+    monkeypatch.setitem(app.config, "TWO_FACTOR_REQUIRED_ROLES", ("editor",))
+    editor = make.user("editor")
+    client.post("/login", data={"username": editor.username, "password": "a long test password 1",
+                                "csrf_token": csrf_token_of(client.get("/login"))})
+    idle = app.config["STAFF_IDLE_MINUTES"] * 60
+    with client.session_transaction() as session:
+        session["seen"] = int(time.time()) - idle + 120  # the password was typed almost half an hour ago
+    assert client.get("/account/two-factor").status_code == 200  # a reload while installing the app
+    with client.session_transaction() as session:
+        assert session["seen"] >= int(time.time()) - 5
+        assert "user_id" in session
+
+
 def _away_too_long(client, app):
     with client.session_transaction() as session:
         session["seen"] = int(time.time()) - app.config["STAFF_IDLE_MINUTES"] * 60 - 5
