@@ -288,13 +288,17 @@ class _ShownFields(HTMLParser):
             self._text_box = None
 
 
-def _fields_of(response, *, hidden_only: bool) -> dict[str, str]:
+def _fields_of(response, *, hidden_only: bool) -> dict[str, str | list[str]]:
     parser = _ShownFields()
     parser.feed(response.get_data(as_text=True))
-    fields: dict[str, str] = {}
+    fields: dict[str, str | list[str]] = {}
     for name, value, hidden in parser.fields:
-        if hidden or not hidden_only:
-            fields.setdefault(name, value)
+        if hidden_only and not hidden:
+            continue
+        if name not in fields:
+            fields[name] = value
+        elif not hidden:  # boxes ticked under one name (choices) are all sent
+            fields[name] = [*([fields[name]] if isinstance(fields[name], str) else fields[name]), value]
     return fields
 
 
@@ -303,7 +307,7 @@ def hidden_fields_of(response) -> dict[str, str]:
     return _fields_of(response, hidden_only=True)
 
 
-def shown_fields_of(response) -> dict[str, str]:
+def shown_fields_of(response) -> dict[str, str | list[str]]:
     """Every field of a page as a browser sends it untouched: hidden and typed values, text boxes, ticked boxes."""
     return _fields_of(response, hidden_only=False)
 

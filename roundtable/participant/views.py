@@ -91,7 +91,8 @@ def join_consent():
     if request.method == "GET":
         form.clauses.data = _join_state().get("granted", [c.key for c in clauses if c.required])
         form.adult.data = _join_state().get("adult", False)
-    if form.validate_on_submit():
+    # The header's language button sends what was ticked: the page comes back in that language, as it was.
+    if not _language_sent_with_the_words() and form.validate_on_submit():
         granted = set(form.clauses.data or [])
         try:
             consent.check_choices(
@@ -121,7 +122,7 @@ def join_pseudonym():
         flash(str(consent.form_changed()), "error")
         return redirect(url_for("participant.join_consent"))
     form = PseudonymForm()
-    if form.validate_on_submit():
+    if not _language_sent_with_the_words() and form.validate_on_submit():
         with change(errors_on=field_named(form, otherwise=form.pseudonym)) as outcome:
             participant, passphrase = participation.join(
                 roundtable,
@@ -421,7 +422,7 @@ def renew_consent():
     reworded = consent.reworded_since_answered(participant)
     if request.method == "GET":
         form.clauses.data = [c.key for c in clauses if c.required or (c.key in previous and c.key not in reworded)]
-    if form.validate_on_submit():
+    if not _language_sent_with_the_words() and form.validate_on_submit():
         with change(errors_on=form.field_for) as outcome:
             consent.record_consent(
                 participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),

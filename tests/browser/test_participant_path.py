@@ -391,7 +391,8 @@ def test_a_pseudonym_that_may_be_a_real_name_is_asked_about_and_answered_by_keyb
     keys = Keyboard(page)
     _up_to_the_pseudonym(page, keys, live, language="fil")
     keys.type_into("#pseudonym", "Maria Santos")
-    keys.press_button("main form [type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # in the text box: the form's own button, not a language button in the header
 
     assert page.url.endswith("/join/pseudonym")
     page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5_000)  # read first

@@ -479,3 +479,28 @@ def test_a_language_changed_on_the_passphrase_page_is_kept_and_the_words_keep_th
     _type_two_words_back(client, csrf)
     assert db.session.scalar(select(Participant.language)) == "fil"
     assert '<html lang="fil"' in client.get("/before-you-write").get_data(as_text=True)
+
+
+def test_the_language_button_while_joining_brings_the_page_back_in_that_language_as_it_was(client, make, csrf):
+    """WCAG 3.3.7: what was ticked or typed is not asked for again (a language link would lose it)."""
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code, "en")
+    page = client.get("/join/consent")
+    assert 'form="consent-choices" name="switch_language" value="fil"' in page.get_data(as_text=True)
+    switched = client.post("/join/consent", data={**hidden_fields_of(page), "switch_language": "fil",
+                                                  "clauses": ["take_part", "store_words", "quote_publicly"],
+                                                  "adult": "y"})
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="fil"' in html and "error-summary" not in html
+    assert re.search(r'<input[^>]*checked[^>]*id="clause-quote_publicly"|<input[^>]*id="clause-quote_publicly"'
+                     r'[^>]*checked', html)
+    assert re.search(r'<input[^>]*checked[^>]*id="adult"|<input[^>]*id="adult"[^>]*checked', html)
+    assert client.get("/join/pseudonym").headers["Location"].endswith("/join/consent"), "nothing was answered yet"
+
+    client.post("/join/consent", data={**shown_fields_of(switched)})
+    page = client.get("/join/pseudonym")
+    switched = client.post("/join/pseudonym", data={**hidden_fields_of(page), "pseudonym": "Bagong Umaga",
+                                                    "switch_language": "en"})
+    html = switched.get_data(as_text=True)
+    assert '<html lang="en"' in html and 'value="Bagong Umaga"' in html
+    assert db.session.query(Participant).count() == 0

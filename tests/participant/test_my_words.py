@@ -120,6 +120,12 @@ def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
     assert "Share my words with partner groups." in html
     assert 'value="quote_publicly" checked' in html and 'value="share_with_partners" checked' not in html
 
+    switched = client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y", "switch_language": "fil",
+                                                    "clauses": ["take_part", "store_words", "share_with_partners"]})
+    html = switched.get_data(as_text=True)
+    assert '<html lang="fil"' in html and 'value="share_with_partners" checked' in html, "the ticks come along"
+    assert len(consent.history(me)) == 1, "changing the language answers nothing"
+
     client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y",
                                          "clauses": ["take_part", "store_words", "share_with_partners"]})
     assert consent.current_grants(me) == {"take_part", "store_words", "share_with_partners"}
