@@ -252,7 +252,7 @@ def _themes_page(form: ThemeForm, refused_rename: ThemeRenameForm | None = None,
         rename_forms[refused_id] = refused_rename
     return render_template(
         "editor/themes.html", form=form, page=page, usage=curation.theme_usage([t.id for t in page.items]),
-        rename_forms=rename_forms,
+        rename_forms=rename_forms, refused_rename=refused_rename if refused_id in rename_forms else None,
         remove_forms={t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in page.items},
     ), 400 if refused_rename else 200
 
@@ -356,8 +356,9 @@ def export():
             roundtable_id=form.roundtable.data or None, theme_id=form.theme.data or None,
             language=form.language.data or None,
         )
-        # A double click downloads the first export again instead of recording a second one.
-        with change(once=form, say_sent_twice=False) as outcome:
+        # A double click downloads the first export again instead of recording a second one. A refusal (nothing
+        # matches) is about the whole form: said in its summary, which takes the focus.
+        with change(errors_on=form.sent_once, once=form, say_sent_twice=False) as outcome:
             record = exports.record(g.user, form.format.data, filters)
             outcome.location = url_for("editor.export_file", export_id=record.id)
         if outcome.sent_before:

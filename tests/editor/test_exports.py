@@ -238,3 +238,16 @@ def test_a_file_names_each_language_as_the_export_form_does(desk, csrf, make, ed
 
     assert offered == "Halo (Taglish)"
     assert next(row for row in rows if row[0] == str(taglish.id))[3] == offered
+
+
+def test_an_export_that_matches_nothing_says_so_in_the_forms_summary_and_keeps_the_choices(desk, shelf):
+    desk.get("/language/en")
+    page = desk.get("/editor/export")
+    refused = desk.post("/editor/export", data={**hidden_fields_of(page), "format": "docx", "roundtable": "0",
+                                                "theme": "0", "language": "mixed"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "attachment" not in refused.headers.get("Content-Disposition", "")
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert "No approved quote matches these choices, so nothing was exported." in summary, "read first, focused"
+    assert re.search(r'<input[^>]*checked[^>]*value="docx"|<input[^>]*value="docx"[^>]*checked', html)
+    assert db.session.query(Export).count() == 0

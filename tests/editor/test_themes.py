@@ -57,6 +57,9 @@ def test_a_refused_rename_shows_its_form_open_with_what_was_typed_and_why_beside
     fil_field = form[form.index(f'{prefix}-name_fil'):form.index(f'{prefix}-name_en')]
     assert "A theme with that name exists already." in fil_field, "said beside the Filipino name, which is taken"
     assert re.search(rf'<li id="theme-{courts.id}">.*?<details open>', html, re.S)
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert html.index('class="error-summary"') < html.index('<ul class="items themes">'), "read first, on top"
+    assert f'<a href="#{prefix}-name_fil">' in summary, "and it leads to the field, far down a long list"
     db.session.refresh(courts)
     assert (courts.name_en, courts.name_fil, healing.name_fil) == ("Courts", "Mga korte", "Paghilom")
 
