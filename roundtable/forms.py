@@ -89,9 +89,12 @@ class Form(FlaskForm):
         or at ``place`` (see ``changes.flash_at``)."""
         from roundtable.changes import flash_at  # changes builds on these forms
 
-        for errors in self.errors.values():
-            if errors:
-                flash_at(place, str(errors[0]), "error")
+        for field in self:
+            if field.errors:
+                # Named as the error summaries name it ("Message for the editor: Use at most …"); a hidden
+                # field (the page's token) is no name anyone saw.
+                hidden = getattr(field.widget, "input_type", None) == "hidden"
+                flash_at(place, str(field.errors[0]) if hidden else f"{field.label.text}: {field.errors[0]}", "error")
                 return
 
     def submit_ok(self) -> bool:

@@ -167,7 +167,8 @@ def test_a_quote_answer_refused_while_a_new_consent_form_waits_is_said_on_that_f
         "csrf_token": csrf(page), f"q{quote.id}-approve": "Approve", f"q{quote.id}-comment": "x" * 1001})
 
     assert answer.headers["Location"].endswith("/my/consent/new")
-    assert "Use at most 1,000 characters." in client.get("/my/consent/new").get_data(as_text=True)
+    assert "A note for the editor (optional): Use at most 1,000 characters." in client.get("/my/consent/new").get_data(
+        as_text=True), "the message names the box it is about"
 
 
 def test_a_statement_whose_words_changed_is_not_ticked_from_the_earlier_answer(client, make, csrf):
