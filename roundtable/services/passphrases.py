@@ -34,19 +34,24 @@ def pseudonym_words(language: str) -> tuple[str, ...]:
 
 
 def words_needed(language: str) -> int:
-    """How many words a passphrase needs to reach MIN_ENTROPY_BITS with this list."""
-    return math.ceil(MIN_ENTROPY_BITS / math.log2(len(wordlist(language))))
+    """How many different words a passphrase needs to reach MIN_ENTROPY_BITS with this list."""
+    size, count, bits = len(wordlist(language)), 0, 0.0
+    while bits < MIN_ENTROPY_BITS:
+        bits += math.log2(size - count)
+        count += 1
+    return count
 
 
 def entropy_bits(language: str) -> float:
-    """Entropy of one generated passphrase, for a list of distinct words drawn uniformly."""
-    return words_needed(language) * math.log2(len(wordlist(language)))
+    """Entropy of one generated passphrase: different words of the list, drawn uniformly, in order."""
+    size = len(wordlist(language))
+    return sum(math.log2(size - drawn) for drawn in range(words_needed(language)))
 
 
 def generate(language: str) -> str:
-    """A fresh passphrase: words drawn independently with the OS's secure random source."""
-    words = wordlist(language)
-    return " ".join(secrets.choice(words) for _ in range(words_needed(language)))
+    """A fresh passphrase of different words (one twice reads like a mistake in copying it), drawn with the
+    OS's secure random source."""
+    return " ".join(secrets.SystemRandom().sample(wordlist(language), words_needed(language)))
 
 
 def normalize(phrase: str) -> str:
