@@ -259,6 +259,14 @@ def test_only_a_digest_of_the_passphrase_is_stored(make):
                        "created_at", "withdrawn_at", "session_version"}
 
 
+def test_a_phone_keyboard_neither_corrects_nor_capitalises_a_passphrase_typed_to_come_back(client):
+    """Autocorrect would turn Filipino words into others without a word; they are typed as they were written."""
+    html = client.get("/return").get_data(as_text=True)
+    field = re.search(r'<input[^>]*id="passphrase"[^>]*>', html).group(0)
+    for attribute in ('autocapitalize="none"', 'spellcheck="false"', 'autocomplete="off"'):
+        assert attribute in field
+
+
 def test_a_wrong_passphrase_gets_the_same_neutral_message(client, make, csrf):
     make.participant()
     client.get("/language/en")
