@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from roundtable import clock, i18n, identity
 from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import DisplayNameForm, HandOverForm, NewUserForm, RolesForm
-from roundtable.changes import change
+from roundtable.changes import change, field_named
 from roundtable.db import db
 from roundtable.forms import ActionForm
 from roundtable.models import User
@@ -30,7 +30,7 @@ def users():
     form = NewUserForm()
     one_time_password = None
     if form.validate_on_submit():
-        with change(errors_on=form.username, once=form) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.username), once=form) as outcome:
             user, password = accounts.create_with_one_time_password(
                 form.username.data, form.display_name.data, set(form.roles.data), actor=g.user
             )

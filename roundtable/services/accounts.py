@@ -94,10 +94,14 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
 
 
 def _checked_display_name(display_name: str) -> str:
+    """The name cleaned; empty when none was given (the command line may leave it out: the username stands in)."""
     display_name = clean_text(display_name, multiline=False)  # the command line passes it as typed
     if len(display_name) > DISPLAY_NAME_MAX:
-        raise RuleViolation(_l("A display name has at most %(n)d characters.", n=DISPLAY_NAME_MAX))
-    return display_name if any(character.isalnum() for character in display_name) else ""  # no letter: no name
+        raise RuleViolation(_l("A display name has at most %(n)d characters.", n=DISPLAY_NAME_MAX),
+                            field="display_name")
+    if display_name and not any(character.isalnum() for character in display_name):  # "!!!" names no one
+        raise RuleViolation(_l("A display name needs at least one letter or digit."), field="display_name")
+    return display_name
 
 
 def rename(user: User, display_name: str, *, actor) -> bool:

@@ -482,6 +482,21 @@ def test_a_page_of_accounts_past_the_end_leads_back_to_the_first(client, make, l
     assert "This page is past the end of the list." in html and "page=1" in html
 
 
+def test_a_display_name_of_punctuation_only_is_refused_beside_it_on_creating_and_renaming(client, make, login):
+    """"!!!" names no one: it was put down as the username without a word, or refused as "Please fill this in"."""
+    editor, page = _an_editors_page_open(client, make, login)
+    renamed = client.post(f"/admin/users/{editor.id}", data={"name-csrf_token": csrf_token_of(page),
+                                                             "name-display_name": "!!!"})
+    assert "A display name needs at least one letter or digit." in renamed.get_data(as_text=True)
+
+    page = client.get("/admin/users")
+    created = client.post("/admin/users", data={"username": "comms.two", "display_name": "- . -",
+                                                "roles": ["editor"], "csrf_token": csrf_token_of(page)})
+    html = created.get_data(as_text=True)
+    assert '<a href="#display_name">' in html and "A display name needs at least one letter or digit." in html
+    assert 'value="comms.two"' in html and db.session.scalar(select(User).where(User.username == "comms.two")) is None
+
+
 def test_a_display_name_of_invisible_characters_only_is_no_name_and_the_hand_over_list_leads_with_usernames(
         client, make, login):
     from roundtable.services import accounts
