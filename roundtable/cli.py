@@ -250,7 +250,9 @@ def init_app(app: Flask) -> None:
                         username, display_name or username, set(roles), actor=None
                     )
                 else:
-                    password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+                    name, _kept = accounts.check_new_account(username, display_name or username, set(roles))
+                    password = click.prompt("Password", hide_input=True, confirmation_prompt=True,
+                                            value_proc=lambda typed: _meets_the_policy(typed, name))
                     user = accounts.create_user(username, display_name or username, set(roles), password)
                 db.session.commit()
         except RuleViolation as problem:
@@ -259,6 +261,14 @@ def init_app(app: Flask) -> None:
         click.echo(f"Created {user.username} ({', '.join(sorted(user.role_set))}).")
         if generate_password:
             click.echo(f"Password (shown once): {password}")
+
+    def _meets_the_policy(password: str, username: str) -> str:
+        """For a password prompt: one that breaks the policy is refused there, and asked for again."""
+        try:
+            accounts.check_password_policy(password, username=username)
+        except RuleViolation as problem:
+            raise click.UsageError(str(problem)) from None
+        return password
 
     @app.cli.command("write-unavailable-page")
     @click.argument("dest", required=False, type=click.Path(dir_okay=False, writable=True))

@@ -25,15 +25,20 @@ def test_create_user_with_a_generated_password_prints_it_once(app, ctx):
     assert user.must_change_password, "a printed password is for the first sign-in only"
 
 
-def test_create_user_prompts_for_the_password_and_enforces_the_policy(app, ctx):
+def test_create_user_prompts_for_the_password_and_asks_again_when_it_breaks_the_policy(app, ctx):
     runner = app.test_cli_runner()
-    short = runner.invoke(args=["create-user", "--role", "editor", "tala"], input="short\nshort\n")
-    assert short.exit_code != 0 and "12" in short.output
     good = runner.invoke(args=["create-user", "--role", "editor", "tala"],
-                         input="a quiet river at dawn\na quiet river at dawn\n")
+                         input="short\na quiet river at dawn\na quiet river at dawn\n")
     assert good.exit_code == 0, good.output
+    assert "Error: Use at least 12 characters." in good.output and good.output.count("Password:") == 2
     assert accounts.authenticate("tala", "a quiet river at dawn") is not None
     assert not db.session.scalar(select(User).where(User.username == "tala")).must_change_password
+
+
+def test_create_user_refuses_a_taken_name_before_asking_for_a_password(app, ctx, make):
+    make.user("editor", username="tala")
+    taken = app.test_cli_runner().invoke(args=["create-user", "--role", "editor", "TALA"], input="")
+    assert taken.exit_code == 1 and "That username is taken." in taken.output and "Password" not in taken.output
 
 
 def test_seed_demo_is_idempotent_and_prints_the_logins(app, ctx):

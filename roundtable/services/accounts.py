@@ -69,7 +69,9 @@ def _username_taken() -> RuleViolation:
     return RuleViolation(_l("That username is taken."))
 
 
-def create_user(username: str, display_name: str, roles: set[str], password: str, *, actor=None) -> User:
+def check_new_account(username: str, display_name: str, roles: set[str]) -> tuple[str, str]:
+    """Everything about a new account but its password, checked: its username and display name as kept. The
+    command line asks for the password only after these (a taken name found after typing it twice is lost work)."""
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):  # ASCII only: "амиhan" must not pass for "amihan"
         raise RuleViolation(_l("A username has 2 to 64 letters, digits, dots, dashes or underscores."))
@@ -79,6 +81,11 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
         raise RuleViolation(_l("Choose at least one role."))
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)):
         raise _username_taken()
+    return username, display_name
+
+
+def create_user(username: str, display_name: str, roles: set[str], password: str, *, actor=None) -> User:
+    username, display_name = check_new_account(username, display_name, roles)
     check_password_policy(password, username=username)
     user = User(
         username=username,
