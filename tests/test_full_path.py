@@ -28,7 +28,7 @@ def _join(app, csrf, code: str, *, grants=("take_part", "store_words", "quote_pu
     assert response.headers["Location"].endswith("/join/passphrase")
     page = browser.get("/join/passphrase")
     html = page.get_data(as_text=True)
-    words = re.findall(r"<li>([a-z]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
+    words = re.findall(r"<li[^>]*>([a-z]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
     positions = [int(n) for n in re.findall(r"Word number (\d+)|Salita bilang (\d+)", html) for n in n if n]
     response = browser.post(
         "/join/passphrase",

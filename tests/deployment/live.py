@@ -178,7 +178,7 @@ def idempotency_key_of(html: str) -> str:
 
 def passphrase_check(html: str) -> tuple[list[str], int, int]:
     block = re.search(r'<ol class="passphrase"[^>]*>(.*?)</ol>', html, re.S).group(1)
-    words = re.findall(r"<li>([^<]+)</li>", block)
+    words = re.findall(r"<li[^>]*>([^<]+)</li>", block)
     first, second = (int(n) for n in re.findall(r"Word number (\d+)", html))
     return words, first, second
 
