@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 
 from roundtable import i18n, identity
 from roundtable.access import participant_required, public
-from roundtable.changes import change, field_named, flash_at
+from roundtable.changes import change, flash_at
 from roundtable.db import db
 from roundtable.extensions import limiter, refused, signed_in_participant
 from roundtable.models import Roundtable
@@ -122,8 +122,16 @@ def join_pseudonym():
         flash(str(consent.form_changed()), "error")
         return redirect(url_for("participant.join_consent"))
     form = PseudonymForm()
-    if not _language_sent_with_the_words() and form.validate_on_submit():
-        with change(errors_on=field_named(form, otherwise=form.pseudonym)) as outcome:
+    asking = False  # whether the page asks if the pseudonym is made up (participation.confirm_made_up)
+    if _language_sent_with_the_words():
+        if form.asked_about.data:  # asked before the language changed: asked again in it, the box as it was
+            try:
+                participation.confirm_made_up(form.pseudonym.data, said_made_up=None)
+            except participation.MayPointToSomeone as question:
+                form.pseudonym.errors = [str(question)]
+                asking = True
+    elif form.validate_on_submit():
+        with change(errors_on=form.pseudonym) as outcome:
             participant, passphrase = participation.join(
                 roundtable,
                 language=i18n.current_language(),  # chosen on /join, or changed since in the header
@@ -133,8 +141,8 @@ def join_pseudonym():
                 shown_version=state["form_version"],
                 said_made_up=form.asked_about.data if form.made_up.data else None,
             )
-        if form.made_up.errors:  # asked about this pseudonym now: the box starts unticked
-            form.asked_about.data, form.made_up.data = form.pseudonym.data, False
+        if isinstance(outcome.refusal, participation.MayPointToSomeone):  # asked now: the box starts unticked
+            form.asked_about.data, form.made_up.data, asking = form.pseudonym.data, False, True
         if outcome.saved:
             words = passphrase.split()
             first, second = sorted(secrets.SystemRandom().sample(range(len(words)), 2))
@@ -146,7 +154,8 @@ def join_pseudonym():
             })
             return redirect(url_for("participant.join_passphrase"))
     suggestions = passphrases.suggest_pseudonyms(i18n.current_language(), 3)
-    return render_template("participant/join_pseudonym.html", form=form, roundtable=roundtable, suggestions=suggestions)
+    return render_template("participant/join_pseudonym.html", form=form, roundtable=roundtable, suggestions=suggestions,
+                           asking=asking)
 
 
 @bp.route("/join/passphrase", methods=["GET", "POST"])
@@ -183,7 +192,7 @@ def join_passphrase():
             identity.sign_in_participant(participant)
             return redirect(url_for("participant.before_you_write"))
         for field in wrong:
-            field.errors.append(_("Those words do not match. Look at your passphrase again; it is still shown above."))
+            field.errors.append(_("This word does not match. Look at your passphrase again; it is still shown above."))
     if shown_too_long:
         session.pop("join", None)
         flash(_("For your safety a passphrase is shown only for a few minutes. If you wrote it down, type it here. "

@@ -79,6 +79,10 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     return pseudonym
 
 
+class MayPointToSomeone(RuleViolation):
+    """A question more than a refusal: the pseudonym may be a real name or place; is it made up?"""
+
+
 def confirm_made_up(pseudonym: str, *, said_made_up: str | None) -> None:
     """A pseudonym the identifying-detail detector reads as a real name, a place or another detail ("Santos" in
     "Maria Santos") is taken only once its author has said they made it up: it is printed beside every quote of
@@ -86,9 +90,9 @@ def confirm_made_up(pseudonym: str, *, said_made_up: str | None) -> None:
     again)."""
     words = list(dict.fromkeys(finding.text for finding in identifiers.detect(pseudonym)))
     if words and fold(_as_kept(said_made_up or "")) != fold(_as_kept(pseudonym)):
-        raise RuleViolation(_l(
+        raise MayPointToSomeone(_l(
             "“%(words)s” may be a real name or place. If it could point to you, change your pseudonym. "
-            "If you made it up, tick the box and continue.", words=", ".join(words)), field="made_up")
+            "If you made it up, tick the box and continue.", words=", ".join(words)))
 
 
 def join(

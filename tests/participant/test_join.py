@@ -132,8 +132,10 @@ def test_a_pseudonym_that_may_be_a_real_name_or_place_is_asked_about_once(client
     response = client.post("/join/pseudonym", data={"pseudonym": "Maria Santos", "csrf_token": csrf(page)})
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and asked in html
-    assert '<a href="#made_up">' in html, "the summary leads to the box"
-    assert re.search(r'<input[^>]*aria-describedby="made_up-error"[^>]*id="made_up"[^>]*type="checkbox"', html)
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#pseudonym">' in summary and asked in summary
+    assert "I made this pseudonym up" not in summary and "Gawa-gawa ko" not in summary, "not read as the answer"
+    assert re.search(r'<input[^>]*id="made_up"[^>]*type="checkbox"', html)
     assert 'value="Maria Santos"' in html and db.session.query(Participant).count() == 0
 
     ticked = client.post("/join/pseudonym", data={**shown_fields_of(response), "made_up": "y"})
@@ -153,6 +155,21 @@ def test_the_box_ticked_for_one_pseudonym_does_not_answer_for_another_typed_in_i
 
     safe = client.post("/join/pseudonym", data={**shown_fields_of(changed), "pseudonym": "Bagong Umaga"})
     assert safe.headers["Location"].endswith("/join/passphrase"), "a made-up pseudonym is not asked about"
+
+
+def test_the_question_about_a_pseudonym_and_its_tick_stay_when_the_language_is_changed(client, make, csrf):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    asked = client.post("/join/pseudonym", data={"pseudonym": "Maria Santos", "csrf_token": csrf(page)})
+    switched = client.post("/join/pseudonym", data={**shown_fields_of(asked), "made_up": "y",
+                                                    "switch_language": "fil"})
+    html = switched.get_data(as_text=True)
+    assert '<html lang="fil"' in html and "Maaaring tunay na pangalan o lugar ang “Santos”." in html
+    assert re.search(r'<input[^>]*checked[^>]*id="made_up"|<input[^>]*id="made_up"[^>]*checked', html)
+    assert db.session.query(Participant).count() == 0, "changing the language answers nothing"
+
+    answered = client.post("/join/pseudonym", data=shown_fields_of(switched))
+    assert answered.headers["Location"].endswith("/join/passphrase")
 
 
 def _up_to_the_passphrase(client, csrf, roundtable, language="en"):
@@ -217,6 +234,7 @@ def test_only_the_word_typed_wrong_is_marked(client, make, csrf):
     typed = _asked_words(client.get("/join/passphrase"))
     html = client.post("/join/passphrase", data={**typed, "second": "mali"}).get_data(as_text=True)
     assert '<a href="#second">' in html and '<a href="#first">' not in html
+    assert "This word does not match." in html
     assert re.search(r'<input[^>]*aria-invalid="true"[^>]*id="second"', html)
     assert not re.search(r'<input[^>]*aria-invalid="true"[^>]*id="first"', html)
 
