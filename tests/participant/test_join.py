@@ -122,14 +122,18 @@ def test_filipino_names_as_phones_type_them_are_fine_pseudonyms(client, make, cs
     assert db.session.query(Participant.pseudonym).scalar() == kept
 
 
+def _asked_about_maria_santos(client, csrf, make, language="en"):
+    """The pseudonym page asking whether "Maria Santos" is made up."""
+    page = _up_to_the_pseudonym(client, csrf, make.roundtable(), language)
+    return client.post("/join/pseudonym", data={"pseudonym": "Maria Santos", "csrf_token": csrf(page)})
+
+
 @pytest.mark.parametrize("language, asked", [
     ("en", "“Santos” may be a real name or place. If it could point to you, change your pseudonym."),
     ("fil", "Maaaring tunay na pangalan o lugar ang “Santos”."),
 ])
 def test_a_pseudonym_that_may_be_a_real_name_or_place_is_asked_about_once(client, make, csrf, language, asked):
-    roundtable = make.roundtable()
-    page = _up_to_the_pseudonym(client, csrf, roundtable, language)
-    response = client.post("/join/pseudonym", data={"pseudonym": "Maria Santos", "csrf_token": csrf(page)})
+    response = _asked_about_maria_santos(client, csrf, make, language)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and asked in html
     summary = html.split('class="error-summary"')[1].split("</div>")[0]
@@ -144,9 +148,7 @@ def test_a_pseudonym_that_may_be_a_real_name_or_place_is_asked_about_once(client
 
 
 def test_the_box_ticked_for_one_pseudonym_does_not_answer_for_another_typed_in_its_place(client, make, csrf):
-    roundtable = make.roundtable()
-    page = _up_to_the_pseudonym(client, csrf, roundtable)
-    asked = client.post("/join/pseudonym", data={"pseudonym": "Maria Santos", "csrf_token": csrf(page)})
+    asked = _asked_about_maria_santos(client, csrf, make)
     changed = client.post("/join/pseudonym", data={**shown_fields_of(asked), "made_up": "y",
                                                    "pseudonym": "Rosa ng Tondo"})
     html = changed.get_data(as_text=True)
@@ -158,9 +160,7 @@ def test_the_box_ticked_for_one_pseudonym_does_not_answer_for_another_typed_in_i
 
 
 def test_the_question_about_a_pseudonym_and_its_tick_stay_when_the_language_is_changed(client, make, csrf):
-    roundtable = make.roundtable()
-    page = _up_to_the_pseudonym(client, csrf, roundtable)
-    asked = client.post("/join/pseudonym", data={"pseudonym": "Maria Santos", "csrf_token": csrf(page)})
+    asked = _asked_about_maria_santos(client, csrf, make)
     switched = client.post("/join/pseudonym", data={**shown_fields_of(asked), "made_up": "y",
                                                     "switch_language": "fil"})
     html = switched.get_data(as_text=True)

@@ -276,8 +276,6 @@ def test_past_the_retention_date_moderation_shows_nothing_of_the_roundtable(make
 
 
 def test_the_sensitive_words_of_a_roundtable_go_with_its_words(make):
-    from roundtable.services import curation
-
     participant = make.participant()
     roundtable = participant.roundtable
     make.reflection(participant, text="The court in our town listened.")
@@ -291,7 +289,7 @@ def test_the_sensitive_words_of_a_roundtable_go_with_its_words(make):
 
 
 def test_an_approved_quote_with_a_detail_still_undecided_is_not_kept_past_retention(make):
-    from roundtable.services import curation, exports
+    from roundtable.services import exports
 
     participant = make.participant()
     roundtable = participant.roundtable
