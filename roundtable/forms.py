@@ -91,7 +91,7 @@ class Form(FlaskForm):
 
         for field in self:
             if field.errors:
-                # Named as the error summaries name it ("Message for the editor: Use at most …"); a hidden
+                # Named as the error summaries name it ("A note for the editor (optional): Use at most …"); a hidden
                 # field (the page's token) is no name anyone saw.
                 hidden = getattr(field.widget, "input_type", None) == "hidden"
                 flash_at(place, str(field.errors[0]) if hidden else f"{field.label.text}: {field.errors[0]}", "error")
