@@ -216,6 +216,12 @@ def return_():
             form.passphrase.errors.append(str(taken_back))
         else:
             if participant is not None:
+                # A language chosen on this page, by whoever holds the phone now, is theirs from now on; else
+                # the one they chose before comes back (what an earlier person on the phone left does not count).
+                chosen = session.get("lang") if session.get("lang_chosen") else None
+                if chosen:
+                    participation.choose_language(participant, chosen)
+                    db.session.commit()
                 identity.sign_in_participant(participant)
                 return redirect(url_for("participant.my_words"))
             form.passphrase.errors.append(

@@ -32,6 +32,8 @@ def language(code: str):
         if g.participant is not None:  # kept for their next visit, as the join page promises
             participation.choose_language(g.participant, chosen)
             db.session.commit()
+        else:  # chosen before signing in: kept at sign-in (a session's end forgets that it was chosen)
+            session["lang_chosen"] = True
     return redirect(safe_next(request.args.get("next")))
 
 

@@ -31,3 +31,28 @@ def test_an_error_answering_a_form_leads_its_language_link_to_a_page_not_to_a_40
     assert refused.status_code == 400
     html = refused.get_data(as_text=True)
     assert "next=/editor/quotes/1/approve" not in html and "/language/fil" in html
+
+
+def test_a_language_chosen_on_the_return_page_is_kept_at_sign_in_and_from_then_on(client, make, csrf):
+    from roundtable.db import db
+
+    participant = make.participant(language="fil")
+    client.get("/language/en?next=/return")
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+    assert '<html lang="en"' in client.get("/my").get_data(as_text=True)
+    db.session.refresh(participant)
+    assert participant.language == "en", "for their next visit too"
+
+
+def test_the_language_the_last_person_on_a_shared_phone_left_does_not_decide_the_next_ones(client, make, csrf):
+    first, second = make.participant(language="en"), make.participant(language="fil")
+    client.get("/language/en")
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": first.passphrase, "csrf_token": csrf(page)})
+    with client.session_transaction() as session:  # the first leaves it open; the idle time ends it
+        session["seen"] = 0
+    assert client.get("/my").status_code == 302
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": second.passphrase, "csrf_token": csrf(page)})
+    assert '<html lang="fil"' in client.get("/my").get_data(as_text=True)
