@@ -130,14 +130,14 @@ def quote(quote_id: int):
 
 
 def _saved(item, was_status: str, was_revision: int) -> str:
-    """“Quote saved”, and where new words now stand on their way to approval."""
+    """“Quote saved”, and where the changed quote (its words, or how its author is named) now stands."""
     if item.revision == was_revision or was_status == "draft":
         return _("Quote saved.")
     if item.status == "awaiting_participant":
-        return _("Quote saved. Its author is asked about the new words.")
+        return _("Quote saved. Its author is asked about it again, as it now reads.")
     if item.back_to_author:
-        return _("Quote saved as a draft: its author sees the new words once they are ready and you approve them.")
-    return _("Quote saved. It is a draft again: approve the new words when they are ready.")
+        return _("Quote saved as a draft: its author sees it as it now reads once it is ready and you approve it.")
+    return _("Quote saved. It is a draft again: approve it when it is ready.")
 
 
 def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | None = None):

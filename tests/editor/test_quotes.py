@@ -473,7 +473,7 @@ def test_saving_new_words_says_where_the_quote_now_stands_and_an_old_comment_is_
 
     invented = desk.post(url, data=form_of(desk.get(url), quote, text="Judges must never allow plea bargaining."),
                          follow_redirects=True).get_data(as_text=True)
-    assert "Quote saved as a draft: its author sees the new words once they are ready and you approve them." in invented
+    assert "Quote saved as a draft: its author sees it as it now reads once it is ready and you approve it." in invented
     assert "The author said, about an earlier version:" in invented and "Please leave out the safe room." in invented
     assert "approving sends these words to them first" in invented
 
@@ -491,7 +491,7 @@ def test_new_words_of_a_quote_its_author_reviews_are_put_to_them_and_the_editor_
     saved = desk.post(url, data=form_of(desk.get(url), quote, text="The court should let children speak"),
                       follow_redirects=True).get_data(as_text=True)
 
-    assert "Quote saved. Its author is asked about the new words." in saved
+    assert "Quote saved. Its author is asked about it again, as it now reads." in saved
     assert db.session.get(Quote, quote.id).status == "awaiting_participant"
 
 

@@ -157,7 +157,7 @@ def test_a_decline_holds_after_the_author_takes_back_quoting_and_allows_it_again
     db.session.commit()
 
     assert declined.status == "declined"
-    with pytest.raises(RuleViolation, match="quoted already"):
+    with pytest.raises(RuleViolation, match="Its author declined these words in quote number"):
         make.quote(reflection, editor=editor, text="The prosecutor explained every step to me", approve=False)
     db.session.rollback()
     trimmed = make.quote(reflection, editor=editor, text="The prosecutor explained every step", approve=False)
