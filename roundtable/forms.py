@@ -89,13 +89,9 @@ class Form(FlaskForm):
         or at ``place`` (see ``changes.flash_at``)."""
         from roundtable.changes import flash_at  # changes builds on these forms
 
-        for field in self:
-            if field.errors:
-                # Named as the error summaries name it ("A note for the editor (optional): Use at most …"); a hidden
-                # field (the page's token) is no name anyone saw.
-                hidden = getattr(field.widget, "input_type", None) == "hidden"
-                flash_at(place, str(field.errors[0]) if hidden else f"{field.label.text}: {field.errors[0]}", "error")
-                return
+        problems = error_links(self)  # each named as the error summaries name it ("A note for the editor …: …")
+        if problems:
+            flash_at(place, problems[0][1], "error")
 
     def submit_ok(self) -> bool:
         """True when this form, among several prefixed forms on one page, was submitted and is valid."""
