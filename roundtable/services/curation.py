@@ -122,11 +122,12 @@ def quote(quote_id: int) -> Quote:
 def _not_quoted_already(source: Reflection, text: str) -> None:
     """The same words of one reflection are one quote: twice, they would be approved and exported twice."""
     for quote in db.session.scalars(select(Quote).where(Quote.reflection_id == source.id, Quote.status != "withdrawn")):
-        if fidelity.same_words(quote.text or "", text) and quote.status == "declined":
+        if not fidelity.same_words(quote.text or "", text):
+            continue
+        if quote.status == "declined":
             raise RuleViolation(_l("Its author declined these words in quote number %(n)s: they are not quoted again.",
                                    n=quote.id), field="text")
-        if fidelity.same_words(quote.text or "", text):
-            raise RuleViolation(_l("These words are quoted already: quote number %(n)s.", n=quote.id), field="text")
+        raise RuleViolation(_l("These words are quoted already: quote number %(n)s.", n=quote.id), field="text")
 
 
 def create_quote(editor: User, source: Reflection, *, text: str, language: str, translation: str | None,
