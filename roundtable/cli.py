@@ -306,12 +306,17 @@ def init_app(app: Flask) -> None:
         from roundtable.services import retention
 
         verb = "would erase" if dry_run else "erased"
-        with _database_answers("Nothing more was erased; the next run goes on where this one stopped."):
-            plans = retention.due()
-            for plan in plans:
-                if not dry_run:
-                    retention.purge(plan)
+
+        def erasures():
+            for roundtable in retention.due_roundtables():
+                if (plan := retention.purge_if_due(roundtable)) is not None:
                     db.session.commit()  # each roundtable's erasure is kept, even if a later one fails
+                    yield plan
+
+        plans = []
+        with _database_answers("Nothing more was erased; the next run goes on where this one stopped."):
+            for plan in retention.due() if dry_run else erasures():
+                plans.append(plan)
                 click.echo(
                     f"roundtable {plan.roundtable.id}: {verb} {len(plan.reflection_ids)} reflection(s); "
                     f"kept {len(plan.kept_ids)} behind approved quotes"

@@ -124,7 +124,7 @@ def test_commands_say_in_one_line_that_the_database_did_not_answer(app, monkeypa
     def down(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
 
-    monkeypatch.setattr(retention, "due", down)
+    monkeypatch.setattr(retention, "due_roundtables", down)
     monkeypatch.setattr(crypto, "rotate_keys", down)
     monkeypatch.setattr(accounts, "create_with_one_time_password", down)
     monkeypatch.setattr(cli, "upgrade_database", down)
@@ -162,7 +162,7 @@ def test_the_database_not_answering_is_said_in_the_drivers_words_without_its_pas
     def down(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, psycopg.OperationalError(said))
 
-    monkeypatch.setattr(retention, "due", down)
+    monkeypatch.setattr(retention, "due_roundtables", down)
     monkeypatch.setattr(db.engine, "url", make_url("postgresql+psycopg://roundtable:hunter2!@db/roundtable"))
     result = app.test_cli_runner().invoke(args=["purge-expired"])
     assert result.exit_code == 1
@@ -229,7 +229,7 @@ def test_a_database_never_migrated_is_told_to_migrate_not_that_it_did_not_answer
             raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: roundtables"))
         raise ProgrammingError("SELECT", {}, psycopg.errors.UndefinedTable('relation "roundtables" does not exist'))
 
-    monkeypatch.setattr(retention, "due", never_migrated)
+    monkeypatch.setattr(retention, "due_roundtables", never_migrated)
     monkeypatch.setattr(accounts, "create_with_one_time_password", never_migrated)
     for args in (["purge-expired"], ["create-user", "--role", "admin", "--generate-password", "amihan"]):
         result = app.test_cli_runner().invoke(args=args)

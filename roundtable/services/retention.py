@@ -77,16 +77,32 @@ def plan(roundtable: Roundtable) -> PurgePlan:
     )
 
 
-def due(today: date | None = None) -> list[PurgePlan]:
-    """One plan per roundtable past its retention date that still has words to erase, oldest date first.
-    Only the roundtables ``waiting`` lists are planned: those whose words are all erased or kept cost nothing."""
+def due_roundtables(today: date | None = None) -> list[Roundtable]:
+    """The roundtables past their retention date that still have words to erase, oldest date first: those
+    ``waiting`` lists (whose words are all erased or kept cost nothing)."""
     ids = list(db.session.scalars(_waiting(today or clock.today()).with_only_columns(Roundtable.id)))
     if not ids:
         return []
-    roundtables = db.session.scalars(
+    return list(db.session.scalars(
         select(Roundtable).where(Roundtable.id.in_(ids)).order_by(Roundtable.retention_until, Roundtable.id)
-    )
-    return list(map(plan, roundtables))
+    ))
+
+
+def due(today: date | None = None) -> list[PurgePlan]:
+    """One plan per roundtable past its retention date that still has words to erase, oldest date first."""
+    return list(map(plan, due_roundtables(today)))
+
+
+def purge_if_due(roundtable: Roundtable, today: date | None = None, *, actor=None) -> PurgePlan | None:
+    """Erase one roundtable's words, if they still wait: two runs ("Erase now" pressed twice, or with the daily
+    run) take turns on the roundtable, and the second finds nothing left, erases and records nothing (None)."""
+    lock_row(Roundtable, roundtable.id)
+    still = _waiting(today or clock.today()).where(Roundtable.id == roundtable.id).with_only_columns(Roundtable.id)
+    if db.session.scalar(still) is None:
+        return None
+    item = plan(roundtable)
+    purge(item, actor=actor)
+    return item
 
 
 def purge(item: PurgePlan, *, actor=None) -> None:
@@ -127,18 +143,11 @@ def purge_expired(today: date | None = None, *, actor=None, at_most: int | None 
     are erased until that many reflections are; the rest is left for the next run."""
     today = today or clock.today()
     erased: list[PurgePlan] = []
-    for item in due(today):
+    for roundtable in due_roundtables(today):
         if at_most is not None and sum(len(done.reflection_ids) for done in erased) >= at_most:
             break
-        # Two presses of "Erase now", or the press and the daily run, take turns on the roundtable; the second
-        # finds nothing left to erase, and erases and records nothing.
-        lock_row(Roundtable, item.roundtable.id)
-        if db.session.scalar(_waiting(today).where(Roundtable.id == item.roundtable.id)
-                             .with_only_columns(Roundtable.id)) is None:
-            continue
-        item = plan(item.roundtable)
-        purge(item, actor=actor)
-        erased.append(item)
+        if (item := purge_if_due(roundtable, today, actor=actor)) is not None:
+            erased.append(item)
     return erased
 
 
