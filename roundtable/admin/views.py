@@ -206,11 +206,10 @@ def audit_log():
         problems["until"] = _("This date comes before the “From” date.")
     events = audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since,
                         until=until)
-    staff = accounts.usernames([e.actor_id for e in events.items if e.actor_type == "staff"]
-                               + [e.target_id for e in events.items if e.target_type == "user"])
     return render_template(
         "admin/audit.html", page=events, actions=audit.actions(), action=action, actor_type=actor_type,
-        record_label=i18n.audit_record_label, staff=staff, problems=problems, typed=typed,
+        record_label=i18n.audit_record_label, staff=accounts.usernames(audit.accounts_named(events.items)),
+        detail_of=audit.detail_of, problems=problems, typed=typed,
     )
 
 

@@ -213,9 +213,10 @@ def set_roles(user: User, roles: set[str], *, actor) -> bool:
         return False
     if user.has_role("admin") and "admin" not in roles:
         _another_administrator_stays(user)
+    given, taken = set(roles) - user.role_set, user.role_set - set(roles)
     user.roles = " ".join(sorted(roles))
     end_sessions(user)
-    audit.record("staff.roles_changed", actor=actor, target=user)
+    audit.record("staff.roles_changed", actor=actor, target=user, given=given, taken=taken)
     return True
 
 

@@ -215,7 +215,7 @@ def hand_over(account: User, successor: User | None, *, actor: User) -> int:
     moved = list(db.session.scalars(select(Roundtable).where(Roundtable.facilitator_id == account.id)))
     for roundtable in moved:
         roundtable.facilitator_id = successor.id
-        audit.record("roundtable.handed_over", actor=actor, target=roundtable)
+        audit.record("roundtable.handed_over", actor=actor, target=roundtable, previous=account, successor=successor)
     return len(moved)
 
 

@@ -52,7 +52,48 @@ def test_a_full_flow_leaves_a_trail_of_every_decision(app, client, make, login):
 
 def test_the_audit_log_has_no_content_and_no_addresses():
     columns = {c.name for c in AuditEvent.__table__.columns}
-    assert columns == {"id", "created_at", "actor_type", "actor_id", "action", "target_type", "target_id"}
+    assert columns == {"id", "created_at", "actor_type", "actor_id", "action", "target_type", "target_id", "detail"}
+
+
+@pytest.mark.parametrize("detail", [
+    {"note": "words someone wrote"}, {"given": ["the words of a reflection"]}, {"successor": 7},
+    {"previous": "203.0.113.9"},
+])
+def test_an_events_detail_holds_only_role_names_and_staff_accounts(make, detail):
+    with pytest.raises(ValueError):
+        audit.record("staff.roles_changed", actor=make.user("admin"), **detail)
+
+
+def test_a_role_change_says_which_roles_were_given_and_taken(client, make, login):
+    admin, colleague = make.user("admin"), make.user("editor")
+    login(admin)
+    client.get("/language/en")
+    page = client.get(f"/admin/users/{colleague.id}")
+
+    client.post(f"/admin/users/{colleague.id}", data={
+        "roles-csrf_token": csrf_token_of(page), "roles-roles": ["admin", "facilitator"]})
+
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "staff.roles_changed")).one()
+    assert audit.detail_of(event) == {"given": ["admin", "facilitator"], "taken": ["editor"]}
+    html = client.get("/admin/audit?action=staff.roles_changed").get_data(as_text=True)
+    assert "Given: Administrator, Facilitator<br>Taken away: Editor" in html
+
+
+def test_a_hand_over_names_the_facilitator_who_took_the_roundtables_over(client, make, login):
+    admin, leaving, taking_over = make.user("admin"), make.user("facilitator"), make.user("facilitator")
+    make.roundtable(leaving)
+    db.session.commit()
+    login(admin)
+    client.get("/language/en")
+    page = client.get(f"/admin/users/{leaving.id}")
+
+    client.post(f"/admin/users/{leaving.id}/hand-over", data={
+        "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)})
+
+    html = client.get("/admin/audit?action=roundtable.handed_over").get_data(as_text=True)
+    assert (f'From Staff account #{leaving.id} (<a href="/admin/users/{leaving.id}">{leaving.username}</a>) to '
+            f'Staff account #{taking_over.id} (<a href="/admin/users/{taking_over.id}">{taking_over.username}</a>)'
+            ) in html
 
 
 def test_audit_events_cannot_be_changed_or_deleted_by_the_app(make):
