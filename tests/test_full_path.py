@@ -8,6 +8,7 @@ import re
 from roundtable.db import db
 from roundtable.models import Export, Participant, Reflection, Roundtable
 from tests.conftest import hidden_fields_of
+from tests.deployment.live import passphrase_check
 
 WORDS = "Gusto kong marinig ng korte ang mga bata nang hindi sila humaharap sa nanakit sa kanila."
 
@@ -27,12 +28,9 @@ def _join(app, csrf, code: str, *, grants=("take_part", "store_words", "quote_pu
     response = browser.post("/join/pseudonym", data={"pseudonym": pseudonym, "csrf_token": csrf(page)})
     assert response.headers["Location"].endswith("/join/passphrase")
     page = browser.get("/join/passphrase")
-    html = page.get_data(as_text=True)
-    words = re.findall(r"<li[^>]*>([a-z]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
-    positions = [int(n) for n in re.findall(r"Word number (\d+)|Salita bilang (\d+)", html) for n in n if n]
+    words, first, second = passphrase_check(page.get_data(as_text=True))
     response = browser.post(
-        "/join/passphrase",
-        data={"first": words[positions[0] - 1], "second": words[positions[1] - 1].upper(), "csrf_token": csrf(page)},
+        "/join/passphrase", data={"first": words[first - 1], "second": words[second - 1].upper(), "csrf_token": csrf(page)},
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     return browser, " ".join(words)

@@ -177,9 +177,10 @@ def idempotency_key_of(html: str) -> str:
 
 
 def passphrase_check(html: str) -> tuple[list[str], int, int]:
+    """The passphrase page's words and the numbers of the two it asks for, read as the person would."""
     block = re.search(r'<ol class="passphrase"[^>]*>(.*?)</ol>', html, re.S).group(1)
     words = re.findall(r"<li[^>]*>([^<]+)</li>", block)
-    first, second = (int(n) for n in re.findall(r"Word number (\d+)", html))
+    first, second = (int(n) for n in re.findall(r"(?:Word number|Salita bilang) (\d+)", html))
     return words, first, second
 
 

@@ -10,7 +10,7 @@ from roundtable.db import db
 from roundtable.models import Participant
 from roundtable.services import consent
 from tests.conftest import hidden_fields_of, only_on_postgresql, shown_fields_of
-from tests.deployment.live import at_once
+from tests.deployment.live import at_once, passphrase_check
 
 
 def _up_to_the_pseudonym(client, csrf, roundtable, language="en"):
@@ -204,10 +204,8 @@ def test_a_passphrase_is_shown_again_only_for_a_few_minutes(client, make, csrf):
 
 def _asked_words(passphrase_page) -> dict[str, str]:
     """The passphrase form with the two words it asks for typed in, read off the page as the person would."""
-    html = passphrase_page.get_data(as_text=True)
-    words = re.findall(r"<li[^>]*>([^<]+)</li>", html.split('class="passphrase"')[1].split("</ol>")[0])
-    numbers = [int(n) for n in re.findall(r"(?:Word number|Salita bilang) (\d+)", html)]
-    return {"first": words[numbers[0] - 1], "second": words[numbers[1] - 1], **hidden_fields_of(passphrase_page)}
+    words, first, second = passphrase_check(passphrase_page.get_data(as_text=True))
+    return {"first": words[first - 1], "second": words[second - 1], **hidden_fields_of(passphrase_page)}
 
 
 def test_the_two_words_typed_right_after_the_passphrase_stopped_being_shown_still_count(client, make, csrf):
