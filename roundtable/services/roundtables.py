@@ -38,8 +38,8 @@ DEFAULT_CLAUSES: tuple[ClauseTemplate, ...] = (
     ),
     ClauseTemplate(
         "store_words", True,
-        "Roundtable may keep what I write, encrypted, until the retention date shown above.",
-        "Maaaring itago ng Roundtable ang isusulat ko, naka-encrypt, hanggang sa petsang nakasaad sa itaas.",
+        "Roundtable may keep what I write, encrypted, until this roundtable's retention date.",
+        "Maaaring itago ng Roundtable ang isusulat ko, naka-encrypt, hanggang sa petsa ng pagtatago ng talakayang ito.",
     ),
     ClauseTemplate(
         "internal_use", False,

@@ -155,3 +155,12 @@ def test_an_edit_page_opened_before_another_save_cannot_put_back_what_that_save_
         roundtables.update(item, facilitator, read=None, description_en="Bring water.")  # a form without its mark
     roundtables.update(item, facilitator, read=roundtables.edit_mark(item), description_en="Bring water.")
     assert (item.title_en, item.description_en) == ("Courts that hear children", "Bring water.")
+
+
+def test_the_default_consent_statements_point_to_no_place_on_a_page():
+    """They are read on the join page, on a renewed form and on My words, each laid out differently."""
+    from roundtable.services.roundtables import DEFAULT_CLAUSES
+
+    for clause in DEFAULT_CLAUSES:
+        for words in ("above", "below", "itaas", "ibaba"):
+            assert words not in clause.text_en and words not in clause.text_fil, clause.key
