@@ -86,6 +86,22 @@ def test_a_wrong_enrolment_code_turns_nothing_on(client, make, two_factor_requir
     assert db.session.get(User, editor.id).totp_secret is None
 
 
+def test_a_set_up_not_finished_starts_again_with_a_new_key_and_says_to_remove_the_old_entry(
+    app, make, two_factor_required
+):
+    editor = make.user("editor")
+    keys = []
+    for _ in range(2):  # the first set-up left unfinished: its session ended, or the phone died
+        browser = app.test_client()
+        browser.get("/language/en")
+        _password_step(browser, editor)
+        html = browser.get("/account/two-factor").get_data(as_text=True)
+        keys.append(re.search(r'<span class="code">([A-Z2-7]+)</span>', html).group(1))
+        assert "If your app already shows Roundtable from a set-up you did not finish, remove that entry" in html
+
+    assert keys[0] != keys[1]
+
+
 def test_the_code_step_accepts_the_current_code_and_refuses_a_wrong_one(client, app, make, two_factor_required):
     admin = make.user("admin")
     _password_step(client, admin)
