@@ -82,6 +82,9 @@ def _seed(make, rows: int) -> dict:
     db.session.add_all(taken_back)
     db.session.flush()
     exports = [Export(user_id=editor.id, format="csv", quote_count=len(taken_back)) for _ in range(2)]
+    # ``rows`` more exports of other quotes, for the editor's past exports.
+    exports_of_others = [Export(user_id=editor.id, format="docx", quote_count=1) for _ in range(rows)]
+    db.session.add_all(exports_of_others)
     db.session.add_all(exports)
     db.session.flush()
     db.session.execute(insert(export_quotes), [{"export_id": e.id, "quote_id": q.id} for e in exports for q in taken_back])
@@ -132,6 +135,7 @@ LIST_PAGES = [
     pytest.param("editor", "/editor/quotes", id="editor quotes list"),
     pytest.param("admin", "/admin/audit", id="admin audit log"),
     pytest.param("editor", "/editor/notices", id="editor withdrawn after export"),
+    pytest.param("editor", "/editor/exports", id="editor past exports"),
     pytest.param("facilitator", "/facilitator/", id="facilitator roundtables"),
     pytest.param("admin", "/admin/users", id="admin staff accounts"),
     pytest.param("admin", "/admin/retention", id="admin retention"),

@@ -368,6 +368,15 @@ def export():
     return render_template("editor/export.html", form=form)
 
 
+@bp.get("/exports")
+@editor_only
+def past_exports():
+    page = exports.past(request.args.get("page", 1, type=number_arg))
+    if (last := last_page_instead(page)) is not None:
+        return last
+    return render_template("editor/past_exports.html", page=page)
+
+
 @bp.get("/exports/<int:export_id>/file")
 @editor_only
 def export_file(export_id: int):
@@ -470,6 +479,15 @@ def acknowledge_notice(quote_id: int):
             flash(_("Notice acknowledged."))
     # Back to the page it was on (once its last notice is gone, the list's last page).
     return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
+
+
+# The names editors know these files by (the notices and the past exports say which file carried a quote).
+FILE_KINDS = {"csv": "CSV", "xlsx": "Excel", "docx": "Word", "json": "JSON"}
+
+
+@bp.app_template_filter("file_kind")
+def _file_kind(file_format: str) -> str:
+    return FILE_KINDS.get(file_format, file_format.upper())
 
 
 @bp.app_template_global("withdrawn_notice_count")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Iterator
 
 from flask_babel import lazy_gettext as _l
@@ -14,9 +15,10 @@ from roundtable.models import (
     Export, Participant, Quote, Reflection, Roundtable, Theme, User, export_quotes, quote_themes,
 )
 from roundtable.models.quotes import EXPORT_FORMATS
-from roundtable.services import audit, consent, sent_forms
+from roundtable.services import audit, consent, notices, sent_forms
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.export_formats import ExportRow
+from roundtable.services.pagination import Page, paginate
 
 BATCH = 1000  # rows fetched from the database at a time while streaming
 
@@ -71,6 +73,29 @@ def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
                                "Choose other filters, or approve quotes first."))
     audit.record("export.created", actor=editor, target=export)
     return export
+
+
+@dataclass(frozen=True)
+class PastExport:
+    id: int
+    format: str
+    quote_count: int
+    created_at: datetime
+    made_by: str  # the editor's username
+    pulled: int  # how many of its quotes may no longer be used ("Withdrawn after export")
+
+
+def past(number: int = 1, per_page: int = 25) -> Page:
+    """Every export, newest first: when, which format, how many quotes, who made it, and how many of its quotes
+    were withdrawn since (two queries for the page, and one to count). Never a file again: a new export leaves
+    out words taken back since."""
+    found = paginate(
+        select(Export.id, Export.format, Export.quote_count, Export.created_at, User.username)
+        .join(User, User.id == Export.user_id).order_by(Export.id.desc()),
+        number, per_page, scalars=False,
+    )
+    pulled = notices.pulled_from([row.id for row in found.items])
+    return replace(found, items=[PastExport(*row, pulled=pulled.get(row.id, 0)) for row in found.items])
 
 
 def own_recent(editor: User, export_id: int) -> Export:

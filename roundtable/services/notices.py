@@ -129,6 +129,21 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     ])
 
 
+def pulled_from(export_ids) -> dict[int, int]:
+    """How many quotes of each of these exports have an open notice (of those it carried before they were
+    pulled): materials made with it need mending. One query for a page of exports."""
+    if not export_ids:
+        return {}
+    return dict(db.session.execute(
+        select(export_quotes.c.export_id, func.count())
+        .join(Quote, Quote.id == export_quotes.c.quote_id)
+        .join(Export, Export.id == export_quotes.c.export_id)
+        .where(export_quotes.c.export_id.in_(export_ids), _open_condition(),
+               Export.created_at <= _of_latest_withdrawal(AuditEvent.created_at))
+        .group_by(export_quotes.c.export_id)
+    ).all())
+
+
 def acknowledge(editor: User, quote_id: int) -> None:
     quote = db.session.scalar(select(Quote).where(Quote.id == quote_id, _open_condition()))
     if quote is None:

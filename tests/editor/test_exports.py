@@ -15,7 +15,7 @@ import pytest
 from roundtable import clock
 from roundtable.db import db
 from roundtable.models import Export
-from roundtable.services import withdrawal
+from roundtable.services import exports, withdrawal
 from tests.conftest import hidden_fields_of
 from tests.editor.conftest import quote_of
 
@@ -251,3 +251,38 @@ def test_an_export_that_matches_nothing_says_so_in_the_forms_summary_and_keeps_t
     assert "No approved quote matches these choices, so nothing was exported." in summary, "read first, focused"
     assert re.search(r'<input[^>]*checked[^>]*value="docx"|<input[^>]*value="docx"[^>]*checked', html)
     assert db.session.query(Export).count() == 0
+
+
+def test_past_exports_list_every_export_with_its_quotes_withdrawn_since(client, make, login):
+    first_editor, second_editor = make.user("editor"), make.user("editor")
+    staying, leaving = make.participant(), make.participant()
+    make.quote(make.reflection(staying), editor=first_editor)
+    make.quote(make.reflection(leaving), editor=first_editor)
+    older = exports.record(first_editor, "docx", exports.QuoteFilters())
+    db.session.commit()
+    withdrawal.withdraw_all(leaving, erase=True)
+    db.session.commit()
+    newer = exports.record(second_editor, "csv", exports.QuoteFilters())  # made after: it never carried the words
+    db.session.commit()
+    client.get("/language/en")
+    login(first_editor)
+
+    html = client.get("/editor/exports").get_data(as_text=True)
+
+    rows = re.findall(r"<tr><th scope=\"row\">(\d+)</th>(.*?)</tr>", html, re.S)
+    assert [int(number) for number, _ in rows] == [newer.id, older.id], "newest first"
+    newer_row, older_row = (cells for _, cells in rows)
+    assert "<td>CSV</td><td>1</td>" in newer_row and f"<td>{second_editor.username}</td>" in newer_row
+    assert "<td>none</td>" in newer_row
+    assert "<td>Word</td><td>2</td>" in older_row and f"<td>{first_editor.username}</td>" in older_row
+    assert '<a href="/editor/notices">1 quote<span class="visually-hidden"> of export' in older_row
+    assert f"/editor/exports/{older.id}/file" not in html, "a past file is not offered again"
+
+
+def test_past_exports_say_so_when_there_is_none_and_only_editors_see_them(app, client, make, login):
+    client.get("/language/en")
+    login(make.user("editor"))
+    assert "No export was made yet." in client.get("/editor/exports").get_data(as_text=True)
+    facilitator = app.test_client()
+    login(make.user("facilitator"), on=facilitator)
+    assert facilitator.get("/editor/exports").status_code == 403
