@@ -6,6 +6,7 @@ from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMu
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, length, required
+from roundtable.numbers import LARGEST
 from roundtable.services.curation import QUOTE_MAX
 
 
@@ -88,3 +89,15 @@ class SensitiveTermsForm(Form):
         _l("Sensitive words"), validators=[length(10_000)],
     )
     read = HiddenField()  # curation.sensitive_terms_mark of the list the page showed
+
+
+class NoticesShownForm(Form):
+    """“Acknowledge all on this page”: the quotes whose notices the page showed, so that a notice raised after
+    the page was read is not acknowledged unseen."""
+
+    quotes = HiddenField()
+
+    def quote_ids(self) -> list[int]:
+        """The numbers sent (a page holds 25); anything else, typed into the page by hand, names nothing."""
+        words = (self.quotes.data or "").split()[:100]
+        return [int(word) for word in words if word.isascii() and word.isdigit() and int(word) <= LARGEST]

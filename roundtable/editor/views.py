@@ -12,8 +12,8 @@ from roundtable.access import roles_required
 from roundtable.changes import back_to_list_when_gone, change, field_named, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
-    ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm,
-    ThemeRenameForm,
+    ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticesShownForm, QuoteForm, SensitiveTermsForm,
+    ThemeForm, ThemeRemoveForm, ThemeRenameForm,
 )
 from roundtable.forms import ActionForm, say_saved_now
 from roundtable.i18n import current_language, language_choices
@@ -466,7 +466,8 @@ def notices():
     page = notice_service.open_notices(request.args.get("page", 1, type=number_arg))
     if (last := last_page_instead(page)) is not None:
         return last
-    return render_template("editor/notices.html", page=page, ack_form=ActionForm(prefix="ack"))
+    return render_template("editor/notices.html", page=page, ack_form=ActionForm(prefix="ack"),
+                           all_form=NoticesShownForm(prefix="all"))
 
 
 @bp.post("/notices/<int:quote_id>/acknowledge")
@@ -488,6 +489,19 @@ FILE_KINDS = {"csv": "CSV", "xlsx": "Excel", "docx": "Word", "json": "JSON"}
 @bp.app_template_filter("file_kind")
 def _file_kind(file_format: str) -> str:
     return FILE_KINDS.get(file_format, file_format.upper())
+
+
+@bp.post("/notices/acknowledge")
+@editor_only
+def acknowledge_notices():
+    """Every notice the page showed: one withdrawal of many words is mended in one go."""
+    form = NoticesShownForm(prefix="all")
+    if form.validate_on_submit():
+        with change() as outcome:
+            count = notice_service.acknowledge_many(g.user, form.quote_ids())
+        if outcome.saved:
+            flash(ngettext("%(num)d notice acknowledged.", "%(num)d notices acknowledged.", count))
+    return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
 
 
 @bp.app_template_global("withdrawn_notice_count")

@@ -145,8 +145,15 @@ def pulled_from(export_ids) -> dict[int, int]:
 
 
 def acknowledge(editor: User, quote_id: int) -> None:
-    quote = db.session.scalar(select(Quote).where(Quote.id == quote_id, _open_condition()))
-    if quote is None:
+    if not acknowledge_many(editor, [quote_id]):
         raise NotFound(_l("That notice was already acknowledged."))
-    audit.record(ACKNOWLEDGED, actor=editor, target=quote)
+
+
+def acknowledge_many(editor: User, quote_ids) -> int:
+    """Acknowledge the open notices of these quotes (a page of them, after one withdrawal of many words); those
+    acknowledged meanwhile are left alone. Returns how many were open."""
+    quotes = db.session.scalars(select(Quote).where(Quote.id.in_(list(quote_ids)), _open_condition())).all()
+    for quote in quotes:
+        audit.record(ACKNOWLEDGED, actor=editor, target=quote)
     db.session.flush()
+    return len(quotes)

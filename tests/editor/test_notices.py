@@ -56,3 +56,29 @@ def test_acknowledging_on_a_later_page_of_notices_leads_back_to_that_page(client
     emptied = client.get("/editor/notices?page=2")
     assert emptied.status_code == 302 and emptied.headers["Location"].endswith("/editor/notices?page=1"), \
         "the page's last notice acknowledged, the list's last page, not a page past its end"
+
+
+def test_the_notices_of_one_page_are_acknowledged_in_one_go_and_a_notice_raised_since_stays(client, make, login, csrf):
+    editor = make.user("editor")
+    authors = [make.participant() for _ in range(3)]
+    quotes = [make.quote(make.reflection(author), editor=editor) for author in authors]
+    exports.record(editor, "csv", exports.QuoteFilters())
+    for author in authors[:2]:
+        withdrawal.withdraw_all(author, erase=True)
+    db.session.commit()
+    client.get("/language/en")
+    login(editor)
+    page = client.get("/editor/notices")
+    assert "Acknowledge the 2 notices on this page" in page.get_data(as_text=True)
+    withdrawal.withdraw_all(authors[2], erase=True)  # while the page is open
+    db.session.commit()
+
+    response = client.post("/editor/notices/acknowledge", data={
+        "all-csrf_token": csrf(page), "all-quotes": f"{quotes[0].id} {quotes[1].id} 99999999999999 x"},
+        follow_redirects=True)
+
+    html = response.get_data(as_text=True)
+    assert "2 notices acknowledged." in html
+    assert f"Quote number {quotes[2].id}" in html, "the notice the page did not show is still open"
+    assert f"Quote number {quotes[0].id}" not in html and f"Quote number {quotes[1].id}" not in html
+    assert "Acknowledge the" not in html, "one notice left: its own button is enough"
