@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, StringField, SubmitField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -32,6 +34,15 @@ class ConsentForm(Form):
     clauses = CheckboxListField(_l("I agree to:"), choices=[])
     adult = BooleanField(_l("I am 18 years old or older."))
     form_version = RecordVersionField()
+    kept_until = HiddenField()  # the retention date the page said
+
+    def kept_until_shown(self) -> date:
+        """The retention date the person read; a value changed by hand or missing reads as long past, which the
+        service refuses as a form changed meanwhile."""
+        try:
+            return date.fromisoformat(self.kept_until.data or "")
+        except ValueError:
+            return date.min
 
     def field_for(self, problem: RuleViolation):
         """The box a refusal is about: the age confirmation, or the statements."""

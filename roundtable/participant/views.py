@@ -8,6 +8,7 @@ from __future__ import annotations
 import secrets
 import time
 import uuid
+from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -96,13 +97,15 @@ def join_consent():
         granted = set(form.clauses.data or [])
         try:
             consent.check_choices(
-                roundtable, granted, adult_confirmed=bool(form.adult.data), shown_version=form.form_version.data
+                roundtable, granted, adult_confirmed=bool(form.adult.data), shown_version=form.form_version.data,
+                kept_until_shown=form.kept_until_shown(),
             )
         except RuleViolation as problem:
             form.field_for(problem).errors = [str(problem)]
         else:
             _keep_join_state({
-                **_join_state(), "granted": sorted(granted), "adult": True, "form_version": form.form_version.data
+                **_join_state(), "granted": sorted(granted), "adult": True, "form_version": form.form_version.data,
+                "kept_until": form.kept_until_shown().isoformat(),
             })
             return redirect(url_for("participant.join_pseudonym"))
     return render_template("participant/join_consent.html", form=form, roundtable=roundtable, clauses=clauses)
@@ -116,11 +119,11 @@ def join_pseudonym():
     state = _join_state()
     if not state.get("adult"):
         return redirect(url_for("participant.join_consent"))
-    if state.get("form_version") != roundtable.consent_version:
-        # The facilitator changed the form after it was read: what was ticked answered other words.
-        _keep_join_state({**state, "adult": False})
-        flash(str(consent.form_changed()), "error")
-        return redirect(url_for("participant.join_consent"))
+    try:  # the facilitator changed the form, or kept words longer, after it was read: read it again
+        consent.check_choices(roundtable, set(state.get("granted", [])), adult_confirmed=True,
+                              shown_version=state.get("form_version", -1), kept_until_shown=_kept_until_read(state))
+    except RuleViolation as problem:
+        return _read_the_consent_form_again(state, problem)
     form = PseudonymForm()
     asking = False  # whether the page asks if the pseudonym is made up (participation.confirm_made_up)
     if _language_sent_with_the_words():
@@ -139,8 +142,11 @@ def join_pseudonym():
                 granted=set(state.get("granted", [])),
                 adult_confirmed=True,
                 shown_version=state["form_version"],
+                kept_until_shown=_kept_until_read(state),
                 said_made_up=form.asked_about.data if form.made_up.data else None,
             )
+        if isinstance(outcome.refusal, consent.FormChanged):  # changed in the moment between reading and joining
+            return _read_the_consent_form_again(state, outcome.refusal)
         if isinstance(outcome.refusal, participation.MayPointToSomeone):  # asked now: the box starts unticked
             form.asked_about.data, form.made_up.data, asking = form.pseudonym.data, False, True
         if outcome.saved:
@@ -156,6 +162,17 @@ def join_pseudonym():
     suggestions = passphrases.suggest_pseudonyms(i18n.current_language(), 3)
     return render_template("participant/join_pseudonym.html", form=form, roundtable=roundtable, suggestions=suggestions,
                            asking=asking)
+
+
+def _kept_until_read(state: dict) -> date:
+    return date.fromisoformat(state.get("kept_until") or date.min.isoformat())
+
+
+def _read_the_consent_form_again(state: dict, problem: RuleViolation):
+    """What was ticked answered other words, or another date: the consent page again, saying why."""
+    _keep_join_state({**state, "adult": False})
+    flash(str(problem), "error")
+    return redirect(url_for("participant.join_consent"))
 
 
 @bp.route("/join/passphrase", methods=["GET", "POST"])
@@ -435,13 +452,13 @@ def renew_consent():
     form = ConsentForm()
     form.clauses.choices = [(c.key, c.key) for c in clauses]
     reworded = consent.reworded_since_answered(participant)
-    if request.method == "GET":
-        form.clauses.data = [c.key for c in clauses if c.required or (c.key in previous and c.key not in reworded)]
+    if request.method == "GET":  # what they agreed to in the same words; a statement new to them is theirs to tick
+        form.clauses.data = [c.key for c in clauses if c.key in previous and c.key not in reworded]
     if not _language_sent_with_the_words() and form.validate_on_submit():
         with change(errors_on=form.field_for) as outcome:
             consent.record_consent(
                 participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
-                shown_version=form.form_version.data,
+                shown_version=form.form_version.data, kept_until_shown=form.kept_until_shown(),
             )
         if outcome.saved:
             flash(_("Thank you. Your consent is updated."))

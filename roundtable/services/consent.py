@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, event, exists, func, not_, or_, select
@@ -64,19 +65,27 @@ def reworded_since_answered(participant: Participant) -> frozenset[str]:
     return frozenset(c.key for c in participant.roundtable.current_clauses() if before.get(c.key) != getattr(c, text))
 
 
-def form_changed() -> RuleViolation:
-    return RuleViolation(_l("The consent form changed while you were reading it. Please read it again and choose."))
+class FormChanged(RuleViolation):
+    """What the person read is no longer what they would agree to: they read it again."""
+
+
+def form_changed() -> FormChanged:
+    return FormChanged(_l("The consent form changed while you were reading it. Please read it again and choose."))
 
 
 def check_choices(
-    roundtable: Roundtable, granted: set[str], *, adult_confirmed: bool, shown_version: int | None = None
+    roundtable: Roundtable, granted: set[str], *, adult_confirmed: bool, shown_version: int | None = None,
+    kept_until_shown: date | None = None,
 ) -> None:
     """The choices fit the roundtable's current form: known clauses, every required one, and adulthood.
 
-    ``shown_version`` is the version of the form the person read (views pass it): choices made on an older
-    version answered other words, and are never recorded under the new one.
+    ``shown_version`` is the version of the form the person read and ``kept_until_shown`` the retention date it
+    said (views pass them): choices made on an older version answered other words, and an agreement to keep words
+    until a date is no agreement to keep them longer (the facilitator may move the date while someone reads).
     """
     if shown_version is not None and shown_version != roundtable.consent_version:
+        raise form_changed()
+    if kept_until_shown is not None and roundtable.retention_until > kept_until_shown:
         raise form_changed()
     clauses = {c.key: c for c in roundtable.current_clauses()}
     if set(granted) - set(clauses):
@@ -93,11 +102,13 @@ def check_choices(
 
 
 def record_consent(
-    participant: Participant, granted: set[str], *, adult_confirmed: bool, shown_version: int | None = None
+    participant: Participant, granted: set[str], *, adult_confirmed: bool, shown_version: int | None = None,
+    kept_until_shown: date | None = None,
 ) -> ConsentRecord:
     """Append a new consent record under the roundtable's current form. History is never rewritten."""
     roundtable: Roundtable = participant.roundtable
-    check_choices(roundtable, granted, adult_confirmed=adult_confirmed, shown_version=shown_version)
+    check_choices(roundtable, granted, adult_confirmed=adult_confirmed, shown_version=shown_version,
+                  kept_until_shown=kept_until_shown)
     record = ConsentRecord(
         participant_id=participant.id, form_version=roundtable.consent_version, adult_confirmed=adult_confirmed
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, select, update
@@ -97,7 +98,7 @@ def confirm_made_up(pseudonym: str, *, said_made_up: str | None) -> None:
 
 def join(
     roundtable: Roundtable, *, language: str, pseudonym: str, granted: set[str], adult_confirmed: bool,
-    shown_version: int | None = None, said_made_up: str | None = None,
+    shown_version: int | None = None, kept_until_shown: date | None = None, said_made_up: str | None = None,
 ) -> tuple[Participant, str]:
     """Create the participant and their first consent record; return them with their passphrase.
 
@@ -128,7 +129,8 @@ def join(
     )
     db.session.add(participant)
     db.session.flush()
-    consent.record_consent(participant, granted, adult_confirmed=adult_confirmed, shown_version=shown_version)
+    consent.record_consent(participant, granted, adult_confirmed=adult_confirmed, shown_version=shown_version,
+                           kept_until_shown=kept_until_shown)
     audit.record("participant.joined", actor=participant, target=roundtable)
     return participant, passphrase
 

@@ -2,13 +2,14 @@
 
 import re
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import Participant
-from roundtable.services import consent
+from roundtable.services import consent, participation, roundtables
 from tests.conftest import hidden_fields_of, only_on_postgresql, shown_fields_of
 from tests.deployment.live import at_once, passphrase_check
 
@@ -421,6 +422,67 @@ def test_a_consent_form_changed_before_the_pseudonym_is_chosen_is_read_again_fir
     assert response.headers["Location"].endswith("/join/consent")
     assert "The consent form changed while you were reading it" in client.get("/join/consent").get_data(as_text=True)
     assert db.session.query(Participant).count() == 0
+
+
+def _facilitator_keeps_the_words_longer(roundtable):
+    roundtables.update(roundtable, roundtable.facilitator, read=roundtables.edit_mark(roundtable),
+                       retention_until=roundtable.retention_until + timedelta(days=365))
+    db.session.commit()
+
+
+def test_a_retention_date_moved_later_while_the_form_was_read_is_shown_again(client, make, csrf):
+    """Agreeing to keep words until one date is no agreement to keep them a year longer."""
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+    _facilitator_keeps_the_words_longer(roundtable)
+
+    response = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part", "store_words"],
+                                                  "adult": "y"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "The consent form changed while you were reading it" in html
+    assert hidden_fields_of(response)["kept_until"] == roundtable.retention_until.isoformat()
+    tampered = client.post("/join/consent", data={**hidden_fields_of(response), "kept_until": "someday",
+                                                  "clauses": ["take_part", "store_words"], "adult": "y"})
+    assert tampered.status_code == 200, "a date that is not the one shown is refused"
+
+
+def test_a_retention_date_moved_later_before_the_pseudonym_is_chosen_is_read_again_first(client, make, csrf):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    _facilitator_keeps_the_words_longer(roundtable)
+
+    response = client.post("/join/pseudonym", data={"pseudonym": "Tala", "csrf_token": csrf(page)})
+
+    assert response.headers["Location"].endswith("/join/consent")
+    html = client.get("/join/consent").get_data(as_text=True)
+    assert "The consent form changed while you were reading it" in html
+    assert db.session.query(Participant).count() == 0
+
+
+def test_a_retention_date_moved_later_in_the_moment_of_joining_is_refused_under_the_lock(make):
+    """The facilitator's save and the join take turns on the roundtable's row: the join sees the new date."""
+    roundtable = make.roundtable()
+    shown = roundtable.retention_until
+    _facilitator_keeps_the_words_longer(roundtable)
+
+    with pytest.raises(consent.FormChanged):
+        participation.join(roundtable, language="en", pseudonym="Tala", granted={"take_part", "store_words"},
+                           adult_confirmed=True, shown_version=roundtable.consent_version, kept_until_shown=shown)
+
+
+def test_a_retention_date_moved_earlier_while_the_form_was_read_still_lets_them_join(client, make, csrf):
+    """Erasing sooner takes nothing from them; My words shows the new date."""
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    roundtables.update(roundtable, roundtable.facilitator, read=roundtables.edit_mark(roundtable),
+                       retention_until=roundtable.retention_until - timedelta(days=30))
+    db.session.commit()
+
+    response = client.post("/join/pseudonym", data={"pseudonym": "Tala", "csrf_token": csrf(page)})
+
+    assert response.headers["Location"].endswith("/join/passphrase")
 
 
 def test_a_refused_consent_page_leads_from_its_summary_to_the_choices_and_ties_the_message_to_them(client, make, csrf):

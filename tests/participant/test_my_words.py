@@ -201,6 +201,28 @@ def test_a_statement_changed_only_in_the_other_language_stays_ticked(client, mak
     assert 'value="review_quotes" checked' in html and ">new words<" not in html
 
 
+def test_a_new_required_statement_is_not_ticked_for_people_who_already_took_part(client, make, csrf):
+    """Required to go on taking part, it is still theirs to agree to: ticked by them, or their words taken back."""
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    drafts.append(consent.ClauseDraft("share_with_partners", "Partner groups may read my words.",
+                                      "Maaaring basahin ng mga katuwang na grupo ang aking mga salita.", True))
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+
+    page = client.get("/my/consent/new")
+
+    html = page.get_data(as_text=True)
+    assert 'value="take_part" checked' in html and 'value="store_words" checked' in html, "agreed before, same words"
+    assert 'value="share_with_partners" checked' not in html
+    refused = client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y",
+                                                   "clauses": ["take_part", "store_words"]})
+    assert "To take part, please tick the required statements." in refused.get_data(as_text=True)
+    assert consent.current_record(me).form_version == 1
+
+
 def test_a_renewed_consent_answers_the_form_that_was_read(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en")
