@@ -35,7 +35,7 @@ def staff_pages(live: dict) -> dict[str, list[str]]:
         "editor": [
             "/editor/", f"/editor/reflections/{live['reflection_id']}", "/editor/quotes",
             f"/editor/quotes/{live['quote_id']}", "/editor/themes", "/editor/export", "/editor/summary", "/editor/notices",
-            f"/editor/roundtables/{rt}/sensitive-words", "/editor/notices", "/account/two-factor",
+            f"/editor/roundtables/{rt}/sensitive-words", "/editor/exports", "/account/two-factor",
             "/admin/users",  # not an admin: the 403 page
         ],
         "admin": ["/admin/users", f"/admin/users/{live['facilitator_id']}", "/admin/audit", "/admin/retention",
