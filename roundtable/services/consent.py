@@ -291,6 +291,12 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
         if not any(c.key == required_key and c.required for c in clauses):
             raise RuleViolation(_l("The statements to take part and to keep the words must stay required."),
                                 field=f"{required_key}.{'required' if required_key in keys else 'remove'}")
+    if (REVIEW_QUOTES not in keys and QUOTE_PUBLICLY in keys
+            and any(c.key == REVIEW_QUOTES for c in roundtable.current_clauses()) and _someone_reviews(roundtable)):
+        # Answering the new form would end, unasked, the review they chose; without public quotes it is moot.
+        raise RuleViolation(_l("Someone who took part asked to see every quote of their words before it is used. "
+                               "This statement stays while the form asks about public quotes."),
+                            field=f"{REVIEW_QUOTES}.remove")
     for clause in clauses:
         if clause.key in ALWAYS_OPTIONAL and clause.required:
             # Required, it could never be taken back short of withdrawing everything.
@@ -312,6 +318,13 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
     db.session.flush()
     audit.record("consent.form_changed", actor=actor, target=roundtable)
     return roundtable.consent_version
+
+
+def _someone_reviews(roundtable: Roundtable) -> bool:
+    """Whether anyone taking part in this roundtable asked to review every quote of their words."""
+    return db.session.scalar(select(Participant.id).where(
+        Participant.roundtable_id == roundtable.id, Participant.withdrawn_at.is_(None), _grants(REVIEW_QUOTES),
+    ).limit(1)) is not None
 
 
 def _as_drafts(clauses) -> list[tuple[str, str, str, bool]]:

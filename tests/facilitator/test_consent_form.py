@@ -185,3 +185,31 @@ def test_a_consent_form_sent_without_a_statements_key_or_with_one_twice_is_refus
     assert refused.status_code == 200 and "This page came back incomplete, so nothing was saved." in html
     db.session.refresh(roundtable)
     assert roundtable.consent_version == 1
+
+
+@pytest.mark.parametrize(("someone_reviews", "quoting_stays", "refused"), [
+    (True, True, True),
+    (False, True, False),  # no one asked: nothing is lost
+    (True, False, False),  # public quotes leave the form too: no quote is made to review
+])
+def test_reviewing_quotes_stays_on_the_form_while_someone_asked_for_it_and_quotes_are_asked(
+    client, make, login, someone_reviews, quoting_stays, refused
+):
+    roundtable = make.roundtable()
+    make.participant(roundtable, grants=("take_part", "store_words", "quote_publicly")
+                     + (("review_quotes",) if someone_reviews else ()))
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    keys = [c.key for c in roundtable.current_clauses()]
+    data = _as_shown(client.get(url), **{f"clauses-{keys.index('review_quotes')}-remove": "y"})
+    if not quoting_stays:
+        data[f"clauses-{keys.index('quote_publicly')}-remove"] = "y"
+
+    response = client.post(url, data=data)
+
+    html = response.get_data(as_text=True)
+    assert ("asked to see every quote of their words before it is used" in html) is refused
+    assert db.session.get(Roundtable, roundtable.id).consent_version == (1 if refused else 2)
+    if refused:
+        assert f'<a href="#clauses-{keys.index("review_quotes")}-remove">' in html
