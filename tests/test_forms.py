@@ -10,6 +10,7 @@ import wtforms
 from wtforms import HiddenField
 
 from roundtable.forms import WTFORMS_MESSAGES, Form
+from tests.conftest import hidden_fields_of
 
 
 def _wtforms_messages(module: str) -> set[str]:
@@ -104,7 +105,7 @@ def test_an_error_summary_names_each_field_in_the_readers_words(client, make, cs
     page = client.get("/join")
     client.post("/join", data={"code": roundtable.join_code, "language": "fil", "csrf_token": csrf(page)})
     page = client.get("/join/consent")
-    client.post("/join/consent", data={"csrf_token": csrf(page), "form_version": str(roundtable.consent_version),
+    client.post("/join/consent", data={**hidden_fields_of(page),
                                        "clauses": ["take_part", "store_words"], "adult": "y"})
     client.post("/join/pseudonym", data={"csrf_token": csrf(client.get("/join/pseudonym")), "pseudonym": "Alon Dagat"})
     page = client.get("/join/passphrase")

@@ -64,6 +64,10 @@ class PromptForm(Form):
     text_en = CleanTextAreaField(_l("Prompt in English"), validators=[required(), length(1000)])
 
 
+class EditPromptForm(PromptForm):
+    read = HiddenField()  # roundtables.prompt_mark of the words the page showed
+
+
 class NewPromptForm(SentOnce, PromptForm):
     """A prompt added to a roundtable."""
 

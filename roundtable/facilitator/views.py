@@ -11,7 +11,7 @@ from roundtable.access import roles_required
 from roundtable.changes import back_to_list_when_gone, change, field_named
 from roundtable.db import db
 from roundtable.facilitator.forms import (
-    ConsentFormForm, DecisionForm, EditRoundtableForm, NewPromptForm, NewRoundtableForm, NoteForm, PromptForm,
+    ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, NewPromptForm, NewRoundtableForm, NoteForm,
     RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
@@ -192,13 +192,20 @@ def edit_prompt(prompt_id: int):
     _own(prompt.roundtable_id)
     if (archived := _archived_on_opening(prompt.roundtable)) is not None:
         return archived
-    form = PromptForm(obj=prompt)
+    form = EditPromptForm(obj=prompt)
+    if request.method == "GET":
+        form.read.data = roundtables.prompt_mark(prompt)
     if form.validate_on_submit():
         with change(errors_on=form.text_en) as outcome:
-            roundtables.update_prompt(prompt, g.user, form.text_en.data, form.text_fil.data)
+            roundtables.update_prompt(prompt, g.user, form.text_en.data, form.text_fil.data, read=form.read.data)
         if outcome.saved:
             flash(_("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=prompt.roundtable_id))
+        if isinstance(outcome.refusal, Conflict):  # what is saved now under each box; saving again goes through
+            for field, saved in ((form.text_fil, prompt.text_fil), (form.text_en, prompt.text_en)):
+                if field.data != saved:
+                    say_saved_now(field, saved)
+            form.read.data = roundtables.prompt_mark(prompt)
     return render_template("facilitator/prompt_form.html", form=form, prompt=prompt, answers=roundtables.answers_to(prompt))
 
 
@@ -296,13 +303,14 @@ def consent_form(roundtable_id: int):
         # A row another page removed, shown again after a refusal and kept here: the statement comes back.
         drafts += [_statement_sent(entry) for key, entry in sent.items() if key not in known and not entry.remove.data]
         if form.new_key.data:
-            drafts.append(consent.ClauseDraft(form.new_key.data.strip().lower(), form.new_text_en.data or "",
-                                              form.new_text_fil.data or "", bool(form.new_required.data)))
-        before = item.consent_version
+            added = consent.ClauseDraft(form.new_key.data.strip().lower(), (form.new_text_en.data or "").strip(),
+                                        (form.new_text_fil.data or "").strip(), bool(form.new_required.data))
+            if added not in drafts:  # not on the form already, as this same form sent before put it there
+                drafts.append(added)
         with change(errors_on=form.field_for) as outcome:
             version = consent.new_form_version(item, g.user, drafts, seen=form.version.data)
         if outcome.saved:
-            if version == before:
+            if version == form.version.data:  # (sent twice, the second finds the version the first made: it is new)
                 flash(_("Nothing changed: the consent form stays version %(n)s.", n=version))
             else:
                 flash(_("The consent form is now version %(n)s. Participants will be asked to consent again the "

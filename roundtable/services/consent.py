@@ -277,7 +277,8 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
     # before anything else is said of it: its statements may clash with those the newer version added.
     lock_row(Roundtable, roundtable.id)
     db.session.refresh(roundtable, ["consent_version"])
-    if seen != roundtable.consent_version:
+    if seen != roundtable.consent_version and _as_drafts(roundtable.current_clauses()) != _as_drafts(clauses):
+        # (What is saved now already says exactly this, as after the same form sent twice: nothing is lost.)
         raise Conflict(_l("The consent form was saved on another page after you opened this one: it is now version "
                           "%(n)s. Statements it added are in the form below, and what is saved now is shown under "
                           "each one that differs; your changes are still in the form. Check them, then save again.",
@@ -285,7 +286,10 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
     # Each refusal names the statement and the part of it it is about ("take_part.required"), for the form.
     keys = [c.key for c in clauses]
     for position, key in enumerate(keys):
-        if key in keys[:position] or not _KEY.fullmatch(key):
+        if key in keys[:position]:
+            raise RuleViolation(_l("The form already has a statement with this key. Choose another key."),
+                                field=f"{key}.key")
+        if not _KEY.fullmatch(key):
             raise RuleViolation(_l("Each statement needs its own short key of lowercase letters."), field=f"{key}.key")
     for required_key in REQUIRED_KEYS:
         if not any(c.key == required_key and c.required for c in clauses):

@@ -136,6 +136,9 @@ def edit_mark(roundtable: Roundtable) -> str:
 def update(roundtable: Roundtable, actor: User, *, read: str | None, **fields) -> None:
     """``read`` is the ``edit_mark`` of the page the changes were made on."""
     lock_and_reread(roundtable)  # two saves take turns; the second sees the first
+    changed = {name: value for name, value in fields.items() if getattr(roundtable, name) != value}
+    if not changed:  # saved as it was (perhaps by this same form, sent twice): nothing to check or record
+        return
     if not crypto.marks_match(read, edit_mark(roundtable)):
         raise Conflict(CHANGED_MEANWHILE)
     if "retention_until" in fields and fields["retention_until"] != roundtable.retention_until:
@@ -150,9 +153,6 @@ def update(roundtable: Roundtable, actor: User, *, read: str | None, **fields) -
             )
     check_schedule(*(fields.get(name, getattr(roundtable, name))
                      for name in ("meets_on", "starts_at", "ends_at", "retention_until")))
-    changed = {name: value for name, value in fields.items() if getattr(roundtable, name) != value}
-    if not changed:  # saved as it was: nothing to record
-        return
     for name, value in changed.items():
         setattr(roundtable, name, value)
     audit.record("roundtable.updated", actor=actor, target=roundtable)
@@ -184,10 +184,21 @@ def answers_to(prompt: Prompt) -> int:
     )) or 0
 
 
-def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str) -> None:
-    if (prompt.text_en, prompt.text_fil) == (text_en, text_fil):
+def prompt_mark(prompt: Prompt) -> str:
+    """The prompt's words a page showed, as a keyed digest: saved from a page opened before another save (a
+    second tab, a colleague), the form would put back, unseen, the words that save wrote."""
+    return crypto.lookup_digest(f"{prompt.text_en}\x1f{prompt.text_fil}", "prompt-edit")
+
+
+def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str, *, read: str | None) -> None:
+    """``read`` is the ``prompt_mark`` of the page the words were changed on."""
+    lock_and_reread(prompt)
+    if (prompt.text_en, prompt.text_fil) == (text_en, text_fil):  # saved already, perhaps by this form sent twice
         return
     refuse_if_archived(prompt.roundtable)
+    if not crypto.marks_match(read, prompt_mark(prompt)):
+        raise Conflict(_l("This prompt was saved on another page after you opened this one. What is saved now is "
+                          "shown under each box; your words are still in the form. Combine them, then save again."))
     prompt.text_en, prompt.text_fil = text_en, text_fil
     audit.record("prompt.updated", actor=actor, target=prompt)
 

@@ -196,7 +196,8 @@ def join(browser: Browser, bases: list[str], code: str, pseudonym: str) -> str:
     keys = sorted({a or b for a, b in clauses})
     status, headers, _ = browser.post(next(turn), "/join/consent",
                                       {"clauses": keys, "adult": "y", "csrf_token": csrf_of(page),
-                                       "form_version": re.search(r'name="form_version" type="hidden" value="(\d+)"', page)[1]})
+                                       "form_version": re.search(r'name="form_version" type="hidden" value="(\d+)"', page)[1],
+                                       "kept_until": re.search(r'name="kept_until" type="hidden" value="([\d-]+)"', page)[1]})
     assert status == 302 and headers["Location"].endswith("/join/pseudonym"), status
     _, _, page = browser.get(next(turn), "/join/pseudonym")
     status, headers, _ = browser.post(next(turn), "/join/pseudonym", {"pseudonym": pseudonym, "csrf_token": csrf_of(page)})

@@ -157,16 +157,22 @@ def test_a_stale_page_is_told_of_a_statement_removed_or_made_required_there_and_
     assert not statements["extra_one"].required, "seen and sent again as it was here"
 
 
-def test_a_stale_page_adding_the_statement_another_page_added_is_told_of_that_page_first(client, make, login):
+def test_a_stale_page_adding_exactly_the_statement_another_page_added_loses_nothing_and_makes_no_version(
+    client, make, login
+):
     roundtable, url = _editing_the_consent_form(client, make, login)
     first_tab, second_tab = client.get(url), client.get(url)
     new = {"new_key": "share_partners", "new_text_en": "Partners may read my words.",
            "new_text_fil": "Maaaring basahin ng mga katuwang ang aking mga salita."}
     assert client.post(url, data=_as_shown(second_tab, **new)).status_code == 302
 
-    html = client.post(url, data=_as_shown(first_tab, **new)).get_data(as_text=True)
+    response = client.post(url, data=_as_shown(first_tab, **new))
 
-    assert "it is now version 2" in html and "Each statement needs its own short key" not in html
+    assert response.status_code == 302, "what it sends is what is saved now"
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+    worded_otherwise = client.post(url, data=_as_shown(first_tab, **{**new, "new_text_en": "Partners may read it."}))
+    html = worded_otherwise.get_data(as_text=True)
+    assert "it is now version 2" in html and "already has a statement with this key" not in html
     assert 'value="share_partners"' in html, "the other page's statement is a row of the form now"
 
 
@@ -213,3 +219,25 @@ def test_reviewing_quotes_stays_on_the_form_while_someone_asked_for_it_and_quote
     assert db.session.get(Roundtable, roundtable.id).consent_version == (1 if refused else 2)
     if refused:
         assert f'<a href="#clauses-{keys.index("review_quotes")}-remove">' in html
+
+
+def test_a_consent_form_sent_twice_makes_one_version_and_says_so(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    sent = _as_shown(client.get(url), new_key="snacks_ok", new_text_en="Snacks are fine during the roundtable.",
+                     new_text_fil="Puwede ang meryenda habang nag-uusap.")
+
+    first, second = client.post(url, data=sent), client.post(url, data=sent)  # a double click, or Back and Save
+
+    assert first.status_code == second.status_code == 302
+    assert "The consent form is now version 2." in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+
+
+def test_a_key_already_on_the_form_is_refused_as_taken(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+
+    html = client.post(url, data=_as_shown(client.get(url), new_key="internal_use", new_text_en="Again.",
+                                           new_text_fil="Muli.")).get_data(as_text=True)
+
+    assert "The form already has a statement with this key. Choose another key." in html
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1

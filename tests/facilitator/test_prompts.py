@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Prompt
+from tests.conftest import hidden_fields_of
 
 
 def _add_question(client, make, login, csrf, *, prompts: int, text_fil: str, text_en: str):
@@ -49,7 +50,7 @@ def test_a_facilitator_rewords_their_question_but_not_anyone_elses(client, app, 
     page = client.get(f"/facilitator/prompts/{prompt.id}")
     assert page.status_code == 200
     client.post(f"/facilitator/prompts/{prompt.id}", data={
-        "text_fil": "Paano dapat makinig ang korte?", "text_en": "How should a court listen?", "csrf_token": csrf(page),
+        **hidden_fields_of(page), "text_fil": "Paano dapat makinig ang korte?", "text_en": "How should a court listen?",
     })
     db.session.refresh(prompt)
     assert (prompt.text_fil, prompt.text_en) == ("Paano dapat makinig ang korte?", "How should a court listen?")
@@ -70,3 +71,43 @@ def test_rewording_a_question_that_has_answers_warns_first(client, make, login):
     assert "answers this prompt" not in client.get(url).get_data(as_text=True)
     make.reflection(participant, status="draft")
     assert "1 reflection answers this prompt." in client.get(url).get_data(as_text=True)
+
+
+def test_a_prompt_page_opened_before_another_save_shows_that_save_instead_of_undoing_it(app, client, make, login):
+    facilitator = make.user("facilitator")
+    prompt = make.roundtable(facilitator, prompts=1).prompts[0]
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/prompts/{prompt.id}"
+    older, newer = client.get(url), client.get(url)  # two tabs
+    client.post(url, data={**hidden_fields_of(newer), "text_fil": "Paano dapat protektahan ang privacy ng bata?",
+                           "text_en": "How should courts protect a child witness's privacy?"})
+
+    refused = client.post(url, data={**hidden_fields_of(older), "text_fil": "Ano ang kailangan ng batang saksi?",
+                                     "text_en": "What does a child witness need?"})
+
+    html = refused.get_data(as_text=True)
+    assert "This prompt was saved on another page after you opened this one." in html
+    assert "What does a child witness need?" in html, "what was typed stays in the form"
+    assert "How should courts protect a child witness&#39;s privacy?" in html, "what is saved now is shown"
+    assert db.session.get(Prompt, prompt.id).text_en == "How should courts protect a child witness's privacy?"
+    again = client.post(url, data={**hidden_fields_of(refused), "text_fil": "Ano ang kailangan ng batang saksi?",
+                                   "text_en": "What does a child witness need?"})
+    assert again.status_code == 302, "having seen what is saved, saving again goes through"
+    assert db.session.get(Prompt, prompt.id).text_en == "What does a child witness need?"
+
+
+def test_a_prompt_form_sent_twice_saves_once_and_says_saved(client, make, login):
+    facilitator = make.user("facilitator")
+    prompt = make.roundtable(facilitator, prompts=1).prompts[0]
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/prompts/{prompt.id}"
+    sent = {**hidden_fields_of(client.get(url)), "text_fil": "Paano makikinig ang korte?",
+            "text_en": "How should a court listen?"}
+
+    first, second = client.post(url, data=sent), client.post(url, data=sent)
+
+    assert first.status_code == second.status_code == 302
+    assert "Changes saved." in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalars(select(AuditEvent.action)).all().count("prompt.updated") == 1

@@ -434,6 +434,22 @@ def test_an_edit_page_opened_before_another_save_shows_that_save_instead_of_undo
     assert (roundtable.title_en, roundtable.description_en) == ("Courts that hear children", "Bring water.")
 
 
+def test_an_edit_page_sent_twice_saves_once_and_says_saved(client, make, login):
+    """A double click, or Back and Save: the second sending finds its own changes saved, not another page's."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+    page = client.get(f"/facilitator/roundtables/{roundtable.id}/edit")
+
+    first = _edit_page_sent(client, page, title_en="Courts that hear children")
+    second = _edit_page_sent(client, page, title_en="Courts that hear children")
+
+    assert first.status_code == second.status_code == 302
+    assert "Changes saved." in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalars(select(AuditEvent.action)).all().count("roundtable.updated") == 1
+
+
 def test_sensitive_words_an_editor_saved_stay_when_a_facilitator_saves_an_older_page_without_touching_them(
     client, make, login
 ):

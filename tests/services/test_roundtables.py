@@ -111,7 +111,7 @@ def test_saving_a_roundtable_or_prompt_unchanged_records_nothing(make):
     before = db.session.scalar(select(func.count()).select_from(AuditEvent))
 
     _saved_from_a_fresh_page(item, facilitator, title_en=item.title_en, retention_until=item.retention_until)
-    roundtables.update_prompt(prompt, facilitator, prompt.text_en, prompt.text_fil)
+    roundtables.update_prompt(prompt, facilitator, prompt.text_en, prompt.text_fil, read=None)
 
     assert db.session.scalar(select(func.count()).select_from(AuditEvent)) == before
     _saved_from_a_fresh_page(item, facilitator, title_en="A title saved for the first time")
@@ -138,7 +138,7 @@ def test_an_archived_roundtables_prompts_and_consent_form_stay_as_they_were(make
     with pytest.raises(RuleViolation, match="archived"):
         roundtables.add_prompt(item, facilitator, "Another question?", "Isa pang tanong?")
     with pytest.raises(RuleViolation, match="archived"):
-        roundtables.update_prompt(prompt, facilitator, "Changed?", "Binago?")
+        roundtables.update_prompt(prompt, facilitator, "Changed?", "Binago?", read=roundtables.prompt_mark(prompt))
     with pytest.raises(RuleViolation, match="archived"):
         consent.new_form_version(item, facilitator, [], seen=item.consent_version)
 
