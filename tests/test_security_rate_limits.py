@@ -7,6 +7,7 @@ import os
 
 import pytest
 
+from roundtable.db import db
 from roundtable.extensions import limiter
 from tests.conftest import IsolatedClient, csrf_token_of
 
@@ -122,6 +123,16 @@ def test_join_is_limited(limited):
     browser = limited.test_client()
     statuses = _hammer(browser, "/join", {"code": "NOPE12", "language": "en"}, 21)
     assert statuses[-1] == 429 and 429 not in statuses[:20]
+
+
+def test_a_room_trying_a_code_before_its_roundtable_is_opened_is_not_locked_out(limited, make):
+    """The code is right: each try is told the roundtable is not open yet, and none counts as a guess."""
+    roundtable = make.roundtable(status="draft")
+    tried = _hammer(limited.test_client(), "/join", {"code": roundtable.join_code, "language": "fil"}, 25)
+    assert tried == [200] * 25
+    roundtable.status = "open"
+    db.session.commit()
+    assert _hammer(limited.test_client(), "/join", {"code": roundtable.join_code, "language": "fil"}, 1) == [302]
 
 
 def test_a_room_on_one_address_joins_and_comes_back_after_a_break_all_at_once(limited, make):

@@ -17,7 +17,7 @@ from roundtable import i18n, identity
 from roundtable.access import participant_required, public
 from roundtable.changes import change, flash_at
 from roundtable.db import db
-from roundtable.extensions import limiter, refused, signed_in_participant
+from roundtable.extensions import accepted, limiter, refused, signed_in_participant
 from roundtable.models import Roundtable
 from roundtable.participant.forms import (
     ClauseChangeForm, ConsentForm, DeleteReflectionForm, JoinForm, PassphraseCheckForm, PseudonymForm, QuoteReviewForm,
@@ -74,6 +74,8 @@ def join():
             roundtable = roundtables.find_open_by_code(form.code.data)
         except RuleViolation as problem:
             form.code.errors.append(str(problem))
+            if isinstance(problem, roundtables.NotTakingWords):
+                accepted()  # a right code, not a guess: a room on one connection must not lock itself out
         else:
             identity.leave_participant()  # someone signed in on this phone: every copy of their session ends
             session["lang"] = form.language.data

@@ -294,15 +294,21 @@ def takes_words(roundtable: Roundtable) -> bool:
     return roundtable.status == "open" and not past_retention(roundtable)
 
 
-def closed_to_words() -> RuleViolation:
-    return RuleViolation(_l("This roundtable is closed and does not accept new words."))
+class NotTakingWords(RuleViolation):
+    """The code is right, but its roundtable is not open (yet, or any more): not a guess."""
+
+
+def closed_to_words() -> NotTakingWords:
+    return NotTakingWords(_l("This roundtable is closed and does not accept new words."))
 
 
 def find_open_by_code(raw_code: str) -> Roundtable:
     code = normalize_join_code(raw_code)
     roundtable = db.session.scalar(select(Roundtable).where(Roundtable.join_code == code)) if code else None
-    if roundtable is None or roundtable.status in ("draft", "archived"):
+    if roundtable is None or roundtable.status == "archived":
         raise NotFound(_l("We could not find a roundtable with that code. Check the code and try again."))
+    if roundtable.status == "draft":  # the code handed out before the room was opened: a whole room tries it
+        raise NotTakingWords(_l("This roundtable is not open yet. Ask your facilitator to open it, then try again."))
     if not takes_words(roundtable):
         raise closed_to_words()
     return roundtable

@@ -51,6 +51,14 @@ def test_codes_are_case_and_space_insensitive(client, make, csrf):
     assert response.status_code == 302
 
 
+def test_a_roundtable_not_open_yet_says_so_and_an_archived_one_is_not_found(client, make, csrf):
+    draft, archived = make.roundtable(status="draft"), make.roundtable(status="archived")
+    assert "This roundtable is not open yet. Ask your facilitator to open it" in _start(
+        client, csrf, draft.join_code).get_data(as_text=True)
+    assert "We could not find a roundtable with that code" in _start(
+        client, csrf, archived.join_code).get_data(as_text=True)
+
+
 def test_a_closed_roundtable_accepts_nobody_new_and_says_so(client, make, csrf):
     roundtable = make.roundtable(status="closed")
     html = _start(client, csrf, roundtable.join_code).get_data(as_text=True)
