@@ -469,7 +469,9 @@ def test_saving_new_words_says_where_the_quote_now_stands_and_an_old_comment_is_
     db.session.commit()
     url = f"/editor/quotes/{quote.id}"
     desk.get("/language/en")
-    assert "The author says:" in desk.get(url).get_data(as_text=True)
+    html = desk.get(url).get_data(as_text=True)
+    assert "The author says:" in html
+    assert f'<span lang="{participant.language}">Please leave out the safe room.</span>' in html, "read in their voice"
 
     invented = desk.post(url, data=form_of(desk.get(url), quote, text="Judges must never allow plea bargaining."),
                          follow_redirects=True).get_data(as_text=True)
