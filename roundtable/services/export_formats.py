@@ -266,10 +266,15 @@ def write_docx(
     generated = document.add_paragraph()  # its words say how many quotes follow: written once they are counted
 
     add_paragraph = _paragraph_adder(document)
-    quote_style = document.styles["Quote"].style_id  # by name, a style is looked up among all of them each time
+    # By name, a style is looked up among all of them each time.
+    heading_style, quote_style = (document.styles[name].style_id for name in ("Heading 2", "Quote"))
     count = 0
     for row in rows:
         count += 1
+        # Each quote under a heading of its number: Word's navigation pane and a screen reader's heading keys go
+        # from quote to quote, and a notice ("Quote number 4 was withdrawn") finds it in a printed sheet.
+        heading = add_paragraph(heading_style)
+        heading.add_run(_xml_safe(f"{labels.quote_id} {row.quote_id}"))
         quote = add_paragraph(quote_style)
         quote.paragraph_format.keep_with_next = True
         _set_word_language(quote.add_run(_quoted(_xml_safe(row.text))), row.language)
@@ -288,10 +293,11 @@ def write_docx(
         attribution.paragraph_format.keep_with_next = True
         _set_word_language(attribution.add_run(_xml_safe(f"— {_attribution(row)}")), None)  # a pseudonym: no spell-check
 
-        # The number is how a notice ("Quote number 4 was withdrawn") finds the quote in a printed sheet.
         context = add_paragraph()
         context.paragraph_format.space_after = _SPACE_BETWEEN_QUOTES
-        context_text = f"{labels.quote_id} {row.quote_id} · {row.roundtable}, {format_date(row.date)}"
+        context_text = f"{row.roundtable}, {format_date(row.date)}"
+        if row.themes:
+            context_text += f" · {labels.themes}: {'; '.join(row.themes)}"
         context.add_run(_xml_safe(context_text)).font.size = _SMALL_TYPE
 
     generated.add_run(_xml_safe(labels.generated(count)))
