@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from roundtable.access import roles_required
@@ -150,6 +150,13 @@ def _save_sensitive_terms(item, text: str | None, *, read: str | None) -> None:
         curation.set_sensitive_terms(g.user, item, text, read=read)
 
 
+_STATUS_NOW = {
+    "open": _l("The roundtable is open now: people can join with its code and write."),
+    "closed": _l("The roundtable is closed now: no one can join it or write new words."),
+    "archived": _l("The roundtable is archived now."),
+}
+
+
 @bp.post("/roundtables/<int:roundtable_id>/status")
 @facilitator_only
 def set_status(roundtable_id: int):
@@ -161,7 +168,7 @@ def set_status(roundtable_id: int):
         with change() as outcome:
             roundtables.set_status(item, g.user, form.status.data)
         if outcome.saved:
-            flash(_("Status changed."))
+            flash(_STATUS_NOW[form.status.data])
     else:
         form.say_why_not()
     return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))

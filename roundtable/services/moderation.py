@@ -118,7 +118,8 @@ def save_note(facilitator: User, reflection: Reflection, note: str, *, read: str
     if (note or None) == reflection.moderator_note:  # saved already, perhaps by this same form sent twice
         return
     if not crypto.marks_match(read, note_mark(reflection)):
-        raise Conflict(_l("Another facilitator saved this note after you opened it. Their note is shown below; "
-                          "yours is still in the form. Combine them, then save again."))
+        raise Conflict(_l("This note was saved on another page after you opened it (a colleague's, or another tab). "
+                          "The note saved now is shown below; yours is still in the form. Combine them, then save "
+                          "again."))
     reflection.moderator_note = note or None
     audit.record("reflection.note_saved", actor=facilitator, target=reflection)

@@ -75,9 +75,10 @@ def test_open_and_close(client, make, login, csrf):
     db.session.refresh(roundtable)
     assert roundtable.status == "open", "closing stops everyone writing: it is confirmed first"
     assert asked.status_code == 200 and "Close this roundtable?" in asked.get_data(as_text=True)
-    client.post(url + "/status", data={**hidden_fields_of(asked), "status": "closed"})
+    closed = client.post(url + "/status", data={**hidden_fields_of(asked), "status": "closed"}, follow_redirects=True)
     db.session.refresh(roundtable)
     assert roundtable.status == "closed"
+    assert "The roundtable is closed now: no one can join it or write new words." in closed.get_data(as_text=True)
     asked = client.post(url + "/status", data={"status": "archived", "csrf_token": csrf(client.get(url))})
     assert "cannot be opened again" in asked.get_data(as_text=True)
     db.session.refresh(roundtable)
@@ -220,7 +221,7 @@ def test_a_note_saved_from_a_page_opened_before_another_note_keeps_both(client, 
 
     refused = save_note(client, url, "Called, all fine.", page=second_tab)
     html = refused.get_data(as_text=True)
-    assert "Another facilitator saved this note after you opened it." in html
+    assert "This note was saved on another page after you opened it" in html
     assert 'class="error-summary"' in html.split("Private note")[1], "said where the note is, and focused"
     assert "She asked for a pause: hold until we talk." in html and "Called, all fine." in html
     assert db.session.get(Reflection, reflection.id).moderator_note == "She asked for a pause: hold until we talk."
