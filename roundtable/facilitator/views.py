@@ -272,6 +272,7 @@ def reflection(reflection_id: int):
     return render_template(
         "facilitator/reflection.html", reflection=item, decision_form=decision_form, note_form=note_form,
         queue_url=_queue_as_left(), note_refused=note_refused,
+        quoting_allowed=consent.QUOTE_PUBLICLY in consent.current_grants(item.participant),
     )
 
 

@@ -153,6 +153,20 @@ def _moderating(client, make, login, status):
     return reflection, f"/facilitator/reflections/{reflection.id}"
 
 
+@pytest.mark.parametrize("quoting", [True, False])
+def test_the_review_page_says_when_a_release_will_not_reach_the_editors(client, make, login, quoting):
+    """Released, the words of an author who did not agree to public quotes stay out of the editors' sight."""
+    facilitator = make.user("facilitator")
+    grants = ("take_part", "store_words") + (("quote_publicly",) if quoting else ())
+    reflection = make.reflection(make.participant(make.roundtable(facilitator), grants=grants), status="submitted")
+    login(facilitator)
+    client.get("/language/en")
+
+    html = client.get(f"/facilitator/reflections/{reflection.id}").get_data(as_text=True)
+
+    assert ("has not agreed to public quotes" in html) is not quoting
+
+
 def test_a_decision_not_on_the_page_is_refused_with_a_reason(client, make, login, csrf):
     reflection, url = _moderating(client, make, login, "submitted")
     response = client.post(url, data={"decision-decision": "publish", "decision-csrf_token": csrf(client.get(url))})
