@@ -16,9 +16,11 @@
 
   exitLink.addEventListener("click", leave);
 
-  /* A signed-in participant's page closes itself when the session ends by idle time, so that the next person on a
-     shared phone finds nothing on the screen. Typing where nothing autosaves tells the server once a minute
-     that someone is here; an autosave does the same (it says so with a "roundtable:contact" event). */
+  /* A signed-in participant's page closes itself when nobody has been there for the idle time, so that the next
+     person on a shared phone finds nothing on the screen. Typing is someone there, even where nothing reaches the
+     server (offline, or words too long to save). Typing where nothing autosaves tells the server once a minute
+     that someone is here; an autosave does the same (it says so with a "roundtable:contact" event). Before it
+     closes, the page says "roundtable:closing": a draft not yet saved cancels that, and is saved first. */
   var body = document.body;
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
   if (idleSeconds) {
@@ -26,6 +28,7 @@
     var pinged = 0;
     document.addEventListener("roundtable:contact", function () { contact = Date.now(); });
     document.addEventListener("input", function () {
+      contact = Date.now();
       if (document.querySelector("form[data-autosave-url]") || Date.now() - pinged < 60000) { return; }
       pinged = Date.now();
       var data = new FormData();
@@ -37,9 +40,12 @@
         .catch(function () { /* offline: the warning stays, and the words stay in the box */ });
     });
     window.setInterval(function () {
-      if (Date.now() - contact >= idleSeconds * 1000) {
-        document.body.classList.add("hidden-now");
+      if (Date.now() - contact < idleSeconds * 1000) { return; }
+      document.body.classList.add("hidden-now");
+      if (document.dispatchEvent(new CustomEvent("roundtable:closing", { cancelable: true }))) {
         window.location.replace(body.getAttribute("data-idle-url"));
+      } else {
+        contact = Date.now();  // the words are being saved; the page that answers takes over
       }
     }, 5000);
   }
@@ -132,10 +138,28 @@
     }
   });
 
-  document.addEventListener("roundtable:contact", function () {
+  function someoneIsHere() {
     lastActivity = Date.now();
     if (warning) { warning.hidden = true; }
+  }
+  document.addEventListener("roundtable:contact", someoneIsHere);
+  form.addEventListener("input", someoneIsHere);
+
+  /* Closing for safety with words not saved yet: the draft is saved and the session ended on the way out, as
+     "Save and take a break" does (with no connection, once it is back; the page stays hidden meanwhile). Changes
+     to words already shared are not sent without their author: the warning said they would be lost. */
+  var leaving = false;
+  document.addEventListener("roundtable:closing", function (event) {
+    if (!url || fingerprint(snapshot()) === lastSent) { return; }
+    event.preventDefault();
+    if (!leaving) { leaving = true; leaveWithTheWords(); }
   });
+
+  function leaveWithTheWords() {
+    if (navigator.onLine === false) { window.addEventListener("online", leaveWithTheWords, { once: true }); return; }
+    var button = form.querySelector("[name=leave]");
+    if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
+  }
 
   /* The page keeps room at the bottom for the fixed warning (roundtable.css), and whatever has the focus is scrolled
      out from under it now (WCAG 2.4.11). */
@@ -157,4 +181,21 @@
 
   if (url) { save(); }
   window.setInterval(function () { save(); checkIdle(); }, EVERY);
+})();
+
+/* The passphrase is shown for a few minutes only: with JavaScript, once they are over and nothing was typed for a
+   minute, the page hides the words and asks the server again, which leads to /return and says why. (Without
+   JavaScript, the next request does the same.) */
+(function () {
+  "use strict";
+  var words = document.querySelector("ol.passphrase[data-shown-seconds]");
+  if (!words) { return; }
+  var until = Date.now() + parseInt(words.getAttribute("data-shown-seconds"), 10) * 1000;
+  var typed = 0;
+  document.addEventListener("input", function () { typed = Date.now(); });
+  window.setInterval(function () {
+    if (Date.now() < until || Date.now() - typed < 60000) { return; }
+    document.body.classList.add("hidden-now");
+    window.location.replace(window.location.href);
+  }, 5000);
 })();

@@ -60,6 +60,8 @@ def _joining_roundtable() -> Roundtable:
     roundtable = db.session.get(Roundtable, state.get("roundtable_id", 0))
     if roundtable is None or roundtable.status != "open":
         session.pop("join", None)
+        if roundtable is not None:  # closed while they were joining: said, not an empty page to start again on
+            flash(str(roundtables.closed_to_words()), "error")
         abort(redirect(url_for("participant.join")))
     return roundtable
 
@@ -218,7 +220,8 @@ def join_passphrase():
                 "If not, join again with another pseudonym."))
         return redirect(url_for("participant.return_"))
     return render_template("participant/join_passphrase.html", form=form, words=words,
-                           words_language=state.get("language"), shown_minutes=PASSPHRASE_SHOWN_FOR // 60)
+                           words_language=state.get("language"), shown_minutes=PASSPHRASE_SHOWN_FOR // 60,
+                           shown_seconds_left=max(0, PASSPHRASE_SHOWN_FOR - (int(time.time()) - state.get("at", 0))))
 
 
 @bp.route("/return", methods=["GET", "POST"])

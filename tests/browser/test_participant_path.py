@@ -155,6 +155,76 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
     assert again.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
 
 
+@pytest.mark.parametrize("how", ["offline", "refused"])
+def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_save_first(new_context, live, how):
+    """Typing is someone there, even where no autosave gets through; left alone, the page saves the words on its
+    way out ("Save and take a break"), once a connection is back, instead of closing over them."""
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    passphrase = join(page, live, language="en", pseudonym=f"Amihan {how} close")
+    page.clock.install()
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+    if how == "offline":
+        context.set_offline(True)
+    else:  # too long to save, say: every autosave answered with a refusal
+        page.route("**/autosave", lambda route: route.fulfill(status=400, json={"saved": False, "message": "No."}))
+    words = "Typed on a bus between two towns: the court should let a child rest between questions."
+    for part in range(3):  # typing on, a little at a time, for longer than the idle time
+        page.type("#text", f" {part}")
+        page.clock.run_for((idle_seconds // 2) * 1_000)
+    assert page.url == writing, "someone was typing: the page stayed"
+    page.fill("#text", words)
+
+    if how == "offline":
+        page.clock.run_for((idle_seconds + 10) * 1_000)  # left alone
+        assert page.url == writing, "no connection: the page hides and waits, it does not close over the words"
+        with page.expect_navigation(url="**/return"):
+            context.set_offline(False)
+    else:
+        page.unroute("**/autosave")
+        with page.expect_navigation(url="**/return"):
+            page.clock.run_for((idle_seconds + 10) * 1_000)
+
+    expect(page.locator("main")).to_contain_text("Your draft is saved. Come back with your passphrase")
+    page.fill("#passphrase", passphrase)
+    page.click("main form [type=submit]")
+    page.goto(writing)
+    assert page.input_value("#text") == words
+
+
+def test_with_javascript_the_passphrase_is_hidden_once_its_minutes_are_over(new_context, live):
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    page.clock.install()
+    base = live["base_url"]
+    page.goto(base + "/join")
+    page.fill("#code", live["join_code"])
+    page.check("input[name=language][value=en]")
+    page.click("main form [type=submit]")
+    page.check("#adult")
+    page.click("main form [type=submit]")
+    page.fill("#pseudonym", "Amihan minutes")
+    page.click("main form [type=submit]")
+    expect(page.locator("ol.passphrase li")).to_have_count(7)
+    shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
+
+    page.clock.run_for((shown - 30) * 1_000)
+    expect(page.locator("ol.passphrase li")).to_have_count(7)
+    page.type("#first", "a")  # typing a word, just as the minutes end: not taken away mid-word
+    page.clock.run_for(40_000)
+    assert page.url.endswith("/join/passphrase")
+    # The words are hidden and the page asked for again: the server, whose minutes are over too, leads to /return
+    # (tests/participant/test_join.py; here only the browser's clock was moved on).
+    with page.expect_request(lambda request: request.url.endswith("/join/passphrase") and request.method == "GET"):
+        page.clock.run_for(70_000)
+
+
 # Where the focused control is, against the top of the idle warning fixed at the bottom of the screen.
 UNDER_THE_WARNING = """() => {
   const focused = document.activeElement, box = document.getElementById("idle-warning").getBoundingClientRect();

@@ -65,6 +65,18 @@ def test_a_closed_roundtable_accepts_nobody_new_and_says_so(client, make, csrf):
     assert "closed and does not accept new words" in html
 
 
+def test_a_roundtable_closed_while_someone_joins_says_so_on_the_join_page(client, make, csrf):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    roundtable.status = "closed"
+    db.session.commit()
+
+    response = client.post("/join/pseudonym", data={"pseudonym": "Tahimik Ulap", "csrf_token": csrf(page)})
+
+    assert response.headers["Location"].endswith("/join")
+    assert "closed and does not accept new words" in client.get("/join").get_data(as_text=True)
+
+
 def test_required_clauses_must_be_ticked(client, make, csrf):
     roundtable = make.roundtable()
     _start(client, csrf, roundtable.join_code)
