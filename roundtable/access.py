@@ -124,6 +124,9 @@ def enforce():
             # Back and Reload on a shared phone send the last form again, and its words are not the next person's.
             return render_template("participant/words_kept.html", text=request.form["text"],
                                    language=request.form.get("language")), 401
+        if request.method == "POST" and request.form.get("text"):  # said, never shown: whose words they are is unknown
+            flash(_("What you wrote was not saved: this browser is no longer signed in. Sign in with your passphrase, "
+                    "then write it again."), "error")
         return redirect(url_for("participant.return_"))
     if PUBLIC not in audience and PARTICIPANT not in audience:
         if g.get("user") is None:

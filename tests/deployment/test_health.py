@@ -88,6 +88,13 @@ def test_a_page_that_needs_the_database_shows_the_friendly_503_in_filipino(clien
     assert '<html lang="fil">' in html
     assert "Sandaling nagpapahinga ang Roundtable" in html
     assert "Traceback" not in html
+    client.get("/language/en")
+    with database(create_engine(f"sqlite:///{tmp_path / 'missing' / 'x.db'}")):
+        sent = client.post("/join", data={"code": "ABC123", "language": "en", "csrf_token": token})
+        opened = client.get("/join")
+    assert "what you just sent was not saved" in sent.get_data(as_text=True), "a form sent is said lost, and how back"
+    assert "Go back: what you typed is still in the form." in sent.get_data(as_text=True)
+    assert "what you just sent" not in opened.get_data(as_text=True), "a page opened sent nothing"
     # and it recovers by itself once the database is back
     assert client.get("/healthz").status_code == 200
 

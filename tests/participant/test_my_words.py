@@ -323,6 +323,25 @@ def test_withdrawing_everything_needs_a_clear_confirmation_and_ends_the_session(
     assert again.status_code == 200
 
 
+def test_words_sent_from_a_browser_no_longer_signed_in_are_said_not_saved_and_never_shown(app, client, make, csrf):
+    """The cookie is gone (the browser was cleared, or the phone dropped it): whose words they are is unknown, so
+    they are not shown back, but the person is told, instead of finding the sign-in page without a word."""
+    me = make.participant(language="en")
+    prompt = me.roundtable.prompts[0]
+    _sign_in(client, csrf, me)
+    page = client.get(f"/write/{prompt.id}")
+    cleared = app.test_client()
+    cleared.get("/language/en")
+
+    response = cleared.post(f"/write/{prompt.id}", data={**hidden_fields_of(page), "text": "Courts should listen.",
+                                                         "language": "en", "submit": "Submit"}, follow_redirects=True)
+
+    html = response.get_data(as_text=True)
+    assert response.request.path == "/return"
+    assert "What you wrote was not saved: this browser is no longer signed in." in html
+    assert "Courts should listen." not in html
+
+
 def test_autosave_keeps_a_draft_and_counts_as_activity(client, make, csrf, app):
     me = make.participant(language="en")
     prompt = me.roundtable.prompts[0]
