@@ -185,7 +185,17 @@ def length(maximum: int, minimum: int = 0):
     return Length(max=maximum, message=_l("Use at most %(max)s characters.", max=Count(maximum)))
 
 
-class CleanStringField(StringField):
+class _SaysItsLimit:
+    """No maxlength: a browser cuts a paste over it without a word, and the rest of someone's words (or the end of
+    their pseudonym) is lost unseen. Sent whole, a text over the limit comes back on the page with the limit said
+    beside it."""
+
+    def __call__(self, **kwargs):
+        kwargs.setdefault("maxlength", False)
+        return super().__call__(**kwargs)
+
+
+class CleanStringField(_SaysItsLimit, StringField):
     """A one-line text field whose value is stripped of markup and control characters."""
 
     def process_formdata(self, valuelist):
@@ -193,18 +203,12 @@ class CleanStringField(StringField):
         self.data = clean_text(self.data, multiline=False)
 
 
-class CleanTextAreaField(TextAreaField):
+class CleanTextAreaField(_SaysItsLimit, TextAreaField):
     """A multi-line text field whose value is stripped of markup and control characters."""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         self.data = clean_text(self.data)
-
-    def __call__(self, **kwargs):
-        # No maxlength: a browser cuts a paste over it without a word, and the rest of someone's words is lost.
-        # Sent whole, a text over the limit comes back on the page with the limit said beside it.
-        kwargs.setdefault("maxlength", False)
-        return super().__call__(**kwargs)
 
 
 class ActionForm(Form):

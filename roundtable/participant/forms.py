@@ -23,7 +23,8 @@ class CheckboxListField(SelectMultipleField):
 
 
 class JoinForm(Form):
-    code = StringField(_l("Roundtable code"), validators=[required(_l("Please type the code you were given.")), length(32)])
+    code = CleanStringField(_l("Roundtable code"),
+                            validators=[required(_l("Please type the code you were given.")), length(32)])
     language = RadioField(_l("Language"), choices=interface_languages(),  # the page's language is ticked
                           validators=[required(_l("Choose Filipino or English."))])
 

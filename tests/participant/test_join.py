@@ -408,6 +408,22 @@ def test_a_pseudonym_that_grows_when_compared_is_refused_like_a_long_one(client,
     assert db.session.query(Participant).count() == 0
 
 
+def test_a_pseudonym_pasted_too_long_is_refused_whole_not_cut_short_unseen(client, make, csrf):
+    """A browser cuts a paste at maxlength without a word: the person would take part under a name they did not
+    choose. Sent whole, it comes back with the limit said."""
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    code_box = re.search(r'<input[^>]*id="code"[^>]*>', client.get("/join").get_data(as_text=True))
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+
+    box = re.search(r'<input[^>]*id="pseudonym"[^>]*>', page.get_data(as_text=True)).group(0)
+
+    assert "maxlength" not in box and (code_box is None or "maxlength" not in code_box.group(0))
+    refused = client.post("/join/pseudonym", data={"pseudonym": "Bituin sa Gabi ng Mahabang Paglalakbay 2026",
+                                                   "csrf_token": csrf(page)})
+    assert "Use between 2 and 40 characters." in refused.get_data(as_text=True)
+
+
 def _facilitator_changes_the_form(roundtable):
     drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
     drafts[0] = consent.ClauseDraft(drafts[0].key, "Changed words.", "Binagong salita.", True)
