@@ -23,6 +23,6 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(64), index=True)
     target_type: Mapped[str | None] = mapped_column(String(32), nullable=True)
     target_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # What changed, in words of a fixed vocabulary only ("given=admin taken=editor", "from=3 to=7"): written by
-    # ``audit.record``, which refuses anything else, so no one's words or address can land here.
+    # What changed, in words of a fixed vocabulary only ("given=admin taken=editor", "previous=3 successor=7"),
+    # written by ``audit.record``, which refuses anything else: no one's words or address can land here.
     detail: Mapped[str | None] = mapped_column(String(120), nullable=True)
