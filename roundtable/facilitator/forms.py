@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, RadioField, TimeField
+from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, RadioField, SelectField, TimeField
 from wtforms import Form as WTFormsForm
 from wtforms import ValidationError
 from wtforms.validators import Optional
@@ -70,6 +70,12 @@ class EditPromptForm(PromptForm):
 
 class NewPromptForm(SentOnce, PromptForm):
     """A prompt added to a roundtable."""
+
+
+class HandOverForm(SentOnce, Form):
+    """This roundtable, given to a colleague who moderates it from now on."""
+
+    successor = SelectField(_l("Hand it to"), coerce=int, choices=[])  # "—" (0) is refused by the service
 
 
 class StatusForm(Form):

@@ -11,14 +11,15 @@ from roundtable.access import roles_required
 from roundtable.changes import back_to_list_when_gone, change, field_named
 from roundtable.db import db
 from roundtable.facilitator.forms import (
-    ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, NewPromptForm, NewRoundtableForm, NoteForm,
-    RoundtableForm, StatusForm,
+    ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm, NewPromptForm, NewRoundtableForm,
+    NoteForm, RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
-from roundtable.models import Prompt, Roundtable
+from roundtable.i18n import current_language
+from roundtable.models import Prompt, Roundtable, User
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
-from roundtable.services import consent, curation, moderation, roundtables
+from roundtable.services import consent, curation, moderation, roundtables, sent_forms
 from roundtable.services.errors import Conflict
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
@@ -61,10 +62,42 @@ def new_roundtable():
 @bp.get("/roundtables/<int:roundtable_id>")
 @facilitator_only
 def roundtable(roundtable_id: int):
-    item = _own(roundtable_id)
+    return _roundtable_page(_own(roundtable_id))
+
+
+def _roundtable_page(item: Roundtable, *, prompt_form: NewPromptForm | None = None,
+                     hand_over_form: HandOverForm | None = None):
     return render_template(
-        "facilitator/roundtable.html", roundtable=item, status_form=StatusForm(), prompt_form=NewPromptForm()
+        "facilitator/roundtable.html", roundtable=item, status_form=StatusForm(),
+        prompt_form=prompt_form or NewPromptForm(), hand_over_form=hand_over_form or _hand_over_form(),
     )
+
+
+def _hand_over_form() -> HandOverForm:
+    form = HandOverForm(prefix="handover")
+    colleagues = roundtables.facilitators_other_than(g.user)
+    form.successor.choices = [(0, "—")] + [(user.id, f"{user.display_name} ({user.username})") for user in colleagues]
+    return form
+
+
+@bp.post("/roundtables/<int:roundtable_id>/hand-over")
+@facilitator_only
+def hand_over(roundtable_id: int):
+    form = _hand_over_form()
+    if (first := sent_forms.earlier(g.user, form.once_key())) is not None:  # a double click: it is not theirs now
+        flash(_("This form was sent twice. What it made was saved once, here."))
+        return redirect(first)
+    item = _own(roundtable_id)
+    if form.validate_on_submit():
+        successor = db.session.get(User, form.successor.data)
+        with change(errors_on=form.successor, once=form) as outcome:
+            roundtables.hand_over_one(item, successor, actor=g.user)
+            outcome.location = url_for("facilitator.my_roundtables")
+        if outcome.saved:
+            flash(_("“%(title)s” is run by %(name)s now. You no longer see it or its reflections.",
+                    title=item.title(current_language()), name=successor.display_name))
+            return redirect(outcome.location)
+    return _roundtable_page(item, hand_over_form=form)
 
 
 def join_qr_svg(join_url: str, title: str) -> Markup:
@@ -187,7 +220,7 @@ def add_prompt(roundtable_id: int):
             flash(_("Prompt added."))
         if outcome.location:
             return redirect(outcome.location)
-    return render_template("facilitator/roundtable.html", roundtable=item, status_form=StatusForm(), prompt_form=form)
+    return _roundtable_page(item, prompt_form=form)
 
 
 @bp.route("/prompts/<int:prompt_id>", methods=["GET", "POST"])

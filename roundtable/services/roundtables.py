@@ -220,14 +220,32 @@ def facilitators_other_than(account: User) -> list[User]:
 def hand_over(account: User, successor: User | None, *, actor: User) -> int:
     """Every roundtable ``account`` runs goes to ``successor``, who moderates it from now on (someone leaves, or
     changes role). Returns how many; each is audited."""
-    if (successor is None or successor.id == account.id or not successor.active
-            or not successor.has_role("facilitator")):
-        raise RuleViolation(_l("Choose an active facilitator to hand the roundtables to."), field="successor")
+    _check_successor(account, successor, _l("Choose an active facilitator to hand the roundtables to."))
     moved = list(db.session.scalars(select(Roundtable).where(Roundtable.facilitator_id == account.id)))
     for roundtable in moved:
-        roundtable.facilitator_id = successor.id
-        audit.record("roundtable.handed_over", actor=actor, target=roundtable, previous=account, successor=successor)
+        _hand(roundtable, account, successor, actor)
     return len(moved)
+
+
+def hand_over_one(roundtable: Roundtable, successor: User | None, *, actor: User) -> None:
+    """The facilitator who runs ``roundtable`` gives it to a colleague (leave, another room), who moderates it
+    from now on; the giver no longer sees it."""
+    lock_and_reread(roundtable)  # a second sending, or an administrator's hand-over meanwhile, finds it moved
+    if roundtable.facilitator_id != actor.id:
+        raise NotFound(_l("That roundtable was not found."))
+    _check_successor(actor, successor, _l("Choose an active facilitator to hand the roundtable to."))
+    _hand(roundtable, actor, successor, actor)
+
+
+def _check_successor(account: User, successor: User | None, message) -> None:
+    if (successor is None or successor.id == account.id or not successor.active
+            or not successor.has_role("facilitator")):
+        raise RuleViolation(message, field="successor")
+
+
+def _hand(roundtable: Roundtable, previous: User, successor: User, actor: User) -> None:
+    roundtable.facilitator_id = successor.id
+    audit.record("roundtable.handed_over", actor=actor, target=roundtable, previous=previous, successor=successor)
 
 
 # A draft made by mistake is archived without ever being opened to anyone.

@@ -522,3 +522,39 @@ def test_deciding_the_last_reflection_of_the_last_page_leads_to_the_page_before_
     shown = client.get(back.headers["Location"])
     assert shown.status_code == 302
     assert shown.headers["Location"].endswith("/facilitator/moderation?status=submitted&page=1"), "filters kept"
+
+
+def test_a_facilitator_hands_one_roundtable_to_a_colleague_who_moderates_it_from_then_on(app, client, make, login):
+    facilitator, colleague = make.user("facilitator"), make.user("facilitator")
+    leaving, staying = make.roundtable(facilitator), make.roundtable(facilitator)
+    reflection = make.reflection(make.participant(leaving), status="submitted")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{leaving.id}"
+    page = client.get(url)
+    assert f"{colleague.display_name} ({colleague.username})" in page.get_data(as_text=True)
+
+    refused = client.post(url + "/hand-over", data={**hidden_fields_of(page), "handover-successor": "0"})
+    assert "Choose an active facilitator to hand the roundtable to." in refused.get_data(as_text=True)
+    sent = {**hidden_fields_of(page), "handover-successor": str(colleague.id)}
+    done = client.post(url + "/hand-over", data=sent)
+    again = client.post(url + "/hand-over", data=sent)  # a double click: no 404, the first's page
+
+    assert done.headers["Location"].endswith("/facilitator/") and again.headers["Location"].endswith("/facilitator/")
+    mine = client.get("/facilitator/").get_data(as_text=True)
+    assert f"is run by {colleague.display_name} now" in mine
+    assert f'href="/facilitator/roundtables/{leaving.id}"' not in mine and f'href="/facilitator/roundtables/{staying.id}"' in mine
+    assert client.get(url).status_code == 404
+    assert db.session.get(Roundtable, staying.id).facilitator_id == facilitator.id, "only the one handed over"
+    taking_over = app.test_client()
+    login(colleague, on=taking_over)
+    assert taking_over.get(f"/facilitator/reflections/{reflection.id}").status_code == 200
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "roundtable.handed_over")).one()
+    assert (event.actor_id, event.target_id) == (facilitator.id, leaving.id)
+
+
+def test_a_facilitator_without_colleagues_is_offered_no_hand_over(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    assert "handover-successor" not in client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
