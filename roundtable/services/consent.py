@@ -295,12 +295,14 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
         if not any(c.key == required_key and c.required for c in clauses):
             raise RuleViolation(_l("The statements to take part and to keep the words must stay required."),
                                 field=f"{required_key}.{'required' if required_key in keys else 'remove'}")
-    if (REVIEW_QUOTES not in keys and QUOTE_PUBLICLY in keys
-            and any(c.key == REVIEW_QUOTES for c in roundtable.current_clauses()) and _someone_reviews(roundtable)):
-        # Answering the new form would end, unasked, the review they chose; without public quotes it is moot.
-        raise RuleViolation(_l("Someone who took part asked to see every quote of their words before it is used. "
-                               "This statement stays while the form asks about public quotes."),
-                            field=f"{REVIEW_QUOTES}.remove")
+    if REVIEW_QUOTES not in keys and QUOTE_PUBLICLY in keys and _someone_reviews(roundtable):
+        # Answering the new form would end, unasked, the review they chose (their answer to an earlier version
+        # counts until they answer again: public quotes taken off and put back in two saves end it just the same).
+        # Without public quotes it is moot.
+        raise RuleViolation(_l("Someone who took part asked to see every quote of their words before it is used. A "
+                               "form that asks about public quotes keeps the statement on reviewing quotes."),
+                            field=f"{REVIEW_QUOTES}.remove" if any(
+                                c.key == REVIEW_QUOTES for c in roundtable.current_clauses()) else f"{QUOTE_PUBLICLY}.key")
     for clause in clauses:
         if clause.key in ALWAYS_OPTIONAL and clause.required:
             # Required, it could never be taken back short of withdrawing everything.

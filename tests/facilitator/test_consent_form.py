@@ -221,6 +221,26 @@ def test_reviewing_quotes_stays_on_the_form_while_someone_asked_for_it_and_quote
         assert f'<a href="#clauses-{keys.index("review_quotes")}-remove">' in html
 
 
+def test_public_quotes_taken_off_and_put_back_cannot_end_a_review_someone_asked_for(client, make, login):
+    """Their answer to the first version counts until they answer again: the guard looks at what they chose."""
+    roundtable = make.roundtable()
+    make.participant(roundtable, grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    client.get("/language/en")
+    login(roundtable.facilitator)
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    keys = [c.key for c in roundtable.current_clauses()]
+    quoting = next(c for c in roundtable.current_clauses() if c.key == "quote_publicly")
+    both_off = _as_shown(client.get(url), **{f"clauses-{keys.index('review_quotes')}-remove": "y",
+                                             f"clauses-{keys.index('quote_publicly')}-remove": "y"})
+    assert client.post(url, data=both_off).status_code == 302  # no public quotes: no quote to review
+
+    put_back = client.post(url, data=_as_shown(client.get(url), new_key="quote_publicly", new_text_en=quoting.text_en,
+                                               new_text_fil=quoting.text_fil))
+
+    assert "asked to see every quote of their words before it is used" in put_back.get_data(as_text=True)
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+
+
 def test_a_consent_form_sent_twice_makes_one_version_and_says_so(client, make, login):
     roundtable, url = _editing_the_consent_form(client, make, login)
     sent = _as_shown(client.get(url), new_key="snacks_ok", new_text_en="Snacks are fine during the roundtable.",
