@@ -91,13 +91,29 @@ class SensitiveTermsForm(Form):
     read = HiddenField()  # curation.sensitive_terms_mark of the list the page showed
 
 
+def _numbers(text: str | None, most: int) -> list[int]:
+    """The whole numbers in ``text`` (a page's hidden field); anything else, typed into the page by hand, names
+    nothing."""
+    words = (text or "").replace(":", " ").split()[:most]
+    return [int(word) if word.isascii() and word.isdigit() and int(word) <= LARGEST else -1 for word in words]
+
+
+class NoticeAckForm(Form):
+    """One notice acknowledged: the audit event behind the notice the page showed."""
+
+    seen = HiddenField()
+
+    def seen_event(self) -> int | None:
+        numbers = _numbers(self.seen.data, 1)
+        return numbers[0] if numbers else None
+
+
 class NoticesShownForm(Form):
-    """“Acknowledge all on this page”: the quotes whose notices the page showed, so that a notice raised after
-    the page was read is not acknowledged unseen."""
+    """“Acknowledge all on this page”: each notice the page showed, as ``quote:event``, so that a notice raised
+    (or changed) after the page was read is not acknowledged unseen."""
 
     quotes = HiddenField()
 
-    def quote_ids(self) -> list[int]:
-        """The numbers sent (a page holds 25); anything else, typed into the page by hand, names nothing."""
-        words = (self.quotes.data or "").split()[:100]
-        return [int(word) for word in words if word.isascii() and word.isdigit() and int(word) <= LARGEST]
+    def shown(self) -> dict[int, int]:
+        numbers = _numbers(self.quotes.data, 200)  # a page holds 25
+        return dict(zip(numbers[::2], numbers[1::2]))

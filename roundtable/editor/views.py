@@ -12,8 +12,8 @@ from roundtable.access import roles_required
 from roundtable.changes import back_to_list_when_gone, change, field_named, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
-    ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticesShownForm, QuoteForm, SensitiveTermsForm,
-    ThemeForm, ThemeRemoveForm, ThemeRenameForm,
+    ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticeAckForm, NoticesShownForm, QuoteForm,
+    SensitiveTermsForm, ThemeForm, ThemeRemoveForm, ThemeRenameForm,
 )
 from roundtable.forms import ActionForm, say_saved_now
 from roundtable.i18n import current_language, language_choices
@@ -466,16 +466,17 @@ def notices():
     page = notice_service.open_notices(request.args.get("page", 1, type=number_arg))
     if (last := last_page_instead(page)) is not None:
         return last
-    return render_template("editor/notices.html", page=page, ack_form=ActionForm(prefix="ack"),
+    return render_template("editor/notices.html", page=page, ack_form=NoticeAckForm(prefix="ack"),
                            all_form=NoticesShownForm(prefix="all"))
 
 
 @bp.post("/notices/<int:quote_id>/acknowledge")
 @editor_only
 def acknowledge_notice(quote_id: int):
-    if ActionForm(prefix="ack").validate_on_submit():
+    form = NoticeAckForm(prefix="ack")
+    if form.validate_on_submit():
         with change() as outcome:
-            notice_service.acknowledge(g.user, quote_id)
+            notice_service.acknowledge(g.user, quote_id, form.seen_event())
         if outcome.saved:
             flash(_("Notice acknowledged."))
     # Back to the page it was on (once its last notice is gone, the list's last page).
@@ -498,9 +499,15 @@ def acknowledge_notices():
     form = NoticesShownForm(prefix="all")
     if form.validate_on_submit():
         with change() as outcome:
-            count = notice_service.acknowledge_many(g.user, form.quote_ids())
-        if outcome.saved:
-            flash(ngettext("%(num)d notice acknowledged.", "%(num)d notices acknowledged.", count))
+            done, changed = notice_service.acknowledge_many(g.user, form.shown())
+        if outcome.saved and done:
+            flash(ngettext("%(num)d notice acknowledged.", "%(num)d notices acknowledged.", done))
+        if outcome.saved and changed:
+            flash(ngettext("%(num)d notice changed after you opened the page. Read it again, then acknowledge it.",
+                           "%(num)d notices changed after you opened the page. Read them again, then acknowledge "
+                           "them.", changed), "error")
+        elif outcome.saved and not done:  # sent twice, or acknowledged meanwhile on another page
+            flash(_("These notices were acknowledged already."))
     return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
 
 

@@ -82,12 +82,12 @@ class PastExport:
     quote_count: int
     created_at: datetime
     made_by: str  # the editor's username
-    pulled: int  # how many of its quotes may no longer be used ("Withdrawn after export")
+    pulled: int  # how many of its quotes have a notice still open ("Withdrawn after export")
 
 
 def past(number: int = 1, per_page: int = 25) -> Page:
     """Every export, newest first: when, which format, how many quotes, who made it, and how many of its quotes
-    were withdrawn since (two queries for the page, and one to count). Never a file again: a new export leaves
+    have a notice still open (two queries for the page, and one to count). Never a file again: a new export leaves
     out words taken back since."""
     found = paginate(
         select(Export.id, Export.format, Export.quote_count, Export.created_at, User.username)

@@ -22,7 +22,7 @@ from sqlalchemy import and_, func, select
 from roundtable.db import constant, db
 from roundtable.models import AuditEvent, Export, Quote, Reflection, User, export_quotes
 from roundtable.services import audit
-from roundtable.services.errors import NotFound
+from roundtable.services.errors import Conflict, NotFound
 from roundtable.services.pagination import Page, paginate
 
 SOURCE_HELD = "quote.source_held"
@@ -37,6 +37,7 @@ ACKNOWLEDGED = "notice.acknowledged"
 @dataclass(frozen=True)
 class Notice:
     quote_id: int
+    event_id: int  # the audit event behind it: an acknowledgement answers this one, not a later one unseen
     reason: str  # the latest of WITHDRAWN_ACTIONS
     withdrawn_at: datetime | None
     exports: tuple[Export, ...]  # those made before it was withdrawn: later ones did not carry it
@@ -105,8 +106,8 @@ def count_open() -> int:
 def open_notices(page: int = 1, per_page: int = 25) -> Page:
     """One page of open notices, oldest quote first: three queries, however many notices there are."""
     found = paginate(
-        select(Quote.id, _of_latest_withdrawal(AuditEvent.action), _of_latest_withdrawal(AuditEvent.created_at),
-               Quote.status, Reflection.status, Quote.unresolved_findings)
+        select(Quote.id, _latest(WITHDRAWN_ACTIONS), _of_latest_withdrawal(AuditEvent.action),
+               _of_latest_withdrawal(AuditEvent.created_at), Quote.status, Reflection.status, Quote.unresolved_findings)
         .join(Reflection, Reflection.id == Quote.reflection_id)
         .where(_open_condition()).order_by(Quote.id),
         page, per_page, scalars=False,
@@ -121,11 +122,12 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     ):
         carried.setdefault(quote_id, []).append(export)
     return replace(found, items=[
-        Notice(quote_id, reason, at, tuple(e for e in carried.get(quote_id, ()) if at is None or e.created_at <= at),
+        Notice(quote_id, event_id, reason, at,
+               tuple(e for e in carried.get(quote_id, ()) if at is None or e.created_at <= at),
                usable_again=status == "approved" and (reason == PUT_TO_AUTHOR
                                                       or (reason == SOURCE_HELD and source == "released")
                                                       or (reason == DETAIL_FLAGGED and not findings)))
-        for quote_id, reason, at, status, source, findings in found.items
+        for quote_id, event_id, reason, at, status, source, findings in found.items
     ])
 
 
@@ -144,16 +146,27 @@ def pulled_from(export_ids) -> dict[int, int]:
     ).all())
 
 
-def acknowledge(editor: User, quote_id: int) -> None:
-    if not acknowledge_many(editor, [quote_id]):
+def acknowledge(editor: User, quote_id: int, seen: int | None) -> None:
+    """``seen`` is the ``event_id`` of the notice the page showed."""
+    done, changed = acknowledge_many(editor, {quote_id: seen})
+    if changed:
+        raise Conflict(_l("This notice changed after you opened the page. Read it again, then acknowledge it."))
+    if not done:
         raise NotFound(_l("That notice was already acknowledged."))
 
 
-def acknowledge_many(editor: User, quote_ids) -> int:
-    """Acknowledge the open notices of these quotes (a page of them, after one withdrawal of many words); those
-    acknowledged meanwhile are left alone. Returns how many were open."""
-    quotes = db.session.scalars(select(Quote).where(Quote.id.in_(list(quote_ids)), _open_condition())).all()
-    for quote in quotes:
-        audit.record(ACKNOWLEDGED, actor=editor, target=quote)
+def acknowledge_many(editor: User, shown: dict[int, int | None]) -> tuple[int, int]:
+    """Acknowledge the notices a page showed (``{quote_id: event_id}``): each only while it is still the notice
+    shown. A quote withdrawn again since ("may be used again" read, "taken back" now) stays open, as do notices
+    acknowledged meanwhile, which are left alone. Returns how many were acknowledged, and how many changed since."""
+    done = changed = 0
+    for quote, latest in db.session.execute(
+        select(Quote, _latest(WITHDRAWN_ACTIONS)).where(Quote.id.in_(list(shown)), _open_condition())
+    ):
+        if latest == shown[quote.id]:
+            audit.record(ACKNOWLEDGED, actor=editor, target=quote)
+            done += 1
+        else:
+            changed += 1
     db.session.flush()
-    return len(quotes)
+    return done, changed

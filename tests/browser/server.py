@@ -28,7 +28,9 @@ def _seed() -> dict:
     from roundtable.models import Theme
     import pyotp
 
-    from roundtable.services import accounts, consent, curation, moderation, participation, roundtables, twofactor
+    from roundtable.services import (
+        accounts, consent, curation, exports, moderation, participation, roundtables, twofactor,
+    )
 
     def _open_roundtable(facilitator, title_en: str, title_fil: str):
         opened = roundtables.create(
@@ -122,6 +124,22 @@ def _seed() -> dict:
          "haharap sa magulang na nanakit sa kanila sa loob ng korte, kailanman, saanman sa Pilipinas")[:200],
     )
     long_titles.meets_on, long_titles.starts_at, long_titles.ends_at = date.today() + timedelta(days=9), time(9), time(17)
+    # An export whose quote its author took back since: Past exports and Withdrawn after export have a row each.
+    exported_author, _exported_passphrase = participation.join(
+        item, language="fil", pseudonym="Habagat", adult_confirmed=True,
+        granted={"take_part", "store_words", "quote_publicly"},
+    )
+    exported = participation.save_reflection(
+        exported_author, item.prompts[0], text="Dapat may kasamang pinagkakatiwalaan ang bata sa korte.",
+        language="fil", submit=True, idempotency_key="browser-seed-exported-1",
+    )
+    moderation.decide(staff["facilitator"], exported, "release", read=moderation.read_mark(exported))
+    curation.approve(staff["editor"], curation.create_quote(
+        staff["editor"], exported, text="may kasamang pinagkakatiwalaan ang bata", language="fil",
+        translation="a trusted person with the child", translation_language=None, descriptor="survivor leader",
+    ))
+    exports.record(staff["editor"], "docx", exports.QuoteFilters())
+    consent.change_clause(exported_author, "quote_publicly", grant=False)
     # Editors and admins must use a second factor: enrol them with a secret the tests know.
     secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
     for role in ("editor", "admin"):

@@ -253,7 +253,7 @@ def test_an_export_that_matches_nothing_says_so_in_the_forms_summary_and_keeps_t
     assert db.session.query(Export).count() == 0
 
 
-def test_past_exports_list_every_export_with_its_quotes_withdrawn_since(client, make, login):
+def test_past_exports_list_every_export_with_its_notices_still_open(client, make, login):
     first_editor, second_editor = make.user("editor"), make.user("editor")
     staying, leaving = make.participant(), make.participant()
     make.quote(make.reflection(staying), editor=first_editor)

@@ -6,6 +6,13 @@ from roundtable.db import db
 from roundtable.services import audit, exports, withdrawal
 
 
+def _ack_form_of(page, quote_id: int) -> dict:
+    """The Acknowledge form of one notice, as the page shows it."""
+    html = page.get_data(as_text=True)
+    form = re.search(rf'action="/editor/notices/{quote_id}/acknowledge[^"]*"[^>]*>(.*?)</form>', html, re.S).group(1)
+    return dict(re.findall(r'name="(ack-[\w]+)"[^>]*value="([^"]*)"', form))
+
+
 def test_editors_see_and_acknowledge_a_withdrawn_after_export_notice(client, make, login, csrf):
     editor = make.user("editor")
     participant = make.participant()
@@ -22,7 +29,7 @@ def test_editors_see_and_acknowledge_a_withdrawn_after_export_notice(client, mak
     assert f"Quote number {quote.id}" in html and f"Export {export.id} (CSV)" in html
     assert 'href="/editor/notices">Withdrawn after export <span class="tag">1</span>' in html
 
-    response = client.post(f"/editor/notices/{quote.id}/acknowledge", data={"ack-csrf_token": csrf(page)})
+    response = client.post(f"/editor/notices/{quote.id}/acknowledge", data=_ack_form_of(page, quote.id))
 
     assert response.status_code == 302
     assert "No quote was withdrawn after export." in client.get("/editor/notices").get_data(as_text=True)
@@ -45,14 +52,14 @@ def test_acknowledging_on_a_later_page_of_notices_leads_back_to_that_page(client
     db.session.commit()
     login(editor)
     page = client.get("/editor/notices?page=2")
-    action = re.search(r'action="(/editor/notices/\d+/acknowledge[^"]*)"', page.get_data(as_text=True)).group(1)
+    action = re.search(r'action="(/editor/notices/(\d+)/acknowledge[^"]*)"', page.get_data(as_text=True))
 
-    response = client.post(action.replace("&amp;", "&"), data={"ack-csrf_token": csrf(page)})
+    response = client.post(action.group(1).replace("&amp;", "&"), data=_ack_form_of(page, int(action.group(2))))
 
     assert response.headers["Location"].endswith("/editor/notices?page=2")
     rest = client.get("/editor/notices?page=2").get_data(as_text=True)
-    for action in re.findall(r'action="(/editor/notices/\d+/acknowledge[^"]*)"', rest):
-        client.post(action.replace("&amp;", "&"), data={"ack-csrf_token": csrf(page)})
+    for action, quote_id in re.findall(r'action="(/editor/notices/(\d+)/acknowledge[^"]*)"', rest):
+        client.post(action.replace("&amp;", "&"), data=_ack_form_of(client.get("/editor/notices?page=2"), int(quote_id)))
     emptied = client.get("/editor/notices?page=2")
     assert emptied.status_code == 302 and emptied.headers["Location"].endswith("/editor/notices?page=1"), \
         "the page's last notice acknowledged, the list's last page, not a page past its end"
@@ -73,12 +80,15 @@ def test_the_notices_of_one_page_are_acknowledged_in_one_go_and_a_notice_raised_
     withdrawal.withdraw_all(authors[2], erase=True)  # while the page is open
     db.session.commit()
 
+    shown = re.search(r'name="all-quotes" value="([^"]*)"', page.get_data(as_text=True)).group(1)
     response = client.post("/editor/notices/acknowledge", data={
-        "all-csrf_token": csrf(page), "all-quotes": f"{quotes[0].id} {quotes[1].id} 99999999999999 x"},
-        follow_redirects=True)
+        "all-csrf_token": csrf(page), "all-quotes": f"{shown} 99999999999999:1 x:y"}, follow_redirects=True)
 
     html = response.get_data(as_text=True)
     assert "2 notices acknowledged." in html
     assert f"Quote number {quotes[2].id}" in html, "the notice the page did not show is still open"
     assert f"Quote number {quotes[0].id}" not in html and f"Quote number {quotes[1].id}" not in html
     assert "Acknowledge the" not in html, "one notice left: its own button is enough"
+    again = client.post("/editor/notices/acknowledge", data={"all-csrf_token": csrf(page), "all-quotes": shown},
+                        follow_redirects=True)
+    assert "These notices were acknowledged already." in again.get_data(as_text=True), "a double click says so"

@@ -4,7 +4,7 @@ import pytest
 
 from roundtable.db import db
 from roundtable.services import audit, consent, curation, exports, moderation, notices, review, withdrawal
-from roundtable.services.errors import NotFound
+from roundtable.services.errors import Conflict, NotFound
 from tests.conftest import sensitive_words_saved
 
 
@@ -153,7 +153,8 @@ def test_holding_a_reflection_already_held_raises_no_new_notice(make):
     facilitator = reflection.participant.roundtable.facilitator
     moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
     db.session.commit()
-    notices.acknowledge(editor, notices.open_notices().items[0].quote_id)
+    shown = notices.open_notices().items[0]
+    notices.acknowledge(editor, shown.quote_id, shown.event_id)
     db.session.commit()
 
     moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
@@ -178,13 +179,39 @@ def test_acknowledging_is_audited_and_clears_the_notice_for_everyone(make):
     withdrawal.withdraw_all(participant, erase=False)
     db.session.commit()
 
-    notices.acknowledge(editor, quote.id)
+    shown = notices.open_notices().items[0]
+    notices.acknowledge(editor, quote.id, shown.event_id)
     db.session.commit()
 
     assert notices.open_notices().items == [] and notices.count_open() == 0
     assert audit.page(action="notice.acknowledged").items[0].target_id == quote.id
     with pytest.raises(NotFound):
-        notices.acknowledge(make.user("editor"), quote.id)
+        notices.acknowledge(make.user("editor"), quote.id, shown.event_id)
+
+
+def test_a_notice_that_changed_after_the_page_was_read_is_not_acknowledged_unseen(make):
+    """Read as "released again: may be used again", then taken back by its author: acknowledging what was read
+    must not close the withdrawal nobody saw."""
+    editor = make.user("editor")
+    participant = make.participant()
+    reflection = make.reflection(participant)
+    quote = make.quote(reflection, editor=editor)
+    _export(editor)
+    facilitator = participant.roundtable.facilitator
+    moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
+    moderation.decide(facilitator, reflection, "release", read=moderation.read_mark(reflection))
+    db.session.commit()
+    read = notices.open_notices().items[0]
+    assert read.usable_again
+    withdrawal.withdraw_all(participant, erase=False)
+    db.session.commit()
+
+    with pytest.raises(Conflict):
+        notices.acknowledge(editor, quote.id, read.event_id)
+    assert notices.acknowledge_many(editor, {quote.id: read.event_id}) == (0, 1)
+    assert notices.count_open() == 1
+    now = notices.open_notices().items[0]
+    assert notices.acknowledge_many(editor, {quote.id: now.event_id}) == (1, 0)
 
 
 def test_an_exported_quote_whose_words_an_editor_changes_raises_a_notice(make):
