@@ -48,6 +48,8 @@ def walk(page, live: dict, language: str) -> list[str]:
     shot("join")
     submit()
     shot("consent")
+    page.check("#clause-take_part")
+    page.check("#clause-store_words")
     page.check("#adult")
     submit()
     page.fill("#pseudonym", "Tala" if language == "fil" else "Dawn")

@@ -93,9 +93,11 @@ def join_consent():
     clauses = roundtable.current_clauses()
     form = ConsentForm()
     form.clauses.choices = [(c.key, c.key) for c in clauses]
-    if request.method == "GET":
-        form.clauses.data = _join_state().get("granted", [c.key for c in clauses if c.required])
-        form.adult.data = _join_state().get("adult", False)
+    if request.method == "GET":  # nothing ticked for them: what they ticked, on words that have not changed since
+        state = _join_state()
+        reworded = consent.reworded_since(roundtable, state.get("form_version"), i18n.current_language())
+        form.clauses.data = [key for key in state.get("granted", []) if key not in reworded]
+        form.adult.data = state.get("adult", False)
     # The header's language button sends what was ticked: the page comes back in that language, as it was.
     if not _language_sent_with_the_words() and form.validate_on_submit():
         granted = set(form.clauses.data or [])

@@ -58,11 +58,16 @@ def reworded_since_answered(participant: Participant) -> frozenset[str]:
     """The statements of the roundtable's current form that are new, or whose words in the participant's language
     changed, since the version they answered: theirs to choose afresh, never ticked for them by an answer to other
     words (a widened "quote publicly", say). A change to the other language's words alone changes nothing they read."""
-    text = "text_fil" if participant.language == "fil" else "text_en"
     record = current_record(participant)
-    before = ({c.key: getattr(c, text) for c in clauses_of_version(participant.roundtable, record.form_version)}
-              if record else {})
-    return frozenset(c.key for c in participant.roundtable.current_clauses() if before.get(c.key) != getattr(c, text))
+    return reworded_since(participant.roundtable, record.form_version if record else None, participant.language)
+
+
+def reworded_since(roundtable: Roundtable, version: int | None, language: str) -> frozenset[str]:
+    """The statements of the current form that are new, or whose words in ``language`` changed, since ``version``
+    (None: every statement)."""
+    text = "text_fil" if language == "fil" else "text_en"
+    before = {c.key: getattr(c, text) for c in clauses_of_version(roundtable, version)} if version else {}
+    return frozenset(c.key for c in roundtable.current_clauses() if before.get(c.key) != getattr(c, text))
 
 
 class FormChanged(RuleViolation):

@@ -30,6 +30,8 @@ def join(page, live: dict, *, language: str = "fil", pseudonym: str = "Tala", on
     submit("/join/consent", "/join/consent")
     if with_mistakes:
         submit("/join/consent", "/join/consent without the age confirmation")
+    for required in ("#clause-take_part", "#clause-store_words"):  # nothing is ticked for them
+        page.check(required)
     page.check("#adult")
     submit("/join/pseudonym", "/join/pseudonym")
     page.fill("#pseudonym", pseudonym)

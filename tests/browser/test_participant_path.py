@@ -71,6 +71,8 @@ def _up_to_the_pseudonym(page, keys: Keyboard, live: dict, language: str = "en")
 
     assert page.url.endswith("/join/consent")
     fits_the_phone(page)
+    keys.tick("#clause-take_part")
+    keys.tick("#clause-store_words")
     keys.tick("#adult")
     keys.press_button("main form [type=submit]")
 
@@ -206,6 +208,8 @@ def test_with_javascript_the_passphrase_is_hidden_once_its_minutes_are_over(new_
     page.fill("#code", live["join_code"])
     page.check("input[name=language][value=en]")
     page.click("main form [type=submit]")
+    page.check("#clause-take_part")
+    page.check("#clause-store_words")
     page.check("#adult")
     page.click("main form [type=submit]")
     page.fill("#pseudonym", "Amihan minutes")

@@ -448,6 +448,28 @@ def test_a_consent_form_changed_while_it_was_read_is_shown_again(client, make, c
     assert response.headers["Location"].endswith("/join/pseudonym")
 
 
+def test_nothing_is_ticked_for_someone_joining(client, make, csrf):
+    """Taking part is their choice: each statement, the required ones too, is ticked by them."""
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+
+    html = client.get("/join/consent").get_data(as_text=True)
+
+    assert 'name="clauses"' in html and " checked" not in html
+
+
+def test_after_a_changed_form_only_the_statements_whose_words_stayed_keep_their_ticks(client, make, csrf):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)  # take_part and store_words ticked
+    _facilitator_changes_the_form(roundtable)  # take_part reworded
+    client.post("/join/pseudonym", data={"pseudonym": "Tala", "csrf_token": csrf(page)})
+
+    html = client.get("/join/consent").get_data(as_text=True)
+
+    assert re.search(r'id="clause-store_words"[^>]* checked', html), "the same words: ticked as they left it"
+    assert not re.search(r'id="clause-take_part"[^>]* checked', html), "new words: theirs to read and tick"
+
+
 def test_a_consent_form_changed_before_the_pseudonym_is_chosen_is_read_again_first(client, make, csrf):
     roundtable = make.roundtable()
     page = _up_to_the_pseudonym(client, csrf, roundtable)
