@@ -15,6 +15,7 @@ from roundtable.changes import change, field_named
 from roundtable.db import db
 from roundtable.forms import ActionForm
 from roundtable.models import User
+from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
 from roundtable.services import accounts, audit, retention, roundtables, twofactor
 from roundtable.services.errors import RuleViolation
@@ -206,6 +207,8 @@ def audit_log():
         problems["until"] = _("This date comes before the “From” date.")
     events = audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since,
                         until=until)
+    if (last := last_page_instead(events)) is not None:
+        return last
     return render_template(
         "admin/audit.html", page=events, actions=audit.actions(), action=action, actor_type=actor_type,
         record_label=i18n.audit_record_label, staff=accounts.usernames(audit.accounts_named(events.items)),

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_date, lazy_gettext as _l
 from sqlalchemy import ColumnElement, and_, event, exists, func, not_, or_, select
 from sqlalchemy.orm import Session as OrmSession
 
@@ -91,7 +91,9 @@ def check_choices(
     if shown_version is not None and shown_version != roundtable.consent_version:
         raise form_changed()
     if kept_until_shown is not None and roundtable.retention_until > kept_until_shown:
-        raise form_changed()
+        raise FormChanged(_l("The date until which your words are kept changed while you were reading: it is now "
+                             "%(date)s. Please read the form again and choose.",
+                             date=format_date(roundtable.retention_until, format="long")))
     clauses = {c.key: c for c in roundtable.current_clauses()}
     if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))

@@ -242,3 +242,11 @@ def test_staff_accounts_in_the_log_are_named_by_username_and_lead_to_the_account
 
     assert f'Staff #{admin.id} (<a href="/admin/users/{admin.id}">{admin.username}</a>)' in html
     assert f'(<a href="/admin/users/{editor.id}">{editor.username}</a>)' in html
+
+
+def test_a_page_past_the_end_of_the_log_leads_to_its_last_page(client, make, login):
+    login(make.user("admin"))
+
+    response = client.get("/admin/audit?page=99999&actor=staff")
+
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/audit?page=1&actor=staff")

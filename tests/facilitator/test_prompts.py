@@ -89,6 +89,7 @@ def test_a_prompt_page_opened_before_another_save_shows_that_save_instead_of_und
     html = refused.get_data(as_text=True)
     assert "This prompt was saved on another page after you opened this one." in html
     assert "What does a child witness need?" in html, "what was typed stays in the form"
+    assert '<a href="#text_fil">' in html, "said at the first box whose words differ, the Filipino one"
     assert "How should courts protect a child witness&#39;s privacy?" in html, "what is saved now is shown"
     assert db.session.get(Prompt, prompt.id).text_en == "How should courts protect a child witness's privacy?"
     again = client.post(url, data={**hidden_fields_of(refused), "text_fil": "Ano ang kailangan ng batang saksi?",

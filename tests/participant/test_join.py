@@ -499,7 +499,8 @@ def test_a_retention_date_moved_later_while_the_form_was_read_is_shown_again(cli
                                                   "adult": "y"})
 
     html = response.get_data(as_text=True)
-    assert response.status_code == 200 and "The consent form changed while you were reading it" in html
+    moved = f"The date until which your words are kept changed while you were reading: it is now {roundtable.retention_until:%B} "
+    assert response.status_code == 200 and moved in html, "the date that changed is named, with its new value"
     assert hidden_fields_of(response)["kept_until"] == roundtable.retention_until.isoformat()
     tampered = client.post("/join/consent", data={**hidden_fields_of(response), "kept_until": "someday",
                                                   "clauses": ["take_part", "store_words"], "adult": "y"})
@@ -515,7 +516,7 @@ def test_a_retention_date_moved_later_before_the_pseudonym_is_chosen_is_read_aga
 
     assert response.headers["Location"].endswith("/join/consent")
     html = client.get("/join/consent").get_data(as_text=True)
-    assert "The consent form changed while you were reading it" in html
+    assert "The date until which your words are kept changed while you were reading" in html
     assert db.session.query(Participant).count() == 0
 
 
