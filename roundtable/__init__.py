@@ -10,13 +10,13 @@ from flask import Flask, g, render_template, request
 from flask.logging import default_handler
 from flask_babel import format_number
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from roundtable import access, assets, config, i18n, identity, numbers, security
 from roundtable.changes import messages_at
-from roundtable.db import db
+from roundtable.db import db, schema_mismatch
 from roundtable.extensions import babel, csrf, limiter
 from roundtable.forms import error_links
 from roundtable.navigation import page_at_or_above
@@ -111,8 +111,22 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):
         db.session.remove()
-        app.logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "unknown")
+        if "no such" in str(exc.orig) and (mismatch := schema_mismatch()):  # SQLite's word for a missing column
+            app.logger.error("%s", mismatch)
+        else:
+            app.logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "unknown")
         return render_template("errors/error.html", status=503), 503
+
+    @app.errorhandler(ProgrammingError)
+    def schema_of_another_release(exc: ProgrammingError):
+        """PostgreSQL's missing column or table: the database at another schema revision than this code (an
+        upgrade whose migrate was skipped) is said in one line, with the calm 503; anything else is a bug (500)."""
+        db.session.rollback()
+        if mismatch := schema_mismatch():
+            app.logger.error("%s", mismatch)
+            return page(503)
+        app.logger.exception("unexpected error on %s", request.endpoint)
+        return page(500)
 
     @app.errorhandler(crypto.KeyringNotConfigured)
     def keys_do_not_open_the_words(exc: crypto.KeyringNotConfigured):

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from roundtable import i18n
-from roundtable.db import db
+from roundtable.db import db, schema_mismatch
 from roundtable.models.staff import ROLES
 from roundtable.services import accounts
 from roundtable.services.errors import RuleViolation
@@ -182,6 +182,8 @@ def _database_answers(then: str) -> Iterator[None]:
         yield
     except DBAPIError as problem:
         db.session.rollback()
+        if mismatch := schema_mismatch():  # a column or table this release needs, missing: an upgrade not migrated
+            raise click.ClickException(f"{mismatch[0].upper()}{mismatch[1:]}. {then}") from None
         if _has_no_tables(problem):
             raise click.ClickException(f"The database has no Roundtable tables: run `flask --app roundtable "
                                        f"migrate` first. {then}") from None

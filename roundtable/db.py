@@ -7,9 +7,9 @@ from datetime import date, datetime, timezone
 
 from flask import g
 
-from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal, select
+from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal, select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.types import TypeDecorator
@@ -25,6 +25,33 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+# The schema revision this release's code is written for: the newest of migrations/versions (tests/test_migrations.py
+# keeps the two the same). A database at another one (an upgrade whose migrate was skipped, or code rolled back)
+# is said so by /healthz, the pages and the commands, instead of failing on a missing column.
+SCHEMA_REVISION = "0009"
+
+
+def schema_revision() -> str | None:
+    """The revision the database says it is at; None when it says nothing (never migrated, or not answering)."""
+    try:
+        return db.session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    except DBAPIError:
+        db.session.rollback()
+        return None
+
+
+def schema_mismatch() -> str | None:
+    """One line for the administrator when the database is at another revision than this release needs."""
+    found = schema_revision()
+    if found is None or found == SCHEMA_REVISION:
+        return None
+    if found > SCHEMA_REVISION:  # "0010" > "0009": revisions are numbered in order
+        return (f"the database is at schema revision {found}, newer than this release knows ({SCHEMA_REVISION}): "
+                f"run the release that upgraded it, or restore a backup made with this one")
+    return (f"the database is at schema revision {found} and this release needs {SCHEMA_REVISION}: run "
+            f"`flask --app roundtable migrate`")
 
 
 def utcnow() -> datetime:

@@ -21,3 +21,13 @@ def test_the_database_is_at_the_newest_revision(app):
         current = MigrationContext.configure(connection).get_current_revision()
     head = ScriptDirectory.from_config(alembic_config(app.config["DATABASE_URL"])).get_current_head()
     assert current == head
+
+
+def test_the_code_names_the_newest_revision_as_the_one_it_needs(app):
+    """``SCHEMA_REVISION`` is what /healthz, the pages and the commands compare the database with."""
+    from alembic.script import ScriptDirectory
+
+    from roundtable.cli import alembic_config
+    from roundtable.db import SCHEMA_REVISION
+
+    assert ScriptDirectory.from_config(alembic_config(app.config["DATABASE_URL"])).get_current_head() == SCHEMA_REVISION

@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from roundtable import i18n, identity
 from roundtable.access import public
-from roundtable.db import db
+from roundtable.db import SCHEMA_REVISION, db, schema_mismatch
 from roundtable.navigation import safe_next
 from roundtable.services import crypto, participation
 
@@ -94,8 +94,13 @@ def quick_exit_about():
     return render_template("public/quick_exit.html")
 
 
+# One round trip: the schema's revision, and a sample of what the keys must open (the oldest and the newest words,
+# which a rotation left half done, or a key dropped too soon, would not open; and a second factor's secret, stored
+# where no reflection is written yet).
 _HEALTH = text("SELECT (SELECT version_num FROM alembic_version),"
-               " (SELECT \"text\" FROM reflections WHERE \"text\" IS NOT NULL LIMIT 1)")
+               " (SELECT \"text\" FROM reflections WHERE \"text\" IS NOT NULL ORDER BY id LIMIT 1),"
+               " (SELECT \"text\" FROM reflections WHERE \"text\" IS NOT NULL ORDER BY id DESC LIMIT 1),"
+               " (SELECT totp_secret FROM users WHERE totp_secret IS NOT NULL ORDER BY id DESC LIMIT 1)")
 
 
 @bp.get("/healthz")
@@ -105,13 +110,21 @@ def healthz():
     a database that answers but was never migrated (a new or wrongly named one), or keys that do not match the
     data, would let every page that reads it fail."""
     try:
-        revision, sealed = db.session.execute(_HEALTH).one()
+        revision, *sealed = db.session.execute(_HEALTH).one()
     except Exception:  # any failure means "not healthy"; details stay in the server log
         current_app.logger.warning("health check: database did not answer, or holds no Roundtable schema")
         return {"status": "unavailable"}, 503
     if revision is None:
         current_app.logger.warning("health check: the database was never migrated")
         return {"status": "unavailable"}, 503
-    if sealed is not None:
-        crypto.decrypt(sealed)  # keys that do not open it: the error handler's 503, and a line in the log
+    if revision != SCHEMA_REVISION:
+        current_app.logger.error("health check: %s", schema_mismatch())
+        return {"status": "unavailable"}, 503
+    try:
+        for token in filter(None, sealed):
+            crypto.decrypt(token)
+    except crypto.KeyringNotConfigured:
+        current_app.logger.critical("health check: stored text cannot be decrypted with "
+                                    "ROUNDTABLE_ENCRYPTION_KEYS: check the keys (docs/deploy.md, section 5)")
+        return {"status": "unavailable"}, 503
     return {"status": "ok"}

@@ -58,6 +58,62 @@ def test_healthz_says_unavailable_for_a_database_that_answers_but_was_never_migr
     assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
 
 
+@contextmanager
+def schema_at(revision: str):
+    """The database says it is at ``revision`` until the block ends (as after an upgrade whose migrate was
+    skipped, or code rolled back)."""
+    from roundtable.db import SCHEMA_REVISION
+
+    db.session.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+    db.session.commit()
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        db.session.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": SCHEMA_REVISION})
+        db.session.commit()
+
+
+@pytest.mark.parametrize(("revision", "said"), [
+    ("0005", "the database is at schema revision 0005 and this release needs"),
+    ("0999", "the database is at schema revision 0999, newer than this release knows"),
+])
+def test_a_database_at_another_schema_revision_is_unhealthy_and_said_in_one_line(client, caplog, revision, said):
+    with schema_at(revision):
+        response = client.get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
+    assert said in caplog.text
+
+
+def test_a_page_that_meets_a_missing_column_says_503_calmly_and_names_the_revision(client, csrf, caplog, monkeypatch):
+    """Not a 500: the column is missing because the schema is older than the code."""
+    from roundtable.services import participation
+
+    def old_schema(*args, **kwargs):
+        db.session.execute(text("SELECT detail_of_a_later_release FROM audit_events"))
+
+    monkeypatch.setattr(participation, "find_by_passphrase", old_schema)
+    client.get("/language/en")
+    page = client.get("/return")
+    with schema_at("0005"):
+        response = client.post("/return", data={"passphrase": "alon bituin", "csrf_token": csrf(page)})
+    assert response.status_code == 503 and "Roundtable is resting for a moment" in response.get_data(as_text=True)
+    assert "schema revision 0005 and this release needs" in caplog.text
+
+
+def test_keys_that_do_not_open_a_second_factor_are_unhealthy_before_anyone_writes(client, make, monkeypatch):
+    """No reflection yet, but an administrator's two-step secret: wrong keys would lock staff out unseen."""
+    admin = make.user("admin")
+    admin.totp_secret = crypto.encrypt("JBSWY3DPEHPK3PXP")
+    db.session.commit()
+    assert client.get("/healthz").status_code == 200
+
+    monkeypatch.setattr(crypto.keyring, "_fernet", MultiFernet([Fernet(Fernet.generate_key())]))
+
+    response = client.get("/healthz")
+    assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
+
+
 def test_keys_that_do_not_open_the_stored_words_are_unhealthy_and_pages_say_503_calmly(client, make, csrf, caplog,
                                                                                       monkeypatch):
     """Rotation steps out of order, or a host left with old settings: a load balancer hears of it, and people get
