@@ -174,6 +174,14 @@ def _port_is_a_number(uri: str) -> bool:
     return True
 
 
+def _redis_database_is_a_number(uri: str) -> bool:
+    """``redis://host:6379/4``: a database number, or none (0); redis would read ``/notadb`` as 0, unsaid."""
+    if not uri.startswith(("redis://", "rediss://")):
+        return True
+    path = urlsplit(uri).path
+    return path in ("", "/") or (path[1:].isascii() and path[1:].isdigit())
+
+
 _RATE_LIMIT_STORES = ("redis://", "rediss://", "redis+unix://", "redis+sentinel://", "redis+cluster://", "memory://")
 
 
@@ -181,7 +189,7 @@ def _rate_limit_storage(value: str) -> str:
     """Where rate-limit counters live: Redis, or memory:// for one process. Flask-Limiter would refuse anything
     else with a traceback at start-up. Messages never repeat the URI: it may hold Redis's password."""
     uri = value.strip() or "memory://"
-    if not uri.startswith(_RATE_LIMIT_STORES) or not _port_is_a_number(uri):
+    if not uri.startswith(_RATE_LIMIT_STORES) or not _port_is_a_number(uri) or not _redis_database_is_a_number(uri):
         raise ConfigurationError(
             "RATELIMIT_STORAGE_URI must be redis://HOST:PORT/DB (or rediss://, redis+unix://, redis+sentinel://, "
             "redis+cluster://), or memory:// for one process (see docs/deploy.md)."
@@ -276,8 +284,21 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
                 "Refusing to start in production without: " + ", ".join(missing)
                 + ". See docs/deploy.md for how to generate them."
             )
-        if env["SECRET_KEY"].strip().lower() in _WEAK_SECRETS or len(env["SECRET_KEY"]) < 32:
+        if (env["SECRET_KEY"].strip().lower() in _WEAK_SECRETS or len(env["SECRET_KEY"]) < 32
+                or len(set(env["SECRET_KEY"])) < 10):  # 32 underscores is not random
             raise ConfigurationError("SECRET_KEY must be a random value of at least 32 characters.")
+        if env.get("FLASK_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off"):
+            # Flask's debugger runs code typed into the browser; `flask run --debug` sets this too.
+            raise ConfigurationError("FLASK_DEBUG is on: the debugger would run code typed into a browser. Never in "
+                                     "production: leave it unset.")
+        if _database_url(env["DATABASE_URL"]) == "sqlite://" or ":memory:" in env["DATABASE_URL"]:
+            raise ConfigurationError("DATABASE_URL names an in-memory SQLite database: everything would be lost at "
+                                     "each restart. Use PostgreSQL, or a SQLite file (see docs/deploy.md).")
+        if env["DATABASE_URL"].strip().startswith("sqlite:///") and not env["DATABASE_URL"].strip().startswith(
+                "sqlite:////"):
+            raise ConfigurationError("DATABASE_URL: a SQLite file needs its full path, with four slashes "
+                                     "(sqlite:////var/lib/roundtable/roundtable.db): a relative one depends on the "
+                                     "folder the command runs in.")
         settings.update(
             SECRET_KEY=env["SECRET_KEY"],
             DATABASE_URL=_database_url(env["DATABASE_URL"]),

@@ -25,6 +25,15 @@ from sqlalchemy import text
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# Settings a production start accepts (tests change one at a time to see it refused): a secret that looks random.
+PRODUCTION_ENV = {
+    "ROUNDTABLE_ENV": "production",
+    "SECRET_KEY": "Tq8vN3xR6mK1pW9zL4cB7hJ2fD5sG0yA-for-tests-only",
+    "DATABASE_URL": "postgresql+psycopg://db.internal/roundtable",
+    "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "=",
+    "ROUNDTABLE_LOOKUP_KEY": "lookup-key-for-tests-only",
+}
+
 # In CI every run explores the same examples, so a red run can be reproduced and is never luck.
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 if os.environ.get("CI"):

@@ -12,6 +12,7 @@ from roundtable.db import db
 from roundtable.demo import DEMO_JOIN_CODE
 from roundtable.models import Roundtable, User
 from roundtable.services import accounts
+from tests.conftest import PRODUCTION_ENV
 
 
 def test_create_user_with_a_generated_password_prints_it_once(app, ctx):
@@ -264,7 +265,7 @@ _DATABASE_URL_FORMS = "DATABASE_URL must start with postgresql+psycopg:// or sql
 ])
 def test_a_command_run_with_settings_the_app_refuses_says_why_in_one_line(tmp_path, setting, refusal):
     """As cron or an operator meets it: the real ``flask`` command, no traceback."""
-    production = {"ROUNDTABLE_ENV": "production", "SECRET_KEY": "s" * 40, "ROUNDTABLE_LOOKUP_KEY": "l" * 40,
+    production = {"ROUNDTABLE_ENV": "production", "SECRET_KEY": PRODUCTION_ENV["SECRET_KEY"], "ROUNDTABLE_LOOKUP_KEY": "l" * 40,
                   "DATABASE_URL": f"sqlite:///{tmp_path}/roundtable.db",
                   "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "="}
     result = _flask("rotate-keys", **{**production, **setting})

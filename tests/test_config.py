@@ -3,14 +3,9 @@
 import pytest
 
 from roundtable import config
+from tests.conftest import PRODUCTION_ENV
 
-PRODUCTION = {
-    "ROUNDTABLE_ENV": "production",
-    "SECRET_KEY": "x" * 48,
-    "DATABASE_URL": "postgresql+psycopg://db.internal/roundtable",
-    "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "=",
-    "ROUNDTABLE_LOOKUP_KEY": "lookup-key-for-tests-only",
-}
+PRODUCTION = PRODUCTION_ENV
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "ROUNDTABLE_ENCRYPTION_KEYS", "ROUNDTABLE_LOOKUP_KEY"])
@@ -20,7 +15,7 @@ def test_production_refuses_to_start_without_each_required_setting(tmp_path, mis
         config.load(tmp_path, environ)
 
 
-@pytest.mark.parametrize("weak", ["dev", "changeme", "short-secret"])
+@pytest.mark.parametrize("weak", ["dev", "changeme", "short-secret", "_" * 40, "ab" * 24])
 def test_production_refuses_a_weak_secret_key(tmp_path, weak):
     with pytest.raises(config.ConfigurationError, match="SECRET_KEY"):
         config.load(tmp_path, {**PRODUCTION, "SECRET_KEY": weak})
@@ -201,3 +196,26 @@ def test_production_keeps_the_second_factor_of_admins_and_editors(tmp_path):
         config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES": "facilitator"})
     assert config.load(tmp_path, {"ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES": "facilitator"})[
         "TWO_FACTOR_REQUIRED_ROLES"] == ("facilitator",), "a development machine may try it out"
+
+
+@pytest.mark.parametrize("debug", ["1", "true", "yes"])
+def test_production_refuses_flasks_debugger(tmp_path, debug):
+    with pytest.raises(config.ConfigurationError, match="FLASK_DEBUG is on"):
+        config.load(tmp_path, {**PRODUCTION, "FLASK_DEBUG": debug})
+    assert config.load(tmp_path, {**PRODUCTION, "FLASK_DEBUG": "0"})
+
+
+@pytest.mark.parametrize(("url", "said"), [
+    ("sqlite://", "in-memory"), ("sqlite:///:memory:", "in-memory"), ("sqlite:///roundtable.db", "full path"),
+])
+def test_production_refuses_a_sqlite_database_that_would_not_last_or_moves_with_the_folder(tmp_path, url, said):
+    with pytest.raises(config.ConfigurationError, match=said):
+        config.load(tmp_path, {**PRODUCTION, "DATABASE_URL": url})
+    assert config.load(tmp_path, {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/roundtable.db"})
+
+
+def test_a_redis_database_that_is_not_a_number_is_refused(tmp_path):
+    """Redis would read it as database 0, shared with whatever else uses it, without a word."""
+    with pytest.raises(config.ConfigurationError, match="RATELIMIT_STORAGE_URI"):
+        config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/notadb"})
+    assert config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/4"})

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
 from roundtable.services import accounts
-from tests.conftest import csrf_token_of, hidden_fields_of
+from tests.conftest import PRODUCTION_ENV, csrf_token_of, hidden_fields_of
 
 PASSWORD = "a long test password 1"
 
@@ -40,9 +40,7 @@ def test_the_session_cookie_is_httponly_samesite_and_not_readable_by_scripts(cli
 def test_the_session_cookie_is_secure_in_production(tmp_path):
     from roundtable.config import load
 
-    env = {"ROUNDTABLE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
-           "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "=", "ROUNDTABLE_LOOKUP_KEY": "l"}
-    settings = load(tmp_path, env)
+    settings = load(tmp_path, PRODUCTION_ENV)
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] is True
     assert settings["SESSION_COOKIE_SAMESITE"] in ("Lax", "Strict")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
-from tests.conftest import csrf_token_of
+from tests.conftest import PRODUCTION_ENV, csrf_token_of
 
 PASSWORD = "a long test password 1"
 
@@ -237,12 +237,8 @@ def test_the_demo_flag_turns_the_second_factor_off(client, app, make, two_factor
 def test_the_demo_flag_is_refused_in_production(tmp_path):
     from roundtable.config import ConfigurationError, load
 
-    env = {
-        "ROUNDTABLE_ENV": "production", "SECRET_KEY": "x" * 40, "DATABASE_URL": "sqlite://",
-        "ROUNDTABLE_ENCRYPTION_KEYS": "A" * 43 + "=", "ROUNDTABLE_LOOKUP_KEY": "l", "ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR": "1",
-    }
-    with pytest.raises(ConfigurationError):
-        load(tmp_path, env)
+    with pytest.raises(ConfigurationError, match="ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR"):
+        load(tmp_path, {**PRODUCTION_ENV, "ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR": "1"})
 
 
 def test_admins_and_editors_need_a_second_factor_by_default(tmp_path):
