@@ -213,6 +213,33 @@ def _development_keys(instance_path: Path) -> dict:
     return json.loads(key_file.read_text())
 
 
+# Every setting read from the environment under these prefixes (gunicorn.conf.py reads the GUNICORN_ ones; gunicorn
+# itself GUNICORN_CMD_ARGS). In production a name not among them is refused: misspelled, it would be ignored unsaid
+# (the storage's "URL" for "URI": counters in each worker's memory; a proxy "HOP": one counter for everyone).
+KNOWN_SETTINGS = frozenset({
+    "ROUNDTABLE_ENV", "ROUNDTABLE_DEFAULT_LOCALE", "ROUNDTABLE_TIME_ZONE", "ROUNDTABLE_STAFF_IDLE_MINUTES",
+    "ROUNDTABLE_STAFF_CONFIRM_MINUTES", "ROUNDTABLE_PARTICIPANT_IDLE_MINUTES", "ROUNDTABLE_QUICK_EXIT_URL",
+    "ROUNDTABLE_SUPPORT_CONTACTS", "ROUNDTABLE_PROXY_FIX_HOPS", "ROUNDTABLE_STATEMENT_TIMEOUT_SECONDS",
+    "ROUNDTABLE_TWO_FACTOR_REQUIRED_ROLES", "ROUNDTABLE_DEMO_WITHOUT_TWO_FACTOR", "ROUNDTABLE_ENCRYPTION_KEYS",
+    "ROUNDTABLE_LOOKUP_KEY", "ROUNDTABLE_INSTANCE_PATH",
+    "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI",
+    "GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_TIMEOUT", "GUNICORN_GRACEFUL_TIMEOUT", "GUNICORN_KEEPALIVE",
+    "GUNICORN_MAX_REQUESTS", "GUNICORN_MAX_REQUESTS_JITTER", "GUNICORN_ACCESS_LOG", "GUNICORN_LOG_LEVEL",
+    "GUNICORN_FORWARDED_ALLOW_IPS", "GUNICORN_CMD_ARGS",
+})
+
+
+def _no_unknown_settings(env) -> None:
+    from difflib import get_close_matches
+
+    for name in sorted(env):
+        if name.startswith(("ROUNDTABLE_", "RATELIMIT_", "GUNICORN_")) and name not in KNOWN_SETTINGS:
+            near = get_close_matches(name, KNOWN_SETTINGS, n=1)
+            hint = f" Did you mean {near[0]}?" if near else ""
+            raise ConfigurationError(f"{name} is not a setting Roundtable reads: misspelled, it would be ignored.{hint} "
+                                     "See docs/deploy.md for the settings.")
+
+
 def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
     env = os.environ if environ is None else environ
     environment = env.get("ROUNDTABLE_ENV", "").strip() or "development"
@@ -220,6 +247,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         # "Production" or "prod" must not quietly run without production's protections.
         raise ConfigurationError(f"ROUNDTABLE_ENV must be production or development (not {environment!r}).")
     production = environment == "production"
+    if production:
+        _no_unknown_settings(env)
     settings: dict = {
         "ROUNDTABLE_ENV": "production" if production else "development",
         "BABEL_DEFAULT_LOCALE": _default_locale(env.get("ROUNDTABLE_DEFAULT_LOCALE", "")),

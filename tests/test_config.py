@@ -219,3 +219,26 @@ def test_a_redis_database_that_is_not_a_number_is_refused(tmp_path):
     with pytest.raises(config.ConfigurationError, match="RATELIMIT_STORAGE_URI"):
         config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/notadb"})
     assert config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/4"})
+
+
+@pytest.mark.parametrize(("name", "near"), [
+    ("RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI"), ("ROUNDTABLE_PROXY_FIX_HOP", "ROUNDTABLE_PROXY_FIX_HOPS"),
+    ("ROUNDTABLE_TIMEZONE", "ROUNDTABLE_TIME_ZONE"), ("GUNICORN_WORKER", "GUNICORN_WORKERS"),
+])
+def test_production_refuses_a_misspelled_setting_and_names_the_one_meant(tmp_path, name, near):
+    with pytest.raises(config.ConfigurationError, match=f"{name} is not a setting Roundtable reads.*Did you mean {near}"):
+        config.load(tmp_path, {**PRODUCTION, name: "x"})
+
+
+def test_every_setting_the_code_reads_is_known():
+    """A setting added to the code (or to gunicorn.conf.py) and not to the list would stop production starting."""
+    import re
+    from pathlib import Path
+
+    root = Path(config.__file__).resolve().parent.parent
+    read = set()
+    for source in [*(root / "roundtable").rglob("*.py"), root / "gunicorn.conf.py"]:
+        read |= set(re.findall(r"\b((?:ROUNDTABLE|RATELIMIT|GUNICORN)_[A-Z_]+)\b", source.read_text()))
+    mentioned_as_settings = {name for name in read if not name.startswith("RATELIMIT_") or name in {
+        "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI"}}  # the other RATELIMIT_ names are Flask-Limiter's own keys
+    assert mentioned_as_settings <= config.KNOWN_SETTINGS, mentioned_as_settings - config.KNOWN_SETTINGS
