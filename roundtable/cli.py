@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from roundtable import i18n
-from roundtable.db import db, schema_mismatch
+from roundtable.db import SCHEMA_REVISION, db, schema_mismatch
 from roundtable.models.staff import ROLES
 from roundtable.services import accounts
 from roundtable.services.errors import RuleViolation
@@ -125,6 +125,9 @@ def restore_sqlite(url: str, backup: Path, ask: Callable[[Path], None]) -> tuple
             raise ValueError(f"{backup} is damaged ({checked}); nothing was changed.")
         if revision is None:
             raise ValueError(f"{backup} is not a Roundtable backup (it has no revision); nothing was changed.")
+        if revision[0] > SCHEMA_REVISION:  # migrate could not bring it back; the app could not read it
+            raise ValueError(f"{backup} was made by a newer release (schema revision {revision[0]}; this one knows up "
+                             f"to {SCHEMA_REVISION}): restore it with that release. Nothing was changed.")
         ask(target)
         db.engine.dispose()  # no connection of this process holds the database while it is replaced
         try:

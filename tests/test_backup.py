@@ -134,6 +134,23 @@ def test_a_restore_refuses_a_file_that_is_no_roundtable_backup_before_touching_t
     assert db.session.scalar(select(func.count()).select_from(Reflection)) == 1
 
 
+def test_a_restore_refuses_a_backup_of_a_newer_release_before_touching_the_database(app, make, tmp_path):
+    """Migrate could not bring it back, and this release could not read it: said before anything is replaced."""
+    if not _is_sqlite(app):
+        pytest.skip("SQLite only")
+    _seed(make)
+    backup = tmp_path / "from-a-newer-release.db"
+    assert app.test_cli_runner().invoke(args=["backup", str(backup)]).exit_code == 0
+    with sqlite3.connect(backup) as newer:
+        newer.execute("UPDATE alembic_version SET version_num = '9999'")
+    make.reflection(make.participant(language="fil"), text="Written after the backup.")
+
+    result = app.test_cli_runner().invoke(args=["restore", "--yes", str(backup)])
+
+    assert result.exit_code == 1 and "was made by a newer release (schema revision 9999" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Reflection)) == 2
+
+
 def test_restore_command_points_postgresql_users_to_pg_restore(app, tmp_path, monkeypatch):
     monkeypatch.setitem(app.config, "DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/roundtable")
     result = app.test_cli_runner().invoke(args=["restore", "--yes", str(tmp_path / "roundtable.dump")])
