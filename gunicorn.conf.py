@@ -55,7 +55,9 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 
 # The error log goes to stderr and the access log to stdout (journald or the container runtime collects both).
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "").strip().lower() or "info"
+if loglevel not in ("debug", "info", "warning", "error", "critical"):  # gunicorn would quietly use info
+    raise SystemExit(f"GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical (not {loglevel!r}).")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # %(t)s time, %(m)s method, %(U)s path WITHOUT query string, %(s)s status, %(B)s bytes, %(M)s milliseconds.
 # Deliberately absent: %(h)s client address, %(a)s user agent, %(f)s referrer, %(q)s query, %(u)s user.

@@ -9,7 +9,7 @@ CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def _settings(monkeypatch, **env) -> dict:
-    for name in ("GUNICORN_WORKERS", "GUNICORN_FORWARDED_ALLOW_IPS", "GUNICORN_TIMEOUT"):
+    for name in ("GUNICORN_WORKERS", "GUNICORN_FORWARDED_ALLOW_IPS", "GUNICORN_TIMEOUT", "GUNICORN_LOG_LEVEL"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -31,6 +31,15 @@ def test_the_access_log_holds_no_client_address_user_agent_referrer_or_query(mon
         assert atom not in log_format
     assert "%(U)s" in log_format and "%(s)s" in log_format
     assert conf["errorlog"] == "-"
+
+
+def test_a_log_level_gunicorn_does_not_know_is_refused_in_one_line(monkeypatch):
+    """gunicorn would log at "info" instead, unsaid."""
+    import pytest
+
+    assert _settings(monkeypatch, GUNICORN_LOG_LEVEL="Warning")["loglevel"] == "warning"
+    with pytest.raises(SystemExit, match="GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical"):
+        _settings(monkeypatch, GUNICORN_LOG_LEVEL="verbose")
 
 
 def test_only_the_configured_proxy_may_set_forwarded_headers(monkeypatch):
