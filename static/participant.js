@@ -77,7 +77,8 @@
   var WARN_BEFORE = 120;
   var lastSent = null;
   var lastActivity = Date.now();
-  var busy = false;
+  var busy = null;  // the autosave under way, if any
+  var leaving = false;
 
   function snapshot() {
     var data = new FormData(form);
@@ -94,13 +95,12 @@
   function say(text) { if (status) { status.textContent = text; } }
 
   function save() {
-    if (!url || busy) { return; }
+    if (!url || busy || leaving) { return; }
     var data = snapshot();
     var print = fingerprint(data);
     if (lastSent === null) { lastSent = print; return; }  // the page's own content is saved already
     if (print === lastSent) { return; }
-    busy = true;
-    send(data)
+    busy = send(data)
       .then(function () {
         lastSent = print;
         document.dispatchEvent(new CustomEvent("roundtable:contact"));
@@ -108,7 +108,7 @@
         say(form.getAttribute("data-saved-text").replace("{time}", pad(now.getHours()) + ":" + pad(now.getMinutes())));
       })
       .catch(notSaved)
-      .then(function () { busy = false; });
+      .then(function () { busy = null; });
   }
 
   /* Posts the draft; resolves once the server saved it, else fails with the server's reason, if it gave one.
@@ -148,14 +148,15 @@
   /* Closing for safety with words not saved yet: the draft is saved and the session ended on the way out, as
      "Save and take a break" does (with no connection, once it is back; the page stays hidden meanwhile). Changes
      to words already shared are not sent without their author: the warning said they would be lost. */
-  var leaving = false;
   document.addEventListener("roundtable:closing", function (event) {
     if (!url || fingerprint(snapshot()) === lastSent) { return; }
     event.preventDefault();
-    if (!leaving) { leaving = true; leaveWithTheWords(); }
+    if (!leaving) { leaving = true; leaveWithTheWords(); }  // no autosave starts from now on
   });
 
+  /* Sent after any autosave under way has ended: the two at once would both make the draft. */
   function leaveWithTheWords() {
+    if (busy) { busy.then(leaveWithTheWords); return; }
     if (navigator.onLine === false) { window.addEventListener("online", leaveWithTheWords, { once: true }); return; }
     var button = form.querySelector("[name=leave]");
     if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
