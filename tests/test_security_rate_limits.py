@@ -9,7 +9,7 @@ import pytest
 
 from roundtable.db import db
 from roundtable.extensions import limiter
-from tests.conftest import IsolatedClient, csrf_token_of
+from tests.conftest import IsolatedClient, csrf_token_of, hidden_fields_of
 
 PASSWORD = "a long test password 1"
 
@@ -133,6 +133,32 @@ def test_a_room_trying_a_code_before_its_roundtable_is_opened_is_not_locked_out(
     roundtable.status = "open"
     db.session.commit()
     assert _hammer(limited.test_client(), "/join", {"code": roundtable.join_code, "language": "fil"}, 1) == [302]
+
+
+def _up_to_the_pseudonym(browser, roundtable):
+    page = browser.get("/join")
+    browser.post("/join", data={"code": roundtable.join_code, "language": "fil", "csrf_token": csrf_token_of(page)})
+    page = browser.get("/join/consent")
+    browser.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part", "store_words"], "adult": "y"})
+    return browser.get("/join/pseudonym")
+
+
+def test_a_room_of_more_than_sixty_chooses_pseudonyms_on_one_address_but_probing_one_is_limited(limited, make):
+    """Joining is not a guess: only refusals (a pseudonym taken) count, 60 a minute."""
+    roundtable = make.roundtable()
+    chosen = []
+    for number in range(65):
+        browser = limited.test_client()
+        page = _up_to_the_pseudonym(browser, roundtable)
+        chosen.append(browser.post("/join/pseudonym", data={
+            "pseudonym": f"Alon {number}", "csrf_token": csrf_token_of(page)}).status_code)
+    assert chosen == [302] * 65
+
+    prober = limited.test_client()
+    page = _up_to_the_pseudonym(prober, roundtable)
+    tries = [prober.post("/join/pseudonym", data={"pseudonym": f"Alon {number}", "csrf_token": csrf_token_of(page)}
+                         ).status_code for number in range(61)]
+    assert tries[-1] == 429 and 429 not in tries[:60]
 
 
 def test_a_room_on_one_address_joins_and_comes_back_after_a_break_all_at_once(limited, make):

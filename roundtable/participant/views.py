@@ -118,7 +118,10 @@ def join_consent():
 
 
 @bp.route("/join/pseudonym", methods=["GET", "POST"])
-@limiter.limit("60 per minute", methods=["POST"])
+# A room joins on one address: refusals (a pseudonym taken, or asked about) are what probing makes; joining
+# itself is capped only well above any room.
+@limiter.limit("60 per minute", methods=["POST"], deduct_when=refused)
+@limiter.limit("300 per minute", methods=["POST"])
 @public
 def join_pseudonym():
     roundtable = _joining_roundtable()
