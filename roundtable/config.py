@@ -62,8 +62,8 @@ def _seconds(env, name: str, default: float) -> float:
         seconds = float(value) if value else default
     except ValueError:
         seconds = -1
-    if not 0 <= seconds < float("inf"):
-        raise ConfigurationError(f"{name} must be a number of seconds, 0 or more (0 means no limit).")
+    if not 0 <= seconds <= 86_400:  # PostgreSQL refuses more than about 24 days, and a day is already no limit
+        raise ConfigurationError(f"{name} must be a number of seconds from 0 to 86400 (0 means no limit).")
     return seconds
 
 
