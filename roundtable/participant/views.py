@@ -95,8 +95,9 @@ def join_consent():
     form.clauses.choices = [(c.key, c.key) for c in clauses]
     if request.method == "GET":  # nothing ticked for them: what they ticked, on words that have not changed since
         state = _join_state()
-        reworded = consent.reworded_since(roundtable, state.get("form_version"), i18n.current_language())
-        form.clauses.data = [key for key in state.get("granted", []) if key not in reworded]
+        again = consent.to_read_again(roundtable, state.get("form_version"), _kept_until_read(state),
+                                      i18n.current_language())
+        form.clauses.data = [key for key in state.get("granted", []) if key not in again]
         form.adult.data = state.get("adult", False)
     # The header's language button sends what was ticked: the page comes back in that language, as it was.
     if not _language_sent_with_the_words() and form.validate_on_submit():
@@ -108,6 +109,9 @@ def join_consent():
             )
         except RuleViolation as problem:
             form.field_for(problem).errors = [str(problem)]
+            if isinstance(problem, consent.FormChanged):  # shown again: ticks stay only on words read as they are
+                _untick_what_changed(form, roundtable, form.form_version.data, form.kept_until_shown(),
+                                     i18n.current_language())
         else:
             _keep_join_state({
                 **_join_state(), "granted": sorted(granted), "adult": True, "form_version": form.form_version.data,
@@ -130,7 +134,8 @@ def join_pseudonym():
         return redirect(url_for("participant.join_consent"))
     try:  # the facilitator changed the form, or kept words longer, after it was read: read it again
         consent.check_choices(roundtable, set(state.get("granted", [])), adult_confirmed=True,
-                              shown_version=state.get("form_version", -1), kept_until_shown=_kept_until_read(state))
+                              shown_version=state.get("form_version", -1),
+                              kept_until_shown=_kept_until_read(state) or date.min)
     except RuleViolation as problem:
         return _read_the_consent_form_again(state, problem)
     form = PseudonymForm()
@@ -151,7 +156,7 @@ def join_pseudonym():
                 granted=set(state.get("granted", [])),
                 adult_confirmed=True,
                 shown_version=state["form_version"],
-                kept_until_shown=_kept_until_read(state),
+                kept_until_shown=_kept_until_read(state) or date.min,
                 said_made_up=form.asked_about.data if form.made_up.data else None,
             )
         if isinstance(outcome.refusal, consent.FormChanged):  # changed in the moment between reading and joining
@@ -173,8 +178,14 @@ def join_pseudonym():
                            asking=asking)
 
 
-def _kept_until_read(state: dict) -> date:
-    return date.fromisoformat(state.get("kept_until") or date.min.isoformat())
+def _kept_until_read(state: dict) -> date | None:
+    return date.fromisoformat(state["kept_until"]) if state.get("kept_until") else None
+
+
+def _untick_what_changed(form: ConsentForm, roundtable, version: int | None, kept_until: date | None,
+                         language: str) -> None:
+    again = consent.to_read_again(roundtable, version, kept_until, language)
+    form.clauses.data = [key for key in form.clauses.data or [] if key not in again]
 
 
 def _read_the_consent_form_again(state: dict, problem: RuleViolation):
@@ -473,6 +484,9 @@ def renew_consent():
         if outcome.saved:
             flash(_("Thank you. Your consent is updated."))
             return redirect(url_for("participant.my_words"))
+        if isinstance(outcome.refusal, consent.FormChanged):  # shown again: ticks stay only on words read as they are
+            _untick_what_changed(form, roundtable, form.form_version.data, form.kept_until_shown(),
+                                 participant.language)
     # Answering without public quoting takes back every quote of their words: say so before they choose.
     quotes_at_stake = review.quote_counts(participant).in_use_or_making if consent.QUOTE_PUBLICLY in previous else 0
     return render_template(

@@ -62,6 +62,13 @@ def reworded_since_answered(participant: Participant) -> frozenset[str]:
     return reworded_since(participant.roundtable, record.form_version if record else None, participant.language)
 
 
+def to_read_again(roundtable: Roundtable, version: int | None, kept_until: date | None, language: str) -> frozenset[str]:
+    """What the person must tick afresh after reading ``version`` with the retention date ``kept_until``: statements
+    new or reworded since, and keeping the words when the date moved later (it is agreed to with a date)."""
+    moved = kept_until is not None and roundtable.retention_until > kept_until
+    return reworded_since(roundtable, version, language) | ({"store_words"} if moved else set())
+
+
 def reworded_since(roundtable: Roundtable, version: int | None, language: str) -> frozenset[str]:
     """The statements of the current form that are new, or whose words in ``language`` changed, since ``version``
     (None: every statement)."""

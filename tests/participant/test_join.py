@@ -470,6 +470,28 @@ def test_after_a_changed_form_only_the_statements_whose_words_stayed_keep_their_
     assert not re.search(r'id="clause-take_part"[^>]* checked', html), "new words: theirs to read and tick"
 
 
+@pytest.mark.parametrize("change", ["reworded", "kept longer"])
+def test_a_form_changed_while_its_page_was_open_comes_back_with_ticks_only_on_words_read_as_they_are(
+    client, make, csrf, change
+):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+    if change == "reworded":
+        _facilitator_changes_the_form(roundtable)  # take_part reworded
+        unticked = "take_part"
+    else:
+        _facilitator_keeps_the_words_longer(roundtable)  # store_words is agreed to with a date
+        unticked = "store_words"
+
+    response = client.post("/join/consent", data={**hidden_fields_of(page), "adult": "y",
+                                                  "clauses": ["take_part", "store_words", "quote_publicly"]})
+
+    html = response.get_data(as_text=True)
+    assert not re.search(rf'id="clause-{unticked}"[^>]* checked', html), "words not read as they are: unticked"
+    assert re.search(r'id="clause-quote_publicly"[^>]* checked', html), "the same words: ticked as sent"
+
+
 def test_a_consent_form_changed_before_the_pseudonym_is_chosen_is_read_again_first(client, make, csrf):
     roundtable = make.roundtable()
     page = _up_to_the_pseudonym(client, csrf, roundtable)
