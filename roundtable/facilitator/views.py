@@ -96,6 +96,7 @@ def hand_over(roundtable_id: int):
         if outcome.saved:
             flash(_("“%(title)s” is run by %(name)s now. You no longer see it or its reflections.",
                     title=item.title(current_language()), name=successor.display_name))
+        if outcome.location:  # handed over, by this sending or by the same form sent a moment before
             return redirect(outcome.location)
     return _roundtable_page(item, hand_over_form=form)
 

@@ -159,6 +159,8 @@ def acknowledge_many(editor: User, shown: dict[int, int | None]) -> tuple[int, i
     """Acknowledge the notices a page showed (``{quote_id: event_id}``): each only while it is still the notice
     shown. A quote withdrawn again since ("may be used again" read, "taken back" now) stays open, as do notices
     acknowledged meanwhile, which are left alone. Returns how many were acknowledged, and how many changed since."""
+    # Two sendings at once (a double click) take turns: the second reads the first's acknowledgements.
+    db.session.execute(select(Quote.id).where(Quote.id.in_(list(shown))).order_by(Quote.id).with_for_update())
     done = changed = 0
     for quote, latest in db.session.execute(
         select(Quote, _latest(WITHDRAWN_ACTIONS)).where(Quote.id.in_(list(shown)), _open_condition())

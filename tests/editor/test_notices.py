@@ -92,3 +92,37 @@ def test_the_notices_of_one_page_are_acknowledged_in_one_go_and_a_notice_raised_
     again = client.post("/editor/notices/acknowledge", data={"all-csrf_token": csrf(page), "all-quotes": shown},
                         follow_redirects=True)
     assert "These notices were acknowledged already." in again.get_data(as_text=True), "a double click says so"
+
+
+def test_a_page_of_notices_acknowledged_twice_at_once_is_recorded_once(app, make, login, csrf):
+    """A double click: the two sendings take turns on the quotes, and the second finds them acknowledged."""
+    from sqlalchemy import func, select
+
+    from roundtable.models import AuditEvent
+    from tests.conftest import only_on_postgresql
+    from tests.deployment.live import at_once
+
+    only_on_postgresql(app)
+    editor = make.user("editor")
+    authors = [make.participant() for _ in range(2)]
+    for author in authors:
+        make.quote(make.reflection(author), editor=editor)
+    exports.record(editor, "csv", exports.QuoteFilters())
+    for author in authors:
+        withdrawal.withdraw_all(author, erase=True)
+    db.session.commit()
+    sendings = []
+    for _ in range(4):  # a double click, or the same page open in several tabs
+        browser = app.test_client()
+        login(editor, on=browser)
+        page = browser.get("/editor/notices")
+        sendings.append((browser, {
+            "all-csrf_token": csrf(page),
+            "all-quotes": re.search(r'name="all-quotes" value="([^"]*)"', page.get_data(as_text=True)).group(1)}))
+
+    at_once(*(lambda browser=browser, sent=sent: browser.post("/editor/notices/acknowledge", data=sent)
+              for browser, sent in sendings))
+
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "notice.acknowledged")) == 2, "one for each notice, not one for each sending"
