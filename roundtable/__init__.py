@@ -111,7 +111,8 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):
         db.session.remove()
-        if "no such" in str(exc.orig) and (mismatch := schema_mismatch()):  # SQLite's word for a missing column
+        said = str(exc.orig)  # SQLite's words for a missing table or column
+        if ("no such" in said or "has no column" in said) and (mismatch := schema_mismatch()):
             app.logger.error("%s", mismatch)
         else:
             app.logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "unknown")

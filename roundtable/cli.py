@@ -125,6 +125,9 @@ def restore_sqlite(url: str, backup: Path, ask: Callable[[Path], None]) -> tuple
             raise ValueError(f"{backup} is damaged ({checked}); nothing was changed.")
         if revision is None:
             raise ValueError(f"{backup} is not a Roundtable backup (it has no revision); nothing was changed.")
+        if not (revision[0].isascii() and revision[0].isdigit()):
+            raise ValueError(f"{backup} is not a Roundtable backup (unknown schema revision {revision[0]!r}); nothing "
+                             "was changed.")
         if revision[0] > SCHEMA_REVISION:  # migrate could not bring it back; the app could not read it
             raise ValueError(f"{backup} was made by a newer release (schema revision {revision[0]}; this one knows up "
                              f"to {SCHEMA_REVISION}): restore it with that release. Nothing was changed.")

@@ -175,11 +175,15 @@ def _port_is_a_number(uri: str) -> bool:
 
 
 def _redis_database_is_a_number(uri: str) -> bool:
-    """``redis://host:6379/4``: a database number, or none (0); redis would read ``/notadb`` as 0, unsaid."""
-    if not uri.startswith(("redis://", "rediss://")):
-        return True
-    path = urlsplit(uri).path
-    return path in ("", "/") or (path[1:].isascii() and path[1:].isdigit())
+    """``redis://host:6379/4`` or ``?db=4``: a database number, given once, or none (0). Redis would read ``/notadb``
+    as 0, unsaid, and let ``?db=0`` override ``/6``."""
+    from urllib.parse import parse_qs
+
+    parts = urlsplit(uri)
+    given = parse_qs(parts.query).get("db", [])
+    if uri.startswith(("redis://", "rediss://")) and parts.path not in ("", "/"):
+        given.append(parts.path[1:])
+    return len(given) <= 1 and all(number.isascii() and number.isdigit() for number in given)
 
 
 _RATE_LIMIT_STORES = ("redis://", "rediss://", "redis+unix://", "redis+sentinel://", "redis+cluster://", "memory://")
@@ -318,8 +322,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
             raise ConfigurationError("SECRET_KEY must be a random value of at least 32 characters.")
         if env.get("FLASK_DEBUG", "").strip().lower() not in ("", "0", "false", "no", "off"):
             # Flask's debugger runs code typed into the browser; `flask run --debug` sets this too.
-            raise ConfigurationError("FLASK_DEBUG is on: the debugger would run code typed into a browser. Never in "
-                                     "production: leave it unset.")
+            raise ConfigurationError("FLASK_DEBUG is on (or `--debug` was given): the debugger would run code typed "
+                                     "into a browser. Never in production: leave it unset.")
         if _database_url(env["DATABASE_URL"]) == "sqlite://" or ":memory:" in env["DATABASE_URL"]:
             raise ConfigurationError("DATABASE_URL names an in-memory SQLite database: everything would be lost at "
                                      "each restart. Use PostgreSQL, or a SQLite file (see docs/deploy.md).")

@@ -141,13 +141,15 @@ def test_a_restore_refuses_a_backup_of_a_newer_release_before_touching_the_datab
     _seed(make)
     backup = tmp_path / "from-a-newer-release.db"
     assert app.test_cli_runner().invoke(args=["backup", str(backup)]).exit_code == 0
-    with sqlite3.connect(backup) as newer:
-        newer.execute("UPDATE alembic_version SET version_num = '9999'")
     make.reflection(make.participant(language="fil"), text="Written after the backup.")
+    for revision, refusal in (("9999", "was made by a newer release (schema revision 9999"),
+                              ("0008x", "is not a Roundtable backup (unknown schema revision '0008x')")):
+        with sqlite3.connect(backup) as edited:
+            edited.execute("UPDATE alembic_version SET version_num = ?", (revision,))
 
-    result = app.test_cli_runner().invoke(args=["restore", "--yes", str(backup)])
+        result = app.test_cli_runner().invoke(args=["restore", "--yes", str(backup)])
 
-    assert result.exit_code == 1 and "was made by a newer release (schema revision 9999" in result.output
+        assert result.exit_code == 1 and refusal in result.output, result.output
     assert db.session.scalar(select(func.count()).select_from(Reflection)) == 2
 
 

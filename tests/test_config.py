@@ -214,11 +214,19 @@ def test_production_refuses_a_sqlite_database_that_would_not_last_or_moves_with_
     assert config.load(tmp_path, {**PRODUCTION, "DATABASE_URL": f"sqlite:///{tmp_path}/roundtable.db"})
 
 
-def test_a_redis_database_that_is_not_a_number_is_refused(tmp_path):
-    """Redis would read it as database 0, shared with whatever else uses it, without a word."""
+@pytest.mark.parametrize("uri", ["redis://127.0.0.1:6379/notadb", "redis://127.0.0.1:6379?db=x",
+                                 "redis://127.0.0.1:6379/6?db=0", "redis+unix:///tmp/redis.sock?db=abc"])
+def test_a_redis_database_that_is_not_one_number_is_refused(tmp_path, uri):
+    """Redis would read it as database 0, shared with whatever else uses it, without a word (or fail with a
+    traceback at the first request)."""
     with pytest.raises(config.ConfigurationError, match="RATELIMIT_STORAGE_URI"):
-        config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/notadb"})
-    assert config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/4"})
+        config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": uri})
+
+
+@pytest.mark.parametrize("uri", ["redis://127.0.0.1:6379/4", "redis://127.0.0.1:6379", "redis://127.0.0.1:6379?db=4",
+                                 "redis+unix:///tmp/redis.sock?db=2"])
+def test_a_redis_database_given_once_as_a_number_is_taken(tmp_path, uri):
+    assert config.load(tmp_path, {**PRODUCTION, "RATELIMIT_STORAGE_URI": uri})["RATELIMIT_STORAGE_URI"] == uri
 
 
 @pytest.mark.parametrize(("name", "near"), [

@@ -85,12 +85,17 @@ def test_a_database_at_another_schema_revision_is_unhealthy_and_said_in_one_line
     assert said in caplog.text
 
 
-def test_a_page_that_meets_a_missing_column_says_503_calmly_and_names_the_revision(client, csrf, caplog, monkeypatch):
+@pytest.mark.parametrize("statement", [
+    "SELECT detail_of_a_later_release FROM audit_events",
+    "INSERT INTO audit_events (detail_of_a_later_release) VALUES (1)",  # SQLite: "… has no column named …"
+])
+def test_a_page_that_meets_a_missing_column_says_503_calmly_and_names_the_revision(client, csrf, caplog, monkeypatch,
+                                                                                   statement):
     """Not a 500: the column is missing because the schema is older than the code."""
     from roundtable.services import participation
 
     def old_schema(*args, **kwargs):
-        db.session.execute(text("SELECT detail_of_a_later_release FROM audit_events"))
+        db.session.execute(text(statement))
 
     monkeypatch.setattr(participation, "find_by_passphrase", old_schema)
     client.get("/language/en")
