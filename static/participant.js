@@ -151,8 +151,37 @@
   document.addEventListener("roundtable:closing", function (event) {
     if (!url || fingerprint(snapshot()) === lastSent) { return; }
     event.preventDefault();
-    if (!leaving) { leaving = true; leaveWithTheWords(); }  // no autosave starts from now on
+    if (leaving) { return; }
+    leaving = true;  // no autosave starts from now on
+    if (Array.from(form.elements.text.value).length > parseInt(form.getAttribute("data-text-limit"), 10)) {
+      staysHidden();  // the server would refuse them, and show them again: they stay here, hidden
+    } else {
+      leaveWithTheWords();
+    }
   });
+
+  /* Words too long to save: the page stays hidden, and says why, until someone asks to see them again. */
+  function staysHidden() {
+    var note = document.createElement("div");
+    note.className = "closed-for-safety";
+    note.setAttribute("role", "alert");
+    var said = document.createElement("p");
+    said.textContent = form.getAttribute("data-closed-text");
+    var show = document.createElement("button");
+    show.type = "button";
+    show.textContent = form.getAttribute("data-show-text");
+    show.addEventListener("click", function () {
+      note.remove();
+      document.body.classList.remove("hidden-now");
+      leaving = false;
+      document.dispatchEvent(new CustomEvent("roundtable:contact"));
+      form.elements.text.focus();
+    });
+    note.appendChild(said);
+    note.appendChild(show);
+    document.body.appendChild(note);
+    show.focus();
+  }
 
   /* Sent after any autosave under way has ended: the two at once would both make the draft. */
   function leaveWithTheWords() {

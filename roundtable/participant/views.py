@@ -374,6 +374,7 @@ def _reflection_page(prompt, reflection):
         roundtable=participant.roundtable,
         autosave=reflection is None or reflection.status == "draft",
         unsent=bool(switch_to) and shared and form.text.data != reflection.text,
+        text_limit=participation.REFLECTION_MAX,
     )
 
 

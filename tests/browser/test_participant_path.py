@@ -197,6 +197,30 @@ def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_sa
     assert page.input_value("#text") == words
 
 
+def test_with_javascript_words_too_long_to_save_stay_hidden_when_the_page_closes_until_asked_for(new_context, live):
+    """The server would refuse them and show them again: they stay on the phone, hidden, and are never lost."""
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan too long")
+    page.clock.install()
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+    words = "The court should let a child rest between questions. " * 200  # over 10,000 characters
+    page.fill("#text", words)
+
+    page.clock.run_for((idle_seconds + 10) * 1_000)
+
+    assert page.url == writing, "not sent: the server would show the words again"
+    expect(page.locator(".closed-for-safety")).to_contain_text("longer than 10,000 characters")
+    assert "hidden-now" in page.get_attribute("body", "class")
+    page.click(".closed-for-safety button")
+    expect(page.locator("#text")).to_be_visible()
+    assert page.input_value("#text") == words
+
+
 def test_with_javascript_the_passphrase_is_hidden_once_its_minutes_are_over(new_context, live):
     from playwright.sync_api import expect
 
