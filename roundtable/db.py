@@ -42,9 +42,10 @@ def schema_revision() -> str | None:
         return None
 
 
-def schema_mismatch() -> str | None:
-    """One line for the administrator when the database is at another revision than this release needs."""
-    found = schema_revision()
+def schema_mismatch(found: str | None = None) -> str | None:
+    """One line for the administrator when the database is at another revision than this release needs (``found``,
+    when the caller read it already)."""
+    found = found or schema_revision()
     if found is None or found == SCHEMA_REVISION:
         return None
     if found > SCHEMA_REVISION:  # "0010" > "0009": revisions are numbered in order

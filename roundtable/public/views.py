@@ -10,7 +10,7 @@ from sqlalchemy import text
 
 from roundtable import i18n, identity
 from roundtable.access import public
-from roundtable.db import SCHEMA_REVISION, db, schema_mismatch
+from roundtable.db import db, schema_mismatch
 from roundtable.navigation import safe_next
 from roundtable.services import crypto, participation
 
@@ -117,8 +117,8 @@ def healthz():
     if revision is None:
         current_app.logger.warning("health check: the database was never migrated")
         return {"status": "unavailable"}, 503
-    if revision != SCHEMA_REVISION:
-        current_app.logger.error("health check: %s", schema_mismatch())
+    if mismatch := schema_mismatch(revision):
+        current_app.logger.error("health check: %s", mismatch)
         return {"status": "unavailable"}, 503
     try:
         for token in filter(None, sealed):
