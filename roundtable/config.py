@@ -142,10 +142,11 @@ def _quick_exit_url(value: str, *, production: bool) -> str:
     return url
 
 
-def _database_url(value: str) -> str:
+def _database_url(value: str, *, production: bool = False) -> str:
     """PostgreSQL through psycopg (3), the one driver installed, or a SQLite file (``sqlite://`` alone, in memory, is
-    for tests). ``postgresql://`` and ``postgres://``, as PostgreSQL's own tools and many hosts write it, are read as
-    ``postgresql+psycopg://``. Messages never repeat the URL: it may hold the database password."""
+    for tests; production takes a file by its full path only). ``postgresql://`` and ``postgres://``, as PostgreSQL's
+    own tools and many hosts write it, are read as ``postgresql+psycopg://``. Messages never repeat the URL: it may
+    hold the database password."""
     url = value.strip()
     for alias in ("postgresql://", "postgres://"):
         if url.startswith(alias):
@@ -163,6 +164,13 @@ def _database_url(value: str) -> str:
     if "@" in (parsed.host or ""):  # the password's own @ read as the end of it; the rest taken for the host
         raise ConfigurationError("DATABASE_URL: percent-encode the password (an @ in it is written %40; "
                                  "see docs/deploy.md).")
+    if production and (url == "sqlite://" or ":memory:" in url):
+        raise ConfigurationError("DATABASE_URL names an in-memory SQLite database: everything would be lost at "
+                                 "each restart. Use PostgreSQL, or a SQLite file (see docs/deploy.md).")
+    if production and url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        raise ConfigurationError("DATABASE_URL: a SQLite file needs its full path, with four slashes "
+                                 "(sqlite:////var/lib/roundtable/roundtable.db): a relative one depends on the "
+                                 "folder the command runs in.")
     return url
 
 
@@ -324,17 +332,9 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
             # Flask's debugger runs code typed into the browser; `flask run --debug` sets this too.
             raise ConfigurationError("FLASK_DEBUG is on (or `--debug` was given): the debugger would run code typed "
                                      "into a browser. Never in production: leave it unset.")
-        if _database_url(env["DATABASE_URL"]) == "sqlite://" or ":memory:" in env["DATABASE_URL"]:
-            raise ConfigurationError("DATABASE_URL names an in-memory SQLite database: everything would be lost at "
-                                     "each restart. Use PostgreSQL, or a SQLite file (see docs/deploy.md).")
-        if env["DATABASE_URL"].strip().startswith("sqlite:///") and not env["DATABASE_URL"].strip().startswith(
-                "sqlite:////"):
-            raise ConfigurationError("DATABASE_URL: a SQLite file needs its full path, with four slashes "
-                                     "(sqlite:////var/lib/roundtable/roundtable.db): a relative one depends on the "
-                                     "folder the command runs in.")
         settings.update(
             SECRET_KEY=env["SECRET_KEY"],
-            DATABASE_URL=_database_url(env["DATABASE_URL"]),
+            DATABASE_URL=_database_url(env["DATABASE_URL"], production=True),
             ENCRYPTION_KEYS=_encryption_keys(env["ROUNDTABLE_ENCRYPTION_KEYS"]),
             LOOKUP_KEY=env["ROUNDTABLE_LOOKUP_KEY"],
         )
