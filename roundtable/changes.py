@@ -97,11 +97,24 @@ def back_to_list_when_gone(list_url: Callable[[], str]):
     return decorate
 
 
+def sent_before(once: SentOnce) -> str | None:
+    """Where this form's first sending led, said so, when it was saved before; else None. For a view that must ask
+    before it opens its record, which the first sending took away (a roundtable handed over)."""
+    first = sent_forms.earlier(g.user, once.once_key(), once.sent_twice_within)
+    if first is not None:
+        _say_sent_twice()
+    return first
+
+
 def _lead_to_first(outcome: Outcome, location: str, say_so: bool) -> None:
     outcome.location = location
     outcome.sent_before = True
     if say_so:
-        flash(_("This form was sent twice. What it made was saved once, here."))
+        _say_sent_twice()
+
+
+def _say_sent_twice() -> None:
+    flash(_("This form was sent twice. What it made was saved once, here."))
 
 
 def flash_at(place: str | None, message: str, kind: str = "message") -> None:

@@ -8,7 +8,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from roundtable.access import roles_required
-from roundtable.changes import back_to_list_when_gone, change, field_named
+from roundtable.changes import back_to_list_when_gone, change, field_named, sent_before
 from roundtable.db import db
 from roundtable.facilitator.forms import (
     ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm, NewPromptForm, NewRoundtableForm,
@@ -19,7 +19,7 @@ from roundtable.i18n import current_language
 from roundtable.models import Prompt, Roundtable, User
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
-from roundtable.services import consent, curation, moderation, roundtables, sent_forms
+from roundtable.services import consent, curation, moderation, roundtables
 from roundtable.services.errors import Conflict
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
@@ -84,8 +84,7 @@ def _hand_over_form() -> HandOverForm:
 @facilitator_only
 def hand_over(roundtable_id: int):
     form = _hand_over_form()
-    if (first := sent_forms.earlier(g.user, form.once_key())) is not None:  # a double click: it is not theirs now
-        flash(_("This form was sent twice. What it made was saved once, here."))
+    if (first := sent_before(form)) is not None:  # a double click: the roundtable is not theirs now
         return redirect(first)
     item = _own(roundtable_id)
     if form.validate_on_submit():

@@ -95,9 +95,9 @@ def join_consent():
     form.clauses.choices = [(c.key, c.key) for c in clauses]
     if request.method == "GET":  # nothing ticked for them: what they ticked, on words that have not changed since
         state = _join_state()
-        again = consent.to_read_again(roundtable, state.get("form_version"), _kept_until_read(state),
-                                      i18n.current_language())
-        form.clauses.data = [key for key in state.get("granted", []) if key not in again]
+        form.clauses.data = state.get("granted", [])
+        _untick_what_changed(form, roundtable, state.get("form_version"), _kept_until_read(state),
+                             i18n.current_language())
         form.adult.data = state.get("adult", False)
     # The header's language button sends what was ticked: the page comes back in that language, as it was.
     if not _language_sent_with_the_words() and form.validate_on_submit():
