@@ -6,6 +6,17 @@ from roundtable.db import db
 from roundtable.services import audit, exports, withdrawal
 
 
+def _exported_then_taken_back(make, editor, count: int) -> None:
+    """``count`` authors, each with a quote that left in one export and was taken back since: ``count`` notices."""
+    authors = [make.participant() for _ in range(count)]
+    for author in authors:
+        make.quote(make.reflection(author), editor=editor)
+    exports.record(editor, "csv", exports.QuoteFilters())
+    for author in authors:
+        withdrawal.withdraw_all(author, erase=True)
+    db.session.commit()
+
+
 def _ack_form_of(page, quote_id: int) -> dict:
     """The Acknowledge form of one notice, as the page shows it."""
     html = page.get_data(as_text=True)
@@ -43,13 +54,7 @@ def test_only_editors_see_notices(client, make, login):
 
 def test_acknowledging_on_a_later_page_of_notices_leads_back_to_that_page(client, make, login, csrf):
     editor = make.user("editor")
-    authors = [make.participant() for _ in range(27)]  # 25 a page: two pages
-    for author in authors:
-        make.quote(make.reflection(author), editor=editor)
-    exports.record(editor, "csv", exports.QuoteFilters())
-    for author in authors:
-        withdrawal.withdraw_all(author, erase=True)
-    db.session.commit()
+    _exported_then_taken_back(make, editor, 27)  # 25 a page: two pages
     login(editor)
     page = client.get("/editor/notices?page=2")
     action = re.search(r'action="(/editor/notices/(\d+)/acknowledge[^"]*)"', page.get_data(as_text=True))
@@ -104,13 +109,7 @@ def test_a_page_of_notices_acknowledged_twice_at_once_is_recorded_once(app, make
 
     only_on_postgresql(app)
     editor = make.user("editor")
-    authors = [make.participant() for _ in range(2)]
-    for author in authors:
-        make.quote(make.reflection(author), editor=editor)
-    exports.record(editor, "csv", exports.QuoteFilters())
-    for author in authors:
-        withdrawal.withdraw_all(author, erase=True)
-    db.session.commit()
+    _exported_then_taken_back(make, editor, 2)
     sendings = []
     for _ in range(4):  # a double click, or the same page open in several tabs
         browser = app.test_client()
