@@ -87,13 +87,14 @@ def form_changed() -> FormChanged:
 
 def check_choices(
     roundtable: Roundtable, granted: set[str], *, adult_confirmed: bool, shown_version: int | None = None,
-    kept_until_shown: date | None = None,
+    kept_until_shown: date | None = None, continuing: bool = False,
 ) -> None:
     """The choices fit the roundtable's current form: known clauses, every required one, and adulthood.
 
     ``shown_version`` is the version of the form the person read and ``kept_until_shown`` the retention date it
     said (views pass them): choices made on an older version answered other words, and an agreement to keep words
     until a date is no agreement to keep them longer (the facilitator may move the date while someone reads).
+    ``continuing``: the person already takes part and answers a new form, so a refusal speaks of going on.
     """
     if shown_version is not None and shown_version != roundtable.consent_version:
         raise form_changed()
@@ -105,6 +106,12 @@ def check_choices(
     if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))
     missing = [key for key, clause in clauses.items() if clause.required and key not in granted]
+    if missing and continuing:
+        raise RuleViolation(
+            _l("To keep taking part, please tick the required statements.") if adult_confirmed
+            else _l("To keep taking part, please tick the required statements and confirm you are 18 or older."),
+            field="clauses",
+        )
     if missing:
         raise RuleViolation(
             _l("To take part, please tick the required statements.") if adult_confirmed
@@ -112,7 +119,8 @@ def check_choices(
             field="clauses",
         )
     if not adult_confirmed:
-        raise RuleViolation(_l("To take part, please confirm you are 18 or older."), field="adult")
+        raise RuleViolation(_l("To keep taking part, please confirm you are 18 or older.") if continuing
+                            else _l("To take part, please confirm you are 18 or older."), field="adult")
 
 
 def record_consent(
@@ -121,13 +129,13 @@ def record_consent(
 ) -> ConsentRecord:
     """Append a new consent record under the roundtable's current form. History is never rewritten."""
     roundtable: Roundtable = participant.roundtable
+    before = current_grants(participant)
     check_choices(roundtable, granted, adult_confirmed=adult_confirmed, shown_version=shown_version,
-                  kept_until_shown=kept_until_shown)
+                  kept_until_shown=kept_until_shown, continuing=bool(before))
     record = ConsentRecord(
         participant_id=participant.id, form_version=roundtable.consent_version, adult_confirmed=adult_confirmed
     )
     record.grants = [ConsentGrant(clause_key=key) for key in sorted(granted)]
-    before = current_grants(participant)
     db.session.add(record)
     db.session.flush()
     audit.record("consent.recorded", actor=participant, target=record)

@@ -83,7 +83,7 @@ def test_required_clauses_must_be_ticked(client, make, csrf):
     page = client.get("/join/consent")
     response = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part"], "adult": "y"})
     assert response.status_code == 200
-    assert "please tick the required statements" in response.get_data(as_text=True)
+    assert "To take part, please tick the required statements" in response.get_data(as_text=True)
 
 
 def test_a_taken_pseudonym_is_refused_whatever_its_case(client, make, csrf):

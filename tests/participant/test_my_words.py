@@ -219,8 +219,11 @@ def test_a_new_required_statement_is_not_ticked_for_people_who_already_took_part
     assert 'value="share_with_partners" checked' not in html
     refused = client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y",
                                                    "clauses": ["take_part", "store_words"]})
-    assert "To take part, please tick the required statements." in refused.get_data(as_text=True)
+    assert "To keep taking part, please tick the required statements." in refused.get_data(as_text=True)
     assert consent.current_record(me).form_version == 1
+    everything_but_adulthood = client.post("/my/consent/new", data={
+        **hidden_fields_of(page), "clauses": ["take_part", "store_words", "share_with_partners"]})
+    assert "To keep taking part, please confirm you are 18 or older." in everything_but_adulthood.get_data(as_text=True)
 
 
 def test_a_renewed_consent_answers_the_form_that_was_read(client, make, csrf):
