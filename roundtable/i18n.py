@@ -221,10 +221,12 @@ _AUDIT_ACTIONS = {
     "theme.removed": _l("Theme removed"),
 }
 # Who acted, and on what: audit events name a kind of record and its number, never its content.
+# A staff member acting and a staff account acted on are one kind of record, named alike on one row.
+_STAFF_ACCOUNT = _l("Staff account")
 _AUDIT_RECORDS = {
-    "staff": _l("Staff"),
+    "staff": _STAFF_ACCOUNT,
     "system": _l("System"),
-    "user": _l("Staff account"),
+    "user": _STAFF_ACCOUNT,
     "participant": _l("Participant"),
     "roundtable": _l("Roundtable"),
     "prompt": _l("Prompt"),

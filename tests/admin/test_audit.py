@@ -205,8 +205,8 @@ def test_every_action_the_app_records_has_words_for_the_admin():
 
 
 @pytest.mark.parametrize(("language", "expected"), [
-    ("en", ["Quote approved", "Staff #", "Quote #", "Password accepted"]),
-    ("fil", ["Inaprubahan ang sipi", "Kawani #", "Sipi #", "Tinanggap ang password"]),
+    ("en", ["Quote approved", "Staff account #", "Quote #", "Password accepted"]),
+    ("fil", ["Inaprubahan ang sipi", "Account ng kawani #", "Sipi #", "Tinanggap ang password"]),
 ])
 def test_the_admin_reads_the_log_in_words_not_codes(client, make, login, language, expected):
     admin = make.user("admin")
@@ -240,8 +240,9 @@ def test_staff_accounts_in_the_log_are_named_by_username_and_lead_to_the_account
 
     html = client.get("/admin/audit?action=staff.roles_changed").get_data(as_text=True)
 
-    assert f'Staff #{admin.id} (<a href="/admin/users/{admin.id}">{admin.username}</a>)' in html
-    assert f'(<a href="/admin/users/{editor.id}">{editor.username}</a>)' in html
+    assert f'Staff account #{admin.id} (<a href="/admin/users/{admin.id}">{admin.username}</a>)' in html
+    assert f'Staff account #{editor.id} (<a href="/admin/users/{editor.id}">{editor.username}</a>)' in html
+    assert "Staff #" not in html, "the one acting and the one acted on are named alike"
 
 
 def test_a_page_past_the_end_of_the_log_leads_to_its_last_page(client, make, login):
