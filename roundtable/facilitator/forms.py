@@ -75,7 +75,9 @@ class NewPromptForm(SentOnce, PromptForm):
 class HandOverForm(SentOnce, Form):
     """This roundtable, given to a colleague who moderates it from now on."""
 
-    successor = SelectField(_l("Hand it to"), coerce=int, choices=[])  # "—" (0) is refused by the service
+    # Any colleague is checked by the service, which names what is wrong: "—" (0), or a colleague deactivated
+    # (or no longer a facilitator) after the page was shown, who is no longer among the choices.
+    successor = SelectField(_l("Hand it to"), coerce=int, choices=[], validate_choice=False)
 
 
 class StatusForm(Form):

@@ -459,6 +459,21 @@ def test_an_admin_hands_a_leaving_facilitators_roundtables_to_another_who_then_m
     assert "nothing was left to hand over" in again.get_data(as_text=True)
 
 
+def test_a_facilitator_deactivated_while_the_hand_over_page_was_open_is_refused_by_name(client, make, login):
+    admin, leaving, taking_over = make.user("admin"), make.user("facilitator"), make.user("facilitator")
+    make.roundtable(leaving)
+    client.get("/language/en")
+    login(admin)
+    page = client.get(f"/admin/users/{leaving.id}")
+    taking_over.active = False
+    db.session.commit()
+
+    refused = client.post(f"/admin/users/{leaving.id}/hand-over", data={
+        "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)}, follow_redirects=True)
+
+    assert "Choose an active facilitator to hand the roundtables to." in refused.get_data(as_text=True)
+
+
 def test_roundtables_go_only_to_an_active_facilitator(make):
     import pytest
 

@@ -553,6 +553,28 @@ def test_a_facilitator_hands_one_roundtable_to_a_colleague_who_moderates_it_from
     assert (event.actor_id, event.target_id) == (facilitator.id, leaving.id)
 
 
+def test_a_colleague_deactivated_while_the_page_was_open_is_refused_by_name_not_as_a_tampered_choice(
+        client, make, login):
+    facilitator, colleague, other = make.user("facilitator"), make.user("facilitator"), make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    page = client.get(url)
+    colleague.active = False
+    db.session.commit()
+
+    refused = client.post(url + "/hand-over", data={**hidden_fields_of(page), "handover-successor": str(colleague.id)})
+
+    html = refused.get_data(as_text=True)
+    assert "Choose an active facilitator to hand the roundtable to." in html
+    assert f"({colleague.username})" not in html and f"({other.username})" in html, "the list as it is now"
+    assert db.session.get(Roundtable, roundtable.id).facilitator_id == facilitator.id
+    for sent in ("999999", "abc"):
+        assert client.post(url + "/hand-over", data={**hidden_fields_of(page), "handover-successor": sent}
+                           ).status_code == 200
+
+
 def test_a_facilitator_without_colleagues_is_offered_no_hand_over(client, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
