@@ -42,6 +42,24 @@ def upgrade_database(app: Flask, revision: str = "head") -> str:
         return MigrationContext.configure(connection).get_current_revision() or "base"
 
 
+def asked_to_go_back(app: Flask, revision: str, current: str) -> bool:
+    """``revision`` is older than ``current``, where the database is: Alembic's upgrade then changes nothing,
+    and there are no downgrades (a backup made before the upgrade is the way back)."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    script = ScriptDirectory.from_config(alembic_config(app.config["DATABASE_URL"]))
+    try:
+        wanted = script.get_revision(revision)
+    except CommandError:  # a relative or unusual form ("+1", "heads"): Alembic has said what it did
+        return False
+    if current == "base":
+        return False
+    wanted_id = wanted.revision if wanted is not None else "base"
+    return wanted_id == "base" or (wanted_id != current and any(
+        earlier.revision == wanted_id for earlier in script.iterate_revisions(current, "base")))
+
+
 def _check_folder_of(dest: Path) -> None:
     if not dest.parent.is_dir():
         raise ValueError(f"There is no folder {dest.parent}; make it first or choose another.")
@@ -211,6 +229,10 @@ def init_app(app: Flask) -> None:
                 current = upgrade_database(app, revision)
         except CommandError as problem:
             raise click.ClickException(f"{problem} (revisions are listed in migrations/versions).") from None
+        if revision != "head" and asked_to_go_back(app, revision, current):
+            raise click.ClickException(
+                f"Database is at revision {current}, later than {revision}, and was not changed: migrate only "
+                "upgrades. To go back, restore a backup made before the upgrade (docs/deploy.md, section 6).")
         click.echo(f"Database is at revision {current}.")
 
     @app.cli.command("backup")

@@ -98,10 +98,26 @@ def test_commands_given_a_missing_folder_or_an_unknown_revision_say_so(app, tmp_
 
 
 def test_migrate_says_the_revision_the_database_is_at(app):
-    result = app.test_cli_runner().invoke(args=["migrate", "--revision", "base"])
+    from roundtable.db import SCHEMA_REVISION
+
+    result = app.test_cli_runner().invoke(args=["migrate"])
     assert result.exit_code == 0
-    assert "Database is at revision base." not in result.output  # upgrading to "base" downgrades nothing
-    assert re.search(r"Database is at revision \w+\.", result.output)
+    assert result.output == f"Database is at revision {SCHEMA_REVISION}.\n"
+    assert app.test_cli_runner().invoke(args=["migrate", "--revision", SCHEMA_REVISION]).exit_code == 0
+
+
+@pytest.mark.parametrize("older", ["base", "0005"])
+def test_migrate_to_an_older_revision_says_it_changed_nothing_and_how_to_go_back(app, older):
+    """There are no downgrades: Alembic's upgrade to an older revision did nothing and still said "at revision"."""
+    from roundtable.db import SCHEMA_REVISION, schema_revision
+
+    result = app.test_cli_runner().invoke(args=["migrate", "--revision", older])
+
+    assert result.exit_code == 1
+    assert (f"Database is at revision {SCHEMA_REVISION}, later than {older}, and was not changed: migrate only "
+            "upgrades. To go back, restore a backup made before the upgrade") in result.output
+    with app.app_context():
+        assert schema_revision() == SCHEMA_REVISION
 
 
 def test_seed_demo_never_prints_a_password_that_no_longer_opens_the_account(app, ctx):
