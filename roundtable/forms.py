@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, FormField, HiddenField, StringField, TextAreaField
+from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, StopValidation
 
 from roundtable.services.sent_forms import KEPT_FOR
@@ -213,3 +214,36 @@ class CleanTextAreaField(_SaysItsLimit, TextAreaField):
 
 class ActionForm(Form):
     """A form with only a CSRF token, for buttons that change something."""
+
+
+class TypedBoxes:
+    """The boxes people type words into, in some form classes, with their labels: a form that can no longer be
+    saved (its record went to someone else) shows back what was typed into them, nothing else it carried.
+
+    A box is known by the name it is sent under, without its numbers and, failing that, without the prefix a page
+    gives its form: ``text_en``, ``clauses-text_en`` (``clauses-0-text_en``), ``note`` (``note-note``)."""
+
+    def __init__(self, *forms: type) -> None:
+        self._labels: dict[str, object] = {}
+        for form in forms:
+            self._scan(form, "")
+
+    def _scan(self, form: type, prefix: str) -> None:
+        for klass in reversed(form.__mro__):
+            for name, unbound in vars(klass).items():
+                if not isinstance(unbound, UnboundField):
+                    continue
+                if issubclass(unbound.field_class, FieldList) and unbound.args[0].field_class is FormField:
+                    self._scan(unbound.args[0].args[0], f"{prefix}{name}-")
+                elif issubclass(unbound.field_class, StringField) and not issubclass(unbound.field_class, HiddenField):
+                    self._labels[prefix + name] = unbound.args[0] if unbound.args else unbound.kwargs["label"]
+
+    def label_of(self, sent_as: str):
+        """The label of the box sent as ``sent_as``, or None for anything that is not a typed box."""
+        parts = [part for part in sent_as.split("-") if not part.isdigit()]
+        return self._labels.get("-".join(parts), self._labels.get("-".join(parts[1:])))
+
+    def typed(self, formdata) -> list[tuple[object, str, str]]:
+        """(label, name sent, words) of every box in ``formdata`` that holds words."""
+        return [(label, name, value) for name, value in formdata.items(multi=True)
+                if value.strip() and (label := self.label_of(name)) is not None]

@@ -5,7 +5,9 @@ from wtforms import ValidationError
 from wtforms.validators import Optional
 
 from roundtable import clock
-from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, length, required
+from roundtable.forms import (
+    CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, TypedBoxes, length, required,
+)
 from roundtable.services.curation import sensitive_terms_from
 from roundtable.services.errors import RuleViolation
 from roundtable.services.roundtables import check_schedule
@@ -140,3 +142,7 @@ class ConsentFormForm(Form):
             if entry.key.data == key and part in ("text_fil", "text_en", "required", "remove"):
                 return entry.form[part]
         return self.new_key
+
+
+# What a facilitator types, shown back when a form comes from a page of a roundtable they handed over since.
+TYPED_BOXES = TypedBoxes(NewRoundtableForm, EditRoundtableForm, NewPromptForm, EditPromptForm, NoteForm, ConsentFormForm)

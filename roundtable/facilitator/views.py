@@ -11,8 +11,8 @@ from roundtable.access import roles_required
 from roundtable.changes import back_to_list_when_gone, change, field_named, sent_before
 from roundtable.db import db
 from roundtable.facilitator.forms import (
-    ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm, NewPromptForm, NewRoundtableForm,
-    NoteForm, RoundtableForm, StatusForm,
+    TYPED_BOXES, ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm, NewPromptForm,
+    NewRoundtableForm, NoteForm, RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
 from roundtable.i18n import current_language
@@ -28,6 +28,22 @@ facilitator_only = roles_required("facilitator")
 
 def _own(roundtable_id: int):
     return roundtables.get_for_facilitator(roundtable_id, g.user)
+
+
+@bp.errorhandler(roundtables.HandedOver)
+def handed_over(exc: roundtables.HandedOver):
+    """A page of a roundtable this facilitator handed over (or an administrator did) says who runs it now. A form
+    sent from a page opened before cannot be saved; what was typed into it is shown, to pass on."""
+    db.session.rollback()
+    item = exc.roundtable
+    said = _("“%(title)s” is run by %(name)s now: it was handed over.", title=item.title(current_language()),
+             name=item.facilitator.display_name)
+    typed = TYPED_BOXES.typed(request.form) if request.method == "POST" else []
+    if not typed:
+        flash(said)
+        return redirect(url_for("facilitator.my_roundtables"))
+    return render_template("facilitator/handed_over.html", said=said, typed=typed,
+                           successor=item.facilitator.display_name), 409
 
 
 @bp.get("/")

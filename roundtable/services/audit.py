@@ -58,7 +58,12 @@ def _written_detail(detail: dict) -> str | None:
 
 def detail_of(event: AuditEvent) -> dict[str, list[str]]:
     """``{"given": ["admin"], "successor": ["7"]}`` from the event's detail (empty for events without one)."""
-    return {key: words.split(",") for key, _, words in (part.partition("=") for part in (event.detail or "").split())}
+    return detail_text(event.detail)
+
+
+def detail_text(detail: str | None) -> dict[str, list[str]]:
+    """``detail_of`` for the detail column read on its own."""
+    return {key: words.split(",") for key, _, words in (part.partition("=") for part in (detail or "").split())}
 
 
 def accounts_named(events) -> list[int]:

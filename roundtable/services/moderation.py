@@ -42,6 +42,10 @@ def queue(facilitator: User, *, status: str = "submitted", roundtable_id: int | 
 def get(facilitator: User, reflection_id: int) -> Reflection:
     reflection = db.session.get(Reflection, reflection_id)
     if reflection is None or not _open_to(facilitator, reflection):
+        roundtable = reflection.participant.roundtable if reflection is not None else None
+        if roundtable is not None and _open_to(roundtable.facilitator, reflection) and roundtables.ran_before(
+                roundtable, facilitator):  # open to review, by the colleague it was handed to
+            raise roundtables.HandedOver(roundtable)
         raise _not_open()
     return reflection
 

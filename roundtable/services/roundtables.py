@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from roundtable import clock
 from roundtable.db import constant, db, lock_and_reread
-from roundtable.models import ConsentClause, Participant, Prompt, Reflection, Roundtable, User
+from roundtable.models import AuditEvent, ConsentClause, Participant, Prompt, Reflection, Roundtable, User
 from roundtable.services import audit, crypto
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
@@ -288,12 +288,33 @@ def page_for_facilitator(facilitator: User, page: int = 1, per_page: int = 25) -
     return paginate(_of_facilitator(facilitator), page, per_page)
 
 
+class HandedOver(NotFound):
+    """A roundtable this facilitator ran was handed to a colleague (by them, or by an administrator): they knew
+    of it, so its page says who runs it now instead of "not found"."""
+
+    def __init__(self, roundtable: Roundtable) -> None:
+        super().__init__(_l("That roundtable was handed over."))
+        self.roundtable = roundtable
+
+
 def get_for_facilitator(roundtable_id: int, facilitator: User) -> Roundtable:
-    """A facilitator's own roundtable; any other looks exactly like one that does not exist."""
+    """A facilitator's own roundtable; any other looks exactly like one that does not exist, except one they
+    handed over (``HandedOver``)."""
     roundtable = db.session.get(Roundtable, roundtable_id)
+    if roundtable is not None and roundtable.facilitator_id != facilitator.id and ran_before(roundtable, facilitator):
+        raise HandedOver(roundtable)
     if roundtable is None or roundtable.facilitator_id != facilitator.id:
         raise NotFound(_l("That roundtable was not found."))
     return roundtable
+
+
+def ran_before(roundtable: Roundtable, facilitator: User) -> bool:
+    """Whether ``facilitator`` ran ``roundtable`` before one of its hand-overs (as the audit log records them)."""
+    details = db.session.scalars(select(AuditEvent.detail).where(
+        AuditEvent.action == constant("roundtable.handed_over"), AuditEvent.target_type == constant("roundtable"),
+        AuditEvent.target_id == roundtable.id,
+    ))
+    return any(str(facilitator.id) in audit.detail_text(detail).get("previous", ()) for detail in details)
 
 
 def past_retention(roundtable: Roundtable) -> bool:
