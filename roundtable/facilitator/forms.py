@@ -118,6 +118,8 @@ class ConsentFormForm(Form):
     new_text_fil = CleanTextAreaField(_l("New statement in Filipino"), validators=[length(1000)])
     new_text_en = CleanTextAreaField(_l("New statement in English"), validators=[length(1000)])
     new_required = BooleanField(_l("Required to take part"))
+    # "yes" once the page asking before the statement on public quotes is removed was answered yes; "no" to keep it.
+    confirmed = HiddenField()
 
     def validate(self, extra_validators=None) -> bool:
         """Besides each field: every row names its statement, once. A row without its hidden key, or two with one,

@@ -19,7 +19,7 @@ from roundtable.i18n import current_language
 from roundtable.models import Prompt, Roundtable, User
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
-from roundtable.services import consent, curation, moderation, roundtables
+from roundtable.services import consent, curation, moderation, review, roundtables
 from roundtable.services.errors import Conflict
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
@@ -366,8 +366,23 @@ def consent_form(roundtable_id: int):
                                         (form.new_text_fil.data or "").strip(), bool(form.new_required.data))
             if added not in drafts:  # not on the form already, as this same form sent before put it there
                 drafts.append(added)
+        # Taking public quotes off ends every quote of the roundtable as its participants answer: asked first.
+        asks_first = (consent.QUOTE_PUBLICLY in known and form.confirmed.data != "yes"
+                      and all(draft.key != consent.QUOTE_PUBLICLY for draft in drafts))
+        if asks_first and form.confirmed.data == "no":  # kept: the rest of what was typed is still in the form
+            _keep_statement(form, consent.QUOTE_PUBLICLY)
+            flash(_("The statement on public quotes stays on the form. Your other changes are below, not saved yet."))
+            return render_template("facilitator/consent_form.html", roundtable=item, form=form)
         with change(errors_on=form.field_for) as outcome:
-            version = consent.new_form_version(item, g.user, drafts, seen=form.version.data)
+            if asks_first:  # a form that could not be saved anyway is refused before the question
+                consent.check_form_version(item, drafts, seen=form.version.data)
+            else:
+                version = consent.new_form_version(item, g.user, drafts, seen=form.version.data)
+        if outcome.saved and asks_first:
+            return render_template(
+                "facilitator/confirm_consent_change.html", roundtable=item,
+                quotes=review.quotes_of_roundtable_in_use_or_making(item),
+                fields=[(name, value) for name, value in request.form.items(multi=True) if name != "confirmed"])
         if outcome.saved:
             if version == form.version.data:  # (sent twice, the second finds the version the first made: it is new)
                 flash(_("Nothing changed: the consent form stays version %(n)s.", n=version))
@@ -378,6 +393,12 @@ def consent_form(roundtable_id: int):
         if isinstance(outcome.refusal, Conflict):
             _show_consent_form_saved_now(form, item)
     return render_template("facilitator/consent_form.html", roundtable=item, form=form)
+
+
+def _keep_statement(form: ConsentFormForm, key: str) -> None:
+    for entry in form.clauses:
+        if entry.key.data == key:
+            entry.remove.data = False
 
 
 def _statement_sent(entry) -> consent.ClauseDraft:

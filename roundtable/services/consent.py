@@ -285,20 +285,14 @@ class ClauseDraft:
     required: bool
 
 
-def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], *, seen: int) -> int:
-    """A changed consent form is a new version; the rows of earlier versions stay as they were. Returns the
-    version now current: the same one when nothing changed. ``seen`` is the version the changes were made to:
-    made to an older one, they would drop, unseen, what the versions since changed.
-
-    Participants keep what they granted under their version (never more) until they consent again.
-    """
+def check_form_version(roundtable: Roundtable, clauses: list[ClauseDraft], *, seen: int) -> None:
+    """What ``new_form_version`` refuses, said before anything is saved: a page that asks before a change checks
+    first, so that no one answers a question about a form that could not be saved anyway."""
     from roundtable.services import roundtables  # consent is the lower layer; this is the one way up
 
     roundtables.refuse_if_archived(roundtable)
-    # Two saves at once would otherwise make the same version twice. A page made for an older version is refused
-    # before anything else is said of it: its statements may clash with those the newer version added.
-    lock_row(Roundtable, roundtable.id)
-    db.session.refresh(roundtable, ["consent_version"])
+    # A page made for an older version is refused before anything else is said of it: its statements may clash
+    # with those the newer version added.
     if seen != roundtable.consent_version and _as_drafts(roundtable.current_clauses()) != _as_drafts(clauses):
         # (What is saved now already says exactly this, as after the same form sent twice: nothing is lost.)
         raise Conflict(_l("The consent form was saved on another page after you opened this one: it is now version "
@@ -333,6 +327,19 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
         for text in ("text_fil", "text_en"):
             if not getattr(clause, text).strip():
                 raise RuleViolation(_l("Write each statement in English and in Filipino."), field=f"{clause.key}.{text}")
+
+
+def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], *, seen: int) -> int:
+    """A changed consent form is a new version; the rows of earlier versions stay as they were. Returns the
+    version now current: the same one when nothing changed. ``seen`` is the version the changes were made to:
+    made to an older one, they would drop, unseen, what the versions since changed.
+
+    Participants keep what they granted under their version (never more) until they consent again.
+    """
+    # Two saves at once would otherwise make the same version twice.
+    lock_row(Roundtable, roundtable.id)
+    db.session.refresh(roundtable, ["consent_version"])
+    check_form_version(roundtable, clauses, seen=seen)
     if _as_drafts(roundtable.current_clauses()) == _as_drafts(clauses):
         return roundtable.consent_version  # saved unchanged: no one is asked to consent again
     roundtable.consent_version += 1

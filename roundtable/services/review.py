@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from roundtable.db import constant, db, flush_or_refuse, utcnow
-from roundtable.models import Participant, Quote, Reflection
+from roundtable.models import Participant, Quote, Reflection, Roundtable
 from roundtable.services import audit
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.text import Count
@@ -57,9 +57,12 @@ class QuoteCounts:
     in_use_or_making: int  # approved, put to the author, or an editor's draft: what an answer without quoting ends
 
 
+_MAKING = (constant("draft"), constant("awaiting_participant"), constant("approved"))
+
+
 def quote_counts(participant: Participant) -> QuoteCounts:
     """What "My words" and the renewed consent form say about quotes the participant is not shown one by one."""
-    making = Quote.status.in_([constant("draft"), constant("awaiting_participant"), constant("approved")])
+    making = Quote.status.in_(_MAKING)
     row = db.session.execute(
         select(func.count().filter(Quote.back_to_author), func.count().filter(Quote.status == constant("withdrawn")),
                func.count().filter(making))
@@ -67,6 +70,15 @@ def quote_counts(participant: Participant) -> QuoteCounts:
         .where(Reflection.participant_id == participant.id)
     ).one()
     return QuoteCounts(*(value or 0 for value in row))
+
+
+def quotes_of_roundtable_in_use_or_making(roundtable: Roundtable) -> int:
+    """What taking public quotes off a roundtable's consent form would end, as its participants answer it."""
+    return db.session.scalar(
+        select(func.count()).select_from(Quote).join(Reflection, Quote.reflection_id == Reflection.id)
+        .join(Participant, Reflection.participant_id == Participant.id)
+        .where(Participant.roundtable_id == roundtable.id, Quote.status.in_(_MAKING))
+    ) or 0
 
 
 def respond(participant: Participant, quote: Quote, *, approve: bool, comment: str | None = None,

@@ -169,6 +169,16 @@ def walked(browser, live, tmp_path_factory):
             page.goto(f"{base}/language/{language}")
             for url in urls:
                 visit(page, url, language)
+            if role == "facilitator":  # the question before public quotes leave the consent form, and "no"
+                page.goto(f"{base}/facilitator/roundtables/{live['roundtable_id']}/consent")
+                page.check("fieldset:has(.tag:text-is('quote_publicly')) input[name$='-remove']")
+                with page.expect_navigation():
+                    page.click("main form:has(.tag) [type=submit]")
+                check(page, f"[{language}] consent form: remove public quotes?")
+                with page.expect_navigation():
+                    page.click("main button[value=no]")
+                check(page, f"[{language}] consent form: public quotes kept")
+                assert not page.is_checked("fieldset:has(.tag:text-is('quote_publicly')) input[name$='-remove']")
             if role == "admin":  # the page after "type your password again", with the form stopped for it
                 password_typed_long_ago(context, live)
                 page.goto(f"{base}/admin/users")

@@ -210,7 +210,7 @@ def test_reviewing_quotes_stays_on_the_form_while_someone_asked_for_it_and_quote
     keys = [c.key for c in roundtable.current_clauses()]
     data = _as_shown(client.get(url), **{f"clauses-{keys.index('review_quotes')}-remove": "y"})
     if not quoting_stays:
-        data[f"clauses-{keys.index('quote_publicly')}-remove"] = "y"
+        data.update({f"clauses-{keys.index('quote_publicly')}-remove": "y", "confirmed": "yes"})  # asked, and said yes
 
     response = client.post(url, data=data)
 
@@ -231,7 +231,7 @@ def test_public_quotes_taken_off_and_put_back_cannot_end_a_review_someone_asked_
     keys = [c.key for c in roundtable.current_clauses()]
     quoting = next(c for c in roundtable.current_clauses() if c.key == "quote_publicly")
     both_off = _as_shown(client.get(url), **{f"clauses-{keys.index('review_quotes')}-remove": "y",
-                                             f"clauses-{keys.index('quote_publicly')}-remove": "y"})
+                                             f"clauses-{keys.index('quote_publicly')}-remove": "y", "confirmed": "yes"})
     assert client.post(url, data=both_off).status_code == 302  # no public quotes: no quote to review
 
     put_back = client.post(url, data=_as_shown(client.get(url), new_key="quote_publicly", new_text_en=quoting.text_en,
@@ -261,3 +261,40 @@ def test_a_key_already_on_the_form_is_refused_as_taken(client, make, login):
 
     assert "The form already has a statement with this key. Choose another key." in html
     assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+
+
+def test_taking_public_quotes_off_the_form_is_asked_first_and_saying_no_keeps_the_other_changes(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    make.quote(make.reflection(make.participant(roundtable), status="released"))
+    quoting = [c.key for c in roundtable.current_clauses()].index("quote_publicly")
+    sent = _as_shown(client.get(url), new_key="snacks_ok", new_text_en="Snacks are fine during the roundtable.",
+                     new_text_fil="Puwede ang meryenda habang nag-uusap.", **{f"clauses-{quoting}-remove": "y"})
+
+    asked = client.post(url, data=sent)
+
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "<h1>Remove the statement on public quotes?</h1>" in html
+    assert "1 quote of this roundtable's words is in use or being made now." in html
+    assert 'value="Snacks are fine during the roundtable."' in html, "the whole form, sent again by either answer"
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+    kept = client.post(url, data={**shown_fields_of(asked), "confirmed": "no"})
+    html = kept.get_data(as_text=True)
+    assert "The statement on public quotes stays on the form. Your other changes are below, not saved yet." in html
+    assert "Snacks are fine during the roundtable.</textarea>" in html
+    assert re.search(rf'<input[^>]* name="clauses-{quoting}-remove"', html)
+    assert not re.search(rf'<input[^>]*checked[^>]* name="clauses-{quoting}-remove"', html), "the statement stays"
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+    removed = client.post(url, data={**shown_fields_of(asked), "confirmed": "yes"})
+    assert removed.status_code == 302
+    assert "quote_publicly" not in [c.key for c in db.session.get(Roundtable, roundtable.id).current_clauses()]
+
+
+def test_a_form_that_could_not_be_saved_is_refused_before_the_question_on_public_quotes(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    quoting = [c.key for c in roundtable.current_clauses()].index("quote_publicly")
+
+    refused = client.post(url, data=_as_shown(client.get(url), **{f"clauses-{quoting}-remove": "y",
+                                                                   "clauses-0-text_en": ""}))
+
+    html = refused.get_data(as_text=True)
+    assert "Write each statement in English and in Filipino." in html and "Remove the statement on public" not in html
