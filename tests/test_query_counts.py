@@ -133,6 +133,7 @@ LIST_PAGES = [
     pytest.param("facilitator", "/facilitator/moderation?status=released", id="facilitator released list"),
     pytest.param("editor", "/editor/", id="editor reflections list"),
     pytest.param("editor", "/editor/quotes", id="editor quotes list"),
+    pytest.param("editor", "/editor/quotes?words=should+LISTEN", id="editor quotes holding words"),
     pytest.param("admin", "/admin/audit", id="admin audit log"),
     pytest.param("editor", "/editor/notices", id="editor withdrawn after export"),
     pytest.param("editor", "/editor/exports", id="editor past exports"),

@@ -84,13 +84,14 @@ def reflection(reflection_id: int):
 @editor_only
 def quotes():
     status = request.args.get("status") or None
+    words = request.args.get("words", "").strip()
     page = curation.quotes(
-        **_filters(), status=status, theme_id=request.args.get("theme", type=number_arg) or None,
+        **_filters(), status=status, theme_id=request.args.get("theme", type=number_arg) or None, words=words,
         page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
         "editor/quotes.html", page=page, roundtables=roundtables.titles(), themes=curation.themes(current_language()),
-        status=status, statuses=LIVE_STATUSES,
+        status=status, statuses=LIVE_STATUSES, words=words,
     )
 
 

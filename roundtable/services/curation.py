@@ -19,7 +19,7 @@ from roundtable.models.quotes import LIVE_STATUSES, quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, notices, participation, roundtables
 from roundtable.services.errors import Conflict, Gone, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
-from roundtable.services.text import Count, fold
+from roundtable.services.text import Count, fold, search_key, search_terms
 
 QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
@@ -77,9 +77,14 @@ def reflection(reflection_id: int) -> Reflection:
     return found
 
 
+# Characters of a search an editor types that are looked for; the rest is left out.
+SEARCH_LIMIT = 200
+
+
 def quotes(*, roundtable_id: int | None = None, language: str | None = None, status: str | None = None,
-           theme_id: int | None = None, page: int = 1, per_page: int = 25) -> Page:
-    """Quotes an editor may see: only those of reflections the rule still allows.
+           theme_id: int | None = None, words: str | None = None, page: int = 1, per_page: int = 25) -> Page:
+    """Quotes an editor may see: only those of reflections the rule still allows; with ``words``, only those
+    whose text or translation holds each of them.
 
     The list shows who said it, never the reflection's own words: those are not read nor decrypted.
     """
@@ -92,7 +97,22 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
         query = query.where(Quote.status == constant(status))
     if theme_id:
         query = query.where(Quote.themes.any(Theme.id == theme_id))
+    if terms := search_terms((words or "")[:SEARCH_LIMIT]):
+        return listing.page_of_quotes_among(query, _quotes_saying(query, terms), page, per_page)
     return listing.page_of_quotes(query, page, per_page)
+
+
+def _quotes_saying(query, terms: list[str]) -> list[int]:
+    """The quotes ``query`` selects whose text or translation holds every term, newest first. Their words are
+    stored encrypted, so the database cannot look: each quote the other filters leave is read and looked through
+    here, in one pass (10,000 quotes take a fraction of a second, docs/benchmarks.md)."""
+    said = db.session.execute(query.with_only_columns(Quote.id, Quote.text, Quote.translation).order_by(Quote.id.desc()))
+    found = []
+    for quote_id, text, translation in said:
+        looked_in = search_key(f"{text or ''}\n{translation or ''}")
+        if all(term in looked_in for term in terms):
+            found.append(quote_id)
+    return found
 
 
 def _seen_by_editors():

@@ -8,7 +8,7 @@ read in one more query. Loading the same rows as ORM objects cost about an eight
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from sqlalchemy import Select, select
 
@@ -44,26 +44,38 @@ class ReflectionListItem:
     changed_after_decision: bool
 
 
+_QUOTE_COLUMNS = (Quote.id, Quote.status, Quote.language, Quote.text, Quote.translation, Quote.translation_language,
+                  Quote.descriptor, Participant.id, Participant.pseudonym, Quote.unresolved_findings)
+
+
 def page_of_quotes(query: Select, number: int, per_page: int) -> Page:
     """``query`` selects quotes joined to their reflection and author; newest first."""
-    found = paginate(
-        query.with_only_columns(
-            Quote.id, Quote.status, Quote.language, Quote.text, Quote.translation, Quote.translation_language,
-            Quote.descriptor, Participant.id, Participant.pseudonym, Quote.unresolved_findings,
-        ).order_by(Quote.id.desc()),
-        number, per_page, scalars=False,
-    )
+    found = paginate(query.with_only_columns(*_QUOTE_COLUMNS).order_by(Quote.id.desc()), number, per_page, scalars=False)
+    return replace(found, items=_quote_items(found.items))
+
+
+def page_of_quotes_among(query: Select, ids: Sequence[int], number: int, per_page: int) -> Page:
+    """A page of the quotes ``ids`` (every one the list holds, newest first) that ``query`` selects: a list whose
+    rows were chosen outside the database (words looked for in encrypted text)."""
+    number = max(1, number)
+    chosen = ids[(number - 1) * per_page:number * per_page]
+    rows = db.session.execute(
+        query.with_only_columns(*_QUOTE_COLUMNS).where(Quote.id.in_(chosen)).order_by(Quote.id.desc())
+    ).all() if chosen else []
+    return Page(items=_quote_items(rows), number=number, per_page=per_page, total=len(ids))
+
+
+def _quote_items(rows) -> list[QuoteListItem]:
+    """The rows of a page, each with its themes (read in one query)."""
     themes_of: dict[int, list[Theme]] = {}
     for quote_id, theme in db.session.execute(
         select(quote_themes.c.quote_id, Theme)
         .join(Theme, Theme.id == quote_themes.c.theme_id)
-        .where(quote_themes.c.quote_id.in_([row[0] for row in found.items]))
+        .where(quote_themes.c.quote_id.in_([row[0] for row in rows]))
         .order_by(Theme.name_en)
     ):
         themes_of.setdefault(quote_id, []).append(theme)
-    return replace(found, items=[
-        QuoteListItem(*row, themes=tuple(themes_of.get(row[0], ()))) for row in found.items
-    ])
+    return [QuoteListItem(*row, themes=tuple(themes_of.get(row[0], ()))) for row in rows]
 
 
 def page_of_reflections(query: Select, number: int, per_page: int) -> Page:

@@ -62,6 +62,17 @@ def fold(value: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
+def search_key(value: str) -> str:
+    """What words are looked for in: ``fold``, and letters without their accents ("Piñas" is found as "pinas")."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    return fold("".join(char for char in decomposed if not unicodedata.combining(char)))
+
+
+def search_terms(words: str) -> list[str]:
+    """The words typed into a search box, each to be found (in any order, also inside longer words)."""
+    return search_key(words).split()
+
+
 class Count:
     """A number in a lazy message, said the reader's way ("10,000") when the message is read, not when it is
     made: limits are set once at import, their messages read in each person's language."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
-from roundtable.services import curation
+from roundtable.services import curation, withdrawal
 from tests.conftest import (
     csrf_token_of, hidden_fields_of, only_on_postgresql, post_roundtable_edit, sensitive_words_saved,
 )
@@ -138,6 +138,53 @@ def test_quote_and_reflection_lists_filter_and_paginate(make, editor, desk):
     assert len(reflections("/editor/")) == 25 and len(reflections("/editor/?page=2")) == 3
     assert reflections(f"/editor/?roundtable={second.id}") == [str(elsewhere.reflection_id)]
     assert reflections("/editor/?language=fil") == [str(elsewhere.reflection_id)]
+
+
+def test_an_editor_finds_quotes_by_words_in_their_text_or_translation(make, editor, desk):
+    roundtable = make.roundtable()
+    author = make.participant(roundtable)
+    plea = quote_of(editor, make.reflection(author, text="Plea bargaining spared my little sister a trial."))
+    hearing = quote_of(editor, make.reflection(author, text="Sana may video ng panayam para hindi na humarap ang bata.",
+                                                 language="fil"), translation="I wish a recorded interview spared "
+                                                                              "the child from facing the court.")
+    accented = quote_of(editor, make.reflection(author, text="Ang Piñas ay may korteng nakikinig sa mga bata."),
+                        approve=False)
+    quote_of(editor, make.reflection(author, text="The judge listened to us after many years."))
+    taken_back = quote_of(editor, make.reflection(make.participant(roundtable),
+                                                  text="Plea deals kept my brother away from the courtroom."))
+    withdrawal.withdraw_all(taken_back.reflection.participant, erase=False)
+    db.session.commit()
+    desk.get("/language/en")
+
+    def ids(words, **filters):
+        page = desk.get("/editor/quotes", query_string={"words": words, **filters})
+        assert page.status_code == 200
+        return [int(n) for n in re.findall(r'href="/editor/quotes/(\d+)"', page.get_data(as_text=True))]
+
+    assert ids("plea") == [plea.id], "taken back by their author: never found"
+    assert ids("SPARED") == [hearing.id, plea.id], "any case, newest first, in the translation too"
+    assert ids("child court recorded") == [hearing.id], "every word, in any order"
+    assert ids("pinas") == [accented.id] and ids("piñas") == [accented.id]
+    assert ids("spared", status="approved", language="fil") == [hearing.id], "with the other filters"
+    assert ids("plea bargaining jury") == []
+    html = desk.get("/editor/quotes", query_string={"words": "spared <b>"}).get_data(as_text=True)
+    assert "0 quotes hold the words “spared &lt;b&gt;”." in html and 'value="spared &lt;b&gt;"' in html
+    assert "1 quote holds the words “plea”." in desk.get("/editor/quotes?words=plea").get_data(as_text=True)
+
+
+def test_words_looked_for_page_through_every_quote_that_holds_them(make, editor, desk):
+    author = make.participant(make.roundtable())
+    made = [quote_of(editor, make.reflection(author, text=f"The court listened on day {n}.")) for n in range(27)]
+    quote_of(editor, make.reflection(author, text="Healing takes time."))
+
+    first = desk.get("/editor/quotes?words=listened").get_data(as_text=True)
+    second = desk.get("/editor/quotes?words=listened&page=2").get_data(as_text=True)
+
+    found = re.findall(r'href="/editor/quotes/(\d+)"', first) + re.findall(r'href="/editor/quotes/(\d+)"', second)
+    assert [int(n) for n in found] == [q.id for q in reversed(made)]
+    assert "Page 1 of 2" in first and "words=listened" in re.search(r'rel="next" href="([^"]+)"', first).group(1)
+    assert "This page is past the end of the list." in desk.get("/editor/quotes?words=listened&page=3").get_data(
+        as_text=True)
 
 
 def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make, editor, desk):
