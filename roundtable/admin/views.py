@@ -132,7 +132,7 @@ def hand_over(user_id: int):
     form = _hand_over_form(account)
     if form.validate_on_submit():
         with change() as outcome:
-            moved = roundtables.hand_over(account, db.session.get(User, form.successor.data), actor=g.user)
+            moved = roundtables.hand_over(account, roundtables.named_successor(form.successor.data), actor=g.user)
         if outcome.saved and not moved:  # all handed over already: this form was sent again, from another tab
             flash(_("This account runs no roundtable any more: nothing was left to hand over."))
         elif outcome.saved:

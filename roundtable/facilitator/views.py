@@ -16,7 +16,7 @@ from roundtable.facilitator.forms import (
 )
 from roundtable.forms import say_saved_now
 from roundtable.i18n import current_language
-from roundtable.models import Prompt, Roundtable, User
+from roundtable.models import Prompt, Roundtable
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
 from roundtable.services import consent, curation, moderation, review, roundtables
@@ -104,7 +104,7 @@ def hand_over(roundtable_id: int):
         return redirect(first)
     item = _own(roundtable_id)
     if form.validate_on_submit():
-        successor = db.session.get(User, form.successor.data)
+        successor = roundtables.named_successor(form.successor.data)
         with change(errors_on=form.successor, once=form) as outcome:
             roundtables.hand_over_one(item, successor, actor=g.user)
             outcome.location = url_for("facilitator.my_roundtables")

@@ -217,6 +217,11 @@ def facilitators_other_than(account: User) -> list[User]:
     ) if user.has_role("facilitator")]
 
 
+def named_successor(user_id: int | None) -> User | None:
+    """The account a hand-over form names: None for "—", or for a form sent without one (refused as such)."""
+    return db.session.get(User, user_id) if user_id else None
+
+
 def hand_over(account: User, successor: User | None, *, actor: User) -> int:
     """Every roundtable ``account`` runs goes to ``successor``, who moderates it from now on (someone leaves, or
     changes role). Returns how many; each is audited."""
