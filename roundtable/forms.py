@@ -9,6 +9,7 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import Field, FieldList, FormField, HiddenField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, StopValidation
@@ -138,7 +139,13 @@ def say_saved_now(field: Field, value) -> None:
     can be combined before saving again. A note tied to the field (``field`` and ``checkbox`` in macros.html),
     not an error: the field's own value may be the one to keep."""
     shown = value.strftime("%H:%M") if isinstance(value, time) else value
-    field.saved_now = _("Saved now: %(value)s", value=shown) if shown else _("Saved now: nothing")
+    if not shown:
+        field.saved_now = _("Saved now: nothing")
+        return
+    # Words of a box named …_en or …_fil are in that language, whatever the page's (WCAG 3.1.2).
+    lang = "en" if field.name.endswith("_en") else "fil" if field.name.endswith("_fil") else None
+    words = Markup('<span lang="{}">{}</span>').format(lang, shown) if lang else shown
+    field.saved_now = Markup(escape(_("Saved now: %(value)s"))) % {"value": words}
 
 
 class RecordVersionField(HiddenField):

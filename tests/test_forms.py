@@ -128,3 +128,23 @@ def test_a_box_of_words_in_the_other_language_says_its_language(client, make, lo
     html = client.get(f"/facilitator/prompts/{roundtable.prompts[0].id}").get_data(as_text=True)
     assert re.search(r'<textarea[^>]*id="text_en"[^>]*lang="en"|<textarea[^>]*lang="en"[^>]*id="text_en"', html)
     assert re.search(r'<textarea[^>]*id="text_fil"[^>]*lang="fil"|<textarea[^>]*lang="fil"[^>]*id="text_fil"', html)
+
+
+@pytest.mark.parametrize(("name", "said"), [
+    ("title_en", ': <span lang="en">&lt;b&gt;Courts&lt;/b&gt;</span>'),
+    ("title_fil", ': <span lang="fil">&lt;b&gt;Courts&lt;/b&gt;</span>'),
+    ("terms", ": &lt;b&gt;Courts&lt;/b&gt;"),
+])
+def test_what_another_page_saved_is_said_in_the_language_of_its_box_and_escaped(app, name, said):
+    from markupsafe import escape
+
+    from roundtable.forms import CleanStringField, say_saved_now
+
+    class Titled(Form):
+        pass
+
+    setattr(Titled, name, CleanStringField("Title"))
+    with app.test_request_context("/"):
+        field = Titled(formdata=None)[name]
+        say_saved_now(field, "<b>Courts</b>")
+        assert str(escape(field.saved_now)).endswith(said)  # ("Naka-save ngayon: …", "Saved now: …")

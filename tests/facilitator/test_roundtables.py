@@ -440,7 +440,7 @@ def test_an_edit_page_opened_before_another_save_shows_that_save_instead_of_undo
     html = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "saved on another page after you opened this one" in html
     assert "saved on another page" in html.split('class="error-summary"')[1].split("<li>")[1], "said first"
-    assert "Saved now: Courts that hear children" in html and "Bring water.</textarea>" in html
+    assert 'Saved now: <span lang="en">Courts that hear children</span>' in html and "Bring water.</textarea>" in html
     assert "aria-invalid" not in html, "what another page saved is said, not marked as a mistake"
     db.session.expire_all()
     assert (roundtable.title_en, roundtable.description_en) == ("Courts that hear children", "What should change.")
