@@ -83,13 +83,15 @@ class HandOverForm(SentOnce, Form):
 
 
 class StatusForm(Form):
-    status = RadioField(choices=[("open", "open"), ("closed", "closed"), ("archived", "archived")],
+    status = RadioField(_l("Status"), choices=[("open", "open"), ("closed", "closed"), ("archived", "archived")],
                         validators=[required()])
     confirmed = HiddenField()  # "yes" once the confirmation page was shown (closing stops everyone writing)
 
 
 class DecisionForm(Form):
-    decision = RadioField(choices=[("release", _l("Release")), ("hold", _l("Hold"))], validators=[required()])
+    # Labelled for the refusal of a sending without a choice (an old tab): "Decision: Please answer this."
+    decision = RadioField(_l("Decision"), choices=[("release", _l("Release")), ("hold", _l("Hold"))],
+                          validators=[required()])
     read = HiddenField()  # moderation.read_mark of the words the page showed
 
 

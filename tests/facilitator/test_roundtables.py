@@ -171,8 +171,11 @@ def test_a_decision_not_on_the_page_is_refused_with_a_reason(client, make, login
     reflection, url = _moderating(client, make, login, "submitted")
     response = client.post(url, data={"decision-decision": "publish", "decision-csrf_token": csrf(client.get(url))})
     assert response.status_code == 200
-    assert "Please choose from the options shown." in response.get_data(as_text=True)
+    assert "Decision: Please choose from the options shown." in response.get_data(as_text=True)
     assert db.session.get(Reflection, reflection.id).status == "submitted"
+    client.get("/language/fil")
+    nothing_chosen = client.post(url, data={"decision-csrf_token": csrf(client.get(url))})
+    assert "Pasya: " in nothing_chosen.get_data(as_text=True), "the refusal names the decision in Filipino"
 
 
 def _send(client, url, form, page=None, **values):
