@@ -22,13 +22,14 @@ from roundtable.services.text import Count, clean_text
 # by hand into a browser without a picker). WTForms has no Filipino catalogue, so each is said here in our
 # words, in the user's language.
 _CHOOSE_FROM_THE_OPTIONS = _l("Please choose from the options shown.")
+ASK_FOR_A_DATE = _l("Please give a date, for example 2027-12-31.")  # every date typed wrongly, anywhere
 WTFORMS_MESSAGES = {
     "Not a valid choice.": _CHOOSE_FROM_THE_OPTIONS,
     "Invalid Choice: could not coerce.": _CHOOSE_FROM_THE_OPTIONS,
     "Invalid choice(s): one or more data inputs could not be coerced.": _CHOOSE_FROM_THE_OPTIONS,
     "'%(value)s' is not a valid choice for this field.": _CHOOSE_FROM_THE_OPTIONS,
     "'%(value)s' are not valid choices for this field.": _CHOOSE_FROM_THE_OPTIONS,
-    "Not a valid date value.": _l("Please give a date, for example 2027-12-31."),
+    "Not a valid date value.": ASK_FOR_A_DATE,
     "Not a valid time value.": _l("Please give a time, for example 14:30."),
 }
 

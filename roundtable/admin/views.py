@@ -13,7 +13,7 @@ from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import DisplayNameForm, HandOverForm, NewUserForm, RolesForm
 from roundtable.changes import change, field_named
 from roundtable.db import db
-from roundtable.forms import ActionForm
+from roundtable.forms import ASK_FOR_A_DATE, ActionForm
 from roundtable.models import User
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
@@ -190,7 +190,7 @@ def _day(name: str, typed: str, problems: dict[str, str]) -> date | None:
     try:
         return date.fromisoformat(typed)
     except ValueError:
-        problems[name] = _("Type the date as year-month-day, for example %(example)s.", example="2026-12-03")
+        problems[name] = str(ASK_FOR_A_DATE)
         return None
 
 

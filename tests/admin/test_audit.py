@@ -147,7 +147,7 @@ def test_a_date_that_is_none_or_an_end_before_the_start_is_said_beside_it(client
     no_such_day = client.get("/admin/audit?since=2026-13-01").get_data(as_text=True)
     backwards = client.get("/admin/audit?since=2026-12-03&until=2026-12-01").get_data(as_text=True)
 
-    assert "Type the date as year-month-day, for example 2026-12-03." in no_such_day
+    assert "Please give a date, for example 2027-12-31." in no_such_day
     assert 'id="f-since" name="since" value="2026-13-01" aria-invalid="true" aria-describedby="f-since-error"' in no_such_day
     assert "<td>Password accepted</td>" in no_such_day  # the other filters still apply: here, none
     assert "This date comes before the “From” date." in backwards and 'aria-describedby="f-until-error"' in backwards
