@@ -92,6 +92,15 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
+  // The time of day as the page's language writes it ("1:50 PM"), as the server writes times; 13:50 without Intl.
+  function clockTime(when) {
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang, { hour: "numeric", minute: "2-digit" }).format(when);
+    } catch (e) {
+      return pad(when.getHours()) + ":" + pad(when.getMinutes());
+    }
+  }
+
   function say(text) { if (status) { status.textContent = text; } }
 
   function save() {
@@ -104,8 +113,7 @@
       .then(function () {
         lastSent = print;
         document.dispatchEvent(new CustomEvent("roundtable:contact"));
-        var now = new Date();
-        say(form.getAttribute("data-saved-text").replace("{time}", pad(now.getHours()) + ":" + pad(now.getMinutes())));
+        say(form.getAttribute("data-saved-text").replace("{time}", clockTime(new Date())));
       })
       .catch(notSaved)
       .then(function () { busy = null; });
