@@ -371,11 +371,23 @@ def _reflection_page(prompt, reflection):
             return redirect(request.path)
     return render_template(
         "participant/write.html", form=form, prompt=prompt, reflection=reflection,
-        roundtable=participant.roundtable,
+        roundtable=participant.roundtable, shut=_why_it_cannot_change(participant, reflection),
         autosave=reflection is None or reflection.status == "draft",
         unsent=bool(switch_to) and shared and form.text.data != reflection.text,
         text_limit=participation.REFLECTION_MAX,
     )
+
+
+def _why_it_cannot_change(participant, reflection) -> str | None:
+    """Opened (not sent), a page whose words could not be saved says why instead of offering a form: the
+    roundtable closed, or a quote of the reflection approved. A form already open and sent keeps its words."""
+    if request.method != "GET":
+        return None
+    if not roundtables.takes_words(participant.roundtable):
+        return str(roundtables.closed_to_words())
+    if reflection is not None and reflection.status != "draft" and withdrawal.has_approved_quote(reflection):
+        return _("A quote of it was approved, so it can no longer be changed.")
+    return None
 
 
 def _language_sent_with_the_words() -> str | None:

@@ -73,14 +73,19 @@ def test_a_closed_roundtable_accepts_no_new_words(client, make, csrf):
 
     participant = make.participant(language="en")
     roundtable = participant.roundtable
+    _sign_in(client, participant, csrf)
+    url = f"/write/{roundtable.prompts[0].id}"
+    open_before = client.get(url)
     roundtables.set_status(roundtable, roundtable.facilitator, "closed")
     db.session.commit()
-    _sign_in(client, participant, csrf)
     assert "closed and does not accept new words" in client.get("/my").get_data(as_text=True)
-    url = f"/write/{roundtable.prompts[0].id}"
-    response = client.post(url, data=_form(client.get(url), csrf, text="Late words.", submit="Submit"))
-    assert "closed and does not accept new words" in response.get_data(as_text=True)
+    response = client.post(url, data=_form(open_before, csrf, text="Late words.", submit="Submit"))
+    html = response.get_data(as_text=True)
+    assert "closed and does not accept new words" in html and "Late words.</textarea>" in html, "kept on screen"
     assert db.session.query(Reflection).count() == 0
+    opened_now = client.get(url).get_data(as_text=True)
+    assert "closed and does not accept new words" in opened_now
+    assert "<textarea" not in opened_now and 'form="writing"' not in opened_now, "no form that could not save"
 
 
 def test_past_its_retention_date_an_open_roundtable_takes_no_new_words_or_people(client, make, csrf):
@@ -96,7 +101,12 @@ def test_past_its_retention_date_an_open_roundtable_takes_no_new_words_or_people
     my = client.get("/my").get_data(as_text=True)
     assert "closed and does not accept new words" in my and f"/write/{roundtable.prompts[0].id}" not in my
     url = f"/write/{roundtable.prompts[0].id}"
-    response = client.post(url, data=_form(client.get(url), csrf, text="Late words.", submit="Submit"))
+    roundtable.retention_until = clock.today()  # the page was opened on its last day
+    db.session.commit()
+    open_before = client.get(url)
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    response = client.post(url, data=_form(open_before, csrf, text="Late words.", submit="Submit"))
     html = response.get_data(as_text=True)
     assert "closed and does not accept new words" in html and "Late words." in html  # kept on screen
     assert db.session.query(Reflection).count() == 0
@@ -105,6 +115,19 @@ def test_past_its_retention_date_an_open_roundtable_takes_no_new_words_or_people
     page = newcomer.get("/join")
     refused = newcomer.post("/join", data={"code": roundtable.join_code, "language": "en", "csrf_token": csrf(page)})
     assert "closed and does not accept new words" in refused.get_data(as_text=True)
+
+
+def test_a_reflection_with_an_approved_quote_opens_as_words_to_read_not_a_form(client, make, csrf):
+    participant = make.participant(language="en")
+    reflection = make.reflection(participant, text="Plea bargaining spared my sister a trial.", status="released")
+    make.quote(reflection)
+    _sign_in(client, participant, csrf)
+
+    html = client.get(f"/my/reflections/{reflection.id}").get_data(as_text=True)
+
+    assert "A quote of it was approved, so it can no longer be changed." in html
+    assert '<blockquote lang="en">Plea bargaining spared my sister a trial.</blockquote>' in html
+    assert "<textarea" not in html and "Submit changes" not in html
 
 
 def test_a_double_click_stores_one_reflection_and_both_answers_say_thank_you(app, make, csrf):
