@@ -194,7 +194,7 @@ def length(maximum: int, minimum: int = 0):
     return Length(max=maximum, message=_l("Use at most %(max)s characters.", max=Count(maximum)))
 
 
-class _SaysItsLimit:
+class SaysItsLimit:
     """No maxlength: a browser cuts a paste over it without a word, and the rest of someone's words (or the end of
     their pseudonym) is lost unseen. Sent whole, a text over the limit comes back on the page with the limit said
     beside it."""
@@ -204,7 +204,7 @@ class _SaysItsLimit:
         return super().__call__(**kwargs)
 
 
-class CleanStringField(_SaysItsLimit, StringField):
+class CleanStringField(SaysItsLimit, StringField):
     """A one-line text field whose value is stripped of markup and control characters."""
 
     def process_formdata(self, valuelist):
@@ -212,7 +212,7 @@ class CleanStringField(_SaysItsLimit, StringField):
         self.data = clean_text(self.data, multiline=False)
 
 
-class CleanTextAreaField(_SaysItsLimit, TextAreaField):
+class CleanTextAreaField(SaysItsLimit, TextAreaField):
     """A multi-line text field whose value is stripped of markup and control characters."""
 
     def process_formdata(self, valuelist):

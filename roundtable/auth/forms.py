@@ -5,12 +5,12 @@ from wtforms import PasswordField as _PasswordField
 from wtforms import StringField
 from wtforms.validators import EqualTo
 
-from roundtable.forms import Form, length, required
+from roundtable.forms import Form, SaysItsLimit, length, required
 
 
-class PasswordField(_PasswordField):
+class PasswordField(SaysItsLimit, _PasswordField):
     """A password in one Unicode form (NFC), as it is hashed: "ñ" pasted in one field and typed in the other
-    is the same password."""
+    is the same password. No maxlength: a long password pasted into two boxes, one of them cut, was "not the same"."""
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)

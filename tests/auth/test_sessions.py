@@ -90,6 +90,18 @@ def test_a_new_password_typed_again_in_another_unicode_form_is_the_same_password
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
+def test_password_boxes_take_a_long_paste_whole_and_say_the_limit(client, make, login):
+    """A browser cuts a paste at maxlength without a word: cut in one box and not the other, the same password
+    pasted twice was "not the same"."""
+    long = "harbour lantern " * 20  # 320 characters
+    response = _password_changed(client, make, login, current=PASSWORD, new=long)
+
+    html = response.get_data(as_text=True)
+    assert "256" in html and "The two new passwords are not the same." not in html
+    boxes = re.findall(r'<input[^>]*type="password"[^>]*>', client.get("/account/password").get_data(as_text=True))
+    assert len(boxes) == 3 and not any("maxlength" in box for box in boxes)
+
+
 @pytest.mark.parametrize("new", ["short one", "passwordpassword", "1qaz2wsx3edc4rfv"])
 def test_short_and_common_passwords_are_refused(client, make, login, new):
     response = _password_changed(client, make, login, current=PASSWORD, new=new)
