@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Mapping
 from datetime import time
 
 from flask import request
@@ -231,8 +233,10 @@ class TypedBoxes:
     A box is known by the name it is sent under, without its numbers and, failing that, without the prefix a page
     gives its form: ``text_en``, ``clauses-text_en`` (``clauses-0-text_en``), ``note`` (``note-note``)."""
 
-    def __init__(self, *forms: type) -> None:
+    def __init__(self, *forms: type, rows: Mapping[str, object] | None = None) -> None:
+        """``rows`` names each entry of a list of forms by the list's name: ``{"clauses": _l("Statement %(n)s")}``."""
         self._labels: dict[str, object] = {}
+        self._rows = dict(rows or {})
         for form in forms:
             self._scan(form, "")
 
@@ -247,9 +251,14 @@ class TypedBoxes:
                     self._labels[prefix + name] = unbound.args[0] if unbound.args else unbound.kwargs["label"]
 
     def label_of(self, sent_as: str):
-        """The label of the box sent as ``sent_as``, or None for anything that is not a typed box."""
+        """The label of the box sent as ``sent_as`` ("Statement 3: English" in a list's third entry), or None for
+        anything that is not a typed box."""
         parts = [part for part in sent_as.split("-") if not part.isdigit()]
-        return self._labels.get("-".join(parts), self._labels.get("-".join(parts[1:])))
+        label = self._labels.get("-".join(parts), self._labels.get("-".join(parts[1:])))
+        row = re.match(r"([a-z_]+)-(\d+)-", sent_as)
+        if label is None or row is None or row.group(1) not in self._rows:
+            return label
+        return _("%(row)s: %(box)s", row=str(self._rows[row.group(1)]) % {"n": int(row.group(2)) + 1}, box=label)
 
     def typed(self, formdata) -> list[tuple[object, str, str]]:
         """(label, name sent, words) of every box in ``formdata`` that holds words."""

@@ -133,6 +133,11 @@ class ConsentFormForm(Form):
                 "This page came back incomplete, so nothing was saved. Open the consent form again and make your "
                 "change there.")]
             return False
+        if (self.new_text_fil.data or self.new_text_en.data) and not self.new_key.data:
+            # Without its key a new statement would be left out without a word.
+            self.new_key.errors = [*self.new_key.errors, _l(
+                "Give the new statement a short key of lowercase letters, such as share_with_partners.")]
+            return False
         return valid
 
     def field_for(self, problem: RuleViolation):
@@ -149,4 +154,5 @@ class ConsentFormForm(Form):
 
 
 # What a facilitator types, shown back when a form comes from a page of a roundtable they handed over since.
-TYPED_BOXES = TypedBoxes(NewRoundtableForm, EditRoundtableForm, NewPromptForm, EditPromptForm, NoteForm, ConsentFormForm)
+TYPED_BOXES = TypedBoxes(NewRoundtableForm, EditRoundtableForm, NewPromptForm, EditPromptForm, NoteForm, ConsentFormForm,
+                         rows={"clauses": _l("Statement %(n)s")})

@@ -298,3 +298,16 @@ def test_a_form_that_could_not_be_saved_is_refused_before_the_question_on_public
 
     html = refused.get_data(as_text=True)
     assert "Write each statement in English and in Filipino." in html and "Remove the statement on public" not in html
+
+
+def test_a_new_statement_typed_without_its_key_is_refused_not_left_out(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+
+    refused = client.post(url, data=_as_shown(client.get(url), new_text_en="Partners may read my words.",
+                                              new_text_fil="Maaaring basahin ng mga katuwang ang aking mga salita."))
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and '<a href="#new_key">' in html
+    assert "Give the new statement a short key of lowercase letters, such as share_with_partners." in html
+    assert "Partners may read my words.</textarea>" in html
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1

@@ -36,6 +36,7 @@ def test_a_consent_form_sent_after_the_hand_over_is_shown_back_not_lost(client, 
     assert ('<textarea id="typed-' in html and 'lang="en">My words may be read by partner groups working on court '
             'reform.</textarea>' in html)
     assert "New statement in Filipino" in html and 'lang="fil">Maaaring basahin' in html
+    assert ">Statement 1: English</label>" in html, "each statement's boxes say which statement they are"
     assert db.session.get(Roundtable, roundtable.id).consent_version == 1, "nothing saved"
 
 
