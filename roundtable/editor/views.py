@@ -85,13 +85,15 @@ def reflection(reflection_id: int):
 def quotes():
     status = request.args.get("status") or None
     words = request.args.get("words", "").strip()
+    looked_for = curation.words_looked_for(words)
     page = curation.quotes(
-        **_filters(), status=status, theme_id=request.args.get("theme", type=number_arg) or None, words=words,
+        **_filters(), status=status, theme_id=request.args.get("theme", type=number_arg) or None, words=looked_for,
         page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
         "editor/quotes.html", page=page, roundtables=roundtables.titles(), themes=curation.themes(current_language()),
-        status=status, statuses=LIVE_STATUSES, words=words,
+        status=status, statuses=LIVE_STATUSES, words=words, looked_for=looked_for,
+        cut_short=len(words) > curation.SEARCH_LIMIT, search_limit=curation.SEARCH_LIMIT,
     )
 
 

@@ -102,6 +102,13 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
     return listing.page_of_quotes(query, page, per_page)
 
 
+def words_looked_for(typed: str) -> str:
+    """What of a search typed is looked for: its first ``SEARCH_LIMIT`` characters, or nothing when they hold no
+    word (only spaces, or accents on their own)."""
+    looked_for = typed[:SEARCH_LIMIT].strip()
+    return looked_for if search_terms(looked_for) else ""
+
+
 def _quotes_saying(query, terms: list[str]) -> list[int]:
     """The quotes ``query`` selects whose text or translation holds every term, newest first. Their words are
     stored encrypted, so the database cannot look: each quote the other filters leave is read and looked through

@@ -62,9 +62,15 @@ def fold(value: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", value).casefold().split())
 
 
+# Curly quotes and apostrophes, as phone keyboards type them, are the straight ones: "children’s" is "children's".
+_STRAIGHT_QUOTES = str.maketrans({**dict.fromkeys("‘’‚‛′", "'"),
+                                  **dict.fromkeys("“”„‟″", '"')})
+
+
 def search_key(value: str) -> str:
-    """What words are looked for in: ``fold``, and letters without their accents ("Piñas" is found as "pinas")."""
-    decomposed = unicodedata.normalize("NFKD", value)
+    """What words are looked for in: ``fold``, letters without their accents ("Piñas" is found as "pinas"), and
+    straight quotes."""
+    decomposed = unicodedata.normalize("NFKD", value.translate(_STRAIGHT_QUOTES))
     return fold("".join(char for char in decomposed if not unicodedata.combining(char)))
 
 

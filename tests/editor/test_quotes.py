@@ -170,6 +170,19 @@ def test_an_editor_finds_quotes_by_words_in_their_text_or_translation(make, edit
     html = desk.get("/editor/quotes", query_string={"words": "spared <b>"}).get_data(as_text=True)
     assert "0 quotes hold the words “spared &lt;b&gt;”." in html and 'value="spared &lt;b&gt;"' in html
     assert "1 quote holds the words “plea”." in desk.get("/editor/quotes?words=plea").get_data(as_text=True)
+    accents_only = desk.get("/editor/quotes", query_string={"words": "\u00b4 \u0303"}).get_data(as_text=True)
+    assert "hold the words" not in accents_only and len(re.findall(r'href="/editor/quotes/\d+"', accents_only)) == 4
+    long = desk.get("/editor/quotes", query_string={"words": "spared" + " " * 200 + "zebra"}).get_data(as_text=True)
+    assert "2 quotes hold the words “spared”. Only the first 200 characters of what you typed were looked for." in long
+
+
+def test_curly_quotes_and_apostrophes_find_straight_ones(make, editor, desk):
+    author = make.participant(make.roundtable())
+    said = quote_of(editor, make.reflection(author, text="The judge said \"you are safe here\" to the children's aunt."))
+
+    found = desk.get("/editor/quotes", query_string={"words": "\u201cyou are safe here\u201d children\u2019s"})
+
+    assert re.findall(r'href="/editor/quotes/(\d+)"', found.get_data(as_text=True)) == [str(said.id)]
 
 
 def test_words_looked_for_page_through_every_quote_that_holds_them(make, editor, desk):
