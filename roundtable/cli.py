@@ -224,6 +224,9 @@ def init_app(app: Flask) -> None:
         """Create or upgrade the database schema (Alembic)."""
         from alembic.util import CommandError
 
+        if not revision.strip():
+            raise click.ClickException("Give a revision, or leave --revision out to upgrade to the newest (head).")
+
         try:
             with _database_answers("Nothing was changed; run it again once it answers."):
                 current = upgrade_database(app, revision)

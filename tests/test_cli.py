@@ -106,6 +106,12 @@ def test_migrate_says_the_revision_the_database_is_at(app):
     assert app.test_cli_runner().invoke(args=["migrate", "--revision", SCHEMA_REVISION]).exit_code == 0
 
 
+def test_migrate_to_an_empty_revision_says_so_in_one_line(app):
+    result = app.test_cli_runner().invoke(args=["migrate", "--revision", " "])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "Give a revision, or leave --revision out to upgrade to the newest (head)." in result.output
+
+
 @pytest.mark.parametrize("older", ["base", "0005"])
 def test_migrate_to_an_older_revision_says_it_changed_nothing_and_how_to_go_back(app, older):
     """There are no downgrades: Alembic's upgrade to an older revision did nothing and still said "at revision"."""
