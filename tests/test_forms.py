@@ -148,3 +148,37 @@ def test_what_another_page_saved_is_said_in_the_language_of_its_box_and_escaped(
         field = Titled(formdata=None)[name]
         say_saved_now(field, "<b>Courts</b>")
         assert str(escape(field.saved_now)).endswith(said)  # ("Naka-save ngayon: …", "Saved now: …")
+
+
+def test_a_refused_form_says_so_in_the_page_title_first(client, csrf, make, login):
+    """The title is the first thing a screen reader reads of the page that came back (WCAG 2.4.2, 3.3.1)."""
+    client.get("/language/en")
+    page = client.get("/join")
+    assert "<title>Join a roundtable · Roundtable</title>" in page.get_data(as_text=True)
+
+    refused = client.post("/join", data={"csrf_token": csrf(page), "code": ""})
+
+    assert "<title>Error: Join a roundtable · Roundtable</title>" in refused.get_data(as_text=True)
+    client.get("/language/fil")
+    refused = client.post("/join", data={"csrf_token": csrf(page), "code": ""})
+    assert "<title>May mali: Sumali sa talakayan · Roundtable</title>" in refused.get_data(as_text=True)
+
+
+def test_a_refused_form_among_several_of_a_page_is_found_for_the_title(client, make, login):
+    """The themes page holds one rename form per theme, in a dict: a refused rename is an error of the page."""
+    from roundtable.services import curation
+    from roundtable.db import db
+
+    editor = make.user("editor")
+    theme = curation.add_theme(editor, "Courts", "Mga korte")
+    curation.add_theme(editor, "Healing", "Paghilom")
+    db.session.commit()
+    login(editor)
+    client.get("/language/en")
+    page = client.get("/editor/themes")
+    assert "<title>Error:" not in page.get_data(as_text=True)
+
+    refused = client.post(f"/editor/themes/{theme.id}/rename", data={
+        **hidden_fields_of(page), f"rename{theme.id}-name_en": "Healing", f"rename{theme.id}-name_fil": "Mga korte"})
+
+    assert refused.status_code == 400 and "<title>Error: " in refused.get_data(as_text=True)
