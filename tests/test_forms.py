@@ -10,7 +10,7 @@ import wtforms
 from wtforms import HiddenField
 
 from roundtable.forms import WTFORMS_MESSAGES, Form
-from tests.conftest import hidden_fields_of
+from tests.conftest import csrf_token_of, hidden_fields_of
 
 
 def _wtforms_messages(module: str) -> set[str]:
@@ -182,3 +182,17 @@ def test_a_refused_form_among_several_of_a_page_is_found_for_the_title(client, m
         **hidden_fields_of(page), f"rename{theme.id}-name_en": "Healing", f"rename{theme.id}-name_fil": "Mga korte"})
 
     assert refused.status_code == 400 and "<title>Error: " in refused.get_data(as_text=True)
+
+
+def test_each_choice_of_a_refused_group_says_it_is_invalid_and_why(client, make, login):
+    """A screen reader that skips a fieldset's description still hears why, at any of its choices."""
+    login(make.user("admin"))
+    client.get("/language/en")
+    page = client.get("/admin/users")
+
+    refused = client.post("/admin/users", data={"csrf_token": csrf_token_of(page), "username": "comms.three",
+                                               "display_name": "Comms Three"})
+
+    boxes = re.findall(r'<input[^>]*name="roles"[^>]*>', refused.get_data(as_text=True))
+    assert len(boxes) == 3
+    assert all('aria-invalid="true"' in box and 'aria-describedby="roles-error"' in box for box in boxes)

@@ -577,7 +577,8 @@ def test_a_refused_consent_page_leads_from_its_summary_to_the_choices_and_ties_t
     for target in re.findall(r'<a href="#([\w-]+)">', html.split('class="error-summary"')[1].split("</div>")[0]):
         assert f'id="{target}"' in html, target
     assert re.search(r'<fieldset[^>]*id="clauses"[^>]*aria-describedby="clauses-error"', html)
-    assert re.search(r'<input type="checkbox" name="clauses" id="clause-store_words"[^>]*aria-invalid="true"', html)
+    assert re.search(r'<input type="checkbox" name="clauses" id="clause-store_words"[^>]*aria-invalid="true" '
+                     r'aria-describedby="clauses-error"', html), "each box says why, not only its fieldset"
 
 
 def test_joining_on_a_phone_where_someone_is_signed_in_ends_every_copy_of_their_session(app, client, make, csrf):
