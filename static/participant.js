@@ -16,6 +16,15 @@
 
   exitLink.addEventListener("click", leave);
 
+  /* The room the page keeps above whatever has the focus is the exit bar's own height (roundtable.css): larger
+     text or text spacing makes the bar taller than the 6rem kept without JavaScript (WCAG 2.4.11, 2.4.12). */
+  var bar = exitLink.closest(".exit-bar");
+  if (bar && window.ResizeObserver) {
+    new ResizeObserver(function () {
+      document.documentElement.style.setProperty("--exit-bar-height", bar.offsetHeight + "px");
+    }).observe(bar);
+  }
+
   /* A signed-in participant's page closes itself when nobody has been there for the idle time, so that the next
      person on a shared phone finds nothing on the screen. Typing is someone there, even where nothing reaches the
      server (offline, or words too long to save). Typing where nothing autosaves tells the server once a minute

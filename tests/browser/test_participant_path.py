@@ -423,15 +423,25 @@ UNDER_THE_EXIT_BAR = """() => {
 }"""
 
 
-@pytest.mark.parametrize("screen", [{"width": 360, "height": 640}, {"width": 640, "height": 360},
-                                    {"width": 320, "height": 256}], ids=["upright", "sideways", "zoomed"])
-def test_the_exit_bar_never_covers_the_focused_control(new_context, live, screen):
+# WCAG 1.4.12: what a reader's own style sheet may set, which the page must bear.
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+                " p { margin-bottom: 2em !important; }")
+
+
+@pytest.mark.parametrize(("screen", "spacing"), [
+    ({"width": 360, "height": 640}, False), ({"width": 640, "height": 360}, False),
+    ({"width": 320, "height": 256}, False), ({"width": 320, "height": 640}, True),
+], ids=["upright", "sideways", "zoomed", "text-spacing"])
+def test_the_exit_bar_never_covers_the_focused_control(new_context, live, screen, spacing):
     """WCAG 2.4.11: tabbing backwards scrolled controls under the sticky quick-exit bar (the withdraw page's
-    confirmation box, hidden entirely on a phone held sideways)."""
-    page = new_context(viewport=screen).new_page()
-    join(page, live, language="fil", pseudonym=f"Alon {screen['height']}")
+    confirmation box, hidden entirely on a phone held sideways); with text spacing the bar grows taller than the
+    room kept for it by default, and the room follows it."""
+    page = new_context(viewport=screen, bypass_csp=spacing).new_page()  # (a reader's style sheet is no inline style)
+    join(page, live, language="fil", pseudonym=f"Alon {screen['height']}{' spaced' if spacing else ''}")
     for url in ("/my", f"/write/{live['prompt_id']}", "/my/withdraw"):
         page.goto(live["base_url"] + url)
+        if spacing:
+            page.add_style_tag(content=TEXT_SPACING)
         controls = page.evaluate("document.querySelectorAll('a[href], button, input:not([type=hidden]), textarea').length")
         covered = []
         for key in ["Tab"] * (controls + 2) + ["Shift+Tab"] * (controls + 2):
