@@ -157,6 +157,8 @@ def two_factor():
     return render_template(
         "auth/two_factor.html", form=form, secret=secret, user=user,
         required=_two_factor_required(user), enrolled=bool(user.totp_secret),
+        recovery_left=twofactor.recovery_codes_left(user) if user.totp_secret else 0,
+        recovery_codes=twofactor.RECOVERY_CODES,
     )
 
 

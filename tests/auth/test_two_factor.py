@@ -159,6 +159,9 @@ def test_a_recovery_code_works_exactly_once(client, app, make, two_factor_requir
     assert _code_step(second, codes[0]).status_code == 200  # refused, page shown again
     assert second.get("/editor/").status_code == 302
     assert len(json.loads(db.session.get(User, editor.id).recovery_codes)) == 9
+    first.get("/language/en")
+    assert ("You have 9 recovery codes left. Each works once; setting up again gives you 10 new ones."
+            in first.get("/account/two-factor").get_data(as_text=True)), "said where a new set is made"
 
 
 def test_one_recovery_code_sent_from_several_places_at_once_opens_one_session(client, app, make, two_factor_required):
