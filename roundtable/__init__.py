@@ -15,10 +15,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from roundtable import access, assets, config, i18n, identity, numbers, security
-from roundtable.changes import messages_at
+from roundtable.changes import messages_at, refused_here
 from roundtable.db import db, schema_mismatch
 from roundtable.extensions import babel, csrf, limiter
-from roundtable.forms import a_form_was_refused, error_links
+from roundtable.forms import error_links
 from roundtable.navigation import page_at_or_above
 from roundtable.services import crypto, roundtables
 from roundtable.services.errors import NotFound as RecordNotFound
@@ -178,7 +178,7 @@ def _register_template_helpers(app: Flask) -> None:
             "action_label": i18n.audit_action_label,
             "role_label": i18n.role_label,
             "error_links": error_links,
-            "a_form_was_refused": a_form_was_refused,
+            "refused_here": refused_here,
             "messages_at": messages_at,
             "language_label": i18n.language_label,
             # A form's own address, without the #fragment a link to a field left on the page's: a form sent to it

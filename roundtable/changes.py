@@ -14,10 +14,12 @@ from functools import wraps
 
 from flask import flash, g, get_flashed_messages, redirect, request
 from flask_babel import gettext as _
+from jinja2 import pass_context
 from wtforms import Field
+from wtforms.form import BaseForm
 
 from roundtable.db import db
-from roundtable.forms import SentOnce
+from roundtable.forms import SentOnce, error_links
 from roundtable.services import sent_forms
 from roundtable.services.errors import Gone, RuleViolation
 
@@ -121,6 +123,31 @@ def flash_at(place: str | None, message: str, kind: str = "message") -> None:
     """A message shown where the next page is scrolled to (the ``#place`` a redirect leads to), not at its top,
     where it would be out of sight; with no place, at the top."""
     flash(message, f"{kind}@{place}" if place else kind)
+
+
+def say_refused() -> None:
+    """For a view that checks what was sent by itself (not through a form or ``change``): the page it shows
+    again says, in its title, that something was refused."""
+    g.refused = True
+
+
+@pass_context
+def refused_here(context) -> bool:
+    """Whether the page shows something the person sent as refused: a form with what was wrong with it (in a list
+    of forms or a dict of forms too), a message of the kind "error", or a refusal a view said (``say_refused``).
+    The page's title then says so, the first thing a screen reader reads of it (WCAG 2.4.2, 3.3.1)."""
+    if g.get("refused") or any(category.partition("@")[0] == "error"
+                               for category, _ in get_flashed_messages(with_categories=True)):
+        return True
+
+    def forms(value):
+        if isinstance(value, BaseForm):
+            yield value
+        elif isinstance(value, dict):
+            for item in value.values():
+                yield from forms(item)
+
+    return any(error_links(form) for value in context.get_all().values() for form in forms(value))
 
 
 def messages_at(place: str | None = None) -> list[tuple[str, str]]:

@@ -11,10 +11,8 @@ from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from jinja2 import pass_context
 from markupsafe import Markup, escape
 from wtforms import Field, FieldList, FormField, HiddenField, StringField, TextAreaField
-from wtforms.form import BaseForm
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, StopValidation
 
@@ -120,20 +118,6 @@ def error_links(form) -> list[tuple[str | None, str]]:
         else:
             links.extend(_links_of(item))
     return sorted(links, key=lambda link: link[0] is not None)  # about the whole form (a hidden field's) first
-
-
-@pass_context
-def a_form_was_refused(context) -> bool:
-    """Whether a form on the page is shown with what was wrong with it (forms in a dict too, such as one rename
-    form per theme): the page's title then says so, the first thing a screen reader reads of the page (WCAG 3.3.1)."""
-    def forms(value):
-        if isinstance(value, BaseForm):
-            yield value
-        elif isinstance(value, dict):
-            for item in value.values():
-                yield from forms(item)
-
-    return any(form.errors for value in context.get_all().values() for form in forms(value))
 
 
 def _links_of(field) -> list[tuple[str | None, str]]:

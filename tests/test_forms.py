@@ -10,7 +10,7 @@ import wtforms
 from wtforms import HiddenField
 
 from roundtable.forms import WTFORMS_MESSAGES, Form
-from tests.conftest import csrf_token_of, hidden_fields_of
+from tests.conftest import csrf_token_of, hidden_fields_of, shown_fields_of
 
 
 def _wtforms_messages(module: str) -> set[str]:
@@ -196,3 +196,25 @@ def test_each_choice_of_a_refused_group_says_it_is_invalid_and_why(client, make,
     boxes = re.findall(r'<input[^>]*name="roles"[^>]*>', refused.get_data(as_text=True))
     assert len(boxes) == 3
     assert all('aria-invalid="true"' in box and 'aria-describedby="roles-error"' in box for box in boxes)
+
+
+def test_a_refusal_said_outside_a_forms_own_checks_titles_the_page_too(app, client, make, login):
+    """A consent statement refused by the service (its error set on a row of a list of forms), a search refused
+    outside any form (the audit log's dates), and a conflict said as a message: each page's title says so."""
+    roundtable = make.roundtable()
+    login(roundtable.facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    page = client.get(url)
+    fields = {**shown_fields_of(page), "clauses-0-text_en": ""}
+
+    refused = client.post(url, data=fields).get_data(as_text=True)
+
+    assert "Write each statement in English and in Filipino." in refused
+    assert "<title>Error: Change the consent form · Roundtable</title>" in refused
+    desk = app.test_client()
+    login(make.user("admin"), on=desk)
+    desk.get("/language/en")
+    dates = desk.get("/admin/audit?since=2026-13-45").get_data(as_text=True)
+    assert "<title>Error: Audit log · Roundtable</title>" in dates
+    assert "<title>Audit log · Roundtable</title>" in desk.get("/admin/audit").get_data(as_text=True)

@@ -11,7 +11,7 @@ from flask_babel import ngettext
 from roundtable import clock, i18n, identity
 from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import DisplayNameForm, HandOverForm, NewUserForm, RolesForm
-from roundtable.changes import change, field_named
+from roundtable.changes import change, field_named, say_refused
 from roundtable.db import db
 from roundtable.forms import ASK_FOR_A_DATE, ActionForm
 from roundtable.models import User
@@ -205,6 +205,8 @@ def audit_log():
     since, until = (_day(name, typed[name], problems) for name in ("since", "until"))
     if since and until and since > until:
         problems["until"] = _("This date comes before the “From” date.")
+    if problems:
+        say_refused()
     events = audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since,
                         until=until)
     if (last := last_page_instead(events)) is not None:

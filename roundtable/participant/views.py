@@ -307,6 +307,7 @@ def _my_words_page(participant, refused: QuoteReviewForm | None = None, refused_
         quotes=quotes,
         counts=review.quote_counts(participant),
         review_form=review_form,
+        refused=refused,  # (the answer not taken, for the page's title)
         refused_id=refused_id,
         takes_words=roundtables.takes_words(participant.roundtable),
     )

@@ -45,7 +45,7 @@ def test_a_version_changed_by_hand_counts_as_changed_meanwhile_and_keeps_the_typ
 
     assert response.status_code == 200
     body = response.get_data(as_text=True)
-    assert "Another editor saved this quote while you were editing it." in body
+    assert "Another editor saved this quote while you were editing it." in body and "<title>Error: " in body
     assert re.search(r'<textarea[^>]*name="text"[^>]*>\s*The court should let children speak</textarea>', body)
 
 

@@ -579,6 +579,8 @@ def test_a_refused_consent_page_leads_from_its_summary_to_the_choices_and_ties_t
     assert re.search(r'<fieldset[^>]*id="clauses"[^>]*aria-describedby="clauses-error"', html)
     assert re.search(r'<input type="checkbox" name="clauses" id="clause-store_words"[^>]*aria-invalid="true" '
                      r'aria-describedby="clauses-error"', html), "each box says why, not only its fieldset"
+    assert re.search(r'<input aria-describedby="clauses-error" aria-invalid="true" id="adult"', html), \
+        "the message asks to confirm being 18 or older too"
 
 
 def test_joining_on_a_phone_where_someone_is_signed_in_ends_every_copy_of_their_session(app, client, make, csrf):

@@ -497,6 +497,7 @@ def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_with_the_note_kep
 
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200, "shown again, not sent on: the note typed stays"
+    assert "<title>Error: My words · Roundtable</title>" in html, "the answer not taken is said first"
     beside = html[html.index(f'id="quote-{quote.id}"'):]
     said = beside[:beside.index("</li>")]
     assert "The quote changed while you were reading it." in said and 'tabindex="-1" autofocus' in said
