@@ -8,7 +8,7 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from roundtable.access import roles_required
-from roundtable.changes import back_to_list_when_gone, change, field_named, sent_before
+from roundtable.changes import back_to_list_when_gone, change, field_named, say_refused, sent_before
 from roundtable.db import db
 from roundtable.facilitator.forms import (
     TYPED_BOXES, ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm, NewPromptForm,
@@ -42,6 +42,7 @@ def handed_over(exc: roundtables.HandedOver):
     if not typed:
         flash(said)
         return redirect(url_for("facilitator.my_roundtables"))
+    say_refused()
     return render_template("facilitator/handed_over.html", said=said, typed=typed,
                            successor=item.facilitator.display_name), 409
 

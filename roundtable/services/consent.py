@@ -106,17 +106,19 @@ def check_choices(
     if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))
     missing = [key for key, clause in clauses.items() if clause.required and key not in granted]
+    # "clauses+adult": one message about the statements that also asks to confirm being 18 or older.
+    about = "clauses" if adult_confirmed else "clauses+adult"
     if missing and continuing:
         raise RuleViolation(
             _l("To keep taking part, please tick the required statements.") if adult_confirmed
             else _l("To keep taking part, please tick the required statements and confirm you are 18 or older."),
-            field="clauses",
+            field=about,
         )
     if missing:
         raise RuleViolation(
             _l("To take part, please tick the required statements.") if adult_confirmed
             else _l("To take part, please tick the required statements and confirm you are 18 or older."),
-            field="clauses",
+            field=about,
         )
     if not adult_confirmed:
         raise RuleViolation(_l("To keep taking part, please confirm you are 18 or older.") if continuing

@@ -581,6 +581,10 @@ def test_a_refused_consent_page_leads_from_its_summary_to_the_choices_and_ties_t
                      r'aria-describedby="clauses-error"', html), "each box says why, not only its fieldset"
     assert re.search(r'<input aria-describedby="clauses-error" aria-invalid="true" id="adult"', html), \
         "the message asks to confirm being 18 or older too"
+    changed = client.post("/join/consent", data={**hidden_fields_of(page), "form_version": "99",
+                                                 "clauses": ["take_part", "store_words"]}).get_data(as_text=True)
+    assert "The consent form changed while you were reading it." in changed
+    assert not re.search(r'<input[^>]*aria-invalid="true"[^>]*id="adult"', changed), "a message not about age"
 
 
 def test_joining_on_a_phone_where_someone_is_signed_in_ends_every_copy_of_their_session(app, client, make, csrf):
