@@ -106,23 +106,23 @@ def check_choices(
     if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))
     missing = [key for key, clause in clauses.items() if clause.required and key not in granted]
-    # "clauses+adult": one message about the statements that also asks to confirm being 18 or older.
-    about = "clauses" if adult_confirmed else "clauses+adult"
-    if missing and continuing:
-        raise RuleViolation(
-            _l("To keep taking part, please tick the required statements.") if adult_confirmed
-            else _l("To keep taking part, please tick the required statements and confirm you are 18 or older."),
-            field=about,
-        )
-    if missing:
-        raise RuleViolation(
-            _l("To take part, please tick the required statements.") if adult_confirmed
-            else _l("To take part, please tick the required statements and confirm you are 18 or older."),
-            field=about,
-        )
-    if not adult_confirmed:
-        raise RuleViolation(_l("To keep taking part, please confirm you are 18 or older.") if continuing
-                            else _l("To take part, please confirm you are 18 or older."), field="adult")
+    if missing or not adult_confirmed:
+        # One message, about the statements ("clauses+adult": asking to confirm being 18 or older too) or the age.
+        field, message = _WHAT_IS_MISSING[continuing, bool(missing), adult_confirmed]
+        raise RuleViolation(message, field=field)
+
+
+# (already taking part, a required statement missing, adulthood confirmed): the field and message of the refusal.
+_WHAT_IS_MISSING = {
+    (False, True, True): ("clauses", _l("To take part, please tick the required statements.")),
+    (False, True, False): ("clauses+adult", _l(
+        "To take part, please tick the required statements and confirm you are 18 or older.")),
+    (False, False, False): ("adult", _l("To take part, please confirm you are 18 or older.")),
+    (True, True, True): ("clauses", _l("To keep taking part, please tick the required statements.")),
+    (True, True, False): ("clauses+adult", _l(
+        "To keep taking part, please tick the required statements and confirm you are 18 or older.")),
+    (True, False, False): ("adult", _l("To keep taking part, please confirm you are 18 or older.")),
+}
 
 
 def record_consent(
