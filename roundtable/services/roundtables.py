@@ -306,11 +306,11 @@ def get_for_facilitator(roundtable_id: int, facilitator: User) -> Roundtable:
     """A facilitator's own roundtable; any other looks exactly like one that does not exist, except one they
     handed over (``HandedOver``)."""
     roundtable = db.session.get(Roundtable, roundtable_id)
-    if roundtable is not None and roundtable.facilitator_id != facilitator.id and ran_before(roundtable, facilitator):
+    if roundtable is not None and roundtable.facilitator_id == facilitator.id:
+        return roundtable
+    if roundtable is not None and ran_before(roundtable, facilitator):
         raise HandedOver(roundtable)
-    if roundtable is None or roundtable.facilitator_id != facilitator.id:
-        raise NotFound(_l("That roundtable was not found."))
-    return roundtable
+    raise NotFound(_l("That roundtable was not found."))
 
 
 def ran_before(roundtable: Roundtable, facilitator: User) -> bool:
