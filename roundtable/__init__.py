@@ -18,7 +18,7 @@ from roundtable import access, assets, config, i18n, identity, numbers, security
 from roundtable.changes import messages_at, refused_here
 from roundtable.db import db, schema_mismatch
 from roundtable.extensions import babel, csrf, limiter
-from roundtable.forms import error_links
+from roundtable.forms import box_language, error_links
 from roundtable.navigation import page_at_or_above
 from roundtable.services import crypto, roundtables
 from roundtable.services.errors import NotFound as RecordNotFound
@@ -178,6 +178,7 @@ def _register_template_helpers(app: Flask) -> None:
             "action_label": i18n.audit_action_label,
             "role_label": i18n.role_label,
             "error_links": error_links,
+            "box_language": box_language,
             "refused_here": refused_here,
             "messages_at": messages_at,
             "language_label": i18n.language_label,

@@ -137,6 +137,11 @@ def _labelled(label: str, problem: str) -> str:
     return _("%(field)s: %(problem)s", field=label, problem=problem)
 
 
+def box_language(name: str) -> str | None:
+    """The language of the words in a box named …_en or …_fil, whatever the page's (WCAG 3.1.2); else None."""
+    return "en" if name.endswith("_en") else "fil" if name.endswith("_fil") else None
+
+
 def say_saved_now(field: Field, value) -> None:
     """Under a field of a form refused because another page saved first: what is saved there now, so the two
     can be combined before saving again. A note tied to the field (``field`` and ``checkbox`` in macros.html),
@@ -145,8 +150,7 @@ def say_saved_now(field: Field, value) -> None:
     if not shown:
         field.saved_now = _("Saved now: nothing")
         return
-    # Words of a box named …_en or …_fil are in that language, whatever the page's (WCAG 3.1.2).
-    lang = "en" if field.name.endswith("_en") else "fil" if field.name.endswith("_fil") else None
+    lang = box_language(field.name)
     words = Markup('<span lang="{}">{}</span>').format(lang, shown) if lang else shown
     field.saved_now = Markup(escape(_("Saved now: %(value)s"))) % {"value": words}
 
@@ -260,7 +264,7 @@ class TypedBoxes:
             return label
         return _("%(row)s: %(box)s", row=str(self._rows[row.group(1)]) % {"n": int(row.group(2)) + 1}, box=label)
 
-    def typed(self, formdata) -> list[tuple[object, str, str]]:
-        """(label, name sent, words) of every box in ``formdata`` that holds words."""
-        return [(label, name, value) for name, value in formdata.items(multi=True)
+    def typed(self, formdata) -> list[tuple[object, str | None, str]]:
+        """(label, language of the box, words) of every box in ``formdata`` that holds words."""
+        return [(label, box_language(name), value) for name, value in formdata.items(multi=True)
                 if value.strip() and (label := self.label_of(name)) is not None]
