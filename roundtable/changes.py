@@ -136,8 +136,7 @@ def refused_here(context) -> bool:
     """Whether the page shows something the person sent as refused: a form with what was wrong with it (in a list
     of forms or a dict of forms too), a message of the kind "error", or a refusal a view said (``say_refused``).
     The page's title then says so, the first thing a screen reader reads of it (WCAG 2.4.2, 3.3.1)."""
-    if g.get("refused") or any(category.partition("@")[0] == "error"
-                               for category, _ in get_flashed_messages(with_categories=True)):
+    if g.get("refused") or any(kind == "error" for kind, _place, _message in _flashed()):
         return True
 
     def forms(value):
@@ -152,9 +151,13 @@ def refused_here(context) -> bool:
 
 def messages_at(place: str | None = None) -> list[tuple[str, str]]:
     """The messages for ``place`` (None: the top of the page), as (kind, text)."""
+    return [(kind, message) for kind, at, message in _flashed() if at == place]
+
+
+def _flashed() -> list[tuple[str, str | None, str]]:
+    """The messages for this page, as (kind, place or None, text): ``flash_at`` writes the place into the category."""
     found = []
     for category, message in get_flashed_messages(with_categories=True):
-        kind, _, at = category.partition("@")
-        if (at or None) == place:
-            found.append((kind, message))
+        kind, _sep, at = category.partition("@")
+        found.append((kind, at or None, message))
     return found
