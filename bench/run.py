@@ -210,6 +210,12 @@ def staff_browser(base: str, username: str, password: str, totp_secret: str) -> 
     return browser
 
 
+def _timings(times: list[float], sizes: list[int]) -> dict:
+    """A single request timed ``len(times)`` times: median and slowest, and the last answer's size."""
+    return {"median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2), "runs": len(times),
+            "bytes": sizes[-1]}
+
+
 def timed_export(browser: Browser, base: str, fields: dict, runs: int) -> dict:
     times, sizes = [], []
     for _ in range(runs):
@@ -220,8 +226,7 @@ def timed_export(browser: Browser, base: str, fields: dict, runs: int) -> dict:
         times.append(time.perf_counter() - started)
         assert status == 200, (status, body[:300])
         sizes.append(len(body.encode("utf-8", "surrogateescape")))
-    return {"median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2), "runs": runs,
-            "bytes": sizes[-1]}
+    return _timings(times, sizes)
 
 
 def timed_search(browser: Browser, base: str, words: str, runs: int) -> dict:
@@ -235,8 +240,7 @@ def timed_search(browser: Browser, base: str, words: str, runs: int) -> dict:
         times.append(time.perf_counter() - started)
         assert status == 200, (status, body[:300])
         sizes.append(len(body.encode("utf-8")))
-    return {"median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2), "runs": runs,
-            "bytes": sizes[-1]}
+    return _timings(times, sizes)
 
 
 def timed_binary_export(browser: Browser, base: str, fields: dict, runs: int) -> dict:
@@ -254,8 +258,7 @@ def timed_binary_export(browser: Browser, base: str, fields: dict, runs: int) ->
         times.append(time.perf_counter() - started)
         assert body[:2] == b"PK", body[:100]
         sizes.append(len(body))
-    return {"median_s": round(statistics.median(times), 2), "max_s": round(max(times), 2), "runs": runs,
-            "bytes": sizes[-1]}
+    return _timings(times, sizes)
 
 
 def main() -> int:
