@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from roundtable.services.curation import SEARCHED_ROWS  # noqa: E402
 from tests.deployment.live import (  # noqa: E402
     GUNICORN, PYTHON, Browser, csrf_of, free_port, production_env,
 )
@@ -229,14 +230,15 @@ def timed_export(browser: Browser, base: str, fields: dict, runs: int) -> dict:
     return _timings(times, sizes)
 
 
-def timed_search(browser: Browser, base: str, words: str, runs: int) -> dict:
-    """The editor's quote list with words to look for: every quote is decrypted and looked through."""
+def timed_search(browser: Browser, base: str, path: str, words: str, runs: int) -> dict:
+    """An editor's list with words to look for: every row the list holds (up to ``curation.SEARCHED_ROWS``) is
+    decrypted and looked through."""
     import urllib.parse
 
     times, sizes = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        status, _, body = browser.get(base, "/editor/quotes?" + urllib.parse.urlencode({"words": words}))
+        status, _, body = browser.get(base, path + "?" + urllib.parse.urlencode({"words": words}))
         times.append(time.perf_counter() - started)
         assert status == 200, (status, body[:300])
         sizes.append(len(body.encode("utf-8")))
@@ -349,7 +351,8 @@ def main() -> int:
             ("csv export (10,000 quotes)", lambda: timed_export(editor, app.base, {"format": "csv"}, args.export_runs)),
             ("docx export (1,000 quotes)", lambda: timed_binary_export(
                 editor, app.base, {"format": "docx", "theme": str(seeded["docx_theme_id"])}, args.export_runs)),
-            ("quote search", lambda: timed_search(editor, app.base, "court", 5)),
+            ("quote search", lambda: timed_search(editor, app.base, "/editor/quotes", "court", 5)),
+            ("reflection search", lambda: timed_search(editor, app.base, "/editor/", "court", 5)),
         ):
             try:
                 results[name] = call()
@@ -507,7 +510,8 @@ def render(r: dict, faults: dict | None, args) -> str:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [row(name, name) for name in FLOORS]
-    csv_, docx, search = r["csv export (10,000 quotes)"], r["docx export (1,000 quotes)"], r["quote search"]
+    csv_, docx = r["csv export (10,000 quotes)"], r["docx export (1,000 quotes)"]
+    search, reflection_search = r["quote search"], r["reflection search"]
     lines += [
         "",
         f"| single requests (exports: {args.export_runs} run(s) each) | median s | slowest s | size |",
@@ -516,8 +520,12 @@ def render(r: dict, faults: dict | None, args) -> str:
         f"| DOCX of 1,000 quotes | {docx['median_s']} | {docx['max_s']} | {_size(docx['bytes'])} |",
         f"| quote list holding “court”, looked for in {r['seeded']['quotes']:,} quotes ({search['runs']} runs) | "
         f"{search['median_s']} | {search['max_s']} | {_size(search['bytes'])} |",
+        f"| reflection list holding “court”, looked for in the newest {SEARCHED_ROWS:,} of "
+        f"{r['seeded']['reflections']:,} reflections ({reflection_search['runs']} runs) | "
+        f"{reflection_search['median_s']} | {reflection_search['max_s']} | {_size(reflection_search['bytes'])} |",
     ]
-    for name, m in (("CSV export", csv_), ("DOCX export", docx), ("Quote search", search)):
+    for name, m in (("CSV export", csv_), ("DOCX export", docx), ("Quote search", search),
+                    ("Reflection search", reflection_search)):
         if m.get("error"):
             lines.append(f"\n{name} failed: `{m['error']}`")
     lines += [

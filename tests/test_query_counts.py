@@ -132,6 +132,7 @@ LIST_PAGES = [
     pytest.param("facilitator", "/facilitator/moderation", id="facilitator moderation list"),
     pytest.param("facilitator", "/facilitator/moderation?status=released", id="facilitator released list"),
     pytest.param("editor", "/editor/", id="editor reflections list"),
+    pytest.param("editor", "/editor/?words=BELIEVE+courts", id="editor reflections holding words"),
     pytest.param("editor", "/editor/quotes", id="editor quotes list"),
     pytest.param("editor", "/editor/quotes?words=should+LISTEN", id="editor quotes holding words"),
     pytest.param("admin", "/admin/audit", id="admin audit log"),

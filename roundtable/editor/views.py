@@ -48,11 +48,20 @@ def _filters() -> dict:
     }
 
 
+def _search() -> dict:
+    """The words an editor typed to look for (shown back in their box) and what of them is looked for."""
+    words = request.args.get("words", "").strip()
+    return {"words": words, "looked_for": curation.words_looked_for(words),
+            "cut_short": len(words) > curation.SEARCH_LIMIT, "search_limit": curation.SEARCH_LIMIT,
+            "searched_rows": curation.SEARCHED_ROWS}
+
+
 @bp.get("/")
 @editor_only
 def reflections():
-    page = curation.reflections(**_filters(), page=request.args.get("page", 1, type=number_arg))
-    return render_template("editor/reflections.html", page=page, roundtables=roundtables.titles())
+    search = _search()
+    page = curation.reflections(**_filters(), words=search["looked_for"], page=request.args.get("page", 1, type=number_arg))
+    return render_template("editor/reflections.html", page=page, roundtables=roundtables.titles(), **search)
 
 
 @bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
@@ -84,16 +93,14 @@ def reflection(reflection_id: int):
 @editor_only
 def quotes():
     status = request.args.get("status") or None
-    words = request.args.get("words", "").strip()
-    looked_for = curation.words_looked_for(words)
+    search = _search()
     page = curation.quotes(
-        **_filters(), status=status, theme_id=request.args.get("theme", type=number_arg) or None, words=looked_for,
-        page=request.args.get("page", 1, type=number_arg),
+        **_filters(), status=status, theme_id=request.args.get("theme", type=number_arg) or None,
+        words=search["looked_for"], page=request.args.get("page", 1, type=number_arg),
     )
     return render_template(
         "editor/quotes.html", page=page, roundtables=roundtables.titles(), themes=curation.themes(current_language()),
-        status=status, statuses=LIVE_STATUSES, words=words, looked_for=looked_for,
-        cut_short=len(words) > curation.SEARCH_LIMIT, search_limit=curation.SEARCH_LIMIT,
+        status=status, statuses=LIVE_STATUSES, **search,
     )
 
 

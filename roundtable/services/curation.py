@@ -57,8 +57,9 @@ def _still_quotable(target: Quote) -> None:
         raise _quote_gone()
 
 
-def reflections(*, roundtable_id: int | None = None, language: str | None = None,
+def reflections(*, roundtable_id: int | None = None, language: str | None = None, words: str | None = None,
                 page: int = 1, per_page: int = 25) -> Page:
+    """Reflections an editor may quote; with ``words``, only those that hold each of them."""
     still_kept = select(Roundtable.id).where(roundtables.within_retention())
     query = consent.reflections_with_authors().where(
         consent.curatable_reflection(), Participant.roundtable_id.in_(still_kept)
@@ -67,6 +68,10 @@ def reflections(*, roundtable_id: int | None = None, language: str | None = None
         query = query.where(Participant.roundtable_id == roundtable_id)
     if language:
         query = query.where(Reflection.language == language)
+    if terms := search_terms((words or "")[:SEARCH_LIMIT]):
+        said = query.with_only_columns(Reflection.id, Reflection.text).order_by(*listing.REFLECTION_ORDER)
+        found, looked_through_all = _holding(said, terms)
+        return listing.page_of_reflections_among(query, found, page, per_page, looked_through_all=looked_through_all)
     return listing.page_of_reflections(query, page, per_page)
 
 
@@ -79,6 +84,9 @@ def reflection(reflection_id: int) -> Reflection:
 
 # Characters of a search an editor types that are looked for; the rest is left out.
 SEARCH_LIMIT = 200
+# The newest rows a search looks through, of those the other filters leave: each is decrypted to be looked at
+# (about 0.1 s a thousand reflections, docs/benchmarks.md), and a request must not hold a worker for long.
+SEARCHED_ROWS = 10_000
 
 
 def quotes(*, roundtable_id: int | None = None, language: str | None = None, status: str | None = None,
@@ -98,7 +106,9 @@ def quotes(*, roundtable_id: int | None = None, language: str | None = None, sta
     if theme_id:
         query = query.where(Quote.themes.any(Theme.id == theme_id))
     if terms := search_terms((words or "")[:SEARCH_LIMIT]):
-        return listing.page_of_quotes_among(query, _quotes_saying(query, terms), page, per_page)
+        said = query.with_only_columns(Quote.id, Quote.text, Quote.translation).order_by(Quote.id.desc())
+        found, looked_through_all = _holding(said, terms)
+        return listing.page_of_quotes_among(query, found, page, per_page, looked_through_all=looked_through_all)
     return listing.page_of_quotes(query, page, per_page)
 
 
@@ -109,17 +119,18 @@ def words_looked_for(typed: str) -> str:
     return looked_for if search_terms(looked_for) else ""
 
 
-def _quotes_saying(query, terms: list[str]) -> list[int]:
-    """The quotes ``query`` selects whose text or translation holds every term, newest first. Their words are
-    stored encrypted, so the database cannot look: each quote the other filters leave is read and looked through
-    here, in one pass (10,000 quotes take a fraction of a second, docs/benchmarks.md)."""
-    said = db.session.execute(query.with_only_columns(Quote.id, Quote.text, Quote.translation).order_by(Quote.id.desc()))
+def _holding(said, terms: list[str]) -> tuple[list[int], bool]:
+    """The ids of the rows ``said`` selects (an id, then texts) whose texts together hold every term, in its order,
+    among its first ``SEARCHED_ROWS``; and whether those were all it selects. The words are stored encrypted, so the
+    database cannot look: each row is read and looked through here, in one pass."""
     found = []
-    for quote_id, text, translation in said:
-        looked_in = search_key(f"{text or ''}\n{translation or ''}")
+    for seen, (row_id, *texts) in enumerate(db.session.execute(said.limit(constant(SEARCHED_ROWS + 1)))):
+        if seen == SEARCHED_ROWS:
+            return found, False
+        looked_in = search_key("\n".join(text or "" for text in texts))
         if all(term in looked_in for term in terms):
-            found.append(quote_id)
-    return found
+            found.append(row_id)
+    return found, True
 
 
 def _seen_by_editors():

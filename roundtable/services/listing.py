@@ -54,7 +54,8 @@ def page_of_quotes(query: Select, number: int, per_page: int) -> Page:
     return replace(found, items=_quote_items(found.items))
 
 
-def page_of_quotes_among(query: Select, ids: Sequence[int], number: int, per_page: int) -> Page:
+def page_of_quotes_among(query: Select, ids: Sequence[int], number: int, per_page: int, *,
+                         looked_through_all: bool = True) -> Page:
     """A page of the quotes ``ids`` (every one the list holds, newest first) that ``query`` selects: a list whose
     rows were chosen outside the database (words looked for in encrypted text)."""
     number = max(1, number)
@@ -62,7 +63,8 @@ def page_of_quotes_among(query: Select, ids: Sequence[int], number: int, per_pag
     rows = db.session.execute(
         query.with_only_columns(*_QUOTE_COLUMNS).where(Quote.id.in_(chosen)).order_by(Quote.id.desc())
     ).all() if chosen else []
-    return Page(items=_quote_items(rows), number=number, per_page=per_page, total=len(ids))
+    return Page(items=_quote_items(rows), number=number, per_page=per_page, total=len(ids),
+                looked_through_all=looked_through_all)
 
 
 def _quote_items(rows) -> list[QuoteListItem]:
@@ -78,19 +80,38 @@ def _quote_items(rows) -> list[QuoteListItem]:
     return [QuoteListItem(*row, themes=tuple(themes_of.get(row[0], ()))) for row in rows]
 
 
+# The reflections' list order: the last shared first (a draft shared late, or words changed and shared again after
+# a decision, come to the top, not back to where they were written).
+REFLECTION_ORDER = (Reflection.submitted_at.desc(), Reflection.id.desc())
+
+
 def page_of_reflections(query: Select, number: int, per_page: int) -> Page:
-    """``query`` selects reflections joined to their author; the last shared first (a draft shared late, or
-    words changed and shared again after a decision, come to the top, not back to where they were written)."""
-    found = paginate(
-        query.join(Prompt, Prompt.id == Reflection.prompt_id).with_only_columns(
-            Reflection.id, Reflection.status, Reflection.language, Reflection.text, Participant.id,
-            Participant.pseudonym, Prompt.text_en, Prompt.text_fil,
-            Reflection.changed_after_decision,
-        ).order_by(Reflection.submitted_at.desc(), Reflection.id.desc()),
-        number, per_page, scalars=False,
-    )
-    return replace(found, items=[
+    """``query`` selects reflections joined to their author; in ``REFLECTION_ORDER``."""
+    found = paginate(_reflection_rows(query), number, per_page, scalars=False)
+    return replace(found, items=_reflection_items(found.items))
+
+
+def page_of_reflections_among(query: Select, ids: Sequence[int], number: int, per_page: int, *,
+                              looked_through_all: bool = True) -> Page:
+    """A page of the reflections ``ids`` (every one the list holds, in ``REFLECTION_ORDER``) that ``query``
+    selects: a list whose rows were chosen outside the database (words looked for in encrypted text)."""
+    number = max(1, number)
+    chosen = ids[(number - 1) * per_page:number * per_page]
+    rows = db.session.execute(_reflection_rows(query).where(Reflection.id.in_(chosen))).all() if chosen else []
+    return Page(items=_reflection_items(rows), number=number, per_page=per_page, total=len(ids),
+                looked_through_all=looked_through_all)
+
+
+def _reflection_rows(query: Select) -> Select:
+    return query.join(Prompt, Prompt.id == Reflection.prompt_id).with_only_columns(
+        Reflection.id, Reflection.status, Reflection.language, Reflection.text, Participant.id,
+        Participant.pseudonym, Prompt.text_en, Prompt.text_fil, Reflection.changed_after_decision,
+    ).order_by(*REFLECTION_ORDER)
+
+
+def _reflection_items(rows) -> list[ReflectionListItem]:
+    return [
         ReflectionListItem(*row[:6], prompt={"text_en": row.text_en, "text_fil": row.text_fil},
                            changed_after_decision=bool(row[8]))
-        for row in found.items
-    ])
+        for row in rows
+    ]

@@ -29,6 +29,7 @@ class Page(Generic[T]):
     per_page: int
     total: int
     total_is_exact: bool = True  # False: there are more than ``total`` rows (the count stopped early)
+    looked_through_all: bool = True  # False: words were looked for in only the newest rows (``curation.SEARCHED_ROWS``)
 
     @property
     def pages(self) -> int:

@@ -70,6 +70,8 @@ _STRAIGHT_QUOTES = str.maketrans({**dict.fromkeys("‘’‚‛′", "'"),
 def search_key(value: str) -> str:
     """What words are looked for in: ``fold``, letters without their accents ("Piñas" is found as "pinas"), and
     straight quotes."""
+    if value.isascii():  # most words typed here: the same key, without the Unicode steps (a third of a search's time)
+        return " ".join(value.lower().split())
     decomposed = unicodedata.normalize("NFKD", value.translate(_STRAIGHT_QUOTES))
     return fold("".join(char for char in decomposed if not unicodedata.combining(char)))
 

@@ -34,7 +34,7 @@ def form_of(page, quote, **changes):
     return data
 
 
-@pytest.mark.parametrize("version", ["x", "1e3", "", "99999999999"])
+@pytest.mark.parametrize("version", ["x", "1e3", "", "99999999999", "²", "１"])
 def test_a_version_changed_by_hand_counts_as_changed_meanwhile_and_keeps_the_typing(make, editor, desk, version):
     quote = quote_of(editor, make.reflection(), approve=False)
     url = f"/editor/quotes/{quote.id}"
@@ -198,6 +198,68 @@ def test_words_looked_for_page_through_every_quote_that_holds_them(make, editor,
     assert "Page 1 of 2" in first and "words=listened" in re.search(r'rel="next" href="([^"]+)"', first).group(1)
     assert "This page is past the end of the list." in desk.get("/editor/quotes?words=listened&page=3").get_data(
         as_text=True)
+
+
+def test_an_editor_finds_reflections_to_quote_by_their_words(make, editor, desk):
+    first, second = make.roundtable(), make.roundtable()
+    author = make.participant(first)
+    plea = make.reflection(author, text="Plea bargaining spared my little sister a trial.")
+    accented = make.reflection(author, text="Sa Las Piñas, nakinig ang korte sa mga bata.", language="fil")
+    elsewhere = make.reflection(make.participant(second), text="A plea deal kept my brother out of the courtroom.")
+    make.reflection(author, text="The plea hearing is still waiting for a decision.", status="held")
+    make.reflection(make.participant(first, grants=("take_part", "store_words")), text="My plea: believe children.")
+    taken_back = make.reflection(make.participant(first), text="Plea deals must never silence a child.")
+    withdrawal.withdraw_all(taken_back.participant, erase=False)
+    db.session.commit()
+    desk.get("/language/en")
+
+    def ids(words, **filters):
+        page = desk.get("/editor/", query_string={"words": words, **filters})
+        assert page.status_code == 200
+        return [int(n) for n in re.findall(r'href="/editor/reflections/(\d+)"', page.get_data(as_text=True))]
+
+    assert ids("PLEA") == [elsewhere.id, plea.id], "held, not quotable or taken back: never found; last shared first"
+    assert ids("plea", roundtable=first.id) == [plea.id], "with the other filters"
+    assert ids("sister spared") == [plea.id] and ids("pinas korte") == [accented.id] == ids("piñas", language="fil")
+    assert ids("plea jury") == []
+    found = desk.get("/editor/?words=plea").get_data(as_text=True)
+    assert "2 reflections hold the words “plea”." in found and 'value="plea"' in found
+    assert '<label for="f-words">Words in the reflection</label>' in found
+    assert "1 reflection holds the words “sister”." in desk.get("/editor/?words=sister").get_data(as_text=True)
+    everything = desk.get("/editor/", query_string={"words": "\u0303"}).get_data(as_text=True)
+    assert "hold the words" not in everything and len(re.findall(r'href="/editor/reflections/\d+"', everything)) == 3
+
+
+def test_words_looked_for_page_through_every_reflection_that_holds_them(make, editor, desk):
+    author = make.participant(make.roundtable())
+    made = [make.reflection(author, text=f"The court listened on day {n}.") for n in range(27)]
+    make.reflection(author, text="Healing takes time.")
+
+    first = desk.get("/editor/?words=listened").get_data(as_text=True)
+    second = desk.get("/editor/?words=listened&page=2").get_data(as_text=True)
+
+    found = re.findall(r'href="/editor/reflections/(\d+)"', first) + re.findall(r'href="/editor/reflections/(\d+)"', second)
+    assert [int(n) for n in found] == [r.id for r in reversed(made)]
+    assert "words=listened" in re.search(r'rel="next" href="([^"]+)"', first).group(1)
+
+
+def test_a_search_looks_through_the_newest_rows_only_and_says_so(make, editor, desk, monkeypatch):
+    author = make.participant(make.roundtable())
+    oldest = make.reflection(author, text="The court listened at last.")
+    newer = [make.reflection(author, text=f"Healing takes time, day {n}.") for n in range(2)]
+    quoted = [quote_of(editor, reflection) for reflection in (oldest, *newer)]
+    monkeypatch.setattr(curation, "SEARCHED_ROWS", 2)
+    desk.get("/language/en")
+    said = "Only the newest 2 of the list were looked through: choose a roundtable or a language to look among the others."
+
+    among_reflections = desk.get("/editor/?words=listened").get_data(as_text=True)
+    among_quotes = desk.get("/editor/quotes?words=healing").get_data(as_text=True)
+
+    assert "0 reflections hold the words “listened”. " + said in among_reflections
+    assert "2 quotes hold the words “healing”. " + said in among_quotes
+    assert re.findall(r'href="/editor/quotes/(\d+)"', among_quotes) == [str(q.id) for q in reversed(quoted[1:])]
+    monkeypatch.setattr(curation, "SEARCHED_ROWS", 3)
+    assert said.replace("2", "3") not in desk.get("/editor/?words=listened").get_data(as_text=True)
 
 
 def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make, editor, desk):

@@ -2,7 +2,10 @@
 
 import pytest
 
-from roundtable.services.text import clean_text, fold
+from hypothesis import given
+from hypothesis import strategies as st
+
+from roundtable.services.text import clean_text, fold, search_key
 
 
 @pytest.mark.parametrize(("typed", "stored"), [
@@ -27,3 +30,12 @@ def test_a_one_line_field_keeps_one_line():
 
 def test_fold_compares_without_case_or_spacing():
     assert fold("  BITUIN   ng Umaga") == fold("bituin ng umaga")
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_plain_ascii_words_get_the_same_search_key_without_the_unicode_steps(typed):
+    assert search_key(typed) == fold(typed)
+
+
+def test_the_search_key_leaves_accents_case_and_curly_quotes_out():
+    assert search_key("  Las PIÑAS \u201cmakinig\u201d  ng\u2019 korte") == 'las pinas "makinig" ng\' korte'
