@@ -338,9 +338,10 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
 
     Participants keep what they granted under their version (never more) until they consent again.
     """
-    # Two saves at once would otherwise make the same version twice.
+    # Two saves at once would otherwise make the same version twice. The statements are read again too: the same
+    # form sent twice at once finds, after the wait, the version the first made (its own), not a change elsewhere.
     lock_row(Roundtable, roundtable.id)
-    db.session.refresh(roundtable, ["consent_version"])
+    db.session.refresh(roundtable, ["consent_version", "clauses"])
     check_form_version(roundtable, clauses, seen=seen)
     if _as_drafts(roundtable.current_clauses()) == _as_drafts(clauses):
         return roundtable.consent_version  # saved unchanged: no one is asked to consent again

@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import ConsentClause, Roundtable
-from tests.conftest import shown_fields_of
+from tests.conftest import csrf_token_of, only_on_postgresql, shown_fields_of
+from tests.deployment.live import at_once
 
 
 def _as_shown(page, **changes) -> dict[str, str]:
@@ -250,6 +251,28 @@ def test_a_consent_form_sent_twice_makes_one_version_and_says_so(client, make, l
 
     assert first.status_code == second.status_code == 302
     assert "The consent form is now version 2." in client.get(second.headers["Location"]).get_data(as_text=True)
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+
+
+def test_a_consent_form_sent_twice_at_once_makes_one_version_and_tells_of_no_other_page(app, make, login):
+    """The second sending waits for the first's lock, then finds the statements the first saved: its own."""
+    only_on_postgresql(app)
+    roundtable = make.roundtable()
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    first, second = app.test_client(), app.test_client()  # one facilitator, two requests in flight
+    for browser in (first, second):
+        browser.get("/language/en")
+        login(roundtable.facilitator, on=browser)
+    sent = _as_shown(first.get(url), new_key="snacks_ok", new_text_en="Snacks are fine during the roundtable.",
+                     new_text_fil="Puwede ang meryenda habang nag-uusap.")
+    sent["csrf_token"] = csrf_token_of(second.get(url))  # each browser's own token: the same form otherwise
+    sent_first = {**sent, "csrf_token": csrf_token_of(first.get(url))}
+
+    answers = at_once(lambda: first.post(url, data=sent_first), lambda: second.post(url, data=sent))
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert "saved on another page" not in " ".join(answer.get_data(as_text=True) for answer in answers)
+    db.session.expire_all()
     assert db.session.get(Roundtable, roundtable.id).consent_version == 2
 
 
