@@ -161,7 +161,7 @@ class RecordVersionField(HiddenField):
 
     def process_formdata(self, valuelist):
         value = valuelist[0] if valuelist else ""
-        self.data = int(value) if value.isdigit() and len(value) < 10 else -1
+        self.data = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else -1
 
 
 class SentOnce:
