@@ -258,6 +258,11 @@ TRANSITIONS = {"open": ("draft", "closed"), "closed": ("open",), "archived": ("c
 
 
 def set_status(roundtable: Roundtable, actor: User, status: str) -> None:
+    """Move ``roundtable`` to ``status``. Already there (a double click, a page sent again), nothing happens: the
+    first sending did it. Two sendings at once take turns, so one change is made and recorded once."""
+    lock_and_reread(roundtable)
+    if roundtable.status == status and status in TRANSITIONS:
+        return
     if roundtable.status not in TRANSITIONS.get(status, ()):
         raise RuleViolation(_l("This roundtable cannot move to that status now."))
     roundtable.status = status

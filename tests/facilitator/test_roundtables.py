@@ -3,13 +3,16 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Reflection, Roundtable
 from roundtable.services import curation, participation, withdrawal
 from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
-from tests.conftest import hidden_fields_of, post_roundtable_edit, sensitive_words_saved, shown_fields_of
+from tests.conftest import (
+    csrf_token_of, hidden_fields_of, only_on_postgresql, post_roundtable_edit, sensitive_words_saved, shown_fields_of,
+)
+from tests.deployment.live import at_once
 
 
 def test_a_new_roundtable_has_a_clear_join_code_and_the_bilingual_consent_template(make):
@@ -83,6 +86,44 @@ def test_open_and_close(client, make, login, csrf):
     assert "cannot be opened again" in asked.get_data(as_text=True)
     db.session.refresh(roundtable)
     assert roundtable.status == "closed"
+
+
+@pytest.mark.parametrize("status", ["open", "closed", "archived"])
+def test_a_status_button_pressed_twice_says_what_was_done_and_records_it_once(client, make, login, csrf, status):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status={"open": "draft", "closed": "open", "archived": "closed"}[status])
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    sent = {"status": status, "confirmed": "yes", "csrf_token": csrf(client.get(url))}
+
+    first, second = client.post(url + "/status", data=sent), client.post(url + "/status", data=sent)
+
+    assert first.status_code == second.status_code == 302
+    shown = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "cannot move to that status" not in shown and f"The roundtable is {status} now" in shown
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == f"roundtable.{status}", AuditEvent.target_id == roundtable.id)) == 1
+
+
+def test_a_status_button_pressed_twice_at_once_on_postgresql_records_the_change_once(app, make, login):
+    only_on_postgresql(app)
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="open")
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    browsers = [app.test_client(), app.test_client()]
+    forms = []
+    for browser in browsers:
+        login(facilitator, on=browser)
+        forms.append({"status": "closed", "confirmed": "yes", "csrf_token": csrf_token_of(browser.get(url))})
+
+    answers = at_once(*(lambda browser=browser, form=form: browser.post(url + "/status", data=form)
+                        for browser, form in zip(browsers, forms)))
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "roundtable.closed", AuditEvent.target_id == roundtable.id)) == 1
 
 
 def test_a_status_that_is_not_on_the_page_is_refused_with_a_word_not_ignored(client, make, login, csrf):
