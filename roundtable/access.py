@@ -122,8 +122,11 @@ def enforce():
         if request.method == "POST" and request.form.get("text") and identity.ended_while_away(staff=False):
             # The session ended while they wrote: never throw their words away. Only then: after a quick exit,
             # Back and Reload on a shared phone send the last form again, and its words are not the next person's.
-            return render_template("participant/words_kept.html", text=request.form["text"],
-                                   language=request.form.get("language")), 401
+            # Nor when the page sent them itself, closing with nobody there (the connection came back late):
+            # whoever holds the phone now may not be their author.
+            closed = bool(request.form.get("closed_for_safety"))
+            return render_template("participant/words_kept.html", text=None if closed else request.form["text"],
+                                   closed=closed, language=request.form.get("language")), 401
         if request.method == "POST" and request.form.get("text"):  # said, never shown: whose words they are is unknown
             flash(_("What you wrote was not saved: this browser is no longer signed in. Sign in with your passphrase, "
                     "then write it again."), "error")

@@ -110,6 +110,13 @@ def session_hours() -> int:
     return int(current_app.permanent_session_lifetime.total_seconds() // 3600)
 
 
+def idle_seconds_of_pages(minutes: int) -> int:
+    """How long a page waits, with nobody there, before it closes itself (or warns): the session's idle time, less
+    the minute by which the session's own clock may be ahead (it moves at most once a ``_TOUCH_EVERY``). A page that
+    waited the whole idle time sent its last words to a session already ended."""
+    return max(minutes * 60 - _TOUCH_EVERY - 10, minutes * 30)
+
+
 def ended_while_away(*, staff: bool) -> bool:
     """This browser's session ended by itself (idle time, a version bump), not by a quick exit or signing out:
     only then are words it sent shown back, so that a form sent again on a shared phone shows nobody else's."""

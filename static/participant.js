@@ -200,10 +200,18 @@
     show.focus();
   }
 
-  /* Sent after any autosave under way has ended: the two at once would both make the draft. */
+  /* Sent after any autosave under way has ended: the two at once would both make the draft. Marked as sent by the
+     page itself: if the session has ended meanwhile, the server does not show the words to whoever is there now. */
   function leaveWithTheWords() {
     if (busy) { busy.then(leaveWithTheWords); return; }
     if (navigator.onLine === false) { window.addEventListener("online", leaveWithTheWords, { once: true }); return; }
+    if (!form.elements.closed_for_safety) {
+      var marked = document.createElement("input");
+      marked.type = "hidden";
+      marked.name = "closed_for_safety";
+      marked.value = "1";
+      form.appendChild(marked);
+    }
     var button = form.querySelector("[name=leave]");
     if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
   }

@@ -184,6 +184,9 @@ def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_sa
     assert page.url == writing, "someone was typing: the page stayed"
     page.fill("#text", words)
 
+    sent = []
+    page.on("request", lambda request: sent.append(request.post_data or "") if request.method == "POST"
+            and request.url == writing else None)
     if how == "offline":
         page.clock.run_for((idle_seconds + 10) * 1_000)  # left alone
         assert page.url == writing, "no connection: the page hides and waits, it does not close over the words"
@@ -192,6 +195,7 @@ def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_sa
     else:  # the autosave still refused: the words go with the page's own button, which the server takes
         with page.expect_navigation(url="**/return"):
             page.clock.run_for((idle_seconds + 10) * 1_000)
+    assert len(sent) == 1 and "closed_for_safety=1" in sent[0], "said to be the page's own: not shown if too late"
 
     expect(page.locator("main")).to_contain_text("Your draft is saved. Come back with your passphrase")
     page.fill("#passphrase", passphrase)

@@ -357,6 +357,32 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, a
     assert 'readonly lang="fil">Ang korte' in html, "the words say their own language, whatever the page's"
 
 
+def test_words_a_page_sent_as_it_closed_with_nobody_there_are_not_shown_once_the_session_ended(client, app, make, csrf):
+    """Its connection came back after the session ended: whoever holds the phone now may not be their author."""
+    participant = make.participant()
+    prompt_id = participant.roundtable.prompts[0].id
+    _signed_in_then_away_too_long(client, app, participant, csrf)
+
+    response = client.post(f"/write/{prompt_id}", data={"text": "Typed with no signal, about the hearing.",
+                                                         "language": "en", "leave": "y", "closed_for_safety": "1"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Typed with no signal" not in html and "<textarea" not in html
+    assert "Your page closed to keep your words safe" in html and 'href="/return"' in html
+
+
+def test_a_page_closes_itself_before_its_session_ends_by_itself(client, app, make, csrf):
+    """The session's clock moves at most once a minute: a page that waited the whole idle time would send its last
+    words to a session already ended."""
+    participant = make.participant()
+    _signed_in_then_away_too_long(client, app, participant, csrf)
+    page = client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(client.get("/return"))})
+    html = client.get(page.headers["Location"]).get_data(as_text=True)
+
+    waits = int(re.search(r'data-idle-seconds="(\d+)"', html).group(1))
+    assert 0 < waits <= app.config["PARTICIPANT_IDLE_MINUTES"] * 60 - 60
+
+
 def test_after_a_quick_exit_a_form_sent_again_shows_nothing_of_its_words(client, app, make, csrf):
     """A shared phone: the next person presses Back and Reload, and the browser sends the last form again."""
     participant = make.participant()
