@@ -287,7 +287,7 @@ def main() -> int:
     print("== migrate and seed (100,000 reflections, 10,000 quotes)", flush=True)
     subprocess.run([PYTHON, "-m", "flask", "--app", "roundtable", "migrate"], env=env, cwd=ROOT, check=True)
     seeded = json.loads(subprocess.run([PYTHON, str(ROOT / "bench" / "seed.py")], env=env, cwd=ROOT, check=True,
-                                       capture_output=True, text=True).stdout.strip().splitlines()[-1])
+                                       stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1])
     print(json.dumps(seeded), flush=True)
     psql(args.database_url, "VACUUM ANALYZE")
 
@@ -301,8 +301,9 @@ def main() -> int:
         wrk_with_p95(url, cookie, 3, connections, script)  # warm up
         workers, postgres = server.cpu_seconds(), postgres_cpu_seconds()
         result = median_of([wrk_with_p95(url, cookie, args.seconds, connections, script) for _ in range(args.repeats)])
-        result["worker_cpu_ms"] = round(1000 * (server.cpu_seconds() - workers) / result["requests"], 3)
-        result["postgres_cpu_ms"] = round(1000 * (postgres_cpu_seconds() - postgres) / result["requests"], 3)
+        done = result["requests"] or float("nan")  # none finished in a short run on a busy machine: no figure
+        result["worker_cpu_ms"] = round(1000 * (server.cpu_seconds() - workers) / done, 3)
+        result["postgres_cpu_ms"] = round(1000 * (postgres_cpu_seconds() - postgres) / done, 3)
         return result
 
     print("== hello-world", flush=True)
