@@ -16,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from roundtable import access, assets, config, i18n, identity, numbers, security
 from roundtable.changes import messages_at, refused_here
-from roundtable.db import db, schema_mismatch
+from roundtable.db import db, schema_problem
 from roundtable.extensions import babel, csrf, limiter
 from roundtable.forms import box_language, error_links
 from roundtable.navigation import page_at_or_above
@@ -112,7 +112,7 @@ def _register_error_pages(app: Flask) -> None:
     def database_unavailable(exc: OperationalError):
         db.session.remove()
         said = str(exc.orig)  # SQLite's words for a missing table or column
-        if ("no such" in said or "has no column" in said) and (mismatch := schema_mismatch()):
+        if ("no such" in said or "has no column" in said) and (mismatch := schema_problem(exc)):
             app.logger.error("%s", mismatch)
         else:
             app.logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "unknown")
@@ -121,9 +121,9 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(ProgrammingError)
     def schema_of_another_release(exc: ProgrammingError):
         """PostgreSQL's missing column or table: the database at another schema revision than this code (an
-        upgrade whose migrate was skipped) is said in one line, with the calm 503; anything else is a bug (500)."""
-        db.session.rollback()
-        if mismatch := schema_mismatch():
+        upgrade whose migrate was skipped), or never migrated, is said in one line, with the calm 503; anything
+        else is a bug (500)."""
+        if mismatch := schema_problem(exc):
             app.logger.error("%s", mismatch)
             return page(503)
         app.logger.exception("unexpected error on %s", request.endpoint)

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from roundtable import i18n
-from roundtable.db import SCHEMA_REVISION, db, schema_mismatch
+from roundtable.db import SCHEMA_REVISION, db, schema_problem
 from roundtable.models.staff import ROLES
 from roundtable.services import accounts
 from roundtable.services.errors import RuleViolation
@@ -177,11 +177,6 @@ def unavailable_page(app: Flask) -> str:
         return render_template("errors/unavailable.html", messages=messages)
 
 
-def _has_no_tables(problem: DBAPIError) -> bool:
-    """The database answers but was never migrated: SQLite's "no such table", PostgreSQL's undefined_table."""
-    return "no such table" in str(problem.orig) or getattr(problem.orig, "sqlstate", None) == "42P01"
-
-
 def _driver_says(problem: DBAPIError) -> str:
     """The first line of the driver's own message (`database "x" does not exist`, `Connection refused`): what an
     administrator needs to put it right. The URL's password, should it ever show, is blanked."""
@@ -205,12 +200,8 @@ def _database_answers(then: str) -> Iterator[None]:
     try:
         yield
     except DBAPIError as problem:
-        db.session.rollback()
-        if mismatch := schema_mismatch():  # a column or table this release needs, missing: an upgrade not migrated
+        if mismatch := schema_problem(problem):  # never migrated, or an upgrade not migrated
             raise click.ClickException(f"{mismatch[0].upper()}{mismatch[1:]}. {then}") from None
-        if _has_no_tables(problem):
-            raise click.ClickException(f"The database has no Roundtable tables: run `flask --app roundtable "
-                                       f"migrate` first. {then}") from None
         if not isinstance(problem, OperationalError):
             raise
         said = _driver_says(problem).rstrip(".")

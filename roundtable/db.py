@@ -55,6 +55,20 @@ def schema_mismatch(found: str | None = None) -> str | None:
             f"`flask --app roundtable migrate`")
 
 
+NEVER_MIGRATED = "the database has no Roundtable tables: run `flask --app roundtable migrate` first"
+
+
+def schema_problem(problem: DBAPIError) -> str | None:
+    """One line for the administrator when ``problem`` (a statement the database refused, now rolled back) comes of
+    the database's schema rather than of the code: a database never migrated (a new or wrongly named one), or one
+    at another revision."""
+    db.session.rollback()
+    found = schema_revision()
+    if found is None and ("no such table" in str(problem.orig) or getattr(problem.orig, "sqlstate", None) == "42P01"):
+        return NEVER_MIGRATED  # it answers (SQLite's "no such table", PostgreSQL's undefined_table) with no revision
+    return schema_mismatch(found)
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -10,6 +10,7 @@ import os
 import re
 import sys
 import time
+from contextlib import contextmanager
 from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -363,6 +364,40 @@ def python_calls(function, *args) -> int:
     finally:
         sys.setprofile(None)
     return counted
+
+
+@contextmanager
+def database(engine):
+    """The app's session talks to ``engine`` instead of the test database until the block ends."""
+    from roundtable.db import db
+
+    working = db.engine
+    db.session.remove()
+    db.session.configure(bind=engine)
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session.configure(bind=working)
+        engine.dispose()
+
+
+@pytest.fixture
+def never_migrated(app, tmp_path):
+    """Point the app at a database that answers but holds no Roundtable tables (a new or wrongly named one)."""
+    from sqlalchemy import create_engine
+
+    from roundtable.db import db
+
+    if db.engine.dialect.name == "postgresql":
+        from tests.deployment.live import scratch_postgres
+
+        with scratch_postgres(db.engine.url.render_as_string(hide_password=False), "never_migrated") as url:
+            with database(create_engine(url)):
+                yield
+    else:
+        with database(create_engine(f"sqlite:///{tmp_path / 'new.db'}")):
+            yield
 
 
 def only_on_postgresql(app):

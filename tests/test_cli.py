@@ -238,22 +238,7 @@ def test_a_command_leaves_what_it_wrote_in_the_sqlite_file_itself_not_in_its_wal
         assert database.execute("SELECT username FROM users").fetchall() == [("amihan",)]
 
 
-@pytest.mark.parametrize("engine", ["sqlite", "postgresql"])
-def test_a_database_never_migrated_is_told_to_migrate_not_that_it_did_not_answer(app, monkeypatch, engine):
-    import sqlite3
-
-    import psycopg
-    from sqlalchemy.exc import OperationalError, ProgrammingError
-
-    from roundtable.services import retention
-
-    def never_migrated(*args, **kwargs):
-        if engine == "sqlite":
-            raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: roundtables"))
-        raise ProgrammingError("SELECT", {}, psycopg.errors.UndefinedTable('relation "roundtables" does not exist'))
-
-    monkeypatch.setattr(retention, "due_roundtables", never_migrated)
-    monkeypatch.setattr(accounts, "create_with_one_time_password", never_migrated)
+def test_a_database_never_migrated_is_told_to_migrate_not_that_it_did_not_answer(app, never_migrated):
     for args in (["purge-expired"], ["create-user", "--role", "admin", "--generate-password", "amihan"]):
         result = app.test_cli_runner().invoke(args=args)
         assert result.exit_code == 1, result.output

@@ -7,10 +7,11 @@ import re
 from flask import Blueprint, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import refresh
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from roundtable import i18n, identity
 from roundtable.access import public
-from roundtable.db import db, schema_mismatch
+from roundtable.db import db, schema_mismatch, schema_problem
 from roundtable.navigation import safe_next
 from roundtable.services import crypto, participation
 
@@ -111,8 +112,9 @@ def healthz():
     data, would let every page that reads it fail."""
     try:
         revision, *sealed = db.session.execute(_HEALTH).one()
-    except Exception:  # any failure means "not healthy"; details stay in the server log
-        current_app.logger.warning("health check: database did not answer, or holds no Roundtable schema")
+    except Exception as problem:  # any failure means "not healthy"; details stay in the server log
+        said = schema_problem(problem) if isinstance(problem, DBAPIError) else None
+        current_app.logger.warning("health check: %s", said or "the database did not answer")
         return {"status": "unavailable"}, 503
     if revision is None:
         current_app.logger.warning("health check: the database was never migrated")

@@ -14,20 +14,7 @@ from cryptography.fernet import Fernet, MultiFernet
 
 from roundtable.db import db, engine_options
 from roundtable.services import crypto
-
-
-@contextmanager
-def database(engine):
-    """The app's session talks to ``engine`` instead of the test database until the block ends."""
-    working = db.engine
-    db.session.remove()
-    db.session.configure(bind=engine)
-    try:
-        yield
-    finally:
-        db.session.remove()
-        db.session.configure(bind=working)
-        engine.dispose()
+from tests.conftest import database
 
 
 @pytest.fixture
@@ -35,6 +22,20 @@ def database_down(app, tmp_path):
     """Point the app at a database that cannot be opened, as when PostgreSQL is stopped."""
     with database(create_engine(f"sqlite:///{tmp_path / 'no-such-directory' / 'gone.db'}")):
         yield
+
+
+def test_a_database_never_migrated_is_unhealthy_and_pages_say_503_calmly_and_name_the_cure(
+        client, csrf, caplog, never_migrated):
+    """Not a 500, nor "did not answer": it answers, with nothing of Roundtable in it."""
+    assert client.get("/healthz").status_code == 503
+    assert "health check: the database has no Roundtable tables: run `flask --app roundtable migrate`" in caplog.text
+    client.get("/language/en")
+    page = client.get("/join")
+    for url, data in (("/join", {"code": "KAPWA7", "language": "en"}), ("/return", {"passphrase": "alon bituin"})):
+        caplog.clear()
+        response = client.post(url, data={**data, "csrf_token": csrf(page)})
+        assert response.status_code == 503 and "Roundtable is resting for a moment" in response.get_data(as_text=True)
+        assert "has no Roundtable tables" in caplog.text and "Traceback" not in caplog.text, url
 
 
 def test_healthz_says_ok_when_the_database_answers(client):
@@ -50,12 +51,6 @@ def test_healthz_says_unavailable_without_details_when_the_database_is_away(clie
     body = response.get_data(as_text=True).lower()
     for detail in ("sqlite", "operationalerror", "gone.db", "traceback"):
         assert detail not in body
-
-
-def test_healthz_says_unavailable_for_a_database_that_answers_but_was_never_migrated(client, tmp_path):
-    with database(create_engine(f"sqlite:///{tmp_path / 'empty.db'}")):
-        response = client.get("/healthz")
-    assert response.status_code == 503 and response.get_json() == {"status": "unavailable"}
 
 
 @contextmanager
