@@ -13,7 +13,10 @@ LARGEST = 2**31 - 1  # PostgreSQL's ``integer``, the type of every id column
 
 
 class RecordNumber(IntegerConverter):
-    """Every ``<int:…>`` in the routes: a number beyond ``LARGEST`` does not match."""
+    """Every ``<int:…>`` in the routes: a number beyond ``LARGEST`` does not match, nor one written with other digits
+    than 0-9 ("١", "１", which Python reads as 1) or with leading zeros: each record has one address."""
+
+    regex = r"[1-9][0-9]*"
 
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", LARGEST)

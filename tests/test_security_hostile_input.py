@@ -170,15 +170,30 @@ def test_a_nul_character_in_any_field_of_any_form_is_no_error(app, world):
 TOO_LARGE = "9" * 25  # beyond PostgreSQL's integer and bigint alike
 
 
-def test_a_number_too_large_for_the_database_in_a_path_names_nothing(app, world):
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+@pytest.mark.parametrize("spelled", [
+    pytest.param(lambda n: TOO_LARGE, id="beyond the database's integer"),
+    pytest.param(lambda n: "0" + n, id="leading zero"),
+    pytest.param(lambda n: n.translate(ARABIC_INDIC), id="Arabic-Indic digits"),
+    pytest.param(lambda n: n.translate(FULL_WIDTH), id="full-width digits"),
+])
+def test_a_record_number_in_a_path_names_something_only_as_plain_digits_the_database_can_hold(app, world, spelled):
+    """Each record has one address: Python reads "01", "١" and "１" as 1."""
     rules = [(rule.endpoint, rule.rule, audience_of(rule.endpoint)) for rule in app.url_map.iter_rules()
              if "GET" in rule.methods and "<int:" in rule.rule]
     assert len(rules) >= 8
     for endpoint, rule, audience in rules:
         browser, _token = _browser(app, world, audience)
-        url = re.sub(r"<int:\w+>", TOO_LARGE, rule)
+        first, *rest = re.findall(r"<int:(\w+)>", rule)
+        url = re.sub(rf"<int:{first}>", spelled(str(world["ids"].get(first, 1))), rule)
         url = _url(url, re.findall(r"<(?:\w+:)?(\w+)>", url), world["ids"])
         assert browser.get(url).status_code == 404, (endpoint, url)
+        plain = _url(rule, re.findall(r"<(?:\w+:)?(\w+)>", rule), world["ids"])
+        if endpoint != "editor.export_file":  # (the world made no export)
+            assert browser.get(plain).status_code != 404, (endpoint, plain)  # the record is there
 
 
 @pytest.mark.parametrize(("audience", "path"), [

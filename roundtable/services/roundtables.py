@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, func, select
 from roundtable import clock
 from roundtable.db import constant, db, lock_and_reread
 from roundtable.models import AuditEvent, ConsentClause, Participant, Prompt, Reflection, Roundtable, User
+from roundtable.numbers import LARGEST
 from roundtable.services import audit, crypto
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
@@ -218,8 +219,9 @@ def facilitators_other_than(account: User) -> list[User]:
 
 
 def named_successor(user_id: int | None) -> User | None:
-    """The account a hand-over form names: None for "—", or for a form sent without one (refused as such)."""
-    return db.session.get(User, user_id) if user_id else None
+    """The account a hand-over form names: None for "—", or for a form sent without one or with a number no account
+    can have (refused as such)."""
+    return db.session.get(User, user_id) if user_id and 0 < user_id <= LARGEST else None
 
 
 def hand_over(account: User, successor: User | None, *, actor: User) -> int:

@@ -443,9 +443,10 @@ def test_an_admin_hands_a_leaving_facilitators_roundtables_to_another_who_then_m
     page = client.get(f"/admin/users/{leaving.id}")
     assert "1 roundtable, not archived, is run by this account" in page.get_data(as_text=True)
 
-    refused = client.post(f"/admin/users/{leaving.id}/hand-over", data={
-        "handover-csrf_token": csrf_token_of(page), "handover-successor": "0"}, follow_redirects=True)
-    assert "Choose an active facilitator to hand the roundtables to." in refused.get_data(as_text=True)
+    for nobody in ("0", str(2**31), "9" * 25):  # beyond the database's integer: PostgreSQL refused to look (a 500)
+        refused = client.post(f"/admin/users/{leaving.id}/hand-over", data={
+            "handover-csrf_token": csrf_token_of(page), "handover-successor": nobody}, follow_redirects=True)
+        assert "Choose an active facilitator to hand the roundtables to." in refused.get_data(as_text=True), nobody
     done = client.post(f"/admin/users/{leaving.id}/hand-over", data={
         "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)}, follow_redirects=True)
 
