@@ -67,6 +67,17 @@ def test_a_participant_who_reaches_an_error_page_still_has_the_quick_exit(client
     assert 'id="quick-exit"' in html and 'href="/exit"' in html
 
 
+@pytest.mark.parametrize("path", ["/", "/login", "/login?next=/editor/"])
+def test_a_participant_signed_in_has_the_quick_exit_and_the_closing_page_on_every_page(client, make, csrf, path):
+    """The header's "Roundtable" link leads home, and an old address to the staff sign-in: still signed in there."""
+    assert 'id="quick-exit"' not in client.get(path).get_data(as_text=True), "a visitor's own home page"
+    _sign_in(client, make.participant(language="en"), csrf)
+
+    html = client.get(path).get_data(as_text=True)
+
+    assert 'id="quick-exit"' in html and "data-idle-seconds=" in html and "participant.js" in html
+
+
 def test_staff_and_visitors_error_pages_have_no_quick_exit_bar(client):
     html = client.get("/no-such-page").get_data(as_text=True)
     assert 'id="quick-exit"' not in html
