@@ -89,6 +89,7 @@ class ClauseChangeForm(Form):
 
     key = HiddenField(validators=[required(), length(40)])
     grant = HiddenField(validators=[required(), length(1)])
+    confirmed = HiddenField()  # "yes" from the page that asks before public quotes in use are taken back
 
 
 class QuoteReviewForm(Form):

@@ -465,6 +465,13 @@ def change_consent():
     place = None if consent.needs_new_consent(participant) else "consent"
     form = ClauseChangeForm()
     if form.validate_on_submit():
+        # Taking public quotes back ends, for good, every quote of their words in use or being made: asked first.
+        ending = (form.key.data == consent.QUOTE_PUBLICLY and form.grant.data == "0" and form.confirmed.data != "yes"
+                  and consent.QUOTE_PUBLICLY in consent.current_grants(participant)
+                  and review.quote_counts(participant).in_use_or_making)
+        if ending:
+            return render_template("participant/confirm_take_back.html", quotes=ending,
+                                   consent_key=consent.QUOTE_PUBLICLY)
         with change(place=place) as outcome:
             consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
         if outcome.saved:

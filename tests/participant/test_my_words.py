@@ -87,20 +87,39 @@ def test_the_author_declines_and_nobody_else_can_answer(client, make, csrf):
     assert db.session.get(Quote, quote.id).status == "declined"
 
 
-def test_revoking_a_clause_appends_a_record_and_withdraws_quotes(client, make, csrf):
+def test_revoking_a_clause_appends_a_record_and_withdraws_quotes_once_asked(client, make, csrf):
     me = make.participant(language="en")
     quote = make.quote(make.reflection(me))
     _sign_in(client, csrf, me)
     page = client.get("/my")
     assert "Take back" in page.get_data(as_text=True)
 
-    response = client.post("/my/consent", data={"csrf_token": csrf(page), "key": "quote_publicly", "grant": "0"})
+    asked = client.post("/my/consent", data={"csrf_token": csrf(page), "key": "quote_publicly", "grant": "0"})
+
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "<h1>Take back public quotes?</h1>" in html
+    assert "1 quote of your words is in use or being made. It will be taken back now, for good." in html
+    assert 'href="/my#consent">Keep allowing public quotes</a>' in html and 'id="quick-exit"' in html
+    assert len(consent.history(me)) == 1 and db.session.get(Quote, quote.id).status == "approved", "nothing yet"
+
+    response = client.post("/my/consent", data=hidden_fields_of(asked))
 
     assert response.status_code == 302
     assert len(consent.history(me)) == 2
     assert db.session.get(Quote, quote.id).status == "withdrawn"
     html = client.get("/my").get_data(as_text=True)
     assert "Your choice is saved" in html.split('id="consent"')[1], "where the page is scrolled to, not at its top"
+
+
+def test_taking_back_public_quotes_with_no_quote_in_use_or_being_made_asks_nothing(client, make, csrf):
+    me = make.participant(language="en")
+    make.reflection(me)
+    _sign_in(client, csrf, me)
+
+    response = client.post("/my/consent", data={"csrf_token": csrf(client.get("/my")), "key": "quote_publicly",
+                                                "grant": "0"})
+
+    assert response.status_code == 302 and consent.QUOTE_PUBLICLY not in consent.current_grants(me)
 
 
 def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
@@ -448,7 +467,8 @@ def test_taking_back_a_permission_twice_at_once_appends_one_record(app, make, cs
     browsers, forms = (app.test_client(), app.test_client()), []
     for browser in browsers:
         _sign_in(browser, csrf, me)
-        forms.append({"csrf_token": csrf(browser.get("/my")), "key": "quote_publicly", "grant": "0"})
+        forms.append({"csrf_token": csrf(browser.get("/my")), "key": "quote_publicly", "grant": "0",
+                      "confirmed": "yes"})
 
     answers = at_once(*(lambda browser=browser, form=form: browser.post("/my/consent", data=form)
                         for browser, form in zip(browsers, forms)))
