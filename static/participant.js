@@ -1,6 +1,8 @@
 /* Quick exit for participant pages: works as a plain link without JavaScript.
    With JavaScript: hide the page at once, end the session through our own URL,
    then replace this page in history so Back does not return. Shift pressed three times also exits. */
+var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sent, by the page's path (see below)
+
 (function () {
   "use strict";
   var exitLink = document.getElementById("quick-exit");
@@ -9,12 +11,28 @@
 
   function leave(event) {
     if (event) { event.preventDefault(); }
+    forgetSentWords();
     document.body.classList.add("hidden-now");
     document.title = "";
     window.location.replace(exitUrl);
   }
 
   exitLink.addEventListener("click", leave);
+
+  /* Words a writing page sent are kept in this tab until they are known to have arrived (see below). Forgotten on
+     the way out, when no one is signed in here any more, and once the page after a save says they arrived. */
+  function forgetSentWords(path) {
+    try {
+      Object.keys(window.sessionStorage).forEach(function (key) {
+        if (key === SENT + path || (path === undefined && key.indexOf(SENT) === 0)) { window.sessionStorage.removeItem(key); }
+      });
+    } catch (e) { /* no storage in this browser: nothing was kept */ }
+  }
+  if (!document.body.hasAttribute("data-idle-seconds")) {
+    forgetSentWords();
+  } else if (document.body.hasAttribute("data-words-arrived")) {
+    forgetSentWords(document.body.getAttribute("data-words-arrived"));
+  }
 
   /* The room the page keeps above whatever has the focus is the exit bar's own height (roundtable.css): larger
      text or text spacing makes the bar taller than the 6rem kept without JavaScript (WCAG 2.4.11, 2.4.12). */
@@ -52,6 +70,7 @@
       if (Date.now() - contact < idleSeconds * 1000) { return; }
       document.body.classList.add("hidden-now");
       if (document.dispatchEvent(new CustomEvent("roundtable:closing", { cancelable: true }))) {
+        forgetSentWords();
         window.location.replace(body.getAttribute("data-idle-url"));
       } else {
         contact = Date.now();  // the words are being saved; the page that answers takes over
@@ -88,6 +107,7 @@
   var lastActivity = Date.now();
   var busy = null;  // the autosave under way, if any
   var leaving = false;
+  var restored = false;  // words put back into the box: the page says so until the next change is saved
 
   function snapshot() {
     var data = new FormData(form);
@@ -122,6 +142,7 @@
       .then(function () {
         lastSent = print;
         document.dispatchEvent(new CustomEvent("roundtable:contact"));
+        if (restored) { restored = false; return; }  // saved as a draft; "press the button again" still holds
         say(form.getAttribute("data-saved-text").replace("{time}", clockTime(new Date())));
       })
       .catch(notSaved)
@@ -153,6 +174,26 @@
       event.preventDefault();
       say(form.getAttribute("data-offline-text"));
     }
+  });
+
+  /* On a weak signal a button can fail on the way even though the phone says it is online: the browser shows its
+     own error page, and Back leads past this page. So the words sent stay in this tab, and come back into the box
+     when this page is opened again without them; the page after a save says they arrived, and they are forgotten
+     (as on the way out: see the quick exit's script). The same words sent again are not stored twice. */
+  var sentKey = SENT + window.location.pathname;
+  try {
+    var sentBefore = window.sessionStorage.getItem(sentKey);
+    window.sessionStorage.removeItem(sentKey);
+    if (sentBefore && sentBefore !== form.elements.text.value) {
+      lastSent = fingerprint(snapshot());  // what the server has: the words put back are autosaved where drafts are
+      form.elements.text.value = sentBefore;
+      restored = true;
+      say(form.getAttribute("data-restored-text"));
+    }
+  } catch (e) { /* no storage in this browser: nothing kept, nothing put back */ }
+  form.addEventListener("submit", function (event) {
+    if (event.defaultPrevented) { return; }
+    try { window.sessionStorage.setItem(sentKey, form.elements.text.value); } catch (e) { /* as above */ }
   });
 
   function someoneIsHere() {

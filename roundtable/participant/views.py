@@ -355,6 +355,7 @@ def _reflection_page(prompt, reflection):
             if switch_to:
                 participation.choose_language(participant, switch_to)
         if outcome.saved:
+            session["words_arrived"] = request.path  # the page that follows tells this page's script (see base.html)
             if switch_to:
                 flash(_("Your draft is saved."))
                 return redirect(url_for("participant.edit", reflection_id=saved.id))
@@ -560,3 +561,10 @@ def withdraw():
         flash(_("All your words were taken back. Thank you for what you shared."))
         return redirect(url_for("public.home"))
     return render_template("participant/withdraw.html", form=form, roundtable=participant.roundtable)
+
+
+@bp.app_template_global("words_arrived")
+def _words_arrived() -> str | None:
+    """The writing page whose words the last request saved, said once to the page that follows: its script then
+    forgets the copy it kept of them in case they never arrived (participant.js)."""
+    return session.pop("words_arrived", None)

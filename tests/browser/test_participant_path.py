@@ -369,6 +369,54 @@ def test_with_javascript_a_button_pressed_offline_keeps_the_words_on_the_page_an
     context.set_offline(False)
 
 
+def _sent_and_lost(page, writing: str) -> None:
+    """The writing form's Submit, whose request the connection drops: the browser shows its own error page."""
+    from playwright.sync_api import Error
+
+    page.route(writing, lambda route: route.abort("connectionreset") if route.request.method == "POST"
+               else route.continue_())
+    try:
+        with page.expect_navigation():
+            page.click("input[name=submit]")
+    except Error:
+        pass  # the navigation failed, as on the phone
+    page.wait_for_url("chrome-error://chromewebdata/")
+    page.unroute(writing)
+
+
+def test_with_javascript_words_lost_on_the_way_come_back_into_the_box_and_go_once_they_arrive(new_context, live):
+    """A weak signal: the phone says it is online, but the connection drops under the button's request (the
+    browser's own error page; Back leads past the writing page)."""
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan weak signal")
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    words = "Sent from a jeepney with one bar of signal: let children rest between hearings."
+    page.fill("#text", words)
+    _sent_and_lost(page, writing)
+
+    page.goto(writing)
+    assert page.input_value("#text") == words, "put back in the box"
+    expect(page.locator("#autosave-status")).to_contain_text("Your words from before are back in the box")
+    with page.expect_navigation(url="**/my"):
+        page.click("input[name=submit]")
+    expect(page.locator("main")).to_contain_text("Your reflection was submitted")
+
+    page.goto(writing)  # arrived: a new answer starts empty, and nothing of them is kept in the tab
+    assert page.input_value("#text") == ""
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('roundtable:sent:'))") == []
+    page.fill("#text", "Words kept only until the way out.")
+    _sent_and_lost(page, writing)
+    page.goto(live["base_url"] + "/my")
+    with page.expect_navigation(url=live["neutral_site"]):
+        page.click("#quick-exit")
+    page.goto(live["base_url"] + "/return")
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('roundtable:sent:'))") == []
+
+
 def test_without_javascript_the_exit_link_still_ends_the_session(new_context, live):
     context = new_context(java_script_enabled=False, viewport=PHONE)
     page = context.new_page()
