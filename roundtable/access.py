@@ -110,6 +110,14 @@ def _typed_text() -> list[str]:
     return [value for name, value in request.form.items(multi=True) if _TYPED_FIELDS.search(name) and value.strip()]
 
 
+def _participant_typed() -> str | None:
+    """The words a participant typed into the form they sent: a reflection, or a note for the editor about a quote
+    of their words (``q12-comment``)."""
+    if text := request.form.get("text"):
+        return text
+    return next((value for name, value in request.form.items() if name.endswith("-comment") and value.strip()), None)
+
+
 def enforce():
     """before_request hook: anonymous people go to a sign-in page, the wrong role gets 403,
     and only then is the CSRF token of a form post checked."""
@@ -119,15 +127,16 @@ def enforce():
     if audience is None:
         abort(403)
     if PARTICIPANT in audience and g.get("participant") is None:
-        if request.method == "POST" and request.form.get("text") and identity.ended_while_away(staff=False):
+        typed = _participant_typed() if request.method == "POST" else None
+        if typed and identity.ended_while_away(staff=False):
             # The session ended while they wrote: never throw their words away. Only then: after a quick exit,
             # Back and Reload on a shared phone send the last form again, and its words are not the next person's.
             # Nor when the page sent them itself, closing with nobody there (the connection came back late):
             # whoever holds the phone now may not be their author.
             closed = bool(request.form.get("closed_for_safety"))
-            return render_template("participant/words_kept.html", text=None if closed else request.form["text"],
+            return render_template("participant/words_kept.html", text=None if closed else typed,
                                    closed=closed, language=request.form.get("language")), 401
-        if request.method == "POST" and request.form.get("text"):  # said, never shown: whose words they are is unknown
+        if typed:  # said, never shown: whose words they are is unknown
             flash(_("What you wrote was not saved: this browser is no longer signed in. Sign in with your passphrase, "
                     "then write it again."), "error")
         return redirect(url_for("participant.return_"))

@@ -357,6 +357,16 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, a
     assert 'readonly lang="fil">Ang korte' in html, "the words say their own language, whatever the page's"
 
 
+def test_a_note_for_the_editor_written_after_the_session_ended_is_shown_back_not_lost(client, app, make, csrf):
+    participant = make.participant()
+    _signed_in_then_away_too_long(client, app, participant, csrf)
+
+    response = client.post("/my/quotes/7", data={"q7-comment": "Please keep the part about the hearing.",
+                                                 "q7-revision": "1", "q7-decline": "Decline"})
+
+    assert response.status_code == 401 and "Please keep the part about the hearing." in response.get_data(as_text=True)
+
+
 def test_words_a_page_sent_as_it_closed_with_nobody_there_are_not_shown_once_the_session_ended(client, app, make, csrf):
     """Its connection came back after the session ended: whoever holds the phone now may not be their author."""
     participant = make.participant()
