@@ -17,7 +17,7 @@ _ALIASES = {"tl": "fil", "fil": "fil", "en": "en"}
 
 
 def normalize(code: str | None) -> str | None:
-    if not code:
+    if not code or not isinstance(code, str):  # a cookie of another release, say: no language chosen
         return None
     return _ALIASES.get(code.replace("_", "-").split("-")[0].lower())
 

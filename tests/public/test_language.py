@@ -1,5 +1,7 @@
 """Changing the language: every page offers it, and none loses what was typed or leads to an address that is no page."""
 
+import pytest
+
 
 def test_words_refused_by_the_rate_limit_are_shown_again_in_the_language_chosen(client, make, csrf):
     participant = make.participant(language="fil")
@@ -56,3 +58,14 @@ def test_the_language_the_last_person_on_a_shared_phone_left_does_not_decide_the
     page = client.get("/return")
     client.post("/return", data={"passphrase": second.passphrase, "csrf_token": csrf(page)})
     assert '<html lang="fil"' in client.get("/my").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("stored", [123, ["fil"], {"fil": 1}])
+def test_a_language_in_the_cookie_that_is_not_a_code_counts_as_none_chosen(client, stored):
+    """A cookie signed with the key but written by another release, say: the page, in the browser's language."""
+    with client.session_transaction() as session:
+        session["lang"] = stored
+
+    response = client.get("/", headers={"Accept-Language": "fil-PH"})
+
+    assert response.status_code == 200 and '<html lang="fil"' in response.get_data(as_text=True)
