@@ -16,7 +16,7 @@ class RecordNumber(IntegerConverter):
     """Every ``<int:…>`` in the routes: a number beyond ``LARGEST`` does not match, nor one written with other digits
     than 0-9 ("١", "１", which Python reads as 1) or with leading zeros: each record has one address."""
 
-    regex = r"[1-9][0-9]*"
+    regex = r"0|[1-9][0-9]*"
 
     def __init__(self, map, *args, **kwargs) -> None:
         kwargs.setdefault("max", LARGEST)
