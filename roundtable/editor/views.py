@@ -28,9 +28,25 @@ from roundtable.services.export_formats import ExportLabels, csv_chunks, json_ch
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 editor_only = roles_required("editor")
+# A list's filters, search and page, carried in the address of a quote or reflection opened from it: its page, and
+# the forms sent from it, lead back to the list as the editor left it.
+QUOTES_AS_LEFT = ("roundtable", "language", "status", "theme", "words", "page")
+REFLECTIONS_AS_LEFT = ("roundtable", "language", "words", "page")
+
+
+@bp.app_template_global("quotes_as_left")
+def quotes_as_left() -> dict[str, str]:
+    return {key: request.args[key] for key in QUOTES_AS_LEFT if request.args.get(key)}
+
+
+@bp.app_template_global("reflections_as_left")
+def reflections_as_left() -> dict[str, str]:
+    return {key: request.args[key] for key in REFLECTIONS_AS_LEFT if request.args.get(key)}
+
+
 # A form sent from the page of a reflection or quote that left the editors' sight meanwhile leads to its list.
-back_to_reflections_when_gone = back_to_list_when_gone(lambda: url_for("editor.reflections"))
-back_to_quotes_when_gone = back_to_list_when_gone(lambda: url_for("editor.quotes"))
+back_to_reflections_when_gone = back_to_list_when_gone(lambda: url_for("editor.reflections", **reflections_as_left()))
+back_to_quotes_when_gone = back_to_list_when_gone(lambda: url_for("editor.quotes", **quotes_as_left()))
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -135,7 +151,7 @@ def quote(quote_id: int):
         else:
             db.session.commit()
             flash(_saved(item, *was))
-            return redirect(url_for("editor.quote", quote_id=item.id))
+            return redirect(url_for("editor.quote", quote_id=item.id, **quotes_as_left()))
     return _render_quote(item, form, conflict=conflict)
 
 
@@ -191,7 +207,7 @@ def redact_finding(quote_id: int, index: int):
             )
         if outcome.saved:
             flash_at("findings", _("The detail was replaced by a label."))
-    return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
+    return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings", **quotes_as_left()))
 
 
 @bp.post("/quotes/<int:quote_id>/findings/<int:index>/keep")
@@ -205,7 +221,7 @@ def keep_finding(quote_id: int, index: int):
             curation.keep_finding(g.user, item, index=index, digest=form.digest.data or "", reason=form.reason.data)
         if outcome.saved:
             flash_at("findings", _("The detail stays, with your reason."))
-            return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings"))
+            return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings", **quotes_as_left()))
     quote_form = _quote_form(QuoteForm, obj=item)
     quote_form.themes.data = [t.id for t in item.themes]
     quote_form.version.data = item.version_id
@@ -233,7 +249,7 @@ def approve(quote_id: int):
         else:
             db.session.commit()
             flash(_("Quote approved.") if item.status == "approved" else _("Sent to the author for review."))
-    return redirect(url_for("editor.quote", quote_id=quote_id))
+    return redirect(url_for("editor.quote", quote_id=quote_id, **quotes_as_left()))
 
 
 @bp.route("/themes", methods=["GET", "POST"])

@@ -117,7 +117,7 @@ def test_quote_and_reflection_lists_filter_and_paginate(make, editor, desk):
     elsewhere = quote_of(editor, make.reflection(stranger, text="Sana makinig ang korte.", language="fil"), approve=False)
 
     def ids(path):
-        return [int(n) for n in re.findall(r'href="/editor/quotes/(\d+)"', desk.get(path).get_data(as_text=True))]
+        return [int(n) for n in re.findall(r'href="/editor/quotes/(\d+)[?"]', desk.get(path).get_data(as_text=True))]
 
     page_one, page_two = ids("/editor/quotes"), ids("/editor/quotes?page=2")
     assert len(page_one) == 25 and len(page_two) == 3 and not set(page_one) & set(page_two)
@@ -133,7 +133,7 @@ def test_quote_and_reflection_lists_filter_and_paginate(make, editor, desk):
     assert len(ids(following.group(1).replace("&amp;", "&"))) == 2
 
     def reflections(path):
-        return re.findall(r'href="/editor/reflections/(\d+)"', desk.get(path).get_data(as_text=True))
+        return re.findall(r'href="/editor/reflections/(\d+)[?"]', desk.get(path).get_data(as_text=True))
 
     assert len(reflections("/editor/")) == 25 and len(reflections("/editor/?page=2")) == 3
     assert reflections(f"/editor/?roundtable={second.id}") == [str(elsewhere.reflection_id)]
@@ -159,7 +159,7 @@ def test_an_editor_finds_quotes_by_words_in_their_text_or_translation(make, edit
     def ids(words, **filters):
         page = desk.get("/editor/quotes", query_string={"words": words, **filters})
         assert page.status_code == 200
-        return [int(n) for n in re.findall(r'href="/editor/quotes/(\d+)"', page.get_data(as_text=True))]
+        return [int(n) for n in re.findall(r'href="/editor/quotes/(\d+)[?"]', page.get_data(as_text=True))]
 
     assert ids("plea") == [plea.id], "taken back by their author: never found"
     assert ids("SPARED") == [hearing.id, plea.id], "any case, newest first, in the translation too"
@@ -171,7 +171,7 @@ def test_an_editor_finds_quotes_by_words_in_their_text_or_translation(make, edit
     assert "0 quotes hold the words “spared &lt;b&gt;”." in html and 'value="spared &lt;b&gt;"' in html
     assert "1 quote holds the words “plea”." in desk.get("/editor/quotes?words=plea").get_data(as_text=True)
     accents_only = desk.get("/editor/quotes", query_string={"words": "\u00b4 \u0303"}).get_data(as_text=True)
-    assert "hold the words" not in accents_only and len(re.findall(r'href="/editor/quotes/\d+"', accents_only)) == 4
+    assert "hold the words" not in accents_only and len(re.findall(r'href="/editor/quotes/\d+[?"]', accents_only)) == 4
     long = desk.get("/editor/quotes", query_string={"words": "spared" + " " * 200 + "zebra"}).get_data(as_text=True)
     assert "2 quotes hold the words “spared”. Only the first 200 characters of what you typed were looked for." in long
 
@@ -182,7 +182,7 @@ def test_curly_quotes_and_apostrophes_find_straight_ones(make, editor, desk):
 
     found = desk.get("/editor/quotes", query_string={"words": "\u201cyou are safe here\u201d children\u2019s"})
 
-    assert re.findall(r'href="/editor/quotes/(\d+)"', found.get_data(as_text=True)) == [str(said.id)]
+    assert re.findall(r'href="/editor/quotes/(\d+)[?"]', found.get_data(as_text=True)) == [str(said.id)]
 
 
 def test_words_looked_for_page_through_every_quote_that_holds_them(make, editor, desk):
@@ -193,7 +193,7 @@ def test_words_looked_for_page_through_every_quote_that_holds_them(make, editor,
     first = desk.get("/editor/quotes?words=listened").get_data(as_text=True)
     second = desk.get("/editor/quotes?words=listened&page=2").get_data(as_text=True)
 
-    found = re.findall(r'href="/editor/quotes/(\d+)"', first) + re.findall(r'href="/editor/quotes/(\d+)"', second)
+    found = re.findall(r'href="/editor/quotes/(\d+)[?"]', first) + re.findall(r'href="/editor/quotes/(\d+)[?"]', second)
     assert [int(n) for n in found] == [q.id for q in reversed(made)]
     assert "Page 1 of 2" in first and "words=listened" in re.search(r'rel="next" href="([^"]+)"', first).group(1)
     assert "This page is past the end of the list." in desk.get("/editor/quotes?words=listened&page=3").get_data(
@@ -216,7 +216,7 @@ def test_an_editor_finds_reflections_to_quote_by_their_words(make, editor, desk)
     def ids(words, **filters):
         page = desk.get("/editor/", query_string={"words": words, **filters})
         assert page.status_code == 200
-        return [int(n) for n in re.findall(r'href="/editor/reflections/(\d+)"', page.get_data(as_text=True))]
+        return [int(n) for n in re.findall(r'href="/editor/reflections/(\d+)[?"]', page.get_data(as_text=True))]
 
     assert ids("PLEA") == [elsewhere.id, plea.id], "held, not quotable or taken back: never found; last shared first"
     assert ids("plea", roundtable=first.id) == [plea.id], "with the other filters"
@@ -227,7 +227,7 @@ def test_an_editor_finds_reflections_to_quote_by_their_words(make, editor, desk)
     assert '<label for="f-words">Words in the reflection</label>' in found
     assert "1 reflection holds the words “sister”." in desk.get("/editor/?words=sister").get_data(as_text=True)
     everything = desk.get("/editor/", query_string={"words": "\u0303"}).get_data(as_text=True)
-    assert "hold the words" not in everything and len(re.findall(r'href="/editor/reflections/\d+"', everything)) == 3
+    assert "hold the words" not in everything and len(re.findall(r'href="/editor/reflections/\d+[?"]', everything)) == 3
 
 
 def test_words_looked_for_page_through_every_reflection_that_holds_them(make, editor, desk):
@@ -238,7 +238,7 @@ def test_words_looked_for_page_through_every_reflection_that_holds_them(make, ed
     first = desk.get("/editor/?words=listened").get_data(as_text=True)
     second = desk.get("/editor/?words=listened&page=2").get_data(as_text=True)
 
-    found = re.findall(r'href="/editor/reflections/(\d+)"', first) + re.findall(r'href="/editor/reflections/(\d+)"', second)
+    found = re.findall(r'href="/editor/reflections/(\d+)[?"]', first) + re.findall(r'href="/editor/reflections/(\d+)[?"]', second)
     assert [int(n) for n in found] == [r.id for r in reversed(made)]
     assert "words=listened" in re.search(r'rel="next" href="([^"]+)"', first).group(1)
 
@@ -257,9 +257,56 @@ def test_a_search_looks_through_the_newest_rows_only_and_says_so(make, editor, d
 
     assert "0 reflections hold the words “listened”. " + said in among_reflections
     assert "2 quotes hold the words “healing”. " + said in among_quotes
-    assert re.findall(r'href="/editor/quotes/(\d+)"', among_quotes) == [str(q.id) for q in reversed(quoted[1:])]
+    assert re.findall(r'href="/editor/quotes/(\d+)[?"]', among_quotes) == [str(q.id) for q in reversed(quoted[1:])]
     monkeypatch.setattr(curation, "SEARCHED_ROWS", 3)
     assert said.replace("2", "3") not in desk.get("/editor/?words=listened").get_data(as_text=True)
+
+
+def test_a_quote_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it(make, editor, desk, csrf):
+    author = make.participant(make.roundtable(), language="en")
+    quote = quote_of(editor, make.reflection(author, text="The court listened to the child at last."), approve=False)
+    other = quote_of(editor, make.reflection(make.participant(author.roundtable),
+                                             text="The court listened and believed us."), approve=False)
+    desk.get("/language/en")
+    left = f"roundtable={author.roundtable_id}&language=en&words=listened&page=1"
+
+    listed = desk.get(f"/editor/quotes?{left}").get_data(as_text=True)
+    opened = f"/editor/quotes/{quote.id}?{left}"
+    assert f'href="{opened.replace("&", "&amp;")}"' in listed
+    page = desk.get(opened)
+    html = page.get_data(as_text=True)
+    assert f'<a href="/editor/quotes?{left.replace("&", "&amp;")}">Back to quotes</a>' in html
+    assert f'action="/editor/quotes/{quote.id}/approve?{left.replace("&", "&amp;")}"' in html
+
+    saved = desk.post(opened, data=form_of(page, quote, descriptor="youth advocate"))
+    assert saved.status_code == 302 and saved.headers["Location"] == opened
+    approved = desk.post(f"/editor/quotes/{quote.id}/approve?{left}",
+                         data={"approve-csrf_token": csrf(desk.get(opened))})
+    assert approved.headers["Location"] == opened
+
+    page = desk.get(f"/editor/quotes/{other.id}?{left}")
+    withdrawal.withdraw_all(other.reflection.participant, erase=False)
+    db.session.commit()
+    gone = desk.post(f"/editor/quotes/{other.id}?{left}", data=form_of(page, other, descriptor="advocate"))
+    assert gone.headers["Location"] == f"/editor/quotes?{left}", "its author took it back: the list, as left"
+
+
+def test_a_reflection_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it(make, editor, desk):
+    author = make.participant(make.roundtable(), language="en")
+    reflection = make.reflection(author, text="The court listened to the child at last.")
+    desk.get("/language/en")
+    left = f"roundtable={author.roundtable_id}&words=listened"
+
+    listed = desk.get(f"/editor/?{left}").get_data(as_text=True)
+    opened = f"/editor/reflections/{reflection.id}?{left}"
+    assert f'href="{opened.replace("&", "&amp;")}"' in listed
+    page = desk.get(opened)
+    assert f'<a href="/editor/?{left.replace("&", "&amp;")}">Back to reflections</a>' in page.get_data(as_text=True)
+    withdrawal.withdraw_all(author, erase=False)
+    db.session.commit()
+    gone = desk.post(opened, data={**hidden_fields_of(page), "text": reflection.text, "language": "en",
+                                   "descriptor": "survivor leader"})
+    assert gone.headers["Location"] == f"/editor/?{left}"
 
 
 def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make, editor, desk):
