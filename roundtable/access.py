@@ -10,9 +10,11 @@ import re
 import time
 from functools import wraps
 from typing import Callable
+from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
 
 from roundtable import identity
 from roundtable.extensions import csrf
@@ -92,6 +94,16 @@ def carried_form(path: str) -> tuple[list[tuple[str, str]], list[str]] | None:
     if carried is None or time.time() - carried["at"] > current_app.config["STAFF_CONFIRM_MINUTES"] * 60:
         return None
     return [(name, value) for name, value in carried["fields"]], carried["tokens"]
+
+
+def staff_may_open(user, path: str) -> bool:
+    """Whether the page at ``path`` (a same-site address) is one ``user`` may open: where a sign-in leads next."""
+    try:
+        endpoint, _args = current_app.url_map.bind("localhost").match(urlsplit(path).path, method="GET")
+    except HTTPException:  # no page there (or one that moved: the sign-in leads home instead)
+        return False
+    audience = audience_of(endpoint) or ()
+    return PUBLIC in audience or user.has_role(*(role for role in audience if role != PARTICIPANT))
 
 
 def audience_of(endpoint: str) -> tuple[str, ...] | None:

@@ -89,3 +89,23 @@ def test_staff_get_403_on_routes_of_other_roles(app, client, make, login, role):
 def test_a_next_address_with_a_line_break_leads_home_not_to_an_error(client):
     response = client.get("/language/en?next=/%0d%0aSet-Cookie:%20x=1")
     assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(("next_page", "lands_on"), [
+    ("/editor/quotes?page=2&words=court", "/editor/quotes?page=2&words=court"),  # a page of theirs: there, as it was
+    ("/admin/users", "/editor/"),  # another role's page (a 403): their own start page instead
+    ("/my", "/editor/"),  # a participant's page
+    ("/no-such-page", "/editor/"),
+    ("//elsewhere.example/editor/", "/editor/"),
+])
+def test_signing_in_leads_to_the_page_asked_for_only_when_the_account_may_open_it(app, client, make, next_page,
+                                                                                  lands_on):
+    from tests.conftest import csrf_token_of
+
+    editor = make.user("editor")
+    page = client.get("/login", query_string={"next": next_page})
+
+    signed_in = client.post("/login", query_string={"next": next_page}, data={
+        "username": editor.username, "password": "a long test password 1", "csrf_token": csrf_token_of(page)})
+
+    assert signed_in.status_code == 302 and signed_in.headers["Location"] == lands_on

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, current_app, flash, g, redirect, render_t
 from flask_babel import gettext as _
 
 from roundtable import identity
-from roundtable.access import carried_form, password_again, public, roles_required
+from roundtable.access import carried_form, password_again, public, roles_required, staff_may_open
 from roundtable.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm
 from roundtable.changes import change
 from roundtable.db import db
@@ -49,10 +49,11 @@ def _pending_user() -> User | None:
 def _after_sign_in(user: User):
     accounts.signed_in(user)
     db.session.commit()
-    target = session.pop("after_login", None)
+    target = safe_next(session.pop("after_login", None) or "")
     if user.must_change_password:
         return redirect(url_for("auth.change_password"))
-    return redirect(safe_next(target) if target else staff_home(user))
+    # An address this account's roles do not open (the sign-in page reached from another role's link) leads home.
+    return redirect(target if target != url_for("public.home") and staff_may_open(user, target) else staff_home(user))
 
 
 @bp.before_app_request
