@@ -21,6 +21,7 @@ from roundtable.extensions import babel, csrf, limiter
 from roundtable.forms import box_language, error_links
 from roundtable.navigation import page_at_or_above
 from roundtable.services import crypto, roundtables
+from roundtable.services.errors import Gone
 from roundtable.services.errors import NotFound as RecordNotFound
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,8 +84,8 @@ def _register_error_pages(app: Flask) -> None:
 
     app.context_processor(lambda: {"on_participant_path": on_participant_path()})
 
-    def page(status: int):
-        return render_template("errors/error.html", status=status), status
+    def page(status: int, reason: str | None = None):
+        return render_template("errors/error.html", status=status, reason=reason), status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
@@ -99,8 +100,9 @@ def _register_error_pages(app: Flask) -> None:
 
     @app.errorhandler(RecordNotFound)
     def record_not_found(exc: RecordNotFound):
-        """A record that does not exist, or that this person may not know of: the same plain 404 page."""
-        return page(404)
+        """A record that does not exist, or that this person may not know of: the same plain 404 page. One that left
+        a staff member's sight (``Gone``: its author took it back, say) says so, as a form sent to it does."""
+        return page(404, str(exc) if isinstance(exc, Gone) else None)
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

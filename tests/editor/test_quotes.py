@@ -499,6 +499,21 @@ def test_a_quote_theme_or_reflection_that_is_not_there_answers_with_the_404_page
         assert "Roundtable" in response.get_data(as_text=True), url
 
 
+def test_a_quote_or_reflection_opened_after_its_author_took_it_back_says_why_on_its_404_page(make, editor, desk):
+    """An old list or a bookmark: the same reason a form sent to it is given, never what it was."""
+    reflection = make.reflection(text="The court listened to the child at last.")
+    quote = quote_of(editor, reflection, approve=False)
+    withdrawal.withdraw_all(reflection.participant, erase=False)
+    db.session.commit()
+    desk.get("/language/en")
+
+    for url, said in ((f"/editor/quotes/{quote.id}", "That quote is no longer available: its author may have taken"),
+                      (f"/editor/reflections/{reflection.id}", "That reflection is no longer available for quoting")):
+        response = desk.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404 and said in html and "listened" not in html, url
+
+
 def test_a_form_sent_for_a_quote_or_reflection_out_of_sight_leads_back_to_its_list_and_says_why(desk, csrf):
     """One that never was looks the same as one taken back since its page was opened: no page shows what it was."""
     desk.get("/language/en")
