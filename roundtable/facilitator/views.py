@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import segno
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
@@ -15,7 +16,7 @@ from roundtable.facilitator.forms import (
     NewRoundtableForm, NoteForm, RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
-from roundtable.i18n import current_language
+from roundtable.i18n import current_language, meeting_time
 from roundtable.models import Prompt, Roundtable
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
@@ -126,14 +127,27 @@ def join_qr_svg(join_url: str, title: str) -> Markup:
     return Markup(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
+# What the printed card says, in Filipino and in English whatever the facilitator reads: people in the room read one
+# or the other.
+_CARD_WORDS = {
+    "code": _l("Join code"),
+    "how": _l("To join, open this address on your phone, or scan the code:"),
+    "private": _l("You will not be asked for your name, email or phone number."),
+}
+
+
 @bp.get("/roundtables/<int:roundtable_id>/card")
 @facilitator_only
 def join_card(roundtable_id: int):
-    """A printable card (one A4 or Letter page): title in both languages, the join code, a QR code."""
+    """A printable card (one A4 or Letter page): its words in both languages, the join code, a QR code."""
     item = _own(roundtable_id)
     join_url = url_for("participant.join", code=item.join_code, _external=True)
     qr = join_qr_svg(join_url, _("QR code that opens %(url)s", url=join_url))
-    return render_template("facilitator/join_card.html", roundtable=item, join_url=join_url, qr=qr)
+    said = {}
+    for language in ("fil", "en"):
+        with force_locale(language):
+            said[language] = {**{key: str(words) for key, words in _CARD_WORDS.items()}, "when": meeting_time(item)}
+    return render_template("facilitator/join_card.html", roundtable=item, join_url=join_url, qr=qr, said=said)
 
 
 @bp.route("/roundtables/<int:roundtable_id>/edit", methods=["GET", "POST"])

@@ -102,3 +102,21 @@ def test_a_roundtable_past_its_retention_date_says_so_on_its_page_its_list_and_i
     page = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
     assert "Its retention date has passed: it takes no new words or people." in page
     assert "past its retention date" in client.get("/facilitator/").get_data(as_text=True)
+
+
+def test_the_card_says_everything_in_filipino_and_in_english_whatever_the_facilitator_reads(client, make, login):
+    """People in the room read one or the other; the facilitator may print it from an English page."""
+    from datetime import date, time
+
+    from roundtable.db import db
+
+    roundtable = make.roundtable()
+    roundtable.meets_on, roundtable.starts_at = date(2026, 12, 12), time(14, 0)
+    db.session.commit()
+    login(roundtable.facilitator)
+    for language in ("en", "fil"):
+        client.get(f"/language/{language}")
+        html = _card(client, roundtable).get_data(as_text=True)
+        assert '<span lang="fil">Code para sumali</span> · <span lang="en">Join code</span>' in html, language
+        assert '<span lang="en">You will not be asked for your name, email or phone number.</span>' in html
+        assert '<span lang="fil">Sabado, Disyembre 12, 2026' in html and '<span lang="en">Saturday, December 12, 2026' in html
