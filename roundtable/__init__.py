@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
@@ -194,11 +195,13 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 class _NoAddressFilter(logging.Filter):
-    """Werkzeug's development log line starts with the client address; drop the address."""
+    """Werkzeug's development log line starts with the client address; drop the address, and the query string (a
+    join code, the words an editor looked for), as gunicorn's access log leaves it out."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "werkzeug" and isinstance(record.args, tuple) and len(record.args) == 3:
-            record.msg = '"%s" %s %s'
+            line, *rest = record.args
+            record.msg, record.args = '"%s" %s %s', (re.sub(r"\?\S*", "", str(line), count=1), *rest)
         return True
 
 

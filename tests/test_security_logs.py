@@ -91,9 +91,9 @@ def served(app):
     thread.join(timeout=10)
 
 
-def test_the_development_server_request_log_has_no_client_address(served, caplog):
+def test_the_development_server_request_log_has_no_client_address_nor_query_string(served, caplog):
     caplog.set_level(logging.DEBUG)
-    for path in ("/", "/support", "/no/such/page"):
+    for path in ("/", "/support", "/no/such/page", "/join?code=KAPWA7"):
         request = urllib.request.Request(served + path, headers={"User-Agent": USER_AGENT})
         try:
             urllib.request.urlopen(request, timeout=10).read()
@@ -102,6 +102,6 @@ def test_the_development_server_request_log_has_no_client_address(served, caplog
     request_lines = [r for r in caplog.records if r.name == "werkzeug"]
     assert request_lines, "the development server logged no requests"
     logged = _everything_logged(caplog)
-    assert "GET /support" in logged
+    assert "GET /support" in logged and "GET /join HTTP" in logged and "KAPWA7" not in logged
     assert "127.0.0.1" not in logged and not IPV4.search(logged)
     assert "Mozilla" not in logged
