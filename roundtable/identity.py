@@ -17,6 +17,7 @@ from sqlalchemy.orm import joinedload
 from roundtable import i18n
 from roundtable.db import db
 from roundtable.models import Participant, User
+from roundtable.numbers import LARGEST
 from roundtable.services import participation
 
 _TOUCH_EVERY = 60  # seconds; refreshing the cookie on every request would only add churn
@@ -28,7 +29,31 @@ _PARTICIPANT_WITH_ROUNDTABLE = (
 )
 
 
+# What this release keeps in the session cookie, by type. A cookie signed with the same key but written otherwise
+# (another release, or a key shared with another app) is dropped whole: the request goes on as anonymous.
+_SESSION_SHAPE = {
+    "user_id": int, "participant_id": int, "user_version": int, "participant_version": int, "seen": int,
+    "since": int, "password_at": int, "lang": str, "after_login": str, "new_totp_secret": str, "words_arrived": str,
+    "staff_expired": str, "join": dict, "carried_forms": dict,
+}
+
+
+def _written_by_this_release() -> bool:
+    for key, kind in _SESSION_SHAPE.items():
+        value = session.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, kind) or isinstance(value, bool):
+            return False
+        if key in ("user_id", "participant_id") and not 0 < value <= LARGEST:  # compared with integer columns
+            return False
+    join = session.get("join") or {}
+    return isinstance(join.get("at", 0), int) and isinstance(join.get("granted", []), list)
+
+
 def load() -> None:
+    if not _written_by_this_release():
+        session.clear()
     i18n.refresh()  # the locale is chosen per request, after we know who is asking
     g.user = None
     g.participant = None

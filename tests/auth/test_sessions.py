@@ -340,3 +340,17 @@ def test_production_hash_parameters_are_argon2id_rfc9106(monkeypatch):
     source = importlib.util.find_spec("roundtable.services.accounts").origin
     text = open(source).read()
     assert "PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4" in text
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("user_id", "abc"), ("user_id", 10**30), ("participant_id", "abc"), ("participant_id", 2**31), ("seen", "x"),
+    ("join", "x"), ("join", {"at": "x"}), ("lang", 123), ("user_version", [1]),
+])
+def test_a_session_cookie_this_release_did_not_write_counts_as_none(client, key, value):
+    """Signed with the same key but written otherwise (another release, say): anonymous, never an error page."""
+    with client.session_transaction() as session:
+        session[key] = value
+
+    for path in ("/", "/login", "/return", "/join/consent", "/my", "/editor/"):
+        response = client.get(path)
+        assert response.status_code in (200, 302), (path, response.status_code)
