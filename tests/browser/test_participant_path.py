@@ -350,14 +350,20 @@ def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, li
     expect(page.locator("#autosave-status")).to_have_text(closed)
 
 
+def _writing_on_a_phone(new_context, live, pseudonym: str):
+    """Someone who just joined, on the first question's writing page on a phone: (context, page, its address)."""
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym=pseudonym)
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    return context, page, writing
+
+
 def test_with_javascript_a_button_pressed_offline_keeps_the_words_on_the_page_and_says_why(new_context, live):
     from playwright.sync_api import expect
 
-    context = new_context(viewport=PHONE)
-    page = context.new_page()
-    join(page, live, language="en", pseudonym="Amihan offline")
-    writing = f"{live['base_url']}/write/{live['prompt_id']}"
-    page.goto(writing)
+    context, page, writing = _writing_on_a_phone(new_context, live, "Amihan offline")
     words = "Written on a bus with no signal: courts should let children rest."
     page.fill("#text", words)
     context.set_offline(True)
@@ -389,11 +395,7 @@ def test_with_javascript_words_lost_on_the_way_come_back_into_the_box_and_go_onc
     browser's own error page; Back leads past the writing page)."""
     from playwright.sync_api import expect
 
-    context = new_context(viewport=PHONE)
-    page = context.new_page()
-    join(page, live, language="en", pseudonym="Amihan weak signal")
-    writing = f"{live['base_url']}/write/{live['prompt_id']}"
-    page.goto(writing)
+    _context, page, writing = _writing_on_a_phone(new_context, live, "Amihan weak signal")
     words = "Sent from a jeepney with one bar of signal: let children rest between hearings."
     page.fill("#text", words)
     _sent_and_lost(page, writing)

@@ -77,6 +77,13 @@ def test_the_second_of_two_editors_sees_both_versions_and_loses_nothing(app, mak
     assert quote.text == "The court should let children speak"
 
 
+def listed(desk, path: str, **query) -> list[int]:
+    """The ids of the quotes or reflections a list page links to, in its order."""
+    page = desk.get(path, query_string=query)
+    assert page.status_code == 200
+    return [int(n) for n in re.findall(r'href="/editor/(?:quotes|reflections)/(\d+)[?"]', page.get_data(as_text=True))]
+
+
 def redact(desk, url: str, index: int) -> None:
     """Press "Replace with …" on finding ``index`` of the quote page at ``url``."""
     page = desk.get(url).get_data(as_text=True)
@@ -157,9 +164,7 @@ def test_an_editor_finds_quotes_by_words_in_their_text_or_translation(make, edit
     desk.get("/language/en")
 
     def ids(words, **filters):
-        page = desk.get("/editor/quotes", query_string={"words": words, **filters})
-        assert page.status_code == 200
-        return [int(n) for n in re.findall(r'href="/editor/quotes/(\d+)[?"]', page.get_data(as_text=True))]
+        return listed(desk, "/editor/quotes", words=words, **filters)
 
     assert ids("plea") == [plea.id], "taken back by their author: never found"
     assert ids("SPARED") == [hearing.id, plea.id], "any case, newest first, in the translation too"
@@ -214,9 +219,7 @@ def test_an_editor_finds_reflections_to_quote_by_their_words(make, editor, desk)
     desk.get("/language/en")
 
     def ids(words, **filters):
-        page = desk.get("/editor/", query_string={"words": words, **filters})
-        assert page.status_code == 200
-        return [int(n) for n in re.findall(r'href="/editor/reflections/(\d+)[?"]', page.get_data(as_text=True))]
+        return listed(desk, "/editor/", words=words, **filters)
 
     assert ids("PLEA") == [elsewhere.id, plea.id], "held, not quotable or taken back: never found; last shared first"
     assert ids("plea", roundtable=first.id) == [plea.id], "with the other filters"
@@ -262,6 +265,12 @@ def test_a_search_looks_through_the_newest_rows_only_and_says_so(make, editor, d
     assert said.replace("2", "3") not in desk.get("/editor/?words=listened").get_data(as_text=True)
 
 
+def _opened_from(desk, list_address: str, opened: str):
+    """The page at ``opened``, followed from the list at ``list_address`` (which links to it): (its address, it)."""
+    assert f'href="{opened.replace("&", "&amp;")}"' in desk.get(list_address).get_data(as_text=True)
+    return opened, desk.get(opened)
+
+
 def test_a_quote_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it(make, editor, desk, csrf):
     author = make.participant(make.roundtable(), language="en")
     quote = quote_of(editor, make.reflection(author, text="The court listened to the child at last."), approve=False)
@@ -270,10 +279,7 @@ def test_a_quote_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it
     desk.get("/language/en")
     left = f"roundtable={author.roundtable_id}&language=en&words=listened&page=1"
 
-    listed = desk.get(f"/editor/quotes?{left}").get_data(as_text=True)
-    opened = f"/editor/quotes/{quote.id}?{left}"
-    assert f'href="{opened.replace("&", "&amp;")}"' in listed
-    page = desk.get(opened)
+    opened, page = _opened_from(desk, f"/editor/quotes?{left}", f"/editor/quotes/{quote.id}?{left}")
     html = page.get_data(as_text=True)
     assert f'<a href="/editor/quotes?{left.replace("&", "&amp;")}">Back to quotes</a>' in html
     assert f'action="/editor/quotes/{quote.id}/approve?{left.replace("&", "&amp;")}"' in html
@@ -297,10 +303,7 @@ def test_a_reflection_opened_from_a_list_leads_back_to_the_list_as_the_editor_le
     desk.get("/language/en")
     left = f"roundtable={author.roundtable_id}&words=listened"
 
-    listed = desk.get(f"/editor/?{left}").get_data(as_text=True)
-    opened = f"/editor/reflections/{reflection.id}?{left}"
-    assert f'href="{opened.replace("&", "&amp;")}"' in listed
-    page = desk.get(opened)
+    opened, page = _opened_from(desk, f"/editor/?{left}", f"/editor/reflections/{reflection.id}?{left}")
     assert f'<a href="/editor/?{left.replace("&", "&amp;")}">Back to reflections</a>' in page.get_data(as_text=True)
     withdrawal.withdraw_all(author, erase=False)
     db.session.commit()
