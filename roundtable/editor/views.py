@@ -76,7 +76,8 @@ def _search() -> dict:
 @editor_only
 def reflections():
     search = _search()
-    page = curation.reflections(**_filters(), words=search["looked_for"], page=request.args.get("page", 1, type=number_arg))
+    page = curation.reflections(**_filters(), words=search["looked_for"],
+                                page=request.args.get("page", 1, type=number_arg))
     return render_template("editor/reflections.html", page=page, roundtables=roundtables.titles(), **search)
 
 
