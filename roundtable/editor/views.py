@@ -180,7 +180,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
         finding_forms.append((state, redact, keep, curation.redaction_label_of(item, state)))
     return render_template(
         "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ActionForm(prefix="approve"),
-        fidelity_problem=curation.fidelity_message(result),
+        fidelity_problem=curation.fidelity_message(result), editors_words=curation.editors_words(item),
         translation_problem=curation.translation_problem(item),
         segments=fidelity.highlight_segments(item.reflection.text or "", result.matched),
         finding_segments=curation.highlight_findings(item.text or "", [s for s in states if s.field == "text"]),

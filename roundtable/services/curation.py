@@ -397,6 +397,18 @@ def fidelity_of(target: Quote) -> fidelity.FidelityResult:
     return fidelity.check(target.text or "", target.reflection.text or "")
 
 
+def editors_words(target: Quote) -> list[str]:
+    """The words in square brackets an editor added to a quote, each once, other than redaction labels and marks of
+    an omission: the fidelity check does not look them up, so whoever approves is asked to read them again (an
+    inserted "[no]" would turn what the author said around)."""
+    labels = {label for pair in REDACTION_LABELS.values() for label in pair} | {"[detail]", "[detalye]"}
+    added = []
+    for bracketed in re.findall(r"\[[^\[\]]*\]", target.text or ""):
+        if bracketed not in labels and bracketed not in added and bracketed.strip("[]. …"):
+            added.append(bracketed)
+    return added
+
+
 def fidelity_message(result: fidelity.FidelityResult) -> str | None:
     """Why a quote is not faithful to the reflection, in the editor's language; None when it is."""
     if result.ok:

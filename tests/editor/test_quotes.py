@@ -757,3 +757,14 @@ def test_editors_see_beside_the_words_which_statements_their_author_said_no_to(m
         assert re.search(rf"<li>\s*<span>{re.escape(statement)}</span>\s*</li>", html), url
     html = desk.get(f"/editor/reflections/{said_yes.id}").get_data(as_text=True)
     assert "said no to these statements" not in html
+
+
+def test_the_quote_page_names_the_words_in_brackets_before_approval(make, editor, desk):
+    quote = quote_of(editor, make.reflection(text="Support for children matters."),
+                     text="Support for [no] children matters.", approve=False)
+    desk.get("/language/en")
+
+    html = desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
+
+    assert "the faithfulness check does not look for them: [no]. Before you approve, read them again" in html
+    assert re.search(r'<button type="submit" aria-describedby="editors-words">Approve</button>', html)

@@ -339,3 +339,15 @@ def test_the_same_words_of_one_reflection_are_quoted_once_while_that_quote_stand
 
     withdrawal.withdraw_quote(first, actor=editor)
     assert new_quote(make, reflection, editor, text="The court should let children speak").id != first.id
+
+
+def test_the_words_an_editor_added_in_brackets_are_named_for_whoever_approves(make):
+    """The fidelity check does not look bracketed words up: an inserted "[no]" would turn the author's words around."""
+    reflection = make.reflection(text="Support for children matters. The name Marites was said in court.")
+    turned = make.quote(reflection, text="Support for [no] children matters.", approve=False)
+    labelled = make.quote(reflection, text="The name [name] was said [...] [in the hearing] [no].", approve=False)
+    plain = make.quote(reflection, text="Support for children matters.", approve=False)
+
+    assert curation.editors_words(turned) == ["[no]"]
+    assert curation.editors_words(labelled) == ["[in the hearing]", "[no]"], "not a redaction label, nor an omission"
+    assert curation.editors_words(plain) == []
