@@ -20,15 +20,23 @@ def _digest(path: str, modified_ns: int, size: int) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
-def asset_url(filename: str) -> str:
-    """The address of a file under static/, with its content digest (re-read only when the file changes)."""
+def _digest_of(filename: str) -> str:
+    """The content digest of a file under static/ (re-read only when the file changes)."""
     path = Path(current_app.static_folder, filename)
     stat = path.stat()
-    return url_for("static", filename=filename, v=_digest(str(path), stat.st_mtime_ns, stat.st_size))
+    return _digest(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def asset_url(filename: str) -> str:
+    """The address of a file under static/, with its content digest."""
+    return url_for("static", filename=filename, v=_digest_of(filename))
 
 
 def _cache_versioned(response):
-    if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+    """Kept for a year only when the digest asked for is the file's own: during an upgrade across hosts, an older
+    host may answer the new address with the old file, which must not stay on a phone for a year."""
+    if (request.endpoint == "static" and response.status_code == 200 and request.args.get("v")
+            and request.args["v"] == _digest_of(request.view_args["filename"])):
         response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
     return response
 

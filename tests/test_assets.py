@@ -4,6 +4,8 @@ import hashlib
 import os
 import re
 
+import pytest
+
 from roundtable import ROOT, assets
 
 
@@ -28,6 +30,14 @@ def test_a_file_named_by_its_content_is_kept_for_a_year_and_a_page_is_never_kept
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert home.headers["Cache-Control"] == "no-store"
     assert "immutable" not in client.get("/static/roundtable.css").headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize("asked", ["x", "0123456789ab", "../roundtable.css"])
+def test_a_file_asked_for_by_another_digest_than_its_own_is_not_kept_for_a_year(client, asked):
+    """During an upgrade across hosts an older host may answer the new address with the old file: it must not stay
+    on a phone for a year."""
+    response = client.get("/static/roundtable.css", query_string={"v": asked})
+    assert response.status_code == 200 and "immutable" not in response.headers.get("Cache-Control", "")
 
 
 def test_a_changed_file_gets_a_new_address(app, tmp_path, monkeypatch):
