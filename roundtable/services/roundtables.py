@@ -282,12 +282,13 @@ class RoundtableTitle(NamedTuple):
     id: int
     title_en: str
     title_fil: str
+    join_code: str  # tells apart, for their facilitator, roundtables of the same title
 
     title = Roundtable.title  # the model's own choice of language, read from these two fields
 
 
 def _titles(query) -> list[RoundtableTitle]:
-    columns = query.with_only_columns(Roundtable.id, Roundtable.title_en, Roundtable.title_fil)
+    columns = query.with_only_columns(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.join_code)
     return [RoundtableTitle(*row) for row in db.session.execute(columns)]
 
 

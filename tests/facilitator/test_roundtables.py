@@ -161,6 +161,9 @@ def test_the_moderation_filter_offers_only_the_facilitators_own_roundtables(clie
     offered = re.findall(r'<option value="(\d+)"( selected)?>', body)
     assert offered == [(str(newer.id), ""), (str(older.id), " selected")]
     assert other.id not in [int(value) for value, _ in offered]
+    # The same title twice (a roundtable each year, say): told apart by their join codes.
+    assert f">{older.title_en} · {older.join_code}</option>" in body
+    assert f">{newer.title_en} · {newer.join_code}</option>" in body
 
 
 def test_an_unknown_status_in_the_address_shows_the_submitted_list_and_says_so(client, make, login):
