@@ -136,9 +136,10 @@ def session_hours() -> int:
 
 
 def idle_seconds_of_pages(minutes: int) -> int:
-    """How long a page waits, with nobody there, before it closes itself (or warns): the session's idle time, less
-    the minute by which the session's own clock may be ahead (it moves at most once a ``_TOUCH_EVERY``). A page that
-    waited the whole idle time sent its last words to a session already ended."""
+    """How long a participant's page waits, with nobody there, before it closes itself and ends the session
+    (``participant.closed_for_safety``): the session's idle time, less the minute by which the session's own clock
+    may be ahead (it moves at most once a ``_TOUCH_EVERY``). A page that waited the whole idle time sent its last
+    words to a session already ended."""
     return max(minutes * 60 - _TOUCH_EVERY - 10, minutes * 30)
 
 

@@ -19,6 +19,8 @@ EXPECTED_PUBLIC = {
     "participant.join_passphrase", "participant.return_",
     # words that could not be saved, shown again in another language: reached after a session ended
     "public.words_kept",
+    # where a participant's page that closed itself goes, to end the session (which may have ended already)
+    "participant.closed_for_safety",
 }
 
 

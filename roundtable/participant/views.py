@@ -240,6 +240,16 @@ def join_passphrase():
                            shown_seconds_left=max(0, PASSPHRASE_SHOWN_FOR - (int(time.time()) - state.get("at", 0))))
 
 
+@bp.get("/closed")
+@public  # the session may have ended already
+def closed_for_safety():
+    """Where a page that closed itself with nobody there goes: it ends the session (every copy of it) before its own
+    idle time is up, so that whoever picks up the phone finds the passphrase form, not "My words"."""
+    identity.leave_participant()
+    session["expired"] = True  # the page says why; words sent later from another of their pages are shown back
+    return redirect(url_for("participant.return_"))
+
+
 @bp.route("/return", methods=["GET", "POST"])
 @limiter.limit("20 per minute;100 per hour", methods=["POST"], deduct_when=refused)  # a room returns at once
 @public

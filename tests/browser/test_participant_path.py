@@ -134,7 +134,7 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
 
     context = new_context(viewport=PHONE)
     page = context.new_page()
-    join(page, live, language="en", pseudonym="Amihan autosave")
+    passphrase = join(page, live, language="en", pseudonym="Amihan autosave")
     page.clock.install()  # the page's timers now run only when the test moves the clock
     writing = f"{live['base_url']}/write/{live['prompt_id']}"
     page.goto(writing)
@@ -154,10 +154,12 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
 
     with page.expect_request(lambda request: request.url.endswith("/return")):  # and it does close
         page.clock.run_for(110_000)
-
-    again = context.new_page()
-    again.goto(writing)
-    assert again.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
+    page.wait_for_url("**/return")  # the session ended with it (the server's own clock has not run out yet)
+    expect(page.locator("main")).to_contain_text("we closed your session to keep your words safe")
+    page.fill("#passphrase", passphrase)
+    page.click("main form [type=submit]")
+    page.goto(writing)
+    assert page.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
 
 
 @pytest.mark.parametrize("how", ["offline", "refused"])

@@ -381,6 +381,24 @@ def test_words_a_page_sent_as_it_closed_with_nobody_there_are_not_shown_once_the
     assert "Your page closed to keep your words safe" in html and 'href="/return"' in html
 
 
+def test_a_page_that_closes_itself_ends_the_session_and_every_copy_of_it(app, client, make, csrf):
+    """It closes before the session's own idle time is up: going to /return alone would lead back to "My words"."""
+    from tests.conftest import second_browser_with_the_cookie_of
+
+    participant = make.participant(language="en")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(client.get("/return"))})
+    copy = second_browser_with_the_cookie_of(app, client)
+
+    closed = client.get("/closed")
+    closed.close()  # as a server does once the answer is sent: then the copies end
+
+    assert closed.status_code == 302 and closed.headers["Location"] == "/return"
+    html = client.get("/return").get_data(as_text=True)
+    assert 'id="passphrase"' in html and "we closed your session to keep your words safe" in html
+    assert client.get("/my").headers["Location"].endswith("/return")
+    assert copy.get("/my").headers["Location"].endswith("/return"), "every copy of the cookie ended"
+
+
 def test_a_page_closes_itself_before_its_session_ends_by_itself(client, app, make, csrf):
     """The session's clock moves at most once a minute: a page that waited the whole idle time would send its last
     words to a session already ended."""
