@@ -15,7 +15,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from roundtable import i18n
-from roundtable.db import SCHEMA_REVISION, db, schema_problem
+from roundtable.db import NEVER_MIGRATED, SCHEMA_REVISION, db, schema_problem
 from roundtable.models.staff import ROLES
 from roundtable.services import accounts
 from roundtable.services.errors import RuleViolation
@@ -201,7 +201,9 @@ def _database_answers(then: str) -> Iterator[None]:
         yield
     except DBAPIError as problem:
         if mismatch := schema_problem(problem):  # never migrated, or an upgrade not migrated
-            raise click.ClickException(f"{mismatch[0].upper()}{mismatch[1:]}. {then}") from None
+            # (Never migrated, nothing was ever done: what a command says of the rows it did would mislead.)
+            after = "" if mismatch == NEVER_MIGRATED else f" {then}"
+            raise click.ClickException(f"{mismatch[0].upper()}{mismatch[1:]}.{after}") from None
         if not isinstance(problem, OperationalError):
             raise
         said = _driver_says(problem).rstrip(".")

@@ -244,6 +244,7 @@ def test_a_database_never_migrated_is_told_to_migrate_not_that_it_did_not_answer
         assert result.exit_code == 1, result.output
         assert "has no Roundtable tables: run `flask --app roundtable migrate` first" in result.output, result.output
         assert "Traceback" not in result.output and "did not answer" not in result.output
+        assert "next run" not in result.output, "nothing was ever done: no word of rows done or left"
 
 
 @pytest.mark.parametrize("where", ["/proc/roundtable-backup.db", "/tmp/" + "a" * 300 + ".db"])

@@ -34,14 +34,21 @@ QUOTES_AS_LEFT = ("roundtable", "language", "status", "theme", "words", "page")
 REFLECTIONS_AS_LEFT = ("roundtable", "language", "words", "page")
 
 
+def _as_left(keys: tuple[str, ...]) -> dict[str, str]:
+    # Only what a search looks for of its words travels: a long search typed by hand would otherwise make addresses
+    # (and the language link, which carries the page's own) longer than a server takes.
+    return {key: request.args[key][:curation.SEARCH_LIMIT] if key == "words" else request.args[key]
+            for key in keys if request.args.get(key)}
+
+
 @bp.app_template_global("quotes_as_left")
 def quotes_as_left() -> dict[str, str]:
-    return {key: request.args[key] for key in QUOTES_AS_LEFT if request.args.get(key)}
+    return _as_left(QUOTES_AS_LEFT)
 
 
 @bp.app_template_global("reflections_as_left")
 def reflections_as_left() -> dict[str, str]:
-    return {key: request.args[key] for key in REFLECTIONS_AS_LEFT if request.args.get(key)}
+    return _as_left(REFLECTIONS_AS_LEFT)
 
 
 # A form sent from the page of a reflection or quote that left the editors' sight meanwhile leads to its list.
@@ -367,7 +374,7 @@ def sensitive_words(roundtable_id: int):
             flash(_("Sensitive words saved."))
             back = request.args.get("quote", type=number_arg)
             if back:
-                return redirect(url_for("editor.quote", quote_id=back, _anchor="findings"))
+                return redirect(url_for("editor.quote", quote_id=back, _anchor="findings", **quotes_as_left()))
             return redirect(url_for("editor.sensitive_words", roundtable_id=roundtable_id))
     return render_template("editor/sensitive_words.html", roundtable=target, form=form,
                            quote_id=request.args.get("quote", type=number_arg))

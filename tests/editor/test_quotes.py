@@ -253,7 +253,7 @@ def test_a_search_looks_through_the_newest_rows_only_and_says_so(make, editor, d
     quoted = [quote_of(editor, reflection) for reflection in (oldest, *newer)]
     monkeypatch.setattr(curation, "SEARCHED_ROWS", 2)
     desk.get("/language/en")
-    said = "Only the newest 2 of the list were looked through: choose a roundtable or a language to look among the others."
+    said = "Only the newest 2 of the list were looked through: narrow the list with the choices above to look among the others."
 
     among_reflections = desk.get("/editor/?words=listened").get_data(as_text=True)
     among_quotes = desk.get("/editor/quotes?words=healing").get_data(as_text=True)
@@ -283,6 +283,10 @@ def test_a_quote_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it
     html = page.get_data(as_text=True)
     assert f'<a href="/editor/quotes?{left.replace("&", "&amp;")}">Back to quotes</a>' in html
     assert f'action="/editor/quotes/{quote.id}/approve?{left.replace("&", "&amp;")}"' in html
+    words_page = f"/editor/roundtables/{author.roundtable_id}/sensitive-words?quote={quote.id}&{left}"
+    assert f'href="{words_page.replace("&", "&amp;")}"' in html, "and through the roundtable's sensitive words"
+    assert f'<a href="{opened.replace("&", "&amp;")}">Back to the quote</a>' in desk.get(words_page).get_data(
+        as_text=True)
 
     saved = desk.post(opened, data=form_of(page, quote, descriptor="youth advocate"))
     assert saved.status_code == 302 and saved.headers["Location"] == opened
@@ -295,6 +299,20 @@ def test_a_quote_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it
     db.session.commit()
     gone = desk.post(f"/editor/quotes/{other.id}?{left}", data=form_of(page, other, descriptor="advocate"))
     assert gone.headers["Location"] == f"/editor/quotes?{left}", "its author took it back: the list, as left"
+
+
+def test_only_what_a_search_looks_for_travels_with_a_quote_opened_from_its_list(make, editor, desk):
+    """A long search typed by hand would make addresses longer than a server takes (the language link doubles it)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    quote = quote_of(editor, make.reflection(text="Plea bargaining spared my sister."))
+    typed = "plea" + " " * 300 + "spared"
+
+    listed_page = desk.get("/editor/quotes", query_string={"words": typed}).get_data(as_text=True)
+
+    link = re.search(rf'href="(/editor/quotes/{quote.id}\?[^"]+)"', listed_page).group(1).replace("&amp;", "&")
+    carried = parse_qs(urlsplit(link).query)["words"]
+    assert carried == [typed[:curation.SEARCH_LIMIT]] and "spared" not in link
 
 
 def test_a_reflection_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it(make, editor, desk):
@@ -360,6 +378,8 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
     assert curation.unresolved_findings(quote)
     summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]  # takes the focus
     assert 'href="#keep0-reason"' in summary
+    # The refused page's own quote form still saves the quote (it was sent to "Keep"'s address, and refused again).
+    assert f'<form method="post" action="{url}" novalidate id="quote-form">' in response.get_data(as_text=True)
     response = desk.post(url + "/findings/0/keep",
                          data={"keep0-digest": digest, "keep0-reason": "A large city.", "keep0-csrf_token": token})
     assert response.status_code == 302
