@@ -109,7 +109,7 @@ def _register_error_pages(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         # No session cookie came back at all: the browser refuses cookies, and pressing again cannot help.
         no_cookies = app.config["SESSION_COOKIE_NAME"] not in request.cookies
-        return render_template("errors/error.html", status=400, expired_form=True, no_cookies=no_cookies), 400
+        return render_template("errors/error.html", status=400, out_of_date=True, no_cookies=no_cookies), 400
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):

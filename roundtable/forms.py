@@ -85,7 +85,7 @@ class Form(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if "csrf_token" in self.errors:
-            self.csrf_token.errors = [_l("This page was open for a long time. Please press the button again.")]
+            self.csrf_token.errors = [_l("This page is out of date: reload it, then press the button again.")]
         return valid
 
     def say_why_not(self, place: str | None = None) -> None:

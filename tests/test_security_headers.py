@@ -62,7 +62,7 @@ def test_a_form_from_a_browser_that_keeps_no_cookie_says_so_instead_of_expired(a
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "did not keep our cookie" in html and "<title>This browser did not keep our cookie · Roundtable</title>" in html
-    assert "open for a long time" in client.post("/join", data={"code": "KAPWA7", "csrf_token": "old"}).get_data(as_text=True)
+    assert "This page is out of date" in client.post("/join", data={"code": "KAPWA7", "csrf_token": "old"}).get_data(as_text=True)
 
 
 def test_a_method_not_allowed_says_which_are(client):
