@@ -103,6 +103,8 @@ def staff_may_open(user, path: str) -> bool:
     except HTTPException:  # no page there (or one that moved: the sign-in leads home instead)
         return False
     audience = audience_of(endpoint) or ()
+    if endpoint.startswith("participant."):  # its public pages (join, return, /closed) are no staff page either
+        return False
     return PUBLIC in audience or user.has_role(*(role for role in audience if role != PARTICIPANT))
 
 

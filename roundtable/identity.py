@@ -20,7 +20,9 @@ from roundtable.models import Participant, User
 from roundtable.numbers import LARGEST
 from roundtable.services import participation
 
-_TOUCH_EVERY = 60  # seconds; refreshing the cookie on every request would only add churn
+# Seconds between two moves of the session's idle clock: not on every request (the cookie would be sent again each
+# time), and not so seldom that a page's own clock runs far behind it (see ``idle_seconds_of_pages``).
+_TOUCH_EVERY = 15
 
 # Almost every participant page shows the roundtable: fetch it in the same round trip. Built once, as
 # every participant request runs it and building the statement cost more than running it.
@@ -136,11 +138,11 @@ def session_hours() -> int:
 
 
 def idle_seconds_of_pages(minutes: int) -> int:
-    """How long a participant's page waits, with nobody there, before it closes itself and ends the session
-    (``participant.closed_for_safety``): the session's idle time, less the minute by which the session's own clock
-    may be ahead (it moves at most once a ``_TOUCH_EVERY``). A page that waited the whole idle time sent its last
-    words to a session already ended."""
-    return max(minutes * 60 - _TOUCH_EVERY - 10, minutes * 30)
+    """How long a page counts, with nobody there, before the end of its session: a participant's page then closes
+    itself and ends the session (``participant.closed_for_safety``), a staff page warns two minutes before. It is
+    the session's idle time, less what the session's own clock may be ahead (it moves once a ``_TOUCH_EVERY``): a
+    page that counted the whole idle time sent its last words to a session already ended, and warned too late."""
+    return max(minutes * 60 - _TOUCH_EVERY - 5, minutes * 30)
 
 
 def ended_while_away(*, staff: bool) -> bool:

@@ -66,16 +66,25 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
         })
         .catch(function () { /* offline: the warning stays, and the words stay in the box */ });
     });
+    var closing = false;
     window.setInterval(function () {
-      if (Date.now() - contact < idleSeconds * 1000) { return; }
+      if (closing || Date.now() - contact < idleSeconds * 1000) { return; }
       document.body.classList.add("hidden-now");
       if (document.dispatchEvent(new CustomEvent("roundtable:closing", { cancelable: true }))) {
+        closing = true;
         forgetSentWords();
-        window.location.replace(body.getAttribute("data-idle-url"));
+        closeForSafety();
       } else {
         contact = Date.now();  // the words are being saved; the page that answers takes over
       }
     }, 5000);
+  }
+
+  /* The way out ends the session on the server. With no connection it would be the browser's error page, and Back
+     from there the page before, still signed in: the page stays hidden and goes once the connection is back. */
+  function closeForSafety() {
+    if (navigator.onLine === false) { window.addEventListener("online", closeForSafety, { once: true }); return; }
+    window.location.replace(body.getAttribute("data-idle-url"));
   }
 
   var presses = [];

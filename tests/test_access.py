@@ -97,6 +97,7 @@ def test_a_next_address_with_a_line_break_leads_home_not_to_an_error(client):
     ("/editor/quotes?page=2&words=court", "/editor/quotes?page=2&words=court"),  # a page of theirs: there, as it was
     ("/admin/users", "/editor/"),  # another role's page (a 403): their own start page instead
     ("/my", "/editor/"),  # a participant's page
+    ("/closed", "/editor/"),  # a participant's public page: where their page goes to close, never a staff page
     ("/no-such-page", "/editor/"),
     ("//elsewhere.example/editor/", "/editor/"),
 ])
@@ -111,3 +112,11 @@ def test_signing_in_leads_to_the_page_asked_for_only_when_the_account_may_open_i
         "username": editor.username, "password": "a long test password 1", "csrf_token": csrf_token_of(page)})
 
     assert signed_in.status_code == 302 and signed_in.headers["Location"] == lands_on
+
+
+def test_a_staff_member_sent_to_where_a_participants_page_closes_stays_signed_in(client, make, login):
+    login(make.user("editor"))
+
+    assert client.get("/closed").status_code == 302
+
+    assert client.get("/editor/").status_code == 200

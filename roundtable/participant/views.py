@@ -244,9 +244,11 @@ def join_passphrase():
 @public  # the session may have ended already
 def closed_for_safety():
     """Where a page that closed itself with nobody there goes: it ends the session (every copy of it) before its own
-    idle time is up, so that whoever picks up the phone finds the passphrase form, not "My words"."""
-    identity.leave_participant()
-    session["expired"] = True  # the page says why; words sent later from another of their pages are shown back
+    idle time is up, so that whoever picks up the phone finds the passphrase form, not "My words". Only a
+    participant's: anyone else sent here (a link, a staff sign-in's next page) is left as they were."""
+    if session.get("participant_id") is not None:
+        identity.leave_participant()
+        session["expired"] = True  # the page says why; words sent later from another of their pages are shown back
     return redirect(url_for("participant.return_"))
 
 

@@ -162,6 +162,27 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
     assert page.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
 
 
+def test_with_javascript_a_page_closing_for_safety_offline_stays_hidden_and_ends_the_session_once_back(new_context,
+                                                                                                      live):
+    """Offline, going to /closed would be the browser's error page, and Back the page before, still signed in."""
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan no signal")
+    page.clock.install()
+    page.goto(live["base_url"] + "/my")
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+    context.set_offline(True)
+
+    page.clock.run_for((idle_seconds + 30) * 1_000)
+
+    assert page.url.endswith("/my") and page.evaluate("document.body.classList.contains('hidden-now')")
+    with page.expect_navigation(url="**/return"):
+        context.set_offline(False)
+    other = context.new_page()
+    other.goto(live["base_url"] + "/my")
+    assert other.url.endswith("/return"), "the session ended with the page"
+
+
 @pytest.mark.parametrize("how", ["offline", "refused"])
 def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_save_first(new_context, live, how):
     """Typing is someone there, even where no autosave gets through; left alone, the page saves the words on its
