@@ -229,8 +229,8 @@ def test_no_word_in_a_table_is_cut_across_two_lines_on_a_phone(walked):
 
 
 # Not pages: a stylesheet, a health probe, redirects, an image, a downloaded file (tests/editor/test_exports.py).
-NOT_PAGES = {"static", "public.healthz", "public.language", "public.quick_exit", "auth.two_factor_qr",
-             "editor.export_file"}
+NOT_PAGES = {"static", "public.healthz", "public.language", "public.quick_exit", "participant.closed_for_safety",
+             "auth.two_factor_qr", "editor.export_file"}
 
 
 def test_the_walk_reaches_every_page_of_the_app(walked, app):
