@@ -201,7 +201,8 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     }
   } catch (e) { /* no storage in this browser: nothing kept, nothing put back */ }
   form.addEventListener("submit", function (event) {
-    if (event.defaultPrevented) { return; }
+    // Not the words the page sends itself as it closes with nobody there: whoever opens it next may not be theirs.
+    if (event.defaultPrevented || form.elements.closed_for_safety) { return; }
     try { window.sessionStorage.setItem(sentKey, form.elements.text.value); } catch (e) { /* as above */ }
   });
 

@@ -227,6 +227,33 @@ def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_sa
     assert page.input_value("#text") == words
 
 
+def test_words_a_page_sends_as_it_closes_are_not_kept_in_the_tab_even_when_they_do_not_arrive(new_context, live):
+    """Kept, they would come back into the box for whoever opens the writing page next on this phone."""
+    from playwright.sync_api import Error
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan lost leave")
+    page.clock.install()
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+    page.route("**/autosave", lambda route: route.fulfill(status=400, json={"saved": False, "message": "No."}))
+    page.route(writing, lambda route: route.abort("connectionreset") if route.request.method == "POST"
+               else route.continue_())
+    page.fill("#text", "Typed, then left on the table: the hearing should wait for the child.")
+
+    try:
+        with page.expect_navigation():
+            page.clock.run_for((idle_seconds + 10) * 1_000)
+    except Error:
+        pass  # the page's own "take a break" failed on the way
+    page.wait_for_url("chrome-error://chromewebdata/")
+    page.goto(live["base_url"] + "/support")  # still signed in: nothing here forgets the tab's copies
+
+    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('roundtable:sent:'))") == []
+
+
 def test_with_javascript_words_too_long_to_save_stay_hidden_when_the_page_closes_until_asked_for(new_context, live):
     """The server would refuse them and show them again: they stay on the phone, hidden, and are never lost."""
     from playwright.sync_api import expect
