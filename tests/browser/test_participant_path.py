@@ -129,15 +129,43 @@ def test_a_participant_joins_writes_takes_a_break_and_returns_by_keyboard_on_a_s
     assert strangers == [], f"requests left our origin: {strangers}"
 
 
+def _writing_on_a_phone(new_context, live, pseudonym: str, *, clock: bool = False):
+    """Someone who just joined, on the first question's writing page on a phone: (context, page, its address, their
+    passphrase). With ``clock``, the page's timers run only when the test moves its clock."""
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    passphrase = join(page, live, language="en", pseudonym=pseudonym)
+    if clock:
+        page.clock.install()
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    return context, page, writing, passphrase
+
+
+def _posts_lost_on_the_way(page, writing: str, act) -> None:
+    """``act`` sends the writing form, and the connection drops its request: the browser shows its own error page."""
+    from playwright.sync_api import Error
+
+    page.route(writing, lambda route: route.abort("connectionreset") if route.request.method == "POST"
+               else route.continue_())
+    try:
+        with page.expect_navigation():
+            act()
+    except Error:
+        pass  # the navigation failed, as on the phone
+    page.wait_for_url("chrome-error://chromewebdata/")
+    page.unroute(writing)
+
+
+def _kept_in_the_tab(page) -> list[str]:
+    """The tab's copies of words a writing page sent (participant.js), by their keys."""
+    return page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('roundtable:sent:'))")
+
+
 def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_session_ends(new_context, live):
     from playwright.sync_api import expect
 
-    context = new_context(viewport=PHONE)
-    page = context.new_page()
-    passphrase = join(page, live, language="en", pseudonym="Amihan autosave")
-    page.clock.install()  # the page's timers now run only when the test moves the clock
-    writing = f"{live['base_url']}/write/{live['prompt_id']}"
-    page.goto(writing)
+    _context, page, writing, passphrase = _writing_on_a_phone(new_context, live, "Amihan autosave", clock=True)
     idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
     words = "A judge who lets me finish my sentence, and a room where I feel safe."
     page.fill("#text", words)
@@ -189,12 +217,7 @@ def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_sa
     way out ("Save and take a break"), once a connection is back, instead of closing over them."""
     from playwright.sync_api import expect
 
-    context = new_context(viewport=PHONE)
-    page = context.new_page()
-    passphrase = join(page, live, language="en", pseudonym=f"Amihan {how} close")
-    page.clock.install()
-    writing = f"{live['base_url']}/write/{live['prompt_id']}"
-    page.goto(writing)
+    context, page, writing, passphrase = _writing_on_a_phone(new_context, live, f"Amihan {how} close", clock=True)
     idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
     if how == "offline":
         context.set_offline(True)
@@ -229,41 +252,23 @@ def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_sa
 
 def test_words_a_page_sends_as_it_closes_are_not_kept_in_the_tab_even_when_they_do_not_arrive(new_context, live):
     """Kept, they would come back into the box for whoever opens the writing page next on this phone."""
-    from playwright.sync_api import Error
-
-    context = new_context(viewport=PHONE)
-    page = context.new_page()
-    join(page, live, language="en", pseudonym="Amihan lost leave")
-    page.clock.install()
-    writing = f"{live['base_url']}/write/{live['prompt_id']}"
-    page.goto(writing)
+    _context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan lost leave", clock=True)
     idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
     page.route("**/autosave", lambda route: route.fulfill(status=400, json={"saved": False, "message": "No."}))
-    page.route(writing, lambda route: route.abort("connectionreset") if route.request.method == "POST"
-               else route.continue_())
     page.fill("#text", "Typed, then left on the table: the hearing should wait for the child.")
 
-    try:
-        with page.expect_navigation():
-            page.clock.run_for((idle_seconds + 10) * 1_000)
-    except Error:
-        pass  # the page's own "take a break" failed on the way
-    page.wait_for_url("chrome-error://chromewebdata/")
+    # The page's own "take a break", as it closes with nobody there, fails on the way.
+    _posts_lost_on_the_way(page, writing, lambda: page.clock.run_for((idle_seconds + 10) * 1_000))
     page.goto(live["base_url"] + "/support")  # still signed in: nothing here forgets the tab's copies
 
-    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('roundtable:sent:'))") == []
+    assert _kept_in_the_tab(page) == []
 
 
 def test_with_javascript_words_too_long_to_save_stay_hidden_when_the_page_closes_until_asked_for(new_context, live):
     """The server would refuse them and show them again: they stay on the phone, hidden, and are never lost."""
     from playwright.sync_api import expect
 
-    context = new_context(viewport=PHONE)
-    page = context.new_page()
-    join(page, live, language="en", pseudonym="Amihan too long")
-    page.clock.install()
-    writing = f"{live['base_url']}/write/{live['prompt_id']}"
-    page.goto(writing)
+    _context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan too long", clock=True)
     idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
     words = "The court should let a child rest between questions. " * 200  # over 10,000 characters
     page.fill("#text", words)
@@ -400,20 +405,10 @@ def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, li
     expect(page.locator("#autosave-status")).to_have_text(closed)
 
 
-def _writing_on_a_phone(new_context, live, pseudonym: str):
-    """Someone who just joined, on the first question's writing page on a phone: (context, page, its address)."""
-    context = new_context(viewport=PHONE)
-    page = context.new_page()
-    join(page, live, language="en", pseudonym=pseudonym)
-    writing = f"{live['base_url']}/write/{live['prompt_id']}"
-    page.goto(writing)
-    return context, page, writing
-
-
 def test_with_javascript_a_button_pressed_offline_keeps_the_words_on_the_page_and_says_why(new_context, live):
     from playwright.sync_api import expect
 
-    context, page, writing = _writing_on_a_phone(new_context, live, "Amihan offline")
+    context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan offline")
     words = "Written on a bus with no signal: courts should let children rest."
     page.fill("#text", words)
     context.set_offline(True)
@@ -425,30 +420,15 @@ def test_with_javascript_a_button_pressed_offline_keeps_the_words_on_the_page_an
     context.set_offline(False)
 
 
-def _sent_and_lost(page, writing: str) -> None:
-    """The writing form's Submit, whose request the connection drops: the browser shows its own error page."""
-    from playwright.sync_api import Error
-
-    page.route(writing, lambda route: route.abort("connectionreset") if route.request.method == "POST"
-               else route.continue_())
-    try:
-        with page.expect_navigation():
-            page.click("input[name=submit]")
-    except Error:
-        pass  # the navigation failed, as on the phone
-    page.wait_for_url("chrome-error://chromewebdata/")
-    page.unroute(writing)
-
-
 def test_with_javascript_words_lost_on_the_way_come_back_into_the_box_and_go_once_they_arrive(new_context, live):
     """A weak signal: the phone says it is online, but the connection drops under the button's request (the
     browser's own error page; Back leads past the writing page)."""
     from playwright.sync_api import expect
 
-    _context, page, writing = _writing_on_a_phone(new_context, live, "Amihan weak signal")
+    _context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan weak signal")
     words = "Sent from a jeepney with one bar of signal: let children rest between hearings."
     page.fill("#text", words)
-    _sent_and_lost(page, writing)
+    _posts_lost_on_the_way(page, writing, lambda: page.click("input[name=submit]"))
 
     page.goto(writing)
     assert page.input_value("#text") == words, "put back in the box"
@@ -459,14 +439,14 @@ def test_with_javascript_words_lost_on_the_way_come_back_into_the_box_and_go_onc
 
     page.goto(writing)  # arrived: a new answer starts empty, and nothing of them is kept in the tab
     assert page.input_value("#text") == ""
-    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('roundtable:sent:'))") == []
+    assert _kept_in_the_tab(page) == []
     page.fill("#text", "Words kept only until the way out.")
-    _sent_and_lost(page, writing)
+    _posts_lost_on_the_way(page, writing, lambda: page.click("input[name=submit]"))
     page.goto(live["base_url"] + "/my")
     with page.expect_navigation(url=live["neutral_site"]):
         page.click("#quick-exit")
     page.goto(live["base_url"] + "/return")
-    assert page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('roundtable:sent:'))") == []
+    assert _kept_in_the_tab(page) == []
 
 
 def test_without_javascript_the_exit_link_still_ends_the_session(new_context, live):
