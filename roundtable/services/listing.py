@@ -8,7 +8,7 @@ read in one more query. Loading the same rows as ORM objects cost about an eight
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from sqlalchemy import Select, select
 
@@ -50,20 +50,28 @@ _QUOTE_COLUMNS = (Quote.id, Quote.status, Quote.language, Quote.text, Quote.tran
 
 def page_of_quotes(query: Select, number: int, per_page: int) -> Page:
     """``query`` selects quotes joined to their reflection and author; newest first."""
-    found = paginate(query.with_only_columns(*_QUOTE_COLUMNS).order_by(Quote.id.desc()), number, per_page, scalars=False)
+    found = paginate(_quote_rows(query), number, per_page, scalars=False)
     return replace(found, items=_quote_items(found.items))
 
 
 def page_of_quotes_among(query: Select, ids: Sequence[int], number: int, per_page: int, *,
                          looked_through_all: bool = True) -> Page:
-    """A page of the quotes ``ids`` (every one the list holds, newest first) that ``query`` selects: a list whose
-    rows were chosen outside the database (words looked for in encrypted text)."""
+    """A page of the quotes ``ids`` (every one the list holds, newest first) that ``query`` selects."""
+    return _page_among(_quote_rows(query), Quote.id, ids, number, per_page, _quote_items, looked_through_all)
+
+
+def _quote_rows(query: Select) -> Select:
+    return query.with_only_columns(*_QUOTE_COLUMNS).order_by(Quote.id.desc())
+
+
+def _page_among(rows: Select, id_column, ids: Sequence[int], number: int, per_page: int,
+                items: Callable[[Sequence], list], looked_through_all: bool) -> Page:
+    """A page of the rows ``ids`` that ``rows`` selects, in the order of ``ids``: a list whose rows were chosen
+    outside the database (words looked for in encrypted text)."""
     number = max(1, number)
     chosen = ids[(number - 1) * per_page:number * per_page]
-    rows = db.session.execute(
-        query.with_only_columns(*_QUOTE_COLUMNS).where(Quote.id.in_(chosen)).order_by(Quote.id.desc())
-    ).all() if chosen else []
-    return Page(items=_quote_items(rows), number=number, per_page=per_page, total=len(ids),
+    found = db.session.execute(rows.where(id_column.in_(chosen))).all() if chosen else []
+    return Page(items=items(found), number=number, per_page=per_page, total=len(ids),
                 looked_through_all=looked_through_all)
 
 
@@ -94,12 +102,9 @@ def page_of_reflections(query: Select, number: int, per_page: int) -> Page:
 def page_of_reflections_among(query: Select, ids: Sequence[int], number: int, per_page: int, *,
                               looked_through_all: bool = True) -> Page:
     """A page of the reflections ``ids`` (every one the list holds, in ``REFLECTION_ORDER``) that ``query``
-    selects: a list whose rows were chosen outside the database (words looked for in encrypted text)."""
-    number = max(1, number)
-    chosen = ids[(number - 1) * per_page:number * per_page]
-    rows = db.session.execute(_reflection_rows(query).where(Reflection.id.in_(chosen))).all() if chosen else []
-    return Page(items=_reflection_items(rows), number=number, per_page=per_page, total=len(ids),
-                looked_through_all=looked_through_all)
+    selects."""
+    return _page_among(_reflection_rows(query), Reflection.id, ids, number, per_page, _reflection_items,
+                       looked_through_all)
 
 
 def _reflection_rows(query: Select) -> Select:
