@@ -401,7 +401,7 @@ def editors_words(target: Quote) -> list[str]:
     """The words in square brackets an editor added to a quote, each once, other than redaction labels and marks of
     an omission: the fidelity check does not look them up, so whoever approves is asked to read them again (an
     inserted "[no]" would turn what the author said around)."""
-    labels = {label for pair in REDACTION_LABELS.values() for label in pair} | {"[detail]", "[detalye]"}
+    labels = {label for pair in (*REDACTION_LABELS.values(), OTHER_DETAIL_LABELS) for label in pair}
     added = []
     for bracketed in re.findall(r"\[[^\[\]]*\]", target.text or ""):
         if bracketed not in labels and bracketed not in added and bracketed.strip("[]. …"):
@@ -553,6 +553,8 @@ REDACTION_LABELS = {
     "institution": ("[institution]", "[institusyon]"),
 }
 
+OTHER_DETAIL_LABELS = ("[detail]", "[detalye]")  # a detail of a kind not named above
+
 KIND_LABELS = {
     "name": _l("name"),
     "place": _l("place"),
@@ -566,7 +568,7 @@ KIND_LABELS = {
 
 def redaction_label(kind: str, language: str) -> str:
     """The bracketed label that replaces a redacted detail, in the quote's language (Taglish: Filipino)."""
-    english, filipino = REDACTION_LABELS.get(kind, ("[detail]", "[detalye]"))
+    english, filipino = REDACTION_LABELS.get(kind, OTHER_DETAIL_LABELS)
     return english if language == "en" else filipino
 
 
