@@ -29,8 +29,10 @@ from roundtable.services.export_formats import ExportLabels, csv_chunks, json_ch
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 editor_only = roles_required("editor")
 # A list's filters, search and page, carried in the address of a quote or reflection opened from it: its page, and
-# the forms sent from it, lead back to the list as the editor left it.
-QUOTES_AS_LEFT = ("roundtable", "language", "status", "theme", "words", "page")
+# the forms sent from it, lead back to the list as the editor left it. A quote just made from a reflection carries
+# the reflections' list instead (``made_from``), so that the editor goes back to the next reflection to quote.
+QUOTE_LIST = ("roundtable", "language", "status", "theme", "words", "page")
+QUOTES_AS_LEFT = (*QUOTE_LIST, "made_from")
 REFLECTIONS_AS_LEFT = ("roundtable", "language", "words", "page")
 
 
@@ -51,9 +53,21 @@ def reflections_as_left() -> dict[str, str]:
     return _as_left(REFLECTIONS_AS_LEFT)
 
 
+def _made_from_reflections() -> bool:
+    return request.args.get("made_from") == "reflections"
+
+
+@bp.app_template_global("quote_list")
+def quote_list() -> tuple[str, str]:
+    """The address and name of the list a quote's page leads back to."""
+    if _made_from_reflections():
+        return url_for("editor.reflections", **reflections_as_left()), _("Back to reflections")
+    return url_for("editor.quotes", **_as_left(QUOTE_LIST)), _("Back to quotes")
+
+
 # A form sent from the page of a reflection or quote that left the editors' sight meanwhile leads to its list.
 back_to_reflections_when_gone = back_to_list_when_gone(lambda: url_for("editor.reflections", **reflections_as_left()))
-back_to_quotes_when_gone = back_to_list_when_gone(lambda: url_for("editor.quotes", **quotes_as_left()))
+back_to_quotes_when_gone = back_to_list_when_gone(lambda: quote_list()[0])
 
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -100,7 +114,8 @@ def reflection(reflection_id: int):
     if form.validate_on_submit():
         with change(errors_on=field_named(form, otherwise=form.text), once=form) as outcome:
             quote = curation.create_quote(g.user, source, **_quote_fields(form))
-            outcome.location = url_for("editor.quote", quote_id=quote.id)
+            outcome.location = url_for("editor.quote", quote_id=quote.id, made_from="reflections",
+                                       **reflections_as_left())
         if outcome.saved:
             flash(_("Quote saved as a draft."))
         if outcome.location:

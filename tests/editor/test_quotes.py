@@ -330,6 +330,30 @@ def test_a_reflection_opened_from_a_list_leads_back_to_the_list_as_the_editor_le
     assert gone.headers["Location"] == f"/editor/?{left}"
 
 
+def test_a_quote_made_from_a_reflection_leads_back_to_the_reflections_as_the_editor_left_them(make, editor, desk):
+    """The editor goes on to the next reflection to quote, not to a list of quotes that has no search in it."""
+    author = make.participant(make.roundtable(), language="en")
+    reflection = make.reflection(author, text="The court listened to the child at last.")
+    desk.get("/language/en")
+    left = f"roundtable={author.roundtable_id}&words=listened&page=1"
+    opened, page = _opened_from(desk, f"/editor/?{left}", f"/editor/reflections/{reflection.id}?{left}")
+
+    saved = desk.post(opened, data={**hidden_fields_of(page), "text": "The court listened", "language": "en",
+                                    "descriptor": "survivor leader"})
+
+    made = db.session.scalar(select(Quote).where(Quote.reflection_id == reflection.id))
+    assert saved.headers["Location"] == f"/editor/quotes/{made.id}?made_from=reflections&{left}"
+    quote_page = desk.get(saved.headers["Location"])
+    html = quote_page.get_data(as_text=True)
+    assert f'<a href="/editor/?{left.replace("&", "&amp;")}">Back to reflections</a>' in html
+    assert "Back to quotes" not in html
+    assert f'action="/editor/quotes/{made.id}?{left.replace("&", "&amp;")}&amp;made_from=reflections"' in html
+    withdrawal.withdraw_all(author, erase=False)
+    db.session.commit()
+    gone = desk.post(saved.headers["Location"], data=form_of(quote_page, made))
+    assert gone.headers["Location"] == f"/editor/?{left}", "its author took it back: the reflections, as left"
+
+
 def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make, editor, desk):
     first, second = make.roundtable(), make.roundtable()
     courts = curation.add_theme(editor, "Courts", "Mga korte")
