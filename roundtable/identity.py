@@ -139,10 +139,19 @@ def session_hours() -> int:
 
 def idle_seconds_of_pages(minutes: int) -> int:
     """How long a page counts, with nobody there, before the end of its session: a participant's page then closes
-    itself and ends the session (``participant.closed_for_safety``), a staff page warns two minutes before. It is
+    itself and ends the session (``participant.closed_for_safety``), a staff page signs out. It is
     the session's idle time, less what the session's own clock may be ahead (it moves once a ``_TOUCH_EVERY``): a
     page that counted the whole idle time sent its last words to a session already ended, and warned too late."""
     return max(minutes * 60 - _TOUCH_EVERY - 5, minutes * 30)
+
+
+WARN_BEFORE = 120
+
+
+def warning_seconds_of_pages(minutes: int) -> int:
+    """How long before that end a page warns: two minutes, or half the time where the idle time is short (set for
+    trying things out, or for a room), so that the warning never comes with the page."""
+    return min(WARN_BEFORE, idle_seconds_of_pages(minutes) // 2)
 
 
 def ended_while_away(*, staff: bool) -> bool:

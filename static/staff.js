@@ -1,5 +1,5 @@
 /* Staff sessions end after idle time, for a laptop left open. While someone types, clicks or scrolls, the
-   server hears of it every few minutes; two minutes before the end, a warning offers to stay signed in
+   server hears of it every few minutes; shortly before the end (data-warn-seconds), a warning offers to stay signed in
    (WCAG 2.2.1). Without JavaScript the session ends as before and the sign-in page says why. */
 (function () {
   "use strict";
@@ -8,8 +8,8 @@
   if (!form || !window.fetch) { return; }
   var idleSeconds = parseInt(box.getAttribute("data-idle-seconds") || "0", 10);
   if (!idleSeconds) { return; }
-  // Sized for the default half hour; a short idle time (set for trying things out) shrinks both.
-  var WARN_BEFORE = Math.min(120, idleSeconds / 2);
+  var WARN_BEFORE = parseInt(box.getAttribute("data-warn-seconds") || "120", 10);
+  // Sized for the default half hour; a short idle time (set for trying things out) shrinks it.
   var TELL_EVERY = Math.min(300, idleSeconds / 3);
   var lastTold = Date.now();
   var lastActivity = 0;

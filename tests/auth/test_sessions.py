@@ -177,6 +177,20 @@ def test_still_here_keeps_a_staff_session_that_was_about_to_end(client, app, mak
     assert 'id="idle-warning" role="alert" hidden' in page and "staff.js" in page
 
 
+@pytest.mark.parametrize(("minutes", "warns", "says"), [(30, 120, "in two minutes"), (3, 80, "soon"),
+                                                       (1, 20, "soon")])
+def test_the_idle_warning_says_when_as_its_page_will_show_it(client, app, make, login, minutes, warns, says):
+    """A short idle time (set for trying things out) warns halfway, and does not promise two minutes it has not got."""
+    app.config["STAFF_IDLE_MINUTES"] = minutes
+    login(make.user("editor"))
+    client.get("/language/en")
+
+    page = client.get("/editor/").get_data(as_text=True)
+
+    warning = re.search(r'<div class="flash idle-warning"[^>]*data-warn-seconds="(\d+)">.*?<p>(.*?)</p>', page, re.S)
+    assert int(warning.group(1)) == warns and f"You will be signed out {says} because" in warning.group(2)
+
+
 def test_still_here_keeps_no_one_else(client, make, csrf):
     assert client.post("/account/still-here", data={}).status_code == 302  # to the sign-in page
     participant = make.participant(language="en")
