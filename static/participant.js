@@ -28,7 +28,8 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
       });
     } catch (e) { /* no storage in this browser: nothing was kept */ }
   }
-  if (!document.body.hasAttribute("data-idle-seconds")) {
+  var stillHereUrl = document.body.getAttribute("data-still-here-url");  // only where a participant is signed in
+  if (!stillHereUrl) {
     forgetSentWords();
   } else if (document.body.hasAttribute("data-words-arrived")) {
     forgetSentWords(document.body.getAttribute("data-words-arrived"));
@@ -43,11 +44,12 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     }).observe(bar);
   }
 
-  /* A signed-in participant's page closes itself when nobody has been there for the idle time, so that the next
-     person on a shared phone finds nothing on the screen. Typing is someone there, even where nothing reaches the
-     server (offline, or words too long to save). Typing where nothing autosaves tells the server once a minute
-     that someone is here; an autosave does the same (it says so with a "roundtable:contact" event). Before it
-     closes, the page says "roundtable:closing": a draft not yet saved cancels that, and is saved first. */
+  /* A signed-in participant's page, and a page showing back words their session ended before saving, closes
+     itself when nobody has been there for the idle time, so that the next person on a shared phone finds nothing
+     on the screen. Typing is someone there, even where nothing reaches the server (offline, or words too long to
+     save). Typing where nothing autosaves tells the server once a minute that someone is here; an autosave does
+     the same (it says so with a "roundtable:contact" event). Before it closes, the page says
+     "roundtable:closing": a draft not yet saved cancels that, and is saved first. */
   var body = document.body;
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
   if (idleSeconds) {
@@ -56,11 +58,11 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     document.addEventListener("roundtable:contact", function () { contact = Date.now(); });
     document.addEventListener("input", function () {
       contact = Date.now();
-      if (document.querySelector("form[data-autosave-url]") || Date.now() - pinged < 60000) { return; }
+      if (!stillHereUrl || document.querySelector("form[data-autosave-url]") || Date.now() - pinged < 60000) { return; }
       pinged = Date.now();
       var data = new FormData();
       data.append("csrf_token", body.getAttribute("data-csrf"));
-      fetch(body.getAttribute("data-still-here-url"), { method: "POST", body: data, credentials: "same-origin" })
+      fetch(stillHereUrl, { method: "POST", body: data, credentials: "same-origin" })
         .then(function (response) {
           if (response.status === 204) { document.dispatchEvent(new CustomEvent("roundtable:contact")); }
         })

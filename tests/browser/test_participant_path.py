@@ -264,6 +264,30 @@ def test_words_a_page_sends_as_it_closes_are_not_kept_in_the_tab_even_when_they_
     assert _kept_in_the_tab(page) == []
 
 
+def test_words_shown_back_after_a_session_ended_close_with_their_page_when_nobody_is_there(new_context, live):
+    """They were shown to whoever pressed the button; left on the table, they are not there for the next person."""
+    from playwright.sync_api import expect
+
+    context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan kept close", clock=True)
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+    words = "Written while the session ended: courts should hear children by video."
+    page.fill("#text", words)
+    # The session ends while the page is open (another of its pages closed itself), and nobody has seen why yet.
+    context.request.get(live["base_url"] + "/closed", max_redirects=0)
+    with page.expect_navigation():
+        page.click("input[name=submit]")
+    expect(page.locator("#kept-text")).to_have_value(words)
+
+    page.clock.run_for((idle_seconds - 30) * 1_000)
+    expect(page.locator("#kept-text")).to_have_value(words)  # time to copy them
+    with page.expect_navigation(url="**/return"):
+        page.clock.run_for(40_000)
+
+    assert words not in page.content()
+    page.go_back()
+    assert words not in page.content() and page.locator("#kept-text").count() == 0
+
+
 def test_with_javascript_words_too_long_to_save_stay_hidden_when_the_page_closes_until_asked_for(new_context, live):
     """The server would refuse them and show them again: they stay on the phone, hidden, and are never lost."""
     from playwright.sync_api import expect
