@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, Reflection, Roundtable
-from roundtable.services import audit
+from roundtable.services import audit, roundtables
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.text import Count
 
@@ -95,6 +95,10 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
         raise RuleViolation(_l("This quote is not waiting for your answer."))
     if revision is not None and revision != quote.revision:
         raise RuleViolation(_l("The quote changed while you were reading it. Please read it again."))
+    if approve and roundtables.past_retention(quote.reflection.participant.roundtable):
+        # as an editor's approval is refused then: the words wait only for the purge, which withdraws the quote
+        raise RuleViolation(_l("This roundtable's time for keeping words is over, so this quote can no longer be "
+                               "approved. You can still decline it."))
     if comment is not None and len(comment) > COMMENT_MAX:
         raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(COMMENT_MAX)))
     quote.participant_comment = comment or None

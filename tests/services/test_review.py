@@ -1,8 +1,11 @@
 """Authors who asked to review quotes approve or decline the exact words; editors cannot overrule them."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select, update
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
 from roundtable.services import consent, curation, exports, review
@@ -142,6 +145,21 @@ def test_a_decline_holds_after_the_author_stops_reviewing_whatever_the_editor_ed
         make.quote(reflection, editor=editor, text="the prosecutor explained  every step to me", approve=False)
     db.session.rollback()
     assert _exported() == []
+
+
+def test_past_the_retention_date_the_author_may_decline_a_quote_waiting_for_them_but_not_approve_it(make):
+    """An editor's approval is refused then too: approved, the quote would be exported, and kept by the purge."""
+    participant = make.participant(grants=REVIEWING)
+    waiting = make.quote(make.reflection(participant), editor=make.user("editor"))
+    participant.roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    assert waiting.status == "awaiting_participant"
+
+    with pytest.raises(RuleViolation, match="can no longer be approved"):
+        review.respond(participant, waiting, approve=True, revision=waiting.revision)
+    review.respond(participant, waiting, approve=False, revision=waiting.revision)
+
+    assert waiting.status == "declined" and _exported() == []
 
 
 def test_a_decline_holds_after_the_author_takes_back_quoting_and_allows_it_again(make):
