@@ -36,6 +36,7 @@ class ConsentForm(Form):
     adult = BooleanField(_l("I am 18 years old or older."))
     form_version = RecordVersionField()
     kept_until = HiddenField()  # the retention date the page said
+    confirmed = HiddenField()  # "yes" from the page that asks before public quotes in use are taken back
 
     def kept_until_shown(self) -> date:
         """The retention date the person read; a value changed by hand or missing reads as long past, which the

@@ -483,8 +483,9 @@ def change_consent():
                   and consent.QUOTE_PUBLICLY in consent.current_grants(participant)
                   and review.quote_counts(participant).in_use_or_making)
         if ending:
-            return render_template("participant/confirm_take_back.html", quotes=ending,
-                                   consent_key=consent.QUOTE_PUBLICLY)
+            return _confirm_take_back(ending, url_for("participant.change_consent"),
+                                      url_for("participant.my_words", _anchor="consent"),
+                                      _("Keep allowing public quotes"))
         with change(place=place) as outcome:
             consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
         if outcome.saved:
@@ -492,6 +493,15 @@ def change_consent():
     else:
         form.say_why_not(place)
     return redirect(url_for("participant.my_words", _anchor="consent"))
+
+
+def _confirm_take_back(quotes: int, action: str, back: str, back_label: str):
+    """Taking public quotes back ends, for good, every quote of their words in use or being made: asked first. The
+    question sends the form as it was sent (every choice on it), confirmed."""
+    sent = [(name, value) for name, value in request.form.items(multi=True)
+            if name not in ("csrf_token", "confirmed")]
+    return render_template("participant/confirm_take_back.html", quotes=quotes, action=action, sent=sent,
+                           back=back, back_label=back_label)
 
 
 @bp.route("/my/consent/new", methods=["GET", "POST"])
@@ -509,7 +519,13 @@ def renew_consent():
     reworded = consent.reworded_since_answered(participant)
     if request.method == "GET":  # what they agreed to in the same words; a statement new to them is theirs to tick
         form.clauses.data = [c.key for c in clauses if c.key in previous and c.key not in reworded]
+    # Answering without public quoting takes back every quote of their words: said on the page, and asked again.
+    quotes_at_stake = review.quote_counts(participant).in_use_or_making if consent.QUOTE_PUBLICLY in previous else 0
     if not _language_sent_with_the_words() and form.validate_on_submit():
+        if (quotes_at_stake and consent.QUOTE_PUBLICLY not in (form.clauses.data or [])
+                and form.confirmed.data != "yes"):
+            return _confirm_take_back(quotes_at_stake, url_for("participant.renew_consent"),
+                                      url_for("participant.renew_consent"), _("Go back to the consent form"))
         with change(errors_on=form.field_for) as outcome:
             consent.record_consent(
                 participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
@@ -521,8 +537,6 @@ def renew_consent():
         if isinstance(outcome.refusal, consent.FormChanged):  # shown again: ticks stay only on words read as they are
             _untick_what_changed(form, roundtable, form.form_version.data, form.kept_until_shown(),
                                  participant.language)
-    # Answering without public quoting takes back every quote of their words: say so before they choose.
-    quotes_at_stake = review.quote_counts(participant).in_use_or_making if consent.QUOTE_PUBLICLY in previous else 0
     return render_template(
         "participant/renew_consent.html", form=form, roundtable=roundtable, clauses=clauses,
         reworded=reworded,

@@ -207,6 +207,33 @@ def test_a_statement_whose_words_changed_is_not_ticked_from_the_earlier_answer(c
     assert html.count(">new words<") == 1
 
 
+def test_answering_a_changed_form_without_public_quotes_asks_before_it_takes_quotes_back(client, make, csrf):
+    """The reworded statement starts unticked: one press of the form's button would end every quote for good."""
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    quote = make.quote(make.reflection(me))
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " In reports too." if c.key == "quote_publicly" else c.text_en,
+                                  c.text_fil, c.required) for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    page = client.get("/my/consent/new")
+    answer = {**hidden_fields_of(page), "adult": "y", "clauses": ["take_part", "store_words"]}
+
+    asked = client.post("/my/consent/new", data=answer)
+
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "<h1>Take back public quotes?</h1>" in html
+    assert 'href="/my/consent/new">Go back to the consent form</a>' in html
+    assert consent.current_record(me).form_version == 1 and db.session.get(Quote, quote.id).status == "approved"
+    assert re.findall(r'name="clauses" value="(\w+)"', html) == ["take_part", "store_words"], "every choice, again"
+    confirmed = client.post("/my/consent/new", data={**hidden_fields_of(asked), "clauses": ["take_part", "store_words"]})
+    assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/my")
+    assert consent.current_record(me).form_version == 2
+    assert consent.QUOTE_PUBLICLY not in consent.current_grants(me)
+    assert db.session.get(Quote, quote.id).status == "withdrawn"
+
+
 def test_a_statement_changed_only_in_the_other_language_stays_ticked(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en", grants=REVIEWING)
