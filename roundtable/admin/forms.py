@@ -26,6 +26,11 @@ class NewUserForm(SentOnce, Form):
     roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])
 
 
+class AccountActionForm(SentOnce, Form):
+    """The buttons that act on an account; a new password made once is not made again by the same page (a
+    reload of its answer, which the admin may not have read, would make the handed-over one stop working)."""
+
+
 class DisplayNameForm(Form):
     display_name = CleanStringField(_l("Display name"), validators=[required(), length(120)])
 

@@ -10,7 +10,7 @@ from flask_babel import ngettext
 
 from roundtable import clock, i18n, identity
 from roundtable.access import fresh_password_required, roles_required
-from roundtable.admin.forms import DisplayNameForm, HandOverForm, NewUserForm, RolesForm
+from roundtable.admin.forms import AccountActionForm, DisplayNameForm, HandOverForm, NewUserForm, RolesForm
 from roundtable.changes import change, field_named, say_refused
 from roundtable.db import db
 from roundtable.forms import ASK_FOR_A_DATE, ActionForm
@@ -64,7 +64,7 @@ def user(user_id: int):
     name_form = DisplayNameForm(
         prefix="name", formdata=request.form if posted_name else None, data={"display_name": account.display_name}
     )
-    action_form = ActionForm(prefix="act")
+    action_form = AccountActionForm(prefix="act")
     own_account = accounts.acting_on_own_account(g.user, account)
     one_time_password = None
     if request.method == "POST" and not _confirmed():
@@ -74,7 +74,9 @@ def user(user_id: int):
     roles_sent, name_sent = roles_form.submit_ok(), name_form.submit_ok()
     # A roles form with no box ticked, or an empty name, is refused beside the field (and in the summary).
     if request.method == "POST" and (roles_sent or name_sent or not (posted_roles or posted_name)):
-        with change(errors_on=name_form.display_name if name_sent else None) as outcome:
+        making_a_password = request.form.get("act-action") == "reset_password"
+        with change(errors_on=name_form.display_name if name_sent else None,
+                    once=action_form if making_a_password else None, say_sent_twice=False) as outcome:
             if name_sent:
                 flash(_("Display name saved.") if accounts.rename(account, name_form.display_name.data, actor=g.user)
                       else _("This was already the account's display name. Nothing changed."))
@@ -96,6 +98,7 @@ def user(user_id: int):
                         flash(_("Account reactivated.") if account.active else _("Account deactivated and signed out."))
                 elif action == "reset_password":
                     one_time_password = accounts.reset_password(account, actor=g.user)
+                    outcome.location = url_for("admin.user", user_id=account.id)
                 elif action == "reset_second_factor":
                     twofactor.reset(account, actor=g.user)
                     flash(_("Two-step sign-in was reset. The owner sets it up again at the next sign-in."))
@@ -103,8 +106,13 @@ def user(user_id: int):
                     abort(400)
             else:
                 raise RuleViolation(_("Please check what you entered."))
+        if outcome.sent_before:  # the page with the first one-time password was replaced by this one
+            flash(_("The password was reset already, from this page. If you did not see its one-time password, "
+                    "reset it again."))
+            return redirect(outcome.location)
         if outcome.saved and one_time_password is None:
             return redirect(url_for("admin.user", user_id=account.id))
+        action_form = AccountActionForm(prefix="act", formdata=None)  # its buttons, pressed again, are a new sending
     runs = roundtables.still_run_by(account)
     return render_template(
         "admin/user.html", account=account, roles_form=roles_form, name_form=name_form, action_form=action_form,

@@ -11,10 +11,11 @@ from roundtable.models import AuditEvent, User
 from tests.conftest import csrf_token_of, hidden_fields_of, password_typed_long_ago
 
 
-def _post_action(client, user_id, action):
-    page = client.get(f"/admin/users/{user_id}")
-    return client.post(f"/admin/users/{user_id}", data={"act-csrf_token": csrf_token_of(page), "act-action": action,
-                                                        "confirmed": "yes"})
+def _post_action(client, user_id, action, page=None):
+    page = page or client.get(f"/admin/users/{user_id}")
+    return client.post(f"/admin/users/{user_id}", data={
+        "act-csrf_token": csrf_token_of(page), "act-sent_once": hidden_fields_of(page).get("act-sent_once", ""),
+        "act-action": action, "confirmed": "yes"})
 
 
 def test_deactivate_and_reactivate_are_audited(client, make, login):
@@ -145,6 +146,26 @@ def test_a_password_reset_shows_a_one_time_password_once(client, make, login):
     assert db.session.get(User, editor.id).must_change_password
     assert '<p class="code big">' not in client.get(f"/admin/users/{editor.id}").get_data(as_text=True)
     assert "staff.password_changed" in db.session.scalars(select(AuditEvent.action)).all()
+
+
+def test_a_password_reset_sent_again_from_the_same_page_makes_no_second_password(client, make, login):
+    """A reload of the answer, or Back and the button: the one-time password handed over must go on working."""
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    client.get("/language/en")
+    page = client.get(f"/admin/users/{editor.id}")
+    first = _post_action(client, editor.id, "reset_password", page=page)
+    handed_over = db.session.get(User, editor.id).password_hash
+
+    again = _post_action(client, editor.id, "reset_password", page=page)
+
+    db.session.expire_all()
+    assert again.status_code == 302 and db.session.get(User, editor.id).password_hash == handed_over
+    assert "The password was reset already" in client.get(again.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.target_id == editor.id)).all().count(
+        "staff.password_changed") == 1
+    anew = _post_action(client, editor.id, "reset_password", page=first)  # the answer's own button: a new reset
+    assert '<p class="code big">' in anew.get_data(as_text=True)
 
 
 def test_an_unknown_action_is_a_bad_request(client, make, login):
