@@ -164,10 +164,10 @@ def _question_before_changing(account: User, posted_roles: bool, own_account: bo
     """Actions that lock a colleague out, or leave roundtables without their facilitator, are asked about first."""
     runs = roundtables.still_run_by(account) if account.has_role("facilitator") else 0
     leaves_roundtables = ngettext(
-        "%(num)d roundtable that this account runs, not archived, would have no facilitator: no one could moderate "
-        "it or change it.",
-        "%(num)d roundtables that this account runs, not archived, would have no facilitator: no one could moderate "
-        "them or change them.", runs)
+        "%(num)d roundtable whose words are kept still, run by this account, would have no facilitator: no one "
+        "could moderate it or change it.",
+        "%(num)d roundtables whose words are kept still, run by this account, would have no facilitator: no one "
+        "could moderate them or change them.", runs)
     if posted_roles:
         if runs and "facilitator" not in request.form.getlist("roles-roles"):
             return _confirmation(_("Take away the facilitator role?"), leaves_roundtables, yes=_("Yes, save roles"))

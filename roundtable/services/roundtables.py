@@ -205,9 +205,10 @@ def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str, *, r
 
 
 def still_run_by(facilitator: User) -> int:
-    """How many roundtables, not archived, this facilitator runs: no one else can moderate them."""
+    """How many roundtables this facilitator runs whose words are kept still (archived ones too, until their
+    retention date): no one else can moderate them or read their care notes."""
     return db.session.scalar(select(func.count()).select_from(Roundtable).where(
-        Roundtable.facilitator_id == facilitator.id, Roundtable.status != constant("archived"),
+        Roundtable.facilitator_id == facilitator.id, within_retention(),
     )) or 0
 
 

@@ -1,11 +1,13 @@
 """Administrators manage staff accounts; every change is audited and ends the account's sessions."""
 
 import re
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
 from tests.conftest import csrf_token_of, hidden_fields_of, password_typed_long_ago
@@ -400,7 +402,7 @@ def test_taking_the_facilitator_role_from_someone_who_runs_roundtables_warns_tha
     asked = client.post(f"/admin/users/{facilitator.id}", data={"roles-csrf_token": csrf_token_of(page),
                                                                 "roles-roles": ["editor"]})
 
-    assert "1 roundtable that this account runs, not archived, would have no facilitator" in asked.get_data(as_text=True)
+    assert "1 roundtable whose words are kept still, run by this account, would have no facilitator" in asked.get_data(as_text=True)
     assert db.session.get(User, facilitator.id).role_set == {"facilitator"}
 
 
@@ -457,12 +459,15 @@ def test_an_admin_hands_a_leaving_facilitators_roundtables_to_another_who_then_m
 
     admin, leaving, taking_over = make.user("admin"), make.user("facilitator"), make.user("facilitator")
     running, archived = make.roundtable(leaving), make.roundtable(leaving, status="draft")
-    archived.status = "archived"
+    erased = make.roundtable(leaving, status="draft")
+    archived.status = erased.status = "archived"
+    erased.retention_until = clock.today() - timedelta(days=1)
     db.session.commit()
     client.get("/language/en")
     login(admin)
     page = client.get(f"/admin/users/{leaving.id}")
-    assert "1 roundtable, not archived, is run by this account" in page.get_data(as_text=True)
+    assert "2 roundtables whose words are kept still are run by this account" in page.get_data(as_text=True), (
+        "archived ones too (their facilitator still moderates them), until their words are erased")
 
     for nobody in ("0", str(2**31), "9" * 25):  # beyond the database's integer: PostgreSQL refused to look (a 500)
         refused = client.post(f"/admin/users/{leaving.id}/hand-over", data={
@@ -471,10 +476,10 @@ def test_an_admin_hands_a_leaving_facilitators_roundtables_to_another_who_then_m
     done = client.post(f"/admin/users/{leaving.id}/hand-over", data={
         "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)}, follow_redirects=True)
 
-    assert "2 roundtables were handed over." in done.get_data(as_text=True)
+    assert "3 roundtables were handed over." in done.get_data(as_text=True)
     assert {r.facilitator_id for r in db.session.scalars(select(Roundtable))} == {taking_over.id}
     assert sorted(db.session.scalars(select(AuditEvent.target_id).where(AuditEvent.action == "roundtable.handed_over")
-                                     )) == sorted([running.id, archived.id])
+                                     )) == sorted([running.id, archived.id, erased.id])
     assert "Roundtables this account runs" not in client.get(f"/admin/users/{leaving.id}").get_data(as_text=True)
     again = client.post(f"/admin/users/{leaving.id}/hand-over", data={  # from another tab, say
         "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)}, follow_redirects=True)
