@@ -1,13 +1,16 @@
 """gunicorn settings for Roundtable: ``gunicorn -c gunicorn.conf.py wsgi:app`` (read by default from the cwd).
 
 Every value can be overridden from the environment (see docs/deploy.md). The access log never holds
-client addresses, user agents, referrers or query strings: only time, method, path, status, size and duration.
+client addresses, user agents, referrers or query strings: only time, method, path, status, size and duration;
+the error log names no client and echoes nothing a malformed request sent (``NamesNobody``).
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
+import re
 
 
 def _int(name: str, default: int, *, least: int = 0) -> int:
@@ -52,6 +55,27 @@ def post_fork(server, worker):
 
 # Trust X-Forwarded-Proto/-For only from the one reverse proxy in front of us.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+class NamesNobody(logging.Filter):
+    """gunicorn's own error log names the client of a malformed request ("Invalid request from ip=…") and echoes
+    what it sent (a request line with its query string, a header): the log keeps only what went wrong."""
+
+    _INVALID = re.compile(r"^Invalid request from ip=.*?: (?P<error>[^:'\"]*)")
+    _QUERY = re.compile(r"\?\S*")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        invalid = self._INVALID.match(message)
+        said = f"Invalid request: {invalid['error'].strip()}" if invalid else self._QUERY.sub("", message)
+        if said != message:
+            record.msg, record.args = said, ()
+        return True
+
+
+def on_starting(server):
+    """Before the workers fork: they inherit the filter."""
+    logging.getLogger("gunicorn.error").addFilter(NamesNobody())
+
 
 # The error log goes to stderr and the access log to stdout (journald or the container runtime collects both).
 errorlog = "-"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
+import pytest
+
 CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
@@ -33,10 +35,38 @@ def test_the_access_log_holds_no_client_address_user_agent_referrer_or_query(mon
     assert conf["errorlog"] == "-"
 
 
+@pytest.mark.parametrize(("logged", "kept"), [
+    ("Invalid request from ip=203.0.113.7: Invalid HTTP Version: 'HTTP/1.1 junk'",
+     "Invalid request: Invalid HTTP Version"),
+    ("Invalid request from ip=2001:db8::7: Invalid HTTP header name: 'X-Code\x01'", "Invalid request: Invalid HTTP header name"),
+    ("Invalid request from ip=203.0.113.7: Request Line is too large (4835 > 4094)",
+     "Invalid request: Request Line is too large (4835 > 4094)"),
+    ("Error handling request /join?code=KAPWA7", "Error handling request /join"),
+    ("Worker exiting (pid: 12)", "Worker exiting (pid: 12)"),
+])
+def test_the_error_log_names_no_client_and_echoes_nothing_a_malformed_request_sent(monkeypatch, logged, kept):
+    import logging
+
+    names_nobody = _settings(monkeypatch)["NamesNobody"]()
+    record = logging.LogRecord("gunicorn.error", logging.WARNING, __file__, 1, "%s", (logged,), None)
+
+    assert names_nobody.filter(record) and record.getMessage() == kept
+
+
+def test_the_error_log_filter_is_set_before_the_workers_fork(monkeypatch):
+    import logging
+
+    logger = logging.getLogger("gunicorn.error")
+    monkeypatch.setattr(logger, "filters", [])
+    settings = _settings(monkeypatch)
+
+    settings["on_starting"](server=None)
+
+    assert [type(f).__name__ for f in logger.filters] == ["NamesNobody"]
+
+
 def test_a_log_level_gunicorn_does_not_know_is_refused_in_one_line(monkeypatch):
     """gunicorn would log at "info" instead, unsaid."""
-    import pytest
-
     assert _settings(monkeypatch, GUNICORN_LOG_LEVEL="Warning")["loglevel"] == "warning"
     with pytest.raises(SystemExit, match="GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical"):
         _settings(monkeypatch, GUNICORN_LOG_LEVEL="verbose")
