@@ -65,6 +65,15 @@ SPLIT_WORDS = """() => {
 PUBLIC_PAGES = ["/", "/support", "/exit/about", "/join", "/return", "/login", "/no-such-page"]
 
 
+# Boxes typed into: text at least 16 px (a phone zooms in on smaller, and the page then scrolls sideways) and a box
+# at least 44 px tall, as the stylesheet makes every kind it names.
+SMALL_BOXES = """() => [...document.querySelectorAll("input, textarea, select")].filter(box => {
+  if (["checkbox", "radio", "hidden", "submit", "button", "image", "reset", "file"].includes(box.type)) return false;
+  const shown = box.getBoundingClientRect();
+  return shown.width > 0 && (parseFloat(getComputedStyle(box).fontSize) < 16 || shown.height < 44);
+}).map(box => box.id || box.name)"""
+
+
 @pytest.fixture(scope="module")
 def walked(browser, live, tmp_path_factory):
     """Walk everything once, in both languages; collect axe findings and the served HTML."""
@@ -72,6 +81,7 @@ def walked(browser, live, tmp_path_factory):
     findings: dict[str, list[str]] = {}
     sideways: dict[str, int] = {}
     split_words: dict[str, list[str]] = {}
+    small_boxes: dict[str, list[str]] = {}
     saved = tmp_path_factory.mktemp("html")
     served: list[tuple[str, str]] = []
 
@@ -87,6 +97,8 @@ def walked(browser, live, tmp_path_factory):
             sideways[label] = too_wide
         if split := page.evaluate(SPLIT_WORDS):
             split_words[label] = split
+        if small := page.evaluate(SMALL_BOXES):
+            small_boxes[label] = small
 
     def visit(page, url: str, language: str) -> None:
         response = page.goto(base + url)
@@ -197,7 +209,8 @@ def walked(browser, live, tmp_path_factory):
     for index, (label, html) in enumerate(served):
         name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         (saved / f"{index:03d}-{name}.html").write_text(html, encoding="utf-8")
-    return {"findings": findings, "sideways": sideways, "split_words": split_words, "directory": saved, "labels": [label for label, _ in served]}
+    return {"findings": findings, "sideways": sideways, "split_words": split_words,
+            "small_boxes": small_boxes, "directory": saved, "labels": [label for label, _ in served]}
 
 
 def password_typed_long_ago(context, live: dict) -> None:
@@ -222,6 +235,10 @@ def test_every_page_of_every_role_has_no_accessibility_violations(walked):
 def test_no_page_scrolls_sideways_on_a_phone(walked):
     assert walked["sideways"] == {}, "pages wider than 360 px (by how many px): " + repr(walked["sideways"])
 
+
+
+def test_every_box_typed_into_is_large_enough_to_read_and_touch_on_a_phone(walked):
+    assert walked["small_boxes"] == {}, "boxes under 16 px text or 44 px tall: " + repr(walked["small_boxes"])
 
 
 def test_no_word_in_a_table_is_cut_across_two_lines_on_a_phone(walked):
