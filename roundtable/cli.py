@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import click
 from flask import Flask, has_request_context, render_template
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -167,14 +168,18 @@ def restore_sqlite(url: str, backup: Path, ask: Callable[[Path], None]) -> tuple
 def unavailable_page(app: Flask) -> str:
     """The page nginx shows while gunicorn does not answer (a restart, an upgrade): both languages in one
     static file, from the same catalogues as every other page, so it needs nothing of the app to be shown."""
-    messages = []
+    messages, titles, exits = [], [], []
     for level, language in enumerate(("fil", "en"), start=1):
         with app.test_request_context("/", headers={"Accept-Language": language}):
             i18n.refresh()  # the command's own app context may already hold a locale
             # rendered (and escaped) by our own template, so it goes into the page as it is
             messages.append((language, Markup(render_template("errors/_unavailable_message.html", level=level))))
+            titles.append(_("Roundtable will be back in a moment"))
+            exits.append((language, _("Exit this page"), _("Quick exit")))
+    # The quick exit leads straight to the neutral site: /exit, which would also end the session, is down too.
     with app.test_request_context("/"):
-        return render_template("errors/unavailable.html", messages=messages)
+        return render_template("errors/unavailable.html", messages=messages, title=" · ".join(titles), exits=exits,
+                               exit_url=app.config["QUICK_EXIT_URL"])
 
 
 def _driver_says(problem: DBAPIError) -> str:

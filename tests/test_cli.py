@@ -65,7 +65,11 @@ def test_the_page_shown_while_the_app_restarts_is_static_and_in_both_languages(a
     assert re.search(r'<link rel="stylesheet" href="/static/roundtable\.css\?v=[0-9a-f]{12}">', page)
     assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page, "fits a 360 px phone"
     assert '<meta name="referrer" content="no-referrer">' in page
-    assert not re.search(r'<script|(?:src|href)="(?:https?:)?//', page), "nothing but our own stylesheet"
+    assert "<title>Babalik ang Roundtable sa ilang sandali · Roundtable will be back in a moment</title>" in page
+    # The quick exit leads straight to the neutral site (/exit is down too): the one address elsewhere.
+    exit_link = f'<a class="exit" href="{app.config["QUICK_EXIT_URL"]}"><span lang="fil">Umalis sa pahinang ito</span>'
+    assert exit_link in page and '<span lang="en">Exit this page</span></a>' in page
+    assert not re.search(r'<script|(?:src|href)="(?:https?:)?//', page.replace(exit_link, "")), "nothing else"
 
 
 def test_create_user_refusals_are_messages_not_tracebacks_on_a_real_command_line(app):
