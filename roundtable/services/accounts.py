@@ -96,7 +96,7 @@ def create_user(username: str, display_name: str, roles: set[str], password: str
     )
     db.session.add(user)
     flush_or_refuse(_username_taken())  # by an account created since the check
-    audit.record("staff.created", actor=actor, target=user)
+    audit.record("staff.created", actor=actor, target=user, given=roles)  # who was given which rights, from the start
     return user
 
 

@@ -7,10 +7,10 @@ from sqlalchemy import delete, select, update
 
 from roundtable import clock
 from roundtable.db import db
-from roundtable.models import AuditEvent
+from roundtable.models import AuditEvent, User
 from roundtable.security import AuditLogIsAppendOnly
 from roundtable.services import audit, consent, exports, retention
-from tests.conftest import csrf_token_of
+from tests.conftest import csrf_token_of, hidden_fields_of
 
 
 def _actions():
@@ -77,6 +77,22 @@ def test_a_role_change_says_which_roles_were_given_and_taken(client, make, login
     assert audit.detail_of(event) == {"given": ["admin", "facilitator"], "taken": ["editor"]}
     html = client.get("/admin/audit?action=staff.roles_changed").get_data(as_text=True)
     assert "Given: Administrator, Facilitator<br>Taken away: Editor" in html
+
+
+def test_a_new_account_says_which_roles_it_was_given(client, make, login):
+    """Making an account is how most rights are handed out: the log says which, as it does for a later change."""
+    login(make.user("admin"))
+    client.get("/language/en")
+    page = client.get("/admin/users")
+
+    client.post("/admin/users", data={**hidden_fields_of(page), "username": "new.editor", "display_name": "New",
+                                      "roles": ["editor", "admin"]})
+
+    made = db.session.scalars(select(User).where(User.username == "new.editor")).one()
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "staff.created",
+                                                        AuditEvent.target_id == made.id)).one()
+    assert audit.detail_of(event) == {"given": ["admin", "editor"]}
+    assert "Given: Administrator, Editor" in client.get("/admin/audit?action=staff.created").get_data(as_text=True)
 
 
 def test_a_hand_over_names_the_facilitator_who_took_the_roundtables_over(client, make, login):
