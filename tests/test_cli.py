@@ -81,6 +81,7 @@ def test_create_user_refusals_are_messages_not_tracebacks_on_a_real_command_line
         (["amihan"], "That username is taken."),
         (["has space"], "A username has 2 to 64 letters"),
         (["амиhan"], "A username has 2 to 64 letters"),  # Cyrillic look-alikes
+        ([".."], "and at least one letter or digit"),
         (["--name", "N" * 500, "longname"], "A display name has at most 120 characters."),
     ):
         result = runner.invoke(args=["create-user", "--role", "editor", "--generate-password", *args])

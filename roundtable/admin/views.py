@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
@@ -191,11 +192,16 @@ def _question_before_changing(account: User, posted_roles: bool, own_account: bo
     return None
 
 
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _day(name: str, typed: str, problems: dict[str, str]) -> date | None:
     """The date filter ``name`` as ``typed``; a date that is none (2026-13-01) is said in ``problems``, not ignored."""
     if not typed:
         return None
     try:
+        if not _DAY.fullmatch(typed):  # Python also reads "2026-W01" and "20260101", which the date box cannot show
+            raise ValueError(typed)
         return date.fromisoformat(typed)
     except ValueError:
         problems[name] = str(ASK_FOR_A_DATE)

@@ -168,6 +168,8 @@ def test_a_date_that_is_none_or_an_end_before_the_start_is_said_beside_it(client
     assert "<td>Password accepted</td>" in no_such_day  # the other filters still apply: here, none
     assert "This date comes before the “From” date." in backwards and 'aria-describedby="f-until-error"' in backwards
     assert "aria-invalid" not in client.get("/admin/audit?since=2026-12-01").get_data(as_text=True)
+    for unlike_the_box in ("2026-W01", "20260101", "2026-12-01T00:00"):  # Python reads them; the date box cannot
+        assert "Please give a date" in client.get(f"/admin/audit?since={unlike_the_box}").get_data(as_text=True)
 
 
 def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing(client, make, login):
