@@ -24,8 +24,10 @@ _NOT_MARKUP = re.compile(rf"<(?!/?(?:{'|'.join(_ELEMENTS)})\b|!--)", re.IGNORECA
 # Control characters, and invisible ones that make two names look alike or a name look empty: zero-width and
 # direction marks, soft hyphen, word joiners, byte-order mark, Hangul and braille blanks, tag characters.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u034f\u061c\u115f\u1160\u180e\u200b\u200c\u200e\u200f\u202a-\u202e"
     "\u2060-\u2064\u2066-\u2069\u2800\u3164\ufeff\uffa0\ufffe\uffff\U000e0000-\U000e007f]"
+    # The zero-width joiner too, except between two emoji, where it makes one of them: "woman" + "scales" is a judge.
+    "|\u200d(?![\u2600-\u27bf\U0001f000-\U0001faff])|(?<![\u2600-\u27bf\ufe0f\U0001f000-\U0001faff])\u200d"
 )
 _SURROGATES = re.compile(r"[\ud800-\udfff]")
 

@@ -19,6 +19,9 @@ from roundtable.services.text import clean_text, fold, search_key
     ("<<script>script>alert(1)<</script>/script>", "alert(1)"),
     ("before <!-- hidden --> after", "before  after"),
     ("line one\r\nline two   \r\n", "line one\nline two"),
+    ("Justice \U0001f469\U0001f3fd\u200d\u2696\ufe0f", "Justice \U0001f469\U0001f3fd\u200d\u2696\ufe0f"),  # a judge
+    ("\U0001f468\u200d\U0001f469\u200d\U0001f467", "\U0001f468\u200d\U0001f469\u200d\U0001f467"),  # a family
+    ("a\u200db \u200d\U0001f642 \U0001f642\u200d", "ab \U0001f642 \U0001f642"),  # a joiner that joins no emoji
 ])
 def test_markup_and_control_characters_go_and_words_stay(typed, stored):
     assert clean_text(typed) == stored
