@@ -509,7 +509,9 @@ def test_the_author_sees_the_attribution_printed_with_a_quote_they_review(client
     me = make.participant(language="en", grants=REVIEWING)
     make.quote(make.reflection(me), descriptor="youth advocate")
     _sign_in(client, csrf, me)
-    assert f"Shown with your words as: {me.pseudonym}, youth advocate" in client.get("/my").get_data(as_text=True)
+    html = client.get("/my").get_data(as_text=True)
+    assert f"Shown with your words as: {me.pseudonym}, youth advocate" in html
+    assert "<p>Words in English:</p>" in html
 
 
 def test_withdrawing_without_the_tick_ties_the_message_to_the_box(client, make, csrf):
