@@ -208,6 +208,7 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     if target.version_id != expected_version:
         raise Conflict(_l("Another editor saved this quote while you were editing it."))
     _check_words(text, translation)
+    _translation_follows_the_language(target, language, translation)
     descriptor = _checked_descriptor(descriptor, target.reflection)
     # The attribution and the language are published with the words: a change to them needs a new approval too.
     words_changed = (text, language, translation or None, descriptor) != (
@@ -547,6 +548,22 @@ def remove_theme(editor: User, target: Theme, *, detach: bool = False) -> tuple[
 def translation_language_for(language: str) -> str:
     """A Filipino or mixed quote is translated into English; an English quote into Filipino."""
     return "fil" if language == "en" else "en"
+
+
+def _translation_follows_the_language(target: Quote, language: str, translation: str | None) -> None:
+    """A quote changed into or out of English, its translation left as it was: it would be published, and
+    exported, as a translation into the other language."""
+    into = translation_language_for(language)
+    if translation and translation == target.translation and target.translation_language not in (None, into):
+        raise RuleViolation(_TRANSLATION_NOW_INTO[into], field="translation")
+
+
+_TRANSLATION_NOW_INTO = {
+    "en": _l("The quote's language changed, so its translation must now be into English: change the translation, "
+             "or remove it."),
+    "fil": _l("The quote's language changed, so its translation must now be into Filipino: change the translation, "
+              "or remove it."),
+}
 
 
 def translation_problem(target: Quote) -> str | None:

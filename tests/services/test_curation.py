@@ -55,6 +55,25 @@ def test_a_mixed_quote_needs_a_translation_and_an_english_one_may_carry_filipino
     assert english.status == "approved"
 
 
+def test_a_quote_changed_into_or_out_of_english_needs_its_translation_changed_too(make):
+    """Left as it was, the Filipino translation of an English quote would be published as an English one."""
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(), editor, translation="Dapat hayaang magsalita ang mga bata.")
+
+    def save(language, translation):
+        curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language=language,
+                              translation=translation, translation_language=None, descriptor=quote.descriptor)
+
+    with pytest.raises(RuleViolation, match="must now be into English") as refused:
+        save("mixed", quote.translation)
+    assert refused.value.field == "translation"
+    db.session.rollback()
+    save("mixed", "Children should be allowed to speak.")
+    assert (quote.language, quote.translation_language) == ("mixed", "en")
+    save("fil", quote.translation)  # mixed and Filipino are both translated into English: nothing to change
+    assert quote.translation_language == "en"
+
+
 # --- themes --------------------------------------------------------------------------------------
 
 def test_themes_are_renamed_and_removed_only_when_unused_or_confirmed(make):
