@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -55,6 +56,8 @@ def record(user: User, key: str | None, location: str, within: timedelta = KEPT_
     """
     if not _usable(key):
         return
+    # Only the page: a query may carry the words an editor searched for, which nothing stores.
+    location = urlsplit(location)._replace(query="").geturl()
     if within < KEPT_FOR:
         db.session.execute(delete(SentForm).where(
             SentForm.user_id == user.id, SentForm.key == key, SentForm.sent_at < utcnow() - within,
@@ -68,4 +71,4 @@ def record(user: User, key: str | None, location: str, within: timedelta = KEPT_
         if first is None:  # another rule refused the save; the 409 page says so
             raise
         raise SentBefore(first) from None
-    db.session.execute(delete(SentForm).where(SentForm.user_id == user.id, SentForm.sent_at < utcnow() - KEPT_FOR))
+    db.session.execute(delete(SentForm).where(SentForm.sent_at < utcnow() - KEPT_FOR))  # anyone's, past use

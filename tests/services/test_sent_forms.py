@@ -39,7 +39,7 @@ def test_a_second_record_of_one_key_rolls_back_and_names_the_first_place(make):
     assert db.session.scalars(select(Theme)).all() == [], "what the second sending made is rolled back"
 
 
-def test_records_older_than_a_day_are_removed_when_the_sender_saves_the_next_form(make):
+def test_records_older_than_a_day_are_removed_when_anyone_saves_the_next_form(make):
     editor, other = make.user("editor"), make.user("editor")
     old, recent, others = uuid.uuid4().hex, uuid.uuid4().hex, uuid.uuid4().hex
     long_ago = utcnow() - sent_forms.KEPT_FOR - timedelta(minutes=1)
@@ -52,7 +52,17 @@ def test_records_older_than_a_day_are_removed_when_the_sender_saves_the_next_for
     db.session.commit()
 
     left = set(db.session.scalars(select(SentForm.location)))
-    assert left == {"/b", "/c", "/d"}, "the sender's old record goes; someone else's waits for their next form"
+    assert left == {"/b", "/d"}, "old records go, the sender's and anyone else's (who may send no form again)"
+
+
+def test_where_a_form_led_is_kept_without_its_query_which_may_hold_words_searched_for(make):
+    editor = make.user("editor")
+    key = uuid.uuid4().hex
+
+    sent_forms.record(editor, key, "/editor/quotes/9?made_from=reflections&words=Quiet+Harbour+prosecutors#findings")
+    db.session.commit()
+
+    assert db.session.scalars(select(SentForm.location)).all() == ["/editor/quotes/9#findings"]
 
 
 @pytest.mark.parametrize("key", [None, "", "short", "G" * 32, uuid.uuid4().hex.upper(), uuid.uuid4().hex + "0"])
