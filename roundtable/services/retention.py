@@ -63,11 +63,17 @@ def _with_more_than_its_source() -> ColumnElement:
     )
 
 
+def _holds_words() -> ColumnElement:
+    """Not erased yet: by a purge, or by its author ("erase my words now"), which leaves nothing to count."""
+    return and_(Reflection.status != constant("purged"),
+                or_(Reflection.text.is_not(None), Reflection.moderator_note.is_not(None)))
+
+
 def plan(roundtable: Roundtable) -> PurgePlan:
     rows = db.session.execute(
         select(Reflection.id, _behind_exportable_quote())
         .join(Participant, Reflection.participant_id == Participant.id)
-        .where(Participant.roundtable_id == roundtable.id, Reflection.status != constant("purged"))
+        .where(Participant.roundtable_id == roundtable.id, _holds_words())
         .order_by(Reflection.id)
     ).all()
     return PurgePlan(
@@ -167,7 +173,7 @@ def _waiting(today: date) -> Select:
                to_erase.label("to_erase"), func.sum(case((behind_exportable_quote, 1), else_=0)).label("kept"))
         .join(Participant, Participant.roundtable_id == Roundtable.id)
         .join(Reflection, Reflection.participant_id == Participant.id)
-        .where(Roundtable.retention_until < today, Reflection.status != constant("purged"))
+        .where(Roundtable.retention_until < today, _holds_words())
         .group_by(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until)
         .having(or_(to_erase > 0, kept_with_more > 0))
         .order_by(Roundtable.retention_until, Roundtable.id)

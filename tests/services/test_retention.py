@@ -128,6 +128,26 @@ def test_what_waits_to_be_erased_is_counted_as_the_purge_decides_it(make):
     assert retention.last_erasure().target_id == roundtable.id
 
 
+def test_words_their_authors_erased_already_are_not_counted_as_waiting(make):
+    """"Erase my words now" left nothing: neither the Retention page nor the purge's report counts them again."""
+    from roundtable.services import withdrawal
+
+    participant = make.participant()
+    roundtable = participant.roundtable
+    gone = make.participant(roundtable)
+    make.reflection(participant, text="Healing takes time.")
+    make.reflection(gone, text="The court should hear us by video.")
+    withdrawal.withdraw_all(gone, erase=True)
+    db.session.commit()
+    today = _after(roundtable)
+
+    (row,) = retention.waiting(today).items
+    (plan,) = retention.due(today)
+
+    assert row.to_erase == len(plan.reflection_ids) == 1
+    assert not [p for p in retention.purge_expired(today) if p.reflection_ids != plan.reflection_ids]
+
+
 def test_a_purge_an_administrator_asks_for_is_audited_as_theirs(make):
     admin = make.user("admin")
     reflection = make.reflection()
