@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, literal, or_, select, update
 
 from roundtable import clock
 from roundtable.db import constant, db, lock_row
@@ -127,8 +127,17 @@ def purge(item: PurgePlan, *, actor=None) -> None:
                     withdrawal.withdraw_quote(quote, actor=None)
                     withdrawal.erase_quote(quote)
     # The words that could point to someone here go with the words they protected: every quote still kept has
-    # a decision on each detail they found.
+    # a decision on each detail they found. So do the pseudonyms of everyone whose words are all erased; a quote
+    # still published keeps its author's, which it is printed with.
     item.roundtable.sensitive_terms = None
+    kept_authors = select(Reflection.participant_id).where(Reflection.id.in_(item.kept_ids)).correlate(None)
+    db.session.execute(
+        update(Participant)
+        .where(Participant.roundtable_id == item.roundtable.id, Participant.pseudonym != "",
+               Participant.id.not_in(kept_authors))
+        .values(pseudonym="", pseudonym_key=literal("#") + cast(Participant.id, String))
+        .execution_options(synchronize_session="fetch")
+    )
     audit.record("retention.purged", actor=actor, target=item.roundtable)
     db.session.flush()
 

@@ -32,7 +32,15 @@ def erase_quote(quote: Quote) -> None:
     quote.text = None
     quote.translation = None
     quote.participant_comment = None
+    quote.descriptor = ""  # what an editor wrote of its author
     db.session.execute(delete(QuoteFindingDecision).where(QuoteFindingDecision.quote_id == quote.id))
+
+
+def erase_pseudonym(participant: Participant) -> None:
+    """The name their words were shown under goes with the words; the row stays, for what the audit log and the
+    consent records say of it. ("#" is in no pseudonym, so the key cannot meet one.)"""
+    participant.pseudonym = ""
+    participant.pseudonym_key = f"#{participant.id}"
 
 
 def erase_reflection(reflection: Reflection) -> None:
@@ -94,5 +102,6 @@ def withdraw_all(participant: Participant, *, erase: bool) -> None:
             take_back(reflection, actor=participant, status=status, erase=erase, quotes=quotes[reflection.id])
     audit.record("participant.withdrawn", actor=participant, target=participant)
     if erase:
+        erase_pseudonym(participant)
         audit.record("participant.words_erased", actor=participant, target=participant)
     db.session.flush()

@@ -22,6 +22,25 @@ def _sign_in(client, csrf, participant):
     return response
 
 
+def test_after_the_retention_purge_my_words_says_where_i_took_part_without_the_erased_pseudonym(client, make, csrf):
+    from datetime import timedelta
+
+    from roundtable import clock
+    from roundtable.services import retention
+
+    me = make.participant(language="en")
+    make.reflection(me)
+    me.roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    retention.purge_expired()
+    db.session.commit()
+    _sign_in(client, csrf, me)
+
+    html = client.get("/my").get_data(as_text=True)
+
+    assert "You took part in:" in html and "You are" not in html
+
+
 def test_my_words_shows_only_my_own_reflections_and_quotes(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en", grants=REVIEWING)

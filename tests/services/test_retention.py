@@ -38,8 +38,26 @@ def test_words_past_retention_are_erased_except_behind_an_allowed_quote(make):
     for erased in (unquoted, draft, withdrawn_quote.reflection):
         assert erased.text is None and erased.status == "purged"
     assert withdrawn_quote.status == "withdrawn" and withdrawn_quote.text is None
+    assert participant.pseudonym != "", "printed with the quote still published"
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "retention.purged")).all()
     assert [(e.target_type, e.target_id) for e in events] == [("roundtable", roundtable.id)]
+
+
+def test_the_pseudonyms_of_everyone_whose_words_are_all_erased_go_with_them(make):
+    author = make.participant()
+    roundtable = author.roundtable
+    make.quote(make.reflection(author))  # kept behind its published quote, printed with the pseudonym
+    others = [make.participant(roundtable) for _ in range(2)]
+    make.reflection(others[0], text="Healing takes time.")  # the other joined and wrote nothing
+    db.session.commit()
+    kept = author.pseudonym
+
+    retention.purge_expired(_after(roundtable))
+    db.session.commit()
+    db.session.expire_all()
+
+    assert [p.pseudonym for p in (author, *others)] == [kept, "", ""]
+    assert {p.pseudonym_key for p in others} == {f"#{p.id}" for p in others}
 
 
 def test_a_quote_whose_author_revoked_consent_no_longer_keeps_its_source(make):

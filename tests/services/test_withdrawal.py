@@ -67,6 +67,7 @@ def test_erasing_leaves_only_a_content_free_tombstone_and_is_audited(make):
     quote.translation, quote.participant_comment = "I testified in Cebu City; the court must listen.", "Salamat"
     db.session.commit()
     assert db.session.scalar(select(QuoteFindingDecision.id)) is not None
+    shown_as = participant.pseudonym
 
     withdrawal.withdraw_all(participant, erase=True)
     db.session.commit()
@@ -74,8 +75,10 @@ def test_erasing_leaves_only_a_content_free_tombstone_and_is_audited(make):
 
     assert db.session.get(Quote, quote.id) is not None
     assert (reflection.text, reflection.moderator_note) == (None, None)
-    assert (quote.text, quote.translation, quote.participant_comment) == (None, None, None)
+    assert (quote.text, quote.translation, quote.participant_comment, quote.descriptor) == (None, None, None, "")
     assert db.session.scalar(select(QuoteFindingDecision.id)) is None  # no reasons about erased words
+    assert participant.pseudonym == "", "the name the words were shown under goes with them"
+    assert participation.check_pseudonym(participant.roundtable, shown_as) == shown_as  # free to be chosen again
     assert {"participant.withdrawn", "participant.words_erased", "quote.withdrawn"} <= set(_actions())
 
 
