@@ -290,20 +290,23 @@ def themes():
     return _themes_page(form)
 
 
-def _themes_page(form: ThemeForm, refused_rename: ThemeRenameForm | None = None, refused_id: int | None = None):
-    """The page of the themes list asked for; a refused rename is shown open, with what was typed and why, instead of
-    the names as saved (and answers 400)."""
+def _themes_page(form: ThemeForm, refused: ThemeRenameForm | ThemeRemoveForm | None = None,
+                 refused_id: int | None = None):
+    """The page of the themes list asked for; a refused rename or removal is shown in its theme's place, with what
+    was sent and why (a rename open, with what was typed, instead of the names as saved), and answers 400."""
     page = curation.theme_page(request.args.get("page", 1, type=number_arg), language=current_language())
     if (last := last_page_instead(page)) is not None:  # the last theme of the last page was removed
         return last
     rename_forms = {t.id: _rename_form(t) for t in page.items}
-    if refused_id in rename_forms:
-        rename_forms[refused_id] = refused_rename
+    remove_forms = {t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in page.items}
+    if refused_id not in rename_forms:
+        refused = None
+    elif refused is not None:
+        (rename_forms if isinstance(refused, ThemeRenameForm) else remove_forms)[refused_id] = refused
     return render_template(
         "editor/themes.html", form=form, page=page, usage=curation.theme_usage([t.id for t in page.items]),
-        rename_forms=rename_forms, refused_rename=refused_rename if refused_id in rename_forms else None,
-        remove_forms={t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in page.items},
-    ), 400 if refused_rename else 200
+        rename_forms=rename_forms, remove_forms=remove_forms, refused=refused,
+    ), 400 if refused else 200
 
 
 def _back_to_themes(theme_id: int | None = None):
@@ -331,7 +334,7 @@ def rename_theme(theme_id: int):
             _say_put_to_authors_again(again)
             return _back_to_themes(theme_id)
     # Refused: the page it was sent from, with this theme's form open and what was typed in it.
-    return _themes_page(ThemeForm(formdata=None), refused_rename=form, refused_id=theme_id)
+    return _themes_page(ThemeForm(formdata=None), refused=form, refused_id=theme_id)
 
 
 @bp.post("/themes/<int:theme_id>/remove")
@@ -340,13 +343,15 @@ def remove_theme(theme_id: int):
     target = curation.theme(theme_id)
     form = ThemeRemoveForm(prefix=f"remove{theme_id}")
     if form.validate_on_submit():
-        with change() as outcome:
+        with change(errors_on=form.detach) as outcome:
             detached, again = curation.remove_theme(g.user, target, detach=bool(form.detach.data))
         if outcome.saved:
             flash(ngettext("Theme removed. It was taken off %(num)d quote.",
                            "Theme removed. It was taken off %(num)d quotes.", detached)
                   if detached else _("Theme removed."))
             _say_put_to_authors_again(again)
+        else:  # in use and not confirmed: said beside its box, in the theme's place
+            return _themes_page(ThemeForm(formdata=None), refused=form, refused_id=theme_id)
     return _back_to_themes()
 
 

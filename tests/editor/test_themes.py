@@ -70,11 +70,18 @@ def test_a_theme_in_use_is_removed_only_with_confirmation(make, editor, desk):
     quote = quote_of(editor, make.reflection(), themes=[courts])
     prefix = f"remove{courts.id}"
 
+    desk.get("/language/en")
     page = desk.get("/editor/themes")
     assert f'name="{prefix}-detach"' in page.get_data(as_text=True)
-    desk.post(f"/editor/themes/{courts.id}/remove", data={f"{prefix}-csrf_token": token(page, prefix)})
+    refused = desk.post(f"/editor/themes/{courts.id}/remove", data={f"{prefix}-csrf_token": token(page, prefix)})
     theme_id = courts.id
     assert db.session.query(Theme).filter_by(id=theme_id).count() == 1
+    # Said beside the box of the theme it is about, and in a summary, read first, that leads to it.
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert f'<a href="#{prefix}-detach">Also take this theme off the quotes that carry it: 1 quote carries this theme.' in (
+        html.split('class="error-summary"')[1])
+    assert f'aria-describedby="{prefix}-detach-error" aria-invalid="true" id="{prefix}-detach"' in html
 
     page = desk.get("/editor/themes")
     desk.post(f"/editor/themes/{theme_id}/remove", data={f"{prefix}-csrf_token": token(page, prefix), f"{prefix}-detach": "y"})
