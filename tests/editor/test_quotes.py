@@ -97,7 +97,10 @@ def redact(desk, url: str, index: int) -> None:
 def test_a_filipino_quote_without_translation_cannot_be_approved(make, editor, desk, csrf):
     quote = quote_of(editor, make.reflection(text="Sana makinig ang korte sa mga bata.", language="fil"), approve=False)
     page = desk.get(f"/editor/quotes/{quote.id}")
-    assert re.search(r'<button type="submit" disabled>', page.get_data(as_text=True))
+    html = page.get_data(as_text=True)
+    # Disabled, it says why: a screen reader reads the reason with the button.
+    assert re.search(r'<button type="submit" disabled aria-describedby="translation-problem">', html)
+    assert 'id="translation-problem">A Filipino or mixed quote needs an English translation' in html
     desk.post(f"/editor/quotes/{quote.id}/approve", data={"approve-csrf_token": csrf(page)})
     db.session.refresh(quote)
     assert quote.status == "draft"
