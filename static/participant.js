@@ -36,7 +36,7 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
   }
 
   /* The room the page keeps above whatever has the focus is the exit bar's own height (roundtable.css): larger
-     text or text spacing makes the bar taller than the 6rem kept without JavaScript (WCAG 2.4.11, 2.4.12). */
+     text or text spacing makes the bar taller than the 7.5rem kept without JavaScript (WCAG 2.4.11, 2.4.12). */
   var bar = exitLink.closest(".exit-bar");
   if (bar && window.ResizeObserver) {
     new ResizeObserver(function () {
