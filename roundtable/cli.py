@@ -352,6 +352,9 @@ def init_app(app: Flask) -> None:
                     f"roundtable {plan.roundtable.id}: {verb} {len(plan.reflection_ids)} reflection(s); "
                     f"kept {len(plan.kept_ids)} behind approved quotes"
                 )
+            if not dry_run:
+                retention.erase_pseudonyms()
+                db.session.commit()
         if not plans:
             click.echo("Nothing waits to be erased.")
 

@@ -127,19 +127,25 @@ def purge(item: PurgePlan, *, actor=None) -> None:
                     withdrawal.withdraw_quote(quote, actor=None)
                     withdrawal.erase_quote(quote)
     # The words that could point to someone here go with the words they protected: every quote still kept has
-    # a decision on each detail they found. So do the pseudonyms of everyone whose words are all erased; a quote
-    # still published keeps its author's, which it is printed with.
+    # a decision on each detail they found.
     item.roundtable.sensitive_terms = None
-    kept_authors = select(Reflection.participant_id).where(Reflection.id.in_(item.kept_ids)).correlate(None)
+    audit.record("retention.purged", actor=actor, target=item.roundtable)
+    db.session.flush()
+
+
+def erase_pseudonyms(today: date | None = None) -> None:
+    """Past its roundtable's retention date a pseudonym goes once none of its author's words are left: a purge
+    erased them, their author did, or they wrote nothing. A reflection kept behind a published quote keeps its
+    author's, which the quote is printed with. (A roundtable with no words left is never due for a purge: this
+    looks at every roundtable past its date.)"""
+    past = select(Roundtable.id).where(Roundtable.retention_until < (today or clock.today())).correlate(None)
+    words_left = select(Reflection.id).where(Reflection.participant_id == Participant.id, Reflection.text.is_not(None))
     db.session.execute(
         update(Participant)
-        .where(Participant.roundtable_id == item.roundtable.id, Participant.pseudonym != "",
-               Participant.id.not_in(kept_authors))
+        .where(Participant.roundtable_id.in_(past), Participant.pseudonym != "", ~words_left.exists())
         .values(pseudonym="", pseudonym_key=literal("#") + cast(Participant.id, String))
         .execution_options(synchronize_session="fetch")
     )
-    audit.record("retention.purged", actor=actor, target=item.roundtable)
-    db.session.flush()
 
 
 def _with_their_quotes(ids: tuple[int, ...]) -> Iterator[tuple[Reflection, list[Quote]]]:
@@ -163,6 +169,7 @@ def purge_expired(today: date | None = None, *, actor=None, at_most: int | None 
             break
         if (item := purge_if_due(roundtable, today, actor=actor)) is not None:
             erased.append(item)
+    erase_pseudonyms(today)
     return erased
 
 

@@ -60,6 +60,22 @@ def test_the_pseudonyms_of_everyone_whose_words_are_all_erased_go_with_them(make
     assert {p.pseudonym_key for p in others} == {f"#{p.id}" for p in others}
 
 
+def test_the_pseudonyms_of_a_roundtable_with_no_words_left_to_purge_go_too(make):
+    """Its authors deleted their reflections one by one, or wrote none: it is never due for a purge."""
+    from roundtable.services import withdrawal
+
+    deleted = make.participant()
+    roundtable = deleted.roundtable
+    withdrawal.delete_reflection(deleted, make.reflection(deleted))
+    silent = make.participant(roundtable)
+    db.session.commit()
+
+    assert retention.purge_expired(_after(roundtable, 30)) == []
+    db.session.commit()
+    db.session.expire_all()
+    assert (deleted.pseudonym, silent.pseudonym) == ("", "")
+
+
 def test_a_quote_whose_author_revoked_consent_no_longer_keeps_its_source(make):
     participant = make.participant()
     reflection = make.reflection(participant)
@@ -92,12 +108,13 @@ def test_the_command_lists_and_then_purges(app, make):
     dry = runner.invoke(args=["purge-expired", "--dry-run"])
     assert dry.exit_code == 0 and f"roundtable {roundtable.id}: would erase 1 reflection" in dry.output
     db.session.expire_all()
-    assert reflection.text is not None
+    assert reflection.text is not None and reflection.participant.pseudonym != ""
 
     real = runner.invoke(args=["purge-expired"])
     assert real.exit_code == 0 and "erased 1 reflection" in real.output
     db.session.expire_all()
     assert reflection.text is None and reflection.status == "purged"
+    assert reflection.participant.pseudonym == "", "the name goes with the words"
     assert "Nothing waits to be erased." in runner.invoke(args=["purge-expired"]).output
 
 
