@@ -319,10 +319,15 @@ def _put_to_author_already(target: Quote) -> bool:
     ))
     words = _WORD.findall(fold(target.text or ""))
     source = target.reflection.text or ""
-    kept = _kept_of(target.text or "", source)
-    return any(_shares_a_passage(words, _WORD.findall(fold(quote.text or "")))
-               or _shares_the_same_words_of_the_source(kept, _kept_of(quote.text or "", source))
-               for quote in in_authors_hands)
+    kept = fidelity.word_places(target.text or "", source)
+    for quote in in_authors_hands:
+        asked = fidelity.word_places(quote.text or "", source)
+        if kept[0] and asked[0]:  # both faithful: where in the reflection their words are decides
+            if _shares_the_same_words_of_the_source(kept, asked):
+                return True
+        elif _shares_a_passage(words, _WORD.findall(fold(quote.text or ""))):
+            return True
+    return False
 
 
 def _shares_a_passage(words: list[str], asked: list[str]) -> bool:
@@ -335,17 +340,14 @@ def _shares_a_passage(words: list[str], asked: list[str]) -> bool:
     return shared * 2 >= min(len(words), len(asked))
 
 
-def _kept_of(text: str, source: str) -> set[int]:
-    """Where in its reflection a faithful quote's words are (character positions; none for an unfaithful one)."""
-    return {at for start, end in fidelity.check(text, source).matched for at in range(start, end)}
-
-
-def _shares_the_same_words_of_the_source(kept: set[int], asked: set[int]) -> bool:
-    """Half of either quote is the very same words of the reflection, however it is cut: gaps ("…") every two
-    words leave no run of three in common, yet publish what the author declined. (A gap placed by the first fit
-    may count a short common run of another sentence: refused, the editor cuts it otherwise; let through, declined
-    words would be published.)"""
-    return bool(kept and asked) and len(kept & asked) * 2 >= min(len(kept), len(asked))
+def _shares_the_same_words_of_the_source(kept: tuple[frozenset[int], frozenset[int]],
+                                         asked: tuple[frozenset[int], frozenset[int]]) -> bool:
+    """Half of either quote is the very same words of the reflection, however it is cut (gaps every two words leave
+    no run of three in common, yet publish what the author declined), wherever the new quote's words fit: a run
+    of common words that also fits in another sentence is not counted as the declined one's."""
+    declined = asked[0] | asked[1]
+    shared = min(len(kept[0] & declined), len(kept[1] & declined))
+    return shared * 2 >= min(len(kept[0]), len(asked[0]))
 
 
 def themes(language: str = "en") -> list[Theme]:

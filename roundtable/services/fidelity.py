@@ -123,6 +123,33 @@ def check(quote: str, original: str) -> FidelityResult:
     return FidelityResult(ok=True, problem=None, detail=None, matched=spans)
 
 
+def word_places(quote: str, original: str) -> tuple[frozenset[int], frozenset[int]]:
+    """Which words of ``original`` (by their order in it) a faithful quote keeps, placed as early and as late as
+    its runs fit: a run of common words ("the court") may fit in more than one sentence. Both are empty for a
+    quote that is not faithful."""
+    parsed = _parse_quote(_normalise(quote)) if quote.strip() else None
+    original_words = _words(_normalise(original))
+    codes: dict[str, str] = {}
+    for word in original_words:
+        codes.setdefault(word.key, chr(len(codes)))
+    if parsed is None or not parsed.runs or any(word.key not in codes for run in parsed.runs for word in run):
+        return frozenset(), frozenset()
+    haystack = "".join(codes[word.key] for word in original_words)
+    needles = ["".join(codes[word.key] for word in run) for run in parsed.runs]
+    early, late, cursor, end = set(), set(), 0, len(haystack)
+    for needle in needles:
+        at = haystack.find(needle, cursor)
+        if at < 0:
+            return frozenset(), frozenset()
+        early.update(range(at, at + len(needle)))
+        cursor = at + len(needle)
+    for needle in reversed(needles):  # as late as each fits, from the last run back: exact by the same argument
+        at = haystack.rfind(needle, 0, end)
+        late.update(range(at, at + len(needle)))
+        end = at
+    return frozenset(early), frozenset(late)
+
+
 def highlight_segments(
     original: str, matched: Iterable[tuple[int, int]]
 ) -> list[tuple[str, bool]]:

@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from roundtable.services import fidelity
 from roundtable.services.fidelity import FidelityResult, check, highlight_segments
 from tests.conftest import python_calls
 
@@ -357,3 +358,11 @@ def test_a_run_with_one_word_changed_to_a_new_word_fails(
     assert result == FidelityResult(
         ok=False, problem="not_in_original", detail=new_word, matched=()
     )
+
+
+def test_word_places_say_which_words_of_the_original_a_quote_keeps_as_early_and_as_late_as_they_fit():
+    original = "The court was slow. The court listened at last."
+    early, late = fidelity.word_places("The court … listened", original)
+
+    assert (sorted(early), sorted(late)) == ([0, 1, 6], [4, 5, 6])
+    assert fidelity.word_places("The judge listened", original) == (frozenset(), frozenset())  # not faithful

@@ -226,6 +226,28 @@ def test_a_decline_does_not_hold_another_passage_that_shares_only_everyday_words
     assert other.status == "awaiting_participant", "put to its author, not refused"
 
 
+@pytest.mark.parametrize("text", ["The court … listened.", "my sister and I were heard.",
+                                  "My sister and I … were heard."])
+def test_a_decline_does_not_hold_words_of_another_sentence_that_the_declined_one_shares(make, text):
+    """"the court", "my sister and I" are in both sentences: where the new quote's words fit outside the declined
+    one, they are not its words."""
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    reflection = make.reflection(participant, text=(
+        "At the hearing my sister and I spoke to the court from a safe room. "
+        "Years later the court listened to all of us, and my sister and I were heard."
+    ))
+    declined = make.quote(reflection, editor=editor,
+                          text="At the hearing my sister and I spoke to the court from a safe room.")
+    review.respond(participant, declined, approve=False, revision=declined.revision)
+    consent.change_clause(participant, "review_quotes", grant=False)
+    db.session.commit()
+
+    other = make.quote(reflection, editor=editor, text=text)
+
+    assert other.status == "approved"
+
+
 def _attribute(editor, quote, descriptor):
     _saved(editor, quote, descriptor=descriptor)
 
