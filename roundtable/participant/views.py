@@ -495,13 +495,26 @@ def change_consent():
     return redirect(url_for("participant.my_words", _anchor="consent"))
 
 
-def _confirm_take_back(quotes: int, action: str, back: str, back_label: str):
+def _confirm_take_back(quotes: int, action: str, back: str, back_label: str, language_form: str | None = None):
     """Taking public quotes back ends, for good, every quote of their words in use or being made: asked first. The
     question sends the form as it was sent (every choice on it), confirmed."""
     sent = [(name, value) for name, value in request.form.items(multi=True)
             if name not in ("csrf_token", "confirmed")]
     return render_template("participant/confirm_take_back.html", quotes=quotes, action=action, sent=sent,
-                           back=back, back_label=back_label)
+                           back=back, back_label=back_label, language_form=language_form)
+
+
+def _would_be_recorded(participant, form: ConsentForm) -> bool:
+    """Whether this answer to a changed form passes every check of its own (the required statements, the age, the
+    version read): only then is the question about the quotes worth asking. Tried, then rolled back."""
+    try:
+        consent.record_consent(participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
+                               shown_version=form.form_version.data, kept_until_shown=form.kept_until_shown())
+    except RuleViolation:
+        return False
+    finally:
+        db.session.rollback()
+    return True
 
 
 @bp.route("/my/consent/new", methods=["GET", "POST"])
@@ -523,9 +536,11 @@ def renew_consent():
     quotes_at_stake = review.quote_counts(participant).in_use_or_making if consent.QUOTE_PUBLICLY in previous else 0
     if not _language_sent_with_the_words() and form.validate_on_submit():
         if (quotes_at_stake and consent.QUOTE_PUBLICLY not in (form.clauses.data or [])
-                and form.confirmed.data != "yes"):
+                and form.confirmed.data != "yes" and _would_be_recorded(participant, form)):
+            # its language buttons send the answer back to this form, in that language, as it was given
             return _confirm_take_back(quotes_at_stake, url_for("participant.renew_consent"),
-                                      url_for("participant.renew_consent"), _("Go back to the consent form"))
+                                      url_for("participant.renew_consent"), _("Go back to the consent form"),
+                                      language_form="take-back")
         with change(errors_on=form.field_for) as outcome:
             consent.record_consent(
                 participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),

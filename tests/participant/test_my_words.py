@@ -246,6 +246,18 @@ def test_answering_a_changed_form_without_public_quotes_asks_before_it_takes_quo
     assert 'href="/my/consent/new">Go back to the consent form</a>' in html
     assert consent.current_record(me).form_version == 1 and db.session.get(Quote, quote.id).status == "approved"
     assert re.findall(r'name="clauses" value="(\w+)"', html) == ["take_part", "store_words"], "every choice, again"
+    # Its language buttons send the answer back to the form, in that language, as it was given: not a blank form
+    # that ticks public quotes again where their Filipino words did not change.
+    assert 'form="take-back" name="switch_language" value="fil"' in html
+    switched = client.post("/my/consent/new", data={**hidden_fields_of(asked), "clauses": ["take_part", "store_words"],
+                                                    "switch_language": "fil"})
+    assert switched.status_code == 200 and 'value="quote_publicly" checked' not in switched.get_data(as_text=True)
+    assert 'value="store_words" checked' in switched.get_data(as_text=True)
+    assert consent.current_record(me).form_version == 1 and db.session.get(Quote, quote.id).status == "approved"
+    client.get("/language/en")
+    unanswered = client.post("/my/consent/new", data={**answer, "adult": ""})  # the form's own checks come first
+    assert "Take back public quotes?" not in unanswered.get_data(as_text=True)
+    assert "please confirm you are 18 or older" in unanswered.get_data(as_text=True)
     confirmed = client.post("/my/consent/new", data={**hidden_fields_of(asked), "clauses": ["take_part", "store_words"]})
     assert confirmed.status_code == 302 and confirmed.headers["Location"].endswith("/my")
     assert consent.current_record(me).form_version == 2
