@@ -318,13 +318,20 @@ def test_only_what_a_search_looks_for_travels_with_a_quote_opened_from_its_list(
     assert carried == [typed[:curation.SEARCH_LIMIT]] and "spared" not in link
 
 
-def test_a_reflection_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it(make, editor, desk):
+def _reflection_opened_from_its_list(make, desk, also: str = ""):
+    """A reflection found by its words among its roundtable's: (its author, it, the list's query, its address, its
+    page)."""
     author = make.participant(make.roundtable(), language="en")
     reflection = make.reflection(author, text="The court listened to the child at last.")
     desk.get("/language/en")
-    left = f"roundtable={author.roundtable_id}&words=listened"
+    left = f"roundtable={author.roundtable_id}&words=listened{also}"
+    opened = _opened_from(desk, f"/editor/?{left}", f"/editor/reflections/{reflection.id}?{left}")
+    return author, reflection, left, *opened
 
-    opened, page = _opened_from(desk, f"/editor/?{left}", f"/editor/reflections/{reflection.id}?{left}")
+
+def test_a_reflection_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it(make, editor, desk):
+    author, reflection, left, opened, page = _reflection_opened_from_its_list(make, desk)
+
     assert f'<a href="/editor/?{left.replace("&", "&amp;")}">Back to reflections</a>' in page.get_data(as_text=True)
     withdrawal.withdraw_all(author, erase=False)
     db.session.commit()
@@ -335,11 +342,7 @@ def test_a_reflection_opened_from_a_list_leads_back_to_the_list_as_the_editor_le
 
 def test_a_quote_made_from_a_reflection_leads_back_to_the_reflections_as_the_editor_left_them(make, editor, desk):
     """The editor goes on to the next reflection to quote, not to a list of quotes that has no search in it."""
-    author = make.participant(make.roundtable(), language="en")
-    reflection = make.reflection(author, text="The court listened to the child at last.")
-    desk.get("/language/en")
-    left = f"roundtable={author.roundtable_id}&words=listened&page=1"
-    opened, page = _opened_from(desk, f"/editor/?{left}", f"/editor/reflections/{reflection.id}?{left}")
+    author, reflection, left, opened, page = _reflection_opened_from_its_list(make, desk, "&page=1")
 
     saved = desk.post(opened, data={**hidden_fields_of(page), "text": "The court listened", "language": "en",
                                     "descriptor": "survivor leader"})

@@ -207,19 +207,26 @@ def test_declined_words_stay_declined_in_a_new_quote_that_trims_or_changes_a_wor
     assert _exported() == [other_words.id]
 
 
+def _first_sentence_declined(make, first: str, second: str, *, reviewing: bool = True):
+    """An author who declined a quote of the first sentence of their reflection, and reviews quotes still, or not:
+    (an editor, the reflection)."""
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    reflection = make.reflection(participant, text=f"{first} {second}")
+    declined = make.quote(reflection, editor=editor, text=first)
+    review.respond(participant, declined, approve=False, revision=declined.revision)
+    if not reviewing:
+        consent.change_clause(participant, "review_quotes", grant=False)
+    db.session.commit()
+    return editor, reflection
+
+
 @pytest.mark.parametrize("text", ["I was told in the court that most of the police did not listen.",
                                   "I was told in the court … the police did not listen."])
 def test_a_decline_does_not_hold_another_passage_that_shares_only_everyday_words(make, text):
-    participant = make.participant(grants=REVIEWING)
-    editor = make.user("editor")
-    reflection = make.reflection(participant, text=(
-        "When I was in the shelter most of the staff did not believe me. "
-        "I was told in the court that most of the police did not listen."
-    ))
-    declined = make.quote(reflection, editor=editor,
-                          text="When I was in the shelter most of the staff did not believe me.")
-    review.respond(participant, declined, approve=False, revision=declined.revision)
-    db.session.commit()
+    editor, reflection = _first_sentence_declined(
+        make, "When I was in the shelter most of the staff did not believe me.",
+        "I was told in the court that most of the police did not listen.")
 
     other = make.quote(reflection, editor=editor, text=text)
 
@@ -231,17 +238,9 @@ def test_a_decline_does_not_hold_another_passage_that_shares_only_everyday_words
 def test_a_decline_does_not_hold_words_of_another_sentence_that_the_declined_one_shares(make, text):
     """"the court", "my sister and I" are in both sentences: where the new quote's words fit outside the declined
     one, they are not its words."""
-    participant = make.participant(grants=REVIEWING)
-    editor = make.user("editor")
-    reflection = make.reflection(participant, text=(
-        "At the hearing my sister and I spoke to the court from a safe room. "
-        "Years later the court listened to all of us, and my sister and I were heard."
-    ))
-    declined = make.quote(reflection, editor=editor,
-                          text="At the hearing my sister and I spoke to the court from a safe room.")
-    review.respond(participant, declined, approve=False, revision=declined.revision)
-    consent.change_clause(participant, "review_quotes", grant=False)
-    db.session.commit()
+    editor, reflection = _first_sentence_declined(
+        make, "At the hearing my sister and I spoke to the court from a safe room.",
+        "Years later the court listened to all of us, and my sister and I were heard.", reviewing=False)
 
     other = make.quote(reflection, editor=editor, text=text)
 
