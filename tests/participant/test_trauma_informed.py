@@ -78,6 +78,19 @@ def test_a_participant_signed_in_has_the_quick_exit_and_the_closing_page_on_ever
     assert 'id="quick-exit"' in html and "data-idle-seconds=" in html and "participant.js" in html
 
 
+@pytest.mark.parametrize("path", ["/", "/no-such-page"])
+def test_someone_part_way_through_joining_has_the_quick_exit_on_every_page(client, make, csrf, path):
+    """Between the code and the passphrase they are a survivor on the platform too: home says what it is for."""
+    roundtable = make.roundtable()
+    client.post("/join", data={"code": roundtable.join_code, "language": "en", "csrf_token": csrf(client.get("/join"))})
+
+    html = client.get(path).get_data(as_text=True)
+
+    assert 'id="quick-exit"' in html and "participant.js" in html
+    client.get("/exit")
+    assert 'id="quick-exit"' not in client.get("/").get_data(as_text=True), "the exit forgot the join too"
+
+
 def test_staff_and_visitors_error_pages_have_no_quick_exit_bar(client):
     html = client.get("/no-such-page").get_data(as_text=True)
     assert 'id="quick-exit"' not in html
