@@ -81,8 +81,8 @@ def test_a_form_sent_twice_makes_one_thing_and_the_second_answer_leads_to_it(kin
 
     assert _count(model) == before + 1
     assert second.status_code == 302
-    if first.status_code == 302:
-        assert second.location == first.location
+    if first.status_code == 302:  # the page it led to (its query, which may hold words searched for, is not kept)
+        assert second.location == first.location.split("?")[0]
     shown = browser.get(second.location).get_data(as_text=True)
     assert "This form was sent twice. What it made was saved once, here." in shown
     assert db.session.scalar(select(func.count()).select_from(SentForm)) == 1
