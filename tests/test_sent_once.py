@@ -166,7 +166,8 @@ def test_a_double_click_on_postgresql_makes_one_thing_and_both_answers_lead_to_i
                             for browser, form in zip((first, second), forms)))
 
         assert _count(model) == before + 1, f"round {round_}: made once"
-        locations = {answer.location for answer in answers if answer.status_code == 302}
+        # the same page (the first's address may carry the list to go back to: the record keeps no query)
+        locations = {answer.location.split("?")[0] for answer in answers if answer.status_code == 302}
         assert len(locations) == 1, f"round {round_}: both answers lead to the same place"
         if kind == "account" and round_ == 0:  # one answer shows the one-time password, the other leads to the account
             assert sorted(answer.status_code for answer in answers) == [200, 302]
