@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _APOSTROPHES = "'`\u2018\u2019\u02bb\u02bc"
@@ -94,30 +94,22 @@ def check(quote: str, original: str) -> FidelityResult:
         return _failure("only_editorial" if parsed.has_editorial_marks else "no_words")
 
     original_words = _words(_normalise(original))
-    # One character per distinct word turns phrase search into fast substring search.
-    codes: dict[str, str] = {}
-    for word in original_words:
-        codes.setdefault(word.key, chr(len(codes)))
+    codes = _codes(original_words)
     for run in parsed.runs:
         for word in run:
             if word.key not in codes:
                 return _failure("not_in_original", quote[word.start : word.end])
 
     haystack = "".join(codes[word.key] for word in original_words)
+    needles = _needles(parsed, codes)
     placed: list[tuple[int, int]] = []
-    cursor = 0
-    for run in parsed.runs:
-        needle = "".join(codes[word.key] for word in run)
-        # Taking the earliest fit of each run is exact, not a heuristic: it leaves the
-        # most room for the runs after it, so if any placement exists this one succeeds.
-        at = haystack.find(needle, cursor)
+    for run, needle, at in zip(parsed.runs, needles, _earliest_fits(needles, haystack)):
         if at < 0:
             return _failure(_diagnose(needle, haystack), quote[run[0].start : run[-1].end])
-        cursor = at + len(needle)
         if placed and placed[-1][1] == at:
-            placed[-1] = (placed[-1][0], cursor)
+            placed[-1] = (placed[-1][0], at + len(needle))
         else:
-            placed.append((at, cursor))
+            placed.append((at, at + len(needle)))
 
     spans = tuple((original_words[s].start, original_words[e - 1].end) for s, e in placed)
     return FidelityResult(ok=True, problem=None, detail=None, matched=spans)
@@ -129,25 +121,48 @@ def word_places(quote: str, original: str) -> tuple[frozenset[int], frozenset[in
     quote that is not faithful."""
     parsed = _parse_quote(_normalise(quote)) if quote.strip() else None
     original_words = _words(_normalise(original))
-    codes: dict[str, str] = {}
-    for word in original_words:
-        codes.setdefault(word.key, chr(len(codes)))
+    codes = _codes(original_words)
     if parsed is None or not parsed.runs or any(word.key not in codes for run in parsed.runs for word in run):
         return frozenset(), frozenset()
     haystack = "".join(codes[word.key] for word in original_words)
-    needles = ["".join(codes[word.key] for word in run) for run in parsed.runs]
-    early, late, cursor, end = set(), set(), 0, len(haystack)
+    needles = _needles(parsed, codes)
+    early = list(_earliest_fits(needles, haystack))
+    if early[-1] < 0:
+        return frozenset(), frozenset()
+    late, end = [], len(haystack)
+    for needle in reversed(needles):  # as late as each fits, from the last run back: exact by the same argument
+        end = haystack.rfind(needle, 0, end)
+        late.insert(0, end)
+    return _words_at(early, needles), _words_at(late, needles)
+
+
+def _words_at(fits: list[int], needles: list[str]) -> frozenset[int]:
+    return frozenset(word for at, needle in zip(fits, needles) for word in range(at, at + len(needle)))
+
+
+def _codes(original_words: list[_Word]) -> dict[str, str]:
+    """One character per distinct word of the original: phrase search becomes fast substring search."""
+    codes: dict[str, str] = {}
+    for word in original_words:
+        codes.setdefault(word.key, chr(len(codes)))
+    return codes
+
+
+def _needles(parsed: _ParsedQuote, codes: dict[str, str]) -> list[str]:
+    return ["".join(codes[word.key] for word in run) for run in parsed.runs]
+
+
+def _earliest_fits(needles: list[str], haystack: str) -> Iterator[int]:
+    """Where each run fits, the earliest after the one before, until one does not (-1, the last). Taking the
+    earliest fit of each run is exact, not a heuristic: it leaves the most room for the runs after it, so if any
+    placement exists this one succeeds."""
+    cursor = 0
     for needle in needles:
         at = haystack.find(needle, cursor)
+        yield at
         if at < 0:
-            return frozenset(), frozenset()
-        early.update(range(at, at + len(needle)))
+            return
         cursor = at + len(needle)
-    for needle in reversed(needles):  # as late as each fits, from the last run back: exact by the same argument
-        at = haystack.rfind(needle, 0, end)
-        late.update(range(at, at + len(needle)))
-        end = at
-    return frozenset(early), frozenset(late)
 
 
 def highlight_segments(
