@@ -504,12 +504,17 @@ def _confirm_take_back(quotes: int, action: str, back: str, back_label: str, lan
                            back=back, back_label=back_label, language_form=language_form)
 
 
+def _record_answer(participant, form: ConsentForm) -> None:
+    """The answer to a changed consent form, as sent."""
+    consent.record_consent(participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
+                           shown_version=form.form_version.data, kept_until_shown=form.kept_until_shown())
+
+
 def _would_be_recorded(participant, form: ConsentForm) -> bool:
     """Whether this answer to a changed form passes every check of its own (the required statements, the age, the
     version read): only then is the question about the quotes worth asking. Tried, then rolled back."""
     try:
-        consent.record_consent(participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
-                               shown_version=form.form_version.data, kept_until_shown=form.kept_until_shown())
+        _record_answer(participant, form)
     except RuleViolation:
         return False
     finally:
@@ -542,10 +547,7 @@ def renew_consent():
                                       url_for("participant.renew_consent"), _("Go back to the consent form"),
                                       language_form="take-back")
         with change(errors_on=form.field_for) as outcome:
-            consent.record_consent(
-                participant, set(form.clauses.data or []), adult_confirmed=bool(form.adult.data),
-                shown_version=form.form_version.data, kept_until_shown=form.kept_until_shown(),
-            )
+            _record_answer(participant, form)
         if outcome.saved:
             flash(_("Thank you. Your consent is updated."))
             return redirect(url_for("participant.my_words"))
