@@ -53,14 +53,10 @@ def reflections_as_left() -> dict[str, str]:
     return _as_left(REFLECTIONS_AS_LEFT)
 
 
-def _made_from_reflections() -> bool:
-    return request.args.get("made_from") == "reflections"
-
-
 @bp.app_template_global("quote_list")
 def quote_list() -> tuple[str, str]:
     """The address and name of the list a quote's page leads back to."""
-    if _made_from_reflections():
+    if request.args.get("made_from") == "reflections":
         return url_for("editor.reflections", **reflections_as_left()), _("Back to reflections")
     return url_for("editor.quotes", **_as_left(QUOTE_LIST)), _("Back to quotes")
 
