@@ -16,6 +16,7 @@ def _digest(name: str) -> str:
 def test_pages_name_the_stylesheet_and_script_by_their_content(client, make, login):
     home = client.get("/").get_data(as_text=True)
     assert f'href="/static/roundtable.css?v={_digest("roundtable.css")}"' in home
+    assert f'<link rel="icon" href="/static/icon.svg?v={_digest("icon.svg")}"' in home  # no /favicon.ico 404
     login(make.user("editor"))
     reflection = make.reflection(status="released")
     page = client.get(f"/editor/reflections/{reflection.id}").get_data(as_text=True)
