@@ -816,5 +816,6 @@ def test_the_quote_page_names_the_words_in_brackets_before_approval(make, editor
 
     html = desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
 
+    assert f"<h1>Quote number {quote.id}</h1>" in html
     assert "the faithfulness check does not look for them: [no]. Before you approve, read them again" in html
     assert re.search(r'<button type="submit" aria-describedby="editors-words">Approve</button>', html)

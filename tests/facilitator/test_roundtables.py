@@ -175,6 +175,9 @@ def test_an_unknown_status_in_the_address_shows_the_submitted_list_and_says_so(c
     client.get("/language/en")
     body = client.get("/facilitator/moderation?status=withdrawn").get_data(as_text=True)
     assert re.findall(r'<option value="(\w+)" selected>', body) == ["submitted"]
+    assert "<title>Moderation: Submitted · Roundtable</title>" in body
+    assert "<title>Moderation: Held · Roundtable</title>" in client.get(
+        "/facilitator/moderation?status=held").get_data(as_text=True)
     assert re.findall(r'href="/facilitator/reflections/(\d+)\?status=submitted"', body) == [str(waiting.id)]
 
 

@@ -52,6 +52,7 @@ def test_a_draft_is_kept_and_finished_later(client, make, csrf):
     client.post(url, data=_form(client.get(url), csrf, text="First thoughts about the hearing.", save="Save draft"))
     page = client.get(url)
     assert "First thoughts about the hearing." in page.get_data(as_text=True)
+    assert "<title>Write: question 1 · Roundtable</title>" in page.get_data(as_text=True)  # a draft is still written
     client.post(url, data=_form(page, csrf, text="First thoughts about the hearing, finished.", submit="Submit"))
     reflection = db.session.query(Reflection).one()
     assert reflection.status == "submitted" and reflection.text.endswith("finished.")
@@ -231,6 +232,7 @@ def test_a_shared_reflection_is_changed_by_submitting_again_never_turned_back_in
     page = client.get(url)
     html = page.get_data(as_text=True)
     assert 'value="Submit changes"' in html and 'value="Submit changes and take a break"' in html
+    assert "<title>Change your reflection: question 1 · Roundtable</title>" in html
     assert "Save draft" not in html
 
     refused = client.post(url, data=_form(page, csrf, text="Changed words.", save="Save draft"))  # an old page
