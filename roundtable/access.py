@@ -56,6 +56,19 @@ def fresh_password_required(view: Callable) -> Callable:
     return guarded
 
 
+def fresh_password_to_open(view: Callable) -> Callable:
+    """For a page that hands over many people's words at once (an export's file, again): a session someone else
+    finds open does not take it away. The password is asked first, then the page opens."""
+
+    @wraps(view)
+    def guarded(*args, **kwargs):
+        if not identity.password_is_fresh():
+            return _ask_for_password()
+        return view(*args, **kwargs)
+
+    return guarded
+
+
 def password_again():
     """``fresh_password_required``'s answer for this request: the way to the password page, or None.
 
@@ -76,7 +89,11 @@ def password_again():
         waiting[request.path] = {"fields": fields, "tokens": tokens, "at": int(time.time())}
         # A few forms at once (one per tab); the cookie must stay small.
         session["carried_forms"] = dict(sorted(waiting.items(), key=lambda item: item[1]["at"])[-_MOST_FORMS:])
-    flash(_("For your safety, type your password again. Then make the change once more."))
+    return _ask_for_password()
+
+
+def _ask_for_password():
+    flash(_("For your safety, type your password again. Then you can go on."))
     return redirect(url_for("auth.confirm_password", next=request.path))
 
 

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import format_date, format_number, gettext as _, ngettext
 
 from roundtable import clock
-from roundtable.access import roles_required
+from roundtable.access import fresh_password_required, fresh_password_to_open, roles_required
 from roundtable.changes import back_to_list_when_gone, change, field_named, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
@@ -398,6 +398,7 @@ def sensitive_words(roundtable_id: int):
 
 @bp.route("/export", methods=["GET", "POST"])
 @editor_only
+@fresh_password_required  # a file of every approved quote is not made from a session found open
 def export():
     form = ExportForm()
     _fill_filter_choices(form)
@@ -429,6 +430,7 @@ def past_exports():
 
 @bp.get("/exports/<int:export_id>/file")
 @editor_only
+@fresh_password_to_open
 def export_file(export_id: int):
     """The file of an export this editor made today, again: what a second sending of the export form gets."""
     return _download(exports.own_recent(g.user, export_id))

@@ -16,7 +16,7 @@ from roundtable import clock
 from roundtable.db import db
 from roundtable.models import Export
 from roundtable.services import exports, withdrawal
-from tests.conftest import hidden_fields_of
+from tests.conftest import csrf_token_of, hidden_fields_of, password_typed_long_ago
 from tests.editor.conftest import quote_of
 
 CONTENT_TYPES = {
@@ -225,6 +225,43 @@ def test_only_the_editor_who_exported_gets_the_file_again_and_only_that_day(app,
     record.created_at = record.created_at - timedelta(days=1, minutes=1)
     db.session.commit()
     assert desk.get(f"/editor/exports/{record.id}/file").status_code == 404
+
+
+def _type_the_password_again(desk, confirm_page: str):
+    confirm = desk.get(confirm_page)
+    return desk.post(confirm_page, data={"password": "a long test password 1", "csrf_token": csrf_token_of(confirm)})
+
+
+def test_an_export_from_a_session_whose_password_is_old_asks_for_it_then_sends_the_choices_on(desk, shelf):
+    desk.get("/language/en")
+    password_typed_long_ago(desk)
+    page = desk.get("/editor/export")
+    assert page.status_code == 200  # the choices need no fresh password
+
+    stopped = desk.post("/editor/export", data={**hidden_fields_of(page), "format": "json", "roundtable": "0",
+                                                "theme": "0", "language": "fil"})
+
+    assert stopped.headers["Location"].endswith("/account/confirm?next=/editor/export")
+    assert db.session.query(Export).count() == 0, "nothing recorded, nothing downloaded"
+    carry_on = desk.get(_type_the_password_again(desk, stopped.headers["Location"]).headers["Location"])
+    assert "What you filled in before is kept. Send it now" in carry_on.get_data(as_text=True)
+    downloaded = desk.post("/editor/export", data=hidden_fields_of(carry_on))
+    assert downloaded.headers["Content-Disposition"].endswith('.json"')
+    assert [q["id"] for q in json.loads(downloaded.get_data())["quotes"]] == [shelf.fil.id]
+
+
+def test_an_export_downloaded_again_from_a_session_whose_password_is_old_asks_for_it_first(desk, csrf, shelf):
+    download(desk, csrf, "csv")
+    record = db.session.query(Export).one()
+    password_typed_long_ago(desk)
+
+    stopped = desk.get(f"/editor/exports/{record.id}/file")
+
+    assert stopped.headers["Location"].endswith(f"/account/confirm?next=/editor/exports/{record.id}/file")
+    typed = _type_the_password_again(desk, stopped.headers["Location"])
+    assert typed.headers["Location"].endswith(f"/editor/exports/{record.id}/file")
+    again = desk.get(typed.headers["Location"])
+    assert again.headers["Content-Disposition"].startswith("attachment") and shelf.en.text in again.get_data(as_text=True)
 
 
 def test_a_file_names_each_language_as_the_export_form_does(desk, csrf, make, editor):
