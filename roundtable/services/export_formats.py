@@ -348,7 +348,7 @@ def _xlsx_cell(
     keeps it text as well.
     """
     if isinstance(value, str):
-        value = _xml_safe(value)
+        value = _xml_safe(value) or None  # nothing to say is a blank cell (ISBLANK, COUNTA), not empty text
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

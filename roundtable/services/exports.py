@@ -51,6 +51,10 @@ def exportable_ids(filters: QuoteFilters) -> list[int]:
     return list(db.session.scalars(_exportable(filters).with_only_columns(Quote.id).order_by(Quote.id)))
 
 
+_NOTHING_MATCHES = _l("No approved quote matches these choices, so nothing was exported. "
+                      "Choose other filters, or approve quotes first.")
+
+
 def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
     """Write down who exported which quotes, before a single byte leaves the server.
 
@@ -59,6 +63,8 @@ def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
     """
     if fmt not in EXPORT_FORMATS:
         raise RuleViolation(_l("Choose CSV, JSON, Word or Excel."))
+    if not db.session.scalar(select(_exportable(filters).exists())):
+        raise RuleViolation(_NOTHING_MATCHES)  # asked before the row is made: a refusal takes no export number
     export = Export(user_id=editor.id, format=fmt, quote_count=0)
     db.session.add(export)
     db.session.flush()
@@ -68,9 +74,8 @@ def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
     export.quote_count = db.session.scalar(
         select(func.count()).select_from(export_quotes).where(export_quotes.c.export_id == export.id)
     )
-    if not export.quote_count:  # an empty file would only look like an export that failed
-        raise RuleViolation(_l("No approved quote matches these choices, so nothing was exported. "
-                               "Choose other filters, or approve quotes first."))
+    if not export.quote_count:  # taken back meanwhile: an empty file would only look like an export that failed
+        raise RuleViolation(_NOTHING_MATCHES)
     audit.record("export.created", actor=editor, target=export)
     return export
 

@@ -328,6 +328,18 @@ def test_xlsx_has_no_formula_cells() -> None:
     assert not sheet["B2"].quotePrefix
 
 
+def test_an_xlsx_cell_with_nothing_to_say_is_blank_not_empty_text() -> None:
+    """Excel counts an empty text cell (COUNTA, "how many have a translation?") and ISBLANK says no."""
+    out = io.BytesIO()
+    write_xlsx(iter(ROWS), LABELS, out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as package:
+        sheet_xml = package.read("xl/worksheets/sheet1.xml").decode()
+
+    untranslated = re.search(r'<c r="C3"[^>]*?(/>|>.*?</c>)', sheet_xml).group(0)  # TAGLISH has no translation
+    assert "inlineStr" not in untranslated and "<is>" not in untranslated and "<v>" not in untranslated, untranslated
+    assert 't="inlineStr"' in re.search(r'<c r="C2".*?</c>', sheet_xml).group(0)
+
+
 def test_xlsx_properties_name_no_one() -> None:
     out = io.BytesIO()
     write_xlsx(iter(ROWS), LABELS, out)

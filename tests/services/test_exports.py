@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timezone
 
+import pytest
+
 from roundtable.db import db
 from roundtable.models import Export
 from roundtable.services import curation, exports
+from roundtable.services.errors import RuleViolation
 from tests.editor.conftest import quote_of, shelf, editor  # noqa: F401  (fixtures)
 
 
@@ -45,6 +48,16 @@ def test_an_export_records_only_what_its_filters_allow(editor, shelf):
     db.session.commit()
     assert record.quote_count == 1
     assert [row.quote_id for row in exports.rows(record, "en")] == [shelf.fil.id]
+
+
+def test_choices_that_match_nothing_are_refused_before_an_export_is_written_down(editor, shelf):
+    """A refusal takes no export number: Past exports would show a gap no one can explain."""
+    from tests.test_query_counts import counting_queries
+
+    with counting_queries() as statements, pytest.raises(RuleViolation, match="No approved quote matches"):
+        exports.record(editor, "csv", exports.QuoteFilters(language="mixed", theme_id=shelf.courts.id))
+
+    assert not [statement for statement in statements if statement.lstrip().upper().startswith("INSERT")]
 
 
 def test_rows_come_in_batches_with_every_quote_once_and_in_order(make, monkeypatch):
