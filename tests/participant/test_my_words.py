@@ -660,5 +660,7 @@ def test_my_words_says_what_stays_after_the_date_to_erase_words(client, make, cs
     roundtable.retention_until = clock.today() - timedelta(days=1)
     db.session.commit()
     html = client.get("/my").get_data(as_text=True)
-    assert "Your words are kept until" not in html and "The date to erase this roundtable's words was" in html
+    assert "Your words are kept until" not in html
+    assert re.search(r'<p class="flash">This roundtable is closed and does not accept new words\. The date to erase '
+                     r"this roundtable's words was [^<]+\.</p>", html), "said at the top: why words are gone"
     assert "A reflection quoted with your consent stays, with its quote, until you take it back." in html
