@@ -297,15 +297,18 @@ def moderation_queue():
     status = request.args.get("status")
     if status not in moderation.MODERATION_STATUSES:  # an address typed or kept from elsewhere
         status = "submitted"
+    own = roundtables.titles_for_facilitator(g.user)
+    roundtable_id = request.args.get("roundtable", type=number_arg)
+    if roundtable_id not in {roundtable.id for roundtable in own}:  # handed over since, or typed: not a filter that
+        roundtable_id = None  # the drop-down could show, so the list is of them all, as it shows
     page = moderation.queue(
-        g.user, status=status, roundtable_id=request.args.get("roundtable", type=number_arg),
-        page=request.args.get("page", 1, type=number_arg),
+        g.user, status=status, roundtable_id=roundtable_id, page=request.args.get("page", 1, type=number_arg),
     )
     if (last := last_page_instead(page)) is not None:
         return last
     return render_template(
         "facilitator/moderation.html", page=page, status=status, statuses=moderation.MODERATION_STATUSES,
-        roundtables=roundtables.titles_for_facilitator(g.user)
+        roundtables=own, roundtable_id=roundtable_id,
     )
 
 

@@ -181,6 +181,19 @@ def test_an_unknown_status_in_the_address_shows_the_submitted_list_and_says_so(c
     assert re.findall(r'href="/facilitator/reflections/(\d+)\?status=submitted"', body) == [str(waiting.id)]
 
 
+def test_a_roundtable_in_the_address_that_is_not_theirs_lists_all_of_theirs_as_the_filter_shows(client, make, login):
+    """An old bookmark of a roundtable handed over since, or a typed number: the drop-down can only show
+    "All my roundtables", so the list is of them all, not an empty list of another's."""
+    facilitator = make.user("facilitator")
+    waiting = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
+    theirs = make.roundtable(make.user("facilitator"))
+    login(facilitator)
+    for address in (f"/facilitator/moderation?roundtable={theirs.id}", "/facilitator/moderation?roundtable=99999"):
+        body = client.get(address).get_data(as_text=True)
+        assert " selected>" not in body.split('id="f-roundtable"')[1].split("</select>")[0]
+        assert re.findall(r'href="/facilitator/reflections/(\d+)\?status=submitted"', body) == [str(waiting.id)]
+
+
 def test_each_excerpt_in_the_moderation_list_says_its_own_language(client, make, login):
     facilitator = make.user("facilitator")
     participant = make.participant(make.roundtable(facilitator))
