@@ -244,7 +244,7 @@ def add_prompt(roundtable_id: int):
     item = _own(roundtable_id)
     form = NewPromptForm()
     if form.validate_on_submit():
-        with change(errors_on=form.text_en, once=form) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.text_en), once=form) as outcome:
             roundtables.add_prompt(item, g.user, form.text_en.data, form.text_fil.data)
             outcome.location = url_for("facilitator.roundtable", roundtable_id=item.id)
         if outcome.saved:

@@ -168,8 +168,24 @@ def refuse_if_archived(roundtable: Roundtable) -> None:
         raise RuleViolation(ARCHIVED)
 
 
+def _refuse_a_question_asked_already(roundtable: Roundtable, text_en: str, text_fil: str, besides: Prompt | None = None):
+    """A prompt cannot be removed once people may answer it, so a second copy (a form sent again from the browser's
+    history carries a new key) would stay for good: its words, in either language, may not be another's."""
+    def same(a: str, b: str) -> bool:
+        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+    for other in roundtable.prompts:
+        if other is besides:
+            continue
+        for field, theirs, ours in (("text_fil", other.text_fil, text_fil), ("text_en", other.text_en, text_en)):
+            if same(theirs, ours):
+                raise RuleViolation(_l("Question %(n)s of this roundtable already asks this. Change the words, or "
+                                       "edit question %(n)s instead.", n=other.position), field=field)
+
+
 def add_prompt(roundtable: Roundtable, actor: User, text_en: str, text_fil: str) -> Prompt:
     refuse_if_archived(roundtable)
+    _refuse_a_question_asked_already(roundtable, text_en, text_fil)
     position = max((p.position for p in roundtable.prompts), default=0) + 1
     prompt = Prompt(position=position, text_en=text_en, text_fil=text_fil)
     roundtable.prompts.append(prompt)
@@ -200,6 +216,7 @@ def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str, *, r
     if not crypto.marks_match(read, prompt_mark(prompt)):
         raise Conflict(_l("This prompt was saved on another page after you opened this one. What is saved now is "
                           "shown under each box; your words are still in the form. Combine them, then save again."))
+    _refuse_a_question_asked_already(prompt.roundtable, text_en, text_fil, besides=prompt)
     prompt.text_en, prompt.text_fil = text_en, text_fil
     audit.record("prompt.updated", actor=actor, target=prompt)
 

@@ -112,3 +112,38 @@ def test_a_prompt_form_sent_twice_saves_once_and_says_saved(client, make, login)
     assert first.status_code == second.status_code == 302
     assert "Changes saved." in client.get(second.headers["Location"]).get_data(as_text=True)
     assert db.session.scalars(select(AuditEvent.action)).all().count("prompt.updated") == 1
+
+
+def test_a_question_already_asked_is_not_added_again_from_a_page_opened_anew(client, make, login):
+    """Back after "Add prompt": the browser puts the words back into a page with a new key. A prompt cannot be
+    removed once people may answer it, so the copy is refused, at the box that repeats another question."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, prompts=1)
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    words = {"text_fil": "Ano ang kailangan ng pamilya?", "text_en": "What do families need?"}
+    assert client.post(url + "/prompts", data={**hidden_fields_of(client.get(url)), **words}).status_code == 302
+
+    again = client.post(url + "/prompts", data={**hidden_fields_of(client.get(url)), **{
+        "text_fil": "  ano ang kailangan ng  pamilya? ", "text_en": "What do families need now?"}})
+
+    html = again.get_data(as_text=True)
+    assert again.status_code == 200
+    assert '<a href="#text_fil">Prompt in Filipino: Question 2 of this roundtable already asks this.' in html
+    assert "What do families need now?" in html, "what was typed stays in the form"
+    assert [p.position for p in db.session.get(type(roundtable), roundtable.id).prompts] == [1, 2]
+
+
+def test_a_question_cannot_be_reworded_into_another_question_of_its_roundtable(client, make, login):
+    facilitator = make.user("facilitator")
+    first, second = make.roundtable(facilitator, prompts=2).prompts
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/prompts/{second.id}"
+
+    refused = client.post(url, data={**hidden_fields_of(client.get(url)), "text_fil": "Bagong tanong tungkol sa korte?",
+                                      "text_en": first.text_en})
+
+    assert "Question 1 of this roundtable already asks this." in refused.get_data(as_text=True)
+    assert db.session.get(Prompt, second.id).text_en != first.text_en
