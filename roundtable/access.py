@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import time
-from functools import wraps
+from functools import cache, wraps
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -133,12 +133,14 @@ def audience_of(endpoint: str) -> tuple[str, ...] | None:
 
 
 # Fields whose value is words someone typed (not a password, a token or a choice's code).
-_TYPED_FIELDS = re.compile(r"text|translation|note|name|title|description|prompt|descriptor|reason|comment|terms")
+@cache
+def staff_boxes():
+    """Every box staff type words into, with its label: never a token, a hidden mark or a password."""
+    from roundtable.admin.forms import TYPED_BOXES as admin
+    from roundtable.editor.forms import TYPED_BOXES as editor
+    from roundtable.facilitator.forms import TYPED_BOXES as facilitator
 
-
-def _typed_text() -> list[str]:
-    """The words a staff member typed into the form they sent."""
-    return [value for name, value in request.form.items(multi=True) if _TYPED_FIELDS.search(name) and value.strip()]
+    return facilitator | editor | admin
 
 
 def _participant_typed() -> str | None:
@@ -175,7 +177,7 @@ def enforce():
         if g.get("user") is None:
             if request.method == "POST" and identity.ended_while_away(staff=True):
                 # Signed out while away: show what they typed, so it can be copied before signing in again.
-                return render_template("auth/session_ended.html", typed=_typed_text()), 401
+                return render_template("auth/session_ended.html", typed=staff_boxes().typed(request.form)), 401
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
         if not g.user.has_role(*audience):
             abort(403)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import Field, FieldList, FormField, HiddenField, StringField, TextAreaField
+from wtforms import Field, FieldList, FormField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, StopValidation
 
@@ -251,7 +251,8 @@ class TypedBoxes:
                     continue
                 if issubclass(unbound.field_class, FieldList) and unbound.args[0].field_class is FormField:
                     self._scan(unbound.args[0].args[0], f"{prefix}{name}-")
-                elif issubclass(unbound.field_class, StringField) and not issubclass(unbound.field_class, HiddenField):
+                elif issubclass(unbound.field_class, StringField) and not issubclass(
+                        unbound.field_class, (HiddenField, PasswordField)):
                     self._labels[prefix + name] = unbound.args[0] if unbound.args else unbound.kwargs["label"]
 
     def label_of(self, sent_as: str):
@@ -264,7 +265,12 @@ class TypedBoxes:
             return label
         return _("%(row)s: %(box)s", row=str(self._rows[row.group(1)]) % {"n": int(row.group(2)) + 1}, box=label)
 
-    def typed(self, formdata) -> list[tuple[object, str | None, str]]:
-        """(label, language of the box, words) of every box in ``formdata`` that holds words."""
-        return [(label, box_language(name), value) for name, value in formdata.items(multi=True)
+    def __or__(self, other: TypedBoxes) -> TypedBoxes:
+        both = TypedBoxes()
+        both._labels, both._rows = {**self._labels, **other._labels}, {**self._rows, **other._rows}
+        return both
+
+    def typed(self, formdata) -> list[tuple[str, object, str | None, str]]:
+        """(name it was sent as, label, language of the box, words) of every box in ``formdata`` that holds words."""
+        return [(name, label, box_language(name), value) for name, value in formdata.items(multi=True)
                 if value.strip() and (label := self.label_of(name)) is not None]

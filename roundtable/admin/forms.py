@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roundtable.forms import CleanStringField, Form, SentOnce, length, required
+from roundtable.forms import CleanStringField, Form, SentOnce, TypedBoxes, length, required
 from roundtable.i18n import ROLE_LABELS
 
 
@@ -45,3 +45,7 @@ class HandOverForm(Form):
 
     # Checked by the service, which names what is wrong (see the facilitator's HandOverForm).
     successor = SelectField(_l("Hand them to"), coerce=int, choices=[], validate_choice=False)
+
+
+# What an administrator types, shown back when a form is sent after the session ended.
+TYPED_BOXES = TypedBoxes(NewUserForm, DisplayNameForm)

@@ -5,7 +5,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, length, required
+from roundtable.forms import (
+    CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, TypedBoxes, length, required,
+)
 from roundtable.numbers import LARGEST
 from roundtable.services.curation import QUOTE_MAX
 
@@ -117,3 +119,7 @@ class NoticesShownForm(Form):
     def shown(self) -> dict[int, int]:
         numbers = _numbers(self.quotes.data, 200)  # a page holds 25
         return dict(zip(numbers[::2], numbers[1::2]))
+
+
+# What an editor types, shown back when a form is sent after the session ended.
+TYPED_BOXES = TypedBoxes(QuoteForm, ThemeForm, ThemeRenameForm, FindingKeepForm, SensitiveTermsForm)

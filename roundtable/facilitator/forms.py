@@ -153,6 +153,7 @@ class ConsentFormForm(Form):
         return self.new_key
 
 
-# What a facilitator types, shown back when a form comes from a page of a roundtable they handed over since.
+# What a facilitator types, shown back when a form comes from a page of a roundtable they handed over since, or is
+# sent after the session ended.
 TYPED_BOXES = TypedBoxes(NewRoundtableForm, EditRoundtableForm, NewPromptForm, EditPromptForm, NoteForm, ConsentFormForm,
                          rows={"clauses": _l("Statement %(n)s")})

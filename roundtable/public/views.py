@@ -8,9 +8,10 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import refresh
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
+from werkzeug.datastructures import MultiDict
 
 from roundtable import i18n, identity
-from roundtable.access import public
+from roundtable.access import public, staff_boxes
 from roundtable.db import db, schema_mismatch, schema_problem
 from roundtable.navigation import safe_next
 from roundtable.services import crypto, participation
@@ -55,7 +56,8 @@ def words_kept():
         session["lang"] = chosen
         refresh()  # this answer is already in the new language
     if kind == "staff":
-        return render_template("auth/session_ended.html", typed=request.form.getlist("typed"))
+        typed = MultiDict(zip(request.form.getlist("typed_as"), request.form.getlist("typed")))
+        return render_template("auth/session_ended.html", typed=staff_boxes().typed(typed))
     return render_template("participant/words_kept.html", text=request.form.get("text", ""),
                            language=request.form.get("language"), too_many=kind == "too_many")
 

@@ -281,9 +281,30 @@ def test_what_a_staff_member_typed_after_idle_time_is_shown_back_not_lost(client
     assert db.session.query(Theme).count() == 0
 
     in_filipino = client.post("/words-kept", data={**hidden_fields_of(response), "switch_language": "fil",
+                                                   "typed_as": ["name_en", "name_fil"],
                                                    "typed": ["Courts that listen", "Mga korteng nakikinig"]})
     html = in_filipino.get_data(as_text=True)
     assert '<html lang="fil"' in html and "Courts that listen" in html and "Mga korteng nakikinig" in html
+    assert re.findall(r'<label for="typed-\d">([^<]+)</label>', html) == ["Pangalan sa Ingles", "Pangalan sa Filipino"], \
+        "each box keeps its label, in the language chosen"
+
+
+def test_only_the_boxes_a_facilitator_typed_into_are_shown_back_with_their_labels(client, app, make, login):
+    """Not the tokens and marks a form carries hidden (``note-csrf_token``, ``note-read``): they are no one's words."""
+    facilitator = make.user("facilitator")
+    reflection = make.reflection(make.participant(make.roundtable(facilitator)), status="submitted")
+    login(facilitator)
+    client.get("/language/en")
+    page = client.get(f"/facilitator/reflections/{reflection.id}")
+    _away_too_long(client, app)
+
+    response = client.post(f"/facilitator/reflections/{reflection.id}", data={
+        **hidden_fields_of(page), "note-note": "Follow up gently after the hearing.", "note-submit": "Save note"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401
+    assert re.findall(r"<textarea[^>]*>([^<]*)</textarea>", html) == ["Follow up gently after the hearing."]
+    assert re.search(r'<label for="typed-1">[^<]*note[^<]*</label>', html, re.IGNORECASE), html
 
 
 def test_a_participant_session_ends_after_idle_time(client, app, make):
