@@ -102,11 +102,13 @@ def constant(value: str | int | date) -> ColumnElement:
     return literal(value, literal_execute=True)
 
 
-def lock_row(entity, row_id: int) -> None:
+def lock_row(entity, row_id: int, *, shared: bool = False) -> None:
     """Hold one row until the transaction ends, so that requests changing what hangs from it take turns: the
     second waits, then reads what the first stored. PostgreSQL's ``SELECT … FOR UPDATE``; SQLite (for trying
-    Roundtable out) has no row locks, and SQLAlchemy leaves the clause out there."""
-    db.session.execute(select(entity.id).where(entity.id == row_id).with_for_update())
+    Roundtable out) has no row locks, and SQLAlchemy leaves the clause out there. ``shared`` (``FOR SHARE``):
+    requests that only read the row go on side by side, and wait only for, or are waited for by, one that changes
+    it."""
+    db.session.execute(select(entity.id).where(entity.id == row_id).with_for_update(read=shared))
 
 
 def lock_and_reread(row) -> None:

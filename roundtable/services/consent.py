@@ -131,6 +131,7 @@ def record_consent(
 ) -> ConsentRecord:
     """Append a new consent record under the roundtable's current form. History is never rewritten."""
     roundtable: Roundtable = participant.roundtable
+    _under_the_form_as_it_is(roundtable)
     before = current_grants(participant)
     check_choices(roundtable, granted, adult_confirmed=adult_confirmed, shown_version=shown_version,
                   kept_until_shown=kept_until_shown, continuing=bool(before))
@@ -225,6 +226,7 @@ def change_clause(participant: Participant, key: str, *, grant: bool) -> Consent
     While the form changed and the participant has not consented to the new version, they can
     still take something back, but can only give more under the new form.
     """
+    _under_the_form_as_it_is(participant.roundtable)
     record = current_record(participant)
     if record is None:
         raise RuleViolation(_l("That consent choice is not part of this form."))
@@ -249,6 +251,15 @@ def change_clause(participant: Participant, key: str, *, grant: bool) -> Consent
     audit.record("consent.granted" if grant else "consent.revoked", actor=participant, target=new)
     apply_change(participant, before, after)
     return new
+
+
+def _under_the_form_as_it_is(roundtable: Roundtable) -> None:
+    """Consent is given or changed under the form as saved now. A facilitator saving a new version at the same
+    moment waits, or is waited for (``new_form_version`` locks the same row), and the form is read again after
+    the wait: else a request to review quotes could be granted under a form that had just dropped it, unseen by
+    the check that refuses to drop it while someone asked for it."""
+    lock_row(Roundtable, roundtable.id, shared=True)
+    db.session.refresh(roundtable, ["consent_version", "clauses"])
 
 
 def apply_change(participant: Participant, before: frozenset[str], after: frozenset[str]) -> None:
