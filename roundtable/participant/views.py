@@ -458,7 +458,8 @@ def still_here():
 @participant_required
 def delete_reflection(reflection_id: int):
     participant = g.participant
-    reflection = participation.own_reflection(participant, reflection_id)
+    # "Delete" sent twice (a double click, or Back and the button again) says deleted, not "not found".
+    reflection = participation.own_reflection(participant, reflection_id, deleted_too=request.method == "POST")
     form = DeleteReflectionForm()
     quotes = [q for q in review.quotes_of(participant) if q.reflection_id == reflection.id]
     if form.validate_on_submit():

@@ -159,10 +159,12 @@ def prompt_for(participant: Participant, prompt_id: int) -> Prompt:
     return prompt
 
 
-def own_reflection(participant: Participant, reflection_id: int) -> Reflection:
-    """A participant's own reflection; anyone else's looks like one that does not exist."""
+def own_reflection(participant: Participant, reflection_id: int, *, deleted_too: bool = False) -> Reflection:
+    """A participant's own reflection; anyone else's looks like one that does not exist. ``deleted_too``: one they
+    deleted as well (the same "Delete" sent again)."""
     reflection = db.session.get(Reflection, reflection_id)
-    if reflection is None or reflection.participant_id != participant.id or reflection.status in ("withdrawn", "purged"):
+    gone = ("purged",) if deleted_too else ("withdrawn", "purged")
+    if reflection is None or reflection.participant_id != participant.id or reflection.status in gone:
         raise NotFound(_l("That reflection was not found."))
     return reflection
 

@@ -13,7 +13,7 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from roundtable.db import db, utcnow
+from roundtable.db import db, lock_and_reread, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection
 from roundtable.services import audit
 from roundtable.services.errors import NotFound
@@ -79,9 +79,13 @@ def has_approved_quote(reflection: Reflection) -> bool:
 
 
 def delete_reflection(participant: Participant, reflection: Reflection) -> None:
-    """The participant deletes one of their reflections: its words are erased and its quotes withdrawn."""
-    if reflection.participant_id != participant.id or reflection.status in ("withdrawn", "purged"):
+    """The participant deletes one of their reflections: its words are erased and its quotes withdrawn. Deleted
+    already (a double click: the second waits for the first, then finds it done), nothing more is done."""
+    lock_and_reread(reflection)
+    if reflection.participant_id != participant.id or reflection.status == "purged":
         raise NotFound(_l("That reflection was not found."))
+    if reflection.status == "withdrawn":
+        return
     take_back(reflection, actor=participant, status="withdrawn")
     audit.record("reflection.deleted", actor=participant, target=reflection)
 

@@ -366,6 +366,45 @@ def test_deleting_a_reflection_explains_first_then_erases_it(client, make, csrf)
     assert client.get(f"/my/reflections/{reflection.id}").status_code == 404
 
 
+def test_delete_sent_twice_says_deleted_both_times_and_deletes_once(client, app, make, csrf):
+    """A double click, or Back and "Delete" again: the page the browser shows is the second answer, which must not
+    say "not found" to someone who just took their words back."""
+    me = make.participant(language="en")
+    reflection = make.reflection(me)
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+    form = {"csrf_token": csrf(client.get(f"/my/reflections/{reflection.id}/delete"))}
+
+    first = client.post(f"/my/reflections/{reflection.id}/delete", data=form)
+    second = client.post(f"/my/reflections/{reflection.id}/delete", data=form)
+
+    assert first.status_code == second.status_code == 302
+    assert "Your reflection was deleted." in client.get(second.headers["Location"]).get_data(as_text=True)
+    deletions = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "reflection.deleted")).all()
+    assert len(deletions) == 1
+    assert client.get(f"/my/reflections/{reflection.id}/delete").status_code == 404, "the page itself is gone"
+
+
+def test_delete_sent_twice_at_once_deletes_once_and_says_deleted_both_times(app, make, csrf):
+    only_on_postgresql(app)
+    me = make.participant(language="en")
+    reflection = make.reflection(me)
+    db.session.commit()
+    browsers, forms = (app.test_client(), app.test_client()), []
+    for browser in browsers:
+        _sign_in(browser, csrf, me)
+        forms.append({"csrf_token": csrf(browser.get(f"/my/reflections/{reflection.id}/delete"))})
+
+    answers = at_once(*(lambda browser=browser, form=form: browser.post(f"/my/reflections/{reflection.id}/delete",
+                                                                          data=form)
+                        for browser, form in zip(browsers, forms)))
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    db.session.expire_all()
+    deletions = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "reflection.deleted")).all()
+    assert len(deletions) == 1
+
+
 def test_a_reflection_with_an_approved_quote_cannot_be_edited(client, make, csrf):
     me = make.participant(language="en")
     reflection = make.reflection(me)
