@@ -206,7 +206,8 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     if past_retention(target.reflection):  # a changed quote would need an approval it can no longer get
         raise _past_retention_refused()
     if target.version_id != expected_version:
-        raise Conflict(_l("Another editor saved this quote while you were editing it."))
+        raise Conflict(_l("Its author declined this quote while you were editing it.") if target.status == "declined"
+                       else _l("Another editor saved this quote while you were editing it."))
     _check_words(text, translation)
     _translation_follows_the_language(target, language, translation)
     descriptor = _checked_descriptor(descriptor, target.reflection)

@@ -790,6 +790,27 @@ def test_a_declined_quote_offers_no_approve_button_and_one_awaiting_its_author_s
     assert "Its author declined these words, so they cannot be approved." in declined_page
 
 
+def test_an_editor_saving_words_the_author_declined_meanwhile_is_told_it_was_the_author_not_another_editor(
+    make, editor, desk
+):
+    from roundtable.services import review
+
+    author = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    quote = quote_of(editor, make.reflection(author, text="Plea bargains spare children the stand."))
+    desk.get("/language/en")
+    url = f"/editor/quotes/{quote.id}"
+    page = desk.get(url)
+    review.respond(author, quote, approve=False, revision=quote.revision)
+    db.session.commit()
+
+    refused = desk.post(url, data=form_of(page, quote, text="Plea bargains spare children."))
+
+    html = refused.get_data(as_text=True)
+    assert "Its author declined this quote while you were editing it." in html
+    assert "<h2>Its author declined this quote</h2>" in html and "Another editor" not in html
+    assert "Saving it would put new words to the author just after their no." in html
+
+
 def test_editors_see_beside_the_words_which_statements_their_author_said_no_to(make, editor, desk):
     """Roundtable acts on taking part, keeping words, quoting and reviewing; a "no" to any other statement (here
     the default form's internal use) is for staff to honour, so it is shown where the words are used."""
