@@ -44,12 +44,10 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     }).observe(bar);
   }
 
-  /* A signed-in participant's page, and a page showing back words their session ended before saving, closes
-     itself when nobody has been there for the idle time, so that the next person on a shared phone finds nothing
-     on the screen. Typing is someone there, even where nothing reaches the server (offline, or words too long to
-     save). Typing where nothing autosaves tells the server once a minute that someone is here; an autosave does
-     the same (it says so with a "roundtable:contact" event). Before it closes, the page says
-     "roundtable:closing": a draft not yet saved cancels that, and is saved first. */
+  /* A participant's page (and words shown back after a session ended) closes itself after the idle time with
+     nobody there: the next person on a shared phone finds nothing. Typing counts, even offline; where nothing
+     autosaves it tells the server once a minute (an autosave says "roundtable:contact"). "roundtable:closing" comes
+     first: a draft not yet saved cancels it and is saved. */
   var body = document.body;
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
   if (idleSeconds) {
@@ -99,11 +97,9 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
   });
 })();
 
-/* Autosave while writing: every few seconds, a changed draft is posted to our own JSON endpoint
-   (the CSRF token comes from the form). The status line says when it was last saved.
-   Near the end of the idle time a visible warning appears; typing saves (or, where nothing autosaves, says someone
-   is here) and so keeps the session.
-   Without JavaScript, “Save draft” and “Save and take a break” do the same. */
+/* Autosave: every few seconds a changed draft goes to our JSON endpoint (CSRF token from the form); the status line
+   says when. Near the end of the idle time a warning shows; typing keeps the session. Without JavaScript, "Save
+   draft" and "Save and take a break" do the same. */
 (function () {
   "use strict";
   var form = document.querySelector("form.writing");
@@ -187,10 +183,9 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     }
   });
 
-  /* On a weak signal a button can fail on the way even though the phone says it is online: the browser shows its
-     own error page, and Back leads past this page. So the words sent stay in this tab, and come back into the box
-     when this page is opened again without them; the page after a save says they arrived, and they are forgotten
-     (as on the way out: see the quick exit's script). The same words sent again are not stored twice. */
+  /* On a weak signal a button can fail on the way (the browser's error page; Back leads past this one). The words
+     sent stay in this tab and come back into the box if this page opens without them; forgotten once the next page
+     says they arrived, or on the way out. Sent again, they are not stored twice. */
   var sentKey = SENT + window.location.pathname;
   try {
     var sentBefore = window.sessionStorage.getItem(sentKey);
@@ -306,4 +301,17 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     document.body.classList.add("hidden-now");
     window.location.replace(window.location.href);
   }, 5000);
+})();
+
+/* A form marked data-sends-once (it makes the participant's place) ignores a double tap: the browser would show the
+   second answer, "that pseudonym is taken". It goes again after 10 s with no answer, or once Back brings it back. */
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-sends-once]"), function (form) {
+    var sentAt = 0;
+    form.addEventListener("submit", function (event) {
+      if (Date.now() - sentAt < 10000) { event.preventDefault(); } else { sentAt = Date.now(); }
+    });
+    window.addEventListener("pageshow", function (event) { if (event.persisted) { sentAt = 0; } });
+  });
 })();

@@ -624,3 +624,19 @@ def test_a_pseudonym_that_may_be_a_real_name_is_asked_about_and_answered_by_keyb
     keys.tick("#made_up")
     keys.press_button("main form [type=submit]")
     assert page.url.endswith("/join/passphrase")
+
+
+def test_with_javascript_a_double_tap_on_continue_after_the_pseudonym_makes_one_place_and_shows_its_passphrase(
+        new_context, live):
+    """The browser shows the answer to the second sending: "someone already uses that pseudonym" (the first took
+    it), and a new name then made a second place while the first's passphrase was never seen."""
+    page = new_context(viewport=PHONE).new_page()
+    _up_to_the_pseudonym(page, Keyboard(page), live)
+    page.fill("#pseudonym", "Tala")
+
+    with page.expect_navigation():
+        page.dblclick("main form [type=submit]")
+
+    page.wait_for_load_state()
+    assert page.url.endswith("/join/passphrase"), page.url
+    assert len(page.locator("ol.passphrase li").all_inner_texts()) >= 4
