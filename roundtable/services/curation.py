@@ -259,8 +259,12 @@ def _approve_again(editor: User, target: Quote) -> None:
 
 
 def approve(editor: User, target: Quote) -> None:
-    """Approve a quote, or send it to its author first when they asked to review quotes."""
+    """Approve a quote, or send it to its author first when they asked to review quotes. Approved already (a double
+    click: the second waits for the first, then finds it done), it stays as it was approved."""
+    lock_and_reread(target)
     _still_quotable(target)
+    if target.status == "approved":
+        return
     if target.status == "declined" and target.participant_approved_revision != target.revision:
         raise RuleViolation(_l("The author declined this quote. It cannot be approved over their decision."))
     if target.status == "awaiting_participant" and target.participant_approved_revision != target.revision:

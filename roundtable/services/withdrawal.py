@@ -94,8 +94,12 @@ def withdraw_all(participant: Participant, *, erase: bool) -> None:
     """Everything at once: the participant, every reflection and every quote of theirs.
 
     With ``erase`` the words themselves are gone now, not only hidden; copies already
-    exported outside the platform cannot be reached from here.
+    exported outside the platform cannot be reached from here. Sent twice at once (a double click), the second waits
+    for the first, then finds nothing left to do.
     """
+    lock_and_reread(participant)
+    if participant.withdrawn_at is not None and not (erase and participant.pseudonym):
+        return
     if participant.withdrawn_at is None:
         participant.withdrawn_at = utcnow()
     reflections = list(db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)))

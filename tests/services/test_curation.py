@@ -370,3 +370,20 @@ def test_the_words_an_editor_added_in_brackets_are_named_for_whoever_approves(ma
     assert curation.editors_words(turned) == ["[no]"]
     assert curation.editors_words(labelled) == ["[in the hearing]", "[no]"], "not a redaction label, nor an omission"
     assert curation.editors_words(plain) == []
+
+
+def test_approving_a_quote_approved_already_leaves_it_as_it_was_approved(make):
+    """A double click on Approve, or the page sent again: one approval, its time and its editor unchanged."""
+    first, second = make.user("editor"), make.user("editor")
+    quote = make.quote(make.reflection(text="Courts should hear children through a recorded interview."),
+                       approve=False)
+    curation.approve(first, quote)
+    db.session.commit()
+    approved_at = quote.approved_at
+
+    curation.approve(second, quote)
+    db.session.commit()
+
+    assert (quote.status, quote.approved_at, quote.approved_by_id) == ("approved", approved_at, first.id)
+    approvals = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "quote.approved")).all()
+    assert len(approvals) == 1

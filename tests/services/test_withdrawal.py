@@ -82,6 +82,23 @@ def test_erasing_leaves_only_a_content_free_tombstone_and_is_audited(make):
     assert {"participant.withdrawn", "participant.words_erased", "quote.withdrawn"} <= set(_actions())
 
 
+def test_taking_everything_back_twice_records_it_once_and_erasing_after_still_erases(make):
+    """A double click on "Take back all my words" is one withdrawal in the audit log; asking to erase afterwards
+    (from a page opened before) still erases."""
+    participant = make.participant()
+    make.reflection(participant)
+
+    withdrawal.withdraw_all(participant, erase=False)
+    withdrawal.withdraw_all(participant, erase=False)
+    db.session.commit()
+    assert _actions().count("participant.withdrawn") == 1 and participant.pseudonym
+
+    withdrawal.withdraw_all(participant, erase=True)
+    withdrawal.withdraw_all(participant, erase=True)
+    db.session.commit()
+    assert participant.pseudonym == "" and _actions().count("participant.words_erased") == 1
+
+
 def test_a_participant_deletes_one_reflection_and_its_quotes_are_withdrawn(make):
     participant = make.participant()
     reflection = make.reflection(participant)
