@@ -118,6 +118,7 @@ def test_revoking_a_clause_appends_a_record_and_withdraws_quotes_once_asked(clie
     html = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "<h1>Take back public quotes?</h1>" in html
     assert "1 quote of your words is in use or being made. It will be taken back now, for good." in html
+    assert '<button type="submit">Take it back</button>' in html, "one quote: it, not them"
     assert 'href="/my#consent">Keep allowing public quotes</a>' in html and 'id="quick-exit"' in html
     assert len(consent.history(me)) == 1 and db.session.get(Quote, quote.id).status == "approved", "nothing yet"
 
