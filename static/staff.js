@@ -55,3 +55,21 @@
     }
   }, 15000);
 })();
+
+/* Words typed into a form and not sent yet are not lost to a link unasked (the header's language links are plain
+   links here): leaving the page first asks, in the browser's own words. So does a page showing a refused form, whose
+   words are not saved either. Sending any form is leaving on purpose. */
+(function () {
+  "use strict";
+  var unsent = document.querySelector("form[method=post] .has-error, .conflict") !== null;
+  document.addEventListener("input", function (event) {
+    var form = event.target.form;
+    if (form && form.method === "post" && event.target.type !== "hidden") { unsent = true; }
+  });
+  document.addEventListener("submit", function (event) {
+    if (!event.defaultPrevented) { unsent = false; }  // not "Stay signed in", which stays on the page
+  });
+  window.addEventListener("beforeunload", function (event) {
+    if (unsent) { event.preventDefault(); event.returnValue = ""; }
+  });
+})();

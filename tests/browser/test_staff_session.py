@@ -121,3 +121,22 @@ def test_with_a_short_idle_time_working_still_keeps_the_session(new_context, liv
     assert len(told) == 1
     page.clock.fast_forward(100 * 1000)
     assert page.locator("#idle-warning").is_hidden(), "told 100 s ago: 200 s are left"
+
+
+def test_words_typed_and_not_saved_are_not_lost_to_the_language_link_unasked(new_context, live):
+    """The header's language links are plain links on staff pages: leaving asks first, in the browser's words."""
+    page = new_context(viewport=LAPTOP).new_page()
+    sign_in(page, live, "facilitator")
+    page.goto(live["base_url"] + "/language/en")
+    page.goto(f"{live['base_url']}/facilitator/reflections/{live['reflection_id']}")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+    page.locator("#note-note").press_sequentially("Ask after the hearing how she is.")
+    page.get_by_role("link", name="Filipino").click()
+
+    assert asked == ["beforeunload"]
+    assert page.locator("#note-note").input_value().endswith("Ask after the hearing how she is.")
+    with page.expect_navigation():
+        page.locator("form:has(#note-note) [type=submit]").click()  # saving is leaving on purpose
+    assert asked == ["beforeunload"]
