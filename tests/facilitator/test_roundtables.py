@@ -26,6 +26,19 @@ def test_a_new_roundtable_has_a_clear_join_code_and_the_bilingual_consent_templa
     assert all(c.text_en and c.text_fil for c in clauses.values())
 
 
+def test_the_list_of_roundtables_shows_each_join_code_right_after_its_title(client, make, login):
+    """Read out in the room: on a phone the table scrolls sideways, and a last column would be out of sight."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+
+    html = client.get("/facilitator/").get_data(as_text=True)
+
+    assert re.findall(r'<th scope="col">([^<]+)</th>', html)[:2] == ["Title", "Join code"]
+    assert re.search(rf"{roundtable.title_en}</span>\s*</a></td>\s*<td class=\"code\">{roundtable.join_code}</td>", html)
+
+
 @pytest.mark.parametrize("meeting", [{}, {"meets_on": "2099-12-20", "starts_at": "14:00", "ends_at": "16:00"}])
 def test_a_retention_date_in_the_past_is_refused_with_the_form_kept(client, make, login, csrf, meeting):
     """Said of the retention date even when a meeting day is given: the past date is the mistake, not the day."""
