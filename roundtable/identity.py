@@ -40,17 +40,39 @@ _SESSION_SHAPE = {
 }
 
 
-def _written_by_this_release() -> bool:
-    for key, kind in _SESSION_SHAPE.items():
-        value = session.get(key)
-        if value is None:
+# What joining keeps (participant/views.py), by type; ids are compared with integer columns.
+_JOIN_SHAPE = {
+    "at": int, "roundtable_id": int, "granted": list, "adult": bool, "form_version": int, "kept_until": str,
+    "participant_id": int, "passphrase": str, "language": str, "check": list,
+}
+_IDS = ("user_id", "participant_id", "roundtable_id")
+
+
+def _has_shape(values: dict, shape: dict) -> bool:
+    """Each value of ``values`` that ``shape`` names is of its type (never None: this release writes none), and an
+    id fits an integer column."""
+    for key, kind in shape.items():
+        if key not in values:
             continue
-        if not isinstance(value, kind) or isinstance(value, bool):
+        value = values[key]
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             return False
-        if key in ("user_id", "participant_id") and not 0 < value <= LARGEST:  # compared with integer columns
+        if key in _IDS and not 0 < value <= LARGEST:
             return False
+    return True
+
+
+def _written_by_this_release() -> bool:
+    if not _has_shape(session, _SESSION_SHAPE):
+        return False
     join = session.get("join") or {}
-    return isinstance(join.get("at", 0), int) and isinstance(join.get("granted", []), list)
+    flashes = session.get("_flashes", [])
+    return (_has_shape(join, _JOIN_SHAPE)
+            and all(isinstance(key, str) for key in join.get("granted", []))
+            and (len(join.get("check", [0, 1])) == 2 and all(type(n) is int for n in join.get("check", [])))
+            and isinstance(flashes, list) and all(
+                isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
+                for pair in flashes))
 
 
 def load() -> None:

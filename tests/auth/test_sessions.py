@@ -380,12 +380,32 @@ def test_production_hash_parameters_are_argon2id_rfc9106(monkeypatch):
 @pytest.mark.parametrize(("key", "value"), [
     ("user_id", "abc"), ("user_id", 10**30), ("participant_id", "abc"), ("participant_id", 2**31), ("seen", "x"),
     ("join", "x"), ("join", {"at": "x"}), ("lang", 123), ("user_version", [1]),
+    ("seen", None), ("participant_id", None),
+    ("join", {"at": 0, "roundtable_id": 10**20}), ("join", {"at": 0, "check": [0]}),
+    ("join", {"at": 0, "check": ["a", "b"]}), ("join", {"at": 0, "granted": [1]}), ("join", {"at": 0, "adult": "yes"}),
+    ("_flashes", "abc"), ("_flashes", [["message"]]), ("_flashes", [[1, 2]]),
 ])
 def test_a_session_cookie_this_release_did_not_write_counts_as_none(client, key, value):
     """Signed with the same key but written otherwise (another release, say): anonymous, never an error page."""
     with client.session_transaction() as session:
         session[key] = value
 
-    for path in ("/", "/login", "/return", "/join/consent", "/my", "/editor/"):
+    for path in ("/", "/login", "/return", "/join/consent", "/join/pseudonym", "/join/passphrase", "/my", "/editor/"):
+        response = client.get(path)
+        assert response.status_code in (200, 302), (path, response.status_code)
+
+
+@pytest.mark.parametrize("join", [
+    {"roundtable_id": 10**20}, {"check": [0]}, {"check": "ab"}, {"passphrase": None}, {"participant_id": None},
+])
+def test_a_signed_in_participant_or_a_joining_one_with_an_odd_cookie_counts_as_none(client, make, join):
+    """As above, with what the pages go on to read: the participant's last contact, or the joining steps."""
+    participant = make.participant()
+    state = {"at": int(time.time()), "roundtable_id": participant.roundtable_id, "participant_id": participant.id,
+             "passphrase": "not a sealed token", "language": "en", "check": [0, 1], **join}
+    with client.session_transaction() as session:
+        session.update({"participant_id": participant.id, "participant_version": 1, "seen": None, "join": state})
+
+    for path in ("/my", "/join/consent", "/join/pseudonym", "/join/passphrase"):
         response = client.get(path)
         assert response.status_code in (200, 302), (path, response.status_code)
