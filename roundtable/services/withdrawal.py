@@ -13,7 +13,7 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from roundtable.db import db, lock_and_reread, utcnow
+from roundtable.db import db, lock_and_reread, lock_row, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection
 from roundtable.services import audit
 from roundtable.services.errors import NotFound
@@ -97,7 +97,8 @@ def withdraw_all(participant: Participant, *, erase: bool) -> None:
     exported outside the platform cannot be reached from here. Sent twice at once (a double click), the second waits
     for the first, then finds nothing left to do.
     """
-    lock_and_reread(participant)
+    lock_row(Participant, participant.id)  # (its eager joins cannot be locked with it)
+    db.session.refresh(participant, ["withdrawn_at", "pseudonym"])
     if participant.withdrawn_at is not None and not (erase and participant.pseudonym):
         return
     if participant.withdrawn_at is None:
