@@ -99,7 +99,7 @@ def test_a_filipino_quote_without_translation_cannot_be_approved(make, editor, d
     page = desk.get(f"/editor/quotes/{quote.id}")
     html = page.get_data(as_text=True)
     # Disabled, it says why: a screen reader reads the reason with the button.
-    assert re.search(r'<button type="submit" disabled aria-describedby="translation-problem">', html)
+    assert re.search(r'<button type="submit" aria-disabled="true" aria-describedby="translation-problem">', html)
     assert 'id="translation-problem">A Filipino or mixed quote needs an English translation' in html
     desk.post(f"/editor/quotes/{quote.id}/approve", data={"approve-csrf_token": csrf(page)})
     db.session.refresh(quote)
@@ -784,7 +784,7 @@ def test_a_declined_quote_offers_no_approve_button_and_one_awaiting_its_author_s
     declined_page = desk.get(f"/editor/quotes/{declined.id}").get_data(as_text=True)
 
     assert waiting.status == "awaiting_participant" and declined.status == "declined"
-    assert re.search(r'<button type="submit" disabled aria-describedby="approve-waits">Approve</button>', waiting_page)
+    assert re.search(r'<button type="submit" aria-disabled="true" aria-describedby="approve-waits">Approve</button>', waiting_page)
     assert 'id="approve-waits">It waits for its author' in waiting_page
     assert f"/editor/quotes/{declined.id}/approve" not in declined_page
     assert "Its author declined these words, so they cannot be approved." in declined_page
