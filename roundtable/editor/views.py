@@ -199,6 +199,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
     return render_template(
         "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ActionForm(prefix="approve"),
         fidelity_problem=curation.fidelity_message(result), editors_words=curation.editors_words(item),
+        negations_left_out=curation.negations_left_out(item),
         translation_problem=curation.translation_problem(item),
         segments=fidelity.highlight_segments(item.reflection.text or "", result.matched),
         finding_segments=curation.highlight_findings(item.text or "", [s for s in states if s.field == "text"]),

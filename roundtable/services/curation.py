@@ -434,6 +434,24 @@ def editors_words(target: Quote) -> list[str]:
     return added
 
 
+# Words that turn a statement around, in both languages (as the fidelity check compares them: case folded, one
+# apostrophe). Left out at "…", they may make the author say the opposite ("Justice is … the verdict").
+_NEGATIONS = frozenset({
+    "not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "cannot", "without",
+    "hindi", "di", "'di", "wala", "walang", "huwag", "'wag", "wag", "ayaw", "ayoko", "hinding-hindi", "hindi-hindi",
+})
+
+
+def negations_left_out(target: Quote) -> list[str]:
+    """Words like "not" or "hindi" that the quote's omissions leave out of its reflection, each once: whoever
+    approves is asked to read the quote again, as for words in brackets."""
+    found = []
+    for word in fidelity.left_out(target.text or "", target.reflection.text or ""):
+        if (word in _NEGATIONS or word.endswith("n't")) and word not in found:
+            found.append(word)
+    return found
+
+
 def fidelity_message(result: fidelity.FidelityResult) -> str | None:
     """Why a quote is not faithful to the reflection, in the editor's language; None when it is."""
     if result.ok:

@@ -136,6 +136,24 @@ def word_places(quote: str, original: str) -> tuple[frozenset[int], frozenset[in
     return _words_at(early, needles), _words_at(late, needles)
 
 
+def left_out(quote: str, original: str) -> list[str]:
+    """The words of ``original`` (as compared: case folded) that a faithful quote leaves out between its runs, at
+    "…" or a bracket, and the one word just before it and just after it ("… kami mahina" cut from "Hindi kami
+    mahina"), its runs placed as early as they fit; empty for a quote that is not faithful."""
+    parsed = _parse_quote(_normalise(quote)) if quote.strip() else None
+    original_words = _words(_normalise(original))
+    codes = _codes(original_words)
+    if parsed is None or not parsed.runs or any(word.key not in codes for run in parsed.runs for word in run):
+        return []
+    needles = _needles(parsed, codes)
+    fits = list(_earliest_fits(needles, "".join(codes[word.key] for word in original_words)))
+    if fits[-1] < 0:
+        return []
+    between = [i for (at, needle), after in zip(zip(fits, needles), fits[1:]) for i in range(at + len(needle), after)]
+    before, after = fits[0] - 1, fits[-1] + len(needles[-1])
+    return [original_words[i].key for i in [before, *between, after] if 0 <= i < len(original_words)]
+
+
 def _words_at(fits: list[int], needles: list[str]) -> frozenset[int]:
     return frozenset(word for at, needle in zip(fits, needles) for word in range(at, at + len(needle)))
 

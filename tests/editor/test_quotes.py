@@ -811,6 +811,31 @@ def test_an_editor_saving_words_the_author_declined_meanwhile_is_told_it_was_the
     assert "Saving it would put new words to the author just after their no." in html
 
 
+@pytest.mark.parametrize(("reflection", "quote", "named"), [
+    ("Justice is not only the verdict.", "Justice is … the verdict.", "not"),
+    ("Hindi kami mahina, matatag kami.", "… kami mahina …", "hindi"),
+    ("We don't want children to face their parents in court.", "We … want children to face their parents in court.",
+     "don't"),
+])
+def test_a_quote_that_leaves_out_a_no_asks_whoever_approves_to_read_it_again(make, editor, desk, reflection, quote,
+                                                                            named):
+    """Faithful word for word, yet "Justice is … the verdict" says the opposite of "not only the verdict"."""
+    made = quote_of(editor, make.reflection(text=reflection), text=quote, approve=False)
+    desk.get("/language/en")
+
+    html = desk.get(f"/editor/quotes/{made.id}").get_data(as_text=True)
+
+    assert f"words that can turn a statement around: {named}." in html.replace("&#39;", "'")
+    assert re.search(r'<button type="submit" aria-describedby="[^"]*negations-left-out[^"]*">Approve</button>', html)
+
+
+def test_a_quote_that_keeps_every_no_says_nothing_of_it(make, editor, desk):
+    made = quote_of(editor, make.reflection(text="The court did not rush us. It listened."),
+                    text="The court did not rush us. …", approve=False)
+    desk.get("/language/en")
+    assert "turn a statement around" not in desk.get(f"/editor/quotes/{made.id}").get_data(as_text=True)
+
+
 def test_editors_see_beside_the_words_which_statements_their_author_said_no_to(make, editor, desk):
     """Roundtable acts on taking part, keeping words, quoting and reviewing; a "no" to any other statement (here
     the default form's internal use) is for staff to honour, so it is shown where the words are used."""

@@ -366,3 +366,15 @@ def test_word_places_say_which_words_of_the_original_a_quote_keeps_as_early_and_
 
     assert (sorted(early), sorted(late)) == ([0, 1, 6], [4, 5, 6])
     assert fidelity.word_places("The judge listened", original) == (frozenset(), frozenset())  # not faithful
+
+
+@pytest.mark.parametrize(("quote", "original", "left"), [
+    ("Justice is … the verdict.", "Justice is not only the verdict.", ["not", "only"]),
+    ("… kami mahina …", "Hindi kami mahina, matatag kami.", ["hindi", "matatag"]),  # the words cut off either side
+    ("Hindi … matatag kami.", "Hindi kami mahina, matatag kami.", ["kami", "mahina"]),
+    ("The court [listened] and … we healed.", "The court listened and in time we healed.", ["listened", "in", "time"]),
+    ("Justice is not only the verdict.", "Justice is not only the verdict.", []),
+    ("Words that are not there.", "Justice is not only the verdict.", []),  # not faithful: nothing to say
+])
+def test_left_out_names_the_words_a_faithful_quote_skips_between_its_runs(quote, original, left) -> None:
+    assert fidelity.left_out(quote, original) == left
