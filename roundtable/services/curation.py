@@ -260,8 +260,7 @@ def _approve_again(editor: User, target: Quote) -> None:
 
 def approve(editor: User, target: Quote) -> None:
     """Approve a quote, or send it to its author first when they asked to review quotes. Approved already (a double
-    click: the second waits for the first, then finds it done), it stays as it was approved."""
-    lock_and_reread(target)
+    click: the second waits for the first at the author's turn, then finds it done), it stays as it was approved."""
     _still_quotable(target)
     if target.status == "approved":
         return

@@ -290,6 +290,10 @@ _PLATFORM = (
 _USERNAME_RE = re.compile(
     rf"\b{_PLATFORM}\b[^.!?\n@]{{0,25}}?\b([a-z0-9]+(?:[._][a-z0-9]+)+)\b(?![@.]\w)"
 )
+# A name with a digit, a dot or an underscore given "at" or "as" a platform's: "on Facebook at bituinlakas22".
+_AT_PLATFORM_RE = re.compile(
+    rf"\b{_PLATFORM}\s+(?:at|as)\s+([A-Za-z0-9_.]*(?:\d|[A-Za-z0-9][._][A-Za-z0-9])[A-Za-z0-9_.]*[A-Za-z0-9_])"
+)
 # Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob".
 _DECLARED_USERNAME_RE = re.compile(
     rf"\b{_PLATFORM}(?:\s+(?:ko|namin|niya|account|name|handle|username))?"
@@ -333,11 +337,15 @@ _AGE_RES = [
         r"\bmag-?\d{1,2}\s+(?:na\s+)?(?:ako|siya)\b",
         r"\b\d{1,2}\s*(?:y/o|yo|y\.o\.)(?!\w)",
         rf"\b(?:I|he|she|we|they|who)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
-        rf"(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+time|$))",
+        rf"(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
+        # after "when", whatever follows ("When I was 14 the police came"), unless a unit or a count does
+        rf"\bwhen\s+(?:I|he|she|we|they)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
+        rf"(?:\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|pesos|times|people"
+        rf"|of\b|in\s+(?:line|a\s+row)|[:.]\d))",
         # whoever the subject ("my brother was only 7 then"): "only" and a child's age make it one
         rf"\bwas\s+(?:only|just|barely)\s+(?:1[0-7]|[1-9]|{_EN_NUMBER})"
-        rf"(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+time|$))",
-        rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s*-?\s*taong?\s+gulang\b",
+        rf"(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
+        rf"\b(?:\d{{1,2}}(?:\s+na)?|{_FIL_LINKED})\s*-?\s*taong?\s+gulang\b",  # "14 na taong gulang" too
         rf"\b{_AGE_NUMBER}\s*-?\s*(?:anyos|años)\b",
         rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?{_AGE_NUMBER}\b",
         rf"\b(?:noong|nung|nuong|no'ng|noon)\s+{_AGE_NUMBER}\s+(?:(?:pa\s+)?lang\s+)?"
@@ -1165,8 +1173,9 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for regex in (_SOCIAL_URL_RE, _URL_RE, _HANDLE_RE):
         for match in regex.finditer(text):
             yield _Candidate(match.start(), match.end(), "handle", PRIORITY_CONTACT)
-    for match in _USERNAME_RE.finditer(text):
-        yield _Candidate(match.start(1), match.end(1), "handle", PRIORITY_CONTACT - 1)
+    for regex in (_USERNAME_RE, _AT_PLATFORM_RE):
+        for match in regex.finditer(text):
+            yield _Candidate(match.start(1), match.end(1), "handle", PRIORITY_CONTACT - 1)
     common_words = _lexicon().common_words
     for match in _DECLARED_USERNAME_RE.finditer(text):
         if len(match.group(1)) >= 3 and _fold(match.group(1)) not in common_words:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from roundtable.db import db, lock_and_reread, lock_row, utcnow
+from roundtable.db import db, lock_row, utcnow
 from roundtable.models import Participant, Quote, QuoteFindingDecision, Reflection
 from roundtable.services import audit
 from roundtable.services.errors import NotFound
@@ -80,8 +80,10 @@ def has_approved_quote(reflection: Reflection) -> bool:
 
 def delete_reflection(participant: Participant, reflection: Reflection) -> None:
     """The participant deletes one of their reflections: its words are erased and its quotes withdrawn. Deleted
-    already (a double click: the second waits for the first, then finds it done), nothing more is done."""
-    lock_and_reread(reflection)
+    already (a double click: the second waits for the first, then finds it done), nothing more is done. The turn is
+    taken on the author's row, as every change by them or by staff to what hangs from it is (``take_turn``)."""
+    lock_row(Participant, participant.id)
+    db.session.refresh(reflection)
     if reflection.participant_id != participant.id or reflection.status == "purged":
         raise NotFound(_l("That reflection was not found."))
     if reflection.status == "withdrawn":

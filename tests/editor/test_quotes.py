@@ -618,6 +618,34 @@ def test_two_editors_approving_one_quote_at_once_both_get_a_calm_answer(app, mak
     assert db.session.get(Quote, quote.id).status == "approved"
 
 
+@pytest.mark.parametrize("taking_back", ["delete", "public quotes"])
+def test_an_approval_as_the_author_takes_the_words_back_take_turns_without_a_deadlock(app, make, editor, desk, csrf,
+                                                                                       taking_back):
+    """Both wait at the author's row, in one order: an approval that locked the quote first deadlocked with the
+    author's change, which locks the author, then the quote (503 for one of them)."""
+    only_on_postgresql(app)
+    for _round in range(8):
+        author = make.participant(language="en")
+        quote = quote_of(editor, make.reflection(author), approve=False)
+        db.session.commit()
+        phone = app.test_client()
+        page = phone.get("/return")
+        phone.post("/return", data={"passphrase": author.passphrase, "csrf_token": csrf(page)})
+        mine = {"csrf_token": csrf(phone.get("/my"))}
+        if taking_back == "delete":
+            address, form = f"/my/reflections/{quote.reflection_id}/delete", mine
+        else:
+            address, form = "/my/consent", {**mine, "key": "quote_publicly", "grant": "0", "confirmed": "yes"}
+        approve = {"approve-csrf_token": csrf_token_of(desk.get(f"/editor/quotes/{quote.id}"))}
+
+        answers = at_once(lambda: phone.post(address, data=form),
+                          lambda: desk.post(f"/editor/quotes/{quote.id}/approve", data=approve))
+
+        assert [answer.status_code for answer in answers] == [302, 302], f"round {_round}"
+        db.session.expire_all()
+        assert db.session.get(Quote, quote.id).status == "withdrawn"
+
+
 def test_a_change_refused_because_someone_changed_the_record_first_gets_the_calm_409_page(make, editor, desk,
                                                                                          monkeypatch, caplog):
     """The safety net for any view without an answer of its own, whatever the database."""
