@@ -226,7 +226,8 @@ def change_clause(participant: Participant, key: str, *, grant: bool) -> Consent
     While the form changed and the participant has not consented to the new version, they can
     still take something back, but can only give more under the new form.
     """
-    _under_the_form_as_it_is(participant.roundtable)
+    if grant:  # taking something back needs no form read again, and so waits for no one
+        _under_the_form_as_it_is(participant.roundtable)
     record = current_record(participant)
     if record is None:
         raise RuleViolation(_l("That consent choice is not part of this form."))
