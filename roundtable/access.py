@@ -93,7 +93,9 @@ def password_again():
 
 
 def _ask_for_password():
-    flash(_("For your safety, type your password again. Then you can go on."))
+    said = _("For your safety, type your password again. Then you can go on.")
+    if ["message", said] not in [list(pair) for pair in session.get("_flashes", [])]:  # sent twice: said once
+        flash(said)
     return redirect(url_for("auth.confirm_password", next=request.path))
 
 

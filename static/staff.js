@@ -63,8 +63,9 @@
   "use strict";
   var unsent = document.querySelector("form[method=post] .has-error, .conflict") !== null;
   document.addEventListener("input", function (event) {
-    var form = event.target.form;
-    if (form && form.method === "post" && event.target.type !== "hidden") { unsent = true; }
+    var box = event.target;  // words typed, not a choice made (a format, a filter), which is soon made again
+    var typed = box.tagName === "TEXTAREA" || /^(text|search|email|url|tel|number)$/.test(box.type);
+    if (typed && box.form && box.form.method === "post") { unsent = true; }
   });
   document.addEventListener("submit", function (event) {
     if (!event.defaultPrevented) { unsent = false; }  // not "Stay signed in", which stays on the page

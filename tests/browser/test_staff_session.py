@@ -140,3 +140,18 @@ def test_words_typed_and_not_saved_are_not_lost_to_the_language_link_unasked(new
     with page.expect_navigation():
         page.locator("form:has(#note-note) [type=submit]").click()  # saving is leaving on purpose
     assert asked == ["beforeunload"]
+
+
+def test_a_choice_made_and_not_sent_does_not_ask_before_leaving(new_context, live):
+    """A format or a filter is soon chosen again: only words typed are worth the question."""
+    page = new_context(viewport=LAPTOP).new_page()
+    sign_in(page, live, "editor")
+    page.goto(live["base_url"] + "/editor/export")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+    page.locator("input[name=format][value=xlsx]").check()
+    with page.expect_navigation():
+        page.locator("header a.brand").click()
+
+    assert asked == []

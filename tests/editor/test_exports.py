@@ -243,6 +243,8 @@ def test_an_export_from_a_session_whose_password_is_old_asks_for_it_then_sends_t
 
     assert stopped.headers["Location"].endswith("/account/confirm?next=/editor/export")
     assert db.session.query(Export).count() == 0, "nothing recorded, nothing downloaded"
+    desk.post("/editor/export", data={**hidden_fields_of(page), "format": "json", "language": "fil"})  # a double click
+    assert desk.get(stopped.headers["Location"]).get_data(as_text=True).count("type your password again") == 1
     carry_on = desk.get(_type_the_password_again(desk, stopped.headers["Location"]).headers["Location"])
     assert "What you filled in before is kept. Send it now" in carry_on.get_data(as_text=True)
     downloaded = desk.post("/editor/export", data=hidden_fields_of(carry_on))
