@@ -8,6 +8,7 @@ every copy of their cookie (a copied one included). Both kinds end after idle ti
 from __future__ import annotations
 
 import time
+from datetime import date
 
 from flask import after_this_request, current_app, g, request, session
 from sqlalchemy import bindparam, select
@@ -36,7 +37,7 @@ _PARTICIPANT_WITH_ROUNDTABLE = (
 _SESSION_SHAPE = {
     "user_id": int, "participant_id": int, "user_version": int, "participant_version": int, "seen": int,
     "since": int, "password_at": int, "lang": str, "after_login": str, "new_totp_secret": str, "words_arrived": str,
-    "staff_expired": str, "join": dict, "carried_forms": dict,
+    "staff_expired": str, "join": dict, "carried_forms": dict, "csrf_token": str,
 }
 
 
@@ -62,17 +63,32 @@ def _has_shape(values: dict, shape: dict) -> bool:
     return True
 
 
+def _texts(values, length: int | None = None) -> bool:
+    """A list (or pair) of texts, of ``length`` if given."""
+    return (isinstance(values, (list, tuple)) and (length is None or len(values) == length)
+            and all(isinstance(value, str) for value in values))
+
+
+def _a_date(text: str | None) -> bool:
+    try:
+        return text is None or bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
 def _written_by_this_release() -> bool:
     if not _has_shape(session, _SESSION_SHAPE):
         return False
     join = session.get("join") or {}
-    flashes = session.get("_flashes", [])
+    carried = (session.get("carried_forms") or {}).values()
     return (_has_shape(join, _JOIN_SHAPE)
-            and all(isinstance(key, str) for key in join.get("granted", []))
+            and _texts(join.get("granted", [])) and _a_date(join.get("kept_until"))
             and (len(join.get("check", [0, 1])) == 2 and all(type(n) is int for n in join.get("check", [])))
-            and isinstance(flashes, list) and all(
-                isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(part, str) for part in pair)
-                for pair in flashes))
+            and isinstance(session.get("_flashes", []), list)
+            and all(_texts(pair, 2) for pair in session.get("_flashes", []))
+            and all(isinstance(form, dict) and type(form.get("at")) is int and _texts(form.get("tokens"))
+                    and isinstance(form.get("fields"), list) and all(_texts(pair, 2) for pair in form["fields"])
+                    for form in carried))
 
 
 def load() -> None:

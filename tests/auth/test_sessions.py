@@ -384,13 +384,18 @@ def test_production_hash_parameters_are_argon2id_rfc9106(monkeypatch):
     ("join", {"at": 0, "roundtable_id": 10**20}), ("join", {"at": 0, "check": [0]}),
     ("join", {"at": 0, "check": ["a", "b"]}), ("join", {"at": 0, "granted": [1]}), ("join", {"at": 0, "adult": "yes"}),
     ("_flashes", "abc"), ("_flashes", [["message"]]), ("_flashes", [[1, 2]]),
+    ("csrf_token", 12), ("csrf_token", ["a"]), ("join", {"at": 0, "kept_until": "next year"}),
+    ("carried_forms", {"/admin/users": []}), ("carried_forms", {"/admin/users": {"fields": [], "tokens": []}}),
+    ("carried_forms", {"/admin/users": {"at": "x", "fields": [], "tokens": []}}),
+    ("carried_forms", {"/admin/users": {"at": 0, "fields": [["a"]], "tokens": []}}),
 ])
 def test_a_session_cookie_this_release_did_not_write_counts_as_none(client, key, value):
     """Signed with the same key but written otherwise (another release, say): anonymous, never an error page."""
     with client.session_transaction() as session:
         session[key] = value
 
-    for path in ("/", "/login", "/return", "/join/consent", "/join/pseudonym", "/join/passphrase", "/my", "/editor/"):
+    for path in ("/", "/login", "/return", "/join/consent", "/join/pseudonym", "/join/passphrase", "/my", "/editor/",
+                 "/account/carry-on?next=/admin/users"):
         response = client.get(path)
         assert response.status_code in (200, 302), (path, response.status_code)
 
@@ -409,3 +414,17 @@ def test_a_signed_in_participant_or_a_joining_one_with_an_odd_cookie_counts_as_n
     for path in ("/my", "/join/consent", "/join/pseudonym", "/join/passphrase"):
         response = client.get(path)
         assert response.status_code in (200, 302), (path, response.status_code)
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("carried_forms", {"/admin/users": {"at": 0, "fields": [["a"]], "tokens": []}}),
+    ("carried_forms", {"/admin/users": {"fields": [], "tokens": []}}), ("csrf_token", 12),
+])
+def test_a_signed_in_staff_member_with_an_odd_cookie_is_signed_out_not_shown_an_error(client, make, login, key, value):
+    login(make.user("admin"))
+    with client.session_transaction() as session:
+        session[key] = value
+
+    for response in (client.get("/account/carry-on?next=/admin/users"),
+                     client.post("/admin/users", data={"csrf_token": "x", "username": "someone"})):
+        assert response.status_code in (302, 400), response.status_code
