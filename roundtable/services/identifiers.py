@@ -203,6 +203,7 @@ INSTITUTION_SUFFIXES = _words(
     " library salon pharmacy canteen cafe hall solutions services trading holdings industries"
     " manpower logistics"
 )
+PLACES_OF_WORSHIP = _words("church parish chapel cathedral shrine mosque temple ministries ministry fellowship")
 INSTITUTION_PREFIXES = _words(
     "paaralang paaralan pamantasan unibersidad kolehiyo simbahan parokya kapilya iglesia ospital"
     " bahay tahanan kanlungan sentro university college church"
@@ -294,6 +295,10 @@ _USERNAME_RE = re.compile(
 _AT_PLATFORM_RE = re.compile(
     rf"\b{_PLATFORM}\s+(?:at|as)\s+([A-Za-z0-9_.]*(?:\d|[A-Za-z0-9][._][A-Za-z0-9])[A-Za-z0-9_.]*[A-Za-z0-9_])"
 )
+# The name shown on a platform: "find me on Facebook as Bituin Lakas".
+_AS_ON_PLATFORM_RE = re.compile(rf"\b{_PLATFORM}\s+as\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){{0,2}})")
+# A name said before "ang pangalan ko" ("Bituin Lakas ang pangalan ko doon"), everyday words or not.
+_NAME_IS_MINE_RE = re.compile(r"\b((?:[A-Z][\w'-]+\s+){0,2}[A-Z][\w'-]+)\s+ang\s+pangalan\s+(?:ko|niya|nila|namin|mo)\b")
 # Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob".
 _DECLARED_USERNAME_RE = re.compile(
     rf"\b{_PLATFORM}(?:\s+(?:ko|namin|niya|account|name|handle|username))?"
@@ -352,7 +357,9 @@ _AGE_RES = [
         rf"(?:ako|siya|ka)\b",
         # "Grade 3 pa lang ako" is a school year, not an age
         r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
-        r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",  # "15 ako nung …"
+        rf"(?<!grade )(?<!baitang )\b(?:\d{{1,2}}|{_ES_NUMBER})\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",  # "15 ako nung …"
+        # "Ako ay 14 noon", "nung ako'y 9": digits or Spanish numbers ("isa" after "ako" is "one of them")
+        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b(?=(?:\s+na)?\s+(?:taon|noon|nun|nung|noong)\b)",
         rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s+taon\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
         rf"(?:\s+(?:noon|nun|nung|noong))?|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
     )
@@ -899,7 +906,7 @@ class _Scanner:
             if token.key in INSTITUTION_SUFFIXES:
                 first = self._institution_start(i)
                 last = self._of_extension(i + 1)
-                if first < i and self._is_specific(first, last):
+                if first < i and self._is_specific(first, last, worship=token.key in PLACES_OF_WORSHIP):
                     start, end = self._span(first, last)
                     yield _Candidate(start, end, "institution", PRIORITY_INSTITUTION)
             if token.key in INSTITUTION_PREFIXES and i + 1 < len(tokens):
@@ -953,9 +960,12 @@ class _Scanner:
                 return after
         return end
 
-    def _is_specific(self, first: int, last: int) -> bool:
-        """Some word besides generic ones ("Prosecutor's Office" alone names no office)."""
+    def _is_specific(self, first: int, last: int, *, worship: bool = False) -> bool:
+        """Some word besides generic ones ("Prosecutor's Office" alone names no office). Before a church's head word,
+        a religious word names one ("Jesus is Lord Church", "Christ Church")."""
         for token in self.tokens[first:last]:
+            if worship and token.key in RELIGIOUS_WORDS and token.capitalised and token.key not in INSTITUTION_SUFFIXES:
+                return True
             if token.key in GENERIC_INSTITUTION_WORDS or token.key in INSTITUTION_SUFFIXES:
                 continue
             if token.key in TITLE_WORDS or token.key in RELATION_NOUNS:  # "the Fiscal's Office"
@@ -1173,9 +1183,11 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for regex in (_SOCIAL_URL_RE, _URL_RE, _HANDLE_RE):
         for match in regex.finditer(text):
             yield _Candidate(match.start(), match.end(), "handle", PRIORITY_CONTACT)
-    for regex in (_USERNAME_RE, _AT_PLATFORM_RE):
+    for regex in (_USERNAME_RE, _AT_PLATFORM_RE, _AS_ON_PLATFORM_RE):
         for match in regex.finditer(text):
             yield _Candidate(match.start(1), match.end(1), "handle", PRIORITY_CONTACT - 1)
+    for match in _NAME_IS_MINE_RE.finditer(text):
+        yield _Candidate(match.start(1), match.end(1), "name", PRIORITY_NAME_CUE)
     common_words = _lexicon().common_words
     for match in _DECLARED_USERNAME_RE.finditer(text):
         if len(match.group(1)) >= 3 and _fold(match.group(1)) not in common_words:

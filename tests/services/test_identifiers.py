@@ -563,3 +563,38 @@ def test_ranks_lower_case_places_possessives_ages_foreign_numbers_and_stations(t
 )
 def test_holy_week_days_offices_of_a_role_lower_case_words_verbs_and_grades_stay_unflagged(text):
     assert detect(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ako ay 14 na taong gulang noon nang tumestigo ako sa korte.", {("age", "14 na taong gulang")}),
+        ("When I was 14 the police came to our house.", {("age", "When I was 14")}),
+        ("I was only 14 at the hearing.", {("age", "I was only 14")}),
+        ("Ako ay 14 noon nang tumestigo.", {("age", "Ako ay 14")}),
+        ("Katorse ako noon.", {("age", "Katorse ako noon")}),
+        ("Nung ako'y 9 na taon, lumipat kami.", {("age", "ako'y 9")}),
+        ("My pastor at Jesus is Lord Church helped me.", {("institution", "Lord Church")}),
+        ("Follow me on Facebook at bituinlakas22 for updates.", {("handle", "bituinlakas22")}),
+        ("Find me on Facebook as Bituin Lakas.", {("handle", "Bituin Lakas")}),
+        ("I-add ninyo ako sa FB, Bituin Lakas ang pangalan ko doon.", {("name", "Bituin Lakas")}),
+    ],
+)
+def test_ages_with_na_or_after_when_churches_of_religious_words_and_names_given_on_a_platform(text, expected):
+    """An editor's working day found these in approved quotes (QA): each is flagged now."""
+    assert_flags(text, expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "When I was 5 minutes late the judge waited.",
+        "I saw it on Facebook at night.",
+        "I posted it on Facebook as a story.",
+        "Isa ako noon sa mga tumestigo.",
+        "Praise the Lord. Church was full.",
+        "Dalawang taon kaming naghintay.",
+    ],
+)
+def test_the_new_age_church_and_platform_rules_leave_minutes_nights_stories_and_counts_alone(text):
+    assert detect(text) == []
