@@ -789,6 +789,13 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
     label = redaction_label_of(target, state)
     label = f"[{found_in[start:state.finding.start]}{label[1:-1]}{found_in[state.finding.end:end]}]"
     words[state.field] = found_in[:start] + label + found_in[end:]
+    # The same detail in the other text goes too, in that text's language: a name redacted in the Filipino words
+    # must not leave in the English translation, nor be kept there with a reason by a second, separate decision.
+    for other in QUOTE_FIELDS:
+        if other != state.field and words[other]:
+            language = target.translation_language if other == "translation" else target.language
+            words[other] = re.sub(rf"(?<!\w){re.escape(state.finding.text)}(?!\w)",
+                                  redaction_label(state.finding.kind, language), words[other], flags=re.IGNORECASE)
     update_quote(
         editor, target, expected_version=expected_version, text=words["text"], language=target.language,
         translation=words["translation"] or None, translation_language=target.translation_language,

@@ -437,10 +437,10 @@ def test_a_name_in_the_translation_is_marked_there_and_redacted_with_an_english_
     assert "<strong>name (in the translation):</strong> “Joy”" in body
     assert "Replace with [name]" in body and "Replace with [pangalan]" in body
 
-    redact(desk, url, 1)  # the name in the translation
+    redact(desk, url, 1)  # the name in the translation: it goes from the quote too, each in its own language
     db.session.refresh(quote)
     assert quote.translation == "Ate [name] was with me in court."
-    assert quote.text == "Si Ate Joy ang kasama ko sa korte."
+    assert quote.text == "Si Ate [pangalan] ang kasama ko sa korte."
 
 
 def test_sensitive_words_of_a_roundtable_are_checked_in_its_quotes(make, editor, desk, csrf):
