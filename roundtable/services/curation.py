@@ -534,11 +534,13 @@ def rename_theme(editor: User, target: Theme, name_en: str, name_fil: str) -> in
 
 def _put_to_authors_again(editor: User, target: Theme) -> int:
     """A theme renamed or taken off: the quotes carrying it whose authors approve their themes too (they review
-    quotes, or were asked) are theirs to approve again, as after an editor's change to the quote. Returns how many."""
+    quotes, or were asked) are theirs to approve again, as after an editor's change to the quote. Returns how many.
+    A declined quote stays declined: its author said no to these words, and is not asked about them again because
+    a theme's name changed (a change to its words puts them to the author)."""
     carrying = db.session.scalars(
         select(Quote).join(quote_themes, quote_themes.c.quote_id == Quote.id)
         .where(quote_themes.c.theme_id == target.id,
-               Quote.status.in_([constant("approved"), constant("awaiting_participant"), constant("declined")]))
+               Quote.status.in_([constant("approved"), constant("awaiting_participant")]))
         .order_by(Quote.id)
     ).all()
     again = 0

@@ -86,6 +86,26 @@ def test_renaming_or_removing_a_theme_puts_the_quotes_it_labels_to_authors_who_r
     assert _exported() == [not_reviewed.id]
 
 
+@pytest.mark.parametrize("change", ["rename", "remove"])
+def test_a_theme_renamed_or_removed_does_not_ask_an_author_again_about_words_they_declined(make, change):
+    reviewing = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    healing = curation.add_theme(editor, "Healing", "Paghilom")
+    declined = make.quote(make.reflection(reviewing), editor=editor)
+    _retag(editor, declined, [healing])
+    review.respond(reviewing, declined, approve=False, revision=declined.revision)
+    db.session.commit()
+    revision = declined.revision
+
+    if change == "rename":
+        assert curation.rename_theme(editor, healing, "Abuse by a parent", "Pang-aabuso ng magulang") == 0
+    else:
+        assert curation.remove_theme(editor, healing, detach=True)[1] == 0
+    db.session.commit()
+
+    assert (declined.status, declined.revision) == ("declined", revision)
+
+
 def test_themes_an_editor_tags_for_an_author_who_does_not_review_keep_the_quote_approved(make):
     editor = make.user("editor")
     quote = make.quote(make.reflection(), editor=editor)
