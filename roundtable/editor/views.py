@@ -528,12 +528,13 @@ def notices():
 def acknowledge_notice(quote_id: int):
     form = NoticeAckForm(prefix="ack")
     if form.validate_on_submit():
-        with change() as outcome:
+        with change(place="notices") as outcome:
             notice_service.acknowledge(g.user, quote_id, form.seen_event())
         if outcome.saved:
-            flash(_("Notice acknowledged."))
-    # Back to the page it was on (once its last notice is gone, the list's last page).
-    return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
+            flash_at("notices", _("Notice acknowledged."))
+    # Back to the page it was on (once its last notice is gone, the list's last page), at the list: the message
+    # there takes the focus, so the next Tab reaches the next notice, not the page's header.
+    return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg), _anchor="notices"))
 
 
 # The names editors know these files by (the notices and the past exports say which file carried a quote).
