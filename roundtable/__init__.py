@@ -29,6 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(settings: dict | None = None) -> Flask:
+    if not all((ROOT / folder).is_dir() for folder in ("templates", "static", "migrations", "translations")):
+        # Installed apart from its folders (a plain `pip install .`, run from elsewhere): every page would fail.
+        raise config.ConfigurationError(
+            f"Roundtable's templates, static files, migrations and translations are not next to its code ({ROOT}). "
+            "Run it from its app folder, where they are (docs/deploy.md: `cd /srv/roundtable/app`, as the "
+            "roundtable-flask wrapper and the systemd unit do).")
     app = Flask(
         __name__,
         instance_path=os.environ.get("ROUNDTABLE_INSTANCE_PATH", str(ROOT / "instance")),

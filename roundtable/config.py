@@ -161,8 +161,10 @@ def _database_url(value: str, *, production: bool = False) -> str:
         parsed = make_url(url)
     except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise ConfigurationError(f"{expected}; this one cannot be read (is the port a number?).") from None
-    if "@" in (parsed.host or ""):  # the password's own @ read as the end of it; the rest taken for the host
-        raise ConfigurationError("DATABASE_URL: percent-encode the password (an @ in it is written %40; "
+    # The password's own @ read as the end of it, the rest taken for the host; or its / read as the end of the
+    # host, the rest taken for the database's name: either way the server is not the one meant.
+    if "@" in (parsed.host or "") or (url.startswith("postgresql") and "@" in (parsed.database or "")):
+        raise ConfigurationError("DATABASE_URL: percent-encode the password (an @ in it is written %40, a / %2F; "
                                  "see docs/deploy.md).")
     if production and (url == "sqlite://" or ":memory:" in url):
         raise ConfigurationError("DATABASE_URL names an in-memory SQLite database: everything would be lost at "

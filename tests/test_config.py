@@ -120,10 +120,12 @@ def test_a_database_url_of_another_form_is_refused_saying_the_form_expected(tmp_
     assert "pw" not in str(refused.value), "the message never repeats the URL and its password"
 
 
-def test_a_password_with_an_unencoded_at_sign_is_refused_without_showing_it(tmp_path):
+@pytest.mark.parametrize("url", ["postgresql+psycopg://roundtable:s3cr@t@db/roundtable",
+                                 "postgresql+psycopg://roundtable:s3cr@ss/w%rd@127.0.0.1:5432/roundtable"])
+def test_a_password_with_an_unencoded_at_sign_is_refused_without_showing_it(tmp_path, url):
     with pytest.raises(config.ConfigurationError, match="percent-encode the password") as refused:
-        config.load(tmp_path, {**PRODUCTION, "DATABASE_URL": "postgresql+psycopg://roundtable:s3cr@t@db/roundtable"})
-    assert "s3cr" not in str(refused.value)
+        config.load(tmp_path, {**PRODUCTION, "DATABASE_URL": url})
+    assert "s3cr" not in str(refused.value) and "ss" not in str(refused.value).replace("password", "")
 
 
 @pytest.mark.parametrize("keys", [", ,", ","])
@@ -250,3 +252,13 @@ def test_every_setting_the_code_reads_is_known():
     mentioned_as_settings = {name for name in read if not name.startswith("RATELIMIT_") or name in {
         "RATELIMIT_ENABLED", "RATELIMIT_STORAGE_URI"}}  # the other RATELIMIT_ names are Flask-Limiter's own keys
     assert mentioned_as_settings <= config.KNOWN_SETTINGS, mentioned_as_settings - config.KNOWN_SETTINGS
+
+
+def test_installed_apart_from_its_folders_it_refuses_to_start_and_says_where_to_run_it(tmp_path, monkeypatch):
+    """A plain `pip install .` run from another folder: every page would fail on a missing template."""
+    import roundtable
+
+    monkeypatch.setattr(roundtable, "ROOT", tmp_path)
+
+    with pytest.raises(config.ConfigurationError, match="Run it from its app folder"):
+        roundtable.create_app()
