@@ -63,7 +63,7 @@ def asked_to_go_back(app: Flask, revision: str, current: str) -> bool:
 
 def _check_folder_of(dest: Path) -> None:
     if not dest.parent.is_dir():
-        raise ValueError(f"There is no folder {dest.parent}; make it first or choose another.")
+        raise ValueError(f"There is no folder {dest.parent.absolute()}; make it first or choose another.")
 
 
 def _sqlite_file(url: str, elsewhere: str) -> str | None:

@@ -176,6 +176,8 @@ def test_sqlite_backup_into_a_missing_folder_says_so(app, tmp_path):
         pytest.skip("SQLite only")
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "nowhere" / "b.db")])
     assert result.exit_code == 1 and "There is no folder" in result.output and "Traceback" not in result.output
+    relative = app.test_cli_runner().invoke(args=["backup", "var/nowhere/b.db"])
+    assert f"There is no folder {Path.cwd() / 'var' / 'nowhere'};" in relative.output, "where it looked, in full"
 
 
 def test_backup_command_points_postgresql_users_to_pg_dump(app):
