@@ -101,7 +101,12 @@ def due(today: date | None = None) -> list[PurgePlan]:
 
 def purge_if_due(roundtable: Roundtable, today: date | None = None, *, actor=None) -> PurgePlan | None:
     """Erase one roundtable's words, if they still wait: two runs ("Erase now" pressed twice, or with the daily
-    run) take turns on the roundtable, and the second finds nothing left, erases and records nothing (None)."""
+    run) take turns on the roundtable, and the second finds nothing left, erases and records nothing (None).
+
+    Its participants are waited for first, as every change takes its author's row before the roundtable's (a
+    consent answer holds the author, then reads the form): the other way round, the two could deadlock."""
+    db.session.execute(select(Participant.id).where(Participant.roundtable_id == roundtable.id)
+                       .order_by(Participant.id).with_for_update())
     lock_row(Roundtable, roundtable.id)
     still = _waiting(today or clock.today()).where(Roundtable.id == roundtable.id).with_only_columns(Roundtable.id)
     if db.session.scalar(still) is None:

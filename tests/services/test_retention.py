@@ -360,3 +360,42 @@ def test_an_approved_quote_with_a_detail_still_undecided_is_not_kept_past_retent
     sensitive_words_saved(editor, roundtable, "Tito Ramon")  # a list saved afterwards finds nothing to let out
     db.session.commit()
     assert exports.exportable_ids(exports.QuoteFilters()) == []
+
+
+def test_the_purge_and_an_authors_consent_answer_at_the_same_moment_take_turns_without_a_deadlock(app, make, csrf,
+                                                                                                  monkeypatch):
+    """Both wait at the author's row before the roundtable's: the purge had taken the roundtable first, and an
+    answer holding its author and waiting to read the form deadlocked with it."""
+    import time
+
+    from tests.conftest import only_on_postgresql
+    from tests.deployment.live import at_once
+
+    only_on_postgresql(app)
+    reads_the_form = consent._under_the_form_as_it_is
+
+    def slowly(roundtable):  # the author's row held a moment before the form is read: the purge's turn to start
+        time.sleep(0.4)
+        reads_the_form(roundtable)
+
+    monkeypatch.setattr(consent, "_under_the_form_as_it_is", slowly)
+    for _round in range(3):
+        me = make.participant(language="en", grants=("take_part", "store_words", "quote_publicly"))
+        make.reflection(me)
+        db.session.commit()
+        phone = app.test_client()
+        page = phone.get("/return")
+        phone.post("/return", data={"passphrase": me.passphrase, "csrf_token": csrf(page)})
+        allow = {"csrf_token": csrf(phone.get("/my")), "key": "review_quotes", "grant": "1"}
+        me.roundtable.retention_until = clock.today() - timedelta(days=1)
+        db.session.commit()
+
+        def erase_now():  # as an administrator's "Erase now" does: every roundtable due, in one transaction
+            with app.app_context():
+                retention.purge_expired()
+                db.session.commit()
+                return "done"
+
+        answer, purge = at_once(lambda: phone.post("/my/consent", data=allow), erase_now)
+
+        assert (answer.status_code, purge) == (302, "done"), _round
