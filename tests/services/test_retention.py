@@ -399,3 +399,33 @@ def test_the_purge_and_an_authors_consent_answer_at_the_same_moment_take_turns_w
         answer, purge = at_once(lambda: phone.post("/my/consent", data=allow), erase_now)
 
         assert (answer.status_code, purge) == (302, "done"), _round
+
+
+def test_the_purge_command_and_authors_deleting_at_the_same_moment_take_turns(app, make, csrf):
+    """The purge waits for each author's change in turn, then reads what it left: it had read quotes an author
+    withdrew meanwhile (StaleDataError, the whole run stopped) or deadlocked with a delete (503)."""
+    from tests.conftest import only_on_postgresql
+    from tests.deployment.live import at_once
+
+    only_on_postgresql(app)
+    roundtable = make.roundtable()
+    authors = [make.participant(roundtable, language="en") for _ in range(6)]
+    reflections = [make.reflection(author) for author in authors]
+    for reflection in reflections:
+        make.quote(reflection, approve=False)
+    db.session.commit()
+    phones = []
+    for author, reflection in zip(authors, reflections):
+        phone = app.test_client()
+        page = phone.get("/return")
+        phone.post("/return", data={"passphrase": author.passphrase, "csrf_token": csrf(page)})
+        form = {"csrf_token": csrf(phone.get(f"/my/reflections/{reflection.id}/delete"))}
+        phones.append((phone, f"/my/reflections/{reflection.id}/delete", form))
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+    purge, *answers = at_once(lambda: app.test_cli_runner().invoke(args=["purge-expired"]),
+                              *(lambda p=p: p[0].post(p[1], data=p[2]) for p in phones))
+
+    assert purge.exit_code == 0 and "Traceback" not in purge.output, purge.output
+    assert [answer.status_code for answer in answers] == [302] * len(phones)
