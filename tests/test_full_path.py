@@ -9,6 +9,7 @@ from roundtable.db import db
 from roundtable.models import Export, Participant, Reflection, Roundtable
 from tests.conftest import hidden_fields_of
 from tests.deployment.live import passphrase_check
+from tests.editor.conftest import approve_form_of
 
 WORDS = "Gusto kong marinig ng korte ang mga bata nang hindi sila humaharap sa nanakit sa kanila."
 
@@ -90,7 +91,7 @@ def test_from_join_code_to_exported_quote(app, make, login, csrf):
     assert response.status_code == 302, response.get_data(as_text=True)
     quote_url = response.headers["Location"].split("?")[0]  # it leads back to the reflections: the rest says so
     page = comms.get(quote_url)
-    comms.post(quote_url + "/approve", data={"approve-csrf_token": csrf(page)})
+    comms.post(quote_url + "/approve", data=approve_form_of(page))
 
     page = comms.get("/editor/export")
     response = comms.post("/editor/export", data={"format": "csv", "roundtable": "0", "theme": "0", "language": "",

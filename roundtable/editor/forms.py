@@ -30,6 +30,10 @@ class QuoteForm(Form):
     version = RecordVersionField()
 
 
+class ApproveForm(Form):
+    revision = RecordVersionField()  # the words the page showed: an approval is of those words, not of later ones
+
+
 class ExportForm(SentOnce, Form):
     format = RadioField(
         _l("File format"),

@@ -12,10 +12,10 @@ from roundtable.access import fresh_password_required, fresh_password_to_open, r
 from roundtable.changes import back_to_list_when_gone, change, field_named, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
-    ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticeAckForm, NoticesShownForm, QuoteForm,
+    ApproveForm, ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticeAckForm, NoticesShownForm, QuoteForm,
     SensitiveTermsForm, ThemeForm, ThemeRemoveForm, ThemeRenameForm,
 )
-from roundtable.forms import ActionForm, say_saved_now
+from roundtable.forms import say_saved_now
 from roundtable.i18n import current_language, language_choices
 from roundtable.models import Roundtable
 from roundtable.models.quotes import LIVE_STATUSES
@@ -197,7 +197,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
         keep.digest.data = state.digest
         finding_forms.append((state, redact, keep, curation.redaction_label_of(item, state)))
     return render_template(
-        "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ActionForm(prefix="approve"),
+        "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ApproveForm(prefix="approve", formdata=None, data={"revision": item.revision}),
         fidelity_problem=curation.fidelity_message(result), editors_words=curation.editors_words(item),
         negations_left_out=curation.negations_left_out(item),
         translation_problem=curation.translation_problem(item),
@@ -253,9 +253,10 @@ def keep_finding(quote_id: int, index: int):
 @back_to_quotes_when_gone
 def approve(quote_id: int):
     item = curation.quote(quote_id)
-    if ActionForm(prefix="approve").validate_on_submit():
+    form = ApproveForm(prefix="approve")
+    if form.validate_on_submit():
         try:
-            curation.approve(g.user, item)
+            curation.approve(g.user, item, seen_revision=form.revision.data)
         except curation.NotReady:
             # Its reasons quote the words, and a flashed message travels in the signed (readable) cookie: the
             # quote page shows them itself.

@@ -8,7 +8,7 @@ import pytest
 
 from roundtable.db import db
 from roundtable.services import consent, curation, moderation
-from tests.conftest import sensitive_words_saved
+from tests.conftest import hidden_fields_of, sensitive_words_saved
 
 
 @pytest.fixture
@@ -22,6 +22,11 @@ def desk(app, editor, login):
     browser = app.test_client()
     login(editor, on=browser)
     return browser
+
+
+def approve_form_of(page) -> dict[str, str]:
+    """What the quote page's Approve button sends: its token, and the revision of the words the page showed."""
+    return {name: value for name, value in hidden_fields_of(page).items() if name.startswith("approve-")}
 
 
 def quote_of(editor, reflection, *, text=None, translation=None, themes=(), approve=True):

@@ -17,7 +17,7 @@ from tests.conftest import (
     csrf_token_of, hidden_fields_of, only_on_postgresql, post_roundtable_edit, sensitive_words_saved,
 )
 from tests.deployment.live import at_once
-from tests.editor.conftest import quote_of
+from tests.editor.conftest import approve_form_of, quote_of
 
 NAMED = "My cousin Marites recorded the interview in Cebu City and the judge listened."
 
@@ -101,14 +101,14 @@ def test_a_filipino_quote_without_translation_cannot_be_approved(make, editor, d
     # Disabled, it says why: a screen reader reads the reason with the button.
     assert re.search(r'<button type="submit" aria-disabled="true" aria-describedby="translation-problem">', html)
     assert 'id="translation-problem">A Filipino or mixed quote needs an English translation' in html
-    desk.post(f"/editor/quotes/{quote.id}/approve", data={"approve-csrf_token": csrf(page)})
+    desk.post(f"/editor/quotes/{quote.id}/approve", data=approve_form_of(page))
     db.session.refresh(quote)
     assert quote.status == "draft"
 
     page = desk.get(f"/editor/quotes/{quote.id}")
     desk.post(f"/editor/quotes/{quote.id}", data=form_of(page, quote, translation="I hope the court listens to children."))
     page = desk.get(f"/editor/quotes/{quote.id}")
-    desk.post(f"/editor/quotes/{quote.id}/approve", data={"approve-csrf_token": csrf(page)})
+    desk.post(f"/editor/quotes/{quote.id}/approve", data=approve_form_of(page))
     db.session.refresh(quote)
     assert quote.status == "approved" and quote.translation_language == "en"
     listing = desk.get("/editor/quotes").get_data(as_text=True)
@@ -294,7 +294,7 @@ def test_a_quote_opened_from_a_list_leads_back_to_the_list_as_the_editor_left_it
     saved = desk.post(opened, data=form_of(page, quote, descriptor="youth advocate"))
     assert saved.status_code == 302 and saved.headers["Location"] == opened
     approved = desk.post(f"/editor/quotes/{quote.id}/approve?{left}",
-                         data={"approve-csrf_token": csrf(desk.get(opened))})
+                         data=approve_form_of(desk.get(opened)))
     assert approved.headers["Location"] == opened
 
     page = desk.get(f"/editor/quotes/{other.id}?{left}")
@@ -385,7 +385,7 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
     marks = re.findall(r'<mark class="finding" id="finding-(\d)">([^<]*) <span class="finding-kind" lang="\w+">\[([^\]]+)\]</span></mark>', body)
     assert [(text, kind) for _, text, kind in marks] == [("Marites", "name"), ("Cebu City", "place")]
 
-    response = desk.post(url + "/approve", data={"approve-csrf_token": csrf(desk.get(url))})
+    response = desk.post(url + "/approve", data=approve_form_of(desk.get(url)))
     assert response.status_code == 302
     with desk.session_transaction() as session:  # the signed cookie can be read: no words of the quote in it
         flashes = " ".join(message for _category, message in session.get("_flashes", []))
@@ -418,7 +418,7 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
     body = desk.get(url).get_data(as_text=True)
     assert "The detail stays, with your reason." in body.split('id="findings"')[1]
     assert re.search(r'<mark class="finding resolved" id="finding-0">Cebu City <span class="finding-kind" lang="\w+">\[place · kept\]', body)
-    desk.post(url + "/approve", data={"approve-csrf_token": csrf(desk.get(url))})
+    desk.post(url + "/approve", data=approve_form_of(desk.get(url)))
     db.session.refresh(quote)
     assert quote.status == "approved"
     actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.action.like("quote.finding_%"))).all()
@@ -608,7 +608,7 @@ def test_two_editors_approving_one_quote_at_once_both_get_a_calm_answer(app, mak
     quote = quote_of(editor, make.reflection(), approve=False)
     other = app.test_client()
     login(make.user("editor"), on=other)
-    forms = [{"approve-csrf_token": csrf_token_of(browser.get(f"/editor/quotes/{quote.id}"))} for browser in (desk, other)]
+    forms = [approve_form_of(browser.get(f"/editor/quotes/{quote.id}")) for browser in (desk, other)]
 
     answers = at_once(*(lambda browser=browser, form=form: browser.post(f"/editor/quotes/{quote.id}/approve", data=form)
                         for browser, form in zip((desk, other), forms)))
@@ -636,7 +636,7 @@ def test_an_approval_as_the_author_takes_the_words_back_take_turns_without_a_dea
             address, form = f"/my/reflections/{quote.reflection_id}/delete", mine
         else:
             address, form = "/my/consent", {**mine, "key": "quote_publicly", "grant": "0", "confirmed": "yes"}
-        approve = {"approve-csrf_token": csrf_token_of(desk.get(f"/editor/quotes/{quote.id}"))}
+        approve = approve_form_of(desk.get(f"/editor/quotes/{quote.id}"))
 
         answers = at_once(lambda: phone.post(address, data=form),
                           lambda: desk.post(f"/editor/quotes/{quote.id}/approve", data=approve))
@@ -644,6 +644,28 @@ def test_an_approval_as_the_author_takes_the_words_back_take_turns_without_a_dea
         assert [answer.status_code for answer in answers] == [302, 302], f"round {_round}"
         db.session.expire_all()
         assert db.session.get(Quote, quote.id).status == "withdrawn"
+
+
+def test_approve_pressed_on_a_page_opened_before_the_words_changed_is_refused_until_they_are_read(
+        app, make, editor, desk, login):
+    """An approval is of the words the page showed: another editor's change since (here one that now leaves out a
+    "not") is read first."""
+    quote = quote_of(editor, make.reflection(text="Justice is not only the verdict."), approve=False)
+    desk.get("/language/en")
+    opened = desk.get(f"/editor/quotes/{quote.id}")
+    other = app.test_client()
+    login(make.user("editor"), on=other)
+    changed = other.post(f"/editor/quotes/{quote.id}", data=form_of(other.get(f"/editor/quotes/{quote.id}"), quote,
+                                                                  text="Justice is … the verdict."))
+    assert changed.status_code == 302
+
+    refused = desk.post(f"/editor/quotes/{quote.id}/approve", data=approve_form_of(opened))
+
+    assert "This quote changed after you opened this page. Read it again, then approve." in desk.get(
+        refused.headers["Location"]).get_data(as_text=True)
+    assert db.session.get(Quote, quote.id).status == "draft"
+    again = desk.post(f"/editor/quotes/{quote.id}/approve", data=approve_form_of(desk.get(f"/editor/quotes/{quote.id}")))
+    assert again.status_code == 302 and db.session.get(Quote, quote.id).status == "approved"
 
 
 def test_a_change_refused_because_someone_changed_the_record_first_gets_the_calm_409_page(make, editor, desk,
@@ -713,7 +735,7 @@ def test_an_approval_and_the_authors_edit_at_once_never_leave_an_approved_quote_
 
     def approve_a_moment_later():
         time.sleep(0.2)
-        return desk.post(f"/editor/quotes/{quote.id}/approve", data={"approve-csrf_token": csrf(quote_page)})
+        return desk.post(f"/editor/quotes/{quote.id}/approve", data=approve_form_of(quote_page))
 
     at_once(lambda: phone.post(f"/my/reflections/{reflection.id}", data={
         "text": "The court should listen to children.", "language": "en", "submit": "Submit", "idempotency_key": "",
