@@ -232,6 +232,20 @@ def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_transl
     assert quote.status == "approved"
 
 
+def test_a_name_redacted_in_one_text_leaves_the_same_word_alone_where_it_is_no_name(make):
+    """Filipino given names are everyday words too ("Grace", "Joy"): only a detail found, written the same, goes."""
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text="Si Grace ang tumulong sa akin sa korte, by God's grace talaga.",
+                                            language="mixed"), editor,
+                      translation="Grace helped me in court, truly by God's grace.")
+    (grace,) = [state for state in curation.findings_of(quote) if state.field == "translation"]
+
+    curation.redact_finding(editor, quote, index=grace.index, digest=grace.digest, expected_version=quote.version_id)
+
+    assert quote.translation == "[name] helped me in court, truly by God's grace."
+    assert quote.text == "Si [pangalan] ang tumulong sa akin sa korte, by God's grace talaga."
+
+
 def test_a_detail_redacted_in_the_translation_goes_from_the_quote_too_where_it_is_written_the_same(make):
     editor = make.user("editor")
     quote = new_quote(make, make.reflection(text="Kasama ko si Boyet sa korte, at si Ana.", language="fil"), editor,
