@@ -56,16 +56,15 @@
   }, 15000);
 })();
 
-/* Words typed into a form and not sent yet are not lost to a link unasked (the header's language links are plain
+/* Changes made in a form and not sent yet are not lost to a link unasked (the header's language links are plain
    links here): leaving the page first asks, in the browser's own words. So does a page showing a refused form, whose
    words are not saved either. Sending any form is leaving on purpose. */
 (function () {
   "use strict";
   var unsent = document.querySelector("form[method=post] .has-error, .conflict") !== null;
   document.addEventListener("input", function (event) {
-    var box = event.target;  // words typed, not a choice made (a format, a filter), which is soon made again
-    var typed = box.tagName === "TEXTAREA" || /^(text|search|email|url|tel|number)$/.test(box.type);
-    if (typed && box.form && box.form.method === "post") { unsent = true; }
+    var form = event.target.form;  // a change to what a form saves; not choices that only ask for a file (export)
+    if (form && form.method === "post" && !form.hasAttribute("data-leave-freely")) { unsent = true; }
   });
   document.addEventListener("submit", function (event) {
     if (!event.defaultPrevented) { unsent = false; }  // not "Stay signed in", which stays on the page

@@ -155,3 +155,17 @@ def test_a_choice_made_and_not_sent_does_not_ask_before_leaving(new_context, liv
         page.locator("header a.brand").click()
 
     assert asked == []
+
+
+def test_a_statement_ticked_for_removal_and_not_saved_asks_before_leaving(new_context, live):
+    """A tick is a change too, where the form saves it (the consent form, a quote's themes)."""
+    page = new_context(viewport=LAPTOP).new_page()
+    sign_in(page, live, "facilitator")
+    page.goto(f"{live['base_url']}/facilitator/roundtables/{live['roundtable_id']}/consent")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+    page.locator("input[name$='-remove']").first.check()
+    page.locator("header a.brand").click()
+
+    assert asked == ["beforeunload"]
