@@ -142,8 +142,8 @@ def refused_here(context) -> bool:
     def forms(value):
         if isinstance(value, BaseForm):
             yield value
-        elif isinstance(value, dict):
-            for item in value.values():
+        elif isinstance(value, (dict, list, tuple)):
+            for item in value.values() if isinstance(value, dict) else value:
                 yield from forms(item)
 
     return any(error_links(form) for value in context.get_all().values() for form in forms(value))

@@ -533,9 +533,9 @@ def acknowledge_notice(quote_id: int):
             notice_service.acknowledge(g.user, quote_id, form.seen_event())
         if outcome.saved:
             flash_at("notices", _("Notice acknowledged."))
-    # Back to the page it was on (once its last notice is gone, the list's last page), at the list: the message
-    # there takes the focus, so the next Tab reaches the next notice, not the page's header.
-    return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg), _anchor="notices"))
+    # Back to the page it was on (once its last notice is gone, the list's last page). The message above the list
+    # takes the focus (no #fragment: a browser skips autofocus then), so the next Tab reaches the next notice.
+    return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
 
 
 # The names editors know these files by (the notices and the past exports say which file carried a quote).

@@ -408,6 +408,7 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
     assert curation.unresolved_findings(quote)
     summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]  # takes the focus
     assert 'href="#keep0-reason"' in summary
+    assert f"<title>Error: Quote number {quote.id} · Roundtable</title>" in response.get_data(as_text=True)
     # The refused page's own quote form still saves the quote (it was sent to "Keep"'s address, and refused again).
     assert f'<form method="post" action="{url}" novalidate id="quote-form">' in response.get_data(as_text=True)
     response = desk.post(url + "/findings/0/keep",
