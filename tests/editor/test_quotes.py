@@ -435,8 +435,9 @@ def test_a_name_in_the_translation_is_marked_there_and_redacted_with_an_english_
     quoted, translated = re.findall(r'<blockquote class="quote-findings"[^>]*>(.*?)</blockquote>', body)
     assert '<mark class="finding" id="finding-0">Joy' in quoted
     assert '<mark class="finding" id="finding-1">Joy' in translated
-    assert "<strong>name (in the translation):</strong> “Joy”" in body
-    assert "Replace with [name]" in body and "Replace with [pangalan]" in body
+    assert '<strong>name (in the translation):</strong> “<span lang="en">Joy</span>”' in body
+    assert '<strong>name:</strong> “<span lang="fil">Joy</span>”' in body, "the quote's words in the quote's language"
+    assert 'Replace with <span lang="en">[name]</span>' in body and 'Replace with <span lang="fil">[pangalan]</span>' in body
 
     redact(desk, url, 1)  # the name in the translation: it goes from the quote too, each in its own language
     db.session.refresh(quote)
