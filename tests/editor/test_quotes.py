@@ -663,8 +663,9 @@ def test_approve_pressed_on_a_page_opened_before_the_words_changed_is_refused_un
 
     refused = desk.post(f"/editor/quotes/{quote.id}/approve", data=approve_form_of(opened))
 
-    assert "This quote changed after you opened this page. Read it again, then approve." in desk.get(
-        refused.headers["Location"]).get_data(as_text=True)
+    shown = desk.get(refused.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<div class="messages" role="status" tabindex="-1" autofocus><p class="flash error">This quote '
+                     r'changed after you opened this page. Read it again, then approve.</p>', shown), "said, and focused"
     assert db.session.get(Quote, quote.id).status == "draft"
     again = desk.post(f"/editor/quotes/{quote.id}/approve", data=approve_form_of(desk.get(f"/editor/quotes/{quote.id}")))
     assert again.status_code == 302 and db.session.get(Quote, quote.id).status == "approved"
