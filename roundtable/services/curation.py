@@ -546,9 +546,14 @@ def _put_to_authors_again(editor: User, target: Theme) -> int:
                Quote.status.in_([constant("approved"), constant("awaiting_participant")]))
         .order_by(Quote.id)
     ).all()
+    # Their authors' turns are taken all at once, in the order of their rows, as any other change that holds several
+    # takes them: one by one in the quotes' order, two changes of themes at once waited for each other for good.
+    authors = sorted({quote.reflection.participant_id for quote in carrying})
+    db.session.execute(select(Participant.id).where(Participant.id.in_(authors)).order_by(Participant.id)
+                       .with_for_update())
     again = 0
     for quote in carrying:
-        participation.wait_for_the_author(quote.reflection)
+        participation.wait_for_the_author(quote.reflection)  # (held already: reads the reflection as it now is)
         if _themes_seen_by_the_author(quote):
             _approve_again(editor, quote)
             again += 1

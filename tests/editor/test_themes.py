@@ -7,6 +7,7 @@ import re
 from roundtable.db import db
 from roundtable.models import Theme
 from roundtable.services import curation, moderation, withdrawal
+from tests.conftest import hidden_fields_of
 from tests.editor.conftest import quote_of
 
 
@@ -218,3 +219,48 @@ def test_the_summary_and_a_quotes_tags_follow_the_readers_language_too(make, edi
     rows = re.findall(r'<th scope="row">([^<]+)</th>', summary)
     assert rows.index("Ang pamilya") < rows.index("Mga korte")
     assert tags.index(">Ang pamilya</span>") < tags.index(">Mga korte</span>")
+
+
+def test_two_themes_renamed_at_once_take_their_authors_turns_in_one_order(app, make, editor, desk, login,
+                                                                          monkeypatch):
+    """Each rename waits for the authors of the quotes it carries (who approve their themes too): taken in the
+    quotes' order, two renames over the same authors in opposite orders deadlocked (a 503 for one)."""
+    from roundtable.services import curation
+    from tests.conftest import only_on_postgresql
+    from tests.deployment.live import at_once
+
+    import time
+
+    from roundtable.services import participation
+
+    only_on_postgresql(app)
+    waits = participation.wait_for_the_author
+
+    def slowly(reflection):  # each author's turn held a moment: the other rename's turn to take the next
+        waits(reflection)
+        time.sleep(0.05)
+
+    monkeypatch.setattr(participation, "wait_for_the_author", slowly)
+    authors = [make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+               for _ in range(6)]
+    first, second = curation.add_theme(editor, "Healing", "Paghilom"), curation.add_theme(editor, "Courts", "Korte")
+    for theme, order in ((first, authors), (second, authors[::-1])):  # quote ids run one way, then the other
+        for author in order:
+            quote = make.quote(make.reflection(author), editor=editor)  # put to its author, who approves themes
+            quote.themes = [theme]
+    db.session.commit()
+    other = app.test_client()
+    login(make.user("editor"), on=other)
+    sends = []
+    for browser, theme, names in ((desk, first, ("Healing together", "Paghilom nang sama-sama")),
+                                  (other, second, ("Courts that listen", "Korteng nakikinig"))):
+        page = browser.get("/editor/themes")
+        form = {f"rename{theme.id}-{key}": value for key, value in hidden_fields_of(page).items()
+                if key.startswith(f"rename{theme.id}-")}
+        form.update({f"rename{theme.id}-name_en": names[0], f"rename{theme.id}-name_fil": names[1]})
+        sends.append(lambda browser=browser, theme=theme, form=form: browser.post(
+            f"/editor/themes/{theme.id}/rename", data=form))
+
+    answers = at_once(*sends)
+
+    assert [answer.status_code for answer in answers] == [302, 302]
