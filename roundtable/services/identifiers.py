@@ -289,11 +289,12 @@ _PLATFORM = (
 )
 # A dotted or underscored name near a platform word: "sa IG, ging.nagsasalita".
 _USERNAME_RE = re.compile(
-    rf"\b{_PLATFORM}\b[^.!?\n@]{{0,25}}?\b([a-z0-9]+(?:[._][a-z0-9]+)+)\b(?![@.]\w)"
+    rf"\b{_PLATFORM}\b[^.!?\n@]{{0,25}}?\b(?=[a-z0-9._]*[a-z])([a-z0-9]+(?:[._][a-z0-9]+)+)\b(?![@.]\w)"
 )
 # A name with a digit, a dot or an underscore given "at" or "as" a platform's: "on Facebook at bituinlakas22".
 _AT_PLATFORM_RE = re.compile(
-    rf"\b{_PLATFORM}\s+(?:at|as)\s+([A-Za-z0-9_.]*(?:\d|[A-Za-z0-9][._][A-Za-z0-9])[A-Za-z0-9_.]*[A-Za-z0-9_])"
+    rf"\b{_PLATFORM}\s+(?:at|as)\s+(?=[A-Za-z0-9_.]*[A-Za-z]{{3}})"
+    r"([A-Za-z0-9_.]*(?:\d|[A-Za-z0-9][._][A-Za-z0-9])[A-Za-z0-9_.]*[A-Za-z0-9_])"
 )
 # The name shown on a platform: "find me on Facebook as Bituin Lakas".
 _AS_ON_PLATFORM_RE = re.compile(rf"\b{_PLATFORM}\s+as\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){{0,2}})")
@@ -344,7 +345,7 @@ _AGE_RES = [
         rf"\b(?:I|he|she|we|they|who)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
         rf"(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
         # after "when", whatever follows ("When I was 14 the police came"), unless a unit or a count does
-        rf"\bwhen\s+(?:I|he|she|we|they)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
+        rf"\bwhen\s+(?:I|he|she)\s+was\s+(?:only\s+|just\s+|barely\s+)?"
         rf"(?:\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|pesos|times|people"
         rf"|of\b|in\s+(?:line|a\s+row)|[:.]\d))",
         # whoever the subject ("my brother was only 7 then"): "only" and a child's age make it one
@@ -358,8 +359,11 @@ _AGE_RES = [
         # "Grade 3 pa lang ako" is a school year, not an age
         r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
         rf"(?<!grade )(?<!baitang )\b(?:\d{{1,2}}|{_ES_NUMBER})\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",  # "15 ako nung …"
-        # "Ako ay 14 noon", "nung ako'y 9": digits or Spanish numbers ("isa" after "ako" is "one of them")
+        # "Ako ay 14 noon": digits or Spanish numbers ("isa" after "ako" is "one of them")
         rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b(?=(?:\s+na)?\s+(?:taon|noon|nun|nung|noong)\b)",
+        # "Nung ako'y 9, …", whatever follows, as "when I was 9"
+        rf"\b(?:noong|nung|nuong|no'ng)\s+(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b"
+        rf"(?!\s*(?:%|[:.]\d|minuto|oras|araw|linggo|buwan|piso|beses|katao))",
         rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s+taon\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
         rf"(?:\s+(?:noon|nun|nung|noong))?|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
     )
