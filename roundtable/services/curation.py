@@ -440,7 +440,13 @@ def editors_words(target: Quote) -> list[str]:
 # apostrophe). Left out at "…", they may make the author say the opposite ("Justice is … the verdict").
 _NEGATIONS = frozenset({
     "not", "no", "never", "nothing", "nobody", "none", "nor", "neither", "cannot", "without",
+    "hardly", "barely", "rarely", "seldom",
+    # contractions typed without their apostrophe ("I dont think")
+    "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "cant", "couldnt", "wont", "wouldnt",
+    "shouldnt", "hasnt", "havent", "hadnt", "aint",
     "hindi", "di", "'di", "wala", "walang", "huwag", "'wag", "wag", "ayaw", "ayoko", "hinding-hindi", "hindi-hindi",
+    # as texted
+    "hinde", "indi", "wla", "hwag", "h'wag",
 })
 
 

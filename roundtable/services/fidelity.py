@@ -136,10 +136,16 @@ def word_places(quote: str, original: str) -> tuple[frozenset[int], frozenset[in
     return _words_at(early, needles), _words_at(late, needles)
 
 
+# Words that lean on the one beside them ("Hindi po kami mahina"): looked past for the word they lean on.
+_PARTICLES = frozenset({"po", "ho", "na", "naman", "pa", "nga", "talaga", "lang", "din", "rin", "ba"})
+_SENTENCE_END = re.compile(r"[.!?]")
+
+
 def left_out(quote: str, original: str) -> list[str]:
     """The words of ``original`` (as compared: case folded) that a faithful quote leaves out between its runs, at
-    "…" or a bracket, and the one word just before it and just after it ("… kami mahina" cut from "Hindi kami
-    mahina"), its runs placed as early as they fit; empty for a quote that is not faithful."""
+    "…" or a bracket, and the word cut off just before it and just after it in the same sentence ("… kami mahina"
+    from "Hindi po kami mahina": past particles such as "po"), its runs placed as early as they fit; empty for a
+    quote that is not faithful."""
     parsed = _parse_quote(_normalise(quote)) if quote.strip() else None
     original_words = _words(_normalise(original))
     codes = _codes(original_words)
@@ -150,8 +156,25 @@ def left_out(quote: str, original: str) -> list[str]:
     if fits[-1] < 0:
         return []
     between = [i for (at, needle), after in zip(zip(fits, needles), fits[1:]) for i in range(at + len(needle), after)]
-    before, after = fits[0] - 1, fits[-1] + len(needles[-1])
-    return [original_words[i].key for i in [before, *between, after] if 0 <= i < len(original_words)]
+    before = _cut_off(original, original_words, fits[0] - 1, -1)
+    after = _cut_off(original, original_words, fits[-1] + len(needles[-1]), 1)
+    return [original_words[i].key for i in [*before, *between, *after]]
+
+
+def _cut_off(original: str, words: list[_Word], first: int, step: int) -> list[int]:
+    """The words next to a quote's end (``step`` -1: before its start, 1: after its end) up to the first that is
+    not a particle, within the sentence the quote's own word is in."""
+    cut = []
+    i = first
+    while 0 <= i < len(words) and len(cut) < 3:
+        near, far = (words[i], words[i + 1]) if step < 0 else (words[i - 1], words[i])
+        if _SENTENCE_END.search(original[near.end:far.start]):
+            break
+        cut.append(i)
+        if words[i].key not in _PARTICLES:
+            break
+        i += step
+    return cut
 
 
 def _words_at(fits: list[int], needles: list[str]) -> frozenset[int]:

@@ -374,6 +374,9 @@ def test_word_places_say_which_words_of_the_original_a_quote_keeps_as_early_and_
     ("Hindi … matatag kami.", "Hindi kami mahina, matatag kami.", ["kami", "mahina"]),
     ("The court [listened] and … we healed.", "The court listened and in time we healed.", ["listened", "in", "time"]),
     ("Justice is not only the verdict.", "Justice is not only the verdict.", []),
+    ("… kami mahina …", "Hindi po kami mahina, matatag kami.", ["po", "hindi", "matatag"]),  # past "po"
+    ("The court must listen.", "Did they listen? No. The court must listen.", []),  # not across a sentence's end
+    ("Healing is possible", "Healing is possible, no doubt.", ["no"]),  # within it: read again, it is cheap
     ("Words that are not there.", "Justice is not only the verdict.", []),  # not faithful: nothing to say
 ])
 def test_left_out_names_the_words_a_faithful_quote_skips_between_its_runs(quote, original, left) -> None:
