@@ -119,16 +119,9 @@ def word_places(quote: str, original: str) -> tuple[frozenset[int], frozenset[in
     """Which words of ``original`` (by their order in it) a faithful quote keeps, placed as early and as late as
     its runs fit: a run of common words ("the court") may fit in more than one sentence. Both are empty for a
     quote that is not faithful."""
-    parsed = _parse_quote(_normalise(quote)) if quote.strip() else None
-    original_words = _words(_normalise(original))
-    codes = _codes(original_words)
-    if parsed is None or not parsed.runs or any(word.key not in codes for run in parsed.runs for word in run):
+    if (fitted := _fitted(quote, original)) is None:
         return frozenset(), frozenset()
-    haystack = "".join(codes[word.key] for word in original_words)
-    needles = _needles(parsed, codes)
-    early = list(_earliest_fits(needles, haystack))
-    if early[-1] < 0:
-        return frozenset(), frozenset()
+    _original_words, needles, early, haystack = fitted
     late, end = [], len(haystack)
     for needle in reversed(needles):  # as late as each fits, from the last run back: exact by the same argument
         end = haystack.rfind(needle, 0, end)
@@ -146,15 +139,9 @@ def left_out(quote: str, original: str) -> list[str]:
     "…" or a bracket, and the word cut off just before it and just after it in the same sentence ("… kami mahina"
     from "Hindi po kami mahina": past particles such as "po"), its runs placed as early as they fit; empty for a
     quote that is not faithful."""
-    parsed = _parse_quote(_normalise(quote)) if quote.strip() else None
-    original_words = _words(_normalise(original))
-    codes = _codes(original_words)
-    if parsed is None or not parsed.runs or any(word.key not in codes for run in parsed.runs for word in run):
+    if (fitted := _fitted(quote, original)) is None:
         return []
-    needles = _needles(parsed, codes)
-    fits = list(_earliest_fits(needles, "".join(codes[word.key] for word in original_words)))
-    if fits[-1] < 0:
-        return []
+    original_words, needles, fits, _haystack = fitted
     between = [i for (at, needle), after in zip(zip(fits, needles), fits[1:]) for i in range(at + len(needle), after)]
     before = _cut_off(original, original_words, fits[0] - 1, -1)
     after = _cut_off(original, original_words, fits[-1] + len(needles[-1]), 1)
@@ -175,6 +162,20 @@ def _cut_off(original: str, words: list[_Word], first: int, step: int) -> list[i
             break
         i += step
     return cut
+
+
+def _fitted(quote: str, original: str) -> tuple[list[_Word], list[str], list[int], str] | None:
+    """For a faithful quote: the original's words, the quote's runs as needles, where each fits earliest, and the
+    coded original they were fitted in; None for a quote that is not faithful."""
+    parsed = _parse_quote(_normalise(quote)) if quote.strip() else None
+    original_words = _words(_normalise(original))
+    codes = _codes(original_words)
+    if parsed is None or not parsed.runs or any(word.key not in codes for run in parsed.runs for word in run):
+        return None
+    haystack = "".join(codes[word.key] for word in original_words)
+    needles = _needles(parsed, codes)
+    fits = list(_earliest_fits(needles, haystack))
+    return None if fits[-1] < 0 else (original_words, needles, fits, haystack)
 
 
 def _words_at(fits: list[int], needles: list[str]) -> frozenset[int]:
