@@ -800,17 +800,19 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
     ("taga-Cebu"), the label takes that in too ("[taga-lugar]"): "taga-" alone is in no reflection."""
     state = _finding_at(target, index, digest)
     words = {field: getattr(target, field) or "" for field in QUOTE_FIELDS}
-    # The same detail found in the other text goes too, in that text's language: a name redacted in the Filipino
-    # words must not leave in the English translation, nor be kept there by a second, separate decision. Only where
-    # the detector found it written the same way: "by God's grace" is no name.
-    same = [other for other in findings_of(target)
-            if other.field != state.field and other.finding.text == state.finding.text]
-    for found in sorted([state, *same], key=lambda each: each.finding.start, reverse=True):
-        text = words[found.field]
-        start, end = fidelity.word_around(text, found.finding.start, found.finding.end)
-        label = redaction_label_of(target, found)
-        words[found.field] = (text[:start] + f"[{text[start:found.finding.start]}{label[1:-1]}"
-                              f"{text[found.finding.end:end]}]" + text[end:])
+    text = words[state.field]
+    start, end = fidelity.word_around(text, state.finding.start, state.finding.end)
+    label = redaction_label_of(target, state)
+    words[state.field] = (text[:start] + f"[{text[start:state.finding.start]}{label[1:-1]}"
+                          f"{text[state.finding.end:end]}]" + text[end:])
+    # The same detail in the other text goes too, in that text's language, found or not (the detector may miss the
+    # English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not leave in
+    # the English translation. Written the same way, capitals and all: "by God's grace" is no name.
+    for other in QUOTE_FIELDS:
+        if other != state.field and words[other]:
+            language = target.translation_language if other == "translation" else target.language
+            words[other] = re.sub(rf"(?<!\w){re.escape(state.finding.text)}(?!\w)",
+                                  redaction_label(state.finding.kind, language), words[other])
     update_quote(
         editor, target, expected_version=expected_version, text=words["text"], language=target.language,
         translation=words["translation"] or None, translation_language=target.translation_language,

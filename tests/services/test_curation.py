@@ -232,6 +232,18 @@ def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_transl
     assert quote.status == "approved"
 
 
+def test_a_name_redacted_in_one_text_goes_from_the_other_even_where_the_detector_missed_it_there(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text="Sana makinig ang korte, tulad ng ginawa ni Grace.", language="fil"),
+                      editor, translation="May the court listen, as Grace did.")
+    (grace,) = [state for state in curation.findings_of(quote) if state.finding.text == "Grace"]  # the Filipino only
+
+    curation.redact_finding(editor, quote, index=grace.index, digest=grace.digest, expected_version=quote.version_id)
+
+    assert quote.text == "Sana makinig ang korte, tulad ng ginawa ni [pangalan]."
+    assert quote.translation == "May the court listen, as [name] did."
+
+
 def test_a_name_redacted_in_one_text_leaves_the_same_word_alone_where_it_is_no_name(make):
     """Filipino given names are everyday words too ("Grace", "Joy"): only a detail found, written the same, goes."""
     editor = make.user("editor")
