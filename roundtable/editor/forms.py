@@ -31,7 +31,7 @@ class QuoteForm(Form):
 
 
 class ApproveForm(Form):
-    revision = RecordVersionField()  # the words the page showed: an approval is of those words, not of later ones
+    version = RecordVersionField()  # the quote as the page showed it (words, details decided): approved as seen
 
 
 class ExportForm(SentOnce, Form):

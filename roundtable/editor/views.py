@@ -197,7 +197,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
         keep.digest.data = state.digest
         finding_forms.append((state, redact, keep, curation.redaction_label_of(item, state)))
     return render_template(
-        "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ApproveForm(prefix="approve", formdata=None, data={"revision": item.revision}),
+        "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ApproveForm(prefix="approve", formdata=None, data={"version": item.version_id}),
         fidelity_problem=curation.fidelity_message(result), editors_words=curation.editors_words(item),
         negations_left_out=curation.negations_left_out(item),
         translation_problem=curation.translation_problem(item),
@@ -256,7 +256,7 @@ def approve(quote_id: int):
     form = ApproveForm(prefix="approve")
     if form.validate_on_submit():
         try:
-            curation.approve(g.user, item, seen_revision=form.revision.data)
+            curation.approve(g.user, item, seen_version=form.version.data)
         except curation.NotReady:
             # Its reasons quote the words, and a flashed message travels in the signed (readable) cookie: the
             # quote page shows them itself.

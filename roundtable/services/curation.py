@@ -258,14 +258,16 @@ def _approve_again(editor: User, target: Quote) -> None:
         audit.record("quote.sent_for_review", actor=editor, target=target)
 
 
-def approve(editor: User, target: Quote, *, seen_revision: int | None = None) -> None:
-    """Approve a quote, or send it to its author first when they asked to review quotes. Approved already (a double
-    click: the second waits for the first at the author's turn, then finds it done), it stays as it was approved.
-    ``seen_revision``: the revision of the words the page showed; changed since, they are read before approving."""
+def approve(editor: User, target: Quote, *, seen_version: int | None = None) -> None:
+    """Approve a quote, or send it to its author first when they asked to review quotes. Approved already, or sent to
+    its author since the page was opened (a double click: the second waits for the first at the author's turn, then
+    finds it done), it stays as it is. ``seen_version``: the quote as the page showed it (its words, the decisions on
+    its details); changed since, it is read again before approving."""
     _still_quotable(target)
-    if target.status == "approved":
+    changed = seen_version is not None and seen_version != target.version_id
+    if target.status == "approved" or (changed and target.status == "awaiting_participant"):
         return
-    if seen_revision is not None and seen_revision != target.revision:
+    if changed:
         raise RuleViolation(_l("This quote changed after you opened this page. Read it again, then approve."))
     if target.status == "declined" and target.participant_approved_revision != target.revision:
         raise RuleViolation(_l("The author declined this quote. It cannot be approved over their decision."))

@@ -671,6 +671,35 @@ def test_approve_pressed_on_a_page_opened_before_the_words_changed_is_refused_un
     assert again.status_code == 302 and db.session.get(Quote, quote.id).status == "approved"
 
 
+def test_approve_pressed_on_a_page_opened_before_another_editor_kept_a_detail_is_refused_until_it_is_read(
+        make, editor, desk):
+    quote = quote_of(editor, make.reflection(text="The judge in Cebu was kind."), approve=False)
+    desk.get("/language/en")
+    opened = desk.get(f"/editor/quotes/{quote.id}")
+    (cebu,) = curation.findings_of(quote)
+    curation.keep_finding(make.user("editor"), quote, index=cebu.index, digest=cebu.digest, reason="A large city.")
+    db.session.commit()
+
+    refused = desk.post(f"/editor/quotes/{quote.id}/approve", data=approve_form_of(opened))
+
+    assert "This quote changed after you opened this page." in desk.get(refused.headers["Location"]).get_data(
+        as_text=True)
+    assert db.session.get(Quote, quote.id).status == "draft"
+
+
+def test_approve_sent_twice_for_an_author_who_reviews_says_sent_once_and_no_error(make, editor, desk):
+    author = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    quote = quote_of(editor, make.reflection(author), approve=False)
+    desk.get("/language/en")
+    form = approve_form_of(desk.get(f"/editor/quotes/{quote.id}"))
+
+    first, second = (desk.post(f"/editor/quotes/{quote.id}/approve", data=form) for _ in range(2))
+
+    shown = desk.get(second.headers["Location"]).get_data(as_text=True)
+    assert "Sent to the author for review." in shown and 'class="flash error"' not in shown
+    assert db.session.get(Quote, quote.id).status == "awaiting_participant"
+
+
 def test_a_change_refused_because_someone_changed_the_record_first_gets_the_calm_409_page(make, editor, desk,
                                                                                          monkeypatch, caplog):
     """The safety net for any view without an answer of its own, whatever the database."""
