@@ -56,20 +56,27 @@
   }, 15000);
 })();
 
-/* Changes made in a form and not sent yet are not lost to a link unasked (the header's language links are plain
-   links here): leaving the page first asks, in the browser's own words. So does a page showing a refused form, whose
-   words are not saved either. Sending any form is leaving on purpose. */
+/* Changes made in a form and not sent yet are not lost unasked, to a link (the header's language links are plain
+   links here) or to another form's button: leaving the page first asks, in the browser's own words. So does a page
+   showing a refused form, whose words are not saved either. Sending the changed form itself is leaving on purpose. */
 (function () {
   "use strict";
-  var unsent = document.querySelector("form[method=post] .has-error, .conflict") !== null;
+  var unsent = [];  // the forms changed and not sent
+  Array.prototype.forEach.call(document.querySelectorAll("form[method=post]"), function (form) {
+    if (form.querySelector(".has-error")) { unsent.push(form); }
+  });
+  var conflict = document.querySelector(".conflict") && document.getElementById("quote-form");
+  if (conflict) { unsent.push(conflict); }
   document.addEventListener("input", function (event) {
     var form = event.target.form;  // a change to what a form saves; not choices that only ask for a file (export)
-    if (form && form.method === "post" && !form.hasAttribute("data-leave-freely")) { unsent = true; }
+    if (form && form.method === "post" && !form.hasAttribute("data-leave-freely") && unsent.indexOf(form) < 0) {
+      unsent.push(form);
+    }
   });
   document.addEventListener("submit", function (event) {
-    if (!event.defaultPrevented) { unsent = false; }  // not "Stay signed in", which stays on the page
+    if (!event.defaultPrevented) { unsent = unsent.filter(function (form) { return form !== event.target; }); }
   });
   window.addEventListener("beforeunload", function (event) {
-    if (unsent) { event.preventDefault(); event.returnValue = ""; }
+    if (unsent.length) { event.preventDefault(); event.returnValue = ""; }
   });
 })();

@@ -169,3 +169,18 @@ def test_a_statement_ticked_for_removal_and_not_saved_asks_before_leaving(new_co
     page.locator("header a.brand").click()
 
     assert asked == ["beforeunload"]
+
+
+def test_words_typed_in_one_form_are_not_lost_unasked_to_another_forms_button(new_context, live):
+    """Sending a form leaves on purpose only what that form holds: the quote's edited words are asked about when a
+    detail's button, say, leaves the page."""
+    page = new_context(viewport=LAPTOP).new_page()
+    sign_in(page, live, "facilitator")
+    page.goto(f"{live['base_url']}/facilitator/reflections/{live['reflection_id']}")
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.dismiss()))
+
+    page.locator("#note-note").press_sequentially("Ask after the hearing how she is.")
+    page.locator("main form.inline-actions [type=submit]").first.click()  # "Release to curation"
+
+    assert asked == ["beforeunload"]
