@@ -129,16 +129,15 @@ def word_places(quote: str, original: str) -> tuple[frozenset[int], frozenset[in
     return _words_at(early, needles), _words_at(late, needles)
 
 
-# Words that lean on the one beside them ("Hindi po kami mahina"): looked past for the word they lean on.
-_PARTICLES = frozenset({"po", "ho", "na", "naman", "pa", "nga", "talaga", "lang", "din", "rin", "ba"})
 _SENTENCE_END = re.compile(r"[.!?]")
+_MOST_CUT_OFF = 12  # words of a sentence looked at before a quote's start and after its end
 
 
 def left_out(quote: str, original: str) -> list[str]:
     """The words of ``original`` (as compared: case folded) that a faithful quote leaves out between its runs, at
-    "…" or a bracket, and the word cut off just before it and just after it in the same sentence ("… kami mahina"
-    from "Hindi po kami mahina": past particles such as "po"), its runs placed as early as they fit; empty for a
-    quote that is not faithful."""
+    "…" or a bracket, and the rest of the sentences it starts and ends in ("… kami mahina" from "Hindi po kami
+    mahina", "healing is quick" from "I don't think healing is quick"), its runs placed as early as they fit; empty
+    for a quote that is not faithful."""
     if (fitted := _fitted(quote, original)) is None:
         return []
     original_words, needles, fits, _haystack = fitted
@@ -149,17 +148,15 @@ def left_out(quote: str, original: str) -> list[str]:
 
 
 def _cut_off(original: str, words: list[_Word], first: int, step: int) -> list[int]:
-    """The words next to a quote's end (``step`` -1: before its start, 1: after its end) up to the first that is
-    not a particle, within the sentence the quote's own word is in."""
+    """The words of the sentence a quote starts in that come before it (``step`` -1), or of the one it ends in that
+    come after it (``step`` 1), nearest first."""
     cut = []
     i = first
-    while 0 <= i < len(words) and len(cut) < 3:
+    while 0 <= i < len(words) and len(cut) < _MOST_CUT_OFF:
         near, far = (words[i], words[i + 1]) if step < 0 else (words[i - 1], words[i])
         if _SENTENCE_END.search(original[near.end:far.start]):
             break
         cut.append(i)
-        if words[i].key not in _PARTICLES:
-            break
         i += step
     return cut
 

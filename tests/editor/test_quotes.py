@@ -900,6 +900,7 @@ def test_an_editor_saving_words_the_author_declined_meanwhile_is_told_it_was_the
      "don't"),
     ("I dont think the court heard us.", "I … think the court heard us.", "dont"),
     ("Hindi po kami mahina.", "… kami mahina.", "hindi"),
+    ("I don't think healing is quick.", "healing is quick.", "don't"),
 ])
 def test_a_quote_that_leaves_out_a_no_asks_whoever_approves_to_read_it_again(make, editor, desk, reflection, quote,
                                                                             named):
