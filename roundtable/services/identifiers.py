@@ -345,7 +345,7 @@ _AGE_RES = [
         rf"\b(?:I|he|she|we|they|who)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
         rf"(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
         # after "when", whatever follows ("When I was 14 the police came"), unless a unit or a count does
-        rf"\bwhen\s+(?:I|he|she)\s+was\s+(?:only\s+|just\s+|barely\s+)?"
+        rf"\bwhen\s+(?:(?:I|he|she)\s+was|they\s+were)\s+(?:only\s+|just\s+|barely\s+)?"
         rf"(?:\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|pesos|times|people"
         rf"|of\b|in\s+(?:line|a\s+row)|[:.]\d))",
         # whoever the subject ("my brother was only 7 then"): "only" and a child's age make it one
@@ -360,10 +360,10 @@ _AGE_RES = [
         r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
         rf"(?<!grade )(?<!baitang )\b(?:\d{{1,2}}|{_ES_NUMBER})\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",  # "15 ako nung …"
         # "Ako ay 14 noon": digits or Spanish numbers ("isa" after "ako" is "one of them")
-        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b(?=(?:\s+na)?\s+(?:taon|noon|nun|nung|noong)\b)",
+        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b(?=(?:\s+na)?\s+(?:taon\b(?!\s+nang)|noon\b|nun\b|nung\b|noong\b))",  # not "2 taon nang naghihintay"
         # "Nung ako'y 9, …", whatever follows, as "when I was 9"
         rf"\b(?:noong|nung|nuong|no'ng)\s+(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b"
-        rf"(?!\s*(?:%|[:.]\d|minuto|oras|araw|linggo|buwan|piso|beses|katao))",
+        rf"(?!\s*(?:%|[:.]\d|minuto|oras|araw|linggo|buwan|piso|beses|katao|sa\b|taon\s+nang\b))",
         rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s+taon\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
         rf"(?:\s+(?:noon|nun|nung|noong))?|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
     )

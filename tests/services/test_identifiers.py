@@ -576,6 +576,7 @@ def test_holy_week_days_offices_of_a_role_lower_case_words_verbs_and_grades_stay
         ("Nung ako'y 9 na taon, lumipat kami.", {("age", "Nung ako'y 9")}),
         ("Nung ako'y 9, walang tumulong.", {("age", "Nung ako'y 9")}),
         ("Noong ako ay 12, nagsimula ang kaso.", {("age", "Noong ako ay 12")}),
+        ("when they were 9 the abuse started online.", {("age", "when they were 9")}),
         ("My pastor at Jesus is Lord Church helped me.", {("institution", "Lord Church")}),
         ("Follow me on Facebook at bituinlakas22 for updates.", {("handle", "bituinlakas22")}),
         ("Find me on Facebook as Bituin Lakas.", {("handle", "Bituin Lakas")}),
@@ -598,6 +599,8 @@ def test_ages_with_na_or_after_when_churches_of_religious_words_and_names_given_
         "I posted about justice on Facebook at 10 pm, and again on Facebook at 3.30.",
         "When we were 5 survivors at the roundtable, we spoke one by one.",
         "Nung ako'y 3 oras na naghintay sa korte.",
+        "Noong ako ay 1 sa mga tumestigo, natakot ako.",
+        "Nung ako'y 2 taon nang naghihintay, dumating ang sulat.",
         "Dalawang taon kaming naghintay.",
     ],
 )
