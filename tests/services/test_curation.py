@@ -232,43 +232,28 @@ def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_transl
     assert quote.status == "approved"
 
 
-def test_a_name_redacted_in_one_text_goes_from_the_other_even_where_the_detector_missed_it_there(make):
+@pytest.mark.parametrize(("text", "language", "translation", "redacted", "text_after", "translation_after"), [
+    # found in the Filipino only: the English "Grace" goes too
+    ("Sana makinig ang korte, tulad ng ginawa ni Grace.", "fil", "May the court listen, as Grace did.",
+     ("text", "Grace"), "Sana makinig ang korte, tulad ng ginawa ni [pangalan].", "May the court listen, as [name] did."),
+    # redacted in the translation: it goes from the quote too
+    ("Kasama ko si Boyet sa korte, at si Ana.", "fil", "Boyet was with me in court, and Ana.",
+     ("translation", "Boyet"), "Kasama ko si [pangalan] sa korte, at si Ana.", "[name] was with me in court, and Ana."),
+    # written otherwise, it is no name: "by God's grace" stays
+    ("Si Grace ang tumulong sa akin sa korte, by God's grace talaga.", "mixed",
+     "Grace helped me in court, truly by God's grace.", ("translation", "Grace"),
+     "Si [pangalan] ang tumulong sa akin sa korte, by God's grace talaga.",
+     "[name] helped me in court, truly by God's grace."),
+])
+def test_a_detail_redacted_in_one_text_goes_from_the_other_where_it_is_written_the_same(
+        make, text, language, translation, redacted, text_after, translation_after):
     editor = make.user("editor")
-    quote = new_quote(make, make.reflection(text="Sana makinig ang korte, tulad ng ginawa ni Grace.", language="fil"),
-                      editor, translation="May the court listen, as Grace did.")
-    (grace,) = [state for state in curation.findings_of(quote) if state.finding.text == "Grace"]  # the Filipino only
+    quote = new_quote(make, make.reflection(text=text, language=language), editor, translation=translation)
+    (chosen,) = [state for state in curation.findings_of(quote) if (state.field, state.finding.text) == redacted]
 
-    curation.redact_finding(editor, quote, index=grace.index, digest=grace.digest, expected_version=quote.version_id)
+    curation.redact_finding(editor, quote, index=chosen.index, digest=chosen.digest, expected_version=quote.version_id)
 
-    assert quote.text == "Sana makinig ang korte, tulad ng ginawa ni [pangalan]."
-    assert quote.translation == "May the court listen, as [name] did."
-
-
-def test_a_name_redacted_in_one_text_leaves_the_same_word_alone_where_it_is_no_name(make):
-    """Filipino given names are everyday words too ("Grace", "Joy"): only a detail found, written the same, goes."""
-    editor = make.user("editor")
-    quote = new_quote(make, make.reflection(text="Si Grace ang tumulong sa akin sa korte, by God's grace talaga.",
-                                            language="mixed"), editor,
-                      translation="Grace helped me in court, truly by God's grace.")
-    (grace,) = [state for state in curation.findings_of(quote) if state.field == "translation"]
-
-    curation.redact_finding(editor, quote, index=grace.index, digest=grace.digest, expected_version=quote.version_id)
-
-    assert quote.translation == "[name] helped me in court, truly by God's grace."
-    assert quote.text == "Si [pangalan] ang tumulong sa akin sa korte, by God's grace talaga."
-
-
-def test_a_detail_redacted_in_the_translation_goes_from_the_quote_too_where_it_is_written_the_same(make):
-    editor = make.user("editor")
-    quote = new_quote(make, make.reflection(text="Kasama ko si Boyet sa korte, at si Ana.", language="fil"), editor,
-                      translation="Boyet was with me in court, and Ana.")
-    (boyet,) = [state for state in curation.findings_of(quote)
-                if state.field == "translation" and state.finding.text == "Boyet"]
-
-    curation.redact_finding(editor, quote, index=boyet.index, digest=boyet.digest, expected_version=quote.version_id)
-
-    assert quote.text == "Kasama ko si [pangalan] sa korte, at si Ana."
-    assert quote.translation == "[name] was with me in court, and Ana."
+    assert (quote.text, quote.translation) == (text_after, translation_after)
 
 
 def test_a_detail_kept_in_the_quote_may_stay_in_its_translation(make):
