@@ -548,20 +548,16 @@ def _put_to_authors_again(editor: User, target: Theme) -> int:
     quotes, or were asked) are theirs to approve again, as after an editor's change to the quote. Returns how many.
     A declined quote stays declined: its author said no to these words, and is not asked about them again because
     a theme's name changed (a change to its words puts them to the author)."""
-    carrying = db.session.scalars(
-        select(Quote).join(quote_themes, quote_themes.c.quote_id == Quote.id)
-        .where(quote_themes.c.theme_id == target.id,
-               Quote.status.in_([constant("approved"), constant("awaiting_participant")]))
-        .order_by(Quote.id)
-    ).all()
-    # Their authors' turns are taken all at once, in the order of their rows, as any other change that holds several
-    # takes them: one by one in the quotes' order, two changes of themes at once waited for each other for good.
-    authors = sorted({quote.reflection.participant_id for quote in carrying})
-    db.session.execute(select(Participant.id).where(Participant.id.in_(authors)).order_by(Participant.id)
-                       .with_for_update())
+    labelled = (select(Quote).join(quote_themes, quote_themes.c.quote_id == Quote.id)
+                .where(quote_themes.c.theme_id == target.id,
+                       Quote.status.in_([constant("approved"), constant("awaiting_participant")])))
+    # Their authors' turns first, all at once; then the quotes, as those authors' changes left them.
+    participation.take_turns(Participant.id.in_(
+        labelled.join(Reflection, Reflection.id == Quote.reflection_id).with_only_columns(Reflection.participant_id)))
+    carrying = db.session.scalars(labelled.order_by(Quote.id).execution_options(populate_existing=True)).all()
     again = 0
     for quote in carrying:
-        participation.wait_for_the_author(quote.reflection)  # (held already: reads the reflection as it now is)
+        db.session.refresh(quote.reflection)
         if _themes_seen_by_the_author(quote):
             _approve_again(editor, quote)
             again += 1
@@ -702,7 +698,9 @@ def _terms_mark(terms: list[str]) -> str:
 
 def set_sensitive_terms(actor, target: Roundtable, text: str | None, *, read: str | None) -> list[str]:
     """Replace a roundtable's list of sensitive words (one a line); the words are stored encrypted. ``read`` is
-    the ``sensitive_terms_mark`` of the page the list was typed on."""
+    the ``sensitive_terms_mark`` of the page the list was typed on. The roundtable's authors' turns come first
+    (``participation.take_turns``): their quotes are read again after them."""
+    participation.take_turns(Participant.roundtable_id == target.id)
     lock_and_reread(target)
     if not crypto.marks_match(read, sensitive_terms_mark(target)):
         raise Conflict(_l("The sensitive words were saved on another page after you opened this one. What is saved "
@@ -714,6 +712,7 @@ def set_sensitive_terms(actor, target: Roundtable, text: str | None, *, read: st
         select(Quote).join(Reflection).join(Participant).where(
             Participant.roundtable_id == target.id, Quote.text.is_not(None)
         ).options(contains_eager(Quote.reflection).contains_eager(Reflection.participant))
+        .execution_options(populate_existing=True)
     ):
         before = quote.unresolved_findings
         refresh_findings(quote)

@@ -222,6 +222,14 @@ def take_turn(participant: Participant) -> None:
     lock_row(Participant, participant.id)
 
 
+def take_turns(*criteria) -> None:
+    """A change that touches many authors' words at once (a purge, a theme renamed, sensitive words saved) takes
+    turns with each of them: their rows, those ``criteria`` select, are held in the order of their ids, as every such
+    change holds them, so two of them never wait for each other; and always before the roundtable's row, which an
+    author's own change takes after theirs. Read what they hang from only after this."""
+    db.session.execute(select(Participant.id).where(*criteria).order_by(Participant.id).with_for_update())
+
+
 def choose_language(participant: Participant, language: str) -> None:
     """The interface language a participant chose: their pages open in it when they come back."""
     if language in i18n.LANGUAGES:

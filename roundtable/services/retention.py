@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, li
 from roundtable import clock
 from roundtable.db import constant, db, lock_row
 from roundtable.models import AuditEvent, Participant, Quote, Reflection, Roundtable
-from roundtable.services import audit, consent, withdrawal
+from roundtable.services import audit, consent, participation, withdrawal
 from roundtable.services.pagination import Page, paginate
 
 
@@ -103,10 +103,8 @@ def purge_if_due(roundtable: Roundtable, today: date | None = None, *, actor=Non
     """Erase one roundtable's words, if they still wait: two runs ("Erase now" pressed twice, or with the daily
     run) take turns on the roundtable, and the second finds nothing left, erases and records nothing (None).
 
-    Its participants are waited for first, as every change takes its author's row before the roundtable's (a
-    consent answer holds the author, then reads the form): the other way round, the two could deadlock."""
-    db.session.execute(select(Participant.id).where(Participant.roundtable_id == roundtable.id)
-                       .order_by(Participant.id).with_for_update())
+    Its participants are waited for first (``participation.take_turns``)."""
+    participation.take_turns(Participant.roundtable_id == roundtable.id)
     lock_row(Roundtable, roundtable.id)
     still = _waiting(today or clock.today()).where(Roundtable.id == roundtable.id).with_only_columns(Roundtable.id)
     if db.session.scalar(still) is None:

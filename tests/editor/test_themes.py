@@ -264,3 +264,40 @@ def test_two_themes_renamed_at_once_take_their_authors_turns_in_one_order(app, m
     answers = at_once(*sends)
 
     assert [answer.status_code for answer in answers] == [302, 302]
+
+
+def test_a_rename_waiting_for_an_author_goes_on_with_what_the_author_left(app, make, editor, desk):
+    """The author's change (here taking their quote back) commits while the rename waits at their row: the rename
+    then reads the quotes as they are now, instead of writing over a version that moved (a 409)."""
+    import threading
+    import time
+
+    from sqlalchemy import select, update
+
+    from roundtable.models import Participant, Quote
+    from tests.conftest import only_on_postgresql
+
+    only_on_postgresql(app)
+    author = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    healing = curation.add_theme(editor, "Healing", "Paghilom")
+    quote = make.quote(make.reflection(author), editor=editor)
+    quote.themes = [healing]
+    db.session.commit()
+    page = desk.get("/editor/themes")
+    form = {key: value for key, value in hidden_fields_of(page).items() if key.startswith(f"rename{healing.id}-")}
+    form.update({f"rename{healing.id}-name_en": "Healing together", f"rename{healing.id}-name_fil": "Paghilom"})
+    answers = []
+
+    with db.engine.connect() as authors_change:
+        held = authors_change.begin()
+        authors_change.execute(select(Participant.id).where(Participant.id == author.id).with_for_update())
+        rename = threading.Thread(target=lambda: answers.append(
+            desk.post(f"/editor/themes/{healing.id}/rename", data=form)))
+        rename.start()
+        time.sleep(0.5)  # the rename is waiting at the author's row now
+        authors_change.execute(update(Quote).where(Quote.id == quote.id)
+                               .values(status="withdrawn", version_id=Quote.version_id + 1))
+        held.commit()
+        rename.join(timeout=30)
+
+    assert [answer.status_code for answer in answers] == [302]
