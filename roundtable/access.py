@@ -134,7 +134,6 @@ def audience_of(endpoint: str) -> tuple[str, ...] | None:
     return getattr(view, "audience", None)
 
 
-# Fields whose value is words someone typed (not a password, a token or a choice's code).
 @cache
 def staff_boxes():
     """Every box staff type words into, with its label: never a token, a hidden mark or a password."""
@@ -179,7 +178,8 @@ def enforce():
         if g.get("user") is None:
             if request.method == "POST" and identity.ended_while_away(staff=True):
                 # Signed out while away: show what they typed, so it can be copied before signing in again.
-                return render_template("auth/session_ended.html", typed=staff_boxes().typed(request.form)), 401
+                typed = staff_boxes().typed(request.form)
+                return render_template("auth/session_ended.html", typed=typed), 401
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
         if not g.user.has_role(*audience):
             abort(403)

@@ -63,10 +63,10 @@ def _has_shape(values: dict, shape: dict) -> bool:
     return True
 
 
-def _texts(values, length: int | None = None) -> bool:
-    """A list (or pair) of texts, of ``length`` if given."""
+def _list_of(values, kind: type, length: int | None = None) -> bool:
+    """A list (or pair) of ``kind`` (a flag is no number), of ``length`` if given."""
     return (isinstance(values, (list, tuple)) and (length is None or len(values) == length)
-            and all(isinstance(value, str) for value in values))
+            and all(isinstance(value, kind) and not isinstance(value, bool) for value in values))
 
 
 def _a_date(text: str | None) -> bool:
@@ -82,12 +82,12 @@ def _written_by_this_release() -> bool:
     join = session.get("join") or {}
     carried = (session.get("carried_forms") or {}).values()
     return (_has_shape(join, _JOIN_SHAPE)
-            and _texts(join.get("granted", [])) and _a_date(join.get("kept_until"))
-            and (len(join.get("check", [0, 1])) == 2 and all(type(n) is int for n in join.get("check", [])))
+            and _list_of(join.get("granted", []), str) and _a_date(join.get("kept_until"))
+            and _list_of(join.get("check", [0, 1]), int, 2)
             and isinstance(session.get("_flashes", []), list)
-            and all(_texts(pair, 2) for pair in session.get("_flashes", []))
-            and all(isinstance(form, dict) and type(form.get("at")) is int and _texts(form.get("tokens"))
-                    and isinstance(form.get("fields"), list) and all(_texts(pair, 2) for pair in form["fields"])
+            and all(_list_of(pair, str, 2) for pair in session.get("_flashes", []))
+            and all(isinstance(form, dict) and type(form.get("at")) is int and _list_of(form.get("tokens"), str)
+                    and isinstance(form.get("fields"), list) and all(_list_of(pair, str, 2) for pair in form["fields"])
                     for form in carried))
 
 

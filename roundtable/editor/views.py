@@ -12,8 +12,8 @@ from roundtable.access import fresh_password_required, fresh_password_to_open, r
 from roundtable.changes import back_to_list_when_gone, change, field_named, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
-    ApproveForm, ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticeAckForm, NoticesShownForm, QuoteForm,
-    SensitiveTermsForm, ThemeForm, ThemeRemoveForm, ThemeRenameForm,
+    ApproveForm, ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticeAckForm, NoticesShownForm,
+    QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm, ThemeRenameForm,
 )
 from roundtable.forms import say_saved_now
 from roundtable.i18n import current_language, language_choices
@@ -197,7 +197,8 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
         keep.digest.data = state.digest
         finding_forms.append((state, redact, keep, curation.redaction_label_of(item, state)))
     return render_template(
-        "editor/quote.html", quote=item, form=form, conflict=conflict, approve_form=ApproveForm(prefix="approve", formdata=None, data={"version": item.version_id}),
+        "editor/quote.html", quote=item, form=form, conflict=conflict,
+        approve_form=ApproveForm(prefix="approve", formdata=None, data={"version": item.version_id}),
         fidelity_problem=curation.fidelity_message(result), editors_words=curation.editors_words(item),
         negations_left_out=curation.negations_left_out(item),
         translation_problem=curation.translation_problem(item),

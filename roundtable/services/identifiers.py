@@ -299,7 +299,9 @@ _AT_PLATFORM_RE = re.compile(
 # The name shown on a platform: "find me on Facebook as Bituin Lakas".
 _AS_ON_PLATFORM_RE = re.compile(rf"\b{_PLATFORM}\s+as\s+([A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){{0,2}})")
 # A name said before "ang pangalan ko" ("Bituin Lakas ang pangalan ko doon"), everyday words or not.
-_NAME_IS_MINE_RE = re.compile(r"\b((?:[A-Z][\w'-]+\s+){0,2}[A-Z][\w'-]+)\s+ang\s+pangalan\s+(?:ko|niya|nila|namin|mo)\b")
+_NAME_IS_MINE_RE = re.compile(
+    r"\b((?:[A-Z][\w'-]+\s+){0,2}[A-Z][\w'-]+)\s+ang\s+pangalan\s+(?:ko|niya|nila|namin|mo)\b"
+)
 # Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob".
 _DECLARED_USERNAME_RE = re.compile(
     rf"\b{_PLATFORM}(?:\s+(?:ko|namin|niya|account|name|handle|username))?"
@@ -358,9 +360,12 @@ _AGE_RES = [
         rf"(?:ako|siya|ka)\b",
         # "Grade 3 pa lang ako" is a school year, not an age
         r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
-        rf"(?<!grade )(?<!baitang )\b(?:\d{{1,2}}|{_ES_NUMBER})\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",  # "15 ako nung …"
-        # "Ako ay 14 noon": digits or Spanish numbers ("isa" after "ako" is "one of them")
-        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b(?=(?:\s+na)?\s+(?:taon\b(?!\s+nang)|noon\b|nun\b|nung\b|noong\b))",  # not "2 taon nang naghihintay"
+        # "15 ako nung …"
+        rf"(?<!grade )(?<!baitang )\b(?:\d{{1,2}}|{_ES_NUMBER})\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",
+        # "Ako ay 14 noon": digits or Spanish numbers ("isa" after "ako" is "one of them"); not "2 taon nang
+        # naghihintay" (a wait)
+        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b"
+        rf"(?=(?:\s+na)?\s+(?:taon\b(?!\s+nang)|noon\b|nun\b|nung\b|noong\b))",
         # "Nung ako'y 9, …", whatever follows, as "when I was 9"
         rf"\b(?:noong|nung|nuong|no'ng)\s+(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b"
         rf"(?!\s*(?:%|[:.]\d|minuto|oras|araw|linggo|buwan|piso|beses|katao|sa\b|taon\s+nang\b))",

@@ -168,7 +168,8 @@ def refuse_if_archived(roundtable: Roundtable) -> None:
         raise RuleViolation(ARCHIVED)
 
 
-def _refuse_a_question_asked_already(roundtable: Roundtable, text_en: str, text_fil: str, besides: Prompt | None = None):
+def _refuse_a_question_asked_already(roundtable: Roundtable, text_en: str, text_fil: str,
+                                     besides: Prompt | None = None) -> None:
     """A prompt cannot be removed once people may answer it, so a second copy (a form sent again from the browser's
     history carries a new key) would stay for good: its words, in either language, may not be another's."""
     def same(a: str, b: str) -> bool:
