@@ -325,9 +325,9 @@ def _paragraph_adder(document) -> Callable[..., Paragraph]:
 
 
 def _quoted(text: str) -> str:
-    """In quotation marks, unless the author's words hold double quotation marks of their own: nested alike they
-    would misread, and the words are exported exactly as approved (the Quote style still sets them apart)."""
-    return text if any(mark in text for mark in "“”\"") else f"“{text}”"
+    """In quotation marks, every quote alike when pasted into a report; words that hold double marks of their own go
+    in single ones (nested alike they would misread, and the words stay exactly as approved)."""
+    return f"‘{text}’" if any(mark in text for mark in "“”\"") else f"“{text}”"
 
 
 def _sheet_title(title: str) -> str | None:

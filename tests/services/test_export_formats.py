@@ -217,7 +217,7 @@ def test_docx_quote_sheet() -> None:
         ("Heading 2", f"Quote ID {row.quote_id}") for row in ROWS], "each quote under a heading of its number"
     themed = next(row for row in ROWS if row.themes)
     assert f"{themed.roundtable}, {themed.date:%d/%m/%Y} · Themes: {'; '.join(themed.themes)}" in texts
-    assert TAGLISH.text in texts  # it quotes words of its own: not wrapped in more marks
+    assert f"‘{TAGLISH.text}’" in texts  # it quotes words of its own: single marks around them
     assert texts.count("Staff translation") == 2  # Taglish row has no translation
     quote = next(p for p in document.paragraphs if p.text == f"“{FILIPINO.text}”")
     assert quote.style.name == "Quote"
@@ -360,8 +360,16 @@ def test_xlsx_sheet_title_is_valid_for_excel() -> None:
     assert not set(title) & set("[]:*?/\\")
 
 
-def test_docx_does_not_wrap_words_already_in_quotation_marks_in_more() -> None:
+@pytest.mark.parametrize(
+    ("words", "paragraph"),
+    [
+        ("Hustisya ang hinihintay namin.", "“Hustisya ang hinihintay namin.”"),
+        ("Sabi ko sa sarili ko, “kaya natin ’to.”", "‘Sabi ko sa sarili ko, “kaya natin ’to.”’"),
+        ('The judge said "you are safe here."', '‘The judge said "you are safe here."’'),
+    ],
+)
+def test_docx_puts_every_quote_in_quotation_marks_single_around_words_with_double_ones(words, paragraph) -> None:
     out = io.BytesIO()
-    write_docx([dataclasses.replace(FILIPINO, text="Sabi ko sa sarili ko, “kaya natin ’to.”")], LABELS, out)
+    write_docx([dataclasses.replace(FILIPINO, text=words)], LABELS, out)
     texts = [p.text for p in docx.Document(io.BytesIO(out.getvalue())).paragraphs]
-    assert "Sabi ko sa sarili ko, “kaya natin ’to.”" in texts
+    assert paragraph in texts
