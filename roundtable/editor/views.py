@@ -200,7 +200,7 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
         "editor/quote.html", quote=item, form=form, conflict=conflict,
         approve_form=ApproveForm(prefix="approve", formdata=None, data={"version": item.version_id}),
         fidelity_problem=curation.fidelity_message(result), editors_words=curation.editors_words(item),
-        negations_left_out=curation.negations_left_out(item),
+        negations_left_out=curation.negations_left_out(item), marks_changed=curation.marks_changed(item),
         translation_problem=curation.translation_problem(item),
         segments=fidelity.highlight_segments(item.reflection.text or "", result.matched),
         finding_segments=curation.highlight_findings(item.text or "", [s for s in states if s.field == "text"]),

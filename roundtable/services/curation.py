@@ -462,6 +462,15 @@ def negations_left_out(target: Quote) -> list[str]:
     return found
 
 
+def marks_changed(target: Quote) -> list[str]:
+    """Where the quote asks or exclaims and its reflection does not, or the other way round, said for whoever
+    approves: the faithfulness check ignores punctuation."""
+    return [
+        _("“%(quote)s” where the reflection has “%(reflection)s”", quote=ours, reflection=theirs)
+        for ours, theirs in fidelity.marks_changed(target.text or "", target.reflection.text or "")
+    ]
+
+
 def fidelity_message(result: fidelity.FidelityResult) -> str | None:
     """Why a quote is not faithful to the reflection, in the editor's language; None when it is."""
     if result.ok:

@@ -14,7 +14,8 @@ Outside the marks, the quote's words must occur in the original in the same orde
 words that are adjacent in the quote must be adjacent in the original.
 
 Words are compared after NFKC normalisation and case folding, ignoring whitespace and
-punctuation, so curly and straight quotes do not matter. Diacritics are kept: ``ñ`` only
+punctuation, so curly and straight quotes do not matter (``marks_changed`` names, for whoever approves, a
+question or exclamation mark a faithful quote changed). Diacritics are kept: ``ñ`` only
 matches ``ñ`` (or ``Ñ``), never ``n``. An apostrophe or hyphen between two letters is part
 of the word, as in ``di'ba`` or ``mag-aral``: ``mag-aral`` matches ``mag‑aral`` or
 ``mag–aral`` (any hyphen or en dash) but not ``magaral``, and ``di’ba`` matches ``di'ba``
@@ -121,7 +122,7 @@ def word_places(quote: str, original: str) -> tuple[frozenset[int], frozenset[in
     quote that is not faithful."""
     if (fitted := _fitted(quote, original)) is None:
         return frozenset(), frozenset()
-    _original_words, needles, early, haystack = fitted
+    _original_words, _runs, needles, early, haystack = fitted
     late, end = [], len(haystack)
     for needle in reversed(needles):  # as late as each fits, from the last run back: exact by the same argument
         end = haystack.rfind(needle, 0, end)
@@ -140,7 +141,7 @@ def left_out(quote: str, original: str) -> list[str]:
     for a quote that is not faithful."""
     if (fitted := _fitted(quote, original)) is None:
         return []
-    original_words, needles, fits, _haystack = fitted
+    original_words, _runs, needles, fits, _haystack = fitted
     between = [i for (at, needle), after in zip(zip(fits, needles), fits[1:]) for i in range(at + len(needle), after)]
     before = _cut_off(original, original_words, fits[0] - 1, -1)
     after = _cut_off(original, original_words, fits[-1] + len(needles[-1]), 1)
@@ -161,9 +162,39 @@ def _cut_off(original: str, words: list[_Word], first: int, step: int) -> list[i
     return cut
 
 
-def _fitted(quote: str, original: str) -> tuple[list[_Word], list[str], list[int], str] | None:
-    """For a faithful quote: the original's words, the quote's runs as needles, where each fits earliest, and the
-    coded original they were fitted in; None for a quote that is not faithful."""
+def marks_changed(quote: str, original: str) -> list[tuple[str, str]]:
+    """Where a faithful quote asks or exclaims and the reflection does not, or the other way round: pairs of the
+    quote's word with its mark and the reflection's ("be?", "be."), its runs placed as early as they fit. The check
+    ignores punctuation, so a statement could otherwise be published as a question. A full stop where the
+    reflection has none is an editor ending a quote mid-sentence, and is not named."""
+    if (fitted := _fitted(quote, original)) is None:
+        return []
+    original_words, runs, _needles, fits, _haystack = fitted
+    quote_words = [word for run in runs for word in run]
+    ends = [word.start for word in quote_words[1:]] + [len(quote)]
+    places = [at + i for run, at in zip(runs, fits) for i in range(len(run))]
+    changed = []
+    for word, end, place in zip(quote_words, ends, places):
+        after = quote[word.end:end]
+        if "[" in after:  # the editor's words in brackets follow: the hint for them covers what they say
+            continue
+        kept = original_words[place]
+        theirs = _mark(original[kept.end:original_words[place + 1].start if place + 1 < len(original_words) else None])
+        ours = _mark(after)
+        if ours is not None and ours != theirs and (ours in "?!" or theirs in ("?", "!")):
+            changed.append((quote[word.start:word.end] + ours, original[kept.start:kept.end] + (theirs or "")))
+    return changed
+
+
+def _mark(between: str) -> str | None:
+    """The first full stop, question or exclamation mark between two words, an ellipsis not counted."""
+    found = _SENTENCE_END.search(_ELLIPSIS.sub("", unicodedata.normalize("NFKC", between)))
+    return found.group(0) if found else None
+
+
+def _fitted(quote: str, original: str) -> tuple[list[_Word], tuple[tuple[_Word, ...], ...], list[str], list[int], str] | None:
+    """For a faithful quote: the original's words, the quote's runs and the same as needles, where each fits
+    earliest, and the coded original they were fitted in; None for a quote that is not faithful."""
     parsed = _parse_quote(_normalise(quote)) if quote.strip() else None
     original_words = _words(_normalise(original))
     codes = _codes(original_words)
@@ -172,7 +203,7 @@ def _fitted(quote: str, original: str) -> tuple[list[_Word], list[str], list[int
     haystack = "".join(codes[word.key] for word in original_words)
     needles = _needles(parsed, codes)
     fits = list(_earliest_fits(needles, haystack))
-    return None if fits[-1] < 0 else (original_words, needles, fits, haystack)
+    return None if fits[-1] < 0 else (original_words, parsed.runs, needles, fits, haystack)
 
 
 def _words_at(fits: list[int], needles: list[str]) -> frozenset[int]:

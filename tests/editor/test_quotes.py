@@ -921,6 +921,18 @@ def test_a_quote_that_keeps_every_no_says_nothing_of_it(make, editor, desk):
     assert "turn a statement around" not in desk.get(f"/editor/quotes/{made.id}").get_data(as_text=True)
 
 
+def test_a_quote_that_makes_a_statement_a_question_asks_whoever_approves_to_read_it_again(make, editor, desk):
+    made = quote_of(editor, make.reflection(text="Justice should not depend on how brave a child can be."),
+                    text="Justice should not depend on how brave a child can be?", approve=False)
+    desk.get("/language/en")
+
+    html = desk.get(f"/editor/quotes/{made.id}").get_data(as_text=True)
+
+    assert "asks or exclaims where the reflection does not, or the other way round: “be?” where the reflection has " \
+           "“be.”." in html
+    assert re.search(r'<button type="submit" aria-describedby="[^"]*marks-changed[^"]*">Approve</button>', html)
+
+
 def test_editors_see_beside_the_words_which_statements_their_author_said_no_to(make, editor, desk):
     """Roundtable acts on taking part, keeping words, quoting and reviewing; a "no" to any other statement (here
     the default form's internal use) is for staff to honour, so it is shown where the words are used."""

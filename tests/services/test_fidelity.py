@@ -382,3 +382,23 @@ def test_word_places_say_which_words_of_the_original_a_quote_keeps_as_early_and_
 ])
 def test_left_out_names_the_words_a_faithful_quote_skips_between_its_runs(quote, original, left) -> None:
     assert fidelity.left_out(quote, original) == left
+
+
+_ASKED = "Justice should not depend on how brave a child can be. Should a child face the court? We were heard! Then we"
+
+
+@pytest.mark.parametrize(("quote", "changed"), [
+    ("Justice should not depend on how brave a child can be?", [("be?", "be.")]),  # a statement made a question
+    ("Should a child face the court.", [("court.", "court?")]),  # a question made a statement
+    ("We were heard?", [("heard?", "heard!")]),
+    ("Then we?", [("we?", "we")]),  # a question where the author stopped mid-sentence
+    ("Should a child face the court? We were heard!", []),
+    ("Justice should not depend … a child can be.", []),  # an ellipsis is no full stop
+    ("Then we.", []),  # an editor may end a quote mid-sentence
+    ("Justice should not depend on how brave a child can be", []),  # no mark, nothing changed
+    ("Justice should not depend on how brave a child [can be]?", []),  # after the editor's words: their own hint
+    ("Should a child face the jury?", []),  # not faithful: nothing to say
+])
+def test_marks_changed_names_where_a_faithful_quote_asks_or_exclaims_unlike_its_reflection(quote, changed) -> None:
+    """Punctuation is not compared, so "… can be?" passes as faithful to "… can be.": the hint says so."""
+    assert fidelity.marks_changed(quote, _ASKED) == changed
