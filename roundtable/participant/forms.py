@@ -2,6 +2,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import AnyOf
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roundtable.forms import CleanStringField, CleanTextAreaField, Form, RecordVersionField, length, required
@@ -89,7 +90,10 @@ class ClauseChangeForm(Form):
     """One button per optional clause on “My words”: give or take back that permission."""
 
     key = HiddenField(validators=[required(), length(40)])
-    grant = HiddenField(validators=[required(), length(1)])
+    # Nothing but the page's two values: "2" was taken as "no", past the question before public quotes end.
+    grant = HiddenField(validators=[
+        AnyOf(("0", "1"), message=_l("This page is out of date: reload it, then press the button again."))
+    ])
     confirmed = HiddenField()  # "yes" from the page that asks before public quotes in use are taken back
 
 
@@ -98,6 +102,15 @@ class QuoteReviewForm(Form):
     revision = RecordVersionField()
     approve = SubmitField(_l("Approve"))
     decline = SubmitField(_l("Decline"))
+
+    def validate(self, extra_validators=None) -> bool:
+        """One of the two buttons, never neither nor both: read as a "no", a form sent without them would decline
+        the quote for good."""
+        valid = super().validate(extra_validators)
+        if valid and bool(self.approve.data) == bool(self.decline.data):
+            self.revision.errors.append(_l("Please press Approve or Decline."))
+            valid = False
+        return valid
 
 
 class DeleteReflectionForm(Form):

@@ -106,6 +106,38 @@ def test_the_author_declines_and_nobody_else_can_answer(client, make, csrf):
     assert db.session.get(Quote, quote.id).status == "declined"
 
 
+@pytest.mark.parametrize("buttons", [{}, {"approve": "Approve", "decline": "Decline"}], ids=["neither", "both"])
+def test_an_answer_to_a_quote_without_one_of_its_two_buttons_is_no_answer(client, make, csrf, buttons):
+    """Read as a "no", a form sent without its buttons (by hand, or a broken page) would decline the quote for
+    good."""
+    me = make.participant(language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+
+    response = client.post(f"/my/quotes/{quote.id}", data={
+        "csrf_token": csrf(page), f"q{quote.id}-revision": str(quote.revision),
+        f"q{quote.id}-comment": "Thank you for asking.", **{f"q{quote.id}-{name}": label for name, label in buttons.items()},
+    })
+
+    assert db.session.get(Quote, quote.id).status == "awaiting_participant"
+    html = response.get_data(as_text=True)
+    assert "Please press Approve or Decline." in html and "Thank you for asking." in html, "the note typed is kept"
+
+
+def test_a_consent_choice_other_than_yes_or_no_changes_nothing(client, make, csrf):
+    """"2" was read as "no" and ended the quotes in use without the question that comes first."""
+    me = make.participant(language="en")
+    quote = make.quote(make.reflection(me))
+    _sign_in(client, csrf, me)
+
+    client.post("/my/consent", data={"csrf_token": csrf(client.get("/my")), "key": "quote_publicly", "grant": "2"})
+
+    assert consent.QUOTE_PUBLICLY in consent.current_grants(me) and len(consent.history(me)) == 1
+    assert db.session.get(Quote, quote.id).status == "approved"
+    assert "This page is out of date" in client.get("/my").get_data(as_text=True)
+
+
 def test_revoking_a_clause_appends_a_record_and_withdraws_quotes_once_asked(client, make, csrf):
     me = make.participant(language="en")
     quote = make.quote(make.reflection(me))
