@@ -183,5 +183,7 @@ def enforce():
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
         if not g.user.has_role(*audience):
             abort(403)
+    if request.endpoint == "auth.logout" and session.get("user_id") is None:
+        return None  # nobody left to sign out (ended elsewhere): its old token is no reason for an error page
     csrf.protect()  # only once we know the visitor may be here at all
     return None

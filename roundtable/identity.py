@@ -110,8 +110,10 @@ def load() -> None:
         )
         if user is None or not user.active or session.get("user_version") != user.session_version or timed_out:
             sign_out()
-            if timed_out:
-                session["staff_expired"] = timed_out  # the sign-in page says why: away, or the day's limit
+            # The sign-in page says why: away, the day's limit, or ended from elsewhere (a sign-out on another
+            # device, a changed password or roles); and a form this browser sent is shown back, as it is the signed-in
+            # person's own.
+            session["staff_expired"] = timed_out or "ended"
         elif session.get("second_factor_done"):
             g.user = user
         else:  # the password was right and the second factor is pending; only auth views go on.

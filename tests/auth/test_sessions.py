@@ -54,6 +54,49 @@ def test_logout_ends_every_session_of_that_user(two_admins_browsers):
     assert not _signed_in(phone)
 
 
+def test_a_form_sent_after_a_sign_out_on_another_device_is_shown_back_and_says_why(app, make, login, csrf):
+    """Ended from elsewhere, the form typed here is still this person's own: its words are not lost."""
+    facilitator = make.user("facilitator")
+    laptop, phone = app.test_client(), app.test_client()
+    login(facilitator, on=laptop)
+    login(facilitator, on=phone)
+    laptop.get("/language/en")
+    page = laptop.get("/facilitator/roundtables/new")
+    phone.post("/logout", data={"csrf_token": csrf(phone.get("/facilitator/"))})
+
+    response = laptop.post("/facilitator/roundtables/new", data={
+        "csrf_token": csrf(page), "title_en": "Courts that listen", "title_fil": "Mga korteng nakikinig"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 401 and "Courts that listen" in html and "Mga korteng nakikinig" in html
+    assert "Your session was ended from elsewhere: you signed out on another device, or your account was changed." \
+        in html
+    assert "You were away" not in html
+
+
+def test_the_sign_in_page_says_a_session_ended_from_elsewhere(two_admins_browsers):
+    _admin, laptop, phone = two_admins_browsers
+    phone.post("/logout", data={"csrf_token": csrf_token_of(phone.get("/admin/users"))})
+    laptop.get("/language/en")
+
+    html = laptop.get("/admin/users", follow_redirects=True).get_data(as_text=True)
+
+    assert "Your session was ended from elsewhere" in html and "You were away" not in html
+
+
+def test_signing_out_of_a_session_already_ended_elsewhere_just_signs_out(two_admins_browsers):
+    """Its page still shows the button; its token went with the session. No "page out of date" error for it."""
+    _admin, laptop, phone = two_admins_browsers
+    laptop.get("/language/en")
+    token = csrf_token_of(laptop.get("/admin/users"))
+    phone.post("/logout", data={"csrf_token": csrf_token_of(phone.get("/admin/users"))})
+
+    response = laptop.post("/logout", data={"csrf_token": token}, follow_redirects=True)
+
+    assert response.status_code == 200 and "You are signed out, here and on your other devices." in \
+        response.get_data(as_text=True)
+
+
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(two_admins_browsers):
     admin, laptop, phone = two_admins_browsers
     page = laptop.get("/account/password")
