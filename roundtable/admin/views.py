@@ -102,7 +102,10 @@ def user(user_id: int):
                     outcome.location = url_for("admin.user", user_id=account.id)
                 elif action == "reset_second_factor":
                     twofactor.reset(account, actor=g.user)
-                    flash(_("Two-step sign-in was reset. The owner sets it up again at the next sign-in."))
+                    flash(_("Two-step sign-in was reset. The owner sets it up again at the next sign-in.")
+                          if twofactor.required_for(account) else
+                          _("Two-step sign-in was reset and is off for this account, whose roles do not need it, until "
+                            "its owner turns it on again from their account."))
                 else:
                     abort(400)
             else:
@@ -187,7 +190,10 @@ def _question_before_changing(account: User, posted_roles: bool, own_account: bo
     if action == "reset_second_factor":
         return _confirmation(
             _("Reset two-step sign-in?"),
-            _("Its owner is signed out everywhere and sets up two-step sign-in again at the next sign-in."),
+            _("Its owner is signed out everywhere and sets up two-step sign-in again at the next sign-in.")
+            if twofactor.required_for(account) else
+            _("Its owner is signed out everywhere. Their roles do not need two-step sign-in, so it stays off until they "
+              "turn it on again from their account."),
             yes=_("Yes, reset two-step sign-in"))
     return None
 

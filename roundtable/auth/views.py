@@ -33,12 +33,6 @@ def staff_home(user) -> str:
     return url_for("public.home")
 
 
-def _two_factor_required(user: User) -> bool:
-    if current_app.config.get("TWO_FACTOR_DISABLED"):
-        return False
-    return twofactor.required_for(user, current_app.config.get("TWO_FACTOR_REQUIRED_ROLES", ()))
-
-
 def _pending_user() -> User | None:
     """A user who gave the right password and still owes the second factor (identity.load checked the rest)."""
     if g.get("user") is not None or session.get("user_id") is None or session.get("second_factor_done"):
@@ -79,7 +73,7 @@ def login():
             form.password.errors.append(_("That username and password do not match an active account."))
         else:
             has_second_factor = bool(user.totp_secret) and not current_app.config.get("TWO_FACTOR_DISABLED")
-            needs_enrolment = not has_second_factor and _two_factor_required(user)
+            needs_enrolment = not has_second_factor and twofactor.required_for(user)
             identity.sign_in_staff(user, second_factor_done=not (has_second_factor or needs_enrolment))
             target = request.args.get("next")
             if target:
@@ -157,7 +151,7 @@ def two_factor():
             return render_template("auth/recovery_codes.html", codes=codes, user=user)
     return render_template(
         "auth/two_factor.html", form=form, secret=secret, user=user,
-        required=_two_factor_required(user), enrolled=bool(user.totp_secret),
+        required=twofactor.required_for(user), enrolled=bool(user.totp_secret),
         recovery_left=twofactor.recovery_codes_left(user) if user.totp_secret else 0,
         recovery_codes=twofactor.RECOVERY_CODES,
     )
@@ -258,5 +252,5 @@ def logout():
         audit.record("staff.logout", actor=g.user)
         db.session.commit()
     identity.sign_out()
-    flash(_("You are signed out."))
+    flash(_("You are signed out, here and on your other devices."))
     return redirect(url_for("auth.login"))

@@ -57,8 +57,18 @@ def check_password_policy(password: str, *, username: str = "") -> None:
         raise RuleViolation(_l("This password is too easy to guess. Choose a less common one."))
 
 
+# Letters and digits that cannot be mistaken for one another, read out or copied from paper (no i, l, o, 0, 1).
+READABLE = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def readable_code(groups: int) -> str:
+    """Random groups of five readable characters, joined by dashes: about 24.8 bits a group."""
+    return "-".join("".join(secrets.choice(READABLE) for _ in range(5)) for _ in range(groups))
+
+
 def generate_password() -> str:
-    return secrets.token_urlsafe(15)
+    """A one-time password an administrator gives in person (about 99 bits)."""
+    return readable_code(4)
 
 
 _USERNAME = re.compile(r"(?=.*[a-z0-9])[a-z0-9._-]{2,64}")  # "..", "-_" name no one

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import io
 import json
-import secrets
 from datetime import datetime, timezone
 
 import pyotp
 import segno
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from pyotp.utils import strings_equal
 from sqlalchemy import or_, select, update
@@ -27,7 +27,11 @@ RECOVERY_CODES = 10
 _PURPOSE = "recovery-code"
 
 
-def required_for(user: User, required_roles) -> bool:
+def required_for(user: User) -> bool:
+    """Whether ``user``'s roles must sign in with a second factor here (never in the local demo without it)."""
+    if current_app.config.get("TWO_FACTOR_DISABLED"):
+        return False
+    required_roles = current_app.config.get("TWO_FACTOR_REQUIRED_ROLES", ())
     return user.has_role(*required_roles) if required_roles else False
 
 
@@ -101,12 +105,7 @@ def _take_recovery_code(user: User, digest: str) -> bool:
 
 
 def _new_recovery_codes() -> list[str]:
-    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
-    codes = []
-    for _ in range(RECOVERY_CODES):
-        raw = "".join(secrets.choice(alphabet) for _ in range(10))
-        codes.append(f"{raw[:5]}-{raw[5:]}")
-    return codes
+    return [accounts.readable_code(2) for _ in range(RECOVERY_CODES)]
 
 
 def enrol(user: User, secret: str, code: str, *, actor, current_password: str | None = None) -> list[str]:

@@ -150,6 +150,17 @@ def test_a_password_reset_shows_a_one_time_password_once(client, make, login):
     assert "staff.password_changed" in db.session.scalars(select(AuditEvent.action)).all()
 
 
+def test_a_one_time_password_is_easy_to_read_out_and_copy_from_paper(client, make, login):
+    """Given in person: no look-alike characters (I, l, 1, O, 0) and nothing that starts like an option ("-")."""
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    html = _post_action(client, editor.id, "reset_password").get_data(as_text=True)
+
+    given = re.search(r'<p class="code big">([^<]+)</p>', html).group(1)
+
+    assert re.fullmatch(r"[a-hjkmnp-z2-9]{5}(-[a-hjkmnp-z2-9]{5}){3}", given)
+
+
 def test_a_password_reset_sent_again_from_the_same_page_makes_no_second_password(client, make, login):
     """A reload of the answer, or Back and the button: the one-time password handed over must go on working."""
     admin, editor = make.user("admin"), make.user("editor")

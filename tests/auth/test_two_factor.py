@@ -227,6 +227,30 @@ def test_an_admin_reset_of_the_second_factor_is_audited_and_signs_the_owner_out(
     assert _password_step(client, editor).headers["Location"].endswith("/account/two-factor")
 
 
+def test_an_admin_resetting_an_optional_second_factor_is_told_it_stays_off(client, app, make, two_factor_required):
+    """A facilitator's roles do not need one: no one asks them to set it up again, so the admin is not told so."""
+    facilitator = make.user("facilitator")
+    _password_step(client, facilitator)
+    _enrol(client)
+    admin = make.user("admin")
+    admin_browser = app.test_client()
+    _password_step(admin_browser, admin)
+    _enrol(admin_browser)
+    admin_browser.get("/language/en")
+    page = admin_browser.get(f"/admin/users/{facilitator.id}")
+
+    asked = admin_browser.post(f"/admin/users/{facilitator.id}", data={
+        "act-csrf_token": csrf_token_of(page), "act-action": "reset_second_factor"}).get_data(as_text=True)
+    done = admin_browser.post(f"/admin/users/{facilitator.id}", data={
+        "act-csrf_token": csrf_token_of(page), "act-action": "reset_second_factor", "confirmed": "yes"},
+        follow_redirects=True).get_data(as_text=True)
+
+    assert "Their roles do not need two-step sign-in, so it stays off until they turn it on again" in asked
+    assert "is off for this account, whose roles do not need it, until its owner turns it on again" in done
+    assert "next sign-in" not in asked + done
+    assert "/facilitator" in _password_step(client, facilitator).headers["Location"], "not asked to set it up"
+
+
 def test_the_demo_flag_turns_the_second_factor_off(client, app, make, two_factor_required):
     editor = make.user("editor")
     app.config["TWO_FACTOR_DISABLED"] = True
