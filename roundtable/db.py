@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import threading
 from datetime import date, datetime, timezone
 
@@ -71,6 +72,13 @@ def schema_problem(problem: DBAPIError) -> str | None:
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def first_session_version() -> int:
+    """Where a new account's (or participant's) session version starts: anywhere, not at 1. A cookie names its
+    owner by id and version; an id used again (SQLite takes the highest deleted one again, and a restored backup
+    hands out again every id made after it) must not find the same version there and open someone else's session."""
+    return secrets.randbelow(2**30) + 1  # room below 2**31 (an INTEGER column) for every sign-out to come
 
 
 class UTCDateTime(TypeDecorator):

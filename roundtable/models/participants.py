@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from roundtable.db import Base, UTCDateTime, utcnow
+from roundtable.db import Base, UTCDateTime, first_session_version, utcnow
 
 
 class Participant(Base):
@@ -23,7 +23,7 @@ class Participant(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Quick exit and "take a break" raise it: every cookie signed in before then stops opening the words.
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    session_version: Mapped[int] = mapped_column(Integer, default=first_session_version)
 
     roundtable = relationship("Roundtable")
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from roundtable.db import Base, UTCDateTime, utcnow
+from roundtable.db import Base, UTCDateTime, first_session_version, utcnow
 from roundtable.models.types import EncryptedText
 
 ROLES = ("admin", "facilitator", "editor")
@@ -31,7 +31,7 @@ class User(Base):
     recovery_codes: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True, deferred_group="credentials")
     # The newest 30-second TOTP step accepted, so a code that worked once never works again (RFC 6238 §5.2).
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    session_version: Mapped[int] = mapped_column(Integer, default=first_session_version)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

@@ -97,6 +97,17 @@ def test_signing_out_of_a_session_already_ended_elsewhere_just_signs_out(two_adm
         response.get_data(as_text=True)
 
 
+def test_a_session_of_an_account_gone_does_not_open_the_next_account_given_its_id(client, make, login):
+    """SQLite hands out the highest deleted id again (a restored backup, every id made after it): a cookie naming
+    that id must not find the same session version in the newcomer's row too."""
+    login(make.user("editor"))
+    newcomer = make.user("admin")
+    with client.session_transaction() as session:
+        session["user_id"] = newcomer.id  # the id the account gone had, now the newcomer's
+
+    assert client.get("/admin/users").status_code == 302
+
+
 def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(two_admins_browsers):
     admin, laptop, phone = two_admins_browsers
     page = laptop.get("/account/password")
