@@ -45,8 +45,24 @@
     if (focused && focused !== document.body && !shown.contains(focused)) { focused.scrollIntoView({ block: "nearest" }); }
   }
 
+  /* Past the session's end (with the margin its own clock may be behind) the page does not stay on screen: it is
+     opened again, and the server shows the sign-in page, saying why. A form with words not sent stays, said signed
+     out: sent, the server shows its words back to copy. */
+  var ENDED_AFTER = idleSeconds + 30;
+  var saidSignedOut = false;
+  function signedOut() {
+    if (!document.querySelector("form[data-unsent]")) { window.location.replace(window.location.href); return; }
+    if (saidSignedOut) { return; }
+    saidSignedOut = true;
+    box.querySelector("p").textContent = box.getAttribute("data-signed-out");
+    form.querySelector("button").hidden = true;
+    box.hidden = false;
+    keepFocusInSight(box);
+  }
+
   window.setInterval(function () {
     var quiet = (Date.now() - lastTold) / 1000;
+    if (quiet > ENDED_AFTER) { signedOut(); return; }
     if (lastActivity > lastTold && quiet > TELL_EVERY) { tell(); return; }
     if (idleSeconds - quiet <= WARN_BEFORE && box.hidden) {
       box.hidden = false;
@@ -63,7 +79,7 @@
   "use strict";
   var unsent = [];  // the forms changed and not sent
   Array.prototype.forEach.call(document.querySelectorAll("form[method=post]"), function (form) {
-    if (form.querySelector(".has-error")) { unsent.push(form); }
+    if (form.querySelector(".has-error")) { unsent.push(form); form.setAttribute("data-unsent", ""); }
   });
   var conflict = document.querySelector(".conflict") && document.getElementById("quote-form");
   if (conflict) { unsent.push(conflict); }
@@ -71,10 +87,14 @@
     var form = event.target.form;  // a change to what a form saves; not choices that only ask for a file (export)
     if (form && form.method === "post" && !form.hasAttribute("data-leave-freely") && unsent.indexOf(form) < 0) {
       unsent.push(form);
+      form.setAttribute("data-unsent", "");  // for the idle time-out above
     }
   });
   document.addEventListener("submit", function (event) {
-    if (!event.defaultPrevented) { unsent = unsent.filter(function (form) { return form !== event.target; }); }
+    if (!event.defaultPrevented) {
+      event.target.removeAttribute("data-unsent");
+      unsent = unsent.filter(function (form) { return form !== event.target; });
+    }
   });
   window.addEventListener("beforeunload", function (event) {
     if (unsent.length) { event.preventDefault(); event.returnValue = ""; }

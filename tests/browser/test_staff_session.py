@@ -54,7 +54,7 @@ def test_a_key_pressed_while_the_warning_shows_keeps_the_session_at_once(new_con
     warning = page.locator("#idle-warning")
     page.clock.fast_forward((int(warning.get_attribute("data-idle-seconds")) - 105) * 1000)
     assert warning.is_visible()
-    page.clock.pause_at(page.evaluate("Date.now()") + 1000)  # no tick of the page's timer from now on
+    page.clock.pause_at(page.evaluate("Date.now()") / 1000 + 1)  # no tick of the page's timer from now on (seconds)
 
     with page.expect_response(lambda response: response.url.endswith("/account/still-here")) as answer:
         page.keyboard.press("Tab")
@@ -121,6 +121,32 @@ def test_with_a_short_idle_time_working_still_keeps_the_session(new_context, liv
     assert len(told) == 1
     page.clock.fast_forward(100 * 1000)
     assert page.locator("#idle-warning").is_hidden(), "told 100 s ago: 200 s are left"
+
+
+def test_past_the_end_of_an_idle_session_the_page_does_not_stay_on_screen(new_context, live):
+    """A laptop left open must not go on showing an editor's page: it is opened again, for the server to answer
+    (the sign-in page, once the session is over)."""
+    page = _signed_in_on(new_context, live, "/editor/themes", role="editor")
+    idle = int(page.locator("#idle-warning").get_attribute("data-idle-seconds"))
+
+    with page.expect_navigation():
+        page.clock.fast_forward((idle + 60) * 1000)
+
+
+def test_past_the_end_of_an_idle_session_a_page_with_words_typed_keeps_them_and_says_signed_out(new_context, live):
+    page = _signed_in_on(new_context, live, "/language/en")
+    page.goto(f"{live['base_url']}/facilitator/reflections/{live['reflection_id']}")
+    page.locator("#note-note").press_sequentially("Ask after the hearing how she is.")
+    warning = page.locator("#idle-warning")
+    idle = int(warning.get_attribute("data-idle-seconds"))
+    left: list[str] = []
+    page.on("framenavigated", lambda frame: left.append(frame.url))
+
+    page.clock.fast_forward((idle + 60) * 1000)
+
+    assert warning.is_visible() and "You were signed out because nothing happened for a while." in warning.inner_text()
+    assert warning.get_by_role("button").is_hidden(), "staying is no longer possible"
+    assert left == [] and page.locator("#note-note").input_value().endswith("Ask after the hearing how she is.")
 
 
 def test_words_typed_and_not_saved_are_not_lost_to_the_language_link_unasked(new_context, live):
