@@ -484,6 +484,7 @@ def _labels(record) -> ExportLabels:
             "Exported %(date)s: %(quotes)s quote", "Exported %(date)s: %(quotes)s quotes", count,
             date=format_date(record.created_at, format="long"), quotes=format_number(count),  # "1,000"
         ),
+        quote_heading=lambda number: _("Quote number %(n)s", n=number),
         document_language=current_language(),
     )
 

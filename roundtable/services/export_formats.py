@@ -91,6 +91,7 @@ class ExportLabels:
     staff_translation: str  # e.g. "Staff translation"
     language_names: Mapping[str, str]  # {"fil": "Filipino", "en": "English", ...}
     generated: Callable[[int], str]  # the number of quotes in the file → "Exported 29 November 2026: 12 quotes"
+    quote_heading: Callable[[int], str]  # a quote's number → "Quote number 12", as notices and the quote's page say
     document_language: str  # "fil" or "en": Word's language for the sheet's own words
 
 
@@ -274,7 +275,7 @@ def write_docx(
         # Each quote under a heading of its number: Word's navigation pane and a screen reader's heading keys go
         # from quote to quote, and a notice ("Quote number 4 was withdrawn") finds it in a printed sheet.
         heading = add_paragraph(heading_style)
-        heading.add_run(_xml_safe(f"{labels.quote_id} {row.quote_id}"))
+        heading.add_run(_xml_safe(labels.quote_heading(row.quote_id)))
         quote = add_paragraph(quote_style)
         quote.paragraph_format.keep_with_next = True
         _set_word_language(quote.add_run(_quoted(_xml_safe(row.text))), row.language)

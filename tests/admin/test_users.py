@@ -591,3 +591,17 @@ def test_account_actions_the_page_does_not_offer_are_refused(client, make, login
     assert not db.session.scalars(select(AuditEvent).where(AuditEvent.target_id == editor.id,
                                                            AuditEvent.action.like("staff.%"),
                                                            AuditEvent.action != "staff.created")).all()
+
+
+@pytest.mark.parametrize(("left", "said"), [(1, "on, 1 recovery code left"), (2, "on, 2 recovery codes left")])
+def test_the_account_page_counts_recovery_codes_left_in_good_english(client, make, login, left, said):
+    import json
+
+    editor = make.user("editor")
+    editor.totp_secret = "JBSWY3DPEHPK3PXP"
+    editor.recovery_codes = json.dumps([f"digest-{n}" for n in range(left)])
+    db.session.commit()
+    login(make.user("admin"))
+    client.get("/language/en")
+
+    assert said in client.get(f"/admin/users/{editor.id}").get_data(as_text=True)

@@ -43,6 +43,7 @@ LABELS = ExportLabels(
     staff_translation="Staff translation",
     language_names={"fil": "Filipino", "en": "English", "mixed": "Filipino and English"},
     generated=lambda count: f"Exported 29 November 2026 — {count} quotes",
+    quote_heading=lambda number: f"Quote number {number}",
     document_language="fil",
 )
 
@@ -214,7 +215,7 @@ def test_docx_quote_sheet() -> None:
     assert "Mga boses para sa pagbabago, 03/11/2026" in [text.split(" · ")[0] for text in texts]
     headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert [(p.style.name, p.text) for p in headings] == [("Heading 1", "Approved quotes")] + [
-        ("Heading 2", f"Quote ID {row.quote_id}") for row in ROWS], "each quote under a heading of its number"
+        ("Heading 2", f"Quote number {row.quote_id}") for row in ROWS], "each quote under a heading of its number"
     themed = next(row for row in ROWS if row.themes)
     assert f"{themed.roundtable}, {themed.date:%d/%m/%Y} · Themes: {'; '.join(themed.themes)}" in texts
     assert f"‘{TAGLISH.text}’" in texts  # it quotes words of its own: single marks around them
