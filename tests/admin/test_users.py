@@ -1,5 +1,6 @@
 """Administrators manage staff accounts; every change is audited and ends the account's sessions."""
 
+import json
 import re
 from datetime import timedelta
 from urllib.parse import quote
@@ -595,8 +596,6 @@ def test_account_actions_the_page_does_not_offer_are_refused(client, make, login
 
 @pytest.mark.parametrize(("left", "said"), [(1, "on, 1 recovery code left"), (2, "on, 2 recovery codes left")])
 def test_the_account_page_counts_recovery_codes_left_in_good_english(client, make, login, left, said):
-    import json
-
     editor = make.user("editor")
     editor.totp_secret = "JBSWY3DPEHPK3PXP"
     editor.recovery_codes = json.dumps([f"digest-{n}" for n in range(left)])
