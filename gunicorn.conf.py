@@ -73,8 +73,13 @@ class NamesNobody(logging.Filter):
 
 
 def on_starting(server):
-    """Before the workers fork: they inherit the filter."""
+    """Before the workers fork: they inherit the filter. gunicorn serves real people: without ROUNDTABLE_ENV (a line
+    lost from the env file) the app would run in development mode, quietly, so it is said in the log."""
     logging.getLogger("gunicorn.error").addFilter(NamesNobody())
+    if os.environ.get("ROUNDTABLE_ENV", "").strip() != "production":
+        logging.getLogger("gunicorn.error").warning(
+            "ROUNDTABLE_ENV is not production: Roundtable runs in development mode (cookies without Secure, "
+            "settings not checked, keys from the instance folder). Set ROUNDTABLE_ENV=production (docs/deploy.md).")
 
 
 # The error log goes to stderr and the access log to stdout (journald or the container runtime collects both).

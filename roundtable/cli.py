@@ -94,6 +94,9 @@ def backup_sqlite(url: str, dest: Path) -> str:
         try:
             with target:
                 source.backup(target, pages=1024)
+            # A copy of a WAL database is one too: opened (to check it, to restore it) it would leave -wal and -shm
+            # files beside it, which no cleanup of backups looks for. A backup is one file.
+            target.execute("PRAGMA journal_mode=DELETE")
         finally:
             target.close()
     except sqlite3.Error as problem:

@@ -58,6 +58,7 @@ def test_sqlite_backup_restores_every_row_and_the_words_still_decrypt(app, make,
 
     assert restored.exit_code == 0, restored.output
     assert f"Restored {dest} into {make_url(app.config['DATABASE_URL']).database}" in restored.output
+    assert sorted(tmp_path.iterdir()) == [dest], "no -wal or -shm left beside the backup for no cleanup to find"
     with db.engine.connect() as live:
         assert _table_contents(live) == original
     db.session.remove()

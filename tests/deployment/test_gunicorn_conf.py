@@ -58,11 +58,25 @@ def test_the_error_log_filter_is_set_before_the_workers_fork(monkeypatch):
 
     logger = logging.getLogger("gunicorn.error")
     monkeypatch.setattr(logger, "filters", [])
-    settings = _settings(monkeypatch)
+    settings = _settings(monkeypatch, ROUNDTABLE_ENV="production")
 
     settings["on_starting"](server=None)
 
     assert [type(f).__name__ for f in logger.filters] == ["NamesNobody"]
+
+
+@pytest.mark.parametrize(("environment", "warned"), [("production", False), ("", True), ("development", True)])
+def test_gunicorn_says_in_its_log_when_the_app_will_not_run_in_production_mode(monkeypatch, caplog, environment,
+                                                                                 warned):
+    """A line lost from the env file would otherwise serve real people in development mode, unsaid."""
+    import logging
+
+    monkeypatch.setattr(logging.getLogger("gunicorn.error"), "filters", [])
+    settings = _settings(monkeypatch, ROUNDTABLE_ENV=environment)
+
+    settings["on_starting"](server=None)
+
+    assert ("ROUNDTABLE_ENV is not production" in caplog.text) is warned
 
 
 def test_a_log_level_gunicorn_does_not_know_is_refused_in_one_line(monkeypatch):
