@@ -334,50 +334,54 @@ _ES_NUMBER = (
     rf"|{_ES_DIGIT})"
 )
 _AGE_NUMBER = rf"(?:\d{{1,2}}|{_EN_NUMBER}|{_FIL_NUMBER}|{_ES_NUMBER})"
+# A finding is the age itself ("twelve years old", "14 na taong gulang", the "9" of "Nung ako'y 9"): the words around
+# it ("When I was", "edad", "ako noon") only make the number an age, and must stay when the age is replaced by a label.
+# A pattern with a group named "age" reports that group; one without it is the age as a whole.
 _AGE_RES = [
     re.compile(p, re.IGNORECASE)
     for p in (
         rf"\b(?:\d{{1,2}}|{_EN_NUMBER})(?:\s+|-)(?:years?|yrs?|yr)(?:\s+|-)old\b",
-        rf"\b(?:at|by)\s+(?:the\s+)?age\s+(?:of\s+)?(?:\d{{1,2}}|{_EN_NUMBER})\b",
-        rf"\baged?\s+(?:\d{{1,2}}|{_EN_NUMBER})\b",
-        rf"\bturn(?:ed|s|ing)\s+(?:\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|degrees|minutes|hours|pesos|times|pages"
-        rf"|a\.?m\b|p\.?m\b|o'?clock|[:.]\d))",
-        r"\bmag-?\d{1,2}\s+(?:na\s+)?(?:ako|siya)\b",
+        rf"\b(?:at|by)\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{{1,2}}|{_EN_NUMBER})\b",
+        rf"\baged?\s+(?P<age>\d{{1,2}}|{_EN_NUMBER})\b",
+        rf"\bturn(?:ed|s|ing)\s+(?P<age>\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|degrees|minutes|hours|pesos|times"
+        rf"|pages|a\.?m\b|p\.?m\b|o'?clock|[:.]\d))",
+        r"\bmag-?(?P<age>\d{1,2})\s+(?:na\s+)?(?:ako|siya)\b",
         r"\b\d{1,2}\s*(?:y/o|yo|y\.o\.)(?!\w)",
         rf"\b(?:I|he|she|we|they|who)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
-        rf"(?:\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
+        rf"(?P<age>\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
         # after "when", whatever follows ("When I was 14 the police came"), unless a unit or a count does
         rf"\bwhen\s+(?:(?:I|he|she)\s+was|they\s+were)\s+(?:only\s+|just\s+|barely\s+)?"
-        rf"(?:\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|pesos|times|people"
-        rf"|of\b|in\s+(?:line|a\s+row)|[:.]\d))",
+        rf"(?P<age>\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|minutes?|hours?|days?|weeks?|months?|pesos|times"
+        rf"|people|of\b|in\s+(?:line|a\s+row)|[:.]\d))",
         # whoever the subject ("my brother was only 7 then"): "only" and a child's age make it one
-        rf"\bwas\s+(?:only|just|barely)\s+(?:1[0-7]|[1-9]|{_EN_NUMBER})"
+        rf"\bwas\s+(?:only|just|barely)\s+(?P<age>1[0-7]|[1-9]|{_EN_NUMBER})"
         rf"(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
         rf"\b(?:\d{{1,2}}(?:\s+na)?|{_FIL_LINKED})\s*-?\s*taong?\s+gulang\b",  # "14 na taong gulang" too
         rf"\b{_AGE_NUMBER}\s*-?\s*(?:anyos|años)\b",
-        rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?{_AGE_NUMBER}\b",
-        rf"\b(?:noong|nung|nuong|no'ng|noon)\s+{_AGE_NUMBER}\s+(?:(?:pa\s+)?lang\s+)?"
+        rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?(?P<age>{_AGE_NUMBER})\b",
+        rf"\b(?:noong|nung|nuong|no'ng|noon)\s+(?P<age>{_AGE_NUMBER})\s+(?:(?:pa\s+)?lang\s+)?"
         rf"(?:ako|siya|ka)\b",
         # "Grade 3 pa lang ako" is a school year, not an age
-        r"(?<!grade )(?<!baitang )\b\d{1,2}\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b(?:\s+(?:noon|nun|nung|noong))?",
+        r"(?<!grade )(?<!baitang )\b(?P<age>\d{1,2})\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b",
         # "15 ako nung …"
-        rf"(?<!grade )(?<!baitang )\b(?:\d{{1,2}}|{_ES_NUMBER})\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",
+        rf"(?<!grade )(?<!baitang )\b(?P<age>\d{{1,2}}|{_ES_NUMBER})\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",
         # "Ako ay 14 noon": digits or Spanish numbers ("isa" after "ako" is "one of them"); not "2 taon nang
         # naghihintay" (a wait)
-        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b"
+        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?P<age>\d{{1,2}}|{_ES_NUMBER})\b"
         rf"(?=(?:\s+na)?\s+(?:taon\b(?!\s+nang)|noon\b|nun\b|nung\b|noong\b))",
         # "Nung ako'y 9, …", whatever follows, as "when I was 9"
-        rf"\b(?:noong|nung|nuong|no'ng)\s+(?:ako|siya)(?:'y|\s+ay)\s+(?:\d{{1,2}}|{_ES_NUMBER})\b"
+        rf"\b(?:noong|nung|nuong|no'ng)\s+(?:ako|siya)(?:'y|\s+ay)\s+(?P<age>\d{{1,2}}|{_ES_NUMBER})\b"
         rf"(?!\s*(?:%|[:.]\d|minuto|oras|araw|linggo|buwan|piso|beses|katao|sa\b|taon\s+nang\b))",
-        rf"\b(?:\d{{1,2}}|{_FIL_LINKED})\s+taon\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
-        rf"(?:\s+(?:noon|nun|nung|noong))?|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
+        # "Walong taon ako noon": the number and "taon" (years), as "twelve years old"
+        rf"\b(?P<age>(?:\d{{1,2}}|{_FIL_LINKED})\s+taon)\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
+        rf"|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
     )
 ]
 
 # "I testified at eleven and again at fifteen": an age, unless the clock is meant. From thirteen up it is never an
 # hour; from six to twelve it is one only without a time word after it or an event's time before it.
 _AT_AGE_RE = re.compile(
-    r"\bat\s+(?P<n>1[0-9]|[6-9]|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"\bat\s+(?P<age>1[0-9]|[6-9]|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen)\b(?!\s*(?:[:.]\d|%|-?ish\b|o'?clock|a\.?m\b|p\.?m\b|hundred|percent|sharp"
     r"|minutes?|hours?|degrees|in\s+the\s+(?:morning|afternoon|evening)|at\s+night|tonight|that\s+night"
     r"|(?:\s+|-)(?:thirty|fifteen|forty|forty-five|fifty)\b))",
@@ -393,7 +397,7 @@ _TIME_OF_EVENT_RE = re.compile(
 
 
 def _at_an_age(text: str, match: re.Match) -> bool:
-    if match.group("n").lower() not in _HOURS:
+    if match.group("age").lower() not in _HOURS:
         return True
     clause = re.split(r"[,.;!?]", text[max(0, match.start() - 60) : match.start()])[-1]
     return not _TIME_OF_EVENT_RE.search(clause)
@@ -1212,12 +1216,7 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
             yield _Candidate(match.start(), match.end(), "name", PRIORITY_NAME_CUE)
     for match in _POLICE_STATION_RE.finditer(text):
         yield _Candidate(match.start(), match.end(), "institution", PRIORITY_COURT)
-    for regex in _AGE_RES:
-        for match in regex.finditer(text):
-            yield _Candidate(match.start(), match.end(), "age", PRIORITY_DATE)
-    for match in _AT_AGE_RE.finditer(text):
-        if _at_an_age(text, match):
-            yield _Candidate(match.start(), match.end(), "age", PRIORITY_DATE)
+    yield from _age_candidates(text)
     for regex in _DATE_RES:
         for match in regex.finditer(text):
             yield _Candidate(match.start(), match.end(), "date", PRIORITY_DATE)
@@ -1227,6 +1226,25 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for match in _SELF_INTRODUCTION_RE.finditer(text):
         if _fold(match.group(1)) not in common_words:
             yield _Candidate(match.start(1), match.end(1), "name", PRIORITY_NAME_CUE)
+
+
+def _age_candidates(text: str) -> Iterator[_Candidate]:
+    """Each age's own words (see _AGE_RES); ages that overlap ("When I was twelve" and "twelve years old") are one,
+    as wide as all of them."""
+    spans = [
+        match.span("age" if "age" in regex.groupindex else 0)
+        for regex in _AGE_RES
+        for match in regex.finditer(text)
+    ]
+    spans += [match.span("age") for match in _AT_AGE_RE.finditer(text) if _at_an_age(text, match)]
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in merged:
+        yield _Candidate(start, end, "age", PRIORITY_DATE)
 
 
 def _initials_of_a_person(text: str, match: re.Match) -> bool:

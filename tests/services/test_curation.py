@@ -214,6 +214,22 @@ def test_a_detail_joined_to_more_of_its_word_is_redacted_with_it_and_the_quote_s
     assert curation.fidelity_of(quote).ok
 
 
+def test_redacting_each_age_keeps_the_words_that_tell_when(make):
+    """"Replace with [age]" took "When I was" with it: "[age] years old, … The case began [age]" (QA)."""
+    editor = make.user("editor")
+    words = ("When I was twelve years old, I was afraid of the lawyer. The case began when I was nine,"
+             " and it ended when I was fourteen.")
+    quote = new_quote(make, make.reflection(text=words), editor)
+    while ages := [state for state in curation.findings_of(quote) if state.finding.kind == "age"]:
+        curation.redact_finding(editor, quote, index=ages[0].index, digest=ages[0].digest,
+                                expected_version=quote.version_id)
+        db.session.commit()
+
+    assert quote.text == ("When I was [age], I was afraid of the lawyer. The case began when I was [age],"
+                          " and it ended when I was [age].")
+    assert curation.fidelity_of(quote).ok
+
+
 def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_translation_s_language(make):
     """Redacting the Filipino words alone must not let the name leave in the English translation."""
     editor = make.user("editor")

@@ -138,14 +138,14 @@ def test_handles_and_wallet_accounts(text, expected):
     "text, expected",
     [
         ("I was 11 years old when I first testified.", {("age", "11 years old")}),
-        ("She testified at age 15.", {("age", "at age 15")}),
+        ("She testified at age 15.", {("age", "15")}),
         ("My brother was a 7-year-old then.", {("age", "7-year-old")}),
         ("Labing-apat na taong gulang ako noon.", {("age", "Labing-apat na taong gulang")}),
-        ("Edad 10 ako nang dalhin sa shelter.", {("age", "Edad 10")}),
-        ("Noong 8 ako, hindi ko pa naiintindihan ang korte.", {("age", "Noong 8 ako")}),
+        ("Edad 10 ako nang dalhin sa shelter.", {("age", "10")}),
+        ("Noong 8 ako, hindi ko pa naiintindihan ang korte.", {("age", "8")}),
         (
             "Walong taon ako noon, and I didn't understand anything.",
-            {("age", "Walong taon ako noon")},
+            {("age", "Walong taon")},
         ),
         ("Ngayon, 25 anyos na ako at leader na ng grupo.", {("age", "25 anyos")}),
     ],
@@ -369,8 +369,8 @@ def test_labelled_set_recall_and_precision(labelled_set, minimum):
     "text, expected",
     [
         ("Katorse anyos ako nang tumestigo.", {("age", "Katorse anyos")}),
-        ("Edad dose lang siya noon.", {("age", "Edad dose")}),
-        ("Nung bente'y dos ako, natapos ang kaso.", {("age", "Nung bente'y dos ako")}),
+        ("Edad dose lang siya noon.", {("age", "dose")}),
+        ("Nung bente'y dos ako, natapos ang kaso.", {("age", "bente'y dos")}),
         ("I work at Starbucks now, and nobody there knows.", {("institution", "Starbucks")}),
         ("Nag-work ako sa isang 7-Eleven habang may kaso.", {("institution", "7-Eleven")}),
         (
@@ -387,8 +387,8 @@ def test_spanish_ages_brand_workplaces_and_appositive_names(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
-        ("I started selling taho at sixteen to pay for the fare to court.", {("age", "at sixteen")}),
-        ("Umalis ako sa bahay at twelve, and I never went back.", {("age", "at twelve")}),
+        ("I started selling taho at sixteen to pay for the fare to court.", {("age", "sixteen")}),
+        ("Umalis ako sa bahay at twelve, and I never went back.", {("age", "twelve")}),
         ("The hearing started at ten and ended at noon.", set()),
         ("Bumalik kami at nine o'clock para sa resulta.", set()),
         ("We spoke to the prosecutor at 9 in the morning.", set()),
@@ -413,7 +413,7 @@ def test_ages_said_with_at_numbered_neighbourhoods_roads_and_cities_listed_as_te
         ("Ang pagdinig ay noong Marso a-3, 2020.", {("date", "Marso a-3, 2020")}),
         ("Sumulat ka sa bangon.tayo [at] example [dot] org kung gusto mo.",
          {("contact", "bangon.tayo [at] example [dot] org")}),
-        ("I turned 16 the week the verdict came.", {("age", "turned 16")}),
+        ("I turned 16 the week the verdict came.", {("age", "16")}),
         ("The meter turned 5 pm before we left.", set()),
         ("Galing ako sa iloilo, tapos lumipat sa roxas.", {("place", "iloilo"), ("place", "roxas")}),
         ("nakatira kami sa cubao, qc noon", {("place", "qc")}),
@@ -435,10 +435,10 @@ def test_phone_typing_filipino_dates_hidden_emails_and_first_names_that_are_also
     [
         ("Write to kapwa.lakas at yahoo dot com if you want to join.", {("contact", "kapwa.lakas at yahoo dot com")}),
         ("Look at the map at the back.", set()),
-        ("Her daughter was just 9 when the case started.", {("age", "was just 9")}),
+        ("Her daughter was just 9 when the case started.", {("age", "9")}),
         ("There were only 7 of us at the hearing.", set()),
         ("The fare was only 8 pesos then.", set()),
-        ("My cousin is turning 12 this June.", {("age", "turning 12")}),
+        ("My cousin is turning 12 this June.", {("age", "12")}),
         ("Tumestigo ako noong 2016 sa harap ng video camera.", {("date", "2016")}),
         ("They rescued us in 2011, before the new law.", {("date", "2011")}),
         ("Nung 2019 kami na-rescue ng mga pulis.", {("date", "2019")}),
@@ -520,7 +520,7 @@ def test_kin_words_school_grades_holidays_and_agencies_stay_unflagged(text):
 
 
 def test_a_number_before_pa_lang_ako_is_still_an_age_without_a_grade():
-    assert_flags("4 pa lang ako noon nang magsimula ang lahat.", {("age", "4 pa lang ako noon")})
+    assert_flags("4 pa lang ako noon nang magsimula ang lahat.", {("age", "4")})
 
 
 # --- rules added after the third held-out set's first run (docs/identifiers.md) -----------------
@@ -535,7 +535,7 @@ def test_a_number_before_pa_lang_ako_is_still_an_age_without_a_grade():
         ("Dindo's father testified against him.", {("name", "Dindo")}),
         ("Jomari ay tumestigo rin.", {("name", "Jomari")}),
         ("My co-survivor Liway spoke first.", {("name", "Liway")}),
-        ("14 ako noon nang una akong humarap sa korte.", {("age", "14 ako noon")}),
+        ("14 ako noon nang una akong humarap sa korte.", {("age", "14")}),
         ("My tita in Doha gave me her number: +974 5512 3380.", {("place", "Doha"), ("contact", "+974 5512 3380")}),
         ("Dinala kami sa Police Station 9 ng mga social worker.", {("institution", "Police Station 9")}),
         ("K.C. and I waited outside the courtroom.", {("name", "K.C.")}),
@@ -569,14 +569,14 @@ def test_holy_week_days_offices_of_a_role_lower_case_words_verbs_and_grades_stay
     "text, expected",
     [
         ("Ako ay 14 na taong gulang noon nang tumestigo ako sa korte.", {("age", "14 na taong gulang")}),
-        ("When I was 14 the police came to our house.", {("age", "When I was 14")}),
-        ("I was only 14 at the hearing.", {("age", "I was only 14")}),
-        ("Ako ay 14 noon nang tumestigo.", {("age", "Ako ay 14")}),
-        ("Katorse ako noon.", {("age", "Katorse ako noon")}),
-        ("Nung ako'y 9 na taon, lumipat kami.", {("age", "Nung ako'y 9")}),
-        ("Nung ako'y 9, walang tumulong.", {("age", "Nung ako'y 9")}),
-        ("Noong ako ay 12, nagsimula ang kaso.", {("age", "Noong ako ay 12")}),
-        ("when they were 9 the abuse started online.", {("age", "when they were 9")}),
+        ("When I was 14 the police came to our house.", {("age", "14")}),
+        ("I was only 14 at the hearing.", {("age", "14")}),
+        ("Ako ay 14 noon nang tumestigo.", {("age", "14")}),
+        ("Katorse ako noon.", {("age", "Katorse")}),
+        ("Nung ako'y 9 na taon, lumipat kami.", {("age", "9")}),
+        ("Nung ako'y 9, walang tumulong.", {("age", "9")}),
+        ("Noong ako ay 12, nagsimula ang kaso.", {("age", "12")}),
+        ("when they were 9 the abuse started online.", {("age", "9")}),
         ("My pastor at Jesus is Lord Church helped me.", {("institution", "Lord Church")}),
         ("Follow me on Facebook at bituinlakas22 for updates.", {("handle", "bituinlakas22")}),
         ("Find me on Facebook as Bituin Lakas.", {("handle", "Bituin Lakas")}),
@@ -606,3 +606,58 @@ def test_ages_with_na_or_after_when_churches_of_religious_words_and_names_given_
 )
 def test_the_new_age_church_and_platform_rules_leave_minutes_nights_stories_and_counts_alone(text):
     assert detect(text) == []
+
+
+# --- an age is reported as the age alone, so that a label replaces only the age (QA) ----------
+
+
+@pytest.mark.parametrize(
+    "text, ages",
+    [
+        (
+            "When I was twelve years old, I was afraid of the lawyer. The case began when I was nine, and it ended"
+            " when I was fourteen.",
+            ["twelve years old", "nine", "fourteen"],
+        ),
+        ("I was only 14 at the hearing.", ["14"]),
+        ("My brother was barely 7 then.", ["7"]),
+        ("She testified at the age of 15, and again by age 16.", ["15", "16"]),
+        ("The youngest witness, aged 10, spoke last.", ["10"]),
+        ("I turned 18 the week the verdict came.", ["18"]),
+        ("I started selling taho at sixteen to pay for the fare.", ["sixteen"]),
+        ("Mag-18 na ako nang matapos ang kaso.", ["18"]),
+        ("Nung ako'y 9, walang tumulong.", ["9"]),
+        ("Noong ako ay 12, nagsimula ang kaso.", ["12"]),
+        ("Ako ay 14 na taong gulang noon nang tumestigo ako.", ["14 na taong gulang"]),
+        ("Ako ay 14 noon nang tumestigo.", ["14"]),
+        ("Noong 8 ako, hindi ko pa naiintindihan ang korte.", ["8"]),
+        ("Nung labing-anim pa lang ako, lumipat kami.", ["labing-anim"]),
+        ("4 pa lang ako noon nang magsimula ang lahat.", ["4"]),
+        ("15 ako nung unang hearing.", ["15"]),
+        ("Katorse ako noon.", ["Katorse"]),
+        ("Edad ko noon ay 11 nang dalhin sa shelter.", ["11"]),
+        ("Walong taon pa lang ako noon.", ["Walong taon"]),
+        ("Katorse anyos ako nang tumestigo.", ["Katorse anyos"]),
+        ("Nung 11 years old ako, lumipat kami.", ["11 years old"]),
+        ("I was a 9-year-old then, and 10 y/o at the trial.", ["9-year-old", "10 y/o"]),
+    ],
+)
+def test_an_age_is_reported_without_the_words_that_make_it_one(text, ages):
+    """Replaced by a label, the age must leave "When I was", "edad" and "ako noon" in place, not take them with it;
+    ages that overlap are one, as wide as all of them ("When I was twelve" and "twelve years old")."""
+    assert [f.text for f in detect(text) if f.kind == "age"] == ages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I posted about justice on Facebook at 10 pm, after the hearing.",
+        "When we were 5 survivors at the roundtable, we spoke one by one.",
+        "When I was 5 minutes late the judge waited.",
+        "The hearing started at ten and ended at noon.",
+        "Grade 4 pa lang ako noon, kaya hindi ko naintindihan ang lahat.",
+        "Nung ako'y 3 oras na naghintay sa korte.",
+    ],
+)
+def test_numbers_near_age_words_that_are_no_age_stay_unflagged(text):
+    assert [f for f in detect(text) if f.kind == "age"] == []
