@@ -1263,13 +1263,55 @@ def _after_wallet_cue(text: str, start: int) -> bool:
     return bool(_WALLET_CUE_RE.search(window))
 
 
+@lru_cache(maxsize=4096)
+def _fold_character(char: str) -> str:
+    """One character in lower case without its accents ("Ñ" is "n"); nothing for an accent typed on its own after
+    its letter. A character with no one-letter form ("ß", "ﬁ") stays itself, so that positions can be kept."""
+    if unicodedata.combining(char):
+        return ""
+    base = "".join(c for c in unicodedata.normalize("NFKD", char.replace("’", "'")) if not unicodedata.combining(c))
+    for folded in (base.lower(), char.lower()):
+        if len(folded) == 1:
+            return folded
+    return char
+
+
+def _fold_with_positions(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded character by character, and where each folded character starts in ``text`` (with the length
+    of ``text`` at the end); None when the positions are the same ("Niña" is "nina", "Nin" + a tilde is too)."""
+    if text.isascii():
+        return text.lower(), None
+    folded: list[str] = []
+    starts: list[int] = []
+    for index, char in enumerate(text):
+        if letter := _fold_character(char):
+            folded.append(letter)
+            starts.append(index)
+    starts.append(len(text))
+    return "".join(folded), starts
+
+
 @lru_cache(maxsize=64)
 def _extra_terms_re(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    cleaned = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
+    cleaned = sorted({_fold_with_positions(t.strip())[0] for t in terms if t.strip()}, key=len, reverse=True)
     if not cleaned:
         return None
     alternatives = "|".join(r"\s+".join(map(re.escape, t.split())) for t in cleaned)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _extra_term_spans(text: str, terms: tuple[str, ...]) -> Iterator[tuple[int, int]]:
+    """Where the roundtable's sensitive words are, in any case and with or without accents, as the editor's search
+    finds words: "Nina" finds "Niña", "piñahan" finds "pinahan"."""
+    pattern = _extra_terms_re(terms)
+    if pattern is None:
+        return
+    folded, starts = _fold_with_positions(text)
+    for match in pattern.finditer(folded):
+        if starts is None:
+            yield match.span()
+        else:  # an accent typed after the last letter belongs to the word: up to the next folded character
+            yield starts[match.start()], starts[match.end()]
 
 
 def detect(text: str, extra_terms: Iterable[str] = ()) -> list[Finding]:
@@ -1284,12 +1326,10 @@ def detect(text: str, extra_terms: Iterable[str] = ()) -> list[Finding]:
         scanner.sentence_initial_names, scanner.capitalised_words,
     ):
         candidates.extend(rule())
-    pattern = _extra_terms_re(tuple(extra_terms))
-    if pattern:
-        candidates.extend(
-            _Candidate(m.start(), m.end(), "name", PRIORITY_EXTRA_TERM)
-            for m in pattern.finditer(text)
-        )
+    candidates.extend(
+        _Candidate(start, end, "name", PRIORITY_EXTRA_TERM)
+        for start, end in _extra_term_spans(text, tuple(extra_terms))
+    )
     return _choose(text, candidates)
 
 

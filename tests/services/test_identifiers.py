@@ -267,6 +267,28 @@ def test_extra_terms_can_hold_several_words():
     )
 
 
+@pytest.mark.parametrize(
+    "text, term, expected",
+    [
+        ("Tahimik ang mga niña roon.", "Nina", "niña"),
+        ("ang señora ang nagbukas ng pinto.", "Senora", "señora"),
+        ("Taga pinahan kami noon.", "piñahan", "pinahan"),
+        ("NIÑA din ang tawag sa kanya.", "nina", "NIÑA"),
+        # typed as a letter and an accent of its own: the accent belongs to the word
+        ("Tahimik ang mga taga-nin\u0303a roon.", "nina", "nin\u0303a"),
+        ("ang sen\u0303ora at ang nin\u0303a", "Niña", "nin\u0303a"),
+    ],
+)
+def test_extra_terms_match_with_or_without_accents_as_the_editor_s_search_does(text, term, expected):
+    findings = detect(text, extra_terms=[term])
+    assert [(f.kind, f.text) for f in findings] == [("name", expected)]
+    assert all(text[f.start : f.end] == f.text for f in findings)
+
+
+def test_an_accent_does_not_make_a_longer_word_a_sensitive_one():
+    assert detect("ang mga niñang tahimik", extra_terms=["Nina"]) == []
+
+
 def test_without_extra_terms_a_lower_case_word_is_not_flagged():
     assert detect("ang pamilya macaraeg ay tahimik.") == []
 
