@@ -67,7 +67,7 @@ LANGUAGE_WORDS = _words(
     " european asian muslim christian catholic katoliko protestant islam"
 )
 PLATFORM_WORDS = _words(
-    "facebook fb messenger tiktok instagram ig twitter youtube viber whatsapp telegram signal"
+    "facebook fb messenger tiktok instagram insta ig twitter youtube viber whatsapp telegram signal"
     " zoom google gmail yahoo skype snapchat discord reddit threads gcash g-cash maya paymaya"
     " grabpay shopeepay shopee lazada grab netflix spotify android iphone internet wifi covid"
     " jollibee mcdonald mcdo starbucks milo coke nescafe"
@@ -75,7 +75,7 @@ PLATFORM_WORDS = _words(
 # Platform words for talking, paying or media ("sa GCash ko", "on Facebook"): never a workplace.
 # The other platform words are brands that employ people ("nagtatrabaho sa Jollibee").
 COMMUNICATION_WORDS = _words(
-    "facebook fb messenger tiktok instagram ig twitter youtube viber whatsapp telegram signal"
+    "facebook fb messenger tiktok instagram insta ig twitter youtube viber whatsapp telegram signal"
     " zoom google gmail yahoo skype snapchat discord reddit threads gcash g-cash maya paymaya"
     " grabpay shopeepay netflix spotify android iphone internet wifi covid milo coke nescafe"
 )
@@ -283,13 +283,16 @@ _SOCIAL_URL_RE = re.compile(
     re.IGNORECASE,
 )
 _URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s,;!?()\[\]\"']*[^\s,;!?()\[\]\"'.]", re.IGNORECASE)
+# Platforms whose names are no everyday word match in any case, as they are typed ("ig ko:", "my fb is", "sa insta");
+# a regex using this puts it between word boundaries, so "ig" in "big" or "fb" in "fbi" is none.
 _PLATFORM = (
-    r"(?:IG|Instagram|FB|Facebook|TikTok|Tiktok|Twitter|Telegram|Messenger|Viber|Threads|YouTube"
+    r"(?:(?i:IG|Insta|Instagram|FB|Facebook|TikTok|Twitter|Viber|YouTube)|Telegram|Messenger|Threads"
     r"|username|user\s+name|handle)"
 )
-# A dotted or underscored name near a platform word: "sa IG, ging.nagsasalita".
+# A dotted or underscored name near a platform word: "sa IG, ging.nagsasalita"; not letters with dots ("e.g.").
 _USERNAME_RE = re.compile(
-    rf"\b{_PLATFORM}\b[^.!?\n@]{{0,25}}?\b(?=[a-z0-9._]*[a-z])([a-z0-9]+(?:[._][a-z0-9]+)+)\b(?![@.]\w)"
+    rf"\b{_PLATFORM}\b[^.!?\n@]{{0,25}}?\b(?=[a-z0-9._]*[a-z])(?!(?:[a-z]\.)+[a-z](?!\w|[._][a-z0-9]))"
+    r"([a-z0-9]+(?:[._][a-z0-9]+)+)\b(?![@.]\w)"
 )
 # A name with a digit, a dot or an underscore given "at" or "as" a platform's: "on Facebook at bituinlakas22".
 _AT_PLATFORM_RE = re.compile(

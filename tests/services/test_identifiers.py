@@ -683,3 +683,37 @@ def test_an_age_is_reported_without_the_words_that_make_it_one(text, ages):
 )
 def test_numbers_near_age_words_that_are_no_age_stay_unflagged(text):
     assert [f for f in detect(text) if f.kind == "age"] == []
+
+
+# --- platforms typed in lower case or short (QA) -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, handle",
+    [
+        ("ig ko: rhea.bumangon, para sa updates.", "rhea.bumangon"),
+        ("ig: rhea.bumangon lang.", "rhea.bumangon"),
+        ("fb ko: rhea.bumangon", "rhea.bumangon"),
+        ("tiktok: rheabangon22 kung gusto ninyo.", "rheabangon22"),
+        ("You can find me, my ig is rhea.bumangon.", "rhea.bumangon"),
+        ("insta ko: rhea.bumangon", "rhea.bumangon"),
+        ("follow nyo ko sa ig rhea.bumangon para sa mga tula.", "rhea.bumangon"),
+        ("Nasa Insta ako as rhea.bumangon.", "rhea.bumangon"),
+    ],
+)
+def test_handles_after_platform_words_typed_in_lower_case_or_short(text, handle):
+    assert found(text) == {("handle", handle)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The big: picture.bigger is what matters.",  # "ig" inside a word
+        "Nakita ko sa fbi: agents.daw ang dumating.",
+        "my ig is private now, and my fb is closed.",
+        "I saw it on fb at night, e.g. around ten.",  # letters with dots are no username
+        "Sa ig lang ako nagbabasa, i.e. hindi ako nagpo-post.",
+    ],
+)
+def test_platform_look_alikes_and_everyday_words_after_them_are_no_handle(text):
+    assert detect(text) == []
