@@ -406,15 +406,19 @@ def _at_an_age(text: str, match: re.Match) -> bool:
     return not _TIME_OF_EVENT_RE.search(clause)
 
 
+_FIL_MONTH_ABBREVIATION = r"(?:Ene|Peb|Abr|Hun|Hul|Ago|Set|Okt|Nob|Dis)"
 _MONTH = (  # any case ("noong disyembre 2018"), except "May", below
     r"(?:(?i:January|February|March|April|June|July|August|September|October|November|December"
     r"|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?"
     r"|Enero|Pebrero|Febrero|Marso|Abril|Mayo|Hunyo|Junio|Hulyo|Julio|Agosto|Setyembre"
     r"|Septiyembre|Setiembre|Septiembre|Oktubre|Octubre|Nobyembre|Noviembre|Disyembre|Diciembre)"
     # Filipino abbreviations, capitalised and with their dot ("Dis. 2020"): "ago." is not August
-    r"|(?:Ene|Peb|Abr|Hun|Hul|Ago|Set|Okt|Nob|Dis)\.)"
+    rf"|{_FIL_MONTH_ABBREVIATION}\.)"
 )
-_MONTH_OR_MAY = rf"(?:{_MONTH}|May)"  # "May" is also Filipino "there is": needs a day or a year.
+# "May" is also Filipino "there is", and a Filipino abbreviation without its dot a word ("Set the date", "Dis-oras
+# na"): they are months only with a year or a day number next to them ("May 5, 2019", "Dis 2020", "3 Dis"), not
+# before a day alone ("Set 9" may be a set of questions).
+_MONTH_OR_MAY = rf"(?:{_MONTH}|May|{_FIL_MONTH_ABBREVIATION}(?![\w-]))"
 _YEAR = r"(?:19|20)\d{2}"
 _DAY = r"(?:a-)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"  # "Hulyo a-15, 2018"
 # The year of the writer's own rescue or testimony ("rescued in 2014", "Noong 2017 ako nailigtas"): the year alone

@@ -717,3 +717,25 @@ def test_handles_after_platform_words_typed_in_lower_case_or_short(text, handle)
 )
 def test_platform_look_alikes_and_everyday_words_after_them_are_no_handle(text):
     assert detect(text) == []
+
+
+# --- Filipino month abbreviations typed without their dot (QA) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Nagsimula ang kaso noong Ago 12, 2021.", {("date", "Ago 12, 2021")}),
+        ("Ang huling hearing ay Set 9, 2022.", {("date", "Set 9, 2022")}),
+        ("Natapos ang lahat noong Dis 3, 2020.", {("date", "Dis 3, 2020")}),
+        ("Hun 5 2019 ako unang tumestigo.", {("date", "Hun 5 2019")}),
+        ("Noong Dis 2020 pa iyon.", {("date", "Dis 2020")}),
+        ("Lumabas ang desisyon noong Okt 3, 2022.", {("date", "Okt 3, 2022")}),  # not a name "Okt"
+        ("Noong Peb 14, 2020 kami unang nagkita sa korte.", {("date", "Peb 14, 2020")}),
+        ("Set the date for the hearing, please.", set()),
+        ("Dis-oras na nang matapos ang hearing.", set()),
+        ("Set 9 of the questions was the hardest.", set()),  # a month and a day alone may be a set
+    ],
+)
+def test_filipino_month_abbreviations_without_a_dot_are_dates_next_to_a_year(text, expected):
+    assert found(text) == expected
