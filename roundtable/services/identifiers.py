@@ -317,10 +317,12 @@ _EN_NUMBER = (
     r"|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 )
 _FIL_DIGIT = r"(?:isa|dalawa|tatlo|apat|lima|anim|pito|walo|siyam)"
-_FIL_NUMBER = (
-    rf"(?:(?:labing-?|labin-?|labim-?){_FIL_DIGIT}|sampu"
-    rf"|(?:dalawampu|tatlumpu|apatnapu|limampu|animnapu)(?:'t\s+{_FIL_DIGIT})?|{_FIL_DIGIT})"
+# From ten up: "isa" alone is also "one of" ("isa ako noon sa mga tumestigo"). "labing tatlo" as texted, with a space.
+_FIL_TEN_AND_UP = (
+    rf"(?:(?:labing[\s-]?|labin-?|labim-?){_FIL_DIGIT}|sampu"
+    rf"|(?:dalawampu|tatlumpu|apatnapu|limampu|animnapu)(?:'t\s+{_FIL_DIGIT})?)"
 )
+_FIL_NUMBER = rf"(?:{_FIL_TEN_AND_UP}|{_FIL_DIGIT})"
 _FIL_LINKED = rf"(?:{_FIL_NUMBER}(?:ng|\s+na)?)"
 # Spanish-derived numbers, the usual way to say an age with "anyos" ("disisais anyos", "edad
 # dose", "nung bente'y uno ako"); spellings vary, so the common ones are all listed.
@@ -337,13 +339,17 @@ _ES_NUMBER = (
     rf"|{_ES_DIGIT})"
 )
 _AGE_NUMBER = rf"(?:\d{{1,2}}|{_EN_NUMBER}|{_FIL_NUMBER}|{_ES_NUMBER})"
+# "ako" (I) as texted: "aq", and after "nung N" also "q" where nothing follows in the clause ("nung 12 q, …"; in
+# "nung 12 q nakita" it may be "ko"); "lang" (only) as "lng".
+_AKO = r"(?:ako|aq)"
+_LANG = r"(?:lang|lng)"
 # A finding is the age itself ("twelve years old", "14 na taong gulang", the "9" of "Nung ako'y 9"): the words around
 # it ("When I was", "edad", "ako noon") only make the number an age, and must stay when the age is replaced by a label.
 # A pattern with a group named "age" reports that group; one without it is the age as a whole.
 _AGE_RES = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        rf"\b(?:\d{{1,2}}|{_EN_NUMBER})(?:\s+|-)(?:years?|yrs?|yr)(?:\s+|-)old\b",
+        rf"\b(?:\d{{1,2}}|{_EN_NUMBER})(?:\s*|-)(?:years?|yrs?|yr)(?:\s+|-)old\b",  # "13yrs old" too
         rf"\b(?:at|by)\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{{1,2}}|{_EN_NUMBER})\b",
         rf"\baged?\s+(?P<age>\d{{1,2}}|{_EN_NUMBER})\b",
         rf"\bturn(?:ed|s|ing)\s+(?P<age>\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|degrees|minutes|hours|pesos|times"
@@ -362,22 +368,23 @@ _AGE_RES = [
         rf"\b(?:\d{{1,2}}(?:\s+na)?|{_FIL_LINKED})\s*-?\s*taong?\s+gulang\b",  # "14 na taong gulang" too
         rf"\b{_AGE_NUMBER}\s*-?\s*(?:anyos|años)\b",
         rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?(?P<age>{_AGE_NUMBER})\b",
-        rf"\b(?:noong|nung|nuong|no'ng|noon)\s+(?P<age>{_AGE_NUMBER})\s+(?:(?:pa\s+)?lang\s+)?"
-        rf"(?:ako|siya|ka)\b",
+        rf"\b(?:noong|nung|nuong|no'ng|noon)\s+(?P<age>{_AGE_NUMBER})\s+(?:(?:pa\s+)?{_LANG}\s+)?"
+        rf"(?:(?:{_AKO}|siya|ka)\b|q(?=\s*(?:[,.;!?]|$)|\s+(?:noon|nun|nung|noong)\b))",
         # "Grade 3 pa lang ako" is a school year, not an age
-        r"(?<!grade )(?<!baitang )\b(?P<age>\d{1,2})\s+(?:na|pa\s+lang|lang)\s+(?:ako|siya)\b",
+        rf"(?<!grade )(?<!baitang )\b(?P<age>\d{{1,2}}|{_ES_NUMBER})\s+(?:na|(?:pa\s+)?{_LANG})\s+(?:{_AKO}|siya)\b",
         # "15 ako nung …"
-        rf"(?<!grade )(?<!baitang )\b(?P<age>\d{{1,2}}|{_ES_NUMBER})\s+(?:ako|siya)\s+(?:noon|nun|nung|noong)\b",
-        # "Ako ay 14 noon": digits or Spanish numbers ("isa" after "ako" is "one of them"); not "2 taon nang
-        # naghihintay" (a wait)
+        rf"(?<!grade )(?<!baitang )\b(?P<age>\d{{1,2}}|{_ES_NUMBER}|{_FIL_TEN_AND_UP})\s+(?:{_AKO}|siya)"
+        rf"\s+(?:noon|nun|nung|noong)\b",
+        # "Ako ay 14 noon", "ako ay 14 nang mangyari": digits or Spanish numbers ("isa" after "ako" is "one of
+        # them"); not "2 taon nang naghihintay" (a wait)
         rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?P<age>\d{{1,2}}|{_ES_NUMBER})\b"
-        rf"(?=(?:\s+na)?\s+(?:taon\b(?!\s+nang)|noon\b|nun\b|nung\b|noong\b))",
+        rf"(?=\s+nang\b|(?:\s+na)?\s+(?:taon\b(?!\s+nang)|noon\b|nun\b|nung\b|noong\b))",
         # "Nung ako'y 9, …", whatever follows, as "when I was 9"
         rf"\b(?:noong|nung|nuong|no'ng)\s+(?:ako|siya)(?:'y|\s+ay)\s+(?P<age>\d{{1,2}}|{_ES_NUMBER})\b"
         rf"(?!\s*(?:%|[:.]\d|minuto|oras|araw|linggo|buwan|piso|beses|katao|sa\b|taon\s+nang\b))",
         # "Walong taon ako noon": the number and "taon" (years), as "twelve years old"
-        rf"\b(?P<age>(?:\d{{1,2}}|{_FIL_LINKED})\s+taon)\s+(?:(?:pa\s+)?lang\s+(?:ako|siya|kami|sila)\b"
-        rf"|(?:ako|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
+        rf"\b(?P<age>(?:\d{{1,2}}|{_FIL_LINKED})\s+taon)\s+(?:(?:pa\s+)?{_LANG}\s+(?:{_AKO}|siya|kami|sila)\b"
+        rf"|(?:{_AKO}|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
     )
 ]
 

@@ -739,3 +739,39 @@ def test_platform_look_alikes_and_everyday_words_after_them_are_no_handle(text):
 )
 def test_filipino_month_abbreviations_without_a_dot_are_dates_next_to_a_year(text, expected):
     assert found(text) == expected
+
+
+# --- ages as texted: "aq" or "q" for "ako", "lng", "13yrs old", "labing tatlo" (QA) -------------
+
+
+@pytest.mark.parametrize(
+    "text, age",
+    [
+        ("nung 12 aq, wala pa akong alam sa korte.", "12"),
+        ("14 aq nun nang magsimula ang kaso.", "14"),
+        ("Wala pa akong alam nung 12 q.", "12"),
+        ("13 pa lng aq nun, kaya natakot ako.", "13"),
+        ("Tumestigo ako nung katorse aq.", "katorse"),
+        ("katorse pa lng ako nang dalhin sa shelter.", "katorse"),
+        ("13yrs old lang ako noon.", "13yrs old"),
+        ("I was 13yrs old.", "13yrs old"),
+        ("labing tatlo ako nun nang tumestigo.", "labing tatlo"),
+        ("Ako ay 14 nang mangyari ang lahat.", "14"),
+    ],
+)
+def test_ages_typed_the_way_people_text(text, age):
+    assert found(text) == {("age", age)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Isa ako noon sa mga tumestigo.",
+        "Grade 4 pa lng aq noon, kaya hindi ko naintindihan.",
+        "Isa pa lang ako sa kanila na nagsalita.",
+        "nung 12 q nakita ang mga sulat, umiyak ako.",  # "q" for "ko": when I saw the 12 letters
+        "Nung ako'y 2 taon nang naghihintay, dumating ang sulat.",
+    ],
+)
+def test_texted_look_alikes_of_an_age_stay_unflagged(text):
+    assert detect(text) == []
