@@ -179,6 +179,21 @@ NAME_PARTICLES = _words("de del dela delos de los la y van von da di")
 PLACE_PREFIX_CUES = _words(
     "barangay brgy bgy brg purok sitio sityo zone zona kalye calle baryo barrio"
 )
+BARANGAY_CUES = _words("barangay brgy bgy brg")
+# Saints open many barangays' names ("barangay san roque") though "san" is an everyday word too (saan, where).
+SAINT_WORDS = _words("san santa santo sta sto")
+# Little words that end a barangay's name typed in lower case ("taga brgy. maligaya kami"), and words that follow
+# "barangay" as a thing, not a name ("brgy tanod", "barangay clearance", "barangay namin").
+FUNCTION_WORDS = _words(
+    "ang ng sa na at ay ako ko mo siya kayo sila kami tayo namin natin nila ninyo niya akin amin atin kanila"
+    " kasi pero para dahil kung kapag nang noon nun nung noong ngayon dito doon diyan ito iyon iyan mga ni"
+    " naman pala kaya ba kasama tapos habang hanggang bago"
+    " and or of the a an is was were who which that where when we i our my their his her your its"
+)
+BARANGAY_NOUNS = _words(
+    "tanod tanods official officials clearance certificate certification council councilor election elections"
+    " health worker workers ordinance assembly blotter outpost level chair chairperson protection id"
+)
 # A road is a place whatever its first word: "the National Road", "Provincial Highway", "Main Street".
 ROAD_WORDS = _words("st street ave avenue road rd blvd boulevard highway hwy drive lane extension ext")
 PLACE_SUFFIX_CUES = ROAD_WORDS | _words(
@@ -835,6 +850,8 @@ class _Scanner:
                 if nxt.key in GENERIC_INSTITUTION_WORDS:
                     continue  # "Barangay Hall"; "Barangay Captain" fails _is_name_word
                 end = self._run(i + 1, self._is_name_word)
+                if end == i + 1 and self._names_a_barangay(token, nxt):
+                    end = self._run(i + 1, self._is_barangay_word, limit=3)
                 if end > i + 1:
                     start, stop = self._span(i, end)
                     yield _Candidate(start, stop, "place", PRIORITY_PLACE_CUE)
@@ -866,6 +883,29 @@ class _Scanner:
                 if end > i + 1:
                     start, stop = self._span(i + 1, end)
                     yield _Candidate(start, stop, "place", PRIORITY_PLACE_CUE)
+
+    def _names_a_barangay(self, cue: _Token, first: _Token) -> bool:
+        """After "brgy.", "bgy." or a capitalised "Barangay", words in lower case are the barangay's name ("taga brgy.
+        maligaya kami"); after "barangay" typed in lower case, only when the first is a saint's or no everyday word
+        ("sa barangay san roque", but "sa barangay tumulong", "ang barangay namin"). A sentence's first word is
+        capitalised whatever it is."""
+        if cue.key not in BARANGAY_CUES or first.capitalised or not self._is_barangay_word(first):
+            return False
+        typed_as_a_name = cue.key != "barangay" or (cue.capitalised and not cue.initial)
+        return typed_as_a_name or first.key in SAINT_WORDS or not self._is_everyday(first.key)
+
+    def _is_barangay_word(self, token: _Token) -> bool:
+        """A word of a barangay's name, in any case: up to a little word or one that makes "barangay" a thing."""
+        if token.capitalised:
+            return self._is_name_word(token)
+        key = token.key
+        return (
+            not token.is_number
+            and not self._is_stop_word(token)
+            and key not in FUNCTION_WORDS | BARANGAY_NOUNS | FILIPINO_LITTLE_WORDS | LOCATIVE_WORDS | NAME_MARKERS
+            and key not in TITLE_WORDS | RELATION_NOUNS | GENERIC_INSTITUTION_WORDS | INSTITUTION_SUFFIXES
+            and key.removesuffix("s") not in RELATION_NOUNS | INSTITUTION_SUFFIXES
+        )
 
     def lowercase_places(self) -> Iterator[_Candidate]:
         """A place typed in lower case, the way people write on phones ("taga-marinduque", "sa quiapo",

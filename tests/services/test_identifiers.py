@@ -775,3 +775,40 @@ def test_ages_typed_the_way_people_text(text, age):
 )
 def test_texted_look_alikes_of_an_age_stay_unflagged(text):
     assert detect(text) == []
+
+
+# --- a barangay typed in lower case after its cue (QA) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("taga brgy. maligaya kami, malapit sa ilog.", "brgy. maligaya"),
+        ("Lumaki ako sa bgy san roque.", "bgy san roque"),
+        ("Lumaki ako sa brgy san roque.", "brgy san roque"),
+        ("Lumaki ako sa barangay san roque kasama ang lola ko.", "barangay san roque"),
+        ("Ako ay taga Brgy. maligaya.", "Brgy. maligaya"),
+        ("Sa amin sa Barangay maligaya, tahimik na ngayon.", "Barangay maligaya"),
+    ],
+)
+def test_a_barangay_typed_in_lower_case_after_its_cue_is_a_place(text, place):
+    assert found(text) == {("place", place)}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pumunta kami sa barangay para magreklamo.",
+        "Tumulong ang barangay namin sa kaso.",
+        "Ang brgy tanod ang sumama sa amin sa korte.",
+        "Sa brgy hall kami unang nagsumbong.",
+        "Barangay health worker ang nanay ko.",
+        "The barangay workers in our town listened.",
+        "sa barangay nagsumbong ang nanay ko.",  # a verb after "barangay" in lower case
+        "Barangay officials came to the hearing.",
+        "Kumuha ako ng brgy clearance para sa trabaho.",
+        "Sa brgy. kami unang pumunta.",
+    ],
+)
+def test_barangay_as_a_thing_stays_unflagged(text):
+    assert detect(text) == []
