@@ -60,6 +60,8 @@ RELIGIOUS_WORDS = _words(
     " bro amen bible biblia bibliya holy spirit espiritu birhen virgin"
     " mo ka niya kanya siya iyo ikaw he him his you your thee thou thy"
 )
+# The same joined to the next word by the linker -ng ("Panginoong Hesus", "Purihin ang Panginoong Diyos").
+RELIGIOUS_WORDS |= _words("panginoong amang kristong cristong hesukristong birheng espiritung")
 LANGUAGE_WORDS = _words(
     "english tagalog filipino filipina pilipino pilipina bisaya binisaya cebuano ilocano ilokano"
     " ilonggo hiligaynon waray kapampangan bikolano bicolano pangasinense chavacano taglish"

@@ -812,3 +812,18 @@ def test_a_barangay_typed_in_lower_case_after_its_cue_is_a_place(text, place):
 )
 def test_barangay_as_a_thing_stays_unflagged(text):
     assert detect(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Salamat sa Panginoong Hesus.",
+        "Purihin ang Panginoong Diyos sa lahat ng ito.",
+        "Siya ang Panginoong nagligtas sa akin.",
+        "Salamat sa Panginoon, natapos din ang kaso.",
+        "Ang Kristong Hari ang kapistahan namin.",
+    ],
+)
+def test_religious_words_joined_by_the_linker_ng_are_no_name_or_place(text):
+    """ "Panginoong" (Panginoon + -ng) was flagged as a place or a name (QA)."""
+    assert detect(text) == []
