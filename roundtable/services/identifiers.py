@@ -322,10 +322,11 @@ _AS_ON_PLATFORM_RE = re.compile(rf"\b{_PLATFORM}\s+as\s+([A-Z][\w'-]+(?:\s+[A-Z]
 _NAME_IS_MINE_RE = re.compile(
     r"\b((?:[A-Z][\w'-]+\s+){0,2}[A-Z][\w'-]+)\s+ang\s+pangalan\s+(?:ko|niya|nila|namin|mo)\b"
 )
-# Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob".
+# Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob", or the name shown there, all
+# of it: "fb: Rhea Dalupan".
 _DECLARED_USERNAME_RE = re.compile(
     rf"\b{_PLATFORM}(?:\s+(?:ko|namin|niya|account|name|handle|username))?"
-    r"\s*(?::|\bis\b|\bay\b)\s*([A-Za-z0-9_.]*[A-Za-z0-9_])"
+    r"\s*(?::|\bis\b|\bay\b)\s*(?:(?P<shown>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})|([A-Za-z0-9_.]*[A-Za-z0-9_]))"
 )
 
 _EN_NUMBER = (
@@ -1259,8 +1260,10 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
         yield _Candidate(match.start(1), match.end(1), "name", PRIORITY_NAME_CUE)
     common_words = _lexicon().common_words
     for match in _DECLARED_USERNAME_RE.finditer(text):
-        if len(match.group(1)) >= 3 and _fold(match.group(1)) not in common_words:
-            yield _Candidate(match.start(1), match.end(1), "handle", PRIORITY_CONTACT - 1)
+        if match.group("shown"):
+            yield _Candidate(match.start("shown"), match.end("shown"), "handle", PRIORITY_CONTACT - 1)
+        elif len(match.group(2)) >= 3 and _fold(match.group(2)) not in common_words:
+            yield _Candidate(match.start(2), match.end(2), "handle", PRIORITY_CONTACT - 1)
     for match in _PHONE_RE.finditer(text):
         kind = "handle" if _after_wallet_cue(text, match.start()) else "contact"
         yield _Candidate(match.start(), match.end(), kind, PRIORITY_CONTACT)

@@ -699,6 +699,9 @@ def test_numbers_near_age_words_that_are_no_age_stay_unflagged(text):
         ("insta ko: rhea.bumangon", "rhea.bumangon"),
         ("follow nyo ko sa ig rhea.bumangon para sa mga tula.", "rhea.bumangon"),
         ("Nasa Insta ako as rhea.bumangon.", "rhea.bumangon"),
+        # the name shown on the account, all of it: "Dalupan" alone was found
+        ("fb: Rhea Dalupan", "Rhea Dalupan"),
+        ("FB ko: Rhea Dalupan, i-add ninyo ako.", "Rhea Dalupan"),
     ],
 )
 def test_handles_after_platform_words_typed_in_lower_case_or_short(text, handle):
