@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import string
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -1335,19 +1336,20 @@ def _fold_character(char: str) -> str:
     return char
 
 
+_ASCII_LOWER = {ord(char): char.lower() for char in string.ascii_uppercase}
+
+
 def _fold_with_positions(text: str) -> tuple[str, list[int] | None]:
     """``text`` folded character by character, and where each folded character starts in ``text`` (with the length
     of ``text`` at the end); None when the positions are the same ("Niña" is "nina", "Nin" + a tilde is too)."""
     if text.isascii():
         return text.lower(), None
-    folded: list[str] = []
-    starts: list[int] = []
-    for index, char in enumerate(text):
-        if letter := _fold_character(char):
-            folded.append(letter)
-            starts.append(index)
-    starts.append(len(text))
-    return "".join(folded), starts
+    letters = {char: _fold_character(char) for char in set(text) if not char.isascii()}
+    folded = text.translate(_ASCII_LOWER | {ord(char): letter for char, letter in letters.items()})
+    if len(folded) == len(text):
+        return folded, None
+    dropped = {char for char, letter in letters.items() if not letter}  # accents typed on their own
+    return folded, [index for index, char in enumerate(text) if char not in dropped] + [len(text)]
 
 
 @lru_cache(maxsize=64)
