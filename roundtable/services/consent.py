@@ -9,18 +9,20 @@ conditions below; ``quotable()`` and every query helper use those same condition
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask_babel import format_date, lazy_gettext as _l
-from sqlalchemy import ColumnElement, and_, event, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, event, exists, func, not_, or_, select, union_all
 from sqlalchemy.orm import Session as OrmSession
 
 from roundtable.db import constant, db, lock_row
 from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
 from roundtable.models.roundtables import ALWAYS_OPTIONAL
+from roundtable.numbers import LARGEST
 from roundtable.services import audit, notices
 from roundtable.services.errors import Conflict, RuleViolation
+from roundtable.services.pagination import Page, paginate
 
 QUOTE_PUBLICLY = "quote_publicly"
 REVIEW_QUOTES = "review_quotes"
@@ -397,6 +399,94 @@ def said_no_to(participant: Participant) -> list[ConsentClause]:
     granted = current_grants(participant)
     return [clause for clause in clauses_of_version(participant.roundtable, record.form_version)
             if clause.key not in ACTED_ON and clause.key not in granted]
+
+
+# --- A roundtable's answers, for its facilitator ----------------------------------------------
+
+@dataclass(frozen=True)
+class StatementAnswers:
+    """How many of those who answered the current form said yes, and no, to one of its statements."""
+
+    clause: ConsentClause
+    yes: int
+    no: int
+
+
+@dataclass(frozen=True)
+class RoundtableAnswers:
+    joined: int  # taking part now: joined and not withdrawn
+    answered: int  # of them, those whose current answer is to the current form
+    statements: list[StatementAnswers]  # the current form's, in its order
+
+
+def answers_in(roundtable: Roundtable) -> RoundtableAnswers:
+    """What the people taking part in ``roundtable`` answer now, each by their current record (as the one rule reads
+    it), in two queries whatever their number. Yes and no are counted among those who answered the current form: an
+    answer to an earlier version answered other words, and they are asked again at their next visit."""
+    taking_part = _taking_part_in(roundtable)
+    joined, answered = db.session.execute(taking_part.with_only_columns(
+        func.count(Participant.id), func.count(case((_answers_current_form(roundtable), 1))),
+    )).one()
+    yes = dict(db.session.execute(
+        taking_part.join(ConsentGrant, ConsentGrant.record_id == ConsentRecord.id)
+        .where(_answers_current_form(roundtable))
+        .with_only_columns(ConsentGrant.clause_key, func.count())
+        .group_by(ConsentGrant.clause_key)
+    ).all())
+    return RoundtableAnswers(joined, answered, [
+        StatementAnswers(clause, yes.get(clause.key, 0), answered - yes.get(clause.key, 0))
+        for clause in roundtable.current_clauses()
+    ])
+
+
+@dataclass(frozen=True)
+class SaidNo:
+    """A line of the facilitator's list of names: someone who said no to ``clause``, a statement staff honour in
+    person, or (``clause`` None) who has not answered the current form yet."""
+
+    clause: ConsentClause | None
+    pseudonym: str
+
+
+def who_said_no(roundtable: Roundtable, number: int = 1, per_page: int = 50) -> Page:
+    """A page of ``SaidNo``: the people taking part in ``roundtable`` who said no to a statement of its current form
+    that Roundtable does not act on (``ACTED_ON``), statement by statement in the form's order, then those who have
+    not answered the current form. Nothing is said of who declined what Roundtable acts on by itself."""
+    taking_part = _taking_part_in(roundtable)
+    said_no = (
+        taking_part.join(ConsentClause, and_(
+            ConsentClause.roundtable_id == Participant.roundtable_id,
+            ConsentClause.version == ConsentRecord.form_version,
+            ConsentClause.key.notin_(sorted(ACTED_ON)),
+        ))
+        .where(_answers_current_form(roundtable), not_(exists().where(
+            ConsentGrant.record_id == ConsentRecord.id, ConsentGrant.clause_key == ConsentClause.key,
+        )))
+        .with_only_columns(ConsentClause.position.label("place"), Participant.pseudonym, Participant.pseudonym_key,
+                           Participant.id)
+    )
+    unanswered = taking_part.where(not_(_answers_current_form(roundtable))).with_only_columns(
+        constant(LARGEST).label("place"), Participant.pseudonym, Participant.pseudonym_key, Participant.id,
+    )  # placed after every statement
+    rows = union_all(said_no, unanswered).subquery()
+    found = paginate(select(rows.c.place, rows.c.pseudonym).order_by(rows.c.place, rows.c.pseudonym_key, rows.c.id),
+                     number, per_page, scalars=False)
+    clause_at = {clause.position: clause for clause in roundtable.current_clauses()}
+    return replace(found, items=[SaidNo(clause_at.get(place), pseudonym) for place, pseudonym in found.items])
+
+
+def _taking_part_in(roundtable: Roundtable) -> Select:
+    """The people taking part in ``roundtable`` (joined, not withdrawn), each with their current record."""
+    return (
+        select(Participant)
+        .outerjoin(ConsentRecord, ConsentRecord.id == _current_record_id())
+        .where(Participant.roundtable_id == roundtable.id, Participant.withdrawn_at.is_(None))
+    )
+
+
+def _answers_current_form(roundtable: Roundtable) -> ColumnElement:
+    """(Participant with their current ConsentRecord): their answer is to the roundtable's current form."""
+    return func.coalesce(ConsentRecord.form_version, 0) == constant(roundtable.consent_version)
 
 
 # --- History is never rewritten --------------------------------------------------------------

@@ -154,3 +154,99 @@ def test_a_form_saved_before_the_rule_with_quoting_required_does_not_force_it(ma
     consent.change_clause(quoting, "quote_publicly", grant=False)  # and takes it back
 
     assert "quote_publicly" not in consent.current_grants(participant) | consent.current_grants(quoting)
+
+
+# --- What the facilitator sees of a roundtable's answers
+
+RECORDING = consent.ClauseDraft("audio_record", "The facilitator may record the spoken part of the meeting.",
+                                "Maaaring i-record ng tagapagdaloy ang bahaging sinasalita ng pulong.", False)
+EVERY_YES = ("take_part", "store_words", "internal_use", "quote_publicly", "review_quotes", "audio_record")
+
+
+def _with_recording(roundtable):
+    _new_version(roundtable, change=lambda drafts: [*drafts, RECORDING])
+    db.session.commit()
+    return roundtable
+
+
+def _counts(roundtable):
+    answers = consent.answers_in(roundtable)
+    return answers.joined, answers.answered, {s.clause.key: (s.yes, s.no) for s in answers.statements}
+
+
+def _names(roundtable, **page):
+    return [(line.clause.key if line.clause else None, line.pseudonym)
+            for line in consent.who_said_no(roundtable, **page).items]
+
+
+def test_the_facilitator_sees_each_statements_yes_and_no_and_who_said_no_to_what_staff_honour_in_person(make):
+    roundtable = _with_recording(make.roundtable())
+    everything = make.participant(roundtable, grants=EVERY_YES)
+    no_recording = make.participant(roundtable, grants=("take_part", "store_words", "internal_use", "quote_publicly"))
+    no_quotes = make.participant(roundtable, grants=("take_part", "store_words", "internal_use", "audio_record"))
+
+    assert _counts(roundtable) == (3, 3, {
+        "take_part": (3, 0), "store_words": (3, 0), "internal_use": (3, 0), "quote_publicly": (2, 1),
+        "review_quotes": (1, 2), "audio_record": (2, 1),
+    })
+    # A "no" to what Roundtable acts on by itself (public quotes, reviewing them) names no one.
+    assert _names(roundtable) == [("audio_record", no_recording.pseudonym)]
+    assert everything.pseudonym not in {name for _key, name in _names(roundtable)}
+    assert no_quotes.pseudonym not in {name for _key, name in _names(roundtable)}
+
+
+def test_a_changed_answer_counts_at_once(make):
+    roundtable = _with_recording(make.roundtable())
+    participant = make.participant(roundtable, grants=EVERY_YES)
+    consent.change_clause(participant, "audio_record", grant=False)
+    consent.change_clause(participant, "internal_use", grant=False)
+    db.session.commit()
+
+    assert _counts(roundtable)[2]["audio_record"] == (0, 1)
+    assert _names(roundtable) == [("internal_use", participant.pseudonym), ("audio_record", participant.pseudonym)]
+
+    consent.change_clause(participant, "audio_record", grant=True)
+    db.session.commit()
+    assert _counts(roundtable)[2]["audio_record"] == (1, 0)
+    assert _names(roundtable) == [("internal_use", participant.pseudonym)]
+
+
+def test_after_a_new_form_version_only_answers_to_it_are_counted_the_others_are_listed_as_not_answered(make):
+    roundtable = make.roundtable()
+    answering = make.participant(roundtable)  # says no to internal use
+    waiting = make.participant(roundtable)
+    _with_recording(roundtable)
+
+    assert _counts(roundtable) == (2, 0, {key: (0, 0) for key in EVERY_YES})
+    assert _names(roundtable) == sorted([(None, answering.pseudonym), (None, waiting.pseudonym)])
+
+    consent.record_consent(answering, {"take_part", "store_words", "internal_use"}, adult_confirmed=True)
+    db.session.commit()
+    joined, answered, statements = _counts(roundtable)
+    assert (joined, answered, statements["audio_record"], statements["internal_use"]) == (2, 1, (0, 1), (1, 0))
+    assert _names(roundtable) == [("audio_record", answering.pseudonym), (None, waiting.pseudonym)]
+
+
+def test_a_withdrawn_participant_is_neither_counted_nor_named(make):
+    from roundtable.services import withdrawal
+
+    roundtable = make.roundtable()
+    staying = make.participant(roundtable)
+    leaving = make.participant(roundtable)
+    withdrawal.withdraw_all(leaving, erase=False)
+    db.session.commit()
+
+    assert _counts(roundtable)[:2] == (1, 1)
+    assert _counts(roundtable)[2]["internal_use"] == (0, 1)
+    assert _names(roundtable) == [("internal_use", staying.pseudonym)]
+
+
+def test_the_names_come_a_page_at_a_time_in_the_order_of_the_form(make):
+    roundtable = _with_recording(make.roundtable())
+    people = [make.participant(roundtable) for _ in range(3)]  # each says no to internal use and to recording
+    by_name = sorted(p.pseudonym for p in people)
+
+    first, second = consent.who_said_no(roundtable, 1, per_page=4), consent.who_said_no(roundtable, 2, per_page=4)
+    assert [(line.clause.key, line.pseudonym) for line in first.items + second.items] == (
+        [("internal_use", name) for name in by_name] + [("audio_record", name) for name in by_name])
+    assert (first.total, first.pages) == (6, 2)
