@@ -86,9 +86,22 @@ def roundtable(roundtable_id: int):
 def _roundtable_page(item: Roundtable, *, prompt_form: NewPromptForm | None = None,
                      hand_over_form: HandOverForm | None = None):
     return render_template(
-        "facilitator/roundtable.html", roundtable=item, status_form=StatusForm(),
+        "facilitator/roundtable.html", roundtable=item, answers=consent.answers_in(item), status_form=StatusForm(),
         prompt_form=prompt_form or NewPromptForm(), hand_over_form=hand_over_form or _hand_over_form(),
     )
+
+
+@bp.get("/roundtables/<int:roundtable_id>/participants")
+@facilitator_only
+def participants(roundtable_id: int):
+    """Who joined and what they answer: what staff honour in person (a statement the facilitator added about the
+    room, internal use) needs the names of those who said no, and the facilitator sees whether everyone got in."""
+    item = _own(roundtable_id)
+    names = consent.who_said_no(item, request.args.get("page", 1, type=number_arg))
+    if (last := last_page_instead(names)) is not None:
+        return last
+    return render_template("facilitator/participants.html", roundtable=item, answers=consent.answers_in(item),
+                           names=names)
 
 
 def _hand_over_form() -> HandOverForm:

@@ -29,6 +29,7 @@ def staff_pages(live: dict) -> dict[str, list[str]]:
             f"/facilitator/prompts/{live['prompt_id']}",
             "/facilitator/moderation", "/facilitator/moderation?status=released",
             f"/facilitator/reflections/{live['reflection_id']}", f"/facilitator/roundtables/{rt}/card",
+            f"/facilitator/roundtables/{rt}/participants",
             f"/facilitator/roundtables/{other}",  # not theirs: the 404 page
             "/account/password", "/account/two-factor",
         ],

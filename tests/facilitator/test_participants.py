@@ -1,0 +1,146 @@
+"""A facilitator sees who joined their roundtable, and who said no to a statement they honour in person."""
+
+import re
+
+from roundtable.db import db
+from roundtable.services import consent, withdrawal
+
+RECORDING = consent.ClauseDraft("audio_record", "The facilitator may record the spoken part of the meeting.",
+                                "Maaaring i-record ng tagapagdaloy ang bahaging sinasalita ng pulong.", False)
+TAKING_PART = ("take_part", "store_words")
+
+
+def _with_recording(roundtable):
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, [*drafts, RECORDING], seen=roundtable.consent_version)
+    db.session.commit()
+    return roundtable
+
+
+def _page(client, roundtable, language="en", **query):
+    client.get(f"/language/{language}")
+    response = client.get(f"/facilitator/roundtables/{roundtable.id}/participants", query_string=query)
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def _counts(html):
+    """Each statement's yes and no, by its key."""
+    return {key: (int(yes), int(no)) for key, yes, no in re.findall(
+        r'<tr data-key="(\w+)"><th scope="row">.*?</th><td>(\d+)</td><td>(\d+)</td></tr>', html, re.S)}
+
+
+def _names_under(html):
+    """The names of the list, under the heading each is listed under."""
+    found = {}
+    for heading, names in re.findall(r"<h3>\s*(?:<span>)?([^<]+?)(?:</span>)?\s*</h3>\s*<ul>(.*?)</ul>", html, re.S):
+        found[heading] = re.findall(r"<li>([^<]+)</li>", names)
+    return found
+
+
+def _joined_and_answered(html):
+    joined = re.search(r'<dd id="joined">(\d+)</dd>', html).group(1)
+    answered = re.search(r'<dd id="answered">([^<]+)</dd>', html).group(1)
+    return int(joined), answered
+
+
+def test_the_facilitator_sees_who_said_no_to_recording_and_how_many_joined_and_answered(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = _with_recording(make.roundtable(facilitator))
+    recorded = make.participant(roundtable, grants=(*TAKING_PART, "internal_use", "audio_record"))
+    not_recorded = make.participant(roundtable, grants=(*TAKING_PART, "internal_use", "quote_publicly"))
+    login(facilitator)
+
+    html = _page(client, roundtable)
+
+    assert _joined_and_answered(html) == (2, "2 of 2")
+    assert _counts(html) == {"take_part": (2, 0), "store_words": (2, 0), "internal_use": (2, 0),
+                             "quote_publicly": (1, 1), "review_quotes": (0, 2), "audio_record": (1, 1)}
+    assert _names_under(html) == {RECORDING.text_en: [not_recorded.pseudonym]}
+    assert recorded.pseudonym not in html  # who declined public quotes or review is nobody's business here
+    roundtable_page = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+    assert f'href="/facilitator/roundtables/{roundtable.id}/participants"' in roundtable_page
+
+
+def test_the_page_follows_a_changed_answer_a_new_form_and_a_withdrawal(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = _with_recording(make.roundtable(facilitator))
+    changing = make.participant(roundtable, grants=(*TAKING_PART, "internal_use", "audio_record"))
+    leaving = make.participant(roundtable, grants=(*TAKING_PART, "internal_use"))
+    login(facilitator)
+    assert _names_under(_page(client, roundtable)) == {RECORDING.text_en: [leaving.pseudonym]}
+
+    consent.change_clause(changing, "audio_record", grant=False)
+    db.session.commit()
+    html = _page(client, roundtable)
+    assert _counts(html)["audio_record"] == (0, 2)
+    assert _names_under(html) == {RECORDING.text_en: sorted([changing.pseudonym, leaving.pseudonym])}
+
+    withdrawal.withdraw_all(leaving, erase=False)
+    db.session.commit()
+    html = _page(client, roundtable)
+    assert _joined_and_answered(html) == (1, "1 of 1")
+    assert _counts(html)["audio_record"] == (0, 1)
+    assert leaving.pseudonym not in html
+
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " (reworded)", c.text_fil, c.required)
+              for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+    html = _page(client, roundtable)
+    assert _joined_and_answered(html) == (1, "0 of 1")
+    assert _counts(html)["audio_record"] == (0, 0)
+    assert _names_under(html) == {"Not answered version 3 yet": [changing.pseudonym]}
+
+
+def test_the_page_speaks_filipino(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = _with_recording(make.roundtable(facilitator))
+    declining = make.participant(roundtable, grants=TAKING_PART)
+    login(facilitator)
+
+    html = _page(client, roundtable, language="fil")
+
+    internal_use = next(c.text_fil for c in roundtable.current_clauses() if c.key == "internal_use")
+    assert _names_under(html) == {internal_use: [declining.pseudonym], RECORDING.text_fil: [declining.pseudonym]}
+    assert "Mga kalahok at pahintulot" in html and "Sino ang tumanggi" in html
+    assert "Participants and consent" not in html and "Who said no" not in html
+
+
+def test_a_long_list_of_names_comes_a_page_at_a_time(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = _with_recording(make.roundtable(facilitator))
+    people = sorted(make.participant(roundtable, grants=TAKING_PART).pseudonym for _ in range(26))  # 52 "no"s
+    login(facilitator)
+
+    first = _page(client, roundtable)
+    second = _page(client, roundtable, page=2)
+
+    assert _names_under(first) == {"Staff of the organisation may read my words to learn from them and improve "
+                                   "their work.": people, RECORDING.text_en: people[:24]}
+    assert _names_under(second) == {RECORDING.text_en: people[24:]}
+    assert f'href="/facilitator/roundtables/{roundtable.id}/participants?page=2"' in first
+    past_the_end = client.get(f"/facilitator/roundtables/{roundtable.id}/participants?page=9")
+    assert past_the_end.status_code == 302 and past_the_end.headers["Location"].endswith("/participants?page=2")
+
+
+def test_a_roundtable_no_one_joined_says_so(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+
+    html = _page(client, roundtable)
+
+    assert _joined_and_answered(html) == (0, "0 of 0")
+    assert "No one has joined yet." in html
+
+
+def test_only_the_roundtables_facilitator_opens_it(app, make, login):
+    roundtable = make.roundtable()
+    make.participant(roundtable)
+    url = f"/facilitator/roundtables/{roundtable.id}/participants"
+
+    for role, answer in (("facilitator", 404), ("editor", 403), ("admin", 403)):  # another facilitator's: not found
+        browser = app.test_client()
+        login(make.user(role), on=browser)
+        assert browser.get(url).status_code == answer, role
