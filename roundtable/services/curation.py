@@ -818,11 +818,19 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
     # The same detail in the other text goes too, in that text's language, found or not (the detector may miss the
     # English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not leave in
     # the English translation. Written the same way, capitals and all: "by God's grace" is no name.
+    # A number alone (the "9" of "when I was 9") is no detail wherever it stands ("at 9 in the morning"): it goes
+    # only where the detector finds it there too.
     for other in QUOTE_FIELDS:
         if other != state.field and words[other]:
             language = target.translation_language if other == "translation" else target.language
-            words[other] = re.sub(rf"(?<!\w){re.escape(state.finding.text)}(?!\w)",
-                                  redaction_label(state.finding.kind, language), words[other])
+            label = redaction_label(state.finding.kind, language)
+            if any(character.isalpha() for character in state.finding.text):
+                words[other] = re.sub(rf"(?<!\w){re.escape(state.finding.text)}(?!\w)", label, words[other])
+                continue
+            for found in sorted((each.finding for each in findings_of(target) if each.field == other
+                                 and (each.finding.kind, each.finding.text) == (state.finding.kind, state.finding.text)),
+                                key=lambda finding: finding.start, reverse=True):
+                words[other] = words[other][:found.start] + label + words[other][found.end:]
     update_quote(
         editor, target, expected_version=expected_version, text=words["text"], language=target.language,
         translation=words["translation"] or None, translation_language=target.translation_language,

@@ -260,6 +260,10 @@ def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_transl
      "Grace helped me in court, truly by God's grace.", ("translation", "Grace"),
      "Si [pangalan] ang tumulong sa akin sa korte, by God's grace talaga.",
      "[name] helped me in court, truly by God's grace."),
+    # a number alone goes from the other text only where it is found there too: "at 9 in the morning" is no age
+    ("Nung ako'y 9, natakot ako sa korte.", "fil", "When I was 9, I was afraid of the hearing at 9 in the morning.",
+     ("text", "9"), "Nung ako'y [edad], natakot ako sa korte.",
+     "When I was [age], I was afraid of the hearing at 9 in the morning."),
 ])
 def test_a_detail_redacted_in_one_text_goes_from_the_other_where_it_is_written_the_same(
         make, text, language, translation, redacted, text_after, translation_after):
