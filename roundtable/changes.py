@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import flash, g, get_flashed_messages, redirect, request
+from flask import flash, g, get_flashed_messages, redirect, render_template, request
 from flask_babel import gettext as _
 from jinja2 import pass_context
 from wtforms import Field
@@ -117,6 +117,21 @@ def _lead_to_first(outcome: Outcome, location: str, say_so: bool) -> None:
 
 def _say_sent_twice() -> None:
     flash(_("This form was sent twice. What it made was saved once, here."))
+
+
+def asked_first(answer: str = "yes") -> bool:
+    """Whether the form comes from the page ``ask_first`` showed, answered ``answer`` ("yes" or "no")."""
+    return request.form.get("confirmed") == answer
+
+
+def ask_first(question: str, *explanation: str, yes: str, back: str | None = None, no: str | None = None) -> str:
+    """A page that asks before the change the form asked for: answering yes sends the same form again, with
+    ``asked_first()`` true. No leads to ``back`` (this page's address by default); or, given ``no``, is a button
+    that sends the form again with ``asked_first("no")`` true, for a view that shows the form back as it was
+    typed (nothing in it is lost to the question)."""
+    fields = [(name, value) for name, value in request.form.items(multi=True) if name != "confirmed"]
+    return render_template("confirm.html", question=question, explanation=explanation, yes=yes, no=no,
+                           back=back or request.path, fields=fields)
 
 
 def flash_at(place: str | None, message: str, kind: str = "message") -> None:

@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from roundtable import clock, i18n, identity
 from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import AccountActionForm, DisplayNameForm, HandOverForm, NewUserForm, RolesForm
-from roundtable.changes import change, field_named, say_refused
+from roundtable.changes import ask_first, asked_first, change, field_named, say_refused
 from roundtable.db import db
 from roundtable.forms import ASK_FOR_A_DATE, ActionForm
 from roundtable.models import User
@@ -68,7 +68,7 @@ def user(user_id: int):
     action_form = AccountActionForm(prefix="act")
     own_account = accounts.acting_on_own_account(g.user, account)
     one_time_password = None
-    if request.method == "POST" and not _confirmed():
+    if request.method == "POST" and not asked_first():
         question = _question_before_changing(account, posted_roles, own_account)
         if question:
             return question
@@ -154,16 +154,6 @@ def hand_over(user_id: int):
     return redirect(url_for("admin.user", user_id=account.id))
 
 
-def _confirmed() -> bool:
-    return request.form.get("confirmed") == "yes"
-
-
-def _confirmation(question: str, *explanation: str, yes: str) -> str:
-    """A page that asks before the change the form asked for; answering yes sends the same form again."""
-    fields = [(name, value) for name, value in request.form.items(multi=True) if name != "confirmed"]
-    return render_template("admin/confirm.html", question=question, explanation=explanation, yes=yes, fields=fields)
-
-
 def _question_before_changing(account: User, posted_roles: bool, own_account: bool) -> str | None:
     """Actions that lock a colleague out, or leave roundtables without their facilitator, are asked about first."""
     runs = roundtables.still_run_by(account) if account.has_role("facilitator") else 0
@@ -174,21 +164,21 @@ def _question_before_changing(account: User, posted_roles: bool, own_account: bo
         "could moderate them or change them.", runs)
     if posted_roles:
         if runs and "facilitator" not in request.form.getlist("roles-roles"):
-            return _confirmation(_("Take away the facilitator role?"), leaves_roundtables, yes=_("Yes, save roles"))
+            return ask_first(_("Take away the facilitator role?"), leaves_roundtables, yes=_("Yes, save roles"))
         return None
     action = None if own_account else request.form.get("act-action")  # refused on one's own account anyway
     if action == "deactivate":
-        return _confirmation(
+        return ask_first(
             _("Deactivate this account?"),
             _("Its owner is signed out everywhere and cannot sign in until an administrator reactivates the account."),
             *([leaves_roundtables] if runs else []), yes=_("Yes, deactivate"))
     if action == "reset_password":
-        return _confirmation(
+        return ask_first(
             _("Reset this account's password?"),
             _("Its password stops working at once and its owner is signed out everywhere. You get a one-time "
               "password to give them in person."), yes=_("Yes, reset the password"))
     if action == "reset_second_factor":
-        return _confirmation(
+        return ask_first(
             _("Reset two-step sign-in?"),
             _("Its owner is signed out everywhere and sets up two-step sign-in again at the next sign-in.")
             if twofactor.required_for(account) else
@@ -245,8 +235,8 @@ def retention_page():
     """What the daily purge has erased and will erase; an administrator may run it now (it cannot be undone)."""
     form = ActionForm(prefix="purge")
     today = clock.today()
-    if form.validate_on_submit() and not _confirmed():
-        return _confirmation(
+    if form.validate_on_submit() and not asked_first():
+        return ask_first(
             _("Erase these words now?"),
             _("The words of the roundtables waiting to be erased are erased for good, except the reflections behind "
               "approved quotes. This cannot be undone."), yes=_("Yes, erase them"))

@@ -9,14 +9,16 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from markupsafe import Markup
 
 from roundtable.access import roles_required
-from roundtable.changes import back_to_list_when_gone, change, field_named, say_refused, sent_before
+from roundtable.changes import (
+    ask_first, asked_first, back_to_list_when_gone, change, field_named, say_refused, sent_before,
+)
 from roundtable.db import db
 from roundtable.facilitator.forms import (
     TYPED_BOXES, ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm, NewPromptForm,
     NewRoundtableForm, NoteForm, RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
-from roundtable.i18n import current_language, meeting_time
+from roundtable.i18n import current_language, long_date, meeting_time
 from roundtable.models import Prompt, Roundtable
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
@@ -171,22 +173,41 @@ def edit_roundtable(roundtable_id: int):
     if request.method == "GET":
         form.read.data, form.terms_read.data = roundtables.edit_mark(item), curation.sensitive_terms_mark(item)
     if form.validate_on_submit():
+        if asked_first("no"):  # the earlier date was not meant: the form as it was typed
+            flash(_("Nothing was saved yet. Your changes are below: check the date to keep the words until, then "
+                    "save."))
+            return _roundtable_form_page(form, item)
+        fields = dict(title_en=form.title_en.data, title_fil=form.title_fil.data,
+                      description_en=form.description_en.data, description_fil=form.description_fil.data,
+                      retention_until=form.retention_until.data, **_schedule(form))
+        asks_first = not asked_first() and roundtables.erases_sooner_for_good(item, form.retention_until.data)
         with change(errors_on=field_named(form, otherwise=form.read)) as outcome:
-            roundtables.update(
-                item, g.user, read=form.read.data,
-                title_en=form.title_en.data, title_fil=form.title_fil.data,
-                description_en=form.description_en.data, description_fil=form.description_fil.data,
-                retention_until=form.retention_until.data,
-                **_schedule(form),
-            )
-            if form.sensitive_terms.raw_data:  # posted by the edit form; the words feed the quote check
-                _save_sensitive_terms(item, form.sensitive_terms.data, read=form.terms_read.data)
+            if asks_first:  # a form that could not be saved anyway is refused before the question
+                roundtables.check_update(item, read=form.read.data, **fields)
+            else:
+                roundtables.update(item, g.user, read=form.read.data, **fields)
+                if form.sensitive_terms.raw_data:  # posted by the edit form; the words feed the quote check
+                    _save_sensitive_terms(item, form.sensitive_terms.data, read=form.terms_read.data)
+        if outcome.saved and asks_first:
+            return _ask_before_erasing_sooner(item, form.retention_until.data)
         if outcome.saved:
             flash(_("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
         if isinstance(outcome.refusal, Conflict):  # the roundtable's, or only its sensitive words'
             _show_what_is_saved_now(form, item, words_only=outcome.refusal.field == "sensitive_terms")
     return _roundtable_form_page(form, item)
+
+
+def _ask_before_erasing_sooner(item: Roundtable, retention_until) -> str:
+    """A retention date moved earlier on a roundtable people joined cannot move later again: a slip of the year
+    would erase everyone's words at the next purge, so the new date is asked about, with the rest of the form."""
+    day = long_date(retention_until)
+    return ask_first(
+        _("Keep the words only until %(date)s?", date=day),
+        _("After %(date)s, the words written in “%(title)s” are erased, except approved quotes whose authors still "
+          "allow them.", date=day, title=item.title(current_language())),
+        _("People have joined under the date they were shown, so the date can never be moved later again."),
+        yes=_("Yes, keep them only until %(date)s", date=day), no=_("No, go back to the form"))
 
 
 def _show_what_is_saved_now(form: EditRoundtableForm, item: Roundtable, *, words_only: bool) -> None:

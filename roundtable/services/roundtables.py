@@ -137,9 +137,20 @@ def edit_mark(roundtable: Roundtable) -> str:
 def update(roundtable: Roundtable, actor: User, *, read: str | None, **fields) -> None:
     """``read`` is the ``edit_mark`` of the page the changes were made on."""
     lock_and_reread(roundtable)  # two saves take turns; the second sees the first
-    changed = {name: value for name, value in fields.items() if getattr(roundtable, name) != value}
+    changed = check_update(roundtable, read=read, **fields)
     if not changed:  # saved as it was (perhaps by this same form, sent twice): nothing to check or record
         return
+    for name, value in changed.items():
+        setattr(roundtable, name, value)
+    audit.record("roundtable.updated", actor=actor, target=roundtable)
+
+
+def check_update(roundtable: Roundtable, *, read: str | None, **fields) -> dict:
+    """The fields ``update`` would change, refused as it would refuse them, nothing changed: a form that could not
+    be saved anyway is refused before a question is asked about it."""
+    changed = {name: value for name, value in fields.items() if getattr(roundtable, name) != value}
+    if not changed:
+        return changed
     if not crypto.marks_match(read, edit_mark(roundtable)):
         raise Conflict(CHANGED_MEANWHILE)
     if "retention_until" in fields and fields["retention_until"] != roundtable.retention_until:
@@ -154,9 +165,14 @@ def update(roundtable: Roundtable, actor: User, *, read: str | None, **fields) -
             )
     check_schedule(*(fields.get(name, getattr(roundtable, name))
                      for name in ("meets_on", "starts_at", "ends_at", "retention_until")))
-    for name, value in changed.items():
-        setattr(roundtable, name, value)
-    audit.record("roundtable.updated", actor=actor, target=roundtable)
+    return changed
+
+
+def erases_sooner_for_good(roundtable: Roundtable, retention_until: date | None) -> bool:
+    """Whether saving ``retention_until`` brings the erasure of people's words nearer for good: once someone has
+    joined, the date cannot move later again, and a slip (2026 for 2027) would erase everyone's words at the next
+    purge. Asked about first. Before anyone joins there are no words to erase, and the date can be put back."""
+    return retention_until is not None and retention_until < roundtable.retention_until and _anyone_joined(roundtable)
 
 
 ARCHIVED = _l("This roundtable is archived: its prompts and consent form stay as they were.")

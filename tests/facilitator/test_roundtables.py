@@ -78,6 +78,87 @@ def test_keeping_words_longer_than_participants_agreed_is_refused_in_filipino_an
     assert db.session.get(Roundtable, roundtable.id).retention_until == agreed
 
 
+def _joined_roundtable_edited(client, make, login, **changes):
+    """A roundtable someone joined, its edit form sent in English with ``changes``: the roundtable, the answer."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    make.participant(roundtable)
+    login(facilitator)
+    client.get("/language/en")
+    return roundtable, post_roundtable_edit(client, roundtable, **changes)
+
+
+def test_moving_the_retention_date_earlier_asks_first_naming_the_date_and_saves_nothing_until_answered(
+        client, make, login):
+    """A slip of the year (2026 for 2027) on a roundtable people joined would erase their words at the next purge,
+    and the date could never be put back."""
+    roundtable, asked = _joined_roundtable_edited(client, make, login, retention_until=_days_ahead(30).isoformat(),
+                                                  title_en="Courts that hear")
+    agreed, earlier = roundtable.retention_until, _days_ahead(30)
+
+    html = asked.get_data(as_text=True)
+    day = long_date_in_english(earlier)
+    assert asked.status_code == 200 and f"<title>Keep the words only until {day}?" in html
+    assert f"After {day}, the words written in" in html and "can never be moved later again" in html
+    assert 'name="title_en" value="Courts that hear"' in html, "the rest of the form goes with the answer"
+    db.session.expire_all()
+    assert (roundtable.retention_until, roundtable.title_en) == (agreed, "Courts that listen")
+    assert "roundtable.updated" not in db.session.scalars(select(AuditEvent.action)).all()
+
+    saved = client.post(asked.request.path, data={**hidden_fields_of(asked), "confirmed": "yes"})
+
+    assert saved.status_code == 302 and "Changes saved." in client.get(saved.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert (roundtable.retention_until, roundtable.title_en) == (earlier, "Courts that hear")
+
+
+def test_answering_no_to_an_earlier_retention_date_shows_the_form_as_it_was_typed_unsaved(client, make, login):
+    roundtable, asked = _joined_roundtable_edited(client, make, login, retention_until=_days_ahead(30).isoformat(),
+                                                  title_en="Courts that hear")
+    agreed = roundtable.retention_until
+
+    back = client.post(asked.request.path, data={**hidden_fields_of(asked), "confirmed": "no"})
+
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and "Nothing was saved yet." in html
+    assert 'value="Courts that hear"' in html and f'value="{_days_ahead(30).isoformat()}"' in html
+    db.session.expire_all()
+    assert (roundtable.retention_until, roundtable.title_en) == (agreed, "Courts that listen")
+
+
+def test_an_earlier_retention_date_is_asked_about_once_someone_has_joined_and_one_refused_anyway_is_not(
+        client, make, login):
+    """Before anyone joins there are no words to erase, and the date can be moved later again: saved at once. A
+    date that cannot be saved is refused as always, not asked about first."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+
+    assert post_roundtable_edit(client, roundtable, retention_until=_days_ahead(60).isoformat()).status_code == 302
+    make.participant(roundtable)
+    asked = post_roundtable_edit(client, roundtable, retention_until=_days_ahead(30).isoformat())
+    refused = post_roundtable_edit(client, roundtable, retention_until="2001-01-01")
+
+    assert "Keep the words only until" in asked.get_data(as_text=True)
+    html = refused.get_data(as_text=True)
+    assert "The retention date must be in the future." in html and "Keep the words only until" not in html
+    db.session.expire_all()
+    assert roundtable.retention_until == _days_ahead(60)
+
+
+def _days_ahead(days: int):
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    return clock.today() + timedelta(days=days)
+
+
+def long_date_in_english(day) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def test_open_and_close(client, make, login, csrf):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator, status="draft")
