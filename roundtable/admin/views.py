@@ -130,9 +130,13 @@ def _hand_over_form(account: User) -> HandOverForm:
     form = HandOverForm(prefix="handover")
     form.successor.choices = [(0, "—")] + [
         # The username first: no display name, however long or alike another's, can push it out of sight.
-        (user.id, f"{user.username} ({user.display_name})") for user in roundtables.facilitators_other_than(account)
+        (user.id, _named(user)) for user in roundtables.facilitators_other_than(account)
     ]
     return form
+
+
+def _named(user: User) -> str:
+    return f"{user.username} ({user.display_name})"
 
 
 @bp.post("/users/<int:user_id>/hand-over")
@@ -143,8 +147,25 @@ def hand_over(user_id: int):
     account = db.session.get(User, user_id) or abort(404)
     form = _hand_over_form(account)
     if form.validate_on_submit():
+        successor = roundtables.named_successor(form.successor.data)
+        runs = roundtables.count_run_by(account)
+        asks_first = runs > 0 and not asked_first()  # none left (sent again from another tab): said below
         with change() as outcome:
-            moved = roundtables.hand_over(account, roundtables.named_successor(form.successor.data), actor=g.user)
+            if asks_first:  # a colleague who cannot take them is refused before the question
+                roundtables.check_successor(account, successor)
+            else:
+                moved = roundtables.hand_over(account, successor, actor=g.user)
+        if outcome.saved and asks_first:
+            return ask_first(
+                ngettext("Hand %(num)d roundtable of %(giver)s over to %(successor)s?",
+                         "Hand %(num)d roundtables of %(giver)s over to %(successor)s?", runs,
+                         giver=_named(account), successor=_named(successor)),
+                ngettext("%(successor)s runs and moderates it from now on, with its reflections and private notes. "
+                         "%(giver)s will no longer see it.",
+                         "%(successor)s runs and moderates them from now on, with their reflections and private "
+                         "notes. %(giver)s will no longer see them.", runs,
+                         giver=account.display_name, successor=successor.display_name),
+                yes=_("Yes, hand over"), back=url_for("admin.user", user_id=account.id))
         if outcome.saved and not moved:  # all handed over already: this form was sent again, from another tab
             flash(_("This account runs no roundtable any more: nothing was left to hand over."))
         elif outcome.saved:

@@ -109,8 +109,12 @@ def participants(roundtable_id: int):
 def _hand_over_form() -> HandOverForm:
     form = HandOverForm(prefix="handover")
     colleagues = roundtables.facilitators_other_than(g.user)
-    form.successor.choices = [(0, "—")] + [(user.id, f"{user.display_name} ({user.username})") for user in colleagues]
+    form.successor.choices = [(0, "—")] + [(user.id, _colleague(user)) for user in colleagues]
     return form
+
+
+def _colleague(user) -> str:
+    return f"{user.display_name} ({user.username})"
 
 
 @bp.post("/roundtables/<int:roundtable_id>/hand-over")
@@ -122,9 +126,19 @@ def hand_over(roundtable_id: int):
     item = _own(roundtable_id)
     if form.validate_on_submit():
         successor = roundtables.named_successor(form.successor.data)
-        with change(errors_on=form.successor, once=form) as outcome:
-            roundtables.hand_over_one(item, successor, actor=g.user)
-            outcome.location = url_for("facilitator.my_roundtables")
+        asks_first = not asked_first()
+        with change(errors_on=form.successor, once=None if asks_first else form) as outcome:
+            if asks_first:  # a colleague who cannot take it is refused before the question
+                roundtables.check_hand_over_one(item, successor, actor=g.user)
+            else:
+                roundtables.hand_over_one(item, successor, actor=g.user)
+                outcome.location = url_for("facilitator.my_roundtables")
+        if outcome.saved and asks_first:
+            return ask_first(
+                _("Hand “%(title)s” over to %(name)s?", title=item.title(current_language()), name=_colleague(successor)),
+                _("%(name)s runs and moderates it from now on, with its reflections and private notes. You will no "
+                  "longer see it.", name=successor.display_name),
+                yes=_("Yes, hand it over"), back=url_for("facilitator.roundtable", roundtable_id=item.id))
         if outcome.saved:
             flash(_("“%(title)s” is run by %(name)s now. You no longer see it or its reflections.",
                     title=item.title(current_language()), name=successor.display_name))

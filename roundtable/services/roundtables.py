@@ -241,9 +241,7 @@ def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str, *, r
 def still_run_by(facilitator: User) -> int:
     """How many roundtables this facilitator runs whose words are kept still (archived ones too, until their
     retention date): no one else can moderate them or read their care notes."""
-    return db.session.scalar(select(func.count()).select_from(Roundtable).where(
-        Roundtable.facilitator_id == facilitator.id, within_retention(),
-    )) or 0
+    return db.session.scalar(_run_by(facilitator).where(within_retention()).with_only_columns(func.count())) or 0
 
 
 def facilitators_other_than(account: User) -> list[User]:
@@ -262,21 +260,40 @@ def named_successor(user_id: int | None) -> User | None:
 def hand_over(account: User, successor: User | None, *, actor: User) -> int:
     """Every roundtable ``account`` runs goes to ``successor``, who moderates it from now on (someone leaves, or
     changes role). Returns how many; each is audited."""
-    _check_successor(account, successor, _l("Choose an active facilitator to hand the roundtables to."))
-    moved = list(db.session.scalars(select(Roundtable).where(Roundtable.facilitator_id == account.id)))
+    check_successor(account, successor)
+    moved = list(db.session.scalars(_run_by(account)))
     for roundtable in moved:
         _hand(roundtable, account, successor, actor)
     return len(moved)
+
+
+def count_run_by(account: User) -> int:
+    """How many roundtables ``hand_over`` would move: all that ``account`` runs, those past retention too."""
+    return db.session.scalar(_run_by(account).with_only_columns(func.count())) or 0
+
+
+def _run_by(account: User):
+    return select(Roundtable).where(Roundtable.facilitator_id == account.id)
 
 
 def hand_over_one(roundtable: Roundtable, successor: User | None, *, actor: User) -> None:
     """The facilitator who runs ``roundtable`` gives it to a colleague (leave, another room), who moderates it
     from now on; the giver no longer sees it."""
     lock_and_reread(roundtable)  # a second sending, or an administrator's hand-over meanwhile, finds it moved
+    check_hand_over_one(roundtable, successor, actor=actor)
+    _hand(roundtable, actor, successor, actor)
+
+
+def check_hand_over_one(roundtable: Roundtable, successor: User | None, *, actor: User) -> None:
+    """What ``hand_over_one`` refuses, refused without handing anything over (before the giver is asked)."""
     if roundtable.facilitator_id != actor.id:
         raise NotFound(_l("That roundtable was not found."))
     _check_successor(actor, successor, _l("Choose an active facilitator to hand the roundtable to."))
-    _hand(roundtable, actor, successor, actor)
+
+
+def check_successor(account: User, successor: User | None) -> None:
+    """What ``hand_over`` refuses of the colleague named to take ``account``'s roundtables."""
+    _check_successor(account, successor, _l("Choose an active facilitator to hand the roundtables to."))
 
 
 def _check_successor(account: User, successor: User | None, message) -> None:

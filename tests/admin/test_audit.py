@@ -104,7 +104,7 @@ def test_a_hand_over_names_the_facilitator_who_took_the_roundtables_over(client,
     page = client.get(f"/admin/users/{leaving.id}")
 
     client.post(f"/admin/users/{leaving.id}/hand-over", data={
-        "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)})
+        "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id), "confirmed": "yes"})
 
     html = client.get("/admin/audit?action=roundtable.handed_over").get_data(as_text=True)
     assert (f'From Staff account #{leaving.id} (<a href="/admin/users/{leaving.id}">{leaving.username}</a>) to '

@@ -485,8 +485,15 @@ def test_an_admin_hands_a_leaving_facilitators_roundtables_to_another_who_then_m
         refused = client.post(f"/admin/users/{leaving.id}/hand-over", data={
             "handover-csrf_token": csrf_token_of(page), "handover-successor": nobody}, follow_redirects=True)
         assert "Choose an active facilitator to hand the roundtables to." in refused.get_data(as_text=True), nobody
-    done = client.post(f"/admin/users/{leaving.id}/hand-over", data={
-        "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)}, follow_redirects=True)
+    asked = client.post(f"/admin/users/{leaving.id}/hand-over", data={
+        "handover-csrf_token": csrf_token_of(page), "handover-successor": str(taking_over.id)})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200, "one click handed them over: it is asked first, naming to whom and how many"
+    assert f"<title>Hand 3 roundtables of {leaving.username} (Staff Member) over to {taking_over.username} " in html
+    assert "runs and moderates them from now on" in html and "Staff Member will no longer see them." in html
+    assert f'href="/admin/users/{leaving.id}">No, go back' in html
+    assert {r.facilitator_id for r in db.session.scalars(select(Roundtable))} == {leaving.id}
+    done = client.post(asked.request.path, data={**hidden_fields_of(asked), "confirmed": "yes"}, follow_redirects=True)
 
     assert "3 roundtables were handed over." in done.get_data(as_text=True)
     assert {r.facilitator_id for r in db.session.scalars(select(Roundtable))} == {taking_over.id}

@@ -693,7 +693,13 @@ def test_a_facilitator_hands_one_roundtable_to_a_colleague_who_moderates_it_from
 
     refused = client.post(url + "/hand-over", data={**hidden_fields_of(page), "handover-successor": "0"})
     assert "Choose an active facilitator to hand the roundtable to." in refused.get_data(as_text=True)
-    sent = {**hidden_fields_of(page), "handover-successor": str(colleague.id)}
+    asked = client.post(url + "/hand-over", data={**hidden_fields_of(page), "handover-successor": str(colleague.id)})
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200, "one click handed it over: it is asked first, naming to whom and what"
+    assert f"<title>Hand “Courts that listen” over to {colleague.display_name} ({colleague.username})?" in html
+    assert "You will no longer see it." in html and f'href="{url}">No, go back' in html
+    assert db.session.get(Roundtable, leaving.id).facilitator_id == facilitator.id
+    sent = {**hidden_fields_of(asked), "confirmed": "yes"}
     done = client.post(url + "/hand-over", data=sent)
     again = client.post(url + "/hand-over", data=sent)  # a double click: no 404, the first's page
 
