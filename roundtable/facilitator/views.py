@@ -356,7 +356,7 @@ def moderation_queue():
         return last
     return render_template(
         "facilitator/moderation.html", page=page, status=status, statuses=moderation.MODERATION_STATUSES,
-        roundtables=own, roundtable_id=roundtable_id,
+        roundtables=own, roundtable_id=roundtable_id, roundtable_of={roundtable.id: roundtable for roundtable in own},
     )
 
 

@@ -42,6 +42,7 @@ class ReflectionListItem:
     pseudonym: str
     prompt: Mapping[str, str]  # text_en and text_fil, for the bilingual macro
     changed_after_decision: bool
+    roundtable_id: int  # two roundtables may ask the same and have an author of the same pseudonym
 
 
 _QUOTE_COLUMNS = (Quote.id, Quote.status, Quote.language, Quote.text, Quote.translation, Quote.translation_language,
@@ -111,12 +112,13 @@ def _reflection_rows(query: Select) -> Select:
     return query.join(Prompt, Prompt.id == Reflection.prompt_id).with_only_columns(
         Reflection.id, Reflection.status, Reflection.language, Reflection.text, Participant.id,
         Participant.pseudonym, Prompt.text_en, Prompt.text_fil, Reflection.changed_after_decision,
+        Participant.roundtable_id,
     ).order_by(*REFLECTION_ORDER)
 
 
 def _reflection_items(rows) -> list[ReflectionListItem]:
     return [
         ReflectionListItem(*row[:6], prompt={"text_en": row.text_en, "text_fil": row.text_fil},
-                           changed_after_decision=bool(row[8]))
+                           changed_after_decision=bool(row[8]), roundtable_id=row.roundtable_id)
         for row in rows
     ]

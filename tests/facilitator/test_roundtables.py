@@ -288,6 +288,31 @@ def test_a_roundtable_in_the_address_that_is_not_theirs_lists_all_of_theirs_as_t
         assert re.findall(r'href="/facilitator/reflections/(\d+)\?status=submitted"', body) == [str(waiting.id)]
 
 
+def test_a_reflection_listed_from_all_the_facilitators_roundtables_and_its_review_page_name_its_roundtable(
+        client, make, login):
+    """Two roundtables may ask the same prompt of authors of the same pseudonym: a care note could go on the
+    wrong person."""
+    facilitator = make.user("facilitator")
+    hearing, listening = make.roundtable(facilitator), make.roundtable(facilitator)
+    hearing.title_en = "Courts that hear"
+    reflections = {}
+    for roundtable in (hearing, listening):
+        author = make.participant(roundtable)
+        author.pseudonym = "Bituin"
+        reflections[roundtable.title_en] = make.reflection(author, status="submitted")
+    login(facilitator)
+    client.get("/language/en")
+
+    listed = client.get("/facilitator/moderation").get_data(as_text=True)
+    for title, reflection in reflections.items():
+        row = listed.split(f'href="/facilitator/reflections/{reflection.id}?')[0].rsplit("<li>", 1)[1]
+        assert f"<strong>{title}</strong> · " in row, title
+        review = client.get(f"/facilitator/reflections/{reflection.id}").get_data(as_text=True)
+        assert f'<p class="meta"><strong>{title}</strong> · ' in review, title
+    one = client.get(f"/facilitator/moderation?roundtable={hearing.id}").get_data(as_text=True)
+    assert "<strong>Courts that hear</strong>" not in one, "a list of one roundtable, which its filter names"
+
+
 def test_each_excerpt_in_the_moderation_list_says_its_own_language(client, make, login):
     facilitator = make.user("facilitator")
     participant = make.participant(make.roundtable(facilitator))
