@@ -3,6 +3,7 @@ QR code of the join address, for the roundtable's own facilitator only."""
 
 import re
 
+import pytest
 import segno
 
 from roundtable.facilitator.views import join_qr_svg
@@ -83,6 +84,25 @@ def test_the_card_of_a_roundtable_not_yet_open_warns_before_it_is_handed_out(cli
     assert "This roundtable is not open" in _card(client, draft).get_data(as_text=True)
     opened = make.roundtable(draft.facilitator)
     assert "This roundtable is not open" not in _card(client, opened).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("status, told, can_open", [
+    ("draft", "is told so, and to ask you to open it", True),
+    ("closed", "is told that it takes no new words", True),
+    ("archived", "is told that no roundtable has that code. An archived roundtable cannot be opened again.", False),
+])
+def test_a_card_not_open_says_what_a_participant_is_told_and_offers_to_open_it_only_where_it_can_be(
+        client, make, login, status, told, can_open):
+    """Archived could not be opened, yet the card said to, in words about every status at once."""
+    roundtable = make.roundtable(status=status)
+    login(roundtable.facilitator)
+    client.get("/language/en")
+
+    html = _card(client, roundtable).get_data(as_text=True)
+
+    assert told in html and "(archived: not found)" not in html
+    opens = f'action="/facilitator/roundtables/{roundtable.id}/status"' in html and 'value="open"' in html
+    assert opens == can_open
 
 
 def test_a_roundtable_past_its_retention_date_says_so_on_its_page_its_list_and_its_card(client, make, login):
