@@ -438,7 +438,7 @@ def consent_form(roundtable_id: int):
         if asks_first and form.confirmed.data == "no":  # kept: the rest of what was typed is still in the form
             _keep_statement(form, consent.QUOTE_PUBLICLY)
             flash(_("The statement on public quotes stays on the form. Your other changes are below, not saved yet."))
-            return render_template("facilitator/consent_form.html", roundtable=item, form=form)
+            return _consent_form_page(item, form)
         with change(errors_on=form.field_for) as outcome:
             if asks_first:  # a form that could not be saved anyway is refused before the question
                 consent.check_form_version(item, drafts, seen=form.version.data)
@@ -458,7 +458,12 @@ def consent_form(roundtable_id: int):
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
         if isinstance(outcome.refusal, Conflict):
             _show_consent_form_saved_now(form, item)
-    return render_template("facilitator/consent_form.html", roundtable=item, form=form)
+    return _consent_form_page(item, form)
+
+
+def _consent_form_page(item: Roundtable, form: ConsentFormForm):
+    return render_template("facilitator/consent_form.html", roundtable=item, form=form,
+                           fixed_requirement=consent.fixed_requirement)
 
 
 def _keep_statement(form: ConsentFormForm, key: str) -> None:

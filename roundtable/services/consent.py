@@ -384,6 +384,14 @@ def _as_drafts(clauses) -> list[tuple[str, str, str, bool]]:
 
 
 REQUIRED_KEYS = ("take_part", "store_words")
+
+
+def fixed_requirement(key: str) -> bool | None:
+    """The statements whose place on the form no facilitator chooses: True for those required to take part and
+    keep the words, which also stay on the form; False for each participant's own choices (ALWAYS_OPTIONAL), never
+    required; None for the rest. The form editor shows the fixed ones as text; ``check_form_version`` refuses a
+    form that changes them."""
+    return True if key in REQUIRED_KEYS else False if key in ALWAYS_OPTIONAL else None
 _KEY = re.compile(r"[a-z][a-z_]{1,39}")
 
 #: The statements Roundtable acts on by itself. Any other (the default form's internal_use, or one a facilitator

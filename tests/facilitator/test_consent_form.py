@@ -69,6 +69,28 @@ def test_the_required_statements_cannot_be_removed(client, make, login):
     assert db.session.get(Roundtable, roundtable.id).consent_version == 1
 
 
+def test_the_editor_offers_no_control_that_could_only_be_refused_and_says_the_fixed_state_instead(
+        client, make, login):
+    """Taking part and keeping the words stay required and on the form; internal use, public quotes and reviewing
+    quotes are each participant's choice. Saved as shown, the form is saved."""
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    page = client.get(url)
+    html = page.get_data(as_text=True)
+    rows = {key: html.split(f'value="{key}"')[1].split("</fieldset>")[0] for key in (
+        "take_part", "store_words", "internal_use", "quote_publicly", "review_quotes")}
+
+    for key in ("take_part", "store_words"):
+        assert 'type="checkbox"' not in rows[key], key
+        assert "Required to take part. This statement always stays on the form." in rows[key], key
+    for key in ("internal_use", "quote_publicly", "review_quotes"):
+        assert "-required" not in rows[key] and "it cannot be required" in rows[key], key
+        assert "Remove this statement" in rows[key], key
+    changed = client.post(url, data=_as_shown(page, **{"clauses-0-text_en": "I choose to take part. I can stop."}))
+    assert changed.status_code == 302
+    assert [c.required for c in db.session.get(Roundtable, roundtable.id).current_clauses()] == [
+        True, True, False, False, False]
+
+
 def test_other_facilitators_cannot_change_it(client, make, login):
     roundtable = make.roundtable()
     login(make.user("facilitator"))
