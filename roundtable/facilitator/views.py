@@ -452,9 +452,11 @@ def consent_form(roundtable_id: int):
         if outcome.saved:
             if version == form.version.data:  # (sent twice, the second finds the version the first made: it is new)
                 flash(_("Nothing changed: the consent form stays version %(n)s.", n=version))
-            else:
+            elif consent.anyone_asked_again(item):
                 flash(_("The consent form is now version %(n)s. Participants will be asked to consent again the "
                         "next time they open “My words”.", n=version))
+            else:
+                flash(_("The consent form is now version %(n)s.", n=version))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
         if isinstance(outcome.refusal, Conflict):
             _show_consent_form_saved_now(form, item)

@@ -372,6 +372,15 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
     return roundtable.consent_version
 
 
+def anyone_asked_again(roundtable: Roundtable) -> bool:
+    """Whether anyone taking part answered a version of the consent form before the current one: they are asked
+    to consent again when they return. On a roundtable no one has joined, no one is."""
+    return db.session.scalar(select(ConsentRecord.id).join(Participant).where(
+        Participant.roundtable_id == roundtable.id, Participant.withdrawn_at.is_(None),
+        ConsentRecord.form_version < roundtable.consent_version,
+    ).limit(1)) is not None
+
+
 def _someone_reviews(roundtable: Roundtable) -> bool:
     """Whether anyone taking part in this roundtable asked to review every quote of their words."""
     return db.session.scalar(select(Participant.id).where(

@@ -41,6 +41,18 @@ def test_changing_the_consent_form_makes_a_new_version(client, make, login):
     assert len(old) == 5
 
 
+def test_a_new_version_says_participants_will_be_asked_again_only_when_someone_answered_an_earlier_one(
+        client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    for n, asked_again in ((1, False), (2, True)):
+        if asked_again:
+            make.participant(roundtable)
+        saved = client.post(url, data=_as_shown(client.get(url), **{"clauses-0-text_en": f"I take part ({n})."}))
+        html = client.get(saved.headers["Location"]).get_data(as_text=True)
+        assert f"The consent form is now version {n + 1}." in html
+        assert ("will be asked to consent again" in html) == asked_again, "a draft nobody joined asks no one"
+
+
 def test_saving_the_form_unchanged_makes_no_new_version_and_asks_no_one_again(client, make, login):
     roundtable = make.roundtable()
     participant = make.participant(roundtable)
