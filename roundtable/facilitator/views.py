@@ -19,7 +19,7 @@ from roundtable.facilitator.forms import (
 )
 from roundtable.forms import say_saved_now
 from roundtable.i18n import current_language, long_date, meeting_time
-from roundtable.models import Prompt, Roundtable
+from roundtable.models import Prompt, Roundtable, User
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
 from roundtable.services import consent, curation, moderation, review, roundtables
@@ -113,7 +113,7 @@ def _hand_over_form() -> HandOverForm:
     return form
 
 
-def _colleague(user) -> str:
+def _colleague(user: User) -> str:
     return f"{user.display_name} ({user.username})"
 
 

@@ -393,6 +393,11 @@ def _as_drafts(clauses) -> list[tuple[str, str, str, bool]]:
 
 
 REQUIRED_KEYS = ("take_part", "store_words")
+_KEY = re.compile(r"[a-z][a-z_]{1,39}")
+
+#: The statements Roundtable acts on by itself. Any other (the default form's internal_use, or one a facilitator
+#: adds) is asked and recorded; staff honour an author's "no" to it by hand, shown to editors beside the words.
+ACTED_ON = frozenset({*REQUIRED_KEYS, QUOTE_PUBLICLY, REVIEW_QUOTES})
 
 
 def fixed_requirement(key: str) -> bool | None:
@@ -401,11 +406,6 @@ def fixed_requirement(key: str) -> bool | None:
     required; None for the rest. The form editor shows the fixed ones as text; ``check_form_version`` refuses a
     form that changes them."""
     return True if key in REQUIRED_KEYS else False if key in ALWAYS_OPTIONAL else None
-_KEY = re.compile(r"[a-z][a-z_]{1,39}")
-
-#: The statements Roundtable acts on by itself. Any other (the default form's internal_use, or one a facilitator
-#: adds) is asked and recorded; staff honour an author's "no" to it by hand, shown to editors beside the words.
-ACTED_ON = frozenset({*REQUIRED_KEYS, QUOTE_PUBLICLY, REVIEW_QUOTES})
 
 
 def said_no_to(participant: Participant) -> list[ConsentClause]:
