@@ -355,6 +355,8 @@ def _reflection_page(prompt, reflection):
     shared = reflection is not None and reflection.status != "draft"
     if form.validate_on_submit() and not (switch_to and (shared or not form.text.data)):
         submit = not switch_to and (bool(form.submit.data) or (shared and bool(form.leave.data)))
+        unchanged = submit and shared and participation.already_shared_as(
+            reflection, text=form.text.data or "", language=form.language.data)
         with change(errors_on=form.text) as outcome:
             saved = participation.save_reflection(
                 participant, prompt,
@@ -373,10 +375,13 @@ def _reflection_page(prompt, reflection):
                 return redirect(url_for("participant.edit", reflection_id=saved.id))
             if form.leave.data:
                 identity.leave_participant()
-                flash(_("Your changes are submitted. Come back with your passphrase whenever you are ready.") if shared
-                      else _("Your draft is saved. Come back with your passphrase whenever you are ready."))
+                flash(_("Nothing to send: your reflection already reads just like this. "
+                        "Come back with your passphrase whenever you are ready.") if unchanged
+                      else _("Your changes are submitted. Come back with your passphrase whenever you are ready.")
+                      if shared else _("Your draft is saved. Come back with your passphrase whenever you are ready."))
                 return redirect(url_for("participant.return_"))
-            flash(_("Thank you. Your reflection was submitted.") if submit else _("Your draft is saved."))
+            flash(_("Nothing to send: your reflection already reads just like this.") if unchanged
+                  else _("Thank you. Your reflection was submitted.") if submit else _("Your draft is saved."))
             return redirect(url_for("participant.my_words"))
     if switch_to:  # the words stay on the page, now in the other language; only that choice is kept
         participation.choose_language(participant, switch_to)

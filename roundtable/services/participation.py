@@ -268,6 +268,13 @@ def _take_back_quotes_of_words_gone(participant: Participant, reflection: Reflec
             withdrawal.erase_quote(quote)
 
 
+def already_shared_as(reflection: Reflection | None, *, text: str, language: str) -> bool:
+    """Whether a shared reflection already holds these words, in this language: "Submit changes" sent without a
+    change (or sent twice) is not a change, and takes nothing out of the facilitator's hands."""
+    return (reflection is not None and reflection.status not in ("draft", "withdrawn", "purged")
+            and reflection.text == text and reflection.language == language)
+
+
 def save_reflection(
     participant: Participant,
     prompt: Prompt,
@@ -304,6 +311,8 @@ def save_reflection(
             raise RuleViolation(
                 _l("A quote of this reflection was approved, so it can no longer be changed. You can still delete it.")
             )
+        if already_shared_as(reflection, text=text, language=language):
+            return reflection  # it stays where it is: the facilitator's decision, and the quotes made of it, too
     else:
         reflection = Reflection(
             participant_id=participant.id, prompt_id=prompt.id, idempotency_key=idempotency_key or None

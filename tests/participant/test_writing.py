@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from roundtable.db import db
-from roundtable.models import Reflection
+from roundtable.models import Quote, Reflection
 from roundtable.services import roundtables
 from tests.conftest import only_on_postgresql, second_browser_with_the_cookie_of
 from tests.deployment.live import at_once
@@ -244,6 +244,51 @@ def test_a_shared_reflection_is_changed_by_submitting_again_never_turned_back_in
     assert "Your changes are submitted." in client.get("/return").get_data(as_text=True)
     stored = db.session.get(Reflection, reflection.id)
     assert (stored.status, stored.text) == ("submitted", "Changed words, shared again.")
+
+
+def test_submitting_a_shared_reflection_unchanged_leaves_it_where_it_is_and_says_so(client, make, csrf):
+    """"Submit changes" with nothing changed took a released reflection out of curation: the facilitator's decision
+    was lost and quotes of it vanished from the editors' pages (QA)."""
+    participant = make.participant(language="en")
+    reflection = make.reflection(participant, text="Healing takes time.\nCourts should wait.", status="released")
+    quote = make.quote(reflection, text="Healing takes time.", approve=False)
+    decided = (reflection.status, reflection.decided_at, reflection.decided_by_id)
+    _sign_in(client, participant, csrf)
+    client.get("/language/en")
+    url = f"/my/reflections/{reflection.id}"
+
+    # as the browser sends the box back: line ends as \r\n, the spaces a phone leaves at the end
+    response = client.post(url, data=_form(client.get(url), csrf, text="Healing takes time.  \r\nCourts should wait. ",
+                                           submit="Submit changes"), follow_redirects=True)
+
+    assert "Nothing to send: your reflection already reads just like this." in response.get_data(as_text=True)
+    db.session.expire_all()
+    stored = db.session.get(Reflection, reflection.id)
+    assert (stored.status, stored.decided_at, stored.decided_by_id) == decided
+    assert db.session.get(Quote, quote.id).status == quote.status
+
+    left = client.post(url, data=_form(client.get(url), csrf, text=stored.text, leave="1"), follow_redirects=True)
+
+    assert "Nothing to send: your reflection already reads just like this. Come back with your passphrase" \
+        in left.get_data(as_text=True)
+    assert client.get("/my").status_code == 302, "a break ends the session all the same"
+    db.session.expire_all()
+    assert db.session.get(Reflection, reflection.id).status == "released"
+
+
+def test_a_shared_reflection_sent_in_another_language_waits_for_the_facilitator_again(client, make, csrf):
+    participant = make.participant(language="en")
+    reflection = make.reflection(participant, text="Healing takes time.", status="released")
+    _sign_in(client, participant, csrf)
+    client.get("/language/en")
+    url = f"/my/reflections/{reflection.id}"
+
+    response = client.post(url, data=_form(client.get(url), csrf, text="Healing takes time.", language="mixed",
+                                           submit="Submit changes"), follow_redirects=True)
+
+    assert "Thank you. Your reflection was submitted." in response.get_data(as_text=True)
+    stored = db.session.get(Reflection, reflection.id)
+    assert (stored.status, stored.language) == ("submitted", "mixed")
 
 
 def test_the_language_buttons_of_the_writing_page_send_the_words_with_them(client, make, csrf):
