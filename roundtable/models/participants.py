@@ -24,6 +24,9 @@ class Participant(Base):
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Quick exit and "take a break" raise it: every cookie signed in before then stops opening the words.
     session_version: Mapped[int] = mapped_column(Integer, default=first_session_version)
+    # A keyed digest of the key the join that made them kept in its cookie: the same join sent again (a second tap,
+    # a slow answer) finds them. Cleared once they typed their passphrase back, when that join is over.
+    join_key_digest: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
     roundtable = relationship("Roundtable")
 

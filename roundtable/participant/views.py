@@ -113,9 +113,12 @@ def join_consent():
                 _untick_what_changed(form, roundtable, form.form_version.data, form.kept_until_shown(),
                                      i18n.current_language())
         else:
+            state = _join_state()
             _keep_join_state({
-                **_join_state(), "granted": sorted(granted), "adult": True, "form_version": form.form_version.data,
+                **state, "granted": sorted(granted), "adult": True, "form_version": form.form_version.data,
                 "kept_until": form.kept_until_shown().isoformat(),
+                # this join's own: its pseudonym form sent twice (a second tap, a slow answer) is one join
+                "key": state.get("key") or secrets.token_urlsafe(16),
             })
             return redirect(url_for("participant.join_pseudonym"))
     return render_template("participant/join_consent.html", form=form, roundtable=roundtable, clauses=clauses)
@@ -158,6 +161,7 @@ def join_pseudonym():
                 shown_version=state["form_version"],
                 kept_until_shown=_kept_until_read(state) or date.min,
                 said_made_up=form.asked_about.data if form.made_up.data else None,
+                join_key=state.get("key"),
             )
         if isinstance(outcome.refusal, consent.FormChanged):  # changed in the moment between reading and joining
             return _read_the_consent_form_again(state, outcome.refusal)
@@ -225,6 +229,7 @@ def join_passphrase():
                 return redirect(url_for("participant.return_"))
             # A language changed on this page is theirs from now on (the passphrase keeps its words).
             participation.choose_language(participant, i18n.current_language())
+            participation.joined(participant)
             db.session.commit()
             identity.sign_in_participant(participant)
             return redirect(url_for("participant.before_you_write"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from itertools import count
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, select, update
@@ -99,26 +100,27 @@ def confirm_made_up(pseudonym: str, *, said_made_up: str | None) -> None:
 def join(
     roundtable: Roundtable, *, language: str, pseudonym: str, granted: set[str], adult_confirmed: bool,
     shown_version: int | None = None, kept_until_shown: date | None = None, said_made_up: str | None = None,
+    join_key: str | None = None,
 ) -> tuple[Participant, str]:
     """Create the participant and their first consent record; return them with their passphrase.
 
     The passphrase is returned once and never stored: only its keyed digest is. ``said_made_up``: see
-    ``confirm_made_up``.
+    ``confirm_made_up``. ``join_key``: the one-time key of this join (kept in its cookie); sent again, the join
+    gives the participant it made and the same passphrase (see ``_made_by``, ``_new_passphrase``).
     """
     if not roundtables.takes_words(roundtable):
         raise roundtables.closed_to_words()
     if language not in ("fil", "en"):
         raise RuleViolation(_l("Choose Filipino or English."))
     # People in one room join at once; taking turns, two who chose the same pseudonym at the same moment get
-    # "already in use" instead of an error from the unique constraint.
+    # "already in use" instead of an error from the unique constraint, and the same form sent twice is one join.
     lock_row(Roundtable, roundtable.id)
+    made = _made_by(roundtable, join_key)
+    if made is not None:  # its first answer was lost (a slow connection) or is not the one on the screen (a tap)
+        return made, _new_passphrase(made.language, join_key, theirs=made)[0]
     pseudonym = check_pseudonym(roundtable, pseudonym)
     confirm_made_up(pseudonym, said_made_up=said_made_up)
-    while True:
-        passphrase = passphrases.generate(language)
-        digest = _passphrase_digest(passphrase)
-        if db.session.scalar(select(Participant.id).where(Participant.passphrase_digest == digest)) is None:
-            break
+    passphrase, digest = _new_passphrase(language, join_key)
     participant = Participant(
         roundtable_id=roundtable.id,
         roundtable=roundtable,
@@ -126,6 +128,7 @@ def join(
         pseudonym_key=fold(pseudonym),
         language=language,
         passphrase_digest=digest,
+        join_key_digest=_join_key_digest(join_key) if join_key else None,
     )
     db.session.add(participant)
     db.session.flush()
@@ -133,6 +136,43 @@ def join(
                            kept_until_shown=kept_until_shown)
     audit.record("participant.joined", actor=participant, target=roundtable)
     return participant, passphrase
+
+
+def _made_by(roundtable: Roundtable, join_key: str | None) -> Participant | None:
+    """The participant this very join made already, if it was sent before, and they have not typed their
+    passphrase back yet."""
+    if not join_key:
+        return None
+    return db.session.scalar(select(Participant).where(
+        Participant.join_key_digest == _join_key_digest(join_key), Participant.roundtable_id == roundtable.id,
+        Participant.withdrawn_at.is_(None),
+    ))
+
+
+def joined(participant: Participant) -> None:
+    """They typed their passphrase back: their join is over, and sending its form again makes nothing more."""
+    participant.join_key_digest = None
+
+
+def _new_passphrase(language: str, join_key: str | None = None, *,
+                    theirs: Participant | None = None) -> tuple[str, str]:
+    """A passphrase no one else has, and its digest.
+
+    Made by a join with its ``join_key``, it is drawn from that key and the server's lookup key: the same join sent
+    again gives ``theirs`` the very passphrase its first answer carried, though only its digest was kept. A new one
+    in its place would leave whichever of two answers the browser shows (a second tap) with words that open
+    nothing."""
+    for attempt in count():
+        seed = None if join_key is None else bytes.fromhex(crypto.lookup_digest(f"{join_key} {attempt}", "join seed"))
+        passphrase = passphrases.generate(language, seed)
+        digest = _passphrase_digest(passphrase)
+        holder = db.session.scalar(select(Participant.id).where(Participant.passphrase_digest == digest))
+        if holder is None or (theirs is not None and holder == theirs.id):
+            return passphrase, digest
+
+
+def _join_key_digest(join_key: str) -> str:
+    return crypto.lookup_digest(join_key, "join")
 
 
 def find_by_passphrase(phrase: str) -> Participant | None:

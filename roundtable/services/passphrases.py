@@ -7,6 +7,8 @@ words drawn, never from hiding how it is made.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import re
 import secrets
@@ -48,10 +50,24 @@ def entropy_bits(language: str) -> float:
     return sum(math.log2(size - drawn) for drawn in range(words_needed(language)))
 
 
-def generate(language: str) -> str:
+def generate(language: str, seed: bytes | None = None) -> str:
     """A fresh passphrase of different words (one twice reads like a mistake in copying it), drawn with the
-    OS's secure random source."""
-    return " ".join(secrets.SystemRandom().sample(wordlist(language), words_needed(language)))
+    OS's secure random source; or, given a secret ``seed``, drawn from it: the same seed, the same passphrase."""
+    words, needed = wordlist(language), words_needed(language)
+    drawn = secrets.SystemRandom().sample(words, needed) if seed is None else _drawn_from(seed, words, needed)
+    return " ".join(drawn)
+
+
+def _drawn_from(seed: bytes, population: tuple[str, ...], count: int) -> list[str]:
+    """``count`` different items of ``population``, each as likely as any other: numbers from HMAC-SHA256 of the
+    seed and a counter, those past the last whole multiple of the items left skipped."""
+    left, drawn, counter = list(population), [], 0
+    while len(drawn) < count:
+        number = int.from_bytes(hmac.new(seed, counter.to_bytes(8, "big"), hashlib.sha256).digest(), "big")
+        counter += 1
+        if number < (1 << 256) - (1 << 256) % len(left):
+            drawn.append(left.pop(number % len(left)))
+    return drawn
 
 
 def normalize(phrase: str) -> str:

@@ -11,7 +11,7 @@ from roundtable import identity
 from roundtable.db import db
 from roundtable.models import Participant
 from roundtable.services import consent, participation, roundtables
-from tests.conftest import hidden_fields_of, only_on_postgresql, shown_fields_of
+from tests.conftest import hidden_fields_of, only_on_postgresql, second_browser_with_the_cookie_of, shown_fields_of
 from tests.deployment.live import at_once, passphrase_check
 
 
@@ -294,7 +294,7 @@ def test_only_a_digest_of_the_passphrase_is_stored(make):
     assert len(stored.passphrase_digest) == 64
     columns = {c.name for c in Participant.__table__.columns}
     assert columns == {"id", "roundtable_id", "pseudonym", "pseudonym_key", "language", "passphrase_digest",
-                       "created_at", "withdrawn_at", "session_version"}
+                       "created_at", "withdrawn_at", "session_version", "join_key_digest"}
 
 
 def test_a_phone_keyboard_neither_corrects_nor_capitalises_a_passphrase_typed_to_come_back(client):
@@ -445,6 +445,54 @@ def test_two_people_choosing_the_same_pseudonym_at_the_same_moment_get_one_each_
     refused = next(answer for answer in answers if answer.status_code == 200).get_data(as_text=True)
     assert "already uses that pseudonym" in refused
     assert db.session.query(Participant).filter_by(roundtable_id=roundtable.id).count() == 1
+
+
+def test_the_pseudonym_form_sent_again_by_the_same_join_is_that_join_with_the_same_passphrase(app, client, make,
+                                                                                                 csrf):
+    """Sent again before its answer arrived (a slow connection, a second tap), the form said "already uses that
+    pseudonym" and left a participant no one could open: the passphrase was never seen (QA)."""
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    sent = {"pseudonym": "Bagong Umaga", "csrf_token": csrf(page)}
+    # the cookie as it was when the form was sent: the first answer never came back to update it
+    retry, late = second_browser_with_the_cookie_of(app, client), second_browser_with_the_cookie_of(app, client)
+    assert client.post("/join/pseudonym", data=sent).headers["Location"].endswith("/join/passphrase")
+    first_answer = passphrase_check(client.get("/join/passphrase").get_data(as_text=True))[0]
+
+    again = retry.post("/join/pseudonym", data=sent)
+
+    assert again.headers["Location"].endswith("/join/passphrase")
+    page = retry.get("/join/passphrase")
+    assert passphrase_check(page.get_data(as_text=True))[0] == first_answer, "whichever answer is on the screen"
+    assert retry.post("/join/passphrase", data=_asked_words(page)).headers["Location"].endswith("/before-you-write")
+    joined = db.session.scalars(select(Participant).where(Participant.roundtable_id == roundtable.id)).one()
+    assert joined.pseudonym == "Bagong Umaga" and consent.current_grants(joined)
+    assert participation.find_by_passphrase(" ".join(first_answer)).id == joined.id
+
+    once_over = late.post("/join/pseudonym", data=sent)  # the same form, once the join is over: nothing more
+
+    assert "already uses that pseudonym" in once_over.get_data(as_text=True)
+
+
+def test_the_pseudonym_form_sent_twice_at_once_is_one_join(app, client, make, csrf):
+    only_on_postgresql(app)
+    roundtable = make.roundtable()
+    db.session.commit()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    second_tap = second_browser_with_the_cookie_of(app, client)
+    sent = {"pseudonym": "Tala", "csrf_token": csrf(page)}
+
+    answers = at_once(lambda: client.post("/join/pseudonym", data=sent),
+                      lambda: second_tap.post("/join/pseudonym", data=sent))
+
+    assert [answer.headers.get("Location", "") for answer in answers] == ["/join/passphrase"] * 2
+    db.session.expire_all()
+    assert db.session.query(Participant).filter_by(roundtable_id=roundtable.id).count() == 1
+    shown = [passphrase_check(browser.get("/join/passphrase").get_data(as_text=True))[0]
+             for browser in (client, second_tap)]
+    assert shown[0] == shown[1], "whichever answer the browser shows, its words open the words written"
+    page = second_tap.get("/join/passphrase")
+    assert second_tap.post("/join/passphrase", data=_asked_words(page)).headers["Location"].endswith("/before-you-write")
 
 
 def test_the_language_someone_reads_the_page_in_is_the_one_ticked(client):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 
 import pytest
 from hypothesis import given
@@ -58,6 +59,20 @@ def test_generate_draws_the_needed_words_from_the_language_list(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_generate_does_not_repeat_itself(language):
     assert len({passphrases.generate(language) for _ in range(50)}) == 50
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_passphrase_drawn_from_a_seed_is_the_same_for_that_seed_and_as_varied_as_any(language):
+    """A join sent twice shows the same passphrase both times (participation.join): it is drawn from the join's key."""
+    seeds = [secrets.token_bytes(32) for _ in range(200)]
+    drawn = [passphrases.generate(language, seed) for seed in seeds]
+    assert drawn == [passphrases.generate(language, seed) for seed in seeds]
+    assert len(set(drawn)) == 200
+    for phrase in drawn:
+        words = phrase.split(" ")
+        assert len(set(words)) == len(words) == passphrases.words_needed(language)
+        assert set(words) <= set(passphrases.wordlist(language))
+    assert len({phrase.split(" ")[0] for phrase in drawn}) > 150, "the first word is not one of a few (~181 of 1024)"
 
 
 @given(st.sampled_from(LANGUAGES))
