@@ -41,13 +41,26 @@ PASSPHRASE_SHOWN_FOR = 10 * 60  # seconds after the pseudonym was chosen
 
 def _join_state() -> dict:
     """What the person joining chose so far. It lapses after the participant idle time, like a session does:
-    on a shared phone, the next person must not find the choices, or the passphrase shown once, still open."""
+    on a shared phone, the next person must not find the choices, or the passphrase shown once, still open.
+    Once they have joined, not before the minutes the passphrase page promises: then its own words say why."""
     state = session.get("join") or {}
-    if state and int(time.time()) - state.get("at", 0) > current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60:
+    lasts = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
+    if "passphrase" in state:
+        lasts = max(lasts, PASSPHRASE_SHOWN_FOR)
+    if state and int(time.time()) - state.get("at", 0) > lasts:
         session.pop("join", None)
+        if "passphrase" in state:
+            _passphrase_no_longer_shown()
         flash(_("You were away for a while, so joining starts again here. Nothing you chose was kept."))
         return {}
     return state
+
+
+def _passphrase_no_longer_shown():
+    """They joined, and the passphrase page is over: on to the page where the words are typed."""
+    flash(_("For your safety a passphrase is shown only for a few minutes. If you wrote it down, type it here. "
+            "If not, join again with another pseudonym."))
+    abort(redirect(url_for("participant.return_")))
 
 
 def _keep_join_state(state: dict) -> None:
@@ -237,9 +250,7 @@ def join_passphrase():
             field.errors.append(_("This word does not match. Look at your passphrase again; it is still shown above."))
     if shown_too_long:
         session.pop("join", None)
-        flash(_("For your safety a passphrase is shown only for a few minutes. If you wrote it down, type it here. "
-                "If not, join again with another pseudonym."))
-        return redirect(url_for("participant.return_"))
+        _passphrase_no_longer_shown()
     return render_template("participant/join_passphrase.html", form=form, words=words,
                            words_language=state.get("language"), shown_minutes=PASSPHRASE_SHOWN_FOR // 60,
                            shown_seconds_left=max(0, PASSPHRASE_SHOWN_FOR - (int(time.time()) - state.get("at", 0))))

@@ -266,13 +266,28 @@ def test_a_passphrase_left_on_screen_is_not_shown_to_the_next_person_on_the_phon
 
     response = client.get("/join/passphrase")
 
-    assert response.status_code == 302 and response.headers["Location"].endswith("/join")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/return")
     with client.session_transaction() as session:
         assert "join" not in session
-    again = client.get("/join").get_data(as_text=True)
-    assert "joining starts again here" in again
+    again = client.get("/return").get_data(as_text=True)
+    assert "shown only for a few minutes. If you wrote it down, type it here." in again
+    assert "Nothing you chose was kept" not in again, "they joined: their choices were kept"
     assert "Bagong Umaga" not in again and 'class="passphrase"' not in again
     assert 'class="passphrase"' in shown  # what the check above looks for was on the page before
+
+
+def test_a_passphrase_is_shown_for_the_minutes_the_page_promises_even_with_a_shorter_idle_time(
+        client, app, make, csrf, monkeypatch):
+    from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
+
+    monkeypatch.setitem(app.config, "PARTICIPANT_IDLE_MINUTES", 1)
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    _away_for(client, PASSPHRASE_SHOWN_FOR - 30)
+
+    page = client.get("/join/passphrase")
+
+    assert 'class="passphrase"' in page.get_data(as_text=True)
+    assert client.post("/join/passphrase", data=_asked_words(page)).headers["Location"].endswith("/before-you-write")
 
 
 def test_choices_left_half_way_lapse_too_and_the_message_is_in_filipino(client, app, make, csrf):
