@@ -561,7 +561,11 @@ def renew_consent():
         form.clauses.data = [c.key for c in clauses if c.key in previous and c.key not in reworded]
     # Answering without public quoting takes back every quote of their words: said on the page, and asked again.
     quotes_at_stake = review.quote_counts(participant).in_use_or_making if consent.QUOTE_PUBLICLY in previous else 0
-    if not _language_sent_with_the_words() and form.validate_on_submit():
+    switch_to = _language_sent_with_the_words()
+    if switch_to:  # the answer comes back in it, as it was given; the language is theirs from now on
+        participation.choose_language(participant, switch_to)
+        db.session.commit()
+    elif form.validate_on_submit():
         if (quotes_at_stake and consent.QUOTE_PUBLICLY not in (form.clauses.data or [])
                 and form.confirmed.data != "yes" and _would_be_recorded(participant, form)):
             # its language buttons send the answer back to this form, in that language, as it was given

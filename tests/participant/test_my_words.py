@@ -196,11 +196,15 @@ def test_a_changed_form_asks_returning_participants_first(client, make, csrf):
     html = switched.get_data(as_text=True)
     assert '<html lang="fil"' in html and 'value="share_with_partners" checked' in html, "the ticks come along"
     assert len(consent.history(me)) == 1, "changing the language answers nothing"
+    assert db.session.get(Participant, me.id).language == "fil", "the language chosen is theirs from now on (QA)"
 
     client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y",
                                          "clauses": ["take_part", "store_words", "share_with_partners"]})
     assert consent.current_grants(me) == {"take_part", "store_words", "share_with_partners"}
     assert client.get("/my").status_code == 200
+    client.get("/exit")
+    _sign_in(client, csrf, me)
+    assert '<html lang="fil"' in client.get("/my").get_data(as_text=True), "and opens their pages the next visit"
 
 
 def _consent_form_reworded(roundtable) -> None:
