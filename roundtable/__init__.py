@@ -185,6 +185,7 @@ def _register_template_helpers(app: Flask) -> None:
             "staff_time": i18n.staff_time,
             "meeting_time": i18n.meeting_time,
             "status_label": i18n.status_label,
+            "quote_label_for_the_author": i18n.quote_label_for_the_author,
             "past_retention": roundtables.past_retention,
             "action_label": i18n.audit_action_label,
             "role_label": i18n.role_label,

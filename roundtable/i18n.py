@@ -144,6 +144,21 @@ def status_label(status: str) -> str:
     return _translated_once(label) if label is not None else status
 
 
+# A quote's status as its author reads it on "My words": about their own answer, not the staff's "the author".
+_QUOTE_LABELS_FOR_THE_AUTHOR = {
+    "awaiting_participant": _l("Waiting for your answer"),
+    "declined": _l("You declined it"),
+    "approved by them": _l("You approved it"),
+}
+
+
+def quote_label_for_the_author(quote) -> str:
+    """The status of a quote of their words, said to its author (one approved by editors alone is "Approved")."""
+    approved_by_them = quote.status == "approved" and quote.participant_approved_revision is not None
+    label = _QUOTE_LABELS_FOR_THE_AUTHOR.get("approved by them" if approved_by_them else quote.status)
+    return _translated_once(label) if label is not None else status_label(quote.status)
+
+
 def role_label(role: str) -> str:
     label = ROLE_LABELS.get(role)
     return _translated_once(label) if label is not None else role

@@ -53,7 +53,8 @@ def test_my_words_shows_only_my_own_reflections_and_quotes(client, make, csrf):
 
     assert "Courts should explain every step." in html
     assert "Someone else wrote about healing" not in html
-    assert "Waiting for the author" in html and f'id="quote-{mine.id}"' in html
+    assert "Quote 1 · Waiting for your answer</h3>" in html and f'id="quote-{mine.id}"' in html
+    assert "Waiting for the author" not in html, "the staff's words, about them (QA)"
     assert "Released to curation" in html
 
 
@@ -88,6 +89,7 @@ def test_the_author_approves_the_exact_revision_with_a_comment(client, make, csr
     quote = db.session.get(Quote, quote.id)
     assert quote.status == "approved" and quote.participant_approved_revision == quote.revision
     assert quote.participant_comment == "Thank you for asking."
+    assert "Quote 1 · You approved it</h3>" in client.get("/my").get_data(as_text=True)
 
 
 def test_the_author_declines_and_nobody_else_can_answer(client, make, csrf):
@@ -104,6 +106,8 @@ def test_the_author_declines_and_nobody_else_can_answer(client, make, csrf):
     data["csrf_token"] = csrf(client.get("/my"))
     client.post(f"/my/quotes/{quote.id}", data=data)
     assert db.session.get(Quote, quote.id).status == "declined"
+    html = client.get("/my").get_data(as_text=True)
+    assert "Quote 1 · You declined it</h3>" in html and "Declined by the author" not in html
 
 
 @pytest.mark.parametrize("buttons", [{}, {"approve": "Approve", "decline": "Decline"}], ids=["neither", "both"])
