@@ -12,7 +12,7 @@ from functools import cache, wraps
 from typing import Callable
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -152,6 +152,15 @@ def _participant_typed() -> str | None:
     return next((value for name, value in request.form.items() if name.endswith("-comment") and value.strip()), None)
 
 
+def _participant_session_ended() -> str:
+    """Why an autosave was not kept: the words are still on the page, which saves nothing more until they sign in."""
+    if identity.ended_elsewhere():
+        return _("Your session was ended, perhaps from another phone or with “Exit this page”. Your words here were "
+                 "not saved: copy them if you want to keep them, then open your words again with your passphrase.")
+    return _("You were away for a while, so we closed your session to keep your words safe. Your words here were "
+             "not saved: copy them if you want to keep them, then open your words again with your passphrase.")
+
+
 def enforce():
     """before_request hook: anonymous people go to a sign-in page, the wrong role gets 403,
     and only then is the CSRF token of a form post checked."""
@@ -167,6 +176,8 @@ def enforce():
             # Back and Reload on a shared phone send the last form again, and its words are not the next person's.
             # Nor when the page sent them itself, closing with nobody there (the connection came back late):
             # whoever holds the phone now may not be their author.
+            if request.accept_mimetypes.best == "application/json":  # an autosave: the words stay in the box
+                return jsonify(saved=False, message=_participant_session_ended()), 401
             closed = bool(request.form.get("closed_for_safety"))
             return render_template("participant/words_kept.html", text=None if closed else typed,
                                    closed=closed, language=request.form.get("language")), 401

@@ -122,15 +122,16 @@ def load() -> None:
     if participant_id is not None:
         participant = db.session.execute(_PARTICIPANT_WITH_ROUNDTABLE, {"id": participant_id}).scalar_one_or_none()
         idle = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
-        if (
+        ended = (
             participant is None
             or participant.withdrawn_at is not None
             # A cookie from before versions existed counts as the first: an upgrade signs no one out.
             or session.get("participant_version", 1) != participant.session_version
-            or now - session.get("seen", 0) > idle
-        ):
+        )
+        if ended or now - session.get("seen", 0) > idle:
             end_participant()
-            session["expired"] = True
+            # The pages say why: ended (Exit or a break on another phone, words all taken back), or away too long.
+            session["expired"] = ENDED_ELSEWHERE if ended else True
         else:
             g.participant = participant
     if g.user or g.participant:
@@ -192,6 +193,15 @@ def warning_seconds_of_pages(minutes: int) -> int:
     """How long before that end a page warns: two minutes, or half the time where the idle time is short (set for
     trying things out, or for a room), so that the warning never comes with the page."""
     return min(WARN_BEFORE, idle_seconds_of_pages(minutes) // 2)
+
+
+ENDED_ELSEWHERE = "ended"  # session["expired"] when the session was ended, not left idle
+
+
+def ended_elsewhere() -> bool:
+    """The participant session this browser had was ended, from another of its copies or another phone (Exit, a
+    break), or its words were all taken back: not by time away."""
+    return session.get("expired") == ENDED_ELSEWHERE
 
 
 def ended_while_away(*, staff: bool) -> bool:

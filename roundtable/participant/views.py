@@ -293,8 +293,9 @@ def return_():
             form.passphrase.errors.append(
                 _("We could not open your words with that passphrase. Check each word and try again.")
             )
+    ended = identity.ended_elsewhere()
     expired = session.pop("expired", False)
-    return render_template("participant/return.html", form=form, expired=expired)
+    return render_template("participant/return.html", form=form, expired=expired, ended=ended)
 
 
 @bp.get("/before-you-write")

@@ -358,6 +358,9 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, a
     participant = make.participant()
     prompt_id = participant.roundtable.prompts[0].id
     _signed_in_then_away_too_long(client, app, participant, csrf)
+    autosaved = client.post(f"/write/{prompt_id}/autosave", headers={"Accept": "application/json"},
+                            data={"text": "Ang korte ay dapat makinig sa mga bata.", "language": "fil"})
+    assert autosaved.status_code == 401 and autosaved.get_json()["message"].startswith("You were away for a while")
     response = client.post(f"/write/{prompt_id}", data={"text": "Ang korte ay dapat makinig sa mga bata.", "language": "fil"})
     assert response.status_code == 401
     assert "Ang korte ay dapat makinig sa mga bata." in response.get_data(as_text=True)
@@ -371,6 +374,29 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, a
     assert in_filipino.status_code == 200 and '<html lang="fil"' in html and "Your session ended" not in html
     assert "Ang korte ay dapat makinig sa mga bata." in html and 'id="quick-exit"' in html
     assert 'readonly lang="fil">Ang korte' in html, "the words say their own language, whatever the page's"
+
+
+def test_a_session_ended_from_another_phone_says_so_and_keeps_the_words_typed(app, make, csrf):
+    """It said "You were away for a while", and an autosave "Use the buttons below to save", which save nothing (QA)."""
+    participant = make.participant(language="en")
+    prompt_id = participant.roundtable.prompts[0].id
+    phone, other_phone = app.test_client(), app.test_client()
+    for browser in (phone, other_phone):
+        browser.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(browser.get("/return"))})
+    words = {"text": "Ang korte ay dapat makinig sa mga bata.", "language": "fil"}
+    other_phone.get("/exit").close()  # as a server does once the answer is sent: then the copies end
+
+    autosaved = phone.post(f"/write/{prompt_id}/autosave", data=words, headers={"Accept": "application/json"})
+
+    assert autosaved.status_code == 401 and autosaved.get_json() == {"saved": False, "message": (
+        "Your session was ended, perhaps from another phone or with “Exit this page”. Your words here were not saved: "
+        "copy them if you want to keep them, then open your words again with your passphrase.")}
+    submitted = phone.post(f"/write/{prompt_id}", data={**words, "submit": "Submit"})
+    html = submitted.get_data(as_text=True)
+    assert submitted.status_code == 401 and words["text"] in html
+    assert "Your session was ended, perhaps from another phone or with “Exit this page”." in html and "You were away" not in html
+    html = phone.get("/return").get_data(as_text=True)
+    assert "Your session was ended, perhaps from another phone or with “Exit this page”." in html and "You were away" not in html
 
 
 def test_a_note_for_the_editor_written_after_the_session_ended_is_shown_back_not_lost(client, app, make, csrf):
