@@ -1,5 +1,6 @@
 """Alembic is the only way the schema is made, and it matches the models exactly."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
@@ -31,3 +32,45 @@ def test_the_code_names_the_newest_revision_as_the_one_it_needs(app):
     from roundtable.db import SCHEMA_REVISION
 
     assert ScriptDirectory.from_config(alembic_config(app.config["DATABASE_URL"])).get_current_head() == SCHEMA_REVISION
+
+
+@pytest.fixture
+def scratch_database_url(app, tmp_path):
+    """An empty database beside the test one, for a migration to run on."""
+    if db.engine.dialect.name == "postgresql":
+        from tests.deployment.live import scratch_postgres
+
+        with scratch_postgres(db.engine.url.render_as_string(hide_password=False), "rekeyed") as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path / 'rekeyed.db'}"
+
+
+def test_pseudonym_keys_made_before_0011_ignore_accents_and_no_one_already_alike_loses_their_name(
+        make, scratch_database_url):
+    """"Ulap Büghaw" was accepted beside "Ulap Bughaw" (QA): their keys kept the accents."""
+    from alembic import command
+    from sqlalchemy import create_engine, select
+
+    from roundtable.cli import alembic_config
+    from roundtable.models import Participant
+    from tests.conftest import database
+
+    config = alembic_config(scratch_database_url)
+    command.upgrade(config, "0010")
+    with database(create_engine(scratch_database_url)):
+        roundtable = make.roundtable()
+        for pseudonym, key in (("Ulap Büghaw", "ulap büghaw"), ("Ulap Bughaw", "ulap bughaw"),
+                               ("Bituin Niño", "bituin niño"), ("", "#4")):
+            db.session.add(Participant(roundtable_id=roundtable.id, pseudonym=pseudonym, pseudonym_key=key,
+                                       language="fil", passphrase_digest=key.ljust(64, "0")))
+        db.session.commit()
+
+        def keys() -> list[str]:
+            db.session.expire_all()
+            return db.session.scalars(select(Participant.pseudonym_key).order_by(Participant.id)).all()
+
+        command.upgrade(config, "head")
+        assert keys() == ["ulap büghaw", "ulap bughaw", "bituin nino", "#4"], "alike before: both stay as they are"
+        command.downgrade(config, "0010")
+        assert keys() == ["ulap büghaw", "ulap bughaw", "bituin niño", "#4"]

@@ -19,7 +19,7 @@ from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, passphrases, roundtables, withdrawal
 from roundtable.services.errors import NotFound, RuleViolation
-from roundtable.services.text import Count, fold
+from roundtable.services.text import Count, fold, search_key
 
 PSEUDONYM_MAX = 40
 REFLECTION_MAX = 10_000
@@ -61,11 +61,17 @@ def _as_kept(pseudonym: str) -> str:
     return " ".join(unicodedata.normalize("NFC", pseudonym).translate(_ONE_APOSTROPHE_ONE_HYPHEN).split())
 
 
+def _pseudonym_key(pseudonym: str) -> str:
+    """What makes two pseudonyms one in a roundtable (its unique key): case, spacing and accents aside, "Ulap Büghaw"
+    and "Ulap Bughaŵ" are "Ulap Bughaw", read alike beside a quote. (migrations/versions/0011 has a copy.)"""
+    return search_key(pseudonym)
+
+
 def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     pseudonym = _as_kept(pseudonym)
     if len(pseudonym) < 2:
         raise RuleViolation(_l("Choose a pseudonym of at least 2 characters."))
-    if len(pseudonym) > PSEUDONYM_MAX or len(fold(pseudonym)) > PSEUDONYM_MAX:  # "ß" folds to "ss"
+    if len(pseudonym) > PSEUDONYM_MAX or len(_pseudonym_key(pseudonym)) > PSEUDONYM_MAX:  # "ß" folds to "ss"
         raise RuleViolation(_l("Choose a pseudonym of at most %(n)d characters.", n=PSEUDONYM_MAX))
     if _LOOKS_LIKE_CONTACT.search(pseudonym):
         raise RuleViolation(_l("A pseudonym cannot contain an email, a link or a phone number."))
@@ -73,7 +79,7 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
         raise RuleViolation(_l("Use only letters, numbers, spaces, hyphens, apostrophes or full stops in a pseudonym."))
     taken = db.session.scalar(
         select(Participant.id).where(
-            Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == fold(pseudonym)
+            Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == _pseudonym_key(pseudonym)
         )
     )
     if taken:
@@ -125,7 +131,7 @@ def join(
         roundtable_id=roundtable.id,
         roundtable=roundtable,
         pseudonym=pseudonym,
-        pseudonym_key=fold(pseudonym),
+        pseudonym_key=_pseudonym_key(pseudonym),
         language=language,
         passphrase_digest=digest,
         join_key_digest=_join_key_digest(join_key) if join_key else None,

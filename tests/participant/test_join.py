@@ -126,6 +126,21 @@ def test_a_pseudonym_that_only_looks_like_one_taken_is_refused(client, make, csr
     assert db.session.query(Participant).count() == 1
 
 
+@pytest.mark.parametrize("alike", ["Ulap Büghaw", "Ulap Bughaŵ", "ulap bughaw", "Ulap Bu\u0308ghaw"])
+def test_a_pseudonym_taken_but_for_its_accents_is_refused(client, make, csrf, alike):
+    """Beside a quote, "Ulap Büghaw" reads as "Ulap Bughaw": they were two people in one roundtable (QA)."""
+    roundtable = make.roundtable()
+    participation.join(roundtable, language="en", pseudonym="Ulap Bughaw", granted={"take_part", "store_words"},
+                       adult_confirmed=True)
+    db.session.commit()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+
+    response = client.post("/join/pseudonym", data={"pseudonym": alike, "csrf_token": csrf(page)})
+
+    assert "already uses that pseudonym" in response.get_data(as_text=True)
+    assert db.session.query(Participant).count() == 1
+
+
 @pytest.mark.parametrize(("typed", "kept"), [
     ("Niña D'Kalikasan-Santos", "Niña D'Kalikasan-Santos"),
     ("\u2018Nay Lita", "'Nay Lita"),  # as phone keyboards type an apostrophe at the start of a word
