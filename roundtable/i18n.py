@@ -191,6 +191,7 @@ _AUDIT_ACTIONS = {
     "prompt.updated": _l("Prompt changed"),
     "quote.created": _l("Quote made"),
     "quote.updated": _l("Quote edited"),
+    "quote.discarded": _l("Draft quote discarded"),
     "quote.sent_for_review": _l("Quote sent to its author"),
     "quote.approved": _l("Quote approved"),
     "quote.approved_by_participant": _l("Quote approved by its author"),

@@ -34,6 +34,11 @@ class ApproveForm(Form):
     version = RecordVersionField()  # the quote as the page showed it (words, details decided): approved as seen
 
 
+class DiscardDraftForm(Form):
+    version = RecordVersionField()  # the draft as the page showed it: discarded as seen
+    confirmed = HiddenField()  # "yes" once the page asking first was answered (a discarded draft is gone for good)
+
+
 class ExportForm(SentOnce, Form):
     format = RadioField(
         _l("File format"),

@@ -12,8 +12,8 @@ from roundtable.access import fresh_password_required, fresh_password_to_open, r
 from roundtable.changes import back_to_list_when_gone, change, field_named, flash_at
 from roundtable.db import db
 from roundtable.editor.forms import (
-    ApproveForm, ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticeAckForm, NoticesShownForm,
-    QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm, ThemeRenameForm,
+    ApproveForm, DiscardDraftForm, ExportForm, FindingKeepForm, FindingRedactForm, NewQuoteForm, NoticeAckForm,
+    NoticesShownForm, QuoteForm, SensitiveTermsForm, ThemeForm, ThemeRemoveForm, ThemeRenameForm,
 )
 from roundtable.forms import say_saved_now
 from roundtable.i18n import current_language, language_choices
@@ -199,6 +199,8 @@ def _render_quote(item, form: QuoteForm, *, conflict=None, keep_forms: dict | No
     return render_template(
         "editor/quote.html", quote=item, form=form, conflict=conflict,
         approve_form=ApproveForm(prefix="approve", formdata=None, data={"version": item.version_id}),
+        discard_form=DiscardDraftForm(prefix="discard", formdata=None, data={"version": item.version_id})
+        if curation.discardable(item) else None,
         fidelity_problem=curation.fidelity_message(result), editors_words=curation.editors_words(item),
         negations_left_out=curation.negations_left_out(item), marks_changed=curation.marks_changed(item),
         translation_problem=curation.translation_problem(item),
@@ -271,6 +273,25 @@ def approve(quote_id: int):
         else:
             db.session.commit()
             flash(_("Quote approved.") if item.status == "approved" else _("Sent to the author for review."))
+    return redirect(url_for("editor.quote", quote_id=quote_id, **quotes_as_left()))
+
+
+@bp.post("/quotes/<int:quote_id>/discard")
+@editor_only
+@back_to_quotes_when_gone
+def discard_draft(quote_id: int):
+    item = curation.quote(quote_id)
+    form = DiscardDraftForm(prefix="discard")
+    if form.validate_on_submit():
+        if form.confirmed.data != "yes":
+            return render_template("editor/discard_draft.html", quote=item, form=form)
+        with change() as outcome:
+            curation.discard_draft(g.user, item, seen_version=form.version.data)
+        if outcome.saved:
+            flash(_("The draft was discarded."))
+            return redirect(quote_list()[0])
+    else:
+        form.say_why_not()
     return redirect(url_for("editor.quote", quote_id=quote_id, **quotes_as_left()))
 
 

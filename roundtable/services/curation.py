@@ -45,7 +45,8 @@ def _reflection_gone() -> Gone:
 
 
 def _quote_gone() -> Gone:
-    return Gone(_l("That quote is no longer available: its author may have taken their words back."))
+    return Gone(_l("That quote is no longer available: its author may have taken their words back, or an editor "
+                   "discarded it as a draft."))
 
 
 def _still_quotable(target: Quote) -> None:
@@ -291,6 +292,44 @@ def approve(editor: User, target: Quote, *, seen_version: int | None = None) -> 
     target.approved_at = utcnow()
     target.approved_by_id = editor.id
     audit.record("quote.approved", actor=editor, target=target)
+
+
+def discard_draft(editor: User, target: Quote, *, seen_version: int) -> None:
+    """Delete a draft that will not be used (its words are not the author's, say): kept, it would wait on the list
+    for good and be counted among the quotes its author is told are "being made" of their words. Only a draft that
+    is the editors' alone goes: not one its author was asked about (what they said of it stays), nor one an export
+    carried (past exports and their notices name it by its number). ``seen_version``: the draft as the page showed
+    it; changed since, it is read again first."""
+    _still_quotable(target)
+    if (kept := _why_kept(target)) is not None:
+        raise kept
+    if seen_version != target.version_id:
+        raise _changed_before_discarded()
+    audit.record("quote.discarded", actor=editor, target=target)
+    db.session.execute(delete(QuoteFindingDecision).where(QuoteFindingDecision.quote_id == target.id))
+    db.session.delete(target)  # and its rows of quote_themes, as the relationship's secondary table
+    flush_or_refuse(_changed_before_discarded())
+
+
+def _changed_before_discarded() -> RuleViolation:
+    return RuleViolation(_l("This quote changed after you opened this page. Read it again, then discard it."))
+
+
+def discardable(target: Quote) -> bool:
+    """Whether its page offers to discard the quote (``discard_draft`` checks again when it is sent)."""
+    return _why_kept(target) is None
+
+
+def _why_kept(target: Quote) -> RuleViolation | None:
+    if target.status != "draft":
+        return RuleViolation(_l("Only a draft can be discarded, and this quote is no longer one. Read it again."))
+    if target.back_to_author:
+        return RuleViolation(_l("Its author was asked about an earlier version of this quote, so it is kept: they "
+                                "will be asked about the new words once you approve them."))
+    if notices.exported(target):
+        return RuleViolation(_l("An export carried this quote, so it is kept: past exports and their notices name it "
+                                "by its number."))
+    return None
 
 
 def _themes_seen_by_the_author(target: Quote) -> bool:

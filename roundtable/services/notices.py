@@ -46,7 +46,8 @@ class Notice:
     usable_again: bool = False
 
 
-def _exported(quote: Quote) -> bool:
+def exported(quote: Quote) -> bool:
+    """Whether an export carried the quote: it is named by its number outside the platform."""
     carried = select(export_quotes.c.quote_id).where(export_quotes.c.quote_id == quote.id).limit(1)
     return db.session.scalar(carried) is not None
 
@@ -55,7 +56,7 @@ def pulled(quote: Quote, reason: str, *, actor) -> None:
     """An approved quote stopped being exportable without its author taking it back (``SOURCE_HELD``,
     ``DETAIL_FLAGGED``, ``CHANGED``, ``PUT_TO_AUTHOR``): if it left in an export, editors hear of it as of a
     withdrawal."""
-    if quote.status == "approved" and quote.id is not None and _exported(quote):
+    if quote.status == "approved" and quote.id is not None and exported(quote):
         audit.record(reason, actor=actor, target=quote)
 
 

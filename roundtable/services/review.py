@@ -57,6 +57,9 @@ class QuoteCounts:
     in_use_or_making: int  # approved, put to the author, or an editor's draft: what an answer without quoting ends
 
 
+# An editor's draft counts, though its author is not shown it: taking public quotes back ends it too (withdrawn,
+# then counted among those taken back), so the question before it says so. A draft the editor discarded is
+# deleted (``curation.discard_draft``): it is counted nowhere.
 _MAKING = (constant("draft"), constant("awaiting_participant"), constant("approved"))
 
 

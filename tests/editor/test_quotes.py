@@ -962,3 +962,47 @@ def test_the_quote_page_names_the_words_in_brackets_before_approval(make, editor
     assert f"<h1>Quote number {quote.id}</h1>" in html
     assert "the faithfulness check does not look for them: [no]. Before you approve, read them again" in html
     assert re.search(r'<button type="submit" aria-describedby="editors-words">Approve</button>', html)
+
+
+def test_an_editor_discards_a_draft_after_confirming_and_goes_back_to_the_list_as_left(make, editor, desk):
+    reflection = make.reflection()
+    draft = quote_of(editor, reflection, text="The court should never let children speak", approve=False)
+    approved = quote_of(editor, make.reflection())
+    discard = f"/editor/quotes/{draft.id}/discard"
+    desk.get("/language/en")
+    left = "status=draft&page=1"
+    opened = f"/editor/quotes/{draft.id}?{left}"
+    page = desk.get(opened)
+    fields = {name: value for name, value in hidden_fields_of(page).items() if name.startswith("discard-")}
+    assert "Discard this draft" in page.get_data(as_text=True)
+    assert "Discard this draft" not in desk.get(f"/editor/quotes/{approved.id}").get_data(as_text=True)
+
+    asked = desk.post(f"{discard}?{left}", data=fields)  # the button asks first
+    assert asked.status_code == 200 and "<h1>Discard this draft?</h1>" in asked.get_data(as_text=True)
+    assert db.session.get(Quote, draft.id) is not None
+
+    confirmed = hidden_fields_of(asked)
+    assert confirmed["discard-confirmed"] == "yes"
+    done = desk.post(f"{discard}?{left}", data=confirmed)
+    assert done.status_code == 302 and done.headers["Location"] == f"/editor/quotes?{left}"
+    assert db.session.scalar(select(Quote.id).where(Quote.reflection_id == reflection.id)) is None
+    assert "The draft was discarded." in desk.get(done.headers["Location"]).get_data(as_text=True)
+
+    again = desk.post(f"{discard}?{left}", data=confirmed)  # Back, and the button again
+    assert again.status_code == 302 and again.headers["Location"] == f"/editor/quotes?{left}"
+
+
+def test_discarding_a_quote_approved_meanwhile_is_refused_with_the_reason(make, editor, desk):
+    draft = quote_of(editor, make.reflection(), approve=False)
+    desk.get("/language/en")
+    asked = desk.post(f"/editor/quotes/{draft.id}/discard", data={
+        name: value for name, value in hidden_fields_of(desk.get(f"/editor/quotes/{draft.id}")).items()
+        if name.startswith("discard-")})
+    curation.approve(editor, draft)
+    db.session.commit()
+
+    refused = desk.post(f"/editor/quotes/{draft.id}/discard", data=hidden_fields_of(asked), follow_redirects=True)
+
+    assert "Only a draft can be discarded, and this quote is no longer one." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Quote, draft.id).status == "approved"

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select, text
 
 from roundtable.db import db
-from roundtable.models import AuditEvent, QuoteFindingDecision
-from roundtable.services import consent, curation
+from roundtable.models import AuditEvent, Quote, QuoteFindingDecision
+from roundtable.models.quotes import quote_themes
+from roundtable.services import consent, curation, exports, review
 from roundtable.services.errors import Conflict, RuleViolation
 from tests.conftest import sensitive_words_saved
 
@@ -115,6 +116,91 @@ def test_a_stale_save_raises_conflict_and_changes_nothing(make):
         curation.update_quote(editor, quote, expected_version=stale, text="The court should let children speak",
                               language="en", translation=None, translation_language=None, descriptor="x")
     assert quote.text == "let children speak from a safe room"
+
+
+# --- discarding a draft --------------------------------------------------------------------------
+
+def _edited(editor, quote, text):
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=text, language=quote.language,
+                          translation=None, translation_language=None, descriptor="survivor leader")
+    db.session.commit()
+
+
+def test_a_draft_an_editor_discards_is_gone_and_no_longer_counted_for_its_author(make):
+    editor = make.user("editor")
+    courts = curation.add_theme(editor, "Courts", "Mga korte")
+    author = make.participant()
+    reflection = make.reflection(author, text=NAMED_WORDS)
+    kept = new_quote(make, reflection, editor, text="the judge listened")
+    unfaithful = new_quote(make, reflection, editor, text="My cousin Marites said the judge never listened",
+                           themes=[courts])
+    name = curation.findings_of(unfaithful)[0]
+    curation.keep_finding(editor, unfaithful, index=name.index, digest=name.digest, reason="A common first name.")
+    db.session.commit()
+    assert review.quote_counts(author).in_use_or_making == 2
+
+    quote_id = unfaithful.id
+    curation.discard_draft(editor, unfaithful, seen_version=unfaithful.version_id)
+    db.session.commit()
+
+    assert db.session.get(Quote, quote_id) is None
+    assert db.session.scalars(select(QuoteFindingDecision).where(QuoteFindingDecision.quote_id == quote_id)).all() == []
+    assert db.session.scalars(select(quote_themes.c.theme_id).where(quote_themes.c.quote_id == quote_id)).all() == []
+    assert review.quote_counts(author) == review.QuoteCounts(being_changed=0, taken_back=0, in_use_or_making=1)
+    assert [q.id for q in curation.quotes().items] == [kept.id]
+    assert db.session.scalar(select(AuditEvent.actor_id).where(
+        AuditEvent.action == "quote.discarded", AuditEvent.target_id == quote_id)) == editor.id
+
+
+def _approved(make, editor):
+    return make.quote(make.reflection(), editor=editor)
+
+
+def _exported_then_changed(make, editor):
+    """Approved, exported, then edited: a draft again, that left in an export."""
+    quote = make.quote(make.reflection(), editor=editor)
+    exports.record(editor, "csv", exports.QuoteFilters())
+    db.session.commit()
+    _edited(editor, quote, "The court should let them speak")
+    return quote
+
+
+def _taken_back_to_change(make, editor):
+    """Put to its author, then edited into words not fit to put to them yet: a draft they were asked about."""
+    author = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    quote = make.quote(make.reflection(author), editor=editor)
+    _edited(editor, quote, "Plea bargaining is never acceptable")
+    return quote
+
+
+@pytest.mark.parametrize("made, refusal", [
+    (_approved, "Only a draft can be discarded"),
+    (_exported_then_changed, "An export carried this quote"),
+    (_taken_back_to_change, "Its author was asked about an earlier version"),
+])
+def test_only_a_draft_of_the_editors_alone_can_be_discarded(make, made, refusal):
+    editor = make.user("editor")
+    quote = made(make, editor)
+    assert not curation.discardable(quote)
+
+    with pytest.raises(RuleViolation, match=refusal):
+        curation.discard_draft(editor, quote, seen_version=quote.version_id)
+    db.session.rollback()
+
+    assert db.session.get(Quote, quote.id) is not None
+
+
+def test_a_draft_changed_since_its_page_was_opened_is_not_discarded(make):
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(), editor)
+    seen = quote.version_id
+    _edited(editor, quote, "let children speak")
+
+    with pytest.raises(RuleViolation, match="changed after you opened this page"):
+        curation.discard_draft(editor, quote, seen_version=seen)
+    db.session.rollback()
+
+    assert db.session.get(Quote, quote.id).text == "let children speak"
 
 
 # --- identifying details -----------------------------------------------------------------------
