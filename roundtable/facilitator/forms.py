@@ -123,12 +123,19 @@ class ConsentFormForm(Form):
     # "yes" once the page asking before the statement on public quotes is removed was answered yes; "no" to keep it.
     confirmed = HiddenField()
 
+    #: ``consent.keys_until`` the version the page showed (None: a version never made), set by the view before
+    #: validating. New statements come in the ``new_*`` fields, never as rows.
+    keys_shown: frozenset[str] | None = None
+
     def validate(self, extra_validators=None) -> bool:
-        """Besides each field: every row names its statement, once. A row without its hidden key, or two with one,
-        is not a page Roundtable showed (a cut-off or altered sending); said at the top, as about the whole form."""
+        """Besides each field: every row names a statement of the version shown, once. A row without its hidden
+        key, two with one, or one whose key the form never had (it would add a statement worded as the row's own,
+        beside it), is not a page Roundtable showed (a cut-off or altered sending), nor is a version never made;
+        said at the top, as about the whole form."""
         valid = super().validate(extra_validators)
         keys = [entry.key.data for entry in self.clauses]
-        if not all(keys) or len(set(keys)) < len(keys):
+        if (self.keys_shown is None or not all(keys) or len(set(keys)) < len(keys)
+                or not self.keys_shown.issuperset(keys)):
             self.version.errors = [*self.version.errors, _l(
                 "This page came back incomplete, so nothing was saved. Open the consent form again and make your "
                 "change there.")]

@@ -415,6 +415,8 @@ def consent_form(roundtable_id: int):
         form.version.data = item.consent_version
         for clause in current:
             _add_statement_row(form, clause)
+    else:
+        form.keys_shown = consent.keys_until(item, form.version.data)
     if form.validate_on_submit():
         sent = {entry.key.data: entry for entry in form.clauses}
         known = {clause.key for clause in current}

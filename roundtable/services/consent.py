@@ -222,6 +222,15 @@ def clauses_of_version(roundtable: Roundtable, version: int) -> list[ConsentClau
     return [c for c in roundtable.clauses if c.version == version]
 
 
+def keys_until(roundtable: Roundtable, version: int | None) -> frozenset[str] | None:
+    """The keys of every statement the roundtable's consent form had up to ``version``: what the rows of a page
+    made for that version may name (its statements, and one another page removed since, shown again by the
+    refusal that says so). None for a version never made, or none sent: no page of Roundtable's showed it."""
+    if version is None or not 1 <= version <= roundtable.consent_version:
+        return None
+    return frozenset(c.key for c in roundtable.clauses if c.version <= version)
+
+
 def change_clause(participant: Participant, key: str, *, grant: bool) -> ConsentRecord:
     """Grant or revoke one optional clause: a new record is appended, never an old one changed.
 

@@ -212,19 +212,34 @@ def test_a_stale_page_adding_exactly_the_statement_another_page_added_loses_noth
     assert 'value="share_partners"' in html, "the other page's statement is a row of the form now"
 
 
-@pytest.mark.parametrize("altered", ["key left out", "key sent twice"])
+@pytest.mark.parametrize("altered", ["key left out", "key sent twice", "key the form never had"])
 def test_a_consent_form_sent_without_a_statements_key_or_with_one_twice_is_refused_calmly(client, make, login,
                                                                                           altered):
     roundtable, url = _editing_the_consent_form(client, make, login)
     sent = _as_shown(client.get(url), **{"clauses-0-text_en": "I agree to take part, with changes."})
     if altered == "key left out":
         del sent["clauses-1-key"]
-    else:
+    elif altered == "key sent twice":
         sent["clauses-1-key"] = sent["clauses-0-key"]
+    else:  # it made a second required statement worded as take_part's, beside take_part kept as it was
+        sent["clauses-0-key"] = "zzz"
 
     refused = client.post(url, data=sent)
     html = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "This page came back incomplete, so nothing was saved." in html
+    db.session.refresh(roundtable)
+    assert roundtable.consent_version == 1
+
+
+@pytest.mark.parametrize("version", ["0", "999"])
+def test_a_consent_form_sent_for_a_version_never_made_is_refused_not_said_saved(client, make, login, version):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+
+    refused = client.post(url, data=_as_shown(client.get(url), version=version))
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "This page came back incomplete, so nothing was saved." in html
+    assert "is now version" not in html
     db.session.refresh(roundtable)
     assert roundtable.consent_version == 1
 
