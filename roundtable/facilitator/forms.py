@@ -37,7 +37,8 @@ class RoundtableForm(Form):
             if retention is not None and retention <= clock.today():
                 retention = None  # a date already past is the mistake, not the meeting day: the service says so
             try:
-                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, retention)
+                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, retention,
+                               saved_day=self.meets_on.object_data)  # the roundtable's own, on its edit page
             except RuleViolation as problem:
                 self[problem.field].errors.append(str(problem))
                 valid = False

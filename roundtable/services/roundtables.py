@@ -164,7 +164,8 @@ def check_update(roundtable: Roundtable, *, read: str | None, **fields) -> dict:
                 field="retention_until",
             )
     check_schedule(*(fields.get(name, getattr(roundtable, name))
-                     for name in ("meets_on", "starts_at", "ends_at", "retention_until")))
+                     for name in ("meets_on", "starts_at", "ends_at", "retention_until")),
+                   saved_day=roundtable.meets_on)
     return changed
 
 
@@ -448,11 +449,21 @@ def _anyone_joined(roundtable: Roundtable) -> bool:
     return db.session.scalar(select(Participant.id).where(Participant.roundtable_id == roundtable.id).limit(1)) is not None
 
 
+MEETING_WITHIN_YEARS = RETENTION_MAX_YEARS  # later, it would come after the words are erased anyway
+
+
 def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time | None,
-                   retention_until: date | None = None) -> None:
+                   retention_until: date | None = None, *, saved_day: date | None = None) -> None:
     """Every part of when a roundtable meets is optional, but a time needs its day, an end needs its start,
     a meeting ends after it starts, and it is not after the words are erased (the roundtable takes no words
-    then). A past day is allowed: a roundtable may be recorded afterwards."""
+    then). A past day is allowed: a roundtable may be recorded afterwards; but not one centuries off, as a
+    browser's date box makes "12/12/26" (0026-12-12), checked unless it is the ``saved_day`` kept as it was (a
+    roundtable met years ago is still edited)."""
+    today = clock.today()
+    if meets_on not in (None, saved_day) and not (
+            _years_after(today, -MEETING_WITHIN_YEARS) <= meets_on <= _years_after(today, MEETING_WITHIN_YEARS)):
+        raise RuleViolation(_l("The day of the meeting is more than %(n)d years from today. Check its year: write "
+                               "all four digits, as in 2027-12-31.", n=MEETING_WITHIN_YEARS), field="meets_on")
     if (starts_at is not None or ends_at is not None) and meets_on is None:
         raise RuleViolation(_l("Give the day of the meeting as well."), field="meets_on")
     if ends_at is not None and starts_at is None:

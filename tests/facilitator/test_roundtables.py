@@ -39,7 +39,7 @@ def test_the_list_of_roundtables_shows_each_join_code_right_after_its_title(clie
     assert re.search(rf"{roundtable.title_en}</span>\s*</a></td>\s*<td class=\"code\">{roundtable.join_code}</td>", html)
 
 
-@pytest.mark.parametrize("meeting", [{}, {"meets_on": "2099-12-20", "starts_at": "14:00", "ends_at": "16:00"}])
+@pytest.mark.parametrize("meeting", [{}, {"meets_on": "2031-12-06", "starts_at": "14:00", "ends_at": "16:00"}])
 def test_a_retention_date_in_the_past_is_refused_with_the_form_kept(client, make, login, csrf, meeting):
     """Said of the retention date even when a meeting day is given: the past date is the mistake, not the day."""
     login(make.user("facilitator"))
@@ -541,6 +541,22 @@ def test_a_meeting_that_ends_before_it_starts_is_refused_beside_the_end_time_and
     assert response.status_code == 200
     beside = html[html.index('for="ends_at"'):]
     assert "Dapat matapos ang pagtitipon pagkatapos itong magsimula." in beside[:beside.index("<input")]
+    db.session.refresh(roundtable)
+    assert roundtable.title_en != "Renamed" and roundtable.meets_on is None
+
+
+def test_a_meeting_day_with_a_two_digit_year_is_refused_beside_the_day_in_the_readers_language(client, make, login):
+    """Chrome's date box makes "12/12/26" typed into it 0026-12-12: the pages said "December 12, 26"."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/fil")
+    response = post_roundtable_edit(client, roundtable, title_en="Renamed", meets_on="0026-12-12", starts_at="14:00")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    beside = html[html.index('for="meets_on"'):]
+    assert ("Lampas sa 10 taon mula ngayon ang araw ng pagtitipon. Tingnan ang taon nito: isulat ang apat na "
+            "numero, gaya ng 2027-12-31.") in beside[:beside.index("<input")]
     db.session.refresh(roundtable)
     assert roundtable.title_en != "Renamed" and roundtable.meets_on is None
 

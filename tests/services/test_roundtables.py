@@ -7,6 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from roundtable import clock
+from roundtable.db import db
 from roundtable.services import roundtables
 from roundtable.services.errors import Conflict, RuleViolation
 
@@ -39,6 +40,25 @@ def test_a_schedule_that_cannot_be_is_refused_and_says_which_part(make, schedule
     with pytest.raises(RuleViolation) as refused:
         make.roundtable(**schedule)
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize("day", [date(26, 12, 12), date(1, 1, 1), date.today() + timedelta(days=11 * 366),
+                                 date.today() - timedelta(days=11 * 366)])
+def test_a_meeting_day_centuries_off_or_more_than_ten_years_away_is_refused_beside_the_day(make, day):
+    with pytest.raises(RuleViolation) as refused:
+        make.roundtable(meets_on=day)
+    assert refused.value.field == "meets_on" and "Check its year: write all four digits" in str(refused.value)
+
+
+def test_a_meeting_some_years_ago_may_be_recorded_and_a_day_saved_long_ago_stops_no_edit(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, meets_on=clock.today() - timedelta(days=9 * 365))
+    item.meets_on = clock.today() - timedelta(days=11 * 366)  # saved when it was nearer: the roundtable met then
+    db.session.commit()
+    _saved_from_a_fresh_page(item, facilitator, meets_on=item.meets_on, title_en="Courts that heard us")
+    assert item.title_en == "Courts that heard us"
+    with pytest.raises(RuleViolation):
+        _saved_from_a_fresh_page(item, facilitator, meets_on=item.meets_on - timedelta(days=1))
 
 
 def test_an_update_is_checked_against_what_is_already_set(make):
