@@ -241,7 +241,7 @@ def test_the_idle_warning_says_when_as_its_page_will_show_it(client, app, make, 
 
     page = client.get("/editor/").get_data(as_text=True)
 
-    warning = re.search(r'<div class="flash idle-warning"[^>]*data-warn-seconds="(\d+)">.*?<p>(.*?)</p>', page, re.S)
+    warning = re.search(r'<div class="flash idle-warning"[^>]*data-warn-seconds="(\d+)"[^>]*>.*?<p>(.*?)</p>', page, re.S)
     assert int(warning.group(1)) == warns and f"You will be signed out {says} because" in warning.group(2)
 
 
