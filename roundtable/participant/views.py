@@ -408,6 +408,8 @@ def _reflection_page(prompt, reflection):
     return render_template(
         "participant/write.html", form=form, prompt=prompt, reflection=reflection,
         roundtable=participant.roundtable, shut=_why_it_cannot_change(participant, reflection),
+        # Sent after the roundtable closed: the words stay in the box to be copied, with no button that cannot save.
+        closed_now=request.method == "POST" and not roundtables.takes_words(participant.roundtable),
         autosave=reflection is None or reflection.status == "draft",
         unsent=bool(switch_to) and shared and form.text.data != reflection.text,
         text_limit=participation.REFLECTION_MAX,

@@ -83,6 +83,8 @@ def test_a_closed_roundtable_accepts_no_new_words(client, make, csrf):
     response = client.post(url, data=_form(open_before, csrf, text="Late words.", submit="Submit"))
     html = response.get_data(as_text=True)
     assert "closed and does not accept new words" in html and "Late words.</textarea>" in html, "kept on screen"
+    assert "copy them if you want to keep them" in html
+    assert 'name="submit"' not in html and 'name="save"' not in html, "no button that cannot save"
     assert db.session.query(Reflection).count() == 0
     opened_now = client.get(url).get_data(as_text=True)
     assert "closed and does not accept new words" in opened_now
