@@ -154,7 +154,7 @@ _QUOTE_LABELS_FOR_THE_AUTHOR = {
 
 def quote_label_for_the_author(quote) -> str:
     """The status of a quote of their words, said to its author (one approved by editors alone is "Approved")."""
-    approved_by_them = quote.status == "approved" and quote.participant_approved_revision is not None
+    approved_by_them = quote.status == "approved" and quote.participant_approved_revision == quote.revision
     label = _QUOTE_LABELS_FOR_THE_AUTHOR.get("approved by them" if approved_by_them else quote.status)
     return _translated_once(label) if label is not None else status_label(quote.status)
 

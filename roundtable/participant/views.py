@@ -287,7 +287,9 @@ def return_():
                 chosen = session.get("lang") if session.get("lang_chosen") else None
                 if chosen:
                     participation.choose_language(participant, chosen)
-                    db.session.commit()
+                if participant.join_key_digest is not None:  # back with the passphrase: their join is over
+                    participation.joined(participant)
+                db.session.commit()
                 identity.sign_in_participant(participant)
                 return redirect(url_for("participant.my_words"))
             form.passphrase.errors.append(

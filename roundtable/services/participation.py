@@ -123,6 +123,11 @@ def join(
     lock_row(Roundtable, roundtable.id)
     made = _made_by(roundtable, join_key)
     if made is not None:  # its first answer was lost (a slow connection) or is not the one on the screen (a tap)
+        # Gone back to the consent page meanwhile, they may have answered it otherwise (or a changed form): the
+        # answer now is theirs, not the first.
+        if consent.current_grants(made) != frozenset(granted) or consent.needs_new_consent(made):
+            consent.record_consent(made, granted, adult_confirmed=adult_confirmed, shown_version=shown_version,
+                                   kept_until_shown=kept_until_shown)
         return made, _new_passphrase(made.language, join_key, theirs=made)[0]
     pseudonym = check_pseudonym(roundtable, pseudonym)
     confirm_made_up(pseudonym, said_made_up=said_made_up)

@@ -105,6 +105,7 @@ def withdraw_all(participant: Participant, *, erase: bool) -> None:
         return
     if participant.withdrawn_at is None:
         participant.withdrawn_at = utcnow()
+    participant.join_key_digest = None  # their join is over (participation.joined): its form sent again is a new one
     reflections = list(db.session.scalars(select(Reflection).where(Reflection.participant_id == participant.id)))
     quotes = quotes_of_reflections([reflection.id for reflection in reflections])
     with db.session.no_autoflush:  # written together at the flush below

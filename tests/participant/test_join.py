@@ -10,7 +10,7 @@ from sqlalchemy import select
 from roundtable import identity
 from roundtable.db import db
 from roundtable.models import Participant
-from roundtable.services import consent, participation, roundtables
+from roundtable.services import consent, participation, roundtables, withdrawal
 from tests.conftest import hidden_fields_of, only_on_postgresql, second_browser_with_the_cookie_of, shown_fields_of
 from tests.deployment.live import at_once, passphrase_check
 
@@ -530,6 +530,27 @@ def test_the_pseudonym_form_sent_again_by_the_same_join_is_that_join_with_the_sa
     assert "already uses that pseudonym" in once_over.get_data(as_text=True)
 
 
+def test_the_same_join_sent_again_after_its_consent_was_answered_otherwise_keeps_the_answer_now(app, client, make,
+                                                                                                 csrf):
+    """Back on the consent page after a lost answer, they said no to public quotes: the retry must not keep the
+    first answer's yes (regression round)."""
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+    client.post("/join/consent", data={**hidden_fields_of(page), "adult": "y",
+                                       "clauses": ["take_part", "store_words", "quote_publicly", "internal_use"]})
+    sent = {"pseudonym": "Bagong Umaga", "csrf_token": csrf(client.get("/join/pseudonym"))}
+    retry = second_browser_with_the_cookie_of(app, client)
+    client.post("/join/pseudonym", data=sent)  # its answer lost: the browser keeps the cookie from before
+    page = retry.get("/join/consent")
+    retry.post("/join/consent", data={**hidden_fields_of(page), "adult": "y", "clauses": ["take_part", "store_words"]})
+
+    assert retry.post("/join/pseudonym", data=sent).headers["Location"].endswith("/join/passphrase")
+
+    joined = db.session.scalars(select(Participant).where(Participant.roundtable_id == roundtable.id)).one()
+    assert consent.current_grants(joined) == {"take_part", "store_words"}
+
+
 def test_the_pseudonym_form_sent_twice_at_once_is_one_join(app, client, make, csrf):
     only_on_postgresql(app)
     roundtable = make.roundtable()
@@ -837,3 +858,35 @@ def test_the_language_button_while_joining_brings_the_page_back_in_that_language
     html = switched.get_data(as_text=True)
     assert '<html lang="en"' in html and 'value="Bagong Umaga"' in html
     assert db.session.query(Participant).count() == 0
+
+
+def test_the_same_join_sent_again_after_its_participant_took_everything_back_is_a_new_join(app, client, make, csrf):
+    """The first answer's passphrase used at /return and everything taken back: the retry gave a 409 for good."""
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    retry = second_browser_with_the_cookie_of(app, client)
+    client.post("/join/pseudonym", data={"pseudonym": "Bagong Umaga", "csrf_token": csrf(page)})
+    first = db.session.scalars(select(Participant).where(Participant.roundtable_id == roundtable.id)).one()
+    withdrawal.withdraw_all(first, erase=False)
+    db.session.commit()
+
+    again = retry.post("/join/pseudonym", data={"pseudonym": "Bagong Hapon", "csrf_token": csrf(page)})
+
+    assert again.headers["Location"].endswith("/join/passphrase")
+    assert db.session.query(Participant).filter_by(roundtable_id=roundtable.id).count() == 2
+
+
+def test_signing_in_with_the_passphrase_ends_the_join_that_made_it(client, make, csrf):
+    roundtable = make.roundtable()
+    page = _up_to_the_pseudonym(client, csrf, roundtable)
+    client.post("/join/pseudonym", data={"pseudonym": "Bagong Umaga", "csrf_token": csrf(page)})
+    words = " ".join(passphrase_check(client.get("/join/passphrase").get_data(as_text=True))[0])
+    joined = db.session.scalars(select(Participant).where(Participant.roundtable_id == roundtable.id)).one()
+    assert joined.join_key_digest is not None
+    client.get("/exit")
+
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": words, "csrf_token": csrf(page)})
+
+    db.session.expire_all()
+    assert db.session.get(Participant, joined.id).join_key_digest is None

@@ -91,6 +91,10 @@ def test_the_author_approves_the_exact_revision_with_a_comment(client, make, csr
     assert quote.participant_comment == "Thank you for asking."
     assert "Quote 1 · You approved it</h3>" in client.get("/my").get_data(as_text=True)
 
+    quote.revision += 1  # changed by an editor since (the author no longer reviews): approved by editors alone
+    db.session.commit()
+    assert "Quote 1 · Approved</h3>" in client.get("/my").get_data(as_text=True), "not words they approved"
+
 
 def test_the_author_declines_and_nobody_else_can_answer(client, make, csrf):
     me = make.participant(language="en", grants=REVIEWING)
