@@ -283,7 +283,7 @@ def discard_draft(quote_id: int):
     item = curation.quote(quote_id)
     form = DiscardDraftForm(prefix="discard")
     if form.validate_on_submit():
-        if form.confirmed.data != "yes":
+        if form.confirmed.data != "yes" and curation.discardable(item):  # else refused below, saying why
             return render_template("editor/discard_draft.html", quote=item, form=form)
         with change() as outcome:
             curation.discard_draft(g.user, item, seen_version=form.version.data)

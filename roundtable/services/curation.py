@@ -792,10 +792,30 @@ def findings_of(target: Quote) -> list[FindingState]:
     } if target.id else {}
     states = []
     for field in QUOTE_FIELDS:
-        for finding in identifiers.detect(getattr(target, field) or "", extra_terms=terms):
+        words = getattr(target, field) or ""
+        for finding in identifiers.detect(words, extra_terms=terms):
             digest = finding_digest(finding)
-            states.append(FindingState(len(states), finding, digest, decisions.get((finding.kind, digest)), field))
+            decision = decisions.get((finding.kind, digest)) or _kept_with_more_words(words, finding, decisions)
+            states.append(FindingState(len(states), finding, digest, decision, field))
     return states
+
+
+def _kept_with_more_words(text: str, finding: identifiers.Finding, decisions: dict) -> QuoteFindingDecision | None:
+    """A 'keep' decided when the detector reported this detail with words around it ("When I was nine", where it now
+    reports "nine"): what was kept then, these words with it, is kept still. Decisions stay keyed by the words
+    they were made on."""
+    if not decisions:
+        return None
+    before = [word.start() for word in re.finditer(r"\S+", text[:finding.start])][-4:]
+    after = [finding.end + word.end() for word in re.finditer(r"\S+", text[finding.end:])][:2]
+    for start in [*before, finding.start]:
+        for end in [finding.end, *after]:
+            wider = text[start:end].strip(" ,.;:!?\"“”()")
+            if (start, end) != (finding.start, finding.end) and finding.text in wider:
+                kept = decisions.get((finding.kind, finding_digest(identifiers.Finding(start, end, finding.kind, wider))))
+                if kept is not None:
+                    return kept
+    return None
 
 
 def refresh_findings(target: Quote) -> list[FindingState]:
@@ -857,13 +877,13 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
     # The same detail in the other text goes too, in that text's language, found or not (the detector may miss the
     # English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not leave in
     # the English translation. Written the same way, capitals and all: "by God's grace" is no name.
-    # A number alone (the "9" of "when I was 9") is no detail wherever it stands ("at 9 in the morning"): it goes
-    # only where the detector finds it there too.
+    # An age ("nine", the "9" of "when I was 9") and any number alone are no detail wherever they stand ("at nine in
+    # the morning"): they go only where the detector finds them there too.
     for other in QUOTE_FIELDS:
         if other != state.field and words[other]:
             language = target.translation_language if other == "translation" else target.language
             label = redaction_label(state.finding.kind, language)
-            if any(character.isalpha() for character in state.finding.text):
+            if state.finding.kind != "age" and any(character.isalpha() for character in state.finding.text):
                 words[other] = re.sub(rf"(?<!\w){re.escape(state.finding.text)}(?!\w)", label, words[other])
                 continue
             for found in sorted((each.finding for each in findings_of(target) if each.field == other

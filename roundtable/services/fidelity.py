@@ -175,15 +175,16 @@ def marks_changed(quote: str, original: str) -> list[tuple[str, str]]:
     places = [at + i for run, at in zip(runs, fits) for i in range(len(run))]
     changed = []
     for word, end, place in zip(quote_words, ends, places):
-        after = quote[word.end:end]
-        if "[" in after:  # the editor's words in brackets follow: the hint for them covers what they say
-            continue
+        after = _EDITORS_WORDS.sub(" ", quote[word.end:end])  # "can be [in court]?": the mark is still the quote's
         kept = original_words[place]
         theirs = _mark(original[kept.end:original_words[place + 1].start if place + 1 < len(original_words) else None])
         ours = _mark(after)
         if ours is not None and ours != theirs and (ours in "?!" or theirs in ("?", "!")):
             changed.append((quote[word.start:word.end] + ours, original[kept.start:kept.end] + (theirs or "")))
     return changed
+
+
+_EDITORS_WORDS = re.compile(r"\[[^\]]*\]")
 
 
 def _mark(between: str) -> str | None:

@@ -1006,3 +1006,18 @@ def test_discarding_a_quote_approved_meanwhile_is_refused_with_the_reason(make, 
     assert "Only a draft can be discarded, and this quote is no longer one." in refused.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Quote, draft.id).status == "approved"
+
+
+def test_a_quote_approved_after_its_page_opened_is_not_asked_about_as_a_draft(make, editor, desk):
+    """The question "Discard this draft?" for an approved quote led only to a refusal: the reason is said at once."""
+    draft = quote_of(editor, make.reflection(), approve=False)
+    desk.get("/language/en")
+    sent = {name: value for name, value in hidden_fields_of(desk.get(f"/editor/quotes/{draft.id}")).items()
+            if name.startswith("discard-")}
+    curation.approve(editor, draft)
+    db.session.commit()
+
+    answer = desk.post(f"/editor/quotes/{draft.id}/discard", data=sent, follow_redirects=True).get_data(as_text=True)
+
+    assert "Discard this draft?" not in answer
+    assert "Only a draft can be discarded, and this quote is no longer one." in answer

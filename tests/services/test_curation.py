@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote, QuoteFindingDecision
 from roundtable.models.quotes import quote_themes
-from roundtable.services import consent, curation, exports, review
+from roundtable.services import consent, curation, exports, identifiers, review
 from roundtable.services.errors import Conflict, RuleViolation
 from tests.conftest import sensitive_words_saved
 
@@ -316,6 +316,35 @@ def test_redacting_each_age_keeps_the_words_that_tell_when(make):
     assert curation.fidelity_of(quote).ok
 
 
+def test_an_age_kept_when_the_detector_reported_it_with_its_context_stays_kept(make):
+    """Kept as "When I was nine" before ages were reported alone ("nine"): the decision still covers it, and the
+    approved quote does not fall back to undecided after an upgrade (regression round)."""
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text="When I was nine, the court asked me to testify."), editor)
+    db.session.add(QuoteFindingDecision(
+        quote_id=quote.id, kind="age", decision="keep", reason="Many children are nine.", revision=quote.revision,
+        decided_by_id=editor.id, digest=curation.finding_digest(identifiers.Finding(0, 15, "age", "When I was nine"))))
+    db.session.flush()
+
+    (age,) = curation.findings_of(quote)
+
+    assert age.finding.text == "nine" and age.resolved
+
+
+def test_a_detail_kept_with_fewer_words_than_found_now_is_asked_again(make):
+    """Kept as "Dalupan", now found as "Rhea Dalupan": the first name is news, so the editor decides again."""
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text="Find me on fb: Rhea Dalupan, if you want to talk."), editor)
+    (found,) = [state for state in curation.findings_of(quote) if "Dalupan" in state.finding.text]
+    assert found.finding.text == "Rhea Dalupan"
+    db.session.add(QuoteFindingDecision(
+        quote_id=quote.id, kind=found.finding.kind, decision="keep", reason="x", revision=quote.revision,
+        decided_by_id=editor.id, digest=curation.finding_digest(identifiers.Finding(20, 27, found.finding.kind, "Dalupan"))))
+    db.session.flush()
+
+    assert not [state for state in curation.findings_of(quote) if "Dalupan" in state.finding.text][0].resolved
+
+
 def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_translation_s_language(make):
     """Redacting the Filipino words alone must not let the name leave in the English translation."""
     editor = make.user("editor")
@@ -350,6 +379,11 @@ def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_transl
     ("Nung ako'y 9, natakot ako sa korte.", "fil", "When I was 9, I was afraid of the hearing at 9 in the morning.",
      ("text", "9"), "Nung ako'y [edad], natakot ako sa korte.",
      "When I was [age], I was afraid of the hearing at 9 in the morning."),
+    # an age in words alike: "at nine" in the morning is no age (regression round)
+    ("When I was nine, takot na takot ako sa korte. Every day at nine, pumupunta kami sa korte.", "mixed",
+     "When I was nine, I was very scared of the court. Every day at nine, we went to the court.", ("text", "nine"),
+     "When I was [edad], takot na takot ako sa korte. Every day at nine, pumupunta kami sa korte.",
+     "When I was [age], I was very scared of the court. Every day at nine, we went to the court."),
 ])
 def test_a_detail_redacted_in_one_text_goes_from_the_other_where_it_is_written_the_same(
         make, text, language, translation, redacted, text_after, translation_after):

@@ -396,7 +396,8 @@ _ASKED = "Justice should not depend on how brave a child can be. Should a child 
     ("Justice should not depend … a child can be.", []),  # an ellipsis is no full stop
     ("Then we.", []),  # an editor may end a quote mid-sentence
     ("Justice should not depend on how brave a child can be", []),  # no mark, nothing changed
-    ("Justice should not depend on how brave a child [can be]?", []),  # after the editor's words: their own hint
+    ("Justice should not depend on how brave a child can be [in court]?", [("be?", "be.")]),  # after added words too
+    ("Justice should not depend on how brave a child [can be].", []),
     ("Should a child face the jury?", []),  # not faithful: nothing to say
 ])
 def test_marks_changed_names_where_a_faithful_quote_asks_or_exclaims_unlike_its_reflection(quote, changed) -> None:
