@@ -15,6 +15,7 @@ from datetime import date
 from flask_babel import format_date, lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, event, exists, func, not_, or_, select, union_all
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import aliased
 
 from roundtable.db import constant, db, lock_row
 from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
@@ -477,18 +478,23 @@ class SaidNo:
 def who_said_no(roundtable: Roundtable, number: int = 1, per_page: int = 50) -> Page:
     """A page of ``SaidNo``: the people taking part in ``roundtable`` who said no to a statement of its current form
     that Roundtable does not act on (``ACTED_ON``), statement by statement in the form's order, then those who have
-    not answered the current form. Nothing is said of who declined what Roundtable acts on by itself."""
+    not answered the current form. Nothing is said of who declined what Roundtable acts on by itself. A "no" given
+    under an earlier version stays in force until they answer the current one (as the one rule reads it), so it is
+    listed under the current statement of the same key too."""
     taking_part = _taking_part_in(roundtable)
+    current = aliased(ConsentClause)
     said_no = (
         taking_part.join(ConsentClause, and_(
             ConsentClause.roundtable_id == Participant.roundtable_id,
             ConsentClause.version == ConsentRecord.form_version,
             ConsentClause.key.notin_(sorted(ACTED_ON)),
         ))
-        .where(_answers_current_form(roundtable), not_(exists().where(
+        .join(current, and_(current.roundtable_id == ConsentClause.roundtable_id, current.key == ConsentClause.key,
+                            current.version == constant(roundtable.consent_version)))
+        .where(not_(exists().where(
             ConsentGrant.record_id == ConsentRecord.id, ConsentGrant.clause_key == ConsentClause.key,
         )))
-        .with_only_columns(ConsentClause.position.label("place"), Participant.pseudonym, Participant.pseudonym_key,
+        .with_only_columns(current.position.label("place"), Participant.pseudonym, Participant.pseudonym_key,
                            Participant.id)
     )
     unanswered = taking_part.where(not_(_answers_current_form(roundtable))).with_only_columns(

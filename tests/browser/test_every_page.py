@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 640}  # WCAG 1.4.10 Reflow: 320 CSS px; the cheap phones we serve are 360
 
 
-def staff_pages(live: dict) -> dict[str, list[str]]:
+def staff_pages(live: dict) -> dict[str, list[str | tuple[str, int]]]:
     rt, other = live["roundtable_id"], live["others_roundtable_id"]
     return {
         "facilitator": [
@@ -30,14 +30,14 @@ def staff_pages(live: dict) -> dict[str, list[str]]:
             "/facilitator/moderation", "/facilitator/moderation?status=released",
             f"/facilitator/reflections/{live['reflection_id']}", f"/facilitator/roundtables/{rt}/card",
             f"/facilitator/roundtables/{rt}/participants",
-            f"/facilitator/roundtables/{other}",  # not theirs: the 404 page
+            (f"/facilitator/roundtables/{other}", 404),  # not theirs: the 404 page
             "/account/password", "/account/two-factor",
         ],
         "editor": [
             "/editor/", f"/editor/reflections/{live['reflection_id']}", "/editor/quotes",
             f"/editor/quotes/{live['quote_id']}", "/editor/themes", "/editor/export", "/editor/summary", "/editor/notices",
             f"/editor/roundtables/{rt}/sensitive-words", "/editor/exports", "/account/two-factor",
-            "/admin/users",  # not an admin: the 403 page
+            ("/admin/users", 403),  # not an admin: the 403 page
         ],
         "admin": ["/admin/users", f"/admin/users/{live['facilitator_id']}", "/admin/audit", "/admin/retention",
                   "/account/confirm"],
@@ -63,7 +63,7 @@ SPLIT_WORDS = """() => {
 }"""
 
 
-PUBLIC_PAGES = ["/", "/support", "/exit/about", "/join", "/return", "/login", "/no-such-page"]
+PUBLIC_PAGES = ["/", "/support", "/exit/about", "/join", "/return", "/login", ("/no-such-page", 404)]
 
 
 # Boxes typed into: text at least 16 px (a phone zooms in on smaller, and the page then scrolls sideways) and a box
@@ -83,6 +83,7 @@ def walked(browser, live, tmp_path_factory):
     sideways: dict[str, int] = {}
     split_words: dict[str, list[str]] = {}
     small_boxes: dict[str, list[str]] = {}
+    refused: dict[str, int] = {}
     saved = tmp_path_factory.mktemp("html")
     served: list[tuple[str, str]] = []
 
@@ -101,8 +102,13 @@ def walked(browser, live, tmp_path_factory):
         if small := page.evaluate(SMALL_BOXES):
             small_boxes[label] = small
 
-    def visit(page, url: str, language: str) -> None:
+    def visit(page, url: str | tuple[str, int], language: str) -> None:
+        """Open ``url`` (or ``(url, status)`` for an error page on purpose): a page that fails in error passes the
+        checks below as well as any, so its status is checked too."""
+        url, status = url if isinstance(url, tuple) else (url, 200)
         response = page.goto(base + url)
+        if response.status != status:
+            refused[f"[{language}] {url}"] = response.status
         check(page, f"[{language}] {url}", response.text())
 
     for language in ("fil", "en"):
@@ -142,7 +148,7 @@ def walked(browser, live, tmp_path_factory):
         # and the new-consent page (it leads back to /my while the form is unchanged).
         for url in (delete, "/my/withdraw", "/my/consent/new"):
             visit(page, url, language)
-        visit(page, "/write/999999", language)  # the 404 page, with the quick exit still there
+        visit(page, ("/write/999999", 404), language)  # the 404 page, with the quick exit still there
         context.close()
 
         # Two quotes waiting for their author's review, and a consent form changed since joining.
@@ -167,7 +173,7 @@ def walked(browser, live, tmp_path_factory):
     context.route(f"{base}/unavailable.html", lambda route: route.fulfill(
         status=502, content_type="text/html; charset=utf-8", path=live["unavailable_page"]))
     page = context.new_page()
-    visit(page, "/unavailable.html", "fil+en")
+    visit(page, ("/unavailable.html", 502), "fil+en")
     assert page.locator("main section[lang=fil] + section[lang=en]").count() == 1, "Filipino first, then English"
     context.close()
 
@@ -211,7 +217,7 @@ def walked(browser, live, tmp_path_factory):
         name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         (saved / f"{index:03d}-{name}.html").write_text(html, encoding="utf-8")
     return {"findings": findings, "sideways": sideways, "split_words": split_words,
-            "small_boxes": small_boxes, "directory": saved, "labels": [label for label, _ in served]}
+            "small_boxes": small_boxes, "refused": refused, "directory": saved, "labels": [label for label, _ in served]}
 
 
 def password_typed_long_ago(context, live: dict) -> None:
@@ -231,6 +237,10 @@ def password_typed_long_ago(context, live: dict) -> None:
 def test_every_page_of_every_role_has_no_accessibility_violations(walked):
     assert len(walked["labels"]) > 60
     assert not walked["findings"], _report(walked["findings"])
+
+
+def test_every_page_walked_answers_as_it_should(walked):
+    assert walked["refused"] == {}, "pages answered with another status than meant: " + repr(walked["refused"])
 
 
 def test_no_page_scrolls_sideways_on_a_phone(walked):
