@@ -184,3 +184,15 @@ def test_the_default_consent_statements_point_to_no_place_on_a_page():
     for clause in DEFAULT_CLAUSES:
         for words in ("above", "below", "itaas", "ibaba"):
             assert words not in clause.text_en and words not in clause.text_fil, clause.key
+
+
+def test_a_roundtable_past_its_retention_date_cannot_open_again(make):
+    """Open, it would still tell everyone who uses its code that it is closed (regression round)."""
+    item = make.roundtable()
+    roundtables.set_status(item, item.facilitator, "closed")
+    item.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+    with pytest.raises(RuleViolation, match="retention date has passed"):
+        roundtables.set_status(item, item.facilitator, "open")
+    assert item.status == "closed"
