@@ -19,7 +19,7 @@
     telling = true;
     return fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
       .then(function (response) {
-        if (response.ok && !response.redirected) { lastTold = Date.now(); box.hidden = true; }
+        if (response.ok && !response.redirected) { lastTold = Date.now(); box.hidden = true; stillSignedIn(); }
       })
       .catch(function () {})
       .then(function () { telling = false; });
@@ -45,19 +45,31 @@
     if (focused && focused !== document.body && !shown.contains(focused)) { focused.scrollIntoView({ block: "nearest" }); }
   }
 
-  /* Past the session's end (with the margin its own clock may be behind) the page does not stay on screen: it is
-     opened again, and the server shows the sign-in page, saying why. A form with words not sent stays, said signed
-     out: sent, the server shows its words back to copy. */
+  /* Past the session's end (with the margin its own clock may be behind) the page does not stay on screen: it goes
+     to the sign-in page, which says why. A page holding words not saved (a form typed in, or a question that carries
+     a form's words: marked data-unsent) stays, said signed out: sent, the server shows the words back to copy. Work
+     in another tab may have kept the session: the next word to the server that finds it alive takes that back. */
   var ENDED_AFTER = idleSeconds + 30;
+  var warning = box.querySelector("p");
+  var warned = warning.textContent;
   var saidSignedOut = false;
   function signedOut() {
-    if (!document.querySelector("form[data-unsent]")) { window.location.replace(window.location.href); return; }
+    if (!document.querySelector("form[data-unsent]")) {
+      window.location.replace(box.getAttribute("data-sign-in-url"));
+      return;
+    }
     if (saidSignedOut) { return; }
     saidSignedOut = true;
-    box.querySelector("p").textContent = box.getAttribute("data-signed-out");
+    warning.textContent = box.getAttribute("data-signed-out");
     form.querySelector("button").hidden = true;
     box.hidden = false;
     keepFocusInSight(box);
+  }
+  function stillSignedIn() {
+    if (!saidSignedOut) { return; }
+    saidSignedOut = false;
+    warning.textContent = warned;
+    form.querySelector("button").hidden = false;
   }
 
   window.setInterval(function () {
@@ -82,7 +94,7 @@
     if (form.querySelector(".has-error")) { unsent.push(form); form.setAttribute("data-unsent", ""); }
   });
   var conflict = document.querySelector(".conflict") && document.getElementById("quote-form");
-  if (conflict) { unsent.push(conflict); }
+  if (conflict) { unsent.push(conflict); conflict.setAttribute("data-unsent", ""); }
   document.addEventListener("input", function (event) {
     var form = event.target.form;  // a change to what a form saves; not choices that only ask for a file (export)
     if (form && form.method === "post" && !form.hasAttribute("data-leave-freely") && unsent.indexOf(form) < 0) {

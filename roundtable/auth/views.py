@@ -247,10 +247,11 @@ def still_here():
 @public
 def logout():
     form = ActionForm()
-    if form.validate_on_submit() and g.user is not None:
+    everywhere = form.validate_on_submit() and g.user is not None
+    if everywhere:
         accounts.end_sessions(g.user)
         audit.record("staff.logout", actor=g.user)
         db.session.commit()
     identity.sign_out()
-    flash(_("You are signed out, here and on your other devices."))
+    flash(_("You are signed out, here and on your other devices.") if everywhere else _("You are signed out."))
     return redirect(url_for("auth.login"))

@@ -150,7 +150,7 @@ def authenticate(username: str, password: str) -> User | None:
         if user is None or not user.active:
             _verify(_DUMMY_HASH, password)
             raise VerificationError("no such active user")
-        _verify(user.password_hash, password)
+        password = _one_time_password_typed(user, password)
     except (VerificationError, InvalidHashError):
         audit.record("staff.login_failed", actor=user if user else None, actor_type="staff")
         db.session.commit()
@@ -160,6 +160,23 @@ def authenticate(username: str, password: str) -> User | None:
     audit.record("staff.login", actor=user)
     db.session.commit()
     return user
+
+
+def _one_time_password_typed(user: User, typed: str) -> str:
+    """The password ``typed`` stands for, or VerificationError. A one-time password is read out or copied from paper:
+    typed back with capitals (a phone's), spaces or without its dashes, it is still the one given."""
+    try:
+        _verify(user.password_hash, typed)
+        return typed
+    except VerificationError:
+        letters = "".join(character for character in typed.lower() if character.isalnum())
+        if not user.must_change_password or len(letters) != 20 or set(letters) - set(READABLE):
+            raise
+        given = "-".join(letters[at:at + 5] for at in range(0, 20, 5))
+        if given == typed:
+            raise
+        _verify(user.password_hash, given)
+        return given
 
 
 def signed_in(user: User) -> None:

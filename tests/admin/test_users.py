@@ -11,6 +11,7 @@ from sqlalchemy import select
 from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
+from roundtable.services import accounts
 from tests.conftest import csrf_token_of, hidden_fields_of, password_typed_long_ago
 
 
@@ -160,6 +161,9 @@ def test_a_one_time_password_is_easy_to_read_out_and_copy_from_paper(client, mak
     given = re.search(r'<p class="code big">([^<]+)</p>', html).group(1)
 
     assert re.fullmatch(r"[a-hjkmnp-z2-9]{5}(-[a-hjkmnp-z2-9]{5}){3}", given)
+    for typed in (given.upper(), given.replace("-", " "), given.replace("-", ""), f" {given.capitalize()} "):
+        assert accounts.authenticate(editor.username, typed) is not None, typed  # as read out, or a phone types it
+    assert accounts.authenticate(editor.username, given.replace("-", "")[:-1] + "x") is None
 
 
 def test_a_password_reset_sent_again_from_the_same_page_makes_no_second_password(client, make, login):

@@ -149,6 +149,24 @@ def test_past_the_end_of_an_idle_session_a_page_with_words_typed_keeps_them_and_
     assert left == [] and page.locator("#note-note").input_value().endswith("Ask after the hearing how she is.")
 
 
+def test_past_the_end_of_an_idle_session_a_question_carrying_a_forms_words_stays_and_says_signed_out(new_context,
+                                                                                                     live):
+    """A question page holds the words of the form it asks about: leaving it for the sign-in page lost them
+    (regression round)."""
+    page = _signed_in_on(new_context, live, "/language/en")
+    page.goto(f"{live['base_url']}/facilitator/roundtables/{live['roundtable_id']}/consent")
+    page.check("fieldset:has(.tag:text-is('quote_publicly')) input[name$='-remove']")
+    with page.expect_navigation():
+        page.click("main form:has(.tag) [type=submit]")
+    asked_at = page.url
+    warning = page.locator("#idle-warning")
+
+    page.clock.fast_forward((int(warning.get_attribute("data-idle-seconds")) + 60) * 1000)
+
+    assert warning.is_visible() and "You were signed out because nothing happened for a while." in warning.inner_text()
+    assert page.url == asked_at
+
+
 def test_words_typed_and_not_saved_are_not_lost_to_the_language_link_unasked(new_context, live):
     """The header's language links are plain links on staff pages: leaving asks first, in the browser's words."""
     page = new_context(viewport=LAPTOP).new_page()
