@@ -155,7 +155,7 @@ def _participant_typed() -> str | None:
 def _participant_session_ended() -> str:
     """Why an autosave was not kept: the words are still on the page, which saves nothing more until they sign in."""
     if identity.ended_elsewhere():
-        return _("Your session was ended with “Exit this page” or “Save and take a break”, on this phone or another. "
+        return _("Your session was ended with “Exit this page” or a button that takes a break, on this phone or another. "
                  "Your words here may not be saved: copy them if you want to keep them, then open your words again "
                  "with your passphrase.")
     return _("You were away for a while, so we closed your session to keep your words safe. Your words here were "

@@ -46,7 +46,8 @@
   }
 
   /* Past the session's end (with the margin its own clock may be behind) the page does not stay on screen: it goes
-     to the sign-in page, which says why. A page holding words not saved (a form typed in, or a question that carries
+     to the sign-in page, which says why and leads back here after (or at once, with the session kept alive in
+     another tab). A page holding words not saved (a form typed in, or a question that carries
      a form's words: marked data-unsent) stays, said signed out: sent, the server shows the words back to copy. Work
      in another tab may have kept the session: the next word to the server that finds it alive takes that back. */
   var ENDED_AFTER = idleSeconds + 30;
@@ -55,7 +56,8 @@
   var saidSignedOut = false;
   function signedOut() {
     if (!document.querySelector("form[data-unsent]")) {
-      window.location.replace(box.getAttribute("data-sign-in-url"));
+      window.location.replace(box.getAttribute("data-sign-in-url") + "?next=" +
+        encodeURIComponent(window.location.pathname + window.location.search));
       return;
     }
     if (saidSignedOut) { return; }

@@ -43,11 +43,17 @@ def _pending_user() -> User | None:
 def _after_sign_in(user: User):
     accounts.signed_in(user)
     db.session.commit()
-    target = safe_next(session.pop("after_login", None) or "")
+    target = session.pop("after_login", None)
     if user.must_change_password:
         return redirect(url_for("auth.change_password"))
-    # An address this account's roles do not open (the sign-in page reached from another role's link) leads home.
-    return redirect(target if target != url_for("public.home") and staff_may_open(user, target) else staff_home(user))
+    return redirect(_next_page(user, target))
+
+
+def _next_page(user: User, target: str | None) -> str:
+    """Where a sign-in leads: ``target`` (a same-site address), or home where this account's roles do not open it
+    (the sign-in page reached from another role's link, a page only a form's POST reaches)."""
+    target = safe_next(target or "")
+    return target if target != url_for("public.home") and staff_may_open(user, target) else staff_home(user)
 
 
 @bp.before_app_request
@@ -64,8 +70,8 @@ def password_change_first():
 @limiter.limit("30 per hour", methods=["POST"], key_func=account_typed, deduct_when=refused)
 @public
 def login():
-    if g.user is not None:
-        return redirect(staff_home(g.user))
+    if g.user is not None:  # signed in already (another tab kept the session): where it was asked to lead
+        return redirect(_next_page(g.user, request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data, form.password.data)

@@ -169,7 +169,7 @@ def _one_time_password_typed(user: User, typed: str) -> str:
         _verify(user.password_hash, typed)
         return typed
     except VerificationError:
-        letters = "".join(character for character in typed.lower() if character.isalnum())
+        letters = _letters_of(typed)
         if not user.must_change_password or len(letters) != 20 or set(letters) - set(READABLE):
             raise
         given = "-".join(letters[at:at + 5] for at in range(0, 20, 5))
@@ -177,6 +177,10 @@ def _one_time_password_typed(user: User, typed: str) -> str:
             raise
         _verify(user.password_hash, given)
         return given
+
+
+def _letters_of(text: str) -> str:
+    return "".join(character for character in text.lower() if character.isalnum())
 
 
 def signed_in(user: User) -> None:
@@ -202,15 +206,22 @@ class WrongPassword(RuleViolation):
 
 def confirm_password(user: User, password: str | None) -> None:
     """An open session is not enough to change one's password or second factor: the password is asked again."""
+    _confirmed(user, password)
+
+
+def _confirmed(user: User, password: str | None) -> str:
+    """The password ``password`` stands for (a one-time password as typed back: see ``_one_time_password_typed``), or
+    WrongPassword."""
     try:
-        _verify(user.password_hash, password or "")
+        return _one_time_password_typed(user, password or "")
     except (VerificationError, InvalidHashError):
         raise WrongPassword(_l("Your current password is not right.")) from None
 
 
 def change_password(user: User, current: str, new: str) -> None:
-    confirm_password(user, current)
-    if _normal(new) == _normal(current):  # a one-time password kept would stay known to the administrator
+    current = _confirmed(user, current)
+    if _normal(new) == _normal(current) or _letters_of(new) == _letters_of(current):
+        # a one-time password kept (typed otherwise too) would stay known to the administrator
         raise RuleViolation(_l("Choose a new password, not the one you have now."))
     set_password(user, new, actor=user)
 

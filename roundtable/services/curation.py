@@ -807,7 +807,7 @@ def _kept_with_more_words(text: str, finding: identifiers.Finding, decisions: di
     if not decisions:
         return None
     before = [word.start() for word in re.finditer(r"\S+", text[:finding.start])][-4:]
-    after = [finding.end + word.end() for word in re.finditer(r"\S+", text[finding.end:])][:2]
+    after = [finding.end + word.end() for word in re.finditer(r"\S+", text[finding.end:])][:4]
     for start in [*before, finding.start]:
         for end in [finding.end, *after]:
             wider = text[start:end].strip(" ,.;:!?\"“”()")
@@ -877,13 +877,15 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
     # The same detail in the other text goes too, in that text's language, found or not (the detector may miss the
     # English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not leave in
     # the English translation. Written the same way, capitals and all: "by God's grace" is no name.
-    # An age ("nine", the "9" of "when I was 9") and any number alone are no detail wherever they stand ("at nine in
-    # the morning"): they go only where the detector finds them there too.
+    # A number alone (the "9" of "when I was 9") is no detail wherever it stands ("Branch 9"): it goes only where the
+    # detector finds it there too. Words go wherever they are written the same way, ages too ("twelve lang ako", which
+    # the detector misses): a word too many in brackets ("at [age] in the morning") shows on the page, an age left
+    # in the translation would not.
     for other in QUOTE_FIELDS:
         if other != state.field and words[other]:
             language = target.translation_language if other == "translation" else target.language
             label = redaction_label(state.finding.kind, language)
-            if state.finding.kind != "age" and any(character.isalpha() for character in state.finding.text):
+            if any(character.isalpha() for character in state.finding.text):
                 words[other] = re.sub(rf"(?<!\w){re.escape(state.finding.text)}(?!\w)", label, words[other])
                 continue
             for found in sorted((each.finding for each in findings_of(target) if each.field == other

@@ -173,11 +173,23 @@ def marks_changed(quote: str, original: str) -> list[tuple[str, str]]:
     quote_words = [word for run in runs for word in run]
     ends = [word.start for word in quote_words[1:]] + [len(quote)]
     places = [at + i for run, at in zip(runs, fits) for i in range(len(run))]
+    starts = [original_words[place].start for place in places[1:]] + [None]
+
+    def start_of(place: int) -> int | None:
+        return original_words[place].start if place < len(original_words) else None
+
     changed = []
-    for word, end, place in zip(quote_words, ends, places):
-        after = _EDITORS_WORDS.sub(" ", quote[word.end:end])  # "can be [in court]?": the mark is still the quote's
+    for word, end, place, next_kept in zip(quote_words, ends, places, starts):
+        after = quote[word.end:end]
         kept = original_words[place]
-        theirs = _mark(original[kept.end:original_words[place + 1].start if place + 1 < len(original_words) else None])
+        if _EDITORS_WORDS.search(after):
+            # Words in brackets follow: added ("can be [in court]?") or standing for the original's ("kay
+            # [pangalan]?" for "kay Marites?"). The mark is the quote's either way, compared with the original's
+            # first one up to the next word kept (at the end of the quote: past the original's next word).
+            after = _EDITORS_WORDS.sub(" ", after)
+            theirs = _mark(original[kept.end:next_kept if next_kept is not None else start_of(place + 2)])
+        else:
+            theirs = _mark(original[kept.end:start_of(place + 1)])
         ours = _mark(after)
         if ours is not None and ours != theirs and (ours in "?!" or theirs in ("?", "!")):
             changed.append((quote[word.start:word.end] + ours, original[kept.start:kept.end] + (theirs or "")))

@@ -321,7 +321,7 @@ def set_status(roundtable: Roundtable, actor: User, status: str) -> None:
     if roundtable.status not in TRANSITIONS.get(status, ()):
         raise RuleViolation(_l("This roundtable cannot move to that status now."))
     if status == "open" and past_retention(roundtable):  # open, it would still tell everyone it is closed
-        raise RuleViolation(_l("This roundtable's retention date has passed, so it cannot open again."))
+        raise RuleViolation(_l("This roundtable's retention date has passed, so it cannot open."))
     roundtable.status = status
     audit.record(f"roundtable.{status}", actor=actor, target=roundtable)
 

@@ -12,6 +12,7 @@ from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
 from roundtable.services import accounts
+from roundtable.services.errors import RuleViolation
 from tests.conftest import csrf_token_of, hidden_fields_of, password_typed_long_ago
 
 
@@ -615,3 +616,18 @@ def test_the_account_page_counts_recovery_codes_left_in_good_english(client, mak
     client.get("/language/en")
 
     assert said in client.get(f"/admin/users/{editor.id}").get_data(as_text=True)
+
+
+def test_a_one_time_password_typed_otherwise_is_the_current_password_and_is_no_new_one(client, make, login):
+    """Signed in with it in capitals, the person types it so again on the next page (regression round)."""
+    admin, editor = make.user("admin"), make.user("editor")
+    login(admin)
+    html = _post_action(client, editor.id, "reset_password").get_data(as_text=True)
+    given = re.search(r'<p class="code big">([^<]+)</p>', html).group(1)
+    typed = given.upper().replace("-", " ")
+
+    with pytest.raises(RuleViolation):
+        accounts.change_password(editor, typed, given.replace("-", ""))  # the one known to the admin, no new one
+    accounts.change_password(editor, typed, "a new password of my own 2026")
+
+    assert accounts.authenticate(editor.username, "a new password of my own 2026") is not None

@@ -485,3 +485,11 @@ def test_a_signed_in_staff_member_with_an_odd_cookie_is_signed_out_not_shown_an_
     for response in (client.get("/account/carry-on?next=/admin/users"),
                      client.post("/admin/users", data={"csrf_token": "x", "username": "someone"})):
         assert response.status_code in (302, 400), response.status_code
+
+
+def test_the_sign_in_page_opened_while_signed_in_leads_where_it_was_asked_to(client, make, login):
+    """An idle tab goes to the sign-in page with its own address; another tab kept the session: back it goes."""
+    login(make.user("editor"))
+
+    assert client.get("/login?next=/editor/themes").headers["Location"] == "/editor/themes"
+    assert client.get("/login?next=/admin/users").headers["Location"] == "/editor/", "not a page of this role"

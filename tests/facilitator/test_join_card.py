@@ -91,7 +91,7 @@ def test_the_card_of_a_roundtable_not_yet_open_warns_before_it_is_handed_out(cli
     ("closed", False, "is told that it takes no new words", True),
     ("archived", False, "is told that no roundtable has that code. An archived roundtable cannot be opened again.", False),
     # what /join checks first is said first (regression round): past its date, a draft is still "not open yet"
-    ("draft", True, "is told so, and to ask you to open it", False),
+    ("draft", True, "is told so. Its retention date has passed, so it cannot open: move the date later first.", False),
     ("archived", True, "is told that no roundtable has that code.", False),
     ("closed", True, "retention date has passed: whoever uses this code now is told that it is closed", False),
 ])

@@ -404,15 +404,15 @@ def test_a_session_ended_from_another_phone_says_so_and_keeps_the_words_typed(ap
     autosaved = phone.post(f"/write/{prompt_id}/autosave", data=words, headers={"Accept": "application/json"})
 
     assert autosaved.status_code == 401 and autosaved.get_json() == {"saved": False, "message": (
-        "Your session was ended with “Exit this page” or “Save and take a break”, on this phone or another. Your words "
+        "Your session was ended with “Exit this page” or a button that takes a break, on this phone or another. Your words "
         "here may not be saved: copy them if you want to keep them, then open your words again with your passphrase.")}
     submitted = phone.post(f"/write/{prompt_id}", data={**words, "submit": "Submit"})
     html = submitted.get_data(as_text=True)
     assert submitted.status_code == 401 and words["text"] in html
-    assert "Your session was ended with “Exit this page” or “Save and take a break”, on this phone or another." in html
+    assert "Your session was ended with “Exit this page” or a button that takes a break, on this phone or another." in html
     assert "You were away" not in html
     html = phone.get("/return").get_data(as_text=True)
-    assert "Your session was ended with “Exit this page” or “Save and take a break”, on this phone or another." in html
+    assert "Your session was ended with “Exit this page” or a button that takes a break, on this phone or another." in html
     assert "You were away" not in html
 
 

@@ -329,6 +329,13 @@ def test_an_age_kept_when_the_detector_reported_it_with_its_context_stays_kept(m
     (age,) = curation.findings_of(quote)
 
     assert age.finding.text == "nine" and age.resolved
+    later = new_quote(make, make.reflection(text="9 pa lang ako noon nang tumestigo ako sa korte.", language="fil"),
+                      editor)  # the old span reached four words past the age
+    db.session.add(QuoteFindingDecision(
+        quote_id=later.id, kind="age", decision="keep", reason="x", revision=later.revision, decided_by_id=editor.id,
+        digest=curation.finding_digest(identifiers.Finding(0, 18, "age", "9 pa lang ako noon"))))
+    db.session.flush()
+    assert [state.resolved for state in curation.findings_of(later)] == [True]
 
 
 def test_a_detail_kept_with_fewer_words_than_found_now_is_asked_again(make):
@@ -379,11 +386,10 @@ def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_transl
     ("Nung ako'y 9, natakot ako sa korte.", "fil", "When I was 9, I was afraid of the hearing at 9 in the morning.",
      ("text", "9"), "Nung ako'y [edad], natakot ako sa korte.",
      "When I was [age], I was afraid of the hearing at 9 in the morning."),
-    # an age in words alike: "at nine" in the morning is no age (regression round)
-    ("When I was nine, takot na takot ako sa korte. Every day at nine, pumupunta kami sa korte.", "mixed",
-     "When I was nine, I was very scared of the court. Every day at nine, we went to the court.", ("text", "nine"),
-     "When I was [edad], takot na takot ako sa korte. Every day at nine, pumupunta kami sa korte.",
-     "When I was [age], I was very scared of the court. Every day at nine, we went to the court."),
+    # an age in words goes wherever it is written the same way: the detector may miss it there ("twelve lang ako")
+    ("When I was twelve, I testified in court.", "en", "Noon, twelve lang ako nang tumestigo ako sa korte.",
+     ("text", "twelve"), "When I was [age], I testified in court.",
+     "Noon, [edad] lang ako nang tumestigo ako sa korte."),
 ])
 def test_a_detail_redacted_in_one_text_goes_from_the_other_where_it_is_written_the_same(
         make, text, language, translation, redacted, text_after, translation_after):

@@ -403,3 +403,15 @@ _ASKED = "Justice should not depend on how brave a child can be. Should a child 
 def test_marks_changed_names_where_a_faithful_quote_asks_or_exclaims_unlike_its_reflection(quote, changed) -> None:
     """Punctuation is not compared, so "… can be?" passes as faithful to "… can be.": the hint says so."""
     assert fidelity.marks_changed(quote, _ASKED) == changed
+
+
+@pytest.mark.parametrize(("quote", "changed"), [
+    ("Sino ang maniniwala kay [pangalan]? Wala sa kanila.", []),  # the label stands for "Marites", whose "?" it is
+    ("Did anyone believe [name]?", []),  # at the end of the quote too
+    ("Sino ang maniniwala kay [pangalan].", [("kay.", "kay?")]),
+])
+def test_a_mark_after_a_label_standing_for_the_authors_words_is_theirs(quote, changed) -> None:
+    """A name redacted before "?" made the hint say the quote asked where the reflection did not (regression
+    round)."""
+    original = "Sino ang maniniwala kay Marites? Wala sa kanila. Did anyone believe Marites? None of them."
+    assert fidelity.marks_changed(quote, original) == changed
