@@ -23,6 +23,12 @@ def _signed_in_on(new_context, live, path: str, *, role: str = "facilitator", vi
     return page
 
 
+def _session_over_on_the_server(page) -> None:
+    """The server's session has ended (its clock is real, the page's is moved by the test): telling it that someone
+    is at work no longer keeps anything (/account/still-here then leads to the sign-in page; a refusal stands in)."""
+    page.route("**/account/still-here", lambda route: route.fulfill(status=401, body=""))
+
+
 def _still_here_requests(page) -> list[str]:
     """Every request the page sends to say someone is at work, as it is sent."""
     told: list[str] = []
@@ -140,6 +146,7 @@ def test_past_the_end_of_an_idle_session_a_page_with_words_typed_keeps_them_and_
     page.locator("#note-note").press_sequentially("Ask after the hearing how she is.")
     warning = page.locator("#idle-warning")
     idle = int(warning.get_attribute("data-idle-seconds"))
+    _session_over_on_the_server(page)
     left: list[str] = []
     page.on("framenavigated", lambda frame: left.append(frame.url))
 
@@ -162,6 +169,7 @@ def test_past_the_end_of_an_idle_session_a_question_carrying_a_forms_words_stays
         page.click("main form:has(.tag) [type=submit]")
     asked_at = page.url
     warning = page.locator("#idle-warning")
+    _session_over_on_the_server(page)
 
     page.clock.fast_forward((int(warning.get_attribute("data-idle-seconds")) + 60) * 1000)
     page.clock.run_for(20 * 1000)  # a tick after the jump: the jump may fire the timer at a time within it
