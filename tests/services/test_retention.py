@@ -428,4 +428,5 @@ def test_the_purge_command_and_authors_deleting_at_the_same_moment_take_turns(ap
                               *(lambda p=p: p[0].post(p[1], data=p[2]) for p in phones))
 
     assert purge.exit_code == 0 and "Traceback" not in purge.output, purge.output
-    assert [answer.status_code for answer in answers] == [302] * len(phones)
+    # Each author's delete went first (deleted) or after the purge (its words erased already: not found), never 503.
+    assert {answer.status_code for answer in answers} <= {302, 404}
