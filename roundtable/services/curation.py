@@ -215,6 +215,8 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     # The attribution and the language are published with the words: a change to them needs a new approval too.
     words_changed = (text, language, translation or None, descriptor) != (
         target.text, target.language, target.translation, target.descriptor)
+    # What an export carried is not what is published now: its words, or (to an author who approves them) its themes.
+    pulled_because = notices.CHANGED if words_changed else notices.PUT_TO_AUTHOR
     themes_changed = {theme.id for theme in themes} != {theme.id for theme in target.themes}
     if themes_changed:
         # Only the link table changes: the row is written anyway, so its version moves and a second editor's
@@ -230,21 +232,23 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     target.descriptor = descriptor
     target.themes = list(themes)
     if words_changed:
-        _approve_again(editor, target)
+        _approve_again(editor, target, pulled_because)
     flush_or_refuse(Conflict(_l("Another editor saved this quote while you were editing it.")))
     audit.record("quote.updated", actor=editor, target=target)
     return target
 
 
-def _approve_again(editor: User, target: Quote) -> None:
+def _approve_again(editor: User, target: Quote, pulled_because: str) -> None:
     """What is published of a quote changed (its words, attribution, language, or themes its author sees): it is
-    a new revision, and what was approved, put to the author or declined needs a new approval."""
+    a new revision, and what was approved, put to the author or declined needs a new approval. An exported quote
+    is pulled ``pulled_because``: ``notices.CHANGED`` when its words changed (an export holds words no longer
+    approved), ``notices.PUT_TO_AUTHOR`` when only its themes did (the words may be used again once approved)."""
     target.revision += 1
     refresh_findings(target)
     if target.status not in ("approved", "awaiting_participant", "declined"):
         return
     if target.status == "approved":  # words an export carried are not the approved words any more
-        notices.pulled(target, notices.CHANGED, actor=editor)
+        notices.pulled(target, pulled_because, actor=editor)
     # The author's approval, when they asked to review quotes, and always once the quote was put to them: what the
     # author was asked about, or declined, they answer again. They are asked only about words fit to approve;
     # until the editor makes them so, the quote is a draft.
@@ -607,7 +611,7 @@ def _put_to_authors_again(editor: User, target: Theme) -> int:
     for quote in carrying:
         db.session.refresh(quote.reflection)
         if _themes_seen_by_the_author(quote):
-            _approve_again(editor, quote)
+            _approve_again(editor, quote, notices.PUT_TO_AUTHOR)
             again += 1
     return again
 

@@ -241,6 +241,52 @@ def test_an_exported_quote_whose_themes_change_raises_no_notice(make):
     assert notices.open_notices().items == [] and quote.status == "approved"
 
 
+def _approved_by_an_author_who_reviews_quotes_and_exported(make):
+    editor = make.user("editor")
+    participant = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    quote = make.quote(make.reflection(participant), editor=editor)
+    review.respond(participant, quote, approve=True)
+    db.session.commit()
+    _export(editor)
+    return editor, participant, quote
+
+
+def _after_its_themes_change_the_author_approves_the_same_words(participant, quote):
+    """The notice says the exported quote went to its author, not that its words changed; the author's approval
+    of the same words makes it usable again."""
+    (notice,) = notices.open_notices().items
+    assert (notice.reason, notice.usable_again, quote.status) == (notices.PUT_TO_AUTHOR, False, "awaiting_participant")
+    review.respond(participant, quote, approve=True)
+    db.session.commit()
+    (notice,) = notices.open_notices().items
+    assert notice.usable_again
+
+
+def test_an_exported_quote_whose_themes_an_editor_changes_is_put_to_its_author_not_said_to_have_changed(make):
+    editor, participant, quote = _approved_by_an_author_who_reviews_quotes_and_exported(make)
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="en",
+                          translation=None, translation_language=None, descriptor="survivor leader",
+                          themes=[curation.add_theme(editor, "Courts", "Mga korte")])
+    db.session.commit()
+    _after_its_themes_change_the_author_approves_the_same_words(participant, quote)
+
+
+def test_renaming_the_theme_of_an_exported_quote_puts_it_to_its_author_not_said_to_have_changed(make):
+    editor, participant, quote = _approved_by_an_author_who_reviews_quotes_and_exported(make)
+    theme = curation.add_theme(editor, "Healing", "Paghilom")
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="en",
+                          translation=None, translation_language=None, descriptor="survivor leader", themes=[theme])
+    review.respond(participant, quote, approve=True)
+    db.session.commit()
+    for notice in notices.open_notices().items:  # the tagging above was put to the author too
+        notices.acknowledge(editor, notice.quote_id, notice.event_id)
+    db.session.commit()
+
+    assert curation.rename_theme(editor, theme, "Healing and recovery", "Paghilom at paggaling") == 1
+    db.session.commit()
+    _after_its_themes_change_the_author_approves_the_same_words(participant, quote)
+
+
 def test_a_reflection_released_again_says_its_quote_may_be_used_again_and_lists_only_earlier_exports(make):
     editor = make.user("editor")
     reflection = make.reflection()
