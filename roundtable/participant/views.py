@@ -68,8 +68,14 @@ def _keep_join_state(state: dict) -> None:
 
 
 def _joining_roundtable() -> Roundtable:
-    """The roundtable chosen on /join; start again if it is gone or closed meanwhile."""
+    """The roundtable chosen on /join; start again if it is gone or closed meanwhile. A page of this join opened
+    again (Back, on a slow phone) once they joined leads on, not back to the start: to the passphrase while it is
+    shown, since it is shown nowhere else, or, once they typed two of its words, to their words."""
     state = _join_state()
+    if "passphrase" in state:
+        abort(redirect(url_for("participant.join_passphrase")))
+    if not state and g.participant is not None:
+        abort(redirect(url_for("participant.my_words")))
     roundtable = db.session.get(Roundtable, state.get("roundtable_id", 0))
     if roundtable is None or roundtable.status != "open":
         session.pop("join", None)
@@ -218,7 +224,7 @@ def join_passphrase():
     """Shown once. The participant proves they kept it by typing two of its words back."""
     state = _join_state()
     if "passphrase" not in state:
-        return redirect(url_for("participant.join"))
+        return redirect(url_for("participant.join" if g.participant is None else "participant.my_words"))
     # Long enough to write it down and type two words back; after that, the next person on a shared phone must
     # not find it on this page. Two words typed right still count then: they show nothing.
     shown_too_long = int(time.time()) - state.get("at", 0) > PASSPHRASE_SHOWN_FOR

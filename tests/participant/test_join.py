@@ -264,6 +264,23 @@ def test_the_two_words_typed_right_after_the_passphrase_stopped_being_shown_stil
     assert client.post("/join/passphrase", data=typed).headers["Location"].endswith("/before-you-write")
 
 
+def test_back_from_the_passphrase_page_leads_to_it_again_not_to_a_new_join(client, make, csrf):
+    """Back, on a slow phone, before the words were written down: they are shown nowhere else, and the pseudonym is
+    taken now, so the pages before lead on to them; once two words were typed back, on to the participant's words."""
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    shown = client.get("/join/passphrase")
+    for page in ("/join/pseudonym", "/join/consent"):
+        assert client.get(page).headers["Location"].endswith("/join/passphrase"), page
+    again = client.post("/join/pseudonym", data={**hidden_fields_of(shown), "pseudonym": "Bagong Umaga"})
+    assert again.headers["Location"].endswith("/join/passphrase"), "the form sent again from the page Back showed"
+    assert passphrase_check(client.get("/join/passphrase").get_data(as_text=True))[0] == passphrase_check(
+        shown.get_data(as_text=True))[0]
+
+    assert client.post("/join/passphrase", data=_asked_words(shown)).headers["Location"].endswith("/before-you-write")
+    for page in ("/join/passphrase", "/join/pseudonym", "/join/consent"):
+        assert client.get(page).headers["Location"].endswith("/my"), page
+
+
 def test_only_the_word_typed_wrong_is_marked(client, make, csrf):
     _up_to_the_passphrase(client, csrf, make.roundtable())
     typed = _asked_words(client.get("/join/passphrase"))
