@@ -285,6 +285,15 @@ _PHONE_RE = re.compile(
 _INITIALS_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?=\s)")
 # A numbered police station names one place, as a court branch does: "Police Station 6".
 _POLICE_STATION_RE = re.compile(r"\bpolice\s+station\s+(?:no\.?\s*)?\d{1,3}\b", re.IGNORECASE)
+# A court's or prosecutor's case number names one case, and so the child in it: "Crim. Case No. 18-1234", "NPS Docket
+# No. XV-12-INQ-19L-0345", "kaso bilang 2019-0456". The number alone is reported, as an age is: the words that make it a
+# case number stay when a label replaces it. It has three digits or more ("Case No. 5" of a workbook is none).
+_CASE_NUMBER_RE = re.compile(
+    r"\b(?:(?:(?:crim(?:inal)?\.?|civil|(?-i:[A-Z]{2,4}))\s+)?(?:case|docket)|kasong\s+(?:kriminal|sibil)|kaso"
+    r"|(?-i:I\.?S\.?))\s+(?:no\.?|number|num\.?|blg\.?|bilang|\#)(?:\s+(?:ko|namin|niya|nila))?(?:\s+(?:ay|is|was))?"
+    r"\s*:?\s*(?P<number>(?=(?:[a-z/-]*\d){3})[a-z0-9]+(?:[-/][a-z0-9]+)*)\b",
+    re.IGNORECASE,
+)
 _ACCOUNT_NUMBER_RE = re.compile(r"(?<![\w+])\+?\d[\d\s-]{8,20}\d(?!\w)")
 _WALLET_CUE_RE = re.compile(
     r"\b(?:g-?cash|pay\s?maya|maya|grab\s?pay|shopee\s?pay|coins\.ph|e-?wallet|palawan\s+express"
@@ -1276,6 +1285,9 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
             yield _Candidate(match.start(), match.end(), "name", PRIORITY_NAME_CUE)
     for match in _POLICE_STATION_RE.finditer(text):
         yield _Candidate(match.start(), match.end(), "institution", PRIORITY_COURT)
+    for match in _CASE_NUMBER_RE.finditer(text):
+        yield _Candidate(match.start("number"), match.end("number"), "institution", PRIORITY_COURT)
+        yield _Candidate(match.start(), match.start("number"), None, PRIORITY_BLOCKED)  # "Crim." is no name
     yield from _age_candidates(text)
     for regex in _DATE_RES:
         for match in regex.finditer(text):

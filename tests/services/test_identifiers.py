@@ -830,3 +830,23 @@ def test_barangay_as_a_thing_stays_unflagged(text):
 def test_religious_words_joined_by_the_linker_ng_are_no_name_or_place(text):
     """ "Panginoong" (Panginoon + -ng) was flagged as a place or a name (QA)."""
     assert detect(text) == []
+
+
+# --- a case number identifies the case, and so the child in it ---------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ang kaso ko ay Crim. Case No. 18-1234 sa RTC.", {("institution", "18-1234")}),  # "Crim." is no name
+        ("Criminal Case No. R-QZN-19-01234-CR ang kaso namin.", {("institution", "R-QZN-19-01234-CR")}),
+        ("Natapos na ang kaso bilang 2019-0456 noong isang taon.", {("institution", "2019-0456")}),
+        ("Na-file ang reklamo sa NPS Docket No. XV-12-INQ-19L-0345.", {("institution", "XV-12-INQ-19L-0345")}),
+        ("Ang case number ko ay 2020-113, nakasulat sa subpoena.", {("institution", "2020-113")}),
+        ("Case No. 5 in our workbook is about courage.", set()),
+        ("The case number was on the subpoena, pero hindi ko na maalala.", set()),
+        ("Ang kaso bilang isang laban ay mahaba.", set()),
+    ],
+)
+def test_a_case_number_is_flagged_without_the_words_that_make_it_one(text, expected):
+    assert found(text) == expected
