@@ -850,3 +850,23 @@ def test_religious_words_joined_by_the_linker_ng_are_no_name_or_place(text):
 )
 def test_a_case_number_is_flagged_without_the_words_that_make_it_one(text, expected):
     assert found(text) == expected
+
+
+# --- an age in Filipino number words before "pa lang ako" ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("sampu pa lang ako noon nang magsimula ang kaso.", {("age", "sampu")}),
+        ("Labing-isa pa lang ako nang dalhin sa shelter.", {("age", "Labing-isa")}),
+        ("Labindalawa na ako noon, kaya naintindihan ko na.", {("age", "Labindalawa")}),
+        ("lima pa lng aq nun, wala pa akong alam.", {("age", "lima")}),
+        ("siyam na taon pa lang ako noon.", {("age", "siyam na taon")}),
+        ("Isa pa lang ako sa kanila na nagsalita.", set()),
+        ("Isa na ako sa mga leader ngayon.", set()),
+        ("Dalawa pa lang kami sa grupo noon.", set()),
+    ],
+)
+def test_an_age_in_filipino_number_words_before_pa_lang_ako(text, expected):
+    assert found(text) == expected
