@@ -311,9 +311,11 @@ _SOCIAL_URL_RE = re.compile(
 )
 _URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s,;!?()\[\]\"']*[^\s,;!?()\[\]\"'.]", re.IGNORECASE)
 # Platforms whose names are no everyday word match in any case, as they are typed ("ig ko:", "my fb is", "sa insta");
-# a regex using this puts it between word boundaries, so "ig" in "big" or "fb" in "fbi" is none.
+# a regex using this puts it between word boundaries, so "ig" in "big" or "fb" in "fbi" is none. Those that are
+# everyday words too do in lower case where an account follows ("sa messenger ko: …"), not "a messenger is …".
 _PLATFORM = (
     r"(?:(?i:IG|Insta|Instagram|FB|Facebook|TikTok|Twitter|Viber|YouTube)|Telegram|Messenger|Threads"
+    r"|(?:telegram|messenger)(?=\s*:|\s+(?:ko|namin|niya|account)\b)"
     r"|username|user\s+name|handle)"
 )
 # A dotted or underscored name near a platform word: "sa IG, ging.nagsasalita"; not letters with dots ("e.g.").

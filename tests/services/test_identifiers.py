@@ -870,3 +870,21 @@ def test_a_case_number_is_flagged_without_the_words_that_make_it_one(text, expec
 )
 def test_an_age_in_filipino_number_words_before_pa_lang_ako(text, expected):
     assert found(text) == expected
+
+
+# --- the name shown on a messaging app typed in lower case -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("sa messenger ko: Rhea Dalupan", {("handle", "Rhea Dalupan")}),  # "Dalupan" alone was found
+        ("I-add ninyo ako sa messenger ko: Rhea Dalupan, para sa updates.", {("handle", "Rhea Dalupan")}),
+        ("telegram ko: lakasngloob", {("handle", "lakasngloob")}),
+        ("viber ko si Rhea Dalupan", {("name", "Rhea Dalupan")}),
+        ("sa messenger ko na lang kayo mag-message.", set()),
+        ("a messenger: hope, sabi ng pastor namin.", set()),
+    ],
+)
+def test_a_name_after_a_messaging_app_typed_in_lower_case_is_the_account(text, expected):
+    assert found(text) == expected
