@@ -461,6 +461,11 @@ _MONTH = (  # any case ("noong disyembre 2018"), except "May", below
 _MONTH_OR_MAY = rf"(?:{_MONTH}|May|{_FIL_MONTH_ABBREVIATION}(?![\w-]))"
 _YEAR = r"(?:19|20)\d{2}"
 _DAY = r"(?:a-)?(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"  # "Hulyo a-15, 2018"
+# Before a day alone, as "Oct 3" is: a Filipino abbreviation without its dot that is no word ("Okt 3", "Peb 14"), and
+# one that is a word too ("Set", "Ago", "Dis", "Hun") after a word for "on" ("noong Set 14", not "Set 9 of the
+# questions").
+_FIL_MONTH_ABBREVIATION_NOT_A_WORD = r"(?:Ene|Peb|Abr|Hul|Okt|Nob)"
+_ON_A_DAY = r"(?i:noong|nung|nuong|no'ng|on|mula|hanggang|until|since)"
 # The year of the writer's own rescue or testimony ("rescued in 2014", "Noong 2017 ako nailigtas"): the year alone
 # is reported. A year next to a law or an event of the country is not a person's.
 _LIFE_EVENT = (
@@ -480,6 +485,8 @@ _DATE_RES = [
         rf"\b[Ii]ka-?\s?\d{{1,2}}\s+ng\s+{_MONTH_OR_MAY}(?:,?\s+{_YEAR})?\b",
         rf"\b{_MONTH_OR_MAY}\s+{_DAY},?\s+{_YEAR}\b",
         rf"\b{_MONTH}\s+{_DAY}\b(?![,.]?\d)",
+        rf"\b{_FIL_MONTH_ABBREVIATION_NOT_A_WORD}\s+{_DAY}\b(?![,.]?\d)",
+        rf"\b{_ON_A_DAY}\s+(?P<date>(?:Set|Ago|Dis|Hun)\s+{_DAY})\b(?![,.]?\d)",
         rf"\b{_DAY}\s+(?:of\s+)?{_MONTH_OR_MAY}(?:,?\s+{_YEAR})?\b",
         rf"\b{_MONTH_OR_MAY},?\s+{_YEAR}\b",
         rf"\b(?:{_MONTH}|May)\s+(?:of\s+)?{_YEAR}\b",
@@ -1296,7 +1303,8 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     yield from _age_candidates(text)
     for regex in _DATE_RES:
         for match in regex.finditer(text):
-            yield _Candidate(match.start(), match.end(), "date", PRIORITY_DATE)
+            start, end = match.span("date" if "date" in regex.groupindex else 0)
+            yield _Candidate(start, end, "date", PRIORITY_DATE)
     for regex in _LIFE_EVENT_YEAR_RES:
         for match in regex.finditer(text):
             yield _Candidate(match.start("year"), match.end("year"), "date", PRIORITY_DATE)

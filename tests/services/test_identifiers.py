@@ -888,3 +888,22 @@ def test_an_age_in_filipino_number_words_before_pa_lang_ako(text, expected):
 )
 def test_a_name_after_a_messaging_app_typed_in_lower_case_is_the_account(text, expected):
     assert found(text) == expected
+
+
+# --- a Filipino month abbreviation before a day alone, as "Oct 3" ----------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Lumabas ang desisyon noong Okt 3.", {("date", "Okt 3")}),  # was flagged as a name "Okt"
+        ("Peb 14 ang huling hearing ko.", {("date", "Peb 14")}),
+        ("noong Set 14 ang unang hearing.", {("date", "Set 14")}),
+        ("Nung Dis 25 kami huling nagkita.", {("date", "Dis 25")}),
+        ("The verdict came on Oct 3.", {("date", "Oct 3")}),
+        ("Set 9 of the questions was the hardest.", set()),
+        ("Dis 3 days na akong hindi makatulog bago ang hearing.", set()),
+    ],
+)
+def test_a_filipino_month_abbreviation_before_a_day_is_a_date_as_oct_3_is(text, expected):
+    assert found(text) == expected
