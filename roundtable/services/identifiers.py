@@ -755,16 +755,7 @@ class _Scanner:
         return not self._is_everyday(word)
 
     def _is_everyday(self, word: str) -> bool:
-        """In the common-word list, or an inflection of a word in it ("testifying", "kindness")."""
-        common = self.lex.common_words
-        if word in common:
-            return True
-        for suffix, replacements in INFLECTION_SUFFIXES:
-            if word.endswith(suffix) and len(word) > len(suffix) + 2:
-                stem = word[: -len(suffix)]
-                if any(stem + r in common for r in replacements):
-                    return True
-        return False
+        return _is_everyday(word, self.lex.common_words)
 
     def _run(self, index: int, accept: Callable[[_Token], bool], limit: int = 5) -> int:
         """Extend from tokens[index] while ``accept`` holds; name particles may sit inside.
@@ -1284,7 +1275,7 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for match in _DECLARED_USERNAME_RE.finditer(text):
         if match.group("shown"):
             yield _Candidate(match.start("shown"), match.end("shown"), "handle", PRIORITY_CONTACT - 1)
-        elif len(match.group(2)) >= 3 and _fold(match.group(2)) not in common_words:
+        elif len(match.group(2)) >= 3 and not _is_everyday(_fold(match.group(2)), common_words):  # "fb is deactivated"
             yield _Candidate(match.start(2), match.end(2), "handle", PRIORITY_CONTACT - 1)
     for match in _PHONE_RE.finditer(text):
         kind = "handle" if _after_wallet_cue(text, match.start()) else "contact"
@@ -1330,6 +1321,18 @@ def _age_candidates(text: str) -> Iterator[_Candidate]:
             merged.append([start, end])
     for start, end in merged:
         yield _Candidate(start, end, "age", PRIORITY_DATE)
+
+
+def _is_everyday(word: str, common: frozenset[str]) -> bool:
+    """In the common-word list, or an inflection of a word in it ("testifying", "kindness")."""
+    if word in common:
+        return True
+    for suffix, replacements in INFLECTION_SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            stem = word[: -len(suffix)]
+            if any(stem + r in common for r in replacements):
+                return True
+    return False
 
 
 def _initials_of_a_person(text: str, match: re.Match) -> bool:

@@ -907,3 +907,18 @@ def test_a_name_after_a_messaging_app_typed_in_lower_case_is_the_account(text, e
 )
 def test_a_filipino_month_abbreviation_before_a_day_is_a_date_as_oct_3_is(text, expected):
     assert found(text) == expected
+
+
+# --- a word about the account after a platform is no username ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my fb is deactivated, kaya sa email na lang.",
+        "My old fb is hacked, please ignore its messages.",
+        "ig ko: deleted na, after the hearing.",
+    ],
+)
+def test_an_everyday_word_about_the_account_after_a_platform_is_no_username(text):
+    assert detect(text) == []
