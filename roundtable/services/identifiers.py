@@ -496,6 +496,26 @@ _DATE_RES = [
 ]
 
 
+# A Bible verse ("Juan 3:16", "Jeremiah 29:11", "Filipos 4:13") names a book, not a person or a place. Books in English
+# and Filipino, and their usual short forms; the chapter and verse make it one, so "Juan" alone is still a name.
+_BIBLE_BOOKS = (
+    "Genesis Exodus Exodo Leviticus Levitico Numbers Bilang Deuteronomy Deuteronomio Joshua Josue Judges Hukom Ruth"
+    " Samuel Kings Hari Chronicles Cronica Ezra Nehemiah Nehemias Esther Ester Job Psalms? Awit Proverbs Kawikaan"
+    " Ecclesiastes Eclesiastes Mangangaral Isaiah Isaias Jeremiah Jeremias Lamentations Panaghoy Ezekiel Daniel Hosea"
+    " Oseas Joel Amos Obadiah Obadias Jonah Jonas Micah Mikas Nahum Habakkuk Habakuk Zephaniah Sofonias Haggai Hagai"
+    " Zechariah Zacarias Malachi Malakias Matthew Mateo Mark Marcos Luke Lucas John Juan Acts Gawa Romans Roma"
+    " Corinthians Corinto Galatians Galacia Ephesians Efeso Philippians Filipos Colossians Colosas Thessalonians"
+    " Tesalonica Timothy Timoteo Titus Tito Philemon Filemon Hebrews Hebreo James Santiago Peter Pedro Jude Judas"
+    " Revelations? Pahayag"
+    " Gen Ex Lev Deut Josh Judg Neh Ps Psa Prov Eccl Isa Jer Lam Ezek Dan Matt Mt Mk Lk Jn Rom Cor Gal Eph Phil Col"
+    " Thess Tim Heb Jas Pet Rev"
+)
+_BIBLE_VERSE_RE = re.compile(
+    rf"\b(?:{'|'.join(_BIBLE_BOOKS.split())})\.?\s+\d{{1,3}}:\d{{1,3}}(?:\s*[-–]\s*\d{{1,3}})?\b"
+    r"(?!\s*(?:[ap]\.?m\b|n\.?[uhg]\.|ng\s+(?:umaga|hapon|gabi|tanghali)))"  # a time: "Mark 3:30 pm"
+)
+
+
 # Introducing oneself at the start of a sentence: "Jhaycee here, 22 na ako".
 _SELF_INTRODUCTION_RE = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][a-z]+(?:[A-Z][a-z]+)?)\s+here\b(?=\s*[,.!:-])")
 
@@ -1288,6 +1308,9 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
             yield _Candidate(match.start(), match.end(), "name", PRIORITY_NAME_CUE)
     for match in _POLICE_STATION_RE.finditer(text):
         yield _Candidate(match.start(), match.end(), "institution", PRIORITY_COURT)
+    for match in _BIBLE_VERSE_RE.finditer(text):
+        if not _after_name_cue(text, match.start()):  # "si Mark 3:30 ng hapon" is a person and a time
+            yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
     for match in _CASE_NUMBER_RE.finditer(text):
         yield _Candidate(match.start("number"), match.end("number"), "institution", PRIORITY_COURT)
         yield _Candidate(match.start(), match.start("number"), None, PRIORITY_BLOCKED)  # "Crim." is no name
@@ -1343,6 +1366,11 @@ def _initials_of_a_person(text: str, match: re.Match) -> bool:
     after = text[match.end() : match.end() + 40].split()[:1]
     cue = bool(before) and _key(before[0].rstrip(".,")) in NAME_MARKERS | TITLE_WORDS | RELATION_NOUNS
     return cue or (bool(after) and _fold(after[0]) in PERSON_VERBS)
+
+
+def _after_name_cue(text: str, start: int) -> bool:
+    before = text[max(0, start - 40) : start].split()[-1:]
+    return bool(before) and _key(before[0].rstrip(".,")) in NAME_MARKERS | TITLE_WORDS
 
 
 def _after_wallet_cue(text: str, start: int) -> bool:

@@ -922,3 +922,21 @@ def test_a_filipino_month_abbreviation_before_a_day_is_a_date_as_oct_3_is(text, 
 )
 def test_an_everyday_word_about_the_account_after_a_platform_is_no_username(text):
     assert detect(text) == []
+
+
+# --- a Bible verse names a book, not a person or a place -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Juan 3:16 ang paborito kong talata.", set()),
+        ("My favourite verse is Jeremiah 29:11.", set()),
+        ("Binasa namin ang Roma 8:28 at Santiago 1:5 sa shelter.", set()),
+        ("Psalm 23 and Philippians 4:13 are written on my wall.", set()),
+        ("Kasama ko si Mark 3:30 ng hapon sa korte.", {("name", "Mark")}),  # a person and a time
+        ("Juan helped me at the hearing.", {("name", "Juan")}),
+    ],
+)
+def test_a_bible_verse_is_no_name_or_place(text, expected):
+    assert found(text) == expected
