@@ -63,6 +63,8 @@ RELIGIOUS_WORDS = _words(
 )
 # The same joined to the next word by the linker -ng ("Panginoong Hesus", "Purihin ang Panginoong Diyos").
 RELIGIOUS_WORDS |= _words("panginoong amang kristong cristong hesukristong birheng espiritung")
+# Pronouns as texted, capitalised for emphasis or for God as "Siya" is ("at Sya ang naniwala", "ang awa Nya").
+TEXTED_PRONOUNS = _words("sya nya cya knya")
 LANGUAGE_WORDS = _words(
     "english tagalog filipino filipina pilipino pilipina bisaya binisaya cebuano ilocano ilokano"
     " ilonggo hiligaynon waray kapampangan bikolano bicolano pangasinense chavacano taglish"
@@ -576,7 +578,7 @@ def _lexicon() -> _Lexicon:
     countries = {_key(name) for name in country_names if " " not in name}
     stop_words = (
         CALENDAR_WORDS | RELIGIOUS_WORDS | LANGUAGE_WORDS | PLATFORM_WORDS | TITLE_WORDS
-        | TOPIC_WORDS | PLACE_PREFIX_CUES | countries
+        | TOPIC_WORDS | PLACE_PREFIX_CUES | TEXTED_PRONOUNS | countries
     )
     blocked = {_phrase_key(p) for p in BLOCKED_PHRASES}
     blocked |= {_phrase_key(name) for name in country_names if " " in name}

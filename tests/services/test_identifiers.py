@@ -940,3 +940,16 @@ def test_an_everyday_word_about_the_account_after_a_platform_is_no_username(text
 )
 def test_a_bible_verse_is_no_name_or_place(text, expected):
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hindi ko alam kung bakit Sya umalis, pero Sya ang unang naniwala.",
+        "Sya ang tumulong, at Sya rin ang naniwala sa akin.",
+        "Salamat kay Sya, at sa awa Nya natapos ang kaso.",
+    ],
+)
+def test_pronouns_as_texted_and_capitalised_are_no_name_or_place(text):
+    """ "Sya" and "Nya" are "siya" and "niya" as typed on phones."""
+    assert detect(text) == []
