@@ -663,6 +663,10 @@ def _starts_sentence(text: str, tokens: Sequence[_Token], index: int) -> bool:
     last = text[pos]
     if last in "\"“(:[":
         return True
+    # An opening single quote, or the apostrophe of a word cut short at its start ("'Yung korte…", "'Di ko alam"),
+    # as a double quote is.
+    if last in "'‘’" and (pos == 0 or text[pos - 1].isspace() or text[pos - 1] in "\"“(:["):
+        return True
     if text.endswith(("[…]", "[...]"), 0, pos + 1):  # an editor's omission: what follows may open a sentence
         return True
     if last not in ".!?…":

@@ -231,6 +231,8 @@ def test_institutions(text, expected):
         "Sana makinig sila [...] Kasi kailangan namin ng tulong.",
         "-Sana ang mga bata ay ligtas.",  # a dash that opens a line of dialogue opens a sentence too
         "Sabi niya:\n— Sana po, makinig ang korte.",
+        "'Yung korte ay dapat makinig sa mga bata.",  # a word cut short at its start opens the sentence
+        "Sabi nila, ‘Yan ang sabi ng korte.’ 'Yun ang gusto ko.",  # and so does a single quote
     ],
 )
 def test_common_capitalised_words_are_not_flagged(text):
