@@ -296,7 +296,7 @@ def write_docx(
 
         context = add_paragraph()
         context.paragraph_format.space_after = _SPACE_BETWEEN_QUOTES
-        context_text = f"{row.roundtable}, {format_date(row.date)}"
+        context_text = f"{row.roundtable} · {format_date(row.date)}"  # a title may end in "?": no comma after it
         if row.themes:
             context_text += f" · {labels.themes}: {'; '.join(row.themes)}"
         context.add_run(_xml_safe(context_text)).font.size = _SMALL_TYPE

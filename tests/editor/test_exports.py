@@ -98,7 +98,7 @@ def test_docx_is_a_quote_sheet(desk, csrf, shelf):
     pseudonym = shelf.fil.reflection.participant.pseudonym
     assert f"— {pseudonym}, survivor leader" in paragraphs
     assert f"Sipi bilang {shelf.fil.id}" in paragraphs, "the heading says what notices of it say"
-    assert "Mga korteng nakikinig, " in text
+    assert "Mga korteng nakikinig · " in text
     assert document.core_properties.author == ""
     assert_only_exportable(text, shelf)
     assert_recorded(shelf, "docx")

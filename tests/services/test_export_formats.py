@@ -212,12 +212,12 @@ def test_docx_quote_sheet() -> None:
     assert "Staff translation" in texts
     assert FILIPINO.translation in texts
     assert "— Tala, survivor leader" in texts
-    assert "Mga boses para sa pagbabago, 03/11/2026" in [text.split(" · ")[0] for text in texts]
+    assert "Mga boses para sa pagbabago · 03/11/2026" in [" · ".join(text.split(" · ")[:2]) for text in texts]
     headings = [p for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert [(p.style.name, p.text) for p in headings] == [("Heading 1", "Approved quotes")] + [
         ("Heading 2", f"Quote number {row.quote_id}") for row in ROWS], "each quote under a heading of its number"
     themed = next(row for row in ROWS if row.themes)
-    assert f"{themed.roundtable}, {themed.date:%d/%m/%Y} · Themes: {'; '.join(themed.themes)}" in texts
+    assert f"{themed.roundtable} · {themed.date:%d/%m/%Y} · Themes: {'; '.join(themed.themes)}" in texts
     assert f"‘{TAGLISH.text}’" in texts  # it quotes words of its own: single marks around them
     assert texts.count("Staff translation") == 2  # Taglish row has no translation
     quote = next(p for p in document.paragraphs if p.text == f"“{FILIPINO.text}”")
@@ -241,7 +241,7 @@ def test_docx_default_dates_are_iso_and_languages_tagged() -> None:
     write_docx([FILIPINO], LABELS, out)
     document = docx.Document(io.BytesIO(out.getvalue()))
 
-    assert "Mga boses para sa pagbabago, 2026-11-03 · Themes: Access to justice; Child protection" in [
+    assert "Mga boses para sa pagbabago · 2026-11-03 · Themes: Access to justice; Child protection" in [
         p.text for p in document.paragraphs]
     xml = zipfile.ZipFile(io.BytesIO(out.getvalue())).read("word/document.xml").decode()
     assert 'w:lang w:val="fil-PH"' in xml
