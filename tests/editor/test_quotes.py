@@ -399,8 +399,11 @@ def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, 
     db.session.refresh(quote)
     assert quote.text == "My cousin [name] recorded the interview in Cebu City and the judge listened."
 
-    # Keeping needs a reason.
+    # Keeping needs a reason, in a box that says which detail it is for (each box has the same label).
     page = desk.get(url).get_data(as_text=True)
+    box = re.search(r'<(?:input|textarea)[^>]*id="keep0-reason"[^>]*>', page).group()
+    detail = re.search(r'aria-describedby="(finding-\d+-detail) keep0-reason-hint"', box).group(1)
+    assert "Cebu City" in page.split(f'id="{detail}"')[1].split("</p>")[0]
     digest = re.search(r'name="keep0-digest" type="hidden" value="([0-9a-f]{64})"', page).group(1)
     token = re.search(r'name="keep0-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
     response = desk.post(url + "/findings/0/keep", data={"keep0-digest": digest, "keep0-reason": "", "keep0-csrf_token": token})
