@@ -493,13 +493,13 @@ def delete_reflection(reflection_id: int):
     # "Delete" sent twice (a double click, or Back and the button again) says deleted, not "not found".
     reflection = participation.own_reflection(participant, reflection_id, deleted_too=request.method == "POST")
     form = DeleteReflectionForm()
-    quotes = [q for q in review.quotes_of(participant) if q.reflection_id == reflection.id]
     if form.validate_on_submit():
         withdrawal.delete_reflection(participant, reflection)
         db.session.commit()
         flash(_("Your reflection was deleted."))
         return redirect(url_for("participant.my_words"))
-    return render_template("participant/delete_reflection.html", form=form, reflection=reflection, quotes=quotes)
+    return render_template("participant/delete_reflection.html", form=form, reflection=reflection,
+                           quotes=review.quotes_of_reflection_in_use_or_making(reflection))
 
 
 @bp.post("/my/consent")

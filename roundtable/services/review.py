@@ -75,6 +75,14 @@ def quote_counts(participant: Participant) -> QuoteCounts:
     return QuoteCounts(*(value or 0 for value in row))
 
 
+def quotes_of_reflection_in_use_or_making(reflection: Reflection) -> int:
+    """What deleting a reflection takes back: not a quote its author declined, or one already taken back."""
+    return db.session.scalar(
+        select(func.count()).select_from(Quote)
+        .where(Quote.reflection_id == reflection.id, Quote.status.in_(_MAKING))
+    ) or 0
+
+
 def quotes_of_roundtable_in_use_or_making(roundtable: Roundtable) -> int:
     """What taking public quotes off a roundtable's consent form would end, as its participants answer it."""
     return db.session.scalar(

@@ -411,6 +411,22 @@ def test_deleting_a_reflection_explains_first_then_erases_it(client, make, csrf)
     assert client.get(f"/my/reflections/{reflection.id}").status_code == 404
 
 
+def test_deleting_a_reflection_counts_only_the_quotes_it_would_take_back(client, make, csrf):
+    """A quote its author declined is not used: it is not one the deletion "takes back too"; an editor's draft is."""
+    me = make.participant(language="en", grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    reflection = make.reflection(me)
+    declined = make.quote(reflection)
+    review.respond(me, declined, approve=False)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    page = client.get(f"/my/reflections/{reflection.id}/delete").get_data(as_text=True)
+    assert "taken back too" not in page and "cannot be erased from here" not in page
+
+    make.quote(reflection, text="children speak from a safe room", approve=False)
+    page = client.get(f"/my/reflections/{reflection.id}/delete").get_data(as_text=True)
+    assert "The 1 quote made from it will be taken back too." in page
+
+
 def test_delete_sent_twice_says_deleted_both_times_and_deletes_once(client, app, make, csrf):
     """A double click, or Back and "Delete" again: the page the browser shows is the second answer, which must not
     say "not found" to someone who just took their words back."""
