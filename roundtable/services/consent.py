@@ -444,6 +444,7 @@ class RoundtableAnswers:
     joined: int  # taking part now: joined and not withdrawn
     answered: int  # of them, those whose current answer is to the current form
     statements: list[StatementAnswers]  # the current form's, in its order
+    withdrew: int = 0  # joined and took everything back; counted only when no one is taking part (what to say then)
 
 
 def answers_in(roundtable: Roundtable) -> RoundtableAnswers:
@@ -460,10 +461,12 @@ def answers_in(roundtable: Roundtable) -> RoundtableAnswers:
         .with_only_columns(ConsentGrant.clause_key, func.count())
         .group_by(ConsentGrant.clause_key)
     ).all())
+    withdrew = 0 if joined else db.session.scalar(
+        select(func.count(Participant.id)).where(Participant.roundtable_id == roundtable.id))
     return RoundtableAnswers(joined, answered, [
         StatementAnswers(clause, yes.get(clause.key, 0), answered - yes.get(clause.key, 0))
         for clause in roundtable.current_clauses()
-    ])
+    ], withdrew)
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,21 @@ def test_a_roundtable_no_one_joined_says_so(client, make, login):
     assert "No one has joined yet." in html
 
 
+def test_a_roundtable_whose_people_all_withdrew_does_not_say_no_one_joined(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    for _ in range(2):
+        withdrawal.withdraw_all(make.participant(roundtable), erase=False)
+    db.session.commit()
+    login(facilitator)
+
+    html = _page(client, roundtable)
+
+    assert _joined_and_answered(html) == (0, "0 of 0")
+    assert "No one is taking part now: the 2 people who joined withdrew." in html
+    assert "No one has joined yet." not in html
+
+
 def test_only_the_roundtables_facilitator_opens_it(app, make, login):
     roundtable = make.roundtable()
     make.participant(roundtable)
