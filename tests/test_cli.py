@@ -81,6 +81,7 @@ def test_create_user_refusals_are_messages_not_tracebacks_on_a_real_command_line
         (["amihan"], "That username is taken."),
         (["has space"], "A username has 2 to 64 letters"),
         (["амиhan"], "A username has 2 to 64 letters"),  # Cyrillic look-alikes
+        (["peña"], "letters a–z without accents"),  # said, as "letters" alone seems to allow it
         ([".."], "and at least one letter or digit"),
         (["--name", "N" * 500, "longname"], "A display name has at most 120 characters."),
     ):

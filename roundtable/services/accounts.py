@@ -84,8 +84,8 @@ def check_new_account(username: str, display_name: str, roles: set[str]) -> tupl
     command line asks for the password only after these (a taken name found after typing it twice is lost work)."""
     username = username.strip().lower()
     if not _USERNAME.fullmatch(username):  # ASCII only: "амиhan" must not pass for "amihan"
-        raise RuleViolation(_l("A username has 2 to 64 letters, digits, dots, dashes or underscores, and at least one "
-                               "letter or digit."))
+        raise RuleViolation(_l("A username has 2 to 64 letters a–z without accents, digits, dots, dashes or "
+                               "underscores, and at least one letter or digit."))
     display_name = _checked_display_name(display_name)
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
