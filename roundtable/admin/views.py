@@ -272,5 +272,5 @@ def retention_page():
     return render_template(
         "admin/retention.html", form=form,
         waiting=retention.waiting(today, request.args.get("page", 1, type=number_arg)),
-        upcoming=retention.upcoming(today), last=retention.last_erasure(),
+        upcoming=retention.upcoming(today), last=retention.last_erasure(), record_label=i18n.audit_record_label,
     )

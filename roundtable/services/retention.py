@@ -188,12 +188,14 @@ def _waiting(today: date) -> Select:
     to_erase = func.sum(case((behind_exportable_quote, 0), else_=1))
     kept_with_more = func.sum(case((and_(behind_exportable_quote, _with_more_than_its_source()), 1), else_=0))
     return (
-        select(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until,
-               to_erase.label("to_erase"), func.sum(case((behind_exportable_quote, 1), else_=0)).label("kept"))
+        select(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.join_code,
+               Roundtable.retention_until, to_erase.label("to_erase"),
+               func.sum(case((behind_exportable_quote, 1), else_=0)).label("kept"))
         .join(Participant, Participant.roundtable_id == Roundtable.id)
         .join(Reflection, Reflection.participant_id == Participant.id)
         .where(Roundtable.retention_until < today, _holds_words())
-        .group_by(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.retention_until)
+        .group_by(Roundtable.id, Roundtable.title_en, Roundtable.title_fil, Roundtable.join_code,
+                  Roundtable.retention_until)
         .having(or_(to_erase > 0, kept_with_more > 0))
         .order_by(Roundtable.retention_until, Roundtable.id)
     )

@@ -47,6 +47,16 @@ def test_the_page_shows_what_waits_to_be_erased_and_erases_it_when_asked(client,
 
 
 
+def test_roundtables_of_the_same_title_are_told_apart_as_the_audit_log_names_them(client, make, login):
+    waiting, _kept, _erased = _past_its_date(make)
+    coming = make.roundtable()  # of the same title
+    client.get("/language/en")
+    login(make.user("admin"))
+    html = client.get("/admin/retention").get_data(as_text=True)
+    for roundtable in (waiting, coming):
+        assert f"Roundtable #{roundtable.id} · {roundtable.join_code}" in html
+
+
 def test_a_long_backlog_is_erased_a_part_at_a_time_and_the_page_says_more_waits(client, make, login, monkeypatch):
     from roundtable.services import retention
 
