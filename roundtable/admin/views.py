@@ -164,7 +164,7 @@ def hand_over(user_id: int):
                          "%(giver)s will no longer see it.",
                          "%(successor)s runs and moderates them from now on, with their reflections and private "
                          "notes. %(giver)s will no longer see them.", runs,
-                         giver=account.display_name, successor=successor.display_name),
+                         giver=_named(account), successor=_named(successor)),  # display names may be alike
                 yes=_("Yes, hand over"), back=url_for("admin.user", user_id=account.id))
         if outcome.saved and not moved:  # all handed over already: this form was sent again, from another tab
             flash(_("This account runs no roundtable any more: nothing was left to hand over."))

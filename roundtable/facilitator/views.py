@@ -40,14 +40,14 @@ def handed_over(exc: roundtables.HandedOver):
     db.session.rollback()
     item = exc.roundtable
     said = _("“%(title)s” is run by %(name)s now: it was handed over.", title=item.title(current_language()),
-             name=item.facilitator.display_name)
+             name=_colleague(item.facilitator))
     typed = TYPED_BOXES.typed(request.form) if request.method == "POST" else []
     if not typed:
         flash(said)
         return redirect(url_for("facilitator.my_roundtables"))
     say_refused()
     return render_template("facilitator/handed_over.html", said=said, typed=typed,
-                           successor=item.facilitator.display_name), 409
+                           successor=_colleague(item.facilitator)), 409
 
 
 @bp.get("/")
@@ -137,11 +137,11 @@ def hand_over(roundtable_id: int):
             return ask_first(
                 _("Hand “%(title)s” over to %(name)s?", title=item.title(current_language()), name=_colleague(successor)),
                 _("%(name)s runs and moderates it from now on, with its reflections and private notes. You will no "
-                  "longer see it.", name=successor.display_name),
+                  "longer see it.", name=_colleague(successor)),
                 yes=_("Yes, hand it over"), back=url_for("facilitator.roundtable", roundtable_id=item.id))
         if outcome.saved:
             flash(_("“%(title)s” is run by %(name)s now. You no longer see it or its reflections.",
-                    title=item.title(current_language()), name=successor.display_name))
+                    title=item.title(current_language()), name=_colleague(successor)))
         if outcome.location:  # handed over, by this sending or by the same form sent a moment before
             return redirect(outcome.location)
     return _roundtable_page(item, hand_over_form=form)

@@ -495,7 +495,9 @@ def test_an_admin_hands_a_leaving_facilitators_roundtables_to_another_who_then_m
     html = asked.get_data(as_text=True)
     assert asked.status_code == 200, "one click handed them over: it is asked first, naming to whom and how many"
     assert f"<title>Hand 3 roundtables of {leaving.username} (Staff Member) over to {taking_over.username} " in html
-    assert "runs and moderates them from now on" in html and "Staff Member will no longer see them." in html
+    # Both are named by username first in the question's words too: two accounts may have the same display name.
+    assert (f"{taking_over.username} (Staff Member) runs and moderates them from now on" in html
+            and f"{leaving.username} (Staff Member) will no longer see them." in html)
     assert f'href="/admin/users/{leaving.id}">No, go back' in html
     assert {r.facilitator_id for r in db.session.scalars(select(Roundtable))} == {leaving.id}
     done = client.post(asked.request.path, data={**hidden_fields_of(asked), "confirmed": "yes"}, follow_redirects=True)

@@ -31,7 +31,7 @@ def test_a_consent_form_sent_after_the_hand_over_is_shown_back_not_lost(client, 
 
     html = response.get_data(as_text=True)
     assert response.status_code == 409 and "<title>Error: Not saved: this roundtable was handed over" in html
-    assert f"is run by {colleague.display_name} now: it was handed over." in html
+    assert f"is run by {colleague.display_name} ({colleague.username}) now: it was handed over." in html
     assert "Copy your words below to pass them on" in html
     assert ('<textarea id="typed-' in html and 'lang="en">My words may be read by partner groups working on court '
             'reform.</textarea>' in html)
@@ -78,7 +78,7 @@ def test_the_pages_of_a_roundtable_handed_over_say_who_runs_it_instead_of_not_fo
                           data={**shown_fields_of(page), "status": "closed", "confirmed": "yes"})
 
     assert closing.status_code == 302 and closing.headers["Location"].endswith("/facilitator/")
-    assert f"is run by {colleague.display_name} now: it was handed over." in client.get("/facilitator/").get_data(
+    assert f"is run by {colleague.display_name} ({colleague.username}) now: it was handed over." in client.get("/facilitator/").get_data(
         as_text=True)
     assert db.session.get(Roundtable, roundtable.id).status == "open"
 
@@ -93,7 +93,7 @@ def test_a_roundtable_handed_over_by_an_administrator_says_so_too(client, make, 
 
     opened = client.get(f"/facilitator/roundtables/{roundtable.id}", follow_redirects=True)
 
-    assert f"is run by {colleague.display_name} now" in opened.get_data(as_text=True)
+    assert f"is run by {colleague.display_name} ({colleague.username}) now" in opened.get_data(as_text=True)
 
 
 def test_someone_elses_roundtable_still_looks_like_one_that_does_not_exist(client, make, login):

@@ -746,7 +746,7 @@ def test_a_facilitator_hands_one_roundtable_to_a_colleague_who_moderates_it_from
 
     assert done.headers["Location"].endswith("/facilitator/") and again.headers["Location"].endswith("/facilitator/")
     mine = client.get("/facilitator/").get_data(as_text=True)
-    assert f"is run by {colleague.display_name} now" in mine
+    assert f"is run by {colleague.display_name} ({colleague.username}) now" in mine
     assert f'href="/facilitator/roundtables/{leaving.id}"' not in mine and f'href="/facilitator/roundtables/{staying.id}"' in mine
     assert client.get(url).headers["Location"].endswith("/facilitator/"), "no longer theirs: it says who runs it"
     assert db.session.get(Roundtable, staying.id).facilitator_id == facilitator.id, "only the one handed over"
