@@ -74,3 +74,30 @@ def test_pseudonym_keys_made_before_0011_ignore_accents_and_no_one_already_alike
         assert keys() == ["ulap büghaw", "ulap bughaw", "bituin nino", "#4"], "alike before: both stay as they are"
         command.downgrade(config, "0010")
         assert keys() == ["ulap büghaw", "ulap bughaw", "bituin niño", "#4"]
+
+
+def test_a_draft_discarded_before_0012_does_not_lend_its_number_to_the_next_quote(make, scratch_database_url):
+    """SQLite gave the newest quote's number, once its draft was discarded, to the next quote: the audit log still
+    names the discarded one by it."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from roundtable.cli import alembic_config
+    from roundtable.models import Quote
+    from roundtable.services import curation
+    from tests.conftest import database
+
+    config = alembic_config(scratch_database_url)
+    command.upgrade(config, "0011")
+    with database(create_engine(scratch_database_url)):
+        editor = make.user("editor")
+        reflection = make.reflection()
+        kept = make.quote(reflection, editor=editor, text="let children speak", approve=False)
+        discarded = make.quote(reflection, editor=editor, text="from a safe room", approve=False)
+        discarded_id = discarded.id
+        curation.discard_draft(editor, discarded, seen_version=discarded.version_id)
+        db.session.commit()
+
+        command.upgrade(config, "head")
+        assert db.session.get(Quote, kept.id).text == "let children speak"
+        assert make.quote(reflection, editor=editor, text="the court should listen", approve=False).id > discarded_id

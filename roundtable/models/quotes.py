@@ -32,6 +32,9 @@ class Theme(Base):
     """A bilingual tag for quotes."""
 
     __tablename__ = "themes"
+    # A removed theme's number is never given to a new one (SQLite would give the highest again): the audit log
+    # names it by its number.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name_en: Mapped[str] = mapped_column(String(80), unique=True)
@@ -54,6 +57,9 @@ class Quote(Base):
     """
 
     __tablename__ = "quotes"
+    # A discarded draft's number is never given to a new quote (SQLite would give the highest again): the audit log
+    # and the editors' links still name it.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reflection_id: Mapped[int] = mapped_column(ForeignKey("reflections.id"), index=True)

@@ -152,6 +152,30 @@ def test_a_draft_an_editor_discards_is_gone_and_no_longer_counted_for_its_author
         AuditEvent.action == "quote.discarded", AuditEvent.target_id == quote_id)) == editor.id
 
 
+def test_a_new_quote_never_takes_the_number_of_a_discarded_draft(make):
+    """SQLite gave the newest draft's number, once discarded, to the next quote: the audit log and the editor's
+    links to the discarded draft then led to another one."""
+    editor = make.user("editor")
+    reflection = make.reflection()
+    discarded = new_quote(make, reflection, editor, text="let children speak")
+    discarded_id = discarded.id
+    curation.discard_draft(editor, discarded, seen_version=discarded.version_id)
+    db.session.commit()
+
+    assert new_quote(make, reflection, editor, text="from a safe room").id > discarded_id
+
+
+def test_a_new_theme_never_takes_the_number_of_a_removed_one(make):
+    editor = make.user("editor")
+    removed = curation.add_theme(editor, "Courts", "Mga korte")
+    db.session.commit()
+    removed_id = removed.id
+    curation.remove_theme(editor, removed)
+    db.session.commit()
+
+    assert curation.add_theme(editor, "Healing", "Paghilom").id > removed_id
+
+
 def _approved(make, editor):
     return make.quote(make.reflection(), editor=editor)
 
