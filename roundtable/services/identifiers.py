@@ -402,9 +402,10 @@ _AGE_RES = [
         rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?(?P<age>{_AGE_NUMBER})\b",
         rf"\b(?:noong|nung|nuong|no'ng|noon)\s+(?P<age>{_AGE_NUMBER})\s+(?:(?:pa\s+)?{_LANG}\s+)?"
         rf"(?:(?:{_AKO}|siya|ka)\b|q(?=\s*(?:[,.;!?]|$)|\s+(?:noon|nun|nung|noong)\b))",
-        # "Grade 3 pa lang ako" is a school year, not an age
-        rf"(?<!grade )(?<!baitang )\b(?P<age>\d{{1,2}}|{_ES_NUMBER}|{_FIL_TEN_AND_UP})\s+(?:na|(?:pa\s+)?{_LANG})\s+"
-        rf"(?:{_AKO}|siya)\b",
+        # "Grade 3 pa lang ako" is a school year, not an age; "twelve lang ako" in English numbers too ("one lang
+        # ako" is one person)
+        rf"(?<!grade )(?<!baitang )\b(?P<age>\d{{1,2}}|{_ES_NUMBER}|{_FIL_TEN_AND_UP}|(?!one\b){_EN_NUMBER})\s+"
+        rf"(?:na|(?:pa\s+)?{_LANG})\s+(?:{_AKO}|siya)\b",
         # "lima pa lang ako noon": a digit's word only with "pa lang" ("isa" is "one of", "isa pa lang ako sa kanila")
         rf"\b(?P<age>(?!isa\b){_FIL_DIGIT})\s+pa\s+{_LANG}\s+(?:{_AKO}|siya)\b",
         # "15 ako nung …"

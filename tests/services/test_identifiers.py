@@ -547,6 +547,13 @@ def test_a_number_before_pa_lang_ako_is_still_an_age_without_a_grade():
     assert_flags("4 pa lang ako noon nang magsimula ang lahat.", {("age", "4")})
 
 
+def test_an_english_number_before_lang_ako_is_an_age_too_but_not_one_person():
+    """Taglish: "twelve lang ako" (I was only twelve); "one lang ako sa pila" is one person in the line."""
+    assert_flags("Noon, twelve lang ako nang tumestigo ako sa korte.", {("age", "twelve")})
+    assert_flags("Nine pa lang ako nung una akong humarap sa korte.", {("age", "Nine")})
+    assert detect("Kahit one lang ako sa pila, naghintay ako sa korte.") == []
+
+
 # --- rules added after the third held-out set's first run (docs/identifiers.md) -----------------
 
 
