@@ -878,22 +878,21 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
     label = redaction_label_of(target, state)
     words[state.field] = (text[:start] + f"[{text[start:state.finding.start]}{label[1:-1]}"
                           f"{text[state.finding.end:end]}]" + text[end:])
-    # The same detail in the other text goes too, in that text's language, found or not (the detector may miss the
-    # English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not leave in
-    # the English translation. Written the same way, capitals and all: "by God's grace" is no name.
-    # A number alone (the "9" of "when I was 9") is no detail wherever it stands ("Branch 9"): it goes only where the
-    # detector finds it there too. Words go wherever they are written the same way, ages too ("twelve lang ako", which
-    # the detector misses): a word too many in brackets ("at [age] in the morning") shows on the page, an age left
-    # in the translation would not.
+    # The same detail in the other text goes too, in that text's language. A name, a place, an account goes wherever
+    # it is written the same way, found or not (the detector may miss the English "Grace" that it found after the
+    # Filipino "ni"): a name redacted in the Filipino words must not leave in the English translation. Written the
+    # same way, capitals and all: "by God's grace" is no name.
+    # An age ("nine", "siyam") and a number alone ("9") are ordinary words elsewhere ("at nine in the morning",
+    # "alas-nuwebe", "siyam na tao ang dumalo", "Branch 9"): they go only where the detector finds the same age there.
     for other in QUOTE_FIELDS:
         if other != state.field and words[other]:
             language = target.translation_language if other == "translation" else target.language
             label = redaction_label(state.finding.kind, language)
-            if any(character.isalpha() for character in state.finding.text):
+            if _points_wherever_written(state.finding):
                 words[other] = re.sub(rf"(?<!\w){re.escape(state.finding.text)}(?!\w)", label, words[other])
                 continue
-            for found in sorted((each.finding for each in findings_of(target) if each.field == other
-                                 and (each.finding.kind, each.finding.text) == (state.finding.kind, state.finding.text)),
+            for found in sorted((each.finding for each in findings_of(target)
+                                 if each.field == other and _same_detail(each.finding, state.finding)),
                                 key=lambda finding: finding.start, reverse=True):
                 words[other] = words[other][:found.start] + label + words[other][found.end:]
     update_quote(
@@ -903,6 +902,17 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
     )
     audit.record("quote.finding_redacted", actor=editor, target=target)
     return target
+
+
+def _points_wherever_written(finding: identifiers.Finding) -> bool:
+    """A name's or a place's words point to someone wherever they stand; an age's or a number's only where the
+    detector reads them as one."""
+    return finding.kind != "age" and any(character.isalpha() for character in finding.text)
+
+
+def _same_detail(found: identifiers.Finding, redacted: identifiers.Finding) -> bool:
+    """The same age, the same number: "Twelve" at the start of a sentence is "twelve"."""
+    return found.kind == redacted.kind and found.text.casefold() == redacted.text.casefold()
 
 
 def keep_finding(editor: User, target: Quote, *, index: int, digest: str, reason: str) -> QuoteFindingDecision:

@@ -410,10 +410,24 @@ def test_a_name_in_the_staff_translation_is_found_too_and_redacted_in_the_transl
     ("Nung ako'y 9, natakot ako sa korte.", "fil", "When I was 9, I was afraid of the hearing at 9 in the morning.",
      ("text", "9"), "Nung ako'y [edad], natakot ako sa korte.",
      "When I was [age], I was afraid of the hearing at 9 in the morning."),
-    # an age in words goes wherever it is written the same way: the detector may miss it there ("twelve lang ako")
+    # an age in words goes from the other text where the detector finds it there too ("twelve lang ako")
     ("When I was twelve, I testified in court.", "en", "Noon, twelve lang ako nang tumestigo ako sa korte.",
      ("text", "twelve"), "When I was [age], I testified in court.",
      "Noon, [edad] lang ako nang tumestigo ako sa korte."),
+    # and only there: "at nine in the morning" is no age
+    ("Nung nine ako, una kong nakausap ang prosecutor. Alas-nuwebe ng umaga kami nagkita.", "mixed",
+     "When I was nine, I first spoke to a prosecutor. We met at nine in the morning.", ("text", "nine"),
+     "Nung [edad] ako, una kong nakausap ang prosecutor. Alas-nuwebe ng umaga kami nagkita.",
+     "When I was [age], I first spoke to a prosecutor. We met at nine in the morning."),
+    # nor "alas-nuwebe", the hour, nor "siyam na tao", nine people
+    ("When I was nine, I first spoke to a prosecutor at alas-nuwebe in the morning.", "en",
+     "Noong nuwebe ako, una kong nakausap ang piskal nang alas-nuwebe ng umaga.", ("translation", "nuwebe"),
+     "When I was nine, I first spoke to a prosecutor at alas-nuwebe in the morning.",
+     "Noong [edad] ako, una kong nakausap ang piskal nang alas-nuwebe ng umaga."),
+    ("When I was nine, I first spoke to a prosecutor. He told me, siyam na tao ang dumalo.", "en",
+     "Noong siyam ako, una kong nakausap ang piskal. Sabi niya, siyam na tao ang dumalo.", ("translation", "siyam"),
+     "When I was nine, I first spoke to a prosecutor. He told me, siyam na tao ang dumalo.",
+     "Noong [edad] ako, una kong nakausap ang piskal. Sabi niya, siyam na tao ang dumalo."),
 ])
 def test_a_detail_redacted_in_one_text_goes_from_the_other_where_it_is_written_the_same(
         make, text, language, translation, redacted, text_after, translation_after):
