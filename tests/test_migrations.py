@@ -83,8 +83,8 @@ def test_a_draft_discarded_before_0012_does_not_lend_its_number_to_the_next_quot
     from sqlalchemy import create_engine
 
     from roundtable.cli import alembic_config
-    from roundtable.models import Quote
-    from roundtable.services import curation
+    from roundtable.models import Export, Quote
+    from roundtable.services import curation, exports
     from tests.conftest import database
 
     config = alembic_config(scratch_database_url)
@@ -92,12 +92,20 @@ def test_a_draft_discarded_before_0012_does_not_lend_its_number_to_the_next_quot
     with database(create_engine(scratch_database_url)):
         editor = make.user("editor")
         reflection = make.reflection()
-        kept = make.quote(reflection, editor=editor, text="let children speak", approve=False)
+        kept = make.quote(reflection, editor=editor, text="let children speak")
+        curation.update_quote(editor, kept, expected_version=kept.version_id, text=kept.text, language="en",
+                              translation=None, translation_language=None, descriptor="survivor leader",
+                              themes=[curation.add_theme(editor, "Courts", "Mga korte")])
+        exported = exports.record(editor, "csv", exports.QuoteFilters())
+        db.session.commit()
         discarded = make.quote(reflection, editor=editor, text="from a safe room", approve=False)
         discarded_id = discarded.id
         curation.discard_draft(editor, discarded, seen_version=discarded.version_id)
         db.session.commit()
 
         command.upgrade(config, "head")
-        assert db.session.get(Quote, kept.id).text == "let children speak"
+        db.session.expire_all()
+        kept = db.session.get(Quote, kept.id)  # its rows were copied, not cascaded away with the old table
+        assert (kept.text, [t.name_en for t in kept.themes]) == ("let children speak", ["Courts"])
+        assert [quote.id for quote in db.session.get(Export, exported.id).quotes] == [kept.id]
         assert make.quote(reflection, editor=editor, text="the court should listen", approve=False).id > discarded_id
