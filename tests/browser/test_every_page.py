@@ -75,6 +75,13 @@ SMALL_BOXES = """() => [...document.querySelectorAll("input, textarea, select")]
 }).map(box => box.id || box.name)"""
 
 
+# A table wider than the phone scrolls by itself: the keyboard scrolls it only once it has the focus (its links, if
+# any, may stop short of its last columns).
+UNSCROLLABLE_TABLES = """() => [...document.querySelectorAll("table")]
+  .filter(table => table.scrollWidth > table.clientWidth && table.tabIndex < 0)
+  .map(table => (table.querySelector("caption") || table).textContent.trim().slice(0, 40))"""
+
+
 @pytest.fixture(scope="module")
 def walked(browser, live, tmp_path_factory):
     """Walk everything once, in both languages; collect axe findings and the served HTML."""
@@ -83,6 +90,7 @@ def walked(browser, live, tmp_path_factory):
     sideways: dict[str, int] = {}
     split_words: dict[str, list[str]] = {}
     small_boxes: dict[str, list[str]] = {}
+    unscrollable: dict[str, list[str]] = {}
     refused: dict[str, int] = {}
     saved = tmp_path_factory.mktemp("html")
     served: list[tuple[str, str]] = []
@@ -101,6 +109,8 @@ def walked(browser, live, tmp_path_factory):
             split_words[label] = split
         if small := page.evaluate(SMALL_BOXES):
             small_boxes[label] = small
+        if tables := page.evaluate(UNSCROLLABLE_TABLES):
+            unscrollable[label] = tables
 
     def visit(page, url: str | tuple[str, int], language: str) -> None:
         """Open ``url`` (or ``(url, status)`` for an error page on purpose): a page that fails in error passes the
@@ -217,7 +227,7 @@ def walked(browser, live, tmp_path_factory):
         name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
         (saved / f"{index:03d}-{name}.html").write_text(html, encoding="utf-8")
     return {"findings": findings, "sideways": sideways, "split_words": split_words,
-            "small_boxes": small_boxes, "refused": refused, "directory": saved, "labels": [label for label, _ in served]}
+            "small_boxes": small_boxes, "unscrollable": unscrollable, "refused": refused, "directory": saved, "labels": [label for label, _ in served]}
 
 
 def password_typed_long_ago(context, live: dict) -> None:
@@ -250,6 +260,10 @@ def test_no_page_scrolls_sideways_on_a_phone(walked):
 
 def test_every_box_typed_into_is_large_enough_to_read_and_touch_on_a_phone(walked):
     assert walked["small_boxes"] == {}, "boxes under 16 px text or 44 px tall: " + repr(walked["small_boxes"])
+
+
+def test_every_table_wider_than_a_phone_can_be_scrolled_with_the_keyboard(walked):
+    assert walked["unscrollable"] == {}, "tables that scroll sideways but take no focus: " + repr(walked["unscrollable"])
 
 
 def test_no_word_in_a_table_is_cut_across_two_lines_on_a_phone(walked):
