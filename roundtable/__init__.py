@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from roundtable import access, assets, config, i18n, identity, numbers, security
 from roundtable.changes import messages_at, refused_here
 from roundtable.db import db, schema_problem
-from roundtable.extensions import babel, csrf, limiter
+from roundtable.extensions import babel, csrf, limiter, seconds_until_allowed
 from roundtable.forms import box_language, error_links
 from roundtable.navigation import page_at_or_above
 from roundtable.services import crypto, roundtables
@@ -91,19 +91,23 @@ def _register_error_pages(app: Flask) -> None:
 
     app.context_processor(lambda: {"on_participant_path": on_participant_path()})
 
-    def page(status: int, reason: str | None = None):
-        return render_template("errors/error.html", status=status, reason=reason), status
+    def page(status: int, reason: str | None = None, **context):
+        return render_template("errors/error.html", status=status, reason=reason, **context), status
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
+        headers = [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]  # Allow
         if exc.code == 429 and request.form.get("text") and on_participant_path():
             # A participant's words refused by a rate limit (checked before anyone is looked up) are shown back,
             # never thrown away: they came with this very request.
             body, status = render_template("participant/words_kept.html", text=request.form["text"],
                                            language=request.form.get("language"), too_many=True), 429
+        elif exc.code == 429 and (wait := seconds_until_allowed()) is not None:
+            body, status = page(429, wait_minutes=-(-wait // 60))
+            headers.append(("Retry-After", str(wait)))
         else:
             body, status = page(exc.code or 500)
-        return body, status, [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]  # Allow
+        return body, status, headers
 
     @app.errorhandler(RecordNotFound)
     def record_not_found(exc: RecordNotFound):

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import time
 from datetime import datetime, timezone
 
 from flask import current_app, g, request, session
@@ -54,3 +55,15 @@ def accepted() -> None:
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=client_fingerprint, default_limits=[])
+
+
+def seconds_until_allowed() -> int | None:
+    """How long the limit that refused this request holds: a room refused by the hourly limit waits up to an hour,
+    not "a few minutes". None where the store cannot say (it is down, or no limit refused the request)."""
+    try:
+        refusing = limiter.current_limit
+        if refusing is None or not refusing.breached:
+            return None
+        return max(1, int(refusing.reset_at - time.time()))
+    except Exception:  # the store's own errors, whatever it is: the page is said without the time
+        return None

@@ -4,6 +4,7 @@ Runs against the real Redis when TEST_REDIS_URL is set (as in CI), else in memor
 """
 
 import os
+import re
 
 import pytest
 
@@ -101,6 +102,41 @@ def test_return_with_a_passphrase_is_limited(limited):
     browser = limited.test_client()
     statuses = _hammer(browser, "/return", {"passphrase": "wrong words entirely"}, 21)
     assert statuses[-1] == 429 and 429 not in statuses[:20]
+
+
+def _refused_page(browser, path, data):
+    page = browser.get(path)
+    refused = browser.post(path, data={**data, "csrf_token": csrf_token_of(page)})
+    assert refused.status_code == 429
+    return refused, refused.get_data(as_text=True)
+
+
+def test_the_limit_page_says_how_long_the_wait_is(limited):
+    browser = limited.test_client()
+    browser.get("/language/en")
+    _hammer(browser, "/return", {"passphrase": "wrong words entirely"}, 20)
+    refused, html = _refused_page(browser, "/return", {"passphrase": "wrong words entirely"})
+    assert "Try again in 1 minute." in html and "tell your facilitator" not in html
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+@pytest.mark.parametrize("limited", ["memory://"], indirect=True)
+def test_a_room_refused_for_the_hour_is_told_so_and_to_tell_its_facilitator(limited, monkeypatch):
+    """A room typing long passphrases after a break may make 100 mistakes in an hour on its one Wi-Fi: then even a
+    right passphrase waits, and "a few minutes" was untrue."""
+    import time
+
+    now = [time.time()]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    browser = limited.test_client()
+    browser.get("/language/en")
+    for _minute in range(5):
+        assert 429 not in _hammer(browser, "/return", {"passphrase": "wrong words entirely"}, 20)
+        now[0] += 61
+    refused, html = _refused_page(browser, "/return", {"passphrase": "wrong words entirely"})
+    minutes = int(re.search(r"Try again in (\d+) minutes\.", html).group(1))
+    assert 50 <= minutes <= 60 and int(refused.headers["Retry-After"]) > 49 * 60
+    assert "Everyone on this Wi-Fi waits too: tell your facilitator." in html
 
 
 def test_the_limit_line_in_the_log_names_the_limit_and_the_page_not_whose_tries_were_counted(limited, caplog):
