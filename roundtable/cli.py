@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from roundtable import i18n
-from roundtable.db import NEVER_MIGRATED, SCHEMA_REVISION, db, schema_problem
+from roundtable.db import NEVER_MIGRATED, SCHEMA_REVISION, db, schema_mismatch, schema_problem
 from roundtable.models.staff import ROLES
 from roundtable.services import accounts
 from roundtable.services.errors import RuleViolation
@@ -202,10 +202,13 @@ def _driver_says(problem: DBAPIError) -> str:
 
 
 @contextmanager
-def _database_answers(then: str) -> Iterator[None]:
+def _database_answers(then: str, *, migrating: bool = False) -> Iterator[None]:
     """A database that is down, unreachable or not yet migrated ends a command with one line (cron mails it),
-    not a traceback."""
+    not a traceback. One at another release's revision is refused before the command does anything: a query that
+    happens to work there (a dry run, "nothing to do") would report success for a run that cannot be made."""
     try:
+        if not migrating and (mismatch := schema_mismatch()):
+            raise click.ClickException(f"{mismatch[0].upper()}{mismatch[1:]}. Nothing was done.")
         yield
     except DBAPIError as problem:
         if mismatch := schema_problem(problem):  # never migrated, or an upgrade not migrated
@@ -229,7 +232,7 @@ def init_app(app: Flask) -> None:
             raise click.ClickException("Give a revision, or leave --revision out to upgrade to the newest (head).")
 
         try:
-            with _database_answers("Nothing was changed; run it again once it answers."):
+            with _database_answers("Nothing was changed; run it again once it answers.", migrating=True):
                 current = upgrade_database(app, revision)
         except CommandError as problem:
             raise click.ClickException(f"{problem} (revisions are listed in migrations/versions).") from None
