@@ -90,6 +90,7 @@ def _roundtable_page(item: Roundtable, *, prompt_form: NewPromptForm | None = No
     return render_template(
         "facilitator/roundtable.html", roundtable=item, answers=consent.answers_in(item), status_form=StatusForm(),
         prompt_form=prompt_form or NewPromptForm(), hand_over_form=hand_over_form or _hand_over_form(),
+        frozen=roundtables.frozen_because(item) is not None,
     )
 
 
@@ -309,8 +310,8 @@ def edit_prompt(prompt_id: int):
     if prompt is None:
         abort(404)
     _own(prompt.roundtable_id)
-    if (archived := _archived_on_opening(prompt.roundtable)) is not None:
-        return archived
+    if (frozen := _frozen_on_opening(prompt.roundtable)) is not None:
+        return frozen
     form = EditPromptForm(obj=prompt)
     if request.method == "GET":
         form.read.data = roundtables.prompt_mark(prompt)
@@ -330,11 +331,12 @@ def edit_prompt(prompt_id: int):
     return render_template("facilitator/prompt_form.html", form=form, prompt=prompt, answers=roundtables.answers_to(prompt))
 
 
-def _archived_on_opening(item: Roundtable):
-    """An archived roundtable's prompts and consent form stay as they were: opening their forms leads back to
-    the roundtable, which says so. A form already open and sent is refused by the service, its words kept."""
-    if request.method == "GET" and item.status == "archived":
-        flash(str(roundtables.ARCHIVED))
+def _frozen_on_opening(item: Roundtable):
+    """An archived roundtable's prompts and consent form stay as they were, as do those of one past its retention
+    date: opening their forms leads back to the roundtable, saying so. A form already open and sent is refused by
+    the service, its words kept."""
+    if request.method == "GET" and (why := roundtables.frozen_because(item)) is not None:
+        flash(str(why))
         return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
     return None
 
@@ -407,8 +409,8 @@ def _queue_as_left() -> str:
 def consent_form(roundtable_id: int):
     """Change the consent form: a new version; returning participants are asked to consent again."""
     item = _own(roundtable_id)
-    if (archived := _archived_on_opening(item)) is not None:
-        return archived
+    if (frozen := _frozen_on_opening(item)) is not None:
+        return frozen
     current = item.current_clauses()
     form = ConsentFormForm()
     if request.method == "GET":

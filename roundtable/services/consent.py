@@ -316,7 +316,7 @@ def check_form_version(roundtable: Roundtable, clauses: list[ClauseDraft], *, se
     first, so that no one answers a question about a form that could not be saved anyway."""
     from roundtable.services import roundtables  # consent is the lower layer; this is the one way up
 
-    roundtables.refuse_if_archived(roundtable)
+    roundtables.refuse_if_frozen(roundtable)
     # A page made for an older version is refused before anything else is said of it: its statements may clash
     # with those the newer version added.
     if seen != roundtable.consent_version and _as_drafts(roundtable.current_clauses()) != _as_drafts(clauses):

@@ -177,12 +177,23 @@ def erases_sooner_for_good(roundtable: Roundtable, retention_until: date | None)
 
 
 ARCHIVED = _l("This roundtable is archived: its prompts and consent form stay as they were.")
+PAST_RETENTION = _l("This roundtable's retention date has passed: its prompts and consent form stay as they were.")
 
 
-def refuse_if_archived(roundtable: Roundtable) -> None:
-    """An archived roundtable is a record of what happened: its prompts and consent form stay as they were."""
+def frozen_because(roundtable: Roundtable):
+    """Why the prompts and consent form of ``roundtable`` stay as they were, or None while they may change. An
+    archived roundtable is a record of what happened; past its retention date no one answers a question or agrees
+    to keep words any more (its words are erased, or wait to be)."""
     if roundtable.status == "archived":
-        raise RuleViolation(ARCHIVED)
+        return ARCHIVED
+    if past_retention(roundtable):
+        return PAST_RETENTION
+    return None
+
+
+def refuse_if_frozen(roundtable: Roundtable) -> None:
+    if (why := frozen_because(roundtable)) is not None:
+        raise RuleViolation(why)
 
 
 def _refuse_a_question_asked_already(roundtable: Roundtable, text_en: str, text_fil: str,
@@ -202,7 +213,7 @@ def _refuse_a_question_asked_already(roundtable: Roundtable, text_en: str, text_
 
 
 def add_prompt(roundtable: Roundtable, actor: User, text_en: str, text_fil: str) -> Prompt:
-    refuse_if_archived(roundtable)
+    refuse_if_frozen(roundtable)
     _refuse_a_question_asked_already(roundtable, text_en, text_fil)
     position = max((p.position for p in roundtable.prompts), default=0) + 1
     prompt = Prompt(position=position, text_en=text_en, text_fil=text_fil)
@@ -230,7 +241,7 @@ def update_prompt(prompt: Prompt, actor: User, text_en: str, text_fil: str, *, r
     lock_and_reread(prompt)
     if (prompt.text_en, prompt.text_fil) == (text_en, text_fil):  # saved already, perhaps by this form sent twice
         return
-    refuse_if_archived(prompt.roundtable)
+    refuse_if_frozen(prompt.roundtable)
     if not crypto.marks_match(read, prompt_mark(prompt)):
         raise Conflict(_l("This prompt was saved on another page after you opened this one. What is saved now is "
                           "shown under each box; your words are still in the form. Combine them, then save again."))

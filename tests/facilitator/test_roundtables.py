@@ -1,10 +1,12 @@
 """Facilitators run their own roundtables and see nothing of anyone else's."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent, Reflection, Roundtable
 from roundtable.services import curation, participation, withdrawal
@@ -618,6 +620,61 @@ def test_a_prompt_form_open_when_the_roundtable_was_archived_keeps_its_words(cli
 
     assert "stay as they were" in html and "A clearer question?" in html
     assert db.session.get(type(prompt), prompt.id).text_en == "Prompt 1 in English"
+
+
+def _past_retention_while_open(client, make, login, page_of):
+    """A facilitator opens a page of their roundtable (``page_of(roundtable)``), whose retention date then passes:
+    the roundtable, and the page as it was opened."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    make.participant(roundtable)
+    login(facilitator)
+    client.get("/language/en")
+    page = client.get(page_of(roundtable))
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    return roundtable, page
+
+
+def test_past_its_retention_date_a_roundtable_page_offers_no_change_to_its_prompts_or_consent_form(client, make, login):
+    roundtable, _page = _past_retention_while_open(client, make, login, lambda r: f"/facilitator/roundtables/{r.id}")
+
+    html = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+
+    assert "Its retention date has passed: it takes no new words or people." in html
+    assert "Add a prompt" not in html and f"/facilitator/prompts/{roundtable.prompts[0].id}" not in html
+    assert "Change the consent form" not in html
+    for path in (f"/facilitator/prompts/{roundtable.prompts[0].id}", f"/facilitator/roundtables/{roundtable.id}/consent"):
+        response = client.get(path)
+        assert response.headers["Location"].endswith(f"/facilitator/roundtables/{roundtable.id}")
+        assert ("This roundtable&#39;s retention date has passed: its prompts and consent form stay as they were."
+                in client.get(response.headers["Location"]).get_data(as_text=True))
+
+
+def test_a_prompt_sent_after_the_retention_date_passed_is_refused_with_its_words_kept(client, make, login, csrf):
+    roundtable, page = _past_retention_while_open(client, make, login, lambda r: f"/facilitator/roundtables/{r.id}")
+
+    html = client.post(f"/facilitator/roundtables/{roundtable.id}/prompts", data={
+        "csrf_token": csrf(page), "text_en": "One more question?", "text_fil": "Isa pang tanong?"}).get_data(as_text=True)
+
+    assert "retention date has passed: its prompts and consent form stay as they were." in html
+    assert "One more question?" in html and "Isa pang tanong?" in html, "the typed prompt is not lost"
+    db.session.expire_all()
+    assert len(roundtable.prompts) == 2
+
+
+def test_a_consent_form_sent_after_the_retention_date_passed_asks_no_one_again(client, make, login):
+    roundtable, page = _past_retention_while_open(client, make, login,
+                                                  lambda r: f"/facilitator/roundtables/{r.id}/consent")
+
+    html = client.post(page.request.path, data={
+        **shown_fields_of(page), "new_key": "photos", "new_text_en": "Photos may be taken.",
+        "new_text_fil": "Maaaring kumuha ng litrato."}).get_data(as_text=True)
+
+    assert "retention date has passed: its prompts and consent form stay as they were." in html
+    assert "Photos may be taken." in html, "what was typed stays in the form"
+    db.session.expire_all()
+    assert roundtable.consent_version == 1
 
 
 def _edit_page_sent(client, page, **changes):

@@ -163,6 +163,29 @@ def test_an_archived_roundtables_prompts_and_consent_form_stay_as_they_were(make
         consent.new_form_version(item, facilitator, [], seen=item.consent_version)
 
 
+def test_past_its_retention_date_a_roundtables_prompts_and_consent_form_stay_as_they_were(make):
+    """Its words are erased, or wait to be: no one answers a new question, nor agrees again to keep words until a
+    date gone by (QA: a new form sent everyone whose words were erased back to tick "I am 18 or older")."""
+    from roundtable.services import consent
+
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, status="closed")
+    item.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    prompt = item.prompts[0]
+    form = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in item.current_clauses()]
+    form.append(consent.ClauseDraft("photos", "Photos may be taken.", "Maaaring kumuha ng litrato.", False))
+
+    with pytest.raises(RuleViolation, match="retention date has passed: its prompts and consent form stay"):
+        roundtables.add_prompt(item, facilitator, "Another question?", "Isa pang tanong?")
+    with pytest.raises(RuleViolation, match="retention date has passed"):
+        roundtables.update_prompt(prompt, facilitator, "Changed?", "Binago?", read=roundtables.prompt_mark(prompt))
+    with pytest.raises(RuleViolation, match="retention date has passed"):
+        consent.new_form_version(item, facilitator, form, seen=item.consent_version)
+    db.session.rollback()
+    assert (len(item.prompts), item.consent_version) == (2, 1)
+
+
 def test_an_edit_page_opened_before_another_save_cannot_put_back_what_that_save_changed(make):
     facilitator = make.user("facilitator")
     item = make.roundtable(facilitator)
