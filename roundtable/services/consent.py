@@ -52,7 +52,13 @@ def history(participant: Participant) -> list[ConsentRecord]:
 
 
 def needs_new_consent(participant: Participant) -> bool:
-    """True when the roundtable's consent form changed since the participant last consented."""
+    """True when the roundtable's consent form changed since the participant last consented. Never past the
+    retention date: their words are erased, or wait to be, and there is nothing left to agree to keep; what they
+    agreed to before still applies."""
+    from roundtable.services import roundtables  # consent is the lower layer: it reaches up only at need
+
+    if roundtables.past_retention(participant.roundtable):
+        return False
     record = current_record(participant)
     return record is None or record.form_version < participant.roundtable.consent_version
 
@@ -314,7 +320,7 @@ class ClauseDraft:
 def check_form_version(roundtable: Roundtable, clauses: list[ClauseDraft], *, seen: int) -> None:
     """What ``new_form_version`` refuses, said before anything is saved: a page that asks before a change checks
     first, so that no one answers a question about a form that could not be saved anyway."""
-    from roundtable.services import roundtables  # consent is the lower layer; this is the one way up
+    from roundtable.services import roundtables  # consent is the lower layer: it reaches up only at need
 
     roundtables.refuse_if_frozen(roundtable)
     # A page made for an older version is refused before anything else is said of it: its statements may clash

@@ -764,3 +764,48 @@ def test_my_words_says_what_stays_after_the_date_to_erase_words(client, make, cs
     assert re.search(r'<p class="flash">This roundtable is closed and does not accept new words\. The date to erase '
                      r"this roundtable's words was [^<]+\.</p>", html), "said at the top: why words are gone"
     assert "A reflection quoted with your consent stays, with its quote, until you take it back." in html
+
+
+def test_past_the_date_to_erase_words_no_one_is_asked_to_consent_again_to_keep_them(client, make, csrf):
+    """The form changed before the date; once it passed, asking to tick "I am 18 or older" again and to agree to
+    keep words "until" a day gone by made no sense to someone whose words were erased (QA)."""
+    from datetime import timedelta
+
+    from roundtable import clock
+    from roundtable.services import retention
+
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    make.reflection(me)
+    _consent_form_reworded(roundtable)
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    retention.purge_expired()
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+
+    mine = client.get("/my")
+    assert mine.status_code == 200 and "You took part in:" in mine.get_data(as_text=True)
+    assert client.get("/my/consent/new").headers["Location"].endswith("/my")
+    assert len(consent.history(me)) == 1, "what they agreed to before still applies"
+
+
+def test_taking_back_all_my_words_past_the_date_to_erase_them_does_not_promise_that_date_again(client, make, csrf):
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+    assert "Otherwise they stay hidden and are erased on " in client.get("/my/withdraw").get_data(as_text=True)
+
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    html = client.get("/my/withdraw").get_data(as_text=True)
+
+    assert "are erased on " not in html
+    assert re.search(r"Otherwise they stay hidden and are erased soon: the date to erase this roundtable's words "
+                     r"was [^<]+\.</li>", html)

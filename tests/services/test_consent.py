@@ -95,6 +95,26 @@ def test_consent_history_is_append_only(make):
     assert consent.current_grants(participant) == {"take_part", "store_words"}
 
 
+def test_past_the_retention_date_no_one_is_asked_to_consent_again(make):
+    """Their words are erased, or wait to be: there is nothing left to agree to keep, and what they agreed to
+    before still applies."""
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    roundtable = make.roundtable()
+    participant = make.participant(roundtable)
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " Revised.", c.text_fil, c.required)
+              for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    assert consent.needs_new_consent(participant)
+
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+
+    assert not consent.needs_new_consent(participant)
+    assert consent.current_grants(participant) == {"take_part", "store_words", "quote_publicly"}
+
+
 def test_unknown_clauses_are_refused(make):
     participant = make.participant()
     with pytest.raises(RuleViolation):
