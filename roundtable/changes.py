@@ -19,7 +19,7 @@ from wtforms import Field
 from wtforms.form import BaseForm
 
 from roundtable.db import db
-from roundtable.forms import SentOnce, error_links
+from roundtable.forms import SentOnce, TypedBoxes, error_links
 from roundtable.services import sent_forms
 from roundtable.services.errors import Gone, RuleViolation
 
@@ -81,9 +81,11 @@ def field_named(form, *, otherwise: Field) -> Callable[[RuleViolation], Field]:
     return lambda problem: form[problem.field] if problem.field and problem.field in form else otherwise
 
 
-def back_to_list_when_gone(list_url: Callable[[], str]):
+def back_to_list_when_gone(list_url: Callable[[], str], *, shows_back: TypedBoxes | None = None):
     """A view decorator: a form sent from a page whose record went out of sight meanwhile leads to ``list_url()``
-    with the reason, instead of to a bare "not found" page that drops what was typed without saying why."""
+    with the reason, instead of to a bare "not found" page that drops what was typed without saying why. Words
+    typed into one of the boxes ``shows_back`` names are shown back instead, with the reason, to be copied: once,
+    kept nowhere (a note about someone who took their words back is not stored)."""
     def decorate(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
@@ -93,6 +95,10 @@ def back_to_list_when_gone(list_url: Callable[[], str]):
                 if request.method != "POST":
                     raise
                 db.session.rollback()
+                typed = shows_back.typed(request.form) if shows_back else []
+                if typed:
+                    say_refused()
+                    return render_template("not_saved.html", said=str(gone), typed=typed, back=list_url()), 409
                 flash(str(gone), "error")
                 return redirect(list_url())
         return wrapper

@@ -165,3 +165,7 @@ class ConsentFormForm(Form):
 # sent after the session ended.
 TYPED_BOXES = TypedBoxes(NewRoundtableForm, EditRoundtableForm, NewPromptForm, EditPromptForm, NoteForm, ConsentFormForm,
                          rows={"clauses": _l("Statement %(n)s")})
+
+# A care note typed while its reflection went out of sight (its author took it back, its retention date passed): shown
+# back, never the reflection's own words.
+NOTE_BOX = TypedBoxes(NoteForm)

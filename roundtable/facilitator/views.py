@@ -14,8 +14,8 @@ from roundtable.changes import (
 )
 from roundtable.db import db
 from roundtable.facilitator.forms import (
-    TYPED_BOXES, ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm, NewPromptForm,
-    NewRoundtableForm, NoteForm, RoundtableForm, StatusForm,
+    NOTE_BOX, TYPED_BOXES, ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm,
+    NewPromptForm, NewRoundtableForm, NoteForm, RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
 from roundtable.i18n import current_language, long_date, meeting_time
@@ -364,7 +364,7 @@ def moderation_queue():
 
 @bp.route("/reflections/<int:reflection_id>", methods=["GET", "POST"])
 @facilitator_only
-@back_to_list_when_gone(lambda: _queue_as_left())
+@back_to_list_when_gone(lambda: _queue_as_left(), shows_back=NOTE_BOX)
 def reflection(reflection_id: int):
     item = moderation.get(g.user, reflection_id)
     decision_form = DecisionForm(prefix="decision")

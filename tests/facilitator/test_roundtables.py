@@ -473,26 +473,69 @@ def test_a_read_mark_changed_by_hand_is_refused_as_changed_not_a_500(client, mak
     assert db.session.get(Reflection, reflection.id).status == "submitted"
 
 
-@pytest.mark.parametrize("send", [lambda client, url, read: decide(client, url, "release", page=read),
-                                  lambda client, url, read: save_note(client, url, "Check in next week.", page=read)],
-                         ids=["decision", "note"])
-def test_a_reflection_taken_back_while_open_leads_back_to_the_list_with_a_reason(client, make, login, send):
+def _reflection_open_when(client, make, login, gone):
+    """A facilitator opens a reflection from the filtered moderation list; then ``gone(participant, reflection)``
+    takes it out of their sight. The reflection, its address, the page as it was opened and the list's address."""
     facilitator = make.user("facilitator")
     participant = make.participant(make.roundtable(facilitator))
-    reflection = make.reflection(participant, status="submitted")
+    reflection = make.reflection(participant, status="submitted", text="Let children speak from a safe room.")
     login(facilitator)
     client.get("/language/en")
+    listed = f"/facilitator/moderation?status=submitted&roundtable={participant.roundtable_id}"
     url = f"/facilitator/reflections/{reflection.id}?status=submitted&roundtable={participant.roundtable_id}"
     read = client.get(url)
-    withdrawal.delete_reflection(participant, reflection)
+    gone(participant, reflection)
     db.session.commit()
+    return reflection, url, read, listed
 
-    answer = send(client, url, read)
 
-    assert db.session.get(Reflection, reflection.id).moderator_note is None
-    assert answer.status_code == 302
-    assert answer.headers["Location"].endswith(f"/facilitator/moderation?status=submitted&roundtable={participant.roundtable_id}")
+def test_a_decision_on_a_reflection_taken_back_while_open_leads_back_to_the_list_with_a_reason(client, make, login):
+    reflection, url, read, listed = _reflection_open_when(
+        client, make, login, lambda participant, reflection: withdrawal.delete_reflection(participant, reflection))
+
+    answer = decide(client, url, "release", page=read)
+
+    assert db.session.get(Reflection, reflection.id).status != "released"
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(listed)
     assert "its author took it back" in client.get(answer.headers["Location"]).get_data(as_text=True)
+
+
+def _past_retention(participant, reflection):
+    participant.roundtable.retention_until = clock.today() - timedelta(days=1)
+
+
+@pytest.mark.parametrize("gone", [
+    lambda participant, reflection: withdrawal.delete_reflection(participant, reflection),
+    lambda participant, reflection: withdrawal.withdraw_all(participant, erase=False),
+    _past_retention,
+], ids=["reflection deleted", "author withdrew", "retention date passed"])
+def test_a_care_note_typed_while_its_reflection_went_out_of_sight_is_shown_back_once_not_saved(client, make, login,
+                                                                                                gone):
+    """QA: the note was dropped without a word. It is about someone who took their words back (or whose words are
+    erased): shown to the facilitator who typed it, to copy, and stored nowhere."""
+    reflection, url, read, listed = _reflection_open_when(client, make, login, gone)
+
+    answer = save_note(client, url, "Check in next week after the hearing.", page=read)
+
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "<title>Error: What you typed was not saved" in html
+    assert "That reflection is no longer open to you for review" in html
+    assert ">Private note (only facilitators of this roundtable see it)</label>" in html
+    assert "Check in next week after the hearing.</textarea>" in html
+    assert f'href="{listed.replace("&", "&amp;")}"' in html, "back to the list as it was filtered"
+    assert "speak from a safe room" not in html, "never the reflection's words"
+    assert db.session.get(Reflection, reflection.id).moderator_note is None
+    assert not db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "reflection.note_saved"))
+
+
+def test_an_emptied_note_sent_for_a_reflection_gone_from_sight_leads_back_to_the_list(client, make, login):
+    _reflection, url, read, listed = _reflection_open_when(
+        client, make, login, lambda participant, reflection: withdrawal.delete_reflection(participant, reflection))
+
+    answer = save_note(client, url, "  ", page=read)
+
+    assert answer.status_code == 302 and answer.headers["Location"].endswith(listed)
 
 
 def test_a_decision_leads_back_to_the_list_as_it_was_filtered(client, make, login):
