@@ -40,7 +40,8 @@ def change(
 ) -> Iterator[Outcome]:
     """``with change(errors_on=form.text) as outcome: service(...)``, then ``if outcome.saved: …``.
 
-    ``errors_on`` is the field a refusal is shown beside, or a function that picks it from the refusal.
+    ``errors_on`` is the field a refusal is shown beside, or a function that picks it from the refusal (for a
+    refusal of several problems, from each of them).
     With ``once=form`` (a form that makes something), the block sets ``outcome.location``; when the same form
     was saved before (a double click), the block's work is rolled back and ``outcome.location`` is where the
     first sending led, with ``outcome.sent_before`` set and a message saying so, unless ``say_sent_twice`` is
@@ -66,10 +67,13 @@ def change(
         if first is not None:
             _lead_to_first(outcome, first, say_sent_twice)
         elif errors_on is None:
-            flash_at(place, str(problem), "error")
+            for each in problem.each():
+                flash_at(place, str(each), "error")
         else:
-            field = errors_on(problem) if callable(errors_on) and not isinstance(errors_on, Field) else errors_on
-            field.errors = [*field.errors, str(problem)]
+            for each in problem.each():  # several problems (``Several``): each beside its own field
+                field = errors_on(each) if callable(errors_on) and not isinstance(errors_on, Field) else errors_on
+                if str(each) not in field.errors:  # two problems told beside one field (a key typed oddly) say it once
+                    field.errors = [*field.errors, str(each)]
     else:
         db.session.commit()
         outcome.saved = True

@@ -8,15 +8,20 @@ from flask import get_flashed_messages
 from sqlalchemy import func, select
 from wtforms import StringField
 
-from roundtable.changes import change
+from roundtable.changes import change, field_named
 from roundtable.db import db
 from roundtable.forms import Form
 from roundtable.models import Theme
-from roundtable.services.errors import RuleViolation
+from roundtable.services.errors import RuleViolation, refuse
 
 
 class NameForm(Form):
     name = StringField()
+
+
+class NamesForm(Form):
+    name_en = StringField()
+    name_fil = StringField()
 
 
 def _add_theme(name: str) -> None:
@@ -59,6 +64,26 @@ def test_without_a_field_the_reason_is_shown_at_the_top_of_the_next_page(ctx):
     assert not outcome.saved
     assert get_flashed_messages(with_categories=True) == [("error", "This roundtable cannot move to that status now.")]
     assert _saved_themes() == []
+
+
+def test_several_problems_refused_together_are_each_shown_beside_their_own_field(ctx):
+    form = NamesForm(meta={"csrf": False})
+    form.validate()
+    with change(errors_on=field_named(form, otherwise=form.name_en)) as outcome:
+        _add_theme("Half done")
+        refuse([RuleViolation("Write the name in English.", field="name_en"),
+                RuleViolation("Write the name in Filipino.", field="name_fil")])
+    assert not outcome.saved and _saved_themes() == []
+    assert form.name_en.errors == ["Write the name in English."]
+    assert form.name_fil.errors == ["Write the name in Filipino."]
+
+
+def test_several_problems_without_a_field_are_each_shown_at_the_top_of_the_next_page(ctx):
+    with change() as outcome:
+        refuse([RuleViolation("This roundtable is archived."), RuleViolation("Someone else changed it.")])
+    assert not outcome.saved
+    assert get_flashed_messages(with_categories=True) == [
+        ("error", "This roundtable is archived."), ("error", "Someone else changed it.")]
 
 
 def test_any_other_error_is_not_swallowed_and_nothing_is_committed(ctx):

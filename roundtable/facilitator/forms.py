@@ -1,3 +1,4 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, FieldList, FormField, HiddenField, RadioField, SelectField, TimeField
 from wtforms import Form as WTFormsForm
@@ -147,6 +148,14 @@ class ConsentFormForm(Form):
                 "Give the new statement a short key of lowercase letters, such as share_with_partners.")]
             return False
         return valid
+
+    def number_statements(self) -> None:
+        """Each statement's boxes say its number, as its legend does ("Statement 2 in Filipino"): labelled only
+        "Filipino", the error summary and a screen reader moving from box to box would not say which statement a
+        box, or a problem, is about."""
+        for n, entry in enumerate(self.clauses, start=1):
+            entry.form.text_fil.label.text = _("Statement %(n)s in Filipino", n=n)
+            entry.form.text_en.label.text = _("Statement %(n)s in English", n=n)
 
     def field_for(self, problem: RuleViolation):
         """The input a refusal of the service is about ("take_part.required"): a statement's row, or the new one."""

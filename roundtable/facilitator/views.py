@@ -468,6 +468,7 @@ def consent_form(roundtable_id: int):
 
 
 def _consent_form_page(item: Roundtable, form: ConsentFormForm):
+    form.number_statements()
     return render_template("facilitator/consent_form.html", roundtable=item, form=form,
                            fixed_requirement=consent.fixed_requirement)
 

@@ -22,7 +22,7 @@ from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Partic
 from roundtable.models.roundtables import ALWAYS_OPTIONAL
 from roundtable.numbers import LARGEST
 from roundtable.services import audit, notices
-from roundtable.services.errors import Conflict, RuleViolation
+from roundtable.services.errors import Conflict, RuleViolation, refuse
 from roundtable.services.pagination import Page, paginate
 
 QUOTE_PUBLICLY = "quote_publicly"
@@ -331,34 +331,41 @@ def check_form_version(roundtable: Roundtable, clauses: list[ClauseDraft], *, se
                           "%(n)s. Statements it added are in the form below, and what is saved now is shown under "
                           "each one that differs; your changes are still in the form. Check them, then save again.",
                           n=roundtable.consent_version))
-    # Each refusal names the statement and the part of it it is about ("take_part.required"), for the form.
+    # Each problem names the statement and the part of it it is about ("take_part.required"), for the form; every
+    # problem is said at once, so that none is found only on the next save.
+    problems = []
     keys = [c.key for c in clauses]
     for position, key in enumerate(keys):
         if key in keys[:position]:
-            raise RuleViolation(_l("The form already has a statement with this key. Choose another key."),
-                                field=f"{key}.key")
-        if not _KEY.fullmatch(key):
-            raise RuleViolation(_l("Each statement needs its own short key of lowercase letters."), field=f"{key}.key")
+            problems.append(RuleViolation(_l("The form already has a statement with this key. Choose another key."),
+                                          field=f"{key}.key"))
+        elif not _KEY.fullmatch(key):
+            problems.append(RuleViolation(_l("Each statement needs its own short key of lowercase letters."),
+                                          field=f"{key}.key"))
     for required_key in REQUIRED_KEYS:
         if not any(c.key == required_key and c.required for c in clauses):
-            raise RuleViolation(_l("The statements to take part and to keep the words must stay required."),
-                                field=f"{required_key}.{'required' if required_key in keys else 'remove'}")
+            problems.append(RuleViolation(_l("The statements to take part and to keep the words must stay required."),
+                                          field=f"{required_key}.{'required' if required_key in keys else 'remove'}"))
     if REVIEW_QUOTES not in keys and QUOTE_PUBLICLY in keys and _someone_reviews(roundtable):
         # Answering the new form would end, unasked, the review they chose (their answer to an earlier version
         # counts until they answer again: public quotes taken off and put back in two saves end it just the same).
         # Without public quotes it is moot.
-        raise RuleViolation(_l("Someone who took part asked to see every quote of their words before it is used. A "
-                               "form that asks about public quotes keeps the statement on reviewing quotes."),
-                            field=f"{REVIEW_QUOTES}.remove" if any(
-                                c.key == REVIEW_QUOTES for c in roundtable.current_clauses()) else f"{QUOTE_PUBLICLY}.key")
+        problems.append(RuleViolation(
+            _l("Someone who took part asked to see every quote of their words before it is used. A form that asks "
+               "about public quotes keeps the statement on reviewing quotes."),
+            field=f"{REVIEW_QUOTES}.remove" if any(
+                c.key == REVIEW_QUOTES for c in roundtable.current_clauses()) else f"{QUOTE_PUBLICLY}.key"))
     for clause in clauses:
         if clause.key in ALWAYS_OPTIONAL and clause.required:
             # Required, it could never be taken back short of withdrawing everything.
-            raise RuleViolation(_l("Internal use, public quotes and reviewing quotes stay each participant's choice: "
-                                   "they cannot be required."), field=f"{clause.key}.required")
+            problems.append(RuleViolation(_l("Internal use, public quotes and reviewing quotes stay each "
+                                             "participant's choice: they cannot be required."),
+                                          field=f"{clause.key}.required"))
         for text in ("text_fil", "text_en"):
             if not getattr(clause, text).strip():
-                raise RuleViolation(_l("Write each statement in English and in Filipino."), field=f"{clause.key}.{text}")
+                problems.append(RuleViolation(_l("Write each statement in English and in Filipino."),
+                                              field=f"{clause.key}.{text}"))
+    refuse(problems)
 
 
 def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], *, seen: int) -> int:

@@ -103,6 +103,25 @@ def test_the_editor_offers_no_control_that_could_only_be_refused_and_says_the_fi
         True, True, False, False, False]
 
 
+def test_every_statement_left_unwritten_is_pointed_at_at_once_and_named_by_its_number(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    emptied = {"clauses-1-text_fil": "", "clauses-2-text_fil": "", "clauses-3-text_en": ""}
+
+    html = client.post(url, data=_as_shown(client.get(url), **emptied)).get_data(as_text=True)
+
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary) == [
+        ("clauses-1-text_fil", "Statement 2 in Filipino: Write each statement in English and in Filipino."),
+        ("clauses-2-text_fil", "Statement 3 in Filipino: Write each statement in English and in Filipino."),
+        ("clauses-3-text_en", "Statement 4 in English: Write each statement in English and in Filipino."),
+    ]
+    for box in emptied:
+        assert re.search(rf'<textarea[^>]*aria-describedby="{box}-error"[^>]*aria-invalid="true"[^>]*id="{box}"', html)
+    assert html.count('aria-invalid="true"') == 3
+    assert '<label for="clauses-0-text_en">Statement 1 in English</label>' in html, "each box says its statement"
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+
+
 def test_other_facilitators_cannot_change_it(client, make, login):
     roundtable = make.roundtable()
     login(make.user("facilitator"))
