@@ -47,12 +47,8 @@ class ConsentForm(Form):
         except ValueError:
             return date.min
 
-    # Set by ``field_for``: the statements' message also asks to confirm being 18 or older (the box says so too).
-    asks_for_adult = False
-
     def field_for(self, problem: RuleViolation):
         """The box a refusal is about: the age confirmation, or the statements."""
-        self.asks_for_adult = problem.field == "clauses+adult"
         return self.adult if problem.field == "adult" else self.clauses
 
 

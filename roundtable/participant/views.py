@@ -127,7 +127,8 @@ def join_consent():
                 kept_until_shown=form.kept_until_shown(),
             )
         except RuleViolation as problem:
-            form.field_for(problem).errors = [str(problem)]
+            for each in problem.each():  # the statements and the age, both, when both are missing
+                form.field_for(each).errors = [str(each)]
             if isinstance(problem, consent.FormChanged):  # shown again: ticks stay only on words read as they are
                 _untick_what_changed(form, roundtable, form.form_version.data, form.kept_until_shown(),
                                      i18n.current_language())

@@ -114,24 +114,14 @@ def check_choices(
     clauses = {c.key: c for c in roundtable.current_clauses()}
     if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))
-    missing = [key for key, clause in clauses.items() if clause.required and key not in granted]
-    if missing or not adult_confirmed:
-        # One message, about the statements ("clauses+adult": asking to confirm being 18 or older too) or the age.
-        field, message = _WHAT_IS_MISSING[continuing, bool(missing), adult_confirmed]
-        raise RuleViolation(message, field=field)
-
-
-# (already taking part, a required statement missing, adulthood confirmed): the field and message of the refusal.
-_WHAT_IS_MISSING = {
-    (False, True, True): ("clauses", _l("To take part, please tick the required statements.")),
-    (False, True, False): ("clauses+adult", _l(
-        "To take part, please tick the required statements and confirm you are 18 or older.")),
-    (False, False, False): ("adult", _l("To take part, please confirm you are 18 or older.")),
-    (True, True, True): ("clauses", _l("To keep taking part, please tick the required statements.")),
-    (True, True, False): ("clauses+adult", _l(
-        "To keep taking part, please tick the required statements and confirm you are 18 or older.")),
-    (True, False, False): ("adult", _l("To keep taking part, please confirm you are 18 or older.")),
-}
+    problems = []
+    if any(clause.required and key not in granted for key, clause in clauses.items()):
+        problems.append(RuleViolation(_l("To keep taking part, please tick the required statements.") if continuing
+                                      else _l("To take part, please tick the required statements."), field="clauses"))
+    if not adult_confirmed:
+        problems.append(RuleViolation(_l("To keep taking part, please confirm you are 18 or older.") if continuing
+                                      else _l("To take part, please confirm you are 18 or older."), field="adult"))
+    refuse(problems)  # both at once: each box is pointed at on the first try
 
 
 def record_consent(

@@ -778,8 +778,8 @@ def test_a_refused_consent_page_leads_from_its_summary_to_the_choices_and_ties_t
     assert re.search(r'<fieldset[^>]*id="clauses"[^>]*aria-describedby="clauses-error"', html)
     assert re.search(r'<input type="checkbox" name="clauses" id="clause-store_words"[^>]*aria-invalid="true" '
                      r'aria-describedby="clauses-error"', html), "each box says why, not only its fieldset"
-    assert re.search(r'<input aria-describedby="clauses-error" aria-invalid="true" id="adult"', html), \
-        "the message asks to confirm being 18 or older too"
+    assert '<a href="#clauses">' in html and '<a href="#adult">' in html, "the age too, not on a second try"
+    assert re.search(r'<input aria-describedby="adult-error" aria-invalid="true"[^>]*id="adult"', html)
     changed = client.post("/join/consent", data={**hidden_fields_of(page), "form_version": "99",
                                                  "clauses": ["take_part", "store_words"]}).get_data(as_text=True)
     assert "The consent form changed while you were reading it." in changed
@@ -801,6 +801,22 @@ def test_joining_on_a_phone_where_someone_is_signed_in_ends_every_copy_of_their_
 
     assert joined.status_code == 302
     assert other_tab.get("/my").status_code == 302
+
+
+def test_continuing_with_nothing_ticked_points_at_the_statements_and_the_age_at_once(client, make, csrf):
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code)
+    page = client.get("/join/consent")
+
+    html = client.post("/join/consent", data=hidden_fields_of(page)).get_data(as_text=True)
+
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary) == [
+        ("clauses", "I agree to: To take part, please tick the required statements."),
+        ("adult", "I am 18 years old or older: To take part, please confirm you are 18 or older."),
+    ]
+    assert re.search(r'<input aria-describedby="adult-error" aria-invalid="true"[^>]*id="adult"', html)
+    assert re.search(r'<input type="checkbox" name="clauses" id="clause-take_part"[^>]*aria-invalid="true"', html)
 
 
 def test_only_the_age_confirmation_left_unticked_is_pointed_at_not_the_statements_already_ticked(client, make, csrf):

@@ -348,6 +348,27 @@ def test_a_new_required_statement_is_not_ticked_for_people_who_already_took_part
     assert "To keep taking part, please confirm you are 18 or older." in everything_but_adulthood.get_data(as_text=True)
 
 
+def test_a_new_form_answered_with_nothing_ticked_points_at_the_statements_and_the_age_at_once(client, make, csrf):
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " Reworded." if c.key == "take_part" else c.text_en, c.text_fil,
+                                  c.required) for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    page = client.get("/my/consent/new")
+
+    html = client.post("/my/consent/new", data=hidden_fields_of(page)).get_data(as_text=True)
+
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary) == [
+        ("clauses", "I agree to: To keep taking part, please tick the required statements."),
+        ("adult", "I am 18 years old or older: To keep taking part, please confirm you are 18 or older."),
+    ]
+    assert re.search(r'<input aria-describedby="adult-error" aria-invalid="true"[^>]*id="adult"', html)
+    assert consent.current_record(me).form_version == 1
+
+
 def test_a_renewed_consent_answers_the_form_that_was_read(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en")
