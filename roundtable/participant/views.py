@@ -341,6 +341,7 @@ def _my_words_page(participant, refused: QuoteReviewForm | None = None, refused_
         reflections=reflections,
         locked=locked,
         grants=consent.current_grants(participant),
+        consent_past_retention=consent.PAST_RETENTION,
         clauses=consent.clauses_of_version(participant.roundtable, record.form_version) if record else [],
         quotes=quotes,
         counts=review.quote_counts(participant),

@@ -235,6 +235,7 @@ def change_clause(participant: Participant, key: str, *, grant: bool) -> Consent
     still take something back, but can only give more under the new form.
     """
     if grant:  # taking something back needs no form read again, and so waits for no one
+        _refuse_more_past_retention(participant)
         _under_the_form_as_it_is(participant.roundtable)
     record = current_record(participant)
     if record is None:
@@ -260,6 +261,19 @@ def change_clause(participant: Participant, key: str, *, grant: bool) -> Consent
     audit.record("consent.granted" if grant else "consent.revoked", actor=participant, target=new)
     apply_change(participant, before, after)
     return new
+
+
+PAST_RETENTION = _l("The date to erase this roundtable's words has passed: you can still take back what you "
+                    "allowed, but not allow more.")
+
+
+def _refuse_more_past_retention(participant: Participant) -> None:
+    """Past the retention date nothing more is given: an approval asked for now (reviewing quotes) could never be
+    answered, and would only take a kept quote out of use for good."""
+    from roundtable.services import roundtables  # consent is the lower layer: it reaches up only at need
+
+    if roundtables.past_retention(participant.roundtable):
+        raise RuleViolation(PAST_RETENTION)
 
 
 def _under_the_form_as_it_is(roundtable: Roundtable) -> None:

@@ -812,6 +812,33 @@ def test_past_the_date_to_erase_words_no_one_is_asked_to_consent_again_to_keep_t
     assert len(consent.history(me)) == 1, "what they agreed to before still applies"
 
 
+def test_past_the_date_to_erase_words_a_participant_may_take_back_but_not_allow_more(client, make, csrf):
+    """Asking to review quotes then put a kept quote to its author, whose approval is refused past the date: the
+    quote was out of use for good (seen in a regression round)."""
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en", grants=("take_part", "store_words", "quote_publicly"))
+    quote = make.quote(make.reflection(me))
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+
+    page = client.get("/my")
+    html = page.get_data(as_text=True)
+    assert "you can still take back what you allowed, but not allow more." in html
+    assert "Allow<span" not in html and "Take back<span" in html, "only what was allowed can be changed"
+    client.post("/my/consent", data={"csrf_token": csrf(page), "key": "review_quotes", "grant": "1"})
+    assert "review_quotes" not in consent.current_grants(me)
+    assert db.session.get(Quote, quote.id).status == "approved"
+
+    client.post("/my/consent", data={"csrf_token": csrf(page), "key": "quote_publicly", "grant": "0", "confirmed": "yes"})
+    assert "quote_publicly" not in consent.current_grants(me)
+
+
 def test_taking_back_all_my_words_past_the_date_to_erase_them_does_not_promise_that_date_again(client, make, csrf):
     from datetime import timedelta
 
