@@ -168,6 +168,8 @@ PERSON_VERBS = _words(
     " lives lived works worked"
 )
 # Filipino little words that US census lists also hold as first names: "Si Ma'am yung nagturo", "si yung tita ko".
+# Filipino words typed cut short at their start, after an apostrophe: "'yung" (iyong), "'di" (hindi), "'wag" (huwag).
+ELIDED_WORDS = _words("yung yun yan di wag kaw nyo to la")
 FILIPINO_LITTLE_WORDS = _words("yung yun ung iyong pa na lang kami may nga sana din rin daw raw po")
 # Verbs only a person does, after a first name that is also a place or a word: "Pilar asked", "Grace told".
 ACTING_VERBS = _words("said told asked texted messaged testified wrote called helped visited believed knew")
@@ -662,12 +664,14 @@ def _starts_sentence(text: str, tokens: Sequence[_Token], index: int) -> bool:
     if pos < 0:
         return True
     last = text[pos]
-    if last in "\"“(:[":
-        return True
-    # An opening single quote, or the apostrophe of a word cut short at its start ("'Yung korte…", "'Di ko alam"),
-    # as a double quote is.
     if last in "'‘’" and (pos == 0 or text[pos - 1].isspace() or text[pos - 1] in "\"“(:["):
-        return True
+        # A word cut short at its start ("'Yung korte…", "'Di ko alam") is no name wherever it stands; a word in
+        # single quotes is one where it stands: "si 'Bong'" is a nickname, "Sabi nila, 'Yan ang…" opens words.
+        if tokens[index].word in ELIDED_WORDS:
+            return True
+        return _starts_sentence(text[:pos] + " " + text[pos + 1:], tokens, index)
+    if last in "\"“(:[":
+        return not (last in "\"“" and _after_name_cue(text, pos))  # si "Bong": a nickname, not words opening
     if text.endswith(("[…]", "[...]"), 0, pos + 1):  # an editor's omission: what follows may open a sentence
         return True
     if last not in ".!?…":

@@ -60,6 +60,13 @@ def assert_flags(text: str, expected: set[tuple[str, str]]) -> None:
         ("The court listened. […] I told Jessa everything.", {("name", "Jessa")}),
         ("— Marites, halika rito! sigaw ni Lola.", {("name", "Marites")}),  # the one spoken to, in dialogue
         ("Sabi ko:\n— Jun-jun, kain na.", {("name", "Jun-jun")}),
+        # A nickname in quotes is one where the quote stands, not the start of words quoted.
+        ("Ang tito ko na si ‘Bong’ ang nag-abuso.", {("name", "Bong")}),
+        ("Tinawag ako ni 'Tonyo' sa korte.", {("name", "Tonyo")}),
+        ("Kasama ko si 'Jun-jun' noon.", {("name", "Jun-jun")}),
+        ("My uncle 'Bong' Reyes did it.", {("name", "Bong"), ("name", "Reyes")}),
+        ('Ang tito ko na si "Bong" ang nag-abuso.', {("name", "Bong")}),
+        ("Tinawag ako ni “Tonyo” sa korte.", {("name", "Tonyo")}),
     ],
 )
 def test_names_after_cue_words_and_in_mid_sentence(text, expected):
