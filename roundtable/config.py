@@ -289,6 +289,9 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": _rate_limit_storage(env.get("RATELIMIT_STORAGE_URI", "")),
         "RATELIMIT_ENABLED": _switch(env, "RATELIMIT_ENABLED", True),
         "RATELIMIT_HEADERS_ENABLED": False,
+        # Every limit of a page is checked, not only up to the first one refusing: the 429 page says the longest
+        # wait (a room refused by the minute's limit may have used up the hour's too).
+        "RATELIMIT_FAIL_ON_FIRST_BREACH": False,
         # Redis down must not turn a sign-in or a reflection into an error page: each worker counts in memory
         # meanwhile (and goes back to Redis once it answers), and any other storage error lets the request by.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,

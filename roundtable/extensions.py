@@ -58,12 +58,11 @@ limiter = Limiter(key_func=client_fingerprint, default_limits=[])
 
 
 def seconds_until_allowed() -> int | None:
-    """How long the limit that refused this request holds: a room refused by the hourly limit waits up to an hour,
-    not "a few minutes". None where the store cannot say (it is down, or no limit refused the request)."""
+    """How long the limits that refused this request hold: a room refused by the hourly limit waits up to an hour,
+    not "a few minutes", also when the minute's limit refused it first and the hour's is used up too. None where the
+    store cannot say (it is down, or no limit refused the request)."""
     try:
-        refusing = limiter.current_limit
-        if refusing is None or not refusing.breached:
-            return None
-        return max(1, int(refusing.reset_at - time.time()))
+        holding = [limit.reset_at for limit in limiter.current_limits if limit.breached]
     except Exception:  # the store's own errors, whatever it is: the page is said without the time
         return None
+    return max(1, int(max(holding) - time.time())) if holding else None
