@@ -89,6 +89,8 @@ def _joining_roundtable() -> Roundtable:
 @limiter.limit("20 per minute;100 per hour", methods=["POST"], deduct_when=refused)  # a room joins at once
 @public
 def join():
+    if "passphrase" in _join_state():  # Back past the join's pages: the passphrase is shown nowhere else
+        return redirect(url_for("participant.join_passphrase"))
     form = JoinForm(code=request.args.get("code", ""), language=i18n.current_language())
     if form.validate_on_submit():
         try:
@@ -563,7 +565,11 @@ def renew_consent():
     """The roundtable's consent form changed: until the participant answers, their older choices apply."""
     participant = g.participant
     roundtable = participant.roundtable
-    if not consent.needs_new_consent(participant):
+    if not consent.needs_new_consent(participant):  # answered in another tab, or the date to erase passed meanwhile
+        if request.method == "POST" and roundtables.past_retention(roundtable):
+            flash(_("The date to erase this roundtable's words passed while you answered, so the new form no longer "
+                    "applies and nothing was changed. What you allowed is below: you can still take any of it back."),
+                  "error")
         return redirect(url_for("participant.my_words"))
     clauses = roundtable.current_clauses()
     previous = consent.current_grants(participant)

@@ -269,8 +269,10 @@ def test_back_from_the_passphrase_page_leads_to_it_again_not_to_a_new_join(clien
     taken now, so the pages before lead on to them; once two words were typed back, on to the participant's words."""
     _up_to_the_passphrase(client, csrf, make.roundtable())
     shown = client.get("/join/passphrase")
-    for page in ("/join/pseudonym", "/join/consent"):
+    for page in ("/join/pseudonym", "/join/consent", "/join"):
         assert client.get(page).headers["Location"].endswith("/join/passphrase"), page
+    again = client.post("/join", data={"code": "KAPWA7", "language": "en", "csrf_token": csrf(shown)})
+    assert again.headers["Location"].endswith("/join/passphrase"), "Back three times, and the code sent again"
     again = client.post("/join/pseudonym", data={**hidden_fields_of(shown), "pseudonym": "Bagong Umaga"})
     assert again.headers["Location"].endswith("/join/passphrase"), "the form sent again from the page Back showed"
     assert passphrase_check(client.get("/join/passphrase").get_data(as_text=True))[0] == passphrase_check(

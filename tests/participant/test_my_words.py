@@ -839,6 +839,29 @@ def test_past_the_date_to_erase_words_a_participant_may_take_back_but_not_allow_
     assert "quote_publicly" not in consent.current_grants(me)
 
 
+def test_a_new_consent_form_answered_as_the_date_to_erase_words_passes_says_nothing_was_changed(client, make, csrf):
+    """The answer cannot be recorded (the form no longer applies): said, not dropped unseen on "My words"."""
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en")
+    _consent_form_reworded(roundtable)
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+    page = client.get("/my/consent/new")
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+    answered = client.post("/my/consent/new", data={**hidden_fields_of(page), "clauses": ["take_part", "store_words"],
+                                                     "adult": "y", "confirmed": "yes"}, follow_redirects=True)
+
+    html = answered.get_data(as_text=True)
+    assert "passed while you answered, so the new form no longer applies and nothing was changed." in html
+    assert "quote_publicly" in consent.current_grants(me) and len(consent.history(me)) == 1
+
+
 def test_taking_back_all_my_words_past_the_date_to_erase_them_does_not_promise_that_date_again(client, make, csrf):
     from datetime import timedelta
 
