@@ -249,6 +249,8 @@ def _approve_again(editor: User, target: Quote, pulled_because: str) -> None:
         return
     if target.status == "approved":  # words an export carried are not the approved words any more
         notices.pulled(target, pulled_because, actor=editor)
+    elif pulled_because == notices.CHANGED:  # out of use already, as exported: no longer the words that were
+        notices.words_changed_while_pulled(target, actor=editor)
     # The author's approval, when they asked to review quotes, and always once the quote was put to them: what the
     # author was asked about, or declined, they answer again. They are asked only about words fit to approve;
     # until the editor makes them so, the quote is a draft.

@@ -60,6 +60,24 @@ def pulled(quote: Quote, reason: str, *, actor) -> None:
         audit.record(reason, actor=actor, target=quote)
 
 
+# Notices that say a quote may be used again once it is approved: true only while its words stay as exported.
+_USABLE_AGAIN_ONCE_APPROVED = (PUT_TO_AUTHOR, SOURCE_HELD, DETAIL_FLAGGED)
+
+
+def words_changed_while_pulled(quote: Quote, *, actor) -> None:
+    """The words of an exported quote that is out of use changed: a notice that would say "may be used again" once
+    it is approved becomes "words changed" (the export holds words no longer approved). ``pulled`` covers an
+    approved quote."""
+    latest = db.session.scalar(
+        select(AuditEvent.action)
+        .where(AuditEvent.target_type == constant("quote"), AuditEvent.target_id == quote.id,
+               AuditEvent.action.in_([constant(action) for action in WITHDRAWN_ACTIONS]))
+        .order_by(AuditEvent.id.desc()).limit(1)
+    )
+    if latest in _USABLE_AGAIN_ONCE_APPROVED:
+        audit.record(CHANGED, actor=actor, target=quote)
+
+
 def _latest(actions) -> select:
     return (
         select(func.max(AuditEvent.id))

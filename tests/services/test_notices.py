@@ -271,6 +271,23 @@ def test_an_exported_quote_whose_themes_an_editor_changes_is_put_to_its_author_n
     _after_its_themes_change_the_author_approves_the_same_words(participant, quote)
 
 
+def test_words_changed_while_an_exported_quote_waits_for_its_author_are_never_said_usable_again(make):
+    """Put to its author for its themes, then reworded: the export holds words no longer approved, whatever the
+    author says of the new ones (regression round)."""
+    editor, participant, quote = _approved_by_an_author_who_reviews_quotes_and_exported(make)
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="en",
+                          translation=None, translation_language=None, descriptor="survivor leader",
+                          themes=[curation.add_theme(editor, "Courts", "Mga korte")])
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text="The court should let children speak",
+                          language="en", translation=None, translation_language=None, descriptor="survivor leader")
+    assert quote.status == "awaiting_participant"
+    review.respond(participant, quote, approve=True)
+    db.session.commit()
+
+    (notice,) = notices.open_notices().items
+    assert (notice.reason, notice.usable_again, quote.status) == (notices.CHANGED, False, "approved")
+
+
 def test_renaming_the_theme_of_an_exported_quote_puts_it_to_its_author_not_said_to_have_changed(make):
     editor, participant, quote = _approved_by_an_author_who_reviews_quotes_and_exported(make)
     theme = curation.add_theme(editor, "Healing", "Paghilom")
