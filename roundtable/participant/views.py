@@ -343,7 +343,7 @@ def _my_words_page(participant, refused: QuoteReviewForm | None = None, refused_
         reflections=reflections,
         locked=locked,
         grants=consent.current_grants(participant),
-        consent_past_retention=consent.PAST_RETENTION,
+        too_late_to_approve=review.TOO_LATE_TO_APPROVE,
         clauses=consent.clauses_of_version(participant.roundtable, record.form_version) if record else [],
         quotes=quotes,
         counts=review.quote_counts(participant),
@@ -503,7 +503,7 @@ def delete_reflection(reflection_id: int):
         flash(_("Your reflection was deleted."))
         return redirect(url_for("participant.my_words"))
     return render_template("participant/delete_reflection.html", form=form, reflection=reflection,
-                           quotes=review.quotes_of_reflection_in_use_or_making(reflection))
+                           quotes=review.quotes_of_reflection_in_use(reflection))
 
 
 @bp.post("/my/consent")
@@ -642,6 +642,8 @@ def review_quote(quote_id: int):
 def withdraw():
     participant = g.participant
     form = WithdrawForm()
+    if roundtables.past_retention(participant.roundtable):  # no date left to keep them hidden until
+        form.erase.label.text = _("Also erase my words now.")
     if form.validate_on_submit():
         withdrawal.withdraw_all(participant, erase=bool(form.erase.data))
         db.session.commit()

@@ -263,17 +263,14 @@ def change_clause(participant: Participant, key: str, *, grant: bool) -> Consent
     return new
 
 
-PAST_RETENTION = _l("The date to erase this roundtable's words has passed: you can still take back what you "
-                    "allowed, but not allow more.")
-
-
 def _refuse_more_past_retention(participant: Participant) -> None:
     """Past the retention date nothing more is given: an approval asked for now (reviewing quotes) could never be
     answered, and would only take a kept quote out of use for good."""
     from roundtable.services import roundtables  # consent is the lower layer: it reaches up only at need
 
     if roundtables.past_retention(participant.roundtable):
-        raise RuleViolation(PAST_RETENTION)
+        raise RuleViolation(_l("The date to erase this roundtable's words has passed: you can still take back what "
+                               "you allowed, but not allow more."))
 
 
 def _under_the_form_as_it_is(roundtable: Roundtable) -> None:

@@ -50,6 +50,10 @@ def own_quote(participant: Participant, quote_id: int) -> Quote:
     return quote
 
 
+TOO_LATE_TO_APPROVE = _l("This roundtable's time for keeping words is over, so this quote can no longer be approved. "
+                         "You can still decline it.")
+
+
 @dataclass(frozen=True)
 class QuoteCounts:
     being_changed: int  # put to the author, then taken back by an editor to change: they will be asked again
@@ -75,11 +79,13 @@ def quote_counts(participant: Participant) -> QuoteCounts:
     return QuoteCounts(*(value or 0 for value in row))
 
 
-def quotes_of_reflection_in_use_or_making(reflection: Reflection) -> int:
-    """What deleting a reflection takes back: not a quote its author declined, or one already taken back."""
+def quotes_of_reflection_in_use(reflection: Reflection) -> int:
+    """What deleting a reflection takes back of what its author sees: a quote approved or waiting for their answer
+    (not one they declined; an editor's draft, never shown to them, goes too, unsaid)."""
     return db.session.scalar(
         select(func.count()).select_from(Quote)
-        .where(Quote.reflection_id == reflection.id, Quote.status.in_(_MAKING))
+        .where(Quote.reflection_id == reflection.id,
+               Quote.status.in_([constant("awaiting_participant"), constant("approved")]))
     ) or 0
 
 
@@ -108,8 +114,7 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
         raise RuleViolation(_l("The quote changed while you were reading it. Please read it again."))
     if approve and roundtables.past_retention(quote.reflection.participant.roundtable):
         # as an editor's approval is refused then: the words wait only for the purge, which withdraws the quote
-        raise RuleViolation(_l("This roundtable's time for keeping words is over, so this quote can no longer be "
-                               "approved. You can still decline it."))
+        raise RuleViolation(TOO_LATE_TO_APPROVE)
     if comment is not None and len(comment) > COMMENT_MAX:
         raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(COMMENT_MAX)))
     quote.participant_comment = comment or None

@@ -432,8 +432,9 @@ def test_deleting_a_reflection_explains_first_then_erases_it(client, make, csrf)
     assert client.get(f"/my/reflections/{reflection.id}").status_code == 404
 
 
-def test_deleting_a_reflection_counts_only_the_quotes_it_would_take_back(client, make, csrf):
-    """A quote its author declined is not used: it is not one the deletion "takes back too"; an editor's draft is."""
+def test_deleting_a_reflection_counts_only_the_quotes_its_author_sees_in_use(client, make, csrf):
+    """A quote its author declined is not used, and an editor's draft was never shown to them ("No quote has been
+    made from your words"): neither is one the deletion "takes back too"."""
     me = make.participant(language="en", grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
     reflection = make.reflection(me)
     declined = make.quote(reflection)
@@ -445,7 +446,7 @@ def test_deleting_a_reflection_counts_only_the_quotes_it_would_take_back(client,
 
     make.quote(reflection, text="children speak from a safe room", approve=False)
     page = client.get(f"/my/reflections/{reflection.id}/delete").get_data(as_text=True)
-    assert "The 1 quote made from it will be taken back too." in page
+    assert "taken back too" not in page  # an approved one is counted: test_deleting_a_reflection_explains_first…
 
 
 def test_delete_sent_twice_says_deleted_both_times_and_deletes_once(client, app, make, csrf):
@@ -829,14 +830,42 @@ def test_past_the_date_to_erase_words_a_participant_may_take_back_but_not_allow_
 
     page = client.get("/my")
     html = page.get_data(as_text=True)
-    assert "you can still take back what you allowed, but not allow more." in html
+    assert "You can still take back what you allowed." in html
     assert "Allow<span" not in html and "Take back<span" in html, "only what was allowed can be changed"
-    client.post("/my/consent", data={"csrf_token": csrf(page), "key": "review_quotes", "grant": "1"})
+    refused = client.post("/my/consent", data={"csrf_token": csrf(page), "key": "review_quotes", "grant": "1"},
+                          follow_redirects=True).get_data(as_text=True)  # from a page opened before the date
+    assert "but not allow more." in refused
     assert "review_quotes" not in consent.current_grants(me)
     assert db.session.get(Quote, quote.id).status == "approved"
 
+    asked = client.post("/my/consent", data={"csrf_token": csrf(page), "key": "quote_publicly", "grant": "0"})
+    assert "Take back public quotes?" in asked.get_data(as_text=True)
+    assert "If you allow public quotes again later" not in asked.get_data(as_text=True), "they cannot any more"
     client.post("/my/consent", data={"csrf_token": csrf(page), "key": "quote_publicly", "grant": "0", "confirmed": "yes"})
     assert "quote_publicly" not in consent.current_grants(me)
+    withdraw = client.get("/my/withdraw").get_data(as_text=True)
+    assert "Also erase my words now.</label>" in withdraw and "until the retention date" not in withdraw
+
+
+def test_past_the_date_to_erase_words_a_quote_waiting_for_its_author_offers_only_declining(client, make, csrf):
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en",
+                          grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
+    make.quote(make.reflection(me))
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+    assert re.search(r'name="q\d+-approve"', client.get("/my").get_data(as_text=True))
+
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    html = client.get("/my").get_data(as_text=True)
+
+    assert not re.search(r'name="q\d+-approve"', html) and re.search(r'name="q\d+-decline"', html)
+    assert "so this quote can no longer be approved. You can still decline it." in html
 
 
 def test_a_new_consent_form_answered_as_the_date_to_erase_words_passes_says_nothing_was_changed(client, make, csrf):
