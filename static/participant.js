@@ -3,6 +3,14 @@
    then replace this page in history so Back does not return. Shift pressed three times also exits. */
 var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sent, by the page's path (see below)
 
+/* Fixed at the bottom, with room kept for it (roundtable.css): the focused control is scrolled out from under it. */
+function showWarning(box) {
+  box.hidden = false;
+  document.documentElement.style.setProperty("--idle-warning-height", box.offsetHeight + "px");
+  var focused = document.activeElement;
+  if (focused && focused !== document.body) { focused.scrollIntoView({ block: "nearest" }); }
+}
+
 (function () {
   "use strict";
   var exitLink = document.getElementById("quick-exit");
@@ -44,31 +52,38 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     }).observe(bar);
   }
 
-  /* A participant's page (and words shown back after a session ended) closes itself after the idle time with
-     nobody there: the next person on a shared phone finds nothing. Typing counts, even offline; where nothing
-     autosaves it tells the server once a minute (an autosave says "roundtable:contact"). "roundtable:closing" comes
-     first: a draft not yet saved cancels it and is saved. */
+  /* A participant's page (and words shown back after a session ended) closes itself after the idle time with nobody
+     there, for the next person on a shared phone; a warning comes first (WCAG 2.2.1). A key, a click, or the page
+     scrolled since the last tick (reading on, a screen reader moving; the warning's own scroll left out) is someone
+     there, even offline. The server hears of it once a minute unless an autosave told it ("roundtable:contact").
+     "roundtable:closing" comes first: a draft not yet saved cancels it and is saved. */
   var body = document.body;
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
+  var warning = document.getElementById("idle-warning");
   if (idleSeconds) {
     var contact = Date.now();
-    var pinged = 0;
-    document.addEventListener("roundtable:contact", function () { contact = Date.now(); });
-    document.addEventListener("input", function () {
+    var told = contact;  // opening the page told the server
+    var scrolledTo = window.pageYOffset;
+    var someoneIsHere = function () {
       contact = Date.now();
-      if (!stillHereUrl || document.querySelector("form[data-autosave-url]") || Date.now() - pinged < 60000) { return; }
-      pinged = Date.now();
-      var data = new FormData();
-      data.append("csrf_token", body.getAttribute("data-csrf"));
+      warning.hidden = true;
+      if (!stillHereUrl || Date.now() - told < 60000) { return; }
+      told = Date.now();
+      var data = new URLSearchParams({ csrf_token: body.getAttribute("data-csrf") });
       fetch(stillHereUrl, { method: "POST", body: data, credentials: "same-origin" })
-        .then(function (response) {
-          if (response.status === 204) { document.dispatchEvent(new CustomEvent("roundtable:contact")); }
-        })
-        .catch(function () { /* offline: the warning stays, and the words stay in the box */ });
-    });
+        .catch(function () { /* offline: nobody to tell */ });
+    };
+    document.addEventListener("roundtable:contact", function () { told = Date.now(); someoneIsHere(); });
+    ["keydown", "input", "click"].forEach(function (name) { window.addEventListener(name, someoneIsHere, true); });
     var closing = false;
     window.setInterval(function () {
-      if (closing || Date.now() - contact < idleSeconds * 1000) { return; }
+      if (window.pageYOffset !== scrolledTo) { someoneIsHere(); }
+      var left = idleSeconds - (Date.now() - contact) / 1000;
+      if (!closing && left > 0 && left <= parseInt(body.getAttribute("data-warn-seconds"), 10) && warning.hidden) {
+        showWarning(warning);
+      }
+      scrolledTo = window.pageYOffset;
+      if (closing || left > 0) { return; }
       document.body.classList.add("hidden-now");
       if (document.dispatchEvent(new CustomEvent("roundtable:closing", { cancelable: true }))) {
         closing = true;
@@ -98,20 +113,14 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
 })();
 
 /* Autosave: every few seconds a changed draft goes to our JSON endpoint (CSRF token from the form); the status line
-   says when. Near the end of the idle time a warning shows; typing keeps the session. Without JavaScript, "Save
-   draft" and "Save and take a break" do the same. */
+   says when, and typing keeps the session. Without JavaScript, "Save draft" and "Save and take a break" do the same. */
 (function () {
   "use strict";
   var form = document.querySelector("form.writing");
   if (!form) { return; }
   var url = form.getAttribute("data-autosave-url");
   var status = document.getElementById("autosave-status");
-  var warning = document.getElementById("idle-warning");
-  var idleSeconds = parseInt(document.body.getAttribute("data-idle-seconds") || "0", 10);  // see base.html
-  var EVERY = 5000;
-  var WARN_BEFORE = parseInt(document.body.getAttribute("data-warn-seconds") || "120", 10);
   var lastSent = null;
-  var lastActivity = Date.now();
   var busy = null;  // the autosave under way, if any
   var leaving = false;
   var restored = false;  // words put back into the box: the page says so until the next change is saved
@@ -203,13 +212,6 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     try { window.sessionStorage.setItem(sentKey, form.elements.text.value); } catch (e) { /* as above */ }
   });
 
-  function someoneIsHere() {
-    lastActivity = Date.now();
-    if (warning) { warning.hidden = true; }
-  }
-  document.addEventListener("roundtable:contact", someoneIsHere);
-  form.addEventListener("input", someoneIsHere);
-
   /* Closing for safety with words not saved yet: the draft is saved and the session ended on the way out, as
      "Save and take a break" does (with no connection, once it is back; the page stays hidden meanwhile). Changes
      to words already shared are not sent without their author: the warning said they would be lost. */
@@ -264,26 +266,10 @@ var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sen
     if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
   }
 
-  /* The page keeps room at the bottom for the fixed warning (roundtable.css), and whatever has the focus is scrolled
-     out from under it now (WCAG 2.4.11). */
-  function keepFocusInSight(shown) {
-    document.documentElement.style.setProperty("--idle-warning-height", shown.offsetHeight + "px");
-    var focused = document.activeElement;
-    if (focused && focused !== document.body && !shown.contains(focused)) { focused.scrollIntoView({ block: "nearest" }); }
+  if (url) {
+    save();
+    window.setInterval(save, 5000);
   }
-
-  function checkIdle() {
-    if (!idleSeconds || !warning) { return; }
-    var left = idleSeconds - (Date.now() - lastActivity) / 1000;
-    if (left <= WARN_BEFORE && warning.hidden) {
-      warning.textContent = form.getAttribute("data-idle-warning");
-      warning.hidden = false;
-      keepFocusInSight(warning);
-    }
-  }
-
-  if (url) { save(); }
-  window.setInterval(function () { save(); checkIdle(); }, EVERY);
 })();
 
 /* The passphrase is shown for a few minutes only: with JavaScript, once they are over and nothing was typed for a

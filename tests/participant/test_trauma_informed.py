@@ -78,6 +78,20 @@ def test_a_participant_signed_in_has_the_quick_exit_and_the_closing_page_on_ever
     assert 'id="quick-exit"' in html and "data-idle-seconds=" in html and "participant.js" in html
 
 
+@pytest.mark.parametrize("path", ["/my", "/my/withdraw", "/before-you-write", "/support", "/write/{prompt}"])
+def test_every_page_that_closes_itself_warns_first_with_a_button_to_stay(client, make, csrf, path):
+    """WCAG 2.2.1: not only the writing page; participant.js shows the warning shortly before the page closes."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+
+    html = client.get(path.format(prompt=participant.roundtable.prompts[0].id)).get_data(as_text=True)
+
+    warning = re.search(r'<div class="flash idle-warning" id="idle-warning" role="alert" hidden>(.*?)</div>', html, re.S)
+    assert "data-idle-seconds=" in html and warning, "the page closes itself, and says so first"
+    assert "For your safety this page will close soon if nothing happens." in warning.group(1)
+    assert '<button type="button">Stay on this page</button>' in warning.group(1)
+
+
 @pytest.mark.parametrize("path", ["/", "/no-such-page"])
 def test_someone_part_way_through_joining_has_the_quick_exit_on_every_page(client, make, csrf, path):
     """Between the code and the passphrase they are a survivor on the platform too: home says what it is for."""
