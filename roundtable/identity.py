@@ -44,7 +44,7 @@ _SESSION_SHAPE = {
 # What joining keeps (participant/views.py), by type; ids are compared with integer columns.
 _JOIN_SHAPE = {
     "at": int, "roundtable_id": int, "granted": list, "adult": bool, "form_version": int, "kept_until": str,
-    "participant_id": int, "passphrase": str, "language": str, "check": list, "key": str,
+    "participant_id": int, "passphrase": str, "language": str, "check": list, "key": str, "more_time": int,
 }
 _IDS = ("user_id", "participant_id", "roundtable_id")
 

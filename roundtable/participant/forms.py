@@ -66,6 +66,7 @@ class PseudonymForm(Form):
 class PassphraseCheckForm(Form):
     first = StringField(validators=[required(_l("Please type the word.")), length(40)])
     second = StringField(validators=[required(_l("Please type the word.")), length(40)])
+    more_time = SubmitField()  # "I need more time", in the form and in the warning before the words are hidden
 
 
 class ReturnForm(Form):

@@ -36,7 +36,8 @@ def _one_change_at_a_time() -> None:
         participation.take_turn(g.participant)
 
 
-PASSPHRASE_SHOWN_FOR = 10 * 60  # seconds after the pseudonym was chosen
+PASSPHRASE_SHOWN_FOR = 10 * 60  # seconds after the pseudonym was chosen, or after "I need more time"
+MORE_TIME_AT_MOST = 10  # times "I need more time" starts them again (WCAG 2.2.1 asks for ten); then they end
 
 
 def _join_state() -> dict:
@@ -228,13 +229,23 @@ def join_passphrase():
     state = _join_state()
     if "passphrase" not in state:
         return redirect(url_for("participant.join" if g.participant is None else "participant.my_words"))
+    form = PassphraseCheckForm()
+    more_time_left = state.get("more_time", 0) < MORE_TIME_AT_MOST
+    if form.is_submitted() and form.more_time.data:
+        # Asked for, never given by opening the page again: that is how the next person on a shared phone would
+        # keep it on screen. Pressed a little late it still counts (the answer was on its way, or, without
+        # JavaScript, the page stayed on screen past its minutes): the words are on that screen already.
+        if more_time_left:
+            _keep_join_state({**state, "more_time": state.get("more_time", 0) + 1})
+            flash(_("Your secret passphrase is shown for %(minutes)s more minutes.",
+                    minutes=PASSPHRASE_SHOWN_FOR // 60))
+        return redirect(url_for("participant.join_passphrase"))
     # Long enough to write it down and type two words back; after that, the next person on a shared phone must
     # not find it on this page. Two words typed right still count then: they show nothing.
     shown_too_long = int(time.time()) - state.get("at", 0) > PASSPHRASE_SHOWN_FOR
     passphrase = crypto.decrypt(state["passphrase"])
     words = passphrase.split()
     first, second = state["check"]
-    form = PassphraseCheckForm()
     form.first.label.text = _("Word number %(n)s", n=first + 1)  # which words are asked changes each time
     form.second.label.text = _("Word number %(n)s", n=second + 1)
     if form.validate_on_submit():
@@ -262,7 +273,8 @@ def join_passphrase():
         _passphrase_no_longer_shown()
     return render_template("participant/join_passphrase.html", form=form, words=words,
                            words_language=state.get("language"), shown_minutes=PASSPHRASE_SHOWN_FOR // 60,
-                           shown_seconds_left=max(0, PASSPHRASE_SHOWN_FOR - (int(time.time()) - state.get("at", 0))))
+                           shown_seconds_left=max(0, PASSPHRASE_SHOWN_FOR - (int(time.time()) - state.get("at", 0))),
+                           more_time_left=more_time_left, warn_seconds=identity.WARN_BEFORE)
 
 
 @bp.get("/closed")

@@ -307,14 +307,11 @@ def test_with_javascript_words_too_long_to_save_stay_hidden_when_the_page_closes
     assert page.input_value("#text") == words
 
 
-def test_with_javascript_the_passphrase_is_hidden_once_its_minutes_are_over(new_context, live):
-    from playwright.sync_api import expect
-
-    context = new_context(viewport=PHONE)
-    page = context.new_page()
+def _on_the_passphrase_page(new_context, live, pseudonym: str):
+    """Someone who just chose a pseudonym, on a phone whose page timers run only as the test moves its clock."""
+    page = new_context(viewport=PHONE).new_page()
     page.clock.install()
-    base = live["base_url"]
-    page.goto(base + "/join")
+    page.goto(live["base_url"] + "/join")
     page.fill("#code", live["join_code"])
     page.check("input[name=language][value=en]")
     page.click("main form [type=submit]")
@@ -322,8 +319,15 @@ def test_with_javascript_the_passphrase_is_hidden_once_its_minutes_are_over(new_
     page.check("#clause-store_words")
     page.check("#adult")
     page.click("main form [type=submit]")
-    page.fill("#pseudonym", "Amihan minutes")
+    page.fill("#pseudonym", pseudonym)
     page.click("main form [type=submit]")
+    return page
+
+
+def test_with_javascript_the_passphrase_is_hidden_once_its_minutes_are_over(new_context, live):
+    from playwright.sync_api import expect
+
+    page = _on_the_passphrase_page(new_context, live, "Amihan minutes")
     expect(page.locator("ol.passphrase li")).to_have_count(7)
     shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
     page.wait_for_load_state("load")  # the page's script has started its count: only then is the clock moved on
@@ -337,6 +341,38 @@ def test_with_javascript_the_passphrase_is_hidden_once_its_minutes_are_over(new_
     # (tests/participant/test_join.py; here only the browser's clock was moved on).
     with page.expect_request(lambda request: request.url.endswith("/join/passphrase") and request.method == "GET"):
         page.clock.run_for(70_000)
+
+
+def test_with_javascript_a_warning_before_the_passphrase_is_hidden_offers_more_time(new_context, live):
+    """WCAG 2.2.1: two minutes before, said (role=alert) without taking the focus from the word being typed."""
+    from playwright.sync_api import expect
+
+    page = _on_the_passphrase_page(new_context, live, "Amihan more time")
+    words = page.locator("ol.passphrase li").all_inner_texts()
+    shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
+    page.wait_for_load_state("load")
+    warning = page.locator("#passphrase-warning")
+    page.fill("#first", words[0][:2])
+
+    page.clock.run_for((shown - 150) * 1_000)
+    expect(warning).to_be_hidden()
+    page.clock.run_for(40_000)
+    expect(warning).to_be_visible()
+    expect(warning).to_have_attribute("role", "alert")
+    expect(warning).to_contain_text("will be hidden soon")
+    assert page.evaluate("document.activeElement.id") == "first"
+
+    with page.expect_navigation():
+        warning.get_by_role("button", name="I need more time").click()
+
+    expect(page.locator("main")).to_contain_text("Your secret passphrase is shown for 10 more minutes.")
+    assert page.locator("ol.passphrase li").all_inner_texts() == words
+    shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
+    page.wait_for_load_state("load")
+    page.clock.run_for((shown - 30) * 1_000)  # well past the first minutes: still shown, and warned again
+    assert page.url.endswith("/join/passphrase")
+    expect(page.locator("ol.passphrase li")).to_have_count(7)
+    expect(warning).to_be_visible()
 
 
 def test_with_javascript_a_page_without_a_form_warns_before_it_closes_and_someone_reading_keeps_it_open(new_context,

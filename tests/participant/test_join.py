@@ -264,6 +264,72 @@ def test_the_two_words_typed_right_after_the_passphrase_stopped_being_shown_stil
     assert client.post("/join/passphrase", data=typed).headers["Location"].endswith("/before-you-write")
 
 
+def _shown_seconds_left(passphrase_page) -> int:
+    return int(re.search(r'data-shown-seconds="(\d+)"', passphrase_page.get_data(as_text=True)).group(1))
+
+
+def _more_time(client, passphrase_page, **typed):
+    """ "I need more time", pressed on the page (in its form, or in the warning before the words are hidden)."""
+    return client.post("/join/passphrase", data={**hidden_fields_of(passphrase_page), **typed, "more_time": "1"})
+
+
+def test_i_need_more_time_shows_the_passphrase_for_its_whole_minutes_again_without_javascript(client, make, csrf):
+    """WCAG 2.2.1: someone writing the words down slowly, or interrupted, gets more time with one button."""
+    from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
+
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    _away_for(client, PASSPHRASE_SHOWN_FOR - 60)
+    page = client.get("/join/passphrase")
+    assert _shown_seconds_left(page) <= 60, "opening the page again gives no more time"
+    assert _shown_seconds_left(client.post("/join/passphrase", data={**_asked_words(page), "second": "mali"})) <= 60
+
+    asked = _more_time(client, page, first="half typed")
+
+    assert asked.headers["Location"].endswith("/join/passphrase")
+    again = client.get("/join/passphrase")
+    html = again.get_data(as_text=True)
+    assert "Your secret passphrase is shown for 10 more minutes." in html
+    assert _shown_seconds_left(again) >= PASSPHRASE_SHOWN_FOR - 5
+    assert passphrase_check(html)[0] == passphrase_check(page.get_data(as_text=True))[0]
+    assert "This word does not match" not in html and "Please type the word" not in html, "asked nothing"
+    assert client.post("/join/passphrase", data=_asked_words(again)).headers["Location"].endswith("/before-you-write")
+
+
+def test_i_need_more_time_pressed_as_the_minutes_end_still_counts(client, make, csrf):
+    """Without JavaScript the page stays on screen past its minutes (and with it, the answer may be on its way): the
+    words are on that screen already, and the person asking is the one writing them down."""
+    from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
+
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    page = client.get("/join/passphrase")
+    _away_for(client, PASSPHRASE_SHOWN_FOR + 30)
+
+    assert _more_time(client, page).headers["Location"].endswith("/join/passphrase")
+
+    again = client.get("/join/passphrase")
+    assert again.status_code == 200 and 'class="passphrase"' in again.get_data(as_text=True)
+
+
+def test_more_time_is_given_ten_times_then_the_passphrase_is_hidden_as_before(client, make, csrf):
+    from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
+
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    for _ in range(10):
+        page = client.get("/join/passphrase")
+        assert 'name="more_time"' in page.get_data(as_text=True)
+        _more_time(client, page)
+    last = client.get("/join/passphrase")
+    html = last.get_data(as_text=True)
+    assert 'name="more_time"' not in html and "I need more time" not in html
+    assert "your secret passphrase will be hidden soon. Write it down now." in html
+
+    _away_for(client, PASSPHRASE_SHOWN_FOR - 60)
+    _more_time(client, last)  # a page left from before, say
+    assert _shown_seconds_left(client.get("/join/passphrase")) <= 60
+    _away_for(client, PASSPHRASE_SHOWN_FOR + 5)
+    assert client.get("/join/passphrase").headers["Location"].endswith("/return")
+
+
 def test_back_from_the_passphrase_page_leads_to_it_again_not_to_a_new_join(client, make, csrf):
     """Back, on a slow phone, before the words were written down: they are shown nowhere else, and the pseudonym is
     taken now, so the pages before lead on to them; once two words were typed back, on to the participant's words."""
