@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection
-from roundtable.services import consent, moderation, review
+from roundtable.services import consent, moderation, participation, review
 from tests.conftest import hidden_fields_of, only_on_postgresql
 from tests.deployment.live import at_once
 
@@ -39,6 +39,21 @@ def test_after_the_retention_purge_my_words_says_where_i_took_part_without_the_e
     html = client.get("/my").get_data(as_text=True)
 
     assert "You took part in:" in html and "You are" not in html
+
+
+def test_each_reflections_links_are_named_apart_for_screen_readers(client, make, csrf):
+    """The first reflection to each question was "reflection 1": a list of links read out had the same names twice."""
+    me = make.participant(language="en")
+    for prompt in me.roundtable.prompts:
+        participation.save_reflection(me, prompt, text="Courts should listen.", language="en", submit=True,
+                                      idempotency_key=f"key-{prompt.id}")
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+
+    names = re.findall(r'>Delete<span class="visually-hidden"> ([^<]+)</span>', client.get("/my").get_data(as_text=True))
+
+    assert names == ["reflection 1 to question 1", "reflection 1 to question 2"]
 
 
 def test_my_words_shows_only_my_own_reflections_and_quotes(client, make, csrf):
