@@ -74,7 +74,8 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     if len(pseudonym) > PSEUDONYM_MAX or len(_pseudonym_key(pseudonym)) > PSEUDONYM_MAX:  # "ß" folds to "ss"
         raise RuleViolation(_l("Choose a pseudonym of at most %(n)d characters.", n=PSEUDONYM_MAX))
     if _LOOKS_LIKE_CONTACT.search(pseudonym):
-        raise RuleViolation(_l("A pseudonym cannot contain an email, a link or a phone number."))
+        # An account's @ ("@Bayani") is named: refused as "an email", it left them guessing what to change.
+        raise RuleViolation(_l("A pseudonym cannot contain an email, a link, a phone number or an @."))
     if not _written_plainly(pseudonym):
         raise RuleViolation(_l("Use only letters, numbers, spaces, hyphens, apostrophes or full stops in a pseudonym."))
     taken = db.session.scalar(

@@ -103,9 +103,9 @@ def test_a_pseudonym_that_looks_like_contact_details_is_refused(client, make, cs
     roundtable = make.roundtable()
     page = _up_to_the_pseudonym(client, csrf, roundtable)
     for bad in ("maria@example.org", "09171234567", "www.example.org", "+63 917 123 4567", "fb.com/tala.umaga",
-                "(02) 8714-2206"):
+                "(02) 8714-2206", "@Bayani"):
         response = client.post("/join/pseudonym", data={"pseudonym": bad, "csrf_token": csrf(page)})
-        assert "cannot contain an email" in response.get_data(as_text=True), bad
+        assert "cannot contain an email, a link, a phone number or an @." in response.get_data(as_text=True), bad
 
 
 @pytest.mark.parametrize("alike", [lambda taken: "\ufeff" + taken, lambda taken: taken.replace(" ", "\u2060 "),
