@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -363,6 +364,16 @@ def init_app(app: Flask) -> None:
                 db.session.commit()
         if not plans:
             click.echo("Nothing waits to be erased.")
+
+    @app.cli.command("evaluate-detector")
+    @click.argument("labelled", type=click.File(encoding="utf-8"))
+    def evaluate_detector(labelled) -> None:
+        """Score the identifying-detail detector on a labelled JSONL file (docs/identifiers.md): recall per kind,
+        precision, then every miss and false alarm."""
+        from roundtable.services import identifiers
+
+        rows = [json.loads(line) for line in labelled if line.strip()]
+        identifiers.print_report(identifiers.evaluate(rows))
 
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:

@@ -9,13 +9,11 @@ nouns ("... Elementary School", "RTC Branch 12"), a gazetteer of Philippine and 
 looked up as token n-grams, and a last rule that flags capitalised words in mid-sentence that are
 not common words, calendar words, religious words, platforms or agencies.
 
-Run ``python -m roundtable.services.identifiers evaluate FILE.jsonl`` to score a labelled file.
+Run ``flask --app roundtable evaluate-detector FILE.jsonl`` to score a labelled file.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import string
 import sys
@@ -1531,7 +1529,7 @@ def evaluate(rows: Iterable[dict]) -> Evaluation:
     )
 
 
-def _print_report(result: Evaluation, out=sys.stdout) -> None:
+def print_report(result: Evaluation, out=sys.stdout) -> None:
     print("recall per kind:", file=out)
     for kind, value in result.recall.items():
         print(f"  {kind:<12} {value:.3f}", file=out)
@@ -1548,21 +1546,3 @@ def _print_report(result: Evaluation, out=sys.stdout) -> None:
     print(f"false alarms ({len(result.false_alarms)}):", file=out)
     for row_id, kind, text in result.false_alarms:
         print(f"  {row_id}\t{kind}\t{text}", file=out)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m roundtable.services.identifiers")
-    commands = parser.add_subparsers(dest="command", required=True)
-    evaluate_cmd = commands.add_parser(
-        "evaluate", help="score the detector on a labelled JSONL file"
-    )
-    evaluate_cmd.add_argument("file", type=Path)
-    args = parser.parse_args(argv)
-    with args.file.open(encoding="utf-8") as handle:
-        rows = [json.loads(line) for line in handle if line.strip()]
-    _print_report(evaluate(rows))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
