@@ -136,6 +136,24 @@ def test_a_roundtable_no_one_joined_says_so(client, make, login):
     assert "No one has joined yet." in html
 
 
+def test_past_the_date_to_erase_words_the_page_does_not_promise_to_ask_anyone(client, make, login):
+    from datetime import timedelta
+
+    from roundtable import clock
+
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    make.participant(roundtable)
+    login(facilitator)
+    assert "is asked the next time they open" in _page(client, roundtable)
+
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    html = _page(client, roundtable)
+
+    assert "is asked the next time they open" not in html and "so no one is asked any more." in html
+
+
 def test_a_roundtable_whose_people_all_withdrew_does_not_say_no_one_joined(client, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
