@@ -530,7 +530,9 @@ def _quote_fields(form: QuoteForm) -> dict:
 
 def _fill_filter_choices(form: ExportForm) -> None:
     language = current_language()
-    form.roundtable.choices = [(0, _("All roundtables"))] + [(r.id, r.title(language)) for r in roundtables.titles()]
+    # Named with the join code too, as the other filters do: roundtables may share a title.
+    form.roundtable.choices = [(0, _("All roundtables"))] + [(r.id, f"{r.title(language)} · {r.join_code}")
+                                                             for r in roundtables.titles()]
     form.theme.choices = [(0, _("All themes"))] + [(t.id, t.name(language)) for t in curation.themes(language)]
     form.language.choices = [("", _("All languages")), *language_choices()]
 

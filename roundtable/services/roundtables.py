@@ -348,7 +348,7 @@ class RoundtableTitle(NamedTuple):
     id: int
     title_en: str
     title_fil: str
-    join_code: str  # tells apart, for their facilitator, roundtables of the same title
+    join_code: str  # tells apart roundtables of the same title
 
     title = Roundtable.title  # the model's own choice of language, read from these two fields
 

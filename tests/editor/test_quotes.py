@@ -360,7 +360,7 @@ def test_a_quote_made_from_a_reflection_leads_back_to_the_reflections_as_the_edi
     assert gone.headers["Location"] == f"/editor/?{left}", "its author took it back: the reflections, as left"
 
 
-def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make, editor, desk):
+def test_the_filters_show_each_roundtable_by_title_and_join_code_and_keep_what_was_chosen(make, editor, desk):
     first, second = make.roundtable(), make.roundtable()
     courts = curation.add_theme(editor, "Courts", "Mga korte")
     db.session.commit()
@@ -374,7 +374,10 @@ def test_the_filters_show_each_roundtable_by_title_and_keep_what_was_chosen(make
     assert selected(f"/editor/?roundtable={first.id}&language=mixed") == [str(first.id), "mixed"]
     desk.get("/language/fil")
     body = desk.get("/editor/quotes").get_data(as_text=True)
-    assert f'<option value="{second.id}">{second.title_fil}</option><option value="{first.id}">' in body
+    assert (f'<option value="{second.id}">{second.title_fil} · {second.join_code}</option>'
+            f'<option value="{first.id}">{first.title_fil} · {first.join_code}</option>') in body, "same titles"
+    export = desk.get("/editor/export").get_data(as_text=True)
+    assert f'<option value="{second.id}">{second.title_fil} · {second.join_code}</option>' in export
 
 
 def test_findings_are_marked_with_their_kind_and_must_be_resolved(make, editor, desk, csrf):
