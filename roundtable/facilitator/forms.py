@@ -130,24 +130,22 @@ class ConsentFormForm(Form):
     keys_shown: frozenset[str] | None = None
 
     def validate(self, extra_validators=None) -> bool:
-        """Besides each field: every row names a statement of the version shown, once. A row without its hidden
-        key, two with one, or one whose key the form never had (it would add a statement worded as the row's own,
-        beside it), is not a page Roundtable showed (a cut-off or altered sending), nor is a version never made;
-        said at the top, as about the whole form."""
+        """Besides each field: the page came back whole; if not, said at the top, as about the whole form."""
         valid = super().validate(extra_validators)
-        keys = [entry.key.data for entry in self.clauses]
-        if (self.keys_shown is None or not all(keys) or len(set(keys)) < len(keys)
-                or not self.keys_shown.issuperset(keys)):
+        if not self.came_back_whole():
             self.version.errors = [*self.version.errors, _l(
                 "This page came back incomplete, so nothing was saved. Open the consent form again and make your "
                 "change there.")]
             return False
-        if (self.new_text_fil.data or self.new_text_en.data) and not self.new_key.data:
-            # Without its key a new statement would be left out without a word.
-            self.new_key.errors = [*self.new_key.errors, _l(
-                "Give the new statement a short key of lowercase letters, such as share_with_partners.")]
-            return False
         return valid
+
+    def came_back_whole(self) -> bool:
+        """Whether every row names a statement of the version shown, once. A row without its hidden key, two with
+        one, or one whose key the form never had (it would add a statement worded as the row's own, beside it), is
+        not a page Roundtable showed (a cut-off or altered sending), nor is a version never made."""
+        keys = [entry.key.data for entry in self.clauses]
+        return (self.keys_shown is not None and all(keys) and len(set(keys)) == len(keys)
+                and self.keys_shown.issuperset(keys))
 
     def number_statements(self) -> None:
         """Each statement's boxes say its number, as its legend does ("Statement 2 in Filipino"): labelled only
@@ -162,7 +160,7 @@ class ConsentFormForm(Form):
         if problem.field is None:  # about the whole form (a newer version saved meanwhile, an archived roundtable)
             return self.version
         key, _, part = problem.field.partition(".")
-        if key and key == (self.new_key.data or "").strip().lower():
+        if key == (self.new_key.data or "").strip().lower():  # (a row's key is never empty: "" is a new one's, untyped)
             return getattr(self, f"new_{part}", self.new_key) if part != "remove" else self.new_key
         for entry in self.clauses:
             if entry.key.data == key and part in ("text_fil", "text_en", "required", "remove"):

@@ -420,22 +420,8 @@ def consent_form(roundtable_id: int):
     else:
         form.keys_shown = consent.keys_until(item, form.version.data)
     if form.validate_on_submit():
-        sent = {entry.key.data: entry for entry in form.clauses}
+        drafts = _statements_sent(form, current)
         known = {clause.key for clause in current}
-        drafts = []
-        for clause in current:  # a statement is removed by its box, never by a row missing from what was sent
-            entry = sent.get(clause.key)
-            if entry is None:
-                drafts.append(consent.ClauseDraft(clause.key, clause.text_en, clause.text_fil, clause.required))
-            elif not entry.remove.data:
-                drafts.append(_statement_sent(entry))
-        # A row another page removed, shown again after a refusal and kept here: the statement comes back.
-        drafts += [_statement_sent(entry) for key, entry in sent.items() if key not in known and not entry.remove.data]
-        if form.new_key.data:
-            added = consent.ClauseDraft(form.new_key.data.strip().lower(), (form.new_text_en.data or "").strip(),
-                                        (form.new_text_fil.data or "").strip(), bool(form.new_required.data))
-            if added not in drafts:  # not on the form already, as this same form sent before put it there
-                drafts.append(added)
         # Taking public quotes off ends every quote of the roundtable as its participants answer: asked first.
         asks_first = (consent.QUOTE_PUBLICLY in known and form.confirmed.data != "yes"
                       and all(draft.key != consent.QUOTE_PUBLICLY for draft in drafts))
@@ -464,7 +450,35 @@ def consent_form(roundtable_id: int):
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
         if isinstance(outcome.refusal, Conflict):
             _show_consent_form_saved_now(form, item)
+    elif form.is_submitted() and form.came_back_whole():  # a box refused here hides nothing the service refuses
+        with change(errors_on=form.field_for) as outcome:
+            consent.check_form_version(item, _statements_sent(form, current), seen=form.version.data)
+        if isinstance(outcome.refusal, Conflict):
+            _show_consent_form_saved_now(form, item)
     return _consent_form_page(item, form)
+
+
+def _statements_sent(form: ConsentFormForm, current) -> list[consent.ClauseDraft]:
+    """The form as sent, to be checked or saved: the statements shown (a statement is removed by its box, never by a
+    row missing from what was sent), and the new one if anything of it was typed (without its key it is refused,
+    never left out without a word)."""
+    sent = {entry.key.data: entry for entry in form.clauses}
+    known = {clause.key for clause in current}
+    drafts = []
+    for clause in current:
+        entry = sent.get(clause.key)
+        if entry is None:
+            drafts.append(consent.ClauseDraft(clause.key, clause.text_en, clause.text_fil, clause.required))
+        elif not entry.remove.data:
+            drafts.append(_statement_sent(entry))
+    # A row another page removed, shown again after a refusal and kept here: the statement comes back.
+    drafts += [_statement_sent(entry) for key, entry in sent.items() if key not in known and not entry.remove.data]
+    if form.new_key.data or form.new_text_fil.data or form.new_text_en.data:
+        added = consent.ClauseDraft((form.new_key.data or "").strip().lower(), (form.new_text_en.data or "").strip(),
+                                    (form.new_text_fil.data or "").strip(), bool(form.new_required.data))
+        if added not in drafts:  # not on the form already, as this same form sent before put it there
+            drafts.append(added)
+    return drafts
 
 
 def _consent_form_page(item: Roundtable, form: ConsentFormForm):

@@ -122,6 +122,60 @@ def test_every_statement_left_unwritten_is_pointed_at_at_once_and_named_by_its_n
     assert db.session.get(Roundtable, roundtable.id).consent_version == 1
 
 
+def test_one_save_says_every_problem_though_a_new_statement_was_typed_without_its_key(client, make, login):
+    """A tester's steps: three boxes emptied and a new statement typed in English only, its key left empty. The
+    key's problem was said alone, and the empty boxes only on the next save."""
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    emptied = {"clauses-2-text_en": "", "clauses-3-text_fil": "", "clauses-4-text_en": ""}
+
+    html = client.post(url, data=_as_shown(client.get(url), **emptied, new_text_en="Partners may read my words.")
+                       ).get_data(as_text=True)
+
+    assert _summary_of(html) == [
+        ("clauses-2-text_en", "Statement 3 in English: Write each statement in English and in Filipino."),
+        ("clauses-3-text_fil", "Statement 4 in Filipino: Write each statement in English and in Filipino."),
+        ("clauses-4-text_en", "Statement 5 in English: Write each statement in English and in Filipino."),
+        ("new_key", "Short key of a new statement (optional), e.g. share_with_partners: Each statement needs its own short "
+                    "key of lowercase letters."),
+        ("new_text_fil", "New statement in Filipino: Write each statement in English and in Filipino."),
+    ]
+    for box in [*emptied, "new_key", "new_text_fil"]:
+        assert _marked_invalid(html, box)
+    assert html.count('aria-invalid="true"') == 5
+    assert "Partners may read my words.</textarea>" in html
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+
+
+def test_one_save_says_every_problem_though_a_box_is_over_its_limit(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    too_long = "Katarungan para sa lahat. " * 40  # over 1,000 characters
+    sent = {"clauses-0-text_fil": too_long, "clauses-1-text_en": "", "new_key": "share_with_partners",
+            "new_text_en": "Partners may read my words."}
+
+    html = client.post(url, data=_as_shown(client.get(url), **sent)).get_data(as_text=True)
+
+    assert _summary_of(html) == [
+        ("clauses-0-text_fil", "Statement 1 in Filipino: Use at most 1,000 characters."),
+        ("clauses-1-text_en", "Statement 2 in English: Write each statement in English and in Filipino."),
+        ("new_text_fil", "New statement in Filipino: Write each statement in English and in Filipino."),
+    ]
+    for box in ("clauses-0-text_fil", "clauses-1-text_en", "new_text_fil"):
+        assert _marked_invalid(html, box)
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+
+
+def _summary_of(html: str) -> list[tuple[str, str]]:
+    """Each problem the error summary lists: the id of the box it leads to, and what it says."""
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    return re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary)
+
+
+def _marked_invalid(html: str, box: str) -> bool:
+    """The box is marked invalid and described by its error."""
+    return bool(re.search(rf'<(?:textarea|input)[^>]*aria-describedby="[^"]*{box}-error"[^>]*aria-invalid="true"'
+                          rf'[^>]*id="{box}"', html))
+
+
 def test_other_facilitators_cannot_change_it(client, make, login):
     roundtable = make.roundtable()
     login(make.user("facilitator"))
@@ -400,7 +454,7 @@ def test_a_new_statement_typed_without_its_key_is_refused_not_left_out(client, m
 
     html = refused.get_data(as_text=True)
     assert refused.status_code == 200 and '<a href="#new_key">' in html
-    assert "Give the new statement a short key of lowercase letters, such as share_with_partners." in html
+    assert "Each statement needs its own short key of lowercase letters." in html
     assert "Partners may read my words.</textarea>" in html
     assert db.session.get(Roundtable, roundtable.id).consent_version == 1
 
