@@ -117,8 +117,7 @@ class ConsentFormForm(Form):
 
     version = RecordVersionField()  # the version the page showed
     clauses = FieldList(FormField(ClauseEntryForm))
-    new_key = CleanStringField(_l("Short key of a new statement (optional), e.g. share_with_partners"),
-                               validators=[length(40)])
+    new_key = CleanStringField(_l("Short key of the new statement"), validators=[length(40)])
     new_text_fil = CleanTextAreaField(_l("New statement in Filipino"), validators=[length(1000)])
     new_text_en = CleanTextAreaField(_l("New statement in English"), validators=[length(1000)])
     new_required = BooleanField(_l("Required to take part"))

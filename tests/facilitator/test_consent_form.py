@@ -135,8 +135,7 @@ def test_one_save_says_every_problem_though_a_new_statement_was_typed_without_it
         ("clauses-2-text_en", "Statement 3 in English: Write each statement in English and in Filipino."),
         ("clauses-3-text_fil", "Statement 4 in Filipino: Write each statement in English and in Filipino."),
         ("clauses-4-text_en", "Statement 5 in English: Write each statement in English and in Filipino."),
-        ("new_key", "Short key of a new statement (optional), e.g. share_with_partners: Each statement needs its own short "
-                    "key of lowercase letters."),
+        ("new_key", "Short key of the new statement: Each statement needs its own short key of lowercase letters."),
         ("new_text_fil", "New statement in Filipino: Write each statement in English and in Filipino."),
     ]
     for box in [*emptied, "new_key", "new_text_fil"]:
@@ -162,6 +161,17 @@ def test_one_save_says_every_problem_though_a_box_is_over_its_limit(client, make
     for box in ("clauses-0-text_fil", "clauses-1-text_en", "new_text_fil"):
         assert _marked_invalid(html, box)
     assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+
+
+def test_the_new_statements_key_says_when_it_is_needed_rather_than_optional(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+
+    html = client.get(url).get_data(as_text=True)
+
+    assert '<label for="new_key">Short key of the new statement</label>' in html and "(optional)" not in html
+    assert ('<p class="hint" id="new_key-hint">Needed only when you add a statement: lowercase letters, with _ '
+            "between words, such as share_with_partners.</p>") in html
+    assert re.search(r'<input[^>]*aria-describedby="new_key-hint"[^>]*id="new_key"', html)
 
 
 def _summary_of(html: str) -> list[tuple[str, str]]:
