@@ -55,30 +55,31 @@ function showWarning(box) {
   /* A participant's page (and words shown back after a session ended) closes itself after the idle time with nobody
      there, for the next person on a shared phone; a warning comes first (WCAG 2.2.1). A key, a click, or the page
      scrolled since the last tick (reading on, a screen reader moving; the warning's own scroll left out) is someone
-     there, even offline. The server hears of it once a minute unless an autosave told it ("roundtable:contact").
+     there, even offline. The server hears of it once a minute unless an autosave told it ("roundtable:contact"), and
+     at once while the warning shows; the page counts from the last time the server heard, as the session does.
      "roundtable:closing" comes first: a draft not yet saved cancels it and is saved. */
   var body = document.body;
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
   var warning = document.getElementById("idle-warning");
   if (idleSeconds) {
-    var contact = Date.now();
-    var told = contact;  // opening the page told the server
+    var told = Date.now();  // opening the page told the server
     var scrolledTo = window.pageYOffset;
     var someoneIsHere = function () {
-      contact = Date.now();
+      var warned = !warning.hidden;
       warning.hidden = true;
-      if (!stillHereUrl || Date.now() - told < 60000) { return; }
+      if (!warned && Date.now() - told < 60000) { return; }
       told = Date.now();
+      if (!stillHereUrl) { return; }
       var data = new URLSearchParams({ csrf_token: body.getAttribute("data-csrf") });
       fetch(stillHereUrl, { method: "POST", body: data, credentials: "same-origin" })
         .catch(function () { /* offline: nobody to tell */ });
     };
-    document.addEventListener("roundtable:contact", function () { told = Date.now(); someoneIsHere(); });
+    document.addEventListener("roundtable:contact", function () { told = Date.now(); warning.hidden = true; });
     ["keydown", "input", "click"].forEach(function (name) { window.addEventListener(name, someoneIsHere, true); });
     var closing = false;
     window.setInterval(function () {
       if (window.pageYOffset !== scrolledTo) { someoneIsHere(); }
-      var left = idleSeconds - (Date.now() - contact) / 1000;
+      var left = idleSeconds - (Date.now() - told) / 1000;
       if (!closing && left > 0 && left <= parseInt(body.getAttribute("data-warn-seconds"), 10) && warning.hidden) {
         showWarning(warning);
       }
@@ -90,7 +91,7 @@ function showWarning(box) {
         forgetSentWords();
         closeForSafety();
       } else {
-        contact = Date.now();  // the words are being saved; the page that answers takes over
+        told = Date.now();  // the words are being saved; the page that answers takes over
       }
     }, 5000);
   }

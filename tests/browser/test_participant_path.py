@@ -375,6 +375,29 @@ def test_with_javascript_a_warning_before_the_passphrase_is_hidden_offers_more_t
     expect(warning).to_be_visible()
 
 
+def test_with_javascript_a_page_counts_from_the_last_time_the_server_heard_of_someone(new_context, live):
+    """A key pressed within a minute of the last telling is not told (once a minute is enough): counted from that key,
+    the page warned later than the session ended, and "Stay on this page" came too late (regression round)."""
+    from playwright.sync_api import expect
+
+    page = new_context(viewport=PHONE).new_page()
+    join(page, live, language="en", pseudonym="Amihan counting")
+    page.clock.install()
+    page.goto(live["base_url"] + "/my")
+    page.wait_for_load_state("load")
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+    warning = page.locator("#idle-warning")
+
+    page.clock.run_for(30_000)
+    page.keyboard.press("Tab")  # half a minute after the page told the server it was opened: not told
+    page.clock.run_for((idle_seconds - 30 - 110) * 1_000)
+
+    expect(warning).to_be_visible()  # 110 s before the session ends, whatever the key said to the page
+    with page.expect_response(lambda response: response.url.endswith("/still-here")) as answer:
+        warning.get_by_role("button", name="Stay on this page").click()
+    assert answer.value.status == 204
+
+
 def test_with_javascript_a_page_without_a_form_warns_before_it_closes_and_someone_reading_keeps_it_open(new_context,
                                                                                                          live):
     """WCAG 2.2.1 on every page that closes itself: a key, a scroll or the warning's button is someone there, and the
