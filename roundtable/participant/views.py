@@ -38,6 +38,10 @@ def _one_change_at_a_time() -> None:
 
 PASSPHRASE_SHOWN_FOR = 10 * 60  # seconds after the pseudonym was chosen, or after "I need more time"
 MORE_TIME_AT_MOST = 10  # times "I need more time" starts them again (WCAG 2.2.1 asks for ten); then they end
+# How long after those minutes "I need more time" or the two words typed back still count, whatever the idle time: the
+# page stays on screen past them while someone types, and the answer may be slow on its way. Opening the page then
+# shows nothing.
+LATE_ANSWER_GRACE = 5 * 60
 
 
 def _join_state() -> dict:
@@ -47,7 +51,7 @@ def _join_state() -> dict:
     state = session.get("join") or {}
     lasts = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
     if "passphrase" in state:
-        lasts = max(lasts, PASSPHRASE_SHOWN_FOR)
+        lasts = max(lasts, PASSPHRASE_SHOWN_FOR + LATE_ANSWER_GRACE)
     if state and int(time.time()) - state.get("at", 0) > lasts:
         session.pop("join", None)
         if "passphrase" in state:

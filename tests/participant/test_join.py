@@ -390,6 +390,24 @@ def test_a_passphrase_is_shown_for_the_minutes_the_page_promises_even_with_a_sho
     assert client.post("/join/passphrase", data=_asked_words(page)).headers["Location"].endswith("/before-you-write")
 
 
+@pytest.mark.parametrize("answer", ["more time", "two words"])
+def test_more_time_or_the_two_words_sent_a_little_after_the_minutes_still_count_with_a_short_idle_time(
+        client, app, make, csrf, monkeypatch, answer):
+    """The page stays on screen past its minutes while someone types, and the answer may be slow: with an idle time
+    of ten minutes or less, the join had ended with them (regression round)."""
+    from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
+
+    monkeypatch.setitem(app.config, "PARTICIPANT_IDLE_MINUTES", 2)
+    _up_to_the_passphrase(client, csrf, make.roundtable())
+    page = client.get("/join/passphrase")
+    _away_for(client, PASSPHRASE_SHOWN_FOR + 30)
+
+    sent = {**hidden_fields_of(page), "more_time": "1"} if answer == "more time" else _asked_words(page)
+    response = client.post("/join/passphrase", data=sent)
+
+    assert response.headers["Location"].endswith("/join/passphrase" if answer == "more time" else "/before-you-write")
+
+
 def test_choices_left_half_way_lapse_too_and_the_message_is_in_filipino(client, app, make, csrf):
     roundtable = make.roundtable()
     _start(client, csrf, roundtable.join_code, language="fil")
