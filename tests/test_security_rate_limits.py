@@ -138,6 +138,7 @@ def test_a_room_refused_for_the_hour_is_told_so_and_to_tell_its_facilitator(limi
     minutes = int(re.search(r"Try again in (\d+) minutes\.", html).group(1))
     assert 50 <= minutes <= 60 and int(refused.headers["Retry-After"]) > 49 * 60
     assert "Everyone on this Wi-Fi waits too: tell your facilitator." in html
+    assert "<h1>Please wait before trying again</h1>" in html, "not \"a moment\" for most of an hour"
 
 
 def test_the_limit_line_in_the_log_names_the_limit_and_the_page_not_whose_tries_were_counted(limited, caplog):
