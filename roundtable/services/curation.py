@@ -274,10 +274,10 @@ def approve(editor: User, target: Quote, *, seen_version: int | None = None) -> 
     changed = seen_version is not None and seen_version != target.version_id
     if target.status == "approved" or (changed and target.status == "awaiting_participant"):
         return
-    if changed:
-        raise RuleViolation(_l("This quote changed after you opened this page. Read it again, then approve."))
     if target.status == "declined" and target.participant_approved_revision != target.revision:
         raise RuleViolation(_l("The author declined this quote. It cannot be approved over their decision."))
+    if changed:
+        raise RuleViolation(_l("This quote changed after you opened this page. Read it again, then approve."))
     if target.status == "awaiting_participant" and target.participant_approved_revision != target.revision:
         raise RuleViolation(_l("This quote waits for its author's answer."))
     if _put_to_author_already(target):

@@ -131,6 +131,20 @@ def test_a_decline_keeps_the_comment_for_the_editor_and_cannot_be_overruled(make
     assert _exported() == []
 
 
+def test_an_editor_whose_page_was_opened_before_the_decline_is_told_of_the_decline(make):
+    """Not "read it again, then approve": no reading again lets them approve it."""
+    participant = make.participant(grants=REVIEWING)
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(participant), editor=editor)
+    opened = quote.version_id
+
+    review.respond(participant, quote, approve=False, revision=quote.revision)
+    db.session.commit()
+
+    with pytest.raises(RuleViolation, match="The author declined this quote"):
+        curation.approve(editor, quote, seen_version=opened)
+
+
 def test_a_decline_holds_after_the_author_stops_reviewing_whatever_the_editor_edits(make):
     participant = make.participant(grants=REVIEWING)
     editor = make.user("editor")
