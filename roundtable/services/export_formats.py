@@ -52,7 +52,7 @@ _WORD_LANGUAGE_TAGS = {"fil": "fil-PH", "en": "en-PH"}
 _SMALL_TYPE = Pt(9)
 _SPACE_BETWEEN_QUOTES = Pt(18)
 _XLSX_DATE_FORMAT = "yyyy-mm-dd"
-# Widths in Excel character units, in the column order of ``_table_header``.
+# Least widths in Excel character units, in the column order of ``_table_header``.
 _XLSX_COLUMN_WIDTHS = (10, 60, 60, 20, 30, 30, 12, 30)
 _XLSX_WRAPPED_COLUMNS = frozenset({1, 2})  # quote and translation
 _XLSX_MAX_SHEET_TITLE = 31
@@ -372,8 +372,9 @@ def write_xlsx(rows: Iterable[ExportRow], labels: ExportLabels, out: BinaryIO) -
     sheet = workbook.create_sheet(title=_sheet_title(labels.title))
 
     header = _table_header(labels)
-    for column, width in enumerate(_XLSX_COLUMN_WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    for column, (width, name) in enumerate(zip(_XLSX_COLUMN_WIDTHS, header), start=1):
+        # Room for the bold heading in the user's language: a narrower column cuts it ("Quote numb").
+        sheet.column_dimensions[get_column_letter(column)].width = max(width, len(name) + 2)
     sheet.freeze_panes = "A2"
 
     bold = Font(bold=True)

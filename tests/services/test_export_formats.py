@@ -278,9 +278,9 @@ def test_docx_and_xlsx_survive_xml_illegal_characters() -> None:
     assert openpyxl.load_workbook(xlsx_out).active["B2"].value == "Bawal ito."
 
 
-def read_xlsx() -> Worksheet:
+def read_xlsx(labels: ExportLabels = LABELS) -> Worksheet:
     out = io.BytesIO()
-    write_xlsx(iter(ROWS), LABELS, out)
+    write_xlsx(iter(ROWS), labels, out)
     return openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
 
 
@@ -303,6 +303,15 @@ def test_xlsx_header_values_and_layout() -> None:
     assert sheet.freeze_panes == "A2"
     assert sheet["B2"].alignment.wrap_text and sheet["C2"].alignment.wrap_text
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["A"].width
+
+
+def test_every_xlsx_column_is_wide_enough_for_its_heading() -> None:
+    """Excel cuts a heading wider than its column ("Quote numb"); Filipino headings are longer still."""
+    filipino = dataclasses.replace(LABELS, quote_id="Numero ng sipi", attribution="Pagkilala sa sumulat at paglalarawan")
+    sheet = read_xlsx(filipino)
+
+    for heading in sheet[1]:
+        assert sheet.column_dimensions[heading.column_letter].width >= len(heading.value) + 2, heading.value
 
 
 def test_xlsx_dates_are_real_dates() -> None:
