@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -37,6 +39,20 @@ def add_security_headers(response):
     return response
 
 
+def _query_string_as_ascii(wsgi_app):
+    """A query string sent with raw bytes beyond ASCII (not %-encoded; browsers never do, scanners and odd clients do)
+    is %-encoded before the app reads it: Werkzeug decodes it strictly as UTF-8 wherever the page's own address is
+    read, and one such byte made every page, the error page too, a server error under gunicorn."""
+
+    def app(environ, start_response):
+        query = environ.get("QUERY_STRING", "")
+        if not query.isascii():
+            environ["QUERY_STRING"] = quote(query.encode("latin-1", "replace"), safe="".join(map(chr, range(33, 127))))
+        return wsgi_app(environ, start_response)
+
+    return app
+
+
 class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or remove an audit event."""
 
@@ -67,6 +83,7 @@ def guard_audit_log() -> None:
 def init_app(app: Flask) -> None:
     guard_audit_log()
     app.after_request(add_security_headers)
+    app.wsgi_app = _query_string_as_ascii(app.wsgi_app)
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -261,6 +261,26 @@ def test_no_query_string_value_breaks_any_page(app, world, value):
         assert response.status_code < 500, (url, value, response.status_code)
 
 
+def test_raw_bytes_beyond_ascii_in_a_query_string_break_no_page(app, world):
+    """gunicorn hands the query string over as it came; an invalid UTF-8 byte (or a Latin-1 "é") sent raw, not
+    %-encoded, made every page and its error page a server error. Valid UTF-8 sent raw still reads as itself."""
+    browsers = {}
+    for rule in app.url_map.iter_rules():
+        audience = audience_of(rule.endpoint)
+        if "GET" not in rule.methods or rule.endpoint == "public.quick_exit":
+            continue
+        if audience not in browsers:
+            browsers[audience] = _browser(app, world, audience)[0]
+        url = _url(rule.rule, rule.arguments, world["ids"])
+        if rule.endpoint == "static":
+            url = "/static/roundtable.css"
+        response = browsers[audience].get(url, environ_overrides={"QUERY_STRING": "x=\xff&page=\xe9&q=%41"})
+        assert response.status_code < 500, (url, response.status_code)
+
+    answer = app.test_client().get("/join", environ_overrides={"QUERY_STRING": "code=\xc3\xa9X&x=\xff"})
+    assert 'value="éX"' in answer.get_data(as_text=True)
+
+
 def test_files_and_json_sent_to_any_form_in_place_of_its_fields_are_no_error(app, world):
     """No page uploads a file or sends JSON; sent by hand in place of a form's fields, they were handed to the
     fields as objects that are not text (a 500, with a traceback in the log)."""
