@@ -208,13 +208,18 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 class _NoAddressFilter(logging.Filter):
-    """Werkzeug's development log line starts with the client address; drop the address, and the query string (a
-    join code, the words an editor looked for), as gunicorn's access log leaves it out."""
+    """Werkzeug's development log lines start with the client address; drop the address, and every query string
+    (a join code, the words an editor looked for), as gunicorn's access log leaves it out. A malformed request is
+    logged whole inside its error line ("Bad request syntax ('GET /return?passphrase=… HTTP/1.1')"), spaces and all."""
+
+    _CLIENT = re.compile(r"^\S+ - - \[[^\]]*\] ")
+    _QUERY = re.compile(r"\?.*?(?=\s+HTTP/[\d.]+'?\)?$)|\?.*", re.DOTALL)
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if record.name == "werkzeug" and isinstance(record.args, tuple) and len(record.args) == 3:
-            line, *rest = record.args
-            record.msg, record.args = '"%s" %s %s', (re.sub(r"\?\S*", "", str(line), count=1), *rest)
+        if record.name == "werkzeug" and isinstance(record.msg, str):
+            record.msg = self._CLIENT.sub("", record.msg).rstrip("\n")
+            if isinstance(record.args, tuple):
+                record.args = tuple(self._QUERY.sub("", a) if isinstance(a, str) else a for a in record.args)
         return True
 
 

@@ -2,6 +2,7 @@
 
 import logging
 import re
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -105,3 +106,17 @@ def test_the_development_server_request_log_has_no_client_address_nor_query_stri
     assert "GET /support" in logged and "GET /join HTTP" in logged and "KAPWA7" not in logged
     assert "127.0.0.1" not in logged and not IPV4.search(logged)
     assert "Mozilla" not in logged
+
+
+def test_a_malformed_request_is_logged_by_the_development_server_without_its_address_nor_its_words(served, caplog):
+    """Werkzeug logs a request line it cannot parse inside its error line, spaces and all."""
+    caplog.set_level(logging.DEBUG)
+    host, port = served.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET /return?passphrase=river mango tide HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = connection.recv(1024)
+    assert answer.startswith(b"HTTP/1.1 400")
+    logged = _everything_logged(caplog)
+    assert "Bad request syntax" in logged and "GET /return" in logged
+    assert "mango" not in logged and "passphrase" not in logged
+    assert "127.0.0.1" not in logged and not IPV4.search(logged)
