@@ -100,7 +100,7 @@ TITLE_WORDS |= POLICE_RANKS | _words("po1 po2 po3 spo1 spo2 spo3 spo4")
 TOPIC_WORDS = _words(
     "i i'm i've i'll i'd survivor survivors healing freedom courage strength hustisya katarungan"
     " pag-asa grade section chapter republic act law batas code article rule court korte hearing"
-    " trial case kaso branch office shelter school church okay ok social worker prosecutor lawyer"
+    " trial case kaso blg branch office shelter school church okay ok social worker prosecutor lawyer"
     " abogado abogada counselor police pulis tanod roundtable philippines pilipinas pinas"
     " ombudsman senate congress sandiganbayan malacanang"
     # national agencies written in mixed case (the all-capital ones are acronyms already)
@@ -252,7 +252,7 @@ ARTICLES = _words("a an the isang")
 
 ABBREVIATIONS = _words(
     "st sta sto atty mr mrs ms dr jr sr ma brgy bgy engr hon fr sgt gen pres sen gov rep capt lt"
-    " col maj prof ave blvd rd hwy no blk subd ext kap gng bb corp inc co vs"
+    " col maj prof ave blvd rd hwy no blg blk subd ext kap gng bb corp inc co vs"
 ) | POLICE_RANKS
 GAZETTEER_CONNECTORS = _words("de del of sa ng y la")
 
@@ -287,15 +287,33 @@ _PHONE_RE = re.compile(
 _INITIALS_RE = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?=\s)")
 # A numbered police station names one place, as a court branch does: "Police Station 6".
 _POLICE_STATION_RE = re.compile(r"\bpolice\s+station\s+(?:no\.?\s*)?\d{1,3}\b", re.IGNORECASE)
-# A court's or prosecutor's case number names one case, and so the child in it: "Crim. Case No. 18-1234", "NPS Docket
-# No. XV-12-INQ-19L-0345", "kaso bilang 2019-0456". The number alone is reported, as an age is: the words that make it a
-# case number stay when a label replaces it. It has three digits or more ("Case No. 5" of a workbook is none).
+# A court's or prosecutor's case number names one case, and so the child in it: "Crim. Case No. 18-1234", "CC No.
+# 2019-4412" (a criminal case), "NPS Docket No. XV-12-INQ-19L-0345", "Kaso Blg. 1234", "kaso bilang 2019-0456". The
+# numbers alone are reported, as an age is: the words that make them case numbers stay when a label replaces them. A
+# number has three digits or more ("Case No. 5" of a workbook is none).
+_CASE_NUMBER = r"(?=(?:[a-z/-]*\d){3})[a-z0-9]+(?:[-/][a-z0-9]+)*\b"
 _CASE_NUMBER_RE = re.compile(
-    r"\b(?:(?:(?:crim(?:inal)?\.?|civil|(?-i:[A-Z]{2,4}))\s+)?(?:case|docket)|kasong\s+(?:kriminal|sibil)|kaso"
-    r"|(?-i:I\.?S\.?))\s+(?:no\.?|number|num\.?|blg\.?|bilang|\#)(?:\s+(?:ko|namin|niya|nila))?(?:\s+(?:ay|is|was))?"
-    r"\s*:?\s*(?P<number>(?=(?:[a-z/-]*\d){3})[a-z0-9]+(?:[-/][a-z0-9]+)*)\b",
+    r"\b(?:(?:(?:crim(?:inal)?\.?|civ(?:il)?\.?|(?-i:[A-Z]{2,4}))\s+)?(?:case|docket)|kasong\s+(?:kriminal|sibil)|kaso"
+    r"|(?-i:I\.?S\.?|C\.?C\.?))\s+(?P<label>nos?\.?|numbers?|num\.?|blg\.?|bilang|\#)(?:\s+(?:ko|namin|niya|nila))?"
+    r"(?:\s+(?:ay|is|was|are|were))?\s*:?\s*"
+    # several after "Nos." or in a list ("Criminal Case Nos. 12345-67 and 12346-67", "Kaso Blg. 1234-19 at 1235-19")
+    rf"(?P<numbers>{_CASE_NUMBER}(?:(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&|to|hanggang)\s+){_CASE_NUMBER})*)",
     re.IGNORECASE,
 )
+_CASE_NUMBER_ITEM_RE = re.compile(_CASE_NUMBER, re.IGNORECASE)
+
+
+def _case_numbers(match: re.Match) -> Iterator[tuple[int, int]]:
+    """Each number of a case-number match. After a singular "No." or "Blg.", a second number is one only in a case
+    number's shape, with a dash or a slash ("Case No. 1234 at 2019 pa" is a case and a year)."""
+    plural = match.group("label").lower().rstrip(".") in {"nos", "numbers"}
+    offset = match.start("numbers")
+    for index, item in enumerate(_CASE_NUMBER_ITEM_RE.finditer(match.group("numbers"))):
+        if index and not plural and not re.search(r"[-/]", item.group()):
+            return
+        yield offset + item.start(), offset + item.end()
+
+
 _ACCOUNT_NUMBER_RE = re.compile(r"(?<![\w+])\+?\d[\d\s-]{8,20}\d(?!\w)")
 _WALLET_CUE_RE = re.compile(
     r"\b(?:g-?cash|pay\s?maya|maya|grab\s?pay|shopee\s?pay|coins\.ph|e-?wallet|palawan\s+express"
@@ -1321,8 +1339,11 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
         if not _after_name_cue(text, match.start()):  # "si Mark 3:30 ng hapon" is a person and a time
             yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
     for match in _CASE_NUMBER_RE.finditer(text):
-        yield _Candidate(match.start("number"), match.end("number"), "institution", PRIORITY_COURT)
-        yield _Candidate(match.start(), match.start("number"), None, PRIORITY_BLOCKED)  # "Crim." is no name
+        words_start = match.start()  # "Crim." and "CC" are no name, nor "and" between numbers
+        for start, end in _case_numbers(match):
+            yield _Candidate(words_start, start, None, PRIORITY_BLOCKED)
+            yield _Candidate(start, end, "institution", PRIORITY_COURT)
+            words_start = end
     yield from _age_candidates(text)
     for regex in _DATE_RES:
         for match in regex.finditer(text):

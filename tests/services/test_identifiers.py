@@ -868,6 +868,42 @@ def test_a_case_number_is_flagged_without_the_words_that_make_it_one(text, expec
     assert found(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "Criminal Case Nos. 12345-67 and 12346-67 ang mga kaso namin.",
+            {("institution", "12345-67"), ("institution", "12346-67")},
+        ),
+        (
+            "The accused faced Criminal Case Nos. 12345-67, 12346-67 and 12347-67.",
+            {("institution", "12345-67"), ("institution", "12346-67"), ("institution", "12347-67")},
+        ),
+        (
+            "Crim. Case Nos. 12345-67 at 12346-67 ang isinampa.",
+            {("institution", "12345-67"), ("institution", "12346-67")},
+        ),
+        ("Sa Crim. Case No. R-QZN-19-01234, tumestigo ako.", {("institution", "R-QZN-19-01234")}),
+        ("CC No. 2019-4412 ang kaso ko sa RTC.", {("institution", "2019-4412")}),
+        ("My lawyer wrote C.C. No. 2019-4412 on the folder.", {("institution", "2019-4412")}),
+        (
+            "CC Nos. 2019-4412 and 2019-4413 were heard together.",
+            {("institution", "2019-4412"), ("institution", "2019-4413")},
+        ),
+        ("Kaso Blg. 1234 ang nakasulat sa subpoena.", {("institution", "1234")}),
+        ("Kaso Blg. 1234-19 at 1235-19 ang mga kaso namin.", {("institution", "1234-19"), ("institution", "1235-19")}),
+        ("Case No. 1234 at 2019 pa iyon nagsimula.", {("institution", "1234")}),  # after "No." a year stays a year
+        ("I cried during the CC at school.", set()),
+        ("Case Nos. 5 and 6 in our workbook are about courage.", set()),
+        ("Kaso Blg. 12 sa workbook ang pinag-usapan namin.", set()),  # "Blg." (bilang) was flagged as a name
+        ("Ayon sa Batas Republika Blg. 7610, protektado ang bata.", set()),
+    ],
+)
+def test_several_case_numbers_and_criminal_cases_written_cc_are_each_flagged(text, expected):
+    """ "Criminal Case Nos. 12345-67 and 12346-67" and "CC No. 2019-4412" were missed."""
+    assert found(text) == expected
+
+
 # --- an age in Filipino number words before "pa lang ako" ----------------------------------------
 
 
