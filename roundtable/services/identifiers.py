@@ -338,10 +338,11 @@ _PLATFORM = (
     r"|(?:telegram|messenger)(?=\s*:|\s+(?:ko|namin|niya|account)\b)"
     r"|username|user\s+name|handle)"
 )
-# A dotted or underscored name near a platform word: "sa IG, ging.nagsasalita"; not letters with dots ("e.g.").
+# A dotted or underscored name near a platform word ("sa IG, ging.nagsasalita", "sa IG ko na Kindness_22"), not letters
+# with dots ("e.g."); or a word of three letters or more with a digit ("sa IG ko na kindness22").
 _USERNAME_RE = re.compile(
-    rf"\b{_PLATFORM}\b[^.!?\n@]{{0,25}}?\b(?=[a-z0-9._]*[a-z])(?!(?:[a-z]\.)+[a-z](?!\w|[._][a-z0-9]))"
-    r"([a-z0-9]+(?:[._][a-z0-9]+)+)\b(?![@.]\w)"
+    rf"\b{_PLATFORM}\b[^.!?\n@]{{0,25}}?\b(?=[A-Za-z0-9._]*[A-Za-z])(?!(?:[A-Za-z]\.)+[A-Za-z](?!\w|[._][A-Za-z0-9]))"
+    r"([A-Za-z0-9]+(?:[._][A-Za-z0-9]+)+|(?=[A-Za-z0-9]*[A-Za-z]{3})[A-Za-z][A-Za-z0-9]*\d[A-Za-z0-9]*)\b(?![@.]\w)"
 )
 # A name with a digit, a dot or an underscore given "at" or "as" a platform's: "on Facebook at bituinlakas22".
 _AT_PLATFORM_RE = re.compile(
@@ -357,8 +358,19 @@ _NAME_IS_MINE_RE = re.compile(
 # Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob", or the name shown there, all
 # of it: "fb: Rhea Dalupan".
 _DECLARED_USERNAME_RE = re.compile(
-    rf"\b{_PLATFORM}(?:\s+(?:ko|namin|niya|account|name|handle|username))?"
-    r"\s*(?::|\bis\b|\bay\b)\s*(?:(?P<shown>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})|([A-Za-z0-9_.]*[A-Za-z0-9_]))"
+    rf"\b(?P<platform>{_PLATFORM})(?:\s+(?:ko|namin|niya|account|name|handle|username))?"
+    r"\s*(?:(?P<colon>:)|\bis\b|\bay\b)\s*"
+    r"(?:(?P<shown>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})|(?P<account>[A-Za-z0-9_.]*[A-Za-z0-9_]))"
+)
+# After a platform's label and its colon, an everyday word is the account when it ends its clause ("IG: kindness",
+# "ig ko: kindness, follow nyo ako", "IG: kindness lang.", "IG: kindness FB: Ana Cruz"); one that opens a sentence there
+# is a word ("IG: wala akong account", "ig ko: deleted na"), and so is one that says there is no account ("IG: wala").
+_ENDS_CLAUSE_RE = re.compile(
+    rf"(?:\s+(?:lang|lng|po|ha))?(?:[ \t]*(?:$|[\n,;!?)|/]|\.(?!\w))|\s+{_PLATFORM}\b)"
+)
+NO_ACCOUNT_WORDS = _words(
+    "wala none nothing private public deleted deactivated hacked closed locked banned suspended blocked gone inactive"
+    " same soon later secret sikreto meron mayroon yes oo hindi"
 )
 
 _EN_NUMBER = (
@@ -1322,8 +1334,8 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for match in _DECLARED_USERNAME_RE.finditer(text):
         if match.group("shown"):
             yield _Candidate(match.start("shown"), match.end("shown"), "handle", PRIORITY_CONTACT - 1)
-        elif len(match.group(2)) >= 3 and not _is_everyday(_fold(match.group(2)), common_words):  # "fb is deactivated"
-            yield _Candidate(match.start(2), match.end(2), "handle", PRIORITY_CONTACT - 1)
+        elif _declared_account(text, match, common_words):
+            yield _Candidate(match.start("account"), match.end("account"), "handle", PRIORITY_CONTACT - 1)
     for match in _PHONE_RE.finditer(text):
         kind = "handle" if _after_wallet_cue(text, match.start()) else "contact"
         yield _Candidate(match.start(), match.end(), kind, PRIORITY_CONTACT)
@@ -1386,6 +1398,24 @@ def _is_everyday(word: str, common: frozenset[str]) -> bool:
             if any(stem + r in common for r in replacements):
                 return True
     return False
+
+
+def _declared_account(text: str, match: re.Match, common: frozenset[str]) -> bool:
+    """The word after "IG:", "my fb is" ... is the account when it is no everyday word ("fb is deactivated" is one), or,
+    after a label's colon, when it ends its clause and says nothing of the account (see _ENDS_CLAUSE_RE). A messaging
+    app typed in lower case is a word too ("a messenger: hope, sabi ng pastor")."""
+    account = match.group("account")
+    word = _fold(account)
+    if len(account) < 3 or word in NO_ACCOUNT_WORDS | FUNCTION_WORDS | FILIPINO_LITTLE_WORDS:
+        return False
+    if not _is_everyday(word, common):
+        return True
+    platform = match.group("platform")
+    return (
+        bool(match.group("colon"))
+        and not (platform.islower() and platform in {"messenger", "telegram"})
+        and bool(_ENDS_CLAUSE_RE.match(text, match.end("account")))
+    )
 
 
 def _initials_of_a_person(text: str, match: re.Match) -> bool:

@@ -976,6 +976,45 @@ def test_an_everyday_word_about_the_account_after_a_platform_is_no_username(text
     assert detect(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("IG: kindness", {("handle", "kindness")}),
+        ("IG: @kindness", {("handle", "@kindness")}),
+        ("FB: Ana Cruz", {("handle", "Ana Cruz")}),
+        ("FB: Ana", {("handle", "Ana")}),
+        ("sa IG ko na kindness_22", {("handle", "kindness_22")}),
+        ("sa IG ko na Kindness_22 kayo mag-message.", {("handle", "Kindness_22")}),
+        ("sa IG ko na kindness22 kayo mag-message.", {("handle", "kindness22")}),
+        ("tiktok: lakas.loob", {("handle", "lakas.loob")}),
+        ("ig ko: kindness, follow nyo ako.", {("handle", "kindness")}),
+        ("Follow me! IG: Kindness lang.", {("handle", "Kindness")}),
+        ("My IG: kindness. DM me there.", {("handle", "kindness")}),
+        ("Instagram: kindness | FB: Ana Cruz", {("handle", "kindness"), ("handle", "Ana Cruz")}),
+        ("username: kindness", {("handle", "kindness")}),
+    ],
+)
+def test_an_everyday_word_that_ends_its_clause_after_a_platform_label_is_the_account(text, expected):
+    """ "IG: kindness" was missed: "kindness" is an everyday word."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "IG: wala akong account, pasensya na.",
+        "IG: wala.",
+        "FB: private",
+        "ig ko: hindi ko na binubuksan.",
+        "Sa IG ko: Salamat sa lahat ng nagdasal para sa akin.",
+        "my IG is kindness itself, sabi ng kaibigan ko.",  # only a label's colon makes an everyday word the account
+        "sa FB ko na-post ang mp4 file.",
+    ],
+)
+def test_a_sentence_or_no_account_after_a_platform_label_is_no_username(text):
+    assert detect(text) == []
+
+
 # --- a Bible verse names a book, not a person or a place -------------------------------------------
 
 
