@@ -540,13 +540,49 @@ _BIBLE_BOOKS = (
     " Corinthians Corinto Galatians Galacia Ephesians Efeso Philippians Filipos Colossians Colosas Thessalonians"
     " Tesalonica Timothy Timoteo Titus Tito Philemon Filemon Hebrews Hebreo James Santiago Peter Pedro Jude Judas"
     " Revelations? Pahayag"
-    " Gen Ex Lev Deut Josh Judg Neh Ps Psa Prov Eccl Isa Jer Lam Ezek Dan Matt Mt Mk Lk Jn Rom Cor Gal Eph Phil Col"
+).split()
+_BIBLE_BOOK_ABBREVIATIONS = (
+    "Gen Ex Lev Deut Josh Judg Neh Ps Psa Prov Eccl Isa Jer Lam Ezek Dan Matt Mt Mk Lk Jn Rom Cor Gal Eph Phil Col"
     " Thess Tim Heb Jas Pet Rev"
-)
+).split()
 _BIBLE_VERSE_RE = re.compile(
-    rf"\b(?:{'|'.join(_BIBLE_BOOKS.split())})\.?\s+\d{{1,3}}:\d{{1,3}}(?:\s*[-–]\s*\d{{1,3}})?\b"
+    rf"\b(?:{'|'.join(_BIBLE_BOOKS + _BIBLE_BOOK_ABBREVIATIONS)})\.?\s+\d{{1,3}}:\d{{1,3}}(?:\s*[-–]\s*\d{{1,3}})?\b"
     r"(?!\s*(?:[ap]\.?m\b|n\.?[uhg]\.|ng\s+(?:umaga|hapon|gabi|tanghali)))"  # a time: "Mark 3:30 pm"
 )
+# A chapter alone ("Jeremiah 29", "Awit 23", "Ps 23"), unless the number counts something or is an age or a time
+# ("Daniel 3 times", "Juan 12 anyos", "Mark 3 pm"). Short forms that are first names too ("Tim 3", "Phil 2") need a
+# verse.
+_BIBLE_CHAPTER_RE = re.compile(
+    rf"\b(?:{'|'.join(_BIBLE_BOOKS + ['Ps', 'Psa'])})\.?\s+\d{{1,3}}\b(?![:.,/-]?\d)"
+    r"(?!\s*(?i:%|[ap]\.?m\b|n\.?[uhg]\.|o'?clock|ng\s+(?:umaga|hapon|gabi|tanghali)"
+    r"|(?:na\s+)?(?:taong?|years?|yrs?|y/?o|y\.o|anyos|times|beses|days?|araw|weeks?|linggo|months?|buwan|hours?|oras"
+    r"|minutes?|minuto|pesos?|piso|(?:ako|siya|aq)|pa\s+(?:lang|lng))\b))"
+)
+# "the book of Jeremiah", "Ebanghelyo ni Juan": a book of the Bible, not a person.
+_BIBLE_BOOK_NAMED_RE = re.compile(
+    rf"\b(?:(?i:book|gospel|letter|epistle)\s+of|(?i:aklat|ebanghelyo|sulat)\s+ng|(?i:ebanghelyo)\s+ni)\s+"
+    rf"(?:{'|'.join(_BIBLE_BOOKS)})\b"
+)
+# Archangels named as such are religious figures, as Mama Mary is: "the angel Gabriel", "ang anghel na si Gabriel",
+# "God's messenger is Gabriel", "Gabriel, the messenger of God". Elsewhere the name is a person's ("my cousin Gabriel"),
+# and so is someone called one's angel ("my angel Gabriel", "our guardian angel Michael"), a name that goes on ("the
+# angel Gabriel Santos") and "Angel" without "the", a first name too ("Angel Gabriel testified").
+_ARCHANGEL = r"(?P<figure>(?-i:Gabriel|Michael|Miguel|Raphael|Rafael|Uriel))\b(?![ \t]+(?-i:[A-Z]))"
+_ANGEL = r"(?:(?-i:angel)|(?<=\bthe\s)(?-i:Angel)|arch-?angel|ar?kanghel|anghel)"
+_GODS_MESSENGER = (
+    r"(?:(?:the\s+)?(?:God|the\s+Lord)['’]s\s+(?:messenger|angel)"
+    r"|(?:the\s+)?(?:messenger|angel)\s+of\s+(?:God|the\s+Lord)"
+    r"|(?:ang\s+)?(?:sugo|anghel)\s+ng\s+(?:Diyos|Panginoon))"
+)
+_RELIGIOUS_FIGURE_RES = [
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        rf"(?<!\bmy\s)(?<!\bour\s)(?<!\baking\s)(?<!\baming\s)(?<!\bguardian\s)\b{_ANGEL}\s+"
+        rf"(?:na\s+)?(?:si\s+|named\s+|called\s+)?{_ARCHANGEL}",
+        rf"\b{_GODS_MESSENGER}(?:\s+(?:is|was|ay)|,)?\s+(?:na\s+)?(?:si\s+)?{_ARCHANGEL}",
+        rf"\b{_ARCHANGEL},?\s+(?:(?:is|was|ang|ay)\s+)?(?:{_GODS_MESSENGER}|(?:the|ang)\s+{_ANGEL}\b)",
+    )
+]
 
 
 # Introducing oneself at the start of a sentence: "Jhaycee here, 22 na ako".
@@ -1347,9 +1383,15 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
             yield _Candidate(match.start(), match.end(), "name", PRIORITY_NAME_CUE)
     for match in _POLICE_STATION_RE.finditer(text):
         yield _Candidate(match.start(), match.end(), "institution", PRIORITY_COURT)
-    for match in _BIBLE_VERSE_RE.finditer(text):
-        if not _after_name_cue(text, match.start()):  # "si Mark 3:30 ng hapon" is a person and a time
-            yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
+    for regex in (_BIBLE_VERSE_RE, _BIBLE_CHAPTER_RE):
+        for match in regex.finditer(text):
+            if not _after_name_cue(text, match.start()):  # "si Mark 3:30 ng hapon" is a person and a time
+                yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
+    for match in _BIBLE_BOOK_NAMED_RE.finditer(text):
+        yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
+    for regex in _RELIGIOUS_FIGURE_RES:
+        for match in regex.finditer(text):
+            yield _Candidate(match.start("figure"), match.end("figure"), None, PRIORITY_BLOCKED)
     for match in _CASE_NUMBER_RE.finditer(text):
         words_start = match.start()  # "Crim." and "CC" are no name, nor "and" between numbers
         for start, end in _case_numbers(match):

@@ -1034,6 +1034,49 @@ def test_a_bible_verse_is_no_name_or_place(text, expected):
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Jeremiah 29", set()),
+        ("My favourite chapter is Jeremiah 29.", set()),
+        ("Binasa namin ang Awit 23 sa shelter.", set()),
+        ("Psalm 23:4 keeps me going.", set()),
+        ("Palagi kong binabasa ang Isaiah 41:10.", set()),
+        ("Binasa ko ang Jeremias 29 at Isaias 41 bago ang hearing.", set()),
+        ("The book of Jeremiah helped me.", set()),
+        ("Ang Ebanghelyo ni Juan ang binasa namin.", set()),
+        # a number that counts, an age or a time after a name is no chapter
+        ("Jeremiah 29 years old na siya nang tumestigo.", {("name", "Jeremiah"), ("age", "29 years old")}),
+        ("Daniel 3 times testified for me.", {("name", "Daniel")}),
+        ("Kasama ko si Juan 3 ng hapon sa korte.", {("name", "Juan")}),
+    ],
+)
+def test_a_bible_chapter_without_its_verse_or_a_book_named_is_no_name(text, expected):
+    """ "Jeremiah 29" was flagged as a name."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("God's messenger is Gabriel.", set()),
+        ("The angel Gabriel came in the story we read.", set()),
+        ("Naalala ko ang anghel na si Gabriel sa kuwento.", set()),
+        ("Gabriel, the messenger of God, brought good news.", set()),
+        ("Si Gabriel ang sugo ng Diyos sa kuwento.", set()),
+        ("The archangel Michael protects us.", set()),
+        # a person called Gabriel, or called one's angel
+        ("My cousin Gabriel testified too.", {("name", "Gabriel")}),
+        ("My angel Gabriel held my hand in court.", {("name", "Gabriel")}),
+        ("Si Gabriel ang social worker ko.", {("name", "Gabriel")}),
+        ("Angel Gabriel testified.", {("name", "Gabriel")}),
+    ],
+)
+def test_an_archangel_named_as_one_is_a_religious_figure_not_a_person(text, expected):
+    """ "God's messenger is Gabriel" and "the angel Gabriel" were flagged as names."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Hindi ko alam kung bakit Sya umalis, pero Sya ang unang naniwala.",
