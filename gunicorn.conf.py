@@ -11,6 +11,14 @@ import logging
 import multiprocessing
 import os
 import re
+import sys
+
+
+def _refuse(reason: str):
+    """One line and exit status 4, as wsgi.py does for the app's settings: the unit's RestartPreventExitStatus=4
+    leaves it failed instead of starting it again and again to repeat the line."""
+    print(reason, file=sys.stderr)
+    sys.exit(4)
 
 
 def _int(name: str, default: int, *, least: int = 0) -> int:
@@ -18,7 +26,7 @@ def _int(name: str, default: int, *, least: int = 0) -> int:
     if not value:
         return default
     if not (value.isascii() and value.isdigit()) or int(value) < least:
-        raise SystemExit(f"{name} must be a whole number, {least} or more (not {value!r}).")
+        _refuse(f"{name} must be a whole number, {least} or more (not {value!r}).")
     return int(value)
 
 
@@ -86,7 +94,7 @@ def on_starting(server):
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "").strip().lower() or "info"
 if loglevel not in ("debug", "info", "warning", "error", "critical"):  # gunicorn would quietly use info
-    raise SystemExit(f"GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical (not {loglevel!r}).")
+    _refuse(f"GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical (not {loglevel!r}).")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 # %(t)s time, %(m)s method, %(U)s path WITHOUT query string, %(s)s status, %(B)s bytes, %(M)s milliseconds.
 # Deliberately absent: %(h)s client address, %(a)s user agent, %(f)s referrer, %(q)s query, %(u)s user.

@@ -79,11 +79,14 @@ def test_gunicorn_says_in_its_log_when_the_app_will_not_run_in_production_mode(m
     assert ("ROUNDTABLE_ENV is not production" in caplog.text) is warned
 
 
-def test_a_log_level_gunicorn_does_not_know_is_refused_in_one_line(monkeypatch):
+def test_a_log_level_gunicorn_does_not_know_is_refused_in_one_line(monkeypatch, capsys):
     """gunicorn would log at "info" instead, unsaid."""
     assert _settings(monkeypatch, GUNICORN_LOG_LEVEL="Warning")["loglevel"] == "warning"
-    with pytest.raises(SystemExit, match="GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical"):
+    with pytest.raises(SystemExit) as refused:
         _settings(monkeypatch, GUNICORN_LOG_LEVEL="verbose")
+    assert refused.value.code == 4
+    assert capsys.readouterr().err == (
+        "GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical (not 'verbose').\n")
 
 
 def test_only_the_configured_proxy_may_set_forwarded_headers(monkeypatch):
