@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -366,13 +365,16 @@ def init_app(app: Flask) -> None:
             click.echo("Nothing waits to be erased.")
 
     @app.cli.command("evaluate-detector")
-    @click.argument("labelled", type=click.File(encoding="utf-8"))
+    @click.argument("labelled", type=click.File("rb"))
     def evaluate_detector(labelled) -> None:
         """Score the identifying-detail detector on a labelled JSONL file (docs/identifiers.md): recall per kind,
         precision, then every miss and false alarm."""
         from roundtable.services import identifiers
 
-        rows = [json.loads(line) for line in labelled if line.strip()]
+        try:
+            rows = identifiers.read_labelled(labelled)
+        except identifiers.UnlabelledLine as problem:
+            raise click.ClickException(f"{labelled.name} {problem}. Nothing was scored.") from None
         identifiers.print_report(identifiers.evaluate(rows))
 
     @app.cli.command("seed-demo")

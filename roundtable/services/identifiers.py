@@ -14,6 +14,7 @@ Run ``flask --app roundtable evaluate-detector FILE.jsonl`` to score a labelled 
 
 from __future__ import annotations
 
+import json
 import re
 import string
 import sys
@@ -1580,6 +1581,37 @@ class Evaluation:
     negative_lines_flagged: int
     misses: list[tuple[str, str, str]]  # (id, kind, text)
     false_alarms: list[tuple[str, str, str]]
+
+
+class UnlabelledLine(ValueError):
+    """A line of a labelled file that cannot be scored; says which line and why."""
+
+
+def read_labelled(lines: Iterable[bytes]) -> list[dict]:
+    """The rows of a labelled JSONL file (format: tests/data/pii_README.md), each checked before any is scored."""
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        try:
+            row = json.loads(line.decode("utf-8")) if line.strip() else None
+        except UnicodeDecodeError:
+            raise UnlabelledLine(f"line {number} is not UTF-8 text") from None
+        except json.JSONDecodeError:
+            raise UnlabelledLine(f"line {number} is not JSON") from None
+        if row is None:
+            continue
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            raise UnlabelledLine(f'line {number} has no "text"')
+        if not isinstance(row.get("spans"), list):
+            raise UnlabelledLine(f'line {number} has no "spans" (a list; [] for a line with nothing to find)')
+        for span in row["spans"]:
+            if not (isinstance(span, dict) and all(type(span.get(key)) is int for key in ("start", "end"))
+                    and span.get("kind") in KINDS):
+                raise UnlabelledLine(f'line {number} has a span without "start" and "end" (whole numbers) and '
+                                     f'"kind" (one of {", ".join(KINDS)})')
+            span.setdefault("text", row["text"][span["start"]:span["end"]])
+        row.setdefault("id", f"line {number}")
+        rows.append(row)
+    return rows
 
 
 def _overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:

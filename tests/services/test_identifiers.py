@@ -518,6 +518,41 @@ def test_evaluate_command_prints_scores_misses_and_false_alarms():
         assert heading in out
 
 
+@pytest.mark.parametrize(
+    "lines, refusal",
+    [
+        ('{"text": "Si Boyet", "spans": []}\nnot json\n', "line 2 is not JSON"),
+        ('{"text": "hello"}\n', 'line 1 has no "spans" (a list; [] for a line with nothing to find)'),
+        ('\n{"spans": []}\n', 'line 2 has no "text"'),
+        ('["Si Boyet", []]\n', 'line 1 has no "text"'),
+        ('{"text": "Si Boyet", "spans": [{"start": 3, "end": 8}]}\n',
+         'line 1 has a span without "start" and "end" (whole numbers) and "kind" '
+         "(one of name, place, contact, handle, age, date, institution)"),
+        ('{"text": "Si Boyet", "spans": [{"start": "3", "end": 8, "kind": "name"}]}\n', "line 1 has a span without"),
+        ('{"text": "Si Boyet", "spans": [{"start": 3, "end": 8, "kind": "names"}]}\n', "line 1 has a span without"),
+        (b'{"text": "Si Boy\xf1", "spans": []}\n', "line 1 is not UTF-8 text"),
+    ],
+)
+def test_evaluate_command_names_the_file_and_line_it_cannot_score(app, tmp_path, lines, refusal):
+    labelled = tmp_path / "bad.jsonl"
+    labelled.write_bytes(lines if isinstance(lines, bytes) else lines.encode())
+
+    result = app.test_cli_runner().invoke(args=["evaluate-detector", str(labelled)])
+
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {labelled} {refusal}")
+    assert result.output.count("\n") == 1 and result.output.endswith(". Nothing was scored.\n")
+
+
+def test_a_labelled_line_without_an_id_or_span_texts_is_scored_under_its_line_number():
+    from roundtable.services.identifiers import evaluate, read_labelled
+
+    labelled = b'{"text": "Hello. Si Boyet ay dumating.", "spans": [{"start": 0, "end": 5, "kind": "place"}]}'
+    rows = read_labelled([b"\n", labelled])
+
+    assert evaluate(rows).misses == [("line 2", "place", "Hello")]
+
+
 # --- rules added after the second held-out set's first run (docs/identifiers.md) ----------------
 
 
