@@ -119,7 +119,16 @@ def _register_error_pages(app: Flask) -> None:
     def csrf_error(exc: CSRFError):
         # No session cookie came back at all: the browser refuses cookies, and pressing again cannot help.
         no_cookies = app.config["SESSION_COOKIE_NAME"] not in request.cookies
-        return render_template("errors/error.html", status=400, out_of_date=True, no_cookies=no_cookies), 400
+        # Unless the cookie is Secure (production) and the page came over plain http: browsers drop such a cookie
+        # (keeping it only on their own loopback address), for everyone, and only whoever runs the site can help.
+        not_over_https = no_cookies and app.config["SESSION_COOKIE_SECURE"] and not request.is_secure
+        if not_over_https:
+            app.logger.warning(
+                "a form came over plain http without the session cookie: production sends it over https only, so "
+                "browsers drop it and no form can be used. Reach the site over https; behind nginx, check its "
+                "X-Forwarded-Proto header and ROUNDTABLE_PROXY_FIX_HOPS (docs/deploy.md, section 4)")
+        return render_template("errors/error.html", status=400, out_of_date=True, no_cookies=no_cookies,
+                               not_over_https=not_over_https), 400
 
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):

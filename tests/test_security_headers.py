@@ -65,6 +65,44 @@ def test_a_form_from_a_browser_that_keeps_no_cookie_says_so_instead_of_expired(a
     assert "This page is out of date" in client.post("/join", data={"code": "KAPWA7", "csrf_token": "old"}).get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("path", "form"), [
+    ("/join", {"code": "KAPWA7", "language": "en"}),
+    ("/login", {"username": "amihan", "password": "harbour-lantern-77"}),
+])
+def test_production_reached_over_plain_http_blames_the_set_up_not_the_browser(app, client, monkeypatch, caplog,
+                                                                              path, form):
+    """Production's cookie is Secure: a browser drops it on plain http (keeping it only on its own loopback address),
+    whatever its settings. The person cannot change that; whoever runs the site is told in the log."""
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    token = csrf_token_of(client.get(path))
+    cookieless = app.test_client(use_cookies=False)
+
+    response = cookieless.post(path, data={**form, "csrf_token": token},
+                               environ_base={"REMOTE_ADDR": "203.0.113.7", "HTTP_USER_AGENT": "Mozilla/5.0 Kestrel"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "<h1>This site is not set up correctly</h1>" in html and "It is not your fault" in html
+    assert "cookie" not in html.lower()
+    warned = [record.getMessage() for record in caplog.records if record.levelname == "WARNING"]
+    assert len(warned) == 1 and "over plain http without the session cookie" in warned[0]
+    assert "ROUNDTABLE_PROXY_FIX_HOPS" in warned[0] and "X-Forwarded-Proto" in warned[0]
+    assert "203.0.113.7" not in caplog.text and "Kestrel" not in caplog.text
+
+
+def test_production_over_https_without_the_cookie_still_asks_to_allow_cookies(app, client, monkeypatch, caplog):
+    """Over https the cookie was sent as it should be: if it did not come back, the browser refused it."""
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    token = csrf_token_of(client.get("/join", base_url="https://roundtable.test"))
+    cookieless = app.test_client(use_cookies=False)
+
+    response = cookieless.post("/join", data={"code": "KAPWA7", "language": "en", "csrf_token": token},
+                               base_url="https://roundtable.test")
+
+    assert "<h1>This browser did not keep our cookie</h1>" in response.get_data(as_text=True)
+    assert not [record for record in caplog.records if record.levelname == "WARNING"]
+
+
 def test_a_method_not_allowed_says_which_are(client):
     response = client.post("/support")
     assert response.status_code == 405
