@@ -316,9 +316,10 @@ def edit_prompt(prompt_id: int):
     if request.method == "GET":
         form.read.data = roundtables.prompt_mark(prompt)
     if form.validate_on_submit():
-        # A refusal is said at the first box whose words differ from what is saved (Filipino comes first).
+        # A refusal is said at the box it names, else at the first box whose words differ from what is saved
+        # (Filipino comes first).
         first_changed = form.text_fil if form.text_fil.data != prompt.text_fil else form.text_en
-        with change(errors_on=first_changed) as outcome:
+        with change(errors_on=field_named(form, otherwise=first_changed)) as outcome:
             roundtables.update_prompt(prompt, g.user, form.text_en.data, form.text_fil.data, read=form.read.data)
         if outcome.saved:
             flash(_("Changes saved."))

@@ -147,3 +147,20 @@ def test_a_question_cannot_be_reworded_into_another_question_of_its_roundtable(c
 
     assert "Question 1 of this roundtable already asks this." in refused.get_data(as_text=True)
     assert db.session.get(Prompt, second.id).text_en != first.text_en
+
+
+def test_a_question_reworded_into_another_in_english_is_refused_beside_the_english_box(client, make, login):
+    """QA r2 #4: the Filipino words changed too, but only the English ones repeat question 1: said there."""
+    facilitator = make.user("facilitator")
+    first, second = make.roundtable(facilitator, prompts=2).prompts
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/prompts/{second.id}"
+
+    refused = client.post(url, data={**hidden_fields_of(client.get(url)), "text_fil": "Iba", "text_en": first.text_en})
+
+    html = refused.get_data(as_text=True)
+    assert '<a href="#text_en">Prompt in English: Question 1 of this roundtable already asks this.' in html
+    assert '<a href="#text_fil">' not in html
+    assert "Iba</textarea>" in html, "what was typed stays in the form"
+
