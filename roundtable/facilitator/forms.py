@@ -5,13 +5,12 @@ from wtforms import Form as WTFormsForm
 from wtforms import ValidationError
 from wtforms.validators import Optional
 
-from roundtable import clock
 from roundtable.forms import (
     CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, TypedBoxes, length, required,
 )
 from roundtable.services.curation import sensitive_terms_from
 from roundtable.services.errors import RuleViolation
-from roundtable.services.roundtables import check_schedule
+from roundtable.services.roundtables import check_retention, check_schedule
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S", "%I:%M %p", "%I:%M%p"]
 
@@ -32,18 +31,25 @@ class RoundtableForm(Form):
     sensitive_terms = CleanTextAreaField(_l("Sensitive words"), validators=[length(10_000)])
 
     def validate(self, extra_validators=None) -> bool:
+        """The dates are checked as the service checks them, so that every problem is said in one pass."""
         valid = super().validate(extra_validators)
-        if not (self.meets_on.errors or self.starts_at.errors or self.ends_at.errors or self.retention_until.errors):
-            retention = self.retention_until.data
-            if retention is not None and retention <= clock.today():
-                retention = None  # a date already past is the mistake, not the meeting day: the service says so
+        if self.meets_on.errors or self.starts_at.errors or self.ends_at.errors or self.retention_until.errors:
+            return valid
+        retention, problems = self.retention_until.data, []
+        if retention != self.retention_until.object_data:  # kept as saved on the edit page: the service allows it
             try:
-                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, retention,
-                               saved_day=self.meets_on.object_data)  # the roundtable's own, on its edit page
+                check_retention(retention)
             except RuleViolation as problem:
-                self[problem.field].errors.append(str(problem))
-                valid = False
-        return valid
+                problems.append(problem)
+                retention = None  # the date is the mistake, not the meeting day
+        try:
+            check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, retention,
+                           saved_day=self.meets_on.object_data)  # the roundtable's own, on its edit page
+        except RuleViolation as problem:
+            problems.append(problem)
+        for problem in problems:
+            self[problem.field].errors.append(str(problem))
+        return valid and not problems
 
     def validate_sensitive_terms(self, field) -> None:
         """The list's limits are checked before anything is saved, so a refusal appears beside this field."""

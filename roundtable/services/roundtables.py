@@ -85,7 +85,7 @@ def create(
     starts_at: time | None = None,
     ends_at: time | None = None,
 ) -> Roundtable:
-    _check_retention(retention_until)
+    check_retention(retention_until)
     check_schedule(meets_on, starts_at, ends_at, retention_until)
     if not prompts:
         raise RuleViolation(_l("Add at least one prompt."))
@@ -154,7 +154,7 @@ def check_update(roundtable: Roundtable, *, read: str | None, **fields) -> dict:
     if not crypto.marks_match(read, edit_mark(roundtable)):
         raise Conflict(CHANGED_MEANWHILE)
     if "retention_until" in fields and fields["retention_until"] != roundtable.retention_until:
-        _check_retention(fields["retention_until"])
+        check_retention(fields["retention_until"])
         if fields["retention_until"] > roundtable.retention_until and _anyone_joined(roundtable):
             # Everyone who joined consented to "kept until" the date they were shown; keeping longer needs
             # a consent nobody gave. Erasing sooner takes nothing from them.
@@ -440,7 +440,7 @@ def titles() -> list[RoundtableTitle]:
 RETENTION_MAX_YEARS = 10
 
 
-def _check_retention(retention_until: date) -> None:
+def check_retention(retention_until: date) -> None:
     today = clock.today()
     if retention_until <= today:
         raise RuleViolation(_l("The retention date must be in the future."), field="retention_until")

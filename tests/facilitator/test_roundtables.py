@@ -60,6 +60,39 @@ def test_a_retention_date_in_the_past_is_refused_with_the_form_kept(client, make
     assert db.session.query(Roundtable).count() == 0
 
 
+def test_a_past_retention_date_is_said_with_the_other_problems_of_the_form_in_one_pass(client, make, login, csrf):
+    """QA r2 #5: the past date was said only once the title, the description and the hours were put right."""
+    login(make.user("facilitator"))
+    client.get("/language/en")
+    page = client.get("/facilitator/roundtables/new")
+
+    response = client.post("/facilitator/roundtables/new", data={
+        "title_fil": "T" * 201, "title_en": "Hearings", "description_fil": "", "description_en": "D" * 4001,
+        "meets_on": "2031-12-06", "starts_at": "15:00", "ends_at": "14:00", "retention_until": "2020-01-01",
+        "prompt_fil": "Tanong?", "prompt_en": "Question?", "csrf_token": csrf(page),
+    })
+
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</ul>")[0]
+    assert [target for target in re.findall(r'<a href="#(\w+)">', summary)] == [
+        "title_fil", "description_en", "retention_until", "ends_at"]
+    assert "The retention date must be in the future." in summary
+    assert db.session.query(Roundtable).count() == 0
+
+
+def test_a_retention_date_past_already_and_kept_as_saved_does_not_stop_other_changes(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="closed")
+    roundtable.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+    login(facilitator)
+
+    response = post_roundtable_edit(client, roundtable, title_en="Courts that heard")
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Roundtable, roundtable.id).title_en == "Courts that heard"
+
+
 def test_keeping_words_longer_than_participants_agreed_is_refused_in_filipino_and_nothing_changes(
     client, make, login, csrf
 ):
