@@ -189,6 +189,8 @@ _AUDIT_ACTIONS = {
     "keys.rotated": _l("Stored text re-encrypted under the newest key"),
     "prompt.added": _l("Prompt added"),
     "prompt.updated": _l("Prompt changed"),
+    "prompt.moved": _l("Prompt moved"),
+    "prompt.removed": _l("Prompt removed"),
     "quote.created": _l("Quote made"),
     "quote.updated": _l("Quote edited"),
     "quote.discarded": _l("Draft quote discarded"),

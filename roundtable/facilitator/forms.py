@@ -82,6 +82,18 @@ class NewPromptForm(SentOnce, PromptForm):
     """A prompt added to a roundtable."""
 
 
+class MovePromptForm(Form):
+    """A prompt one place up or down; which prompt is in the address."""
+
+    direction = RadioField(_l("Move"), choices=[("up", _l("Move up")), ("down", _l("Move down"))],
+                           validators=[required()])
+    order = HiddenField()  # roundtables.prompt_order_mark of the page the button was on
+
+
+class RemovePromptForm(Form):
+    """Only its CSRF token: which prompt is in the address; the page that asks first sends it again, confirmed."""
+
+
 class HandOverForm(SentOnce, Form):
     """This roundtable, given to a colleague who moderates it from now on."""
 

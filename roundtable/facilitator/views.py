@@ -10,12 +10,12 @@ from markupsafe import Markup
 
 from roundtable.access import roles_required
 from roundtable.changes import (
-    ask_first, asked_first, back_to_list_when_gone, change, field_named, say_refused, sent_before,
+    ask_first, asked_first, back_to_list_when_gone, change, field_named, flash_at, say_refused, sent_before,
 )
 from roundtable.db import db
 from roundtable.facilitator.forms import (
     NOTE_BOX, TYPED_BOXES, ConsentFormForm, DecisionForm, EditPromptForm, EditRoundtableForm, HandOverForm,
-    NewPromptForm, NewRoundtableForm, NoteForm, RoundtableForm, StatusForm,
+    MovePromptForm, NewPromptForm, NewRoundtableForm, NoteForm, RemovePromptForm, RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
 from roundtable.i18n import current_language, long_date, meeting_time
@@ -27,6 +27,9 @@ from roundtable.services.errors import Conflict
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 facilitator_only = roles_required("facilitator")
+# Where a roundtable's page says what became of a prompt moved or removed: above its list, so that the next Tab
+# reaches the prompts' buttons again.
+PROMPTS = "prompts"
 
 
 def _own(roundtable_id: int):
@@ -90,7 +93,8 @@ def _roundtable_page(item: Roundtable, *, prompt_form: NewPromptForm | None = No
     return render_template(
         "facilitator/roundtable.html", roundtable=item, answers=consent.answers_in(item), status_form=StatusForm(),
         prompt_form=prompt_form or NewPromptForm(), hand_over_form=hand_over_form or _hand_over_form(),
-        frozen=roundtables.frozen_because(item) is not None,
+        frozen=roundtables.frozen_because(item) is not None, prompt_order=roundtables.prompt_order_mark(item),
+        prompts_stay=roundtables.PROMPTS_STAY_ONCE_OPENED,
     )
 
 
@@ -330,6 +334,48 @@ def edit_prompt(prompt_id: int):
                     say_saved_now(field, saved)
             form.read.data = roundtables.prompt_mark(prompt)
     return render_template("facilitator/prompt_form.html", form=form, prompt=prompt, answers=roundtables.answers_to(prompt))
+
+
+@bp.post("/roundtables/<int:roundtable_id>/prompts/<int:prompt_id>/move")
+@facilitator_only
+def move_prompt(roundtable_id: int, prompt_id: int):
+    item = _own(roundtable_id)
+    form = MovePromptForm()
+    if form.validate_on_submit():
+        with change(place=PROMPTS) as outcome:
+            prompt = roundtables.move_prompt(item, prompt_id, g.user, up=form.direction.data == "up",
+                                             read=form.order.data)
+        if outcome.saved:
+            flash_at(PROMPTS, _("Prompt moved: it is number %(n)s now.", n=prompt.position))
+    else:
+        form.say_why_not(PROMPTS)
+    return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
+
+
+@bp.post("/roundtables/<int:roundtable_id>/prompts/<int:prompt_id>/remove")
+@facilitator_only
+def remove_prompt(roundtable_id: int, prompt_id: int):
+    item = _own(roundtable_id)
+    form = RemovePromptForm()
+    back = url_for("facilitator.roundtable", roundtable_id=item.id)
+    if form.validate_on_submit():
+        asks_first = not asked_first()
+        with change(place=PROMPTS) as outcome:
+            if asks_first:  # a prompt that could not be removed anyway is refused before the question
+                prompt = roundtables.check_remove_prompt(item, prompt_id)
+            else:
+                roundtables.remove_prompt(item, prompt_id, g.user)
+        if outcome.saved and asks_first:
+            words = prompt.text_fil if current_language() == "fil" else prompt.text_en
+            return ask_first(
+                _("Remove prompt %(n)s?", n=prompt.position),
+                _("“%(words)s” is removed in both languages. The prompts after it move up one place.", words=words),
+                yes=_("Yes, remove it"), back=back)
+        if outcome.saved:
+            flash_at(PROMPTS, _("Prompt removed."))
+    else:
+        form.say_why_not(PROMPTS)
+    return redirect(back)
 
 
 def _frozen_on_opening(item: Roundtable):

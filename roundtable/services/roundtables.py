@@ -213,6 +213,7 @@ def _refuse_a_question_asked_already(roundtable: Roundtable, text_en: str, text_
 
 
 def add_prompt(roundtable: Roundtable, actor: User, text_en: str, text_fil: str) -> Prompt:
+    lock_and_reread(roundtable)  # with a removal or a move at once, they take turns: positions stay 1, 2, 3…
     refuse_if_frozen(roundtable)
     _refuse_a_question_asked_already(roundtable, text_en, text_fil)
     position = max((p.position for p in roundtable.prompts), default=0) + 1
@@ -221,6 +222,91 @@ def add_prompt(roundtable: Roundtable, actor: User, text_en: str, text_fil: str)
     db.session.flush()
     audit.record("prompt.added", actor=actor, target=prompt)
     return prompt
+
+
+PROMPT_GONE = _l("That prompt is no longer on this roundtable: it was removed, on this page or another one. "
+                 "These are its prompts now.")
+PROMPTS_STAY_ONCE_OPENED = _l("Prompts can be removed only until the roundtable first opens: from then on, people "
+                              "may be answering them. Their words can still be made clearer.")
+
+
+def check_remove_prompt(roundtable: Roundtable, prompt_id: int) -> Prompt:
+    """What ``remove_prompt`` refuses, refused without removing anything (before the facilitator is asked). A
+    draft was never open: no one has joined it, so no one has answered its prompts or is answering them now."""
+    refuse_if_frozen(roundtable)
+    prompt = _prompt_of(roundtable, prompt_id)
+    if roundtable.status != "draft" or _written_to(prompt):
+        raise RuleViolation(PROMPTS_STAY_ONCE_OPENED)
+    if len(roundtable.prompts) == 1:
+        raise RuleViolation(_l("A roundtable needs at least one prompt: add another one before removing this one."))
+    return prompt
+
+
+def remove_prompt(roundtable: Roundtable, prompt_id: int, actor: User) -> None:
+    """The prompts after it move up one place."""
+    lock_and_reread(roundtable)  # a second sending (a double click) finds it removed
+    prompt = check_remove_prompt(roundtable, prompt_id)
+    roundtable.prompts.remove(prompt)
+    _number(roundtable.prompts)
+    audit.record("prompt.removed", actor=actor, target=prompt)
+
+
+def prompt_order_mark(roundtable: Roundtable) -> str:
+    """The order of the prompts a page showed, as a keyed digest: a move sent from a page opened before another
+    move or removal (a second tab, a colleague) would swap a prompt with one it was not beside there."""
+    return _order_mark(roundtable.prompts)
+
+
+def move_prompt(roundtable: Roundtable, prompt_id: int, actor: User, *, up: bool, read: str | None) -> Prompt:
+    """One place up or down, swapped with its neighbour; ``read`` is the ``prompt_order_mark`` of the page the
+    button was on. Returns the prompt, in its new place."""
+    lock_and_reread(roundtable)  # two moves take turns; the second sees the first
+    refuse_if_frozen(roundtable)
+    prompt = _prompt_of(roundtable, prompt_id)
+    prompts = list(roundtable.prompts)
+    before = _moved(prompts, prompt, up=not up)
+    if before != prompts and crypto.marks_match(read, _order_mark(before)):
+        return prompt  # moved already, by this same button pressed twice
+    if not crypto.marks_match(read, _order_mark(prompts)):
+        raise Conflict(_l("The prompts were moved or removed on another page after you opened this one. These are "
+                          "their places now: move the prompt again if it is still needed."))
+    after = _moved(prompts, prompt, up=up)
+    if after != prompts:
+        _number(after)
+        audit.record("prompt.moved", actor=actor, target=prompt)
+    return prompt
+
+
+def _prompt_of(roundtable: Roundtable, prompt_id: int) -> Prompt:
+    prompt = next((prompt for prompt in roundtable.prompts if prompt.id == prompt_id), None)
+    if prompt is None:
+        raise RuleViolation(PROMPT_GONE)
+    return prompt
+
+
+def _written_to(prompt: Prompt) -> bool:
+    """Whether any reflection was ever written to ``prompt``: withdrawn and erased ones keep their row."""
+    return db.session.scalar(select(Reflection.id).where(Reflection.prompt_id == prompt.id).limit(1)) is not None
+
+
+def _moved(prompts: list[Prompt], prompt: Prompt, *, up: bool) -> list[Prompt]:
+    """``prompts`` with ``prompt`` swapped with the one above (or below) it; as they are at either end."""
+    at = prompts.index(prompt)
+    to = at - 1 if up else at + 1
+    if not 0 <= to < len(prompts):
+        return prompts
+    moved = list(prompts)
+    moved[at], moved[to] = moved[to], moved[at]
+    return moved
+
+
+def _number(prompts: list[Prompt]) -> None:
+    for position, prompt in enumerate(prompts, start=1):
+        prompt.position = position
+
+
+def _order_mark(prompts: list[Prompt]) -> str:
+    return crypto.lookup_digest(",".join(str(prompt.id) for prompt in prompts), "prompt-order")
 
 
 def answers_to(prompt: Prompt) -> int:

@@ -1,10 +1,13 @@
 """Facilitators add and reword the questions of their roundtables, in both languages."""
 
+import re
+
 from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Prompt
-from tests.conftest import hidden_fields_of
+from tests.conftest import csrf_token_of, hidden_fields_of, only_on_postgresql
+from tests.deployment.live import at_once
 
 
 def _add_question(client, make, login, csrf, *, prompts: int, text_fil: str, text_en: str):
@@ -164,3 +167,186 @@ def test_a_question_reworded_into_another_in_english_is_refused_beside_the_engli
     assert '<a href="#text_fil">' not in html
     assert "Iba</textarea>" in html, "what was typed stays in the form"
 
+
+def _roundtable_page(client, make, login, *, status="draft", prompts=3, language="en"):
+    """A facilitator's roundtable of ``prompts`` questions and its page, as they see it."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status=status, prompts=prompts)
+    login(facilitator)
+    client.get(f"/language/{language}")
+    return roundtable, client.get(f"/facilitator/roundtables/{roundtable.id}")
+
+
+def _texts(roundtable) -> list[str]:
+    db.session.expire_all()
+    prompts = db.session.scalars(select(Prompt).where(Prompt.roundtable_id == roundtable.id)
+                                 .order_by(Prompt.position)).all()
+    assert [prompt.position for prompt in prompts] == list(range(1, len(prompts) + 1)), "positions stay 1, 2, 3…"
+    return [prompt.text_en for prompt in prompts]
+
+
+def _move(client, roundtable, prompt, direction, page):
+    order = re.search(r'name="order" value="([^"]+)"', page.get_data(as_text=True)).group(1)
+    return client.post(f"/facilitator/roundtables/{roundtable.id}/prompts/{prompt.id}/move",
+                       data={"csrf_token": csrf_token_of(page), "order": order, "direction": direction})
+
+
+def _remove(client, roundtable, prompt, page, **confirmed):
+    return client.post(f"/facilitator/roundtables/{roundtable.id}/prompts/{prompt.id}/remove",
+                       data={"csrf_token": csrf_token_of(page), **confirmed})
+
+
+def test_a_prompt_of_a_draft_is_removed_once_the_facilitator_confirms_and_the_others_close_up(client, make, login):
+    roundtable, page = _roundtable_page(client, make, login)
+    second = roundtable.prompts[1]
+    html = page.get_data(as_text=True)
+    assert re.search(r'>Remove<span class="visually-hidden"> prompt 2</span></button>', html)
+
+    asked = _remove(client, roundtable, second, page)
+
+    question = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "<h1>Remove prompt 2?</h1>" in question
+    assert "“Prompt 2 in English” is removed in both languages." in question
+    assert len(_texts(roundtable)) == 3, "nothing is removed before the answer"
+    assert f'href="/facilitator/roundtables/{roundtable.id}">No, go back</a>' in question
+
+    removed = client.post(f"/facilitator/roundtables/{roundtable.id}/prompts/{second.id}/remove",
+                          data={**hidden_fields_of(asked), "confirmed": "yes"})
+
+    assert removed.headers["Location"].endswith(f"/facilitator/roundtables/{roundtable.id}")
+    assert _texts(roundtable) == ["Prompt 1 in English", "Prompt 3 in English"]
+    assert "Prompt removed." in client.get(removed.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalars(select(AuditEvent.action)).all().count("prompt.removed") == 1
+
+
+def test_yes_pressed_twice_removes_one_prompt_and_then_says_it_is_gone_without_an_error_page(client, make, login):
+    roundtable, page = _roundtable_page(client, make, login)
+    asked = _remove(client, roundtable, roundtable.prompts[0], page)
+    yes = {**hidden_fields_of(asked), "confirmed": "yes"}
+    url = f"/facilitator/roundtables/{roundtable.id}/prompts/{roundtable.prompts[0].id}/remove"
+
+    first, second = client.post(url, data=yes), client.post(url, data=yes)
+
+    assert first.status_code == second.status_code == 302
+    assert _texts(roundtable) == ["Prompt 2 in English", "Prompt 3 in English"]
+    assert "That prompt is no longer on this roundtable: it was removed" in client.get(
+        second.headers["Location"]).get_data(as_text=True)
+
+
+def test_once_a_roundtable_has_opened_its_prompts_stay_and_a_page_from_before_is_told_why(client, make, login):
+    roundtable, draft_page = _roundtable_page(client, make, login, language="fil")
+    facilitator = roundtable.facilitator
+    from roundtable.services import roundtables
+    roundtables.set_status(roundtable, facilitator, "open")
+    db.session.commit()
+
+    html = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+    assert "/remove" not in html, "no Remove button"
+    assert "/move" in html, "moving them stays possible"
+
+    refused = _remove(client, roundtable, roundtable.prompts[0], draft_page)
+
+    assert refused.status_code == 302 and len(_texts(roundtable)) == 3
+    told = client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Matatanggal lamang ang mga tanong hanggang sa unang pagbukas ng talakayan" in told
+
+
+def test_the_last_prompt_of_a_roundtable_is_not_removed(client, make, login):
+    roundtable, page = _roundtable_page(client, make, login, prompts=1)
+    assert "/remove" not in page.get_data(as_text=True)
+
+    refused = _remove(client, roundtable, roundtable.prompts[0], page, confirmed="yes")
+
+    assert "A roundtable needs at least one prompt" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert len(_texts(roundtable)) == 1
+
+
+def test_another_facilitators_prompt_cannot_be_removed_or_moved(app, client, make, login):
+    roundtable, page = _roundtable_page(client, make, login)
+    stranger = app.test_client()
+    login(make.user("facilitator"), on=stranger)
+    theirs = stranger.get("/facilitator/")
+
+    for action in ("remove", "move"):
+        response = stranger.post(f"/facilitator/roundtables/{roundtable.id}/prompts/{roundtable.prompts[0].id}/{action}",
+                                 data={"csrf_token": csrf_token_of(theirs), "confirmed": "yes", "direction": "down"})
+        assert response.status_code == 404
+    assert len(_texts(roundtable)) == 3
+
+
+def test_a_prompt_moves_up_and_down_with_buttons_that_say_which_and_participants_see_the_new_order(
+        client, make, login, csrf):
+    roundtable, page = _roundtable_page(client, make, login, status="open")
+    first, second, third = roundtable.prompts
+    participant = make.participant(roundtable, language="en")
+    html = page.get_data(as_text=True)
+    assert re.search(r'value="up" class="secondary">Move up<span class="visually-hidden"> prompt 2</span>', html)
+    assert re.search(r'value="down" class="secondary">Move down<span class="visually-hidden"> prompt 2</span>', html)
+    assert html.count('value="up"') == 2 and html.count('value="down"') == 2, "none up from the top or down at the end"
+
+    moved = _move(client, roundtable, third, "up", page)
+
+    assert moved.headers["Location"].endswith(f"/facilitator/roundtables/{roundtable.id}")
+    assert _texts(roundtable) == ["Prompt 1 in English", "Prompt 3 in English", "Prompt 2 in English"]
+    assert "Prompt moved: it is number 2 now." in client.get(moved.headers["Location"]).get_data(as_text=True)
+    page = client.get(f"/facilitator/roundtables/{roundtable.id}")
+    _move(client, roundtable, first, "down", page)
+    assert _texts(roundtable) == ["Prompt 3 in English", "Prompt 1 in English", "Prompt 2 in English"]
+    assert db.session.scalars(select(AuditEvent.action)).all().count("prompt.moved") == 2
+
+    reader = client.application.test_client()
+    sign_in = reader.get("/return")
+    reader.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(sign_in)})
+    mine = reader.get("/my").get_data(as_text=True)
+    assert mine.index("Prompt 3 in English") < mine.index("Prompt 1 in English") < mine.index("Prompt 2 in English")
+
+
+def test_a_move_sent_twice_moves_once_and_one_from_a_page_opened_before_another_move_is_refused(client, make, login):
+    roundtable, page = _roundtable_page(client, make, login, status="open")
+    first, second, third = roundtable.prompts
+    other_tab = client.get(f"/facilitator/roundtables/{roundtable.id}")
+
+    once, twice = _move(client, roundtable, third, "up", page), _move(client, roundtable, third, "up", page)
+
+    assert once.status_code == twice.status_code == 302
+    assert _texts(roundtable) == ["Prompt 1 in English", "Prompt 3 in English", "Prompt 2 in English"]
+    refused = _move(client, roundtable, first, "down", other_tab)  # beside question 2 there, question 3 here
+    assert refused.status_code == 302
+    assert _texts(roundtable) == ["Prompt 1 in English", "Prompt 3 in English", "Prompt 2 in English"]
+    assert "The prompts were moved or removed on another page after you opened this one." in client.get(
+        refused.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalars(select(AuditEvent.action)).all().count("prompt.moved") == 1
+
+
+def test_an_archived_roundtables_prompts_offer_no_move_and_a_move_sent_anyway_is_refused(client, make, login):
+    roundtable, page = _roundtable_page(client, make, login, status="open")
+    from roundtable.services import roundtables
+    roundtables.set_status(roundtable, roundtable.facilitator, "closed")
+    roundtables.set_status(roundtable, roundtable.facilitator, "archived")
+    db.session.commit()
+    assert "/move" not in client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+
+    refused = _move(client, roundtable, roundtable.prompts[1], "up", page)
+
+    assert "This roundtable is archived" in client.get(refused.headers["Location"]).get_data(as_text=True)
+    assert _texts(roundtable) == ["Prompt 1 in English", "Prompt 2 in English", "Prompt 3 in English"]
+
+
+def test_a_move_and_a_removal_sent_at_once_on_postgresql_take_turns_and_leave_positions_one_two(app, make, login):
+    only_on_postgresql(app)
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="draft", prompts=3)
+    first, second, third = roundtable.prompts
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    browsers = [app.test_client(), app.test_client()]
+    pages = []
+    for browser in browsers:
+        login(facilitator, on=browser)
+        pages.append(browser.get(url))
+
+    answers = at_once(lambda: _move(browsers[0], roundtable, third, "up", pages[0]),
+                      lambda: _remove(browsers[1], roundtable, first, pages[1], confirmed="yes"))
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    order = _texts(roundtable)  # positions 1, 2: checked there
+    assert "Prompt 1 in English" not in order and len(order) == 2

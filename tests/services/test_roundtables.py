@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from roundtable import clock
 from roundtable.db import db
@@ -219,3 +220,101 @@ def test_a_roundtable_past_its_retention_date_cannot_open_again(make):
     with pytest.raises(RuleViolation, match="retention date has passed"):
         roundtables.set_status(item, item.facilitator, "open")
     assert item.status == "closed"
+
+
+def _order(item) -> list[str]:
+    db.session.expire_all()
+    assert [prompt.position for prompt in item.prompts] == list(range(1, len(item.prompts) + 1))
+    return [prompt.text_en for prompt in item.prompts]
+
+
+def test_a_prompt_of_a_draft_is_removed_the_others_close_up_and_it_is_audited(make):
+    from roundtable.models import AuditEvent, Prompt
+
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, status="draft", prompts=3)
+    first_id = item.prompts[0].id
+
+    roundtables.remove_prompt(item, first_id, facilitator)
+    db.session.commit()
+
+    assert _order(item) == ["Prompt 2 in English", "Prompt 3 in English"]
+    assert db.session.get(Prompt, first_id) is None
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "prompt.removed"))
+    assert (event.target_type, event.target_id, event.actor_id) == ("prompt", first_id, facilitator.id)
+    with pytest.raises(RuleViolation, match="no longer on this roundtable"):
+        roundtables.remove_prompt(item, first_id, facilitator)  # sent again: said, not a server error
+
+
+def test_a_prompt_that_people_may_be_answering_or_the_only_one_stays(make):
+    """Open, or closed after it was open, a roundtable's prompts may have answers, or answers being typed; a
+    reflection (even one erased since, whose row stays) keeps its prompt."""
+    facilitator = make.user("facilitator")
+    for status in ("open", "closed"):
+        item = make.roundtable(facilitator, status=status)
+        with pytest.raises(RuleViolation, match="only until the roundtable first opens"):
+            roundtables.check_remove_prompt(item, item.prompts[1].id)
+    archived = make.roundtable(facilitator, status="archived")
+    with pytest.raises(RuleViolation, match="archived"):
+        roundtables.remove_prompt(archived, archived.prompts[1].id, facilitator)
+    single = make.roundtable(facilitator, status="draft", prompts=1)
+    with pytest.raises(RuleViolation, match="at least one prompt"):
+        roundtables.remove_prompt(single, single.prompts[0].id, facilitator)
+    written = make.reflection(make.participant(make.roundtable(facilitator)), status="draft")
+    answered = written.prompt.roundtable
+    answered.status = "draft"  # not a change Roundtable makes: a draft has had no one in it
+    with pytest.raises(RuleViolation, match="only until the roundtable first opens"):
+        roundtables.remove_prompt(answered, written.prompt_id, facilitator)
+    db.session.rollback()
+    assert len(answered.prompts) == 2
+
+
+def test_a_prompt_moves_one_place_at_a_time_once_for_a_button_pressed_twice(make):
+    from roundtable.models import AuditEvent
+
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, prompts=3)
+    third = item.prompts[2]
+    shown = roundtables.prompt_order_mark(item)
+
+    for _pressed in range(2):
+        moved = roundtables.move_prompt(item, third.id, facilitator, up=True, read=shown)
+        db.session.commit()
+
+    assert moved.position == 2
+    assert _order(item) == ["Prompt 1 in English", "Prompt 3 in English", "Prompt 2 in English"]
+    roundtables.move_prompt(item, third.id, facilitator, up=False, read=roundtables.prompt_order_mark(item))
+    db.session.commit()
+    assert _order(item) == ["Prompt 1 in English", "Prompt 2 in English", "Prompt 3 in English"]
+    assert db.session.scalars(select(AuditEvent.action)).all().count("prompt.moved") == 2
+
+
+def test_a_move_from_a_page_that_showed_another_order_is_refused(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, prompts=3)
+    first, second, third = item.prompts
+    shown = roundtables.prompt_order_mark(item)
+    roundtables.move_prompt(item, third.id, facilitator, up=True, read=shown)  # another tab
+    db.session.commit()
+
+    with pytest.raises(Conflict, match="moved or removed on another page"):
+        roundtables.move_prompt(item, first.id, facilitator, up=False, read=shown)
+    with pytest.raises(Conflict):
+        roundtables.move_prompt(item, first.id, facilitator, up=False, read=None)
+    db.session.rollback()
+    assert _order(item) == ["Prompt 1 in English", "Prompt 3 in English", "Prompt 2 in English"]
+
+
+def test_an_archived_or_expired_roundtables_prompts_keep_their_order(make):
+    facilitator = make.user("facilitator")
+    archived = make.roundtable(facilitator, status="archived")
+    expired = make.roundtable(facilitator, status="closed")
+    expired.retention_until = clock.today() - timedelta(days=1)
+    db.session.commit()
+
+    for item, why in ((archived, "archived"), (expired, "retention date has passed")):
+        with pytest.raises(RuleViolation, match=why):
+            roundtables.move_prompt(item, item.prompts[1].id, facilitator, up=True,
+                                    read=roundtables.prompt_order_mark(item))
+        db.session.rollback()
+        assert _order(item) == ["Prompt 1 in English", "Prompt 2 in English"]
