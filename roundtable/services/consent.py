@@ -400,7 +400,7 @@ def anyone_asked_again(roundtable: Roundtable) -> bool:
     """Whether anyone taking part answered a version of the consent form before the current one: they are asked
     to consent again when they return. On a roundtable no one has joined, no one is."""
     return db.session.scalar(select(ConsentRecord.id).join(Participant).where(
-        Participant.roundtable_id == roundtable.id, Participant.withdrawn_at.is_(None),
+        Participant.roundtable_id == roundtable.id, _taking_part(),
         ConsentRecord.form_version < roundtable.consent_version,
     ).limit(1)) is not None
 
@@ -455,32 +455,35 @@ class StatementAnswers:
 
 @dataclass(frozen=True)
 class RoundtableAnswers:
-    joined: int  # taking part now: joined and not withdrawn
+    joined: int  # taking part now: finished joining and not withdrawn
     answered: int  # of them, those whose current answer is to the current form
     statements: list[StatementAnswers]  # the current form's, in its order
-    withdrew: int = 0  # joined and took everything back; counted only when no one is taking part (what to say then)
+    withdrew: int = 0  # joined and took everything back; said only when no one is taking part
+    unfinished: int = 0  # started joining but never typed their passphrase back (``participation.joined``)
 
 
 def answers_in(roundtable: Roundtable) -> RoundtableAnswers:
     """What the people taking part in ``roundtable`` answer now, each by their current record (as the one rule reads
     it), in two queries whatever their number. Yes and no are counted among those who answered the current form: an
     answer to an earlier version answered other words, and they are asked again at their next visit."""
-    taking_part = _taking_part_in(roundtable)
-    joined, answered = db.session.execute(taking_part.with_only_columns(
-        func.count(Participant.id), func.count(case((_answers_current_form(roundtable), 1))),
-    )).one()
+    joined, answered, withdrew, unfinished = db.session.execute(
+        select(func.count(case((_taking_part(), 1))),
+               func.count(case((and_(_taking_part(), _answers_current_form(roundtable)), 1))),
+               func.count(Participant.withdrawn_at),
+               func.count(case((and_(Participant.withdrawn_at.is_(None), not_(_finished_joining())), 1))))
+        .select_from(Participant).outerjoin(ConsentRecord, ConsentRecord.id == _current_record_id())
+        .where(Participant.roundtable_id == roundtable.id)
+    ).one()
     yes = dict(db.session.execute(
-        taking_part.join(ConsentGrant, ConsentGrant.record_id == ConsentRecord.id)
+        _taking_part_in(roundtable).join(ConsentGrant, ConsentGrant.record_id == ConsentRecord.id)
         .where(_answers_current_form(roundtable))
         .with_only_columns(ConsentGrant.clause_key, func.count())
         .group_by(ConsentGrant.clause_key)
     ).all())
-    withdrew = 0 if joined else db.session.scalar(
-        select(func.count(Participant.id)).where(Participant.roundtable_id == roundtable.id))
     return RoundtableAnswers(joined, answered, [
         StatementAnswers(clause, yes.get(clause.key, 0), answered - yes.get(clause.key, 0))
         for clause in roundtable.current_clauses()
-    ], withdrew)
+    ], 0 if joined else withdrew, unfinished)
 
 
 @dataclass(frozen=True)
@@ -525,12 +528,24 @@ def who_said_no(roundtable: Roundtable, number: int = 1, per_page: int = 50) -> 
 
 
 def _taking_part_in(roundtable: Roundtable) -> Select:
-    """The people taking part in ``roundtable`` (joined, not withdrawn), each with their current record."""
+    """The people taking part in ``roundtable`` (``_taking_part``), each with their current record."""
     return (
         select(Participant)
         .outerjoin(ConsentRecord, ConsentRecord.id == _current_record_id())
-        .where(Participant.roundtable_id == roundtable.id, Participant.withdrawn_at.is_(None))
+        .where(Participant.roundtable_id == roundtable.id, _taking_part())
     )
+
+
+def _taking_part() -> ColumnElement:
+    """(Participant) joined and not withdrawn. Whoever left the join before typing their passphrase back is not
+    counted: a facilitator's numbers and names match the people in the room. (If they come back with the
+    passphrase, their join is over then, and they are.)"""
+    return and_(Participant.withdrawn_at.is_(None), _finished_joining())
+
+
+def _finished_joining() -> ColumnElement:
+    """(Participant) typed their passphrase back: ``participation.joined`` cleared the join's marker."""
+    return Participant.join_key_digest.is_(None)
 
 
 def _answers_current_form(roundtable: Roundtable) -> ColumnElement:

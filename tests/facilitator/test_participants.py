@@ -1,5 +1,6 @@
 """A facilitator sees who joined their roundtable, and who said no to a statement they honour in person."""
 
+import itertools
 import re
 
 from roundtable.db import db
@@ -178,3 +179,95 @@ def test_only_the_roundtables_facilitator_opens_it(app, make, login):
         browser = app.test_client()
         login(make.user(role), on=browser)
         assert browser.get(url).status_code == answer, role
+
+
+_HERONS = itertools.count(1)
+
+
+def _left_at_the_passphrase(roundtable, grants=TAKING_PART):
+    """Someone who went through the join up to the passphrase page, then left without typing two of its words back
+    (the join's key is what the join pages send)."""
+    import secrets
+
+    from roundtable.services import participation
+
+    participant, _ = participation.join(roundtable, language="en", pseudonym=f"Heron {next(_HERONS)}",
+                                        granted=set(grants), adult_confirmed=True, join_key=secrets.token_urlsafe(16))
+    db.session.commit()
+    return participant
+
+
+def test_people_who_left_the_join_before_typing_their_passphrase_back_are_neither_counted_nor_listed(
+        client, make, login):
+    from roundtable.services import participation
+
+    facilitator = make.user("facilitator")
+    roundtable = _with_recording(make.roundtable(facilitator))
+    in_the_room = make.participant(roundtable, grants=(*TAKING_PART, "internal_use"))
+    left = [_left_at_the_passphrase(roundtable) for _ in range(2)]
+    login(facilitator)
+
+    html = _page(client, roundtable)
+
+    assert _joined_and_answered(html) == (1, "1 of 1")
+    assert _counts(html)["audio_record"] == (0, 1)
+    assert _names_under(html) == {RECORDING.text_en: [in_the_room.pseudonym]}
+    assert all(person.pseudonym not in html for person in left)
+    assert re.search(r'<dd id="unfinished">2</dd>', html)
+    roundtable_page = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+    assert re.search(r"Joined \(not withdrawn\)</dt><dd>1 \(2 more started joining but did not finish\)",
+                     roundtable_page)
+
+    participation.joined(left[0])  # came back with the passphrase: in the room after all
+    db.session.commit()
+    html = _page(client, roundtable)
+    assert _joined_and_answered(html) == (2, "2 of 2")
+    assert _names_under(html)[RECORDING.text_en] == sorted([in_the_room.pseudonym, left[0].pseudonym])
+    assert re.search(r'<dd id="unfinished">1</dd>', html)
+
+
+def test_a_roundtable_whose_only_joins_were_left_unfinished_says_no_one_joined_or_withdrew_wrongly(
+        client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    _left_at_the_passphrase(roundtable)
+    login(facilitator)
+
+    html = _page(client, roundtable)
+    assert _joined_and_answered(html) == (0, "0 of 0")
+    assert "No one has joined yet." in html and "withdrew" not in html
+
+    withdrawal.withdraw_all(make.participant(roundtable), erase=False)
+    db.session.commit()
+    html = _page(client, roundtable)
+    assert "No one is taking part now: the 1 person who joined withdrew." in html
+    assert re.search(r'<dd id="unfinished">1</dd>', html)
+
+
+def test_the_unfinished_joins_are_said_in_filipino(client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    _left_at_the_passphrase(roundtable)
+    login(facilitator)
+
+    html = _page(client, roundtable, language="fil")
+    roundtable_page = client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+
+    assert "Started joining but did not finish" not in html and "did not finish" not in roundtable_page
+    assert re.search(r'<dd id="unfinished">1</dd>', html)
+
+
+def test_a_new_form_version_does_not_say_anyone_is_asked_again_when_only_an_unfinished_join_answered(make):
+    roundtable = make.roundtable()
+    _left_at_the_passphrase(roundtable)
+
+    def reworded(n):
+        drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+        drafts[0] = consent.ClauseDraft(drafts[0].key, f"I take part ({n}).", drafts[0].text_fil, True)
+        consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+
+    reworded(1)
+    assert not consent.anyone_asked_again(roundtable)
+    make.participant(roundtable)
+    reworded(2)
+    assert consent.anyone_asked_again(roundtable)
