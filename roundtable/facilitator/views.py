@@ -469,12 +469,21 @@ def consent_form(roundtable_id: int):
     if form.validate_on_submit():
         drafts = _statements_sent(form, current)
         known = {clause.key for clause in current}
-        # Taking public quotes off ends every quote of the roundtable as its participants answer: asked first.
-        asks_first = (consent.QUOTE_PUBLICLY in known and form.confirmed.data != "yes"
-                      and all(draft.key != consent.QUOTE_PUBLICLY for draft in drafts))
-        if asks_first and form.confirmed.data == "no":  # kept: the rest of what was typed is still in the form
-            _keep_statement(form, consent.QUOTE_PUBLICLY)
-            flash(_("The statement on public quotes stays on the form. Your other changes are below, not saved yet."))
+        # Asked first: taking public quotes off ends every quote of the roundtable as its participants answer, and
+        # a statement made required leaves whoever said no to it to agree or take back all their words.
+        removes_quotes = (consent.QUOTE_PUBLICLY in known
+                          and all(draft.key != consent.QUOTE_PUBLICLY for draft in drafts))
+        made_required = [] if form.confirmed.data == "yes" else consent.made_required_after_no(item, drafts)
+        asks_first = form.confirmed.data != "yes" and (removes_quotes or bool(made_required))
+        # Kept: the rest of what was typed is still in the form (even if, meanwhile, no one's "no" is left to ask about).
+        if form.confirmed.data == "no":
+            if made_required or not removes_quotes:  # everything as typed, the statements made required too
+                flash(_("Nothing was saved yet. Your changes are below: check which statements are required to take "
+                        "part, then save."))
+            else:
+                _keep_statement(form, consent.QUOTE_PUBLICLY)
+                flash(_("The statement on public quotes stays on the form. Your other changes are below, not saved "
+                        "yet."))
             return _consent_form_page(item, form)
         with change(errors_on=form.field_for) as outcome:
             if asks_first:  # a form that could not be saved anyway is refused before the question
@@ -483,8 +492,9 @@ def consent_form(roundtable_id: int):
                 version = consent.new_form_version(item, g.user, drafts, seen=form.version.data)
         if outcome.saved and asks_first:
             return render_template(
-                "facilitator/confirm_consent_change.html", roundtable=item,
-                quotes=review.quotes_of_roundtable_in_use_or_making(item),
+                "facilitator/confirm_consent_change.html", roundtable=item, removes_quotes=removes_quotes,
+                quotes=review.quotes_of_roundtable_in_use_or_making(item) if removes_quotes else 0,
+                made_required=made_required,
                 fields=[(name, value) for name, value in request.form.items(multi=True) if name != "confirmed"])
         if outcome.saved:
             if version == form.version.data:  # (sent twice, the second finds the version the first made: it is new)

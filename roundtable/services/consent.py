@@ -405,6 +405,36 @@ def anyone_asked_again(roundtable: Roundtable) -> bool:
     ).limit(1)) is not None
 
 
+@dataclass(frozen=True)
+class MadeRequired:
+    """A statement optional on the current form that a new version would make required, and how many of the people
+    taking part said no to it: to keep taking part, they would have to agree to it or take back all their words."""
+
+    clause: ConsentClause  # as the current form words it, the words they said no to
+    said_no: int
+
+
+def made_required_after_no(roundtable: Roundtable, clauses: list[ClauseDraft]) -> list[MadeRequired]:
+    """The statements ``clauses`` would make required that someone taking part said no to, in the form's order: the
+    facilitator is asked first. A "no" given under an earlier version counts, as in ``who_said_no``."""
+    current = {clause.key: clause for clause in roundtable.current_clauses()}
+    keys = [draft.key for draft in clauses
+            if draft.required and draft.key in current and not current[draft.key].required]
+    if not keys:
+        return []
+    said_no = dict(db.session.execute(
+        _taking_part_in(roundtable)
+        .join(ConsentClause, and_(ConsentClause.roundtable_id == Participant.roundtable_id,
+                                  ConsentClause.version == ConsentRecord.form_version, ConsentClause.key.in_(keys)))
+        .where(not_(exists().where(ConsentGrant.record_id == ConsentRecord.id,
+                                   ConsentGrant.clause_key == ConsentClause.key)))
+        .with_only_columns(ConsentClause.key, func.count())
+        .group_by(ConsentClause.key)
+    ).all())
+    return [MadeRequired(current[key], said_no[key])
+            for key in sorted(keys, key=lambda key: current[key].position) if said_no.get(key)]
+
+
 def _someone_reviews(roundtable: Roundtable) -> bool:
     """Whether anyone taking part in this roundtable asked to review every quote of their words."""
     return db.session.scalar(select(Participant.id).where(

@@ -105,6 +105,15 @@ def _seed() -> dict:
         consent.ClauseDraft(c.key, c.text_en + " (revised)", c.text_fil + " (binago)", c.required)
         for c in changing.current_clauses()
     ], seen=changing.consent_version)
+    # An optional statement someone said no to: making it required is asked first (the facilitator's walk).
+    photos = _open_roundtable(staff["facilitator"], "Photos at the meeting", "Mga larawan sa pulong")
+    consent.new_form_version(photos, staff["facilitator"], [
+        *(consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in photos.current_clauses()),
+        consent.ClauseDraft("meeting_photos", "I may be photographed at the meeting without my face.",
+                            "Maaari akong kunan ng larawan sa pulong nang hindi kita ang aking mukha.", False),
+    ], seen=photos.consent_version)
+    participation.join(photos, language="fil", pseudonym="Amihan", adult_confirmed=True,
+                       granted={"take_part", "store_words"})
     # A roundtable past its retention date whose words wait for the purge (the administrator's Retention page).
     old = _open_roundtable(staff["facilitator"], "Hearings of last year", "Mga pagdinig noong nakaraang taon")
     old_author, _old_passphrase = participation.join(
@@ -148,7 +157,7 @@ def _seed() -> dict:
     return {
         "totp_secret": secret, "facilitator_id": staff["facilitator"].id,
         "join_code": item.join_code, "roundtable_id": item.id, "others_roundtable_id": others.id,
-        "long_titles_roundtable_id": long_titles.id,
+        "long_titles_roundtable_id": long_titles.id, "photos_roundtable_id": photos.id,
         "prompt_id": item.prompts[0].id, "reflection_id": reflection.id, "quote_id": quote.id,
         "passphrase": passphrase, "password": PASSWORD,
         "reviewer_passphrase": reviewer_passphrase, "rejoining_passphrase": rejoining_passphrase,

@@ -208,6 +208,16 @@ def walked(browser, live, tmp_path_factory):
                     page.click("main button[value=no]")
                 check(page, f"[{language}] consent form: public quotes kept")
                 assert not page.is_checked("fieldset:has(.tag:text-is('quote_publicly')) input[name$='-remove']")
+                # The question before a statement someone said no to is made required, and "no" back to the form.
+                page.goto(f"{base}/facilitator/roundtables/{live['photos_roundtable_id']}/consent")
+                page.check("fieldset:has(.tag:text-is('meeting_photos')) input[name$='-required']")
+                with page.expect_navigation():
+                    page.click("main form:has(.tag) [type=submit]")
+                check(page, f"[{language}] consent form: make a statement required?")
+                with page.expect_navigation():
+                    page.click("main button[value=no]")
+                check(page, f"[{language}] consent form: back from making a statement required")
+                assert page.is_checked("fieldset:has(.tag:text-is('meeting_photos')) input[name$='-required']")
             if role == "admin":  # the page after "type your password again", with the form stopped for it
                 password_typed_long_ago(context, live)
                 page.goto(f"{base}/admin/users")

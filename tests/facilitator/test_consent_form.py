@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import ConsentClause, Roundtable
-from roundtable.services import consent
+from roundtable.services import consent, withdrawal
 from tests.conftest import csrf_token_of, only_on_postgresql, shown_fields_of
 from tests.deployment.live import at_once
 
@@ -497,3 +497,128 @@ def test_asking_to_review_quotes_as_the_statement_is_taken_off_the_form_never_en
         assert not (dropped and asked), f"round {_round}: both saved"
         outcomes.add((dropped, asked))
     assert outcomes, "every round ran"
+
+
+PHOTOS = consent.ClauseDraft("meeting_photos", "I may be photographed at the meeting without my face.",
+                             "Maaari akong kunan ng larawan sa pulong nang hindi kita ang aking mukha.", False)
+TAKING_PART = ("take_part", "store_words")
+
+
+def _with_photos(roundtable):
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, [*drafts, PHOTOS], seen=roundtable.consent_version)
+    db.session.commit()
+    return [c.key for c in roundtable.current_clauses()].index(PHOTOS.key)
+
+
+def _left_at_the_passphrase(roundtable, grants):
+    from roundtable.services import participation
+
+    participation.join(roundtable, language="en", pseudonym="Heron Dalawa", granted=set(grants), adult_confirmed=True,
+                       join_key="a-join-left-unfinished")
+    db.session.commit()
+
+
+def test_making_a_statement_required_after_people_said_no_to_it_is_asked_first_and_going_back_keeps_the_edits(
+        client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    photos = _with_photos(roundtable)
+    for grants in (TAKING_PART, TAKING_PART, (*TAKING_PART, PHOTOS.key)):
+        make.participant(roundtable, grants=grants)
+    _left_at_the_passphrase(roundtable, TAKING_PART)  # not in the room: not counted
+    sent = _as_shown(client.get(url), **{f"clauses-{photos}-required": "y", "clauses-0-text_en": "I take part."})
+
+    asked = client.post(url, data=sent)
+
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "<h1>Make this statement required?</h1>" in html
+    said_no = re.search(r'<ul id="said-no">(.*?)</ul>', html, re.S).group(1)
+    assert PHOTOS.text_en in said_no and "2 people taking part said no to it." in said_no
+    assert "whoever said no must then agree to each required statement" in html
+    assert "take back all their words" in html
+    assert "Yes, make it required" in html and "No, go back to the form" in html
+    assert "Remove the statement on public quotes" not in html
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+
+    back = client.post(url, data={**shown_fields_of(asked), "confirmed": "no"})
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and "Nothing was saved yet. Your changes are below" in html
+    assert "I take part.</textarea>" in html
+    assert re.search(rf'<input[^>]*checked[^>]* name="clauses-{photos}-required"', html), "the tick is kept too"
+    assert 'name="confirmed"' not in html, "saved again from here, it is asked again"
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+    assert client.post(url, data=shown_fields_of(back)).status_code == 200
+
+    saved = client.post(url, data={**shown_fields_of(asked), "confirmed": "yes"})
+    assert saved.status_code == 302
+    roundtable = db.session.get(Roundtable, roundtable.id)
+    assert roundtable.consent_version == 3
+    assert next(c for c in roundtable.current_clauses() if c.key == PHOTOS.key).required
+
+
+def test_a_statement_no_one_taking_part_said_no_to_is_made_required_at_once(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    photos = _with_photos(roundtable)
+    make.participant(roundtable, grants=(*TAKING_PART, PHOTOS.key))
+    withdrawal.withdraw_all(make.participant(roundtable, grants=TAKING_PART), erase=False)
+    db.session.commit()
+
+    response = client.post(url, data=_as_shown(client.get(url), **{f"clauses-{photos}-required": "y"}))
+
+    assert response.status_code == 302
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 3
+
+
+def test_a_no_given_under_an_earlier_version_counts_and_each_statement_is_named(make):
+    roundtable = make.roundtable()
+    _with_photos(roundtable)
+    make.participant(roundtable, grants=TAKING_PART)  # said no to the photos and to internal use, under version 2
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " (reworded)", c.text_fil, c.required)
+              for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    recording = consent.ClauseDraft("audio_record", "The meeting may be recorded.", "Maaaring i-record ang pulong.",
+                                    True)  # new and required: not a change from optional
+
+    asked = consent.made_required_after_no(roundtable, [
+        consent.ClauseDraft(d.key, d.text_en, d.text_fil, True if d.key == PHOTOS.key else d.required)
+        for d in drafts] + [recording])
+
+    assert [(item.clause.key, item.clause.version, item.said_no) for item in asked] == [(PHOTOS.key, 3, 1)]
+    assert consent.made_required_after_no(roundtable, drafts) == []
+
+
+def test_the_question_on_a_statement_made_required_is_asked_in_filipino(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    photos = _with_photos(roundtable)
+    make.participant(roundtable, grants=TAKING_PART)
+    client.get("/language/fil")
+
+    html = client.post(url, data=_as_shown(client.get(url), **{f"clauses-{photos}-required": "y"})).get_data(
+        as_text=True)
+
+    said_no = re.search(r'<ul id="said-no">(.*?)</ul>', html, re.S).group(1)
+    assert PHOTOS.text_fil in said_no and PHOTOS.text_en not in said_no
+    assert "<h1>Make this statement required?</h1>" not in html and "said no to it" not in html
+    assert "No, go back to the form" not in html and "Hindi, bumalik sa form" in html
+
+
+def test_removing_public_quotes_and_making_a_statement_required_are_asked_on_one_page(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    photos = _with_photos(roundtable)
+    make.participant(roundtable, grants=TAKING_PART)
+    make.participant(roundtable, grants=TAKING_PART)
+    quoting = [c.key for c in roundtable.current_clauses()].index("quote_publicly")
+    sent = _as_shown(client.get(url), **{f"clauses-{photos}-required": "y", f"clauses-{quoting}-remove": "y"})
+
+    asked = client.post(url, data=sent)
+
+    html = asked.get_data(as_text=True)
+    assert "<h1>Save these changes to the consent form?</h1>" in html
+    assert "their quotes are taken back" in html and "2 people taking part said no to it." in html
+    assert "Yes, save these changes" in html
+    back = client.post(url, data={**shown_fields_of(asked), "confirmed": "no"}).get_data(as_text=True)
+    assert re.search(rf'<input[^>]*checked[^>]* name="clauses-{quoting}-remove"', back), "as it was typed"
+    assert re.search(rf'<input[^>]*checked[^>]* name="clauses-{photos}-required"', back)
+    assert client.post(url, data={**shown_fields_of(asked), "confirmed": "yes"}).status_code == 302
+    keys = {c.key: c.required for c in db.session.get(Roundtable, roundtable.id).current_clauses()}
+    assert "quote_publicly" not in keys and keys[PHOTOS.key]
