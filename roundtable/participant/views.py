@@ -97,7 +97,11 @@ def join():
     if "passphrase" in _join_state():  # Back past the join's pages: the passphrase is shown nowhere else
         return redirect(url_for("participant.join_passphrase"))
     form = JoinForm(code=request.args.get("code", ""), language=i18n.current_language())
-    if form.validate_on_submit():
+    switch_to = _language_sent_with_the_words()
+    if switch_to:  # the page again in that language, the code as typed: nothing was tried
+        form.language.data = switch_to
+        accepted()
+    elif form.validate_on_submit():
         try:
             roundtable = roundtables.find_open_by_code(form.code.data)
         except RuleViolation as problem:
@@ -234,6 +238,7 @@ def join_passphrase():
     if "passphrase" not in state:
         return redirect(url_for("participant.join" if g.participant is None else "participant.my_words"))
     form = PassphraseCheckForm()
+    switched = _language_sent_with_the_words()  # the words typed come back as they were, unchecked
     more_time_left = state.get("more_time", 0) < MORE_TIME_AT_MOST
     if form.is_submitted() and form.more_time.data:
         # Asked for, never given by opening the page again: that is how the next person on a shared phone would
@@ -252,7 +257,7 @@ def join_passphrase():
     first, second = state["check"]
     form.first.label.text = _("Word number %(n)s", n=first + 1)  # which words are asked changes each time
     form.second.label.text = _("Word number %(n)s", n=second + 1)
-    if form.validate_on_submit():
+    if not switched and form.validate_on_submit():
         asked = ((form.first, first), (form.second, second))
         wrong = [field for field, index in asked if passphrases.normalize(field.data) != words[index]]
         if not wrong:
@@ -300,7 +305,9 @@ def return_():
     if g.participant is not None:
         return redirect(url_for("participant.my_words"))
     form = ReturnForm()
-    if form.validate_on_submit():
+    if _language_sent_with_the_words():
+        accepted()  # the page again in that language, the passphrase as typed (in the form, never the address)
+    elif form.validate_on_submit():
         try:
             participant = participation.find_by_passphrase(form.passphrase.data)
         except RuleViolation as taken_back:
@@ -457,13 +464,16 @@ def _why_it_cannot_change(participant, reflection) -> str | None:
 
 
 def _language_sent_with_the_words() -> str | None:
-    """The language chosen with a writing page's language button, which sends the form (see base.html).
+    """The language chosen with a writing or joining page's language button, which sends the form (see base.html).
 
-    The rest of the request, its messages included, is in that language.
+    The rest of the request, its messages included, is in that language. Chosen before signing in, it is kept at
+    sign-in, as the header's language link does.
     """
     chosen = i18n.normalize(request.form.get("switch_language")) if request.method == "POST" else None
     if chosen:
         session["lang"] = chosen
+        if g.participant is None:
+            session["lang_chosen"] = True
         i18n.refresh()
     return chosen
 

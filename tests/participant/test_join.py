@@ -981,6 +981,59 @@ def test_the_language_button_while_joining_brings_the_page_back_in_that_language
     assert db.session.query(Participant).count() == 0
 
 
+def _checked(html: str, box_id: str) -> bool:
+    return bool(re.search(rf'<input[^>]*checked[^>]*id="{box_id}"|<input[^>]*id="{box_id}"[^>]*checked', html))
+
+
+def test_the_language_button_on_the_code_and_the_passphrase_check_keeps_what_was_typed(client, make, csrf):
+    """QA round: there the header had a language link, which lost the code and the two words typed (WCAG 3.3.7)."""
+    roundtable = make.roundtable()
+    client.get("/language/en")
+    page = client.get("/join")
+    html = page.get_data(as_text=True)
+    assert 'form="join-code" name="switch_language" value="fil"' in html
+    assert '<button type="submit" form="join-code" name="next" value="1" hidden' in html, "Enter still continues"
+    switched = client.post("/join", data={"code": roundtable.join_code, "language": "en", "switch_language": "fil",
+                                          "csrf_token": csrf(page)})
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="fil"' in html and "error-summary" not in html
+    assert f'value="{roundtable.join_code}"' in html and _checked(html, "language-0")  # Filipino, as the page
+    assert client.get("/join/consent").status_code == 302, "nothing was tried yet"
+
+    _up_to_the_passphrase(client, csrf, roundtable, "en")
+    page = client.get("/join/passphrase")
+    typed = {**_asked_words(page), "first": "hal"}  # half a word, and one whole
+    assert '<button type="submit" form="passphrase-check" name="kept" value="1" hidden' in page.get_data(as_text=True)
+    switched = client.post("/join/passphrase", data={**typed, "switch_language": "fil"})
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="fil"' in html and "error-summary" not in html
+    assert 'value="hal"' in html and f'value="{typed["second"]}"' in html and html.count("<li lang=\"en\">") == 7
+    assert client.get("/before-you-write").status_code == 302, "the words typed were not checked"
+
+    assert _type_two_words_back(client, csrf).headers["Location"].endswith("/before-you-write")
+    assert db.session.scalar(select(Participant.language)) == "fil"
+
+
+def test_the_language_button_on_the_return_page_keeps_the_passphrase_typed_out_of_every_address(client, make, csrf,
+                                                                                                 caplog):
+    participant = make.participant(language="en")
+    client.get("/language/en")
+    page = client.get("/return")
+    assert '<button type="submit" form="come-back" name="open" value="1" hidden' in page.get_data(as_text=True)
+    switched = client.post("/return", data={"passphrase": participant.passphrase, "switch_language": "fil",
+                                            "csrf_token": csrf(page)})
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="fil"' in html and "error-summary" not in html
+    assert f'value="{participant.passphrase}"' in html and "Location" not in switched.headers
+    assert participant.passphrase not in caplog.text
+    assert client.get("/my").status_code == 302, "not signed in by changing the language"
+
+    opened = client.post("/return", data={**shown_fields_of(switched), "open": "1"})  # Enter in the box
+    assert opened.headers["Location"].endswith("/my")
+    db.session.refresh(participant)
+    assert participant.language == "fil", "chosen on the page, as with the header's link"
+
+
 def test_the_same_join_sent_again_after_its_participant_took_everything_back_is_a_new_join(app, client, make, csrf):
     """The first answer's passphrase used at /return and everything taken back: the retry gave a 409 for good."""
     roundtable = make.roundtable()
