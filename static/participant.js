@@ -1,9 +1,8 @@
-/* Quick exit for participant pages: works as a plain link without JavaScript.
-   With JavaScript: hide the page at once, end the session through our own URL,
-   then replace this page in history so Back does not return. Shift pressed three times also exits. */
-var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sent, by the page's path (see below)
+/* Quick exit: a plain link without JavaScript. With it the page hides at once, the session ends through our own
+   URL, and this page is replaced in history: Back does not return. Shift pressed three times exits too. */
+var SENT = "roundtable:sent:";  // this tab's copies of words a writing page sent, by its path (see below)
 
-/* Fixed at the bottom, with room kept for it (roundtable.css): the focused control is scrolled out from under it. */
+/* Fixed at the bottom (the passphrase's is in the page), room kept for it: the focused control is scrolled above. */
 function showWarning(box) {
   box.hidden = false;
   document.documentElement.style.setProperty("--idle-warning-height", box.offsetHeight + "px");
@@ -43,8 +42,8 @@ function showWarning(box) {
     forgetSentWords(document.body.getAttribute("data-words-arrived"));
   }
 
-  /* The room the page keeps above whatever has the focus is the exit bar's own height (roundtable.css): larger
-     text or text spacing makes the bar taller than the 7.5rem kept without JavaScript (WCAG 2.4.11, 2.4.12). */
+  /* The room kept above the focus is the exit bar's own height (roundtable.css): larger text or text spacing
+     makes it taller than the 7.5rem kept without JavaScript (WCAG 2.4.11, 2.4.12). */
   var bar = exitLink.closest(".exit-bar");
   if (bar && window.ResizeObserver) {
     new ResizeObserver(function () {
@@ -54,8 +53,8 @@ function showWarning(box) {
 
   /* A participant's page (and words shown back after a session ended) closes itself after the idle time with nobody
      there, for the next person on a shared phone; a warning comes first (WCAG 2.2.1). A key, a click, or the page
-     scrolled since the last tick (reading on, a screen reader moving; the warning's own scroll left out) is someone
-     there, even offline. The server hears of it once a minute unless an autosave told it ("roundtable:contact"), and
+     scrolled since the last tick (reading on, a screen reader; not the warning's own scroll) is someone there,
+     even offline. The server hears of it once a minute unless an autosave told it ("roundtable:contact"), and
      at once while the warning shows; the page counts from the last time the server heard, as the session does.
      "roundtable:closing" comes first: a draft not yet saved cancels it and is saved. */
   var body = document.body;
@@ -96,8 +95,8 @@ function showWarning(box) {
     }, 5000);
   }
 
-  /* The way out ends the session on the server. With no connection it would be the browser's error page, and Back
-     from there the page before, still signed in: the page stays hidden and goes once the connection is back. */
+  /* The way out ends the session on the server. Offline it would be the browser's error page, and Back from there
+     the page before, still signed in: the page stays hidden and goes once the connection is back. */
   function closeForSafety() {
     if (navigator.onLine === false) { window.addEventListener("online", closeForSafety, { once: true }); return; }
     window.location.replace(body.getAttribute("data-idle-url"));
@@ -114,7 +113,7 @@ function showWarning(box) {
 })();
 
 /* Autosave: every few seconds a changed draft goes to our JSON endpoint (CSRF token from the form); the status line
-   says when, and typing keeps the session. Without JavaScript, "Save draft" and "Save and take a break" do the same. */
+   says when; typing keeps the session. Without JavaScript, "Save draft" and "Save and take a break" do it. */
 (function () {
   "use strict";
   var form = document.querySelector("form.writing");
@@ -138,7 +137,7 @@ function showWarning(box) {
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-  // The time of day as the page's language writes it ("1:50 PM"), as the server writes times; 13:50 without Intl.
+  // The time of day in the page's language ("1:50 PM"), as the server writes it; 13:50 without Intl.
   function clockTime(when) {
     try {
       return new Intl.DateTimeFormat(document.documentElement.lang, { hour: "numeric", minute: "2-digit" }).format(when);
@@ -166,8 +165,8 @@ function showWarning(box) {
       .then(function () { busy = null; });
   }
 
-  /* Posts the draft; resolves once the server saved it, else fails with the server's reason, if it gave one.
-     A page instead of JSON (the session ended) is "not saved". */
+  /* Posts the draft; resolves once it is saved, else fails with the server's reason, if any. A page instead of
+     JSON (the session ended) is "not saved". */
   function send(data) {
     return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
@@ -179,7 +178,7 @@ function showWarning(box) {
       });
   }
 
-  /* Says why, when the server said (a roundtable closed meanwhile) or the phone is offline, else the general advice. */
+  /* Says why, if the server said (a roundtable closed meanwhile) or the phone is offline, else the general advice. */
   function notSaved(problem) {
     if (navigator.onLine === false) { say(form.getAttribute("data-offline-text")); return; }
     say((problem && problem.message) || form.getAttribute("data-failed-text"));
@@ -194,8 +193,8 @@ function showWarning(box) {
   });
 
   /* On a weak signal a button can fail on the way (the browser's error page; Back leads past this one). The words
-     sent stay in this tab and come back into the box if this page opens without them; forgotten once the next page
-     says they arrived, or on the way out. Sent again, they are not stored twice. */
+     sent stay in this tab and come back into the box if this page opens without them, until the next page says
+     they arrived, or the way out. Sent again, they are not stored twice. */
   var sentKey = SENT + window.location.pathname;
   try {
     var sentBefore = window.sessionStorage.getItem(sentKey);
@@ -214,8 +213,8 @@ function showWarning(box) {
   });
 
   /* Closing for safety with words not saved yet: the draft is saved and the session ended on the way out, as
-     "Save and take a break" does (with no connection, once it is back; the page stays hidden meanwhile). Changes
-     to words already shared are not sent without their author: the warning said they would be lost. */
+     "Save and take a break" does (offline, once back; the page stays hidden meanwhile). Changes to words already
+     shared are not sent without their author: the warning said they would be lost. */
   document.addEventListener("roundtable:closing", function (event) {
     if (!url || fingerprint(snapshot()) === lastSent) { return; }
     event.preventDefault();
@@ -251,8 +250,8 @@ function showWarning(box) {
     show.focus();
   }
 
-  /* Sent after any autosave under way has ended: the two at once would both make the draft. Marked as sent by the
-     page itself: if the session has ended meanwhile, the server does not show the words to whoever is there now. */
+  /* Sent after any autosave under way has ended: both at once would each make the draft. Marked as sent by the
+     page itself: if the session ended meanwhile, the server does not show the words to whoever is there now. */
   function leaveWithTheWords() {
     if (busy) { busy.then(leaveWithTheWords); return; }
     if (navigator.onLine === false) { window.addEventListener("online", leaveWithTheWords, { once: true }); return; }
@@ -273,8 +272,8 @@ function showWarning(box) {
   }
 })();
 
-/* The passphrase is shown for a few minutes only: then, once nothing was typed for a minute, the page hides it and
-   asks the server again (/return says why). A warning comes first, with "I need more time" (WCAG 2.2.1). */
+/* The passphrase is shown a few minutes only: then, once nothing was typed for a minute, the page hides it and asks
+   the server again (/return says why). A warning comes first, with "I need more time" (WCAG 2.2.1). */
 (function () {
   "use strict";
   var words = document.querySelector("ol.passphrase[data-shown-seconds]");
@@ -292,7 +291,7 @@ function showWarning(box) {
 })();
 
 /* A form marked data-sends-once (it makes the participant's place) ignores a double tap: the browser would show the
-   second answer, "that pseudonym is taken". It goes again after 10 s with no answer, or once Back brings it back. */
+   second answer, "that pseudonym is taken". It goes again after 10 s with no answer, or after Back. */
 (function () {
   "use strict";
   Array.prototype.forEach.call(document.querySelectorAll("form[data-sends-once]"), function (form) {

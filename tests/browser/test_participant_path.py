@@ -307,13 +307,14 @@ def test_with_javascript_words_too_long_to_save_stay_hidden_when_the_page_closes
     assert page.input_value("#text") == words
 
 
-def _on_the_passphrase_page(new_context, live, pseudonym: str):
-    """Someone who just chose a pseudonym, on a phone whose page timers run only as the test moves its clock."""
-    page = new_context(viewport=PHONE).new_page()
+def _on_the_passphrase_page(new_context, live, pseudonym: str, language: str = "en", screen: dict | None = None):
+    """Someone who just chose a pseudonym, on a phone (``screen``: the context's options) whose page timers run only
+    as the test moves its clock."""
+    page = new_context(**(screen or {"viewport": PHONE})).new_page()
     page.clock.install()
     page.goto(live["base_url"] + "/join")
     page.fill("#code", live["join_code"])
-    page.check("input[name=language][value=en]")
+    page.check(f"input[name=language][value={language}]")
     page.click("main form [type=submit]")
     page.check("#clause-take_part")
     page.check("#clause-store_words")
@@ -465,6 +466,67 @@ def test_the_idle_warning_never_hides_the_control_the_keyboard_is_on(new_context
 
     page.keyboard.press("Tab")  # someone here: the warning goes at once, and covers nothing the keyboard moves to
     expect(page.locator("#idle-warning")).to_be_hidden()
+
+
+# A 360×740 phone at 200 % zoom: 180×370 CSS pixels (WCAG 1.4.4, 1.4.10).
+ZOOMED = {"viewport": {"width": 180, "height": 370}, "device_scale_factor": 2}
+
+# Each word of the passphrase, scrolled to: whether it is what the screen shows there (not a warning over it).
+EACH_WORD_SEEN = """() => Array.from(document.querySelectorAll("ol.passphrase li")).map(word => {
+  word.scrollIntoView({block: "center"});
+  const at = word.getBoundingClientRect();
+  return document.elementFromPoint(at.left + at.width / 2, at.top + at.height / 2) === word;
+})"""
+
+# Whether an element is on the screen whole (to the pixel: a control scrolled to the bottom edge may end a fraction past it).
+IN_VIEW = "e => { const at = e.getBoundingClientRect(); return at.top > -1 && at.bottom < window.innerHeight + 1; }"
+
+
+def test_at_200_percent_zoom_the_passphrase_warning_covers_neither_the_words_nor_the_word_being_typed(new_context,
+                                                                                                       live):
+    """QA round: fixed at the bottom, it was taller than the screen and hid the words while they were being copied."""
+    from playwright.sync_api import expect
+
+    page = _on_the_passphrase_page(new_context, live, "Amihan zoom", language="fil", screen=ZOOMED)
+    shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
+    page.wait_for_load_state("load")
+    page.fill("#first", "ha")
+    page.clock.run_for((shown - 100) * 1_000)
+    warning = page.locator("#passphrase-warning")
+    expect(warning).to_be_visible()
+
+    assert page.evaluate("document.activeElement.id") == "first" and page.eval_on_selector("#first", IN_VIEW)
+    assert page.evaluate(EACH_WORD_SEEN) == [True] * 7
+    warning.scroll_into_view_if_needed()
+    assert warning.evaluate("w => document.elementFromPoint(w.getBoundingClientRect().left + 20, "
+                            "w.getBoundingClientRect().top + 20) === w.querySelector('p')"), "its start is seen"
+    assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"]
+
+
+def test_at_200_percent_zoom_the_idle_warning_fits_the_screen_from_its_first_line_and_leaves_the_focus_seen(
+        new_context, live):
+    """QA round: taller than the screen, it lost its first lines above the top edge and covered the whole page."""
+    from playwright.sync_api import expect
+
+    page = new_context(**ZOOMED).new_page()
+    join(page, live, language="fil", pseudonym="Amihan malaki")
+    page.clock.install()
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    page.focus("#text")
+    page.clock.run_for((int(page.get_attribute("body", "data-idle-seconds")) - 100) * 1_000)
+    warning = page.locator("#idle-warning")
+    expect(warning).to_be_visible()
+
+    box = warning.evaluate("""w => ({top: w.getBoundingClientRect().top, bottom: w.getBoundingClientRect().bottom,
+      start: w.querySelector("p").getBoundingClientRect().top, screen: window.innerHeight})""")
+    assert 0 <= box["top"] <= box["start"] and box["bottom"] <= box["screen"], box
+    assert box["bottom"] - box["top"] <= box["screen"] / 2 + 1, "half the screen at most: the page keeps the rest"
+    assert page.evaluate(UNDER_THE_WARNING)["top"] < box["top"], "the box typed in is not hidden under it"
+
+    warning.evaluate("w => { w.scrollTop = w.scrollHeight; }")  # its own scroll, to the rest of the message
+    button = warning.get_by_role("button", name="Manatili sa pahinang ito")
+    assert button.evaluate(IN_VIEW) and button.evaluate("b => b.getBoundingClientRect().top") >= box["top"]
+    expect(warning).to_be_visible()
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
