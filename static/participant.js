@@ -184,11 +184,13 @@ function showWarning(box) {
     say((problem && problem.message) || form.getAttribute("data-failed-text"));
   }
 
-  /* Offline, a button would lead to the browser's own error page, and Back from there loses the words. */
+  /* Offline, a button would lead to the browser's error page, and Back from there loses the words. The reason is
+     said under the buttons, scrolled into view; the focus stays on the button (role=status says it). */
   form.addEventListener("submit", function (event) {
     if (navigator.onLine === false) {
       event.preventDefault();
       say(form.getAttribute("data-offline-text"));
+      status.scrollIntoView({ block: "nearest" });
     }
   });
 

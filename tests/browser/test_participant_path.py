@@ -529,6 +529,24 @@ def test_at_200_percent_zoom_the_idle_warning_fits_the_screen_from_its_first_lin
     expect(warning).to_be_visible()
 
 
+def test_with_javascript_a_button_pressed_offline_says_why_beside_it(new_context, live):
+    """QA round: the reason was written below the screen, and the button that kept the focus seemed to do nothing."""
+    context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan walang signal")
+    page.fill("#text", "Written where the signal comes and goes.")
+    context.set_offline(True)
+    keys = Keyboard(page)
+    keys.tab_to("#save")
+
+    page.keyboard.press("Enter")
+
+    status = page.locator("#autosave-status")
+    assert "You are offline" in status.inner_text() and page.url == writing
+    assert status.evaluate(IN_VIEW), "seen where the person is"
+    assert keys.focused("#save") and page.eval_on_selector("#save", IN_VIEW), "the focus stays, in view"
+    assert status.get_attribute("role") == "status" and not keys.focused("#autosave-status"), "said once, not twice"
+    context.set_offline(False)
+
+
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
 def test_changing_the_language_while_writing_keeps_the_words_typed_since_the_last_save(new_context, live, javascript):
     from playwright.sync_api import expect
