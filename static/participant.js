@@ -51,12 +51,10 @@ function showWarning(box) {
     }).observe(bar);
   }
 
-  /* A participant's page (and words shown back after a session ended) closes itself after the idle time with nobody
-     there, for the next person on a shared phone; a warning comes first (WCAG 2.2.1). A key, a click, or the page
-     scrolled since the last tick (reading on, a screen reader; not the warning's own scroll) is someone there,
-     even offline. The server hears of it once a minute unless an autosave told it ("roundtable:contact"), and
-     at once while the warning shows; the page counts from the last time the server heard, as the session does.
-     "roundtable:closing" comes first: a draft not yet saved cancels it and is saved. */
+  /* A participant's page closes itself after the idle time, for the next person on a shared phone, with a warning
+     first (WCAG 2.2.1). A key, a click or a scroll since the last tick (not the warning's own) is someone there.
+     The server hears of it once a minute (or from an autosave: "roundtable:contact"), at once while the warning
+     shows; the page counts from then, as the session does. "roundtable:closing" lets a draft be saved first. */
   var body = document.body;
   var idleSeconds = parseInt(body.getAttribute("data-idle-seconds") || "0", 10);
   var warning = document.getElementById("idle-warning");

@@ -503,6 +503,21 @@ def test_at_200_percent_zoom_the_passphrase_warning_covers_neither_the_words_nor
     assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"]
 
 
+def test_at_200_percent_zoom_no_word_of_the_passphrase_is_split_over_two_lines(new_context, live):
+    """Split ("sibuy / as"), one word could be copied as two. The widest word of either list, too, keeps one line."""
+    from roundtable.services.passphrases import wordlist
+
+    page = _on_the_passphrase_page(new_context, live, "Amihan hati", language="fil", screen=ZOOMED)
+    widest = [max(wordlist(language), key=len) for language in ("fil", "en")] + ["mmmmmmmm"]
+    page.wait_for_load_state("load")
+    one_line = page.evaluate("""widest => Array.from(document.querySelectorAll("ol.passphrase li")).map((word, i) => {
+      if (i < widest.length) { word.textContent = widest[i]; }
+      return word.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(word).fontSize);  // one line
+    })""", widest)
+    assert one_line == [True] * 7, one_line
+    assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"], "the box scrolls"
+
+
 def test_at_200_percent_zoom_the_idle_warning_fits_the_screen_from_its_first_line_and_leaves_the_focus_seen(
         new_context, live):
     """QA round: taller than the screen, it lost its first lines above the top edge and covered the whole page."""
