@@ -176,7 +176,8 @@ def hand_over(user_id: int):
 
 
 def _question_before_changing(account: User, posted_roles: bool, own_account: bool) -> str | None:
-    """Actions that lock a colleague out, or leave roundtables without their facilitator, are asked about first."""
+    """Actions that lock a colleague out, or leave roundtables without their facilitator, are asked about first,
+    naming the account: a page in another tab, or read alone by a screen reader, says whose it is."""
     runs = roundtables.still_run_by(account) if account.has_role("facilitator") else 0
     leaves_roundtables = ngettext(
         "%(num)d roundtable whose words are kept still, run by this account, would have no facilitator: no one "
@@ -185,22 +186,23 @@ def _question_before_changing(account: User, posted_roles: bool, own_account: bo
         "could moderate them or change them.", runs)
     if posted_roles:
         if runs and "facilitator" not in request.form.getlist("roles-roles"):
-            return ask_first(_("Take away the facilitator role?"), leaves_roundtables, yes=_("Yes, save roles"))
+            return ask_first(_("Take away the facilitator role from %(account)s?", account=_named(account)),
+                             leaves_roundtables, yes=_("Yes, save roles"))
         return None
     action = None if own_account else request.form.get("act-action")  # refused on one's own account anyway
     if action == "deactivate":
         return ask_first(
-            _("Deactivate this account?"),
+            _("Deactivate the account of %(account)s?", account=_named(account)),
             _("Its owner is signed out everywhere and cannot sign in until an administrator reactivates the account."),
             *([leaves_roundtables] if runs else []), yes=_("Yes, deactivate"))
     if action == "reset_password":
         return ask_first(
-            _("Reset this account's password?"),
+            _("Reset the password of %(account)s?", account=_named(account)),
             _("Its password stops working at once and its owner is signed out everywhere. You get a one-time "
               "password to give them in person."), yes=_("Yes, reset the password"))
     if action == "reset_second_factor":
         return ask_first(
-            _("Reset two-step sign-in?"),
+            _("Reset two-step sign-in for %(account)s?", account=_named(account)),
             _("Its owner is signed out everywhere and sets up two-step sign-in again at the next sign-in.")
             if twofactor.required_for(account) else
             _("Its owner is signed out everywhere. Their roles do not need two-step sign-in, so it stays off until they "

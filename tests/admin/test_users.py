@@ -394,8 +394,10 @@ def test_locking_a_colleague_out_is_asked_about_first_and_the_answer_sends_the_s
     admin, editor = make.user("admin"), make.user("editor")
     client.get("/language/en")
     login(admin)
-    for action, question, yes in (("reset_password", "Reset this account&#39;s password?", "Yes, reset the password"),
-                                  ("deactivate", "Deactivate this account?", "Yes, deactivate")):
+    for action, question, yes in (("reset_password", f"Reset the password of {editor.username} (Staff Member)?",
+                                   "Yes, reset the password"),
+                                  ("deactivate", f"Deactivate the account of {editor.username} (Staff Member)?",
+                                   "Yes, deactivate")):
         page = client.get(f"/admin/users/{editor.id}")
         asked = client.post(f"/admin/users/{editor.id}", data={"act-csrf_token": csrf_token_of(page),
                                                                "act-action": action})
@@ -422,6 +424,33 @@ def test_taking_the_facilitator_role_from_someone_who_runs_roundtables_warns_tha
 
     assert "1 roundtable whose words are kept still, run by this account, would have no facilitator" in asked.get_data(as_text=True)
     assert db.session.get(User, facilitator.id).role_set == {"facilitator"}
+
+
+@pytest.mark.parametrize("language, questions", [
+    ("en", {"deactivate": "Deactivate the account of {named}?", "reset_password": "Reset the password of {named}?",
+            "reset_second_factor": "Reset two-step sign-in for {named}?",
+            "roles": "Take away the facilitator role from {named}?"}),
+    ("fil", {"deactivate": "I-deactivate ang account ni {named}?", "reset_password": "I-reset ang password ni {named}?",
+             "reset_second_factor": "I-reset ang dalawang-hakbang na pag-sign in ni {named}?",
+             "roles": "Tanggalin ang tungkuling tagapagdaloy ni {named}?"}),
+])
+def test_every_question_before_changing_an_account_names_it_in_its_title_and_heading(
+        client, make, login, language, questions):
+    admin, facilitator = make.user("admin"), make.user("facilitator")
+    facilitator.display_name, facilitator.totp_secret = "Ana Reyes", "JBSWY3DPEHPK3PXP"
+    db.session.commit()
+    make.roundtable(facilitator)
+    login(admin)
+    client.get(f"/language/{language}")
+    for action, question in questions.items():
+        page = client.get(f"/admin/users/{facilitator.id}")
+        sent = ({"roles-csrf_token": csrf_token_of(page), "roles-roles": ["editor"]} if action == "roles"
+                else {"act-csrf_token": csrf_token_of(page), "act-action": action})
+        html = client.post(f"/admin/users/{facilitator.id}", data=sent).get_data(as_text=True)
+        question = question.format(named=f"{facilitator.username} (Ana Reyes)")
+        assert f"<title>{question} · Roundtable</title>" in html and f"<h1>{question}</h1>" in html
+    db.session.refresh(facilitator)
+    assert facilitator.active and facilitator.role_set == {"facilitator"}
 
 
 def _an_editors_page_open(client, make, login):
