@@ -238,15 +238,18 @@ def audit_log():
     since, until = (_day(name, typed[name], problems) for name in ("since", "until"))
     if since and until and since > until:
         problems["until"] = _("This date comes before the “From” date.")
+    events = None  # a refused date filters nothing: the log is not listed as if it were applied, or as if none were
     if problems:
         say_refused()
-    events = audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since,
-                        until=until)
-    if (last := last_page_instead(events)) is not None:
-        return last
+    else:
+        events = audit.page(action=action, actor_type=actor_type, number=min(max(1, number), 100_000), since=since,
+                            until=until)
+        if (last := last_page_instead(events)) is not None:
+            return last
     return render_template(
         "admin/audit.html", page=events, actions=audit.actions(), action=action, actor_type=actor_type,
-        record_label=i18n.audit_record_label, staff=accounts.usernames(audit.accounts_named(events.items)),
+        record_label=i18n.audit_record_label,
+        staff=accounts.usernames(audit.accounts_named(events.items)) if events is not None else {},
         detail_of=audit.detail_of, problems=problems, typed=typed,
     )
 

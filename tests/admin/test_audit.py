@@ -165,7 +165,6 @@ def test_a_date_that_is_none_or_an_end_before_the_start_is_said_beside_it(client
 
     assert "Please give a date, for example 2027-12-31." in no_such_day
     assert 'id="f-since" name="since" value="2026-13-01" aria-invalid="true" aria-describedby="f-since-error"' in no_such_day
-    assert "<td>Password accepted</td>" in no_such_day  # the other filters still apply: here, none
     assert "This date comes before the “From” date." in backwards and 'aria-describedby="f-until-error"' in backwards
     assert "aria-invalid" not in client.get("/admin/audit?since=2026-12-01").get_data(as_text=True)
     for unlike_the_box in ("2026-W01", "20260101", "2026-12-01T00:00"):  # Python reads them; the date box cannot
@@ -244,9 +243,34 @@ def test_filters_that_match_nothing_say_so(client, make, login):
     client.get("/language/en")
     login(make.user("admin"))
 
-    html = client.get("/admin/audit?since=2026-12-05&until=2026-12-01").get_data(as_text=True)
+    html = client.get("/admin/audit?action=theme.added").get_data(as_text=True)
 
     assert "No event matches these filters." in html
+
+
+@pytest.mark.parametrize("language, summary, until_refused, since_refused, listed_later", [
+    ("en", "Please check what you entered", "Until (date): This date comes before the “From” date.",
+     "From (date): Please give a date, for example 2027-12-31.", "The log is listed once the dates are corrected."),
+    ("fil", "Pakitingnan muli ang inilagay mo", "Hanggang (petsa): Nauuna ang petsang ito sa petsang “Mula”.",
+     "Mula (petsa): Pakilagay ang petsa, halimbawa 2027-12-31.",
+     "Ipapakita ang talaan kapag naitama na ang mga petsa."),
+])
+def test_a_refused_date_is_summarised_with_a_link_to_it_and_lists_no_event_as_if_filtered(
+        client, make, login, language, summary, until_refused, since_refused, listed_later):
+    """As on every form: the summary takes the focus and leads to the field; no list reads as a search that ran."""
+    login(make.user("admin"))
+    client.get(f"/language/{language}")
+
+    backwards = client.get("/admin/audit?since=2026-12-05&until=2026-12-01").get_data(as_text=True)
+    no_such_day = client.get("/admin/audit?since=2026-13-01&action=staff.login").get_data(as_text=True)
+
+    for html, field, refused in ((backwards, "f-until", until_refused), (no_such_day, "f-since", since_refused)):
+        assert '<div class="error-summary" role="alert" tabindex="-1" autofocus>' in html and summary in html
+        assert f'<a href="#{field}">{refused}</a>' in html and f'id="{field}"' in html
+        assert listed_later in html and "<table" not in html
+        assert "No event matches these filters." not in html and "Walang pangyayaring tugma" not in html
+    assert "<td>Password accepted</td>" not in no_such_day and "<td>Tinanggap ang password</td>" not in no_such_day
+    assert "error-summary" not in client.get("/admin/audit?since=2026-12-01").get_data(as_text=True)
 
 
 def test_staff_accounts_in_the_log_are_named_by_username_and_lead_to_the_account(client, make, login):
