@@ -1027,3 +1027,19 @@ def test_a_quote_approved_after_its_page_opened_is_not_asked_about_as_a_draft(ma
 
     assert "Discard this draft?" not in answer
     assert "Only a draft can be discarded, and this quote is no longer one." in answer
+
+
+@pytest.mark.parametrize("language, named", [
+    ("en", "Make a quote from reflection number {n} by {pseudonym}"),
+    ("fil", "Gumawa ng sipi mula sa pagninilay bilang {n} ni {pseudonym}")])
+def test_two_reflections_by_one_author_have_links_named_apart_in_the_list_to_quote(make, desk, language, named):
+    participant = make.participant()
+    first = make.reflection(participant)
+    second = make.reflection(participant, text="Another answer, already released.")
+    desk.get(f"/language/{language}")
+
+    body = desk.get("/editor/").get_data(as_text=True)
+
+    names = [re.sub(r"<[^>]+>", "", link) for link in re.findall(r'<a href="/editor/reflections/[^"]*">(.*?)</a>', body)]
+    assert sorted(names) == sorted(named.format(n=reflection.id, pseudonym=participant.pseudonym)
+                                   for reflection in (first, second))

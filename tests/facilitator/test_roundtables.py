@@ -917,3 +917,21 @@ def test_a_facilitator_without_colleagues_is_offered_no_hand_over(client, make, 
     roundtable = make.roundtable(facilitator)
     login(facilitator)
     assert "handover-successor" not in client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, named", [("en", "Review reflection number {n} by {pseudonym}"),
+                                             ("fil", "Suriin pagninilay bilang {n} ni {pseudonym}")])
+def test_two_reflections_by_one_author_have_links_named_apart_in_the_moderation_list(
+        client, make, login, language, named):
+    facilitator = make.user("facilitator")
+    participant = make.participant(make.roundtable(facilitator))
+    first = make.reflection(participant)
+    second = make.reflection(participant, text="Another answer, already released.")
+    login(facilitator)
+    client.get(f"/language/{language}")
+
+    body = client.get("/facilitator/moderation?status=released").get_data(as_text=True)
+
+    names = [re.sub(r"<[^>]+>", "", link) for link in re.findall(r'<a href="/facilitator/reflections/[^"]*">(.*?)</a>', body)]
+    assert sorted(names) == sorted(named.format(n=reflection.id, pseudonym=participant.pseudonym)
+                                   for reflection in (first, second))
