@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from roundtable.db import db
 from roundtable.services import audit, exports, withdrawal
 
@@ -38,7 +40,8 @@ def test_editors_see_and_acknowledge_a_withdrawn_after_export_notice(client, mak
     page = client.get("/editor/notices")
     html = page.get_data(as_text=True)
     assert f"Quote number {quote.id}" in html and f"Export {export.id} (CSV)" in html
-    assert 'href="/editor/notices">Withdrawn after export <span class="tag">1</span>' in html
+    assert ('href="/editor/notices" aria-current="page">Withdrawn after export<span class="visually-hidden">, 1 notice not '
+            'acknowledged yet</span> <span class="tag" aria-hidden="true">1</span>') in html
 
     response = client.post(f"/editor/notices/{quote.id}/acknowledge", data=_ack_form_of(page, quote.id))
 
@@ -128,3 +131,33 @@ def test_a_page_of_notices_acknowledged_twice_at_once_is_recorded_once(app, make
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "notice.acknowledged")) == 2, "one for each notice, not one for each sending"
+
+
+def _staff_menu_links(html: str) -> list[tuple[str, bool]]:
+    """Each link of the staff menu as a screen reader names it (without what is hidden from it), and whether it is
+    marked as the page shown."""
+    menu = re.search(r'<nav aria-label="[^"]*" class="staff-nav">(.*?)</nav>', html, re.S).group(1)
+    links = []
+    for attributes, inside in re.findall(r"<a ([^>]*)>(.*?)</a>", menu, re.S):
+        inside = re.sub(r'<span[^>]*aria-hidden="true">.*?</span>', "", inside)
+        links.append((" ".join(re.sub(r"<[^>]+>", "", inside).split()), 'aria-current="page"' in attributes))
+    return links
+
+
+@pytest.mark.parametrize("language, notices, themes, audit_log", [
+    ("en", "Withdrawn after export, 2 notices not acknowledged yet", "Themes", "Audit log"),
+    ("fil", "Binawi matapos i-export, 2 paalalang hindi pa nakikilala", "Mga tema", "Talaan ng mga aksyon"),
+])
+def test_the_staff_menu_marks_the_page_shown_and_reads_the_count_of_notices_in_words(
+        client, make, login, language, notices, themes, audit_log):
+    editor = make.user("editor", "admin")
+    _exported_then_taken_back(make, editor, 2)
+    login(editor)
+    client.get(f"/language/{language}")
+
+    for address, marked in (("/editor/notices", [notices]), ("/editor/themes", [themes]),
+                            ("/admin/audit", [audit_log]), ("/admin/audit?action=theme.added", [audit_log]),
+                            ("/editor/quotes/999999", [])):  # a page the menu does not lead to: none is marked
+        links = _staff_menu_links(client.get(address).get_data(as_text=True))
+        assert notices in [name for name, _current in links]
+        assert [name for name, current in links if current] == marked, address
