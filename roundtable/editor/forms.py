@@ -1,6 +1,7 @@
 import hashlib
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -8,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from roundtable.forms import (
     CleanStringField, CleanTextAreaField, Form, RecordVersionField, SentOnce, TypedBoxes, length, required,
 )
+from roundtable.i18n import current_language
 from roundtable.numbers import LARGEST
 from roundtable.services.curation import QUOTE_MAX
 
@@ -80,7 +82,14 @@ class ThemeRenameForm(Form):
 
 
 class ThemeRemoveForm(Form):
-    detach = BooleanField(_l("Also take this theme off the quotes that carry it"))
+    detach = BooleanField()
+
+    def __init__(self, theme, **kwargs) -> None:
+        """The form of one theme in the list: its box names the theme, as its "Remove" button does (a screen reader
+        moving from box to box hears which theme each is about)."""
+        super().__init__(prefix=f"remove{theme.id}", **kwargs)
+        self.detach.label.text = _("Also take “%(theme)s” off the quotes that carry it",
+                                   theme=theme.name(current_language()))
 
 
 class FindingRedactForm(Form):

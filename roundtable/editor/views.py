@@ -318,7 +318,7 @@ def _themes_page(form: ThemeForm, refused: ThemeRenameForm | ThemeRemoveForm | N
     if (last := last_page_instead(page)) is not None:  # the last theme of the last page was removed
         return last
     rename_forms = {t.id: _rename_form(t) for t in page.items}
-    remove_forms = {t.id: ThemeRemoveForm(prefix=f"remove{t.id}", formdata=None) for t in page.items}
+    remove_forms = {t.id: ThemeRemoveForm(t, formdata=None) for t in page.items}
     if refused_id not in rename_forms:
         refused = None
     elif refused is not None:
@@ -361,7 +361,7 @@ def rename_theme(theme_id: int):
 @editor_only
 def remove_theme(theme_id: int):
     target = curation.theme(theme_id)
-    form = ThemeRemoveForm(prefix=f"remove{theme_id}")
+    form = ThemeRemoveForm(target)
     if form.validate_on_submit():
         with change(errors_on=form.detach) as outcome:
             detached, again = curation.remove_theme(g.user, target, detach=bool(form.detach.data))

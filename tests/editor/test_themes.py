@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from roundtable.db import db
 from roundtable.models import Theme
 from roundtable.services import curation, moderation, withdrawal
@@ -80,7 +82,7 @@ def test_a_theme_in_use_is_removed_only_with_confirmation(make, editor, desk):
     # Said beside the box of the theme it is about, and in a summary, read first, that leads to it.
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert f'<a href="#{prefix}-detach">Also take this theme off the quotes that carry it: 1 quote carries this theme.' in (
+    assert f'<a href="#{prefix}-detach">Also take “Courts” off the quotes that carry it: 1 quote carries this theme.' in (
         html.split('class="error-summary"')[1])
     assert f'aria-describedby="{prefix}-detach-error" aria-invalid="true" id="{prefix}-detach"' in html
 
@@ -301,3 +303,17 @@ def test_a_rename_waiting_for_an_author_goes_on_with_what_the_author_left(app, m
         rename.join(timeout=30)
 
     assert [answer.status_code for answer in answers] == [302]
+
+
+@pytest.mark.parametrize("language, named", [("en", "Also take “{}” off the quotes that carry it"),
+                                             ("fil", "Tanggalin din ang “{}” sa mga siping mayroon nito")])
+def test_each_box_that_takes_a_theme_off_its_quotes_names_its_theme(make, editor, desk, language, named):
+    courts, healing = curation.add_theme(editor, "Courts", "Mga korte"), curation.add_theme(editor, "Healing", "Paghilom")
+    db.session.commit()
+    quote_of(editor, make.reflection(), themes=[courts, healing])
+    desk.get(f"/language/{language}")
+
+    html = desk.get("/editor/themes").get_data(as_text=True)
+
+    for theme in (courts, healing):
+        assert f'<label for="remove{theme.id}-detach">{named.format(theme.name(language))}</label>' in html
