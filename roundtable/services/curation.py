@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from babel.lists import format_list
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
@@ -520,7 +522,9 @@ def fidelity_message(result: fidelity.FidelityResult) -> str | None:
     """Why a quote is not faithful to the reflection, in the editor's language; None when it is."""
     if result.ok:
         return None
-    detail = result.detail or ""
+    # Every stretch of words not in the reflection ("“needs quiet rooms” and “people who believe us”"), not the first.
+    detail = (format_list([f"“{words}”" for words in result.missing], locale=get_locale()) if result.missing
+              else result.detail or "")
     messages = {
         "empty": lambda: _("The quote is empty."),
         "no_words": lambda: _("The quote has no words."),

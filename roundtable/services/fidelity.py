@@ -46,16 +46,20 @@ class FidelityResult:
 
     ``problem`` is a stable code for the view layer to translate: ``"empty"``,
     ``"no_words"``, ``"not_in_original"``, ``"out_of_order"``, ``"unbalanced_brackets"``
-    or ``"only_editorial"``. ``detail`` quotes the editor's own words that could not be
-    matched; it is only set for ``not_in_original`` and ``out_of_order``. ``matched``
-    holds sorted, merged ``(start, end)`` character spans of the original, and is empty
-    unless the quote is faithful.
+    or ``"only_editorial"``. For ``not_in_original``, ``missing`` quotes every stretch of
+    the editor's words that is nowhere in the original, in the quote's order (all of them,
+    so that the editor is not told of one, then of the next). When every word is there,
+    ``detail`` quotes the run of words that has no place (``out_of_order``, or
+    ``not_in_original`` for words not side by side). ``matched`` holds sorted, merged
+    ``(start, end)`` character spans of the original, and is empty unless the quote is
+    faithful.
     """
 
     ok: bool
     problem: str | None
     detail: str | None
     matched: tuple[tuple[int, int], ...]
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -96,10 +100,9 @@ def check(quote: str, original: str) -> FidelityResult:
 
     original_words = _words(_normalise(original))
     codes = _codes(original_words)
-    for run in parsed.runs:
-        for word in run:
-            if word.key not in codes:
-                return _failure("not_in_original", quote[word.start : word.end])
+    missing = _missing(parsed, codes, quote)
+    if missing:
+        return FidelityResult(ok=False, problem="not_in_original", detail=None, matched=(), missing=missing)
 
     haystack = "".join(codes[word.key] for word in original_words)
     needles = _needles(parsed, codes)
@@ -265,6 +268,20 @@ def highlight_segments(
     if cursor < len(original):
         segments.append((original[cursor:], False))
     return segments
+
+
+def _missing(parsed: _ParsedQuote, codes: dict[str, str], quote: str) -> tuple[str, ...]:
+    """Each stretch of side-by-side words of ``quote`` that are nowhere in the original, as the editor typed it."""
+    stretches = []
+    for run in parsed.runs:
+        stretch: list[_Word] = []
+        for word in (*run, None):  # None ends the run's last stretch
+            if word is not None and word.key not in codes:
+                stretch.append(word)
+            elif stretch:
+                stretches.append(quote[stretch[0].start : stretch[-1].end])
+                stretch = []
+    return tuple(stretches)
 
 
 def _failure(problem: str, detail: str | None = None) -> FidelityResult:

@@ -547,6 +547,22 @@ def test_an_unfaithful_quote_is_refused_with_the_reason_in_the_editors_language(
     assert curation.fidelity_message(fidelity.check("Courts should listen", "Courts should listen to children.")) is None
 
 
+@pytest.mark.parametrize("language, expected", [
+    ("en", "These words are not in the reflection as written: “needs quiet rooms” and “people who believe us”. "
+           "Mark any gap with an ellipsis (…)."),
+    ("fil", "Wala sa pagninilay ang mga salitang ito ayon sa pagkakasulat: “needs quiet rooms” at “people who "
+            "believe us”. Markahan ng ellipsis (…) ang anumang puwang."),
+])
+def test_the_reason_a_quote_is_refused_names_every_stretch_of_words_not_in_the_reflection(app, language, expected):
+    from roundtable.services import fidelity
+
+    reflection = ("Ang hustisya ay dapat mabilis at tahimik. Plea bargaining can spare a child from testifying, "
+                  "and healing takes time.")
+    with app.test_request_context(headers={"Accept-Language": language}):
+        result = fidelity.check("Healing needs quiet rooms and people who believe us.", reflection)
+        assert curation.fidelity_message(result) == expected
+
+
 def test_the_same_words_of_one_reflection_are_quoted_once_while_that_quote_stands(make):
     from roundtable.services import withdrawal
 

@@ -65,7 +65,7 @@ def test_an_apostrophe_inside_a_word_is_part_of_the_word() -> None:
     result = check("in-explain niya nang maayos, diba", TAGLISH)
 
     assert result.problem == "not_in_original"
-    assert result.detail == "diba"
+    assert result.missing == ("diba",)
 
 
 def test_text_is_unicode_normalised() -> None:
@@ -83,7 +83,7 @@ def test_enye_does_not_match_plain_n() -> None:
     result = check("Si Nino ang tumulong", FILIPINO)
 
     assert result.problem == "not_in_original"
-    assert result.detail == "Nino"
+    assert result.missing == ("Nino",)
 
 
 def test_a_hyphenated_affix_matches_with_a_hyphen_or_en_dash() -> None:
@@ -95,7 +95,7 @@ def test_a_hyphenated_affix_must_keep_its_hyphen() -> None:
     result = check("kailangan nating magaral", FILIPINO)
 
     assert result.problem == "not_in_original"
-    assert result.detail == "magaral"
+    assert result.missing == ("magaral",)
 
 
 def test_a_dash_between_words_is_punctuation() -> None:
@@ -191,14 +191,24 @@ def test_unbalanced_brackets_fail(quote: str) -> None:
 def test_words_not_in_the_original_fail_and_name_the_word() -> None:
     result = check("The video-recorded interview meant I never had to tell my story", ENGLISH)
 
-    assert result == FidelityResult(ok=False, problem="not_in_original", detail="never", matched=())
+    assert result == FidelityResult(ok=False, problem="not_in_original", detail=None, matched=(), missing=("never",))
+
+
+def test_every_stretch_of_words_not_in_the_original_is_named_not_only_the_first() -> None:
+    original = ("Ang hustisya ay dapat mabilis at tahimik. Plea bargaining can spare a child from testifying, "
+                "and healing takes time.")
+
+    result = check("Healing needs quiet rooms and people who believe us… [and] time, not pity", original)
+
+    assert result.problem == "not_in_original"
+    assert result.missing == ("needs quiet rooms", "people who believe us", "not pity")
 
 
 def test_taglish_with_a_changed_word_fails() -> None:
     result = check("ayaw ko ng plea bargaining kasi parang unfair", TAGLISH)
 
     assert result.problem == "not_in_original"
-    assert result.detail == "unfair"
+    assert result.missing == ("unfair",)
 
 
 def test_words_out_of_order_fail() -> None:
@@ -356,7 +366,7 @@ def test_a_run_with_one_word_changed_to_a_new_word_fails(
     result = check(" ".join(run), original)
 
     assert result == FidelityResult(
-        ok=False, problem="not_in_original", detail=new_word, matched=()
+        ok=False, problem="not_in_original", detail=None, matched=(), missing=(new_word,)
     )
 
 
