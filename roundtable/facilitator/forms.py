@@ -33,7 +33,7 @@ class RoundtableForm(Form):
     def validate(self, extra_validators=None) -> bool:
         """The dates are checked as the service checks them, so that every problem is said in one pass."""
         valid = super().validate(extra_validators)
-        if self.meets_on.errors or self.starts_at.errors or self.ends_at.errors or self.retention_until.errors:
+        if self.retention_until.errors:
             return valid
         retention, problems = self.retention_until.data, []
         if retention != self.retention_until.object_data:  # kept as saved on the edit page: the service allows it
@@ -42,11 +42,12 @@ class RoundtableForm(Form):
             except RuleViolation as problem:
                 problems.append(problem)
                 retention = None  # the date is the mistake, not the meeting day
-        try:
-            check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, retention,
-                           saved_day=self.meets_on.object_data)  # the roundtable's own, on its edit page
-        except RuleViolation as problem:
-            problems.append(problem)
+        if not (self.meets_on.errors or self.starts_at.errors or self.ends_at.errors):  # only the schedule needs them
+            try:
+                check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, retention,
+                               saved_day=self.meets_on.object_data)  # the roundtable's own, on its edit page
+            except RuleViolation as problem:
+                problems.append(problem)
         for problem in problems:
             self[problem.field].errors.append(str(problem))
         return valid and not problems

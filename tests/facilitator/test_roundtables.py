@@ -79,6 +79,34 @@ def test_a_past_retention_date_is_said_with_the_other_problems_of_the_form_in_on
     assert db.session.query(Roundtable).count() == 0
 
 
+@pytest.mark.parametrize("mistyped, refused", [
+    ({"meets_on": "2031-12-06", "starts_at": "25:99"}, "starts_at"),
+    ({"meets_on": "2019-13-45"}, "meets_on"),
+    ({"meets_on": "2031-12-06", "starts_at": "14:00", "ends_at": "4.30pm"}, "ends_at"),
+])
+@pytest.mark.parametrize("page", ["new", "edit"])
+def test_a_past_retention_date_is_said_with_a_mistyped_time_or_day_in_one_pass(client, make, login, csrf, mistyped,
+                                                                               refused, page):
+    """QA r10 #3: where the browser shows plain text boxes, a time or day typed wrong hid the past date till the next
+    save."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+    if page == "new":
+        response = client.post("/facilitator/roundtables/new", data={
+            "title_fil": "Pagdinig", "title_en": "Hearings", "description_fil": "", "description_en": "",
+            "retention_until": "2020-01-01", "prompt_fil": "Tanong?", "prompt_en": "Question?",
+            "csrf_token": csrf(client.get("/facilitator/roundtables/new")), **mistyped})
+    else:
+        response = post_roundtable_edit(client, roundtable, retention_until="2020-01-01", **mistyped)
+
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#(\w+)">', summary) == ["retention_until", refused]
+    assert "The retention date must be in the future." in summary
+    assert db.session.query(Roundtable).count() == 1
+
+
 def test_a_retention_date_past_already_and_kept_as_saved_does_not_stop_other_changes(client, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator, status="closed")
