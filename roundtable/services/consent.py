@@ -412,27 +412,33 @@ class MadeRequired:
 
     clause: ConsentClause  # as the current form words it, the words they said no to
     said_no: int
+    # Who said no at a join left unfinished: back with their passphrase, they take part and face the same choice.
+    unfinished: int = 0
 
 
 def made_required_after_no(roundtable: Roundtable, clauses: list[ClauseDraft]) -> list[MadeRequired]:
-    """The statements ``clauses`` would make required that someone taking part said no to, in the form's order: the
-    facilitator is asked first. A "no" given under an earlier version counts, as in ``who_said_no``."""
+    """The statements ``clauses`` would make required that someone taking part, or someone whose join is unfinished,
+    said no to, in the form's order: the facilitator is asked first. A "no" given under an earlier version counts, as
+    in ``who_said_no``."""
     current = {clause.key: clause for clause in roundtable.current_clauses()}
     keys = [draft.key for draft in clauses
             if draft.required and draft.key in current and not current[draft.key].required]
     if not keys:
         return []
-    said_no = dict(db.session.execute(
-        _taking_part_in(roundtable)
+    said_no = {key: (finished, unfinished) for key, finished, unfinished in db.session.execute(
+        select(ConsentClause.key, func.count(case((_finished_joining(), 1))),
+               func.count(case((not_(_finished_joining()), 1))))
+        .select_from(Participant)
+        .join(ConsentRecord, ConsentRecord.id == _current_record_id())
         .join(ConsentClause, and_(ConsentClause.roundtable_id == Participant.roundtable_id,
                                   ConsentClause.version == ConsentRecord.form_version, ConsentClause.key.in_(keys)))
-        .where(not_(exists().where(ConsentGrant.record_id == ConsentRecord.id,
+        .where(Participant.roundtable_id == roundtable.id, Participant.withdrawn_at.is_(None),
+               not_(exists().where(ConsentGrant.record_id == ConsentRecord.id,
                                    ConsentGrant.clause_key == ConsentClause.key)))
-        .with_only_columns(ConsentClause.key, func.count())
         .group_by(ConsentClause.key)
-    ).all())
-    return [MadeRequired(current[key], said_no[key])
-            for key in sorted(keys, key=lambda key: current[key].position) if said_no.get(key)]
+    )}
+    return [MadeRequired(current[key], *said_no[key])
+            for key in sorted(keys, key=lambda key: current[key].position) if key in said_no]
 
 
 def _someone_reviews(roundtable: Roundtable) -> bool:

@@ -525,7 +525,7 @@ def test_making_a_statement_required_after_people_said_no_to_it_is_asked_first_a
     photos = _with_photos(roundtable)
     for grants in (TAKING_PART, TAKING_PART, (*TAKING_PART, PHOTOS.key)):
         make.participant(roundtable, grants=grants)
-    _left_at_the_passphrase(roundtable, TAKING_PART)  # not in the room: not counted
+    _left_at_the_passphrase(roundtable, TAKING_PART)  # not in the room: said apart
     sent = _as_shown(client.get(url), **{f"clauses-{photos}-required": "y", "clauses-0-text_en": "I take part."})
 
     asked = client.post(url, data=sent)
@@ -534,6 +534,7 @@ def test_making_a_statement_required_after_people_said_no_to_it_is_asked_first_a
     assert asked.status_code == 200 and "<h1>Make this statement required?</h1>" in html
     said_no = re.search(r'<ul id="said-no">(.*?)</ul>', html, re.S).group(1)
     assert PHOTOS.text_en in said_no and "2 people taking part said no to it." in said_no
+    assert "1 person who started joining but did not finish said no to it." in said_no
     assert "whoever said no must then agree to each required statement" in html
     assert "take back all their words" in html
     assert "Yes, make it required" in html and "No, go back to the form" in html
@@ -554,6 +555,26 @@ def test_making_a_statement_required_after_people_said_no_to_it_is_asked_first_a
     roundtable = db.session.get(Roundtable, roundtable.id)
     assert roundtable.consent_version == 3
     assert next(c for c in roundtable.current_clauses() if c.key == PHOTOS.key).required
+
+
+def test_someone_who_said_no_and_left_the_join_unfinished_is_asked_about_too(client, make, login):
+    """Back with their passphrase, they take part and face the statement made required: the facilitator is told."""
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    photos = _with_photos(roundtable)
+    make.participant(roundtable, grants=(*TAKING_PART, PHOTOS.key))
+    _left_at_the_passphrase(roundtable, TAKING_PART)
+
+    asked = client.post(url, data=_as_shown(client.get(url), **{f"clauses-{photos}-required": "y"}))
+
+    assert asked.status_code == 200, "asked first, not saved at once"
+    said_no = re.search(r'<ul id="said-no">(.*?)</ul>', asked.get_data(as_text=True), re.S).group(1)
+    assert "1 person who started joining but did not finish said no to it." in said_no
+    assert "If they come back with their passphrase, they are asked too." in said_no
+    assert "taking part said no" not in said_no, "no one taking part now said no"
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+    client.get("/language/fil")
+    html = client.post(url, data={**shown_fields_of(asked)}).get_data(as_text=True)
+    assert "did not finish" not in html and "nagsimulang sumali pero hindi natapos" in html
 
 
 def test_a_statement_no_one_taking_part_said_no_to_is_made_required_at_once(client, make, login):
@@ -583,7 +604,8 @@ def test_a_no_given_under_an_earlier_version_counts_and_each_statement_is_named(
         consent.ClauseDraft(d.key, d.text_en, d.text_fil, True if d.key == PHOTOS.key else d.required)
         for d in drafts] + [recording])
 
-    assert [(item.clause.key, item.clause.version, item.said_no) for item in asked] == [(PHOTOS.key, 3, 1)]
+    assert [(item.clause.key, item.clause.version, item.said_no, item.unfinished) for item in asked] == [
+        (PHOTOS.key, 3, 1, 0)]
     assert consent.made_required_after_no(roundtable, drafts) == []
 
 
