@@ -12,11 +12,13 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from babel.lists import format_list
 from flask_babel import format_date, lazy_gettext as _l
 from sqlalchemy import ColumnElement, Select, and_, case, event, exists, func, not_, or_, select, union_all
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
+from roundtable import i18n
 from roundtable.db import constant, db, lock_row
 from roundtable.models import ConsentClause, ConsentGrant, ConsentRecord, Participant, Quote, Reflection, Roundtable
 from roundtable.models.roundtables import ALWAYS_OPTIONAL
@@ -71,6 +73,16 @@ def reworded_since_answered(participant: Participant) -> frozenset[str]:
     return reworded_since(participant.roundtable, record.form_version if record else None, participant.language)
 
 
+def made_required_since_answered(participant: Participant) -> frozenset[str]:
+    """The statements required on the roundtable's current form that were optional on the version the participant
+    answered: once their own choice, now a condition of taking part, which the form says beside each."""
+    record = current_record(participant)
+    if record is None:
+        return frozenset()
+    optional_then = {c.key for c in clauses_of_version(participant.roundtable, record.form_version) if not c.required}
+    return frozenset(c.key for c in participant.roundtable.current_clauses() if c.required and c.key in optional_then)
+
+
 def to_read_again(roundtable: Roundtable, version: int | None, kept_until: date | None, language: str) -> frozenset[str]:
     """What the person must tick afresh after reading ``version`` with the retention date ``kept_until``: statements
     new or reworded since, and keeping the words when the date moved later (it is agreed to with a date)."""
@@ -115,9 +127,14 @@ def check_choices(
     if set(granted) - set(clauses):
         raise RuleViolation(_l("That consent choice is not part of this form."))
     problems = []
-    if any(clause.required and key not in granted for key, clause in clauses.items()):
-        problems.append(RuleViolation(_l("To keep taking part, please tick the required statements.") if continuing
-                                      else _l("To take part, please tick the required statements."), field="clauses"))
+    unticked = [clause for key, clause in clauses.items() if clause.required and key not in granted]
+    if unticked and continuing:  # a changed form: each is named, whether new to them or made required since
+        problems.append(RuleViolation(_l(
+            "To keep taking part, please tick the required statements. Not ticked yet: %(statements)s.",
+            statements=format_list([f"“{i18n.in_language(clause, 'text')[0]}”" for clause in unticked],
+                                   locale=i18n.current_language())), field="clauses"))
+    elif unticked:
+        problems.append(RuleViolation(_l("To take part, please tick the required statements."), field="clauses"))
     if not adult_confirmed:
         problems.append(RuleViolation(_l("To keep taking part, please confirm you are 18 or older.") if continuing
                                       else _l("To take part, please confirm you are 18 or older."), field="adult"))

@@ -4,6 +4,7 @@ import re
 import time
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -356,11 +357,52 @@ def test_a_new_required_statement_is_not_ticked_for_people_who_already_took_part
     assert 'value="share_with_partners" checked' not in html
     refused = client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y",
                                                    "clauses": ["take_part", "store_words"]})
-    assert "To keep taking part, please tick the required statements." in refused.get_data(as_text=True)
+    assert ("To keep taking part, please tick the required statements. Not ticked yet: “Partner groups may read my "
+            "words.”.") in refused.get_data(as_text=True)
     assert consent.current_record(me).form_version == 1
     everything_but_adulthood = client.post("/my/consent/new", data={
         **hidden_fields_of(page), "clauses": ["take_part", "store_words", "share_with_partners"]})
     assert "To keep taking part, please confirm you are 18 or older." in everything_but_adulthood.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, tag, told", [
+    ("en", "now required", "To keep taking part, please tick the required statements. Not ticked yet: “{}”."),
+    ("fil", "kailangan na ngayon", "Para makapagpatuloy sa pagsali, pakilagyan ng tsek ang mga kailangang pahayag. "
+                                   "Wala pang tsek: “{}”."),
+])
+def test_a_statement_made_required_after_i_said_no_is_tagged_and_named_when_left_unticked(client, make, csrf,
+                                                                                          language, tag, told):
+    """QA r10 #4: the statement sat unticked with a plain "required" tag, and the refusal named nothing."""
+    roundtable = make.roundtable()
+
+    def new_version(required):
+        drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()
+                  if c.key != "audio_notes"]
+        drafts.append(consent.ClauseDraft("audio_notes", "The meeting may be recorded for notes.",
+                                          "Maaaring i-record ang pulong para sa mga tala.", required))
+        consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+        db.session.commit()
+
+    new_version(required=False)
+    me = make.participant(roundtable, language=language, grants=("take_part", "store_words"))
+    agreed = make.participant(roundtable, language=language, grants=("take_part", "store_words", "audio_notes"))
+    new_version(required=True)
+    text = "Maaaring i-record ang pulong para sa mga tala." if language == "fil" else "The meeting may be recorded for notes."
+    _sign_in(client, csrf, me)
+
+    page = client.get("/my/consent/new")
+
+    html = page.get_data(as_text=True)
+    label = re.search(r'<label for="clause-audio_notes">(.*?)</label>', html, re.S).group(1)
+    assert text in label and f'<span class="tag">{tag}</span>' in label, "read with the statement"
+    assert 'value="audio_notes" checked' not in html
+    others = re.search(r'<label for="clause-take_part">(.*?)</label>', html, re.S).group(1)
+    assert tag not in others, "required all along"
+    refused = client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y",
+                                                   "clauses": ["take_part", "store_words"]}).get_data(as_text=True)
+    assert told.format(text) in refused
+    assert consent.current_record(me).form_version == 2, "their answer to the form they said no on still holds"
+    assert consent.made_required_since_answered(agreed) == {"audio_notes"}, "a yes to it is told of the change too"
 
 
 def test_a_new_form_answered_with_nothing_ticked_points_at_the_statements_and_the_age_at_once(client, make, csrf):
@@ -376,8 +418,10 @@ def test_a_new_form_answered_with_nothing_ticked_points_at_the_statements_and_th
     html = client.post("/my/consent/new", data=hidden_fields_of(page)).get_data(as_text=True)
 
     summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    take_part, store_words = (escape(c.text_en) for c in roundtable.current_clauses()[:2])
     assert re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary) == [
-        ("clauses", "I agree to: To keep taking part, please tick the required statements."),
+        ("clauses", "I agree to: To keep taking part, please tick the required statements. "
+                    f"Not ticked yet: “{take_part}” and “{store_words}”."),
         ("adult", "I am 18 years old or older: To keep taking part, please confirm you are 18 or older."),
     ]
     assert re.search(r'<input aria-describedby="adult-error" aria-invalid="true"[^>]*id="adult"', html)
