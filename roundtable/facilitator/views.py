@@ -477,13 +477,23 @@ def consent_form(roundtable_id: int):
         asks_first = form.confirmed.data != "yes" and (removes_quotes or bool(made_required))
         # Kept: the rest of what was typed is still in the form (even if, meanwhile, no one's "no" is left to ask about).
         if form.confirmed.data == "no":
+            if consent.saved_already(item, drafts, seen=form.version.data):
+                flash(_("These changes were saved already: the consent form is now version %(n)s, shown below as "
+                        "saved. To undo one of them, change it below and save.", n=item.consent_version))
+                return redirect(url_for("facilitator.consent_form", roundtable_id=item.id))
             if made_required or not removes_quotes:  # everything as typed, the statements made required too
-                flash(_("Nothing was saved yet. Your changes are below: check which statements are required to take "
-                        "part, then save."))
+                kept = _("Nothing was saved yet. Your changes are below: check which statements are required to take "
+                         "part, then save.")
             else:
                 _keep_statement(form, consent.QUOTE_PUBLICLY)
-                flash(_("The statement on public quotes stays on the form. Your other changes are below, not saved "
-                        "yet."))
+                kept = _("The statement on public quotes stays on the form. Your other changes are below, not saved "
+                         "yet.")
+            with change(errors_on=form.field_for) as outcome:  # a version saved since is said now, not at the next save
+                consent.check_form_version(item, drafts, seen=form.version.data)
+            if isinstance(outcome.refusal, Conflict):
+                _show_consent_form_saved_now(form, item)
+            else:
+                flash(kept)
             return _consent_form_page(item, form)
         with change(errors_on=form.field_for) as outcome:
             if asks_first:  # a form that could not be saved anyway is refused before the question

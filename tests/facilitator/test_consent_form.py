@@ -577,6 +577,44 @@ def test_someone_who_said_no_and_left_the_join_unfinished_is_asked_about_too(cli
     assert "did not finish" not in html and "nagsimulang sumali pero hindi natapos" in html
 
 
+def test_going_back_to_the_question_after_yes_and_answering_no_says_the_changes_were_saved(client, make, login):
+    """QA r10 #5: "Yes", the browser's Back, then "No, go back to the form" said "Nothing was saved yet" over the
+    edits saved already, with the older version's mark (saved again, they were refused as saved on another page)."""
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    photos = _with_photos(roundtable)
+    make.participant(roundtable, grants=TAKING_PART)
+    asked = client.post(url, data=_as_shown(client.get(url), **{f"clauses-{photos}-required": "y",
+                                                                "clauses-0-text_en": "I take part."}))
+    assert client.post(url, data={**shown_fields_of(asked), "confirmed": "yes"}).status_code == 302
+
+    back = client.post(url, data={**shown_fields_of(asked), "confirmed": "no"})
+
+    assert back.status_code == 302 and back.headers["Location"].endswith(url)
+    html = client.get(back.headers["Location"]).get_data(as_text=True)
+    assert "These changes were saved already: the consent form is now version 3" in html
+    assert "Nothing was saved yet" not in html
+    assert re.search(r'<input[^>]*name="version"[^>]*value="3"|<input[^>]*value="3"[^>]*name="version"', html)
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 3
+
+
+def test_answering_no_after_another_page_saved_a_version_says_so_at_once_and_keeps_the_edits(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    photos = _with_photos(roundtable)
+    make.participant(roundtable, grants=TAKING_PART)
+    other_tab = client.get(url)
+    asked = client.post(url, data=_as_shown(client.get(url), **{f"clauses-{photos}-required": "y"}))
+    assert client.post(url, data=_as_shown(other_tab, **{"clauses-0-text_en": "I take part."})).status_code == 302
+
+    back = client.post(url, data={**shown_fields_of(asked), "confirmed": "no"})
+
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and "saved on another page after you opened this one: it is now version 3" in html
+    assert "Nothing was saved yet" not in html
+    assert re.search(rf'<input[^>]*checked[^>]* name="clauses-{photos}-required"', html), "the tick is kept"
+    assert re.search(r"Saved now: (<span[^>]*>)?I take part\.", html), "what the other page saved is shown"
+    assert client.post(url, data=shown_fields_of(back)).status_code == 200, "asked again about the tick"
+
+
 def test_a_statement_no_one_taking_part_said_no_to_is_made_required_at_once(client, make, login):
     roundtable, url = _editing_the_consent_form(client, make, login)
     photos = _with_photos(roundtable)
