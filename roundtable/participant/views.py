@@ -482,7 +482,7 @@ def _language_sent_with_the_words() -> str | None:
 @limiter.limit("30 per minute", key_func=signed_in_participant)
 @participant_required
 def autosave(prompt_id: int):
-    """Called every few seconds by participant.js while someone writes: keeps the draft, and the session alive.
+    """Called every few seconds by writing.js while someone writes: keeps the draft, and the session alive.
 
     Only drafts are saved this way; a reflection already submitted changes only when its author presses a button.
     """
@@ -681,6 +681,6 @@ def withdraw():
 
 @bp.app_template_global("words_arrived")
 def _words_arrived() -> str | None:
-    """The writing page whose words the last request saved, said once to the page that follows: its script then
-    forgets the copy it kept of them in case they never arrived (participant.js)."""
+    """The writing page whose words the last request saved, said once to the page that follows: its script
+    (participant.js) then forgets the copy writing.js kept of them in case they never arrived."""
     return session.pop("words_arrived", None)

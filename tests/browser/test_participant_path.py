@@ -158,7 +158,7 @@ def _posts_lost_on_the_way(page, writing: str, act) -> None:
 
 
 def _kept_in_the_tab(page) -> list[str]:
-    """The tab's copies of words a writing page sent (participant.js), by their keys."""
+    """The tab's copies of words a writing page sent (writing.js), by their keys."""
     return page.evaluate("Object.keys(sessionStorage).filter(k => k.startsWith('roundtable:sent:'))")
 
 

@@ -60,10 +60,17 @@ def test_every_participant_page_with_its_stylesheet_and_script_weighs_at_most_30
     assert heavy == {}, f"over {BUDGET} bytes: {heavy}"
 
 
-def test_participant_pages_load_only_our_stylesheet_and_script(participant_pages):
+def test_participant_pages_load_only_our_stylesheet_and_scripts(participant_pages):
+    """The writing page's script and the passphrase page's are loaded by their page only, after participant.js,
+    whose namespace they use (deferred scripts run in the order they are named)."""
     for url, html in participant_pages.items():
-        assets = {re.sub(r"\?.*", "", a) for a in _assets(html.decode())}
-        assert assets <= {"/static/roundtable.css", "/static/participant.js", "/static/icon.svg"}, (url, assets)
+        assets = [re.sub(r"\?.*", "", a) for a in _assets(html.decode())]
+        own = ["/static/writing.js"] if re.search(r"/write/|/my/reflections/", url) else \
+            ["/static/passphrase.js"] if url.endswith("/join/passphrase") else []
+        assert set(assets) - set(own) <= {"/static/roundtable.css", "/static/participant.js", "/static/icon.svg"}, (
+            url, assets)
+        for script in own:
+            assert script in assets and assets.index("/static/participant.js") < assets.index(script), (url, assets)
 
 
 def test_the_stylesheet_uses_system_fonts_and_loads_nothing(participant_pages):

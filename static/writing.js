@@ -1,0 +1,162 @@
+/* The writing page's script (write.html), run after participant.js.
+   Autosave: every few seconds a changed draft goes to our JSON endpoint (CSRF token from the form); the status line
+   says when; typing keeps the session. Without JavaScript, "Save draft" and "Save and take a break" do it. */
+(function () {
+  "use strict";
+  var form = document.querySelector("form.writing");
+  if (!form) { return; }
+  var url = form.getAttribute("data-autosave-url");
+  var status = document.getElementById("autosave-status");
+  var lastSent = null;
+  var busy = null;  // the autosave under way, if any
+  var leaving = false;
+  var restored = false;  // words put back into the box: the page says so until the next change is saved
+
+  function snapshot() {
+    var data = new FormData(form);
+    ["submit", "save", "leave"].forEach(function (name) { data.delete(name); });
+    return data;
+  }
+
+  function fingerprint(data) {
+    return (data.get("text") || "") + "\u0000" + (data.get("language") || "");
+  }
+
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+
+  // The time of day in the page's language ("1:50 PM"), as the server writes it; 13:50 without Intl.
+  function clockTime(when) {
+    try {
+      return new Intl.DateTimeFormat(document.documentElement.lang, { hour: "numeric", minute: "2-digit" }).format(when);
+    } catch (e) {
+      return pad(when.getHours()) + ":" + pad(when.getMinutes());
+    }
+  }
+
+  function say(text) { if (status) { status.textContent = text; } }
+
+  function save() {
+    if (!url || busy || leaving) { return; }
+    var data = snapshot();
+    var print = fingerprint(data);
+    if (lastSent === null) { lastSent = print; return; }  // the page's own content is saved already
+    if (print === lastSent) { return; }
+    busy = send(data)
+      .then(function () {
+        lastSent = print;
+        document.dispatchEvent(new CustomEvent("roundtable:contact"));
+        if (restored) { restored = false; return; }  // saved as a draft; "press the button again" still holds
+        say(form.getAttribute("data-saved-text").replace("{time}", clockTime(new Date())));
+      })
+      .catch(notSaved)
+      .then(function () { busy = null; });
+  }
+
+  /* Posts the draft; resolves once it is saved, else fails with the server's reason, if any. A page instead of
+     JSON (the session ended) is "not saved". */
+  function send(data) {
+    return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.redirected) { return { saved: false }; }
+        return response.json().catch(function () { return { saved: false }; });
+      })
+      .then(function (answer) {
+        if (!answer.saved) { throw new Error(answer.message || ""); }
+      });
+  }
+
+  /* Says why, if the server said (a roundtable closed meanwhile) or the phone is offline, else the general advice. */
+  function notSaved(problem) {
+    if (navigator.onLine === false) { say(form.getAttribute("data-offline-text")); return; }
+    say((problem && problem.message) || form.getAttribute("data-failed-text"));
+  }
+
+  /* Offline, a button would lead to the browser's error page, and Back from there loses the words. The reason is
+     said under the buttons, scrolled into view; the focus stays on the button (role=status says it). */
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      say(form.getAttribute("data-offline-text"));
+      status.scrollIntoView({ block: "nearest" });
+    }
+  });
+
+  /* On a weak signal a button can fail on the way (the browser's error page; Back leads past this one). The words
+     sent stay in this tab and come back into the box if this page opens without them, until the next page says
+     they arrived, or the way out. Sent again, they are not stored twice. */
+  var sentKey = roundtable.SENT + window.location.pathname;
+  try {
+    var sentBefore = window.sessionStorage.getItem(sentKey);
+    window.sessionStorage.removeItem(sentKey);
+    if (sentBefore && sentBefore !== form.elements.text.value) {
+      lastSent = fingerprint(snapshot());  // what the server has: the words put back are autosaved where drafts are
+      form.elements.text.value = sentBefore;
+      restored = true;
+      say(form.getAttribute("data-restored-text"));
+    }
+  } catch (e) { /* no storage in this browser: nothing kept, nothing put back */ }
+  form.addEventListener("submit", function (event) {
+    // Not the words the page sends itself as it closes with nobody there: whoever opens it next may not be theirs.
+    if (event.defaultPrevented || form.elements.closed_for_safety) { return; }
+    try { window.sessionStorage.setItem(sentKey, form.elements.text.value); } catch (e) { /* as above */ }
+  });
+
+  /* Closing for safety with words not saved yet: the draft is saved and the session ended on the way out, as
+     "Save and take a break" does (offline, once back; the page stays hidden meanwhile). Changes to words already
+     shared are not sent without their author: the warning said they would be lost. */
+  document.addEventListener("roundtable:closing", function (event) {
+    if (!url || fingerprint(snapshot()) === lastSent) { return; }
+    event.preventDefault();
+    if (leaving) { return; }
+    leaving = true;  // no autosave starts from now on
+    if (Array.from(form.elements.text.value).length > parseInt(form.getAttribute("data-text-limit"), 10)) {
+      staysHidden();  // the server would refuse them, and show them again: they stay here, hidden
+    } else {
+      leaveWithTheWords();
+    }
+  });
+
+  /* Words too long to save: the page stays hidden, and says why, until someone asks to see them again. */
+  function staysHidden() {
+    var note = document.createElement("div");
+    note.className = "closed-for-safety";
+    note.setAttribute("role", "alert");
+    var said = document.createElement("p");
+    said.textContent = form.getAttribute("data-closed-text");
+    var show = document.createElement("button");
+    show.type = "button";
+    show.textContent = form.getAttribute("data-show-text");
+    show.addEventListener("click", function () {
+      note.remove();
+      document.body.classList.remove("hidden-now");
+      leaving = false;
+      document.dispatchEvent(new CustomEvent("roundtable:contact"));
+      form.elements.text.focus();
+    });
+    note.appendChild(said);
+    note.appendChild(show);
+    document.body.appendChild(note);
+    show.focus();
+  }
+
+  /* Sent after any autosave under way has ended: both at once would each make the draft. Marked as sent by the
+     page itself: if the session ended meanwhile, the server does not show the words to whoever is there now. */
+  function leaveWithTheWords() {
+    if (busy) { busy.then(leaveWithTheWords); return; }
+    if (navigator.onLine === false) { window.addEventListener("online", leaveWithTheWords, { once: true }); return; }
+    if (!form.elements.closed_for_safety) {
+      var marked = document.createElement("input");
+      marked.type = "hidden";
+      marked.name = "closed_for_safety";
+      marked.value = "1";
+      form.appendChild(marked);
+    }
+    var button = form.querySelector("[name=leave]");
+    if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
+  }
+
+  if (url) {
+    save();
+    window.setInterval(save, 5000);
+  }
+})();
