@@ -156,8 +156,10 @@ class Factory:
         db.session.commit()
         return user
 
-    def roundtable(self, facilitator=None, *, status: str = "open", prompts: int = 2, **schedule):
-        """``schedule``: ``meets_on``, ``starts_at``, ``ends_at``, as ``roundtables.create`` takes them."""
+    def roundtable(self, facilitator=None, *, status: str = "open", prompts: int | list[tuple[str, str]] = 2,
+                   **schedule):
+        """``prompts``: how many, or their (English, Filipino) texts. ``schedule``: ``meets_on``, ``starts_at``,
+        ``ends_at``, as ``roundtables.create`` takes them."""
         from roundtable.db import db
         from roundtable.services import roundtables
 
@@ -167,7 +169,8 @@ class Factory:
             title_en="Courts that listen", title_fil="Mga korteng nakikinig",
             description_en="What should change.", description_fil="Ano ang dapat magbago.",
             retention_until=date.today() + timedelta(days=365),
-            prompts=[(f"Prompt {i} in English", f"Tanong {i} sa Filipino") for i in range(1, prompts + 1)],
+            prompts=prompts if isinstance(prompts, list)
+            else [(f"Prompt {i} in English", f"Tanong {i} sa Filipino") for i in range(1, prompts + 1)],
             **schedule,
         )
         if status != "draft":
@@ -192,12 +195,12 @@ class Factory:
         return participant
 
     def reflection(self, participant=None, *, text="The court should let children speak from a safe room.",
-                   language="en", status="released"):
+                   language="en", status="released", prompt=None):
         from roundtable.db import db
         from roundtable.services import moderation, participation
 
         participant = participant or self.participant()
-        prompt = participant.roundtable.prompts[0]
+        prompt = prompt or participant.roundtable.prompts[0]
         reflection = participation.save_reflection(
             participant, prompt, text=text, language=language, submit=status != "draft",
             idempotency_key=f"key-{self._n()}",
