@@ -8,7 +8,7 @@ from datetime import date, datetime, timezone
 
 from flask import g
 
-from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal, select, text
+from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal, select, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
@@ -112,10 +112,11 @@ def constant(value: str | int | date) -> ColumnElement:
 
 def lock_row(entity, row_id: int, *, shared: bool = False) -> None:
     """Hold one row until the transaction ends, so that requests changing what hangs from it take turns: the
-    second waits, then reads what the first stored. PostgreSQL's ``SELECT … FOR UPDATE``; SQLite (for trying
-    Roundtable out) has no row locks, and SQLAlchemy leaves the clause out there. ``shared`` (``FOR SHARE``):
-    requests that only read the row go on side by side, and wait only for, or are waited for by, one that changes
-    it."""
+    second waits, then reads what the first stored. PostgreSQL's ``SELECT … FOR UPDATE``; ``shared``
+    (``FOR SHARE``): requests that only read the row go on side by side, and wait only for, or are waited for by,
+    one that changes it. SQLite has no row locks: there every such request takes the database's one write lock
+    (``_take_turns_on_sqlite``), shared or not."""
+    _take_turns_on_sqlite(entity.__table__, row_id)
     db.session.execute(select(entity.id).where(entity.id == row_id).with_for_update(read=shared))
 
 
@@ -123,7 +124,20 @@ def lock_and_reread(row) -> None:
     """Hold ``row`` until the transaction ends (as ``lock_row``) and read it again as stored: a page's mark is then
     checked against what the save before it left. What is pending on the row is written first, not lost."""
     db.session.flush()
+    _take_turns_on_sqlite(row.__table__, row.id)
     db.session.refresh(row, with_for_update=True)
+
+
+def _take_turns_on_sqlite(table, row_id: int) -> None:
+    """On SQLite (for trying Roundtable out), where ``FOR UPDATE`` is left out, write the row as it is: pysqlite
+    begins the transaction at its first write, and a write takes SQLite's one write lock, which the next writer
+    waits for (``busy_timeout``). What is read after it is what the writer before left: the reads before it ran
+    each on its own, so no older snapshot is kept. The columns an update would stamp (``updated_at``) are written
+    as they are too, and no version or ORM state changes."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    unchanged = {column: column for column in table.c if column.primary_key or column.onupdate is not None}
+    db.session.execute(update(table).where(table.c.id == row_id).values(unchanged))
 
 
 def flush_or_refuse(refusal: Exception) -> None:

@@ -3,14 +3,16 @@ anything that wrote without committing, or failed, ends with ROLLBACK and leaves
 
 from __future__ import annotations
 
+import threading
+import time
 from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from roundtable.db import db, flush_or_refuse
-from roundtable.models import Theme
+from roundtable.db import db, flush_or_refuse, lock_and_reread, lock_row
+from roundtable.models import Quote, Roundtable, Theme
 from roundtable.services.errors import RuleViolation
 
 
@@ -147,3 +149,58 @@ def test_a_database_error_never_carries_the_values_into_a_log_line(app, ctx):
     statement_and_values = str(refused.value).split("[SQL:")[1]  # before it: the database's own message
     assert "Courts that listen" not in statement_and_values
     assert "parameters hidden" in statement_and_values
+
+
+def _lock_then_read(lock: str, roundtable) -> str:
+    if lock == "lock_row":
+        lock_row(Roundtable, roundtable.id)
+        return db.session.scalar(select(Roundtable.title_en).where(Roundtable.id == roundtable.id))
+    lock_and_reread(roundtable)
+    return roundtable.title_en
+
+
+@pytest.mark.parametrize("lock", ["lock_row", "lock_and_reread"])
+def test_a_request_waits_for_a_locked_row_then_reads_what_the_first_stored(app, make, lock):
+    """Two requests changing one roundtable take turns, on SQLite too (its one write lock, where PostgreSQL
+    locks the row): the second, which read the roundtable before the first saved, waits at the lock, then reads
+    what the first stored. Without it, two removals at once left a roundtable with no prompts."""
+    roundtable = make.roundtable()
+    held, told, seen = threading.Event(), threading.Event(), []
+
+    def first():
+        with app.app_context():
+            mine = db.session.get(Roundtable, roundtable.id)
+            _lock_then_read(lock, mine)
+            held.set()
+            told.wait(10)
+            mine.title_en = "Saved by the first"
+            db.session.commit()
+
+    def second():
+        with app.app_context():
+            theirs = db.session.get(Roundtable, roundtable.id)  # read before the first saves, as a page is
+            held.wait(10)
+            seen.append(_lock_then_read(lock, theirs))
+            db.session.rollback()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    held.wait(10)
+    time.sleep(0.5)
+    assert seen == [], "the second waits while the first holds the row"
+    told.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert seen == ["Saved by the first"]
+
+
+def test_a_lock_changes_nothing_of_the_row(app, make):
+    """On SQLite the lock is a write of the row as it is: no time it was updated, no version of an edited quote."""
+    quote = make.quote(approve=False)
+    before = (quote.updated_at, quote.version_id)
+    lock_and_reread(quote)
+    lock_row(Quote, quote.id)
+    db.session.commit()
+    db.session.expire_all()
+    assert (db.session.get(Quote, quote.id).updated_at, db.session.get(Quote, quote.id).version_id) == before

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Prompt
-from tests.conftest import csrf_token_of, hidden_fields_of, only_on_postgresql
+from tests.conftest import csrf_token_of, hidden_fields_of
 from tests.deployment.live import at_once
 
 
@@ -332,8 +332,7 @@ def test_an_archived_roundtables_prompts_offer_no_move_and_a_move_sent_anyway_is
     assert _texts(roundtable) == ["Prompt 1 in English", "Prompt 2 in English", "Prompt 3 in English"]
 
 
-def test_a_move_and_a_removal_sent_at_once_on_postgresql_take_turns_and_leave_positions_one_two(app, make, login):
-    only_on_postgresql(app)
+def test_a_move_and_a_removal_sent_at_once_take_turns_and_leave_positions_one_two(app, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator, status="draft", prompts=3)
     first, second, third = roundtable.prompts
@@ -350,3 +349,38 @@ def test_a_move_and_a_removal_sent_at_once_on_postgresql_take_turns_and_leave_po
     assert [answer.status_code for answer in answers] == [302, 302]
     order = _texts(roundtable)  # positions 1, 2: checked there
     assert "Prompt 1 in English" not in order and len(order) == 2
+
+
+def test_the_two_prompts_of_a_draft_removed_at_once_take_turns_and_the_last_one_stays(app, make, login, monkeypatch):
+    """Two tabs' "Yes, remove it", one for each prompt, pressed together: the second waits for the first, then finds
+    one prompt left and is refused. On SQLite too, where both passed the check: no prompt was left, or one of them
+    met the other's change and was answered 409."""
+    import time
+
+    from roundtable.services import roundtables
+
+    checked = roundtables.check_remove_prompt
+
+    def slowly_checked(roundtable, prompt_id):  # two prompts found, then a pause: the other removal's moment
+        prompt = checked(roundtable, prompt_id)
+        time.sleep(0.3)
+        return prompt
+
+    monkeypatch.setattr(roundtables, "check_remove_prompt", slowly_checked)
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="draft", prompts=2)
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    browsers = [app.test_client(), app.test_client()]
+    pages = []
+    for browser in browsers:
+        login(facilitator, on=browser)
+        pages.append(browser.get(url))
+
+    answers = at_once(*(lambda browser=browser, prompt=prompt, page=page: _remove(
+        browser, roundtable, prompt, page, confirmed="yes") for browser, prompt, page in zip(
+        browsers, roundtable.prompts, pages)))
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert len(_texts(roundtable)) == 1
+    told = [browser.get(answer.headers["Location"]).get_data(as_text=True) for browser, answer in zip(browsers, answers)]
+    assert sorted("A roundtable needs at least one prompt" in page for page in told) == [False, True]
