@@ -403,7 +403,9 @@ def never_migrated(app, tmp_path):
             yield
 
 
-def only_on_postgresql(app):
+def only_on_postgresql(app, why: str):
+    """For a test of what only PostgreSQL does (``why``). Requests that take turns at a row (``lock_row``,
+    ``lock_and_reread``) take turns on SQLite too, at its one write lock; a test of that runs on both."""
     if not app.config["DATABASE_URL"].startswith("postgresql"):
-        pytest.skip("row locks are PostgreSQL's; SQLite, for trying Roundtable out, has none")
+        pytest.skip(why)
 

@@ -13,7 +13,7 @@ from sqlalchemy import Text, select, type_coerce, update
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote, Reflection
 from roundtable.services import crypto, curation, moderation
-from tests.conftest import only_on_postgresql, sensitive_words_saved
+from tests.conftest import sensitive_words_saved
 
 REFLECTION = "Zebrafinch courts should let the child testify from a quiet room"
 QUOTE = "Zebrafinch courts should let the child testify"
@@ -120,7 +120,6 @@ def test_rotate_keys_without_the_old_key_says_what_to_do_and_refuses_an_empty_ba
 def test_words_saved_while_keys_rotate_are_kept(app, make, monkeypatch):
     """The site keeps running during a rotation: a reflection edited between the rotation's read and its write
     keeps the edit (the write matches the token it read, and finds it gone)."""
-    only_on_postgresql(app)
     original = list(app.config["ENCRYPTION_KEYS"])
     reflection = make.reflection(text="Old words about the court.")
     db.session.commit()

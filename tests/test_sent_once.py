@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from roundtable.db import db
 from roundtable.models import Prompt, Quote, Roundtable, SentForm, Theme, User
-from tests.conftest import csrf_token_of, only_on_postgresql
+from tests.conftest import csrf_token_of
 from tests.deployment.live import at_once
 
 NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
@@ -147,10 +147,9 @@ def test_a_form_without_a_usable_key_is_still_saved(app, make, login):
 
 
 @pytest.mark.parametrize("kind", CREATING_FORMS)
-def test_a_double_click_on_postgresql_makes_one_thing_and_both_answers_lead_to_it(kind, app, make, login):
+def test_a_double_click_makes_one_thing_and_both_answers_lead_to_it(kind, app, make, login):
     """The two sendings in flight together. The second waits for the first to commit, at the key or, where what
     the form makes has a unique name (a theme, an account), at that name; then it leads to what the first made."""
-    only_on_postgresql(app)
     sender, page_url, action, data, model = CREATING_FORMS[kind](make)
     first, second = app.test_client(), app.test_client()  # one person, two requests in flight
     before = _count(model)
@@ -179,7 +178,6 @@ def test_a_double_click_on_postgresql_makes_one_thing_and_both_answers_lead_to_i
 
 def test_two_editors_naming_a_theme_alike_at_once_get_one_theme_and_the_rules_words(app, make, login):
     """Both check the name while it is free; the database keeps the first, the second hears why not."""
-    only_on_postgresql(app)
     browsers = [app.test_client(), app.test_client()]
     forms = []
     for browser in browsers:

@@ -113,10 +113,8 @@ def test_erase_now_asks_first(client, make, login):
 
 def test_two_presses_of_erase_now_at_once_erase_and_record_once(app, make, login):
     """A double click, or two administrators at the same moment: one erasure, one audit event."""
-    from tests.conftest import only_on_postgresql
     from tests.deployment.live import at_once
 
-    only_on_postgresql(app)
     roundtable, _kept, erased = _past_its_date(make)
     admins = [make.user("admin"), make.user("admin")]
     presses = []

@@ -165,10 +165,8 @@ def test_a_recovery_code_works_exactly_once(client, app, make, two_factor_requir
 
 
 def test_one_recovery_code_sent_from_several_places_at_once_opens_one_session(client, app, make, two_factor_required):
-    from tests.conftest import only_on_postgresql
     from tests.deployment.live import at_once
 
-    only_on_postgresql(app)
     editor = make.user("editor")
     _password_step(client, editor)
     _secret, codes = _enrol(client)

@@ -14,7 +14,7 @@ from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
 from roundtable.services import curation, withdrawal
 from tests.conftest import (
-    csrf_token_of, hidden_fields_of, only_on_postgresql, post_roundtable_edit, sensitive_words_saved,
+    csrf_token_of, hidden_fields_of, post_roundtable_edit, sensitive_words_saved,
 )
 from tests.deployment.live import at_once
 from tests.editor.conftest import approve_form_of, quote_of
@@ -612,7 +612,6 @@ def test_words_taken_back_just_as_an_editor_sends_a_new_quote_are_not_shown_agai
 
 
 def test_two_editors_approving_one_quote_at_once_both_get_a_calm_answer(app, make, editor, desk, login):
-    only_on_postgresql(app)
     quote = quote_of(editor, make.reflection(), approve=False)
     other = app.test_client()
     login(make.user("editor"), on=other)
@@ -631,7 +630,6 @@ def test_an_approval_as_the_author_takes_the_words_back_take_turns_without_a_dea
                                                                                        taking_back):
     """Both wait at the author's row, in one order: an approval that locked the quote first deadlocked with the
     author's change, which locks the author, then the quote (503 for one of them)."""
-    only_on_postgresql(app)
     for _round in range(8):
         author = make.participant(language="en")
         quote = quote_of(editor, make.reflection(author), approve=False)
@@ -750,7 +748,6 @@ def test_past_the_retention_date_an_approved_quote_is_shown_as_it_is_and_its_sou
 
 def test_an_approval_and_the_authors_edit_at_once_never_leave_an_approved_quote_of_removed_words(
         app, make, editor, desk, csrf, monkeypatch):
-    only_on_postgresql(app)
     from roundtable.services import withdrawal
 
     author = make.participant(language="en")

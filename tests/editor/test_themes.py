@@ -235,7 +235,6 @@ def test_two_themes_renamed_at_once_take_their_authors_turns_in_one_order(app, m
 
     from roundtable.services import participation
 
-    only_on_postgresql(app)
     waits = participation.wait_for_the_author
 
     def slowly(reflection):  # each author's turn held a moment: the other rename's turn to take the next
@@ -279,7 +278,8 @@ def test_a_rename_waiting_for_an_author_goes_on_with_what_the_author_left(app, m
     from roundtable.models import Participant, Quote
     from tests.conftest import only_on_postgresql
 
-    only_on_postgresql(app)
+    only_on_postgresql(app, "the test holds the author's row with FOR UPDATE, which SQLite leaves out: the rename "
+                            "would not wait there")
     author = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
     healing = curation.add_theme(editor, "Healing", "Paghilom")
     quote = make.quote(make.reflection(author), editor=editor)

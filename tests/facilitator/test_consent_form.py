@@ -8,7 +8,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import ConsentClause, Roundtable
 from roundtable.services import consent, withdrawal
-from tests.conftest import csrf_token_of, only_on_postgresql, shown_fields_of
+from tests.conftest import csrf_token_of, shown_fields_of
 from tests.deployment.live import at_once
 
 
@@ -389,7 +389,6 @@ def test_a_consent_form_sent_twice_makes_one_version_and_says_so(client, make, l
 
 def test_a_consent_form_sent_twice_at_once_makes_one_version_and_tells_of_no_other_page(app, make, login):
     """The second sending waits for the first's lock, then finds the statements the first saved: its own."""
-    only_on_postgresql(app)
     roundtable = make.roundtable()
     url = f"/facilitator/roundtables/{roundtable.id}/consent"
     first, second = app.test_client(), app.test_client()  # one facilitator, two requests in flight
@@ -473,7 +472,6 @@ def test_asking_to_review_quotes_as_the_statement_is_taken_off_the_form_never_en
     """The participant's "Allow" and the facilitator's save take turns on the roundtable's row: either the save
     sees the request and is refused, or the request finds the new form and is refused. Never both saved, which
     left a request to review quotes under a form without it, unseen by the guard, and then lost."""
-    only_on_postgresql(app)
     outcomes = set()
     for _round in range(12):
         roundtable = make.roundtable()

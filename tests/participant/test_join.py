@@ -11,7 +11,7 @@ from roundtable import identity
 from roundtable.db import db
 from roundtable.models import Participant
 from roundtable.services import consent, participation, roundtables, withdrawal
-from tests.conftest import hidden_fields_of, only_on_postgresql, second_browser_with_the_cookie_of, shown_fields_of
+from tests.conftest import hidden_fields_of, second_browser_with_the_cookie_of, shown_fields_of
 from tests.deployment.live import at_once, passphrase_check
 
 
@@ -589,7 +589,6 @@ def test_after_a_quick_exit_a_form_sent_again_shows_nothing_of_its_words(client,
 
 
 def test_two_people_choosing_the_same_pseudonym_at_the_same_moment_get_one_each_and_a_calm_message(app, make, csrf):
-    only_on_postgresql(app)
     roundtable = make.roundtable()
     db.session.commit()
     tokens, people = [], [app.test_client(), app.test_client()]
@@ -657,7 +656,6 @@ def test_the_same_join_sent_again_after_its_consent_was_answered_otherwise_keeps
 
 
 def test_the_pseudonym_form_sent_twice_at_once_is_one_join(app, client, make, csrf):
-    only_on_postgresql(app)
     roundtable = make.roundtable()
     db.session.commit()
     page = _up_to_the_pseudonym(client, csrf, roundtable)

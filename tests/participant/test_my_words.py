@@ -10,7 +10,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection
 from roundtable.services import consent, moderation, participation, review
-from tests.conftest import hidden_fields_of, only_on_postgresql
+from tests.conftest import hidden_fields_of
 from tests.deployment.live import at_once
 
 REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
@@ -528,7 +528,6 @@ def test_delete_sent_twice_says_deleted_both_times_and_deletes_once(client, app,
 
 
 def test_delete_sent_twice_at_once_deletes_once_and_says_deleted_both_times(app, make, csrf):
-    only_on_postgresql(app)
     me = make.participant(language="en")
     reflection = make.reflection(me)
     db.session.commit()
@@ -676,7 +675,6 @@ def test_autosave_needs_the_csrf_token_and_a_participant(client, make, csrf):
 
 
 def test_approving_twice_at_once_answers_calmly_and_approves_once(app, make, csrf):
-    only_on_postgresql(app)
     me = make.participant(language="en", grants=REVIEWING)
     quote = make.quote(make.reflection(me))
     db.session.commit()
@@ -699,7 +697,6 @@ def test_approving_twice_at_once_answers_calmly_and_approves_once(app, make, csr
 
 
 def test_taking_back_a_permission_twice_at_once_appends_one_record(app, make, csrf):
-    only_on_postgresql(app)
     me = make.participant(language="en")
     quote = make.quote(make.reflection(me))
     db.session.commit()

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import Quote, Reflection
 from roundtable.services import roundtables
-from tests.conftest import only_on_postgresql, second_browser_with_the_cookie_of
+from tests.conftest import second_browser_with_the_cookie_of
 from tests.deployment.live import at_once
 
 
@@ -134,7 +134,6 @@ def test_a_reflection_with_an_approved_quote_opens_as_words_to_read_not_a_form(c
 
 
 def test_a_double_click_stores_one_reflection_and_both_answers_say_thank_you(app, make, csrf):
-    only_on_postgresql(app)
     participant = make.participant(language="en")
     prompt_id = participant.roundtable.prompts[0].id
     db.session.commit()
@@ -155,7 +154,6 @@ def test_a_double_click_stores_one_reflection_and_both_answers_say_thank_you(app
 
 
 def test_an_autosave_on_its_way_when_submit_is_pressed_never_turns_the_reflection_back_into_a_draft(app, make, csrf):
-    only_on_postgresql(app)
     participant = make.participant(language="en")
     prompt_id = participant.roundtable.prompts[0].id
     db.session.commit()

@@ -368,10 +368,8 @@ def test_the_purge_and_an_authors_consent_answer_at_the_same_moment_take_turns_w
     answer holding its author and waiting to read the form deadlocked with it."""
     import time
 
-    from tests.conftest import only_on_postgresql
     from tests.deployment.live import at_once
 
-    only_on_postgresql(app)
     reads_the_form = consent._under_the_form_as_it_is
 
     def slowly(roundtable):  # the author's row held a moment before the form is read: the purge's turn to start
@@ -404,10 +402,8 @@ def test_the_purge_and_an_authors_consent_answer_at_the_same_moment_take_turns_w
 def test_the_purge_command_and_authors_deleting_at_the_same_moment_take_turns(app, make, csrf):
     """The purge waits for each author's change in turn, then reads what it left: it had read quotes an author
     withdrew meanwhile (StaleDataError, the whole run stopped) or deadlocked with a delete (503)."""
-    from tests.conftest import only_on_postgresql
     from tests.deployment.live import at_once
 
-    only_on_postgresql(app)
     roundtable = make.roundtable()
     authors = [make.participant(roundtable, language="en") for _ in range(6)]
     reflections = [make.reflection(author) for author in authors]
