@@ -81,6 +81,10 @@ class ReflectionForm(Form):
     submit = SubmitField(_l("Submit"))
     save = SubmitField(_l("Save draft"))
     leave = SubmitField(_l("Save and take a break"))
+    # Sent from a page asking about words already submitted (participation.AlreadySent): "Change the one I
+    # submitted" carries that reflection's id; every other button there makes a new reflection.
+    change_sent = HiddenField()
+    as_new = HiddenField()
 
 
 class ClauseChangeForm(Form):

@@ -402,13 +402,18 @@ def _reflection_page(prompt, reflection):
         if reflection is None:
             form.language.data = participant.language
     switch_to = _language_sent_with_the_words()
+    # Asked about words already submitted, "Change the one I submitted": these words go in its place.
+    changing = (participation.sent_to_change(participant, prompt, form.change_sent.data)
+                if request.method == "POST" and form.change_sent.data and not switch_to else None)
+    into = changing or reflection
     # A reflection already shared is never a draft again: taking a break from it shares the changes too, and
     # changing the language keeps the changes on the page, not sent. A draft is saved before the page changes.
-    shared = reflection is not None and reflection.status != "draft"
+    shared = into is not None and into.status != "draft"
+    asked = changing  # the reflection already submitted the page asks about
     if form.validate_on_submit() and not (switch_to and (shared or not form.text.data)):
-        submit = not switch_to and (bool(form.submit.data) or (shared and bool(form.leave.data)))
+        submit = not switch_to and (bool(form.submit.data) or changing is not None or (shared and bool(form.leave.data)))
         unchanged = submit and shared and participation.already_shared_as(
-            reflection, text=form.text.data or "", language=form.language.data)
+            into, text=form.text.data or "", language=form.language.data)
         with change(errors_on=form.text) as outcome:
             saved = participation.save_reflection(
                 participant, prompt,
@@ -416,11 +421,17 @@ def _reflection_page(prompt, reflection):
                 language=form.language.data,
                 submit=submit,
                 idempotency_key=(form.idempotency_key.data or "")[:64],
-                reflection=reflection,
+                reflection=into,
+                # Not asked once answered, nor with nobody there: the page closing for safety keeps them a draft.
+                ask=not request.form.get("closed_for_safety") and (bool(switch_to) or not form.as_new.data),
             )
             if switch_to:
                 participation.choose_language(participant, switch_to)
+        if isinstance(outcome.refusal, participation.AlreadySent):
+            asked = outcome.refusal.sent
         if outcome.saved:
+            # The very words submitted before, put back by the browser after Back: nothing was saved as a draft.
+            unchanged = unchanged or (not submit and saved.status != "draft")
             session["words_arrived"] = request.path  # the page that follows tells this page's script (see base.html)
             if switch_to:
                 flash(_("Your draft is saved."))
@@ -441,7 +452,8 @@ def _reflection_page(prompt, reflection):
         if reflection is None and not form.text.data:  # nothing typed to keep: the page again, so Back works
             return redirect(request.path)
     return render_template(
-        "participant/write.html", form=form, prompt=prompt, reflection=reflection,
+        "participant/write.html", form=form, prompt=prompt, reflection=reflection, sent_to=_address_to_send_to(),
+        already_sent=asked,
         roundtable=participant.roundtable, shut=_why_it_cannot_change(participant, reflection),
         # Sent after the roundtable closed: the words stay in the box to be copied, with no button that cannot save.
         closed_now=request.method == "POST" and not roundtables.takes_words(participant.roundtable),
@@ -449,6 +461,17 @@ def _reflection_page(prompt, reflection):
         unsent=bool(switch_to) and shared and form.text.data != reflection.text,
         text_limit=participation.REFLECTION_MAX,
     )
+
+
+def _address_to_send_to() -> str:
+    """The writing form is sent to an address of its own, not the page's. A button pressed as the signal drops
+    shows the browser's error page, and Chromium puts an error page for the page's own address in the page's
+    place in history: Back led past it, and the words were lost without JavaScript. Sent elsewhere, Back returns
+    to the page with the words in the box. A page answering a sending is at that address: its form goes to the
+    page's own."""
+    if request.args.get("sent"):
+        return request.path
+    return url_for(request.endpoint, **request.view_args, sent=1)
 
 
 def _why_it_cannot_change(participant, reflection) -> str | None:
@@ -497,13 +520,19 @@ def autosave(prompt_id: int):
     if reflection is not None and reflection.status != "draft":
         return jsonify(saved=False, message=""), 409
     try:
-        participation.save_reflection(
+        saved = participation.save_reflection(
             participant, prompt, text=form.text.data or "", language=form.language.data, submit=False,
-            idempotency_key=key, reflection=reflection,
+            idempotency_key=key, reflection=reflection, ask=True,
         )
     except RuleViolation as problem:
         db.session.rollback()
-        return jsonify(saved=False, message=str(problem)), 400
+        if not isinstance(problem, participation.AlreadySent):
+            return jsonify(saved=False, message=str(problem)), 400
+        saved = problem.sent
+    if saved.status != "draft":  # words submitted before, put back in the box after Back: no draft was saved
+        db.session.rollback()
+        return jsonify(saved=False, message=_("Not saved as a draft: you already submitted these words, or part "
+                                              "of them. Press a button below to choose what to do.")), 409
     db.session.commit()
     return jsonify(saved=True)
 

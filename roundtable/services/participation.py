@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta
 from itertools import count
 
 from flask_babel import lazy_gettext as _l
@@ -23,6 +23,8 @@ from roundtable.services.text import Count, fold, search_key
 
 PSEUDONYM_MAX = 40
 REFLECTION_MAX = 10_000
+# How long words put back in the box after Back, once sent, are asked about (``AlreadySent``): a page left open.
+SENT_A_SHORT_TIME_AGO = timedelta(hours=1)
 # A pseudonym is printed with every quote: no email, handle, link or number someone could be reached by
 # ("+63 917 123 4567" and "fb.com/juan" as much as "09171234567").
 _LOOKS_LIKE_CONTACT = re.compile(
@@ -311,6 +313,39 @@ def _shared_before(participant: Participant, prompt: Prompt, text: str) -> Refle
     return None
 
 
+class AlreadySent(RuleViolation):
+    """A question more than a refusal: words for a new reflection hold the whole of one their author sent for the
+    same question a short time ago (``sent``). Back after Submit shows the writing page, the browser puts the words
+    sent back in the box, and more typed after them would be sent a second time: as a new reflection, or in place
+    of the one sent?"""
+
+    def __init__(self, sent: Reflection) -> None:
+        super().__init__(_l("You already submitted these words, or part of them, for this question. Submit them as "
+                            "a new reflection, or change the reflection you submitted?"))
+        self.sent = sent
+
+
+def _sent_a_short_time_ago(participant: Participant, prompt: Prompt, text: str) -> Reflection | None:
+    """Their newest reflection sent for the question a short time ago whose words ``text`` holds whole."""
+    words = " ".join(text.split())
+    for sent in db.session.scalars(select(Reflection).where(
+        Reflection.participant_id == participant.id, Reflection.prompt_id == prompt.id,
+        Reflection.status.in_(("submitted", "released", "held")),
+        Reflection.updated_at >= utcnow() - SENT_A_SHORT_TIME_AGO,
+    ).order_by(Reflection.id.desc())):
+        if sent.text and " ".join(sent.text.split()) in words:
+            return sent
+    return None
+
+
+def sent_to_change(participant: Participant, prompt: Prompt, reflection_id: str) -> Reflection:
+    """The reflection sent for this question that a page asking about it (``AlreadySent``) offers to change."""
+    reflection = own_reflection(participant, int(reflection_id)) if reflection_id.isdigit() else None
+    if reflection is None or reflection.prompt_id != prompt.id or reflection.status == "draft":
+        raise NotFound(_l("That reflection was not found."))
+    return reflection
+
+
 def _take_back_quotes_of_words_gone(participant: Participant, reflection: Reflection, text: str) -> None:
     """The author changed their words: a quote made of words they took out goes, text and all (none is approved,
     or the words could not change). A quote still found in the new words stays, for the editors' work on it."""
@@ -336,8 +371,12 @@ def save_reflection(
     submit: bool,
     idempotency_key: str,
     reflection: Reflection | None = None,
+    ask: bool = False,
 ) -> Reflection:
-    """Save a draft or submit. Retrying the same form (same ``idempotency_key``) never stores twice."""
+    """Save a draft or submit. Retrying the same form (same ``idempotency_key``) never stores twice.
+
+    With ``ask``, a new reflection holding more than the words of one sent a short time ago is asked about
+    (``AlreadySent``) instead of stored: without, as when a page closes with nobody there, it is stored."""
     if not roundtables.takes_words(participant.roundtable):
         raise roundtables.closed_to_words()
     if language not in LANGUAGES:
@@ -354,6 +393,9 @@ def save_reflection(
             if submit:
                 shared.language = language
             return shared  # autosaved, as the browser put them back after Back: not a second reflection either
+        sent = _sent_a_short_time_ago(participant, prompt, text) if ask else None
+        if sent is not None:
+            raise AlreadySent(sent)
     if reflection is not None:
         if reflection.status in ("withdrawn", "purged"):
             raise NotFound(_l("That reflection was not found."))

@@ -146,7 +146,7 @@ def _posts_lost_on_the_way(page, writing: str, act) -> None:
     """``act`` sends the writing form, and the connection drops its request: the browser shows its own error page."""
     from playwright.sync_api import Error
 
-    page.route(writing, lambda route: route.abort("connectionreset") if route.request.method == "POST"
+    page.route(f"{writing}*", lambda route: route.abort("connectionreset") if route.request.method == "POST"
                else route.continue_())
     try:
         with page.expect_navigation():
@@ -154,7 +154,7 @@ def _posts_lost_on_the_way(page, writing: str, act) -> None:
     except Error:
         pass  # the navigation failed, as on the phone
     page.wait_for_url("chrome-error://chromewebdata/")
-    page.unroute(writing)
+    page.unroute(f"{writing}*")
 
 
 def _kept_in_the_tab(page) -> list[str]:
@@ -232,7 +232,7 @@ def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_sa
 
     sent = []
     page.on("request", lambda request: sent.append(request.post_data or "") if request.method == "POST"
-            and request.url == writing else None)
+            and request.url == f"{writing}?sent=1" else None)
     if how == "offline":
         page.clock.run_for((idle_seconds + 10) * 1_000)  # left alone
         assert page.url == writing, "no connection: the page hides and waits, it does not close over the words"
@@ -656,6 +656,85 @@ def test_with_javascript_words_lost_on_the_way_come_back_into_the_box_and_go_onc
         page.click("#quick-exit")
     page.goto(live["base_url"] + "/return")
     assert _kept_in_the_tab(page) == []
+
+
+def _signal_drops(page):
+    """The phone loses its signal, as the tester's did (``context.set_offline`` does not show the browser's own
+    error page for a form sent, the debugging protocol's setting does); returns what brings it back."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+
+    def signal(offline: bool) -> None:
+        cdp.send("Network.emulateNetworkConditions",
+                 {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+
+    signal(True)
+    return lambda: signal(False)
+
+
+@pytest.mark.parametrize("button", ["save", "submit", "leave"])
+def test_without_javascript_back_after_a_button_pressed_as_the_signal_drops_returns_to_the_words(new_context, live,
+                                                                                              button):
+    """The writing form sent to the page's own address: the browser's error page took the page's place in history,
+    Back led to the page before, and the words were gone (QA 8). Now Back leads to them, and they can be sent."""
+    from playwright.sync_api import Error, expect
+
+    page = new_context(viewport=PHONE, java_script_enabled=False).new_page()
+    join(page, live, language="fil", pseudonym=f"Amihan walang signal {button}")
+    page.goto(live["base_url"] + "/my")
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing)
+    words = "Ang korte ay dapat makinig. Hindi dapat maulit."
+    page.fill("#text", words)
+    signal_back = _signal_drops(page)
+
+    try:
+        with page.expect_navigation():
+            page.click(f"input[name={button}]")
+    except Error:
+        pass  # the browser's own error page, as on the phone
+    page.wait_for_url("chrome-error://chromewebdata/")
+    signal_back()
+    page.go_back()
+
+    assert page.url == writing
+    assert page.input_value("#text") == words
+    with page.expect_navigation():
+        page.click(f"input[name={button}]")
+    expect(page.locator("main")).to_contain_text(
+        "Naisumite na ang iyong pagninilay" if button == "submit" else "Naka-save na ang iyong borador")
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
+def test_back_after_submit_and_more_typed_asks_before_the_words_are_stored_twice(new_context, live, javascript):
+    """Back after Submit: the browser puts the words back in the box, the status line said "Draft saved" though
+    nothing was, and Submit with more typed stored them a second time (QA 8)."""
+    from playwright.sync_api import expect
+
+    page = new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
+    join(page, live, language="en", pseudonym=f"Amihan dalawang beses {javascript}")
+    page.goto(live["base_url"] + "/my")
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    words = "Judges should listen to survivors. Video testimony helps children heal."
+    page.fill("#text", words)
+    with page.expect_navigation(url="**/my"):
+        page.click("input[name=submit]")
+    page.go_back()
+    assert page.input_value("#text") == words, "put back by the browser"
+    if javascript:
+        expect(page.locator("#autosave-status")).to_contain_text("Not saved as a draft", timeout=12_000)
+
+    page.fill("#text", words + " I want to add: the court should be kind.")
+    with page.expect_navigation():
+        page.click("input[name=submit]")
+
+    expect(page.locator(".error-summary")).to_contain_text("You already submitted these words")
+    assert page.input_value("#text") == words + " I want to add: the court should be kind."
+    with page.expect_navigation(url="**/my"):
+        page.click("button[name=change_sent]")
+    expect(page.locator("main")).to_contain_text("Thank you. Your reflection was submitted.")
+    opened = page.locator("main a[href*='/my/reflections/']:not([href$='/delete'])")
+    assert opened.count() == 1, "one reflection, changed"
 
 
 def test_without_javascript_the_exit_link_still_ends_the_session(new_context, live):

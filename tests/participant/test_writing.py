@@ -1,7 +1,9 @@
 """Writing a reflection: drafts, submits, and gentle messages for empty or too long text."""
 
 import re
+from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from roundtable.db import db
@@ -207,8 +209,10 @@ def test_back_after_submit_and_submit_again_stores_one_reflection(client, make, 
         "the language chosen the second time is kept"
 
 
-def test_back_after_submit_autosaves_no_second_reflection_of_the_same_words(client, make, csrf):
-    """With JavaScript, the words the browser puts back after Back were autosaved as a new draft (QA)."""
+@pytest.mark.parametrize("more", ["", " I want to add: the court should be kind."])
+def test_back_after_submit_autosaves_no_second_reflection_of_the_words_sent(client, make, csrf, more):
+    """With JavaScript, the words the browser puts back after Back were autosaved as a new draft (QA); then they
+    were said to be "Draft saved", though no draft was saved, and with more typed a draft holding them was (QA 8)."""
     participant = make.participant(language="en")
     _sign_in(client, participant, csrf)
     prompt_id = participant.roundtable.prompts[0].id
@@ -216,11 +220,160 @@ def test_back_after_submit_autosaves_no_second_reflection_of_the_same_words(clie
     words = "Judges should let a child speak from another room."
     client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit"))
 
-    autosaved = client.post(f"{url}/autosave", data=_form(client.get(url), csrf, text=words),
+    autosaved = client.post(f"{url}/autosave", data=_form(client.get(url), csrf, text=words + more),
                             headers={"Accept": "application/json"})
 
-    assert autosaved.get_json()["saved"] is True
+    assert autosaved.status_code == 409
+    assert autosaved.get_json() == {"saved": False, "message": "Not saved as a draft: you already submitted these "
+                                    "words, or part of them. Press a button below to choose what to do."}
     assert db.session.scalars(select(Reflection.status)).all() == ["submitted"]
+
+
+def _back_after_submit_and_more_typed(client, make, csrf, language="en"):
+    """Submitted, then Back: the browser put the words back in the box, and more was typed after them (QA 8).
+    Returns the writing page's address, the page answering the button pressed, the reflection sent, the words."""
+    participant = make.participant(language=language)
+    _sign_in(client, participant, csrf)
+    client.get(f"/language/{language}")
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    words = "Judges should listen to survivors. Video testimony helps children heal."
+    client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit"))
+    sent = db.session.query(Reflection).one()
+    more = f"{words} I want to add: the court should be kind."
+    asked = client.post(f"{url}?sent=1", data=_form(client.get(url), csrf, text=more, submit="Submit"))
+    return url, asked, sent, more
+
+
+@pytest.mark.parametrize("language", ["en", "fil"])
+def test_words_submitted_then_put_back_after_back_are_asked_about_before_a_second_reflection(client, make, csrf,
+                                                                                             language):
+    _url, asked, sent, more = _back_after_submit_and_more_typed(client, make, csrf, language)
+
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200
+    assert ("You already submitted these words, or part of them, for this question. Submit them as a new reflection, "
+            "or change the reflection you submitted?" if language == "en" else
+            "Naisumite mo na ang mga salitang ito, o ang bahagi nila, para sa tanong na ito.") in html
+    assert more in html, "the words stay in the box"
+    assert f'<button type="submit" name="change_sent" value="{sent.id}">' in html
+    assert ("Submit as a new reflection" if language == "en" else "Isumite bilang bagong pagninilay") in html
+    assert '<input type="hidden" name="as_new" value="1">' in html
+    assert db.session.scalars(select(Reflection.text)).all() == [sent.text], "nothing stored a second time"
+
+
+def test_asked_about_words_submitted_before_change_the_one_submitted_puts_them_in_its_place(client, make, csrf):
+    url, asked, sent, more = _back_after_submit_and_more_typed(client, make, csrf)
+
+    changed = client.post(url, data=_form(asked, csrf, text=more, change_sent=str(sent.id)), follow_redirects=True)
+
+    assert "Thank you. Your reflection was submitted." in changed.get_data(as_text=True)
+    db.session.expire_all()
+    assert [(r.id, r.status, r.text) for r in db.session.query(Reflection)] == [(sent.id, "submitted", more)]
+
+
+@pytest.mark.parametrize(("button", "status"), [("submit", "submitted"), ("save", "draft"), ("leave", "draft")])
+def test_asked_about_words_submitted_before_the_other_buttons_make_a_new_reflection(client, make, csrf, button,
+                                                                                    status):
+    url, asked, sent, more = _back_after_submit_and_more_typed(client, make, csrf)
+
+    answered = client.post(url, data={**_form(asked, csrf, text=more, as_new="1"), button: "1"})
+
+    assert answered.status_code == 302
+    assert [(r.status, r.text) for r in db.session.query(Reflection).order_by(Reflection.id)] == [
+        ("submitted", sent.text), (status, more)]
+
+
+def test_asked_about_words_submitted_before_another_reflection_is_not_changed_in_its_place(client, make, csrf):
+    url, asked, sent, more = _back_after_submit_and_more_typed(client, make, csrf)
+    other = make.reflection(make.participant(roundtable=sent.participant.roundtable), status="submitted")
+
+    refused = client.post(url, data=_form(asked, csrf, text=more, change_sent=str(other.id)))
+
+    assert refused.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Reflection, other.id).text != more and db.session.get(Reflection, sent.id).text != more
+
+
+@pytest.mark.parametrize("button", ["save", "leave", "switch_language"])
+def test_every_button_asks_about_words_submitted_before_but_a_page_closing_with_nobody_there(client, make, csrf,
+                                                                                          button):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    words = "Judges should listen to survivors."
+    client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit"))
+    more = {**_form(client.get(url), csrf, text=f"{words} And explain what happens next."), button: "fil"}
+
+    asked = client.post(url, data=more)
+
+    assert asked.status_code == 200 and 'name="change_sent"' in asked.get_data(as_text=True)
+    if button == "leave":
+        closing = client.post(url, data={**more, "closed_for_safety": "1"})
+        assert closing.status_code == 302 and closing.headers["Location"].startswith("/return"), "the session ends"
+        assert db.session.scalars(select(Reflection.status).order_by(Reflection.id)).all() == ["submitted", "draft"]
+    else:
+        assert db.session.query(Reflection).count() == 1
+
+
+def test_words_submitted_before_are_not_asked_about_an_hour_later_or_when_only_some_are_typed_again(
+        client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    words = "Judges should listen to survivors."
+    client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit"))
+
+    part = client.post(url, data=_form(client.get(url), csrf, text="Judges should listen. More.", submit="Submit"))
+    assert part.status_code == 302, "only part of the words sent: another reflection"
+    sent = db.session.scalars(select(Reflection).order_by(Reflection.id)).first()
+    sent.updated_at = sent.updated_at - timedelta(hours=1, minutes=1)
+    db.session.commit()
+    later = client.post(url, data=_form(client.get(url), csrf, text=f"{words} Written again.", submit="Submit"))
+    assert later.status_code == 302
+    assert db.session.query(Reflection).count() == 3
+
+
+def test_the_words_submitted_put_back_and_saved_as_a_draft_are_said_to_be_already_sent(client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    words = "Judges should listen to survivors."
+    client.post(url, data=_form(client.get(url), csrf, text=words, submit="Submit"))
+
+    saved = client.post(url, data=_form(client.get(url), csrf, text=words, save="Save draft"), follow_redirects=True)
+
+    html = saved.get_data(as_text=True)
+    assert "Nothing to send: your reflection already reads just like this." in html
+    assert "Your draft is saved." not in html
+    assert db.session.scalars(select(Reflection.status)).all() == ["submitted"]
+
+
+@pytest.mark.parametrize("opened", ["write", "edit"])
+def test_the_writing_form_is_sent_to_an_address_other_than_its_pages_own(client, make, csrf, opened):
+    """A button pressed as the signal drops: Chromium's error page for the page's own address took the page's
+    place in history, so Back led past it and, without JavaScript, the words were gone (QA 8). The view answers
+    at the form's address as at the page's, and a page answering there sends its form to the page's own."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    prompt_id = participant.roundtable.prompts[0].id
+    url = f"/write/{prompt_id}"
+    if opened == "edit":
+        client.post(url, data=_form(client.get(url), csrf, text="First words.", save="Save draft"))
+        url = f"/my/reflections/{db.session.query(Reflection).one().id}"
+    page = client.get(url)
+    assert _action_of(page) == f"{url}?sent=1"
+
+    answered = client.post(f"{url}?sent=1", data=_form(page, csrf, text="x" * 10_001, save="Save draft"))
+
+    assert "Use at most 10,000 characters." in answered.get_data(as_text=True)
+    assert _action_of(answered) == url, "not the address it answered at, where Back would lead past it again"
+    saved = client.post(_action_of(answered), data=_form(answered, csrf, text="Words sent again.", save="Save draft"))
+    assert saved.status_code == 302 and saved.headers["Location"] == "/my"
+    assert db.session.scalars(select(Reflection.text)).all() == ["Words sent again."]
+
+
+def _action_of(page) -> str:
+    return re.search(r'<form method="post" action="([^"]+)" novalidate class="writing"', page.get_data(as_text=True)).group(1)
 
 
 def test_a_shared_reflection_is_changed_by_submitting_again_never_turned_back_into_a_draft(client, make, csrf):
@@ -297,7 +450,7 @@ def test_the_language_buttons_of_the_writing_page_send_the_words_with_them(clien
     url = f"/write/{participant.roundtable.prompts[0].id}"
     page = client.get(url)
     html = page.get_data(as_text=True)
-    assert f'<form method="post" action="{url}" novalidate class="writing" id="writing"' in html
+    assert f'<form method="post" action="{url}?sent=1" novalidate class="writing" id="writing"' in html
     assert '<button type="submit" form="writing" name="switch_language" value="fil" lang="fil"' in html
     assert "/language/fil" not in html  # a plain link would leave the words behind
 
