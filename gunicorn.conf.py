@@ -7,6 +7,7 @@ the error log names no client and echoes nothing a malformed request sent (``Nam
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import multiprocessing
 import os
@@ -21,13 +22,75 @@ def _refuse(reason: str):
     sys.exit(4)
 
 
-def _int(name: str, default: int, *, least: int = 0) -> int:
+def _int(name: str, default: int, *, least: int = 0, most: int | None = None) -> int:
     value = os.environ.get(name, "").strip()
     if not value:
         return default
-    if not (value.isascii() and value.isdigit()) or int(value) < least:
-        _refuse(f"{name} must be a whole number, {least} or more (not {value!r}).")
+    if not (value.isascii() and value.isdigit()) or int(value) < least or (most is not None and int(value) > most):
+        within = f"{least} or more" if most is None else f"from {least} to {most}"
+        _refuse(f"{name} must be a whole number, {within} (not {value!r}).")
     return int(value)
+
+
+_HOST_NAME = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", re.IGNORECASE | re.ASCII)
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _bind(name: str, default: str) -> str:
+    """host:port, [IPv6]:port, unix:/path or fd://N, as gunicorn reads them. gunicorn itself exits with status 1 on a
+    port that is not a number, and with a traceback on one beyond 65535; empty would listen on every interface."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if value.startswith("unix:"):
+        path = re.sub(r"^unix:(//)?", "", value)
+        if path and os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            return value
+        _refuse(f"{name} must name a socket in a directory that exists, such as unix:/run/roundtable/gunicorn.sock "
+                f"(not {value!r}).")
+    if value.startswith("fd://") and value[5:].isascii() and value[5:].isdigit():
+        return value
+    address = value.removeprefix("tcp://")
+    bracketed = re.fullmatch(r"\[(?P<host>[^\]]+)\](?::(?P<port>.*))?", address)
+    if bracketed:
+        host, port = bracketed["host"], bracketed["port"]
+        known_host = ":" in host and _is_address(host)
+    else:
+        host, colon, port = address.partition(":")
+        port = port if colon else None
+        known_host = bool(_HOST_NAME.fullmatch(host))
+    port = "8000" if port is None else port  # gunicorn's default
+    if not (known_host and port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        _refuse(f"{name} must be host:port with a port from 1 to 65535, such as 127.0.0.1:8000, [::1]:8000 or "
+                f"unix:/run/roundtable/gunicorn.sock (not {value!r}).")
+    return value
+
+
+def _addresses(name: str, default: str) -> str:
+    """Addresses separated by commas, or *: gunicorn itself would exit with status 1 (after four lines)."""
+    value = os.environ.get(name, default)
+    if not all(a.strip() == "*" or _is_address(a.strip()) for a in value.split(",") if a):
+        _refuse(f"{name} must be IP addresses separated by commas, or * (not {value!r}).")
+    return value
+
+
+def _log_file(name: str, default: str) -> str | None:
+    """- for standard output, empty for no log, or a file this user can write: gunicorn itself would exit with status 1
+    on a file it cannot open."""
+    value = os.environ.get(name, default).strip()
+    if value in ("-", ""):
+        return value or None
+    path = os.path.abspath(value)
+    if os.access(path if os.path.exists(path) else os.path.dirname(path), os.W_OK) and not os.path.isdir(path):
+        return value
+    _refuse(f"{name} must be -, empty, or a file this user may write in a directory that exists (not {value!r}).")
 
 
 def default_workers(cores: int | None = None) -> int:
@@ -36,11 +99,15 @@ def default_workers(cores: int | None = None) -> int:
     return max(2, min(2 * cores + 1, 9))
 
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = _int("GUNICORN_WORKERS", default_workers(), least=1)  # 0 would leave a master with nobody to answer
+bind = _bind("GUNICORN_BIND", "127.0.0.1:8000")
+# 0 would leave a master with nobody to answer. More than 32 is a slip (a 0 too many): each worker may hold 10
+# PostgreSQL connections (docs/deploy.md), so 32 already ask for 320, three times PostgreSQL's default limit, and
+# every worker is a process of its own: a huge number would fork until memory or connections run out.
+workers = _int("GUNICORN_WORKERS", default_workers(), least=1, most=32)
 worker_class = "sync"
-# A request that takes longer than this is killed and restarted (exports of 10,000 quotes take ~1 s).
-timeout = _int("GUNICORN_TIMEOUT", 60)
+# A request that takes longer than this is killed and restarted (exports of 10,000 quotes take ~1 s). At most an
+# hour: nginx gives up after 90 s anyway (docs/deploy.md), and a huge number makes every worker crash as it starts.
+timeout = _int("GUNICORN_TIMEOUT", 60, most=3600)
 # On SIGTERM/SIGHUP workers finish the requests they hold (a reflection being submitted) before leaving.
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
@@ -62,7 +129,7 @@ def post_fork(server, worker):
 
 
 # Trust X-Forwarded-Proto/-For only from the one reverse proxy in front of us.
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+forwarded_allow_ips = _addresses("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 class NamesNobody(logging.Filter):
     """gunicorn's own error log names the client of a malformed request ("Invalid request from ip=…") and echoes
@@ -95,7 +162,7 @@ errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "").strip().lower() or "info"
 if loglevel not in ("debug", "info", "warning", "error", "critical"):  # gunicorn would quietly use info
     _refuse(f"GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical (not {loglevel!r}).")
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+accesslog = _log_file("GUNICORN_ACCESS_LOG", "-")
 # %(t)s time, %(m)s method, %(U)s path WITHOUT query string, %(s)s status, %(B)s bytes, %(M)s milliseconds.
 # Deliberately absent: %(h)s client address, %(a)s user agent, %(f)s referrer, %(q)s query, %(u)s user.
 access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'

@@ -11,7 +11,8 @@ CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 
 def _settings(monkeypatch, **env) -> dict:
-    for name in ("GUNICORN_WORKERS", "GUNICORN_FORWARDED_ALLOW_IPS", "GUNICORN_TIMEOUT", "GUNICORN_LOG_LEVEL"):
+    for name in ("GUNICORN_WORKERS", "GUNICORN_FORWARDED_ALLOW_IPS", "GUNICORN_TIMEOUT", "GUNICORN_LOG_LEVEL",
+                 "GUNICORN_BIND", "GUNICORN_ACCESS_LOG"):
         monkeypatch.delenv(name, raising=False)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
