@@ -130,6 +130,10 @@ def _register_error_pages(app: Flask) -> None:
         return render_template("errors/error.html", status=400, out_of_date=True, no_cookies=no_cookies,
                                not_over_https=not_over_https), 400
 
+    @app.errorhandler(security.UnreadableForm)
+    def unreadable_form(exc: security.UnreadableForm):
+        return page(400, unreadable_form=True)
+
     @app.errorhandler(OperationalError)
     def database_unavailable(exc: OperationalError):
         db.session.remove()

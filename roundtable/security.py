@@ -5,8 +5,10 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Flask, request
+from flask import Request as FlaskRequest
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import BadRequest
 
 CSP = "; ".join(
     [
@@ -53,6 +55,29 @@ def _query_string_as_ascii(wsgi_app):
     return app
 
 
+class UnreadableForm(BadRequest):
+    """A form body that cannot be parsed: raw bytes beyond UTF-8 (not %-encoded; browsers never send them), a multipart
+    body without its boundary or cut short."""
+
+
+class Request(FlaskRequest):
+    """Werkzeug reads a form body it cannot parse as an empty form: the missing CSRF token then told the sender the
+    page was out of date because someone signed in or out in another tab. It is refused as unreadable instead."""
+
+    def make_form_data_parser(self):
+        parser = super().make_form_data_parser()
+        parser.silent = False
+        return parser
+
+    def _load_form_data(self) -> None:
+        try:
+            super()._load_form_data()
+        except ValueError:
+            # Nothing was sent, from here on: the error page may read the form again.
+            self.__dict__.update(form=self.parameter_storage_class(), files=self.parameter_storage_class())
+            raise UnreadableForm() from None
+
+
 class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or remove an audit event."""
 
@@ -83,6 +108,7 @@ def guard_audit_log() -> None:
 def init_app(app: Flask) -> None:
     guard_audit_log()
     app.after_request(add_security_headers)
+    app.request_class = Request
     app.wsgi_app = _query_string_as_ascii(app.wsgi_app)
     hops = app.config.get("PROXY_FIX_HOPS", 0)
     if hops:

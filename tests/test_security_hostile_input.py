@@ -281,6 +281,58 @@ def test_raw_bytes_beyond_ascii_in_a_query_string_break_no_page(app, world):
     assert 'value="éX"' in answer.get_data(as_text=True)
 
 
+def _unreadable_bodies(token: str) -> dict[str, tuple[str, bytes]]:
+    """Form bodies Werkzeug cannot read, each with a valid CSRF token: (content type, body)."""
+    boundary = "RoundtableBoundary"
+    token_part = f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token}\r\n'.encode()
+    named = token_part + f"--{boundary}\r\nContent-Disposition: form-data; name=\"text\xe9\"\r\n\r\n".encode("latin-1")
+    multipart = f"multipart/form-data; boundary={boundary}"
+    return {
+        "raw byte in a field": ("application/x-www-form-urlencoded",
+                                f"csrf_token={token}&username=edit\xe9r&text=Hear\xffus".encode("latin-1")),
+        "raw byte in a multipart name": (multipart, named + f"Hear us\r\n--{boundary}--\r\n".encode()),
+        "multipart without boundary": ("multipart/form-data", token_part + f"--{boundary}--\r\n".encode()),
+        "multipart cut short": (multipart, token_part + f"--{boundary}\r\nContent-Disposition: form".encode()),
+    }
+
+
+def test_a_form_body_that_cannot_be_read_is_refused_as_unreadable_on_every_form(app, world):
+    """Werkzeug read such a body as an empty form, and the token it then missed said the page was out of date
+    because someone signed in or out in another tab: nobody had. Browsers %-encode; odd clients do not."""
+    for endpoint, url, _fields, browser, token in _every_form(app, world):
+        for shape, (content_type, body) in _unreadable_bodies(token).items():
+            response = browser.post(url, data=body, content_type=content_type)
+            html = response.get_data(as_text=True)
+            assert response.status_code == 400, (endpoint, shape, response.status_code)
+            assert "We could not read that form" in html or "Hindi namin mabasa ang form na iyon" in html, (endpoint,
+                                                                                                          shape)
+            assert "out of date" not in html and "Luma na ang pahinang ito" not in html, (endpoint, shape)
+
+
+@pytest.mark.parametrize("language, said, not_said", [
+    ("en", "We could not read that form", "This page is out of date"),
+    ("fil", "Hindi namin mabasa ang form na iyon", "Luma na ang pahinang ito"),
+])
+def test_an_unreadable_form_is_said_so_in_the_readers_language(client, language, said, not_said):
+    token = csrf_token_of(client.get("/login"))
+    for content_type, body in _unreadable_bodies(token).values():
+        html = client.post("/login", data=body, content_type=content_type,
+                           headers={"Accept-Language": language}).get_data(as_text=True)
+        assert said in html and not_said not in html
+
+
+def test_raw_bytes_in_a_multipart_value_are_read_not_refused(client):
+    """Werkzeug reads a multipart value with a replacement character: the form is used, the sign-in refused."""
+    token = csrf_token_of(client.get("/login"))
+    boundary = "RoundtableBoundary"
+    body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value + b"\r\n"
+                    for name, value in (("csrf_token", token.encode()), ("username", b"edit\xe9r"),
+                                        ("password", b"x"))) + f"--{boundary}--\r\n".encode()
+    response = client.post("/login", data=body, content_type=f"multipart/form-data; boundary={boundary}",
+                           headers={"Accept-Language": "en"})
+    assert response.status_code == 200 and "We could not read that form" not in response.get_data(as_text=True)
+
+
 def test_files_and_json_sent_to_any_form_in_place_of_its_fields_are_no_error(app, world):
     """No page uploads a file or sends JSON; sent by hand in place of a form's fields, they were handed to the
     fields as objects that are not text (a 500, with a traceback in the log)."""
