@@ -221,18 +221,50 @@ def _register_template_helpers(app: Flask) -> None:
 
 
 class _NoAddressFilter(logging.Filter):
-    """Werkzeug's development log lines start with the client address; drop the address, and every query string
-    (a join code, the words an editor looked for), as gunicorn's access log leaves it out. A malformed request is
-    logged whole inside its error line ("Bad request syntax ('GET /return?passphrase=… HTTP/1.1')"), spaces and all."""
+    """Werkzeug's development log lines start with the client address; drop the address, and every query string and
+    fragment (a join code, the words an editor looked for), as gunicorn's access log leaves them out. A malformed
+    request line is logged as it came, in the request line of its access line and quoted (%r) in its error line
+    ("Bad request version ('kasapi')": the last word of a passphrase sent with spaces): of any request line only
+    the method and the path are kept."""
 
     _CLIENT = re.compile(r"^\S+ - - \[[^\]]*\] ")
-    _QUERY = re.compile(r"\?.*?(?=\s+HTTP/[\d.]+'?\)?$)|\?.*", re.DOTALL)
+    _ACCESS_LINE = '"%s" %s %s'  # request line, status, size
+    _STYLED = re.compile(r"^(?P<on>(?:\x1b\[[\d;]*m)*)(?P<line>.*?)(?P<off>(?:\x1b\[[\d;]*m)*)$", re.DOTALL)
+    _QUOTED = re.compile(r"""\s*\((?P<quote>['"])(?P<said>.*)(?P=quote)\)""", re.DOTALL)
+    _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"})
+    _VERSION = re.compile(r"HTTP/\d+(?:\.\d+)?")
+    _QUERY_OR_FRAGMENT = re.compile(r"[?#]\S*")
+
+    @classmethod
+    def _request_line(cls, line: str) -> str:
+        """Method and path without query or fragment, and the version of a well-formed line. A word alone may be
+        the method or the version (or a passphrase's last word): it is kept only when it is a method."""
+        words = line.split()
+        kept = [words[0]] if words and words[0] in cls._METHODS else []
+        if len(words) > 1:
+            kept.append(cls._QUERY_OR_FRAGMENT.sub("", words[1]))
+        if len(words) == 3 and cls._VERSION.fullmatch(words[2]):
+            kept.append(words[2])
+        return " ".join(kept)
+
+    def _quoted(self, quoted: re.Match) -> str:
+        line = self._request_line(quoted["said"])
+        return f" ({quoted['quote']}{line}{quoted['quote']})" if line else ""
+
+    def _safe(self, said):
+        if not isinstance(said, str):
+            return said
+        return self._QUERY_OR_FRAGMENT.sub("", self._QUOTED.sub(self._quoted, said))
 
     def filter(self, record: logging.LogRecord) -> bool:
         if record.name == "werkzeug" and isinstance(record.msg, str):
             record.msg = self._CLIENT.sub("", record.msg).rstrip("\n")
-            if isinstance(record.args, tuple):
-                record.args = tuple(self._QUERY.sub("", a) if isinstance(a, str) else a for a in record.args)
+            if isinstance(record.args, tuple) and record.args:
+                first, *rest = record.args
+                if record.msg == self._ACCESS_LINE and isinstance(first, str):
+                    styled = self._STYLED.match(first)
+                    first = styled["on"] + self._request_line(styled["line"]) + styled["off"]
+                record.args = (self._safe(first), *map(self._safe, rest))
         return True
 
 

@@ -120,3 +120,43 @@ def test_a_malformed_request_is_logged_by_the_development_server_without_its_add
     assert "Bad request syntax" in logged and "GET /return" in logged
     assert "mango" not in logged and "passphrase" not in logged
     assert "127.0.0.1" not in logged and not IPV4.search(logged)
+
+
+@pytest.mark.parametrize("line, error", [
+    (b"GET /return?passphrase=agila kasapi", "Bad request version"),
+    (b"POST /return?passphrase=agila kasapi", "Bad request version"),
+    (b"GET /return?passphrase=agila kasapi tala", "Bad request version"),
+    (b"GET /return agila kasapi", "Bad request version"),
+    (b"GET /return HTTP/kasapi", "Bad request version"),
+    (b"GET /return?passphrase=agila kasapi HTTP/1.1", "Bad request syntax"),
+    (b"GET /return agila kasapi HTTP/1.1", "Bad request syntax"),
+    (b"kasapi", "Bad request syntax"),
+    (b"POST /return?passphrase=agila+kasapi", "Bad HTTP/0.9 request type"),
+    (b"KASAPI /return?passphrase=agila+kasapi", "Bad HTTP/0.9 request type"),
+])
+def test_no_word_of_a_malformed_request_line_past_its_path_is_logged_by_the_development_server(served, caplog, line,
+                                                                                               error):
+    """A request line without a valid HTTP version is quoted in its error line by another word than the whole line
+    ("Bad request version ('kasapi')"): the last word of a passphrase sent with spaces stayed in the log."""
+    caplog.set_level(logging.DEBUG)
+    host, port = served.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(line + b"\r\n\r\n")
+        while connection.recv(1024):
+            pass
+    logged = _everything_logged(caplog)
+    assert error in logged and ("/return" in logged) == (b"/return" in line)
+    assert "kasapi" not in logged.lower() and "agila" not in logged and "passphrase" not in logged
+    assert "127.0.0.1" not in logged and not IPV4.search(logged)
+
+
+def test_a_fragment_is_not_logged_by_the_development_server(served, caplog):
+    caplog.set_level(logging.DEBUG)
+    host, port = served.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as connection:
+        connection.sendall(b"GET /support#passphrase=agila HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        while connection.recv(1024):
+            pass
+    logged = _everything_logged(caplog)
+    assert '"GET /support HTTP/1.1" 200' in logged
+    assert "agila" not in logged and "#" not in logged
