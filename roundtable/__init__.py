@@ -97,7 +97,9 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         headers = [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]  # Allow
-        if exc.code == 429 and request.form.get("text") and on_participant_path():
+        if (closed := access.closed_for_safety_refused()) is not None:
+            body, status = closed, exc.code or 500
+        elif exc.code == 429 and request.form.get("text") and on_participant_path():
             # A participant's words refused by a rate limit (checked before anyone is looked up) are shown back,
             # never thrown away: they came with this very request.
             body, status = render_template("participant/words_kept.html", text=request.form["text"],
@@ -113,6 +115,8 @@ def _register_error_pages(app: Flask) -> None:
     def record_not_found(exc: RecordNotFound):
         """A record that does not exist, or that this person may not know of: the same plain 404 page. One that left
         a staff member's sight (``Gone``: its author took it back, say) says so, as a form sent to it does."""
+        if (closed := access.closed_for_safety_refused()) is not None:  # a reflection deleted in another tab
+            return closed, 404
         return page(404, str(exc) if isinstance(exc, Gone) else None)
 
     @app.errorhandler(CSRFError)

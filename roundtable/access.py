@@ -162,6 +162,18 @@ def _participant_session_ended() -> str:
              "not saved: copy them if you want to keep them, then open your words again with your passphrase.")
 
 
+def closed_for_safety_refused() -> str | None:
+    """The answer to words a participant's page sent itself as it closed with nobody there (participant.js), when
+    they were not saved (the roundtable closed meanwhile, the draft submitted in another tab, a limit): the session
+    ends as the page was about to end it, and the words are not shown, since whoever holds the phone now may not be
+    their author. Shown again, they would stay on screen, the session renewed, for another whole idle time.
+    None for any other request."""
+    if request.method != "POST" or not request.form.get("closed_for_safety"):
+        return None
+    identity.close_for_safety()
+    return render_template("participant/words_kept.html", text=None, closed=True)
+
+
 def enforce():
     """before_request hook: anonymous people go to a sign-in page, the wrong role gets 403,
     and only then is the CSRF token of a form post checked."""

@@ -242,6 +242,14 @@ def leave_participant() -> None:
             return response
 
 
+def close_for_safety() -> None:
+    """A participant's page closed itself with nobody there: its session ends, every copy of it, and the pages
+    that follow say why (words sent later from another of their pages are shown back)."""
+    if session.get("participant_id") is not None:
+        leave_participant()
+        session["expired"] = True
+
+
 def _end_sessions(app, participant_id: int) -> None:
     with app.app_context():
         try:

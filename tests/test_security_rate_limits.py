@@ -341,3 +341,21 @@ def test_words_refused_by_the_limit_are_shown_back_not_lost(limited, make):
     assert refused.status_code == 429
     assert "but your words are here" in html and "The thirty-first save: courts should listen to children." in html
     assert 'id="quick-exit"' in html
+
+
+def test_words_a_page_sent_as_it_closed_with_nobody_there_refused_by_the_limit_are_not_shown(limited, make):
+    """The page closed itself for safety: shown back, they stayed on a shared phone's screen for another idle time."""
+    participant = make.participant(language="en")
+    browser = _signed_in(limited, participant)
+    prompt_id = participant.roundtable.prompts[0].id
+    _save_drafts(browser, prompt_id, 30)
+    path = f"/write/{prompt_id}"
+
+    refused = browser.post(path, data={"text": "The thirty-first save: courts should listen to children.",
+                                       "language": "en", "leave": "1", "closed_for_safety": "1",
+                                       "idempotency_key": "k-last", "csrf_token": csrf_token_of(browser.get(path))})
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 429 and "courts should listen" not in html and "<textarea" not in html
+    assert "Your page closed to keep your words safe" in html
+    assert browser.get("/my").headers["Location"].endswith("/return"), "the session ended, as the page asked"

@@ -13,7 +13,7 @@ from datetime import date
 from flask import Blueprint, abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from roundtable import i18n, identity
+from roundtable import access, i18n, identity
 from roundtable.access import participant_required, public
 from roundtable.changes import change, flash_at
 from roundtable.db import db
@@ -292,9 +292,7 @@ def closed_for_safety():
     """Where a page that closed itself with nobody there goes: it ends the session (every copy of it) before its own
     idle time is up, so that whoever picks up the phone finds the passphrase form, not "My words". Only a
     participant's: anyone else sent here (a link, a staff sign-in's next page) is left as they were."""
-    if session.get("participant_id") is not None:
-        identity.leave_participant()
-        session["expired"] = True  # the page says why; words sent later from another of their pages are shown back
+    identity.close_for_safety()
     return redirect(url_for("participant.return_"))
 
 
@@ -446,6 +444,8 @@ def _reflection_page(prompt, reflection):
             flash(_("Nothing to send: your reflection already reads just like this.") if unchanged
                   else _("Thank you. Your reflection was submitted.") if submit else _("Your draft is saved."))
             return redirect(url_for("participant.my_words"))
+    if (refused := access.closed_for_safety_refused()) is not None:
+        return refused, 409
     if switch_to:  # the words stay on the page, now in the other language; only that choice is kept
         participation.choose_language(participant, switch_to)
         db.session.commit()

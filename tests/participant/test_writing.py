@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import Quote, Reflection
-from roundtable.services import roundtables
+from roundtable.services import roundtables, withdrawal
 from tests.conftest import second_browser_with_the_cookie_of
 from tests.deployment.live import at_once
 
@@ -533,3 +533,88 @@ def test_a_writing_pages_key_sent_with_another_prompt_moves_no_words_between_que
     db.session.expire_all()
     draft = db.session.query(Reflection).one()
     assert (draft.prompt_id, draft.text) == (roundtable.prompts[0].id, "Words for the first question.")
+
+
+def _closed_with_nobody_there(browser, page, csrf, url, text):
+    """What participant.js sends as the page closes itself for safety with words not saved yet."""
+    return browser.post(url, data=_form(page, csrf, text=text, leave="Save and take a break", closed_for_safety="1"))
+
+
+def _closed_and_shown_nothing(response, words, status, heading="Your page closed to keep your words safe"):
+    html = response.get_data(as_text=True)
+    assert response.status_code == status and words not in html and "<textarea" not in html, "no words on screen"
+    assert heading in html and 'href="/return"' in html
+
+
+def test_a_page_closing_with_nobody_there_after_its_roundtable_closed_ends_the_session_and_shows_no_words(
+        app, client, make, csrf):
+    """Its last words cannot be saved: shown back on the writing page, they stayed on a shared phone's screen, the
+    session renewed, for another whole idle time (QA)."""
+    participant = make.participant(language="fil")
+    roundtable = participant.roundtable
+    _sign_in(client, participant, csrf)
+    other_tab = second_browser_with_the_cookie_of(app, client)
+    url = f"/write/{roundtable.prompts[1].id}"
+    page = client.get(url)
+    client.post(f"{url}/autosave", data=_form(page, csrf, text="Dapat makinig ang korte."),
+                headers={"Accept": "application/json"})
+    roundtables.set_status(roundtable, roundtable.facilitator, "closed")
+    db.session.commit()
+
+    closing = _closed_with_nobody_there(client, page, csrf, url, "Dapat makinig ang korte. Sana mabait sila.")
+    closing.close()  # as a server does once the answer is sent: then the copies end
+
+    _closed_and_shown_nothing(closing, "Sana mabait sila", 409,
+                              "Nagsara ang iyong pahina para manatiling ligtas ang iyong mga salita")
+    assert client.get("/my").headers["Location"].endswith("/return")
+    assert other_tab.get("/my").headers["Location"].endswith("/return"), "every copy of the session ended"
+    assert "isinara namin ang iyong session" in client.get("/return").get_data(as_text=True)
+    assert db.session.query(Reflection).one().text == "Dapat makinig ang korte.", "what was saved is kept"
+
+
+def test_a_page_closing_with_nobody_there_after_its_draft_was_submitted_in_another_tab_shows_no_words(
+        app, client, make, csrf):
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    other_tab = second_browser_with_the_cookie_of(app, client)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    client.post(url, data=_form(client.get(url), csrf, text="Judges should listen.", save="Save draft"))
+    page, other_page = client.get(url), other_tab.get(url)  # both tabs on the same draft
+    other_tab.post(url, data=_form(other_page, csrf, text="Judges should listen.", submit="Submit"))
+
+    closing = _closed_with_nobody_there(client, page, csrf, url, "Judges should listen. Video testimony helps.")
+
+    _closed_and_shown_nothing(closing, "Video testimony helps", 409)
+    assert client.get("/my").headers["Location"].endswith("/return")
+    stored = db.session.query(Reflection).one()
+    assert (stored.status, stored.text) == ("submitted", "Judges should listen.")
+
+
+def test_a_page_closing_with_nobody_there_after_its_reflection_was_deleted_in_another_tab_ends_the_session(
+        app, client, make, csrf):
+    participant = make.participant(language="en")
+    reflection = make.reflection(participant, status="draft")
+    _sign_in(client, participant, csrf)
+    url = f"/my/reflections/{reflection.id}"
+    page = client.get(url)
+    withdrawal.delete_reflection(participant, reflection)
+    db.session.commit()
+
+    closing = _closed_with_nobody_there(client, page, csrf, url, "Courts should be kind to children.")
+
+    _closed_and_shown_nothing(closing, "kind to children", 404)
+    assert client.get("/my").headers["Location"].endswith("/return")
+
+
+def test_words_refused_for_another_reason_are_still_shown_back_while_someone_is_there(client, make, csrf):
+    """Only the page's own last words are kept off the screen: a button pressed is someone there."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    page = client.get(url)
+    client.post(url, data=_form(page, csrf, text="Judges should listen.", submit="Submit"))
+
+    pressed = client.post(url, data=_form(page, csrf, text="Judges should listen. Video helps.", save="Save draft"))
+
+    assert pressed.status_code == 200 and "Judges should listen. Video helps.</textarea>" in pressed.get_data(as_text=True)
+    assert client.get("/my").status_code == 200, "still signed in"
