@@ -158,6 +158,10 @@ def _participant_session_ended() -> str:
         return _("Your session was ended with “Exit this page” or a button that takes a break, on this phone or another. "
                  "Your words here may not be saved: copy them if you want to keep them, then open your words again "
                  "with your passphrase.")
+    if identity.lapsed_offline():
+        return _("This phone had no connection for a while, so we closed your session to keep your words safe. Your "
+                 "words here were not saved: copy them if you want to keep them, then open your words again with "
+                 "your passphrase.")
     return _("You were away for a while, so we closed your session to keep your words safe. Your words here were "
              "not saved: copy them if you want to keep them, then open your words again with your passphrase.")
 
@@ -189,6 +193,9 @@ def enforce():
             # Back and Reload on a shared phone send the last form again, and its words are not the next person's.
             # Nor when the page sent them itself, closing with nobody there (the connection came back late):
             # whoever holds the phone now may not be their author.
+            if request.form.get("typed_offline") and not identity.ended_elsewhere():
+                # Not away: their page saw them typing, offline (participant.js). Said so here, and on /return.
+                session["expired"] = identity.LAPSED_OFFLINE
             if request.accept_mimetypes.best == "application/json":  # an autosave: the words stay in the box
                 return jsonify(saved=False, message=_participant_session_ended()), 401
             closed = bool(request.form.get("closed_for_safety"))

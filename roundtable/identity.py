@@ -196,12 +196,18 @@ def warning_seconds_of_pages(minutes: int) -> int:
 
 
 ENDED_ELSEWHERE = "ended"  # session["expired"] when the session was ended, not left idle
+# session["expired"] when it lapsed while its page saw someone typing, but could not reach us to say so
+LAPSED_OFFLINE = "offline"
 
 
 def ended_elsewhere() -> bool:
     """The participant session this browser had was ended, from another of its copies or another phone (Exit, a
     break), or its words were all taken back: not by time away."""
     return session.get("expired") == ENDED_ELSEWHERE
+
+
+def lapsed_offline() -> bool:
+    return session.get("expired") == LAPSED_OFFLINE
 
 
 def ended_while_away(*, staff: bool) -> bool:

@@ -75,7 +75,7 @@ var roundtable = {
       if (!stillHereUrl) { return; }
       var data = new URLSearchParams({ csrf_token: body.getAttribute("data-csrf") });
       fetch(stillHereUrl, { method: "POST", body: data, credentials: "same-origin" })
-        .catch(function () { /* offline: nobody to tell */ });
+        .catch(function () { document.dispatchEvent(new CustomEvent("roundtable:unheard")); });
     };
     document.addEventListener("roundtable:contact", function () { told = Date.now(); warning.hidden = true; });
     ["keydown", "input", "click"].forEach(function (name) { window.addEventListener(name, someoneIsHere, true); });

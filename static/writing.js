@@ -44,6 +44,7 @@
     busy = send(data)
       .then(function () {
         lastSent = print;
+        mark("typed_offline", false);
         document.dispatchEvent(new CustomEvent("roundtable:contact"));
         if (restored) { restored = false; return; }  // saved as a draft; "press the button again" still holds
         say(form.getAttribute("data-saved-text").replace("{time}", clockTime(new Date())));
@@ -59,17 +60,27 @@
       .then(function (response) {
         if (response.redirected) { return { saved: false }; }
         return response.json().catch(function () { return { saved: false }; });
-      })
+      }, function () { return { saved: false, unreachable: true }; })
       .then(function (answer) {
-        if (!answer.saved) { throw new Error(answer.message || ""); }
+        if (!answer.saved) { throw answer; }
       });
   }
 
-  /* Says why, if the server said (a roundtable closed meanwhile) or the phone is offline, else the general advice. */
+  /* Offline or unanswered, the words wait (and are saved once connected); else the server's reason (a roundtable
+     closed meanwhile), or the general advice. */
   function notSaved(problem) {
-    if (navigator.onLine === false) { say(form.getAttribute("data-offline-text")); return; }
-    say((problem && problem.message) || form.getAttribute("data-failed-text"));
+    var offline = navigator.onLine === false || problem.unreachable;
+    mark("typed_offline", offline);
+    say(offline ? form.getAttribute("data-offline-saving-text") : problem.message || form.getAttribute("data-failed-text"));
   }
+
+  /* Marks read by the server (access.py). typed_offline: typing it could not hear of, so a session that lapsed
+     meanwhile is "no connection", not "away". */
+  function mark(name, on) {
+    (form.elements[name] || form.appendChild(Object.assign(document.createElement("input"),
+      { type: "hidden", name: name, value: "1" }))).disabled = !on;
+  }
+  document.addEventListener("roundtable:unheard", function () { mark("typed_offline", true); });
 
   /* Offline, a button would lead to the browser's error page, and Back from there loses the words. The reason is
      said under the buttons, scrolled into view; the focus stays on the button (role=status says it). */
@@ -144,13 +155,7 @@
   function leaveWithTheWords() {
     if (busy) { busy.then(leaveWithTheWords); return; }
     if (navigator.onLine === false) { window.addEventListener("online", leaveWithTheWords, { once: true }); return; }
-    if (!form.elements.closed_for_safety) {
-      var marked = document.createElement("input");
-      marked.type = "hidden";
-      marked.name = "closed_for_safety";
-      marked.value = "1";
-      form.appendChild(marked);
-    }
+    mark("closed_for_safety", true);
     var button = form.querySelector("[name=leave]");
     if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
   }

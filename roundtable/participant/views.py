@@ -327,7 +327,8 @@ def return_():
             )
     ended = identity.ended_elsewhere()
     expired = session.pop("expired", False)
-    return render_template("participant/return.html", form=form, expired=expired, ended=ended)
+    return render_template("participant/return.html", form=form, expired=expired, ended=ended,
+                           offline=expired == identity.LAPSED_OFFLINE)
 
 
 @bp.get("/before-you-write")

@@ -614,6 +614,37 @@ def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, li
     expect(page.locator("#autosave-status")).to_have_text(closed)
 
 
+@pytest.mark.parametrize("how", ["offline", "unreachable"])
+def test_with_javascript_an_autosave_without_a_connection_says_the_words_wait_and_a_lapse_is_put_on_the_connection(
+        new_context, live, how):
+    """It said "press the button again", though nothing was pressed (with no answer at all, the browser's own
+    "Failed to fetch"); typing on past the idle time, they were then told "You were away for a while" (QA)."""
+    from playwright.sync_api import expect
+
+    context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, f"Amihan {how}", clock=True)
+    words = "Typed on a bus with no signal: the court should let children rest."
+    page.fill("#text", words)
+    if how == "offline":
+        context.set_offline(True)
+    else:  # connected, but nothing comes back
+        page.route("**/autosave", lambda route: route.abort("internetdisconnected"))
+
+    page.clock.run_for(5_000)
+
+    status = page.locator("#autosave-status")
+    expect(status).to_have_text("You are offline. Your words are still here and will be saved once you are connected.")
+    context.set_offline(False)
+    page.unroute("**/autosave")
+    # Meanwhile the session lapsed on the server: the page saw someone typing, and could not say so.
+    context.request.get(live["base_url"] + "/closed", max_redirects=0)
+    page.clock.run_for(5_000)
+    expect(status).to_contain_text("This phone had no connection for a while")
+    with page.expect_navigation():
+        page.click("input[name=submit]")
+    expect(page.locator("main")).to_contain_text("This phone had no connection for a while")
+    expect(page.locator("#kept-text")).to_have_value(words)
+
+
 def test_with_javascript_a_button_pressed_offline_keeps_the_words_on_the_page_and_says_why(new_context, live):
     from playwright.sync_api import expect
 

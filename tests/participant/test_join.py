@@ -494,6 +494,46 @@ def test_words_written_after_the_session_ended_are_shown_back_not_lost(client, a
     assert 'readonly lang="fil">Ang korte' in html, "the words say their own language, whatever the page's"
 
 
+def test_a_session_that_lapsed_while_its_page_saw_typing_offline_blames_the_connection_not_the_person(
+        client, app, make, csrf):
+    """They typed on with no signal past the idle time, and were told "You were away for a while" (QA): the page
+    marks words typed where the server could not hear of them (participant.js), in both languages."""
+    participant = make.participant()
+    prompt_id = participant.roundtable.prompts[0].id
+    _signed_in_then_away_too_long(client, app, participant, csrf)
+    words = {"text": "Ang korte ay dapat makinig sa mga bata.", "language": "fil", "typed_offline": "1"}
+
+    autosaved = client.post(f"/write/{prompt_id}/autosave", data=words, headers={"Accept": "application/json"})
+
+    assert autosaved.status_code == 401 and autosaved.get_json()["message"].startswith(
+        "This phone had no connection for a while, so we closed your session to keep your words safe.")
+    kept = client.post(f"/write/{prompt_id}", data={**words, "submit": "Submit"})
+    html = kept.get_data(as_text=True)
+    assert kept.status_code == 401 and words["text"] in html and "You were away" not in html
+    assert "This phone had no connection for a while" in html
+    in_filipino = client.post("/words-kept", data={**hidden_fields_of(kept), "switch_language": "fil",
+                                                   "text": words["text"]})
+    html = in_filipino.get_data(as_text=True)
+    assert words["text"] in html and "Matagal na walang koneksyon ang teleponong ito" in html
+    assert "Matagal kang nawala" not in html
+    html = client.get("/return").get_data(as_text=True)
+    assert "Matagal na walang koneksyon ang teleponong ito" in html and "Matagal kang nawala" not in html
+
+
+def test_a_session_ended_elsewhere_says_so_even_when_its_page_was_offline(app, make, csrf):
+    participant = make.participant(language="en")
+    prompt_id = participant.roundtable.prompts[0].id
+    phone, other_phone = app.test_client(), app.test_client()
+    for browser in (phone, other_phone):
+        browser.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(browser.get("/return"))})
+    other_phone.get("/exit").close()  # as a server does once the answer is sent: then the copies end
+
+    autosaved = phone.post(f"/write/{prompt_id}/autosave", headers={"Accept": "application/json"},
+                           data={"text": "Courts should listen.", "language": "en", "typed_offline": "1"})
+
+    assert autosaved.get_json()["message"].startswith("Your session was ended with “Exit this page”")
+
+
 def test_a_session_ended_from_another_phone_says_so_and_keeps_the_words_typed(app, make, csrf):
     """It said "You were away for a while", and an autosave "Use the buttons below to save", which save nothing (QA)."""
     participant = make.participant(language="en")
