@@ -293,26 +293,54 @@ _POLICE_STATION_RE = re.compile(r"\bpolice\s+station\s+(?:no\.?\s*)?\d{1,3}\b", 
 # numbers alone are reported, as an age is: the words that make them case numbers stay when a label replaces them. A
 # number has three digits or more ("Case No. 5" of a workbook is none).
 _CASE_NUMBER = r"(?=(?:[a-z/-]*\d){3})[a-z0-9]+(?:[-/][a-z0-9]+)*\b"
+# The label an editor's redaction leaves ("[institution]", "[institusyon]"): it stands where a detail was, so a list
+# goes on after it ("Criminal Case Nos. [institution] and 12346-67" still holds a case number).
+_REDACTION_LABEL = r"\[[^\[\]\n]{1,40}\]"
+_CASE_NUMBER_ITEM = rf"(?:{_REDACTION_LABEL}|{_CASE_NUMBER})"
 _CASE_NUMBER_RE = re.compile(
     r"\b(?:(?:(?:crim(?:inal)?\.?|civ(?:il)?\.?|(?-i:[A-Z]{2,4}))\s+)?(?:case|docket)|kasong\s+(?:kriminal|sibil)|kaso"
-    r"|(?-i:I\.?S\.?|C\.?C\.?))\s+(?P<label>nos?\.?|numbers?|num\.?|blg\.?|bilang|\#)(?:\s+(?:ko|namin|niya|nila))?"
-    r"(?:\s+(?:ay|is|was|are|were))?\s*:?\s*"
-    # several after "Nos." or in a list ("Criminal Case Nos. 12345-67 and 12346-67", "Kaso Blg. 1234-19 at 1235-19")
-    rf"(?P<numbers>{_CASE_NUMBER}(?:(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&|to|hanggang)\s+){_CASE_NUMBER})*)",
+    r"|(?-i:I\.?S\.?)|c\.?c\.?)(?:\s+|\s*(?=\#))(?P<label>nos?\.?|numbers?|num\.?|blg\.?|bilang|\#)"
+    r"(?:\s+(?:ko|namin|niya|nila))?(?:\s+(?:ay|is|was|are|were))?\s*:?\s*"
+    # several after "Nos." or in a list ("Criminal Case Nos. 12345-67 and 12346-67", "Kaso Blg. 1234 at 1235")
+    rf"(?P<numbers>{_CASE_NUMBER_ITEM}(?:(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&|to|hanggang)\s+)"
+    rf"{_CASE_NUMBER_ITEM})*)",
     re.IGNORECASE,
 )
-_CASE_NUMBER_ITEM_RE = re.compile(_CASE_NUMBER, re.IGNORECASE)
+_CASE_NUMBER_ITEM_RE = re.compile(_CASE_NUMBER_ITEM, re.IGNORECASE)
+_REDACTION_LABEL_RE = re.compile(_REDACTION_LABEL)
+# Between the names of a list after "sina", "nina", "kina": "sina Boyet, Ana at tasyo".
+_NAME_LIST_SEPARATOR_RE = re.compile(r"(?:, (?:(?:at|and) )?| (?:at|and) )", re.IGNORECASE)
+# Numbers that follow a case number without being one: a year, a range of years, "24/7", "50/50".
+_YEAR_OR_FRACTION_RE = re.compile(r"(?:19|20)\d{2}(?:-(?:19|20)?\d{2})?|\d{1,2}/\d{1,2}")
 
 
 def _case_numbers(match: re.Match) -> Iterator[tuple[int, int]]:
-    """Each number of a case-number match. After a singular "No." or "Blg.", a second number is one only in a case
-    number's shape, with a dash or a slash ("Case No. 1234 at 2019 pa" is a case and a year)."""
+    """Each number of a case-number match; a redaction's label in the list is passed over, not the numbers after it.
+    After "Nos." every item is a number. After a singular "No." or "Blg." (Filipino has no plural: "Kaso Blg. 1234 at
+    1235"), a later item is one in a case number's shape, with a dash or a slash or as the first number is written,
+    and not a year, a range of years or a fraction ("Case No. 1234 at 2019 pa", "Case No. 4412 and 24/7 support")."""
     plural = match.group("label").lower().rstrip(".") in {"nos", "numbers"}
     offset = match.start("numbers")
+    first = None
     for index, item in enumerate(_CASE_NUMBER_ITEM_RE.finditer(match.group("numbers"))):
-        if index and not plural and not re.search(r"[-/]", item.group()):
+        number = item.group()
+        if number.startswith("["):
+            continue
+        if index and not plural and not _another_case_number(number, first):
             return
+        first = first or number
         yield offset + item.start(), offset + item.end()
+
+
+def _another_case_number(number: str, first: str | None) -> bool:
+    """A later number of a list after a singular label; ``first`` is the list's first number (None: a label)."""
+    if _YEAR_OR_FRACTION_RE.fullmatch(number):
+        return False
+    return "-" in number or "/" in number or first is None or _shape(number) == _shape(first)
+
+
+def _shape(number: str) -> str:
+    return re.sub(r"[a-z]", "a", re.sub(r"\d", "9", number.lower()))
 
 
 _ACCOUNT_NUMBER_RE = re.compile(r"(?<![\w+])\+?\d[\d\s-]{8,20}\d(?!\w)")
@@ -1242,27 +1270,42 @@ class _Scanner:
             yield from self._names_after(i, start_at, plural=token.key in PLURAL_NAME_MARKERS)
 
     def _names_after(self, cue: int, index: int, plural: bool) -> Iterator[_Candidate]:
+        """The name a cue introduces, or the names of a list after "sina", "nina", "kina": they go on after "at",
+        "and" or a comma, and after the label an editor's redaction left where a name was ("sina [pangalan] at
+        tasyo")."""
         tokens, previous = self.tokens, self.tokens[cue]
+        listed_at = None  # where the next item of a list starts, after its "at", "and" or comma
         while index < len(tokens):
             gap = self.text[previous.end : tokens[index].start]
-            abbreviated = previous.word in ABBREVIATIONS and gap in {".", ". "}
-            # "my brother, Dado": only a relation noun may have a comma before the name
-            after_relation = tokens[cue].key in RELATION_NOUNS and gap == ", "
-            if gap != " " and not abbreviated and not after_relation:
+            item_start = listed_at if listed_at is not None else previous.end + len(gap) - 1
+            label = _REDACTION_LABEL_RE.match(self.text, item_start) if plural and gap.endswith("[") else None
+            if label is not None and (listed_at is not None or gap == " ["):
+                stop = label.end()
+            else:
+                abbreviated = previous.word in ABBREVIATIONS and gap in {".", ". "}
+                # "my brother, Dado": only a relation noun may have a comma before the name
+                after_relation = tokens[cue].key in RELATION_NOUNS and gap == ", "
+                if listed_at is None and gap != " " and not abbreviated and not after_relation:
+                    return
+                if listed_at is not None and tokens[index].start != listed_at:
+                    return
+                listed_at = None
+                if tokens[index].key in TITLE_WORDS:  # "si Tito Boyet", "our neighbor, Mrs. Lim"
+                    previous, index = tokens[index], index + 1
+                    continue
+                end = self._run(index, self._is_name_word, limit=4)
+                if end == index and tokens[cue].key in NAME_MARKERS and self._is_lowercase_name(tokens[index]):
+                    end = index + 1  # typed on a phone: "si jaypee", "si ate jenalyn"
+                if end == index:
+                    return
+                start, stop = self._span(index, end)
+                yield _Candidate(start, stop, "name", PRIORITY_NAME_CUE)
+            separator = _NAME_LIST_SEPARATOR_RE.match(self.text, stop) if plural else None
+            if separator is None:
                 return
-            if tokens[index].key in TITLE_WORDS:  # "si Tito Boyet", "our neighbor, Mrs. Lim"
-                previous, index = tokens[index], index + 1
-                continue
-            end = self._run(index, self._is_name_word, limit=4)
-            if end == index and tokens[cue].key in NAME_MARKERS and self._is_lowercase_name(tokens[index]):
-                end = index + 1  # typed on a phone: "si jaypee", "si ate jenalyn"
-            if end == index:
-                return
-            start, stop = self._span(index, end)
-            yield _Candidate(start, stop, "name", PRIORITY_NAME_CUE)
-            if not plural or end + 1 >= len(tokens) or tokens[end].key not in {"at", "and"}:
-                return
-            previous, index = tokens[end], end + 1
+            listed_at = separator.end()
+            index = next((i for i in range(index, len(tokens)) if tokens[i].start >= listed_at), len(tokens))
+            previous = tokens[index - 1]
 
     def sentence_initial_names(self) -> Iterator[_Candidate]:
         """A sentence that opens with a known first name, or with an unknown word and then a verb

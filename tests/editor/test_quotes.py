@@ -451,6 +451,44 @@ def test_a_name_in_the_translation_is_marked_there_and_redacted_with_an_english_
     assert quote.text == "Si Ate [pangalan] ang kasama ko sa korte."
 
 
+@pytest.mark.parametrize("text, translation, first, second", [
+    ("Sa Criminal Case Nos. 12345-67 at 12346-67, nahatulan siya.",
+     "In Criminal Case Nos. 12345-67 and 12346-67, he was convicted.", "12345-67", "12346-67"),
+    ("Kaso Blg. 1234 at 1235 ang mga kaso namin.", "Case Nos. 1234 and 1235 are our cases.", "1234", "1235"),
+])
+def test_a_case_number_after_one_redacted_in_its_list_must_still_be_decided_before_approval(
+        make, editor, desk, text, translation, first, second):
+    """Replacing the first case number of a list with its label ("Case Nos. [institution] and 12346-67") stopped the
+    detector flagging the next, in both texts, and the quote was approved and exported with a survivor's case number
+    (QA)."""
+    quote = quote_of(editor, make.reflection(text=text, language="mixed"), translation=translation, approve=False)
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+    assert [(s.field, s.finding.text) for s in curation.unresolved_findings(quote)] == [
+        ("text", first), ("text", second), ("translation", first), ("translation", second)]
+
+    redact(desk, url, 0)  # the first number: it goes from the translation too
+
+    db.session.refresh(quote)
+    assert quote.text == text.replace(first, "[institusyon]")
+    assert quote.translation == translation.replace(first, "[institution]")
+    assert [(s.field, s.finding.text) for s in curation.unresolved_findings(quote)] == [
+        ("text", second), ("translation", second)]
+    page = desk.get(url)
+    assert f'<mark class="finding" id="finding-0">{second} ' in page.get_data(as_text=True)
+    desk.post(f"{url}/approve", data=approve_form_of(page))
+    db.session.refresh(quote)
+    assert quote.status == "draft"
+
+    redact(desk, url, 0)  # the second number, from both texts
+
+    db.session.refresh(quote)
+    assert second not in quote.text and second not in quote.translation
+    desk.post(f"{url}/approve", data=approve_form_of(desk.get(url)))
+    db.session.refresh(quote)
+    assert quote.status == "approved"
+
+
 def test_sensitive_words_of_a_roundtable_are_checked_in_its_quotes(make, editor, desk, csrf):
     quote = quote_of(editor, make.reflection(text="The judge who sat near the blue chapel listened to us."), approve=False)
     assert "blue chapel <span" not in desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)

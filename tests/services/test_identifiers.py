@@ -939,6 +939,75 @@ def test_several_case_numbers_and_criminal_cases_written_cc_are_each_flagged(tex
     assert found(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("In Criminal Case Nos. [institution] and 12346-67, he was convicted.", {("institution", "12346-67")}),
+        ("Sa Criminal Case Nos. [institusyon] at 12346-67, nahatulan siya.", {("institution", "12346-67")}),
+        ("Kaso Blg. [institusyon] at 1235-19 ang mga kaso namin.", {("institution", "1235-19")}),
+        ("Kaso Blg. [institusyon] at 1235 ang mga kaso namin.", {("institution", "1235")}),
+        ("CC Nos. [institution] and 2019-4413 were decided.", {("institution", "2019-4413")}),
+        ("Case No. [institution] and 2019-4413 were decided.", {("institution", "2019-4413")}),
+        (
+            "Case Nos. 12345-67, [institution] and 12347-67 were decided.",
+            {("institution", "12345-67"), ("institution", "12347-67")},
+        ),
+        ("Criminal Case Nos. [institution], [institution] and 12347-67.", {("institution", "12347-67")}),
+        ("Kaso Blg. [institusyon] at 2019 pa nagsimula ang pagdinig.", set()),  # a year stays a year
+        # names of a list after "sina", "kina" go on after a label too, and after a comma
+        ("Kasama ko sina [pangalan] at tasyo sa korte.", {("name", "tasyo")}),
+        ("Salamat kina [pangalan] at ate joy.", {("name", "joy")}),
+        ("Kasama ko sina [pangalan], Boyet at ana sa korte.", {("name", "Boyet"), ("name", "ana")}),
+        ("Kasama ko sina Boyet, Ana at tasyo sa korte.", {("name", "Boyet"), ("name", "Ana"), ("name", "tasyo")}),
+        ("Kasama ko sina Boyet, at naging maayos ang lahat.", {("name", "Boyet")}),
+    ],
+)
+def test_a_list_goes_on_after_the_label_an_editors_redaction_left(text, expected):
+    """After "Replace with [institution]" on the first case number of "Criminal Case Nos. A and B", B was no longer
+    flagged, and the quote could be approved with it (QA)."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kaso Blg. 1234 at 1235 ang mga kaso.", {("institution", "1234"), ("institution", "1235")}),
+        (
+            "Kaso Blg. 1234, 1235 at 1236 ang isinampa.",
+            {("institution", "1234"), ("institution", "1235"), ("institution", "1236")},
+        ),
+        ("Mga Kaso Blg. 1234 at 1235 ang isinampa.", {("institution", "1234"), ("institution", "1235")}),
+        ("Mga kasong kriminal Blg. 1234 at 1235.", {("institution", "1234"), ("institution", "1235")}),
+        ("Case No. 4412 and 4413 were heard together.", {("institution", "4412"), ("institution", "4413")}),
+        ("cc no. 2019-4412 ang kaso namin.", {("institution", "2019-4412")}),
+        ("c.c. no. 2019-4412 ang kaso namin.", {("institution", "2019-4412")}),
+        ("CC# 2019-4412 ang kaso namin.", {("institution", "2019-4412")}),
+        ("Case No. 4412 and 300 people came to the hearing.", {("institution", "4412")}),  # not written as 4412
+        ("Ayon sa Batas Republika Blg. 7610 at 9208, protektado ang bata.", set()),
+        ("We installed CC cameras in 2019.", set()),
+    ],
+)
+def test_a_list_after_blg_and_lower_case_cc_no_and_cc_hash_are_case_numbers(text, expected):
+    """Filipino has no plural of "Blg.": "Kaso Blg. 1234 at 1235" flagged 1234 alone; "cc no." and "CC#" were missed."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Case No. 4412 and 2019-2020 were the hardest years for me.", {("institution", "4412")}),
+        ("Ang Kaso Blg. 1234 at 2019-2020 pa nagsimula ang pagdinig.", {("institution", "1234")}),
+        ("Case No. 4412 and 2018-19 were hard years.", {("institution", "4412")}),
+        ("Case No. 4412 and 24/7 support from my social worker helped me.", {("institution", "4412")}),
+        ("Kaso Blg. 1234 at 24/7 na suporta ng DSWD ang tumulong sa akin.", {("institution", "1234")}),
+        ("My case no. 4412 and 50/50 chance of winning scared me.", {("institution", "4412")}),
+    ],
+)
+def test_a_range_of_years_or_a_fraction_after_a_case_number_is_no_second_one(text, expected):
+    """ "2019-2020", "24/7" and "50/50" after "Case No. 4412 and" were flagged as case numbers (QA)."""
+    assert found(text) == expected
+
+
 # --- an age in Filipino number words before "pa lang ako" ----------------------------------------
 
 
