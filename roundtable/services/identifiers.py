@@ -72,7 +72,7 @@ LANGUAGE_WORDS = _words(
 )
 PLATFORM_WORDS = _words(
     "facebook fb messenger tiktok instagram insta ig twitter youtube viber whatsapp telegram signal"
-    " zoom google gmail yahoo skype snapchat discord reddit threads gcash g-cash maya paymaya"
+    " zoom google gmail yahoo skype snapchat discord reddit threads kumu gcash g-cash maya paymaya"
     " grabpay shopeepay shopee lazada grab netflix spotify android iphone internet wifi covid"
     " jollibee mcdonald mcdo starbucks milo coke nescafe"
 )
@@ -80,7 +80,7 @@ PLATFORM_WORDS = _words(
 # The other platform words are brands that employ people ("nagtatrabaho sa Jollibee").
 COMMUNICATION_WORDS = _words(
     "facebook fb messenger tiktok instagram insta ig twitter youtube viber whatsapp telegram signal"
-    " zoom google gmail yahoo skype snapchat discord reddit threads gcash g-cash maya paymaya"
+    " zoom google gmail yahoo skype snapchat discord reddit threads kumu gcash g-cash maya paymaya"
     " grabpay shopeepay netflix spotify android iphone internet wifi covid milo coke nescafe"
 )
 # Kinship words, titles and roles: they introduce a name but are never one on their own.
@@ -362,9 +362,12 @@ _URL_RE = re.compile(r"\b(?:https?://|www\.)[^\s,;!?()\[\]\"']*[^\s,;!?()\[\]\"'
 # Platforms whose names are no everyday word match in any case, as they are typed ("ig ko:", "my fb is", "sa insta");
 # a regex using this puts it between word boundaries, so "ig" in "big" or "fb" in "fbi" is none. Those that are
 # everyday words too do in lower case where an account follows ("sa messenger ko: …"), not "a messenger is …".
+# "X" (Twitter) is a letter too, and "Signal" and "Discord" are words: they are a platform only as a label is written
+# ("X: …", "my X is …", "signal ko: …").
 _PLATFORM = (
-    r"(?:(?i:IG|Insta|Instagram|FB|Facebook|TikTok|Twitter|Viber|YouTube)|Telegram|Messenger|Threads"
-    r"|(?:telegram|messenger)(?=\s*:|\s+(?:ko|namin|niya|account)\b)"
+    r"(?:(?i:IG|Insta|Instagram|FB|Facebook|TikTok|Twitter|Viber|YouTube|YT|Snapchat|WhatsApp|Kumu)|Telegram|Messenger"
+    r"|Threads|X(?=\s*:|\s+(?:ko|account|is)\b)"
+    r"|(?i:telegram|messenger|signal|discord)(?=\s*:|\s+(?:ko|namin|niya|account)\b)"
     r"|username|user\s+name|handle)"
 )
 # A dotted or underscored name near a platform word ("sa IG, ging.nagsasalita", "sa IG ko na Kindness_22"), not letters
@@ -392,10 +395,11 @@ _DECLARED_USERNAME_RE = re.compile(
     r"(?:(?P<shown>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})|(?P<account>[A-Za-z0-9_.]*[A-Za-z0-9_]))"
 )
 # After a platform's label and its colon, an everyday word is the account when it ends its clause ("IG: kindness",
-# "ig ko: kindness, follow nyo ako", "IG: kindness lang.", "IG: kindness FB: Ana Cruz"); one that opens a sentence there
-# is a word ("IG: wala akong account", "ig ko: deleted na"), and so is one that says there is no account ("IG: wala").
+# "ig ko: kindness, follow nyo ako", "IG: kindness lang po.", "IG: kindness FB: Ana Cruz"); one that opens a sentence
+# there is a word ("IG: wala akong account", "ig ko: deleted na"), and so is one that says there is no account ("IG:
+# wala").
 _ENDS_CLAUSE_RE = re.compile(
-    rf"(?:\s+(?:lang|lng|po|ha))?(?:[ \t]*(?:$|[\n,;!?)|/]|\.(?!\w))|\s+{_PLATFORM}\b)"
+    rf"(?:\s+(?:lang|lng|po|ha)){{0,2}}(?:[ \t]*(?:$|[\n,;!?)|/]|\.(?!\w))|\s+{_PLATFORM}\b)"
 )
 NO_ACCOUNT_WORDS = _words(
     "wala none nothing private public deleted deactivated hacked closed locked banned suspended blocked gone inactive"

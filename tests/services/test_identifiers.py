@@ -1119,6 +1119,33 @@ def test_a_sentence_or_no_account_after_a_platform_label_is_no_username(text):
     assert detect(text) == []
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("IG: kindness lang po.", {("handle", "kindness")}),
+        ("IG: kindness lang po", {("handle", "kindness")}),
+        ("X: bituinlakas22", {("handle", "bituinlakas22")}),
+        ("my X is bituinlakas22", {("handle", "bituinlakas22")}),
+        ("YT: bituinlakas22", {("handle", "bituinlakas22")}),
+        ("Snapchat: bituinlakas22", {("handle", "bituinlakas22")}),
+        ("Kumu: bituinlakas22", {("handle", "bituinlakas22")}),
+        ("WhatsApp: kindness", {("handle", "kindness")}),
+        ("Discord: kindness", {("handle", "kindness")}),
+        ("signal ko: kindness", {("handle", "kindness")}),
+        ("IG: [account], tiktok: hopefulheart", {("handle", "hopefulheart")}),
+        # the letter and the words stay words
+        ("Nakataas ang Signal No. 2 kaya walang hearing.", set()),
+        ("There was discord in our family.", set()),
+        ("Point X: we need more shelters.", set()),
+        ("Nag-live ako sa Kumu kahapon.", set()),
+        ("IG: wala na po", set()),
+    ],
+)
+def test_an_account_after_lang_po_and_after_x_yt_snapchat_whatsapp_and_others(text, expected):
+    """ "IG: kindness lang po" and accounts after "X:", "YT:", "Snapchat:", "WhatsApp:" were missed (QA)."""
+    assert found(text) == expected
+
+
 # --- a Bible verse names a book, not a person or a place -------------------------------------------
 
 
