@@ -591,10 +591,21 @@ _BIBLE_CHAPTER_RE = re.compile(
     r"|(?:na\s+)?(?:taong?|years?|yrs?|y/?o|y\.o|anyos|times|beses|days?|araw|weeks?|linggo|months?|buwan|hours?|oras"
     r"|minutes?|minuto|pesos?|piso|(?:ako|siya|aq)|pa\s+(?:lang|lng))\b))"
 )
-# "the book of Jeremiah", "Ebanghelyo ni Juan": a book of the Bible, not a person.
+# "the book of Jeremiah", "Ebanghelyo ni Juan", "Aklat ni Jeremias", "the Gospel according to Matthew", "Mabuting Balita
+# ayon kay Mateo": a book of the Bible, not a person, unless a surname follows ("ang sulat ni Santiago Reyes"). Paul
+# wrote letters but no book has his name: "Sulat ni Pablo" is one as a title, capitalised or with its readers ("ang
+# sulat ni Pablo sa mga Taga-Corinto", "Paul's letter to the Corinthians"), while "ang sulat ni Pablo sa akin" is a
+# person's letter. "sa mga Taga-Corinto" there names the book's readers, not a place.
+_BOOK = rf"(?:{'|'.join(_BIBLE_BOOKS)})"
+_SAINT_TITLE = r"(?:(?:San|Santo|Saint|St\.)\s+)?"
+_NO_SURNAME = r"(?![ \t]+(?-i:[A-Z]))"
+_BIBLE_READERS = rf"(?:\s+(?:sa\s+(?i:mga\s+)?|to\s+the\s+)(?i:taga-?\s*)?{_BOOK})"
 _BIBLE_BOOK_NAMED_RE = re.compile(
-    rf"\b(?:(?i:book|gospel|letter|epistle)\s+of|(?i:aklat|ebanghelyo|sulat)\s+ng|(?i:ebanghelyo)\s+ni)\s+"
-    rf"(?:{'|'.join(_BIBLE_BOOKS)})\b"
+    rf"\b(?:(?i:book|gospel|letter|epistle)\s+of|(?i:aklat|ebanghelyo|sulat|liham)\s+n[gi]|(?i:gospel)\s+according\s+to"
+    rf"|(?i:ebanghelyo|mabuting\s+balita)\s+ayon\s+(?i:kay|sa))\s+{_SAINT_TITLE}{_BOOK}\b{_NO_SURNAME}{_BIBLE_READERS}?"
+    rf"|\b(?:(?-i:Sulat|Liham)\s+ni\s+{_SAINT_TITLE}Pablo\b{_NO_SURNAME}{_BIBLE_READERS}?"
+    rf"|(?i:sulat|liham)\s+ni\s+{_SAINT_TITLE}Pablo{_BIBLE_READERS}"
+    rf"|{_SAINT_TITLE}Paul['’]s\s+(?i:(?:first|second)\s+)?(?i:letter|epistle)\s+to\s+the\s+{_BOOK})\b"
 )
 # Archangels named as such are religious figures, as Mama Mary is: "the angel Gabriel", "ang anghel na si Gabriel",
 # "God's messenger is Gabriel", "Gabriel, the messenger of God". Elsewhere the name is a person's ("my cousin Gabriel"),
@@ -616,6 +627,12 @@ _RELIGIOUS_FIGURE_RES = [
         rf"\b{_ARCHANGEL},?\s+(?:(?:is|was|ang|ay)\s+)?(?:{_GODS_MESSENGER}|(?:the|ang)\s+{_ANGEL}\b)",
     )
 ]
+# An archangel invoked as a saint, as the Filipino prayer does: "San Miguel Arkanghel", "Saint Raphael Archangel"; the
+# saint and the archangel together (a town named San Miguel is a place).
+_SAINT_ARCHANGEL_RE = re.compile(
+    r"\b(?:San|Santo|Saint|St\.)\s+(?:Gabriel|Michael|Miguel|Raphael|Rafael|Uriel)\s+(?:the\s+)?"
+    r"(?i:ar?kanghel|arch-?angel)\b"
+)
 
 
 # Introducing oneself at the start of a sentence: "Jhaycee here, 22 na ako".
@@ -812,6 +829,8 @@ PRIORITY_CONTACT = 100
 PRIORITY_DATE = 90
 PRIORITY_COURT = 85
 PRIORITY_INSTITUTION = 80
+# A book of the Bible named with its readers outranks the cue "taga-" in it ("Sulat ni Pablo sa mga Taga-Corinto").
+PRIORITY_BIBLE_TITLE = 76
 PRIORITY_PLACE_CUE = 75
 # Blocked phrases outrank names and the gazetteer, not cue-word places ("Barangay Santo Niño").
 PRIORITY_BLOCKED = 72
@@ -1436,10 +1455,12 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
             if not _after_name_cue(text, match.start()):  # "si Mark 3:30 ng hapon" is a person and a time
                 yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
     for match in _BIBLE_BOOK_NAMED_RE.finditer(text):
-        yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
+        yield _Candidate(match.start(), match.end(), None, PRIORITY_BIBLE_TITLE)
     for regex in _RELIGIOUS_FIGURE_RES:
         for match in regex.finditer(text):
             yield _Candidate(match.start("figure"), match.end("figure"), None, PRIORITY_BLOCKED)
+    for match in _SAINT_ARCHANGEL_RE.finditer(text):
+        yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
     for match in _CASE_NUMBER_RE.finditer(text):
         words_start = match.start()  # "Crim." and "CC" are no name, nor "and" between numbers
         for start, end in _case_numbers(match):

@@ -1208,6 +1208,36 @@ def test_an_archangel_named_as_one_is_a_religious_figure_not_a_person(text, expe
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Ang Aklat ni Jeremias ay tumulong sa akin.", set()),
+        ("Binasa ko ang aklat ni Isaias.", set()),
+        ("Ang Mabuting Balita ayon kay Mateo ang binasa namin.", set()),
+        ("Ang Ebanghelyo ayon kay Juan ang binasa namin.", set()),
+        ("The Gospel according to Matthew comforted me.", set()),
+        ("Ang Unang Sulat ni Pablo sa mga Taga-Corinto ay binasa namin.", set()),
+        ("Paul's first letter to the Corinthians helped me.", set()),
+        ("Binasa ko ang Sulat ni Pablo.", set()),
+        ("Ang Sulat ni Santiago ay nagturo sa akin ng pasensya.", set()),
+        ("San Miguel Arkanghel, ipagtanggol mo kami.", set()),
+        ("San Rafael Arkanghel, ipanalangin mo kami.", set()),
+        ("Si San Miguel Arkanghel ang tagapagtanggol ko.", set()),
+        # people after "ni", "kay", a person's letter, a surname, a town and a parish named after the archangel
+        ("Ang aklat ni Boyet ay nasa bahay pa.", {("name", "Boyet")}),
+        ("Ayon kay Mateo, hindi na siya babalik.", {("name", "Mateo")}),
+        ("Binasa ko ang sulat ni Pablo sa akin.", {("name", "Pablo")}),
+        ("Binigay sa akin ang sulat ni Santiago Reyes.", {("name", "Santiago Reyes")}),
+        ("Lumipat kami sa San Miguel noong bata ako.", {("place", "San Miguel")}),
+        ("Nagdasal kami sa San Miguel Arkanghel Parish.", {("institution", "San Miguel Arkanghel Parish")}),
+    ],
+)
+def test_filipino_bible_titles_and_archangels_invoked_as_saints_are_no_name_or_place(text, expected):
+    """ "Aklat ni Jeremias", "Sulat ni Pablo sa mga Taga-Corinto", "San Miguel Arkanghel" were flagged while "the book
+    of Jeremiah" and "Saint Michael the Archangel" were not (QA)."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Hindi ko alam kung bakit Sya umalis, pero Sya ang unang naniwala.",
