@@ -1652,7 +1652,7 @@ class Evaluation:
 
 
 class UnlabelledLine(ValueError):
-    """A line of a labelled file that cannot be scored; says which line and why."""
+    """A labelled file that cannot be scored; says which line and why, or that it has no line."""
 
 
 def read_labelled(lines: Iterable[bytes]) -> list[dict]:
@@ -1676,9 +1676,18 @@ def read_labelled(lines: Iterable[bytes]) -> list[dict]:
                     and span.get("kind") in KINDS):
                 raise UnlabelledLine(f'line {number} has a span without "start" and "end" (whole numbers) and '
                                      f'"kind" (one of {", ".join(KINDS)})')
+            # A span off by one from a labelling tool would be scored as a miss, lowering recall without a word.
+            if span["start"] >= span["end"]:
+                raise UnlabelledLine(f'line {number} has a span whose "end" ({span["end"]}) does not come after its '
+                                     f'"start" ({span["start"]})')
+            if span["start"] < 0 or span["end"] > len(row["text"]):
+                raise UnlabelledLine(f'line {number} has a span outside its text ("start" {span["start"]}, "end" '
+                                     f'{span["end"]}; the text has {len(row["text"])} characters)')
             span.setdefault("text", row["text"][span["start"]:span["end"]])
         row.setdefault("id", f"line {number}")
         rows.append(row)
+    if not rows:  # a wrong path to an empty export would read as a perfect detector
+        raise UnlabelledLine("has no lines to score")
     return rows
 
 

@@ -531,6 +531,14 @@ def test_evaluate_command_prints_scores_misses_and_false_alarms():
         ('{"text": "Si Boyet", "spans": [{"start": "3", "end": 8, "kind": "name"}]}\n', "line 1 has a span without"),
         ('{"text": "Si Boyet", "spans": [{"start": 3, "end": 8, "kind": "names"}]}\n', "line 1 has a span without"),
         (b'{"text": "Si Boy\xf1", "spans": []}\n', "line 1 is not UTF-8 text"),
+        ('{"text": "si Boyet", "spans": [{"start": 30, "end": 80, "kind": "name"}]}\n',
+         'line 1 has a span outside its text ("start" 30, "end" 80; the text has 8 characters)'),
+        ('{"text": "si Boyet", "spans": [{"start": -1, "end": 3, "kind": "name"}]}\n', "line 1 has a span outside"),
+        ('{"text": "si Boyet", "spans": []}\n{"text": "si Boyet", "spans": [{"start": 8, "end": 3, "kind": "name"}]}\n',
+         'line 2 has a span whose "end" (3) does not come after its "start" (8)'),
+        ('{"text": "si Boyet", "spans": [{"start": 3, "end": 3, "kind": "name"}]}\n', "line 1 has a span whose"),
+        ("", "has no lines to score"),  # a wrong path to an empty export is no perfect detector
+        ("\n\n", "has no lines to score"),
     ],
 )
 def test_evaluate_command_names_the_file_and_line_it_cannot_score(app, tmp_path, lines, refusal):
