@@ -97,8 +97,8 @@ def _register_error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):
         headers = [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]  # Allow
-        if (closed := access.closed_for_safety_refused()) is not None:
-            body, status = closed, exc.code or 500
+        if exc.code == 429 and (closed := access.closed_for_safety_refused()) is not None:
+            body, status = closed, 429
         elif exc.code == 429 and request.form.get("text") and on_participant_path():
             # A participant's words refused by a rate limit (checked before anyone is looked up) are shown back,
             # never thrown away: they came with this very request.

@@ -621,7 +621,8 @@ def test_with_javascript_an_autosave_without_a_connection_says_the_words_wait_an
     "Failed to fetch"); typing on past the idle time, they were then told "You were away for a while" (QA)."""
     from playwright.sync_api import expect
 
-    context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, f"Amihan {how}", clock=True)
+    context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, f"Amihan typing {how}",
+                                                           clock=True)
     words = "Typed on a bus with no signal: the court should let children rest."
     page.fill("#text", words)
     if how == "offline":
