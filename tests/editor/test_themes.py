@@ -228,7 +228,6 @@ def test_two_themes_renamed_at_once_take_their_authors_turns_in_one_order(app, m
     """Each rename waits for the authors of the quotes it carries (who approve their themes too): taken in the
     quotes' order, two renames over the same authors in opposite orders deadlocked (a 503 for one)."""
     from roundtable.services import curation
-    from tests.conftest import only_on_postgresql
     from tests.deployment.live import at_once
 
     import time
