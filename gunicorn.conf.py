@@ -108,9 +108,10 @@ worker_class = "sync"
 # A request that takes longer than this is killed and restarted (exports of 10,000 quotes take ~1 s). At most an
 # hour: nginx gives up after 90 s anyway (docs/deploy.md), and a huge number makes every worker crash as it starts.
 timeout = _int("GUNICORN_TIMEOUT", 60, most=3600)
-# On SIGTERM/SIGHUP workers finish the requests they hold (a reflection being submitted) before leaving.
-graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-keepalive = _int("GUNICORN_KEEPALIVE", 5)
+# On SIGTERM/SIGHUP workers finish the requests they hold (a reflection being submitted) before leaving. Capped like
+# the timeout: a stop that waits longer than an hour for a stuck request is a slip (systemd kills it at TimeoutStopSec).
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30, most=3600)
+keepalive = _int("GUNICORN_KEEPALIVE", 5, most=3600)
 # Recycle workers now and then so no slow leak can grow; jitter keeps them from restarting together.
 max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)

@@ -75,6 +75,7 @@ def test_a_refused_gunicorn_setting_fails_the_config_check_with_status_4(tmp_pat
     ("GUNICORN_FORWARDED_ALLOW_IPS", "10.0.0.10, ,10.0.0.11"),
     ("GUNICORN_ACCESS_LOG", "/nonexistent/dir/access.log"), ("GUNICORN_ACCESS_LOG", "/"),
     ("GUNICORN_WORKERS", "99999999999999999999999"), ("GUNICORN_WORKERS", "33"), ("GUNICORN_TIMEOUT", "3601"),
+    ("GUNICORN_GRACEFUL_TIMEOUT", "99999999999999999999"), ("GUNICORN_KEEPALIVE", "3601"),
 ])
 def test_an_address_or_file_gunicorn_could_not_use_fails_the_config_check_with_status_4(tmp_path, setting, value):
     """gunicorn itself would refuse these with status 1 (a traceback for a port beyond 65535), or, for the
@@ -92,6 +93,7 @@ def test_an_address_or_file_gunicorn_could_not_use_fails_the_config_check_with_s
     ("GUNICORN_BIND", ""), ("GUNICORN_FORWARDED_ALLOW_IPS", "10.0.0.10, ::1"), ("GUNICORN_FORWARDED_ALLOW_IPS", "*"),
     ("GUNICORN_FORWARDED_ALLOW_IPS", ""), ("GUNICORN_ACCESS_LOG", "{tmp}/access.log"), ("GUNICORN_ACCESS_LOG", "-"),
     ("GUNICORN_ACCESS_LOG", ""), ("GUNICORN_WORKERS", "32"), ("GUNICORN_TIMEOUT", "3600"), ("GUNICORN_TIMEOUT", "0"),
+    ("GUNICORN_GRACEFUL_TIMEOUT", "3600"), ("GUNICORN_KEEPALIVE", "0"),
 ])
 def test_the_settings_deploy_md_describes_pass_the_config_check(tmp_path, setting, value):
     checked = _gunicorn(tmp_path, "--check-config", **{setting: value.format(tmp=tmp_path)})
