@@ -514,10 +514,10 @@ def test_a_session_that_lapsed_while_its_page_saw_typing_offline_blames_the_conn
     in_filipino = client.post("/words-kept", data={**hidden_fields_of(kept), "switch_language": "fil",
                                                    "text": words["text"]})
     html = in_filipino.get_data(as_text=True)
-    assert words["text"] in html and "Matagal na walang koneksyon ang teleponong ito" in html
+    assert words["text"] in html and "Nawalan ng koneksyon nang medyo matagal ang teleponong ito" in html
     assert "Matagal kang nawala" not in html
     html = client.get("/return").get_data(as_text=True)
-    assert "Matagal na walang koneksyon ang teleponong ito" in html and "Matagal kang nawala" not in html
+    assert "Nawalan ng koneksyon nang medyo matagal ang teleponong ito" in html and "Matagal kang nawala" not in html
 
 
 def test_a_session_ended_elsewhere_says_so_even_when_its_page_was_offline(app, make, csrf):

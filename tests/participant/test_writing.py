@@ -253,7 +253,7 @@ def test_words_submitted_then_put_back_after_back_are_asked_about_before_a_secon
     assert asked.status_code == 200
     assert ("You already submitted these words, or part of them, for this question. Submit them as a new reflection, "
             "or change the reflection you submitted?" if language == "en" else
-            "Naisumite mo na ang mga salitang ito, o ang bahagi nila, para sa tanong na ito.") in html
+            "Naisumite mo na ang mga salitang ito, o ang bahagi ng mga ito, para sa tanong na ito.") in html
     assert more in html, "the words stay in the box"
     assert f'<button type="submit" name="change_sent" value="{sent.id}">' in html
     assert ("Submit as a new reflection" if language == "en" else "Isumite bilang bagong pagninilay") in html
