@@ -116,28 +116,39 @@ def lock_row(entity, row_id: int, *, shared: bool = False) -> None:
     (``FOR SHARE``): requests that only read the row go on side by side, and wait only for, or are waited for by,
     one that changes it. SQLite has no row locks: there every such request takes the database's one write lock
     (``_take_turns_on_sqlite``), shared or not."""
-    _take_turns_on_sqlite(entity.__table__, row_id)
+    _take_turns_on_sqlite(entity.__table__, entity.id == row_id)
     db.session.execute(select(entity.id).where(entity.id == row_id).with_for_update(read=shared))
+
+
+def lock_rows(entity, *criteria) -> list[int]:
+    """Hold every row of ``entity`` that ``criteria`` select until the transaction ends, as ``lock_row`` holds one;
+    their ids, as they are once the wait is over. They are taken in the order of their ids, as every change that
+    holds several takes them, so two such changes never wait for each other. On SQLite the database's one write
+    lock is taken first (``_take_turns_on_sqlite``)."""
+    _take_turns_on_sqlite(entity.__table__, *criteria)
+    return db.session.scalars(select(entity.id).where(*criteria).order_by(entity.id).with_for_update()).all()
 
 
 def lock_and_reread(row) -> None:
     """Hold ``row`` until the transaction ends (as ``lock_row``) and read it again as stored: a page's mark is then
     checked against what the save before it left. What is pending on the row is written first, not lost."""
     db.session.flush()
-    _take_turns_on_sqlite(row.__table__, row.id)
+    _take_turns_on_sqlite(row.__table__, row.__table__.c.id == row.id)
     db.session.refresh(row, with_for_update=True)
 
 
-def _take_turns_on_sqlite(table, row_id: int) -> None:
-    """On SQLite (for trying Roundtable out), where ``FOR UPDATE`` is left out, write the row as it is: pysqlite
-    begins the transaction at its first write, and a write takes SQLite's one write lock, which the next writer
-    waits for (``busy_timeout``). What is read after it is what the writer before left: the reads before it ran
-    each on its own, so no older snapshot is kept. The columns an update would stamp (``updated_at``) are written
-    as they are too, and no version or ORM state changes."""
+def _take_turns_on_sqlite(table, *criteria) -> None:
+    """On SQLite (for trying Roundtable out), where ``FOR UPDATE`` is left out, write the rows ``criteria`` select
+    as they are (a write that finds none takes the lock all the same): pysqlite begins the transaction at its first
+    write, and a write takes SQLite's one write lock, which the next writer waits for (``busy_timeout``). What is
+    read after it is what the writer before left: the reads before it ran each on its own, so no older snapshot is
+    kept. The columns an update would stamp (``updated_at``) are written as they are too, and no version or ORM
+    state changes."""
     if db.session.get_bind().dialect.name != "sqlite":
         return
     unchanged = {column: column for column in table.c if column.primary_key or column.onupdate is not None}
-    db.session.execute(update(table).where(table.c.id == row_id).values(unchanged))
+    db.session.execute(update(table).where(*criteria).values(unchanged),
+                       execution_options={"synchronize_session": False})
 
 
 def flush_or_refuse(refusal: Exception) -> None:

@@ -401,11 +401,3 @@ def never_migrated(app, tmp_path):
     else:
         with database(create_engine(f"sqlite:///{tmp_path / 'new.db'}")):
             yield
-
-
-def only_on_postgresql(app, why: str):
-    """For a test of what only PostgreSQL does (``why``). Requests that take turns at a row (``lock_row``,
-    ``lock_and_reread``) take turns on SQLite too, at its one write lock; a test of that runs on both."""
-    if not app.config["DATABASE_URL"].startswith("postgresql"):
-        pytest.skip(why)
-

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
-from roundtable.db import db, flush_or_refuse, lock_and_reread, lock_row
+from roundtable.db import db, flush_or_refuse, lock_and_reread, lock_row, lock_rows
 from roundtable.models import Quote, Roundtable, Theme
 from roundtable.services.errors import RuleViolation
 
@@ -195,12 +195,46 @@ def test_a_request_waits_for_a_locked_row_then_reads_what_the_first_stored(app, 
     assert seen == ["Saved by the first"]
 
 
+def test_a_request_waiting_for_a_set_of_rows_finds_the_set_the_first_left(app, make):
+    """``lock_rows`` holds every row its criteria select, on SQLite too: the second request waits, then selects the
+    rows as the first left them. Two administrators taking the role from each other at once each counted the
+    other as staying, and no administrator was left."""
+    closing, staying = make.roundtable(), make.roundtable()
+    held, told, seen = threading.Event(), threading.Event(), []
+
+    def first():
+        with app.app_context():
+            lock_rows(Roundtable, Roundtable.status == "open")
+            held.set()
+            told.wait(10)
+            db.session.get(Roundtable, closing.id).status = "closed"
+            db.session.commit()
+
+    def second():
+        with app.app_context():
+            held.wait(10)
+            seen.append(lock_rows(Roundtable, Roundtable.status == "open"))
+            db.session.rollback()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    held.wait(10)
+    time.sleep(0.5)
+    assert seen == [], "the second waits while the first holds the rows"
+    told.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert seen == [[staying.id]]
+
+
 def test_a_lock_changes_nothing_of_the_row(app, make):
     """On SQLite the lock is a write of the row as it is: no time it was updated, no version of an edited quote."""
     quote = make.quote(approve=False)
     before = (quote.updated_at, quote.version_id)
     lock_and_reread(quote)
     lock_row(Quote, quote.id)
+    lock_rows(Quote, Quote.id == quote.id)
     db.session.commit()
     db.session.expire_all()
     assert (db.session.get(Quote, quote.id).updated_at, db.session.get(Quote, quote.id).version_id) == before

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from roundtable.db import db, flush_or_refuse, lock_and_reread, utcnow
+from roundtable.db import db, flush_or_refuse, lock_and_reread, lock_rows, utcnow
 from roundtable.models import User
 from roundtable.models.staff import ROLES
 from roundtable.services import audit
@@ -276,9 +276,7 @@ def _another_administrator_stays(user: User) -> None:
     """Someone can always manage the accounts: ``user`` stops being an administrator only while another active one
     stays. Every active administrator's row is locked first, so two of them taking it from each other at once
     cannot both pass."""
-    administrators = db.session.scalars(
-        select(User.id).where(User.active.is_(True), User.roles.contains("admin")).order_by(User.id).with_for_update()
-    ).all()
+    administrators = lock_rows(User, User.active.is_(True), User.roles.contains("admin"))
     if not set(administrators) - {user.id}:
         raise RuleViolation(_l("At least one other active administrator must stay. Give the administrator role to "
                                "another account first."))

@@ -19,7 +19,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, select
 
-from roundtable.db import constant, db
+from roundtable.db import constant, db, lock_rows
 from roundtable.models import AuditEvent, Export, Quote, Reflection, User, export_quotes
 from roundtable.services import audit
 from roundtable.services.errors import Conflict, NotFound
@@ -179,7 +179,7 @@ def acknowledge_many(editor: User, shown: dict[int, int | None]) -> tuple[int, i
     shown. A quote withdrawn again since ("may be used again" read, "taken back" now) stays open, as do notices
     acknowledged meanwhile, which are left alone. Returns how many were acknowledged, and how many changed since."""
     # Two sendings at once (a double click) take turns: the second reads the first's acknowledgements.
-    db.session.execute(select(Quote.id).where(Quote.id.in_(list(shown))).order_by(Quote.id).with_for_update())
+    lock_rows(Quote, Quote.id.in_(list(shown)))
     done = changed = 0
     for quote, latest in db.session.execute(
         select(Quote, _latest(WITHDRAWN_ACTIONS)).where(Quote.id.in_(list(shown)), _open_condition())

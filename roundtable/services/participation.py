@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, select, update
 
 from roundtable import i18n
-from roundtable.db import constant, db, lock_row, utcnow
+from roundtable.db import constant, db, lock_row, lock_rows, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, passphrases, roundtables, withdrawal
@@ -281,7 +281,7 @@ def take_turns(*criteria) -> None:
     turns with each of them: their rows, those ``criteria`` select, are held in the order of their ids, as every such
     change holds them, so two of them never wait for each other; and always before the roundtable's row, which an
     author's own change takes after theirs. Read what they hang from only after this."""
-    db.session.execute(select(Participant.id).where(*criteria).order_by(Participant.id).with_for_update())
+    lock_rows(Participant, *criteria)
 
 
 def choose_language(participant: Participant, language: str) -> None:

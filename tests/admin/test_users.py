@@ -79,11 +79,8 @@ def test_the_last_active_administrator_stays_one(make):
 
 
 def test_two_administrators_taking_the_role_from_each_other_at_once_leave_one(app, make, login):
-    from tests.conftest import only_on_postgresql
     from tests.deployment.live import at_once
 
-    only_on_postgresql(app, "the active administrators' rows are held with FOR UPDATE "
-                            "(accounts._another_administrator_stays), which SQLite leaves out")
     first, second = make.user("admin"), make.user("admin")
     browsers = {first: app.test_client(), second: app.test_client()}
     forms = []

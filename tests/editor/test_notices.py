@@ -110,11 +110,8 @@ def test_a_page_of_notices_acknowledged_twice_at_once_is_recorded_once(app, make
     from sqlalchemy import func, select
 
     from roundtable.models import AuditEvent
-    from tests.conftest import only_on_postgresql
     from tests.deployment.live import at_once
 
-    only_on_postgresql(app, "the page's quotes are held with FOR UPDATE (notices.acknowledge_many), which SQLite "
-                            "leaves out")
     editor = make.user("editor")
     _exported_then_taken_back(make, editor, 2)
     sendings = []

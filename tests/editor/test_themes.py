@@ -272,13 +272,11 @@ def test_a_rename_waiting_for_an_author_goes_on_with_what_the_author_left(app, m
     import threading
     import time
 
-    from sqlalchemy import select, update
+    from sqlalchemy import update
 
     from roundtable.models import Participant, Quote
-    from tests.conftest import only_on_postgresql
+    from roundtable.services import participation
 
-    only_on_postgresql(app, "the test holds the author's row with FOR UPDATE, which SQLite leaves out: the rename "
-                            "would not wait there")
     author = make.participant(grants=("take_part", "store_words", "quote_publicly", "review_quotes"))
     healing = curation.add_theme(editor, "Healing", "Paghilom")
     quote = make.quote(make.reflection(author), editor=editor)
@@ -289,16 +287,15 @@ def test_a_rename_waiting_for_an_author_goes_on_with_what_the_author_left(app, m
     form.update({f"rename{healing.id}-name_en": "Healing together", f"rename{healing.id}-name_fil": "Paghilom"})
     answers = []
 
-    with db.engine.connect() as authors_change:
-        held = authors_change.begin()
-        authors_change.execute(select(Participant.id).where(Participant.id == author.id).with_for_update())
+    with app.app_context():  # the author's change, in a request of its own
+        participation.take_turn(db.session.get(Participant, author.id))
         rename = threading.Thread(target=lambda: answers.append(
             desk.post(f"/editor/themes/{healing.id}/rename", data=form)))
         rename.start()
         time.sleep(0.5)  # the rename is waiting at the author's row now
-        authors_change.execute(update(Quote).where(Quote.id == quote.id)
-                               .values(status="withdrawn", version_id=Quote.version_id + 1))
-        held.commit()
+        db.session.execute(update(Quote).where(Quote.id == quote.id)
+                           .values(status="withdrawn", version_id=Quote.version_id + 1))
+        db.session.commit()
         rename.join(timeout=30)
 
     assert [answer.status_code for answer in answers] == [302]

@@ -1,0 +1,46 @@
+"""The turns an author's changes and staff's changes to many authors' words at once take."""
+
+import threading
+import time
+
+from sqlalchemy import select
+
+from roundtable.db import db
+from roundtable.models import Participant
+from roundtable.services import participation
+
+
+def test_a_change_to_many_authors_words_waits_for_an_authors_change_then_reads_what_it_left(app, make):
+    """A purge, a theme renamed or sensitive words saved (``take_turns``) wait for the change an author is making,
+    on SQLite too (its one write lock, where PostgreSQL holds the authors' rows), then read what the author left."""
+    roundtable = make.roundtable()
+    author = make.participant(roundtable, language="fil")
+    make.participant(roundtable)
+    held, told, seen = threading.Event(), threading.Event(), []
+
+    def authors_change():
+        with app.app_context():
+            mine = db.session.get(Participant, author.id)
+            participation.take_turn(mine)
+            held.set()
+            told.wait(10)
+            participation.choose_language(mine, "en")
+            db.session.commit()
+
+    def staffs_change():
+        with app.app_context():
+            held.wait(10)
+            participation.take_turns(Participant.roundtable_id == roundtable.id)
+            seen.append(db.session.scalar(select(Participant.language).where(Participant.id == author.id)))
+            db.session.rollback()
+
+    threads = [threading.Thread(target=authors_change), threading.Thread(target=staffs_change)]
+    for thread in threads:
+        thread.start()
+    held.wait(10)
+    time.sleep(0.5)
+    assert seen == [], "the staff's change waits while the author's holds their row"
+    told.set()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert seen == ["en"]
