@@ -343,7 +343,7 @@ def check_form_version(roundtable: Roundtable, clauses: list[ClauseDraft], *, se
     roundtables.refuse_if_frozen(roundtable)
     # A page made for an older version is refused before anything else is said of it: its statements may clash
     # with those the newer version added.
-    if seen != roundtable.consent_version and not saved_already(roundtable, clauses, seen=seen):
+    if seen != roundtable.consent_version and not _says_what_is_saved(roundtable, clauses):
         # (What is saved now already says exactly this, as after the same form sent twice: nothing is lost.)
         raise Conflict(_l("The consent form was saved on another page after you opened this one: it is now version "
                           "%(n)s. Statements it added are in the form below, and what is saved now is shown under "
@@ -389,7 +389,11 @@ def check_form_version(roundtable: Roundtable, clauses: list[ClauseDraft], *, se
 def saved_already(roundtable: Roundtable, clauses: list[ClauseDraft], *, seen: int) -> bool:
     """Whether a page made for version ``seen`` sends what a newer version saved since says already: the same form
     saved before (its question answered "Yes", then the browser's Back)."""
-    return seen != roundtable.consent_version and _as_drafts(roundtable.current_clauses()) == _as_drafts(clauses)
+    return seen != roundtable.consent_version and _says_what_is_saved(roundtable, clauses)
+
+
+def _says_what_is_saved(roundtable: Roundtable, clauses: list[ClauseDraft]) -> bool:
+    return _as_drafts(roundtable.current_clauses()) == _as_drafts(clauses)
 
 
 def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], *, seen: int) -> int:
@@ -404,7 +408,7 @@ def new_form_version(roundtable: Roundtable, actor, clauses: list[ClauseDraft], 
     lock_row(Roundtable, roundtable.id)
     db.session.refresh(roundtable, ["consent_version", "clauses"])
     check_form_version(roundtable, clauses, seen=seen)
-    if _as_drafts(roundtable.current_clauses()) == _as_drafts(clauses):
+    if _says_what_is_saved(roundtable, clauses):
         return roundtable.consent_version  # saved unchanged: no one is asked to consent again
     roundtable.consent_version += 1
     for position, draft in enumerate(clauses, start=1):
