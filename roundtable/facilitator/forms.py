@@ -141,7 +141,7 @@ class ConsentFormForm(Form):
     new_text_en = CleanTextAreaField(_l("New statement in English"), validators=[length(1000)])
     new_required = BooleanField(_l("Required to take part"))
     # "yes" once the page asking first (the statement on public quotes removed, a statement someone said no to made
-    # required) was answered yes; "no" to go back to the form.
+    # required, one added as required after people joined) was answered yes; "no" to go back to the form.
     confirmed = HiddenField()
 
     #: ``consent.keys_until`` the version the page showed (None: a version never made), set by the view before

@@ -469,19 +469,21 @@ def consent_form(roundtable_id: int):
     if form.validate_on_submit():
         drafts = _statements_sent(form, current)
         known = {clause.key for clause in current}
-        # Asked first: taking public quotes off ends every quote of the roundtable as its participants answer, and
-        # a statement made required leaves whoever said no to it to agree or take back all their words.
+        # Asked first: taking public quotes off ends every quote of the roundtable as its participants answer, a
+        # statement made required leaves whoever said no to it to agree or take back all their words, and one added
+        # as required leaves everyone who joined to do so.
         removes_quotes = (consent.QUOTE_PUBLICLY in known
                           and all(draft.key != consent.QUOTE_PUBLICLY for draft in drafts))
         made_required = [] if form.confirmed.data == "yes" else consent.made_required_after_no(item, drafts)
-        asks_first = form.confirmed.data != "yes" and (removes_quotes or bool(made_required))
+        added_required = None if form.confirmed.data == "yes" else consent.added_as_required(item, drafts)
+        asks_first = form.confirmed.data != "yes" and (removes_quotes or bool(made_required or added_required))
         # Kept: the rest of what was typed is still in the form (even if, meanwhile, no one's "no" is left to ask about).
         if form.confirmed.data == "no":
             if consent.saved_already(item, drafts, seen=form.version.data):
                 flash(_("These changes were saved already: the consent form is now version %(n)s, shown below as "
                         "saved. To undo one of them, change it below and save.", n=item.consent_version))
                 return redirect(url_for("facilitator.consent_form", roundtable_id=item.id))
-            if made_required or not removes_quotes:  # everything as typed, the statements made required too
+            if made_required or added_required or not removes_quotes:  # everything as typed, what was asked about too
                 kept = _("Nothing was saved yet. Your changes are below: check which statements are required to take "
                          "part, then save.")
             else:
@@ -504,7 +506,7 @@ def consent_form(roundtable_id: int):
             return render_template(
                 "facilitator/confirm_consent_change.html", roundtable=item, removes_quotes=removes_quotes,
                 quotes=review.quotes_of_roundtable_in_use_or_making(item) if removes_quotes else 0,
-                made_required=made_required,
+                made_required=made_required, added_required=added_required,
                 fields=[(name, value) for name, value in request.form.items(multi=True) if name != "confirmed"])
         if outcome.saved:
             if version == form.version.data:  # (sent twice, the second finds the version the first made: it is new)

@@ -468,6 +468,31 @@ def made_required_after_no(roundtable: Roundtable, clauses: list[ClauseDraft]) -
             for key in sorted(keys, key=lambda key: current[key].position) if key in said_no]
 
 
+@dataclass(frozen=True)
+class AddedAsRequired:
+    """Statements a new version would add to the form as required, on a roundtable people joined already: to keep
+    taking part, each of them would have to agree to every one or take back all their words."""
+
+    statements: list[ClauseDraft]  # as typed
+    joined: int  # taking part now
+    # Started joining and stopped at the passphrase: back with it, they take part and face the same choice.
+    unfinished: int = 0
+
+
+def added_as_required(roundtable: Roundtable, clauses: list[ClauseDraft]) -> AddedAsRequired | None:
+    """The statements ``clauses`` would add as required, with how many people joined, or started to (none: None,
+    and no one is asked). The facilitator is asked first, as for a statement made required after a "no"."""
+    current = {clause.key for clause in roundtable.current_clauses()}
+    added = [draft for draft in clauses if draft.required and draft.key not in current]
+    if not added:
+        return None
+    joined, unfinished = db.session.execute(
+        select(func.count(case((_finished_joining(), 1))), func.count(case((not_(_finished_joining()), 1))))
+        .where(Participant.roundtable_id == roundtable.id, Participant.withdrawn_at.is_(None))
+    ).one()
+    return AddedAsRequired(added, joined, unfinished) if joined or unfinished else None
+
+
 def _someone_reviews(roundtable: Roundtable) -> bool:
     """Whether anyone taking part in this roundtable asked to review every quote of their words."""
     return db.session.scalar(select(Participant.id).where(

@@ -218,6 +218,19 @@ def walked(browser, live, tmp_path_factory):
                     page.click("main button[value=no]")
                 check(page, f"[{language}] consent form: back from making a statement required")
                 assert page.is_checked("fieldset:has(.tag:text-is('meeting_photos')) input[name$='-required']")
+                # The question before a statement is added as required to a roundtable people joined, and "no".
+                page.goto(f"{base}/facilitator/roundtables/{live['photos_roundtable_id']}/consent")
+                page.fill("#new_key", "audio_record")
+                page.fill("#new_text_fil", "Maaaring i-record ang pulong para sa mga tala.")
+                page.fill("#new_text_en", "The meeting may be recorded for notes.")
+                page.check("#new_required")
+                with page.expect_navigation():
+                    page.click("main form:has(.tag) [type=submit]")
+                check(page, f"[{language}] consent form: add a statement as required?")
+                with page.expect_navigation():
+                    page.click("main button[value=no]")
+                check(page, f"[{language}] consent form: back from adding a statement as required")
+                assert page.is_checked("#new_required") and page.input_value("#new_key") == "audio_record"
             if role == "admin":  # the page after "type your password again", with the form stopped for it
                 password_typed_long_ago(context, live)
                 page.goto(f"{base}/admin/users")

@@ -680,3 +680,109 @@ def test_removing_public_quotes_and_making_a_statement_required_are_asked_on_one
     assert client.post(url, data={**shown_fields_of(asked), "confirmed": "yes"}).status_code == 302
     keys = {c.key: c.required for c in db.session.get(Roundtable, roundtable.id).current_clauses()}
     assert "quote_publicly" not in keys and keys[PHOTOS.key]
+
+
+RECORDING = {"new_key": "audio_record", "new_text_en": "The meeting may be recorded for the notes of the court visit.",
+             "new_text_fil": "Maaaring i-record ang pulong para sa mga tala ng pagbisita sa korte.",
+             "new_required": "y"}
+
+
+def test_adding_a_statement_as_required_once_people_joined_is_asked_first_and_going_back_keeps_the_edits(
+        client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    make.participant(roundtable, grants=TAKING_PART)
+    make.participant(roundtable, grants=(*TAKING_PART, "quote_publicly"))
+    withdrawal.withdraw_all(make.participant(roundtable, grants=TAKING_PART), erase=False)
+    db.session.commit()
+    _left_at_the_passphrase(roundtable, TAKING_PART)
+    sent = _as_shown(client.get(url), **RECORDING, **{"clauses-0-text_en": "I take part."})
+
+    asked = client.post(url, data=sent)
+
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "<h1>Add this statement as required?</h1>" in html
+    added = re.search(r'<ul id="added-required">(.*?)</ul>', html, re.S).group(1)
+    assert RECORDING["new_text_en"] in added and "audio_record" in added
+    joined = re.search(r'<p id="joined">(.*?)</p>', html, re.S).group(1)
+    assert "2 people have joined this roundtable." in joined, "who withdrew is not asked"
+    assert "1 person started joining but did not finish. If they come back with their passphrase" in joined
+    assert "each of them must then agree to every statement added as required" in html
+    assert "take back all their words" in html
+    assert "Yes, add it as required" in html and "No, go back to the form" in html
+    assert "said no to it" not in html and "Remove the statement on public quotes" not in html
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+
+    back = client.post(url, data={**shown_fields_of(asked), "confirmed": "no"})
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and "Nothing was saved yet. Your changes are below" in html
+    assert "I take part.</textarea>" in html and f'{RECORDING["new_text_fil"]}</textarea>' in html
+    assert re.search(r'<input[^>]*checked[^>]*name="new_required"|<input[^>]*name="new_required"[^>]*checked', html)
+    assert 'name="confirmed"' not in html, "saved again from here, it is asked again"
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 1
+    assert client.post(url, data=shown_fields_of(back)).status_code == 200
+
+    saved = client.post(url, data={**shown_fields_of(asked), "confirmed": "yes"})
+    assert saved.status_code == 302
+    roundtable = db.session.get(Roundtable, roundtable.id)
+    assert roundtable.consent_version == 2
+    assert next(c for c in roundtable.current_clauses() if c.key == "audio_record").required
+
+
+@pytest.mark.parametrize("someone_joined, required", [(False, True), (True, False)])
+def test_a_statement_added_before_anyone_joined_or_as_optional_is_saved_at_once(client, make, login,
+                                                                               someone_joined, required):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    if someone_joined:
+        make.participant(roundtable, grants=TAKING_PART)
+    typed = {**RECORDING, "new_required": "y" if required else ""}
+
+    response = client.post(url, data=_as_shown(client.get(url), **typed))
+
+    assert response.status_code == 302
+    assert db.session.get(Roundtable, roundtable.id).consent_version == 2
+
+
+def test_the_question_on_a_statement_added_as_required_is_asked_in_filipino(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    make.participant(roundtable, grants=TAKING_PART)
+    client.get("/language/fil")
+
+    html = client.post(url, data=_as_shown(client.get(url), **RECORDING)).get_data(as_text=True)
+
+    added = re.search(r'<ul id="added-required">(.*?)</ul>', html, re.S).group(1)
+    assert RECORDING["new_text_fil"] in added and RECORDING["new_text_en"] not in added
+    assert "1 tao ang sumali na sa talakayang ito." in html
+    assert "Add this statement as required?" not in html and "Idagdag bilang kailangan ang pahayag na ito?" in html
+    assert "Oo, idagdag ito bilang kailangan" in html and "Hindi, bumalik sa form" in html
+
+
+def test_adding_a_required_statement_and_making_another_required_are_asked_on_one_page(client, make, login):
+    roundtable, url = _editing_the_consent_form(client, make, login)
+    photos = _with_photos(roundtable)
+    make.participant(roundtable, grants=TAKING_PART)
+
+    asked = client.post(url, data=_as_shown(client.get(url), **RECORDING, **{f"clauses-{photos}-required": "y"}))
+
+    html = asked.get_data(as_text=True)
+    assert "<h1>Save these changes to the consent form?</h1>" in html
+    assert "<h2>Statements made required</h2>" in html and "<h2>Statements added as required</h2>" in html
+    assert "1 person taking part said no to it." in html and "1 person has joined this roundtable." in html
+    assert "Yes, save these changes" in html
+    assert client.post(url, data={**shown_fields_of(asked), "confirmed": "yes"}).status_code == 302
+    keys = {c.key: c.required for c in db.session.get(Roundtable, roundtable.id).current_clauses()}
+    assert keys[PHOTOS.key] and keys["audio_record"]
+
+
+def test_statements_added_as_required_are_told_with_who_joined_and_who_stopped_at_the_passphrase(make):
+    roundtable = make.roundtable()
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+    recording = consent.ClauseDraft("audio_record", "The meeting may be recorded.", "Maaaring i-record ang pulong.",
+                                    True)
+    assert consent.added_as_required(roundtable, [*drafts, recording]) is None, "no one joined: no one to ask"
+    _left_at_the_passphrase(roundtable, TAKING_PART)
+    make.participant(roundtable, grants=TAKING_PART)
+
+    asked = consent.added_as_required(roundtable, [*drafts, recording, PHOTOS])
+
+    assert asked == consent.AddedAsRequired([recording], joined=1, unfinished=1), "an optional one asks nothing"
+    assert consent.added_as_required(roundtable, drafts) is None
