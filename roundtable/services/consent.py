@@ -128,17 +128,27 @@ def check_choices(
         raise RuleViolation(_l("That consent choice is not part of this form."))
     problems = []
     unticked = [clause for key, clause in clauses.items() if clause.required and key not in granted]
-    if unticked and continuing:  # a changed form: each is named, whether new to them or made required since
-        problems.append(RuleViolation(_l(
-            "To keep taking part, please tick the required statements. Not ticked yet: %(statements)s.",
-            statements=format_list([f"“{i18n.in_language(clause, 'text')[0]}”" for clause in unticked],
-                                   locale=i18n.current_language())), field="clauses"))
-    elif unticked:
-        problems.append(RuleViolation(_l("To take part, please tick the required statements."), field="clauses"))
+    if unticked:  # each is named: on a changed form, whether new to them or made required since
+        statements = format_list([f"“{_shortened(i18n.in_language(clause, 'text')[0])}”" for clause in unticked],
+                                 locale=i18n.current_language())
+        problems.append(RuleViolation(
+            _l("To keep taking part, please tick the required statements. Not ticked yet: %(statements)s.",
+               statements=statements) if continuing
+            else _l("To take part, please tick the required statements. Not ticked yet: %(statements)s.",
+                    statements=statements), field="clauses"))
     if not adult_confirmed:
         problems.append(RuleViolation(_l("To keep taking part, please confirm you are 18 or older.") if continuing
                                       else _l("To take part, please confirm you are 18 or older."), field="adult"))
     refuse(problems)  # both at once: each box is pointed at on the first try
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    """A statement as a refusal names it: whole, or cut at a word before ``limit`` characters, with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return cut.rstrip(" ,;:.—–-") + "…"
 
 
 def record_consent(

@@ -2,6 +2,7 @@
 
 import re
 import time
+from html import unescape
 from datetime import timedelta
 
 import pytest
@@ -85,6 +86,31 @@ def test_required_clauses_must_be_ticked(client, make, csrf):
     response = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part"], "adult": "y"})
     assert response.status_code == 200
     assert "To take part, please tick the required statements" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("language, told", [
+    ("en", "I agree to: To take part, please tick the required statements. Not ticked yet: “Roundtable may keep "
+           "what I write, encrypted, until this roundtable's retention…”."),
+    ("fil", "Sumasang-ayon ako sa mga ito: Para makasali, pakilagyan ng tsek ang mga kailangang pahayag. "
+            "Wala pang tsek: “Maaaring itago ng Roundtable ang isusulat ko, naka-encrypt, hanggang sa petsa ng…”."),
+])
+def test_a_required_statement_left_unticked_on_joining_is_named_shortened_in_my_language(client, make, csrf,
+                                                                                         language, told):
+    """The refusal said only "please tick the required statements", not which one: each is named, a long one cut
+    at a word."""
+    roundtable = make.roundtable()
+    _start(client, csrf, roundtable.join_code, language)
+    page = client.get("/join/consent")
+
+    html = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part", "quote_publicly"],
+                                              "adult": "y"}).get_data(as_text=True)
+
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert [(target, unescape(text)) for target, text in re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary)] == [
+        ("clauses", told)]
+    beside = re.search(r'<p class="error" id="clauses-error">(.*?)</p>', html, re.S).group(1)
+    assert unescape(beside) == told.split(": ", 1)[1], "said beside the statements too"
+    assert re.search(r'<input type="checkbox" name="clauses" id="clause-store_words"[^>]*aria-invalid="true"', html)
 
 
 def test_a_taken_pseudonym_is_refused_whatever_its_case(client, make, csrf):
@@ -935,8 +961,10 @@ def test_continuing_with_nothing_ticked_points_at_the_statements_and_the_age_at_
     html = client.post("/join/consent", data=hidden_fields_of(page)).get_data(as_text=True)
 
     summary = html.split('class="error-summary"')[1].split("</div>")[0]
-    assert re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary) == [
-        ("clauses", "I agree to: To take part, please tick the required statements."),
+    assert [(target, unescape(text)) for target, text in re.findall(r'<a href="#([\w-]+)">([^<]*)</a>', summary)] == [
+        ("clauses", "I agree to: To take part, please tick the required statements. Not ticked yet: “I choose to "
+                    "take part in this roundtable. I can stop at any time.” and “Roundtable may keep what I write, "
+                    "encrypted, until this roundtable's retention…”."),
         ("adult", "I am 18 years old or older: To take part, please confirm you are 18 or older."),
     ]
     assert re.search(r'<input aria-describedby="adult-error" aria-invalid="true"[^>]*id="adult"', html)
