@@ -658,6 +658,7 @@ def renew_consent():
     return render_template(
         "participant/renew_consent.html", form=form, roundtable=roundtable, clauses=clauses,
         reworded=reworded, made_required=consent.made_required_since_answered(participant),
+        made_optional=consent.made_optional_since_answered(participant),
         quotes_at_stake=quotes_at_stake, quoting_offered=any(c.key == consent.QUOTE_PUBLICLY for c in clauses),
     )
 

@@ -76,11 +76,25 @@ def reworded_since_answered(participant: Participant) -> frozenset[str]:
 def made_required_since_answered(participant: Participant) -> frozenset[str]:
     """The statements required on the roundtable's current form that were optional on the version the participant
     answered: once their own choice, now a condition of taking part, which the form says beside each."""
+    required_then = _required_when_answered(participant)
+    return frozenset(c.key for c in participant.roundtable.current_clauses()
+                     if c.required and required_then.get(c.key) is False)
+
+
+def made_optional_since_answered(participant: Participant) -> frozenset[str]:
+    """The statements optional on the roundtable's current form that were required on the version the participant
+    answered: agreed to as a condition of taking part, now theirs to say no to, which the form says beside each."""
+    required_then = _required_when_answered(participant)
+    return frozenset(c.key for c in participant.roundtable.current_clauses()
+                     if not c.required and required_then.get(c.key) is True)
+
+
+def _required_when_answered(participant: Participant) -> dict[str, bool]:
+    """Whether each statement of the version the participant answered was required (none answered: empty)."""
     record = current_record(participant)
     if record is None:
-        return frozenset()
-    optional_then = {c.key for c in clauses_of_version(participant.roundtable, record.form_version) if not c.required}
-    return frozenset(c.key for c in participant.roundtable.current_clauses() if c.required and c.key in optional_then)
+        return {}
+    return {c.key: c.required for c in clauses_of_version(participant.roundtable, record.form_version)}
 
 
 def to_read_again(roundtable: Roundtable, version: int | None, kept_until: date | None, language: str) -> frozenset[str]:

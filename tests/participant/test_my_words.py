@@ -405,6 +405,37 @@ def test_a_statement_made_required_after_i_said_no_is_tagged_and_named_when_left
     assert consent.made_required_since_answered(agreed) == {"audio_notes"}, "a yes to it is told of the change too"
 
 
+@pytest.mark.parametrize("language, tag", [("en", "now optional"), ("fil", "opsyonal na ngayon")])
+def test_a_statement_made_optional_after_i_agreed_to_it_is_tagged_so_i_know_i_may_say_no(client, make, csrf,
+                                                                                        language, tag):
+    """A statement made required after people answered is tagged "now required"; one made optional had no tag of
+    its own, so whoever agreed to it as a condition of taking part was not told they may now say no."""
+    roundtable = make.roundtable()
+
+    def new_version(required):
+        drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()
+                  if c.key != "audio_notes"]
+        drafts.append(consent.ClauseDraft("audio_notes", "The meeting may be recorded for notes.",
+                                          "Maaaring i-record ang pulong para sa mga tala.", required))
+        consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+        db.session.commit()
+
+    new_version(required=True)
+    me = make.participant(roundtable, language=language, grants=("take_part", "store_words", "audio_notes"))
+    new_version(required=False)
+    _sign_in(client, csrf, me)
+
+    html = client.get("/my/consent/new").get_data(as_text=True)
+
+    label = re.search(r'<label for="clause-audio_notes">(.*?)</label>', html, re.S).group(1)
+    assert f'<span class="tag">{tag}</span>' in label, "read with the statement"
+    assert 'value="audio_notes" checked' in html, "what they agreed to stays ticked, theirs to untick"
+    others = re.search(r'<label for="clause-quote_publicly">(.*?)</label>', html, re.S).group(1)
+    assert tag not in others, "optional all along"
+    assert consent.made_optional_since_answered(me) == {"audio_notes"}
+    assert consent.made_required_since_answered(me) == frozenset()
+
+
 def test_a_new_form_answered_with_nothing_ticked_points_at_the_statements_and_the_age_at_once(client, make, csrf):
     roundtable = make.roundtable()
     me = make.participant(roundtable, language="en")
