@@ -390,20 +390,38 @@ _NAME_IS_MINE_RE = re.compile(
 # Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob", or the name shown there, all
 # of it: "fb: Rhea Dalupan".
 _DECLARED_USERNAME_RE = re.compile(
-    rf"\b(?P<platform>{_PLATFORM})(?:\s+(?:ko|namin|niya|account|name|handle|username))?"
+    rf"\b(?P<platform>{_PLATFORM})(?:\s+(?:ko|namin|niya|nila|mo|account|name|handle|username)){{0,2}}"
     r"\s*(?:(?P<colon>:)|\bis\b|\bay\b)\s*"
     r"(?:(?P<shown>[A-Z][\w'-]+(?:\s+[A-Z][\w'-]+){1,2})|(?P<account>[A-Za-z0-9_.]*[A-Za-z0-9_]))"
 )
 # After a platform's label and its colon, an everyday word is the account when it ends its clause ("IG: kindness",
-# "ig ko: kindness, follow nyo ako", "IG: kindness lang po.", "IG: kindness FB: Ana Cruz"); one that opens a sentence
+# "ig ko: kindness, follow nyo ako", "IG: kindness lang po.", "IG: kindness FB: Ana Cruz") or the words after it say
+# it is the account ("IG: kindness lang ang handle ko", "IG: kindness is my username"); one that opens a sentence
 # there is a word ("IG: wala akong account", "ig ko: deleted na"), and so is one that says there is no account ("IG:
 # wala").
 _ENDS_CLAUSE_RE = re.compile(
-    rf"(?:\s+(?:lang|lng|po|ha)){{0,2}}(?:[ \t]*(?:$|[\n,;!?)|/]|\.(?!\w))|\s+{_PLATFORM}\b)"
+    rf"(?:\s+(?:lang|lng|po|ha)){{0,2}}(?:[ \t]*(?:$|[\n,;!?)|/]|\.(?!\w))|\s+{_PLATFORM}\b"
+    r"|\s+(?:ang|yung|'yung|ung|is)\s+(?:my\s+|aking\s+)?(?:handle|username|user\s+name|account|pangalan|name)\b)"
 )
 NO_ACCOUNT_WORDS = _words(
     "wala none nothing private public deleted deactivated hacked closed locked banned suspended blocked gone inactive"
     " same soon later secret sikreto meron mayroon yes oo hindi"
+    # what an account is like: "my IG is down", "ang FB ko ay sarado", "IG: iba ang account ko"
+    " down up new old open active dead empty safe mine fine okay ok back off offline online secure restricted fake"
+    " real different iba luma sira patay bukas sarado tago pribado pareho"
+)
+# After "is" or "ay" a word that describes the account ("my IG is boring", "my FB is reported") is none: English
+# adjectives and participles by their endings.
+_DESCRIBING_ENDINGS = ("ed", "ing", "ful", "less", "ous", "ive", "able", "ible", "ish")
+# Whose account it is, before the platform ("my IG is kindness") or after it ("ang IG ko ay kindness").
+OWNER_WORDS = _words("my our his her their your aking akong kanyang kaniyang iyong ko namin niya nila mo natin ninyo")
+# A message written on a platform, quoted after its colon, is no account: "sabi ni Nanay sa FB ko: ingat.", "she
+# wrote on my IG: stay strong".
+_QUOTED_ON_PLATFORM_RE = re.compile(
+    r"\b(?:sabi|sinabi|nagsabi|said|says|wrote|writes|sinulat|isinulat|posted|nag-?post|pinost|nag-?comment|commented"
+    r"|nag-?message|messaged|minessage|nag-?chat|chinat|replied|nag-?reply|sumagot|sinagot|greeted|binati|bumati)\b"
+    r"[^.!?\n]*\b(?:sa|on|in)\s+(?:(?:my|her|his|our|their|your|aking|kanyang|kaniyang)\s+)?$",
+    re.IGNORECASE,
 )
 
 _EN_NUMBER = (
@@ -1512,21 +1530,29 @@ def _is_everyday(word: str, common: frozenset[str]) -> bool:
 
 
 def _declared_account(text: str, match: re.Match, common: frozenset[str]) -> bool:
-    """The word after "IG:", "my fb is" ... is the account when it is no everyday word ("fb is deactivated" is one), or,
-    after a label's colon, when it ends its clause and says nothing of the account (see _ENDS_CLAUSE_RE). A messaging
-    app typed in lower case is a word too ("a messenger: hope, sabi ng pastor")."""
+    """The word after "IG:", "my fb is" ... is the account when it is no everyday word ("fb is deactivated" is one), or
+    when it ends its clause (see _ENDS_CLAUSE_RE) and says nothing of the account: after a label's colon, and after
+    "is" or "ay" where the account is someone's ("my IG is kindness", "ang IG ko ay kindness"; not "Point X is
+    important") and the word does not describe it ("my IG is boring"). A messaging app typed in lower case is a word
+    too ("a messenger: hope, sabi ng pastor"), and so is a message quoted from a platform ("sabi ni Nanay sa FB ko:
+    ingat.")."""
     account = match.group("account")
     word = _fold(account)
     if len(account) < 3 or word in NO_ACCOUNT_WORDS | FUNCTION_WORDS | FILIPINO_LITTLE_WORDS:
         return False
+    sentence = _SENTENCE_BREAK_RE.split(text[: match.start("platform")])[-1]
+    if match.group("colon") and _QUOTED_ON_PLATFORM_RE.search(sentence):
+        return False
     if not _is_everyday(word, common):
         return True
     platform = match.group("platform")
-    return (
-        bool(match.group("colon"))
-        and not (platform.islower() and platform in {"messenger", "telegram"})
-        and bool(_ENDS_CLAUSE_RE.match(text, match.end("account")))
-    )
+    if platform.islower() and platform in {"messenger", "telegram"}:
+        return False
+    if not match.group("colon"):
+        owner = sentence.split()[-1:] + text[match.end("platform") : match.start("account")].split()
+        if not OWNER_WORDS.intersection(_fold(each) for each in owner) or word.endswith(_DESCRIBING_ENDINGS):
+            return False
+    return bool(_ENDS_CLAUSE_RE.match(text, match.end("account")))
 
 
 def _initials_of_a_person(text: str, match: re.Match) -> bool:

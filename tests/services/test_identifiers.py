@@ -1256,3 +1256,47 @@ def test_filipino_bible_titles_and_archangels_invoked_as_saints_are_no_name_or_p
 def test_pronouns_as_texted_and_capitalised_are_no_name_or_place(text):
     """ "Sya" and "Nya" are "siya" and "niya" as typed on phones."""
     assert detect(text) == []
+
+
+# --- accounts in a sentence, ranges of case numbers, full names and placeholder letters (QA) -----------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("IG: kindness lang ang handle ko", {("handle", "kindness")}),
+        ("IG: kindness lang ang handle ko, i-follow nyo ako.", {("handle", "kindness")}),
+        ("TikTok: bangon yung username ko doon.", {("handle", "bangon")}),
+        ("IG: kindness is my handle, for anyone who needs to talk.", {("handle", "kindness")}),
+        ("my IG is kindness", {("handle", "kindness")}),
+        ("My IG is kindness. Message me after the hearing.", {("handle", "kindness")}),
+        ("Her IG account is kindness, sabi ng social worker.", {("handle", "kindness")}),
+        ("ang IG ko ay kindness", {("handle", "kindness")}),
+        ("Ang IG account ko ay kindness lang po.", {("handle", "kindness")}),
+        ("my FB is Kindness Reyes", {("handle", "Kindness Reyes")}),
+        ("Ang FB ko ay Kindness Reyes.", {("handle", "Kindness Reyes")}),
+    ],
+)
+def test_an_account_named_as_such_or_after_my_ig_is_is_a_handle(text, expected):
+    """ "IG: kindness lang ang handle ko", "my IG is kindness" and "ang IG ko ay kindness" were missed (QA)."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sabi ni Nanay sa FB ko: ingat.",
+        "Nag-comment si Ate sa FB ko: laban!",
+        "My lola wrote on my IG: courage.",
+        "IG: iba ang account ko ngayon.",
+        "my IG is kindness itself, sabi ng kaibigan ko.",
+        "My IG is down since the hearing.",
+        "my fb is boring.",
+        "Ang FB ko ay sarado.",
+        "Point X is important for the prosecutor.",  # no one's account
+        "The FB is down.",
+    ],
+)
+def test_a_message_quoted_from_a_platform_or_a_word_describing_an_account_is_no_handle(text):
+    """ "sabi ni Nanay sa FB ko: ingat." flagged "ingat" as the account (QA)."""
+    assert detect(text) == []
