@@ -297,16 +297,25 @@ _CASE_NUMBER = r"(?=(?:[a-z/-]*\d){3})[a-z0-9]+(?:[-/][a-z0-9]+)*\b"
 # goes on after it ("Criminal Case Nos. [institution] and 12346-67" still holds a case number).
 _REDACTION_LABEL = r"\[[^\[\]\n]{1,40}\]"
 _CASE_NUMBER_ITEM = rf"(?:{_REDACTION_LABEL}|{_CASE_NUMBER})"
+# The end of a range may be written short: "Nos. 12345-67 to 69", "Blg. 1234 hanggang 36" (not a time: "to 5 pm").
+_CASE_RANGE_END = (
+    r"\d{1,3}\b(?![:./-]\d|\s*(?:%|[ap]\.?m\b|n\.?[uhg]\.|o'?clock|ng\s+(?:umaga|hapon|gabi|tanghali)"
+    r"|(?:na\s+)?(?:taong?|years?|anyos|days?|araw|months?|buwan|weeks?|linggo|hours?|oras)\b))"
+)
+_CASE_RANGE_WORD = r"\s+(?:to|through|thru|hanggang(?:\s+sa)?)\s+"
 _CASE_NUMBER_RE = re.compile(
     r"\b(?:(?:(?:crim(?:inal)?\.?|civ(?:il)?\.?|(?-i:[A-Z]{2,4}))\s+)?(?:case|docket)|kasong\s+(?:kriminal|sibil)|kaso"
     r"|(?-i:I\.?S\.?)|c\.?c\.?)(?:\s+|\s*(?=\#))(?P<label>nos?\.?|numbers?|num\.?|blg\.?|bilang|\#)"
     r"(?:\s+(?:ko|namin|niya|nila))?(?:\s+(?:ay|is|was|are|were))?\s*:?\s*"
-    # several after "Nos." or in a list ("Criminal Case Nos. 12345-67 and 12346-67", "Kaso Blg. 1234 at 1235")
-    rf"(?P<numbers>{_CASE_NUMBER_ITEM}(?:(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&|to|hanggang)\s+)"
-    rf"{_CASE_NUMBER_ITEM})*)",
+    # several after "Nos." or in a list ("Criminal Case Nos. 12345-67 and 12346-67", "Kaso Blg. 1234 at 1235"), and
+    # ranges ("Nos. 12345-67 to 69")
+    rf"(?P<numbers>{_CASE_NUMBER_ITEM}(?:(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&)\s+){_CASE_NUMBER_ITEM}"
+    rf"|{_CASE_RANGE_WORD}(?:{_CASE_NUMBER_ITEM}|{_CASE_RANGE_END}))*)",
     re.IGNORECASE,
 )
-_CASE_NUMBER_ITEM_RE = re.compile(_CASE_NUMBER_ITEM, re.IGNORECASE)
+_CASE_NUMBER_ITEM_RE = re.compile(
+    rf"(?P<range>{_CASE_RANGE_WORD})?(?P<number>{_CASE_NUMBER_ITEM}|(?<=\s){_CASE_RANGE_END})", re.IGNORECASE
+)
 _REDACTION_LABEL_RE = re.compile(_REDACTION_LABEL)
 # Between the names of a list after "sina", "nina", "kina": "sina Boyet, Ana at tasyo".
 _NAME_LIST_SEPARATOR_RE = re.compile(r"(?:, (?:(?:at|and) )?| (?:at|and) )", re.IGNORECASE)
@@ -315,28 +324,46 @@ _YEAR_OR_FRACTION_RE = re.compile(r"(?:19|20)\d{2}(?:-(?:19|20)?\d{2})?|\d{1,2}/
 
 
 def _case_numbers(match: re.Match) -> Iterator[tuple[int, int]]:
-    """Each number of a case-number match; a redaction's label in the list is passed over, not the numbers after it.
-    After "Nos." every item is a number. After a singular "No." or "Blg." (Filipino has no plural: "Kaso Blg. 1234 at
-    1235"), a later item is one in a case number's shape, with a dash or a slash or as the first number is written,
-    and not a year, a range of years or a fraction ("Case No. 1234 at 2019 pa", "Case No. 4412 and 24/7 support")."""
+    """Each number of a case-number match, and the end of a range however short ("Nos. 12345-67 to 69"); a redaction's
+    label in the list is passed over, not the numbers after it. After "Nos." every item is a number. After a singular
+    "No." or "Blg." (Filipino has no plural: "Kaso Blg. 1234 at 1235"), a later item is one in a case number's shape,
+    with a dash or a slash or as the first number is written, and never a year, a range of years or a fraction ("Case
+    No. 1234 at 2019 pa", "Case No. 4412 and 24/7 support"); after "Nos." such a number is one only as the first is
+    written, and not after a label ("Criminal Case Nos. [institution] and 2019")."""
     plural = match.group("label").lower().rstrip(".") in {"nos", "numbers"}
     offset = match.start("numbers")
-    first = None
+    first = previous = None
     for index, item in enumerate(_CASE_NUMBER_ITEM_RE.finditer(match.group("numbers"))):
-        number = item.group()
+        number = item.group("number")
         if number.startswith("["):
+            previous = None
             continue
-        if index and not plural and not _another_case_number(number, first):
-            return
+        if not (item.group("range") and _ends_range(number, previous)):
+            if index and not _another_case_number(number, first, plural=plural):
+                return
         first = first or number
-        yield offset + item.start(), offset + item.end()
+        previous = number
+        yield offset + item.start("number"), offset + item.end("number")
 
 
-def _another_case_number(number: str, first: str | None) -> bool:
-    """A later number of a list after a singular label; ``first`` is the list's first number (None: a label)."""
-    if _YEAR_OR_FRACTION_RE.fullmatch(number):
+def _another_case_number(number: str, first: str | None, *, plural: bool) -> bool:
+    """A later number of a list; ``first`` is the list's first number (None: a label)."""
+    if sum(character.isdigit() for character in number) < 3:  # "to 12": no range's end
         return False
-    return "-" in number or "/" in number or first is None or _shape(number) == _shape(first)
+    if _YEAR_OR_FRACTION_RE.fullmatch(number):  # after "Nos." as the first is written: "Nos. 2018 and 2019"
+        return plural and first is not None and _shape(number) == _shape(first)
+    return plural or "-" in number or "/" in number or first is None or _shape(number) == _shape(first)
+
+
+def _ends_range(end: str, start: str | None) -> bool:
+    """``end`` closes a range from ``start`` (None: a label), written whole or as its last digits ("12345-67 to 69",
+    "1234 hanggang 36"): they count up. A year is no range's end ("Kaso Blg. 1234 hanggang 2019 pa")."""
+    if not end.isdigit() or _YEAR_OR_FRACTION_RE.fullmatch(end):
+        return False
+    if start is None:
+        return True
+    digits = re.search(r"\d+$", start)
+    return digits is not None and len(end) <= len(digits.group()) and int(end) > int(digits.group()[-len(end):])
 
 
 def _shape(number: str) -> str:
@@ -844,6 +871,8 @@ class _Candidate:
 
 # When candidates overlap, the higher priority wins, then the longer span.
 PRIORITY_CONTACT = 100
+# A number of a case-number list is no age read in "at" ("Kaso Blg. [institusyon] at 18-1234": "at" is "and").
+PRIORITY_CASE_NUMBER = 95
 PRIORITY_DATE = 90
 PRIORITY_COURT = 85
 PRIORITY_INSTITUTION = 80
@@ -1483,7 +1512,7 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
         words_start = match.start()  # "Crim." and "CC" are no name, nor "and" between numbers
         for start, end in _case_numbers(match):
             yield _Candidate(words_start, start, None, PRIORITY_BLOCKED)
-            yield _Candidate(start, end, "institution", PRIORITY_COURT)
+            yield _Candidate(start, end, "institution", PRIORITY_CASE_NUMBER)
             words_start = end
     yield from _age_candidates(text)
     for regex in _DATE_RES:

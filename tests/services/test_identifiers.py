@@ -1300,3 +1300,44 @@ def test_an_account_named_as_such_or_after_my_ig_is_is_a_handle(text, expected):
 def test_a_message_quoted_from_a_platform_or_a_word_describing_an_account_is_no_handle(text):
     """ "sabi ni Nanay sa FB ko: ingat." flagged "ingat" as the account (QA)."""
     assert detect(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Criminal Case Nos. 12345-67 to 69", {("institution", "12345-67"), ("institution", "69")}),
+        ("Kaso Blg. 12345-67 hanggang 69", {("institution", "12345-67"), ("institution", "69")}),
+        ("Criminal Case Nos. 1234 to 36 were heard together.", {("institution", "1234"), ("institution", "36")}),
+        ("Mga Kaso Blg. 1234 hanggang 1236 ang isinampa.", {("institution", "1234"), ("institution", "1236")}),
+        ("Criminal Case Nos. [institution] to 69 were decided.", {("institution", "69")}),  # after a redaction
+        ("Kaso Blg. [institusyon] hanggang 69 ang isinampa.", {("institution", "69")}),
+        # a time, a length of time, a year or a smaller number is no range's end
+        ("Case No. 1234 to 5 pm ang hearing.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 hanggang 3 ng hapon ang pagdinig.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 hanggang 2019 pa bago natapos.", {("institution", "1234")}),
+        ("Case No. 1234 to 2 years lang ang hatol.", {("institution", "1234")}),
+        ("Case No. 1234 to 12 of us testified.", {("institution", "1234")}),
+    ],
+)
+def test_the_end_of_a_range_of_case_numbers_is_flagged_too(text, expected):
+    """ "Nos. 12345-67 to 69" flagged "12345-67" alone (QA)."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Kaso Blg. [institusyon] at 2019", set()),
+        ("Criminal Case Nos. [institution] and 2019 was the year it ended.", set()),
+        ("Criminal Case Nos. 12345-67 and 2019 were the hardest for me.", {("institution", "12345-67")}),
+        ("Criminal Case Nos. 2018 and 2019 were heard together.", {("institution", "2018"), ("institution", "2019")}),
+        # "at" is "and" in a list, not the English "at" of an age
+        ("Kaso Blg. [institusyon] at 18-1234 ang mga kaso.", {("institution", "18-1234")}),
+        ("Kaso Blg. 12-345 at 15-346 ang isinampa.", {("institution", "12-345"), ("institution", "15-346")}),
+        ("Kaso Blg. [institusyon] at 1235", {("institution", "1235")}),
+    ],
+)
+def test_after_a_redaction_label_a_year_is_no_case_number_and_a_listed_number_no_age(text, expected):
+    """ "Kaso Blg. [institusyon] at 18-1234" reported the age "18" (the "-1234" stayed when replaced), and after
+    "Nos." a year written otherwise than the first number was a case number (QA)."""
+    assert found(text) == expected
