@@ -672,6 +672,14 @@ _RELIGIOUS_FIGURE_RES = [
         rf"\b{_ARCHANGEL},?\s+(?:(?:is|was|ang|ay)\s+)?(?:{_GODS_MESSENGER}|(?:the|ang)\s+{_ANGEL}\b)",
     )
 ]
+# Whom an archangel named as such comes to is a figure of the same story: "the angel Gabriel came to Mary", "ang anghel
+# na si Gabriel ay nagpakita kay Maria"; with a surname a person ("came to Mary Santos").
+_VISITED_BY_ARCHANGEL_RE = re.compile(
+    r"[^.!?\n]{0,20}?\b(?:(?:came|appeared|spoke|went|said)\s+to|visited|greeted|told"
+    r"|(?:nagpakita|dumalaw|bumati|nagsalita|nagpahayag|nagbalita)\s+(?:kay|sa))\s+"
+    rf"(?P<figure>(?-i:Mary|Maria|Joseph|Jose|Elizabeth|Elisabet|Zechariah|Zacarias|Daniel))\b{_NO_SURNAME}",
+    re.IGNORECASE,
+)
 # An archangel invoked as a saint, as the Filipino prayer does: "San Miguel Arkanghel", "Saint Raphael Archangel"; the
 # saint and the archangel together (a town named San Miguel is a place).
 _SAINT_ARCHANGEL_RE = re.compile(
@@ -940,7 +948,10 @@ class _Scanner:
         )
 
     def _is_distinctive(self, token: _Token) -> bool:
-        """A capitalised word that is not an everyday word, or is a first name."""
+        """A capitalised word that is not an everyday word, or is a first name; a letter and a word joined are that
+        word ("X-ray" is no Ray)."""
+        if "-" in token.key and self._is_everyday(token.key):
+            return False
         return any(self._is_distinctive_word(part) for part in token.key.split("-"))
 
     def _is_distinctive_word(self, word: str) -> bool:
@@ -1042,6 +1053,17 @@ class _Scanner:
                 and self._is_name_word(nxt)
                 and nxt.key not in PLACE_SUFFIX_CUES | INSTITUTION_SUFFIXES | {"city"}
                 and (nxt.key,) not in self.lex.places
+            ):
+                return False
+            # "Gabriel Santos", "Juan P. Santos": a town's name after a first name or an initial is a surname.
+            previous = self.tokens[i - 1] if i else None
+            if (
+                previous is not None
+                and not token.initial
+                and _adjacent(self.text, previous, token)
+                and self._is_name_word(previous)
+                and (previous.key in self.lex.first_names or len(previous.text) == 1)
+                and (previous.key,) not in self.lex.places
             ):
                 return False
         return True
@@ -1366,7 +1388,7 @@ class _Scanner:
                 end = self._run(index, self._is_name_word, limit=4)
                 if end == index and tokens[cue].key in NAME_MARKERS and self._is_lowercase_name(tokens[index]):
                     end = index + 1  # typed on a phone: "si jaypee", "si ate jenalyn"
-                if end == index:
+                if end == index or (end == index + 1 and len(tokens[index].text) == 1):  # a placeholder: "Mr. X"
                     return
                 start, stop = self._span(index, end)
                 yield _Candidate(start, stop, "name", PRIORITY_NAME_CUE)
@@ -1388,6 +1410,9 @@ class _Scanner:
             if self._is_everyday(token.key) or (token.key,) in lex.places:
                 if self._first_name_acting(i):  # "Pilar asked me": a town or a word does not ask
                     yield _Candidate(token.start, token.end, "name", PRIORITY_SENTENCE_NAME)
+                elif (end := self._full_name_from(i)) > i + 1:  # "Angel Gabriel Santos", all of it
+                    start, stop = self._span(i, end)
+                    yield _Candidate(start, stop, "name", PRIORITY_SENTENCE_NAME)
                 continue
             end = self._run(i, self._is_name_word, limit=4)
             nxt = tokens[end] if end < len(tokens) else None
@@ -1410,6 +1435,15 @@ class _Scanner:
             and tokens[i + 1].key in ACTING_VERBS
             and _adjacent(self.text, tokens[i], tokens[i + 1])
         )
+
+    def _full_name_from(self, i: int) -> int:
+        """One past the full name that a first name which is also a word or a town opens ("Angel Gabriel Santos",
+        "Grace Dizon"): the names after it are no everyday words; ``i`` when there is none."""
+        tokens = self.tokens
+        if tokens[i].key not in self.lex.first_names or tokens[i].key in TITLE_WORDS | RELATION_NOUNS | KIN_POSSESSORS:
+            return i
+        end = self._run(i, self._is_name_word, limit=4)
+        return end if any(self._is_distinctive(t) for t in tokens[i + 1 : end]) else i
 
     def _spoken_to(self, end: int) -> bool:
         """The words before tokens[end] are the person a sentence speaks to: a comma, then "you" in the same
@@ -1506,6 +1540,8 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
     for regex in _RELIGIOUS_FIGURE_RES:
         for match in regex.finditer(text):
             yield _Candidate(match.start("figure"), match.end("figure"), None, PRIORITY_BLOCKED)
+            if visited := _VISITED_BY_ARCHANGEL_RE.match(text, match.end()):
+                yield _Candidate(visited.start("figure"), visited.end("figure"), None, PRIORITY_BLOCKED)
     for match in _SAINT_ARCHANGEL_RE.finditer(text):
         yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
     for match in _CASE_NUMBER_RE.finditer(text):
@@ -1547,9 +1583,12 @@ def _age_candidates(text: str) -> Iterator[_Candidate]:
 
 
 def _is_everyday(word: str, common: frozenset[str]) -> bool:
-    """In the common-word list, or an inflection of a word in it ("testifying", "kindness")."""
+    """In the common-word list, or an inflection of a word in it ("testifying", "kindness"), or a letter joined to one
+    ("x-ray", "t-shirt", "e-mail")."""
     if word in common:
         return True
+    if len(word) > 3 and word[1] == "-":
+        return _is_everyday(word[2:], common)
     for suffix, replacements in INFLECTION_SUFFIXES:
         if word.endswith(suffix) and len(word) > len(suffix) + 2:
             stem = word[: -len(suffix)]

@@ -1207,7 +1207,7 @@ def test_a_bible_chapter_without_its_verse_or_a_book_named_is_no_name(text, expe
         ("My cousin Gabriel testified too.", {("name", "Gabriel")}),
         ("My angel Gabriel held my hand in court.", {("name", "Gabriel")}),
         ("Si Gabriel ang social worker ko.", {("name", "Gabriel")}),
-        ("Angel Gabriel testified.", {("name", "Gabriel")}),
+        ("Angel Gabriel testified.", {("name", "Angel Gabriel")}),
     ],
 )
 def test_an_archangel_named_as_one_is_a_religious_figure_not_a_person(text, expected):
@@ -1340,4 +1340,46 @@ def test_the_end_of_a_range_of_case_numbers_is_flagged_too(text, expected):
 def test_after_a_redaction_label_a_year_is_no_case_number_and_a_listed_number_no_age(text, expected):
     """ "Kaso Blg. [institusyon] at 18-1234" reported the age "18" (the "-1234" stayed when replaced), and after
     "Nos." a year written otherwise than the first number was a case number (QA)."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Angel Gabriel Santos", {("name", "Angel Gabriel Santos")}),
+        ("Angel Gabriel Santos testified for me.", {("name", "Angel Gabriel Santos")}),
+        ("Angel Gabriel Santos ang tumestigo para sa akin.", {("name", "Angel Gabriel Santos")}),
+        ("Angel Gabriel testified.", {("name", "Angel Gabriel")}),
+        ("Gabriel Santos held my hand in court.", {("name", "Gabriel Santos")}),
+        ("Juan P. Santos ang abogado ko sa korte.", {("name", "Juan P. Santos")}),
+        ("Grace Dizon helped me after the hearing.", {("name", "Grace Dizon")}),
+        ("Miguel Rafael Santos ang pangalan ng pinsan ko.", {("name", "Miguel Rafael Santos")}),
+        ("Pumunta kami sa Santos pagkatapos ng hearing.", {("place", "Santos")}),  # a town stays a town
+        ("May God bless every survivor.", set()),
+        ("Grace Period ang tawag doon ng abogado.", set()),
+    ],
+)
+def test_a_full_name_opening_with_an_archangels_or_a_bibles_name_is_flagged_whole(text, expected):
+    """ "Angel Gabriel Santos" flagged "Santos" alone, as a town (QA)."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Mr. X told me to wait outside the courtroom.", set()),
+        ("Sabi ni Mr. X, hintayin ko raw ang hukom.", set()),
+        ("Ms. Y and Mr. Z testified in the story.", set()),
+        ("He needed an X-ray after the hearing.", set()),
+        ("Kailangan ko ng X-ray bago ang hearing.", set()),
+        ("The angel Gabriel came to Mary.", set()),
+        ("Sa kuwento, ang anghel na si Gabriel ay nagpakita kay Maria.", set()),
+        # a person stays one: with a surname, with initials, or visited by no archangel
+        ("Mrs. D. Reyes helped me.", {("name", "D. Reyes")}),
+        ("We visited Mary in the hospital.", {("place", "Mary")}),  # "Mary" is also a city: the kind may be wrong
+        ("Binisita ko si Maria sa shelter.", {("name", "Maria")}),
+    ],
+)
+def test_a_placeholder_letter_a_letter_joined_to_a_word_and_mary_in_the_bible_are_no_name(text, expected):
+    """ "Mr. X" and "X-ray" were flagged as names and "Mary" in "the angel Gabriel came to Mary" as a place (QA)."""
     assert found(text) == expected
