@@ -947,7 +947,7 @@ def test_a_facilitator_without_colleagues_is_offered_no_hand_over(client, make, 
 
 
 @pytest.mark.parametrize("language, named", [("en", "Review reflection number {n} by {pseudonym}"),
-                                             ("fil", "Suriin pagninilay bilang {n} ni {pseudonym}")])
+                                             ("fil", "Suriin ang pagninilay bilang {n} ni {pseudonym}")])
 def test_two_reflections_by_one_author_have_links_named_apart_in_the_moderation_list(
         client, make, login, language, named):
     facilitator = make.user("facilitator")
