@@ -171,6 +171,19 @@ def test_a_date_that_is_none_or_an_end_before_the_start_is_said_beside_it(client
         assert "Please give a date" in client.get(f"/admin/audit?since={unlike_the_box}").get_data(as_text=True)
 
 
+def test_a_refused_date_keeps_its_label_the_name_of_the_box_and_its_error_tied_beside_it(client, make, login):
+    """A screen reader reads a label as the box's name: the error goes beside it and is read as its description."""
+    login(make.user("admin"))
+    client.get("/language/en")
+
+    html = client.get("/admin/audit?since=2026-13-01&until=2026-12-01").get_data(as_text=True)
+
+    assert '<label for="f-since">From (date)</label>' in html and '<label for="f-until">Until (date)</label>' in html
+    error = '<p class="error" id="f-since-error">Please give a date, for example 2027-12-31.</p>'
+    assert error in html and html.index(error) < html.index('aria-describedby="f-since-error"')
+    assert "f-until-error" not in html
+
+
 def test_a_day_filter_ends_at_the_days_last_moment_and_odd_values_filter_nothing(client, make, login):
     """Days and times are the organisation's (Asia/Manila, 8 hours ahead of UTC, in the tests)."""
     admin = make.user("admin")
