@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+from functools import wraps
 from pathlib import Path
 
 from flask import Flask, g, render_template, request
@@ -16,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from roundtable import access, assets, config, i18n, identity, numbers, security
-from roundtable.changes import messages_at, refused_here
+from roundtable.changes import messages_at, no_success_said, refused_here
 from roundtable.db import db, schema_problem
 from roundtable.extensions import babel, csrf, limiter, seconds_until_allowed
 from roundtable.forms import box_language, error_links
@@ -94,7 +95,19 @@ def _register_error_pages(app: Flask) -> None:
     def page(status: int, reason: str | None = None, **context):
         return render_template("errors/error.html", status=status, reason=reason, **context), status
 
-    @app.errorhandler(HTTPException)
+    def error_page(*kinds: type[Exception] | int):
+        """Registers an error handler whose page says no success (see ``changes.no_success_said``)."""
+        def register(handler):
+            @wraps(handler)
+            def answer(exc):
+                no_success_said()
+                return handler(exc)
+            for kind in kinds:
+                app.register_error_handler(kind, answer)
+            return answer
+        return register
+
+    @error_page(HTTPException)
     def http_error(exc: HTTPException):
         headers = [(name, value) for name, value in exc.get_headers() if name != "Content-Type"]  # Allow
         if exc.code == 429 and (closed := access.closed_for_safety_refused()) is not None:
@@ -111,7 +124,7 @@ def _register_error_pages(app: Flask) -> None:
             body, status = page(exc.code or 500)
         return body, status, headers
 
-    @app.errorhandler(RecordNotFound)
+    @error_page(RecordNotFound)
     def record_not_found(exc: RecordNotFound):
         """A record that does not exist, or that this person may not know of: the same plain 404 page. One that left
         a staff member's sight (``Gone``: its author took it back, say) says so, as a form sent to it does."""
@@ -119,7 +132,7 @@ def _register_error_pages(app: Flask) -> None:
             return closed, 404
         return page(404, str(exc) if isinstance(exc, Gone) else None)
 
-    @app.errorhandler(CSRFError)
+    @error_page(CSRFError)
     def csrf_error(exc: CSRFError):
         # No session cookie came back at all: the browser refuses cookies, and pressing again cannot help.
         no_cookies = app.config["SESSION_COOKIE_NAME"] not in request.cookies
@@ -134,11 +147,11 @@ def _register_error_pages(app: Flask) -> None:
         return render_template("errors/error.html", status=400, out_of_date=True, no_cookies=no_cookies,
                                not_over_https=not_over_https), 400
 
-    @app.errorhandler(security.UnreadableForm)
+    @error_page(security.UnreadableForm)
     def unreadable_form(exc: security.UnreadableForm):
         return page(400, unreadable_form=True)
 
-    @app.errorhandler(OperationalError)
+    @error_page(OperationalError)
     def database_unavailable(exc: OperationalError):
         db.session.remove()
         said = str(exc.orig)  # SQLite's words for a missing table or column
@@ -148,7 +161,7 @@ def _register_error_pages(app: Flask) -> None:
             app.logger.error("database unavailable: %s", type(exc.orig).__name__ if exc.orig else "unknown")
         return render_template("errors/error.html", status=503), 503
 
-    @app.errorhandler(ProgrammingError)
+    @error_page(ProgrammingError)
     def schema_of_another_release(exc: ProgrammingError):
         """PostgreSQL's missing column or table: the database at another schema revision than this code (an
         upgrade whose migrate was skipped), or never migrated, is said in one line, with the calm 503; anything
@@ -159,7 +172,7 @@ def _register_error_pages(app: Flask) -> None:
         app.logger.exception("unexpected error on %s", request.endpoint)
         return page(500)
 
-    @app.errorhandler(crypto.KeyringNotConfigured)
+    @error_page(crypto.KeyringNotConfigured)
     def keys_do_not_open_the_words(exc: crypto.KeyringNotConfigured):
         """The configured encryption keys do not open what is stored (rotation steps out of order, a host left
         with old settings): the calm 503 page, and one line for the administrator instead of a traceback."""
@@ -168,8 +181,7 @@ def _register_error_pages(app: Flask) -> None:
                             "(docs/deploy.md, section 5)")
         return render_template("errors/error.html", status=503), 503
 
-    @app.errorhandler(IntegrityError)
-    @app.errorhandler(StaleDataError)
+    @error_page(IntegrityError, StaleDataError)
     def changed_at_the_same_moment(exc: Exception):
         """Two people, or two clicks, changed the same record at once and the database kept the first: the
         safety net where a view has no answer of its own. Nothing half-done is stored. The log names the kind
@@ -182,7 +194,7 @@ def _register_error_pages(app: Flask) -> None:
                        constraint or "")
         return page(409)
 
-    @app.errorhandler(Exception)
+    @error_page(Exception)
     def unexpected(exc: Exception):
         app.logger.exception("unexpected error on %s", request.endpoint)
         db.session.rollback()

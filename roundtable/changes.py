@@ -179,10 +179,19 @@ def messages_at(place: str | None = None) -> list[tuple[str, str]]:
     return [(kind, message) for kind, at, message in _flashed() if at == place]
 
 
+def no_success_said() -> None:
+    """For an error page: it shows the refusals waiting to be said and drops every other message ("Saved",
+    "Released") for good. One said in this same request announced work the error undid or stopped (a save the
+    database then refused); one said before belongs to the page the change led to, which is what failed (its record
+    removed meanwhile): kept for a later page, it would read as about that page."""
+    g.error_page = True
+
+
 def _flashed() -> list[tuple[str, str | None, str]]:
     """The messages for this page, as (kind, place or None, text): ``flash_at`` writes the place into the category."""
     found = []
     for category, message in get_flashed_messages(with_categories=True):
         kind, _sep, at = category.partition("@")
-        found.append((kind, at or None, message))
+        if kind == "error" or not g.get("error_page"):
+            found.append((kind, at or None, message))
     return found

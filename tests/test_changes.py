@@ -4,15 +4,18 @@ says no, with the rule's words shown to the person beside the field or at the to
 from __future__ import annotations
 
 import pytest
-from flask import get_flashed_messages
+from flask import flash, get_flashed_messages, session
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import StringField
 
-from roundtable.changes import change, field_named
+from roundtable.changes import change, field_named, messages_at, no_success_said
 from roundtable.db import db
 from roundtable.forms import Form
-from roundtable.models import Theme
+from roundtable.models import Theme, User
+from roundtable.services import withdrawal
 from roundtable.services.errors import RuleViolation, refuse
+from tests.conftest import csrf_token_of, hidden_fields_of
 
 
 class NameForm(Form):
@@ -93,3 +96,53 @@ def test_any_other_error_is_not_swallowed_and_nothing_is_committed(ctx):
             1 / 0
     db.session.rollback()  # what the app's error handler does
     assert _saved_themes() == []
+
+
+def test_an_error_page_says_the_refusals_waiting_and_drops_every_success(ctx):
+    flash("Note saved.")
+    flash("That reflection is no longer open to you for review.", "error")
+    no_success_said()
+    assert messages_at() == [("error", "That reflection is no longer open to you for review.")]
+    assert "_flashes" not in session, "dropped, not kept for a later page"
+
+
+def test_a_save_whose_page_is_gone_when_the_browser_gets_there_is_not_announced_on_the_not_found_page(
+        client, make, login):
+    """A facilitator saves a care note; before the page it leads to opens, the author deletes the reflection."""
+    facilitator = make.user("facilitator")
+    participant = make.participant(make.roundtable(facilitator))
+    reflection = make.reflection(participant, status="submitted", text="A calm room made the hearing bearable.")
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/reflections/{reflection.id}"
+    fields = {name: value for name, value in hidden_fields_of(client.get(url)).items() if name.startswith("note-")}
+    saved = client.post(url, data={**fields, "note-note": "Ask how the hearing went."})
+    withdrawal.delete_reflection(participant, reflection)
+    db.session.commit()
+
+    gone = client.get(saved.headers["Location"])
+
+    assert saved.status_code == 302 and gone.status_code == 404
+    assert "Note saved." not in gone.get_data(as_text=True)
+    assert "Note saved." not in client.get("/facilitator/").get_data(as_text=True), "nor on a later page"
+
+
+def test_a_save_the_database_refused_is_not_announced_on_the_page_that_says_so(client, make, login, monkeypatch):
+    """The view says "saved" as the change is made; the commit after it can still be refused (409)."""
+    editor = make.user("editor")
+    login(make.user("admin"))
+    client.get("/language/en")
+    token = csrf_token_of(client.get(f"/admin/users/{editor.id}"))
+
+    def refused():
+        raise StaleDataError("0 rows matched")
+
+    monkeypatch.setattr(db.session, "commit", refused)
+    answer = client.post(f"/admin/users/{editor.id}", data={"name-csrf_token": token,
+                                                            "name-display_name": "Maria Santos-Cruz"})
+    monkeypatch.undo()
+
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 409 and "<h1>Someone changed this at the same moment</h1>" in html
+    assert "Display name saved." not in html
+    assert db.session.get(User, editor.id).display_name != "Maria Santos-Cruz"
