@@ -7,6 +7,7 @@ every copy of their cookie (a copied one included). Both kinds end after idle ti
 
 from __future__ import annotations
 
+import secrets
 import time
 from datetime import date
 
@@ -37,7 +38,7 @@ _PARTICIPANT_WITH_ROUNDTABLE = (
 _SESSION_SHAPE = {
     "user_id": int, "participant_id": int, "user_version": int, "participant_version": int, "seen": int,
     "since": int, "password_at": int, "lang": str, "after_login": str, "new_totp_secret": str, "words_arrived": str,
-    "staff_expired": str, "join": dict, "carried_forms": dict, "csrf_token": str,
+    "staff_expired": str, "sign_in": str, "join": dict, "carried_forms": dict, "csrf_token": str,
 }
 
 
@@ -152,6 +153,8 @@ def sign_in_staff(user: User, *, second_factor_done: bool) -> None:
     session["user_id"] = user.id
     session["user_version"] = user.session_version
     session["second_factor_done"] = second_factor_done
+    if not second_factor_done:  # this sign-in's own key: its code sent twice (a double click) is known as its own
+        session["sign_in"] = secrets.token_hex(16)
     session["seen"] = session["since"] = int(time.time())  # idle time counts from "seen", the whole day from "since"
     mark_password_typed()
     session.permanent = True

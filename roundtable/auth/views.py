@@ -40,13 +40,15 @@ def _pending_user() -> User | None:
     return db.session.get(User, session["user_id"])
 
 
-def _after_sign_in(user: User):
+def _after_sign_in(user: User, *, code: str | None = None):
+    """``code``: the second factor's code that completed the sign-in, kept for "Verify" pressed twice."""
     accounts.signed_in(user)
-    db.session.commit()
     target = session.pop("after_login", None)
-    if user.must_change_password:
-        return redirect(url_for("auth.change_password"))
-    return redirect(_next_page(user, target))
+    location = url_for("auth.change_password") if user.must_change_password else _next_page(user, target)
+    if code is not None:
+        twofactor.passed(user, code, sign_in=session.pop("sign_in", None), location=location)
+    db.session.commit()
+    return redirect(location)
 
 
 def _next_page(user: User, target: str | None) -> str:
@@ -103,9 +105,14 @@ def second_factor():
     form = SecondFactorForm()
     if form.validate_on_submit():
         if twofactor.verify(user, form.code.data):
-            db.session.commit()
             session["second_factor_done"] = True
-            return _after_sign_in(user)
+            return _after_sign_in(user, code=form.code.data)
+        if (first := twofactor.passed_before(user, form.code.data, sign_in=session.get("sign_in"))) is not None:
+            db.session.rollback()  # not a failed try: this same sign-in, sent twice, passed a moment ago
+            session.pop("sign_in")
+            session.pop("after_login", None)
+            session["second_factor_done"] = True
+            return redirect(first)
         db.session.commit()
         form.code.errors.append(_("That code is not right. Try the newest code from your app, or a recovery code."))
     return render_template("auth/second_factor.html", form=form)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pyotp
 import segno
@@ -19,12 +19,15 @@ from sqlalchemy import or_, select, update
 
 from roundtable.db import db
 from roundtable.models import User
-from roundtable.services import accounts, audit, crypto
+from roundtable.services import accounts, audit, crypto, sent_forms
 from roundtable.services.errors import RuleViolation
 
 ISSUER = "Roundtable"
 RECOVERY_CODES = 10
 _PURPOSE = "recovery-code"
+# "Verify" pressed twice (a double click, or again while the first answer is slow) sends the same code again, often
+# with the session cookie from before the first answer: for this long, it leads where the first sending led.
+SENT_AGAIN_WITHIN = timedelta(minutes=2)
 
 
 def required_for(user: User) -> bool:
@@ -140,6 +143,23 @@ def verify(user: User, code: str) -> bool:
         return True
     audit.record("staff.second_factor_failed", actor=user)
     return False
+
+
+def _passed_key(sign_in: str | None, code: str) -> str | None:
+    if not sign_in:  # a sign-in begun before sign-ins had keys: a second press is refused as before
+        return None
+    return crypto.lookup_digest(f"{sign_in}\x00{_normalise(code)}", "second-factor-passed")[:32]
+
+
+def passed(user: User, code: str, *, sign_in: str | None, location: str) -> None:
+    """``code`` completed the sign-in ``sign_in`` (the session's own key for it), which led to ``location``."""
+    sent_forms.record(user, _passed_key(sign_in, code), location, SENT_AGAIN_WITHIN)
+
+
+def passed_before(user: User, code: str, *, sign_in: str | None) -> str | None:
+    """Where the sign-in ``sign_in`` led when this same ``code`` completed it a moment ago, or None. The code stays
+    used up: no other sign-in (another browser, a session begun with the password again) finds it."""
+    return sent_forms.earlier(user, _passed_key(sign_in, code), SENT_AGAIN_WITHIN)
 
 
 def recovery_codes_left(user: User) -> int:

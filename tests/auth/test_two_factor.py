@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, User
-from tests.conftest import PRODUCTION_ENV, csrf_token_of
+from tests.conftest import PRODUCTION_ENV, csrf_token_of, second_browser_with_the_cookie_of
+from tests.deployment.live import at_once
 
 PASSWORD = "a long test password 1"
 
@@ -165,8 +166,6 @@ def test_a_recovery_code_works_exactly_once(client, app, make, two_factor_requir
 
 
 def test_one_recovery_code_sent_from_several_places_at_once_opens_one_session(client, app, make, two_factor_required):
-    from tests.deployment.live import at_once
-
     editor = make.user("editor")
     _password_step(client, editor)
     _secret, codes = _enrol(client)
@@ -376,3 +375,41 @@ def test_last_sign_in_moves_only_once_the_second_factor_passed(client, app, make
     assert _code_step(again, _next_code(secret)).status_code == 302
     db.session.expire_all()
     assert db.session.get(User, editor.id).last_login_at > enrolled_at
+
+
+@pytest.mark.parametrize("pressed", ["at once", "one right after the other"])
+@pytest.mark.parametrize("which", ["code from the app", "recovery code"])
+def test_verify_pressed_twice_lands_signed_in_and_the_code_still_opens_no_other_session(
+        client, app, make, two_factor_required, pressed, which):
+    """A double click sends the code twice, the second often with the cookie from before the first answer: both
+    lead to the signed-in page (whichever answer the browser keeps), and nothing is recorded as a failed try."""
+    editor = make.user("editor")
+    _password_step(client, editor)
+    secret, codes = _enrol(client)
+    db.session.commit()
+    browser = app.test_client()
+    browser.get("/language/en")
+    _password_step(browser, editor)
+    token = csrf_token_of(browser.get("/login/code"))
+    second_press = second_browser_with_the_cookie_of(app, browser)  # the cookie from before the first answer
+    other_code_press = second_browser_with_the_cookie_of(app, browser)
+    code = _next_code(secret) if which == "code from the app" else codes[0]
+    presses = [lambda: browser.post("/login/code", data={"code": code, "csrf_token": token}),
+               lambda: second_press.post("/login/code", data={"code": code, "csrf_token": token})]
+
+    answers = at_once(*presses) if pressed == "at once" else [press() for press in presses]
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    assert {answer.headers["Location"] for answer in answers} == {"/editor/"}
+    assert browser.get("/editor/").status_code == 200 and second_press.get("/editor/").status_code == 200
+    assert "staff.second_factor_failed" not in _actions()
+    assert _actions().count("staff.second_factor_passed" if which == "code from the app"
+                            else "staff.recovery_code_used") == 1
+
+    another_session = app.test_client()
+    _password_step(another_session, editor)
+    assert "That code is not right" in _code_step(another_session, code).get_data(as_text=True)
+    assert another_session.get("/editor/").status_code == 302
+    wrong = "000000" if code != "000000" else "111111"
+    assert "That code is not right" in other_code_press.post(
+        "/login/code", data={"code": wrong, "csrf_token": token}).get_data(as_text=True), "only the same code passes"
