@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from itertools import chain
+from typing import IO
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, send_file, stream_with_context, url_for
 from flask_babel import format_date, format_number, gettext as _, ngettext
@@ -436,10 +439,11 @@ def export():
         with change(errors_on=form.sent_once, once=form, say_sent_twice=False) as outcome:
             record = exports.record(g.user, form.format.data, filters)
             outcome.location = url_for("editor.export_file", export_id=record.id)
+            built = _built(record)  # before the record is committed: a file that was never built leaves none
         if outcome.sent_before:
             return redirect(outcome.location)
         if outcome.saved:
-            return _download(record)
+            return _sent(record, built)
     return render_template("editor/export.html", form=form)
 
 
@@ -457,27 +461,36 @@ def past_exports():
 @fresh_password_to_open
 def export_file(export_id: int):
     """The file of an export this editor made today, again: what a second sending of the export form gets."""
-    return _download(exports.own_recent(g.user, export_id))
+    record = exports.own_recent(g.user, export_id)
+    return _sent(record, _built(record))
 
 
-def _download(record) -> Response:
-    language = current_language()
-    rows = exports.rows(record, language)
-    filename = f"roundtable-quotes-{clock.local_date(record.created_at):%Y%m%d}-{record.id}.{record.format}"
-    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
-    if record.format == "csv":
-        body = _in_large_chunks(csv_chunks(rows, _labels(record)))
-        return Response(stream_with_context(body), content_type=MIMETYPES["csv"], headers=headers)
-    if record.format == "json":
-        body = _in_large_chunks(json_chunks(rows, record.created_at))
-        return Response(stream_with_context(body), content_type=MIMETYPES["json"], headers=headers)
+def _built(record) -> Iterator[bytes] | IO[bytes]:
+    """The file of an export: Word and Excel whole; CSV and JSON, which are streamed, with their first piece built
+    and the rest built as it is sent. The export form commits the record only after this, so for a stream the
+    honest point is the moment before its first byte leaves. A stream that breaks after that keeps its record: part
+    of the file may have reached the editor, and the record is what raises a notice when one of its quotes is
+    withdrawn."""
+    rows = exports.rows(record, current_language())
+    if record.format in ("csv", "json"):
+        texts = csv_chunks(rows, _labels(record)) if record.format == "csv" else json_chunks(rows, record.created_at)
+        pieces = _in_large_chunks(texts)
+        return chain((next(pieces, b""),), pieces)
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     if record.format == "docx":
         write_docx(rows, _labels(record), spool, format_date=lambda d: format_date(d, format="long"))
     else:
         write_xlsx(rows, _labels(record), spool)
     spool.seek(0)
-    return send_file(spool, mimetype=MIMETYPES[record.format], as_attachment=True, download_name=filename)
+    return spool
+
+
+def _sent(record, built: Iterator[bytes] | IO[bytes]) -> Response:
+    filename = f"roundtable-quotes-{clock.local_date(record.created_at):%Y%m%d}-{record.id}.{record.format}"
+    if record.format in ("csv", "json"):
+        return Response(stream_with_context(built), content_type=MIMETYPES[record.format],
+                        headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return send_file(built, mimetype=MIMETYPES[record.format], as_attachment=True, download_name=filename)
 
 
 def _in_large_chunks(texts, size: int = 64 * 1024):

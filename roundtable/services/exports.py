@@ -56,7 +56,8 @@ _NOTHING_MATCHES = _l("No approved quote matches these choices, so nothing was e
 
 
 def record(editor: User, fmt: str, filters: QuoteFilters) -> Export:
-    """Write down who exported which quotes, before a single byte leaves the server.
+    """Write down who exported which quotes. The caller commits it once the file is built, and always before a
+    single byte leaves the server (see ``editor.views._built``).
 
     The quotes are chosen and recorded in one ``INSERT … SELECT``, so the file can hold only what was
     recorded, and thousands of ids never travel to Python and back.
@@ -118,7 +119,9 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
     download of it) are left out of the file; the record still lists them, so their withdrawal raises a notice.
 
     Plain columns, not ORM objects: nothing is kept in the session, so a large export never sits in
-    memory twice. The reflection only leads to the author; its own words are never read (nor decrypted).
+    memory twice. Each batch is a query of its own (after the last id of the one before), not one cursor held open:
+    the record is committed while a streamed file is being read (after its first piece), which would close it.
+    The reflection only leads to the author; its own words are never read (nor decrypted).
     """
     theme_name = Theme.name_column(language)
     themes_of: dict[int, list[str]] = {}
@@ -132,7 +135,7 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
         themes_of.setdefault(quote_id, []).append(name)
     title = Roundtable.title_fil if language == "fil" else Roundtable.title_en
     zone = clock.zone()  # once, not once per row
-    result = db.session.execute(
+    batch_after = (
         select(
             Quote.id, Quote.text, Quote.language, Quote.translation, Quote.translation_language, Quote.descriptor,
             Quote.approved_at, Quote.updated_at, Participant.pseudonym, title,
@@ -143,19 +146,25 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
         .join(Roundtable, Participant.roundtable_id == Roundtable.id)
         .where(export_quotes.c.export_id == export.id, _still_exportable())
         .order_by(Quote.id)
-        .execution_options(yield_per=BATCH)
+        .limit(BATCH)
     )
-    for quote_id, text, quote_language, translation, translation_language, descriptor, approved_at, updated_at, \
-            pseudonym, roundtable in result:
-        yield ExportRow(
-            quote_id=quote_id,
-            text=text or "",
-            language=quote_language,
-            translation=translation,
-            translation_language=translation_language,
-            pseudonym=pseudonym,
-            descriptor=descriptor,
-            roundtable=roundtable,
-            date=clock.local_date(approved_at or updated_at, zone),
-            themes=tuple(themes_of.get(quote_id, ())),
-        )
+    last_id = 0
+    while True:
+        batch = db.session.execute(batch_after.where(Quote.id > last_id)).all()
+        for quote_id, text, quote_language, translation, translation_language, descriptor, approved_at, updated_at, \
+                pseudonym, roundtable in batch:
+            yield ExportRow(
+                quote_id=quote_id,
+                text=text or "",
+                language=quote_language,
+                translation=translation,
+                translation_language=translation_language,
+                pseudonym=pseudonym,
+                descriptor=descriptor,
+                roundtable=roundtable,
+                date=clock.local_date(approved_at or updated_at, zone),
+                themes=tuple(themes_of.get(quote_id, ())),
+            )
+        if len(batch) < BATCH:
+            return
+        last_id = batch[-1][0]

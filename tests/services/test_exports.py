@@ -73,6 +73,22 @@ def test_rows_come_in_batches_with_every_quote_once_and_in_order(make, monkeypat
     assert [row.text for row in rows] == ["Courts should listen.", "Children should be safe.", "Healing takes time."]
 
 
+def test_rows_read_on_after_the_record_is_committed_between_two_batches(make, monkeypatch):
+    """A streamed file's record is committed after its first piece: the batches that follow are read all the same."""
+    reflection = make.reflection(text="Courts should listen. Children should be safe. Healing takes time.")
+    editor = make.user("editor")
+    for words in ("Courts should listen.", "Children should be safe.", "Healing takes time."):
+        make.quote(reflection, editor=editor, text=words)
+    monkeypatch.setattr(exports, "BATCH", 2)
+    rows = exports.rows(exports.record(editor, "csv", exports.QuoteFilters()), "en")
+
+    first = next(rows)
+    db.session.commit()
+
+    assert [first.text, *(row.text for row in rows)] == [
+        "Courts should listen.", "Children should be safe.", "Healing takes time."]
+
+
 def test_rows_carry_author_roundtable_and_themes_in_the_language_of_the_export(editor, shelf):
     healing = curation.add_theme(editor, "Healing", "Paggaling")
     shelf.fil.themes.append(healing)
