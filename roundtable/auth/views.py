@@ -40,6 +40,17 @@ def _pending_user() -> User | None:
     return db.session.get(User, session["user_id"])
 
 
+def _back_to_pending_step(user: User):
+    """Someone whose password was right opened the sign-in page, or a staff page that led there (a bookmark, Back),
+    before the second factor: the step they are on, not an empty form that reads as signed out."""
+    if target := request.args.get("next"):
+        session["after_login"] = safe_next(target)
+    said = _("You are still signing in. Finish this step to go on, or sign out to start again.")
+    if ["message", said] not in [list(pair) for pair in session.get("_flashes", [])]:  # two pages opened: said once
+        flash(said)
+    return redirect(url_for("auth.second_factor" if user.totp_secret else "auth.two_factor"))
+
+
 def _after_sign_in(user: User, *, code: str | None = None):
     """``code``: the second factor's code that completed the sign-in, kept for "Verify" pressed twice."""
     accounts.signed_in(user)
@@ -72,8 +83,11 @@ def password_change_first():
 @limiter.limit("30 per hour", methods=["POST"], key_func=account_typed, deduct_when=refused)
 @public
 def login():
-    if g.user is not None:  # signed in already (another tab kept the session): where it was asked to lead
-        return redirect(_next_page(g.user, request.args.get("next")))
+    if g.user is not None:  # signed in already (another tab, or a set-up just finished): where it was asked to lead
+        return redirect(_next_page(g.user, request.args.get("next") or session.pop("after_login", None)))
+    pending = _pending_user()
+    if pending is not None and request.method == "GET":
+        return _back_to_pending_step(pending)
     form = LoginForm()
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data, form.password.data)

@@ -413,3 +413,49 @@ def test_verify_pressed_twice_lands_signed_in_and_the_code_still_opens_no_other_
     wrong = "000000" if code != "000000" else "111111"
     assert "That code is not right" in other_code_press.post(
         "/login/code", data={"code": wrong, "csrf_token": token}).get_data(as_text=True), "only the same code passes"
+
+
+def test_part_way_through_setting_up_a_staff_page_leads_back_to_the_set_up_and_then_to_that_page(
+    client, make, two_factor_required
+):
+    client.get("/language/en")
+    editor = make.user("editor")
+    _password_step(client, editor)
+
+    asked = client.get("/editor/quotes")
+    assert asked.status_code == 302, "a pending session never reaches a staff page"
+    back = client.get(asked.headers["Location"])
+    assert back.headers["Location"].endswith("/account/two-factor"), "the step they are on, not an empty sign-in form"
+    again = client.get("/login")  # the sign-in page too; what it says is said once however often it is opened
+    assert again.headers["Location"].endswith("/account/two-factor")
+    html = client.get("/account/two-factor").get_data(as_text=True)
+    assert html.count("You are still signing in. Finish this step to go on, or sign out to start again.") == 1
+    assert 'action="/logout"' in html and "Want to start again, or sign in as someone else?" in html
+
+    _enrol(client)
+    assert client.get("/login").headers["Location"].endswith("/editor/quotes"), "where they were going"
+
+
+def test_part_way_through_the_code_step_a_staff_page_leads_back_to_it_and_signing_out_starts_again(
+    client, app, make, two_factor_required
+):
+    admin = make.user("admin")
+    _password_step(client, admin)
+    secret, _codes = _enrol(client)
+    other = app.test_client()
+    other.get("/language/en")
+    _password_step(other, admin)
+
+    asked = other.get("/admin/users")
+    assert asked.status_code == 302
+    assert other.get(asked.headers["Location"]).headers["Location"].endswith("/login/code")
+    html = other.get("/login/code").get_data(as_text=True)
+    assert "You are still signing in." in html and "Want to start again, or sign in as someone else?" in html
+    assert _code_step(other, _next_code(secret)).headers["Location"].endswith("/admin/users")
+
+    again = app.test_client()
+    _password_step(again, admin)
+    page = again.get("/login/code")
+    again.post("/logout", data={"csrf_token": csrf_token_of(page)})
+    assert again.get("/login").status_code == 200, "signed out: the sign-in form, to start again"
+    assert again.get("/admin/users").status_code == 302
