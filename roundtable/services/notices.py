@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, not_, or_, select
 
 from roundtable.db import constant, db, lock_rows
 from roundtable.models import AuditEvent, Export, Quote, Reflection, User, export_quotes
@@ -114,6 +114,17 @@ def _open_condition():
     )
 
 
+def _usable_again():
+    """Whether an open notice's quote may be used once more (``Notice.usable_again``), for a query joined to its
+    reflection."""
+    reason = _of_latest_withdrawal(AuditEvent.action)
+    return and_(Quote.status == constant("approved"), or_(
+        reason == constant(PUT_TO_AUTHOR),
+        and_(reason == constant(SOURCE_HELD), Reflection.status == constant("released")),
+        and_(reason == constant(DETAIL_FLAGGED), Quote.unresolved_findings == 0),
+    ))
+
+
 # Built once: every page an editor sees asks for this count, and building the statement costs more than running it.
 _COUNT_OPEN = select(func.count()).select_from(Quote).where(_open_condition())
 
@@ -126,7 +137,7 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     """One page of open notices, oldest quote first: three queries, however many notices there are."""
     found = paginate(
         select(Quote.id, _latest(WITHDRAWN_ACTIONS), _of_latest_withdrawal(AuditEvent.action),
-               _of_latest_withdrawal(AuditEvent.created_at), Quote.status, Reflection.status, Quote.unresolved_findings)
+               _of_latest_withdrawal(AuditEvent.created_at), _usable_again())
         .join(Reflection, Reflection.id == Quote.reflection_id)
         .where(_open_condition()).order_by(Quote.id),
         page, per_page, scalars=False,
@@ -143,23 +154,24 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     return replace(found, items=[
         Notice(quote_id, event_id, reason, at,
                tuple(e for e in carried.get(quote_id, ()) if at is None or e.created_at <= at),
-               usable_again=status == "approved" and (reason == PUT_TO_AUTHOR
-                                                      or (reason == SOURCE_HELD and source == "released")
-                                                      or (reason == DETAIL_FLAGGED and not findings)))
-        for quote_id, event_id, reason, at, status, source, findings in found.items
+               usable_again=bool(usable_again))
+        for quote_id, event_id, reason, at, usable_again in found.items
     ])
 
 
 def pulled_from(export_ids) -> dict[int, int]:
     """How many quotes of each of these exports have an open notice (of those it carried before they were
-    pulled): materials made with it need mending. One query for a page of exports."""
+    pulled) and may no longer be used: materials made with it need mending. A quote that may be used again (its
+    reflection released again, say) needs nothing mended, only its notice acknowledged. One query for a page of
+    exports."""
     if not export_ids:
         return {}
     return dict(db.session.execute(
         select(export_quotes.c.export_id, func.count())
         .join(Quote, Quote.id == export_quotes.c.quote_id)
         .join(Export, Export.id == export_quotes.c.export_id)
-        .where(export_quotes.c.export_id.in_(export_ids), _open_condition(),
+        .join(Reflection, Reflection.id == Quote.reflection_id)
+        .where(export_quotes.c.export_id.in_(export_ids), _open_condition(), not_(_usable_again()),
                Export.created_at <= _of_latest_withdrawal(AuditEvent.created_at))
         .group_by(export_quotes.c.export_id)
     ).all())

@@ -322,3 +322,21 @@ def test_a_reflection_released_again_says_its_quote_may_be_used_again_and_lists_
     (notice,) = notices.open_notices().items
     assert notice.quote_id == quote.id and notice.usable_again
     assert [export.id for export in notice.exports] == [before.id]
+
+
+def test_past_exports_count_a_quote_to_take_out_only_while_it_may_no_longer_be_used(make):
+    """The count tells an editor which materials to mend: a quote whose reflection is released again may stay."""
+    editor = make.user("editor")
+    reflection = make.reflection()
+    make.quote(reflection, editor=editor)
+    carried = _export(editor)
+    facilitator = reflection.participant.roundtable.facilitator
+    moderation.decide(facilitator, reflection, "hold", read=moderation.read_mark(reflection))
+    db.session.commit()
+    assert notices.pulled_from([carried.id]) == {carried.id: 1}
+
+    moderation.decide(facilitator, reflection, "release", read=moderation.read_mark(reflection))
+    db.session.commit()
+
+    assert notices.pulled_from([carried.id]) == {}
+    assert notices.count_open() == 1, "its notice is still there to acknowledge"
