@@ -42,13 +42,16 @@ def _past_retention_refused() -> RuleViolation:
     return RuleViolation(_l("This roundtable's retention date has passed: nothing new can be quoted from its words."))
 
 
+# Every cause is named, whichever it was: which one is not an editor's to know (a hold of a quote never exported
+# raises no notice).
 def _reflection_gone() -> Gone:
-    return Gone(_l("That reflection is no longer available for quoting: its author may have taken it back."))
+    return Gone(_l("That reflection is no longer available for quoting: its author may have taken it back, or a "
+                   "facilitator is holding it back for now."))
 
 
 def _quote_gone() -> Gone:
-    return Gone(_l("That quote is no longer available: its author may have taken their words back, or an editor "
-                   "discarded it as a draft."))
+    return Gone(_l("That quote is no longer available: its author may have taken their words back, an editor "
+                   "discarded it as a draft, or a facilitator is holding its reflection back for now."))
 
 
 def _still_quotable(target: Quote) -> None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from roundtable.db import db
 from roundtable.models import AuditEvent, Quote
-from roundtable.services import curation, withdrawal
+from roundtable.services import curation, moderation, withdrawal
 from tests.conftest import (
     csrf_token_of, hidden_fields_of, post_roundtable_edit, sensitive_words_saved,
 )
@@ -608,6 +608,27 @@ def test_a_quote_or_reflection_opened_after_its_author_took_it_back_says_why_on_
 
     for url, said in ((f"/editor/quotes/{quote.id}", "That quote is no longer available: its author may have taken"),
                       (f"/editor/reflections/{reflection.id}", "That reflection is no longer available for quoting")):
+        response = desk.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404 and said in html and "listened" not in html, url
+
+
+def test_a_quote_or_reflection_held_back_by_a_facilitator_names_the_hold_among_the_reasons_on_its_404_page(
+    make, editor, desk
+):
+    """Not only "its author may have taken it back": the editor would drop for good a quote that comes back as it was
+    once its reflection is released again. Every reason is given, whichever it was."""
+    reflection = make.reflection(text="The court listened to the child at last.")
+    quote = quote_of(editor, reflection)
+    moderation.decide(reflection.participant.roundtable.facilitator, reflection, "hold",
+                      read=moderation.read_mark(reflection))
+    db.session.commit()
+    desk.get("/language/en")
+
+    for url, said in ((f"/editor/quotes/{quote.id}", "an editor discarded it as a draft, or a facilitator is holding "
+                                                     "its reflection back for now."),
+                      (f"/editor/reflections/{reflection.id}", "its author may have taken it back, or a facilitator is "
+                                                               "holding it back for now.")):
         response = desk.get(url)
         html = response.get_data(as_text=True)
         assert response.status_code == 404 and said in html and "listened" not in html, url
