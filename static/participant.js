@@ -1,5 +1,5 @@
-/* Every participant page's script. The writing page's own (writing.js) and the passphrase page's (passphrase.js)
-   come after it and use only what this namespace gives them. */
+/* Every participant page's script. A page's own (writing.js, passphrase.js, pseudonym.js) comes after it and uses
+   only what this namespace gives it. */
 var roundtable = {
   SENT: "roundtable:sent:",  // this tab's copies of words a writing page sent, by its path (writing.js)
 
@@ -113,18 +113,5 @@ var roundtable = {
     presses = presses.filter(function (t) { return now - t < 1200; });
     presses.push(now);
     if (presses.length >= 3) { leave(); }
-  });
-})();
-
-/* A form marked data-sends-once (it makes the participant's place) ignores a double tap: the browser would show the
-   second answer, "that pseudonym is taken". It goes again after 10 s with no answer, or after Back. */
-(function () {
-  "use strict";
-  Array.prototype.forEach.call(document.querySelectorAll("form[data-sends-once]"), function (form) {
-    var sentAt = 0;
-    form.addEventListener("submit", function (event) {
-      if (Date.now() - sentAt < 10000) { event.preventDefault(); } else { sentAt = Date.now(); }
-    });
-    window.addEventListener("pageshow", function (event) { if (event.persisted) { sentAt = 0; } });
   });
 })();

@@ -83,12 +83,13 @@ def test_every_participant_page_with_the_files_it_loads_weighs_at_most_30_kb(par
 
 
 def test_participant_pages_load_only_our_stylesheet_and_scripts(participant_pages):
-    """The writing page's script and the passphrase page's are loaded by their page only, after participant.js,
-    whose namespace they use (deferred scripts run in the order they are named)."""
+    """The writing page's script, the passphrase page's and the pseudonym page's are loaded by their page only, after
+    participant.js, whose namespace they use (deferred scripts run in the order they are named)."""
     for url, html in participant_pages.items():
         assets = [re.sub(r"\?.*", "", a) for a in _assets(html.decode())]
         own = ["/static/writing.js"] if re.search(r"/write/|/my/reflections/", url) else \
-            ["/static/passphrase.js"] if url.endswith("/join/passphrase") else []
+            ["/static/passphrase.js"] if url.endswith("/join/passphrase") else \
+            ["/static/pseudonym.js"] if url.endswith("/join/pseudonym") else []
         assert set(assets) - set(own) <= {"/static/roundtable.css", "/static/participant.js", "/static/icon.svg"}, (
             url, assets)
         for script in own:
