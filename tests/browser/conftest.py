@@ -174,3 +174,27 @@ def axe_violations(page) -> list[str]:
         AXE_TAGS,
     )
     return [f"{v['id']} ({v['help']}): {', '.join(v['nodes'][:5])}" for v in results]
+
+
+# Each word of the text in what ``selector`` matches that the browser wrapped across two lines ("Umalis sa pahin /
+# ang ito"). Words are cut at spaces, hyphens, dashes and slashes, where wrapping is fine.
+_WORDS_CUT_IN_TWO = """selector => {
+  const split = [];
+  for (const element of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const word of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]{2,}/g)) {
+        const range = document.createRange();
+        range.setStart(node, word.index);
+        range.setEnd(node, word.index + word[0].length);
+        if (new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1) split.push(word[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def words_cut_in_two(page, selector: str) -> list[str]:
+    """The words of ``selector``'s text that the page shows cut across two lines."""
+    return page.evaluate(_WORDS_CUT_IN_TWO, selector)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from werkzeug.exceptions import HTTPException
 
-from .conftest import axe_context, axe_violations, sign_in
+from .conftest import axe_context, axe_violations, sign_in, words_cut_in_two
 from .journeys import join
 
 pytestmark = pytest.mark.browser
@@ -42,25 +42,6 @@ def staff_pages(live: dict) -> dict[str, list[str | tuple[str, int]]]:
         "admin": ["/admin/users", f"/admin/users/{live['facilitator_id']}", "/admin/audit", "/admin/retention",
                   "/account/confirm"],
     }
-
-
-# Each word of a table cell that the browser wrapped across two lines ("Passw / ord"): a narrow table scrolls
-# sideways by itself instead. Words are cut at spaces, hyphens, dashes and slashes, where wrapping is fine.
-SPLIT_WORDS = """() => {
-  const split = [];
-  for (const cell of document.querySelectorAll("th, td")) {
-    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-      for (const word of node.data.matchAll(/[^\\s\\-\u2010-\u2014\\/]{2,}/g)) {
-        const range = document.createRange();
-        range.setStart(node, word.index);
-        range.setEnd(node, word.index + word[0].length);
-        if (new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size > 1) split.push(word[0]);
-      }
-    }
-  }
-  return split;
-}"""
 
 
 PUBLIC_PAGES = ["/", "/support", "/exit/about", "/join", "/return", "/login", ("/no-such-page", 404)]
@@ -105,7 +86,7 @@ def walked(browser, live, tmp_path_factory):
         too_wide = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         if too_wide > 0:
             sideways[label] = too_wide
-        if split := page.evaluate(SPLIT_WORDS):
+        if split := words_cut_in_two(page, "th, td"):  # a narrow table scrolls sideways by itself instead
             split_words[label] = split
         if small := page.evaluate(SMALL_BOXES):
             small_boxes[label] = small

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import axe_violations
+from .conftest import axe_violations, words_cut_in_two
 from .journeys import join
 
 pytestmark = pytest.mark.browser
@@ -516,6 +516,35 @@ def test_at_200_percent_zoom_no_word_of_the_passphrase_is_split_over_two_lines(n
     })""", widest)
     assert one_line == [True] * 7, one_line
     assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"], "the box scrolls"
+
+
+# Text read as words: no word of our pages is cut in two. Only a string longer than a line (a link pasted into a
+# reflection) may break anywhere.
+READ_AS_WORDS = ".exit-bar, button, .button, h1, h2, h3, label, legend"
+
+
+@pytest.mark.parametrize("language", ["fil", "en"])
+def test_at_200_percent_zoom_no_word_of_the_exit_bar_a_button_a_heading_or_a_label_is_cut_in_two(new_context, live,
+                                                                                                   language):
+    """QA round: "Umalis sa pahin / ang ito" in the exit bar, and words cut wherever a line ended."""
+    page = new_context(**ZOOMED).new_page()
+    cut: dict[str, list[str]] = {}
+
+    def measure(page, label: str, _html=None) -> None:
+        page.wait_for_load_state("load")
+        if split := words_cut_in_two(page, READ_AS_WORDS):
+            cut[label] = split
+
+    join(page, live, language=language, pseudonym=f"Amihan buo {language}", with_mistakes=True, on_step=measure)
+    for url in ("/before-you-write", "/my", f"/write/{live['prompt_id']}", "/support", "/exit/about"):
+        page.goto(live["base_url"] + url)
+        measure(page, url)
+    page.goto(live["base_url"] + "/exit")
+    page.goto(live["base_url"] + "/return")
+    measure(page, "/return")
+
+    assert cut == {}, f"words cut in two at 200 % zoom on a 360 px phone: {cut}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"]
 
 
 def test_at_200_percent_zoom_the_idle_warning_fits_the_screen_from_its_first_line_and_leaves_the_focus_seen(
