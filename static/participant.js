@@ -3,13 +3,18 @@
 var roundtable = {
   SENT: "roundtable:sent:",  // this tab's copies of words a writing page sent, by its path (writing.js)
 
-  /* Fixed at the bottom (the passphrase's is in the page), room kept for it: the focused control is scrolled above. */
+  /* Fixed at the bottom (the passphrase's is in the page), room kept for it: the focused control is scrolled above.
+     Its button gives the focus back (backFrom): typing goes on where it was, the caret too. */
   showWarning: function (box) {
     box.hidden = false;
     document.documentElement.style.setProperty("--idle-warning-height", box.offsetHeight + "px");
     var focused = document.activeElement;
-    if (focused && focused !== document.body) { focused.scrollIntoView({ block: "nearest" }); }
-  }
+    if (focused && focused !== document.body && !box.contains(focused)) {
+      focused.scrollIntoView({ block: "nearest" });
+      box.focusWas = focused;
+    }
+  },
+  backFrom: function (box) { if (box.focusWas) { box.focusWas.focus(); } }
 };
 
 /* Quick exit: a plain link without JavaScript. With it the page hides at once, the session ends through our own
@@ -67,8 +72,12 @@ var roundtable = {
   if (idleSeconds) {
     var told = Date.now();  // opening the page told the server
     var scrolledTo = window.pageYOffset;
-    var someoneIsHere = function () {
+    var someoneIsHere = function (event) {
       var warned = !warning.hidden;
+      if (event && warning.contains(event.target)) {  // its button, once pressed (a key's letter stays out of the box)
+        if (event.type !== "click") { return; }
+        roundtable.backFrom(warning);
+      }
       warning.hidden = true;
       if (!warned && Date.now() - told < 60000) { return; }
       told = Date.now();

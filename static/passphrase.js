@@ -7,12 +7,54 @@
   if (!words) { return; }
   var until = Date.now() + parseInt(words.getAttribute("data-shown-seconds"), 10) * 1000;
   var warning = document.getElementById("passphrase-warning");
+  var form = document.getElementById("passphrase-check");
+  var warningText = warning.innerHTML;
+  var warned = false;
   var typed = 0;
   document.addEventListener("input", function () { typed = Date.now(); });
   window.setInterval(function () {
-    if (warning.hidden && until - Date.now() <= warning.getAttribute("data-warn-seconds") * 1000) { roundtable.showWarning(warning); }
+    if (!warned && until - Date.now() <= warning.getAttribute("data-warn-seconds") * 1000) { warn(); }
     if (Date.now() < until || Date.now() - typed < 60000) { return; }
     document.body.classList.add("hidden-now");
     window.location.replace(window.location.href);
   }, 5000);
+
+  function warn() {
+    warned = true;
+    warning.innerHTML = warningText;
+    roundtable.showWarning(warning);
+  }
+
+  /* "I need more time" is asked for without leaving the page: sent again, the page would lose a word half typed, and
+     the place typed in. The warning says what the server said, and the focus goes back. An answer that is not this
+     page with more time (the minutes were over) comes as without JavaScript; offline, the warning stays. */
+  var asking = false;
+  form.addEventListener("submit", function (event) {
+    if (!event.submitter || event.submitter.name !== "more_time") { return; }
+    event.preventDefault();
+    if (asking) { return; }
+    asking = true;
+    var data = new FormData(form);
+    data.set("more_time", "1");
+    fetch(form.action, { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) { return response.text(); })
+      .then(function (html) {
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var shown = page.querySelector("ol.passphrase[data-shown-seconds]");
+        var said = page.querySelector("main .messages");
+        if (!shown || !said) {
+          form.appendChild(Object.assign(document.createElement("input"), { type: "hidden", name: "more_time", value: "1" }));
+          form.submit();
+          return;
+        }
+        until = Date.now() + parseInt(shown.getAttribute("data-shown-seconds"), 10) * 1000;
+        warningText = page.getElementById("passphrase-warning").innerHTML;
+        warned = false;
+        warning.innerHTML = "<p></p>";
+        warning.firstChild.textContent = said.textContent.trim();
+        warning.hidden = false;  // (asked for with the form's own button, it may not have shown yet)
+        roundtable.backFrom(warning);
+      }, function () { /* no connection: nothing changed, the button is there to press again */ })
+      .then(function () { asking = false; });
+  });
 })();

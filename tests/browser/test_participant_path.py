@@ -345,15 +345,18 @@ def test_with_javascript_the_passphrase_is_hidden_once_its_minutes_are_over(new_
 
 
 def test_with_javascript_a_warning_before_the_passphrase_is_hidden_offers_more_time(new_context, live):
-    """WCAG 2.2.1: two minutes before, said (role=alert) without taking the focus from the word being typed."""
+    """WCAG 2.2.1: two minutes before, said (role=alert) without taking the focus from the word being typed. More time
+    comes without leaving the page (QA round: the page was sent again, and a word half typed was gone): the word stays
+    as it was, and the focus goes back to it."""
     from playwright.sync_api import expect
 
     page = _on_the_passphrase_page(new_context, live, "Amihan more time")
     words = page.locator("ol.passphrase li").all_inner_texts()
     shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
     page.wait_for_load_state("load")
+    page.evaluate("window.sameDocument = true")  # gone if the page is sent again
     warning = page.locator("#passphrase-warning")
-    page.fill("#first", words[0][:2])
+    page.type("#first", words[0][:2])
 
     page.clock.run_for((shown - 150) * 1_000)
     expect(warning).to_be_hidden()
@@ -362,18 +365,50 @@ def test_with_javascript_a_warning_before_the_passphrase_is_hidden_offers_more_t
     expect(warning).to_have_attribute("role", "alert")
     expect(warning).to_contain_text("will be hidden soon")
     assert page.evaluate("document.activeElement.id") == "first"
+    assert warning.evaluate(IN_VIEW) and page.eval_on_selector("#first", IN_VIEW), "both seen, on this screen"
 
-    with page.expect_navigation():
+    with page.expect_response(lambda response: response.request.method == "POST"):
         warning.get_by_role("button", name="I need more time").click()
 
-    expect(page.locator("main")).to_contain_text("Your secret passphrase is shown for 10 more minutes.")
+    expect(warning).to_contain_text("Your secret passphrase is shown for 10 more minutes.")
+    assert page.evaluate("window.sameDocument"), "not sent again"
+    assert page.evaluate("[document.activeElement.id, document.activeElement.selectionStart]") == ["first", 2]
+    page.keyboard.type(words[0][2:])
+    assert page.input_value("#first") == words[0], "the word half typed is whole"
     assert page.locator("ol.passphrase li").all_inner_texts() == words
-    shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
-    page.wait_for_load_state("load")
     page.clock.run_for((shown - 30) * 1_000)  # well past the first minutes: still shown, and warned again
-    assert page.url.endswith("/join/passphrase")
+    assert page.evaluate("window.sameDocument")
     expect(page.locator("ol.passphrase li")).to_have_count(7)
+    expect(warning).to_contain_text("will be hidden soon")
+    expect(warning.get_by_role("button", name="I need more time")).to_be_visible()
+
+
+@pytest.mark.parametrize("press", ["tap", "Enter", "Space"])
+def test_with_javascript_stay_on_this_page_puts_the_focus_back_where_someone_was_writing(new_context, live, press):
+    """QA round: the warning's button kept the focus and then went, so the next letters typed went nowhere, and a tap
+    back into the box put the caret elsewhere. The caret is where it was, and typing goes on from there; the key that
+    pressed the button types nothing into the box."""
+    from playwright.sync_api import expect
+
+    _context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, f"Amihan pa {press}", clock=True)
+    page.fill("#text", "The court should listen. A child needs time.")
+    page.evaluate("() => { const box = document.getElementById('text'); box.focus(); box.setSelectionRange(24, 24); }")
+    page.clock.run_for(5_000)
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved")  # (its answer would hide the warning)
+    warning = page.locator("#idle-warning")
+    page.clock.run_for((int(page.get_attribute("body", "data-idle-seconds")) - 100) * 1_000)
     expect(warning).to_be_visible()
+
+    button = warning.get_by_role("button", name="Stay on this page")
+    if press == "tap":
+        button.click()
+    else:  # (a screen reader's own keys reach it without Tab, which would be someone there already)
+        button.focus()
+        page.keyboard.press(press)
+
+    expect(warning).to_be_hidden()
+    page.keyboard.type(" And rest.")
+    assert page.input_value("#text") == "The court should listen. And rest. A child needs time."
 
 
 def test_with_javascript_a_page_counts_from_the_last_time_the_server_heard_of_someone(new_context, live):
