@@ -11,7 +11,10 @@
   var warningText = warning.innerHTML;
   var warned = false;
   var typed = 0;
-  document.addEventListener("input", function () { typed = Date.now(); });
+  document.addEventListener("input", function (event) {
+    typed = Date.now();
+    event.target.scrollIntoView({ block: "nearest" });  // back from the warning, when it took the whole screen
+  });
   window.setInterval(function () {
     if (!warned && until - Date.now() <= warning.getAttribute("data-warn-seconds") * 1000) { warn(); }
     if (Date.now() < until || Date.now() - typed < 60000) { return; }
@@ -19,10 +22,16 @@
     window.location.replace(window.location.href);
   }, 5000);
 
+  /* In the page, between the words and the boxes: scrolled to from its first line, with the box typed in below it
+     where the screen holds both (at 200 % zoom it may not: typing on brings the box back). The focus stays in it. */
   function warn() {
     warned = true;
     warning.innerHTML = warningText;
     roundtable.showWarning(warning);
+    var top = warning.getBoundingClientRect().top;
+    var focused = form.contains(document.activeElement) ? document.activeElement : warning;
+    var bottom = Math.max(warning.getBoundingClientRect().bottom, focused.getBoundingClientRect().bottom);
+    window.scrollBy(0, top < 0 || bottom - top > window.innerHeight ? top : Math.max(0, bottom - window.innerHeight));
   }
 
   /* "I need more time" is asked for without leaving the page: sent again, the page would lose a word half typed, and

@@ -519,22 +519,26 @@ IN_VIEW = "e => { const at = e.getBoundingClientRect(); return at.top > -1 && at
 
 def test_at_200_percent_zoom_the_passphrase_warning_covers_neither_the_words_nor_the_word_being_typed(new_context,
                                                                                                        live):
-    """QA round: fixed at the bottom, it was taller than the screen and hid the words while they were being copied."""
+    """QA round: fixed at the bottom, it was taller than the screen and hid the words while they were being copied.
+    In the page, it came above the screen of someone typing below it: it is scrolled to as it comes, from its first
+    line (taller than this screen, it cannot show the box as well), and the box typed in keeps the focus."""
     from playwright.sync_api import expect
 
     page = _on_the_passphrase_page(new_context, live, "Amihan zoom", language="fil", screen=ZOOMED)
     shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
     page.wait_for_load_state("load")
     page.fill("#first", "ha")
+    page.eval_on_selector("#first", "box => box.scrollIntoView({block: 'end'})")  # where typing leaves it
     page.clock.run_for((shown - 100) * 1_000)
     warning = page.locator("#passphrase-warning")
     expect(warning).to_be_visible()
 
-    assert page.evaluate("document.activeElement.id") == "first" and page.eval_on_selector("#first", IN_VIEW)
-    assert page.evaluate(EACH_WORD_SEEN) == [True] * 7
-    warning.scroll_into_view_if_needed()
     assert warning.evaluate("w => document.elementFromPoint(w.getBoundingClientRect().left + 20, "
                             "w.getBoundingClientRect().top + 20) === w.querySelector('p')"), "its start is seen"
+    assert page.evaluate("document.activeElement.id") == "first"
+    page.keyboard.type("la")  # typing on brings the box back
+    assert page.input_value("#first") == "hala" and page.eval_on_selector("#first", IN_VIEW)
+    assert page.evaluate(EACH_WORD_SEEN) == [True] * 7
     assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"]
 
 
