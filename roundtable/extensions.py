@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import ipaddress
 import time
 from datetime import datetime, timezone
 
@@ -21,7 +22,20 @@ def _rate_limit_key(what: str) -> str:
 def client_fingerprint() -> str:
     """Rate-limit key of the client address. A room on one Wi-Fi, or a mobile network, shares one address:
     limits keyed on it count only what goes wrong, or are far above what a room does."""
-    return _rate_limit_key(f"address|{request.remote_addr}")
+    return _rate_limit_key(f"address|{_counted_as_one(request.remote_addr)}")
+
+
+def _counted_as_one(address: str | None) -> str | None:
+    """An IPv6 client is counted by its /64: every home or cloud connection holds that whole network, and counted
+    address by address it would have 2^64 fresh limits for guessing join codes. An IPv4 address, also written as
+    IPv6 (::ffff:10.0.0.1), is counted alone."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:  # none (a unix socket without a proxy in front), or junk: counted as it is
+        return address
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return str(ip) if ip.version == 4 else str(ipaddress.IPv6Network((ip, 64), strict=False))
 
 
 def signed_in_participant() -> str:

@@ -243,12 +243,33 @@ def test_reflection_saves_are_limited_per_participant_not_per_address(limited, m
         "someone else on the same address writes on"
 
 
-def test_the_rate_limit_key_is_not_the_client_address(limited):
+@pytest.mark.parametrize("address", ["203.0.113.7", "2001:db8:1:2::7"])
+def test_the_rate_limit_key_is_not_the_client_address(limited, address):
     from roundtable.extensions import client_fingerprint
 
-    with limited.test_request_context("/", environ_base={"REMOTE_ADDR": "203.0.113.7"}):
+    with limited.test_request_context("/", environ_base={"REMOTE_ADDR": address}):
         key = client_fingerprint()
-    assert "203.0.113.7" not in key and len(key) == 24
+    assert address not in key and "2001:db8" not in key and len(key) == 24
+
+
+def _refused_codes_from(app, address, times):
+    browser = app.test_client()
+    browser.environ_base["REMOTE_ADDR"] = address
+    return _hammer(browser, "/join", {"code": "NOPE12", "language": "en"}, times)
+
+
+@pytest.mark.parametrize("first, then, counted_together", [
+    ("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:fffe", True),  # one /64: one home's or server's addresses
+    ("2001:db8:1:2::1", "2001:db8:1:3::1", False),  # the next /64: another connection
+    ("203.0.113.7", "::ffff:203.0.113.7", True),  # the same IPv4 address, written as IPv6
+    ("203.0.113.7", "203.0.113.8", False),  # IPv4 is counted address by address, as before
+])
+def test_refused_join_codes_count_per_ipv4_address_and_per_ipv6_64(limited, first, then, counted_together):
+    """Any IPv6 connection holds a whole /64: counted address by address, one person guessing join codes would have
+    2^64 fresh limits."""
+    assert 429 not in _refused_codes_from(limited, first, 20)
+    assert _refused_codes_from(limited, first, 1) == [429]
+    assert (_refused_codes_from(limited, then, 1) == [429]) is counted_together
 
 
 def test_guessing_one_accounts_code_from_many_addresses_is_limited_too(limited, make):
