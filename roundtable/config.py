@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -355,6 +356,9 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
     return settings
 
 
+_FERNET_KEY = re.compile(r"[A-Za-z0-9_-]{43}=")  # 32 bytes, as Fernet.generate_key() writes them
+
+
 def _encryption_keys(value: str) -> list[str]:
     return [key.strip() for key in value.split(",") if key.strip()]
 
@@ -366,10 +370,10 @@ def _check_encryption_keys(keys: list[str]) -> None:
             "docs/deploy.md shows how to make one."
         )
     for position, key in enumerate(keys, start=1):
-        try:
-            Fernet(key)
-        except (ValueError, TypeError):
+        # Fernet itself decodes a key leniently: it skips what is not base64 and stops at the first "=", so two keys
+        # separated by a space or ";" passed as the first alone, and the second was dropped without a word.
+        if not _FERNET_KEY.fullmatch(key):
             raise ConfigurationError(
-                f"ROUNDTABLE_ENCRYPTION_KEYS: key {position} of {len(keys)} is not a Fernet key (32 url-safe "
-                "base64-encoded bytes). docs/deploy.md shows how to make one."
-            ) from None
+                f"ROUNDTABLE_ENCRYPTION_KEYS: key {position} of {len(keys)} is not a Fernet key (44 characters of "
+                "url-safe base64, the last one =); keys are separated by commas. docs/deploy.md shows how to make one."
+            )

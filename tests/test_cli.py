@@ -264,11 +264,14 @@ def test_a_backup_or_a_page_that_cannot_be_written_there_says_so_in_one_line(app
 
 
 _DATABASE_URL_FORMS = "DATABASE_URL must start with postgresql+psycopg:// or sqlite:/// (see docs/deploy.md)."
+_NOT_A_FERNET_KEY = ("ROUNDTABLE_ENCRYPTION_KEYS: {} is not a Fernet key (44 characters of url-safe base64, the last "
+                     "one =); keys are separated by commas. docs/deploy.md shows how to make one.")
 
 
 @pytest.mark.parametrize("setting, refusal", [
-    ({"ROUNDTABLE_ENCRYPTION_KEYS": "not-a-key"}, "ROUNDTABLE_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key (32 "
-                                                  "url-safe base64-encoded bytes). docs/deploy.md shows how to make one."),
+    ({"ROUNDTABLE_ENCRYPTION_KEYS": "not-a-key"}, _NOT_A_FERNET_KEY.format("key 1 of 1")),
+    ({"ROUNDTABLE_ENCRYPTION_KEYS": f"{'A' * 43}=;{'B' * 43}="}, _NOT_A_FERNET_KEY.format("key 1 of 1")),
+    ({"ROUNDTABLE_ENCRYPTION_KEYS": f"{'A' * 43}=,{'B' * 43}= {'C' * 43}="}, _NOT_A_FERNET_KEY.format("key 2 of 2")),
     ({"ROUNDTABLE_ENCRYPTION_KEYS": ", ,"}, "ROUNDTABLE_ENCRYPTION_KEYS holds no key: it needs one Fernet key or "
                                             "more, separated by commas. docs/deploy.md shows how to make one."),
     ({"DATABASE_URL": "notaurl"}, _DATABASE_URL_FORMS),

@@ -68,6 +68,38 @@ def test_an_encryption_key_that_is_not_a_fernet_key_is_refused_by_name(tmp_path,
         config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_ENCRYPTION_KEYS": keys})
 
 
+NEW_KEY, OLD_KEY = "N" * 42 + "w=", "o" * 42 + "d="
+
+
+@pytest.mark.parametrize("keys, wrong", [
+    (f"{NEW_KEY} {OLD_KEY}", "key 1 of 1"),  # written the natural way: Fernet read it as NEW alone
+    (f"{NEW_KEY};{OLD_KEY}", "key 1 of 1"),
+    (f"{NEW_KEY}\t{OLD_KEY}", "key 1 of 1"),
+    (f"{NEW_KEY}={OLD_KEY}", "key 1 of 1"),
+    (f"{NEW_KEY},{OLD_KEY} {NEW_KEY}", "key 2 of 2"),
+    (f"{NEW_KEY},{OLD_KEY}==", "key 2 of 2"),
+    (f"{OLD_KEY[:-1]}", "key 1 of 1"),
+    (f"{NEW_KEY[:-2]}+=", "key 1 of 1"),  # standard base64: Fernet's keys are url-safe
+])
+def test_encryption_keys_separated_by_anything_but_a_comma_are_refused_naming_the_key(tmp_path, keys, wrong):
+    """Fernet decodes a key leniently, so the second of two keys written with a space or ";" between them was
+    dropped without a word: text under it could no longer be read, and rotate-keys asked for a key already there."""
+    with pytest.raises(config.ConfigurationError) as refused:
+        config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_ENCRYPTION_KEYS": keys})
+    assert refused.value.format_message() == (
+        f"ROUNDTABLE_ENCRYPTION_KEYS: {wrong} is not a Fernet key (44 characters of url-safe base64, the last one =); "
+        "keys are separated by commas. docs/deploy.md shows how to make one.")
+
+
+def test_encryption_keys_as_fernet_makes_them_are_taken(tmp_path):
+    from cryptography.fernet import Fernet
+
+    keys = [Fernet.generate_key().decode() for _ in range(3)]
+    assert config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_ENCRYPTION_KEYS": ",".join(keys)})["ENCRYPTION_KEYS"] == keys
+    assert config.load(tmp_path, {**PRODUCTION, "ROUNDTABLE_ENCRYPTION_KEYS": f"{NEW_KEY}, {OLD_KEY}"}
+                       )["ENCRYPTION_KEYS"] == [NEW_KEY, OLD_KEY]
+
+
 def test_support_contacts_are_read_as_documented_and_anything_else_is_refused_by_name(tmp_path):
     one = '[{"name_en": "Our social worker", "name_fil": "Ang aming social worker", "contact": "0917 000 0000"}]'
     assert config.load(tmp_path, {"ROUNDTABLE_SUPPORT_CONTACTS": one})["SUPPORT_CONTACTS"][0]["contact"] == "0917 000 0000"

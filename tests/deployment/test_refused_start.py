@@ -51,6 +51,9 @@ def _gunicorn(tmp_path: Path, *options: str, **env: str) -> subprocess.Completed
     ({"GUNICORN_LOG_LEVEL": "verbose"},
      "GUNICORN_LOG_LEVEL must be debug, info, warning, error or critical (not 'verbose')."),
     ({"RATELIMIT_ENABLED": "ture"}, "Error: RATELIMIT_ENABLED must be true or false (not 'ture')."),
+    ({"ROUNDTABLE_ENCRYPTION_KEYS": f"{'A' * 43}= {'B' * 43}="},
+     "Error: ROUNDTABLE_ENCRYPTION_KEYS: key 1 of 1 is not a Fernet key (44 characters of url-safe base64, the last "
+     "one =); keys are separated by commas. docs/deploy.md shows how to make one."),
 ])
 def test_gunicorn_refuses_to_start_in_one_line(tmp_path, setting, refusal):
     started = _gunicorn(tmp_path, **setting)
