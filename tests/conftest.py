@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -349,6 +350,21 @@ def login(client):
         return response
 
     return sign_in
+
+
+def second_waits_while_first_holds(first, second, *, held, told, seen: list, why: str) -> None:
+    """Runs ``first`` and ``second`` in threads. ``first`` sets ``held`` once it holds its lock, then waits for
+    ``told``; ``second`` waits for ``held``, then appends what it read to ``seen``. Checks that ``second`` read
+    nothing while ``first`` held, then lets ``first`` finish and waits for both."""
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    held.wait(10)
+    time.sleep(0.5)
+    assert seen == [], why
+    told.set()
+    for thread in threads:
+        thread.join(timeout=30)
 
 
 def python_calls(function, *args) -> int:

@@ -4,7 +4,6 @@ anything that wrote without committing, or failed, ends with ROLLBACK and leaves
 from __future__ import annotations
 
 import threading
-import time
 from contextlib import contextmanager
 
 import pytest
@@ -14,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from roundtable.db import db, flush_or_refuse, lock_and_reread, lock_row, lock_rows
 from roundtable.models import Quote, Roundtable, Theme
 from roundtable.services.errors import RuleViolation
+from tests.conftest import second_waits_while_first_holds
 
 
 @contextmanager
@@ -183,15 +183,8 @@ def test_a_request_waits_for_a_locked_row_then_reads_what_the_first_stored(app, 
             seen.append(_lock_then_read(lock, theirs))
             db.session.rollback()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    held.wait(10)
-    time.sleep(0.5)
-    assert seen == [], "the second waits while the first holds the row"
-    told.set()
-    for thread in threads:
-        thread.join(timeout=30)
+    second_waits_while_first_holds(first, second, held=held, told=told, seen=seen,
+                                   why="the second waits while the first holds the row")
     assert seen == ["Saved by the first"]
 
 
@@ -216,15 +209,8 @@ def test_a_request_waiting_for_a_set_of_rows_finds_the_set_the_first_left(app, m
             seen.append(lock_rows(Roundtable, Roundtable.status == "open"))
             db.session.rollback()
 
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    held.wait(10)
-    time.sleep(0.5)
-    assert seen == [], "the second waits while the first holds the rows"
-    told.set()
-    for thread in threads:
-        thread.join(timeout=30)
+    second_waits_while_first_holds(first, second, held=held, told=told, seen=seen,
+                                   why="the second waits while the first holds the rows")
     assert seen == [[staying.id]]
 
 

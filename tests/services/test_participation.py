@@ -1,13 +1,13 @@
 """The turns an author's changes and staff's changes to many authors' words at once take."""
 
 import threading
-import time
 
 from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import Participant
 from roundtable.services import participation
+from tests.conftest import second_waits_while_first_holds
 
 
 def test_a_change_to_many_authors_words_waits_for_an_authors_change_then_reads_what_it_left(app, make):
@@ -34,13 +34,6 @@ def test_a_change_to_many_authors_words_waits_for_an_authors_change_then_reads_w
             seen.append(db.session.scalar(select(Participant.language).where(Participant.id == author.id)))
             db.session.rollback()
 
-    threads = [threading.Thread(target=authors_change), threading.Thread(target=staffs_change)]
-    for thread in threads:
-        thread.start()
-    held.wait(10)
-    time.sleep(0.5)
-    assert seen == [], "the staff's change waits while the author's holds their row"
-    told.set()
-    for thread in threads:
-        thread.join(timeout=30)
+    second_waits_while_first_holds(authors_change, staffs_change, held=held, told=told, seen=seen,
+                                   why="the staff's change waits while the author's holds their row")
     assert seen == ["en"]
