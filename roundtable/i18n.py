@@ -12,6 +12,8 @@ from flask_babel import refresh as refresh_babel
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
 
+from roundtable.services.roundtables import MIDNIGHT, ends_next_day
+
 LANGUAGES = ("fil", "en")
 _ALIASES = {"tl": "fil", "fil": "fil", "en": "en"}
 
@@ -109,13 +111,27 @@ def meeting_time(roundtable) -> str | None:
     if roundtable.meets_on is None:
         return None
     day = format_date(roundtable.meets_on, format="full")
-    if roundtable.starts_at is None:
+    starts, ends = roundtable.starts_at, roundtable.ends_at
+    if starts is None:
         return day
     locale = get_locale()
-    if roundtable.ends_at is None:
-        hours = babel_dates.format_time(roundtable.starts_at, format="short", locale=locale)
+
+    def clock(moment) -> str:
+        return babel_dates.format_time(moment, format="short", locale=locale)
+
+    def apart(first: str, last: str) -> str:
+        return locale.interval_formats[None].format(first, last)  # "{0} – {1}", as Babel joins them
+
+    if ends is None:
+        hours = clock(starts)
+    elif ends == MIDNIGHT:  # "12:00 midnight": "12:00 AM" is often taken for noon (both languages read "h:mm")
+        hours = apart(clock(starts), _("%(time)s midnight", time=babel_dates.format_time(ends, "h:mm", locale=locale)))
+    elif ends_next_day(starts, ends):
+        hours = apart(clock(starts), _("%(time)s (next day)", time=clock(ends)))
+    elif starts == MIDNIGHT:  # "12:00 AM – 1:30 AM": Babel's "12:00–1:30 AM" reads as noon
+        hours = apart(clock(starts), clock(ends))
     else:
-        hours = babel_dates.format_interval(roundtable.starts_at, roundtable.ends_at, "hm", locale=locale)
+        hours = babel_dates.format_interval(starts, ends, "hm", locale=locale)
     return _("%(day)s, %(hours)s", day=day, hours=hours)
 
 

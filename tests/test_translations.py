@@ -96,6 +96,16 @@ def test_the_language_switch_changes_the_page_and_stays(client):
      "Sabado, Disyembre 6, 2031, 9:30\u202fAM"),
     ({"meets_on": date(2031, 12, 6), "starts_at": time(14), "ends_at": time(16, 30)},
      "Saturday, December 6, 2031, 2:00\u2009\u2013\u20094:30\u202fPM", "Sabado, Disyembre 6, 2031, 2:00\u20134:30\u202fPM"),
+    # QA r5 #1: a meeting may end at midnight, or after it on the next day; and midnight is not read as noon
+    ({"meets_on": date(2031, 12, 6), "starts_at": time(22), "ends_at": time(0)},
+     "Saturday, December 6, 2031, 10:00\u202fPM\u2009\u2013\u200912:00 midnight",
+     "Sabado, Disyembre 6, 2031, 10:00\u202fPM\u2009\u2013\u200912:00 ng hatinggabi"),
+    ({"meets_on": date(2031, 12, 6), "starts_at": time(21), "ends_at": time(1)},
+     "Saturday, December 6, 2031, 9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (next day)",
+     "Sabado, Disyembre 6, 2031, 9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (kinabukasan)"),
+    ({"meets_on": date(2031, 12, 7), "starts_at": time(0), "ends_at": time(1, 30)},
+     "Sunday, December 7, 2031, 12:00\u202fAM\u2009\u2013\u20091:30\u202fAM",
+     "Linggo, Disyembre 7, 2031, 12:00\u202fAM\u2009\u2013\u20091:30\u202fAM"),
 ])
 def test_when_a_roundtable_meets_reads_naturally_in_both_languages(app, schedule, en, fil):
     """Babel's own patterns for the day and the hours; the time is the room's clock, not converted."""

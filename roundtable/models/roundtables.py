@@ -24,7 +24,8 @@ class Roundtable(Base):
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="draft", index=True)
     retention_until: Mapped[date] = mapped_column(Date)
-    # When the group meets, as the room's clock reads (local wall-clock time, no time zone): all optional.
+    # When the group meets, as the room's clock reads (local wall-clock time, no time zone): all optional. An end
+    # earlier than the start is on the next day (roundtables.ends_next_day).
     meets_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     starts_at: Mapped[time | None] = mapped_column(Time, nullable=True)
     ends_at: Mapped[time | None] = mapped_column(Time, nullable=True)

@@ -548,14 +548,16 @@ def _anyone_joined(roundtable: Roundtable) -> bool:
     return db.session.scalar(select(Participant.id).where(Participant.roundtable_id == roundtable.id).limit(1)) is not None
 
 
+MIDNIGHT = time(0)
 MEETING_WITHIN_YEARS = RETENTION_MAX_YEARS  # later, it would come after the words are erased anyway
 
 
 def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time | None,
                    retention_until: date | None = None, *, saved_day: date | None = None) -> None:
     """Every part of when a roundtable meets is optional, but a time needs its day, an end needs its start,
-    a meeting ends after it starts, and it is not after the words are erased (the roundtable takes no words
-    then). A past day is allowed: a roundtable may be recorded afterwards; but not one centuries off, as a
+    and it is not after the words are erased (the roundtable takes no words then). An end earlier than the start
+    is on the next day (22:00 to 00:00, 21:00 to 01:00: see ``ends_next_day``); one equal to it is a slip. A past
+    day is allowed: a roundtable may be recorded afterwards; but not one centuries off, as a
     browser's date box makes "12/12/26" (0026-12-12), checked unless it is the ``saved_day`` kept as it was (a
     roundtable met years ago is still edited)."""
     today = clock.today()
@@ -567,8 +569,19 @@ def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time 
         raise RuleViolation(_l("Give the day of the meeting as well."), field="meets_on")
     if ends_at is not None and starts_at is None:
         raise RuleViolation(_l("Give the time the meeting starts as well."), field="starts_at")
-    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
-        raise RuleViolation(_l("The meeting must end after it starts."), field="ends_at")
+    if starts_at is not None and ends_at == starts_at:
+        raise RuleViolation(_l("The meeting would end the moment it starts. Give the time it ends, or leave it "
+                               "empty."), field="ends_at")
     if meets_on is not None and retention_until is not None and meets_on > retention_until:
         raise RuleViolation(_l("The meeting would come after the date its words are erased. Choose an earlier day, "
                                "or keep the words longer."), field="meets_on")
+    runs_past_midnight = ends_next_day(starts_at, ends_at) and ends_at != MIDNIGHT
+    if runs_past_midnight and retention_until is not None and meets_on == retention_until:
+        raise RuleViolation(_l("The meeting would run past midnight into the day its words are erased. Let it end "
+                               "by midnight, or keep the words longer."), field="ends_at")
+
+
+def ends_next_day(starts_at: time | None, ends_at: time | None) -> bool:
+    """True for a meeting whose end time is earlier than its start: it ends on the next day, at midnight or
+    after (stored as typed, on the day it starts)."""
+    return starts_at is not None and ends_at is not None and ends_at < starts_at

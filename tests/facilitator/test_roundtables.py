@@ -68,7 +68,7 @@ def test_a_past_retention_date_is_said_with_the_other_problems_of_the_form_in_on
 
     response = client.post("/facilitator/roundtables/new", data={
         "title_fil": "T" * 201, "title_en": "Hearings", "description_fil": "", "description_en": "D" * 4001,
-        "meets_on": "2031-12-06", "starts_at": "15:00", "ends_at": "14:00", "retention_until": "2020-01-01",
+        "meets_on": "2031-12-06", "starts_at": "15:00", "ends_at": "15:00", "retention_until": "2020-01-01",
         "prompt_fil": "Tanong?", "prompt_en": "Question?", "csrf_token": csrf(page),
     })
 
@@ -635,17 +635,47 @@ def test_the_facilitator_sets_when_the_group_meets_and_participants_see_it_in_th
     assert "Meeting: Saturday, December 6, 2031, 2:00" in reader.get("/my").get_data(as_text=True)
 
 
-def test_a_meeting_that_ends_before_it_starts_is_refused_beside_the_end_time_and_nothing_is_saved(client, make, login):
+@pytest.mark.parametrize(("starts", "ends", "en", "fil"), [
+    ("22:00", "00:00", "10:00\u202fPM\u2009\u2013\u200912:00 midnight",
+     "10:00\u202fPM\u2009\u2013\u200912:00 ng hatinggabi"),
+    ("21:00", "01:00", "9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (next day)",
+     "9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (kinabukasan)"),
+])
+def test_an_evening_meeting_ending_at_midnight_or_after_is_saved_and_said_so_everywhere(app, client, make, login, csrf,
+                                                                                         starts, ends, en, fil):
+    """QA r5 #1: "The meeting must end after it starts." for 22:00 to 00:00 and 21:00 to 01:00."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+    assert "A meeting may end after midnight" in client.get("/facilitator/roundtables/new").get_data(as_text=True)
+
+    response = post_roundtable_edit(client, roundtable, meets_on="2031-12-06", starts_at=starts, ends_at=ends,
+                                    retention_until="2032-01-31")
+
+    assert response.status_code == 302
+    assert f"Saturday, December 6, 2031, {en}" in client.get(f"/facilitator/roundtables/{roundtable.id}").get_data(
+        as_text=True)
+    card = client.get(f"/facilitator/roundtables/{roundtable.id}/card").get_data(as_text=True)
+    assert f"Sabado, Disyembre 6, 2031, {fil}" in card and f"Saturday, December 6, 2031, {en}" in card
+    participant = make.participant(roundtable, language="fil")
+    reader = app.test_client()
+    page = reader.get("/return")
+    reader.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+    assert f"Pagtitipon: Sabado, Disyembre 6, 2031, {fil}" in reader.get("/my").get_data(as_text=True)
+
+
+def test_a_meeting_that_would_end_as_it_starts_is_refused_beside_the_end_time_and_nothing_is_saved(client, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
     login(facilitator)
     client.get("/language/fil")
     response = post_roundtable_edit(client, roundtable, title_en="Renamed", meets_on="2031-12-06", starts_at="16:00",
-                                    ends_at="09:00")
+                                    ends_at="16:00")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     beside = html[html.index('for="ends_at"'):]
-    assert "Dapat matapos ang pagtitipon pagkatapos itong magsimula." in beside[:beside.index("<input")]
+    assert "Matatapos ang pagtitipon sa mismong oras ng simula nito." in beside[:beside.index("<input")]
     db.session.refresh(roundtable)
     assert roundtable.title_en != "Renamed" and roundtable.meets_on is None
 

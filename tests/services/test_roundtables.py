@@ -1,4 +1,5 @@
-"""When a roundtable meets: every part optional, but never a time without its day or an end before the start."""
+"""When a roundtable meets: every part optional, but never a time without its day or an end as it starts; an end
+earlier than the start is on the next day."""
 
 from __future__ import annotations
 
@@ -35,12 +36,39 @@ def test_a_day_in_the_past_is_allowed_so_a_roundtable_can_be_recorded_afterwards
     ({"ends_at": time(16, 0)}, "meets_on"),
     ({"meets_on": DAY, "ends_at": time(16, 0)}, "starts_at"),
     ({"meets_on": DAY, "starts_at": time(16, 0), "ends_at": time(16, 0)}, "ends_at"),
-    ({"meets_on": DAY, "starts_at": time(16, 0), "ends_at": time(9, 0)}, "ends_at"),
+    ({"meets_on": DAY, "starts_at": time(0, 0), "ends_at": time(0, 0)}, "ends_at"),
 ])
 def test_a_schedule_that_cannot_be_is_refused_and_says_which_part(make, schedule, field):
     with pytest.raises(RuleViolation) as refused:
         make.roundtable(**schedule)
     assert refused.value.field == field
+
+
+@pytest.mark.parametrize(("starts", "ends"), [(time(22, 0), time(0, 0)), (time(21, 0), time(1, 0)),
+                                              (time(16, 0), time(9, 0))])
+def test_an_evening_meeting_may_end_at_midnight_or_after_it_on_the_next_day(make, starts, ends):
+    """QA r5 #1: a 22:00 to 00:00 meeting was refused as ending before it starts. The times are kept as typed, on
+    the day the meeting starts: an end earlier than the start is the next day's."""
+    item = make.roundtable(meets_on=DAY, starts_at=starts, ends_at=ends)
+    db.session.expire(item)
+    assert (item.meets_on, item.starts_at, item.ends_at) == (DAY, starts, ends)
+    assert roundtables.ends_next_day(item.starts_at, item.ends_at)
+    assert not roundtables.ends_next_day(time(14, 0), time(16, 30)) and not roundtables.ends_next_day(time(22), None)
+
+
+def test_a_meeting_that_would_end_the_moment_it_starts_is_refused_as_a_slip(make):
+    with pytest.raises(RuleViolation) as refused:
+        make.roundtable(meets_on=DAY, starts_at=time(22, 0), ends_at=time(22, 0))
+    assert refused.value.field == "ends_at" and "would end the moment it starts" in str(refused.value)
+
+
+def test_on_the_last_day_the_words_are_kept_a_meeting_may_end_at_midnight_but_not_run_into_the_next_day(ctx):
+    """The next day the roundtable takes no words, and the purge erases them."""
+    with pytest.raises(RuleViolation) as refused:
+        roundtables.check_schedule(DAY, time(21, 0), time(1, 0), retention_until=DAY)
+    assert refused.value.field == "ends_at" and "past midnight into the day its words are erased" in str(refused.value)
+    roundtables.check_schedule(DAY, time(22, 0), time(0, 0), retention_until=DAY)
+    roundtables.check_schedule(DAY, time(21, 0), time(1, 0), retention_until=DAY + timedelta(days=1))
 
 
 @pytest.mark.parametrize("day", [date(26, 12, 12), date(1, 1, 1), date.today() + timedelta(days=11 * 366),
@@ -67,7 +95,7 @@ def test_an_update_is_checked_against_what_is_already_set(make):
     item = make.roundtable(facilitator)
     _saved_from_a_fresh_page(item, facilitator, meets_on=DAY, starts_at=time(9, 0), ends_at=time(11, 0))
     with pytest.raises(RuleViolation):
-        _saved_from_a_fresh_page(item, facilitator, starts_at=time(12, 0))  # after the end already set
+        _saved_from_a_fresh_page(item, facilitator, starts_at=time(11, 0))  # the end already set
     _saved_from_a_fresh_page(item, facilitator, meets_on=None, starts_at=None, ends_at=None)
     assert item.meets_on is None
 
