@@ -14,7 +14,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import Field, FieldList, FormField, HiddenField, PasswordField, StringField, TextAreaField
 from wtforms.fields.core import UnboundField
-from wtforms.validators import InputRequired, Length, StopValidation
+from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from roundtable.services.sent_forms import KEPT_FOR
 from roundtable.services.text import Count, clean_text
@@ -191,13 +191,24 @@ def required(message=None):
     return _Required(message=message or _l("Please fill this in."))
 
 
+class _AtMost(Length):
+    """Over the limit, says how many characters there are now, so that the person knows how much to cut."""
+
+    def __call__(self, form, field):
+        written = len(field.data or "")
+        if written > self.max:  # always more than one: no plural form to choose
+            raise ValidationError(_("You wrote %(written)s characters; use at most %(max)s.",
+                                    written=Count(written), max=Count(self.max)))
+        super().__call__(form, field)
+
+
 def length(maximum: int, minimum: int = 0):
     if minimum:
-        return Length(
+        return _AtMost(
             min=minimum, max=maximum,
             message=_l("Use between %(min)d and %(max)d characters.", min=minimum, max=maximum),
         )
-    return Length(max=maximum, message=_l("Use at most %(max)s characters.", max=Count(maximum)))
+    return _AtMost(max=maximum)
 
 
 class SaysItsLimit:

@@ -384,7 +384,8 @@ def save_reflection(
     if submit and not text:
         raise RuleViolation(_l("Write something before you submit, or save it as a draft."))
     if len(text) > REFLECTION_MAX:
-        raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(REFLECTION_MAX)))
+        raise RuleViolation(_l("You wrote %(written)s characters; use at most %(max)s.", written=Count(len(text)),
+                               max=Count(REFLECTION_MAX)))
     if reflection is None and idempotency_key:
         reflection = reflection_by_key(participant, prompt, idempotency_key)
     if reflection is None and text:

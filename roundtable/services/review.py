@@ -116,7 +116,8 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
         # as an editor's approval is refused then: the words wait only for the purge, which withdraws the quote
         raise RuleViolation(TOO_LATE_TO_APPROVE)
     if comment is not None and len(comment) > COMMENT_MAX:
-        raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(COMMENT_MAX)))
+        raise RuleViolation(_l("You wrote %(written)s characters; use at most %(max)s.", written=Count(len(comment)),
+                               max=Count(COMMENT_MAX)))
     quote.participant_comment = comment or None
     quote.comment_revision = quote.revision
     if approve:

@@ -154,7 +154,7 @@ def test_one_save_says_every_problem_though_a_box_is_over_its_limit(client, make
     html = client.post(url, data=_as_shown(client.get(url), **sent)).get_data(as_text=True)
 
     assert _summary_of(html) == [
-        ("clauses-0-text_fil", "Statement 1 in Filipino: Use at most 1,000 characters."),
+        ("clauses-0-text_fil", "Statement 1 in Filipino: You wrote 1,039 characters; use at most 1,000."),
         ("clauses-1-text_en", "Statement 2 in English: Write each statement in English and in Filipino."),
         ("new_text_fil", "New statement in Filipino: Write each statement in English and in Filipino."),
     ]

@@ -759,7 +759,7 @@ def test_a_pseudonym_that_grows_when_compared_is_refused_like_a_long_one(client,
 
 def test_a_pseudonym_pasted_too_long_is_refused_whole_not_cut_short_unseen(client, make, csrf):
     """A browser cuts a paste at maxlength without a word: the person would take part under a name they did not
-    choose. Sent whole, it comes back with the limit said."""
+    choose. Sent whole, it comes back with the limit said, and how many characters it has (QA r1 #4)."""
     roundtable = make.roundtable()
     _start(client, csrf, roundtable.join_code)
     code_box = re.search(r'<input[^>]*id="code"[^>]*>', client.get("/join").get_data(as_text=True))
@@ -770,7 +770,9 @@ def test_a_pseudonym_pasted_too_long_is_refused_whole_not_cut_short_unseen(clien
     assert "maxlength" not in box and (code_box is None or "maxlength" not in code_box.group(0))
     refused = client.post("/join/pseudonym", data={"pseudonym": "Bituin sa Gabi ng Mahabang Paglalakbay 2026",
                                                    "csrf_token": csrf(page)})
-    assert "Use between 2 and 40 characters." in refused.get_data(as_text=True)
+    assert "You wrote 43 characters; use at most 40." in refused.get_data(as_text=True)
+    too_short = client.post("/join/pseudonym", data={"pseudonym": "B", "csrf_token": csrf(refused)})
+    assert "Use between 2 and 40 characters." in too_short.get_data(as_text=True)
 
 
 def _facilitator_changes_the_form(roundtable):

@@ -266,8 +266,8 @@ def test_a_quote_answer_refused_while_a_new_consent_form_waits_is_said_on_that_f
         "csrf_token": csrf(page), f"q{quote.id}-approve": "Approve", f"q{quote.id}-comment": "x" * 1001})
 
     assert answer.headers["Location"].endswith("/my/consent/new")
-    assert "A note for the editor (optional): Use at most 1,000 characters." in client.get("/my/consent/new").get_data(
-        as_text=True), "the message names the box it is about"
+    assert "A note for the editor (optional): You wrote 1,001 characters; use at most 1,000." in client.get(
+        "/my/consent/new").get_data(as_text=True), "the message names the box it is about, and how long the note is"
 
 
 def test_a_statement_whose_words_changed_is_not_ticked_from_the_earlier_answer(client, make, csrf):
@@ -672,7 +672,7 @@ def test_autosave_without_the_pages_key_saves_nothing_rather_than_a_new_draft_ea
     assert db.session.scalars(select(Reflection)).all() == []
 
 
-def test_an_autosave_of_words_over_the_limit_says_the_limit(client, make, csrf):
+def test_an_autosave_of_words_over_the_limit_says_the_limit_and_how_many_characters_there_are(client, make, csrf):
     me = make.participant(language="en")
     prompt = me.roundtable.prompts[0]
     _sign_in(client, csrf, me)
@@ -680,7 +680,8 @@ def test_an_autosave_of_words_over_the_limit_says_the_limit(client, make, csrf):
     key = re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', page.get_data(as_text=True)).group(1)
     answer = client.post(f"/write/{prompt.id}/autosave", data={
         "csrf_token": csrf(page), "idempotency_key": key, "text": "Makinig po kayo. " * 700, "language": "en"})
-    assert answer.status_code == 400 and answer.get_json()["message"] == "Use at most 10,000 characters."
+    assert answer.status_code == 400
+    assert answer.get_json()["message"] == "You wrote 11,899 characters; use at most 10,000."  # shown by writing.js
 
 
 def test_autosave_never_turns_a_submitted_reflection_back_into_a_draft(client, make, csrf):

@@ -32,7 +32,8 @@ def test_an_empty_submit_is_refused_gently(client, make, csrf):
     assert db.session.query(Reflection).count() == 0
 
 
-def test_too_long_text_is_refused_and_kept_in_the_form(client, make, csrf):
+def test_too_long_text_is_refused_and_kept_in_the_form_saying_how_many_characters_it_has(client, make, csrf):
+    """QA r1 #4: told only the limit, the person had to guess how much to cut."""
     participant = make.participant(language="en")
     _sign_in(client, participant, csrf)
     url = f"/write/{participant.roundtable.prompts[0].id}"
@@ -42,7 +43,7 @@ def test_too_long_text_is_refused_and_kept_in_the_form(client, make, csrf):
         "a browser would cut a long paste unseen; sent whole, it is refused and kept"
     response = client.post(url, data=_form(page, csrf, text=text, submit="Submit"))
     html = response.get_data(as_text=True)
-    assert "Use at most 10,000 characters." in html
+    assert "You wrote 11,899 characters; use at most 10,000." in html  # the last space is not kept
     assert "Makinig po kayo. Makinig po kayo." in html
     assert db.session.query(Reflection).count() == 0
 
@@ -365,7 +366,7 @@ def test_the_writing_form_is_sent_to_an_address_other_than_its_pages_own(client,
 
     answered = client.post(f"{url}?sent=1", data=_form(page, csrf, text="x" * 10_001, save="Save draft"))
 
-    assert "Use at most 10,000 characters." in answered.get_data(as_text=True)
+    assert "You wrote 10,001 characters; use at most 10,000." in answered.get_data(as_text=True)
     assert _action_of(answered) == url, "not the address it answered at, where Back would lead past it again"
     saved = client.post(_action_of(answered), data=_form(answered, csrf, text="Words sent again.", save="Save draft"))
     assert saved.status_code == 302 and saved.headers["Location"] == "/my"
@@ -490,7 +491,7 @@ def test_a_language_button_with_words_too_long_keeps_them_and_says_why_in_the_la
 
     html = switched.get_data(as_text=True)
     assert '<html lang="fil">' in html and "Makinig po kayo. Makinig po kayo." in html
-    assert "Gumamit ng hindi hihigit sa 10,000 karakter." in html  # said in the language chosen
+    assert "May 11,899 karakter ang isinulat mo; gumamit ng hindi hihigit sa 10,000." in html  # in the language chosen
     assert db.session.query(Reflection).count() == 0
 
 

@@ -2,11 +2,13 @@
 
 import threading
 
+import pytest
 from sqlalchemy import select
 
 from roundtable.db import db
 from roundtable.models import Participant
 from roundtable.services import participation
+from roundtable.services.errors import RuleViolation
 from tests.conftest import second_waits_while_first_holds
 
 
@@ -37,3 +39,12 @@ def test_a_change_to_many_authors_words_waits_for_an_authors_change_then_reads_w
     second_waits_while_first_holds(authors_change, staffs_change, held=held, told=told, seen=seen,
                                    why="the staff's change waits while the author's holds their row")
     assert seen == ["en"]
+
+
+def test_words_over_the_limit_are_refused_saying_how_many_characters_they_have(make):
+    """QA r1 #4: told only the limit, the author had to guess how much to cut."""
+    author = make.participant()
+    with pytest.raises(RuleViolation) as refused:
+        participation.save_reflection(author, author.roundtable.prompts[0], text="Katarungan. " * 900, language="fil",
+                                      submit=False, idempotency_key="too-long")
+    assert str(refused.value) == "You wrote 10,800 characters; use at most 10,000."

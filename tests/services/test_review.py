@@ -131,6 +131,15 @@ def test_a_decline_keeps_the_comment_for_the_editor_and_cannot_be_overruled(make
     assert _exported() == []
 
 
+def test_a_note_for_the_editor_over_its_limit_is_refused_saying_how_long_it_is(make):
+    participant = make.participant(grants=REVIEWING)
+    quote = make.quote(make.reflection(participant))
+    with pytest.raises(RuleViolation) as refused:
+        review.respond(participant, quote, approve=True, comment="Salamat po. " * 100, revision=quote.revision)
+    assert str(refused.value) == "You wrote 1,200 characters; use at most 1,000."
+    assert quote.status == "awaiting_participant"
+
+
 def test_an_editor_whose_page_was_opened_before_the_decline_is_told_of_the_decline(make):
     """Not "read it again, then approve": no reading again lets them approve it."""
     participant = make.participant(grants=REVIEWING)
