@@ -1,4 +1,4 @@
-"""The turns an author's changes and staff's changes to many authors' words at once take."""
+"""The turns authors' and staff's changes to many authors' words take, and the limits of an author's words."""
 
 import threading
 
