@@ -752,7 +752,7 @@ def test_the_question_on_a_statement_added_as_required_is_asked_in_filipino(clie
     added = re.search(r'<ul id="added-required">(.*?)</ul>', html, re.S).group(1)
     assert RECORDING["new_text_fil"] in added and RECORDING["new_text_en"] not in added
     assert "1 tao ang sumali na sa talakayang ito." in html
-    assert "Add this statement as required?" not in html and "Idagdag bilang kailangan ang pahayag na ito?" in html
+    assert "Add this statement as required?" not in html and "Idagdag ang pahayag na ito bilang kailangan?" in html
     assert "Oo, idagdag ito bilang kailangan" in html and "Hindi, bumalik sa form" in html
 
 
