@@ -7,7 +7,9 @@
   if (!form) { return; }
   var url = form.getAttribute("data-autosave-url");
   var status = document.getElementById("autosave-status");
-  var lastSent = null;
+  // The server has the page as sent: words typed (or put back by the browser) before this script came are saved.
+  var language = form.querySelector("[name=language][checked]");
+  var lastSent = form.elements.text.defaultValue + "\u0000" + (language ? language.value : "");
   var busy = null;  // the autosave under way, if any
   var leaving = false;
   var restored = false;  // words put back into the box: the page says so until the next change is saved
@@ -39,7 +41,6 @@
     if (!url || busy || leaving) { return; }
     var data = snapshot();
     var print = fingerprint(data);
-    if (lastSent === null) { lastSent = print; return; }  // the page's own content is saved already
     if (print === lastSent) { return; }
     busy = send(data)
       .then(function () {
@@ -100,7 +101,6 @@
     var sentBefore = window.sessionStorage.getItem(sentKey);
     window.sessionStorage.removeItem(sentKey);
     if (sentBefore && sentBefore !== form.elements.text.value) {
-      lastSent = fingerprint(snapshot());  // what the server has: the words put back are autosaved where drafts are
       form.elements.text.value = sentBefore;
       restored = true;
       say(form.getAttribute("data-restored-text"));

@@ -682,6 +682,34 @@ def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, li
     expect(page.locator("#autosave-status")).to_have_text(closed)
 
 
+def test_with_javascript_words_typed_before_the_pages_script_came_are_autosaved(new_context, live):
+    """QA: on a slow signal the writing page's script comes seconds after the box. It took the words typed meanwhile
+    for what the server had: they were never autosaved, and the page closed for safety without them."""
+    from playwright.sync_api import expect
+
+    page = new_context(viewport=PHONE).new_page()
+    join(page, live, language="en", pseudonym="Amihan mabagal")
+    page.clock.install()
+    held = []
+    page.route("**/static/writing.js*", lambda route: held.append(route))  # on its way, on a slow signal
+    writing = f"{live['base_url']}/write/{live['prompt_id']}"
+    page.goto(writing, wait_until="commit")
+    words = "Typed while the page was still coming: the court should hear a child by video."
+    page.fill("#text", words)
+    page.check("input[name=language][value=mixed]")
+    while not held:
+        page.wait_for_timeout(50)
+
+    with page.expect_request(lambda request: request.url.endswith("/autosave"), timeout=10_000):
+        held[0].continue_()  # the script comes; nothing more is typed
+
+    page.unroute("**/static/writing.js*")
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved")
+    page.goto(writing)
+    assert page.input_value("#text") == words, "the draft is stored"
+    assert page.is_checked("input[name=language][value=mixed]")
+
+
 @pytest.mark.parametrize("how", ["offline", "unreachable"])
 def test_with_javascript_an_autosave_without_a_connection_says_the_words_wait_and_a_lapse_is_put_on_the_connection(
         new_context, live, how):
