@@ -10,6 +10,7 @@
   // The server has the page as sent: words typed (or put back by the browser) before this script came are saved.
   var language = form.querySelector("[name=language][checked]");
   var lastSent = form.elements.text.defaultValue + "\u0000" + (language ? language.value : "");
+  var refused = null;  // words the server said no to: not sent again as they are
   var busy = null;  // the autosave under way, if any
   var leaving = false;
   var restored = false;  // words put back into the box: the page says so until the next change is saved
@@ -41,7 +42,7 @@
     if (!url || busy || leaving) { return; }
     var data = snapshot();
     var print = fingerprint(data);
-    if (print === lastSent) { return; }
+    if (print === lastSent || print === refused) { return; }
     busy = send(data)
       .then(function () {
         lastSent = print;
@@ -50,17 +51,23 @@
         if (restored) { restored = false; return; }  // saved as a draft; "press the button again" still holds
         say(form.getAttribute("data-saved-text").replace("{time}", clockTime(new Date())));
       })
-      .catch(notSaved)
+      .catch(function (problem) {
+        if (problem.refused) { refused = print; }
+        notSaved(problem);
+      })
       .then(function () { busy = null; });
   }
 
   /* Posts the draft; resolves once it is saved, else fails with the server's reason, if any. A page instead of
-     JSON (the session ended) is "not saved". */
+     JSON (the session ended) is "not saved". Refused: the same words would get the same answer; a busy or failing
+     server may take them later. */
   function send(data) {
     return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
-        if (response.redirected) { return { saved: false }; }
-        return response.json().catch(function () { return { saved: false }; });
+        var final = response.redirected || response.status < 500 && response.status !== 429;
+        return (response.redirected ? Promise.reject() : response.json())
+          .catch(function () { return { saved: false }; })
+          .then(function (answer) { answer.refused = final; return answer; });
       }, function () { return { saved: false, unreachable: true }; })
       .then(function (answer) {
         if (!answer.saved) { throw answer; }

@@ -710,6 +710,40 @@ def test_with_javascript_words_typed_before_the_pages_script_came_are_autosaved(
     assert page.is_checked("input[name=language][value=mixed]")
 
 
+@pytest.mark.parametrize("answer", ["already sent", "too long", "unreachable"])
+def test_with_javascript_an_autosave_the_server_refused_goes_again_only_once_the_words_change(new_context, live,
+                                                                                               answer):
+    """QA: refused (Back after Submit, words over the limit), the whole text was sent again every 5 seconds for as
+    long as the page was open, on prepaid data. A server out of reach is still tried at each tick."""
+    from playwright.sync_api import expect
+
+    _context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, f"Amihan ayaw {answer}", clock=True)
+    words = "Submitted, then put back in the box by Back: judges should let children rest."
+    if answer == "already sent":
+        page.route("**/autosave", lambda route: route.fulfill(status=409, json={"saved": False, "message": "Sent."}))
+    elif answer == "too long":
+        words = "The court should let a child rest between questions. " * 200  # over 10,000 characters
+    else:
+        page.route("**/autosave", lambda route: route.abort("internetdisconnected"))
+    sent = []
+    page.on("request", lambda request: sent.append(request) if request.url.endswith("/autosave") else None)
+    page.fill("#text", words)
+
+    for _tick in range(6):  # half a minute
+        page.clock.run_for(5_000)
+        page.wait_for_timeout(300)  # (the answer comes before the next tick)
+
+    expect(page.locator("#autosave-status")).not_to_be_empty()
+    if answer == "unreachable":
+        assert len(sent) == 6, "tried again at each tick"
+        return
+    assert len(sent) == 1, "refused once, not sent again"
+    page.type("#text", " Rest.")
+    page.clock.run_for(5_000)
+    page.wait_for_timeout(300)
+    assert len(sent) == 2, "changed, the words go again"
+
+
 @pytest.mark.parametrize("how", ["offline", "unreachable"])
 def test_with_javascript_an_autosave_without_a_connection_says_the_words_wait_and_a_lapse_is_put_on_the_connection(
         new_context, live, how):
