@@ -36,7 +36,8 @@
     }
   }
 
-  function say(text) { if (status) { status.textContent = text; } }
+  // Rewritten only when it changes: a screen reader says it again each time.
+  function say(text) { if (status && status.textContent !== text) { status.textContent = text; } }
 
   function save() {
     if (!url || busy || leaving) { return; }
@@ -95,7 +96,7 @@
   form.addEventListener("submit", function (event) {
     if (navigator.onLine === false) {
       event.preventDefault();
-      say(form.getAttribute("data-offline-text"));
+      status.textContent = form.getAttribute("data-offline-text");  // said again at each press
       status.scrollIntoView({ block: "nearest" });
     }
   });

@@ -744,6 +744,46 @@ def test_with_javascript_an_autosave_the_server_refused_goes_again_only_once_the
     assert len(sent) == 2, "changed, the words go again"
 
 
+SAID = """status => {
+    window.said = [];
+    new MutationObserver(changes => changes.forEach(() => window.said.push(status.textContent)))
+        .observe(status, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_with_javascript_the_autosave_status_is_said_when_it_changes_not_at_every_save(new_context, live):
+    """QA (WCAG 4.1.3): rewritten at each autosave, about every 5 seconds while someone types, "Draft saved at
+    12:10 PM" was said by a screen reader again and again over their own typing. What changes is said at once."""
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    page = context.new_page()
+    join(page, live, language="en", pseudonym="Amihan tahimik")
+    page.clock.install(time="2026-12-05T04:10:02Z")  # the same minute for half a minute, wherever the test runs
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    status = page.locator("#autosave-status")
+    status.evaluate(SAID)
+
+    for word in "Judges should listen and children should rest".split():  # typing on through the ticks
+        page.type("#text", word + " ")
+        with page.expect_response(lambda response: response.url.endswith("/autosave")):
+            page.clock.run_for(5_000)
+        expect(status).to_contain_text("Draft saved")
+    assert len(page.evaluate("window.said")) == 1, page.evaluate("window.said")
+
+    context.set_offline(True)
+    page.type("#text", "offline ")
+    page.clock.run_for(5_000)
+    expect(status).to_have_text("You are offline. Your words are still here and will be saved once you are connected.")
+    page.type("#text", "still ")
+    page.clock.run_for(5_000)
+    context.set_offline(False)
+    page.clock.run_for(60_000)
+    expect(status).to_contain_text("Draft saved")
+    said = page.evaluate("window.said")
+    assert len(said) == 3 and said[1].startswith("You are offline"), said
+
+
 @pytest.mark.parametrize("how", ["offline", "unreachable"])
 def test_with_javascript_an_autosave_without_a_connection_says_the_words_wait_and_a_lapse_is_put_on_the_connection(
         new_context, live, how):
