@@ -5,7 +5,7 @@ import re
 import pytest
 
 from roundtable.db import db
-from roundtable.services import audit, exports, withdrawal
+from roundtable.services import audit, exports, moderation, withdrawal
 
 
 def _exported_then_taken_back(make, editor, count: int) -> None:
@@ -51,6 +51,26 @@ def test_editors_see_and_acknowledge_a_withdrawn_after_export_notice(client, mak
     assert re.search(r'</p>\s*<div class="messages" role="status" tabindex="-1" autofocus>'
                      r'<p class="flash message">Notice acknowledged.</p>', after), "said above the list, and focused"
     assert audit.page(action="notice.acknowledged").items[0].actor_id == editor.id
+
+
+def test_the_notices_page_does_not_say_a_quote_that_may_be_used_again_may_no_longer_be_used(client, make, login):
+    """Held back by a facilitator, then released again: its notice says the quote may stay, and so must the intro."""
+    editor = make.user("editor")
+    reflection = make.reflection(text="The judge let the survivors speak in their own words.")
+    make.quote(reflection, editor=editor)
+    exports.record(editor, "csv", exports.QuoteFilters())
+    facilitator = reflection.participant.roundtable.facilitator
+    for decision in ("hold", "release"):
+        moderation.decide(facilitator, reflection, decision, read=moderation.read_mark(reflection))
+        db.session.commit()
+    client.get("/language/en")
+    login(editor)
+
+    html = client.get("/editor/notices").get_data(as_text=True)
+
+    assert "the same approved words may be used again" in html
+    assert "may no longer be used" not in html
+    assert "A notice that says its quote may be used again asks for nothing to be removed" in html
 
 
 def test_only_editors_see_notices(client, make, login):
