@@ -10,7 +10,8 @@ from markupsafe import Markup
 
 from roundtable.access import roles_required
 from roundtable.changes import (
-    ask_first, asked_first, back_to_list_when_gone, change, field_named, flash_at, say_refused, sent_before,
+    ask_first, asked_first, back_to_list_when_gone, change, field_named, flash_at, no_success_said, say_refused,
+    sent_before,
 )
 from roundtable.db import db
 from roundtable.facilitator.forms import (
@@ -49,6 +50,7 @@ def handed_over(exc: roundtables.HandedOver):
         flash(said)
         return redirect(url_for("facilitator.my_roundtables"))
     say_refused()
+    no_success_said()  # an error page, as the app's own error pages are
     return render_template("facilitator/handed_over.html", said=said, typed=typed,
                            successor=_colleague(item.facilitator)), 409
 

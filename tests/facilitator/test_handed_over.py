@@ -66,6 +66,31 @@ def test_a_note_on_a_reflection_written_after_the_hand_over_is_shown_back(client
     assert db.session.get(Reflection, reflection.id).moderator_note in (None, "")
 
 
+def test_a_success_waiting_to_be_said_is_not_shown_on_the_handed_over_page(client, make, login):
+    """A note saved in one tab, its page not opened yet; the roundtable is handed over; a prompt sent from another
+    tab is refused. The refusal page is an error page: the note's "saved" would read as about it, and is dropped."""
+    giver, colleague = make.user("facilitator"), make.user("facilitator")
+    roundtable = make.roundtable(giver)
+    reflection = make.reflection(make.participant(roundtable), status="submitted")
+    login(giver)
+    client.get("/language/en")
+    prompt_page = client.get(f"/facilitator/prompts/{roundtable.prompts[0].id}")
+    note_page = client.get(f"/facilitator/reflections/{reflection.id}")
+    saved = client.post(f"/facilitator/reflections/{reflection.id}",
+                        data={**shown_fields_of(note_page), "note-note": "Ask how the hearing went."})
+    assert saved.status_code == 302
+    roundtables.hand_over_one(roundtable, colleague, actor=giver)
+    db.session.commit()
+
+    response = client.post(f"/facilitator/prompts/{roundtable.prompts[0].id}", data={
+        **shown_fields_of(prompt_page), "text_en": "What would make a courtroom feel safe for a child?"})
+
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and "<title>Error: Not saved: this roundtable was handed over" in html
+    assert "Note saved." not in html
+    assert "Note saved." not in client.get("/facilitator/").get_data(as_text=True), "nor on a later page"
+
+
 def test_the_pages_of_a_roundtable_handed_over_say_who_runs_it_instead_of_not_found(client, make, login):
     roundtable, colleague, page = _handed_over_with_a_page_open(
         client, make, login, "/facilitator/roundtables/{roundtable.id}")
