@@ -20,7 +20,7 @@ from roundtable import i18n
 from roundtable.db import db
 from roundtable.models import Participant, User
 from roundtable.numbers import LARGEST
-from roundtable.services import participation
+from roundtable.services import crypto, participation, twofactor
 
 # Seconds between two moves of the session's idle clock: not on every request (the cookie would be sent again each
 # time), and not so seldom that a page's own clock runs far behind it (see ``idle_seconds_of_pages``).
@@ -109,6 +109,9 @@ def load() -> None:
             "day" if now - session.get("since", 0) > current_app.permanent_session_lifetime.total_seconds()
             else "idle" if now - session.get("seen", 0) > idle else None
         )
+        if user is not None and user.active and not timed_out and _set_up_pressed_twice(user):
+            session["user_version"] = user.session_version  # as the first sending's answer has it
+            session["second_factor_done"] = True
         if user is None or not user.active or session.get("user_version") != user.session_version or timed_out:
             sign_out()
             # The sign-in page says why: away, the day's limit, or ended from elsewhere (a sign-out on another
@@ -137,6 +140,18 @@ def load() -> None:
             g.participant = participant
     if g.user or g.participant:
         _touch(now)
+
+
+def _set_up_pressed_twice(user: User) -> bool:
+    """The set-up of a second factor confirmed twice: the second sending carries the cookie from before the first
+    answer, whose new second factor ended every session of the account but the one that set it up. This is that
+    one when it holds the same set-up and sends the same code (``twofactor.enrolled_before``), and nothing else
+    ended the account's sessions since."""
+    token = session.get("new_totp_secret")
+    if (request.endpoint != "auth.two_factor" or request.method != "POST" or token is None
+            or session.get("user_version", 0) + 1 != user.session_version):
+        return False
+    return twofactor.enrolled_before(user, crypto.decrypt(token), request.form.get("code"))
 
 
 def _touch(now: int) -> None:

@@ -15,7 +15,7 @@ from roundtable.forms import ActionForm
 from roundtable.models import User
 from roundtable.models.staff import ROLES
 from roundtable.navigation import page_at_or_above, safe_next
-from roundtable.services import accounts, audit, crypto, twofactor
+from roundtable.services import accounts, audit, crypto, sent_forms, twofactor
 from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("auth", __name__)
@@ -160,6 +160,8 @@ def two_factor():
     secret = _enrolling_secret(create=True)
     form = EnrolForm()
     if form.validate_on_submit():
+        if twofactor.enrolled_before(user, secret, form.code.data):  # pressed twice, one sending after the other
+            return _set_up(user, twofactor.replace_recovery_codes(user), sent_again=True)
         try:
             codes = twofactor.enrol(user, secret, form.code.data, actor=user, current_password=form.current.data)
         except accounts.WrongPassword as problem:
@@ -167,21 +169,29 @@ def two_factor():
             form.current.errors.append(str(problem))
         except RuleViolation as problem:
             form.code.errors.append(str(problem))
+        except sent_forms.SentBefore:  # pressed twice at once: the other sending set it up; this one is undone
+            return _set_up(user, twofactor.replace_recovery_codes(user), sent_again=True)
         else:
             if g.user is None:  # enrolled while signing in: that was its last step
                 accounts.signed_in(user)
-            db.session.commit()
-            identity.keep_this_session(user)
-            accepted()  # the recovery codes are a page (200), not a refusal
-            session.pop("new_totp_secret", None)
-            session["second_factor_done"] = True
-            return render_template("auth/recovery_codes.html", codes=codes, user=user)
+            return _set_up(user, codes)
     return render_template(
         "auth/two_factor.html", form=form, secret=secret, user=user,
         required=twofactor.required_for(user), enrolled=bool(user.totp_secret),
         recovery_left=twofactor.recovery_codes_left(user) if user.totp_secret else 0,
         recovery_codes=twofactor.RECOVERY_CODES,
     )
+
+
+def _set_up(user: User, codes: list[str], *, sent_again: bool = False):
+    """The second factor is on: this session goes on, its sign-in finished, and the recovery codes are shown once."""
+    db.session.commit()
+    identity.keep_this_session(user)
+    accepted()  # the recovery codes are a page (200), not a refusal
+    session.pop("new_totp_secret", None)
+    session.pop("sign_in", None)  # a sign-in that set up its second factor has no code step left to key
+    session["second_factor_done"] = True
+    return render_template("auth/recovery_codes.html", codes=codes, user=user, sent_again=sent_again)
 
 
 @bp.get("/account/two-factor/qr.svg")

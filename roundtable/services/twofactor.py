@@ -25,8 +25,9 @@ from roundtable.services.errors import RuleViolation
 ISSUER = "Roundtable"
 RECOVERY_CODES = 10
 _PURPOSE = "recovery-code"
-# "Verify" pressed twice (a double click, or again while the first answer is slow) sends the same code again, often
-# with the session cookie from before the first answer: for this long, it leads where the first sending led.
+# "Verify" (or the set-up's confirm button) pressed twice (a double click, or again while the first answer is slow)
+# sends the same code again, often with the session cookie from before the first answer: for this long, it leads
+# where the first sending led.
 SENT_AGAIN_WITHIN = timedelta(minutes=2)
 
 
@@ -124,11 +125,32 @@ def enrol(user: User, secret: str, code: str, *, actor, current_password: str | 
         raise RuleViolation(_l("That code is not right. Check the time on your phone and try the newest code."))
     user.totp_secret = secret
     user.totp_last_step = step  # the code that confirmed the secret cannot also sign in
-    codes = _new_recovery_codes()
-    user.recovery_codes = json.dumps([crypto.lookup_digest(_normalise(c), _PURPOSE) for c in codes])
     accounts.end_sessions(user)  # a new second factor, perhaps after a lost phone: other open sessions end
     audit.record("staff.second_factor_enrolled", actor=actor, target=user)
+    # Raises sent_forms.SentBefore when the same set-up, confirmed twice at once, was saved by the other sending.
+    sent_forms.record(user, _enrolled_key(secret, code), "", SENT_AGAIN_WITHIN)
+    return replace_recovery_codes(user)
+
+
+def replace_recovery_codes(user: User) -> list[str]:
+    """Fresh recovery codes, to show once; those before no longer work. A set-up confirmed twice gets them again:
+    the browser shows the second answer, and nobody may have seen the codes of the first."""
+    codes = _new_recovery_codes()
+    user.recovery_codes = json.dumps([crypto.lookup_digest(_normalise(c), _PURPOSE) for c in codes])
     return codes
+
+
+def _enrolled_key(secret: str, code: str) -> str:
+    return crypto.lookup_digest(f"{secret}\x00{_normalise(code)}", "second-factor-enrolled")[:32]
+
+
+def enrolled_before(user: User, secret: str | None, code: str | None) -> bool:
+    """Whether the set-up of ``secret`` (held only by the cookie of the session that began it) was confirmed with
+    this same ``code`` a moment ago, and is the account's second factor: the confirm button pressed twice. The code
+    confirms no other set-up and opens no other session."""
+    if not secret or not code or user.totp_secret != secret:
+        return False
+    return sent_forms.earlier(user, _enrolled_key(secret, code), SENT_AGAIN_WITHIN) is not None
 
 
 def verify(user: User, code: str) -> bool:

@@ -459,3 +459,95 @@ def test_part_way_through_the_code_step_a_staff_page_leads_back_to_it_and_signin
     again.post("/logout", data={"csrf_token": csrf_token_of(page)})
     assert again.get("/login").status_code == 200, "signed out: the sign-in form, to start again"
     assert again.get("/admin/users").status_code == 302
+
+
+def _set_up_page(client):
+    page = client.get("/account/two-factor")
+    secret = re.search(r'<span class="code">([A-Z2-7]+)</span>', page.get_data(as_text=True)).group(1)
+    return secret, csrf_token_of(page)
+
+
+def _codes_of(answer):
+    return re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", answer.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("pressed", ["at once", "one right after the other"])
+def test_the_set_up_confirmed_twice_while_signing_in_lands_signed_in_with_recovery_codes_that_work(
+        client, app, make, two_factor_required, pressed):
+    """A double click sends the set-up's code twice, the second with the cookie from before the first answer (which
+    the new second factor ended): both answers show recovery codes and leave the browser signed in. The second
+    sending's codes replace the first's, which the browser did not keep, and it says so."""
+    editor = make.user("editor")
+    client.get("/language/en")
+    _password_step(client, editor)
+    secret, token = _set_up_page(client)
+    second_press = second_browser_with_the_cookie_of(app, client)
+    sent = {"code": pyotp.TOTP(secret).now(), "csrf_token": token}
+    presses = [lambda: client.post("/account/two-factor", data=sent),
+               lambda: second_press.post("/account/two-factor", data=sent)]
+
+    answers = at_once(*presses) if pressed == "at once" else [press() for press in presses]
+
+    assert [answer.status_code for answer in answers] == [200, 200]
+    assert client.get("/editor/").status_code == 200 and second_press.get("/editor/").status_code == 200
+    assert _actions().count("staff.second_factor_enrolled") == 1
+    db.session.expire_all()
+    assert db.session.get(User, editor.id).totp_secret == secret
+    (again,) = [answer for answer in answers if "The button was pressed twice" in answer.get_data(as_text=True)]
+    (first,) = [answer for answer in answers if answer is not again]
+    codes, replaced = _codes_of(again), _codes_of(first)
+    assert len(codes) == len(replaced) == 10
+    if pressed == "one right after the other":
+        assert again is answers[1]
+    later = app.test_client()
+    _password_step(later, editor)
+    assert "That code is not right" in _code_step(later, replaced[0]).get_data(as_text=True)
+    assert _code_step(later, codes[0]).status_code == 302 and later.get("/editor/").status_code == 200
+
+
+def test_the_code_that_set_up_a_second_factor_enrols_or_signs_in_no_other_session(
+        client, app, make, two_factor_required):
+    """Only the same set-up sending the same code is taken as pressed twice: another code, or another sign-in's
+    set-up, is ended with the sessions the new second factor ended."""
+    editor = make.user("editor")
+    elsewhere = app.test_client()
+    _password_step(elsewhere, editor)
+    _elsewhere_secret, elsewhere_token = _set_up_page(elsewhere)
+    _password_step(client, editor)
+    secret, token = _set_up_page(client)
+    another_code = second_browser_with_the_cookie_of(app, client)
+    code = pyotp.TOTP(secret).now()
+
+    assert client.post("/account/two-factor", data={"code": code, "csrf_token": token}).status_code == 200
+
+    for browser, sent in ((another_code, {"code": _next_code(secret), "csrf_token": token}),
+                          (elsewhere, {"code": code, "csrf_token": elsewhere_token})):
+        browser.post("/account/two-factor", data=sent)
+        assert browser.get("/editor/").status_code == 302, "signed out"
+    assert _actions().count("staff.second_factor_enrolled") == 1
+
+
+def test_setting_up_the_second_factor_while_signing_in_leaves_no_sign_in_key_in_the_cookie(
+        client, make, two_factor_required):
+    """The key tells a code sent twice at the code step; a sign-in that set up its second factor has no code step."""
+    _password_step(client, make.user("editor"))
+    with client.session_transaction() as cookie:
+        assert "sign_in" in cookie
+
+    _enrol(client)
+
+    with client.session_transaction() as cookie:
+        assert "sign_in" not in cookie and cookie["second_factor_done"]
+
+
+def test_a_facilitator_adding_a_second_factor_who_confirms_twice_stays_signed_in(client, app, make, login):
+    login(make.user("facilitator"))
+    secret, token = _set_up_page(client)
+    second_press = second_browser_with_the_cookie_of(app, client)
+    sent = {"code": pyotp.TOTP(secret).now(), "csrf_token": token}
+
+    client.post("/account/two-factor", data=sent)
+    again = second_press.post("/account/two-factor", data=sent)
+
+    assert again.status_code == 200 and len(_codes_of(again)) == 10
+    assert second_press.get("/facilitator/").status_code == 200
