@@ -296,7 +296,11 @@ class _NoLimitKeyFilter(logging.Filter):
 
 
 def _configure_logging(app: Flask) -> None:
-    logging.getLogger("werkzeug").addFilter(_NoAddressFilter())
+    # The loggers are the process's, not the app's: a second app must not stack a second filter, which would cut the
+    # path it had already kept ("KASAPI /return" → "/return" → "").
+    werkzeug_log = logging.getLogger("werkzeug")
+    if not any(isinstance(f, _NoAddressFilter) for f in werkzeug_log.filters):
+        werkzeug_log.addFilter(_NoAddressFilter())
     app.logger.setLevel(logging.INFO)
     # Flask-Limiter says when Redis stops answering (limits then count per worker) and when it is back; its logger
     # has no handler of its own, and nothing under gunicorn would print it. It goes where the app's own lines go.

@@ -160,3 +160,17 @@ def test_a_fragment_is_not_logged_by_the_development_server(served, caplog):
     logged = _everything_logged(caplog)
     assert '"GET /support HTTP/1.1" 200' in logged
     assert "agila" not in logged and "#" not in logged
+
+
+def test_a_second_app_in_the_same_process_still_logs_the_path_of_a_malformed_request_line(app, database_url, caplog):
+    """The werkzeug logger is the process's: each app added its filter again, and the second pass cut the path the
+    first had kept, leaving only the colours of the line."""
+    from roundtable import create_app
+
+    create_app({"TESTING": True, "DATABASE_URL": database_url, "SERVER_NAME": "roundtable.test",
+                "RATELIMIT_ENABLED": False})
+    caplog.set_level(logging.DEBUG)
+    logging.getLogger("werkzeug").info('"%s" %s %s', "\x1b[31m\x1b[1mKASAPI /return?passphrase=agila+kasapi\x1b[0m",
+                                       "400", "-")
+    logged = _everything_logged(caplog)
+    assert '"\x1b[31m\x1b[1m/return\x1b[0m" 400 -' in logged and "kasapi" not in logged.lower()
