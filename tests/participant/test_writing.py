@@ -573,6 +573,26 @@ def test_a_page_closing_with_nobody_there_after_its_roundtable_closed_ends_the_s
     assert db.session.query(Reflection).one().text == "Dapat makinig ang korte.", "what was saved is kept"
 
 
+def test_a_page_closing_with_nobody_there_whose_form_token_expired_ends_the_session_and_saves_nothing(
+        app, client, make, csrf):
+    """Refused by its CSRF check, its last words were not saved and the session went on, the error page on a shared
+    phone's screen, for another whole idle time."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    other_tab = second_browser_with_the_cookie_of(app, client)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    page = client.get(url)
+
+    closing = client.post(url, data={**_form(page, csrf, text="Courts should explain each step.", leave="y"),
+                                     "closed_for_safety": "1", "csrf_token": "expired"})
+    closing.close()  # as a server does once the answer is sent: then the copies end
+
+    _closed_and_shown_nothing(closing, "Courts should explain", 400)
+    assert client.get("/my").headers["Location"].endswith("/return")
+    assert other_tab.get("/my").headers["Location"].endswith("/return"), "every copy of the session ended"
+    assert db.session.query(Reflection).count() == 0, "nothing is saved without a valid token"
+
+
 def test_a_page_closing_with_nobody_there_after_its_draft_was_submitted_in_another_tab_shows_no_words(
         app, client, make, csrf):
     participant = make.participant(language="en")
