@@ -68,8 +68,9 @@ def _passphrase_no_longer_shown():
     abort(redirect(url_for("participant.return_")))
 
 
-def _keep_join_state(state: dict) -> None:
+def _keep_join_state(state: dict) -> dict:
     session["join"] = {**state, "at": int(time.time())}
+    return session["join"]
 
 
 def _joining_roundtable() -> Roundtable:
@@ -239,16 +240,15 @@ def join_passphrase():
         return redirect(url_for("participant.join" if g.participant is None else "participant.my_words"))
     form = PassphraseCheckForm()
     switched = _language_sent_with_the_words()  # the words typed come back as they were, unchecked
-    more_time_left = state.get("more_time", 0) < MORE_TIME_AT_MOST
-    if form.is_submitted() and form.more_time.data:
+    more_time = form.is_submitted() and form.more_time.data
+    if more_time and state.get("more_time", 0) < MORE_TIME_AT_MOST:
         # Asked for, never given by opening the page again: that is how the next person on a shared phone would
         # keep it on screen. Pressed a little late it still counts (the answer was on its way, or, without
-        # JavaScript, the page stayed on screen past its minutes): the words are on that screen already.
-        if more_time_left:
-            _keep_join_state({**state, "more_time": state.get("more_time", 0) + 1})
-            flash(_("Your secret passphrase is shown for %(minutes)s more minutes.",
-                    minutes=PASSPHRASE_SHOWN_FOR // 60))
-        return redirect(url_for("participant.join_passphrase"))
+        # JavaScript, the page stayed on screen past its minutes): the words are on that screen already. The page
+        # answers itself, not a redirect: without JavaScript, the words typed so far stay in their boxes.
+        state = _keep_join_state({**state, "more_time": state.get("more_time", 0) + 1})
+        flash(_("Your secret passphrase is shown for %(minutes)s more minutes.", minutes=PASSPHRASE_SHOWN_FOR // 60))
+    more_time_left = state.get("more_time", 0) < MORE_TIME_AT_MOST
     # Long enough to write it down and type two words back; after that, the next person on a shared phone must
     # not find it on this page. Two words typed right still count then: they show nothing.
     shown_too_long = int(time.time()) - state.get("at", 0) > PASSPHRASE_SHOWN_FOR
@@ -257,7 +257,7 @@ def join_passphrase():
     first, second = state["check"]
     form.first.label.text = _("Word number %(n)s", n=first + 1)  # which words are asked changes each time
     form.second.label.text = _("Word number %(n)s", n=second + 1)
-    if not switched and form.validate_on_submit():
+    if not switched and not more_time and form.validate_on_submit():
         asked = ((form.first, first), (form.second, second))
         wrong = [field for field, index in asked if passphrases.normalize(field.data) != words[index]]
         if not wrong:
