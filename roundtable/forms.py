@@ -17,7 +17,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
 from roundtable.services.sent_forms import KEPT_FOR
-from roundtable.services.text import Count, clean_text
+from roundtable.services.text import clean_text, too_long
 
 
 # WTForms' own messages, for values no page offers (a choice that is not on the form, a date or time typed
@@ -197,8 +197,7 @@ class _AtMost(Length):
     def __call__(self, form, field):
         written = len(field.data or "")
         if written > self.max:  # always more than one: no plural form to choose
-            raise ValidationError(_("You wrote %(written)s characters; use at most %(max)s.",
-                                    written=Count(written), max=Count(self.max)))
+            raise ValidationError(str(too_long(written, self.max)))
         super().__call__(form, field)
 
 

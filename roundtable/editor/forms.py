@@ -11,7 +11,7 @@ from roundtable.forms import (
 )
 from roundtable.i18n import current_language
 from roundtable.numbers import LARGEST
-from roundtable.services.curation import QUOTE_MAX
+from roundtable.services.curation import KEEP_REASON_MAX, QUOTE_MAX
 
 
 def quote_languages():
@@ -100,7 +100,8 @@ class FindingRedactForm(Form):
 class FindingKeepForm(Form):
     digest = HiddenField()
     reason = CleanStringField(
-        _l("Why can it stay?"), validators=[required(_l("Say briefly why this detail can stay.")), length(300)]
+        _l("Why can it stay?"),
+        validators=[required(_l("Say briefly why this detail can stay.")), length(KEEP_REASON_MAX)],
     )
 
 

@@ -21,7 +21,7 @@ from roundtable.models.quotes import LIVE_STATUSES, quote_themes
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, listing, notices, participation, roundtables
 from roundtable.services.errors import Conflict, Gone, NotFound, RuleViolation
 from roundtable.services.pagination import Page, paginate
-from roundtable.services.text import Count, fold, search_key, search_terms
+from roundtable.services.text import fold, search_key, search_terms, too_long
 
 QUOTE_MAX = 2_000
 DEFAULT_DESCRIPTOR = "survivor leader"
@@ -428,8 +428,9 @@ def themes_by_ids(ids: list[int]) -> list[Theme]:
 def _check_words(text: str, translation: str | None) -> None:
     if not text:
         raise RuleViolation(_l("A quote needs words."))
-    if len(text) > QUOTE_MAX or len(translation or "") > QUOTE_MAX:
-        raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(QUOTE_MAX)))
+    for field, words in (("text", text), ("translation", translation or "")):
+        if len(words) > QUOTE_MAX:
+            raise RuleViolation(too_long(len(words), QUOTE_MAX), field=field)
 
 
 # A number in a descriptor is an age, a year or a count ("survivor, 24", "born 1999", "youngest of five", "in her
@@ -930,7 +931,7 @@ def keep_finding(editor: User, target: Quote, *, index: int, digest: str, reason
     if not reason:
         raise RuleViolation(_l("Say briefly why this detail can stay."))
     if len(reason) > KEEP_REASON_MAX:
-        raise RuleViolation(_l("Please keep it under %(n)s characters.", n=Count(KEEP_REASON_MAX)))
+        raise RuleViolation(too_long(len(reason), KEEP_REASON_MAX))
     _still_quotable(target)
     state = _finding_at(target, index, digest)
     decision = state.decision or QuoteFindingDecision(

@@ -19,7 +19,7 @@ from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, passphrases, roundtables, withdrawal
 from roundtable.services.errors import NotFound, RuleViolation
-from roundtable.services.text import Count, fold, search_key
+from roundtable.services.text import fold, search_key, too_long
 
 PSEUDONYM_MAX = 40
 REFLECTION_MAX = 10_000
@@ -384,8 +384,7 @@ def save_reflection(
     if submit and not text:
         raise RuleViolation(_l("Write something before you submit, or save it as a draft."))
     if len(text) > REFLECTION_MAX:
-        raise RuleViolation(_l("You wrote %(written)s characters; use at most %(max)s.", written=Count(len(text)),
-                               max=Count(REFLECTION_MAX)))
+        raise RuleViolation(too_long(len(text), REFLECTION_MAX))
     if reflection is None and idempotency_key:
         reflection = reflection_by_key(participant, prompt, idempotency_key)
     if reflection is None and text:

@@ -12,7 +12,7 @@ from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, Reflection, Roundtable
 from roundtable.services import audit, roundtables
 from roundtable.services.errors import NotFound, RuleViolation
-from roundtable.services.text import Count
+from roundtable.services.text import too_long
 
 COMMENT_MAX = 1_000
 # An editor's draft is work in progress, and may still hold words its author never wrote (the fidelity check
@@ -116,8 +116,7 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
         # as an editor's approval is refused then: the words wait only for the purge, which withdraws the quote
         raise RuleViolation(TOO_LATE_TO_APPROVE)
     if comment is not None and len(comment) > COMMENT_MAX:
-        raise RuleViolation(_l("You wrote %(written)s characters; use at most %(max)s.", written=Count(len(comment)),
-                               max=Count(COMMENT_MAX)))
+        raise RuleViolation(too_long(len(comment), COMMENT_MAX))
     quote.participant_comment = comment or None
     quote.comment_revision = quote.revision
     if approve:

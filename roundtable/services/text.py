@@ -8,6 +8,7 @@ import unicodedata
 
 import bleach
 from flask_babel import format_number
+from flask_babel import lazy_gettext as _l
 
 # HTML's element names (WHATWG HTML, plus the obsolete ones browsers still parse). Only these are markup: "<tito>"
 # or "<pangalan>", typed by someone keeping a name out of their words, stays as written.
@@ -92,3 +93,9 @@ class Count:
 
     def __str__(self) -> str:
         return format_number(self.value)
+
+
+def too_long(written: int, limit: int):
+    """Words over a limit, said with how many characters there are, so that the person knows how much to cut: the
+    same in a form and in a service's own check."""
+    return _l("You wrote %(written)s characters; use at most %(max)s.", written=Count(written), max=Count(limit))

@@ -227,6 +227,30 @@ def test_a_draft_changed_since_its_page_was_opened_is_not_discarded(make):
     assert db.session.get(Quote, quote.id).text == "let children speak"
 
 
+# --- words over a limit ----------------------------------------------------------------------------
+
+def test_words_over_a_limit_are_refused_saying_how_many_characters_they_have_as_the_forms_say_it(make):
+    """Told only the limit, staff had to guess how much to cut; the forms said it since 0f4dd18, the checks here
+    did not. Each refusal is beside the box it is about."""
+    editor = make.user("editor")
+    reflection = make.reflection(text=NAMED_WORDS)
+    with pytest.raises(RuleViolation) as refused:
+        new_quote(make, reflection, editor, text="The court listened. " * 120)
+    assert (str(refused.value), refused.value.field) == ("You wrote 2,400 characters; use at most 2,000.", "text")
+
+    quote = new_quote(make, reflection, editor)
+    with pytest.raises(RuleViolation) as refused:
+        curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="en",
+                              translation="Healing takes time. " * 150, translation_language=None,
+                              descriptor="survivor leader")
+    assert (str(refused.value), refused.value.field) == ("You wrote 3,000 characters; use at most 2,000.",
+                                                         "translation")
+
+    place = curation.findings_of(quote)[1]
+    with pytest.raises(RuleViolation, match=r"^You wrote 399 characters; use at most 300\.$"):
+        curation.keep_finding(editor, quote, index=place.index, digest=place.digest, reason="Agreed. " * 50)
+
+
 # --- identifying details -----------------------------------------------------------------------
 
 def test_findings_block_approval_until_each_is_redacted_or_kept(make):
