@@ -125,7 +125,10 @@ def meeting_time(roundtable) -> str | None:
     if ends is None:
         hours = clock(starts)
     elif ends == MIDNIGHT:  # "12:00 midnight": "12:00 AM" is often taken for noon (both languages read "h:mm")
-        hours = apart(clock(starts), _("%(time)s midnight", time=babel_dates.format_time(ends, "h:mm", locale=locale)))
+        # Held to the time by a narrow no-break space, as Babel holds "AM" to it ("12:00\u202fAM"): a narrow screen
+        # breaks the line before the time, not between it and the word.
+        hours = apart(clock(starts),
+                      _("%(time)s\u202fmidnight", time=babel_dates.format_time(ends, "h:mm", locale=locale)))
     elif ends_next_day(starts, ends):
         hours = apart(clock(starts), _("%(time)s (next day)", time=clock(ends)))
     elif starts == MIDNIGHT:  # "12:00 AM – 1:30 AM": Babel's "12:00–1:30 AM" reads as noon

@@ -96,10 +96,11 @@ def test_the_language_switch_changes_the_page_and_stays(client):
      "Sabado, Disyembre 6, 2031, 9:30\u202fAM"),
     ({"meets_on": date(2031, 12, 6), "starts_at": time(14), "ends_at": time(16, 30)},
      "Saturday, December 6, 2031, 2:00\u2009\u2013\u20094:30\u202fPM", "Sabado, Disyembre 6, 2031, 2:00\u20134:30\u202fPM"),
-    # QA r5 #1: a meeting may end at midnight, or after it on the next day; and midnight is not read as noon
+    # QA r5 #1: a meeting may end at midnight, or after it on the next day; and midnight is not read as noon. The
+    # word is held to the time by a narrow no-break space, as Babel holds "AM": a narrow screen does not part them.
     ({"meets_on": date(2031, 12, 6), "starts_at": time(22), "ends_at": time(0)},
-     "Saturday, December 6, 2031, 10:00\u202fPM\u2009\u2013\u200912:00 midnight",
-     "Sabado, Disyembre 6, 2031, 10:00\u202fPM\u2009\u2013\u200912:00 ng hatinggabi"),
+     "Saturday, December 6, 2031, 10:00\u202fPM\u2009\u2013\u200912:00\u202fmidnight",
+     "Sabado, Disyembre 6, 2031, 10:00\u202fPM\u2009\u2013\u200912:00\u202fng hatinggabi"),
     ({"meets_on": date(2031, 12, 6), "starts_at": time(21), "ends_at": time(1)},
      "Saturday, December 6, 2031, 9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (next day)",
      "Sabado, Disyembre 6, 2031, 9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (kinabukasan)"),

@@ -636,8 +636,8 @@ def test_the_facilitator_sets_when_the_group_meets_and_participants_see_it_in_th
 
 
 @pytest.mark.parametrize(("starts", "ends", "en", "fil"), [
-    ("22:00", "00:00", "10:00\u202fPM\u2009\u2013\u200912:00 midnight",
-     "10:00\u202fPM\u2009\u2013\u200912:00 ng hatinggabi"),
+    ("22:00", "00:00", "10:00\u202fPM\u2009\u2013\u200912:00\u202fmidnight",
+     "10:00\u202fPM\u2009\u2013\u200912:00\u202fng hatinggabi"),
     ("21:00", "01:00", "9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (next day)",
      "9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (kinabukasan)"),
 ])
