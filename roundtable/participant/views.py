@@ -297,7 +297,9 @@ def closed_for_safety():
 
 
 @bp.route("/return", methods=["GET", "POST"])
-@limiter.limit("20 per minute;100 per hour", methods=["POST"], deduct_when=refused)  # a room returns at once
+# A room returns at once after a break, on one address, and seven words typed on a phone often hold a typo: 20
+# refusals a minute held a whole room, right passphrases too. Guessing seven words is hopeless at any rate here.
+@limiter.limit("60 per minute;100 per hour", methods=["POST"], deduct_when=refused)
 @public
 def return_():
     if g.participant is not None:
