@@ -135,6 +135,8 @@ LOCATIVE_WORDS = _words(
     "sa taga in at from to near by around outside inside across within into towards toward"
     " papuntang papunta pauwi pauwing galing mula"
 )
+# Words before a place that are not said before a person ("to Mary", "at Mary's" may be either).
+PLACE_CONTEXT_WORDS = _words("sa nasa taga in from near papuntang papunta galing mula")
 NAME_MARKERS = _words("si ni kay sina nina kina")
 PLURAL_NAME_MARKERS = _words("sina nina kina")
 # Filipino kin words that introduce a name even when written in lower case ("tito Boyet").
@@ -209,6 +211,7 @@ PLACE_SUFFIX_CUES = ROAD_WORDS | _words(
 )
 MALL_BRANDS = _words("sm robinsons ayala gaisano puregold savemore")
 MAJOR_PLACE_LEVELS = frozenset({"region", "province", "city", "submunicipality", "alias"})
+TOWN_LEVELS = frozenset({"city", "municipality"})
 # Provinces, cities and regions whose names are also everyday words ("sa bago" is "in the new one").
 EVERYDAY_PLACE_NAMES = _words("antique bago baybay car kalinga palayan talisay")
 # Listed among countries and territories, but cities where many Filipinos work: "sa Hong Kong ang nanay ko".
@@ -217,7 +220,7 @@ CITY_TERRITORIES = ("Hong Kong", "Macao", "Macau")
 NUMBERED_PLACE_CUES = _words("phase block blk lot project pier")
 
 INSTITUTION_SUFFIXES = _words(
-    "school academy college university institute seminary montessori center centre church parish"
+    "school elementary academy college university institute seminary montessori center centre church parish"
     " chapel cathedral shrine mosque temple ministries ministry fellowship shelter home haven"
     " foundation hospital clinic office station desk unit bpo corporation corp inc company"
     " enterprises restaurant hotel resort factory bakery store agency cooperative orphanage"
@@ -239,6 +242,9 @@ GENERIC_INSTITUTION_WORDS = _words(
     " elementarya mataas mababang paaralan paaralang simbahan bahay ospital"
 )
 INSTITUTION_CONNECTORS = _words("of the and & de del for")
+# What kind of school a Filipino school's name says, between its head word and "ng": "Paaralang Elementarya ng Pook",
+# "Paaralang Sentral ng …", "Mataas na Paaralang Pambansa ng Lucena".
+SCHOOL_KIND_WORDS = _words("elementarya sentral pambansa pansekondarya sekondarya integrado")
 COURT_WORDS = _words("court rtc mtc mtcc metc mctc korte")
 # Words of a court's own name, before "Branch": "Municipal Trial Court in Cities Branch 3".
 COURT_NAME_WORDS = COURT_WORDS | _words(
@@ -482,6 +488,8 @@ _AGE_NUMBER = rf"(?:\d{{1,2}}|{_EN_NUMBER}|{_FIL_NUMBER}|{_ES_NUMBER})"
 # "ako" (I) as texted: "aq", and after "nung N" also "q" where nothing follows in the clause ("nung 12 q, …"; in
 # "nung 12 q nakita" it may be "ko"); "lang" (only) as "lng".
 _AKO = r"(?:ako|aq)"
+# After "ako ay" a number in any language, but not "isa" or "one": "ako ay isa sa kanila" is "one of them".
+_AGE_WORD_OR_DIGITS = rf"(?:\d{{1,2}}|{_ES_NUMBER}|(?!isa\b){_FIL_NUMBER}|(?!one\b){_EN_NUMBER})"
 _LANG = r"(?:lang|lng)"
 # A finding is the age itself ("twelve years old", "14 na taong gulang", the "9" of "Nung ako'y 9"): the words around
 # it ("When I was", "edad", "ako noon") only make the number an age, and must stay when the age is replaced by a label.
@@ -489,13 +497,16 @@ _LANG = r"(?:lang|lng)"
 _AGE_RES = [
     re.compile(p, re.IGNORECASE)
     for p in (
-        rf"\b(?:\d{{1,2}}|{_EN_NUMBER})(?:\s*|-)(?:years?|yrs?|yr)(?:\s+|-)old\b",  # "13yrs old" too
+        rf"\b{_AGE_NUMBER}(?:\s*|-)(?:years?|yrs?|yr)(?:\s+|-)old\b",  # "13yrs old", "dose years old" too
         rf"\b(?:at|by)\s+(?:the\s+)?age\s+(?:of\s+)?(?P<age>\d{{1,2}}|{_EN_NUMBER})\b",
         rf"\baged?\s+(?P<age>\d{{1,2}}|{_EN_NUMBER})\b",
         rf"\bturn(?:ed|s|ing)\s+(?P<age>\d{{1,2}}|{_EN_NUMBER})\b(?!\s*(?:%|percent|degrees|minutes|hours|pesos|times"
         rf"|pages|a\.?m\b|p\.?m\b|o'?clock|[:.]\d))",
-        r"\bmag-?(?P<age>\d{1,2})\s+(?:na\s+)?(?:ako|siya)\b",
+        # "mag-18 ako", "mag-disiotso na ako" ("mag-isa ako" is "alone")
+        rf"\bmag-?(?P<age>\d{{1,2}})\s+(?:na\s+)?(?:ako|siya)\b",
+        rf"\bmag-(?P<age>{_ES_NUMBER}|{_FIL_TEN_AND_UP})\s+(?:na\s+)?(?:ako|siya)\b",
         r"\b\d{1,2}\s*(?:y/o|yo|y\.o\.)(?!\w)",
+        rf"\b(?:{_EN_NUMBER}|{_FIL_NUMBER}|{_ES_NUMBER})\s*(?:y/o|y\.o\.)(?!\w)",
         rf"\b(?:I|he|she|we|they|who)\s+(?:was|were)\s+(?:only\s+|just\s+|barely\s+)?"
         rf"(?P<age>\d{{1,2}}|{_EN_NUMBER})(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
         # after "when", whatever follows ("When I was 14 the police came"), unless a unit or a count does
@@ -505,7 +516,8 @@ _AGE_RES = [
         # whoever the subject ("my brother was only 7 then"): "only" and a child's age make it one
         rf"\bwas\s+(?:only|just|barely)\s+(?P<age>1[0-7]|[1-9]|{_EN_NUMBER})"
         rf"(?=\s*(?:[,.;!?]|when\b|and\b|then\b|at\s+the\s+(?:time|hearing|trial)\b|$))",
-        rf"\b(?:\d{{1,2}}(?:\s+na)?|{_FIL_LINKED})\s*-?\s*taong?\s+gulang\b",  # "14 na taong gulang" too
+        # "14 na taong gulang", "trese taong gulang" too
+        rf"\b(?:(?:\d{{1,2}}|{_EN_NUMBER}|{_ES_NUMBER})(?:\s+na)?|{_FIL_LINKED})\s*-?\s*taong?\s+gulang\b",
         rf"\b{_AGE_NUMBER}\s*-?\s*(?:anyos|años)\b",
         rf"\bedad\s+(?:na\s+|ko\s+(?:noon\s+)?(?:ay\s+)?)?(?P<age>{_AGE_NUMBER})\b",
         rf"\b(?:noong|nung|nuong|no'ng|noon)\s+(?P<age>{_AGE_NUMBER})\s+(?:(?:pa\s+)?{_LANG}\s+)?"
@@ -517,17 +529,18 @@ _AGE_RES = [
         # "lima pa lang ako noon": a digit's word only with "pa lang" ("isa" is "one of", "isa pa lang ako sa kanila")
         rf"\b(?P<age>(?!isa\b){_FIL_DIGIT})\s+pa\s+{_LANG}\s+(?:{_AKO}|siya)\b",
         # "15 ako nung …"
-        rf"(?<!grade )(?<!baitang )\b(?P<age>\d{{1,2}}|{_ES_NUMBER}|{_FIL_TEN_AND_UP})\s+(?:{_AKO}|siya)"
-        rf"\s+(?:noon|nun|nung|noong)\b",
-        # "Ako ay 14 noon", "ako ay 14 nang mangyari": digits or Spanish numbers ("isa" after "ako" is "one of
-        # them"); not "2 taon nang naghihintay" (a wait)
-        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?P<age>\d{{1,2}}|{_ES_NUMBER})\b"
+        rf"(?<!grade )(?<!baitang )\b(?P<age>\d{{1,2}}|{_ES_NUMBER}|{_FIL_TEN_AND_UP}|(?!one\b){_EN_NUMBER})"
+        rf"\s+(?:{_AKO}|siya)\s+(?:noon|nun|nung|noong)\b",
+        # "Ako ay 14 noon", "ako ay labindalawa nang mangyari": a number in any language ("isa" after "ako" is "one
+        # of them"); not "2 taon nang naghihintay" (a wait)
+        rf"\b(?:ako|siya)(?:'y|\s+ay)\s+(?P<age>{_AGE_WORD_OR_DIGITS})\b"
         rf"(?=\s+nang\b|(?:\s+na)?\s+(?:taon\b(?!\s+nang)|noon\b|nun\b|nung\b|noong\b))",
         # "Nung ako'y 9, …", whatever follows, as "when I was 9"
-        rf"\b(?:noong|nung|nuong|no'ng)\s+(?:ako|siya)(?:'y|\s+ay)\s+(?P<age>\d{{1,2}}|{_ES_NUMBER})\b"
+        rf"\b(?:noong|nung|nuong|no'ng)\s+(?:ako|siya)(?:'y|\s+ay)\s+(?P<age>{_AGE_WORD_OR_DIGITS})\b"
         rf"(?!\s*(?:%|[:.]\d|minuto|oras|araw|linggo|buwan|piso|beses|katao|sa\b|taon\s+nang\b))",
         # "Walong taon ako noon": the number and "taon" (years), as "twelve years old"
-        rf"\b(?P<age>(?:\d{{1,2}}|{_FIL_LINKED})\s+taon)\s+(?:(?:pa\s+)?{_LANG}\s+(?:{_AKO}|siya|kami|sila)\b"
+        rf"\b(?P<age>(?:(?:\d{{1,2}}|{_EN_NUMBER}|{_ES_NUMBER})(?:\s+na)?|{_FIL_LINKED})\s+taon)\s+"
+        rf"(?:(?:pa\s+)?{_LANG}\s+(?:{_AKO}|siya|kami|sila)\b"
         rf"|(?:{_AKO}|siya|kami|sila)\s+(?:noon|nun|nung|noong)\b)",
     )
 ]
@@ -715,6 +728,8 @@ def _key(word: str) -> str:
 class _Lexicon:
     places: dict[tuple[str, ...], str]  # token-key n-gram -> "region", "city", ..., "world"
     acronym_places: frozenset[tuple[str, ...]]
+    provinces: frozenset[tuple[str, ...]]
+    countries: frozenset[str]
     max_place_len: int
     common_words: frozenset[str]
     first_names: frozenset[str]
@@ -739,6 +754,7 @@ def _lexicon() -> _Lexicon:
     entries = [line.split("\t", 1) for line in _read_lines("ph_places.txt")]
     entries += [["world", name] for name in _read_lines("world_cities.txt")]
     entries += [["world", name] for name in CITY_TERRITORIES]
+    provinces = {_phrase_key(name) for level, name in entries if level == "province"}
     for level, name in entries:
         key = _phrase_key(name)
         places.setdefault(key, level)
@@ -755,6 +771,8 @@ def _lexicon() -> _Lexicon:
     return _Lexicon(
         places=places,
         acronym_places=frozenset(acronyms),
+        provinces=frozenset(provinces),
+        countries=frozenset(countries),
         max_place_len=max(len(k) for k in places),
         common_words=frozenset(_read_lines("common_words.txt")),
         first_names=frozenset(_key(n) for n in _read_lines("first_names.txt")),
@@ -1021,26 +1039,63 @@ class _Scanner:
             for n in range(min(lex.max_place_len, len(tokens) - i), 0, -1):
                 window = tokens[i : i + n]
                 key = tuple(t.key for t in window)
-                if key in lex.places and self._looks_like_place(window, key, i):
+                if key not in lex.places:
+                    continue
+                province_end = self._province_after(i + n) if lex.places[key] in TOWN_LEVELS else i + n
+                if province_end > i + n and self._written_as_place(window):
+                    matched = province_end - i  # "Rosario Batangas" is one place, as "Rosario, Batangas" is two
+                    break
+                if self._looks_like_place(window, key, i):
                     matched = n
                     break
             if matched:
                 start, end = self._span(i, i + matched)
-                yield _Candidate(start, end, "place", PRIORITY_GAZETTEER)
+                kind = "name" if matched == 1 and self._first_name_not_a_town(i) else "place"
+                yield _Candidate(start, end, kind, PRIORITY_GAZETTEER)
                 i += matched
             else:
                 i += 1
 
-    def _looks_like_place(self, window: Sequence[_Token], key: tuple[str, ...], i: int) -> bool:
-        if not self._contiguous(window):
+    def _first_name_not_a_town(self, i: int) -> bool:
+        """ "We visited Mary": a first name that is also a town only abroad is a person, unless a place's word comes
+        shortly before it in its clause ("in Mary", "galing pa ng Milan") or its country after it ("Mary,
+        Turkmenistan")."""
+        tokens, lex = self.tokens, self.lex
+        token = tokens[i]
+        if lex.places[(token.key,)] != "world" or token.key not in lex.first_names:
             return False
-        if key in self.lex.acronym_places:
-            return all(t.text.isupper() for t in window)
-        for token in window:
-            if token.key in GAZETTEER_CONNECTORS and not token.capitalised:
-                continue
-            if not token.capitalised or token.shouting:
+        for previous in reversed(tokens[max(0, i - 3) : i]):
+            if re.search(r"[,.;:!?]", self.text[previous.end : token.start]):
+                break
+            if previous.key in PLACE_CONTEXT_WORDS:
                 return False
+        return not (i + 1 < len(tokens) and self.text[token.end : tokens[i + 1].start] == ", "
+                    and tokens[i + 1].key in lex.countries)
+
+    def _province_after(self, index: int) -> int:
+        """End of a province's name that follows a town's, space only, at tokens[index] ("Bauang La Union")."""
+        tokens = self.tokens
+        if not 0 < index < len(tokens) or not _adjacent(self.text, tokens[index - 1], tokens[index]):
+            return index
+        for n in range(min(self.lex.max_place_len, len(tokens) - index), 0, -1):
+            window = tokens[index : index + n]
+            if tuple(t.key for t in window) in self.lex.provinces and self._written_as_place(window):
+                return index + n
+        return index
+
+    def _written_as_place(self, window: Sequence[_Token]) -> bool:
+        """Contiguous and capitalised, as a place's name is ("Agusan del Sur")."""
+        return self._contiguous(window) and all(
+            (token.key in GAZETTEER_CONNECTORS and not token.capitalised)
+            or (token.capitalised and not token.shouting)
+            for token in window
+        )
+
+    def _looks_like_place(self, window: Sequence[_Token], key: tuple[str, ...], i: int) -> bool:
+        if key in self.lex.acronym_places:
+            return self._contiguous(window) and all(t.text.isupper() for t in window)
+        if not self._written_as_place(window):
+            return False
         if len(window) == 1:
             token = window[0]
             if token.initial and token.key in self.lex.common_words:
@@ -1210,13 +1265,27 @@ class _Scanner:
                     yield _Candidate(start, end, "institution", PRIORITY_INSTITUTION)
             if token.key in INSTITUTION_PREFIXES and i + 1 < len(tokens):
                 j = i + 1
-                if tokens[j].key in {"ng", "ni", "of", "de"} and not tokens[j].capitalised:
+                while j < len(tokens) and tokens[j].key in SCHOOL_KIND_WORDS and tokens[j].capitalised:
+                    j += 1
+                if j < len(tokens) and tokens[j].key in {"ng", "ni", "of", "de"} and not tokens[j].capitalised:
                     j += 1
                 if j < len(tokens) and _adjacent(self.text, tokens[j - 1], tokens[j]):
                     end = self._run(j, self._is_site_word)
                     if end > j and self._is_specific(i + 1, end):
-                        start, stop = self._span(i, end)
+                        start, stop = self._span(self._school_level_start(i), end)
                         yield _Candidate(start, stop, "institution", PRIORITY_INSTITUTION)
+
+    def _school_level_start(self, head: int) -> int:
+        """ "Mababang Paaralan ng Pook", "Mataas na Paaralang Pambansa ng Lucena": the level is part of the name."""
+        tokens = self.tokens
+        if tokens[head].key not in {"paaralan", "paaralang"} or not head:
+            return head
+        if tokens[head - 1].key == "mababang" and tokens[head - 1].capitalised:
+            return head - 1
+        mataas = tokens[head - 2] if head > 1 else None
+        if tokens[head - 1].key == "na" and mataas is not None and mataas.key == "mataas" and mataas.capitalised:
+            return head - 2
+        return head
 
     def _is_site_word(self, token: _Token) -> bool:
         """Names of institutions and sites may use topic words ("Tahanan ng Pag-asa")."""

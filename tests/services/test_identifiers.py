@@ -1376,10 +1376,110 @@ def test_a_full_name_opening_with_an_archangels_or_a_bibles_name_is_flagged_whol
         ("Sa kuwento, ang anghel na si Gabriel ay nagpakita kay Maria.", set()),
         # a person stays one: with a surname, with initials, or visited by no archangel
         ("Mrs. D. Reyes helped me.", {("name", "D. Reyes")}),
-        ("We visited Mary in the hospital.", {("place", "Mary")}),  # "Mary" is also a city: the kind may be wrong
+        ("We visited Mary in the hospital.", {("name", "Mary")}),
         ("Binisita ko si Maria sa shelter.", {("name", "Maria")}),
     ],
 )
 def test_a_placeholder_letter_a_letter_joined_to_a_word_and_mary_in_the_bible_are_no_name(text, expected):
     """ "Mr. X" and "X-ray" were flagged as names and "Mary" in "the angel Gabriel came to Mary" as a place (QA)."""
+    assert found(text) == expected
+
+
+# --- ages in words, schools named with a place, a town with its province -------------------------
+
+
+@pytest.mark.parametrize(
+    "text, ages",
+    [
+        # the same patterns as in digits ("9 na taon ako noon", "Ako ay 14 noon"), with numbers in words
+        ("9 na taon ako noon nang dalhin kami sa shelter.", ["9 na taon"]),
+        ("Dose na taon ako noon nang tumestigo.", ["Dose na taon"]),
+        ("Siyam years old ako nung unang hearing.", ["Siyam years old"]),
+        ("Trese taong gulang ako nang magsimula ang kaso.", ["Trese taong gulang"]),
+        ("Ako ay labindalawa noon nang tumestigo.", ["labindalawa"]),
+        ("Nung ako'y labing-isa, walang tumulong.", ["labing-isa"]),
+        ("Nung siya ay lima, lumipat sila sa lungsod.", ["lima"]),
+        ("Twelve ako nung unang hearing.", ["Twelve"]),
+        ("Mag-disiotso ako bago matapos ang kaso.", ["disiotso"]),
+        ("I was a nine y/o then, and ten y/o at the trial.", ["nine y/o", "ten y/o"]),
+    ],
+)
+def test_an_age_in_words_is_flagged_as_the_same_age_in_digits_is(text, ages):
+    assert [f.text for f in detect(text) if f.kind == "age"] == ages
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ako ay isa noon sa mga tumestigo.",  # "one of", as "isa" is after "ako"
+        "Nung ako'y isa sa mga saksi, natakot ako.",
+        "One ako nung dumating ang pulis sa pila.",
+        "Mag-isa ako noon sa shelter.",
+        "Siya ay limang taon nang naghihintay ng hustisya.",
+        "Siyam na tao ang dumalo sa hearing.",
+        "Nine years later, I testified again.",
+    ],
+)
+def test_number_words_that_are_no_age_stay_unflagged(text):
+    assert [f for f in detect(text) if f.kind == "age"] == []
+
+
+@pytest.mark.parametrize(
+    "text, institution",
+    [
+        ("Nag-aral ako sa Pook Elementary hanggang Grade 4.", "Pook Elementary"),
+        ("I went to Pook Elementary before the case.", "Pook Elementary"),
+        ("I finished at Pook Elementary School in the end.", "Pook Elementary School"),
+        ("My teacher at San Roque National High School believed me.", "San Roque National High School"),
+        ("Lumipat ako sa Pook Integrated School.", "Pook Integrated School"),
+        ("Nag-aral ako sa Mababang Paaralan ng Pook.", "Mababang Paaralan ng Pook"),
+        ("Nag-aral ako sa Paaralang Elementarya ng Pook.", "Paaralang Elementarya ng Pook"),
+        ("Sa Mataas na Paaralang Pambansa ng Pook ako nag-aral.", "Mataas na Paaralang Pambansa ng Pook"),
+        ("Mabait ang guro ko sa Paaralang Sentral ng Pook.", "Paaralang Sentral ng Pook"),
+    ],
+)
+def test_a_school_named_with_a_place_is_one_institution(text, institution):
+    """ "Pook Elementary" was not flagged, and "Mababang Paaralan ng Pook" lost its first word."""
+    assert [f.text for f in detect(text) if f.kind == "institution"] == [institution]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In Elementary I was shy at the hearing.",
+        "Sa Elementary pa lang ako noon.",
+        "Our Elementary School teacher helped.",
+    ],
+)
+def test_school_words_alone_name_no_school(text):
+    assert detect(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, places",
+    [
+        ("We lived in Rosario Batangas before the trial.", ["Rosario Batangas"]),
+        ("Lumaki ako sa Bauang La Union.", ["Bauang La Union"]),
+        ("We moved to Santa Rosa Laguna after the hearing.", ["Santa Rosa Laguna"]),
+        ("Lumaki ako sa Rosario, Batangas.", ["Rosario", "Batangas"]),  # labelled as two with a comma
+    ],
+)
+def test_a_town_and_its_province_without_a_comma_are_one_place(text, places):
+    """ "Rosario Batangas" gave two places, and "Bauang La Union" lost the town."""
+    assert [f.text for f in detect(text) if f.kind == "place"] == places
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("We visited Mary after the hearing.", {("name", "Mary")}),
+        ("Binisita namin si Ate at Mary sa shelter.", {("name", "Mary")}),
+        ("My aunt works in Mary, Turkmenistan.", {("place", "Mary")}),
+        ("We visited Mary, Turkmenistan, for the conference.", {("place", "Mary")}),
+        ("Galing pa ng Milan si Tita Chedeng.", {("place", "Milan"), ("name", "Chedeng")}),
+        ("Nasa Sofia ang nanay ko ngayon.", {("place", "Sofia")}),
+    ],
+)
+def test_a_first_name_that_is_also_a_city_abroad_is_a_name_without_a_place_word(text, expected):
+    """ "We visited Mary" reported Mary as a place, as GeoNames lists a city of that name."""
     assert found(text) == expected
