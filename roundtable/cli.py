@@ -339,7 +339,8 @@ def init_app(app: Flask) -> None:
     @app.cli.command("purge-expired")
     @click.option("--dry-run", is_flag=True, help="Only list what would be erased.")
     def purge_expired_command(dry_run: bool) -> None:
-        """Erase words whose roundtable is past its retention date (safe to run daily from cron)."""
+        """Erase words whose roundtable is past its retention date, and the pseudonyms and passphrase digests of
+        authors left with none (safe to run daily from cron)."""
         from roundtable.services import retention
 
         verb = "would erase" if dry_run else "erased"
@@ -359,7 +360,7 @@ def init_app(app: Flask) -> None:
                     f"kept {len(plan.kept_ids)} behind approved quotes"
                 )
             if not dry_run:
-                retention.erase_pseudonyms()
+                retention.erase_what_outlives_the_words()
                 db.session.commit()
         if not plans:
             click.echo("Nothing waits to be erased.")

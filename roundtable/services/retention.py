@@ -5,7 +5,10 @@ exported (approved, and its author's current consent still allows it): that publ
 keeps its source, and nothing else of it stays (its other quotes are withdrawn and emptied, a
 facilitator's note is erased, and curation makes nothing new of it). Everything else of the
 roundtable is erased and marked ``purged``; quotes of erased reflections are withdrawn and
-emptied. One audit event per roundtable.
+emptied. One audit event per roundtable. Then what was made from what its participants typed goes
+with their words (``erase_what_outlives_the_words``): an author with nothing left keeps no pseudonym
+and no passphrase digest; one whose words back a published quote keeps both, to be printed with it
+and to withdraw it.
 """
 
 from __future__ import annotations
@@ -136,17 +139,41 @@ def purge(item: PurgePlan, *, actor=None) -> None:
     db.session.flush()
 
 
-def erase_pseudonyms(today: date | None = None) -> None:
-    """Past its roundtable's retention date a pseudonym goes once none of its author's words are left: a purge
-    erased them, their author did, or they wrote nothing. A reflection kept behind a published quote keeps its
-    author's, which the quote is printed with. (A roundtable with no words left is never due for a purge: this
-    looks at every roundtable past its date.)"""
-    past = select(Roundtable.id).where(Roundtable.retention_until < (today or clock.today())).correlate(None)
+def erase_what_outlives_the_words(today: date | None = None) -> None:
+    """Past its roundtable's retention date nothing made from what a participant typed, or was given to type,
+    outlives their words.
+
+    Once none of their words are left (a purge erased them, they did, or they wrote nothing), their pseudonym and the
+    keyed digest of their passphrase go: the passphrase opens nothing, and /return answers it as it answers any
+    passphrase it does not know, with a message that says words are erased on their roundtable's retention date.
+    A reflection kept behind a published quote keeps its author's pseudonym, which the quote is printed with, and
+    their passphrase, with which they can still withdraw the quote. For everyone, the digest of their join's key
+    (from which their passphrase was drawn) goes; a mark in its place still says that join was never finished. The
+    page keys of erased reflections go too: the roundtable takes no words any more, so no page saves into them.
+    ("#" is in no pseudonym and no digest, so no mark meets one.) A roundtable with no words left is never due for
+    a purge: this looks at every roundtable past its date."""
+    past = Participant.roundtable_id.in_(
+        select(Roundtable.id).where(Roundtable.retention_until < (today or clock.today())).correlate(None)
+    )
     words_left = select(Reflection.id).where(Reflection.participant_id == Participant.id, Reflection.text.is_not(None))
+    mark = literal("#") + cast(Participant.id, String)
     db.session.execute(
         update(Participant)
-        .where(Participant.roundtable_id.in_(past), Participant.pseudonym != "", ~words_left.exists())
-        .values(pseudonym="", pseudonym_key=literal("#") + cast(Participant.id, String))
+        .where(past, or_(Participant.pseudonym != "", Participant.passphrase_digest != mark), ~words_left.exists())
+        .values(pseudonym="", pseudonym_key=mark, passphrase_digest=mark)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        update(Participant)
+        .where(past, Participant.join_key_digest != mark)
+        .values(join_key_digest=mark)
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        update(Reflection)
+        .where(Reflection.participant_id.in_(select(Participant.id).where(past)), Reflection.text.is_(None),
+               Reflection.idempotency_key.is_not(None))
+        .values(idempotency_key=None)
         .execution_options(synchronize_session="fetch")
     )
 
@@ -162,7 +189,9 @@ def _with_their_quotes(ids: tuple[int, ...]) -> Iterator[tuple[Reflection, list[
 
 
 def purge_expired(today: date | None = None, *, actor=None, at_most: int | None = None) -> list[PurgePlan]:
-    """Erase what is past retention (``due`` says what would go). Safe to run again. ``actor`` is the
+    """Erase what is past retention (``due`` says what would go), then what outlives the words there (pseudonyms
+    and passphrase digests of authors with nothing left, join keys' digests, erased reflections' page keys: see
+    ``erase_what_outlives_the_words``, which says what is kept and why). Safe to run again. ``actor`` is the
     administrator who asked for it; the daily run from cron is the system. With ``at_most``, whole roundtables
     are erased until that many reflections are; the rest is left for the next run."""
     today = today or clock.today()
@@ -172,7 +201,7 @@ def purge_expired(today: date | None = None, *, actor=None, at_most: int | None 
             break
         if (item := purge_if_due(roundtable, today, actor=actor)) is not None:
             erased.append(item)
-    erase_pseudonyms(today)
+    erase_what_outlives_the_words(today)
     return erased
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent
-from roundtable.services import consent, retention
+from roundtable.services import consent, participation, retention, withdrawal
 from tests.conftest import sensitive_words_saved
 
 
@@ -76,6 +76,64 @@ def test_the_pseudonyms_of_a_roundtable_with_no_words_left_to_purge_go_too(make)
     assert (deleted.pseudonym, silent.pseudonym) == ("", "")
 
 
+def test_a_passphrase_opens_nothing_once_its_authors_words_are_all_erased(make):
+    """Nothing made from what they typed outlives their words; the author of a published quote can still come
+    back to withdraw it."""
+    author = make.participant()
+    roundtable = author.roundtable
+    make.quote(make.reflection(author))  # kept behind its published quote
+    erased, silent = make.participant(roundtable), make.participant(roundtable)
+    make.reflection(erased, text="Healing takes time.")
+    db.session.commit()
+
+    retention.purge_expired(_after(roundtable))
+    db.session.commit()
+    db.session.expire_all()
+
+    assert participation.find_by_passphrase(author.passphrase) == author
+    for gone in (erased, silent):
+        assert participation.find_by_passphrase(gone.passphrase) is None
+        assert gone.passphrase_digest == gone.pseudonym_key == f"#{gone.id}"
+
+
+def test_the_passphrase_of_someone_who_took_everything_back_opens_nothing_past_the_date(make):
+    """Within the date it still says their words were taken back; past it, it opens nothing as any other would."""
+    participant = make.participant()
+    make.reflection(participant)
+    withdrawal.withdraw_all(participant, erase=True)
+    db.session.commit()
+
+    retention.purge_expired(_after(participant.roundtable))
+    db.session.commit()
+
+    assert participation.find_by_passphrase(participant.passphrase) is None
+
+
+def test_no_join_key_or_page_key_outlives_the_words(make):
+    """A join left before the passphrase was typed back kept its key's digest (its passphrase was drawn from that
+    key), and each reflection its writing page's key: past the date both go, and the join still counts as
+    unfinished."""
+    author = make.participant()
+    roundtable = author.roundtable
+    kept = make.reflection(author)
+    make.quote(kept)
+    erased = make.reflection(author, text="Healing takes time.")
+    left, _ = participation.join(roundtable, language="en", pseudonym="Ulap 31", granted={"take_part", "store_words"},
+                                 adult_confirmed=True, join_key="a" * 32)
+    db.session.commit()
+    assert left.join_key_digest not in (None, f"#{left.id}")
+
+    retention.purge_expired(_after(roundtable))
+    db.session.commit()
+    db.session.expire_all()
+
+    assert left.join_key_digest == f"#{left.id}"
+    answers = consent.answers_in(roundtable)
+    assert (answers.joined, answers.unfinished) == (1, 1), "a facilitator's numbers stay as they were"
+    assert erased.idempotency_key is None and erased.text is None
+    assert kept.idempotency_key is not None, "its words are still there"
+
+
 def test_a_quote_whose_author_revoked_consent_no_longer_keeps_its_source(make):
     participant = make.participant()
     reflection = make.reflection(participant)
@@ -99,7 +157,8 @@ def test_planning_changes_nothing_and_a_second_run_finds_nothing(make):
 
 
 def test_the_command_lists_and_then_purges(app, make):
-    reflection = make.reflection()
+    participant = make.participant()
+    reflection = make.reflection(participant)
     roundtable = reflection.participant.roundtable
     roundtable.retention_until = clock.today() - timedelta(days=1)  # as if the date had passed
     db.session.commit()
@@ -115,6 +174,7 @@ def test_the_command_lists_and_then_purges(app, make):
     db.session.expire_all()
     assert reflection.text is None and reflection.status == "purged"
     assert reflection.participant.pseudonym == "", "the name goes with the words"
+    assert participation.find_by_passphrase(participant.passphrase) is None, "and the passphrase"
     assert "Nothing waits to be erased." in runner.invoke(args=["purge-expired"]).output
 
 
