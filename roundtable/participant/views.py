@@ -324,9 +324,13 @@ def return_():
                 db.session.commit()
                 identity.sign_in_participant(participant)
                 return redirect(url_for("participant.my_words"))
-            form.passphrase.errors.append(
-                _("We could not open your words with that passphrase. Check each word and try again.")
-            )
+            # Said of every passphrase it does not know: past the retention date the words and the digest that
+            # found them are erased (``retention.erase_what_outlives_the_words``), and no one learns which it was.
+            form.passphrase.errors.append(_(
+                "We could not open your words with that passphrase. Check each word and try again. If your "
+                "roundtable's retention date has passed, its words were erased on that date, as its consent form "
+                "said, and no passphrase opens them now."
+            ))
     ended = identity.ended_elsewhere()
     expired = session.pop("expired", False)
     return render_template("participant/return.html", form=form, expired=expired, ended=ended,

@@ -496,6 +496,34 @@ def test_the_passphrase_of_someone_who_took_everything_back_says_so(client, make
     assert "We could not open your words" not in html and "/my" not in answer.headers.get("Location", "")
 
 
+@pytest.mark.parametrize("language, erased_on_its_date", [
+    ("en", "If your roundtable's retention date has passed, its words were erased on that date"),
+    ("fil", "Kung lumipas na ang petsa ng pagtatago ng iyong talakayan, binura na ang mga salita nito"),
+])
+def test_a_passphrase_whose_words_were_erased_on_their_retention_date_says_so_as_a_wrong_one_does(
+        client, make, csrf, language, erased_on_its_date):
+    """Not an empty "My words": the passphrase opens nothing, and the answer, the same as to a passphrase never
+    given, says words are erased on their roundtable's retention date. No one guessing learns which it was."""
+    from roundtable.services import retention
+
+    participant = make.participant()
+    make.reflection(participant)
+    retention.purge_expired(participant.roundtable.retention_until + timedelta(days=1))
+    db.session.commit()
+    client.get(f"/language/{language}")
+
+    answers = []
+    for passphrase in (participant.passphrase, "ulap bituin mangga dagat"):
+        page = client.get("/return")
+        answer = client.post("/return", data={"passphrase": passphrase, "csrf_token": csrf(page)})
+        assert answer.status_code == 200 and "/my" not in answer.headers.get("Location", "")
+        html = re.sub(r'name="csrf_token"[^>]*', "", answer.get_data(as_text=True))
+        answers.append(html.replace(f'value="{passphrase}"', 'value=""'))  # the words shown back as typed
+
+    assert erased_on_its_date in unescape(answers[0])
+    assert answers[0] == answers[1]
+
+
 def _signed_in_then_away_too_long(client, app, participant, csrf):
     page = client.get("/return")
     client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
