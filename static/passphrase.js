@@ -35,8 +35,9 @@
   }
 
   /* "I need more time" is asked for without leaving the page: sent again, the page would lose a word half typed, and
-     the place typed in. The warning says what the server said, and the focus goes back. An answer that is not this
-     page with more time (the minutes were over) comes as without JavaScript; offline, the warning stays. */
+     the place typed in. The warning says what the server said, and the focus goes back; after the last time given the
+     buttons go, as they do without JavaScript. An answer that is not this page with more time (the minutes were
+     over) comes as without JavaScript; offline, the warning stays. */
   var asking = false;
   form.addEventListener("submit", function (event) {
     if (!event.submitter || event.submitter.name !== "more_time") { return; }
@@ -58,6 +59,9 @@
         }
         until = Date.now() + parseInt(shown.getAttribute("data-shown-seconds"), 10) * 1000;
         warningText = page.getElementById("passphrase-warning").innerHTML;
+        if (!page.querySelector("button[name=more_time]")) {  // the last time given: the page has no button left
+          form.querySelectorAll("button[name=more_time]").forEach(function (button) { button.remove(); });
+        }
         warned = false;
         warning.innerHTML = "<p></p>";
         warning.firstChild.textContent = said.textContent.trim();

@@ -383,6 +383,26 @@ def test_with_javascript_a_warning_before_the_passphrase_is_hidden_offers_more_t
     expect(warning.get_by_role("button", name="I need more time")).to_be_visible()
 
 
+def test_with_javascript_the_last_time_given_takes_the_buttons_away_and_keeps_the_word_half_typed(new_context, live):
+    """QA round: after the tenth "I need more time" the form kept its button, and an eleventh press sent the page
+    again, silently: the word half typed was gone, and the focus. As without JavaScript, the buttons go."""
+    from playwright.sync_api import expect
+
+    page = _on_the_passphrase_page(new_context, live, "Amihan last time")
+    words = page.locator("ol.passphrase li").all_inner_texts()
+    page.wait_for_load_state("load")
+    page.evaluate("window.sameDocument = true")
+    page.type("#first", words[0][:2])
+    button, warning = page.locator("#passphrase-check button[name=more_time]"), page.locator("#passphrase-warning")
+    for _ in range(10):
+        with page.expect_response(lambda response: response.request.method == "POST"):
+            button.click()
+        expect(warning).to_contain_text("Your secret passphrase is shown for 10 more minutes.")
+    expect(page.locator("button[name=more_time]")).to_have_count(0)
+    assert page.evaluate("window.sameDocument"), "not sent again"
+    assert page.input_value("#first") == words[0][:2]
+
+
 @pytest.mark.parametrize("press", ["tap", "Enter", "Space"])
 def test_with_javascript_stay_on_this_page_puts_the_focus_back_where_someone_was_writing(new_context, live, press):
     """QA round: the warning's button kept the focus and then went, so the next letters typed went nowhere, and a tap
