@@ -308,19 +308,22 @@ _CASE_RANGE_END = (
     r"\d{1,3}\b(?![:./-]\d|\s*(?:%|[ap]\.?m\b|n\.?[uhg]\.|o'?clock|ng\s+(?:umaga|hapon|gabi|tanghali)"
     r"|(?:na\s+)?(?:taong?|years?|anyos|days?|araw|months?|buwan|weeks?|linggo|hours?|oras)\b))"
 )
-_CASE_RANGE_WORD = r"\s+(?:to|through|thru|hanggang(?:\s+sa)?)\s+"
+_CASE_RANGE_WORD = r"(?:\s+(?:(?:up\s+)?to|through|thru|hanggang(?:\s+sa)?)\s+|\s*[–—]\s*|\s+-\s+)"
+_CASE_LIST_WORD = r"(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&)\s+)"
 _CASE_NUMBER_RE = re.compile(
     r"\b(?:(?:(?:crim(?:inal)?\.?|civ(?:il)?\.?|(?-i:[A-Z]{2,4}))\s+)?(?:case|docket)|kasong\s+(?:kriminal|sibil)|kaso"
     r"|(?-i:I\.?S\.?)|c\.?c\.?)(?:\s+|\s*(?=\#))(?P<label>nos?\.?|numbers?|num\.?|blg\.?|bilang|\#)"
     r"(?:\s+(?:ko|namin|niya|nila))?(?:\s+(?:ay|is|was|are|were))?\s*:?\s*"
-    # several after "Nos." or in a list ("Criminal Case Nos. 12345-67 and 12346-67", "Kaso Blg. 1234 at 1235"), and
-    # ranges ("Nos. 12345-67 to 69")
-    rf"(?P<numbers>{_CASE_NUMBER_ITEM}(?:(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&)\s+){_CASE_NUMBER_ITEM}"
-    rf"|{_CASE_RANGE_WORD}(?:{_CASE_NUMBER_ITEM}|{_CASE_RANGE_END}))*)",
+    # several after "Nos." or in a list ("Criminal Case Nos. 12345-67 and 12346-67", "Kaso Blg. 1234 at 1235", "Nos.
+    # 12345-67, 68 and 69"), and ranges ("Nos. 12345-67 to 69", "12345-67 – 69", "12345-67 up to 69")
+    rf"(?P<numbers>{_CASE_NUMBER_ITEM}(?:(?:{_CASE_LIST_WORD}|{_CASE_RANGE_WORD})"
+    rf"(?:{_CASE_NUMBER_ITEM}|{_CASE_RANGE_END}))*)",
     re.IGNORECASE,
 )
 _CASE_NUMBER_ITEM_RE = re.compile(
-    rf"(?P<range>{_CASE_RANGE_WORD})?(?P<number>{_CASE_NUMBER_ITEM}|(?<=\s){_CASE_RANGE_END})", re.IGNORECASE
+    rf"(?:(?P<range>{_CASE_RANGE_WORD})|(?P<list>{_CASE_LIST_WORD}))?"
+    rf"(?P<number>{_CASE_NUMBER_ITEM}|(?<=[\s,–—]){_CASE_RANGE_END})",
+    re.IGNORECASE,
 )
 _REDACTION_LABEL_RE = re.compile(_REDACTION_LABEL)
 # Between the names of a list after "sina", "nina", "kina": "sina Boyet, Ana at tasyo".
@@ -330,13 +333,16 @@ _YEAR_OR_FRACTION_RE = re.compile(r"(?:19|20)\d{2}(?:-(?:19|20)?\d{2})?|\d{1,2}/
 
 
 def _case_numbers(match: re.Match) -> Iterator[tuple[int, int]]:
-    """Each number of a case-number match, and the end of a range however short ("Nos. 12345-67 to 69"); a redaction's
+    """Each number of a case-number match, and the end of a range however short ("Nos. 12345-67 to 69", "12345-67 –
+    69"), as a list's numbers that count on after "Nos." or "Blg." ("Nos. 12345-67, 68 and 69"); a redaction's
     label in the list is passed over, not the numbers after it. After "Nos." every item is a number. After a singular
     "No." or "Blg." (Filipino has no plural: "Kaso Blg. 1234 at 1235"), a later item is one in a case number's shape,
     with a dash or a slash or as the first number is written, and never a year, a range of years or a fraction ("Case
     No. 1234 at 2019 pa", "Case No. 4412 and 24/7 support"); after "Nos." such a number is one only as the first is
     written, and not after a label ("Criminal Case Nos. [institution] and 2019")."""
-    plural = match.group("label").lower().rstrip(".") in {"nos", "numbers"}
+    label = match.group("label").lower().rstrip(".")
+    plural = label in {"nos", "numbers"}
+    listed = plural or label in {"blg", "bilang"}  # "Nos. 12345-67, 68 and 69", "Blg. 12345-67, 68 at 69"
     offset = match.start("numbers")
     first = previous = None
     for index, item in enumerate(_CASE_NUMBER_ITEM_RE.finditer(match.group("numbers"))):
@@ -344,7 +350,9 @@ def _case_numbers(match: re.Match) -> Iterator[tuple[int, int]]:
         if number.startswith("["):
             previous = None
             continue
-        if not (item.group("range") and _ends_range(number, previous)):
+        if not (item.group("range") and _ends_range(number, previous)) and not (
+            item.group("list") and listed and (plural or previous is not None) and _ends_range(number, previous)
+        ):
             if index and not _another_case_number(number, first, plural=plural):
                 return
         first = first or number

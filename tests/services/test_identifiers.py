@@ -1483,3 +1483,31 @@ def test_a_town_and_its_province_without_a_comma_are_one_place(text, places):
 def test_a_first_name_that_is_also_a_city_abroad_is_a_name_without_a_place_word(text, expected):
     """ "We visited Mary" reported Mary as a place, as GeoNames lists a city of that name."""
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Case Nos. 12345-67 – 69", {("institution", "12345-67"), ("institution", "69")}),
+        ("Criminal Case Nos. 12345-67 — 69 were heard.", {("institution", "12345-67"), ("institution", "69")}),
+        ("Case Nos. 12345-67 - 69 were heard together.", {("institution", "12345-67"), ("institution", "69")}),
+        ("Kaso Blg. 12345-67 – 69 ang isinampa.", {("institution", "12345-67"), ("institution", "69")}),
+        ("Case Nos. 12345-67 up to 69", {("institution", "12345-67"), ("institution", "69")}),
+        (
+            "Criminal Case Nos. 12345-67, 68 and 69 were heard.",
+            {("institution", "12345-67"), ("institution", "68"), ("institution", "69")},
+        ),
+        ("Kaso Blg. 12345-67, 68 at 69", {("institution", "12345-67"), ("institution", "68"), ("institution", "69")}),
+        ("Criminal Case Nos. [institution], 68 and 69 were heard.", {("institution", "68"), ("institution", "69")}),
+        # a time, a year, a smaller number, or a number after a singular "No." is no range's or list's end
+        ("Case No. 1234 – 5 pm ang hearing.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 – 2019 pa bago natapos.", {("institution", "1234")}),
+        ("Case No. 1234 — 12 of us testified.", {("institution", "1234")}),
+        ("Case No. 1234 and 36 others were heard that day.", {("institution", "1234")}),
+        ("Kaso Blg. [institusyon] at 18 ako noon.", {("age", "18")}),
+    ],
+)
+def test_the_end_of_a_range_after_a_dash_or_up_to_and_a_list_that_counts_on_are_case_numbers(text, expected):
+    """ "Case Nos. 12345-67 – 69", "up to 69" and "Nos. 12345-67, 68 and 69" flagged the first number alone (QA r6
+    4)."""
+    assert found(text) == expected
