@@ -444,6 +444,9 @@ _ENDS_CLAUSE_RE = re.compile(
     rf"(?:\s+(?:lang|lng|po|ha)){{0,2}}(?:[ \t]*(?:$|[\n,;!?)|/]|\.(?!\w))|\s+{_PLATFORM}\b"
     r"|\s+(?:ang|yung|'yung|ung|is)\s+(?:my\s+|aking\s+)?(?:handle|username|user\s+name|account|pangalan|name)\b)"
 )
+# After "is" or "ay" a clause also ends where another begins: "my IG is kindness and I post about healing", "... so
+# follow me", "ang IG ko ay kindness at doon ako nagpo-post".
+_NEXT_CLAUSE_RE = re.compile(r"\s+(?:and|so|but|at|pero|kaya|tapos)\s+\w", re.IGNORECASE)
 NO_ACCOUNT_WORDS = _words(
     "wala none nothing private public deleted deactivated hacked closed locked banned suspended blocked gone inactive"
     " same soon later secret sikreto meron mayroon yes oo hindi"
@@ -1677,10 +1680,10 @@ def _is_everyday(word: str, common: frozenset[str]) -> bool:
 def _declared_account(text: str, match: re.Match, common: frozenset[str]) -> bool:
     """The word after "IG:", "my fb is" ... is the account when it is no everyday word ("fb is deactivated" is one), or
     when it ends its clause (see _ENDS_CLAUSE_RE) and says nothing of the account: after a label's colon, and after
-    "is" or "ay" where the account is someone's ("my IG is kindness", "ang IG ko ay kindness"; not "Point X is
-    important") and the word does not describe it ("my IG is boring"). A messaging app typed in lower case is a word
-    too ("a messenger: hope, sabi ng pastor"), and so is a message quoted from a platform ("sabi ni Nanay sa FB ko:
-    ingat.")."""
+    "is" or "ay" (where "and", "so", "at" ... also end it) where the account is someone's ("my IG is kindness", "ang
+    IG ko ay kindness"; not "Point X is important") and the word does not describe it ("my IG is boring"). A
+    messaging app typed in lower case is a word too ("a messenger: hope, sabi ng pastor"), and so is a message quoted
+    from a platform ("sabi ni Nanay sa FB ko: ingat.")."""
     account = match.group("account")
     word = _fold(account)
     if len(account) < 3 or word in NO_ACCOUNT_WORDS | FUNCTION_WORDS | FILIPINO_LITTLE_WORDS:
@@ -1697,7 +1700,10 @@ def _declared_account(text: str, match: re.Match, common: frozenset[str]) -> boo
         owner = sentence.split()[-1:] + text[match.end("platform") : match.start("account")].split()
         if not OWNER_WORDS.intersection(_fold(each) for each in owner) or word.endswith(_DESCRIBING_ENDINGS):
             return False
-    return bool(_ENDS_CLAUSE_RE.match(text, match.end("account")))
+    return bool(
+        _ENDS_CLAUSE_RE.match(text, match.end("account"))
+        or (not match.group("colon") and _NEXT_CLAUSE_RE.match(text, match.end("account")))
+    )
 
 
 def _initials_of_a_person(text: str, match: re.Match) -> bool:

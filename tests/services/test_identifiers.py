@@ -1511,3 +1511,24 @@ def test_the_end_of_a_range_after_a_dash_or_up_to_and_a_list_that_counts_on_are_
     """ "Case Nos. 12345-67 – 69", "up to 69" and "Nos. 12345-67, 68 and 69" flagged the first number alone (QA r6
     4)."""
     assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my IG is kindness and I post about healing.",
+        "My IG is kindness and I post about healing.",
+        "my IG is kindness so follow me",
+        "My IG is kindness but I rarely post there.",
+        "ang IG ko ay kindness at doon ako nagpo-post.",
+        "Ang IG ko ay kindness kaya i-follow nyo ako.",
+    ],
+)
+def test_my_ig_is_a_word_is_a_handle_when_another_clause_follows(text):
+    """ "my IG is kindness and I post about healing." was not flagged; only "my IG is kindness." was (QA r6 5)."""
+    assert found(text) == {("handle", "kindness")}
+
+
+@pytest.mark.parametrize("text", ["my IG is down and I cannot post.", "ang FB ko ay sarado at wala na."])
+def test_a_word_describing_an_account_before_another_clause_is_no_handle(text):
+    assert detect(text) == []
