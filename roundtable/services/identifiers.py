@@ -110,7 +110,7 @@ TOPIC_WORDS = _words(
 # First names that are also everyday words: a name only after a cue ("Ate Joy", "si Hope").
 VIRTUE_NAMES = _words(
     "hope faith grace joy love charity mercy patience honor liberty trust truth justice may june"
-    " april august will"
+    " april august will lovely"
 )
 # Phrases that look like names but are religious figures, days or national bodies.
 BLOCKED_PHRASES = (
@@ -1083,6 +1083,26 @@ class _Scanner:
         return not (i + 1 < len(tokens) and self.text[token.end : tokens[i + 1].start] == ", "
                     and tokens[i + 1].key in lex.countries)
 
+    def _first_name_before_surname(self, i: int) -> bool:
+        """ "Maria Santos", "Mary Santos": a first name that is also a town, then a town's name that is no province,
+        is a person, unless a place's word comes shortly before it in its clause ("sa Maria Santos")."""
+        tokens, lex = self.tokens, self.lex
+        if tokens[i].key not in lex.first_names or i + 1 >= len(tokens):
+            return False
+        nxt = tokens[i + 1]
+        if (
+            not _adjacent(self.text, tokens[i], nxt)
+            or not self._is_name_word(nxt)
+            or lex.places.get((nxt.key,)) not in TOWN_LEVELS | {"world"}
+        ):
+            return False
+        for previous in reversed(tokens[max(0, i - 3) : i]):
+            if re.search(r"[,.;:!?]", self.text[previous.end : tokens[i].start]):
+                break
+            if previous.key in PLACE_CONTEXT_WORDS:
+                return False
+        return True
+
     def _province_after(self, index: int) -> int:
         """End of a province's name that follows a town's, space only, at tokens[index] ("Bauang La Union")."""
         tokens = self.tokens
@@ -1118,18 +1138,23 @@ class _Scanner:
                 and _adjacent(self.text, token, nxt)
                 and self._is_name_word(nxt)
                 and nxt.key not in PLACE_SUFFIX_CUES | INSTITUTION_SUFFIXES | {"city"}
-                and (nxt.key,) not in self.lex.places
+                and ((nxt.key,) not in self.lex.places or self._first_name_before_surname(i))
             ):
                 return False
-            # "Gabriel Santos", "Juan P. Santos": a town's name after a first name or an initial is a surname.
+            # "Gabriel Santos", "Juan P. Santos", "Maria Santos", "Lovely Santos": a town's name after a first name
+            # (even one that is a town or a word too) or an initial is a surname; a town's or a province's name
+            # after another town is a place ("Cebu Manila").
             previous = self.tokens[i - 1] if i else None
             if (
                 previous is not None
                 and not token.initial
                 and _adjacent(self.text, previous, token)
                 and self._is_name_word(previous)
-                and (previous.key in self.lex.first_names or len(previous.text) == 1)
-                and (previous.key,) not in self.lex.places
+                and (
+                    len(previous.text) == 1
+                    or (previous.key in self.lex.first_names | VIRTUE_NAMES
+                        and ((previous.key,) not in self.lex.places or self._first_name_before_surname(i - 1)))
+                )
             ):
                 return False
         return True
@@ -1520,7 +1545,8 @@ class _Scanner:
         """One past the full name that a first name which is also a word or a town opens ("Angel Gabriel Santos",
         "Grace Dizon"): the names after it are no everyday words; ``i`` when there is none."""
         tokens = self.tokens
-        if tokens[i].key not in self.lex.first_names or tokens[i].key in TITLE_WORDS | RELATION_NOUNS | KIN_POSSESSORS:
+        first_names = self.lex.first_names | VIRTUE_NAMES
+        if tokens[i].key not in first_names or tokens[i].key in TITLE_WORDS | RELATION_NOUNS | KIN_POSSESSORS:
             return i
         end = self._run(i, self._is_name_word, limit=4)
         return end if any(self._is_distinctive(t) for t in tokens[i + 1 : end]) else i

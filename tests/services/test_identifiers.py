@@ -1532,3 +1532,24 @@ def test_my_ig_is_a_word_is_a_handle_when_another_clause_follows(text):
 @pytest.mark.parametrize("text", ["my IG is down and I cannot post.", "ang FB ko ay sarado at wala na."])
 def test_a_word_describing_an_account_before_another_clause_is_no_handle(text):
     assert detect(text) == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Maria Santos came to court.", {("name", "Maria Santos")}),
+        ("Mary Santos came to court.", {("name", "Mary Santos")}),
+        ("I spoke with Mary Santos after the hearing.", {("name", "Mary Santos")}),
+        ("Lovely Santos was my lawyer.", {("name", "Lovely Santos")}),
+        ("Maria Santos ang abogado ko sa korte.", {("name", "Maria Santos")}),
+        ("Kinausap ko si Mary Santos pagkatapos ng pagdinig.", {("name", "Mary Santos")}),
+        ("Lovely Santos ang social worker namin.", {("name", "Lovely Santos")}),
+        # a town stays a town
+        ("Nakatira kami sa Maria, Siquijor.", {("place", "Maria"), ("place", "Siquijor")}),
+        ("Lovely weather in Santos after the hearing.", {("place", "Santos")}),
+    ],
+)
+def test_a_first_name_that_is_a_town_or_a_word_before_a_town_surname_is_one_name(text, expected):
+    """ "Maria Santos came to court." flagged the town "Santos" alone (a label left "Maria"), "Mary Santos" two places
+    (QA r6 6)."""
+    assert found(text) == expected
