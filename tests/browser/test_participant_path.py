@@ -13,6 +13,20 @@ from .journeys import join
 pytestmark = pytest.mark.browser
 
 PHONE = {"width": 360, "height": 640}
+TALL_PHONE, SMALL_PHONE = {"width": 360, "height": 740}, {"width": 320, "height": 640}
+
+# A reader's own settings, which the page must bear. Android's largest text doubles every size (all are in rem):
+LARGE_TEXT = "html { font-size: 200%; }"
+# WCAG 1.4.12: text spacing.
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+                " p { margin-bottom: 2em !important; }")
+
+
+def _with_the_readers_style(page, css: str) -> None:
+    """The reader's style sheet comes after ours, as the page loads (a style tag added waits for scripts)."""
+    if css:
+        page.route("**/static/roundtable.css*", lambda route: route.fulfill(
+            response=(ours := route.fetch()), body=ours.text() + css))
 
 
 class Keyboard:
@@ -307,10 +321,12 @@ def test_with_javascript_words_too_long_to_save_stay_hidden_when_the_page_closes
     assert page.input_value("#text") == words
 
 
-def _on_the_passphrase_page(new_context, live, pseudonym: str, language: str = "en", screen: dict | None = None):
-    """Someone who just chose a pseudonym, on a phone (``screen``: the context's options) whose page timers run only
-    as the test moves its clock."""
+def _on_the_passphrase_page(new_context, live, pseudonym: str, language: str = "en", screen: dict | None = None,
+                            style: str = ""):
+    """Someone who just chose a pseudonym, on a phone (``screen``: the context's options; ``style``: the reader's own)
+    whose page timers run only as the test moves its clock."""
     page = new_context(**(screen or {"viewport": PHONE})).new_page()
+    _with_the_readers_style(page, style)
     page.clock.install()
     page.goto(live["base_url"] + "/join")
     page.fill("#code", live["join_code"])
@@ -562,19 +578,66 @@ def test_at_200_percent_zoom_the_passphrase_warning_covers_neither_the_words_nor
     assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"]
 
 
-def test_at_200_percent_zoom_no_word_of_the_passphrase_is_split_over_two_lines(new_context, live):
-    """Split ("sibuy / as"), one word could be copied as two. The widest word of either list, too, keeps one line."""
+# The words given, each put in the passphrase's first place in turn: those not shown whole on one line inside its box.
+NOT_SHOWN_WHOLE = """words => {
+  const box = document.querySelector("ol.passphrase"), place = box.querySelector("li");
+  const edge = box.getBoundingClientRect(), border = parseFloat(getComputedStyle(box).borderLeftWidth);
+  return words.filter(word => {
+    place.textContent = word;
+    const range = document.createRange();
+    range.selectNodeContents(place);
+    const lines = range.getClientRects();
+    return lines.length !== 1 || lines[0].left < edge.left + border || lines[0].right > edge.right - border;
+  });
+}"""
+
+# The numbers (1. to 7.) of the passphrase's words that do not fit between the box's left border and their word: each
+# is measured as the browser draws it, in its word's font and spacing.
+NUMBERS_CUT = """() => {
+  const box = document.querySelector("ol.passphrase");
+  const edge = box.getBoundingClientRect().left + parseFloat(getComputedStyle(box).borderLeftWidth);
+  return Array.from(box.querySelectorAll("li")).flatMap((word, i) => {
+    const drawn = getComputedStyle(word, "::marker"), number = document.createElement("span");
+    for (const property of ["font-family", "font-size", "font-weight", "letter-spacing", "word-spacing"]) {
+      number.style.setProperty(property, drawn.getPropertyValue(property));
+    }
+    number.style.setProperty("position", "absolute");
+    number.style.setProperty("white-space", "pre");
+    number.style.setProperty("font-variant-numeric", "tabular-nums");
+    number.textContent = `${i + 1}. `;
+    document.body.append(number);
+    const room = word.getBoundingClientRect().left - edge - number.getBoundingClientRect().width;
+    number.remove();
+    return room < 0 ? [`${i + 1}. (${Math.round(room)} px)`] : [];
+  });
+}"""
+
+READERS_SETTINGS = {
+    "200 % zoom": (ZOOMED, ""),
+    "200 % text, 360 px": ({"viewport": TALL_PHONE}, LARGE_TEXT),
+    "200 % text, 320 px": ({"viewport": SMALL_PHONE}, LARGE_TEXT),
+    "text spacing, 360 px": ({"viewport": PHONE}, TEXT_SPACING),
+    "text spacing, 320 px": ({"viewport": SMALL_PHONE}, TEXT_SPACING),
+}
+
+
+@pytest.mark.parametrize("setting", list(READERS_SETTINGS))
+def test_every_word_of_both_passphrase_lists_is_shown_whole_with_its_number(new_context, live, setting):
+    """QA round: at 200 % text on a phone a word was cut off at the box's right edge ("guyabanc" for guyabano; 60 of
+    the 1,024 Filipino words at 360 px, a third at 320 px), to be written down wrong and never work; with text spacing
+    the numbers were cut at its left edge. Every word of both lists is measured in the box: whole, inside it, and on
+    one line (split, one word could be copied as two)."""
     from roundtable.services.passphrases import wordlist
 
-    page = _on_the_passphrase_page(new_context, live, "Amihan hati", language="fil", screen=ZOOMED)
-    widest = [max(wordlist(language), key=len) for language in ("fil", "en")] + ["mmmmmmmm"]
+    screen, style = READERS_SETTINGS[setting]
+    page = _on_the_passphrase_page(new_context, live, f"Amihan salita {list(READERS_SETTINGS).index(setting)}",
+                                   language="fil", screen=screen, style=style)
     page.wait_for_load_state("load")
-    one_line = page.evaluate("""widest => Array.from(document.querySelectorAll("ol.passphrase li")).map((word, i) => {
-      if (i < widest.length) { word.textContent = widest[i]; }
-      return word.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(word).fontSize);  // one line
-    })""", widest)
-    assert one_line == [True] * 7, one_line
-    assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"], "the box scrolls"
+
+    assert page.evaluate(NUMBERS_CUT) == [], "numbers cut at the left"
+    assert page.evaluate(NOT_SHOWN_WHOLE, wordlist("fil")) == [], "Filipino words not shown whole"
+    assert page.evaluate(NOT_SHOWN_WHOLE, wordlist("en")) == [], "English words not shown whole"
+    assert page.evaluate("document.documentElement.scrollWidth") <= screen["viewport"]["width"]
 
 
 # Text read as words: no word of our pages is cut in two. Only a string longer than a line (a link pasted into a
@@ -1018,11 +1081,6 @@ UNDER_THE_EXIT_BAR = """() => {
 }"""
 
 
-# WCAG 1.4.12: what a reader's own style sheet may set, which the page must bear.
-TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
-                " p { margin-bottom: 2em !important; }")
-
-
 @pytest.mark.parametrize(("screen", "spacing", "scripts"), [
     ({"width": 360, "height": 640}, False, True), ({"width": 640, "height": 360}, False, True),
     ({"width": 320, "height": 256}, False, True), ({"width": 320, "height": 640}, True, True),
@@ -1036,9 +1094,7 @@ def test_the_exit_bar_never_covers_the_focused_control(new_context, live, screen
                        java_script_enabled=scripts).new_page()
     join(page, live, language="fil",
          pseudonym=f"Alon {screen['height']}{' spaced' if spacing else ''}{'' if scripts else ' plain'}")
-    if spacing:  # the reader's style sheet comes after ours, as the page loads (a style tag added waits for scripts)
-        page.route("**/static/roundtable.css*", lambda route: route.fulfill(
-            response=(ours := route.fetch()), body=ours.text() + TEXT_SPACING))
+    _with_the_readers_style(page, TEXT_SPACING if spacing else "")
     for url in ("/my", f"/write/{live['prompt_id']}", "/my/withdraw"):
         page.goto(live["base_url"] + url)
         controls = page.evaluate("document.querySelectorAll('a[href], button, input:not([type=hidden]), textarea').length")
