@@ -198,3 +198,21 @@ _WORDS_CUT_IN_TWO = """selector => {
 def words_cut_in_two(page, selector: str) -> list[str]:
     """The words of ``selector``'s text that the page shows cut across two lines."""
     return page.evaluate(_WORDS_CUT_IN_TWO, selector)
+
+
+# A refused form's summary has the focus, as the page opens (autofocus, without JavaScript too).
+SUMMARY_FOCUSED = "() => document.activeElement !== null && document.activeElement.closest('.error-summary') !== null"
+
+_WHERE_THE_SUMMARY_OPENS = """() => {
+  const heading = document.querySelector(".error-summary h2").getBoundingClientRect();
+  const bar = document.querySelector(".exit-bar");
+  return {heading: heading.top, heading_end: heading.bottom, screen: window.innerHeight,
+          exit_bar_end: bar ? Math.max(0, bar.getBoundingClientRect().bottom) : 0};
+}"""
+
+
+def where_the_summary_opens(page) -> dict:
+    """Once it has the focus: where its heading is on the screen, against the bottom of the quick exit bar (0 without
+    one) and of the screen."""
+    page.wait_for_function(SUMMARY_FOCUSED, timeout=5_000)
+    return page.evaluate(_WHERE_THE_SUMMARY_OPENS)

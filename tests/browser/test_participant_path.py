@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import axe_violations, words_cut_in_two
+from .conftest import SUMMARY_FOCUSED, axe_violations, where_the_summary_opens, words_cut_in_two
 from .journeys import join
 
 pytestmark = pytest.mark.browser
@@ -1114,7 +1114,7 @@ def test_a_refused_form_puts_the_focus_on_what_went_wrong(new_context, live, jav
     with page.expect_navigation():
         page.click("main form [type=submit]")  # no code typed
     # autofocus is applied at the page's next rendering opportunity, which may come after the load event
-    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5_000)
+    page.wait_for_function(SUMMARY_FOCUSED, timeout=5_000)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "code"
@@ -1124,7 +1124,27 @@ def test_a_refused_form_puts_the_focus_on_what_went_wrong(new_context, live, jav
     page.keyboard.type("NOTACODE")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5_000)
+    page.wait_for_function(SUMMARY_FOCUSED, timeout=5_000)
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+@pytest.mark.parametrize(("screen", "style"), [({"width": 320, "height": 256}, "")], ids=["400-percent-zoom"])
+def test_a_refused_forms_summary_opens_at_its_heading_below_the_exit_bar(new_context, live, screen, style, javascript):
+    """QA round: at 400 % zoom (320×256) or 200 % text on a phone, the summary took the focus taller than the screen
+    and opened scrolled to its middle, its heading above the screen or under the exit bar."""
+    page = new_context(viewport=screen, java_script_enabled=javascript).new_page()
+    _with_the_readers_style(page, style)
+    page.goto(live["base_url"] + "/join")
+    page.fill("#code", live["join_code"])
+    page.check("input[name=language][value=fil]")
+    with page.expect_navigation():
+        page.click("main form [type=submit]")
+    with page.expect_navigation():
+        page.click("main form [type=submit]")  # nothing ticked
+
+    at = where_the_summary_opens(page)
+    assert at["exit_bar_end"] <= at["heading"], f"the heading is under the exit bar or above the screen: {at}"
+    assert at["heading_end"] <= at["screen"] - 30, f"no line of the list seen below it: {at}"
 
 
 def test_typing_where_nothing_autosaves_keeps_the_session_and_the_page_open(new_context, live):
@@ -1161,7 +1181,7 @@ def test_a_pseudonym_that_may_be_a_real_name_is_asked_about_and_answered_by_keyb
         page.keyboard.press("Enter")  # in the text box: the form's own button, not a language button in the header
 
     assert page.url.endswith("/join/pseudonym")
-    page.wait_for_function("document.activeElement.className === 'error-summary'", timeout=5_000)  # read first
+    page.wait_for_function(SUMMARY_FOCUSED, timeout=5_000)  # read first
     assert "Maaaring tunay na pangalan o lugar ang “Santos”" in page.inner_text(".error-summary")
     fits_the_phone(page)
     keys.tick("#made_up")

@@ -958,7 +958,7 @@ def test_a_refused_consent_page_leads_from_its_summary_to_the_choices_and_ties_t
 
     html = client.post("/join/consent", data={**hidden_fields_of(page), "clauses": ["take_part"]}).get_data(as_text=True)
 
-    assert re.search(r'<div class="error-summary" role="alert" tabindex="-1" autofocus>', html)
+    assert re.search(r'<div class="error-summary" role="alert">\s*<h2 tabindex="-1" autofocus>', html)
     for target in re.findall(r'<a href="#([\w-]+)">', html.split('class="error-summary"')[1].split("</div>")[0]):
         assert f'id="{target}"' in html, target
     assert re.search(r'<fieldset[^>]*id="clauses"[^>]*aria-describedby="clauses-error"', html)
