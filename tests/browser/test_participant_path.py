@@ -1106,6 +1106,21 @@ def test_the_exit_bar_never_covers_the_focused_control(new_context, live, screen
         assert covered == [], (url, covered)
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_in_a_contrast_theme_the_quick_exit_keeps_its_button_shape(new_context, live, scheme):
+    """QA round: forced colours (Windows contrast themes) drop its background; with no border it read as plain bold
+    text, like the "Roundtable" link under it. Its border, transparent otherwise, is drawn."""
+    page = new_context(viewport=PHONE, forced_colors="active", color_scheme=scheme).new_page()
+    page.goto(live["base_url"] + "/join")
+
+    edges = page.eval_on_selector("#quick-exit", """exit => ["top", "right", "bottom", "left"].map(side => {
+      const style = getComputedStyle(exit);
+      return [style.getPropertyValue(`border-${side}-style`), parseFloat(style.getPropertyValue(`border-${side}-width`)),
+              style.getPropertyValue(`border-${side}-color`) !== style.backgroundColor];
+    })""")
+    assert all(style == "solid" and width >= 1 and seen for style, width, seen in edges), edges
+
+
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-javascript", "with-javascript"])
 def test_a_refused_form_puts_the_focus_on_what_went_wrong(new_context, live, javascript):
     page = new_context(viewport=PHONE, java_script_enabled=javascript).new_page()
