@@ -1,4 +1,5 @@
-"""Staff forms zoomed in: a refused form is read from its summary's heading."""
+"""Staff forms zoomed in and by keyboard: a refused form is read from its summary's heading, and every part of a date
+box shows where the keyboard is."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from .conftest import sign_in, where_the_summary_opens
 
 pytestmark = pytest.mark.browser
 
-ZOOMED_400 = {"width": 320, "height": 256}  # a laptop at 400 %
+LAPTOP, ZOOMED_400 = {"width": 1280, "height": 800}, {"width": 320, "height": 256}  # the laptop at 400 %
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
@@ -26,3 +27,21 @@ def test_at_400_percent_zoom_a_refused_forms_summary_opens_at_its_heading(new_co
     at = where_the_summary_opens(page)
     assert 0 <= at["heading"] and at["heading_end"] <= at["screen"] - 30, f"no line of the list seen below it: {at}"
 
+
+def test_tabbing_through_a_date_box_the_focus_ring_stays_on_its_calendar_button(new_context, live):
+    """QA round: past the year, Tab reaches the box's calendar button; the box then lost the ring that the day, the
+    month and the year have, and only the browser's faint one was left round the button."""
+    page = new_context(viewport=LAPTOP).new_page()
+    sign_in(page, live, "facilitator")
+    page.goto(f"{live['base_url']}/facilitator/roundtables/{live['roundtable_id']}/edit")
+    page.focus("#meets_on")
+
+    rings = []
+    for _part in range(4):  # the day, the month, the year, the calendar button
+        rings.append(page.evaluate("""() => {
+          const box = document.activeElement, style = getComputedStyle(box);
+          return [box.id, style.outlineStyle, style.outlineWidth, style.outlineColor];
+        }"""))
+        page.keyboard.press("Tab")
+
+    assert rings == [["meets_on", "solid", "3px", "rgb(194, 94, 0)"]] * 4, rings
