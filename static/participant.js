@@ -53,12 +53,14 @@ var roundtable = {
     forgetSentWords(document.body.getAttribute("data-words-arrived"));
   }
 
-  /* The room kept above the focus is the exit bar's own height (roundtable.css): larger text or text spacing
-     makes it taller than the 7.5rem kept without JavaScript (WCAG 2.4.11, 2.4.12). */
-  var bar = exitLink.closest(".exit-bar");
-  if (bar && window.ResizeObserver) {
+  /* The room kept above the focus (WCAG 2.4.11) is what stays of the exit bar: "What does this do?" wrapped above
+     the button scrolls away (large text). */
+  var bar = exitLink.parentNode, help = exitLink.nextElementSibling;
+  if (help && window.ResizeObserver) {
     new ResizeObserver(function () {
-      document.documentElement.style.setProperty("--exit-bar-height", bar.offsetHeight + "px");
+      var above = help.offsetTop + help.offsetHeight > exitLink.offsetTop ? 0 : exitLink.offsetTop - help.offsetTop;
+      bar.style.top = -above + "px";
+      document.documentElement.style.setProperty("--exit-bar-height", bar.offsetHeight - above + "px");
     }).observe(bar);
   }
 

@@ -1106,6 +1106,42 @@ def test_the_exit_bar_never_covers_the_focused_control(new_context, live, screen
         assert covered == [], (url, covered)
 
 
+def test_at_200_percent_text_on_a_phone_only_the_quick_exit_button_stays_on_the_screen(new_context, live):
+    """QA round: at 200 % text on a 360×740 phone the sticky exit bar was 335 px tall in Filipino, 45 % of the screen,
+    and with the idle warning the box being typed in showed as a 35 px sliver. "What does this do?" now scrolls away
+    above the button, which stays, pressed at once, in a quarter of the screen at most."""
+    from playwright.sync_api import expect
+
+    page = new_context(viewport=TALL_PHONE).new_page()
+    _with_the_readers_style(page, LARGE_TEXT)
+    join(page, live, language="fil", pseudonym="Alon malaki")
+    page.clock.install()
+    page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    page.wait_for_load_state("load")
+    page.evaluate("window.scrollTo(0, 600)")
+
+    bar = page.evaluate("""() => {
+      const button = document.getElementById("quick-exit").getBoundingClientRect();
+      return {end: document.querySelector(".exit-bar").getBoundingClientRect().bottom, button: button.toJSON(),
+              pressed: document.elementFromPoint(button.left + button.width / 2, button.top + button.height / 2).id,
+              help_end: document.querySelector(".exit-help").getBoundingClientRect().bottom};
+    }""")
+    assert bar["pressed"] == "quick-exit" and bar["button"]["top"] >= 0, bar
+    assert bar["end"] <= TALL_PHONE["height"] / 4 and bar["help_end"] <= 0, bar
+
+    page.focus("#text")
+    page.clock.run_for((int(page.get_attribute("body", "data-idle-seconds")) - 100) * 1_000)
+    expect(page.locator("#idle-warning")).to_be_visible()
+    seen = page.evaluate("""() => {
+      const box = document.getElementById("text").getBoundingClientRect();
+      const bar = document.querySelector(".exit-bar").getBoundingClientRect();
+      return Math.min(box.bottom, document.getElementById("idle-warning").getBoundingClientRect().top)
+        - Math.max(box.top, bar.bottom);
+    }""")
+    line = page.eval_on_selector("#text", "box => parseFloat(getComputedStyle(box).lineHeight)")
+    assert seen >= 3 * line, f"{seen} px of the box typed in seen: not three lines"
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_in_a_contrast_theme_the_quick_exit_keeps_its_button_shape(new_context, live, scheme):
     """QA round: forced colours (Windows contrast themes) drop its background; with no border it read as plain bold
@@ -1143,7 +1179,8 @@ def test_a_refused_form_puts_the_focus_on_what_went_wrong(new_context, live, jav
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
-@pytest.mark.parametrize(("screen", "style"), [({"width": 320, "height": 256}, "")], ids=["400-percent-zoom"])
+@pytest.mark.parametrize(("screen", "style"), [({"width": 320, "height": 256}, ""), (PHONE, LARGE_TEXT)],
+                         ids=["400-percent-zoom", "200-percent-text"])
 def test_a_refused_forms_summary_opens_at_its_heading_below_the_exit_bar(new_context, live, screen, style, javascript):
     """QA round: at 400 % zoom (320×256) or 200 % text on a phone, the summary took the focus taller than the screen
     and opened scrolled to its middle, its heading above the screen or under the exit bar."""
