@@ -1,13 +1,11 @@
-/* The writing page's script (write.html), run after participant.js.
-   Autosave: every few seconds a changed draft goes to our JSON endpoint (CSRF token from the form); the status line
-   says when; typing keeps the session. Without JavaScript, "Save draft" and "Save and take a break" do it. */
+/* write.html, after participant.js: autosave of a changed draft every 5 s (without JavaScript, the buttons). */
 (function () {
   "use strict";
   var form = document.querySelector("form.writing");
   if (!form) { return; }
   var url = form.getAttribute("data-autosave-url");
   var status = document.getElementById("autosave-status");
-  // The server has the page as sent: words typed (or put back by the browser) before this script came are saved.
+  // The server has what it sent: words typed before this script came are saved.
   var language = form.querySelector("[name=language][checked]");
   var lastSent = form.elements.text.defaultValue + "\u0000" + (language ? language.value : "");
   var refused = null;  // words the server said no to: not sent again as they are
@@ -27,7 +25,7 @@
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }
 
-  // The time of day in the page's language ("1:50 PM"), as the server writes it; 13:50 without Intl.
+  // "1:50 PM" as the server writes it; 13:50 without Intl.
   function clockTime(when) {
     try {
       return new Intl.DateTimeFormat(document.documentElement.lang, { hour: "numeric", minute: "2-digit" }).format(when);
@@ -36,7 +34,7 @@
     }
   }
 
-  // Rewritten only when it changes: a screen reader says it again each time.
+  // Only when it changes: a screen reader says each change.
   function say(text) { if (status && status.textContent !== text) { status.textContent = text; } }
 
   function save() {
@@ -59,9 +57,8 @@
       .then(function () { busy = null; });
   }
 
-  /* Posts the draft; resolves once it is saved, else fails with the server's reason, if any. A page instead of
-     JSON (the session ended) is "not saved". Refused: the same words would get the same answer; a busy or failing
-     server may take them later. */
+  /* Resolves once saved, else fails with the server's reason. Refused: the same words get the same answer (a page
+     instead of JSON: the session ended); a busy or failing server may take them later. */
   function send(data) {
     return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (response) {
@@ -75,24 +72,21 @@
       });
   }
 
-  /* Offline or unanswered, the words wait (and are saved once connected); else the server's reason (a roundtable
-     closed meanwhile), or the general advice. */
+  /* Offline, the words wait to be saved; else the server's reason, or the general advice. */
   function notSaved(problem) {
     var offline = navigator.onLine === false || problem.unreachable;
     mark("typed_offline", offline);
     say(offline ? form.getAttribute("data-offline-saving-text") : problem.message || form.getAttribute("data-failed-text"));
   }
 
-  /* Marks read by the server (access.py). typed_offline: typing it could not hear of, so a session that lapsed
-     meanwhile is "no connection", not "away". */
+  /* Marks read by access.py. typed_offline: a session that lapsed meanwhile is "no connection", not "away". */
   function mark(name, on) {
     (form.elements[name] || form.appendChild(Object.assign(document.createElement("input"),
       { type: "hidden", name: name, value: "1" }))).disabled = !on;
   }
   document.addEventListener("roundtable:unheard", function () { mark("typed_offline", true); });
 
-  /* Offline, a button would lead to the browser's error page, and Back from there loses the words. The reason is
-     said under the buttons, scrolled into view; the focus stays on the button (role=status says it). */
+  /* Offline, a button would lead to the browser's error page, and Back from there loses the words: said instead. */
   form.addEventListener("submit", function (event) {
     if (navigator.onLine === false) {
       event.preventDefault();
@@ -101,9 +95,8 @@
     }
   });
 
-  /* On a weak signal a button can fail on the way (the browser's error page; Back leads past this one). The words
-     sent stay in this tab and come back into the box if this page opens without them, until the next page says
-     they arrived, or the way out. Sent again, they are not stored twice. */
+  /* A button failing on a weak signal: the words sent stay in this tab and come back if this page opens without
+     them, until the next page says they arrived. Sent again, they are stored once. */
   var sentKey = roundtable.SENT + window.location.pathname;
   try {
     var sentBefore = window.sessionStorage.getItem(sentKey);
@@ -113,29 +106,28 @@
       restored = true;
       say(form.getAttribute("data-restored-text"));
     }
-  } catch (e) { /* no storage in this browser: nothing kept, nothing put back */ }
+  } catch (e) { /* no storage: nothing kept */ }
   form.addEventListener("submit", function (event) {
-    // Not the words the page sends itself as it closes with nobody there: whoever opens it next may not be theirs.
+    // Not as it closes with nobody there: whoever opens it next may not be theirs.
     if (event.defaultPrevented || form.elements.closed_for_safety) { return; }
     try { window.sessionStorage.setItem(sentKey, form.elements.text.value); } catch (e) { /* as above */ }
   });
 
-  /* Closing for safety with words not saved yet: the draft is saved and the session ended on the way out, as
-     "Save and take a break" does (offline, once back; the page stays hidden meanwhile). Changes to words already
-     shared are not sent without their author: the warning said they would be lost. */
+  /* Closing for safety with words not saved: saved as "Save and take a break" does (offline, once back, hidden
+     meanwhile). Changes to words already shared are not sent without their author. */
   document.addEventListener("roundtable:closing", function (event) {
     if (!url || fingerprint(snapshot()) === lastSent) { return; }
     event.preventDefault();
     if (leaving) { return; }
     leaving = true;  // no autosave starts from now on
     if (Array.from(form.elements.text.value).length > parseInt(form.getAttribute("data-text-limit"), 10)) {
-      staysHidden();  // the server would refuse them, and show them again: they stay here, hidden
+      staysHidden();  // the server would refuse them and show them again
     } else {
       leaveWithTheWords();
     }
   });
 
-  /* Words too long to save: the page stays hidden, and says why, until someone asks to see them again. */
+  /* Too long to save: hidden, saying why, until someone asks to see them. */
   function staysHidden() {
     var note = document.createElement("div");
     note.className = "closed-for-safety";
@@ -158,8 +150,8 @@
     show.focus();
   }
 
-  /* Sent after any autosave under way has ended: both at once would each make the draft. Marked as sent by the
-     page itself: if the session ended meanwhile, the server does not show the words to whoever is there now. */
+  /* After any autosave under way (both would make the draft). Marked, so a server whose session ended shows the
+     words to nobody. */
   function leaveWithTheWords() {
     if (busy) { busy.then(leaveWithTheWords); return; }
     if (navigator.onLine === false) { window.addEventListener("online", leaveWithTheWords, { once: true }); return; }
