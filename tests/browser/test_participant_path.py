@@ -642,13 +642,14 @@ def test_every_word_of_both_passphrase_lists_is_shown_whole_with_its_number(new_
 
 # Text read as words: no word of our pages is cut in two. Only a string longer than a line (a link pasted into a
 # reflection) may break anywhere.
-READ_AS_WORDS = ".exit-bar, button, .button, h1, h2, h3, label, legend"
+READ_AS_WORDS = ".exit-bar, button, .button, h1, h2, h3, label, legend, main p, main li"
 
 
 @pytest.mark.parametrize("language", ["fil", "en"])
-def test_at_200_percent_zoom_no_word_of_the_exit_bar_a_button_a_heading_or_a_label_is_cut_in_two(new_context, live,
-                                                                                                   language):
-    """QA round: "Umalis sa pahin / ang ito" in the exit bar, and words cut wherever a line ended."""
+def test_at_200_percent_zoom_no_word_of_the_exit_bar_a_button_a_heading_a_label_or_the_text_is_cut_in_two(
+        new_context, live, language):
+    """QA round: "Umalis sa pahin / ang ito" in the exit bar, and words cut wherever a line ended; then "pseudony / m"
+    in the list of the consent page's card, and "tagapagdaloy" on the page to take words back."""
     page = new_context(**ZOOMED).new_page()
     cut: dict[str, list[str]] = {}
 
@@ -658,7 +659,7 @@ def test_at_200_percent_zoom_no_word_of_the_exit_bar_a_button_a_heading_or_a_lab
             cut[label] = split
 
     join(page, live, language=language, pseudonym=f"Amihan buo {language}", with_mistakes=True, on_step=measure)
-    for url in ("/before-you-write", "/my", f"/write/{live['prompt_id']}", "/support", "/exit/about"):
+    for url in ("/before-you-write", "/my", f"/write/{live['prompt_id']}", "/my/withdraw", "/support", "/exit/about"):
         page.goto(live["base_url"] + url)
         measure(page, url)
     page.goto(live["base_url"] + "/exit")
