@@ -366,6 +366,16 @@ def test_a_new_required_statement_is_not_ticked_for_people_who_already_took_part
     assert "To keep taking part, please confirm you are 18 or older." in everything_but_adulthood.get_data(as_text=True)
 
 
+def _audio_notes_now(roundtable, *, required: bool) -> None:
+    """A new form version on which the statement "The meeting may be recorded for notes." is (or stays) ``required``."""
+    drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()
+              if c.key != "audio_notes"]
+    drafts.append(consent.ClauseDraft("audio_notes", "The meeting may be recorded for notes.",
+                                      "Maaaring i-record ang pulong para sa mga tala.", required))
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+
+
 @pytest.mark.parametrize("language, tag, told", [
     ("en", "now required", "To keep taking part, please tick the required statements. Not ticked yet: “{}”."),
     ("fil", "kailangan na ngayon", "Para makapagpatuloy sa pagsali, pakilagyan ng tsek ang mga kailangang pahayag. "
@@ -376,18 +386,10 @@ def test_a_statement_made_required_after_i_said_no_is_tagged_and_named_when_left
     """QA r10 #4: the statement sat unticked with a plain "required" tag, and the refusal named nothing."""
     roundtable = make.roundtable()
 
-    def new_version(required):
-        drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()
-                  if c.key != "audio_notes"]
-        drafts.append(consent.ClauseDraft("audio_notes", "The meeting may be recorded for notes.",
-                                          "Maaaring i-record ang pulong para sa mga tala.", required))
-        consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
-        db.session.commit()
-
-    new_version(required=False)
+    _audio_notes_now(roundtable, required=False)
     me = make.participant(roundtable, language=language, grants=("take_part", "store_words"))
     agreed = make.participant(roundtable, language=language, grants=("take_part", "store_words", "audio_notes"))
-    new_version(required=True)
+    _audio_notes_now(roundtable, required=True)
     text = "Maaaring i-record ang pulong para sa mga tala." if language == "fil" else "The meeting may be recorded for notes."
     _sign_in(client, csrf, me)
 
@@ -413,17 +415,9 @@ def test_a_statement_made_optional_after_i_agreed_to_it_is_tagged_so_i_know_i_ma
     its own, so whoever agreed to it as a condition of taking part was not told they may now say no."""
     roundtable = make.roundtable()
 
-    def new_version(required):
-        drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()
-                  if c.key != "audio_notes"]
-        drafts.append(consent.ClauseDraft("audio_notes", "The meeting may be recorded for notes.",
-                                          "Maaaring i-record ang pulong para sa mga tala.", required))
-        consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
-        db.session.commit()
-
-    new_version(required=True)
+    _audio_notes_now(roundtable, required=True)
     me = make.participant(roundtable, language=language, grants=("take_part", "store_words", "audio_notes"))
-    new_version(required=False)
+    _audio_notes_now(roundtable, required=False)
     _sign_in(client, csrf, me)
 
     html = client.get("/my/consent/new").get_data(as_text=True)
