@@ -1235,7 +1235,7 @@ def test_a_pseudonym_that_may_be_a_real_name_is_asked_about_and_answered_by_keyb
 
     assert page.url.endswith("/join/pseudonym")
     page.wait_for_function(SUMMARY_FOCUSED, timeout=5_000)  # read first
-    assert "Maaaring tunay na pangalan o lugar ang “Santos”" in page.inner_text(".error-summary")
+    assert "Maaaring tunay na pangalan o lugar ang “Maria Santos”" in page.inner_text(".error-summary")
     fits_the_phone(page)
     keys.tick("#made_up")
     keys.press_button("main form [type=submit]")

@@ -192,8 +192,8 @@ def _asked_about_maria_santos(client, csrf, make, language="en"):
 
 
 @pytest.mark.parametrize("language, asked", [
-    ("en", "“Santos” may be a real name or place. If it could point to you, change your pseudonym."),
-    ("fil", "Maaaring tunay na pangalan o lugar ang “Santos”."),
+    ("en", "“Maria Santos” may be a real name or place. If it could point to you, change your pseudonym."),
+    ("fil", "Maaaring tunay na pangalan o lugar ang “Maria Santos”."),
 ])
 def test_a_pseudonym_that_may_be_a_real_name_or_place_is_asked_about_once(client, make, csrf, language, asked):
     response = _asked_about_maria_santos(client, csrf, make, language)
@@ -227,7 +227,7 @@ def test_the_question_about_a_pseudonym_and_its_tick_stay_when_the_language_is_c
     switched = client.post("/join/pseudonym", data={**shown_fields_of(asked), "made_up": "y",
                                                     "switch_language": "fil"})
     html = switched.get_data(as_text=True)
-    assert '<html lang="fil"' in html and "Maaaring tunay na pangalan o lugar ang “Santos”." in html
+    assert '<html lang="fil"' in html and "Maaaring tunay na pangalan o lugar ang “Maria Santos”." in html
     assert re.search(r'<input[^>]*checked[^>]*id="made_up"|<input[^>]*id="made_up"[^>]*checked', html)
     assert db.session.query(Participant).count() == 0, "changing the language answers nothing"
 
