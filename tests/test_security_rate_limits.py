@@ -361,12 +361,17 @@ def test_an_open_session_cannot_try_passwords_without_a_per_account_limit(limite
     assert failed == 20, "each refusal is audited"
 
 
-def test_words_refused_by_the_limit_are_shown_back_not_lost(limited, make):
+def _thirty_saves_made(app, make):
+    """A participant's browser that has used up the minute's 30 saves, and the writing page it saves from."""
     participant = make.participant(language="en")
-    browser = _signed_in(limited, participant)
+    browser = _signed_in(app, participant)
     prompt_id = participant.roundtable.prompts[0].id
     _save_drafts(browser, prompt_id, 30)
-    path = f"/write/{prompt_id}"
+    return browser, f"/write/{prompt_id}"
+
+
+def test_words_refused_by_the_limit_are_shown_back_not_lost(limited, make):
+    browser, path = _thirty_saves_made(limited, make)
 
     refused = browser.post(path, data={"text": "The thirty-first save: courts should listen to children.",
                                        "language": "en", "save": "1", "idempotency_key": "k-last",
@@ -380,11 +385,7 @@ def test_words_refused_by_the_limit_are_shown_back_not_lost(limited, make):
 
 def test_words_a_page_sent_as_it_closed_with_nobody_there_refused_by_the_limit_are_not_shown(limited, make):
     """The page closed itself for safety: shown back, they stayed on a shared phone's screen for another idle time."""
-    participant = make.participant(language="en")
-    browser = _signed_in(limited, participant)
-    prompt_id = participant.roundtable.prompts[0].id
-    _save_drafts(browser, prompt_id, 30)
-    path = f"/write/{prompt_id}"
+    browser, path = _thirty_saves_made(limited, make)
 
     refused = browser.post(path, data={"text": "The thirty-first save: courts should listen to children.",
                                        "language": "en", "leave": "1", "closed_for_safety": "1",

@@ -332,16 +332,20 @@ def test_an_archived_roundtables_prompts_offer_no_move_and_a_move_sent_anyway_is
     assert _texts(roundtable) == ["Prompt 1 in English", "Prompt 2 in English", "Prompt 3 in English"]
 
 
+def _two_tabs(app, login, facilitator, url):
+    """Two browsers of ``facilitator``, each with ``url`` open: two tabs sending at once."""
+    browsers = [app.test_client(), app.test_client()]
+    for browser in browsers:
+        login(facilitator, on=browser)
+    return browsers, [browser.get(url) for browser in browsers]
+
+
 def test_a_move_and_a_removal_sent_at_once_take_turns_and_leave_positions_one_two(app, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator, status="draft", prompts=3)
     first, second, third = roundtable.prompts
     url = f"/facilitator/roundtables/{roundtable.id}"
-    browsers = [app.test_client(), app.test_client()]
-    pages = []
-    for browser in browsers:
-        login(facilitator, on=browser)
-        pages.append(browser.get(url))
+    browsers, pages = _two_tabs(app, login, facilitator, url)
 
     answers = at_once(lambda: _move(browsers[0], roundtable, third, "up", pages[0]),
                       lambda: _remove(browsers[1], roundtable, first, pages[1], confirmed="yes"))
@@ -370,11 +374,7 @@ def test_the_two_prompts_of_a_draft_removed_at_once_take_turns_and_the_last_one_
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator, status="draft", prompts=2)
     url = f"/facilitator/roundtables/{roundtable.id}"
-    browsers = [app.test_client(), app.test_client()]
-    pages = []
-    for browser in browsers:
-        login(facilitator, on=browser)
-        pages.append(browser.get(url))
+    browsers, pages = _two_tabs(app, login, facilitator, url)
 
     answers = at_once(*(lambda browser=browser, prompt=prompt, page=page: _remove(
         browser, roundtable, prompt, page, confirmed="yes") for browser, prompt, page in zip(

@@ -580,12 +580,17 @@ def test_a_session_that_lapsed_while_its_page_saw_typing_offline_blames_the_conn
     assert "Nawalan ng koneksyon nang medyo matagal ang teleponong ito" in html and "Matagal kang nawala" not in html
 
 
+def _signed_in_on_two_phones(app, participant, csrf):
+    phones = app.test_client(), app.test_client()
+    for phone in phones:
+        phone.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(phone.get("/return"))})
+    return phones
+
+
 def test_a_session_ended_elsewhere_says_so_even_when_its_page_was_offline(app, make, csrf):
     participant = make.participant(language="en")
     prompt_id = participant.roundtable.prompts[0].id
-    phone, other_phone = app.test_client(), app.test_client()
-    for browser in (phone, other_phone):
-        browser.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(browser.get("/return"))})
+    phone, other_phone = _signed_in_on_two_phones(app, participant, csrf)
     other_phone.get("/exit").close()  # as a server does once the answer is sent: then the copies end
 
     autosaved = phone.post(f"/write/{prompt_id}/autosave", headers={"Accept": "application/json"},
@@ -598,9 +603,7 @@ def test_a_session_ended_from_another_phone_says_so_and_keeps_the_words_typed(ap
     """It said "You were away for a while", and an autosave "Use the buttons below to save", which save nothing (QA)."""
     participant = make.participant(language="en")
     prompt_id = participant.roundtable.prompts[0].id
-    phone, other_phone = app.test_client(), app.test_client()
-    for browser in (phone, other_phone):
-        browser.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(browser.get("/return"))})
+    phone, other_phone = _signed_in_on_two_phones(app, participant, csrf)
     words = {"text": "Ang korte ay dapat makinig sa mga bata.", "language": "fil"}
     other_phone.get("/exit").close()  # as a server does once the answer is sent: then the copies end
 
