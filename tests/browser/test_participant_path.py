@@ -1082,6 +1082,12 @@ UNDER_THE_EXIT_BAR = """() => {
 }"""
 
 
+def _once_the_exit_bar_is_measured(page) -> None:
+    """participant.js measures the bar when it is first laid out (a ResizeObserver, before the first paint): a busy
+    machine may answer the test's first question before that frame, which no one sees."""
+    page.wait_for_function("document.querySelector('.exit-bar').style.top !== ''", timeout=5_000)
+
+
 @pytest.mark.parametrize(("screen", "spacing", "scripts"), [
     ({"width": 360, "height": 640}, False, True), ({"width": 640, "height": 360}, False, True),
     ({"width": 320, "height": 256}, False, True), ({"width": 320, "height": 640}, True, True),
@@ -1098,6 +1104,8 @@ def test_the_exit_bar_never_covers_the_focused_control(new_context, live, screen
     _with_the_readers_style(page, TEXT_SPACING if spacing else "")
     for url in ("/my", f"/write/{live['prompt_id']}", "/my/withdraw"):
         page.goto(live["base_url"] + url)
+        if scripts:
+            _once_the_exit_bar_is_measured(page)
         controls = page.evaluate("document.querySelectorAll('a[href], button, input:not([type=hidden]), textarea').length")
         covered = []
         for key in ["Tab"] * (controls + 2) + ["Shift+Tab"] * (controls + 2):
@@ -1118,7 +1126,7 @@ def test_at_200_percent_text_on_a_phone_only_the_quick_exit_button_stays_on_the_
     join(page, live, language="fil", pseudonym="Alon malaki")
     page.clock.install()
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
-    page.wait_for_load_state("load")
+    _once_the_exit_bar_is_measured(page)
     page.evaluate("window.scrollTo(0, 600)")
 
     bar = page.evaluate("""() => {
