@@ -86,7 +86,8 @@ var roundtable = {
       if (!stillHereUrl) { return; }
       var data = new URLSearchParams({ csrf_token: body.getAttribute("data-csrf") });
       fetch(stillHereUrl, { method: "POST", body: data, credentials: "same-origin" })
-        .catch(function () { document.dispatchEvent(new CustomEvent("roundtable:unheard")); });
+        .then(function () { return "heard"; }, function () { return "unheard"; })
+        .then(function (name) { document.dispatchEvent(new CustomEvent("roundtable:" + name)); });
     };
     document.addEventListener("roundtable:contact", function () { told = Date.now(); warning.hidden = true; });
     ["keydown", "input", "click"].forEach(function (name) { window.addEventListener(name, someoneIsHere, true); });

@@ -79,12 +79,14 @@
     say(offline ? form.getAttribute("data-offline-saving-text") : problem.message || form.getAttribute("data-failed-text"));
   }
 
-  /* Marks read by access.py. typed_offline: a session that lapsed meanwhile is "no connection", not "away". */
+  /* Marks read by access.py. typed_offline: a session that lapsed meanwhile is "no connection", not "away", until
+     a save or a still-here ping gets through. */
   function mark(name, on) {
     (form.elements[name] || form.appendChild(Object.assign(document.createElement("input"),
       { type: "hidden", name: name, value: "1" }))).disabled = !on;
   }
   document.addEventListener("roundtable:unheard", function () { mark("typed_offline", true); });
+  document.addEventListener("roundtable:heard", function () { mark("typed_offline", false); });
 
   /* Offline, a button would lead to the browser's error page, and Back from there loses the words: said instead. */
   form.addEventListener("submit", function (event) {

@@ -264,6 +264,24 @@ def test_with_javascript_a_page_closing_for_safety_saves_a_draft_it_could_not_sa
     assert page.input_value("#text") == words
 
 
+def test_a_still_here_heard_once_the_connection_is_back_means_the_words_were_not_typed_offline(new_context, live):
+    """A phone that missed one still-here ping and then slept past the idle time was told "no connection" when its
+    words went at last, not "away": the mark of words typed offline stayed until a save, though a ping got through."""
+    context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan heard again", clock=True)
+    typed_offline = "() => !document.querySelector('#text').form.elements.typed_offline.disabled"
+    context.set_offline(True)
+    page.clock.run_for(61_000)
+    page.keyboard.press("Shift")  # someone there, a minute on: the ping is lost
+    page.wait_for_function(typed_offline, timeout=5_000)
+
+    context.set_offline(False)
+    page.clock.run_for(61_000)
+    with page.expect_response("**/still-here"):
+        page.keyboard.press("Shift")
+
+    page.wait_for_function(f"() => !({typed_offline})()", timeout=5_000)
+
+
 def test_words_a_page_sends_as_it_closes_are_not_kept_in_the_tab_even_when_they_do_not_arrive(new_context, live):
     """Kept, they would come back into the box for whoever opens the writing page next on this phone."""
     _context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan lost leave", clock=True)
