@@ -248,6 +248,7 @@ _AUDIT_ACTIONS = {
     "staff.password_changed": _l("Password changed"),
     "staff.password_confirmation_failed": _l("Password confirmation failed"),
     "staff.recovery_code_used": _l("Recovery code used"),
+    "staff.recovery_codes_replaced": _l("Recovery codes replaced (set-up confirmed twice)"),
     "staff.roles_changed": _l("Roles changed"),
     "staff.second_factor_enrolled": _l("Two-step sign-in set up"),
     "staff.second_factor_failed": _l("Wrong two-step sign-in code"),

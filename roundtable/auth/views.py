@@ -161,7 +161,7 @@ def two_factor():
     form = EnrolForm()
     if form.validate_on_submit():
         if twofactor.enrolled_before(user, secret, form.code.data):  # pressed twice, one sending after the other
-            return _set_up(user, twofactor.replace_recovery_codes(user), sent_again=True)
+            return _set_up(user, twofactor.confirmed_again(user), sent_again=True)
         try:
             codes = twofactor.enrol(user, secret, form.code.data, actor=user, current_password=form.current.data)
         except accounts.WrongPassword as problem:
@@ -170,7 +170,7 @@ def two_factor():
         except RuleViolation as problem:
             form.code.errors.append(str(problem))
         except sent_forms.SentBefore:  # pressed twice at once: the other sending set it up; this one is undone
-            return _set_up(user, twofactor.replace_recovery_codes(user), sent_again=True)
+            return _set_up(user, twofactor.confirmed_again(user), sent_again=True)
         else:
             if g.user is None:  # enrolled while signing in: that was its last step
                 accounts.signed_in(user)

@@ -129,12 +129,18 @@ def enrol(user: User, secret: str, code: str, *, actor, current_password: str | 
     audit.record("staff.second_factor_enrolled", actor=actor, target=user)
     # Raises sent_forms.SentBefore when the same set-up, confirmed twice at once, was saved by the other sending.
     sent_forms.record(user, _enrolled_key(secret, code), "", SENT_AGAIN_WITHIN)
-    return replace_recovery_codes(user)
+    return _replace_recovery_codes(user)
 
 
-def replace_recovery_codes(user: User) -> list[str]:
-    """Fresh recovery codes, to show once; those before no longer work. A set-up confirmed twice gets them again:
-    the browser shows the second answer, and nobody may have seen the codes of the first."""
+def confirmed_again(user: User) -> list[str]:
+    """The set-up confirmed twice (a double click): fresh recovery codes replace those of the first answer, which
+    the browser did not keep. The audit log says so: codes once shown were made void."""
+    audit.record("staff.recovery_codes_replaced", actor=user, target=user)
+    return _replace_recovery_codes(user)
+
+
+def _replace_recovery_codes(user: User) -> list[str]:
+    """Fresh recovery codes, to show once; those before no longer work."""
     codes = _new_recovery_codes()
     user.recovery_codes = json.dumps([crypto.lookup_digest(_normalise(c), _PURPOSE) for c in codes])
     return codes

@@ -491,6 +491,7 @@ def test_the_set_up_confirmed_twice_while_signing_in_lands_signed_in_with_recove
     assert [answer.status_code for answer in answers] == [200, 200]
     assert client.get("/editor/").status_code == 200 and second_press.get("/editor/").status_code == 200
     assert _actions().count("staff.second_factor_enrolled") == 1
+    assert _actions().count("staff.recovery_codes_replaced") == 1, "codes once shown were made void: on record"
     db.session.expire_all()
     assert db.session.get(User, editor.id).totp_secret == secret
     (again,) = [answer for answer in answers if "The button was pressed twice" in answer.get_data(as_text=True)]
