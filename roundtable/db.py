@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from datetime import date, datetime, timezone
@@ -9,7 +10,7 @@ from datetime import date, datetime, timezone
 from flask import g
 
 from sqlalchemy import ColumnElement, DateTime, MetaData, create_engine, event, literal, select, text, update
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, scoped_session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -209,6 +210,7 @@ class Database:
         url = app.config["DATABASE_URL"]
         self.engine = create_engine(url, **engine_options(url, app.config["DATABASE_STATEMENT_TIMEOUT"]))
         if url.startswith("sqlite"):
+            _create_owner_only(make_url(url).database)
             event.listen(self.engine, "connect", _sqlite_pragmas)
         event.listen(self.engine, "before_cursor_execute", _note_writes)
         for ended in ("commit", "rollback"):
@@ -258,6 +260,17 @@ def _only_read(session) -> bool:
     if session.new or session.dirty or session.deleted:
         return False
     return not connection.info.get("wrote")
+
+
+def _create_owner_only(path: str | None) -> None:
+    """A new SQLite file is for its owner only (0600), like the key file beside it: pseudonyms are plain in it. SQLite
+    gives its -wal and -shm files the mode of the database file."""
+    if not path or path == ":memory:":
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except OSError:
+        pass  # there already, or a missing folder, which the first connection names in one line
 
 
 def _sqlite_pragmas(dbapi_connection, connection_record) -> None:

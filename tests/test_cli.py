@@ -244,6 +244,16 @@ def test_a_command_leaves_what_it_wrote_in_the_sqlite_file_itself_not_in_its_wal
         assert database.execute("SELECT username FROM users").fetchall() == [("amihan",)]
 
 
+def test_the_sqlite_database_a_fresh_machine_makes_is_for_its_owner_only(tmp_path):
+    """Like the key file beside it (0600): pseudonyms are plain in it, and the demo on a shared computer is someone's."""
+    env = {"ROUNDTABLE_INSTANCE_PATH": str(tmp_path)}
+    assert _flask("migrate", **env).returncode == 0
+    assert _flask("create-user", "--role", "admin", "--generate-password", "amihan", **env).returncode == 0
+
+    made = sorted(path.name for path in tmp_path.glob("roundtable.db*"))
+    assert made and {oct(path.stat().st_mode & 0o777) for path in tmp_path.glob("roundtable.db*")} == {"0o600"}, made
+
+
 def test_a_database_never_migrated_is_told_to_migrate_not_that_it_did_not_answer(app, never_migrated):
     for args in (["purge-expired"], ["create-user", "--role", "admin", "--generate-password", "amihan"]):
         result = app.test_cli_runner().invoke(args=args)
