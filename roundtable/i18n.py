@@ -130,7 +130,9 @@ def meeting_time(roundtable) -> str | None:
         hours = apart(clock(starts),
                       _("%(time)s\u202fmidnight", time=babel_dates.format_time(ends, "h:mm", locale=locale)))
     elif ends_next_day(starts, ends):
-        hours = apart(clock(starts), _("%(time)s (next day)", time=clock(ends)))
+        # Held to the time, and together, by no-break spaces: a narrow screen does not leave "(next day)", or
+        # "day)", alone at the start of a line, where it no longer says which time is the next day's.
+        hours = apart(clock(starts), _("%(time)s\u00a0(next\u00a0day)", time=clock(ends)))
     elif starts == MIDNIGHT:  # "12:00 AM – 1:30 AM": Babel's "12:00–1:30 AM" reads as noon
         hours = apart(clock(starts), clock(ends))
     else:

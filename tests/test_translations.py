@@ -97,13 +97,14 @@ def test_the_language_switch_changes_the_page_and_stays(client):
     ({"meets_on": date(2031, 12, 6), "starts_at": time(14), "ends_at": time(16, 30)},
      "Saturday, December 6, 2031, 2:00\u2009\u2013\u20094:30\u202fPM", "Sabado, Disyembre 6, 2031, 2:00\u20134:30\u202fPM"),
     # QA r5 #1: a meeting may end at midnight, or after it on the next day; and midnight is not read as noon. The
-    # word is held to the time by a narrow no-break space, as Babel holds "AM": a narrow screen does not part them.
+    # word is held to the time by a narrow no-break space, as Babel holds "AM": a narrow screen does not part them;
+    # "(next day)" by no-break spaces, so that it is never alone at the start of a line.
     ({"meets_on": date(2031, 12, 6), "starts_at": time(22), "ends_at": time(0)},
      "Saturday, December 6, 2031, 10:00\u202fPM\u2009\u2013\u200912:00\u202fmidnight",
      "Sabado, Disyembre 6, 2031, 10:00\u202fPM\u2009\u2013\u200912:00\u202fng hatinggabi"),
     ({"meets_on": date(2031, 12, 6), "starts_at": time(21), "ends_at": time(1)},
-     "Saturday, December 6, 2031, 9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (next day)",
-     "Sabado, Disyembre 6, 2031, 9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (kinabukasan)"),
+     "Saturday, December 6, 2031, 9:00\u202fPM\u2009\u2013\u20091:00\u202fAM\u00a0(next\u00a0day)",
+     "Sabado, Disyembre 6, 2031, 9:00\u202fPM\u2009\u2013\u20091:00\u202fAM\u00a0(kinabukasan)"),
     ({"meets_on": date(2031, 12, 7), "starts_at": time(0), "ends_at": time(1, 30)},
      "Sunday, December 7, 2031, 12:00\u202fAM\u2009\u2013\u20091:30\u202fAM",
      "Linggo, Disyembre 7, 2031, 12:00\u202fAM\u2009\u2013\u20091:30\u202fAM"),

@@ -638,8 +638,8 @@ def test_the_facilitator_sets_when_the_group_meets_and_participants_see_it_in_th
 @pytest.mark.parametrize(("starts", "ends", "en", "fil"), [
     ("22:00", "00:00", "10:00\u202fPM\u2009\u2013\u200912:00\u202fmidnight",
      "10:00\u202fPM\u2009\u2013\u200912:00\u202fng hatinggabi"),
-    ("21:00", "01:00", "9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (next day)",
-     "9:00\u202fPM\u2009\u2013\u20091:00\u202fAM (kinabukasan)"),
+    ("21:00", "01:00", "9:00\u202fPM\u2009\u2013\u20091:00\u202fAM\u00a0(next\u00a0day)",
+     "9:00\u202fPM\u2009\u2013\u20091:00\u202fAM\u00a0(kinabukasan)"),
 ])
 def test_an_evening_meeting_ending_at_midnight_or_after_is_saved_and_said_so_everywhere(app, client, make, login, csrf,
                                                                                          starts, ends, en, fil):
