@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from babel import dates as babel_dates
+from babel.lists import format_list
+from babel.units import format_unit
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_babel import gettext as _
@@ -115,29 +117,40 @@ def meeting_time(roundtable) -> str | None:
     if starts is None:
         return day
     locale = get_locale()
-
-    def clock(moment) -> str:
-        return babel_dates.format_time(moment, format="short", locale=locale)
-
-    def apart(first: str, last: str) -> str:
-        return locale.interval_formats[None].format(first, last)  # "{0} – {1}", as Babel joins them
-
     if ends is None:
-        hours = clock(starts)
-    elif ends == MIDNIGHT:  # "12:00 midnight": "12:00 AM" is often taken for noon (both languages read "h:mm")
-        # Held to the time by a narrow no-break space, as Babel holds "AM" to it ("12:00\u202fAM"): a narrow screen
-        # breaks the line before the time, not between it and the word.
-        hours = apart(clock(starts),
-                      _("%(time)s\u202fmidnight", time=babel_dates.format_time(ends, "h:mm", locale=locale)))
-    elif ends_next_day(starts, ends):
-        # Held to the time, and together, by no-break spaces: a narrow screen does not leave "(next day)", or
-        # "day)", alone at the start of a line, where it no longer says which time is the next day's.
-        hours = apart(clock(starts), _("%(time)s\u00a0(next\u00a0day)", time=clock(ends)))
-    elif starts == MIDNIGHT:  # "12:00 AM – 1:30 AM": Babel's "12:00–1:30 AM" reads as noon
-        hours = apart(clock(starts), clock(ends))
+        hours = _clock(starts)
+    elif ends_next_day(starts, ends) or starts == MIDNIGHT:
+        # "{0} – {1}", as Babel joins them: Babel's own interval is for one day, and reads "12:00–1:30 AM", noon
+        hours = locale.interval_formats[None].format(_clock(starts), meeting_end(starts, ends))
     else:
         hours = babel_dates.format_interval(starts, ends, "hm", locale=locale)
     return _("%(day)s, %(hours)s", day=day, hours=hours)
+
+
+def meeting_end(starts, ends) -> str:
+    """When a meeting that starts at ``starts`` ends, in the reader's language: "4:30 PM", "12:00 midnight" ("12:00
+    AM" is often taken for noon; both languages read "h:mm"), or "1:00 AM (next day)"."""
+    if ends == MIDNIGHT:
+        # Held to the time by a narrow no-break space, as Babel holds "AM" to it ("12:00\u202fAM"): a narrow screen
+        # breaks the line before the time, not between it and the word.
+        return _("%(time)s\u202fmidnight", time=babel_dates.format_time(ends, "h:mm", locale=get_locale()))
+    if ends_next_day(starts, ends):
+        # Held to the time, and together, by no-break spaces: a narrow screen does not leave "(next day)", or
+        # "day)", alone at the start of a line, where it no longer says which time is the next day's.
+        return _("%(time)s\u00a0(next\u00a0day)", time=_clock(ends))
+    return _clock(ends)
+
+
+def _clock(moment) -> str:
+    return babel_dates.format_time(moment, format="short", locale=get_locale())
+
+
+def hours_and_minutes(minutes: int) -> str:
+    """A length of time in the reader's language, in Babel's words: "13 hours and 30 minutes", "14 na oras"."""
+    locale = get_locale()
+    parts = divmod(minutes, 60)
+    return format_list([format_unit(count, unit, length="long", locale=locale)
+                        for count, unit in zip(parts, ("duration-hour", "duration-minute")) if count], locale=locale)
 
 
 # Lazy, so a list of 25 rows translates 25 labels, not every label 25 times.

@@ -550,16 +550,19 @@ def _anyone_joined(roundtable: Roundtable) -> bool:
 
 MIDNIGHT = time(0)
 MEETING_WITHIN_YEARS = RETENTION_MAX_YEARS  # later, it would come after the words are erased anyway
+# Longer is taken for a slip of the 24-hour clock (14:00 to 04:00 typed for 4 PM). Not under 12: the refusal offers
+# the same end on the other side of noon or midnight, which then always fits.
+MEETING_MAX_HOURS = 12
 
 
 def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time | None,
                    retention_until: date | None = None, *, saved_day: date | None = None) -> None:
     """Every part of when a roundtable meets is optional, but a time needs its day, an end needs its start,
     and it is not after the words are erased (the roundtable takes no words then). An end earlier than the start
-    is on the next day (22:00 to 00:00, 21:00 to 01:00: see ``ends_next_day``); one equal to it is a slip. A past
-    day is allowed: a roundtable may be recorded afterwards; but not one centuries off, as a
-    browser's date box makes "12/12/26" (0026-12-12), checked unless it is the ``saved_day`` kept as it was (a
-    roundtable met years ago is still edited)."""
+    is on the next day (22:00 to 00:00, 21:00 to 01:00: see ``ends_next_day``); one equal to it is a slip, and so
+    is one more than ``MEETING_MAX_HOURS`` after it (14:00 to 04:00 for 4 PM). A past day is allowed: a roundtable
+    may be recorded afterwards; but not one centuries off, as a browser's date box makes "12/12/26" (0026-12-12),
+    checked unless it is the ``saved_day`` kept as it was (a roundtable met years ago is still edited)."""
     today = clock.today()
     if meets_on not in (None, saved_day) and not (
             _years_after(today, -MEETING_WITHIN_YEARS) <= meets_on <= _years_after(today, MEETING_WITHIN_YEARS)):
@@ -572,6 +575,8 @@ def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time 
     if starts_at is not None and ends_at == starts_at:
         raise RuleViolation(_l("The meeting would end the moment it starts. Give the time it ends, or leave it "
                                "empty."), field="ends_at")
+    if None not in (starts_at, ends_at) and _length_in_minutes(starts_at, ends_at) > MEETING_MAX_HOURS * 60:
+        raise RuleViolation(_too_long(starts_at, ends_at), field="ends_at")
     if meets_on is not None and retention_until is not None and meets_on > retention_until:
         raise RuleViolation(_l("The meeting would come after the date its words are erased. Choose an earlier day, "
                                "or keep the words longer."), field="meets_on")
@@ -585,3 +590,24 @@ def ends_next_day(starts_at: time | None, ends_at: time | None) -> bool:
     """True for a meeting whose end time is earlier than its start: it ends on the next day, at midnight or
     after (stored as typed, on the day it starts)."""
     return starts_at is not None and ends_at is not None and ends_at < starts_at
+
+
+def _length_in_minutes(starts_at: time, ends_at: time) -> int:
+    """How long a meeting lasts, in whole minutes: to its end on the same day or, earlier than the start, the next."""
+    return (_minute_of_day(ends_at) - _minute_of_day(starts_at)) % (24 * 60)
+
+
+def _minute_of_day(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _too_long(starts_at: time, ends_at: time):
+    """Says how long the meeting would be, and offers the end 12 hours off, on the other side of noon or midnight:
+    4:00 PM for 04:00, as likely meant."""
+    from roundtable import i18n  # here, not at the top: i18n reads MIDNIGHT and ends_next_day from this module
+
+    other_end = time(*divmod((_minute_of_day(ends_at) + 12 * 60) % (24 * 60), 60))
+    return _l("This meeting would last %(length)s, ending %(end)s. Did you mean %(other_end)s? A meeting can last at "
+              "most %(most)s.", length=i18n.hours_and_minutes(_length_in_minutes(starts_at, ends_at)),
+              end=i18n.meeting_end(starts_at, ends_at), other_end=i18n.meeting_end(starts_at, other_end),
+              most=i18n.hours_and_minutes(MEETING_MAX_HOURS * 60))

@@ -680,6 +680,31 @@ def test_a_meeting_that_would_end_as_it_starts_is_refused_beside_the_end_time_an
     assert roundtable.title_en != "Renamed" and roundtable.meets_on is None
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "This meeting would last 14 hours, ending 4:00\u202fAM\u00a0(next\u00a0day). Did you mean 4:00\u202fPM? "
+           "A meeting can last at most 12 hours."),
+    ("fil", "Tatagal nang 14 na oras ang pagtitipong ito, at matatapos ito sa 4:00\u202fAM\u00a0(kinabukasan). "
+            "4:00\u202fPM ba ang ibig mong sabihin? Hanggang 12 oras lang ang haba ng isang pagtitipon."),
+])
+def test_a_meeting_of_14_hours_typed_for_2_is_refused_beside_the_end_time_keeping_what_was_typed(client, make, login,
+                                                                                                  language, said):
+    """14:00 to 04:00, meant as 4 PM, was saved as a meeting of 14 hours ending "4:00 AM (next day)"."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get(f"/language/{language}")
+    response = post_roundtable_edit(client, roundtable, title_en="Renamed", meets_on="2031-12-06", starts_at="14:00",
+                                    ends_at="04:00")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    beside = html[html.index('for="ends_at"'):]
+    assert said in beside[:beside.index("<input")]
+    assert 'value="Renamed"' in html and 'value="2031-12-06"' in html and 'value="14:00"' in html
+    assert 'value="04:00"' in html
+    db.session.refresh(roundtable)
+    assert roundtable.title_en != "Renamed" and roundtable.meets_on is None
+
+
 def test_a_meeting_day_with_a_two_digit_year_is_refused_beside_the_day_in_the_readers_language(client, make, login):
     """Chrome's date box makes "12/12/26" typed into it 0026-12-12: the pages said "December 12, 26"."""
     facilitator = make.user("facilitator")

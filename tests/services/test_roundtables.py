@@ -1,5 +1,5 @@
-"""When a roundtable meets: every part optional, but never a time without its day or an end as it starts; an end
-earlier than the start is on the next day."""
+"""When a roundtable meets: every part optional, but never a time without its day, an end as it starts or a meeting
+longer than 12 hours; an end earlier than the start is on the next day."""
 
 from __future__ import annotations
 
@@ -45,10 +45,11 @@ def test_a_schedule_that_cannot_be_is_refused_and_says_which_part(make, schedule
 
 
 @pytest.mark.parametrize(("starts", "ends"), [(time(22, 0), time(0, 0)), (time(21, 0), time(1, 0)),
-                                              (time(16, 0), time(9, 0))])
+                                              (time(19, 0), time(7, 0))])
 def test_an_evening_meeting_may_end_at_midnight_or_after_it_on_the_next_day(make, starts, ends):
     """QA r5 #1: a 22:00 to 00:00 meeting was refused as ending before it starts. The times are kept as typed, on
-    the day the meeting starts: an end earlier than the start is the next day's."""
+    the day the meeting starts: an end earlier than the start is the next day's. Up to 12 hours long (19:00 to
+    07:00)."""
     item = make.roundtable(meets_on=DAY, starts_at=starts, ends_at=ends)
     db.session.expire(item)
     assert (item.meets_on, item.starts_at, item.ends_at) == (DAY, starts, ends)
@@ -60,6 +61,33 @@ def test_a_meeting_that_would_end_the_moment_it_starts_is_refused_as_a_slip(make
     with pytest.raises(RuleViolation) as refused:
         make.roundtable(meets_on=DAY, starts_at=time(22, 0), ends_at=time(22, 0))
     assert refused.value.field == "ends_at" and "would end the moment it starts" in str(refused.value)
+
+
+@pytest.mark.parametrize(("starts", "ends", "said"), [
+    (time(14, 0), time(4, 0), "This meeting would last 14 hours, ending 4:00\u202fAM\u00a0(next\u00a0day). Did you "
+                              "mean 4:00\u202fPM? A meeting can last at most 12 hours."),
+    (time(11, 0), time(0, 0), "This meeting would last 13 hours, ending 12:00\u202fmidnight. Did you mean "
+                              "12:00\u202fPM? A meeting can last at most 12 hours."),
+    (time(23, 0), time(13, 0), "This meeting would last 14 hours, ending 1:00\u202fPM\u00a0(next\u00a0day). Did you "
+                               "mean 1:00\u202fAM\u00a0(next\u00a0day)? A meeting can last at most 12 hours."),
+    (time(7, 0), time(20, 30), "This meeting would last 13 hours and 30 minutes, ending 8:30\u202fPM. Did you mean "
+                               "8:30\u202fAM? A meeting can last at most 12 hours."),
+])
+def test_a_meeting_longer_than_12_hours_is_refused_as_a_slip_offering_the_end_likely_meant(make, starts, ends, said):
+    """14:00 to 04:00, typed for 4 PM, was saved as a 14-hour meeting ending "4:00 AM (next day)"."""
+    with pytest.raises(RuleViolation) as refused:
+        make.roundtable(meets_on=DAY, starts_at=starts, ends_at=ends)
+    assert refused.value.field == "ends_at" and str(refused.value) == said
+
+
+def test_a_saved_meeting_cannot_be_made_longer_than_12_hours_either(make):
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, meets_on=DAY, starts_at=time(14, 0), ends_at=time(16, 0))
+    with pytest.raises(RuleViolation, match="would last 14 hours"):
+        _saved_from_a_fresh_page(item, facilitator, ends_at=time(4, 0))
+    with pytest.raises(RuleViolation, match="would last 22 hours"):
+        _saved_from_a_fresh_page(item, facilitator, starts_at=time(18, 0))  # the end already set
+    assert (item.starts_at, item.ends_at) == (time(14, 0), time(16, 0))
 
 
 def test_on_the_last_day_the_words_are_kept_a_meeting_may_end_at_midnight_but_not_run_into_the_next_day(ctx):
