@@ -9,6 +9,7 @@ conditions below; ``quotable()`` and every query helper use those same condition
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -70,7 +71,9 @@ def reworded_since_answered(participant: Participant) -> frozenset[str]:
     changed, since the version they answered: theirs to choose afresh, never ticked for them by an answer to other
     words (a widened "quote publicly", say). A change to the other language's words alone changes nothing they read."""
     record = current_record(participant)
-    return reworded_since(participant.roundtable, record.form_version if record else None, participant.language)
+    return reworded_since(participant.roundtable, record.form_version if record else None, participant.language,
+                          answered=db.session.scalars(select(ConsentRecord.form_version.distinct()).where(
+                              ConsentRecord.participant_id == participant.id)).all())
 
 
 def made_required_since_answered(participant: Participant) -> frozenset[str]:
@@ -104,11 +107,15 @@ def to_read_again(roundtable: Roundtable, version: int | None, kept_until: date 
     return reworded_since(roundtable, version, language) | ({"store_words"} if moved else set())
 
 
-def reworded_since(roundtable: Roundtable, version: int | None, language: str) -> frozenset[str]:
+def reworded_since(roundtable: Roundtable, version: int | None, language: str,
+                   answered: Collection[int] = ()) -> frozenset[str]:
     """The statements of the current form that are new, or whose words in ``language`` changed, since ``version``
-    (None: every statement)."""
+    (None: every statement). One taken off the form and put back since is compared with its words on the latest
+    version with it that the person ``answered`` before: read and answered then, in the same words it is not new."""
     text = "text_fil" if language == "fil" else "text_en"
-    before = {c.key: getattr(c, text) for c in clauses_of_version(roundtable, version)} if version else {}
+    before: dict[str, str] = {}
+    for seen in sorted({*answered, version}) if version else ():
+        before |= {c.key: getattr(c, text) for c in clauses_of_version(roundtable, seen)}  # the latest words win
     return frozenset(c.key for c in roundtable.current_clauses() if before.get(c.key) != getattr(c, text))
 
 

@@ -274,3 +274,23 @@ def test_the_names_come_a_page_at_a_time_in_the_order_of_the_form(make):
     assert [(line.clause.key, line.pseudonym) for line in first.items + second.items] == (
         [("internal_use", name) for name in by_name] + [("audio_record", name) for name in by_name])
     assert (first.total, first.pages) == (6, 2)
+
+
+# --- A statement taken off the form and put back
+
+@pytest.mark.parametrize(("text_en", "new_to_them"), [(RECORDING.text_en, False),
+                                                      ("The facilitator may record the whole meeting.", True)])
+def test_a_statement_taken_off_and_put_back_is_new_only_to_whoever_never_answered_it_in_those_words(make, text_en,
+                                                                                                    new_to_them):
+    """It was "new words" to anyone who had answered the form without it, though they had answered it before."""
+    roundtable = _with_recording(make.roundtable())
+    answered_it = make.participant(roundtable, language="en")
+    _new_version(roundtable, change=lambda drafts: [d for d in drafts if d.key != RECORDING.key])
+    consent.record_consent(answered_it, {"take_part", "store_words"}, adult_confirmed=True)  # the form without it
+    joined_without_it = make.participant(roundtable, language="en")
+    put_back = consent.ClauseDraft(RECORDING.key, text_en, RECORDING.text_fil, required=True)
+    _new_version(roundtable, change=lambda drafts: [*drafts, put_back])
+    db.session.commit()
+
+    assert consent.reworded_since_answered(answered_it) == ({RECORDING.key} if new_to_them else frozenset())
+    assert consent.reworded_since_answered(joined_without_it) == {RECORDING.key}, "never read it"
