@@ -447,6 +447,14 @@ _ENDS_CLAUSE_RE = re.compile(
 # After "is" or "ay" a clause also ends where another begins: "my IG is kindness and I post about healing", "... so
 # follow me", "ang IG ko ay kindness at doon ako nagpo-post".
 _NEXT_CLAUSE_RE = re.compile(r"\s+(?:and|so|but|at|pero|kaya|tapos)\s+\w", re.IGNORECASE)
+# After a label's colon the words after "and" must open a clause of their own, with its subject or a request ("IG:
+# kindness and I post about healing", "IG: kindness so follow me", "IG: kindness at doon ako nagpo-post"): in "IG:
+# kindness and hope ang laman ng posts ko" the words are what is posted.
+_LABEL_THEN_CLAUSE_RE = re.compile(
+    r"\s+(?:and|so|but|at|pero|kaya|tapos)\s+(?:i|i'm|we|you|u|he|she|they|it|it's|ako|aq|kami|tayo|kayo|ikaw|siya"
+    r"|sila|doon|dun|dito|diyan|follow|add|message|dm|pm|chat|please|pls|paki-?\w+|i-\w+)\b",
+    re.IGNORECASE,
+)
 NO_ACCOUNT_WORDS = _words(
     "wala none nothing private public deleted deactivated hacked closed locked banned suspended blocked gone inactive"
     " same soon later secret sikreto meron mayroon yes oo hindi"
@@ -465,6 +473,16 @@ _QUOTED_ON_PLATFORM_RE = re.compile(
     r"\b(?:sabi|sinabi|nagsabi|said|says|wrote|writes|sinulat|isinulat|posted|nag-?post|pinost|nag-?comment|commented"
     r"|nag-?message|messaged|minessage|nag-?chat|chinat|replied|nag-?reply|sumagot|sinagot|greeted|binati|bumati)\b"
     r"[^.!?\n]*\b(?:sa|on|in)\s+(?:(?:my|her|his|our|their|your|aking|kanyang|kaniyang)\s+)?$",
+    re.IGNORECASE,
+)
+# What follows "sa FB ko:", "on my IG:" is what was written there ("sa FB ko: ingat."), unless the sentence asks the
+# reader to find the writer there ("i-add nyo ako sa FB ko: Rhealyn", "follow me on IG: kindness").
+_ON_PLATFORM_RE = re.compile(
+    r"\b(?:sa|on|in)\s+(?:(?:my|her|his|our|their|your|aking|kanyang|kaniyang|ang)\s+)?$", re.IGNORECASE
+)
+_FIND_ME_RE = re.compile(
+    r"\b(?:(?:i-|mag-?|pa-?)?(?:follow|add|message|dm|pm|chat|search)|hanap\w*|hanapin|find|look\s+for|sundan"
+    r"|makikita|makita|contact|kontakin|reach)\b",
     re.IGNORECASE,
 )
 
@@ -1705,17 +1723,21 @@ def _is_everyday(word: str, common: frozenset[str]) -> bool:
 
 def _declared_account(text: str, match: re.Match, common: frozenset[str]) -> bool:
     """The word after "IG:", "my fb is" ... is the account when it is no everyday word ("fb is deactivated" is one), or
-    when it ends its clause (see _ENDS_CLAUSE_RE) and says nothing of the account: after a label's colon, and after
-    "is" or "ay" (where "and", "so", "at" ... also end it) where the account is someone's ("my IG is kindness", "ang
-    IG ko ay kindness"; not "Point X is important") and the word does not describe it ("my IG is boring"). A
+    when it ends its clause (see _ENDS_CLAUSE_RE) and says nothing of the account: after a label's colon (where "and",
+    "so", "at" ... end it before a clause with its own subject or a request: "IG: kindness and I post about healing"),
+    and after "is" or "ay" (where they end it before any word) where the account is someone's ("my IG is kindness",
+    "ang IG ko ay kindness"; not "Point X is important") and the word does not describe it ("my IG is boring"). A
     messaging app typed in lower case is a word too ("a messenger: hope, sabi ng pastor"), and so is a message quoted
-    from a platform ("sabi ni Nanay sa FB ko: ingat.")."""
+    from a platform ("sabi ni Nanay sa FB ko: ingat.") or written on it ("sa FB ko: ingat."; but "i-add nyo ako sa FB
+    ko: Rhealyn" gives the account)."""
     account = match.group("account")
     word = _fold(account)
     if len(account) < 3 or word in NO_ACCOUNT_WORDS | FUNCTION_WORDS | FILIPINO_LITTLE_WORDS:
         return False
     sentence = _SENTENCE_BREAK_RE.split(text[: match.start("platform")])[-1]
     if match.group("colon") and _QUOTED_ON_PLATFORM_RE.search(sentence):
+        return False
+    if match.group("colon") and _ON_PLATFORM_RE.search(sentence) and not _FIND_ME_RE.search(sentence):
         return False
     if not _is_everyday(word, common):
         return True
@@ -1728,7 +1750,7 @@ def _declared_account(text: str, match: re.Match, common: frozenset[str]) -> boo
             return False
     return bool(
         _ENDS_CLAUSE_RE.match(text, match.end("account"))
-        or (not match.group("colon") and _NEXT_CLAUSE_RE.match(text, match.end("account")))
+        or (_LABEL_THEN_CLAUSE_RE if match.group("colon") else _NEXT_CLAUSE_RE).match(text, match.end("account"))
     )
 
 

@@ -1553,3 +1553,43 @@ def test_a_first_name_that_is_a_town_or_a_word_before_a_town_surname_is_one_name
     """ "Maria Santos came to court." flagged the town "Santos" alone (a label left "Maria"), "Mary Santos" two places
     (QA r6 6)."""
     assert found(text) == expected
+
+
+# --- accounts after a label and "and", messages on a platform, schools that open a sentence -------------------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("IG: kindness and I post about healing.", {("handle", "kindness")}),
+        ("IG: kindness so follow me.", {("handle", "kindness")}),
+        ("IG: kindness at doon ako nagpo-post.", {("handle", "kindness")}),
+        ("ig ko: kindness pero i-message nyo muna ako.", {("handle", "kindness")}),
+        # "and" with no clause of its own after it: the words are what is posted, not an account
+        ("IG: kindness and hope ang laman ng mga post ko.", set()),
+        ("IG: kindness and healing, yan ang gusto kong ibahagi.", set()),
+    ],
+)
+def test_an_everyday_word_after_a_label_is_the_account_when_another_clause_follows_and(text, expected):
+    """ "IG: kindness and I post about healing." was not flagged: after a label's colon only a word that ends its clause
+    was the account."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("sa FB ko: ingat.", set()),
+        ("Sa FB ko: Ingat po kayo lagi.", set()),
+        ("Nakita ko sa IG ko: tapang.", set()),
+        # asked to find the writer there, the word is the account
+        ("I-add nyo ako sa FB ko: Rhealyn.", {("handle", "Rhealyn")}),
+        ("Follow me on IG: tapang", {("handle", "tapang")}),
+        ("sa IG ko: rhea.bumangon", {("handle", "rhea.bumangon")}),
+    ],
+)
+def test_what_follows_sa_fb_ko_and_a_colon_is_what_was_written_there(text, expected):
+    """ "sa FB ko: ingat." flagged "ingat" as the account: only a word of saying or posting before it made it a
+    message."""
+    assert found(text) == expected
+
