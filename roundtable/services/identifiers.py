@@ -245,6 +245,8 @@ INSTITUTION_CONNECTORS = _words("of the and & de del for")
 # What kind of school a Filipino school's name says, between its head word and "ng": "Paaralang Elementarya ng Pook",
 # "Paaralang Sentral ng …", "Mataas na Paaralang Pambansa ng Lucena".
 SCHOOL_KIND_WORDS = _words("elementarya sentral pambansa pansekondarya sekondarya integrado")
+# Words that say what kind of institution, never whose: alone they name none ("Nag-aral ako sa Paaralang Elementarya").
+INSTITUTION_KIND_WORDS = GENERIC_INSTITUTION_WORDS | SCHOOL_KIND_WORDS
 COURT_WORDS = _words("court rtc mtc mtcc metc mctc korte")
 # Words of a court's own name, before "Branch": "Municipal Trial Court in Cities Branch 3".
 COURT_NAME_WORDS = COURT_WORDS | _words(
@@ -1004,7 +1006,7 @@ class _Scanner:
     def _is_distinctive_word(self, word: str) -> bool:
         if word in self.lex.first_names:
             return word not in VIRTUE_NAMES
-        return not self._is_everyday(word)
+        return word not in INSTITUTION_KIND_WORDS and not self._is_everyday(word)
 
     def _is_everyday(self, word: str) -> bool:
         return _is_everyday(word, self.lex.common_words)
@@ -1300,9 +1302,13 @@ class _Scanner:
             first -= 1
             if prev.initial:
                 break
-        # A sentence's first word is only part of the name if it is not an everyday word.
+        # A sentence's first word is only part of the name if it is not an everyday word, or is a saint's ("San
+        # Isidro Village").
         common = self.lex.common_words
-        while first < index and tokens[first].initial and tokens[first].key in common:
+        while (
+            first < index and tokens[first].initial and tokens[first].key in common
+            and tokens[first].key not in SAINT_WORDS
+        ):
             first += 1
         return first
 
@@ -1359,8 +1365,9 @@ class _Scanner:
             connector = prev.key in INSTITUTION_CONNECTORS and not prev.capitalised
             if not (connector or prev.capitalised or prev.is_number):
                 break
-            if prev.capitalised and prev.initial and prev.key in self.lex.common_words:
-                break  # "Sa San Roque Elementary School": "Sa" starts the sentence
+            # "Sa San Roque Elementary School": "Sa" starts the sentence; "San Roque Elementary" opens it.
+            if prev.capitalised and prev.initial and prev.key in self.lex.common_words and prev.key not in SAINT_WORDS:
+                break
             first -= 1
             if prev.initial:
                 break

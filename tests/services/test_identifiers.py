@@ -1593,3 +1593,30 @@ def test_what_follows_sa_fb_ko_and_a_colon_is_what_was_written_there(text, expec
     message."""
     assert found(text) == expected
 
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("San Roque Elementary ang paaralan ko noon.", {("institution", "San Roque Elementary")}),
+        ("San Roque Elementary School ang una kong paaralan.", {("institution", "San Roque Elementary School")}),
+        ("Santa Cruz Academy ang school ko.", {("institution", "Santa Cruz Academy")}),
+        ("San Isidro Village ang tinitirhan namin.", {("place", "San Isidro Village")}),
+        ("Sa San Roque Elementary ako nag-aral.", {("institution", "San Roque Elementary")}),  # "Sa" is no part
+    ],
+)
+def test_a_saints_name_that_opens_a_sentence_is_part_of_the_school_or_place(text, expected):
+    """ "San Roque Elementary" at a sentence's start gave "Roque Elementary": "San" is an everyday word (saan)."""
+    assert found(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nag-aral ako sa Paaralang Elementarya.",
+        "Sa Paaralang Sekondarya ako lumipat noon.",
+    ],
+)
+def test_the_kind_of_a_school_alone_names_no_place_or_school(text):
+    """ "Nag-aral ako sa Paaralang Elementarya." flagged "Paaralang Elementarya" as a place."""
+    assert detect(text) == []
+
