@@ -110,7 +110,7 @@ TOPIC_WORDS = _words(
 # First names that are also everyday words: a name only after a cue ("Ate Joy", "si Hope").
 VIRTUE_NAMES = _words(
     "hope faith grace joy love charity mercy patience honor liberty trust truth justice may june"
-    " april august will lovely"
+    " april august will lovely lucky divine sweet"
 )
 # Phrases that look like names but are religious figures, days or national bodies.
 BLOCKED_PHRASES = (
@@ -429,6 +429,12 @@ _AS_ON_PLATFORM_RE = re.compile(rf"\b{_PLATFORM}\s+as\s+([A-Z][\w'-]+(?:\s+[A-Z]
 # A name said before "ang pangalan ko" ("Bituin Lakas ang pangalan ko doon"), everyday words or not.
 _NAME_IS_MINE_RE = re.compile(
     r"\b((?:[A-Z][\w'-]+\s+){0,2}[A-Z][\w'-]+)\s+ang\s+pangalan\s+(?:ko|niya|nila|namin|mo)\b"
+)
+# A name said after "ang pangalan ko ay" or "my name is" ("ang pangalan ko ay Divine", "her name is Lucky Reyes"),
+# everyday words or not.
+_MY_NAME_IS_RE = re.compile(
+    r"\b(?i:pangalan\s+(?:ko|niya|nya|nila|namin|mo)\s+(?:ay|is)|(?:my|her|his|their|your)\s+(?:nick)?name\s+(?:is|was))"
+    r"\s+((?:[A-Z][\w'-]+\s+){0,2}[A-Z][\w'-]+)"
 )
 # Any name given as a platform's account: "IG: marites24", "my TikTok is lakasngloob", or the name shown there, all
 # of it: "fb: Rhea Dalupan".
@@ -1645,6 +1651,9 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
             yield _Candidate(match.start(1), match.end(1), "handle", PRIORITY_CONTACT - 1)
     for match in _NAME_IS_MINE_RE.finditer(text):
         yield _Candidate(match.start(1), match.end(1), "name", PRIORITY_NAME_CUE)
+    for match in _MY_NAME_IS_RE.finditer(text):
+        if _key(match.group(1).split()[0]) not in TITLE_WORDS:  # "his name was Mr. Cruz": the title's cue finds it
+            yield _Candidate(match.start(1), match.end(1), "name", PRIORITY_NAME_CUE)
     common_words = _lexicon().common_words
     for match in _DECLARED_USERNAME_RE.finditer(text):
         if match.group("shown"):

@@ -1620,3 +1620,30 @@ def test_the_kind_of_a_school_alone_names_no_place_or_school(text):
     """ "Nag-aral ako sa Paaralang Elementarya." flagged "Paaralang Elementarya" as a place."""
     assert detect(text) == []
 
+
+# --- first names that are words, a name given, a dress, cities that are first names, counts after a case -------
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("si lucky ang kasama ko sa hearing.", {("name", "lucky")}),
+        ("Ang pangalan ko ay Divine.", {("name", "Divine")}),
+        ("ang pangalan niya ay Sweet, at siya ang tumulong.", {("name", "Sweet")}),
+        ("My name is Lucky Reyes.", {("name", "Lucky Reyes")}),
+        ("Her name is Divine and she believed me.", {("name", "Divine")}),
+        ("My friend Sweet came with me to court.", {("name", "Sweet")}),
+        ("His name was Mr. Cruz.", {("name", "Cruz")}),  # the title is no part of it
+        # the plain words
+        ("I felt lucky to be alive.", set()),
+        ("Lucky ako na may social worker na tulad niya.", set()),
+        ("Naniniwala ako sa divine justice.", set()),
+        ("Divine justice will come.", set()),
+        ("Sweet words from the judge helped me.", set()),
+        ("My name is not important here.", set()),
+    ],
+)
+def test_a_first_name_that_is_also_a_word_is_a_name_only_where_the_words_around_it_say_so(text, expected):
+    """ "si lucky" and "ang pangalan ko ay Divine" were not flagged."""
+    assert found(text) == expected
+
