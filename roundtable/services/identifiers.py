@@ -741,6 +741,15 @@ _SAINT_ARCHANGEL_RE = re.compile(
 # Introducing oneself at the start of a sentence: "Jhaycee here, 22 na ako".
 _SELF_INTRODUCTION_RE = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][a-z]+(?:[A-Z][a-z]+)?)\s+here\b(?=\s*[,.!:-])")
 
+# Maria Clara, the heroine of Rizal's Noli Me Tangere, names a dress and an ideal more often than a person: "Maria Clara
+# gowns", "isang Maria Clara", "Maria Clara ang suot ko", the series "Maria Clara at Ibarra". With a surname, or with
+# nothing around it that says so, she is a person ("Maria Clara Santos", "Maria Clara helped me").
+_MARIA_CLARA_RE = re.compile(
+    r"\bMaria\s+Clara(?:\s+(?:at|and|&)\s+Ibarra\b|(?=\s+(?i:gowns?|dress(?:es)?|attire|costumes?|outfits?|baro|barot"
+    r"|terno|blouse|sleeves?|damit|kasuotan|ang\s+(?:suot|damit|isinuot))\b))"
+    r"|\b(?i:ang|yung|isang|a|the|my|her|our|mga|(?:nag|naka|mag|isi|si)?suot\s+(?:(?:ko|ako|siya|kami|sila)\s+)?ng)"
+    r"\s+Maria\s+Clara\b(?![ \t]+(?-i:[A-Z]))"
+)
 
 # --------------------------------------------------------------------------------------------
 # Gazetteer and word lists from roundtable/data (see roundtable/data/SOURCES.md)
@@ -1682,8 +1691,9 @@ def _regex_candidates(text: str) -> Iterator[_Candidate]:
             yield _Candidate(match.start("figure"), match.end("figure"), None, PRIORITY_BLOCKED)
             if visited := _VISITED_BY_ARCHANGEL_RE.match(text, match.end()):
                 yield _Candidate(visited.start("figure"), visited.end("figure"), None, PRIORITY_BLOCKED)
-    for match in _SAINT_ARCHANGEL_RE.finditer(text):
-        yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
+    for regex in (_SAINT_ARCHANGEL_RE, _MARIA_CLARA_RE):
+        for match in regex.finditer(text):
+            yield _Candidate(match.start(), match.end(), None, PRIORITY_BLOCKED)
     for match in _CASE_NUMBER_RE.finditer(text):
         words_start = match.start()  # "Crim." and "CC" are no name, nor "and" between numbers
         for start, end in _case_numbers(match):

@@ -1647,3 +1647,23 @@ def test_a_first_name_that_is_also_a_word_is_a_name_only_where_the_words_around_
     """ "si lucky" and "ang pangalan ko ay Divine" were not flagged."""
     assert found(text) == expected
 
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Maria Clara gowns were worn at the program.", set()),
+        ("Maria Clara at Ibarra ang paborito kong palabas.", set()),
+        ("Maria Clara ang suot ko sa Linggo ng Wika.", set()),
+        ("Nagsuot ako ng Maria Clara noong Buwan ng Wika.", set()),
+        ("I wore a Maria Clara dress to the program.", set()),
+        ("Para akong isang Maria Clara noon, tahimik lang.", set()),
+        # a person: with a surname, after "si", or with nothing that says dress
+        ("Maria Clara Santos testified for me.", {("name", "Maria Clara Santos")}),
+        ("Si Maria Clara ang kasama ko sa hearing.", {("name", "Maria Clara")}),
+        ("Maria Clara helped me after the hearing.", {("name", "Maria Clara")}),
+    ],
+)
+def test_maria_clara_the_dress_and_the_heroine_is_no_name(text, expected):
+    """ "Maria Clara gowns" flagged "Maria Clara" as a name."""
+    assert found(text) == expected
+
