@@ -779,6 +779,7 @@ class _Lexicon:
     max_place_len: int
     common_words: frozenset[str]
     first_names: frozenset[str]
+    common_first_names: frozenset[str]  # given to 1 in 1,000 people or more
     stop_words: frozenset[str]
     blocked: frozenset[tuple[str, ...]]
     max_blocked_len: int
@@ -821,7 +822,9 @@ def _lexicon() -> _Lexicon:
         countries=frozenset(countries),
         max_place_len=max(len(k) for k in places),
         common_words=frozenset(_read_lines("common_words.txt")),
-        first_names=frozenset(_key(n) for n in _read_lines("first_names.txt")),
+        # The census lists "In", "My" and "An" too: before a place they open a sentence, not a name ("In Houston, …").
+        first_names=frozenset(_key(n) for n in _read_lines("first_names.txt")) - FUNCTION_WORDS - LOCATIVE_WORDS,
+        common_first_names=frozenset(_key(n) for n in _read_lines("common_first_names.txt")),
         stop_words=frozenset(stop_words),
         blocked=frozenset(blocked),
         max_blocked_len=max(len(k) for k in blocked),
@@ -1103,12 +1106,15 @@ class _Scanner:
                 i += 1
 
     def _first_name_not_a_town(self, i: int) -> bool:
-        """ "We visited Mary": a first name that is also a town only abroad is a person, unless a place's word comes
-        shortly before it in its clause ("in Mary", "galing pa ng Milan") or its country after it ("Mary,
-        Turkmenistan")."""
+        """ "We visited Mary": a common first name that is also a town only abroad is a person, unless a place's word
+        comes shortly before it in its clause ("in Mary", "galing pa ng Milan") or its country after it ("Mary,
+        Turkmenistan"). A city whose name few people are given is a city ("We visited Houston") unless it acts as only a
+        person does ("Dallas told me")."""
         tokens, lex = self.tokens, self.lex
         token = tokens[i]
         if lex.places[(token.key,)] != "world" or token.key not in lex.first_names:
+            return False
+        if token.key not in lex.common_first_names and not self._first_name_acting(i):
             return False
         for previous in reversed(tokens[max(0, i - 3) : i]):
             if re.search(r"[,.;:!?]", self.text[previous.end : token.start]):

@@ -1667,3 +1667,22 @@ def test_maria_clara_the_dress_and_the_heroine_is_no_name(text, expected):
     """ "Maria Clara gowns" flagged "Maria Clara" as a name."""
     assert found(text) == expected
 
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("In Houston, Mary helped me find work.", {("place", "Houston"), ("name", "Mary")}),
+        ("In Manila, Mary helped me.", {("place", "Manila"), ("name", "Mary")}),
+        ("We visited Houston after the trial.", {("place", "Houston")}),
+        ("My tita works in Dallas now.", {("place", "Dallas")}),
+        # a common first name, or one that acts as a person, is still a person
+        ("We visited Mary after the hearing.", {("name", "Mary")}),
+        ("Dallas told me to wait outside.", {("name", "Dallas")}),
+        ("Si Houston ang kasama ko.", {("name", "Houston")}),
+    ],
+)
+def test_a_city_abroad_that_few_people_are_named_is_a_place(text, expected):
+    """ "In Houston, Mary …" flagged "In Houston" as a name ("In" is a census first name), and "We visited Houston" a
+    name: every census first name counted as one as common as Mary."""
+    assert found(text) == expected
+
