@@ -305,10 +305,13 @@ _CASE_NUMBER = r"(?=(?:[a-z/-]*\d){3})[a-z0-9]+(?:[-/][a-z0-9]+)*\b"
 # goes on after it ("Criminal Case Nos. [institution] and 12346-67" still holds a case number).
 _REDACTION_LABEL = r"\[[^\[\]\n]{1,40}\]"
 _CASE_NUMBER_ITEM = rf"(?:{_REDACTION_LABEL}|{_CASE_NUMBER})"
-# The end of a range may be written short: "Nos. 12345-67 to 69", "Blg. 1234 hanggang 36" (not a time: "to 5 pm").
+# The end of a range may be written short: "Nos. 12345-67 to 69", "Blg. 1234 hanggang 36" (not a time, "to 5 pm",
+# nor a count after a dash that goes on the sentence, "Case No. 1234 — 50 people came").
 _CASE_RANGE_END = (
     r"\d{1,3}\b(?![:./-]\d|\s*(?:%|[ap]\.?m\b|n\.?[uhg]\.|o'?clock|ng\s+(?:umaga|hapon|gabi|tanghali)"
-    r"|(?:na\s+)?(?:taong?|years?|anyos|days?|araw|months?|buwan|weeks?|linggo|hours?|oras)\b))"
+    r"|(?:na\s+)?(?:taong?|years?|anyos|days?|araw|months?|buwan|weeks?|linggo|hours?|oras|minutes?|minuto)\b"
+    r"|(?:people|persons?|katao|others?|of\s+(?:us|them)|times|beses|pesos?|piso|kids|children|bata|witnesses"
+    r"|survivors|families|pamilya)\b))"
 )
 _CASE_RANGE_WORD = r"(?:\s+(?:(?:up\s+)?to|through|thru|hanggang(?:\s+sa)?)\s+|\s*[–—]\s*|\s+-\s+)"
 _CASE_LIST_WORD = r"(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&)\s+)"
@@ -737,10 +740,6 @@ _SAINT_ARCHANGEL_RE = re.compile(
     r"(?i:ar?kanghel|arch-?angel)\b"
 )
 
-
-# Introducing oneself at the start of a sentence: "Jhaycee here, 22 na ako".
-_SELF_INTRODUCTION_RE = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][a-z]+(?:[A-Z][a-z]+)?)\s+here\b(?=\s*[,.!:-])")
-
 # Maria Clara, the heroine of Rizal's Noli Me Tangere, names a dress and an ideal more often than a person: "Maria Clara
 # gowns", "isang Maria Clara", "Maria Clara ang suot ko", the series "Maria Clara at Ibarra". With a surname, or with
 # nothing around it that says so, she is a person ("Maria Clara Santos", "Maria Clara helped me").
@@ -750,6 +749,10 @@ _MARIA_CLARA_RE = re.compile(
     r"|\b(?i:ang|yung|isang|a|the|my|her|our|mga|(?:nag|naka|mag|isi|si)?suot\s+(?:(?:ko|ako|siya|kami|sila)\s+)?ng)"
     r"\s+Maria\s+Clara\b(?![ \t]+(?-i:[A-Z]))"
 )
+
+# Introducing oneself at the start of a sentence: "Jhaycee here, 22 na ako".
+_SELF_INTRODUCTION_RE = re.compile(r"(?:^|(?<=[.!?]\s))([A-Z][a-z]+(?:[A-Z][a-z]+)?)\s+here\b(?=\s*[,.!:-])")
+
 
 # --------------------------------------------------------------------------------------------
 # Gazetteer and word lists from roundtable/data (see roundtable/data/SOURCES.md)

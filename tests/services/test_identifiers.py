@@ -1686,3 +1686,16 @@ def test_a_city_abroad_that_few_people_are_named_is_a_place(text, expected):
     name: every census first name counted as one as common as Mary."""
     assert found(text) == expected
 
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Case No. 1234 — 50 people came to the hearing.", {("institution", "1234")}),
+        ("Case Nos. 1234 – 50 others were heard that day.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 – 50 katao ang dumalo.", {("institution", "1234")}),
+        ("Criminal Case Nos. 12345-67 — 69 were heard.", {("institution", "12345-67"), ("institution", "69")}),
+    ],
+)
+def test_a_count_after_a_dash_is_no_end_of_a_range_of_case_numbers(text, expected):
+    """ "Case No. 1234 — 50 people came" flagged "50" as the end of a range of case numbers."""
+    assert found(text) == expected
