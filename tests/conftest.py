@@ -23,7 +23,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -383,6 +383,23 @@ def python_calls(function, *args) -> int:
     finally:
         sys.setprofile(None)
     return counted
+
+
+@contextmanager
+def counting_queries():
+    """The SQL statements sent to the database while the block runs, in a list filled as they are sent."""
+    from roundtable.db import db
+
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
 
 
 @contextmanager

@@ -6,33 +6,19 @@ The counts must be equal: a page that loads each row's author or themes one by o
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from roundtable.db import db, utcnow
 from roundtable.models import (
     AuditEvent, Export, Participant, Quote, Reflection, Roundtable, Theme, User, export_quotes,
 )
 from roundtable.models.quotes import quote_themes
+from tests.conftest import counting_queries
 
 AUTHORS = 30  # more than a page (25), so each row of a page has its own author
-
-
-@contextmanager
-def counting_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _seed(make, rows: int) -> dict:

@@ -637,9 +637,9 @@ def renew_consent():
     previous = consent.current_grants(participant)
     form = ConsentForm()
     form.clauses.choices = [(c.key, c.key) for c in clauses]
-    reworded = consent.reworded_since_answered(participant)
+    changed = consent.changed_since_answered(participant)
     if request.method == "GET":  # what they agreed to in the same words; a statement new to them is theirs to tick
-        form.clauses.data = [c.key for c in clauses if c.key in previous and c.key not in reworded]
+        form.clauses.data = [c.key for c in clauses if c.key in previous and c.key not in changed.reworded]
     # Answering without public quoting takes back every quote of their words: said on the page, and asked again.
     quotes_at_stake = review.quote_counts(participant).in_use_or_making if consent.QUOTE_PUBLICLY in previous else 0
     switch_to = _language_sent_with_the_words()
@@ -663,8 +663,7 @@ def renew_consent():
                                  participant.language)
     return render_template(
         "participant/renew_consent.html", form=form, roundtable=roundtable, clauses=clauses,
-        reworded=reworded, made_required=consent.made_required_since_answered(participant),
-        made_optional=consent.made_optional_since_answered(participant),
+        reworded=changed.reworded, made_required=changed.made_required, made_optional=changed.made_optional,
         quotes_at_stake=quotes_at_stake, quoting_offered=any(c.key == consent.QUOTE_PUBLICLY for c in clauses),
     )
 

@@ -66,38 +66,30 @@ def needs_new_consent(participant: Participant) -> bool:
     return record is None or record.form_version < participant.roundtable.consent_version
 
 
-def reworded_since_answered(participant: Participant) -> frozenset[str]:
-    """The statements of the roundtable's current form that are new, or whose words in the participant's language
-    changed, since the version they answered: theirs to choose afresh, never ticked for them by an answer to other
-    words (a widened "quote publicly", say). A change to the other language's words alone changes nothing they read."""
+@dataclass(frozen=True)
+class ChangedSinceAnswered:
+    """How the statements of the roundtable's current form changed since the version the participant answered."""
+
+    reworded: frozenset[str]  # new, or with other words in their language: theirs to choose afresh
+    made_required: frozenset[str]  # optional then, now a condition of taking part
+    made_optional: frozenset[str]  # required then, now theirs to say no to
+
+
+def changed_since_answered(participant: Participant) -> ChangedSinceAnswered:
+    """What changed on the form since the participant answered it, each told beside its statement, from one read
+    of their current record. A reworded statement is never ticked for them by an answer to other words (a widened
+    "quote publicly", say); a change to the other language's words alone changes nothing they read."""
     record = current_record(participant)
-    return reworded_since(participant.roundtable, record.form_version if record else None, participant.language,
-                          answered=db.session.scalars(select(ConsentRecord.form_version.distinct()).where(
-                              ConsentRecord.participant_id == participant.id)).all())
-
-
-def made_required_since_answered(participant: Participant) -> frozenset[str]:
-    """The statements required on the roundtable's current form that were optional on the version the participant
-    answered: once their own choice, now a condition of taking part, which the form says beside each."""
-    required_then = _required_when_answered(participant)
-    return frozenset(c.key for c in participant.roundtable.current_clauses()
-                     if c.required and required_then.get(c.key) is False)
-
-
-def made_optional_since_answered(participant: Participant) -> frozenset[str]:
-    """The statements optional on the roundtable's current form that were required on the version the participant
-    answered: agreed to as a condition of taking part, now theirs to say no to, which the form says beside each."""
-    required_then = _required_when_answered(participant)
-    return frozenset(c.key for c in participant.roundtable.current_clauses()
-                     if not c.required and required_then.get(c.key) is True)
-
-
-def _required_when_answered(participant: Participant) -> dict[str, bool]:
-    """Whether each statement of the version the participant answered was required (none answered: empty)."""
-    record = current_record(participant)
-    if record is None:
-        return {}
-    return {c.key: c.required for c in clauses_of_version(participant.roundtable, record.form_version)}
+    version = record.form_version if record else None
+    required_then = {c.key: c.required for c in clauses_of_version(participant.roundtable, version)} if version else {}
+    now = participant.roundtable.current_clauses()
+    return ChangedSinceAnswered(
+        reworded=reworded_since(participant.roundtable, version, participant.language,
+                                answered=db.session.scalars(select(ConsentRecord.form_version.distinct()).where(
+                                    ConsentRecord.participant_id == participant.id)).all()),
+        made_required=frozenset(c.key for c in now if c.required and required_then.get(c.key) is False),
+        made_optional=frozenset(c.key for c in now if not c.required and required_then.get(c.key) is True),
+    )
 
 
 def to_read_again(roundtable: Roundtable, version: int | None, kept_until: date | None, language: str) -> frozenset[str]:

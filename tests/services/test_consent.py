@@ -292,5 +292,5 @@ def test_a_statement_taken_off_and_put_back_is_new_only_to_whoever_never_answere
     _new_version(roundtable, change=lambda drafts: [*drafts, put_back])
     db.session.commit()
 
-    assert consent.reworded_since_answered(answered_it) == ({RECORDING.key} if new_to_them else frozenset())
-    assert consent.reworded_since_answered(joined_without_it) == {RECORDING.key}, "never read it"
+    assert consent.changed_since_answered(answered_it).reworded == ({RECORDING.key} if new_to_them else frozenset())
+    assert consent.changed_since_answered(joined_without_it).reworded == {RECORDING.key}, "never read it"
