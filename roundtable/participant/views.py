@@ -240,6 +240,7 @@ def join_passphrase():
         return redirect(url_for("participant.join" if g.participant is None else "participant.my_words"))
     form = PassphraseCheckForm()
     switched = _language_sent_with_the_words()  # the words typed come back as they were, unchecked
+    # Its CSRF token was checked before this view, as every POST's is (access.enforce): only the words are not.
     more_time = form.is_submitted() and form.more_time.data
     if more_time and state.get("more_time", 0) < MORE_TIME_AT_MOST:
         # Asked for, never given by opening the page again: that is how the next person on a shared phone would

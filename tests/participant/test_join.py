@@ -339,6 +339,25 @@ def test_i_need_more_time_pressed_as_the_minutes_end_still_counts(client, make, 
     assert 'class="passphrase"' in client.get("/join/passphrase").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("language, out_of_date", [("en", "This page is out of date"),
+                                                  ("fil", "Luma na ang pahinang ito")])
+def test_i_need_more_time_sent_from_another_site_gives_no_time(client, make, csrf, language, out_of_date):
+    """More time keeps the passphrase on a shared phone's screen: asked for with a token that is not this page's (a
+    form on another site), it is refused as any form is (access.enforce checks every POST before the view), said in
+    the reader's language. Nothing is lost: the page, its words and its button are there as they were."""
+    from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
+
+    _up_to_the_passphrase(client, csrf, make.roundtable(), language)
+    _away_for(client, PASSPHRASE_SHOWN_FOR - 60)
+    page = client.get("/join/passphrase")
+
+    forged = client.post("/join/passphrase", data={**hidden_fields_of(page), "csrf_token": "forged", "more_time": "1"})
+
+    assert forged.status_code == 400 and out_of_date in forged.get_data(as_text=True)
+    assert _shown_seconds_left(client.get("/join/passphrase")) <= 60, "no more time given"
+    assert _shown_seconds_left(_more_time(client, page)) >= PASSPHRASE_SHOWN_FOR - 5, "pressed on the page, it is"
+
+
 def test_more_time_is_given_ten_times_then_the_passphrase_is_hidden_as_before(client, make, csrf):
     from roundtable.participant.views import PASSPHRASE_SHOWN_FOR
 
