@@ -134,7 +134,7 @@ def _register_error_pages(app: Flask) -> None:
 
     @error_page(CSRFError)
     def csrf_error(exc: CSRFError):
-        if (closed := access.closed_for_safety_refused()) is not None:  # its token expired as nobody was there
+        if (closed := access.closed_for_safety_refused()) is not None:  # its token went with an earlier session
             return closed, 400
         # No session cookie came back at all: the browser refuses cookies, and pressing again cannot help.
         no_cookies = app.config["SESSION_COOKIE_NAME"] not in request.cookies

@@ -14,7 +14,9 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, g, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import HTTPException
+from wtforms import ValidationError
 
 from roundtable import identity
 from roundtable.extensions import csrf
@@ -168,14 +170,28 @@ def _participant_session_ended() -> str:
 
 def closed_for_safety_refused() -> str | None:
     """The answer to words a participant's page sent itself as it closed with nobody there (participant.js), when
-    they were not saved (the roundtable closed meanwhile, the draft submitted in another tab, a limit): the session
-    ends as the page was about to end it, and the words are not shown, since whoever holds the phone now may not be
-    their author. Shown again, they would stay on screen, the session renewed, for another whole idle time.
-    None for any other request."""
-    if request.method != "POST" or not request.form.get("closed_for_safety"):
+    they were not saved (the roundtable closed meanwhile, the draft submitted in another tab, a limit, its token):
+    the session ends as the page was about to end it, and the words are not shown, since whoever holds the phone now
+    may not be their author. Shown again, they would stay on screen, the session renewed, for another whole idle
+    time. None for any other request, and for a form that only says it is such a page (``_sent_by_a_page_of_ours``):
+    a form on another site must sign nobody out."""
+    if request.method != "POST" or not request.form.get("closed_for_safety") or not _sent_by_a_page_of_ours():
         return None
     identity.close_for_safety()
     return render_template("participant/words_kept.html", text=None, closed=True)
+
+
+def _sent_by_a_page_of_ours() -> bool:
+    """A valid CSRF token, or, where the token was refused, the browser's word that a page of this very site sent
+    the form (``Sec-Fetch-Site``, which no page can set). Only a page opened before a sign-in since, in another tab,
+    holds a refused token (tokens last as long as the session): the form it sends as it closes still ends the
+    session. A form another site made has neither, and is refused as out of date; so is one from a browser too old
+    to say where it came from, whose session then ends at its own idle time."""
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return request.headers.get("Sec-Fetch-Site") == "same-origin"
+    return True
 
 
 def enforce():

@@ -204,6 +204,34 @@ def test_with_javascript_a_draft_saves_itself_and_a_warning_comes_before_the_ses
     assert page.input_value("#text") == words, "the autosaved draft is what the writing page opens with"
 
 
+def test_with_javascript_a_page_closing_for_safety_whose_token_went_with_its_session_still_ends_the_session(
+        new_context, live):
+    """A sign-in again in another tab gave the session a new CSRF token: the old page's last save is refused, and
+    the session still ends with it, since the browser itself says a page of this site sent it (Sec-Fetch-Site)."""
+    from playwright.sync_api import expect
+
+    context, page, writing, passphrase = _writing_on_a_phone(new_context, live, "Amihan old tab", clock=True)
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+    page.route("**/autosave", lambda route: route.fulfill(status=400, json={"saved": False, "message": "No."}))
+    page.fill("#text", "Typed in the first tab: the court should let a child rest between questions.")
+    other = context.new_page()
+    other.goto(live["base_url"] + "/exit")
+    other.goto(live["base_url"] + "/return")
+    other.fill("#passphrase", passphrase)
+    with other.expect_navigation():
+        other.click("main form [type=submit]")
+    other.close()  # its own page would close for safety too, as the clock runs
+
+    with page.expect_response(lambda response: response.request.method == "POST" and response.status == 400):
+        page.clock.run_for((idle_seconds + 10) * 1_000)
+
+    expect(page.locator("main")).to_contain_text("Your page closed to keep your words safe")
+    expect(page.locator("main")).not_to_contain_text("rest between questions")
+    other = context.new_page()
+    other.goto(live["base_url"] + "/my")
+    assert other.url.endswith("/return"), "the session ended with the page"
+
+
 def test_with_javascript_a_page_closing_for_safety_offline_stays_hidden_and_ends_the_session_once_back(new_context,
                                                                                                       live):
     """Offline, going to /closed would be the browser's error page, and Back the page before, still signed in."""

@@ -576,21 +576,51 @@ def test_a_page_closing_with_nobody_there_after_its_roundtable_closed_ends_the_s
 def test_a_page_closing_with_nobody_there_whose_form_token_expired_ends_the_session_and_saves_nothing(
         app, client, make, csrf):
     """Refused by its CSRF check, its last words were not saved and the session went on, the error page on a shared
-    phone's screen, for another whole idle time."""
+    phone's screen, for another whole idle time. Its token went with the session it was opened in (a quick exit,
+    then a sign-in again, in another tab); its browser says a page of this site sent it (Sec-Fetch-Site)."""
     participant = make.participant(language="en")
     _sign_in(client, participant, csrf)
-    other_tab = second_browser_with_the_cookie_of(app, client)
     url = f"/write/{participant.roundtable.prompts[0].id}"
     page = client.get(url)
+    client.get("/exit")
+    _sign_in(client, participant, csrf)
+    other_tab = second_browser_with_the_cookie_of(app, client)
 
     closing = client.post(url, data={**_form(page, csrf, text="Courts should explain each step.", leave="y"),
-                                     "closed_for_safety": "1", "csrf_token": "expired"})
+                                     "closed_for_safety": "1"}, headers={"Sec-Fetch-Site": "same-origin"})
     closing.close()  # as a server does once the answer is sent: then the copies end
 
     _closed_and_shown_nothing(closing, "Courts should explain", 400)
     assert client.get("/my").headers["Location"].endswith("/return")
     assert other_tab.get("/my").headers["Location"].endswith("/return"), "every copy of the session ended"
     assert db.session.query(Reflection).count() == 0, "nothing is saved without a valid token"
+
+
+@pytest.mark.parametrize("forgers_own_token, sent_from", [
+    pytest.param(False, "cross-site", id="no token"),
+    pytest.param(True, "cross-site", id="a token of the forger's own session"),
+    pytest.param(False, "same-site", id="from a neighbouring site"),
+    pytest.param(False, None, id="from a browser too old to say"),
+])
+def test_a_form_from_another_site_saying_a_page_closed_for_safety_signs_nobody_out(app, client, make, csrf,
+                                                                                   forgers_own_token, sent_from):
+    """A form on any site could end a participant's session: the page-closing mark alone was believed, though its
+    token was refused. It is refused as any such form is, and the participant's page goes on as it was."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    url = f"/write/{participant.roundtable.prompts[0].id}"
+    page = client.get(url)
+    token = csrf(app.test_client().get("/join")) if forgers_own_token else ""
+    forged = {**_form(page, csrf, text="Words from another site.", leave="y"), "closed_for_safety": "1",
+              "csrf_token": token}
+
+    refused = client.post(url, data=forged, headers={"Sec-Fetch-Site": sent_from} if sent_from else {})
+    refused.close()
+
+    assert refused.status_code == 400 and "This page is out of date" in refused.get_data(as_text=True)
+    assert client.get("/my").status_code == 200, "still signed in"
+    assert client.post(url, data=_form(page, csrf, text="My own words.", save="y")).status_code == 302
+    assert db.session.query(Reflection).one().text == "My own words."
 
 
 def test_a_page_closing_with_nobody_there_after_its_draft_was_submitted_in_another_tab_shows_no_words(
