@@ -716,6 +716,20 @@ def test_at_200_percent_zoom_no_word_of_the_exit_bar_a_button_a_heading_a_label_
     assert page.evaluate("document.documentElement.scrollWidth") <= ZOOMED["viewport"]["width"]
 
 
+@pytest.mark.parametrize("language", ["fil", "en"])
+def test_on_a_320_px_phone_at_200_percent_zoom_no_public_page_scrolls_sideways(new_context, live, language):
+    """QA r1: the home page's two cards ran past the right edge in English (a grid item is as wide as its longest
+    word at the heading's size), so the page scrolled sideways, its buttons cut."""
+    page = new_context(viewport={"width": 160, "height": 320}, device_scale_factor=2).new_page()
+    page.goto(f"{live['base_url']}/language/{language}")
+    too_wide = {}
+    for url in ("/", "/join", "/return", "/support", "/exit/about"):
+        page.goto(live["base_url"] + url)
+        if (beyond := page.evaluate("document.documentElement.scrollWidth - innerWidth")) > 0:
+            too_wide[url] = beyond
+    assert too_wide == {}
+
+
 def test_at_200_percent_zoom_the_idle_warning_fits_the_screen_from_its_first_line_and_leaves_the_focus_seen(
         new_context, live):
     """QA round: taller than the screen, it lost its first lines above the top edge and covered the whole page."""
