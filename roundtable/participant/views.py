@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from roundtable import access, i18n, identity
 from roundtable.access import participant_required, public
-from roundtable.changes import change, flash_at
+from roundtable.changes import change, field_named, flash_at
 from roundtable.db import db
 from roundtable.extensions import accepted, limiter, refused, signed_in_participant
 from roundtable.models import Roundtable
@@ -684,13 +684,15 @@ def review_quote(quote_id: int):
     renewing = consent.needs_new_consent(participant)
     place = None if renewing else f"quote-{quote_id}"
     if form.validate_on_submit():
-        with change(place=place) as outcome:
+        # A refusal about the note is said beside it too; every refusal is said at the quote.
+        with change(errors_on=field_named(form, otherwise=form.revision)) as outcome:
             review.respond(participant, quote, approve=bool(form.approve.data), comment=form.comment.data or None,
                            revision=form.revision.data)
         if outcome.saved:
             flash_at(place, _("Thank you. The editor will see your answer.") if quote.status == "declined"
                      else _("Thank you. You approved this quote."))
             return redirect(url_for("participant.my_words", _anchor=place))
+        form.say_why_not(place)
     elif quote.status == "awaiting_participant":  # not an answer given already, sent again by Back and reload
         form.say_why_not(place)
     if renewing:  # asked first

@@ -10,7 +10,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, Reflection, Roundtable
-from roundtable.services import audit, roundtables
+from roundtable.services import audit, participation, roundtables
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.text import too_long
 
@@ -49,6 +49,14 @@ def own_quote(participant: Participant, quote_id: int) -> Quote:
         raise NotFound(_l("That quote was not found."))
     return quote
 
+
+# Said beside the note, which the page shows again as typed: nothing is sent, and the same button sends it again.
+_CONTACT_IN_NOTE = {
+    True: _l("Not sent yet: a note for the editor cannot contain an email, a link, a phone number or an @. "
+             "Take it out of the note, then press Approve again."),
+    False: _l("Not sent yet: a note for the editor cannot contain an email, a link, a phone number or an @. "
+              "Take it out of the note, then press Decline again."),
+}
 
 TOO_LATE_TO_APPROVE = _l("This roundtable's time for keeping words is over, so this quote can no longer be approved. "
                          "You can still decline it.")
@@ -116,7 +124,9 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
         # as an editor's approval is refused then: the words wait only for the purge, which withdraws the quote
         raise RuleViolation(TOO_LATE_TO_APPROVE)
     if comment is not None and len(comment) > COMMENT_MAX:
-        raise RuleViolation(too_long(len(comment), COMMENT_MAX))
+        raise RuleViolation(too_long(len(comment), COMMENT_MAX), field="comment")
+    if comment is not None and participation.holds_a_contact(comment):
+        raise RuleViolation(_CONTACT_IN_NOTE[approve], field="comment")
     quote.participant_comment = comment or None
     quote.comment_revision = quote.revision
     if approve:

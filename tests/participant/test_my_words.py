@@ -131,6 +131,39 @@ def test_the_author_declines_and_nobody_else_can_answer(client, make, csrf):
     assert "Quote 1 · You declined it</h3>" in html and "Declined by the author" not in html
 
 
+def test_a_note_for_the_editor_with_an_email_or_a_phone_number_is_refused_beside_it_as_typed(client, make, csrf):
+    """Editors read the note (QA): it takes no contact, as the pseudonym does not, and nothing typed is lost."""
+    me = make.participant(language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+    note = "Huwag po muna. Email me at bituin.test@example.com or text 0917 123 4567."
+
+    answer = client.post(f"/my/quotes/{quote.id}", data={
+        "csrf_token": csrf(page), f"q{quote.id}-revision": str(quote.revision),
+        f"q{quote.id}-comment": note, f"q{quote.id}-decline": "Decline",
+    })
+
+    assert answer.status_code == 200
+    stored = db.session.get(Quote, quote.id)
+    assert (stored.status, stored.participant_comment) == ("awaiting_participant", None), "nothing is answered"
+    html = answer.get_data(as_text=True)
+    said = html[html.index(f'id="quote-{quote.id}"'):]
+    said = said[:said.index("</li>")]
+    refusal = ("Not sent yet: a note for the editor cannot contain an email, a link, a phone number or an @. "
+               "Take it out of the note, then press Decline again.")
+    assert f'<p class="error" id="q{quote.id}-comment-error">{refusal} </p>' in said, "beside the note"
+    assert re.search(rf'<textarea[^>]*aria-invalid="true"[^>]*>\s*{re.escape(note)}</textarea>', said), "kept as typed"
+    assert 'tabindex="-1" autofocus' in said and f"A note for the editor (optional): {refusal}" in said, "said first"
+
+    fields = {name: value for name, value in hidden_fields_of(answer).items() if name.startswith(f"q{quote.id}-")}
+    again = client.post(f"/my/quotes/{quote.id}", data={
+        "csrf_token": csrf(page), **fields, f"q{quote.id}-comment": "Huwag po muna.", f"q{quote.id}-decline": "Decline"})
+    assert again.status_code == 302
+    stored = db.session.get(Quote, quote.id)
+    assert (stored.status, stored.participant_comment) == ("declined", "Huwag po muna.")
+
+
 @pytest.mark.parametrize("buttons", [{}, {"approve": "Approve", "decline": "Decline"}], ids=["neither", "both"])
 def test_an_answer_to_a_quote_without_one_of_its_two_buttons_is_no_answer(client, make, csrf, buttons):
     """Read as a "no", a form sent without its buttons (by hand, or a broken page) would decline the quote for

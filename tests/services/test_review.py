@@ -140,6 +140,39 @@ def test_a_note_for_the_editor_over_its_limit_is_refused_saying_how_long_it_is(m
     assert quote.status == "awaiting_participant"
 
 
+@pytest.mark.parametrize("note", [
+    "Huwag po muna. Email me at bituin.test@example.com.",
+    "Huwag po muna. Text me: 0917 123 4567.",
+    "See my page at fb.com/bituin",
+    "Message me @bituin",
+])
+@pytest.mark.parametrize("approve, button", [(True, "Approve"), (False, "Decline")])
+def test_a_note_for_the_editor_holding_a_way_to_reach_its_author_is_refused_and_nothing_is_answered(
+        make, note, approve, button):
+    """Editors read the note: it takes no more of a contact than the pseudonym printed with every quote does."""
+    participant = make.participant(grants=REVIEWING)
+    quote = make.quote(make.reflection(participant))
+
+    with pytest.raises(RuleViolation) as refused:
+        review.respond(participant, quote, approve=approve, comment=note, revision=quote.revision)
+
+    assert str(refused.value) == ("Not sent yet: a note for the editor cannot contain an email, a link, a phone number "
+                                  f"or an @. Take it out of the note, then press {button} again.")
+    assert refused.value.field == "comment", "said beside the note"
+    db.session.rollback()
+    assert quote.status == "awaiting_participant" and quote.participant_comment is None
+
+
+def test_a_note_for_the_editor_without_a_contact_is_kept_numbers_and_all(make):
+    participant = make.participant(grants=REVIEWING)
+    quote = make.quote(make.reflection(participant))
+
+    review.respond(participant, quote, approve=False, comment="Leave out 2019 and the 3 children, please.",
+                   revision=quote.revision)
+
+    assert quote.status == "declined" and quote.participant_comment == "Leave out 2019 and the 3 children, please."
+
+
 def test_an_editor_whose_page_was_opened_before_the_decline_is_told_of_the_decline(make):
     """Not "read it again, then approve": no reading again lets them approve it."""
     participant = make.participant(grants=REVIEWING)
