@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 
 from roundtable import access, i18n, identity
 from roundtable.access import participant_required, public
-from roundtable.changes import change, field_named, flash_at
+from roundtable.changes import change, field_named, flash_at, no_success_said
 from roundtable.db import db
 from roundtable.extensions import accepted, limiter, refused, signed_in_participant
 from roundtable.models import Roundtable
@@ -567,6 +567,19 @@ def delete_reflection(reflection_id: int):
         return redirect(url_for("participant.my_words"))
     return render_template("participant/delete_reflection.html", form=form, reflection=reflection,
                            quotes=review.quotes_of_reflection_in_use(reflection))
+
+
+@bp.errorhandler(participation.ReflectionDeleted)
+def reflection_deleted(deleted: participation.ReflectionDeleted):
+    """Any page of a reflection its author deleted (to change it, to delete it, a form sent from one): said so, with
+    the way back to their words. Words sent with the form are shown back to be copied, unless the page sent them
+    itself as it closed with nobody there."""
+    if (closed := access.closed_for_safety_refused()) is not None:
+        return closed, 404
+    no_success_said()
+    return render_template("participant/reflection_deleted.html", said=str(deleted),
+                           text=request.form.get("text") if request.method == "POST" else None,
+                           language=request.form.get("language")), 404
 
 
 @bp.post("/my/consent")

@@ -220,13 +220,19 @@ def prompt_for(participant: Participant, prompt_id: int) -> Prompt:
     return prompt
 
 
+class ReflectionDeleted(NotFound):
+    """A reflection its author deleted, opened again by them (Back after deleting it, another tab): said so, where
+    a plain "not found" made them fear more was lost. Anyone else's reflection is never said to be deleted."""
+
+
 def own_reflection(participant: Participant, reflection_id: int, *, deleted_too: bool = False) -> Reflection:
     """A participant's own reflection; anyone else's looks like one that does not exist. ``deleted_too``: one they
     deleted as well (the same "Delete" sent again)."""
     reflection = db.session.get(Reflection, reflection_id)
-    gone = ("purged",) if deleted_too else ("withdrawn", "purged")
-    if reflection is None or reflection.participant_id != participant.id or reflection.status in gone:
+    if reflection is None or reflection.participant_id != participant.id or reflection.status == "purged":
         raise NotFound(_l("That reflection was not found."))
+    if reflection.status == "withdrawn" and not deleted_too:  # by its author: taking back all words signs them out
+        raise ReflectionDeleted(_l("This reflection was deleted"))  # the page's heading
     return reflection
 
 

@@ -606,6 +606,48 @@ def test_delete_sent_twice_says_deleted_both_times_and_deletes_once(client, app,
     assert client.get(f"/my/reflections/{reflection.id}/delete").status_code == 404, "the page itself is gone"
 
 
+def test_back_to_a_deleted_reflection_says_it_was_deleted_and_leads_to_my_words(client, make, csrf):
+    """Back after "Delete" showed a bare "Page not found" leading to the home page (QA): a frightened person may
+    think more was lost."""
+    me = make.participant(language="en")
+    reflection = make.reflection(me, status="draft")
+    _sign_in(client, csrf, me)
+    delete_page = client.get(f"/my/reflections/{reflection.id}/delete")
+    edit_page = client.get(f"/my/reflections/{reflection.id}")
+    client.post(f"/my/reflections/{reflection.id}/delete", data={"csrf_token": csrf(delete_page)})
+
+    for url in (f"/my/reflections/{reflection.id}/delete", f"/my/reflections/{reflection.id}"):
+        back = client.get(url)
+        html = back.get_data(as_text=True)
+        assert back.status_code == 404 and "<h1>This reflection was deleted</h1>" in html, url
+        assert '<a class="button" href="/my">Back to my words</a>' in html and "Page not found" not in html
+        assert 'id="quick-exit"' in html and "children speak" not in html
+    assert client.get("/my").status_code == 200, "still signed in"
+
+    sent = client.post(f"/my/reflections/{reflection.id}?sent=1", data={  # the page left open in another tab
+        "csrf_token": csrf(edit_page), "text": "Judges should listen to children.", "language": "en",
+        "save": "Save draft", "idempotency_key": reflection.idempotency_key})
+    html = sent.get_data(as_text=True)
+    assert sent.status_code == 404 and "<h1>This reflection was deleted</h1>" in html
+    assert "What you just wrote in it was not saved." in html, "words typed are shown back, not thrown away"
+    assert re.search(r'<textarea id="kept-text"[^>]*readonly lang="en">Judges should listen to children.</textarea>', html)
+    assert db.session.get(Reflection, reflection.id).status == "withdrawn"
+
+
+def test_someone_elses_deleted_reflection_is_not_said_to_be_deleted(client, make, csrf):
+    author = make.participant(language="en")
+    reflection = make.reflection(author)
+    _sign_in(client, csrf, author)
+    client.post(f"/my/reflections/{reflection.id}/delete",
+                data={"csrf_token": csrf(client.get(f"/my/reflections/{reflection.id}/delete"))})
+    client.get("/exit")
+    _sign_in(client, csrf, make.participant(author.roundtable, language="en"))
+
+    for url in (f"/my/reflections/{reflection.id}/delete", f"/my/reflections/{reflection.id}"):
+        html = client.get(url).get_data(as_text=True)
+        assert "Page not found" in html and "deleted" not in html, url
+
+
 def test_delete_sent_twice_at_once_deletes_once_and_says_deleted_both_times(app, make, csrf):
     me = make.participant(language="en")
     reflection = make.reflection(me)
