@@ -590,15 +590,22 @@ def change_consent():
     # "My words" leads to first while it waits for an answer.
     place = None if consent.needs_new_consent(participant) else "consent"
     form = ClauseChangeForm()
+    # The question's language buttons send its form: asked again in that language, nothing changed.
+    if switch_to := _language_sent_with_the_words():
+        participation.choose_language(participant, switch_to)
+        db.session.commit()
     if form.validate_on_submit():
         # Taking public quotes back ends, for good, every quote of their words in use or being made: asked first.
-        ending = (form.key.data == consent.QUOTE_PUBLICLY and form.grant.data == "0" and form.confirmed.data != "yes"
+        ending = (form.key.data == consent.QUOTE_PUBLICLY and form.grant.data == "0"
+                  and (form.confirmed.data != "yes" or switch_to)
                   and consent.QUOTE_PUBLICLY in consent.current_grants(participant)
                   and review.quote_counts(participant).in_use_or_making)
         if ending:
             return _confirm_take_back(ending, url_for("participant.change_consent"),
                                       url_for("participant.my_words", _anchor="consent"),
-                                      _("Keep allowing public quotes"))
+                                      _("Keep allowing public quotes"), language_form="take-back")
+        if switch_to:  # no longer a question to ask (answered in another tab): nothing is changed by a language
+            return redirect(url_for("participant.my_words", _anchor="consent"))
         with change(place=place) as outcome:
             consent.change_clause(participant, form.key.data, grant=form.grant.data == "1")
         if outcome.saved:
@@ -612,7 +619,7 @@ def _confirm_take_back(quotes: int, action: str, back: str, back_label: str, lan
     """Taking public quotes back ends, for good, every quote of their words in use or being made: asked first. The
     question sends the form as it was sent (every choice on it), confirmed."""
     sent = [(name, value) for name, value in request.form.items(multi=True)
-            if name not in ("csrf_token", "confirmed")]
+            if name not in ("csrf_token", "confirmed", "switch_language")]
     return render_template("participant/confirm_take_back.html", quotes=quotes, action=action, sent=sent,
                            back=back, back_label=back_label, language_form=language_form)
 

@@ -221,6 +221,49 @@ def test_revoking_a_clause_appends_a_record_and_withdraws_quotes_once_asked(clie
     assert "Your choice is saved" in html.split('id="consent"')[1], "where the page is scrolled to, not at its top"
 
 
+def test_changing_the_language_on_the_question_before_public_quotes_are_taken_back_asks_it_again(client, make, csrf):
+    """Its header's language link led to "My words", the question gone (QA): the buttons send its form instead."""
+    me = make.participant(language="en")
+    quote = make.quote(make.reflection(me))
+    _sign_in(client, csrf, me)
+    asked = client.post("/my/consent", data={"csrf_token": csrf(client.get("/my")), "key": "quote_publicly",
+                                             "grant": "0"})
+    assert 'form="take-back" name="switch_language" value="fil"' in asked.get_data(as_text=True)
+
+    switched = client.post("/my/consent", data={**hidden_fields_of(asked), "switch_language": "fil"})
+
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="fil"' in html
+    assert "<h1>Bawiin ang pahintulot sa pampublikong pagsipi?</h1>" in html, "the same question, in Filipino"
+    assert 'form="take-back" name="switch_language" value="en"' in html
+    assert consent.QUOTE_PUBLICLY in consent.current_grants(me) and db.session.get(Quote, quote.id).status == "approved"
+    assert db.session.get(Participant, me.id).language == "fil", "the language chosen is theirs from now on"
+    fields = hidden_fields_of(switched)
+    assert (fields["key"], fields["grant"], fields["confirmed"]) == ("quote_publicly", "0", "yes")
+    assert "switch_language" not in fields, "its own button takes them back, not a language"
+
+    client.post("/my/consent", data=fields)
+    assert consent.QUOTE_PUBLICLY not in consent.current_grants(me)
+    assert db.session.get(Quote, quote.id).status == "withdrawn"
+
+
+def test_a_language_chosen_on_the_question_after_its_quotes_ended_changes_nothing(client, make, csrf):
+    """No question left to ask (the reflection deleted in another tab): a language button is no "Take them back"."""
+    me = make.participant(language="en")
+    reflection = make.reflection(me)
+    make.quote(reflection)
+    _sign_in(client, csrf, me)
+    asked = client.post("/my/consent", data={"csrf_token": csrf(client.get("/my")), "key": "quote_publicly",
+                                             "grant": "0"})
+    client.post(f"/my/reflections/{reflection.id}/delete",
+                data={"csrf_token": csrf(client.get(f"/my/reflections/{reflection.id}/delete"))})
+
+    switched = client.post("/my/consent", data={**hidden_fields_of(asked), "switch_language": "fil"})
+
+    assert switched.status_code == 302 and switched.headers["Location"].endswith("/my#consent")
+    assert consent.QUOTE_PUBLICLY in consent.current_grants(me) and len(consent.history(me)) == 1
+
+
 def test_taking_back_public_quotes_with_no_quote_in_use_or_being_made_asks_nothing(client, make, csrf):
     me = make.participant(language="en")
     make.reflection(me)
