@@ -147,8 +147,7 @@ def erase_what_outlives_the_words(today: date | None = None) -> None:
     keyed digest of their passphrase go: the passphrase opens nothing, and /return answers it as it answers any
     passphrase it does not know, with a message that says words are erased on their roundtable's retention date.
     A reflection kept behind a published quote keeps its author's pseudonym, which the quote is printed with, and
-    their passphrase, with which they can still withdraw the quote. A session open then ends: its pages would speak
-    of words that are no more. For everyone, the digest of their join's key
+    their passphrase, with which they can still withdraw the quote. For everyone, the digest of their join's key
     (from which their passphrase was drawn) goes; a mark in its place still says that join was never finished. The
     page keys of erased reflections go too: the roundtable takes no words any more, so no page saves into them.
     ("#" is in no pseudonym and no digest, so no mark meets one.) A roundtable with no words left is never due for
@@ -161,8 +160,7 @@ def erase_what_outlives_the_words(today: date | None = None) -> None:
     db.session.execute(
         update(Participant)
         .where(past, or_(Participant.pseudonym != "", Participant.passphrase_digest != mark), ~words_left.exists())
-        .values(pseudonym="", pseudonym_key=mark, passphrase_digest=mark,
-                session_version=Participant.session_version + 1)
+        .values(pseudonym="", pseudonym_key=mark, passphrase_digest=mark)
         .execution_options(synchronize_session="fetch")
     )
     db.session.execute(

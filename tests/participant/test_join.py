@@ -543,23 +543,6 @@ def test_a_passphrase_whose_words_were_erased_on_their_retention_date_says_so_as
     assert answers[0] == answers[1]
 
 
-def test_a_session_open_when_its_words_are_erased_on_the_retention_date_ends_with_them(client, make, csrf):
-    """Open on a phone as the purge ran, it went on showing an empty "My words" until its idle time, and its pages
-    (and /return's "your saved drafts are waiting") spoke of words that are no more."""
-    from roundtable.services import retention
-
-    participant = make.participant()
-    make.reflection(participant)
-    page = client.get("/return")
-    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
-    assert client.get("/my").status_code == 200
-
-    retention.purge_expired(participant.roundtable.retention_until + timedelta(days=1))
-    db.session.commit()
-
-    assert client.get("/my").headers["Location"].endswith("/return")
-
-
 def _signed_in_then_away_too_long(client, app, participant, csrf):
     page = client.get("/return")
     client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
