@@ -154,6 +154,27 @@ def sign_in(page, live: dict, role: str, on_code_page=None) -> None:
     assert "/login" not in page.url and "/account/" not in page.url, f"{role} could not sign in: {page.url}"
 
 
+def stop_the_pages_clock(page, at: str | None = None) -> None:
+    """The page's timers (the autosave every 5 s, the idle count, the staff page's 15 s) run from now on only as the
+    test moves the clock (``page.clock.run_for``, ``fast_forward``), in every page of its browser context, from ``at``
+    (ISO 8601; now by default). Installed alone, Playwright's clock goes on with real time: on a busy machine a real
+    tick came between two steps of a test (an autosave before the test looked for the empty status line, a minute
+    turned while 'Draft saved at' was said). Installed a minute before ``at``: a page already open counts on with real
+    time until it is stopped, and it cannot be stopped at a time already past."""
+    from datetime import datetime, timedelta, timezone
+
+    stop = datetime.fromisoformat(at) if at else datetime.now(timezone.utc)
+    page.clock.install(time=stop - timedelta(minutes=1))
+    page.clock.pause_at(stop)
+
+
+def requests_sent_so_far_are_seen(page) -> None:
+    """Before asserting that the page sent no (further) request: one it sends now is waited for, so that one sent
+    before it, on its way meanwhile, is not missed."""
+    with page.expect_request(lambda request: request.url.endswith("/healthz?seen")):
+        page.evaluate("fetch('/healthz?seen').catch(() => null)")
+
+
 def axe_context(browser, **options):
     """A browser context whose pages carry axe-core from the start (injected by the browser's
     debugging protocol, so the app's Content-Security-Policy stays exactly as it is served)."""

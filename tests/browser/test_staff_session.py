@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .conftest import sign_in
+from .conftest import requests_sent_so_far_are_seen, sign_in, stop_the_pages_clock
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ LAPTOP, ZOOMED = {"width": 1280, "height": 800}, {"width": 640, "height": 400}  
 def _signed_in_on(new_context, live, path: str, *, role: str = "facilitator", viewport=LAPTOP):
     """A staff page whose timers run only as the test moves the page's clock."""
     page = new_context(viewport=viewport).new_page()
-    page.clock.install()
+    stop_the_pages_clock(page)
     sign_in(page, live, role)
     page.goto(live["base_url"] + path)
     return page
@@ -70,25 +70,34 @@ def test_a_key_pressed_while_the_warning_shows_keeps_the_session_at_once(new_con
 
 def test_the_warning_moves_the_focused_control_out_from_under_it_without_counting_as_work(new_context, live):
     page = _signed_in_on(new_context, live, "/facilitator/roundtables/new", viewport=ZOOMED)
+    page.clock.run_for(1000)  # a second after the page opened
+    # (A scroll event comes at the page's next frame: awaited, it has reached the page before its clock moves on.)
     page.evaluate("""() => {  // the form's button at the bottom edge of the screen, as Tab leaves it
       const button = [...document.querySelectorAll("main [type=submit]")].filter(b => b.offsetParent).pop();
+      const scrolled = new Promise(done => window.addEventListener("scroll", done, {once: true, capture: true}));
       button.focus({preventScroll: true});
       button.scrollIntoView({block: "end"});
+      return scrolled.then(() => null);
     }""")
     told = _still_here_requests(page)
     warning = page.locator("#idle-warning")
     idle = int(warning.get_attribute("data-idle-seconds"))
-    page.clock.fast_forward((min(300, idle // 3) + 30) * 1000)  # that scroll was work: told once, and counted from
-    page.wait_for_timeout(300)
+    # That scroll was work: told once, and counted from the answer (taken in before the clock moves on again).
+    with page.expect_response(lambda response: response.url.endswith("/account/still-here")):
+        page.clock.fast_forward((min(300, idle // 3) + 30) * 1000)
     assert len(told) == 1
     told.clear()
 
+    page.evaluate("""() => {
+      window.ownScroll = new Promise(done => window.addEventListener("scroll", done, {once: true, capture: true}));
+    }""")
     page.clock.fast_forward((idle - 105) * 1000)
     assert warning.is_visible()
+    page.evaluate("() => window.ownScroll.then(() => null)")  # the warning's own scroll has reached the page
     focused, box = page.evaluate("""() => [document.activeElement.getBoundingClientRect().top,
                                            document.getElementById("idle-warning").getBoundingClientRect().top]""")
     page.clock.fast_forward(30 * 1000)  # two more ticks: the page's own scroll is nobody at work
-    page.wait_for_timeout(300)
+    requests_sent_so_far_are_seen(page)
 
     assert focused < box
     assert told == [] and warning.is_visible()
@@ -99,8 +108,9 @@ def test_working_on_a_page_tells_the_server_without_a_warning(new_context, live)
     told = _still_here_requests(page)
     page.clock.fast_forward(6 * 60 * 1000)
     page.keyboard.press("Tab")
-    page.clock.fast_forward(30 * 1000)
-    page.wait_for_timeout(300)
+    with page.expect_request(lambda request: request.url.endswith("/still-here")):
+        page.clock.fast_forward(30 * 1000)
+    requests_sent_so_far_are_seen(page)
     assert len(told) == 1
     assert page.locator("#idle-warning").is_hidden()
 
@@ -108,7 +118,7 @@ def test_working_on_a_page_tells_the_server_without_a_warning(new_context, live)
 def test_with_a_short_idle_time_working_still_keeps_the_session(new_context, live):
     """The intervals follow the idle time: with five minutes, telling the server every five minutes was too late."""
     page = new_context(viewport=LAPTOP).new_page()
-    page.clock.install()
+    stop_the_pages_clock(page)
     sign_in(page, live, "facilitator")
     url = live["base_url"] + "/facilitator/roundtables/new"
 
@@ -122,8 +132,9 @@ def test_with_a_short_idle_time_working_still_keeps_the_session(new_context, liv
     told = _still_here_requests(page)
     page.clock.fast_forward(90 * 1000)
     page.keyboard.press("Tab")
-    page.clock.fast_forward(30 * 1000)
-    page.wait_for_timeout(300)
+    with page.expect_response(lambda response: response.url.endswith("/still-here")):  # taken in before 100 s more
+        page.clock.fast_forward(30 * 1000)
+    requests_sent_so_far_are_seen(page)
     assert len(told) == 1
     page.clock.fast_forward(100 * 1000)
     assert page.locator("#idle-warning").is_hidden(), "told 100 s ago: 200 s are left"
