@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from .conftest import SUMMARY_FOCUSED, axe_violations, where_the_summary_opens, words_cut_in_two
+from .conftest import SUMMARY_FOCUSED, axe_violations, stop_the_pages_clock, where_the_summary_opens, words_cut_in_two
 from .journeys import join
 
 pytestmark = pytest.mark.browser
@@ -150,7 +150,7 @@ def _writing_on_a_phone(new_context, live, pseudonym: str, *, clock: bool = Fals
     page = context.new_page()
     passphrase = join(page, live, language="en", pseudonym=pseudonym)
     if clock:
-        page.clock.install()
+        stop_the_pages_clock(page)
     writing = f"{live['base_url']}/write/{live['prompt_id']}"
     page.goto(writing)
     return context, page, writing, passphrase
@@ -238,7 +238,7 @@ def test_with_javascript_a_page_closing_for_safety_offline_stays_hidden_and_ends
     context = new_context(viewport=PHONE)
     page = context.new_page()
     join(page, live, language="en", pseudonym="Amihan no signal")
-    page.clock.install()
+    stop_the_pages_clock(page)
     page.goto(live["base_url"] + "/my")
     idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
     context.set_offline(True)
@@ -373,7 +373,7 @@ def _on_the_passphrase_page(new_context, live, pseudonym: str, language: str = "
     whose page timers run only as the test moves its clock."""
     page = new_context(**(screen or {"viewport": PHONE})).new_page()
     _with_the_readers_style(page, style)
-    page.clock.install()
+    stop_the_pages_clock(page)
     page.goto(live["base_url"] + "/join")
     page.fill("#code", live["join_code"])
     page.check(f"input[name=language][value={language}]")
@@ -500,7 +500,7 @@ def test_with_javascript_a_page_counts_from_the_last_time_the_server_heard_of_so
 
     page = new_context(viewport=PHONE).new_page()
     join(page, live, language="en", pseudonym="Amihan counting")
-    page.clock.install()
+    stop_the_pages_clock(page)
     page.goto(live["base_url"] + "/my")
     page.wait_for_load_state("load")
     idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
@@ -524,7 +524,7 @@ def test_with_javascript_a_page_without_a_form_warns_before_it_closes_and_someon
 
     page = new_context(viewport=PHONE).new_page()
     join(page, live, language="en", pseudonym="Amihan reading")
-    page.clock.install()
+    stop_the_pages_clock(page)
     page.goto(live["base_url"] + "/my")
     idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
     warning = page.locator("#idle-warning")
@@ -568,7 +568,7 @@ def test_the_idle_warning_never_hides_the_control_the_keyboard_is_on(new_context
 
     page = new_context(viewport=PHONE).new_page()
     join(page, live, language="fil", pseudonym="Amihan tab")
-    page.clock.install()
+    stop_the_pages_clock(page)
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
     page.evaluate("""() => {  // at the bottom edge of the screen when the warning comes, as Tab leaves it
       const leave = document.getElementById("leave");
@@ -737,7 +737,7 @@ def test_at_200_percent_zoom_the_idle_warning_fits_the_screen_from_its_first_lin
 
     page = new_context(**ZOOMED).new_page()
     join(page, live, language="fil", pseudonym="Amihan malaki")
-    page.clock.install()
+    stop_the_pages_clock(page)
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
     page.focus("#text")
     page.clock.run_for((int(page.get_attribute("body", "data-idle-seconds")) - 100) * 1_000)
@@ -781,7 +781,7 @@ def test_changing_the_language_while_writing_keeps_the_words_typed_since_the_las
     context = new_context(viewport=PHONE, java_script_enabled=javascript)
     page = context.new_page()
     join(page, live, language="fil", pseudonym=f"Amihan wika {javascript}")
-    page.clock.install()  # no autosave tick runs: only the language button can save the words
+    stop_the_pages_clock(page)  # no autosave tick runs: only the language button can save the words
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
     words = "Sana pakinggan ng hukom ang buong kuwento ko."
     page.fill("#text", words)
@@ -815,7 +815,7 @@ def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, li
     context = new_context(viewport=PHONE)
     page = context.new_page()
     join(page, live, language="en", pseudonym="Amihan sarado")
-    page.clock.install()
+    stop_the_pages_clock(page)
     closed = "This roundtable is closed and does not accept new words."
     page.route("**/autosave", lambda route: route.fulfill(status=400, json={"saved": False, "message": closed}))
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
@@ -833,7 +833,7 @@ def test_with_javascript_words_typed_before_the_pages_script_came_are_autosaved(
 
     page = new_context(viewport=PHONE).new_page()
     join(page, live, language="en", pseudonym="Amihan mabagal")
-    page.clock.install()
+    stop_the_pages_clock(page)
     held = []
     page.route("**/static/writing.js*", lambda route: held.append(route))  # on its way, on a slow signal
     writing = f"{live['base_url']}/write/{live['prompt_id']}"
@@ -903,7 +903,7 @@ def test_with_javascript_the_autosave_status_is_said_when_it_changes_not_at_ever
     context = new_context(viewport=PHONE)
     page = context.new_page()
     join(page, live, language="en", pseudonym="Amihan tahimik")
-    page.clock.install(time="2026-12-05T04:10:02Z")  # the same minute for half a minute, wherever the test runs
+    stop_the_pages_clock(page, "2026-12-05T04:10:02Z")  # the same minute for half a minute, wherever the test runs
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
     status = page.locator("#autosave-status")
     status.evaluate(SAID)
@@ -1103,6 +1103,7 @@ def test_quick_exit_ends_the_session_and_leaves_no_way_back(new_context, live, h
     joining.close()
 
     page = context.new_page()  # a fresh tab: its history is about:blank, then the participant's page
+    stop_the_pages_clock(page)  # the three presses within 1.2 s of the page's time, however slow the machine
     page.goto(live["base_url"] + "/my")
     assert page.url.endswith("/my")
     entries = page.evaluate("history.length")
@@ -1184,7 +1185,7 @@ def test_at_200_percent_text_on_a_phone_only_the_quick_exit_button_stays_on_the_
     page = new_context(viewport=TALL_PHONE).new_page()
     _with_the_readers_style(page, LARGE_TEXT)
     join(page, live, language="fil", pseudonym="Alon malaki")
-    page.clock.install()
+    stop_the_pages_clock(page)
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
     _once_the_exit_bar_is_measured(page)
     page.evaluate("window.scrollTo(0, 600)")
@@ -1277,7 +1278,7 @@ def test_typing_where_nothing_autosaves_keeps_the_session_and_the_page_open(new_
     page.fill("#text", "Shared words: the court should listen.")
     with page.expect_navigation():
         page.click("main [name=submit]")
-    page.clock.install()
+    stop_the_pages_clock(page)
     page.goto(live["base_url"] + "/my")
     with page.expect_navigation():  # loaded, its script counting from there, before the clock moves on
         page.locator("main a[href*='/my/reflections/']:not([href$='/delete'])").first.click()
