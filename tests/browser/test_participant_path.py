@@ -386,7 +386,8 @@ def _on_the_passphrase_page(new_context, live, pseudonym: str, language: str = "
     page.check("#adult")
     page.click("main form [type=submit]")
     page.fill("#pseudonym", pseudonym)
-    page.click("main form [type=submit]")
+    with page.expect_navigation():  # (a click waits only for the next page to start: its words may not be there yet)
+        page.click("main form [type=submit]")
     return page
 
 
