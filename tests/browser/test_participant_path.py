@@ -574,6 +574,7 @@ def test_the_idle_warning_never_hides_the_control_the_keyboard_is_on(new_context
     join(page, live, language="fil", pseudonym="Amihan tab")
     stop_the_pages_clock(page)
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    _once_the_exit_bar_is_measured(page)  # (the room kept above the focus follows it)
     page.evaluate("""() => {  // at the bottom edge of the screen when the warning comes, as Tab leaves it
       const leave = document.getElementById("leave");
       leave.focus({preventScroll: true});
@@ -613,6 +614,7 @@ def test_at_200_percent_zoom_the_passphrase_warning_covers_neither_the_words_nor
     page = _on_the_passphrase_page(new_context, live, "Amihan zoom", language="fil", screen=ZOOMED)
     shown = int(page.get_attribute("ol.passphrase", "data-shown-seconds"))
     page.wait_for_load_state("load")
+    _once_the_exit_bar_is_measured(page)
     page.fill("#first", "ha")
     page.eval_on_selector("#first", "box => box.scrollIntoView({block: 'end'})")  # where typing leaves it
     page.clock.run_for((shown - 100) * 1_000)
@@ -743,6 +745,7 @@ def test_at_200_percent_zoom_the_idle_warning_fits_the_screen_from_its_first_lin
     join(page, live, language="fil", pseudonym="Amihan malaki")
     stop_the_pages_clock(page)
     page.goto(f"{live['base_url']}/write/{live['prompt_id']}")
+    _once_the_exit_bar_is_measured(page)
     page.focus("#text")
     page.clock.run_for((int(page.get_attribute("body", "data-idle-seconds")) - 100) * 1_000)
     warning = page.locator("#idle-warning")
