@@ -765,7 +765,8 @@ def test_at_200_percent_zoom_the_idle_warning_fits_the_screen_from_its_first_lin
 
 def test_with_javascript_a_button_pressed_offline_says_why_beside_it(new_context, live):
     """QA round: the reason was written below the screen, and the button that kept the focus seemed to do nothing."""
-    context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan walang signal")
+    # (the clock stopped: no autosave tick rewrites the status line while the test measures it)
+    context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan walang signal", clock=True)
     page.fill("#text", "Written where the signal comes and goes.")
     context.set_offline(True)
     keys = Keyboard(page)
