@@ -865,8 +865,8 @@ def highlight_findings(text: str, states: list[FindingState]) -> list[tuple[str,
     return segments
 
 
-def _finding_at(target: Quote, index: int, digest: str) -> FindingState:
-    for state in findings_of(target):
+def _finding_at(target: Quote, index: int, digest: str, states: list[FindingState] | None = None) -> FindingState:
+    for state in findings_of(target) if states is None else states:
         if state.index == index and state.digest == digest:
             return state
     raise RuleViolation(_l("The quote changed since you opened it. Please look at the details again."))
@@ -879,32 +879,26 @@ def redaction_label_of(target: Quote, state: FindingState) -> str:
 
 
 def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expected_version: int) -> Quote:
-    """Replace one finding's words by a bracketed label; a change of words like any edit. Joined to more of its word
-    ("taga-Cebu"), the label takes that in too ("[taga-lugar]"): "taga-" alone is in no reflection."""
-    state = _finding_at(target, index, digest)
+    """Replace a finding's words by a bracketed label wherever the same detail is, in the quote and in its
+    translation (one "Keep it" keeps them all; one press of "Replace" replaces them all); a change of words like any
+    edit. Joined to more of its word ("taga-Cebu"), a label in the text the detail was found in takes that in too
+    ("[taga-lugar]"): "taga-" alone is in no reflection."""
+    states = findings_of(target)
+    state = _finding_at(target, index, digest, states)
     words = {field: getattr(target, field) or "" for field in QUOTE_FIELDS}
-    text = words[state.field]
-    start, end = fidelity.word_around(text, state.finding.start, state.finding.end)
-    label = redaction_label_of(target, state)
-    words[state.field] = (text[:start] + f"[{text[start:state.finding.start]}{label[1:-1]}"
-                          f"{text[state.finding.end:end]}]" + text[end:])
-    # The same detail in the other text goes too, in that text's language. A name, a place, an account goes wherever
-    # it is written the same way, found or not (the detector may miss the English "Grace" that it found after the
-    # Filipino "ni"): a name redacted in the Filipino words must not leave in the English translation. Written the
-    # same way, capitals and all: "by God's grace" is no name.
-    # An age ("nine", "siyam") and a number alone ("9") are ordinary words elsewhere ("at nine in the morning",
-    # "alas-nuwebe", "siyam na tao ang dumalo", "Branch 9"): they go only where the detector finds the same age there.
-    for other in QUOTE_FIELDS:
-        if other != state.field and words[other]:
-            language = target.translation_language if other == "translation" else target.language
-            label = redaction_label(state.finding.kind, language)
-            if _points_wherever_written(state.finding):
-                words[other] = re.sub(rf"(?<!\w){re.escape(state.finding.text)}(?!\w)", label, words[other])
+    for field in QUOTE_FIELDS:
+        text = words[field]
+        language = target.translation_language if field == "translation" else target.language
+        label = redaction_label(state.finding.kind, language)
+        replaced_from = len(text)
+        for start, end in sorted(_same_detail_in(text, field, state, states), reverse=True):
+            whole_start, whole_end = fidelity.word_around(text, start, end) if field == state.field else (start, end)
+            if whole_end > replaced_from:  # part of a word replaced already
                 continue
-            for found in sorted((each.finding for each in findings_of(target)
-                                 if each.field == other and _same_detail(each.finding, state.finding)),
-                                key=lambda finding: finding.start, reverse=True):
-                words[other] = words[other][:found.start] + label + words[other][found.end:]
+            text = (text[:whole_start] + f"[{text[whole_start:start]}{label[1:-1]}{text[end:whole_end]}]"
+                    + text[whole_end:])
+            replaced_from = whole_start
+        words[field] = text
     update_quote(
         editor, target, expected_version=expected_version, text=words["text"], language=target.language,
         translation=words["translation"] or None, translation_language=target.translation_language,
@@ -912,6 +906,20 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
     )
     audit.record("quote.finding_redacted", actor=editor, target=target)
     return target
+
+
+def _same_detail_in(text: str, field: str, redacted: FindingState, states: list[FindingState]) -> set[tuple[int, int]]:
+    """Where the detail redacted is in ``text`` (the quote's ``field``): wherever the detector finds the same detail
+    there; and a name, a place, an account wherever it is written the same way, found or not (the detector may miss
+    the English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not leave
+    in the English translation. Written the same way, capitals and all: "by God's grace" is no name.
+    An age ("nine", "siyam") and a number alone ("9") are ordinary words elsewhere ("at nine in the morning",
+    "alas-nuwebe", "siyam na tao ang dumalo", "Branch 9"): they go only where the detector finds the same age."""
+    spans = {(each.finding.start, each.finding.end) for each in states
+             if each.field == field and _same_detail(each.finding, redacted.finding)}
+    if _points_wherever_written(redacted.finding):
+        spans.update(match.span() for match in re.finditer(rf"(?<!\w){re.escape(redacted.finding.text)}(?!\w)", text))
+    return spans
 
 
 def _points_wherever_written(finding: identifiers.Finding) -> bool:

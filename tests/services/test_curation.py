@@ -464,6 +464,35 @@ def test_a_detail_redacted_in_one_text_goes_from_the_other_where_it_is_written_t
     assert (quote.text, quote.translation) == (text_after, translation_after)
 
 
+@pytest.mark.parametrize(("text", "translation", "sensitive", "redacted", "text_after", "translation_after"), [
+    ("Si Maria ang tumulong sa akin sa korte. Salamat, Maria, at sa kapatid ni Maria.",
+     "Maria helped me in court. Thank you, Maria.", "", "Maria",
+     "Si [pangalan] ang tumulong sa akin sa korte. Salamat, [pangalan], at sa kapatid ni [pangalan].",
+     "[name] helped me in court. Thank you, [name]."),
+    # a sensitive word of the roundtable, joined to more of its word once ("taga-mahabagin")
+    ("Ang mahabagin na bahay ang tinuluyan namin. Ang mga taga-mahabagin ay tumulong, at ang mahabagin ay tahimik.",
+     "The mahabagin house is where we stayed.", "mahabagin", "mahabagin",
+     "Ang [pangalan] na bahay ang tinuluyan namin. Ang mga [taga-pangalan] ay tumulong, at ang [pangalan] ay tahimik.",
+     "The [name] house is where we stayed."),
+])
+def test_one_replace_takes_a_detail_out_wherever_it_is_in_the_text_it_was_found_in(
+        make, text, translation, sensitive, redacted, text_after, translation_after):
+    """Only the first of them went, each other one needing its own press and page, while one "Keep it" keeps them
+    all and the other text lost every one at once (QA)."""
+    editor = make.user("editor")
+    reflection = make.reflection(text=text, language="fil")
+    if sensitive:
+        sensitive_words_saved(editor, reflection.participant.roundtable, sensitive)
+    quote = new_quote(make, reflection, editor, translation=translation)
+    first = next(state for state in curation.findings_of(quote) if state.finding.text == redacted)
+
+    curation.redact_finding(editor, quote, index=first.index, digest=first.digest, expected_version=quote.version_id)
+
+    assert (quote.text, quote.translation) == (text_after, translation_after)
+    assert curation.unresolved_findings(quote) == [] and quote.unresolved_findings == 0
+    assert curation.fidelity_of(quote).ok
+
+
 def test_a_detail_kept_in_the_quote_may_stay_in_its_translation(make):
     editor = make.user("editor")
     quote = new_quote(make, make.reflection(text="Sa Cebu City kami nagkita sa korte.", language="fil"), editor,
