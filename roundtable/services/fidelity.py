@@ -109,7 +109,7 @@ def check(quote: str, original: str) -> FidelityResult:
     placed: list[tuple[int, int]] = []
     for run, needle, at in zip(parsed.runs, needles, _earliest_fits(needles, haystack)):
         if at < 0:
-            return _failure(_diagnose(needle, haystack), quote[run[0].start : run[-1].end])
+            return _failure(_diagnose(needle, haystack), _as_typed(quote, run[0].start, run[-1].end))
         if placed and placed[-1][1] == at:
             placed[-1] = (placed[-1][0], at + len(needle))
         else:
@@ -279,9 +279,26 @@ def _missing(parsed: _ParsedQuote, codes: dict[str, str], quote: str) -> tuple[s
             if word is not None and word.key not in codes:
                 stretch.append(word)
             elif stretch:
-                stretches.append(quote[stretch[0].start : stretch[-1].end])
+                stretches.append(_as_typed(quote, stretch[0].start, stretch[-1].end))
                 stretch = []
     return tuple(stretches)
+
+
+_PAIRED = (("(", ")"), ("{", "}"), ("“", "”"), ("«", "»"), ('"', '"'))
+
+
+def _as_typed(quote: str, start: int, end: int) -> str:
+    """``quote[start:end]``, from a word to a word, with the parenthesis or quotation mark just outside it that
+    closes or opens one inside it: "alert(1)", not "alert(1"."""
+    for opening, closing in _PAIRED:
+        inside = quote[start:end]
+        opened = inside.count(opening) % 2 if opening == closing else inside.count(opening) - inside.count(closing)
+        closed = opened if opening == closing else -opened
+        if opened > 0 and quote[end:end + 1] == closing:
+            end += 1
+        elif closed > 0 and start > 0 and quote[start - 1] == opening:
+            start -= 1
+    return quote[start:end]
 
 
 def _failure(problem: str, detail: str | None = None) -> FidelityResult:

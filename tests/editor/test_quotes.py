@@ -1100,3 +1100,17 @@ def test_two_reflections_by_one_author_have_links_named_apart_in_the_list_to_quo
     names = [re.sub(r"<[^>]+>", "", link) for link in re.findall(r'<a href="/editor/reflections/[^"]*">(.*?)</a>', body)]
     assert sorted(names) == sorted(named.format(n=reflection.id, pseudonym=participant.pseudonym)
                                    for reflection in (first, second))
+
+
+def test_the_words_not_in_the_reflection_are_quoted_whole_after_html_is_taken_out(make, editor, desk):
+    """"<script>alert(1)</script>" typed into a quote left "alert(1)", and the page said “alert(1”, its closing
+    parenthesis cut off (QA)."""
+    quote = quote_of(editor, make.reflection(text="Ang hustisya ay dapat mabilis.", language="fil"), approve=False)
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+
+    desk.post(url, data=form_of(desk.get(url), quote, text="<script>alert(1)</script>Ang hustisya ay dapat mabilis"))
+
+    page = desk.get(url).get_data(as_text=True)
+    assert "These words are not in the reflection as written: “alert(1)”." in page
+    assert "<script>" not in page.split("<main", 1)[1]

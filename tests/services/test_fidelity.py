@@ -204,6 +204,26 @@ def test_every_stretch_of_words_not_in_the_original_is_named_not_only_the_first(
     assert result.missing == ("needs quiet rooms", "people who believe us", "not pity")
 
 
+@pytest.mark.parametrize(("quote", "missing"), [
+    ("alert(1)Ang hustisya ay dapat mabilis", "alert(1)"),  # what is left of "<script>alert(1)</script>" (QA)
+    ("(1)alert Ang hustisya ay dapat mabilis", "(1)alert"),
+    ('Sabi "nila"Ang hustisya ay dapat mabilis', 'Sabi "nila"'),
+    ("Ang hustisya ay (talaga) dapat mabilis", "talaga"),  # a parenthesis around them all is no part of them
+])
+def test_words_not_in_the_original_are_named_with_the_parenthesis_or_quotation_mark_they_open_or_close(quote, missing):
+    result = check(quote, "Ang hustisya ay dapat mabilis.")
+
+    assert result.problem == "not_in_original"
+    assert result.missing == (missing,)
+
+
+def test_a_run_out_of_order_is_named_with_the_parenthesis_it_closes() -> None:
+    result = check("dapat mabilis ... Ang (hustisya)", "Ang hustisya ay dapat mabilis.")
+
+    assert result.problem == "out_of_order"
+    assert result.detail == "Ang (hustisya)"
+
+
 def test_taglish_with_a_changed_word_fails() -> None:
     result = check("ayaw ko ng plea bargaining kasi parang unfair", TAGLISH)
 
