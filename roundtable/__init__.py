@@ -225,6 +225,7 @@ def _register_template_helpers(app: Flask) -> None:
             "quote_label_for_the_author": i18n.quote_label_for_the_author,
             "past_retention": roundtables.past_retention,
             "action_label": i18n.audit_action_label,
+            "quote_parts_label": i18n.quote_parts_label,
             "role_label": i18n.role_label,
             "error_links": error_links,
             "box_language": box_language,

@@ -235,7 +235,7 @@ _AUDIT_ACTIONS = {
     "quote.withdrawn": _l("Quote withdrawn"),
     "quote.source_held": _l("Exported quote's reflection held back"),
     "quote.detail_flagged": _l("Identifying detail found in an exported quote"),
-    "quote.changed_after_export": _l("Exported quote's words changed"),
+    "quote.changed_after_export": _l("Exported quote changed"),  # what of it: ``quote_parts_label``
     "quote.put_to_author_after_export": _l("Exported quote put to its author for review"),
     "quote.finding_redacted": _l("Identifying detail taken out of a quote"),
     "quote.finding_kept": _l("Flagged detail kept, with a reason"),
@@ -289,6 +289,21 @@ _AUDIT_RECORDS = {
     "export": lazy_pgettext("audit record", "Export"),
     "consentrecord": _l("Consent record"),
 }
+
+
+# What of a quote changed (``audit.QUOTE_PARTS``), as its notice and the audit log name it.
+_QUOTE_PARTS = {
+    "words": lazy_pgettext("what of a quote changed", "words"),
+    "translation": lazy_pgettext("what of a quote changed", "translation"),
+    "attribution": lazy_pgettext("what of a quote changed", "attribution"),
+    "language": lazy_pgettext("what of a quote changed", "language"),
+}
+
+
+def quote_parts_label(parts) -> str:
+    """ "words and attribution": the parts of a quote named, in the page's language."""
+    return format_list([_translated_once(_QUOTE_PARTS[part]) for part in parts if part in _QUOTE_PARTS],
+                       locale=get_locale())
 
 
 def audit_action_label(code: str) -> str:

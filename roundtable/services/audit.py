@@ -20,13 +20,15 @@ ACTION = re.compile(r"[a-z_]+(?:\.[a-z_]+)*")  # "quote.approved", "retention.pu
 
 ROLE_DETAILS = ("given", "taken")  # roles given to or taken from the target account
 ACCOUNT_DETAILS = ("previous", "successor")  # the staff accounts a roundtable went from and to
+QUOTE_PARTS = ("words", "translation", "attribution", "language")  # what of a quote ``changed``, in this order
 
 
 def record(action: str, *, actor=None, actor_type: str | None = None, target=None, **detail) -> AuditEvent:
     """Append one event. ``actor`` is a User or Participant (or None for the system).
 
-    ``detail`` says what changed, only as role names (``given``, ``taken``) or staff accounts (``previous``,
-    ``successor``): anything else is refused, so the log can hold no one's words.
+    ``detail`` says what changed, only as role names (``given``, ``taken``), staff accounts (``previous``,
+    ``successor``) or parts of a quote (``changed``: ``QUOTE_PARTS``, never their words): anything else is
+    refused, so the log can hold no one's words.
     """
     if actor_type is None:
         actor_type = "system" if actor is None else ("participant" if type(actor).__name__ == "Participant" else "staff")
@@ -49,6 +51,8 @@ def _written_detail(detail: dict) -> str | None:
             words = sorted(value)
         elif key in ACCOUNT_DETAILS and isinstance(value, User):
             words = [str(value.id)]
+        elif key == "changed" and not isinstance(value, str) and set(value) <= set(QUOTE_PARTS):
+            words = [part for part in QUOTE_PARTS if part in value]
         else:
             raise ValueError(f"an audit event cannot say {key}={value!r}")
         if words:

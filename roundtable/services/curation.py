@@ -217,11 +217,14 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     _check_words(text, translation)
     _translation_follows_the_language(target, language, translation)
     descriptor = _checked_descriptor(descriptor, target.reflection)
-    # The attribution and the language are published with the words: a change to them needs a new approval too.
-    words_changed = (text, language, translation or None, descriptor) != (
-        target.text, target.language, target.translation, target.descriptor)
-    # What an export carried is not what is published now: its words, or (to an author who approves them) its themes.
-    pulled_because = notices.CHANGED if words_changed else notices.PUT_TO_AUTHOR
+    # The translation, the attribution and the language are published with the words: a change to them needs a new
+    # approval too. What an export carried is not what is published now: these, or (to an author who approves them)
+    # its themes; its notice says which.
+    changed = tuple(part for part, now, before in (
+        ("words", text, target.text), ("translation", translation or None, target.translation),
+        ("attribution", descriptor, target.descriptor), ("language", language, target.language),
+    ) if now != before)
+    words_changed = bool(changed)
     themes_changed = {theme.id for theme in themes} != {theme.id for theme in target.themes}
     if themes_changed:
         # Only the link table changes: the row is written anyway, so its version moves and a second editor's
@@ -237,25 +240,26 @@ def update_quote(editor: User, target: Quote, *, expected_version: int, text: st
     target.descriptor = descriptor
     target.themes = list(themes)
     if words_changed:
-        _approve_again(editor, target, pulled_because)
+        _approve_again(editor, target, changed)
     flush_or_refuse(Conflict(_l("Another editor saved this quote while you were editing it.")))
     audit.record("quote.updated", actor=editor, target=target)
     return target
 
 
-def _approve_again(editor: User, target: Quote, pulled_because: str) -> None:
-    """What is published of a quote changed (its words, attribution, language, or themes its author sees): it is
-    a new revision, and what was approved, put to the author or declined needs a new approval. An exported quote
-    is pulled ``pulled_because``: ``notices.CHANGED`` when its words changed (an export holds words no longer
-    approved), ``notices.PUT_TO_AUTHOR`` when only its themes did (the words may be used again once approved)."""
+def _approve_again(editor: User, target: Quote, changed: tuple[str, ...] = ()) -> None:
+    """What is published of a quote changed (``changed``: its words, translation, attribution, language; or else
+    themes its author sees): it is a new revision, and what was approved, put to the author or declined needs a new
+    approval. An exported quote is pulled: ``notices.CHANGED``, naming what changed, when an export holds what is
+    no longer approved; ``notices.PUT_TO_AUTHOR`` when only its themes changed (the words may be used again once
+    approved)."""
     target.revision += 1
     refresh_findings(target)
     if target.status not in ("approved", "awaiting_participant", "declined"):
         return
-    if target.status == "approved":  # words an export carried are not the approved words any more
-        notices.pulled(target, pulled_because, actor=editor)
-    elif pulled_because == notices.CHANGED:  # out of use already, as exported: no longer the words that were
-        notices.words_changed_while_pulled(target, actor=editor)
+    if target.status == "approved":  # what an export carried is not what is approved any more
+        notices.pulled(target, notices.CHANGED if changed else notices.PUT_TO_AUTHOR, actor=editor, changed=changed)
+    elif changed:  # out of use already, as exported: no longer what was
+        notices.words_changed_while_pulled(target, changed, actor=editor)
     # The author's approval, when they asked to review quotes, and always once the quote was put to them: what the
     # author was asked about, or declined, they answer again. They are asked only about words fit to approve;
     # until the editor makes them so, the quote is a draft.
@@ -621,7 +625,7 @@ def _put_to_authors_again(editor: User, target: Theme) -> int:
     for quote in carrying:
         db.session.refresh(quote.reflection)
         if _themes_seen_by_the_author(quote):
-            _approve_again(editor, quote, notices.PUT_TO_AUTHOR)
+            _approve_again(editor, quote)
             again += 1
     return again
 

@@ -1,8 +1,8 @@
 """“Withdrawn after export”: a quote that left the platform in an export may no longer be used.
 
 Its author withdrew or declined it, a facilitator held back its reflection, a sensitive word added
-later found an identifying detail in it, an editor changed its words (they need a new approval), or its
-author asked to review quotes (it waits for their approval).
+later found an identifying detail in it, an editor changed what is published of it (its words, translation,
+attribution or language: they need a new approval), or its author asked to review quotes (it waits for their approval).
 Editors need to pull it from materials made with that export.
 A notice names the quote by its number (never by its words, which may be erased), why, the exports that
 carried it and when. A notice is derived, not stored: an exported quote whose latest such event has no
@@ -44,6 +44,7 @@ class Notice:
     # Held back, then released again; put to its author, who approved the same words; or no longer holding the
     # detail a sensitive word found (an editor kept it, or the word was taken off the list): they may be used once more.
     usable_again: bool = False
+    changed: tuple[str, ...] = ()  # ``CHANGED``: what of the quote (``audit.QUOTE_PARTS``); empty if not recorded
 
 
 def exported(quote: Quote) -> bool:
@@ -52,22 +53,26 @@ def exported(quote: Quote) -> bool:
     return db.session.scalar(carried) is not None
 
 
-def pulled(quote: Quote, reason: str, *, actor) -> None:
+def pulled(quote: Quote, reason: str, *, actor, changed: tuple[str, ...] = ()) -> None:
     """An approved quote stopped being exportable without its author taking it back (``SOURCE_HELD``,
     ``DETAIL_FLAGGED``, ``CHANGED``, ``PUT_TO_AUTHOR``): if it left in an export, editors hear of it as of a
-    withdrawal."""
+    withdrawal. ``changed``: for ``CHANGED``, what of it (``audit.QUOTE_PARTS``), which its notice names."""
     if quote.status == "approved" and quote.id is not None and exported(quote):
-        audit.record(reason, actor=actor, target=quote)
+        audit.record(reason, actor=actor, target=quote, **_changed(changed))
+
+
+def _changed(parts: tuple[str, ...]) -> dict:
+    return {"changed": parts} if parts else {}
 
 
 # Notices that say a quote may be used again once it is approved: true only while its words stay as exported.
 _USABLE_AGAIN_ONCE_APPROVED = (PUT_TO_AUTHOR, SOURCE_HELD, DETAIL_FLAGGED)
 
 
-def words_changed_while_pulled(quote: Quote, *, actor) -> None:
-    """The words of an exported quote that is out of use changed: a notice that would say "may be used again" once
-    it is approved becomes "words changed" (the export holds words no longer approved). ``pulled`` covers an
-    approved quote."""
+def words_changed_while_pulled(quote: Quote, changed: tuple[str, ...], *, actor) -> None:
+    """What an exported quote that is out of use publishes changed (``changed``, as for ``pulled``): a notice that
+    would say "may be used again" once it is approved becomes "changed" (the export holds what is no longer
+    approved). ``pulled`` covers an approved quote."""
     latest = db.session.scalar(
         select(AuditEvent.action)
         .where(AuditEvent.target_type == constant("quote"), AuditEvent.target_id == quote.id,
@@ -75,7 +80,7 @@ def words_changed_while_pulled(quote: Quote, *, actor) -> None:
         .order_by(AuditEvent.id.desc()).limit(1)
     )
     if latest in _USABLE_AGAIN_ONCE_APPROVED:
-        audit.record(CHANGED, actor=actor, target=quote)
+        audit.record(CHANGED, actor=actor, target=quote, **_changed(changed))
 
 
 def _latest(actions) -> select:
@@ -137,7 +142,7 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     """One page of open notices, oldest quote first: three queries, however many notices there are."""
     found = paginate(
         select(Quote.id, _latest(WITHDRAWN_ACTIONS), _of_latest_withdrawal(AuditEvent.action),
-               _of_latest_withdrawal(AuditEvent.created_at), _usable_again())
+               _of_latest_withdrawal(AuditEvent.created_at), _usable_again(), _of_latest_withdrawal(AuditEvent.detail))
         .join(Reflection, Reflection.id == Quote.reflection_id)
         .where(_open_condition()).order_by(Quote.id),
         page, per_page, scalars=False,
@@ -154,8 +159,8 @@ def open_notices(page: int = 1, per_page: int = 25) -> Page:
     return replace(found, items=[
         Notice(quote_id, event_id, reason, at,
                tuple(e for e in carried.get(quote_id, ()) if at is None or e.created_at <= at),
-               usable_again=bool(usable_again))
-        for quote_id, event_id, reason, at, usable_again in found.items
+               usable_again=bool(usable_again), changed=tuple(audit.detail_text(detail).get("changed", ())))
+        for quote_id, event_id, reason, at, usable_again, detail in found.items
     ])
 
 

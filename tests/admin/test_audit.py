@@ -58,7 +58,7 @@ def test_the_audit_log_has_no_content_and_no_addresses():
 
 @pytest.mark.parametrize("detail", [
     {"note": "words someone wrote"}, {"given": ["the words of a reflection"]}, {"successor": 7},
-    {"previous": "203.0.113.9"},
+    {"previous": "203.0.113.9"}, {"changed": ["the words of a quote"]}, {"changed": "words"},
 ])
 def test_an_events_detail_holds_only_role_names_and_staff_accounts(make, detail):
     with pytest.raises(ValueError):
@@ -111,6 +111,25 @@ def test_a_hand_over_names_the_facilitator_who_took_the_roundtables_over(client,
     assert (f'From Staff account #{leaving.id} (<a href="/admin/users/{leaving.id}">{leaving.username}</a>) to '
             f'Staff account #{taking_over.id} (<a href="/admin/users/{taking_over.id}">{taking_over.username}</a>)'
             ) in html
+
+
+def test_a_change_to_an_exported_quote_says_what_of_it_changed(client, make, login):
+    from roundtable.services import curation
+
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    exports.record(editor, "csv", exports.QuoteFilters())
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="mixed",
+                          translation="Dapat hayaang magsalita ang mga bata.", translation_language=None,
+                          descriptor="advocate")
+    db.session.commit()
+    login(make.user("admin"))
+    client.get("/language/en")
+
+    html = client.get("/admin/audit?action=quote.changed_after_export").get_data(as_text=True)
+
+    assert "<td>Exported quote changed</td>" in html
+    assert "<td>translation, attribution, and language</td>" in html
 
 
 def test_audit_events_cannot_be_changed_or_deleted_by_the_app(make):

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from roundtable.db import db
-from roundtable.services import audit, exports, moderation, withdrawal
+from roundtable.services import audit, curation, exports, moderation, withdrawal
 
 
 def _exported_then_taken_back(make, editor, count: int) -> None:
@@ -71,6 +71,27 @@ def test_the_notices_page_does_not_say_a_quote_that_may_be_used_again_may_no_lon
     assert "the same approved words may be used again" in html
     assert "may no longer be used" not in html
     assert "A notice that says its quote may be used again asks for nothing to be removed" in html
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "Exported quote's attribution changed"),
+    ("fil", "Binago ang pagkilala ng na-export na sipi"),
+])
+def test_a_notice_says_the_attribution_changed_when_only_the_attribution_did(client, make, login, language, said):
+    """It said "Exported quote's words changed", and an editor found the words in their materials unchanged (QA)."""
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    exports.record(editor, "csv", exports.QuoteFilters())
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="en",
+                          translation=None, translation_language=None, descriptor="survivor leader and advocate")
+    db.session.commit()
+    client.get(f"/language/{language}")
+    login(editor)
+
+    html = client.get("/editor/notices").get_data(as_text=True)
+
+    assert f'<p class="meta">{said} · ' in html.replace("&#39;", "'")
+    assert "words" not in html.split("<h2>", 1)[1].split("</li>", 1)[0]
 
 
 def test_only_editors_see_notices(client, make, login):

@@ -228,6 +228,37 @@ def test_an_exported_quote_whose_words_an_editor_changes_raises_a_notice(make):
     assert quote.status == "draft"
 
 
+@pytest.mark.parametrize(("changes", "changed"), [
+    ({"descriptor": "survivor leader and advocate"}, ("attribution",)),
+    ({"language": "mixed", "translation": "Dapat hayaang magsalita ang mga bata."}, ("translation", "language")),
+    ({"text": "The court should let children speak", "descriptor": "advocate"}, ("words", "attribution")),
+])
+def test_the_notice_of_an_exported_quote_an_editor_changes_says_what_changed(make, changes, changed):
+    """Only its attribution changed, the notice said its words had, and an editor comparing the words in their
+    materials found nothing to mend (QA)."""
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    _export(editor)
+    saved = {"text": quote.text, "language": "en", "translation": None, "descriptor": "survivor leader", **changes}
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, translation_language=None, **saved)
+    db.session.commit()
+
+    [notice] = notices.open_notices().items
+    assert (notice.reason, notice.changed) == (notices.CHANGED, changed)
+
+
+def test_words_changed_while_an_exported_quote_is_out_of_use_are_named_in_its_notice(make):
+    editor, participant, quote = _put_to_its_author_after_export(make)
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, text=quote.text, language="en",
+                          translation=None, translation_language=None, descriptor="advocate")
+    db.session.commit()
+
+    [notice] = notices.open_notices().items
+    assert (notice.reason, notice.changed) == (notices.CHANGED, ("attribution",))
+
+
 def test_an_exported_quote_whose_themes_change_raises_no_notice(make):
     editor = make.user("editor")
     quote = make.quote(make.reflection(), editor=editor)
