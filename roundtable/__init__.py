@@ -216,7 +216,7 @@ def _register_template_helpers(app: Flask) -> None:
         language = i18n.current_language()
         return {
             "current_language": language,
-            "theme_sort": "name_fil" if language == "fil" else "name_en",  # themes|sort(attribute=theme_sort)
+            "theme_sort": "sort_key_fil" if language == "fil" else "sort_key_en",  # themes|sort(attribute=theme_sort)
             "in_language": i18n.in_language,
             "long_date": i18n.long_date,
             "staff_time": i18n.staff_time,

@@ -80,11 +80,11 @@ def test_a_draft_discarded_before_0012_does_not_lend_its_number_to_the_next_quot
     """SQLite gave the newest quote's number, once its draft was discarded, to the next quote: the audit log still
     names the discarded one by it."""
     from alembic import command
-    from sqlalchemy import create_engine
+    from sqlalchemy import create_engine, text
 
     from roundtable.cli import alembic_config
     from roundtable.models import Export, Quote
-    from roundtable.services import curation, exports
+    from roundtable.services import audit, exports
     from tests.conftest import database
 
     config = alembic_config(scratch_database_url)
@@ -93,14 +93,17 @@ def test_a_draft_discarded_before_0012_does_not_lend_its_number_to_the_next_quot
         editor = make.user("editor")
         reflection = make.reflection()
         kept = make.quote(reflection, editor=editor, text="let children speak")
-        curation.update_quote(editor, kept, expected_version=kept.version_id, text=kept.text, language="en",
-                              translation=None, translation_language=None, descriptor="survivor leader",
-                              themes=[curation.add_theme(editor, "Courts", "Mga korte")])
+        # A theme as 0011 stores it: the model's has columns of later revisions.
+        db.session.execute(text("INSERT INTO themes (name_en, name_fil) VALUES ('Courts', 'Mga korte')"))
+        db.session.execute(text("INSERT INTO quote_themes (quote_id, theme_id) SELECT :quote, id FROM themes"),
+                           {"quote": kept.id})
         exported = exports.record(editor, "csv", exports.QuoteFilters())
         db.session.commit()
         discarded = make.quote(reflection, editor=editor, text="from a safe room", approve=False)
         discarded_id = discarded.id
-        curation.discard_draft(editor, discarded, seen_version=discarded.version_id)
+        # What curation.discard_draft leaves (whose ORM would read the themes' columns of later revisions too).
+        audit.record("quote.discarded", actor=editor, target=discarded)
+        db.session.execute(text("DELETE FROM quotes WHERE id = :id"), {"id": discarded_id})
         db.session.commit()
 
         command.upgrade(config, "head")
@@ -109,3 +112,36 @@ def test_a_draft_discarded_before_0012_does_not_lend_its_number_to_the_next_quot
         assert (kept.text, [t.name_en for t in kept.themes]) == ("let children speak", ["Courts"])
         assert [quote.id for quote in db.session.get(Export, exported.id).quotes] == [kept.id]
         assert make.quote(reflection, editor=editor, text="the court should listen", approve=False).id > discarded_id
+
+
+def test_themes_made_before_0013_sort_by_their_names_without_capitals_or_accents_and_keep_their_numbers(
+        make, scratch_database_url):
+    """"bold" and "Édukasyon" came after "Video-recorded interviews" on both databases (QA)."""
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from roundtable.cli import alembic_config
+    from roundtable.services import curation
+    from tests.conftest import database
+
+    config = alembic_config(scratch_database_url)
+    command.upgrade(config, "0012")
+    with database(create_engine(scratch_database_url)):
+        for name_en, name_fil in (("Video-recorded interviews", "Mga panayam na naka-video"), ("bold", "matapang"),
+                                  ("Édukasyon", "Edukasyon"), ("Removed", "Inalis")):
+            db.session.execute(text("INSERT INTO themes (name_en, name_fil) VALUES (:en, :fil)"),
+                               {"en": name_en, "fil": name_fil})
+        removed = db.session.scalar(text("SELECT id FROM themes WHERE name_en = 'Removed'"))
+        db.session.execute(text("DELETE FROM themes WHERE id = :id"), {"id": removed})
+        db.session.commit()
+
+        command.upgrade(config, "head")
+        db.session.expire_all()
+
+        assert [theme.name_en for theme in curation.themes("en")] == ["bold", "Édukasyon", "Video-recorded interviews"]
+        assert [theme.sort_key_fil for theme in curation.themes("fil")] == [
+            "edukasyon", "matapang", "mga panayam na naka-video"]
+        assert curation.add_theme(make.user("editor"), "Courts", "Mga korte").id > removed, "not rebuilt: 0012 holds"
+        db.session.commit()
+        command.downgrade(config, "0012")
+        command.upgrade(config, "head")

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, Table, Text, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from roundtable.db import Base, UTCDateTime, utcnow
 from roundtable.models.types import EncryptedText
+from roundtable.services.text import search_key
 
 STATUSES = ("draft", "awaiting_participant", "approved", "declined", "withdrawn")
 #: Every status but withdrawn: the quotes an editor lists, filters by and can still take back.
@@ -39,14 +40,29 @@ class Theme(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name_en: Mapped[str] = mapped_column(String(80), unique=True)
     name_fil: Mapped[str] = mapped_column(String(80), unique=True)
+    # Where each name sorts: capitals and accents aside ("bold" and "Édukasyon" among the others, not after "Video"),
+    # and alike on every database, whatever its collation. Kept by ``_sort_keys_kept``; "ß" folds to "ss", so a
+    # key may be longer than its name.
+    sort_key_en: Mapped[str] = mapped_column(Text)
+    sort_key_fil: Mapped[str] = mapped_column(Text)
 
     def name(self, language: str) -> str:
         return self.name_fil if language == "fil" else self.name_en
 
     @classmethod
     def name_column(cls, language: str):
-        """The column of the name in ``language``: what lists and files sort themes by."""
+        """The column of the name in ``language``."""
         return cls.name_fil if language == "fil" else cls.name_en
+
+    @classmethod
+    def sort_column(cls, language: str):
+        """What lists and files sort themes by in ``language`` (then by ``id``, for names alike but for accents)."""
+        return cls.sort_key_fil if language == "fil" else cls.sort_key_en
+
+    @validates("name_en", "name_fil")
+    def _sort_keys_kept(self, field: str, name: str | None) -> str | None:
+        setattr(self, field.replace("name_", "sort_key_"), None if name is None else search_key(name))
+        return name
 
 
 class Quote(Base):

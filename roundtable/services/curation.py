@@ -415,12 +415,12 @@ def _shares_the_same_words_of_the_source(kept: tuple[frozenset[int], frozenset[i
 
 def themes(language: str = "en") -> list[Theme]:
     """Every theme, in the order of their names in ``language``: the choices of a filter or of a quote's themes."""
-    return list(db.session.scalars(select(Theme).order_by(Theme.name_column(language))))
+    return list(db.session.scalars(select(Theme).order_by(Theme.sort_column(language), Theme.id)))
 
 
 def theme_page(number: int = 1, per_page: int = 50, language: str = "en") -> Page:
     """The themes page, in pages: the taxonomy grows with years of quotes."""
-    return paginate(select(Theme).order_by(Theme.name_column(language), Theme.id), number, per_page)
+    return paginate(select(Theme).order_by(Theme.sort_column(language), Theme.id), number, per_page)
 
 
 def themes_by_ids(ids: list[int]) -> list[Theme]:

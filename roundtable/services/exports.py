@@ -130,7 +130,7 @@ def rows(export: Export, language: str) -> Iterator[ExportRow]:
         .join(Theme, Theme.id == quote_themes.c.theme_id)
         .join(export_quotes, export_quotes.c.quote_id == quote_themes.c.quote_id)
         .where(export_quotes.c.export_id == export.id)
-        .order_by(theme_name)  # alphabetical in the file's language
+        .order_by(Theme.sort_column(language), Theme.id)  # alphabetical in the file's language
     ):
         themes_of.setdefault(quote_id, []).append(name)
     title = Roundtable.title_fil if language == "fil" else Roundtable.title_en

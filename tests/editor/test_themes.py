@@ -202,6 +202,33 @@ def test_themes_are_listed_in_the_order_of_their_names_in_the_readers_language(e
     assert order("fil") == ["Ang pamilya", "Mga korte"]
 
 
+# Names with capitals, accents and neither, that code points order "Courts, Video-recorded interviews, bold, Édukasyon".
+ALIKE_BUT_FOR_CAPITALS_AND_ACCENTS = [("Video-recorded interviews", "Mga panayam na naka-video"), ("bold", "matapang"),
+                                      ("Édukasyon", "Edukasyon"), ("hope", "Pag-asa"), ("Courts", "mga korte")]
+IN_ENGLISH = ["bold", "Courts", "Édukasyon", "hope", "Video-recorded interviews"]
+IN_FILIPINO = ["Edukasyon", "matapang", "mga korte", "Mga panayam na naka-video", "Pag-asa"]
+
+
+@pytest.mark.parametrize(("language", "expected"), [("en", IN_ENGLISH), ("fil", IN_FILIPINO)])
+def test_themes_are_in_alphabetical_order_whatever_their_capitals_and_accents_on_every_page(
+        make, editor, desk, language, expected):
+    """Lowercase and accented names came after "Video-recorded interviews" (QA)."""
+    themes = [curation.add_theme(editor, name_en, name_fil) for name_en, name_fil in ALIKE_BUT_FOR_CAPITALS_AND_ACCENTS]
+    quote = quote_of(editor, make.reflection(), themes=themes)
+    desk.get(f"/language/{language}")
+
+    def named(html: str) -> list[str]:
+        return sorted(expected, key=html.index)
+
+    filters = desk.get("/editor/export").get_data(as_text=True)
+    assert named(filters.split('name="theme"', 1)[1]) == expected
+    boxes = desk.get(f"/editor/quotes/{quote.id}").get_data(as_text=True)
+    assert named(boxes.split('id="themes"', 1)[1]) == expected
+    assert re.findall(r'<span class="tag">([^<]+)</span>', desk.get("/editor/quotes").get_data(as_text=True)) == expected
+    listed = re.findall(rf'<span lang="{language}">([^<]+)</span>', desk.get("/editor/themes").get_data(as_text=True))
+    assert listed == expected
+
+
 def test_the_summary_and_a_quotes_tags_follow_the_readers_language_too(make, editor, desk):
     import re
 

@@ -105,6 +105,34 @@ def test_themes_are_renamed_and_removed_only_when_unused_or_confirmed(make):
 
 # --- optimistic locking ------------------------------------------------------------------------
 
+def test_themes_come_in_pages_in_alphabetical_order_whatever_their_capitals_and_accents(make):
+    """Lowercase and accented names came after every capitalised one, on both databases (QA)."""
+    editor = make.user("editor")
+    for name_en, name_fil in (("Video-recorded interviews", "Mga panayam"), ("bold", "matapang"), ("Édukasyon", "Ékis"),
+                              ("Courts", "mga korte"), ("Zeal", "Sigla")):
+        curation.add_theme(editor, name_en, name_fil)
+    db.session.commit()
+
+    def pages(language):
+        return [[theme.name(language) for theme in curation.theme_page(number, per_page=2, language=language).items]
+                for number in (1, 2, 3)]
+
+    assert pages("en") == [["bold", "Courts"], ["Édukasyon", "Video-recorded interviews"], ["Zeal"]]
+    assert pages("fil") == [["Ékis", "matapang"], ["mga korte", "Mga panayam"], ["Sigla"]]
+    assert [theme.name_en for theme in curation.themes("en")] == [
+        "bold", "Courts", "Édukasyon", "Video-recorded interviews", "Zeal"]
+
+
+def test_a_renamed_theme_takes_its_place_by_its_new_name(make):
+    editor = make.user("editor")
+    moved = curation.add_theme(editor, "Accessible courts", "Abot-kayang korte")
+    curation.add_theme(editor, "courts", "korte")
+    curation.rename_theme(editor, moved, "Zeal", "Sigla")
+
+    assert [theme.name_en for theme in curation.themes("en")] == ["courts", "Zeal"]
+    assert [theme.name_fil for theme in curation.themes("fil")] == ["korte", "Sigla"]
+
+
 def test_a_stale_save_raises_conflict_and_changes_nothing(make):
     editor = make.user("editor")
     quote = new_quote(make, make.reflection(), editor)

@@ -105,6 +105,21 @@ def test_rows_carry_author_roundtable_and_themes_in_the_language_of_the_export(e
     assert in_english[shelf.fil.id].translation.startswith("=1+1")
 
 
+def test_a_rows_themes_are_in_alphabetical_order_whatever_their_capitals_and_accents(editor, shelf):
+    """"… Testifying in court, Video-recorded interviews, bold" in every export (QA)."""
+    for name_en, name_fil in (("Video-recorded interviews", "Mga panayam"), ("bold", "matapang"),
+                              ("Édukasyon", "Edukasyon")):
+        shelf.fil.themes.append(curation.add_theme(editor, name_en, name_fil))
+    record = exports.record(editor, "csv", exports.QuoteFilters())
+    db.session.commit()
+
+    (english,) = [row for row in exports.rows(record, "en") if row.quote_id == shelf.fil.id]
+    (filipino,) = [row for row in exports.rows(record, "fil") if row.quote_id == shelf.fil.id]
+
+    assert english.themes == ("bold", "Courts", "Édukasyon", "Video-recorded interviews")
+    assert filipino.themes == ("Edukasyon", "matapang", "Mga korte", "Mga panayam")
+
+
 def test_a_quotes_date_is_the_day_it_was_approved_on_the_organisations_clock(editor, shelf):
     """Approved at 01:30 on 4 December in Manila, which is still 3 December in UTC."""
     shelf.en.approved_at = datetime(2026, 12, 3, 17, 30, tzinfo=timezone.utc)
