@@ -118,10 +118,10 @@ def meeting_time(roundtable) -> str | None:
         return day
     locale = get_locale()
     if ends is None:
-        hours = _clock(starts)
+        hours = time_of_day(starts)
     elif ends_next_day(starts, ends) or starts == MIDNIGHT:
         # "{0} – {1}", as Babel joins them: Babel's own interval is for one day, and reads "12:00–1:30 AM", noon
-        hours = locale.interval_formats[None].format(_clock(starts), meeting_end(starts, ends))
+        hours = locale.interval_formats[None].format(time_of_day(starts), meeting_end(starts, ends))
     else:
         hours = babel_dates.format_interval(starts, ends, "hm", locale=locale)
     return _("%(day)s, %(hours)s", day=day, hours=hours)
@@ -137,11 +137,12 @@ def meeting_end(starts, ends) -> str:
     if ends_next_day(starts, ends):
         # Held to the time, and together, by no-break spaces: a narrow screen does not leave "(next day)", or
         # "day)", alone at the start of a line, where it no longer says which time is the next day's.
-        return _("%(time)s\u00a0(next\u00a0day)", time=_clock(ends))
-    return _clock(ends)
+        return _("%(time)s\u00a0(next\u00a0day)", time=time_of_day(ends))
+    return time_of_day(ends)
 
 
-def _clock(moment) -> str:
+def time_of_day(moment) -> str:
+    """A time of day as the pages say it, in the reader's language: "4:30 PM"."""
     return babel_dates.format_time(moment, format="short", locale=get_locale())
 
 

@@ -550,8 +550,8 @@ def _anyone_joined(roundtable: Roundtable) -> bool:
 
 MIDNIGHT = time(0)
 MEETING_WITHIN_YEARS = RETENTION_MAX_YEARS  # later, it would come after the words are erased anyway
-# Longer is taken for a slip of the 24-hour clock (14:00 to 04:00 typed for 4 PM). Not under 12: the refusal offers
-# the same end on the other side of noon or midnight, which then always fits.
+# Longer is taken for a slip of the 24-hour clock (14:00 to 04:00 typed for 4 PM). Not under 12: the refusal of one run
+# past midnight offers the same end on the other side of midnight or noon, which then always fits.
 MEETING_MAX_HOURS = 12
 
 
@@ -602,12 +602,18 @@ def _minute_of_day(moment: time) -> int:
 
 
 def _too_long(starts_at: time, ends_at: time):
-    """Says how long the meeting would be, and offers the end 12 hours off, on the other side of noon or midnight:
-    4:00 PM for 04:00, as likely meant."""
+    """Says how long the meeting would be. Run past midnight, it offers the end 12 hours off, on the other side of
+    midnight or noon: 4:00 PM for 04:00, a slip of the 24-hour clock. A long day that stays on one day (08:00 to
+    21:00) offers none: the end on the other side of noon would make a meeting of an hour or so, not likely meant."""
     from roundtable import i18n  # here, not at the top: i18n reads MIDNIGHT and ends_next_day from this module
 
+    length = i18n.hours_and_minutes(_length_in_minutes(starts_at, ends_at))
+    most = i18n.hours_and_minutes(MEETING_MAX_HOURS * 60)
+    if not ends_next_day(starts_at, ends_at):
+        return _l("This meeting would last %(length)s, from %(start)s to %(end)s. A meeting can last at most "
+                  "%(most)s.", length=length, start=i18n.time_of_day(starts_at),
+                  end=i18n.meeting_end(starts_at, ends_at), most=most)
     other_end = time(*divmod((_minute_of_day(ends_at) + 12 * 60) % (24 * 60), 60))
     return _l("This meeting would last %(length)s, ending %(end)s. Did you mean %(other_end)s? A meeting can last at "
-              "most %(most)s.", length=i18n.hours_and_minutes(_length_in_minutes(starts_at, ends_at)),
-              end=i18n.meeting_end(starts_at, ends_at), other_end=i18n.meeting_end(starts_at, other_end),
-              most=i18n.hours_and_minutes(MEETING_MAX_HOURS * 60))
+              "most %(most)s.", length=length, end=i18n.meeting_end(starts_at, ends_at),
+              other_end=i18n.meeting_end(starts_at, other_end), most=most)

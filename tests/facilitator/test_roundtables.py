@@ -705,6 +705,28 @@ def test_a_meeting_of_14_hours_typed_for_2_is_refused_beside_the_end_time_keepin
     assert roundtable.title_en != "Renamed" and roundtable.meets_on is None
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "This meeting would last 13 hours, from 8:00\u202fAM to 9:00\u202fPM. A meeting can last at most 12 hours."),
+    ("fil", "Tatagal nang 13 oras ang pagtitipong ito, mula 8:00\u202fAM hanggang 9:00\u202fPM. Hanggang 12 oras "
+            "lang ang haba ng isang pagtitipon."),
+])
+def test_a_meeting_of_13_hours_on_one_day_is_refused_saying_its_hours_without_offering_an_end_of_one_hour(
+        client, make, login, language, said):
+    """QA r3 #1: 08:00 to 21:00 was asked "Did you mean 9:00 AM?", a meeting of one hour."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get(f"/language/{language}")
+    response = post_roundtable_edit(client, roundtable, meets_on="2031-12-06", starts_at="08:00", ends_at="21:00")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    beside = html[html.index('for="ends_at"'):]
+    assert said in beside[:beside.index("<input")]
+    assert 'value="08:00"' in html and 'value="21:00"' in html
+    db.session.refresh(roundtable)
+    assert roundtable.meets_on is None
+
+
 def test_a_meeting_day_with_a_two_digit_year_is_refused_beside_the_day_in_the_readers_language(client, make, login):
     """Chrome's date box makes "12/12/26" typed into it 0026-12-12: the pages said "December 12, 26"."""
     facilitator = make.user("facilitator")
