@@ -1,9 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField
+from wtforms import SelectField, SelectMultipleField, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roundtable.forms import CleanStringField, Form, SentOnce, TypedBoxes, length, required
 from roundtable.i18n import ROLE_LABELS
+from roundtable.services.accounts import checked_username
+from roundtable.services.errors import RuleViolation
 
 
 def role_choices():
@@ -24,6 +26,17 @@ class NewUserForm(SentOnce, Form):
     username = CleanStringField(_l("Username"), validators=[required(), length(64, 2)])
     display_name = CleanStringField(_l("Display name"), validators=[required(), length(120)])
     roles = RoleChoices(_l("Roles"), choices=role_choices(), validators=[required(_l("Choose at least one role."))])
+
+    def validate_username(self, field) -> None:
+        """The service's rule, said with the form's other problems in one pass (not once they are put right).
+        Whether the name is taken stays the service's to say: a form sent twice then leads to the account its first
+        sending made (``changes.change``)."""
+        if field.errors:  # too short or too long, said already
+            return
+        try:
+            checked_username(field.data)
+        except RuleViolation as problem:
+            raise ValidationError(str(problem)) from None
 
 
 class AccountActionForm(SentOnce, Form):

@@ -82,10 +82,7 @@ def _username_taken() -> RuleViolation:
 def check_new_account(username: str, display_name: str, roles: set[str]) -> tuple[str, str]:
     """Everything about a new account but its password, checked: its username and display name as kept. The
     command line asks for the password only after these (a taken name found after typing it twice is lost work)."""
-    username = username.strip().lower()
-    if not _USERNAME.fullmatch(username):  # ASCII only: "амиhan" must not pass for "amihan"
-        raise RuleViolation(_l("A username has 2 to 64 letters a–z without accents, digits, dots, dashes or "
-                               "underscores, and at least one letter or digit."))
+    username = checked_username(username)
     display_name = _checked_display_name(display_name)
     unknown = set(roles) - set(ROLES)
     if unknown or not roles:
@@ -93,6 +90,16 @@ def check_new_account(username: str, display_name: str, roles: set[str]) -> tupl
     if db.session.scalar(select(User.id).where(func.lower(User.username) == username)):
         raise _username_taken()
     return username, display_name
+
+
+def checked_username(username: str) -> str:
+    """A new username as kept (trimmed, in lower case), or refused when it is not one. The admin's form checks it
+    too, so it is said with the form's other problems in one pass."""
+    username = username.strip().lower()
+    if not _USERNAME.fullmatch(username):  # ASCII only: "амиhan" must not pass for "amihan"
+        raise RuleViolation(_l("A username has 2 to 64 letters a–z without accents, digits, dots, dashes or "
+                               "underscores, and at least one letter or digit."))
+    return username
 
 
 def create_user(username: str, display_name: str, roles: set[str], password: str, *, actor=None) -> User:

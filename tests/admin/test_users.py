@@ -593,6 +593,29 @@ def test_a_display_name_of_punctuation_only_is_refused_beside_it_on_creating_and
     assert 'value="comms.two"' in html and db.session.scalar(select(User).where(User.username == "comms.two")) is None
 
 
+def test_a_username_that_is_not_one_is_said_with_the_forms_other_problems_in_one_pass(client, make, login):
+    """QA r3 #2: "Maria Santos!" was said only once the display name and the roles were put right, so the admin sent
+    the form three times."""
+    admin = make.user("admin")
+    login(admin)
+    client.get("/language/en")
+    page = client.get("/admin/users")
+
+    response = client.post("/admin/users", data={"username": "Maria Santos!", "display_name": "",
+                                                 "csrf_token": csrf_token_of(page)})
+
+    summary = response.get_data(as_text=True).split('class="error-summary"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#(\w+)">', summary) == ["username", "display_name", "roles"]
+    assert "Username: A username has 2 to 64 letters a–z without accents" in summary
+    assert 'value="Maria Santos!"' in response.get_data(as_text=True)
+    assert db.session.scalars(select(User)).all() == [admin]
+    too_short = client.post("/admin/users", data={"username": "m", "display_name": "",
+                                                  "csrf_token": csrf_token_of(page)})
+    summary = too_short.get_data(as_text=True).split('class="error-summary"')[1].split("</ul>")[0]
+    assert re.findall(r'<a href="#(\w+)">', summary) == ["username", "display_name", "roles"], "each said once"
+    assert "Username: Use between 2 and 64 characters." in summary
+
+
 def test_a_display_name_of_invisible_characters_only_is_no_name_and_the_hand_over_list_leads_with_usernames(
         client, make, login):
     from roundtable.services import accounts
