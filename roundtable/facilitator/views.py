@@ -31,6 +31,10 @@ facilitator_only = roles_required("facilitator")
 # Where a roundtable's page says what became of a prompt moved or removed: above its list, so that the next Tab
 # reaches the prompts' buttons again.
 PROMPTS = "prompts"
+# Where a decision on a reflection is said: above the moderation list it leads back to; and where its page says its
+# note was saved: above the note. There too the message takes the focus, not the top of the page.
+MODERATION = "moderation"
+NOTE = "note"
 
 
 def _own(roundtable_id: int):
@@ -424,7 +428,8 @@ def reflection(reflection_id: int):
         with change() as outcome:
             moderation.decide(g.user, item, decision_form.decision.data, read=decision_form.read.data)
         if outcome.saved:
-            flash(_("Released to curation.") if item.status == "released" else _("Held back from curation."))
+            flash_at(MODERATION, _("Released to curation.") if item.status == "released"
+                     else _("Held back from curation."))
             return redirect(_queue_as_left())
     decision_form.say_why_not()  # buttons have no place for an error of their own
     note_refused = False
@@ -432,7 +437,7 @@ def reflection(reflection_id: int):
         with change(errors_on=note_form.note) as outcome:
             moderation.save_note(g.user, item, note_form.note.data, read=note_form.read.data)
         if outcome.saved:
-            flash(_("Note saved."))
+            flash_at(NOTE, _("Note saved."))
             return redirect(url_for("facilitator.reflection", reflection_id=item.id, **_queue_filters()))
         note_refused = True
     decision_form.read.data = moderation.read_mark(item)  # what this page shows, the newest words included

@@ -448,6 +448,33 @@ def test_release_hold_and_a_private_note(client, make, login):
     assert db.session.get(Reflection, reflection.id).status == "released"
 
 
+FOCUSED_MESSAGE = '<div class="messages" role="status" tabindex="-1" autofocus><p class="flash message">{}</p></div>'
+
+
+@pytest.mark.parametrize(("decision", "said"), [("release", "Released to curation."),
+                                                 ("hold", "Held back from curation.")])
+def test_a_decision_is_said_above_the_moderation_list_and_takes_the_focus(client, make, login, decision, said):
+    """QA r3 #3: the focus fell to the top of the page, so the next Tab began again at "Skip to content"; a prompt
+    moved or removed takes the focus to its message."""
+    reflection, url = _moderating(client, make, login, "submitted")
+
+    decided = decide(client, url, decision)
+
+    html = client.get(decided.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<h1>Moderation</h1>\s*' + re.escape(FOCUSED_MESSAGE.format(said)), html)
+
+
+def test_a_saved_note_is_said_above_the_note_and_takes_the_focus(client, make, login):
+    """QA r3 #3, as for a decision: the next Tab reaches the note again."""
+    reflection, url = _moderating(client, make, login, "submitted")
+
+    saved = save_note(client, url, "Follow up gently next session.")
+
+    html = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<h2>Private note</h2>\s*' + re.escape(FOCUSED_MESSAGE.format("Note saved.")), html)
+    assert html.count("Note saved.") == 1, "said there, not at the top of the page as well"
+
+
 def test_a_decision_from_a_page_opened_before_another_decision_is_refused(client, make, login):
     reflection, url = _moderating(client, make, login, "submitted")
     first_tab, second_tab = client.get(url), client.get(url)
