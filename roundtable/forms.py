@@ -16,6 +16,7 @@ from wtforms import Field, FieldList, FormField, HiddenField, PasswordField, Str
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
+from roundtable.i18n import time_of_day
 from roundtable.services.sent_forms import KEPT_FOR
 from roundtable.services.text import clean_text, too_long
 
@@ -146,7 +147,7 @@ def say_saved_now(field: Field, value) -> None:
     """Under a field of a form refused because another page saved first: what is saved there now, so the two
     can be combined before saving again. A note tied to the field (``field`` and ``checkbox`` in macros.html),
     not an error: the field's own value may be the one to keep."""
-    shown = value.strftime("%H:%M") if isinstance(value, time) else value
+    shown = time_of_day(value) if isinstance(value, time) else value  # "4:30 PM", as the pages say a time
     if not shown:
         field.saved_now = _("Saved now: nothing")
         return

@@ -1,7 +1,7 @@
 """Facilitators run their own roundtables and see nothing of anyone else's."""
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -909,6 +909,25 @@ def test_an_edit_page_opened_before_another_save_shows_that_save_instead_of_undo
     assert _edit_page_sent(client, refused, title_en="Courts that hear children").status_code == 302, "seen, it saves"
     db.session.expire_all()
     assert (roundtable.title_en, roundtable.description_en) == ("Courts that hear children", "Bring water.")
+
+
+@pytest.mark.parametrize(("language", "said"), [("en", "Saved now: 4:30\u202fPM"), ("fil", "Naka-save ngayon: 4:30\u202fPM")])
+def test_a_time_another_page_saved_is_said_as_the_pages_say_a_time(client, make, login, language, said):
+    """QA r3 #4: it read "Saved now: 16:30", where the box beside it and every staff page say "4:30 PM"."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, meets_on=clock.today() + timedelta(days=10), starts_at=time(14, 0),
+                                 ends_at=time(16, 30))
+    login(facilitator)
+    client.get(f"/language/{language}")
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    laptop, phone = client.get(url), client.get(url)
+    assert _edit_page_sent(client, laptop, title_en="Courts that hear children").status_code == 302
+
+    refused = _edit_page_sent(client, phone, ends_at="23:30")
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and 'value="23:30"' in html
+    assert f'<p class="hint saved-now" id="ends_at-saved">{said}</p>' in html
 
 
 def test_an_edit_page_sent_twice_saves_once_and_says_saved(client, make, login):
