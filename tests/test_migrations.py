@@ -1,5 +1,7 @@
 """Alembic is the only way the schema is made, and it matches the models exactly."""
 
+import logging
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -70,10 +72,46 @@ def test_pseudonym_keys_made_before_0011_ignore_accents_and_no_one_already_alike
             db.session.expire_all()
             return db.session.scalars(select(Participant.pseudonym_key).order_by(Participant.id)).all()
 
-        command.upgrade(config, "head")
+        command.upgrade(config, "0011")
         assert keys() == ["ulap büghaw", "ulap bughaw", "bituin nino", "#4"], "alike before: both stay as they are"
         command.downgrade(config, "0010")
         assert keys() == ["ulap büghaw", "ulap bughaw", "bituin niño", "#4"]
+
+
+def test_pseudonym_keys_made_before_0014_leave_out_marks_and_spaces_and_no_one_already_alike_loses_their_name(
+        make, scratch_database_url, caplog):
+    """"Bituin." and "Tala-Dagat" were accepted beside "Bituin" and "Tala Dagat" (QA r4 #1): their keys kept the
+    marks. The log says how many keys changed and how many stayed, and names no one."""
+    from alembic import command
+    from sqlalchemy import create_engine, select
+
+    from roundtable.cli import alembic_config
+    from roundtable.models import Participant
+    from tests.conftest import database
+
+    config = alembic_config(scratch_database_url)
+    command.upgrade(config, "0013")
+    with database(create_engine(scratch_database_url)):
+        here, elsewhere = make.roundtable(), make.roundtable()
+        for roundtable, pseudonym, key in ((here, "Bituin", "bituin"), (here, "Bituin.", "bituin."),
+                                           (here, "Tala-Dagat", "tala-dagat"), (here, "", "#4"),
+                                           (elsewhere, "Tala Dagat", "tala dagat")):
+            db.session.add(Participant(roundtable_id=roundtable.id, pseudonym=pseudonym, pseudonym_key=key,
+                                       language="fil", passphrase_digest=key.ljust(64, "0")))
+        db.session.commit()
+
+        def keys() -> list[str]:
+            db.session.expire_all()
+            return db.session.scalars(select(Participant.pseudonym_key).order_by(Participant.id)).all()
+
+        caplog.set_level(logging.INFO, logger="roundtable.migrations")
+        command.upgrade(config, "0014")
+        assert keys() == ["bituin", "bituin.", "taladagat", "#4", "taladagat"], "alike before: both stay as they are"
+        said = [record.getMessage() for record in caplog.records if record.name == "roundtable.migrations"]
+        assert said == ["Pseudonym keys: 2 made again; 1 left as they were, as another participant in the same "
+                        "roundtable already has the new one."]
+        command.downgrade(config, "0013")
+        assert keys() == ["bituin", "bituin.", "tala-dagat", "#4", "tala dagat"]
 
 
 def test_a_draft_discarded_before_0012_does_not_lend_its_number_to_the_next_quote(make, scratch_database_url):

@@ -54,13 +54,21 @@ def end_sessions(participant_id: int) -> None:
 _ONE_APOSTROPHE_ONE_HYPHEN = str.maketrans({"‘": "'", "’": "'", "ʼ": "'", "`": "'", "‐": "-", "‑": "-", "–": "-"})
 
 
+def _plain_letter(character: str) -> bool:
+    """A letter a to z, or one with accents on it (á, ñ, ü, ẽ): canonically, an ASCII letter and combining marks.
+    Other Latin letters are refused, not made plain: many read as a to z ("ı", "ɑ", "ǀ" as "i", "a", "I") but are
+    not one in every font or to every reader. Compatibility forms ("ſ", "ﬁ", full-width, bold) are refused too:
+    they are other ways of drawing a letter, "ſ" one that looks like an "f"."""
+    base, *marks = unicodedata.normalize("NFD", character)
+    return base.isascii() and base.isalpha() and all(unicodedata.combining(mark) for mark in marks)
+
+
 def _written_plainly(pseudonym: str) -> bool:
-    """Latin letters (ñ, accented ones, the old Filipino g̃ too), digits, spaces, and - ' . only: a pseudonym that
-    looks like another one in the same room (a Cyrillic "а", an invisible filler) would put one person's words under
-    another's name, in staff views and in exports."""
+    """Letters a to z, accented or not (ñ, the old Filipino g̃ too), digits, spaces, and - ' . only: a pseudonym
+    that looks like another one in the same room (a Cyrillic "а", a dotless "ı", an invisible filler) would put one
+    person's words under another's name, in staff views and in exports."""
     return all(
-        character in " -'." or ("0" <= character <= "9")
-        or (character.isalpha() and unicodedata.name(character, "").startswith("LATIN "))
+        character in " -'." or ("0" <= character <= "9") or _plain_letter(character)
         or (character == "\u0303" and index and pseudonym[index - 1].isalpha())  # a tilde on a letter: g̃
         for index, character in enumerate(pseudonym)
     )
@@ -70,23 +78,30 @@ def _as_kept(pseudonym: str) -> str:
     return " ".join(unicodedata.normalize("NFC", pseudonym).translate(_ONE_APOSTROPHE_ONE_HYPHEN).split())
 
 
+# Marks and spaces a reader passes over: "Bituin." beside a comma ("Bituin., survivor leader"), "Tala-Dagat" and
+# "TalaDagat" read as "Tala Dagat".
+_PASSED_OVER = str.maketrans("", "", " .'-")
+
+
 def _pseudonym_key(pseudonym: str) -> str:
-    """What makes two pseudonyms one in a roundtable (its unique key): case, spacing and accents aside, "Ulap Büghaw"
-    and "Ulap Bughaŵ" are "Ulap Bughaw", read alike beside a quote. (migrations/versions/0011 has a copy.)"""
-    return search_key(pseudonym)
+    """What makes two pseudonyms one in a roundtable (its unique key): case, accents, spaces and . ' - aside,
+    "Ulap Büghaw", "ulap-bughaw" and "Ulap Bughaw." are "Ulap Bughaw", read alike beside a quote. Shown, the
+    pseudonym stays as typed. (migrations/versions/0013 has a copy.)"""
+    return search_key(pseudonym).translate(_PASSED_OVER)
 
 
 def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     pseudonym = _as_kept(pseudonym)
     if len(pseudonym) < 2:
         raise RuleViolation(_l("Choose a pseudonym of at least 2 characters."))
-    if len(pseudonym) > PSEUDONYM_MAX or len(_pseudonym_key(pseudonym)) > PSEUDONYM_MAX:  # "ß" folds to "ss"
+    if len(pseudonym) > PSEUDONYM_MAX:
         raise RuleViolation(_l("Choose a pseudonym of at most %(n)d characters.", n=PSEUDONYM_MAX))
     if holds_a_contact(pseudonym):
         # An account's @ ("@Bayani") is named: refused as "an email", it left them guessing what to change.
         raise RuleViolation(_l("A pseudonym cannot contain an email, a link, a phone number or an @."))
     if not _written_plainly(pseudonym):
-        raise RuleViolation(_l("Use only letters, numbers, spaces, hyphens, apostrophes or full stops in a pseudonym."))
+        raise RuleViolation(_l("Use only the letters a to z, with or without accents (such as é or ñ), numbers, "
+                               "spaces, hyphens, apostrophes or full stops in a pseudonym."))
     taken = db.session.scalar(
         select(Participant.id).where(
             Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == _pseudonym_key(pseudonym)
