@@ -209,6 +209,7 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.globals["session_hours"] = identity.session_hours  # how long a staff session lasts at most
     app.jinja_env.globals["idle_seconds_of_pages"] = identity.idle_seconds_of_pages
     app.jinja_env.globals["session_ended_elsewhere"] = identity.ended_elsewhere
+    app.jinja_env.globals["page_key"] = identity.page_key  # which of a participant's tabs calls
     app.jinja_env.globals["session_lapsed_offline"] = identity.lapsed_offline
     app.jinja_env.globals["warning_seconds_of_pages"] = identity.warning_seconds_of_pages
     @app.context_processor

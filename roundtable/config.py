@@ -281,7 +281,8 @@ def load(instance_path: Path, environ: dict[str, str] | None = None) -> dict:
         "SESSION_COOKIE_SECURE": production,
         # A staff session ends 12 hours after sign-in however busy it is (identity.load checks "since").
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
-        # The cookie is sent again only when the session changes ("seen" moves at most every 15 seconds).
+        # The cookie is sent again only when the session changes ("seen" moves at most every 15 seconds, "heard_page"
+        # when another of a participant's pages is opened or calls).
         "SESSION_REFRESH_EACH_REQUEST": False,
         "STAFF_IDLE_MINUTES": _whole(env, "ROUNDTABLE_STAFF_IDLE_MINUTES", 30, least=1),
         # Changing staff accounts needs the password typed within this many minutes (identity.password_is_fresh).

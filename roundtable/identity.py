@@ -25,6 +25,8 @@ from roundtable.services import crypto, participation, twofactor
 # Seconds between two moves of the session's idle clock: not on every request (the cookie would be sent again each
 # time), and not so seldom that a page's own clock runs far behind it (see ``idle_seconds_of_pages``).
 _TOUCH_EVERY = 15
+# Where a participant's page goes as it closes itself with nobody there: no one is there, so the idle time goes on.
+_PAGE_CLOSING_ITSELF = "participant.closed_for_safety"
 
 # Almost every participant page shows the roundtable: fetch it in the same round trip. Built once, as
 # every participant request runs it and building the statement cost more than running it.
@@ -38,7 +40,7 @@ _PARTICIPANT_WITH_ROUNDTABLE = (
 _SESSION_SHAPE = {
     "user_id": int, "participant_id": int, "user_version": int, "participant_version": int, "seen": int,
     "since": int, "password_at": int, "lang": str, "after_login": str, "new_totp_secret": str, "words_arrived": str,
-    "staff_expired": str, "sign_in": str, "join": dict, "carried_forms": dict, "csrf_token": str,
+    "staff_expired": str, "sign_in": str, "join": dict, "carried_forms": dict, "csrf_token": str, "heard_page": str,
 }
 
 
@@ -139,7 +141,10 @@ def load() -> None:
         else:
             g.participant = participant
     if g.user or g.participant:
-        _touch(now)
+        if request.endpoint != _PAGE_CLOSING_ITSELF:
+            _touch(now)
+            if g.participant:
+                _heard_from_this_page()
 
 
 def _set_up_pressed_twice(user: User) -> bool:
@@ -152,6 +157,20 @@ def _set_up_pressed_twice(user: User) -> bool:
             or session.get("user_version", 0) + 1 != user.session_version):
         return False
     return twofactor.enrolled_before(user, crypto.decrypt(token), request.form.get("code"))
+
+
+def page_key() -> str:
+    """This page's own key, in the addresses its script calls (base.html): which of a participant's pages, in several
+    tabs, the server heard from last. A new one for each page; a call from a page brings the page's."""
+    if "page_key" not in g:
+        sent = request.args.get("page_key", "")
+        g.page_key = sent if 0 < len(sent) <= 16 else secrets.token_urlsafe(6)
+    return g.page_key
+
+
+def _heard_from_this_page() -> None:
+    if session.get("heard_page") != page_key():  # the cookie is sent again only when another page is heard from
+        session["heard_page"] = page_key()
 
 
 def _touch(now: int) -> None:
@@ -266,12 +285,26 @@ def leave_participant() -> None:
             return response
 
 
-def close_for_safety() -> None:
+def close_for_safety() -> bool:
     """A participant's page closed itself with nobody there: its session ends, every copy of it, and the pages
-    that follow say why (words sent later from another of their pages are shown back)."""
+    that follow say why (words sent later from another of their pages are shown back).
+
+    Unless the server heard from another of their pages since this one (its key in the address, ``page_key``):
+    that page, in another tab, is in use, and closes itself in turn once it is not. Then nothing ends (False).
+    """
+    if _another_page_heard_last():
+        return False
     if session.get("participant_id") is not None:
         leave_participant()
         session["expired"] = True
+    return True
+
+
+def _another_page_heard_last() -> bool:
+    """The server heard from another page of this signed-in participant's session after the one asking (its
+    ``page_key`` in the address)."""
+    asking, heard = request.args.get("page_key"), session.get("heard_page")
+    return g.get("participant") is not None and asking is not None and heard not in (None, asking)
 
 
 def _end_sessions(app, participant_id: int) -> None:

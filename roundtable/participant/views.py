@@ -292,8 +292,10 @@ def join_passphrase():
 def closed_for_safety():
     """Where a page that closed itself with nobody there goes: it ends the session (every copy of it) before its own
     idle time is up, so that whoever picks up the phone finds the passphrase form, not "My words". Only a
-    participant's: anyone else sent here (a link, a staff sign-in's next page) is left as they were."""
-    identity.close_for_safety()
+    participant's: anyone else sent here (a link, a staff sign-in's next page) is left as they were. While another
+    of their pages is in use, in another tab, this one says so and shows nothing else."""
+    if not identity.close_for_safety() and g.participant is not None:
+        return render_template("participant/page_closed.html")
     return redirect(url_for("participant.return_"))
 
 

@@ -720,6 +720,62 @@ def test_a_page_closes_itself_before_its_session_ends_by_itself(client, app, mak
     assert 0 < waits <= app.config["PARTICIPANT_IDLE_MINUTES"] * 60 - identity._TOUCH_EVERY
 
 
+def _address(page, attribute: str) -> str:
+    """An address a page's script calls (its autosave, its still-here, where it goes as it closes itself), as the
+    page gives it: with the page's own key."""
+    return unescape(re.search(rf'{attribute}="([^"]+)"', page.get_data(as_text=True)).group(1))
+
+
+def _two_tabs(client, participant, csrf):
+    """Signed in, with "My words" open in one tab and the first question's writing page in another (one cookie jar)."""
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(client.get("/return"))})
+    client.get("/language/en")
+    return client.get("/my"), client.get(f"/write/{participant.roundtable.prompts[0].id}")
+
+
+def _autosaved(client, writing, text: str):
+    return client.post(_address(writing, "data-autosave-url"), headers={"Accept": "application/json"},
+                       data={**hidden_fields_of(writing), "text": text, "language": "en"})
+
+
+def test_a_page_that_closes_itself_while_another_tab_is_in_use_ends_nothing_and_shows_nothing(client, make, csrf):
+    """QA: a tab left on "My words" closed itself after its own idle time and ended the session under the tab where
+    the person was writing: its autosave then failed, and the words typed since were lost on "Save draft"."""
+    participant = make.participant(language="en")
+    left_alone, writing = _two_tabs(client, participant, csrf)
+    assert _autosaved(client, writing, "The judge should wait").get_json() == {"saved": True}
+
+    closed = client.get(_address(left_alone, "data-idle-url"))
+
+    html = closed.get_data(as_text=True)
+    assert closed.status_code == 200 and "<h1>Your page closed to keep your words safe</h1>" in html
+    assert "You are still signed in on another page or tab." in html and 'href="/my"' in html
+    assert "The judge should wait" not in html and participant.pseudonym not in html
+    assert _autosaved(client, writing, "The judge should wait for me to finish.").get_json() == {"saved": True}
+    saved = client.post(f"/write/{participant.roundtable.prompts[0].id}?sent=1", data={
+        **hidden_fields_of(writing), "text": "The judge should wait for me to finish. And listen.", "language": "en",
+        "save": "Save draft"})
+    assert saved.status_code == 302 and saved.headers["Location"] == "/my"
+    assert "The judge should wait for me to finish. And listen." in client.get(
+        f"/write/{participant.roundtable.prompts[0].id}").get_data(as_text=True)
+    client.get("/language/fil")
+    assert "Naka-sign in ka pa rin sa ibang pahina o tab." in client.get(
+        _address(left_alone, "data-idle-url")).get_data(as_text=True)
+
+
+def test_a_page_that_closes_itself_when_no_other_tab_was_heard_from_since_ends_the_session(client, make, csrf):
+    participant = make.participant(language="en")
+    _my_words, writing = _two_tabs(client, participant, csrf)
+    left_alone = client.get("/my")  # heard from last
+    with client.session_transaction() as session:
+        session["seen"] -= identity.idle_seconds_of_pages(60) + 5
+
+    closed = client.get(_address(left_alone, "data-idle-url"))
+
+    assert closed.status_code == 302 and closed.headers["Location"] == "/return"
+    assert client.get("/my").headers["Location"] == "/return"
+
+
 def test_after_a_quick_exit_a_form_sent_again_shows_nothing_of_its_words(client, app, make, csrf):
     """A shared phone: the next person presses Back and Reload, and the browser sends the last form again."""
     participant = make.participant()
