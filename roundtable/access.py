@@ -204,7 +204,8 @@ def enforce():
         abort(403)
     if PARTICIPANT in audience and g.get("participant") is None:
         typed = _participant_typed() if request.method == "POST" else None
-        if typed and identity.ended_while_away(staff=False):
+        closed = bool(typed and request.form.get("closed_for_safety"))
+        if typed and (identity.ended_while_away(staff=False) or closed and session.get("expired")):
             # The session ended while they wrote: never throw their words away. Only then: after a quick exit,
             # Back and Reload on a shared phone send the last form again, and its words are not the next person's.
             # Nor when the page sent them itself, closing with nobody there (the connection came back late):
@@ -214,7 +215,6 @@ def enforce():
                 session["expired"] = identity.LAPSED_OFFLINE
             if request.accept_mimetypes.best == "application/json":  # an autosave: the words stay in the box
                 return jsonify(saved=False, message=_participant_session_ended()), 401
-            closed = bool(request.form.get("closed_for_safety"))
             return render_template("participant/words_kept.html", text=None if closed else typed,
                                    closed=closed, language=request.form.get("language")), 401
         if typed:  # said, never shown: whose words they are is unknown

@@ -125,6 +125,7 @@ def load() -> None:
         else:  # the password was right and the second factor is pending; only auth views go on.
             _touch(now)  # setting up an app on a phone is being there too
     participant_id = session.get("participant_id")
+    ended_now = False
     if participant_id is not None:
         participant = db.session.execute(_PARTICIPANT_WITH_ROUNDTABLE, {"id": participant_id}).scalar_one_or_none()
         idle = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
@@ -135,9 +136,12 @@ def load() -> None:
             or session.get("participant_version", 1) != participant.session_version
         )
         if ended or now - session.get("seen", 0) > idle:
+            seen = session.get("seen", 0)
             end_participant()
             # The pages say why: ended (Exit or a break on another phone, words all taken back), or away too long.
             session["expired"] = ENDED_ELSEWHERE if ended else True
+            session["seen"] = seen  # words sent from their pages are shown back from here (``ended_while_away``)
+            ended_now = True
         else:
             g.participant = participant
     if g.user or g.participant:
@@ -145,6 +149,13 @@ def load() -> None:
             _touch(now)
             if g.participant:
                 _heard_from_this_page()
+    elif (request.method == "POST" and (ended_now or ended_while_away(staff=False)) and _sent_from_their_page()
+          and not request.form.get("closed_for_safety")):
+        # A page of a participant session that ended by itself sends something (an autosave, a still-here, words),
+        # not as it closes with nobody there: someone is using it, and what its pages send is shown back for as long
+        # again.
+        session["seen"] = now
+        _heard_from_this_page()
 
 
 def _set_up_pressed_twice(user: User) -> bool:
@@ -166,6 +177,13 @@ def page_key() -> str:
         sent = request.args.get("page_key", "")
         g.page_key = sent if 0 < len(sent) <= 16 else secrets.token_urlsafe(6)
     return g.page_key
+
+
+def _sent_from_their_page() -> bool:
+    """Sent from a page only a signed-in participant has (a view for participants), or from the page that shows
+    their words back, not from /return or /join, which anyone may use."""
+    view = current_app.view_functions.get(request.endpoint)
+    return request.endpoint == "public.words_kept" or "participant" in getattr(view, "audience", ())
 
 
 def _heard_from_this_page() -> None:
@@ -249,8 +267,25 @@ def lapsed_offline() -> bool:
 
 def ended_while_away(*, staff: bool) -> bool:
     """This browser's session ended by itself (idle time, a version bump), not by a quick exit or signing out:
-    only then are words it sent shown back, so that a form sent again on a shared phone shows nobody else's."""
-    return bool(session.get("staff_expired" if staff else "expired"))
+    only then are words it sent shown back, so that a form sent again on a shared phone shows nobody else's.
+
+    A participant's words, while one of their pages may still be open and in use, in any tab (another may have shown
+    /return since): for the idle time from when the server last heard from one (``load``), by which a page left
+    alone has closed itself; the page closing itself that was the last heard from ends this (``close_for_safety``).
+    """
+    if staff:
+        return bool(session.get("staff_expired"))
+    idle = current_app.config["PARTICIPANT_IDLE_MINUTES"] * 60
+    return bool(session.get("expired")) and int(time.time()) - session.get("seen", 0) <= idle
+
+
+def why_it_ended() -> bool | str:
+    """What /return says about the participant session this browser had (``session["expired"]``): kept while words
+    from its pages are still shown back, then said a last time and forgotten."""
+    if ended_while_away(staff=False):
+        return session["expired"]
+    session.pop("heard_page", None)
+    return session.pop("expired", False)
 
 
 def sign_out() -> None:
@@ -287,7 +322,8 @@ def leave_participant() -> None:
 
 def close_for_safety() -> bool:
     """A participant's page closed itself with nobody there: its session ends, every copy of it, and the pages
-    that follow say why (words sent later from another of their pages are shown back).
+    that follow say why (words sent later from another of their pages are shown back, ``ended_while_away``); a
+    session that had ended already shows no more words back.
 
     Unless the server heard from another of their pages since this one (its key in the address, ``page_key``):
     that page, in another tab, is in use, and closes itself in turn once it is not. Then nothing ends (False).
@@ -295,16 +331,21 @@ def close_for_safety() -> bool:
     if _another_page_heard_last():
         return False
     if session.get("participant_id") is not None:
+        seen = session.get("seen", 0)
         leave_participant()
         session["expired"] = True
+        session["seen"] = seen
+    elif session.get("expired"):
+        session.pop("seen", None)
     return True
 
 
 def _another_page_heard_last() -> bool:
-    """The server heard from another page of this signed-in participant's session after the one asking (its
-    ``page_key`` in the address)."""
+    """The server heard from another page of this participant's session (open or ended, its words still shown back)
+    after the one asking (its ``page_key`` in the address)."""
     asking, heard = request.args.get("page_key"), session.get("heard_page")
-    return g.get("participant") is not None and asking is not None and heard not in (None, asking)
+    return (asking is not None and heard not in (None, asking)
+            and (g.get("participant") is not None or ended_while_away(staff=False)))
 
 
 def _end_sessions(app, participant_id: int) -> None:

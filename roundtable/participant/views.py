@@ -335,7 +335,7 @@ def return_():
                 "said, and no passphrase opens them now."
             ))
     ended = identity.ended_elsewhere()
-    expired = session.pop("expired", False)
+    expired = identity.why_it_ended()
     return render_template("participant/return.html", form=form, expired=expired, ended=ended,
                            offline=expired == identity.LAPSED_OFFLINE)
 

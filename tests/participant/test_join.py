@@ -776,6 +776,58 @@ def test_a_page_that_closes_itself_when_no_other_tab_was_heard_from_since_ends_t
     assert client.get("/my").headers["Location"] == "/return"
 
 
+def test_words_sent_from_another_tab_after_a_page_closed_and_ended_the_session_are_shown_back(client, app, make, csrf):
+    """Every tab left alone, the one heard from last closed and ended the session; then someone typed in another. The
+    closed tab's next page, /return, forgot that the session had ended by itself, and their words were "not saved:
+    write it again" (QA)."""
+    participant = make.participant(language="en")
+    words = "Typed in the other tab: the court should let a child rest."
+    _my_words, writing = _two_tabs(client, participant, csrf)
+    left_alone = client.get("/my")  # heard from last
+    with client.session_transaction() as session:
+        session["seen"] -= identity.idle_seconds_of_pages(app.config["PARTICIPANT_IDLE_MINUTES"]) + 5
+    client.get(_address(left_alone, "data-idle-url"))
+    assert "we closed your session to keep your words safe" in client.get("/return").get_data(as_text=True)
+
+    autosaved = _autosaved(client, writing, words)
+    kept = client.post(f"/write/{participant.roundtable.prompts[0].id}?sent=1",
+                       data={**hidden_fields_of(writing), "text": words, "language": "en", "save": "Save draft"})
+
+    assert autosaved.status_code == 401 and autosaved.get_json()["message"].startswith("You were away for a while")
+    html = kept.get_data(as_text=True)
+    assert kept.status_code == 401 and "Your session ended, but your words are here" in html and words in html
+
+
+@pytest.mark.parametrize("left", ["its page closed itself", "the idle time passed"])
+def test_words_shown_back_after_a_session_ended_are_not_shown_again_once_nobody_uses_its_pages(
+        client, app, make, csrf, left):
+    """Shown back while a page of theirs may be in use, not to whoever finds the phone later and sends the old form
+    again (Back, Reload)."""
+    participant = make.participant(language="en")
+    url = f"/write/{participant.roundtable.prompts[0].id}?sent=1"
+    _my_words, writing = _two_tabs(client, participant, csrf)
+    left_alone = client.get("/my")  # heard from last
+    form = {**hidden_fields_of(writing), "text": "Words of the person before.", "language": "en", "submit": "Submit"}
+    with client.session_transaction() as session:
+        session["seen"] -= identity.idle_seconds_of_pages(app.config["PARTICIPANT_IDLE_MINUTES"]) + 5
+    client.get(_address(left_alone, "data-idle-url"))
+    kept = client.post(url, data=form)
+    in_filipino = client.post("/words-kept", data={**hidden_fields_of(kept), "text": form["text"],
+                                                   "switch_language": "fil"})
+    assert "Words of the person before." in in_filipino.get_data(as_text=True)
+
+    if left == "its page closed itself":
+        client.get(_address(in_filipino, "data-idle-url"))
+    else:
+        with client.session_transaction() as session:
+            session["seen"] = int(time.time()) - app.config["PARTICIPANT_IDLE_MINUTES"] * 60 - 1
+
+    again = client.post(url, data=form)
+    assert again.status_code == 302 and "person before" not in again.get_data(as_text=True)
+    assert "person before" not in client.post("/words-kept", data={
+        **hidden_fields_of(kept), "text": form["text"], "switch_language": "en"}).get_data(as_text=True)
+
+
 def test_after_a_quick_exit_a_form_sent_again_shows_nothing_of_its_words(client, app, make, csrf):
     """A shared phone: the next person presses Back and Reload, and the browser sends the last form again."""
     participant = make.participant()
