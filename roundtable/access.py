@@ -217,6 +217,10 @@ def enforce():
                 return jsonify(saved=False, message=_participant_session_ended()), 401
             return render_template("participant/words_kept.html", text=None if closed else typed,
                                    closed=closed, language=request.form.get("language")), 401
+        if typed and request.accept_mimetypes.best == "application/json":  # an autosave: its box keeps the words
+            return jsonify(saved=False, message=_(
+                "This browser is no longer signed in, so your words here were not saved: copy them if you want to keep "
+                "them, then open your words again with your passphrase.")), 401
         if typed:  # said, never shown: whose words they are is unknown
             flash(_("What you wrote was not saved: this browser is no longer signed in. Sign in with your passphrase, "
                     "then write it again."), "error")

@@ -828,6 +828,21 @@ def test_words_shown_back_after_a_session_ended_are_not_shown_again_once_nobody_
         **hidden_fields_of(kept), "text": form["text"], "switch_language": "en"}).get_data(as_text=True)
 
 
+def test_an_autosave_after_a_quick_exit_in_another_tab_says_to_copy_the_words_not_to_press_a_button(
+        client, make, csrf):
+    """It said "Use the buttons below to save", and a button led to /return, the words gone (QA). Quick exit shows
+    nothing back, so the words can only be kept on the page they are on."""
+    participant = make.participant(language="en")
+    _left_alone, writing = _two_tabs(client, participant, csrf)
+    client.get("/exit")
+
+    autosaved = _autosaved(client, writing, "Typed in the other tab.")
+
+    assert autosaved.status_code == 401 and autosaved.get_json() == {"saved": False, "message": (
+        "This browser is no longer signed in, so your words here were not saved: copy them if you want to keep them, "
+        "then open your words again with your passphrase.")}
+
+
 def test_after_a_quick_exit_a_form_sent_again_shows_nothing_of_its_words(client, app, make, csrf):
     """A shared phone: the next person presses Back and Reload, and the browser sends the last form again."""
     participant = make.participant()
