@@ -86,7 +86,7 @@ _PASSED_OVER = str.maketrans("", "", " .'-")
 def _pseudonym_key(pseudonym: str) -> str:
     """What makes two pseudonyms one in a roundtable (its unique key): case, accents, spaces and . ' - aside,
     "Ulap Büghaw", "ulap-bughaw" and "Ulap Bughaw." are "Ulap Bughaw", read alike beside a quote. Shown, the
-    pseudonym stays as typed. (migrations/versions/0013 has a copy.)"""
+    pseudonym stays as typed. (migrations/versions/0014 has a copy.)"""
     return search_key(pseudonym).translate(_PASSED_OVER)
 
 
@@ -102,6 +102,8 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     if not _written_plainly(pseudonym):
         raise RuleViolation(_l("Use only the letters a to z, with or without accents (such as é or ñ), numbers, "
                                "spaces, hyphens, apostrophes or full stops in a pseudonym."))
+    if len(_pseudonym_key(pseudonym)) < 2:  # "--" or "' '": no name beside a quote, and all of them one key
+        raise RuleViolation(_l("Choose a pseudonym with at least 2 letters or numbers."))
     taken = db.session.scalar(
         select(Participant.id).where(
             Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == _pseudonym_key(pseudonym)

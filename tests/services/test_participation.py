@@ -78,6 +78,15 @@ def test_no_character_a_pseudonym_may_have_is_more_than_one_when_compared():
     assert [character for character in written if len(participation._pseudonym_key(character)) > 1] == []
 
 
+@pytest.mark.parametrize("pseudonym", ["--", "...", "' '", "A.", "- 7"])
+def test_a_pseudonym_needs_two_letters_or_numbers(make, pseudonym):
+    """QA r5 4: "--", "..." and "' '" were taken, each one key with nothing in it: the second of them in a roundtable
+    was told it was "already in use", and a quote would be printed beside no name at all."""
+    with pytest.raises(RuleViolation, match="with at least 2 letters or numbers"):
+        participation.check_pseudonym(make.roundtable(), pseudonym)
+    assert participation.check_pseudonym(make.roundtable(), "Jo") == "Jo"
+
+
 @pytest.mark.parametrize(("taken", "alike"), [
     ("Bituin", "Bituin."), ("Bituin", "Bituin'"), ("Bituin", "Bitu-in"), ("Tala Dagat", "Tala-Dagat"),
     ("Tala Dagat", "Tala Dagat'"), ("Tala Dagat", "TalaDagat"), ("Ma. Lourdes", "Ma Lourdes"),
