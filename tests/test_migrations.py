@@ -48,30 +48,39 @@ def scratch_database_url(app, tmp_path):
         yield f"sqlite:///{tmp_path / 'rekeyed.db'}"
 
 
+def _participants_keyed(rows):
+    """Participants (roundtable, pseudonym, key as an older release stored it); returns what reads their keys now."""
+    from sqlalchemy import select
+
+    from roundtable.models import Participant
+
+    for roundtable, pseudonym, key in rows:
+        db.session.add(Participant(roundtable_id=roundtable.id, pseudonym=pseudonym, pseudonym_key=key,
+                                   language="fil", passphrase_digest=key.ljust(64, "0")))
+    db.session.commit()
+
+    def keys() -> list[str]:
+        db.session.expire_all()
+        return db.session.scalars(select(Participant.pseudonym_key).order_by(Participant.id)).all()
+
+    return keys
+
+
 def test_pseudonym_keys_made_before_0011_ignore_accents_and_no_one_already_alike_loses_their_name(
         make, scratch_database_url):
     """"Ulap Büghaw" was accepted beside "Ulap Bughaw" (QA): their keys kept the accents."""
     from alembic import command
-    from sqlalchemy import create_engine, select
+    from sqlalchemy import create_engine
 
     from roundtable.cli import alembic_config
-    from roundtable.models import Participant
     from tests.conftest import database
 
     config = alembic_config(scratch_database_url)
     command.upgrade(config, "0010")
     with database(create_engine(scratch_database_url)):
         roundtable = make.roundtable()
-        for pseudonym, key in (("Ulap Büghaw", "ulap büghaw"), ("Ulap Bughaw", "ulap bughaw"),
-                               ("Bituin Niño", "bituin niño"), ("", "#4")):
-            db.session.add(Participant(roundtable_id=roundtable.id, pseudonym=pseudonym, pseudonym_key=key,
-                                       language="fil", passphrase_digest=key.ljust(64, "0")))
-        db.session.commit()
-
-        def keys() -> list[str]:
-            db.session.expire_all()
-            return db.session.scalars(select(Participant.pseudonym_key).order_by(Participant.id)).all()
-
+        keys = _participants_keyed([(roundtable, "Ulap Büghaw", "ulap büghaw"), (roundtable, "Ulap Bughaw",
+                                    "ulap bughaw"), (roundtable, "Bituin Niño", "bituin niño"), (roundtable, "", "#4")])
         command.upgrade(config, "0011")
         assert keys() == ["ulap büghaw", "ulap bughaw", "bituin nino", "#4"], "alike before: both stay as they are"
         command.downgrade(config, "0010")
@@ -83,27 +92,18 @@ def test_pseudonym_keys_made_before_0014_leave_out_marks_and_spaces_and_no_one_a
     """"Bituin." and "Tala-Dagat" were accepted beside "Bituin" and "Tala Dagat" (QA r4 #1): their keys kept the
     marks. The log says how many keys changed and how many stayed, and names no one."""
     from alembic import command
-    from sqlalchemy import create_engine, select
+    from sqlalchemy import create_engine
 
     from roundtable.cli import alembic_config
-    from roundtable.models import Participant
     from tests.conftest import database
 
     config = alembic_config(scratch_database_url)
     command.upgrade(config, "0013")
     with database(create_engine(scratch_database_url)):
         here, elsewhere = make.roundtable(), make.roundtable()
-        for roundtable, pseudonym, key in ((here, "Bituin", "bituin"), (here, "Bituin.", "bituin."),
-                                           (here, "Tala-Dagat", "tala-dagat"), (here, "", "#4"),
-                                           (elsewhere, "Tala Dagat", "tala dagat")):
-            db.session.add(Participant(roundtable_id=roundtable.id, pseudonym=pseudonym, pseudonym_key=key,
-                                       language="fil", passphrase_digest=key.ljust(64, "0")))
-        db.session.commit()
-
-        def keys() -> list[str]:
-            db.session.expire_all()
-            return db.session.scalars(select(Participant.pseudonym_key).order_by(Participant.id)).all()
-
+        keys = _participants_keyed([(here, "Bituin", "bituin"), (here, "Bituin.", "bituin."),
+                                    (here, "Tala-Dagat", "tala-dagat"), (here, "", "#4"),
+                                    (elsewhere, "Tala Dagat", "tala dagat")])
         caplog.set_level(logging.INFO, logger="roundtable.migrations")
         command.upgrade(config, "0014")
         assert keys() == ["bituin", "bituin.", "taladagat", "#4", "taladagat"], "alike before: both stay as they are"
