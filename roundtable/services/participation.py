@@ -25,19 +25,12 @@ PSEUDONYM_MAX = 40
 REFLECTION_MAX = 10_000
 # How long words put back in the box after Back, once sent, are asked about (``AlreadySent``): a page left open.
 SENT_A_SHORT_TIME_AGO = timedelta(hours=1)
-# An email, a handle's @, a link, or a number someone could be reached by ("+63 917 123 4567" and "fb.com/juan"
-# as much as "09171234567").
+# A pseudonym is printed with every quote: no email, handle, link or number someone could be reached by
+# ("+63 917 123 4567" and "fb.com/juan" as much as "09171234567").
 _LOOKS_LIKE_CONTACT = re.compile(
     r"@|(?:\d[\s.()+-]*){5,}|https?:|www\.|\w\.(?:com|net|org|ph|me|io|co|info|app|biz|xyz|tv|gg|ly)\b",
     re.IGNORECASE,
 )
-
-
-def holds_a_contact(words: str) -> bool:
-    """Whether a participant's words hold a way to reach someone. Refused where the words are not a reflection: a
-    pseudonym, printed with every quote, and a note for the editor, which staff read (no participant's contact is
-    ever stored)."""
-    return _LOOKS_LIKE_CONTACT.search(words) is not None
 
 
 def end_sessions(participant_id: int) -> None:
@@ -96,7 +89,7 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
         raise RuleViolation(_l("Choose a pseudonym of at least 2 characters."))
     if len(pseudonym) > PSEUDONYM_MAX:
         raise RuleViolation(_l("Choose a pseudonym of at most %(n)d characters.", n=PSEUDONYM_MAX))
-    if holds_a_contact(pseudonym):
+    if _LOOKS_LIKE_CONTACT.search(pseudonym):
         # An account's @ ("@Bayani") is named: refused as "an email", it left them guessing what to change.
         raise RuleViolation(_l("A pseudonym cannot contain an email, a link, a phone number or an @."))
     if not _written_plainly(pseudonym):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -10,7 +11,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from roundtable.db import constant, db, flush_or_refuse, utcnow
 from roundtable.models import Participant, Quote, Reflection, Roundtable
-from roundtable.services import audit, participation, roundtables
+from roundtable.services import audit, roundtables
 from roundtable.services.errors import NotFound, RuleViolation
 from roundtable.services.text import too_long
 
@@ -50,12 +51,54 @@ def own_quote(participant: Participant, quote_id: int) -> Quote:
     return quote
 
 
-# Said beside the note, which the page shows again as typed: nothing is sent, and the same button sends it again.
+# A note for the editor is free text, read by staff and never published. It is refused only for what reaches a person
+# (no participant's contact is ever stored), more narrowly than a pseudonym printed with every quote: a date, a year
+# range, an amount, "@ the team" are no contact. Nor is a case number: it is kept, for an editor asked to take it out.
+_DOMAIN_ENDINGS = "com|net|org|ph|me|io|co|info|app|biz|xyz|tv|gg|ly|edu|gov"
+_CONTACTS_IN_NOTE = (
+    ("email", re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
+    # A bare domain reads as an address in lower case ("fb.com", "gcash.ph") or with a path ("FB.com/bituin"), not
+    # as a sentence run into the next without its space ("Salamat po.Me too").
+    ("link", re.compile(
+        rf"https?://\S|\bwww\.\w|(?<![\w.@-])\w[\w-]*(?:\.\w[\w-]*)*"
+        rf"\.(?:(?:{_DOMAIN_ENDINGS})(?![\w-])|(?i:{_DOMAIN_ENDINGS})/\w)"
+    )),
+    # Digits grouped as a phone number is, not as a date (12.12.2026, 2026-12-12), a year range (2015-2016) or an
+    # amount (10 000 pesos, ₱8000-9000).
+    ("phone", re.compile(
+        r"""(?<![\w+.,/-])(?<!₱)(?<!₱\s)(?<!php\s)(?:
+            (?:\+\s?63|63)[\s.-]?\(?9\d{2}\)?(?:[\s.-]?\d){7}          # +63 917 123 4567
+          | \(?0?9\d{2}\)?(?:[\s.-]?\d){7}                             # 0917 123 4567, (0917) 123-4567
+          | \(?0\d{1,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{4}                   # (02) 8714 2206, 032 412 8890
+          | 8\d{3}[\s-]\d{4}                                           # 8714-2206 in Metro Manila
+          | \+\s?[1-9]\d{0,2}(?:[\s.()-]{0,2}\d){7,12}                 # +966 55 318 2047, abroad
+        )(?!\w|[.,-]\d|\s*(?:pesos?|piso|php)\b)""",
+        re.VERBOSE | re.IGNORECASE,
+    )),
+)
+
+
+def contact_in_note(note: str) -> str | None:
+    """What in a note for the editor would reach a person: "email", "link" or "phone" (the first that is there),
+    or None."""
+    return next((kind for kind, pattern in _CONTACTS_IN_NOTE if pattern.search(note)), None)
+
+
+# Said beside the note, which the page shows again as typed: what was found, that nothing is sent, and that the same
+# button sends it again.
 _CONTACT_IN_NOTE = {
-    True: _l("Not sent yet: a note for the editor cannot contain an email, a link, a phone number or an @. "
-             "Take it out of the note, then press Approve again."),
-    False: _l("Not sent yet: a note for the editor cannot contain an email, a link, a phone number or an @. "
-              "Take it out of the note, then press Decline again."),
+    ("email", True): _l("Not sent yet: a note for the editor cannot contain an email address. "
+                        "Take it out of the note, then press Approve again."),
+    ("email", False): _l("Not sent yet: a note for the editor cannot contain an email address. "
+                         "Take it out of the note, then press Decline again."),
+    ("link", True): _l("Not sent yet: a note for the editor cannot contain a link. "
+                       "Take it out of the note, then press Approve again."),
+    ("link", False): _l("Not sent yet: a note for the editor cannot contain a link. "
+                        "Take it out of the note, then press Decline again."),
+    ("phone", True): _l("Not sent yet: a note for the editor cannot contain a phone number. "
+                        "Take it out of the note, then press Approve again."),
+    ("phone", False): _l("Not sent yet: a note for the editor cannot contain a phone number. "
+                         "Take it out of the note, then press Decline again."),
 }
 
 TOO_LATE_TO_APPROVE = _l("This roundtable's time for keeping words is over, so this quote can no longer be approved. "
@@ -125,8 +168,8 @@ def respond(participant: Participant, quote: Quote, *, approve: bool, comment: s
         raise RuleViolation(TOO_LATE_TO_APPROVE)
     if comment is not None and len(comment) > COMMENT_MAX:
         raise RuleViolation(too_long(len(comment), COMMENT_MAX), field="comment")
-    if comment is not None and participation.holds_a_contact(comment):
-        raise RuleViolation(_CONTACT_IN_NOTE[approve], field="comment")
+    if comment is not None and (contact := contact_in_note(comment)):
+        raise RuleViolation(_CONTACT_IN_NOTE[contact, approve], field="comment")
     quote.participant_comment = comment or None
     quote.comment_revision = quote.revision
     if approve:
