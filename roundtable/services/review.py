@@ -57,6 +57,7 @@ def own_quote(participant: Participant, quote_id: int) -> Quote:
 _DOMAIN_ENDINGS = "com|net|org|ph|me|io|co|info|app|biz|xyz|tv|gg|ly|edu|gov"
 _CONTACTS_IN_NOTE = (
     ("email", re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")),
+    ("account", re.compile(r"(?<![\w@])@[A-Za-z0-9_][A-Za-z0-9_.]+")),  # "Message me @bituin", not "@ the team"
     # A bare domain reads as an address in lower case ("fb.com", "gcash.ph") or with a path ("FB.com/bituin"), not
     # as a sentence run into the next without its space ("Salamat po.Me too").
     ("link", re.compile(
@@ -79,7 +80,7 @@ _CONTACTS_IN_NOTE = (
 
 
 def contact_in_note(note: str) -> str | None:
-    """What in a note for the editor would reach a person: "email", "link" or "phone" (the first that is there),
+    """What in a note for the editor would reach a person: "email", "account", "link" or "phone" (the first there),
     or None."""
     return next((kind for kind, pattern in _CONTACTS_IN_NOTE if pattern.search(note)), None)
 
@@ -91,6 +92,10 @@ _CONTACT_IN_NOTE = {
                         "Take it out of the note, then press Approve again."),
     ("email", False): _l("Not sent yet: a note for the editor cannot contain an email address. "
                          "Take it out of the note, then press Decline again."),
+    ("account", True): _l("Not sent yet: a note for the editor cannot contain an account name such as @name. "
+                          "Take it out of the note, then press Approve again."),
+    ("account", False): _l("Not sent yet: a note for the editor cannot contain an account name such as @name. "
+                           "Take it out of the note, then press Decline again."),
     ("link", True): _l("Not sent yet: a note for the editor cannot contain a link. "
                        "Take it out of the note, then press Approve again."),
     ("link", False): _l("Not sent yet: a note for the editor cannot contain a link. "

@@ -151,6 +151,7 @@ def test_a_note_for_the_editor_over_its_limit_is_refused_saying_how_long_it_is(m
     ("Call me on 09171234567", "a phone number"),
     ("Our office is (02) 8714 2206.", "a phone number"),
     ("My sister abroad: +966 55 318 2047", "a phone number"),
+    ("Message me @bituin_24 if you need more.", "an account name such as @name"),  # QA r5: a way to reach me
 ])
 @pytest.mark.parametrize("approve, button", [(True, "Approve"), (False, "Decline")])
 def test_a_note_for_the_editor_holding_a_way_to_reach_someone_is_refused_saying_what_and_nothing_is_answered(
