@@ -913,17 +913,18 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
 
 
 def _same_detail_in(text: str, field: str, redacted: FindingState, states: list[FindingState]) -> set[tuple[int, int]]:
-    """Where the detail redacted is in ``text`` (the quote's ``field``): wherever the detector finds the same detail
-    there; and a name, a place, an account wherever it is written the same way, found or not (the detector may miss
-    the English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not leave
-    in the English translation. Written the same way, capitals and all: "by God's grace" is no name.
+    """Where the detail redacted is in ``text`` (the quote's ``field``).
+    In the text it was found in: only where the detector finds the same detail; where it passes over the same word,
+    that word is something else ("Maria Clara gowns", the dress; "I post about kindness" after "IG: kindness").
+    In the other text: a name, a place, an account wherever it is written the same way, found or not (the detector may
+    miss the English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not
+    leave in the English translation. Written the same way, capitals and all: "by God's grace" is no name.
     An age ("nine", "siyam") and a number alone ("9") are ordinary words elsewhere ("at nine in the morning",
     "alas-nuwebe", "siyam na tao ang dumalo", "Branch 9"): they go only where the detector finds the same age."""
-    spans = {(each.finding.start, each.finding.end) for each in states
-             if each.field == field and _same_detail(each.finding, redacted.finding)}
-    if _points_wherever_written(redacted.finding):
-        spans.update(match.span() for match in re.finditer(rf"(?<!\w){re.escape(redacted.finding.text)}(?!\w)", text))
-    return spans
+    if field != redacted.field and _points_wherever_written(redacted.finding):
+        return {match.span() for match in re.finditer(rf"(?<!\w){re.escape(redacted.finding.text)}(?!\w)", text)}
+    return {(each.finding.start, each.finding.end) for each in states
+            if each.field == field and _same_detail(each.finding, redacted.finding)}
 
 
 def _points_wherever_written(finding: identifiers.Finding) -> bool:
@@ -933,8 +934,10 @@ def _points_wherever_written(finding: identifiers.Finding) -> bool:
 
 
 def _same_detail(found: identifiers.Finding, redacted: identifiers.Finding) -> bool:
-    """The same age, the same number: "Twelve" at the start of a sentence is "twelve"."""
-    return found.kind == redacted.kind and found.text.casefold() == redacted.text.casefold()
+    """The same age, the same number: "Twelve" at the start of a sentence is "twelve". A name found as a place is the
+    same detail: "Maria" is a town too, and "Salamat, Maria" is read as the town where "Si Maria" is read as a name."""
+    same_kind = found.kind == redacted.kind or {found.kind, redacted.kind} == {"name", "place"}
+    return same_kind and found.text.casefold() == redacted.text.casefold()
 
 
 def keep_finding(editor: User, target: Quote, *, index: int, digest: str, reason: str) -> QuoteFindingDecision:

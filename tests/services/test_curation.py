@@ -521,6 +521,39 @@ def test_one_replace_takes_a_detail_out_wherever_it_is_in_the_text_it_was_found_
     assert curation.fidelity_of(quote).ok
 
 
+@pytest.mark.parametrize(("text", "language", "redacted", "text_after", "still_to_decide"), [
+    # the dress is no person, and the name written alone where the detector passes over it stays for the editor to read
+    ("Si Maria ang tumulong sa akin sa korte. Salamat, Maria, sa lahat ng ginawa mo. Maria ang nagbigay ng lakas. "
+     "Maria Clara gowns were worn at the event.", "fil", ("name", "Maria"),
+     "Si [pangalan] ang tumulong sa akin sa korte. Salamat, [pangalan], sa lahat ng ginawa mo. Maria ang nagbigay ng "
+     "lakas. Maria Clara gowns were worn at the event.", []),
+    ("IG: kindness and I post about kindness every day. Si Divine ang tumulong sa akin. Divine justice will come.",
+     "en", ("handle", "kindness"),
+     "IG: [account] and I post about kindness every day. Si Divine ang tumulong sa akin. Divine justice will come.",
+     ["Divine"]),
+    ("IG: kindness and I post about kindness every day. Si Divine ang tumulong sa akin. Divine justice will come.",
+     "en", ("name", "Divine"),
+     "IG: kindness and I post about kindness every day. Si [name] ang tumulong sa akin. Divine justice will come.",
+     ["kindness"]),
+    # two found as the same name both go at one press
+    ("Si Maria ang tumulong sa akin sa korte, at sa kapatid ni Maria.", "fil", ("name", "Maria"),
+     "Si [pangalan] ang tumulong sa akin sa korte, at sa kapatid ni [pangalan].", []),
+])
+def test_one_replace_leaves_the_same_word_where_the_detector_reads_it_as_something_else(
+        make, text, language, redacted, text_after, still_to_decide):
+    """One "Replace with [name]" for Maria made "Maria Clara gowns", the dress, "[pangalan] Clara gowns", and the
+    detector then asked about "Clara"; "I post about kindness" and "Divine justice" lost words nobody flagged (QA)."""
+    editor = make.user("editor")
+    quote = new_quote(make, make.reflection(text=text, language=language), editor)
+    chosen = next(state for state in curation.findings_of(quote)
+                  if (state.finding.kind, state.finding.text) == redacted)
+
+    curation.redact_finding(editor, quote, index=chosen.index, digest=chosen.digest, expected_version=quote.version_id)
+
+    assert quote.text == text_after
+    assert [state.finding.text for state in curation.unresolved_findings(quote)] == still_to_decide
+
+
 def test_a_detail_kept_in_the_quote_may_stay_in_its_translation(make):
     editor = make.user("editor")
     quote = new_quote(make, make.reflection(text="Sa Cebu City kami nagkita sa korte.", language="fil"), editor,
