@@ -306,12 +306,17 @@ _CASE_NUMBER = r"(?=(?:[a-z/-]*\d){3})[a-z0-9]+(?:[-/][a-z0-9]+)*\b"
 _REDACTION_LABEL = r"\[[^\[\]\n]{1,40}\]"
 _CASE_NUMBER_ITEM = rf"(?:{_REDACTION_LABEL}|{_CASE_NUMBER})"
 # The end of a range may be written short: "Nos. 12345-67 to 69", "Blg. 1234 hanggang 36" (not a time, "to 5 pm",
-# nor a count after a dash that goes on the sentence, "Case No. 1234 — 50 people came").
+# nor a count after a dash that goes on the sentence, "Case No. 1234 — 50 people came", "— 50 na tao", "— 50 sa amin",
+# "— 50 kami", "— 50 students").
 _CASE_RANGE_END = (
     r"\d{1,3}\b(?![:./-]\d|\s*(?:%|[ap]\.?m\b|n\.?[uhg]\.|o'?clock|ng\s+(?:umaga|hapon|gabi|tanghali)"
     r"|(?:na\s+)?(?:taong?|years?|anyos|days?|araw|months?|buwan|weeks?|linggo|hours?|oras|minutes?|minuto)\b"
-    r"|(?:people|persons?|katao|others?|of\s+(?:us|them)|times|beses|pesos?|piso|kids|children|bata|witnesses"
-    r"|survivors|families|pamilya)\b))"
+    r"|(?:people|persons?|katao|others?|of\s+(?:us|them|you)|times|beses|pesos?|piso|witnesses"
+    r"|sa\s+(?:amin|atin|inyo|kanila)|(?:kami|kayo|sila|tayo)(?:ng)?"
+    r"|(?:(?:na|more|other|young|fellow)\s+)?(?:tao|bata|pamilya|biktima|saksi|estudyante|kabataan|kababaihan"
+    r"|students|victims|survivors|children|kids|families|parents|women|men|girls|boys|youths?|minors|adults"
+    r"|members|participants|attendees|volunteers|workers|classmates|friends|relatives|siblings|individuals"
+    r"|mothers|fathers))\b))"
 )
 _CASE_RANGE_WORD = r"(?:\s+(?:(?:up\s+)?to|through|thru|hanggang(?:\s+sa)?)\s+|\s*[–—]\s*|\s+-\s+)"
 _CASE_LIST_WORD = r"(?:\s*,\s*(?:(?:and|at)\s+)?|\s+(?:and|at|&)\s+)"

@@ -1694,6 +1694,19 @@ def test_a_city_abroad_that_few_people_are_named_is_a_place(text, expected):
         ("Case Nos. 1234 – 50 others were heard that day.", {("institution", "1234")}),
         ("Kaso Blg. 1234 – 50 katao ang dumalo.", {("institution", "1234")}),
         ("Criminal Case Nos. 12345-67 — 69 were heard.", {("institution", "12345-67"), ("institution", "69")}),
+        # said the Filipino way, or counting people by what they are (QA)
+        ("Case No. 1234 — 50 na tao ang dumalo.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 — 50 sa amin ang dumalo.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 — 50 sa kanila ang tumestigo.", {("institution", "1234")}),
+        ("Case No. 1234 — 50 kami na dumalo.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 — 50 kaming dumalo.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 — 60 sila sa korte.", {("institution", "1234")}),
+        ("Kaso Blg. 1234 — 70 na biktima ang nakausap.", {("institution", "1234")}),
+        ("Case No. 1234 — 50 students came.", {("institution", "1234")}),
+        ("Case No. 1234 — 50 victims came.", {("institution", "1234")}),
+        ("Case No. 1234 — 80 parents came.", {("institution", "1234")}),
+        ("Case No. 1234 — 90 girls testified.", {("institution", "1234")}),
+        ("Case No. 1234 — 40 more women joined us.", {("institution", "1234")}),
     ],
 )
 def test_a_count_after_a_dash_is_no_end_of_a_range_of_case_numbers(text, expected):
