@@ -254,12 +254,12 @@ def _approve_again(editor: User, target: Quote, changed: tuple[str, ...] = ()) -
     approved)."""
     target.revision += 1
     refresh_findings(target)
-    if target.status not in ("approved", "awaiting_participant", "declined"):
-        return
     if target.status == "approved":  # what an export carried is not what is approved any more
         notices.pulled(target, notices.CHANGED if changed else notices.PUT_TO_AUTHOR, actor=editor, changed=changed)
-    elif changed:  # out of use already, as exported: no longer what was
+    elif changed:  # out of use already (a draft again too), as exported: no longer what was
         notices.words_changed_while_pulled(target, changed, actor=editor)
+    if target.status not in ("approved", "awaiting_participant", "declined"):
+        return
     # The author's approval, when they asked to review quotes, and always once the quote was put to them: what the
     # author was asked about, or declined, they answer again. They are asked only about words fit to approve;
     # until the editor makes them so, the quote is a draft.

@@ -72,15 +72,21 @@ _USABLE_AGAIN_ONCE_APPROVED = (PUT_TO_AUTHOR, SOURCE_HELD, DETAIL_FLAGGED)
 def words_changed_while_pulled(quote: Quote, changed: tuple[str, ...], *, actor) -> None:
     """What an exported quote that is out of use publishes changed (``changed``, as for ``pulled``): a notice that
     would say "may be used again" once it is approved becomes "changed" (the export holds what is no longer
-    approved). ``pulled`` covers an approved quote."""
-    latest = db.session.scalar(
-        select(AuditEvent.action)
+    approved); a "changed" notice still open names this change too. ``pulled`` covers an approved quote."""
+    latest = db.session.execute(
+        select(AuditEvent.id, AuditEvent.action, AuditEvent.detail)
         .where(AuditEvent.target_type == constant("quote"), AuditEvent.target_id == quote.id,
-               AuditEvent.action.in_([constant(action) for action in WITHDRAWN_ACTIONS]))
+               AuditEvent.action.in_([constant(action) for action in (*WITHDRAWN_ACTIONS, ACKNOWLEDGED)]))
         .order_by(AuditEvent.id.desc()).limit(1)
-    )
-    if latest in _USABLE_AGAIN_ONCE_APPROVED:
+    ).first()
+    if latest is None:
+        return
+    if latest.action in _USABLE_AGAIN_ONCE_APPROVED:
         audit.record(CHANGED, actor=actor, target=quote, **_changed(changed))
+    elif latest.action == CHANGED:  # not acknowledged since: its notice would name only what changed first
+        named = audit.detail_text(latest.detail).get("changed", [])
+        if named and not set(changed) <= set(named):
+            audit.record(CHANGED, actor=actor, target=quote, **_changed((*named, *changed)))
 
 
 def _latest(actions) -> select:

@@ -259,6 +259,24 @@ def test_words_changed_while_an_exported_quote_is_out_of_use_are_named_in_its_no
     assert (notice.reason, notice.changed) == (notices.CHANGED, ("attribution",))
 
 
+def test_a_later_change_before_the_notice_is_acknowledged_is_named_in_it_too(make):
+    """QA r5 5: a translation added after the attribution changed still read "Exported quote's attribution changed",
+    and the editor mending their materials would leave the old translation in them."""
+    editor = make.user("editor")
+    quote = make.quote(make.reflection(), editor=editor)
+    _export(editor)
+    saved = {"text": quote.text, "language": "en", "translation": None, "descriptor": "advocate"}
+    curation.update_quote(editor, quote, expected_version=quote.version_id, translation_language=None, **saved)
+    db.session.commit()
+
+    curation.update_quote(editor, quote, expected_version=quote.version_id, translation_language=None,
+                          **{**saved, "translation": "Dapat hayaang magsalita ang mga bata."})
+    db.session.commit()
+
+    [notice] = notices.open_notices().items
+    assert (notice.reason, notice.changed) == (notices.CHANGED, ("translation", "attribution"))
+
+
 def test_an_exported_quote_whose_themes_change_raises_no_notice(make):
     editor = make.user("editor")
     quote = make.quote(make.reflection(), editor=editor)
