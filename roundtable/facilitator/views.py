@@ -220,6 +220,10 @@ def edit_roundtable(roundtable_id: int):
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
         if isinstance(outcome.refusal, Conflict):  # the roundtable's, or only its sensitive words'
             _show_what_is_saved_now(form, item, words_only=outcome.refusal.field == "sensitive_terms")
+    elif form.is_submitted() and roundtables.saved_since(item, form.read.data):
+        # Refused for what it holds, perhaps only next to what another page saved (a start time): that is said first.
+        form.read.errors = [str(roundtables.CHANGED_MEANWHILE), *form.read.errors]
+        _show_what_is_saved_now(form, item, words_only=False)
     return _roundtable_form_page(form, item)
 
 

@@ -145,13 +145,18 @@ def update(roundtable: Roundtable, actor: User, *, read: str | None, **fields) -
     audit.record("roundtable.updated", actor=actor, target=roundtable)
 
 
+def saved_since(roundtable: Roundtable, read: str | None) -> bool:
+    """Whether the roundtable was saved (on another page) since the edit page that sent ``read`` was shown."""
+    return not crypto.marks_match(read, edit_mark(roundtable))
+
+
 def check_update(roundtable: Roundtable, *, read: str | None, **fields) -> dict:
     """The fields ``update`` would change, refused as it would refuse them, nothing changed: a form that could not
     be saved anyway is refused before a question is asked about it."""
     changed = {name: value for name, value in fields.items() if getattr(roundtable, name) != value}
     if not changed:
         return changed
-    if not crypto.marks_match(read, edit_mark(roundtable)):
+    if saved_since(roundtable, read):
         raise Conflict(CHANGED_MEANWHILE)
     if "retention_until" in fields and fields["retention_until"] != roundtable.retention_until:
         check_retention(fields["retention_until"])

@@ -911,6 +911,27 @@ def test_an_edit_page_opened_before_another_save_shows_that_save_instead_of_undo
     assert (roundtable.title_en, roundtable.description_en) == ("Courts that hear children", "Bring water.")
 
 
+def test_a_form_refused_for_its_schedule_says_first_that_another_page_saved_the_start_meanwhile(client, make, login):
+    """QA r5 6: the phone's form was refused as a 22-hour meeting made with the start the laptop had just changed,
+    and that another page had saved came out only at the next try."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, meets_on=clock.today() + timedelta(days=10), starts_at=time(20, 0),
+                                 ends_at=time(22, 0))
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    laptop, phone = client.get(url), client.get(url)
+    assert _edit_page_sent(client, laptop, starts_at="10:00").status_code == 302
+
+    refused = _edit_page_sent(client, phone, ends_at="18:00")  # meant after 10:00; the phone still shows 20:00
+
+    html = refused.get_data(as_text=True)
+    assert "saved on another page" in html.split('class="error-summary"')[1].split("<li>")[1], "said first"
+    assert "would last 22 hours" in html and 'id="starts_at-saved">Saved now: 10:00\u202fAM</p>' in html
+    db.session.expire_all()
+    assert (roundtable.starts_at, roundtable.ends_at) == (time(10, 0), time(22, 0))
+
+
 @pytest.mark.parametrize(("language", "said"), [("en", "Saved now: 4:30\u202fPM"), ("fil", "Naka-save ngayon: 4:30\u202fPM")])
 def test_a_time_another_page_saved_is_said_as_the_pages_say_a_time(client, make, login, language, said):
     """QA r3 #4: it read "Saved now: 16:30", where the box beside it and every staff page say "4:30 PM"."""
