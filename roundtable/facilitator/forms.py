@@ -45,7 +45,8 @@ class RoundtableForm(Form):
         if not (self.meets_on.errors or self.starts_at.errors or self.ends_at.errors):  # only the schedule needs them
             try:
                 check_schedule(self.meets_on.data, self.starts_at.data, self.ends_at.data, retention,
-                               saved_day=self.meets_on.object_data)  # the roundtable's own, on its edit page
+                               saved_day=self.meets_on.object_data,  # the roundtable's own, on its edit page
+                               saved_hours=(self.starts_at.object_data, self.ends_at.object_data))
             except RuleViolation as problem:
                 problems.append(problem)
         for problem in problems:

@@ -170,7 +170,7 @@ def check_update(roundtable: Roundtable, *, read: str | None, **fields) -> dict:
             )
     check_schedule(*(fields.get(name, getattr(roundtable, name))
                      for name in ("meets_on", "starts_at", "ends_at", "retention_until")),
-                   saved_day=roundtable.meets_on)
+                   saved_day=roundtable.meets_on, saved_hours=(roundtable.starts_at, roundtable.ends_at))
     return changed
 
 
@@ -561,13 +561,15 @@ MEETING_MAX_HOURS = 12
 
 
 def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time | None,
-                   retention_until: date | None = None, *, saved_day: date | None = None) -> None:
+                   retention_until: date | None = None, *, saved_day: date | None = None,
+                   saved_hours: tuple[time | None, time | None] | None = None) -> None:
     """Every part of when a roundtable meets is optional, but a time needs its day, an end needs its start,
     and it is not after the words are erased (the roundtable takes no words then). An end earlier than the start
     is on the next day (22:00 to 00:00, 21:00 to 01:00: see ``ends_next_day``); one equal to it is a slip, and so
     is one more than ``MEETING_MAX_HOURS`` after it (14:00 to 04:00 for 4 PM). A past day is allowed: a roundtable
     may be recorded afterwards; but not one centuries off, as a browser's date box makes "12/12/26" (0026-12-12),
-    checked unless it is the ``saved_day`` kept as it was (a roundtable met years ago is still edited)."""
+    checked unless it is the ``saved_day`` kept as it was (a roundtable met years ago is still edited). So are the
+    ``saved_hours`` of a meeting saved longer before the limit: kept as they were, the rest of the form saves."""
     today = clock.today()
     if meets_on not in (None, saved_day) and not (
             _years_after(today, -MEETING_WITHIN_YEARS) <= meets_on <= _years_after(today, MEETING_WITHIN_YEARS)):
@@ -580,7 +582,8 @@ def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time 
     if starts_at is not None and ends_at == starts_at:
         raise RuleViolation(_l("The meeting would end the moment it starts. Give the time it ends, or leave it "
                                "empty."), field="ends_at")
-    if None not in (starts_at, ends_at) and _length_in_minutes(starts_at, ends_at) > MEETING_MAX_HOURS * 60:
+    if (None not in (starts_at, ends_at) and (starts_at, ends_at) != saved_hours
+            and _length_in_minutes(starts_at, ends_at) > MEETING_MAX_HOURS * 60):
         raise RuleViolation(_too_long(starts_at, ends_at), field="ends_at")
     if meets_on is not None and retention_until is not None and meets_on > retention_until:
         raise RuleViolation(_l("The meeting would come after the date its words are erased. Choose an earlier day, "

@@ -911,6 +911,22 @@ def test_an_edit_page_opened_before_another_save_shows_that_save_instead_of_undo
     assert (roundtable.title_en, roundtable.description_en) == ("Courts that hear children", "Bring water.")
 
 
+def test_the_edit_page_of_a_meeting_saved_longer_than_12_hours_before_the_limit_saves_its_other_changes(
+        client, make, login):
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, meets_on=clock.today() + timedelta(days=10))
+    roundtable.starts_at, roundtable.ends_at = time(7, 0), time(21, 0)  # as an earlier release saved it
+    db.session.commit()
+    login(facilitator)
+
+    sent = _edit_page_sent(client, client.get(f"/facilitator/roundtables/{roundtable.id}/edit"),
+                           title_en="Video interviews for children")
+
+    assert sent.status_code == 302
+    db.session.expire_all()
+    assert (roundtable.title_en, roundtable.ends_at) == ("Video interviews for children", time(21, 0))
+
+
 def test_a_form_refused_for_its_schedule_says_first_that_another_page_saved_the_start_meanwhile(client, make, login):
     """QA r5 6: the phone's form was refused as a 22-hour meeting made with the start the laptop had just changed,
     and that another page had saved came out only at the next try."""

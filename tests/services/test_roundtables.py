@@ -94,6 +94,21 @@ def test_a_meeting_longer_than_12_hours_on_one_day_is_refused_saying_its_hours_a
     assert refused.value.field == "ends_at" and str(refused.value) == said
 
 
+def test_a_meeting_saved_longer_than_12_hours_before_the_limit_keeps_its_hours_while_the_rest_is_edited(make):
+    """A day-long 07:00 to 21:00 saved by an earlier release: editing the title was refused over hours no one
+    touched."""
+    facilitator = make.user("facilitator")
+    item = make.roundtable(facilitator, meets_on=DAY)
+    item.starts_at, item.ends_at = time(7, 0), time(21, 0)  # as an earlier release saved it
+    db.session.commit()
+
+    _saved_from_a_fresh_page(item, facilitator, title_en="Video interviews for children")
+
+    assert (item.title_en, item.starts_at, item.ends_at) == ("Video interviews for children", time(7, 0), time(21, 0))
+    with pytest.raises(RuleViolation, match="would last 15 hours"):
+        _saved_from_a_fresh_page(item, facilitator, starts_at=time(6, 0))
+
+
 def test_a_saved_meeting_cannot_be_made_longer_than_12_hours_either(make):
     facilitator = make.user("facilitator")
     item = make.roundtable(facilitator, meets_on=DAY, starts_at=time(14, 0), ends_at=time(16, 0))
