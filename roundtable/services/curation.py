@@ -549,13 +549,14 @@ def fidelity_message(result: fidelity.FidelityResult) -> str | None:
 
 def _theme_name_taken(existing: Theme | None = None, name_en: str = "") -> RuleViolation:
     """Said beside the name that is taken: the English one, or else the Filipino one."""
-    field = "name_fil" if existing is not None and existing.name_en.lower() != name_en.lower() else "name_en"
+    field = "name_fil" if existing is not None and existing.sort_key_en != search_key(name_en) else "name_en"
     return RuleViolation(_l("A theme with that name exists already."), field=field)
 
 
 def _named(name_en: str, name_fil: str):
-    """Themes with either name, whatever the case ("healing" and "Healing" would split one topic's counts)."""
-    return (func.lower(Theme.name_en) == name_en.lower()) | (func.lower(Theme.name_fil) == name_fil.lower())
+    """Themes with either name, whatever the case and accents ("healing" and "Healing", "Edukasyon" and "Édukasyon"
+    would split one topic's counts): their sort keys are alike."""
+    return (Theme.sort_key_en == search_key(name_en)) | (Theme.sort_key_fil == search_key(name_fil))
 
 
 def add_theme(editor: User, name_en: str, name_fil: str) -> Theme:

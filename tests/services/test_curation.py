@@ -91,6 +91,8 @@ def test_themes_are_renamed_and_removed_only_when_unused_or_confirmed(make):
         curation.rename_theme(editor, unused, "COURTS THAT LISTEN", "Paghilom")
     with pytest.raises(RuleViolation, match="exists already"):
         curation.add_theme(editor, "healing", "paghilom")
+    with pytest.raises(RuleViolation, match="exists already"):  # QA r2: two themes that read as one
+        curation.add_theme(editor, "Héaling", "Pag-galing")
 
     assert curation.remove_theme(editor, unused) == (0, 0)
     with pytest.raises(RuleViolation, match="1 quote carries"):
