@@ -707,6 +707,8 @@ def test_back_to_a_deleted_reflection_says_it_was_deleted_and_leads_to_my_words(
     assert sent.status_code == 404 and "<h1>This reflection was deleted</h1>" in html
     assert "What you just wrote in it was not saved." in html, "words typed are shown back, not thrown away"
     assert re.search(r'<textarea id="kept-text"[^>]*readonly lang="en">Judges should listen to children.</textarea>', html)
+    assert "/language/fil" not in html, "QA r6: shown only this once, they went with a link to the other language"
+    assert "/language/fil" in back.get_data(as_text=True), "without words shown, the language may change"
     assert db.session.get(Reflection, reflection.id).status == "withdrawn"
 
 
