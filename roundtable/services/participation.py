@@ -95,12 +95,11 @@ def check_pseudonym(roundtable: Roundtable, pseudonym: str) -> str:
     if not _written_plainly(pseudonym):
         raise RuleViolation(_l("Use only the letters a to z, with or without accents (such as é or ñ), numbers, "
                                "spaces, hyphens, apostrophes or full stops in a pseudonym."))
-    if len(_pseudonym_key(pseudonym)) < 2:  # "--" or "' '": no name beside a quote, and all of them one key
+    key = _pseudonym_key(pseudonym)
+    if len(key) < 2:  # "--" or "' '": no name beside a quote, and all of them one key
         raise RuleViolation(_l("Choose a pseudonym with at least 2 letters or numbers."))
     taken = db.session.scalar(
-        select(Participant.id).where(
-            Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == _pseudonym_key(pseudonym)
-        )
+        select(Participant.id).where(Participant.roundtable_id == roundtable.id, Participant.pseudonym_key == key)
     )
     if taken:
         raise RuleViolation(_l("Someone in this roundtable already uses that pseudonym. Please choose another."))
