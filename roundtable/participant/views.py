@@ -461,13 +461,15 @@ def _reflection_page(prompt, reflection):
         db.session.commit()
         if reflection is None and not form.text.data:  # nothing typed to keep: the page again, so Back works
             return redirect(request.path)
+    # Sent after the roundtable closed: the words stay in the box to be copied, with no button that cannot save, and
+    # no autosave, which would be refused: the page says they are not saved, not that a draft is kept (QA r2 1).
+    closed_now = request.method == "POST" and not roundtables.takes_words(participant.roundtable)
     return render_template(
         "participant/write.html", form=form, prompt=prompt, reflection=reflection, sent_to=_address_to_send_to(),
         already_sent=asked,
         roundtable=participant.roundtable, shut=_why_it_cannot_change(participant, reflection),
-        # Sent after the roundtable closed: the words stay in the box to be copied, with no button that cannot save.
-        closed_now=request.method == "POST" and not roundtables.takes_words(participant.roundtable),
-        autosave=reflection is None or reflection.status == "draft",
+        closed_now=closed_now,
+        autosave=not closed_now and (reflection is None or reflection.status == "draft"),
         unsent=bool(switch_to) and shared and form.text.data != reflection.text,
         text_limit=participation.REFLECTION_MAX,
     )

@@ -94,6 +94,32 @@ def test_a_closed_roundtable_accepts_no_new_words(client, make, csrf):
     assert "<textarea" not in opened_now and 'form="writing"' not in opened_now, "no form that could not save"
 
 
+@pytest.mark.parametrize("status", [None, "draft", "submitted"])
+def test_words_sent_after_the_roundtable_closed_are_not_said_to_be_kept_nor_autosaved(client, make, csrf, status):
+    """QA r2 1: the page showing them back warned, before closing itself, "Your draft is kept" (or, for words
+    already shared, that changes not submitted would be lost, as if they could be), and autosaved every 5 s, refused
+    each time. Nothing is kept: the warning says to copy them, and the page does not autosave."""
+    participant = make.participant(language="en")
+    roundtable = participant.roundtable
+    reflection = status and make.reflection(participant, prompt=roundtable.prompts[0], status=status,
+                                            text="Earlier words.")
+    _sign_in(client, participant, csrf)
+    url = f"/my/reflections/{reflection.id}" if reflection else f"/write/{roundtable.prompts[0].id}"
+    open_before = client.get(url)
+    assert ("data-autosave-url" in open_before.get_data(as_text=True)) == (status != "submitted")
+    roundtables.set_status(roundtable, roundtable.facilitator, "closed")
+    db.session.commit()
+
+    html = client.post(url, data=_form(open_before, csrf, text="Late words.", submit="Submit")).get_data(as_text=True)
+
+    assert "Late words.</textarea>" in html and "copy them if you want to keep them" in html
+    warning = re.search(r'id="idle-warning" role="alert" hidden><p>(.*?)</p>', html, re.S).group(1)
+    assert "Your words here are not saved: copy them before the page closes." in warning
+    assert "kept" not in warning and "not submitted" not in warning
+    assert "data-autosave-url" not in html and 'name="save"' not in html, "nothing that would be refused"
+    assert [r.text for r in db.session.scalars(select(Reflection))] == (["Earlier words."] if reflection else [])
+
+
 def test_past_its_retention_date_an_open_roundtable_takes_no_new_words_or_people(client, make, csrf):
     from datetime import timedelta
 
