@@ -430,10 +430,14 @@ def reflection(reflection_id: int):
         note_form.note.data = item.moderator_note or ""
     if decision_form.submit_ok():
         with change() as outcome:
-            moderation.decide(g.user, item, decision_form.decision.data, read=decision_form.read.data)
+            decided = moderation.decide(g.user, item, decision_form.decision.data, read=decision_form.read.data)
         if outcome.saved:
-            flash_at(MODERATION, _("Released to curation.") if item.status == "released"
-                     else _("Held back from curation."))
+            released = item.status == "released"
+            if decided:
+                flash_at(MODERATION, _("Released to curation.") if released else _("Held back from curation."))
+            else:  # pressed again on a page that showed it so
+                flash_at(MODERATION, _("This reflection was already released to curation. Nothing changed.")
+                         if released else _("This reflection was already held back from curation. Nothing changed."))
             return redirect(_queue_as_left())
     decision_form.say_why_not()  # buttons have no place for an error of their own
     note_refused = False

@@ -80,9 +80,10 @@ def _words_mark(reflection: Reflection) -> str:
     return crypto.lookup_digest(reflection.text or "", "moderation-read")
 
 
-def decide(facilitator: User, reflection: Reflection, decision: str, *, read: str | None) -> None:
+def decide(facilitator: User, reflection: Reflection, decision: str, *, read: str | None) -> bool:
     """``release`` sends the reflection to curation; ``hold`` keeps it from editors. ``read`` is the
-    ``read_mark`` of the page the decision was made on."""
+    ``read_mark`` of the page the decision was made on. False when that page showed the reflection so decided
+    already (pressed again): nothing changes and nothing is recorded, its decision keeps its time and author."""
     if decision not in ("release", "hold"):
         raise RuleViolation(_l("Choose release or hold."))
     participation.wait_for_the_author(reflection)
@@ -93,11 +94,13 @@ def decide(facilitator: User, reflection: Reflection, decision: str, *, read: st
         raise Conflict(_l("The author changed this reflection after you opened it. Read it again below, then decide."))
     status = "released" if decision == "release" else "held"
     if shown_decision != _decision_shown(reflection):
-        if reflection.status == status:  # the same decision, made on another page first
-            return
+        if reflection.status == status:  # the same decision, made on another page first (a double click): as asked
+            return True
         # A hold made for someone's care is not undone by a page opened before it (another tab, a colleague).
         raise Conflict(_l("This reflection was released or held by another page after you opened it. See where it "
                           "stands below, then decide."))
+    if reflection.status == status:  # decided so already, as the page showed: one decision, recorded once
+        return False
     if decision == "hold" and reflection.status == "released":  # held again, nothing new went out of use
         for quote in db.session.scalars(select(Quote).where(Quote.reflection_id == reflection.id)):
             notices.pulled(quote, notices.SOURCE_HELD, actor=facilitator)
@@ -105,6 +108,7 @@ def decide(facilitator: User, reflection: Reflection, decision: str, *, read: st
     reflection.decided_at = utcnow()
     reflection.decided_by_id = facilitator.id
     audit.record(f"reflection.{reflection.status}", actor=facilitator, target=reflection)
+    return True
 
 
 def note_mark(reflection: Reflection) -> str:

@@ -1,7 +1,7 @@
 """Facilitators run their own roundtables and see nothing of anyone else's."""
 
 import re
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
@@ -486,6 +486,49 @@ def test_a_decision_from_a_page_opened_before_another_decision_is_refused(client
     assert decide(client, url, "hold", page=second_tab).status_code == 302, "the same decision is no conflict"
     assert decide(client, url, "release", page=refused).status_code == 302, "seen again, it may be released"
     assert db.session.get(Reflection, reflection.id).status == "released"
+
+
+@pytest.mark.parametrize(("decision", "status", "said", "said_fil"), [
+    ("release", "released", "This reflection was already released to curation. Nothing changed.",
+     "Nailabas na sa mga editor ang pagninilay na ito dati pa. Walang nabago."),
+    ("hold", "held", "This reflection was already held back from curation. Nothing changed.",
+     "Nakatabi na ang pagninilay na ito dati pa, at hindi ito inilabas sa mga editor. Walang nabago."),
+])
+def test_a_decision_pressed_again_on_a_page_showing_it_made_changes_nothing_and_says_so(
+        client, make, login, decision, status, said, said_fil):
+    """QA r2-2: each new visit's press of the button of the reflection's own state was a new decision: another audit
+    event, its time moved to now, and "Released to curation." as if something had changed."""
+    reflection, url = _moderating(client, make, login, "submitted")
+    client.get(decide(client, url, decision).location)  # its message said
+    decided_at = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)  # some days ago, by this facilitator
+    db.session.get(Reflection, reflection.id).decided_at = decided_at
+    db.session.commit()
+
+    for language, message in (("en", said), ("fil", said_fil)):
+        client.get(f"/language/{language}")
+        again = decide(client, url, decision)  # a page opened afresh, showing it so decided
+
+        assert again.status_code == 302
+        html = client.get(again.location).get_data(as_text=True)
+        assert message in html and "Released to curation." not in html and "Held back from curation." not in html
+        db.session.expire_all()
+        unchanged = db.session.get(Reflection, reflection.id)
+        assert (unchanged.status, unchanged.decided_at) == (status, decided_at)
+        assert [e.action for e in db.session.scalars(select(AuditEvent))].count(f"reflection.{status}") == 1
+
+
+def test_the_same_decision_from_a_page_opened_before_it_was_made_is_said_as_made(client, make, login):
+    """A double click's second press (or a colleague's decision first): the decision asked for stands; the answer
+    the browser shows says so, not that nothing changed."""
+    reflection, url = _moderating(client, make, login, "submitted")
+    page = client.get(url)
+    client.get(decide(client, url, "release", page=page).location)
+
+    again = decide(client, url, "release", page=page)
+
+    html = client.get(again.location).get_data(as_text=True)
+    assert "Released to curation." in html and "Nothing changed" not in html
+    assert [e.action for e in db.session.scalars(select(AuditEvent))].count("reflection.released") == 1
 
 
 def test_a_page_opened_before_a_release_and_a_new_hold_cannot_undo_the_new_hold(client, make, login):
