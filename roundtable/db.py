@@ -53,11 +53,14 @@ def schema_mismatch(found: str | None = None) -> str | None:
     if found > SCHEMA_REVISION:  # "0010" > "0009": revisions are numbered in order
         return (f"the database is at schema revision {found}, newer than this release knows ({SCHEMA_REVISION}): "
                 f"run the release that upgraded it, or restore a backup made with this one")
-    return (f"the database is at schema revision {found} and this release needs {SCHEMA_REVISION}: run "
-            f"`flask --app roundtable migrate`")
+    return f"the database is at schema revision {found} and this release needs {SCHEMA_REVISION}: run {MIGRATE}"
 
 
-NEVER_MIGRATED = "the database has no Roundtable tables: run `flask --app roundtable migrate` first"
+# Run bare, the command would read no env file: in development mode it migrates a SQLite file of its own and says
+# it did (docs/deploy.md, section 3), so a server's administrator is pointed at the wrapper that reads the app's own.
+MIGRATE = ("`flask --app roundtable migrate` with the app's own settings (on a server set up as docs/deploy.md says, "
+           "`sudo roundtable-flask migrate`)")
+NEVER_MIGRATED = f"the database has no Roundtable tables: run {MIGRATE} first"
 
 
 def schema_problem(problem: DBAPIError) -> str | None:

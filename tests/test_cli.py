@@ -258,7 +258,8 @@ def test_a_database_never_migrated_is_told_to_migrate_not_that_it_did_not_answer
     for args in (["purge-expired"], ["create-user", "--role", "admin", "--generate-password", "amihan"]):
         result = app.test_cli_runner().invoke(args=args)
         assert result.exit_code == 1, result.output
-        assert "has no Roundtable tables: run `flask --app roundtable migrate` first" in result.output, result.output
+        assert ("has no Roundtable tables: run `flask --app roundtable migrate` with the app's own settings (on a server "
+                "set up as docs/deploy.md says, `sudo roundtable-flask migrate`) first") in result.output, result.output
         assert "Traceback" not in result.output and "did not answer" not in result.output
         assert "next run" not in result.output, "nothing was ever done: no word of rows done or left"
 
@@ -319,4 +320,5 @@ def test_a_database_of_an_older_release_is_told_to_migrate_in_one_line(tmp_path,
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         f"Error: The database is at schema revision 0005 and this release needs {SCHEMA_REVISION}: run "
-        "`flask --app roundtable migrate`. Nothing was done."], result.stderr
+        "`flask --app roundtable migrate` with the app's own settings (on a server set up as docs/deploy.md says, "
+        "`sudo roundtable-flask migrate`). Nothing was done."], result.stderr

@@ -28,7 +28,8 @@ def test_a_database_never_migrated_is_unhealthy_and_pages_say_503_calmly_and_nam
         client, csrf, caplog, never_migrated):
     """Not a 500, nor "did not answer": it answers, with nothing of Roundtable in it."""
     assert client.get("/healthz").status_code == 503
-    assert "health check: the database has no Roundtable tables: run `flask --app roundtable migrate`" in caplog.text
+    assert ("health check: the database has no Roundtable tables: run `flask --app roundtable migrate` with the app's "
+            "own settings (on a server set up as docs/deploy.md says, `sudo roundtable-flask migrate`)") in caplog.text
     client.get("/language/en")
     page = client.get("/join")
     for url, data in (("/join", {"code": "KAPWA7", "language": "en"}), ("/return", {"passphrase": "alon bituin"})):
