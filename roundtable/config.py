@@ -244,12 +244,17 @@ KNOWN_SETTINGS = frozenset({
 })
 
 
+# Read without a prefix, as every Flask deployment names them: one written with a prefix means one of these.
+UNPREFIXED_SETTINGS = ("DATABASE_URL", "SECRET_KEY")
+
+
 def _no_unknown_settings(env) -> None:
     from difflib import get_close_matches
 
     for name in sorted(env):
         if name.startswith(("ROUNDTABLE_", "RATELIMIT_", "GUNICORN_")) and name not in KNOWN_SETTINGS:
-            near = get_close_matches(name, KNOWN_SETTINGS, n=1)
+            unprefixed = name.partition("_")[2]
+            near = [unprefixed] if unprefixed in UNPREFIXED_SETTINGS else get_close_matches(name, KNOWN_SETTINGS, n=1)
             hint = f" Did you mean {near[0]}?" if near else ""
             raise ConfigurationError(f"{name} is not a setting Roundtable reads: misspelled, it would be ignored.{hint} "
                                      "See docs/deploy.md for the settings.")

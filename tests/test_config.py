@@ -266,6 +266,8 @@ def test_a_redis_database_given_once_as_a_number_is_taken(tmp_path, uri):
 @pytest.mark.parametrize(("name", "near"), [
     ("RATELIMIT_STORAGE_URL", "RATELIMIT_STORAGE_URI"), ("ROUNDTABLE_PROXY_FIX_HOP", "ROUNDTABLE_PROXY_FIX_HOPS"),
     ("ROUNDTABLE_TIMEZONE", "ROUNDTABLE_TIME_ZONE"), ("GUNICORN_WORKER", "GUNICORN_WORKERS"),
+    # The two read without a prefix, given one (QA r6 2): not "ROUNDTABLE_QUICK_EXIT_URL", "ROUNDTABLE_ENCRYPTION_KEYS".
+    ("ROUNDTABLE_DATABASE_URL", "DATABASE_URL"), ("ROUNDTABLE_SECRET_KEY", "SECRET_KEY"),
 ])
 def test_production_refuses_a_misspelled_setting_and_names_the_one_meant(tmp_path, name, near):
     with pytest.raises(config.ConfigurationError, match=f"{name} is not a setting Roundtable reads.*Did you mean {near}"):
