@@ -259,7 +259,7 @@ def _show_what_is_saved_now(form: EditRoundtableForm, item: Roundtable, *, words
 def _roundtable_form_page(form: RoundtableForm, item: Roundtable | None):
     return render_template(
         "facilitator/roundtable_form.html", form=form, roundtable=item,
-        retention_max_years=roundtables.RETENTION_MAX_YEARS,
+        retention_max_years=roundtables.RETENTION_MAX_YEARS, meeting_max_hours=roundtables.MEETING_MAX_HOURS,
     )
 
 

@@ -735,6 +735,21 @@ def test_an_evening_meeting_ending_at_midnight_or_after_is_saved_and_said_so_eve
     assert f"Pagtitipon: Sabado, Disyembre 6, 2031, {fil}" in reader.get("/my").get_data(as_text=True)
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "A meeting can last at most 12 hours."), ("fil", "Hanggang 12 oras lang ang haba ng isang pagtitipon."),
+])
+def test_the_hint_of_the_meeting_times_says_how_long_a_meeting_can_last(client, make, login, language, said):
+    """A facilitator learnt the 12-hour limit only from the refusal of a longer meeting."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get(f"/language/{language}")
+    for url in ("/facilitator/roundtables/new", f"/facilitator/roundtables/{roundtable.id}/edit"):
+        html = client.get(url).get_data(as_text=True)
+        hint = html[html.index("<legend>"):html.index('for="meets_on"')]
+        assert said in hint, url
+
+
 def test_a_meeting_that_would_end_as_it_starts_is_refused_beside_the_end_time_and_nothing_is_saved(client, make, login):
     facilitator = make.user("facilitator")
     roundtable = make.roundtable(facilitator)
