@@ -584,14 +584,20 @@ def check_schedule(meets_on: date | None, starts_at: time | None, ends_at: time 
                                "empty."), field="ends_at")
     if (None not in (starts_at, ends_at) and (starts_at, ends_at) != saved_hours
             and _length_in_minutes(starts_at, ends_at) > MEETING_MAX_HOURS * 60):
-        raise RuleViolation(_too_long(starts_at, ends_at), field="ends_at")
+        raise RuleViolation(_too_long(starts_at, ends_at, meets_on, retention_until), field="ends_at")
     if meets_on is not None and retention_until is not None and meets_on > retention_until:
         raise RuleViolation(_l("The meeting would come after the date its words are erased. Choose an earlier day, "
                                "or keep the words longer."), field="meets_on")
-    runs_past_midnight = ends_next_day(starts_at, ends_at) and ends_at != MIDNIGHT
-    if runs_past_midnight and retention_until is not None and meets_on == retention_until:
+    if _runs_into_erasing(meets_on, starts_at, ends_at, retention_until):
         raise RuleViolation(_l("The meeting would run past midnight into the day its words are erased. Let it end "
                                "by midnight, or keep the words longer."), field="ends_at")
+
+
+def _runs_into_erasing(meets_on: date | None, starts_at: time | None, ends_at: time | None,
+                       retention_until: date | None) -> bool:
+    """Whether the meeting runs past midnight (ending at it is not) into the day after its words are kept."""
+    runs_past_midnight = ends_next_day(starts_at, ends_at) and ends_at != MIDNIGHT
+    return runs_past_midnight and retention_until is not None and meets_on == retention_until
 
 
 def ends_next_day(starts_at: time | None, ends_at: time | None) -> bool:
@@ -609,19 +615,26 @@ def _minute_of_day(moment: time) -> int:
     return moment.hour * 60 + moment.minute
 
 
-def _too_long(starts_at: time, ends_at: time):
-    """Says how long the meeting would be. Run past midnight, it offers the end 12 hours off, on the other side of
-    midnight or noon: 4:00 PM for 04:00, a slip of the 24-hour clock. A long day that stays on one day (08:00 to
-    21:00) offers none: the end on the other side of noon would make a meeting of an hour or so, not likely meant."""
+def _too_long(starts_at: time, ends_at: time, meets_on: date | None, retention_until: date | None):
+    """Says how long the meeting would be, from its start to its end as read, and the limit. The end 12 hours off,
+    on the other side of midnight or noon, is offered for a slip of the clock: for a meeting run past midnight as
+    typed (14:00 to 04:00: 4:00 PM, the 24-hour clock's slip), and for one ending at midnight (11:00 to 00:00:
+    12:00 PM, as a 12-hour picker's "12:00 AM" is often taken for noon). Offered only when the meeting it makes
+    could be saved: always short enough, but one run past midnight into the day its words are erased could not. A
+    long day that ends before midnight (08:00 to 21:00) offers none: the end on the other side of noon would make a
+    meeting of an hour or so, not likely meant."""
     from roundtable import i18n  # here, not at the top: i18n reads MIDNIGHT and ends_next_day from this module
 
     length = i18n.hours_and_minutes(_length_in_minutes(starts_at, ends_at))
     most = i18n.hours_and_minutes(MEETING_MAX_HOURS * 60)
-    if not ends_next_day(starts_at, ends_at):
-        return _l("This meeting would last %(length)s, from %(start)s to %(end)s. A meeting can last at most "
-                  "%(most)s.", length=length, start=i18n.time_of_day(starts_at),
-                  end=i18n.meeting_end(starts_at, ends_at), most=most)
+    start, end = i18n.time_of_day(starts_at), i18n.meeting_end(starts_at, ends_at)
     other_end = time(*divmod((_minute_of_day(ends_at) + 12 * 60) % (24 * 60), 60))
+    if not ends_next_day(starts_at, ends_at) or _runs_into_erasing(meets_on, starts_at, other_end, retention_until):
+        return _l("This meeting would last %(length)s, from %(start)s to %(end)s. A meeting can last at most "
+                  "%(most)s.", length=length, start=start, end=end, most=most)
+    if ends_at == MIDNIGHT:  # read as the end of its own day, as typed: that is said, with the start
+        return _l("This meeting would last %(length)s, from %(start)s to %(end)s. Did you mean %(other_end)s? A "
+                  "meeting can last at most %(most)s.", length=length, start=start, end=end,
+                  other_end=i18n.meeting_end(starts_at, other_end), most=most)
     return _l("This meeting would last %(length)s, ending %(end)s. Did you mean %(other_end)s? A meeting can last at "
-              "most %(most)s.", length=length, end=i18n.meeting_end(starts_at, ends_at),
-              other_end=i18n.meeting_end(starts_at, other_end), most=most)
+              "most %(most)s.", length=length, end=end, other_end=i18n.meeting_end(starts_at, other_end), most=most)

@@ -812,6 +812,24 @@ def test_a_meeting_of_13_hours_on_one_day_is_refused_saying_its_hours_without_of
     assert roundtable.meets_on is None
 
 
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "This meeting would last 13 hours, from 11:00\u202fAM to 12:00\u202fmidnight. Did you mean 12:00\u202fPM? "
+           "A meeting can last at most 12 hours."),
+    ("fil", "Tatagal nang 13 oras ang pagtitipong ito, mula 11:00\u202fAM hanggang 12:00\u202fng hatinggabi. "
+            "12:00\u202fPM ba ang ibig mong sabihin? Hanggang 12 oras lang ang haba ng isang pagtitipon."),
+])
+def test_a_morning_meeting_ending_at_midnight_is_refused_as_the_day_it_would_be(client, make, login, language, said):
+    """11:00 to 00:00 was told only "ending 12:00 midnight", as a meeting run past midnight: said from its start."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get(f"/language/{language}")
+    response = post_roundtable_edit(client, roundtable, meets_on="2031-12-06", starts_at="11:00", ends_at="00:00")
+    html = response.get_data(as_text=True)
+    beside = html[html.index('for="ends_at"'):]
+    assert response.status_code == 200 and said in beside[:beside.index("<input")]
+
+
 def test_a_meeting_day_with_a_two_digit_year_is_refused_beside_the_day_in_the_readers_language(client, make, login):
     """Chrome's date box makes "12/12/26" typed into it 0026-12-12: the pages said "December 12, 26"."""
     facilitator = make.user("facilitator")
