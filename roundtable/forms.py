@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Mapping
-from datetime import time
+from datetime import date, time
 
 from flask import request
 from flask_babel import gettext as _
@@ -16,7 +16,7 @@ from wtforms import Field, FieldList, FormField, HiddenField, PasswordField, Str
 from wtforms.fields.core import UnboundField
 from wtforms.validators import InputRequired, Length, StopValidation, ValidationError
 
-from roundtable.i18n import time_of_day
+from roundtable.i18n import long_date, time_of_day
 from roundtable.services.sent_forms import KEPT_FOR
 from roundtable.services.text import clean_text, too_long
 
@@ -146,8 +146,15 @@ def box_language(name: str) -> str | None:
 def say_saved_now(field: Field, value) -> None:
     """Under a field of a form refused because another page saved first: what is saved there now, so the two
     can be combined before saving again. A note tied to the field (``field`` and ``checkbox`` in macros.html),
-    not an error: the field's own value may be the one to keep."""
-    shown = time_of_day(value) if isinstance(value, time) else value  # "4:30 PM", as the pages say a time
+    not an error: the field's own value may be the one to keep. A time and a day are said as the pages say them,
+    in the reader's language ("4:30 PM", "December 6, 2026"); an end of a meeting is best given already said
+    (``i18n.meeting_end``: "12:00 midnight")."""
+    if isinstance(value, time):
+        shown = time_of_day(value)
+    elif isinstance(value, date):
+        shown = long_date(value)
+    else:
+        shown = value
     if not shown:
         field.saved_now = _("Saved now: nothing")
         return

@@ -19,7 +19,7 @@ from roundtable.facilitator.forms import (
     MovePromptForm, NewPromptForm, NewRoundtableForm, NoteForm, RemovePromptForm, RoundtableForm, StatusForm,
 )
 from roundtable.forms import say_saved_now
-from roundtable.i18n import current_language, long_date, meeting_time
+from roundtable.i18n import current_language, long_date, meeting_end, meeting_time
 from roundtable.models import Prompt, Roundtable, User
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
@@ -252,6 +252,8 @@ def _show_what_is_saved_now(form: EditRoundtableForm, item: Roundtable, *, words
     elif curation.sensitive_terms_from(form.sensitive_terms.data) != saved_terms:
         differs.append((form.sensitive_terms, "; ".join(saved_terms)))
     for field, value in differs:
+        if field is form.ends_at and value is not None:  # "12:00 midnight", "1:00 AM (next day)", as the pages say it
+            value = meeting_end(item.starts_at, value)
         say_saved_now(field, value)
     form.read.data, form.terms_read.data = roundtables.edit_mark(item), curation.sensitive_terms_mark(item)
 

@@ -1043,6 +1043,31 @@ def test_a_time_another_page_saved_is_said_as_the_pages_say_a_time(client, make,
     assert f'<p class="hint saved-now" id="ends_at-saved">{said}</p>' in html
 
 
+@pytest.mark.parametrize(("language", "saved_now", "day", "kept_until", "midnight"), [
+    ("en", "Saved now", "December 6, 2031", "January 31, 2032", "12:00\u202fmidnight"),
+    ("fil", "Naka-save ngayon", "Disyembre 6, 2031", "Enero 31, 2032", "12:00\u202fng hatinggabi"),
+])
+def test_days_and_an_end_at_midnight_another_page_saved_are_said_as_the_pages_say_them(
+        client, make, login, language, saved_now, day, kept_until, midnight):
+    """They read "Saved now: 2031-12-06" and "Saved now: 12:00 AM", where the pages say "December 6, 2031" and
+    "12:00 midnight" ("12:00 AM" is often taken for noon)."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get(f"/language/{language}")
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    laptop, phone = client.get(url), client.get(url)
+    assert _edit_page_sent(client, laptop, meets_on="2031-12-06", starts_at="22:00", ends_at="00:00",
+                           retention_until="2032-01-31").status_code == 302
+
+    refused = _edit_page_sent(client, phone, title_en="Courts that hear children")
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and 'value="Courts that hear children"' in html
+    for field, said in (("meets_on", day), ("retention_until", kept_until), ("ends_at", midnight)):
+        assert f'<p class="hint saved-now" id="{field}-saved">{saved_now}: {said}</p>' in html, field
+
+
 def test_an_edit_page_sent_twice_saves_once_and_says_saved(client, make, login):
     """A double click, or Back and Save: the second sending finds its own changes saved, not another page's."""
     facilitator = make.user("facilitator")
