@@ -35,6 +35,12 @@ PROMPTS = "prompts"
 # note was saved: above the note. There too the message takes the focus, not the top of the page.
 MODERATION = "moderation"
 NOTE = "note"
+# Where the other pages a change leads to say it, taking the focus as well: a roundtable's page under its title (made,
+# edited, opened or closed; a form it no longer offers), and above its consent form (a new version); the list of
+# roundtables under its title (one handed over).
+ROUNDTABLE = "roundtable"
+CONSENT = "consent"
+MY_ROUNDTABLES = "my-roundtables"
 
 
 def _own(roundtable_id: int):
@@ -51,7 +57,7 @@ def handed_over(exc: roundtables.HandedOver):
              name=_colleague(item.facilitator))
     typed = TYPED_BOXES.typed(request.form) if request.method == "POST" else []
     if not typed:
-        flash(said)
+        flash_at(MY_ROUNDTABLES, said)
         return redirect(url_for("facilitator.my_roundtables"))
     say_refused()
     no_success_said()  # an error page, as the app's own error pages are
@@ -82,7 +88,7 @@ def new_roundtable():
             )
             outcome.location = url_for("facilitator.roundtable", roundtable_id=roundtable.id)
         if outcome.saved:
-            flash(_("Roundtable created. Open it when you are ready for people to join."))
+            flash_at(ROUNDTABLE, _("Roundtable created. Open it when you are ready for people to join."))
         if outcome.location:
             return redirect(outcome.location)
     return _roundtable_form_page(form, None)
@@ -151,8 +157,8 @@ def hand_over(roundtable_id: int):
                   "longer see it.", name=_colleague(successor)),
                 yes=_("Yes, hand it over"), back=url_for("facilitator.roundtable", roundtable_id=item.id))
         if outcome.saved:
-            flash(_("“%(title)s” is run by %(name)s now. You no longer see it or its reflections.",
-                    title=item.title(current_language()), name=_colleague(successor)))
+            flash_at(MY_ROUNDTABLES, _("“%(title)s” is run by %(name)s now. You no longer see it or its reflections.",
+                                       title=item.title(current_language()), name=_colleague(successor)))
         if outcome.location:  # handed over, by this sending or by the same form sent a moment before
             return redirect(outcome.location)
     return _roundtable_page(item, hand_over_form=form)
@@ -216,7 +222,7 @@ def edit_roundtable(roundtable_id: int):
         if outcome.saved and asks_first:
             return _ask_before_erasing_sooner(item, form.retention_until.data)
         if outcome.saved:
-            flash(_("Changes saved."))
+            flash_at(ROUNDTABLE, _("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
         if isinstance(outcome.refusal, Conflict):  # the roundtable's, or only its sensitive words'
             _show_what_is_saved_now(form, item, words_only=outcome.refusal.field == "sensitive_terms")
@@ -297,7 +303,7 @@ def set_status(roundtable_id: int):
         with change() as outcome:
             roundtables.set_status(item, g.user, form.status.data)
         if outcome.saved:
-            flash(_STATUS_NOW[form.status.data])
+            flash_at(ROUNDTABLE, str(_STATUS_NOW[form.status.data]))
     else:
         form.say_why_not()
     return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
@@ -313,7 +319,7 @@ def add_prompt(roundtable_id: int):
             roundtables.add_prompt(item, g.user, form.text_en.data, form.text_fil.data)
             outcome.location = url_for("facilitator.roundtable", roundtable_id=item.id)
         if outcome.saved:
-            flash(_("Prompt added."))
+            flash_at(PROMPTS, _("Prompt added."))
         if outcome.location:
             return redirect(outcome.location)
     return _roundtable_page(item, prompt_form=form)
@@ -338,7 +344,7 @@ def edit_prompt(prompt_id: int):
         with change(errors_on=field_named(form, otherwise=first_changed)) as outcome:
             roundtables.update_prompt(prompt, g.user, form.text_en.data, form.text_fil.data, read=form.read.data)
         if outcome.saved:
-            flash(_("Changes saved."))
+            flash_at(PROMPTS, _("Changes saved."))
             return redirect(url_for("facilitator.roundtable", roundtable_id=prompt.roundtable_id))
         if isinstance(outcome.refusal, Conflict):  # what is saved now under each box; saving again goes through
             for field, saved in ((form.text_fil, prompt.text_fil), (form.text_en, prompt.text_en)):
@@ -395,7 +401,7 @@ def _frozen_on_opening(item: Roundtable):
     date: opening their forms leads back to the roundtable, saying so. A form already open and sent is refused by
     the service, its words kept."""
     if request.method == "GET" and (why := roundtables.frozen_because(item)) is not None:
-        flash(str(why))
+        flash_at(ROUNDTABLE, str(why))
         return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
     return None
 
@@ -527,12 +533,12 @@ def consent_form(roundtable_id: int):
                 fields=[(name, value) for name, value in request.form.items(multi=True) if name != "confirmed"])
         if outcome.saved:
             if version == form.version.data:  # (sent twice, the second finds the version the first made: it is new)
-                flash(_("Nothing changed: the consent form stays version %(n)s.", n=version))
+                flash_at(CONSENT, _("Nothing changed: the consent form stays version %(n)s.", n=version))
             elif consent.anyone_asked_again(item):
-                flash(_("The consent form is now version %(n)s. Participants will be asked to consent again the "
-                        "next time they open “My words”.", n=version))
+                flash_at(CONSENT, _("The consent form is now version %(n)s. Participants will be asked to consent "
+                                    "again the next time they open “My words”.", n=version))
             else:
-                flash(_("The consent form is now version %(n)s.", n=version))
+                flash_at(CONSENT, _("The consent form is now version %(n)s.", n=version))
             return redirect(url_for("facilitator.roundtable", roundtable_id=item.id))
         if isinstance(outcome.refusal, Conflict):
             _show_consent_form_saved_now(form, item)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from roundtable import clock
 from roundtable.db import db
 from roundtable.models import AuditEvent, Reflection, Roundtable
-from roundtable.services import curation, participation, withdrawal
+from roundtable.services import curation, participation, roundtables, withdrawal
 from roundtable.services.roundtables import JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH
 from tests.conftest import (
     csrf_token_of, hidden_fields_of, post_roundtable_edit, sensitive_words_saved, shown_fields_of,
@@ -473,6 +473,93 @@ def test_a_saved_note_is_said_above_the_note_and_takes_the_focus(client, make, l
     html = client.get(saved.headers["Location"]).get_data(as_text=True)
     assert re.search(r'<h2>Private note</h2>\s*' + re.escape(FOCUSED_MESSAGE.format("Note saved.")), html)
     assert html.count("Note saved.") == 1, "said there, not at the top of the page as well"
+
+
+def _created(client, make, roundtable):
+    page = client.get("/facilitator/roundtables/new")
+    return client.post("/facilitator/roundtables/new", data={
+        **hidden_fields_of(page), "title_fil": "Pagdinig", "title_en": "Hearings", "retention_until": "2031-01-31",
+        "prompt_fil": "Tanong?", "prompt_en": "Question?"})
+
+
+def _edited(client, make, roundtable):
+    return post_roundtable_edit(client, roundtable, title_en="Courts that listen")
+
+
+def _opened(client, make, roundtable):
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    return client.post(url + "/status", data={"status": "open", "csrf_token": csrf_token_of(client.get(url))})
+
+
+def _prompt_added(client, make, roundtable):
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    return client.post(url + "/prompts", data={"text_fil": "Ano pa?", "text_en": "What else?",
+                                               "csrf_token": csrf_token_of(client.get(url))})
+
+
+def _prompt_edited(client, make, roundtable):
+    url = f"/facilitator/prompts/{roundtable.prompts[0].id}"
+    return client.post(url, data={**shown_fields_of(client.get(url)), "text_en": "What changed for you?"})
+
+
+def _consent_form_saved(client, make, roundtable):
+    url = f"/facilitator/roundtables/{roundtable.id}/consent"
+    return client.post(url, data={**shown_fields_of(client.get(url)), "new_key": "share_with_partners",
+                                  "new_text_en": "My words may be shared with partner groups.",
+                                  "new_text_fil": "Maaaring ibahagi ang aking mga salita sa mga katuwang na grupo."})
+
+
+def _consent_form_of_an_archived_roundtable(client, make, roundtable):
+    roundtable.status = "archived"
+    db.session.commit()
+    return client.get(f"/facilitator/roundtables/{roundtable.id}/consent")
+
+
+def _handed_over(client, make, roundtable):
+    colleague = make.user("facilitator", username="ana.reyes")
+    url = f"/facilitator/roundtables/{roundtable.id}"
+    asked = client.post(url + "/hand-over", data={**hidden_fields_of(client.get(url)),
+                                                  "handover-successor": str(colleague.id)})
+    return client.post(url + "/hand-over", data={**hidden_fields_of(asked), "confirmed": "yes"})
+
+
+def _opened_after_another_page_handed_it_over(client, make, roundtable):
+    roundtables.hand_over_one(roundtable, make.user("facilitator", username="ana.reyes"), actor=roundtable.facilitator)
+    db.session.commit()
+    return client.get(f"/facilitator/roundtables/{roundtable.id}")
+
+
+_TITLE = r"<h1>[^/]*</span>\s*</h1>\s*"
+
+
+@pytest.mark.parametrize(("done", "after", "said"), [
+    (_created, _TITLE, "Roundtable created. Open it when you are ready for people to join."),
+    (_edited, _TITLE, "Changes saved."),
+    (_opened, _TITLE, "The roundtable is open now: people can join with its code and write."),
+    (_consent_form_of_an_archived_roundtable, _TITLE, "This roundtable is archived"),
+    (_prompt_added, r"<h2>Prompts</h2>\s*", "Prompt added."),
+    (_prompt_edited, r"<h2>Prompts</h2>\s*", "Changes saved."),
+    (_consent_form_saved, r"<h2>Consent form</h2>\s*", "The consent form is now version 2."),
+    (_handed_over, r"<h1>My roundtables</h1>\s*", "(ana.reyes) now"),
+    (_opened_after_another_page_handed_it_over, r"<h1>My roundtables</h1>\s*", "(ana.reyes) now"),
+])
+def test_what_a_facilitators_change_led_to_is_said_where_the_page_leads_and_takes_the_focus(
+        client, make, login, done, after, said):
+    """Only a decision, a note and a prompt moved or removed took the focus to their message (7db299b): after every
+    other change the page came back with its message at its top, unfocused, so a screen reader did not say it and the
+    next Tab began again at "Skip to content"."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator, status="draft")
+    login(facilitator)
+    client.get("/language/en")
+
+    response = done(client, make, roundtable)
+
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    focused = re.escape(FOCUSED_MESSAGE).replace(re.escape("{}"), f"[^<]*{re.escape(said)}[^<]*")
+    assert re.search(after + focused, html), html[html.index("<main"):][:1500]
+    assert html.count('autofocus') == 1
 
 
 def test_a_decision_from_a_page_opened_before_another_decision_is_refused(client, make, login):
