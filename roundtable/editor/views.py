@@ -227,12 +227,13 @@ def redact_finding(quote_id: int, index: int):
     form = FindingRedactForm(prefix=f"redact{index}")
     if form.validate_on_submit():
         with change() as outcome:
-            curation.redact_finding(
+            replaced = curation.redact_finding(
                 g.user, item, index=index, digest=form.digest.data or "",
                 expected_version=form.version.data,
             )
         if outcome.saved:
-            flash_at("findings", _("The detail was replaced by a label."))
+            flash_at("findings", ngettext("The detail was replaced by a label in %(num)d place.",
+                                          "The detail was replaced by a label in %(num)d places.", replaced))
     return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings", **quotes_as_left()))
 
 

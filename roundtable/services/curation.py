@@ -883,14 +883,15 @@ def redaction_label_of(target: Quote, state: FindingState) -> str:
     return redaction_label(state.finding.kind, language)
 
 
-def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expected_version: int) -> Quote:
+def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expected_version: int) -> int:
     """Replace a finding's words by a bracketed label wherever the same detail is, in the quote and in its
     translation (one "Keep it" keeps them all; one press of "Replace" replaces them all); a change of words like any
     edit. Joined to more of its word ("taga-Cebu"), a label in the text the detail was found in takes that in too
-    ("[taga-lugar]"): "taga-" alone is in no reflection."""
+    ("[taga-lugar]"): "taga-" alone is in no reflection. Returns how many places were replaced, in both texts."""
     states = findings_of(target)
     state = _finding_at(target, index, digest, states)
     words = {field: getattr(target, field) or "" for field in QUOTE_FIELDS}
+    replaced = 0
     for field in QUOTE_FIELDS:
         text = words[field]
         language = target.translation_language if field == "translation" else target.language
@@ -903,6 +904,7 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
             text = (text[:whole_start] + f"[{text[whole_start:start]}{label[1:-1]}{text[end:whole_end]}]"
                     + text[whole_end:])
             replaced_from = whole_start
+            replaced += 1
         words[field] = text
     update_quote(
         editor, target, expected_version=expected_version, text=words["text"], language=target.language,
@@ -910,22 +912,30 @@ def redact_finding(editor: User, target: Quote, *, index: int, digest: str, expe
         descriptor=target.descriptor, themes=list(target.themes),
     )
     audit.record("quote.finding_redacted", actor=editor, target=target)
-    return target
+    return replaced
 
 
 def _same_detail_in(text: str, field: str, redacted: FindingState, states: list[FindingState]) -> set[tuple[int, int]]:
-    """Where the detail redacted is in ``text`` (the quote's ``field``).
-    In the text it was found in: only where the detector finds the same detail; where it passes over the same word,
-    that word is something else ("Maria Clara gowns", the dress; "I post about kindness" after "IG: kindness").
-    In the other text: a name, a place, an account wherever it is written the same way, found or not (the detector may
-    miss the English "Grace" that it found after the Filipino "ni"): a name redacted in the Filipino words must not
-    leave in the English translation. Written the same way, capitals and all: "by God's grace" is no name.
-    An age ("nine", "siyam") and a number alone ("9") are ordinary words elsewhere ("at nine in the morning",
-    "alas-nuwebe", "siyam na tao ang dumalo", "Branch 9"): they go only where the detector finds the same age."""
-    if field != redacted.field and _points_wherever_written(redacted.finding):
-        return {match.span() for match in re.finditer(rf"(?<!\w){re.escape(redacted.finding.text)}(?!\w)", text)}
-    return {(each.finding.start, each.finding.end) for each in states
-            if each.field == field and _same_detail(each.finding, redacted.finding)}
+    """Where the detail redacted is in ``text`` (the quote's ``field``): where the detector finds the same detail.
+    Where it reads the same word as something else, the word stays, in either text: the dress in "Maria Clara gowns",
+    a town found as a place of its own ("Santa Maria"). Where it passes over the word, the word stays in the text the
+    detail was found in ("I post about kindness" after "IG: kindness"); in the other text, a name, a place, an account
+    written the same way goes too (the detector may miss the English "Grace" that it found after the Filipino "ni"): a
+    name redacted in the Filipino words must not leave in the English translation. Written the same way, capitals and
+    all: "by God's grace" is no name. An age ("nine", "siyam") and a number alone ("9") are ordinary words elsewhere
+    ("at nine in the morning", "alas-nuwebe", "siyam na tao ang dumalo", "Branch 9"): they go only where the detector
+    finds the same age."""
+    here = [each.finding for each in states if each.field == field]
+    found = {(each.start, each.end) for each in here if _same_detail(each, redacted.finding)}
+    if field == redacted.field or not _points_wherever_written(redacted.finding):
+        return found
+    something_else = [(each.start, each.end) for each in here if not _same_detail(each, redacted.finding)]
+    # and the phrases it reads as no detail, read without the roundtable's sensitive words, which never outrank them
+    something_else += identifiers.read(text)[1]
+    return found | {
+        match.span() for match in re.finditer(rf"(?<!\w){re.escape(redacted.finding.text)}(?!\w)", text)
+        if not any(start < match.end() and match.start() < end for start, end in something_else)
+    }
 
 
 def _points_wherever_written(finding: identifiers.Finding) -> bool:

@@ -1869,8 +1869,14 @@ def _extra_term_spans(text: str, terms: tuple[str, ...]) -> Iterator[tuple[int, 
 
 def detect(text: str, extra_terms: Iterable[str] = ()) -> list[Finding]:
     """Find details that could identify someone; non-overlapping and sorted by start."""
+    return read(text, extra_terms)[0]
+
+
+def read(text: str, extra_terms: Iterable[str] = ()) -> tuple[list[Finding], list[tuple[int, int]]]:
+    """What ``detect`` finds, and where it reads words as no detail though they look like one (the dress in "Maria
+    Clara gowns", "Mama Mary", the "Crim. Case No." before a case number)."""
     if not text:
-        return []
+        return [], []
     candidates = list(_regex_candidates(text))
     scanner = _Scanner(text)
     for rule in (
@@ -1886,8 +1892,9 @@ def detect(text: str, extra_terms: Iterable[str] = ()) -> list[Finding]:
     return _choose(text, candidates)
 
 
-def _choose(text: str, candidates: list[_Candidate]) -> list[Finding]:
-    """Keep the strongest candidates (then the longest) that do not overlap a kept one."""
+def _choose(text: str, candidates: list[_Candidate]) -> tuple[list[Finding], list[tuple[int, int]]]:
+    """Keep the strongest candidates (then the longest) that do not overlap a kept one: the findings, sorted by start,
+    and the spans of the blocked phrases kept."""
     kept: list[_Candidate] = []
     taken = bytearray(len(text))
     for cand in sorted(candidates, key=lambda c: (-c.priority, -(c.end - c.start), c.start)):
@@ -1898,7 +1905,7 @@ def _choose(text: str, candidates: list[_Candidate]) -> list[Finding]:
     findings = [
         Finding(c.start, c.end, c.kind, text[c.start : c.end]) for c in kept if c.kind is not None
     ]
-    return sorted(findings, key=lambda f: f.start)
+    return sorted(findings, key=lambda f: f.start), [(c.start, c.end) for c in kept if c.kind is None]
 
 
 # --------------------------------------------------------------------------------------------

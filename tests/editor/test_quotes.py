@@ -451,6 +451,25 @@ def test_a_name_in_the_translation_is_marked_there_and_redacted_with_an_english_
     assert quote.text == "Si Ate [pangalan] ang kasama ko sa korte."
 
 
+def test_the_notice_after_a_replace_says_in_how_many_places_the_detail_was_replaced(make, editor, desk):
+    """It said "The detail was replaced by a label." whether one place went or every one in both texts."""
+    reflection = make.reflection(text="Si Maria ang tumulong sa akin sa korte. Salamat, Maria.", language="fil")
+    quote = quote_of(editor, reflection, translation="Maria helped me in court. Thank you, Maria.", approve=False)
+    url = f"/editor/quotes/{quote.id}"
+    desk.get("/language/en")
+
+    redact(desk, url, 0)
+
+    db.session.refresh(quote)
+    assert quote.translation == "[name] helped me in court. Thank you, [name]."
+    said = desk.get(url).get_data(as_text=True).split('id="findings"')[1]
+    assert "The detail was replaced by a label in 4 places." in said
+
+    other = quote_of(editor, make.reflection(text=NAMED), approve=False)
+    redact(desk, f"/editor/quotes/{other.id}", 0)
+    assert "The detail was replaced by a label in 1 place." in desk.get(f"/editor/quotes/{other.id}").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("text, translation, first, second", [
     ("Sa Criminal Case Nos. 12345-67 at 12346-67, nahatulan siya.",
      "In Criminal Case Nos. 12345-67 and 12346-67, he was convicted.", "12345-67", "12346-67"),
