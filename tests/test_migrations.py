@@ -114,6 +114,25 @@ def test_pseudonym_keys_made_before_0014_leave_out_marks_and_spaces_and_no_one_a
         assert keys() == ["bituin", "bituin.", "tala-dagat", "#4", "tala dagat"]
 
 
+def test_0014_says_nothing_where_it_makes_no_key_again(make, scratch_database_url, caplog):
+    """Every fresh `flask migrate` printed "Pseudonym keys: 0 made again; 0 left as they were …"."""
+    from alembic import command
+    from sqlalchemy import create_engine
+
+    from roundtable.cli import alembic_config
+    from tests.conftest import database
+
+    config = alembic_config(scratch_database_url)
+    caplog.set_level(logging.INFO, logger="roundtable.migrations")
+    command.upgrade(config, "0013")
+    with database(create_engine(scratch_database_url)):
+        roundtable = make.roundtable()
+        keys = _participants_keyed([(roundtable, "Bituin", "bituin"), (roundtable, "", "#2")])
+        command.upgrade(config, "0014")
+        assert keys() == ["bituin", "#2"]
+    assert not [record for record in caplog.records if record.name == "roundtable.migrations"]
+
+
 def test_a_draft_discarded_before_0012_does_not_lend_its_number_to_the_next_quote(make, scratch_database_url):
     """SQLite gave the newest quote's number, once its draft was discarded, to the next quote: the audit log still
     names the discarded one by it."""

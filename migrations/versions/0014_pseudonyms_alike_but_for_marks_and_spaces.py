@@ -41,7 +41,8 @@ def _without_marks_and_spaces(pseudonym: str) -> str:
 def _rekey(key) -> None:
     """Each participant's pseudonym key made by ``key``; an erased pseudonym's ("#12") stays. Two who already share
     the new key in one roundtable (joined before this) keep theirs as it was after the first of them: no one's name
-    changes, and what is new is refused. How many keys changed, and how many stayed so, is logged (numbers only)."""
+    changes, and what is new is refused. How many keys changed, and how many stayed so, is logged (numbers only)
+    when there is any."""
     connection = op.get_bind()
     rows = connection.execute(
         sa.select(_PARTICIPANTS.c.id, _PARTICIPANTS.c.roundtable_id, _PARTICIPANTS.c.pseudonym,
@@ -62,8 +63,9 @@ def _rekey(key) -> None:
         held.add((row.roundtable_id, new))
         connection.execute(sa.update(_PARTICIPANTS).where(_PARTICIPANTS.c.id == row.id).values(pseudonym_key=new))
         changed += 1
-    _log.info("Pseudonym keys: %d made again; %d left as they were, as another participant in the same roundtable "
-              "already has the new one.", changed, alike)
+    if changed or alike:  # a new database, or one with no key to make again, has nothing to say
+        _log.info("Pseudonym keys: %d made again; %d left as they were, as another participant in the same "
+                  "roundtable already has the new one.", changed, alike)
 
 
 def upgrade() -> None:
