@@ -652,17 +652,18 @@ def renew_consent():
     """The roundtable's consent form changed: until the participant answers, their older choices apply."""
     participant = g.participant
     roundtable = participant.roundtable
-    if not consent.needs_new_consent(participant):  # answered in another tab, or the date to erase passed meanwhile
+    record = consent.current_record(participant)  # their current answer, read once for all the page asks of it
+    if not consent.needs_new_consent(participant, record):  # answered in another tab, or the date to erase passed
         if request.method == "POST" and roundtables.past_retention(roundtable):
             flash(_("The date to erase this roundtable's words passed while you answered, so the new form no longer "
                     "applies and nothing was changed. What you allowed is below: you can still take any of it back."),
                   "error")
         return redirect(url_for("participant.my_words"))
     clauses = roundtable.current_clauses()
-    previous = consent.current_grants(participant)
+    previous = consent.current_grants(participant, record)
     form = ConsentForm()
     form.clauses.choices = [(c.key, c.key) for c in clauses]
-    changed = consent.changed_since_answered(participant)
+    changed = consent.changed_since_answered(participant, record)
     if request.method == "GET":  # what they agreed to in the same words; a statement new to them is theirs to tick
         form.clauses.data = [c.key for c in clauses if c.key in previous and c.key not in changed.reworded]
     # Answering without public quoting takes back every quote of their words: said on the page, and asked again.

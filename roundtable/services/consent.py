@@ -12,6 +12,7 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, replace
 from datetime import date
+from types import EllipsisType
 
 from babel.lists import format_list
 from flask_babel import format_date, lazy_gettext as _l
@@ -41,8 +42,9 @@ def current_record(participant: Participant) -> ConsentRecord | None:
     )
 
 
-def current_grants(participant: Participant) -> frozenset[str]:
-    record = current_record(participant)
+def current_grants(participant: Participant, record: ConsentRecord | None | EllipsisType = ...) -> frozenset[str]:
+    """What the participant's current record grants; ``record``, that record when the caller read it already."""
+    record = current_record(participant) if record is ... else record
     return record.granted_keys if record else frozenset()
 
 
@@ -54,15 +56,15 @@ def history(participant: Participant) -> list[ConsentRecord]:
     )
 
 
-def needs_new_consent(participant: Participant) -> bool:
+def needs_new_consent(participant: Participant, record: ConsentRecord | None | EllipsisType = ...) -> bool:
     """True when the roundtable's consent form changed since the participant last consented. Never past the
     retention date: their words are erased, or wait to be, and there is nothing left to agree to keep; what they
-    agreed to before still applies."""
+    agreed to before still applies. ``record``: their current record, when the caller read it already."""
     from roundtable.services import roundtables  # consent is the lower layer: it reaches up only at need
 
     if roundtables.past_retention(participant.roundtable):
         return False
-    record = current_record(participant)
+    record = current_record(participant) if record is ... else record
     return record is None or record.form_version < participant.roundtable.consent_version
 
 
@@ -75,18 +77,24 @@ class ChangedSinceAnswered:
     made_optional: frozenset[str]  # required then, now theirs to say no to
 
 
-def changed_since_answered(participant: Participant) -> ChangedSinceAnswered:
+def changed_since_answered(participant: Participant,
+                           record: ConsentRecord | None | EllipsisType = ...) -> ChangedSinceAnswered:
     """What changed on the form since the participant answered it, each told beside its statement, from one read
-    of their current record. A reworded statement is never ticked for them by an answer to other words (a widened
-    "quote publicly", say); a change to the other language's words alone changes nothing they read."""
-    record = current_record(participant)
+    of their current record (``record``, when the caller read it already). A reworded statement is never ticked for
+    them by an answer to other words (a widened "quote publicly", say); a change to the other language's words alone
+    changes nothing they read."""
+    record = current_record(participant) if record is ... else record
     version = record.form_version if record else None
     required_then = {c.key: c.required for c in clauses_of_version(participant.roundtable, version)} if version else {}
     now = participant.roundtable.current_clauses()
+    # The versions they answered before matter only for a statement not on the one last answered (new, or taken off
+    # and put back): a record's version is never older than the one before it, so for the others the words of the
+    # version last answered are the latest they answered.
+    new_since = version is not None and any(c.key not in required_then for c in now)
+    answered = db.session.scalars(select(ConsentRecord.form_version.distinct()).where(
+        ConsentRecord.participant_id == participant.id)).all() if new_since else ()
     return ChangedSinceAnswered(
-        reworded=reworded_since(participant.roundtable, version, participant.language,
-                                answered=db.session.scalars(select(ConsentRecord.form_version.distinct()).where(
-                                    ConsentRecord.participant_id == participant.id)).all()),
+        reworded=reworded_since(participant.roundtable, version, participant.language, answered=answered),
         made_required=frozenset(c.key for c in now if c.required and required_then.get(c.key) is False),
         made_optional=frozenset(c.key for c in now if not c.required and required_then.get(c.key) is True),
     )

@@ -541,22 +541,35 @@ def test_a_statement_made_optional_after_i_agreed_to_it_is_tagged_so_i_know_i_ma
     assert consent.changed_since_answered(me).made_required == frozenset()
 
 
-def test_a_changed_form_reads_my_current_answer_once_for_what_changed_on_it(client, make, csrf):
+@pytest.mark.parametrize("new_statement, queries", [(False, 4), (True, 5)])
+def test_a_changed_form_reads_my_current_answer_once_for_what_changed_on_it(client, make, csrf, new_statement,
+                                                                            queries):
     """What was reworded, made required and made optional since someone answered were three functions, each reading
-    their current answer again: 12 queries for the page, where 9 do (one of them the versions they answered, for a
-    statement taken off and put back)."""
+    their current answer again: 12 queries for the page, then 9, where 4 do: the participant, their answer and its
+    grants, the form. The versions they answered before are read only for a statement not on the one they answered
+    last (new, or taken off and put back)."""
     roundtable = make.roundtable()
     _audio_notes_now(roundtable, required=True)
     me = make.participant(roundtable, language="en", grants=("take_part", "store_words", "audio_notes"))
     _audio_notes_now(roundtable, required=False)
+    if new_statement:
+        drafts = [consent.ClauseDraft(c.key, c.text_en, c.text_fil, c.required) for c in roundtable.current_clauses()]
+        drafts.append(consent.ClauseDraft("photos", "Photos of the meeting may be shared.",
+                                          "Maaaring ibahagi ang mga larawan ng pulong.", False))
+        consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+        db.session.commit()
     _sign_in(client, csrf, me)
     client.get("/my/consent/new")  # translations and templates loaded: only the page's own queries are counted
 
     with counting_queries() as statements:
         page = client.get("/my/consent/new")
 
-    assert '<span class="tag">now optional</span>' in page.get_data(as_text=True)
-    assert len(statements) <= 9, "\n".join(statements)
+    html = page.get_data(as_text=True)
+    assert '<span class="tag">now optional</span>' in html
+    assert 'value="audio_notes" checked' in html, "answered in the same words: still ticked"
+    assert ('value="photos">' in html) == new_statement, "new to them: theirs to tick"
+    assert consent.changed_since_answered(me).reworded == ({"photos"} if new_statement else frozenset())
+    assert len(statements) <= queries, "\n".join(statements)
 
 
 def test_a_new_form_answered_with_nothing_ticked_points_at_the_statements_and_the_age_at_once(client, make, csrf):
