@@ -39,9 +39,9 @@ var roundtable = {
      the way out, when no one is signed in here any more, and once the page after a save says they arrived. */
   function forgetSentWords(path) {
     try {
-      Object.keys(window.sessionStorage).forEach(function (key) {
+      Object.keys(sessionStorage).forEach(function (key) {
         if (key === roundtable.SENT + path || (path === undefined && key.indexOf(roundtable.SENT) === 0)) {
-          window.sessionStorage.removeItem(key);
+          sessionStorage.removeItem(key);
         }
       });
     } catch (e) { /* no storage in this browser: nothing was kept */ }

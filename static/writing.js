@@ -3,11 +3,12 @@
   "use strict";
   var form = document.querySelector("form.writing");
   if (!form) { return; }
-  var url = form.getAttribute("data-autosave-url");
+  var box = form.elements.text;
+  var url = form.dataset.autosaveUrl;
   var status = document.getElementById("autosave-status");
   // The server has what it sent: words typed before this script came are saved.
   var language = form.querySelector("[name=language][checked]");
-  var lastSent = form.elements.text.defaultValue + "\u0000" + (language ? language.value : "");
+  var lastSent = box.defaultValue + "\u0000" + (language ? language.value : "");
   var refused = null;  // words the server said no to: not sent again as they are
   var busy = null;  // the autosave under way, if any
   var leaving = false;
@@ -48,7 +49,7 @@
         mark("typed_offline", false);
         document.dispatchEvent(new CustomEvent("roundtable:contact"));
         if (restored) { restored = false; return; }  // saved as a draft; "press the button again" still holds
-        say(form.getAttribute("data-saved-text").replace("{time}", clockTime(new Date())));
+        say(form.dataset.savedText.replace("{time}", clockTime(new Date())));
       })
       .catch(function (problem) {
         if (problem.refused) { refused = print; }
@@ -76,7 +77,7 @@
   function notSaved(problem) {
     var offline = navigator.onLine === false || problem.unreachable;
     mark("typed_offline", offline);
-    say(offline ? form.getAttribute("data-offline-saving-text") : problem.message || form.getAttribute("data-failed-text"));
+    say(offline ? form.dataset.offlineSavingText : problem.message || form.dataset.failedText);
   }
 
   /* Marks read by access.py. typed_offline: a session that lapsed meanwhile is "no connection", not "away", until
@@ -92,7 +93,7 @@
   form.addEventListener("submit", function (event) {
     if (navigator.onLine === false) {
       event.preventDefault();
-      status.textContent = form.getAttribute("data-offline-text");  // said again at each press
+      status.textContent = form.dataset.offlineText;  // said again at each press
       status.scrollIntoView({ block: "nearest" });
     }
   });
@@ -101,18 +102,18 @@
      them, until the next page says they arrived. Sent again, they are stored once. */
   var sentKey = roundtable.SENT + window.location.pathname;
   try {
-    var sentBefore = window.sessionStorage.getItem(sentKey);
-    window.sessionStorage.removeItem(sentKey);
-    if (sentBefore && sentBefore !== form.elements.text.value) {
-      form.elements.text.value = sentBefore;
+    var sentBefore = sessionStorage.getItem(sentKey);
+    sessionStorage.removeItem(sentKey);
+    if (sentBefore && sentBefore !== box.value) {
+      box.value = sentBefore;
       restored = true;
-      say(form.getAttribute("data-restored-text"));
+      say(form.dataset.restoredText);
     }
   } catch (e) { /* no storage: nothing kept */ }
   form.addEventListener("submit", function (event) {
     // Not as it closes with nobody there: whoever opens it next may not be theirs.
     if (event.defaultPrevented || form.elements.closed_for_safety) { return; }
-    try { window.sessionStorage.setItem(sentKey, form.elements.text.value); } catch (e) { /* as above */ }
+    try { sessionStorage.setItem(sentKey, box.value); } catch (e) { /* as above */ }
   });
 
   /* Closing for safety with words not saved: saved as "Save and take a break" does (offline, once back, hidden
@@ -122,7 +123,7 @@
     event.preventDefault();
     if (leaving) { return; }
     leaving = true;  // no autosave starts from now on
-    if (Array.from(form.elements.text.value).length > parseInt(form.getAttribute("data-text-limit"), 10)) {
+    if (Array.from(box.value).length > parseInt(form.dataset.textLimit, 10)) {
       staysHidden();  // the server would refuse them and show them again
     } else {
       leaveWithTheWords();
@@ -135,16 +136,16 @@
     note.className = "closed-for-safety";
     note.setAttribute("role", "alert");
     var said = document.createElement("p");
-    said.textContent = form.getAttribute("data-closed-text");
+    said.textContent = form.dataset.closedText;
     var show = document.createElement("button");
     show.type = "button";
-    show.textContent = form.getAttribute("data-show-text");
+    show.textContent = form.dataset.showText;
     show.addEventListener("click", function () {
       note.remove();
       document.body.classList.remove("hidden-now");
       leaving = false;
       document.dispatchEvent(new CustomEvent("roundtable:contact"));
-      form.elements.text.focus();
+      box.focus();
     });
     note.appendChild(said);
     note.appendChild(show);
