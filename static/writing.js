@@ -54,6 +54,10 @@
       .catch(function (problem) {
         if (problem.refused) { refused = print; }
         notSaved(problem);
+        if (problem.warning) {  // closed: saves no more, as its warning now says
+          url = null;
+          document.querySelector("#idle-warning p").textContent = problem.warning;
+        }
       })
       .then(function () { busy = null; });
   }

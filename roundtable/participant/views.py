@@ -468,7 +468,7 @@ def _reflection_page(prompt, reflection):
         "participant/write.html", form=form, prompt=prompt, reflection=reflection, sent_to=_address_to_send_to(),
         already_sent=asked,
         roundtable=participant.roundtable, shut=_why_it_cannot_change(participant, reflection),
-        closed_now=closed_now,
+        closed_now=closed_now, not_saved_warning=closed_now and _words_not_saved_warning(),
         autosave=not closed_now and (reflection is None or reflection.status == "draft"),
         unsent=bool(switch_to) and shared and form.text.data != reflection.text,
         text_limit=participation.REFLECTION_MAX,
@@ -513,6 +513,14 @@ def _language_sent_with_the_words() -> str | None:
     return chosen
 
 
+def _words_not_saved_warning() -> str:
+    """A writing page's warning before it closes itself, once its words can no longer be saved (the roundtable
+    closed): with the page showing words sent after the close, and with an autosave's refusal, for a page open as the
+    roundtable closed (writing.js puts it in place of "Your draft is kept")."""
+    return _("For your safety this page will close soon if nothing happens. Your words here are not saved: copy them "
+             "before the page closes. Type or press a button to stay.")
+
+
 @bp.post("/write/<int:prompt_id>/autosave")
 @limiter.limit("30 per minute", key_func=signed_in_participant)
 @participant_required
@@ -523,6 +531,8 @@ def autosave(prompt_id: int):
     """
     participant = g.participant
     prompt = participation.prompt_for(participant, prompt_id)
+    if not roundtables.takes_words(participant.roundtable):
+        return _closed_to_words()
     form = ReflectionForm()
     key = (form.idempotency_key.data or "").strip()[:64]
     if not form.validate() or not key:  # without the page's key, each autosave would start another draft
@@ -538,6 +548,8 @@ def autosave(prompt_id: int):
         )
     except RuleViolation as problem:
         db.session.rollback()
+        if isinstance(problem, roundtables.NotTakingWords):  # closed meanwhile
+            return _closed_to_words()
         if not isinstance(problem, participation.AlreadySent):
             return jsonify(saved=False, message=str(problem)), 400
         saved = problem.sent
@@ -547,6 +559,14 @@ def autosave(prompt_id: int):
                                               "of them. Press a button below to choose what to do.")), 409
     db.session.commit()
     return jsonify(saved=True)
+
+
+def _closed_to_words():
+    """An autosave from a page left open as the facilitator closed the roundtable (or it passed its retention date):
+    said where the page says how saving goes, and, with ``warning``, the page's warning before it closes itself
+    (which said "Your draft is kept") says to copy the words. writing.js autosaves no more, and closing for safety
+    does not send them: the server would refuse them, and they would be lost without a word."""
+    return jsonify(saved=False, message=str(roundtables.closed_to_words()), warning=_words_not_saved_warning()), 400
 
 
 @bp.post("/still-here")

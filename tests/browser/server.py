@@ -114,6 +114,8 @@ def _seed() -> dict:
     ], seen=photos.consent_version)
     participation.join(photos, language="fil", pseudonym="Amihan", adult_confirmed=True,
                        granted={"take_part", "store_words"})
+    # One the facilitator closes while someone writes in it (test_participant_path): the others stay open.
+    closing = _open_roundtable(staff["facilitator"], "Closed while you write", "Isinara habang nagsusulat ka")
     # A roundtable past its retention date whose words wait for the purge (the administrator's Retention page).
     old = _open_roundtable(staff["facilitator"], "Hearings of last year", "Mga pagdinig noong nakaraang taon")
     old_author, _old_passphrase = participation.join(
@@ -158,6 +160,7 @@ def _seed() -> dict:
         "totp_secret": secret, "facilitator_id": staff["facilitator"].id,
         "join_code": item.join_code, "roundtable_id": item.id, "others_roundtable_id": others.id,
         "long_titles_roundtable_id": long_titles.id, "photos_roundtable_id": photos.id,
+        "closing": {"join_code": closing.join_code, "roundtable_id": closing.id, "prompt_id": closing.prompts[0].id},
         "prompt_id": item.prompts[0].id, "reflection_id": reflection.id, "quote_id": quote.id,
         "passphrase": passphrase, "password": PASSWORD,
         "reviewer_passphrase": reviewer_passphrase, "rejoining_passphrase": rejoining_passphrase,

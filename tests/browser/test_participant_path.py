@@ -875,6 +875,62 @@ def test_with_javascript_an_autosave_the_server_refuses_says_why(new_context, li
     expect(page.locator("#autosave-status")).to_have_text(closed)
 
 
+def test_with_javascript_a_page_open_as_the_roundtable_closes_says_its_words_are_not_saved_and_still_closes(
+        new_context, live):
+    """The facilitator closes the roundtable while someone writes, who never sends the form again: its autosaves were
+    refused, yet the warning before the page closed itself said "Your draft is kept", and the words typed since were
+    lost as it closed, nobody told to copy them. From the first refusal the page says why where it says how saving
+    goes, saves no more, says to copy the words, and still closes for safety (a shared phone) without sending them."""
+    from playwright.sync_api import expect
+
+    from .conftest import sign_in
+
+    closing = live["closing"]  # a roundtable of this test's own: the others stay open
+    page = new_context(viewport=PHONE).new_page()
+    join(page, {**live, "join_code": closing["join_code"]}, language="en", pseudonym="Amihan isinara")
+    stop_the_pages_clock(page)
+    writing = f"{live['base_url']}/write/{closing['prompt_id']}"
+    page.goto(writing)
+    idle_seconds = int(page.get_attribute("body", "data-idle-seconds"))
+    status, warning = page.locator("#autosave-status"), page.locator("#idle-warning")
+    page.fill("#text", "Before the close: the court should let a child rest between questions.")
+    page.clock.run_for(5_000)
+    expect(status).to_contain_text("Draft saved")
+    expect(warning).to_contain_text("Your draft is kept")
+
+    facilitator = new_context(viewport={"width": 1280, "height": 800}).new_page()
+    sign_in(facilitator, live, "facilitator")
+    facilitator.goto(f"{live['base_url']}/facilitator/roundtables/{closing['roundtable_id']}")
+    with facilitator.expect_navigation():
+        facilitator.click("main button[name=status][value=closed]")
+    with facilitator.expect_navigation():
+        facilitator.get_by_role("button", name="Yes, close it").click()
+    expect(facilitator.locator("main")).to_contain_text("The roundtable is closed now")
+
+    page.type("#text", " And a judge who waits.")
+    with page.expect_response(lambda response: "/autosave?" in response.url):
+        page.clock.run_for(5_000)
+
+    expect(status).to_have_text("This roundtable is closed and does not accept new words.")
+    expect(warning.locator("p")).to_have_text(
+        "For your safety this page will close soon if nothing happens. Your words here are not saved: copy them "
+        "before the page closes. Type or press a button to stay.")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
+    page.type("#text", " Typed after the refusal.")
+    page.clock.run_for(5_000)
+
+    page.clock.run_for((idle_seconds - 100) * 1_000)  # left alone
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("copy them before the page closes")
+    with page.expect_navigation(url="**/return"):
+        page.clock.run_for(110_000)
+    # (seen by now: the page sent them before it went)
+    assert [url for url in sent if "/autosave?" in url] == [], "changed words are not sent again to be refused"
+    assert [url for url in sent if url.startswith(writing)] == [], "closed without sending words it would be refused"
+    expect(page.locator("main")).to_contain_text("we closed your session to keep your words safe")
+
+
 def test_with_javascript_words_typed_before_the_pages_script_came_are_autosaved(new_context, live):
     """QA: on a slow signal the writing page's script comes seconds after the box. It took the words typed meanwhile
     for what the server had: they were never autosaved, and the page closed for safety without them."""

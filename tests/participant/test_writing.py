@@ -120,6 +120,70 @@ def test_words_sent_after_the_roundtable_closed_are_not_said_to_be_kept_nor_auto
     assert [r.text for r in db.session.scalars(select(Reflection))] == (["Earlier words."] if reflection else [])
 
 
+def _idle_warning(html: str) -> str:
+    return re.search(r'id="idle-warning" role="alert" hidden><p>(.*?)</p>', html, re.S).group(1)
+
+
+@pytest.mark.parametrize("how", ["closed", "past its retention date", "closed as it saved"])
+@pytest.mark.parametrize("language", ["en", "fil"])
+@pytest.mark.parametrize("status", [None, "draft"])
+def test_an_autosave_after_the_roundtable_closed_is_refused_with_the_warning_the_page_now_needs(
+        client, make, csrf, monkeypatch, how, language, status):
+    """A page open as the facilitator closed the roundtable: its autosaves were refused, and its warning before it
+    closed itself still said "Your draft is kept" while the words typed since were lost. The refusal says why, and
+    carries the warning a page showing words sent after the close has (writing.js puts it in place)."""
+    from roundtable import clock
+    from roundtable.services import participation
+
+    participant = make.participant(language=language)
+    roundtable = participant.roundtable
+    reflection = status and make.reflection(participant, prompt=roundtable.prompts[0], status=status,
+                                            text="Earlier words.")
+    _sign_in(client, participant, csrf)
+    url = f"/my/reflections/{reflection.id}" if reflection else f"/write/{roundtable.prompts[0].id}"
+    open_before = client.get(url)
+    autosave = re.search(r'data-autosave-url="([^"]+)"', open_before.get_data(as_text=True)).group(1)
+    if how == "closed":
+        roundtables.set_status(roundtable, roundtable.facilitator, "closed")
+    elif how == "past its retention date":
+        roundtable.retention_until = clock.today() - timedelta(days=1)
+    else:  # between the page's check and the save
+        monkeypatch.setattr(participation, "save_reflection", lambda *a, **k: (_ for _ in ()).throw(
+            roundtables.closed_to_words()))
+    db.session.commit()
+
+    answer = client.post(autosave.replace("&amp;", "&"), headers={"Accept": "application/json"},
+                         data=_form(open_before, csrf, text="Late words.", language=language))
+
+    assert answer.status_code == 400
+    refusal = answer.get_json()
+    assert set(refusal) == {"saved", "message", "warning"} and refusal["saved"] is False
+    if how != "closed as it saved":
+        sent_now = client.post(url, data=_form(open_before, csrf, text="Late words.", language=language, submit="1"))
+        assert refusal["warning"] == _idle_warning(sent_now.get_data(as_text=True)), "the same as 182e8b8's page"
+    if language == "en":
+        assert refusal["message"] == "This roundtable is closed and does not accept new words."
+        assert refusal["warning"] == ("For your safety this page will close soon if nothing happens. Your words here "
+                                      "are not saved: copy them before the page closes. Type or press a button to stay.")
+    else:
+        assert refusal["message"] == "Sarado na ang talakayang ito at hindi na tumatanggap ng bagong isusulat."
+        assert "Hindi naka-save ang iyong mga salita rito: kopyahin ang mga ito" in refusal["warning"]
+    assert refusal["warning"] != _idle_warning(open_before.get_data(as_text=True)), "no longer 'Your draft is kept'"
+    assert [r.text for r in db.session.scalars(select(Reflection))] == (["Earlier words."] if reflection else [])
+
+
+def test_an_autosave_the_roundtable_takes_carries_no_warning(client, make, csrf):
+    """Only a closed roundtable's refusal changes the page's warning: words over the limit may still be saved."""
+    participant = make.participant(language="en")
+    _sign_in(client, participant, csrf)
+    page = client.get(f"/write/{participant.roundtable.prompts[0].id}")
+    autosave = re.search(r'data-autosave-url="([^"]+)"', page.get_data(as_text=True)).group(1).replace("&amp;", "&")
+    headers = {"Accept": "application/json"}
+    assert client.post(autosave, headers=headers, data=_form(page, csrf, text="x" * 10_001)).get_json().keys() == {
+        "saved", "message"}
+    assert client.post(autosave, headers=headers, data=_form(page, csrf, text="Words.")).get_json() == {"saved": True}
+
+
 def test_past_its_retention_date_an_open_roundtable_takes_no_new_words_or_people(client, make, csrf):
     from datetime import timedelta
 
