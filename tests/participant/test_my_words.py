@@ -659,6 +659,53 @@ def test_deleting_a_reflection_explains_first_then_erases_it(client, make, csrf)
     assert client.get(f"/my/reflections/{reflection.id}").status_code == 404
 
 
+def test_two_reflections_to_one_question_are_told_apart_by_their_words_on_my_words_and_before_deleting(
+        client, make, csrf):
+    """Both read "Submitted · Open · Delete" to sighted eyes, and the page before the erase showed only the question
+    (QA r1-2): each now shows the start of its own words, in their language, and the delete page shows the words."""
+    me = make.participant(language="en")
+    first = make.reflection(me, text="Dapat may sariling silid ang bata habang nagsasalita sa korte, malayo sa akusado.",
+                            language="fil", status="submitted")
+    second = make.reflection(me, text="A seat for whoever comes with the child.", status="draft")
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+
+    html = client.get("/my").get_data(as_text=True)
+    shown = re.sub(r'<span class="visually-hidden">.*?</span>', "", html)  # what a sighted reader sees
+    assert '<q lang="fil">Dapat may sariling silid ang bata habang…</q><br>Submitted' in shown, "its start, cut at a word"
+    assert '<q lang="en">A seat for whoever comes with the child.</q><br>Draft' in shown
+
+    page = client.get(f"/my/reflections/{first.id}/delete").get_data(as_text=True)
+    assert f'<blockquote lang="fil">{first.text}</blockquote>' in page and '<p class="status">Submitted</p>' in page
+    assert "Only the start" not in page and second.text not in page
+    assert '<blockquote lang="en">A seat for whoever comes with the child.</blockquote>' in client.get(
+        f"/my/reflections/{second.id}/delete").get_data(as_text=True)
+
+
+def test_the_delete_page_of_a_very_long_reflection_shows_its_start_and_says_all_of_it_is_erased(client, make, csrf):
+    me = make.participant(language="en")
+    reflection = make.reflection(me, text="Makinig po kayo sa amin. " * 400, language="fil")
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+
+    page = client.get(f"/my/reflections/{reflection.id}/delete").get_data(as_text=True)
+
+    shown = re.search(r'<blockquote lang="fil">([^<]*)</blockquote>', page).group(1)
+    assert shown.startswith("Makinig po kayo sa amin. ") and shown.endswith("…") and len(shown) <= 1000
+    assert "Only the start of its words is shown here. All of them will be erased." in page
+
+
+def test_an_empty_draft_says_it_has_no_words_yet(client, make, csrf):
+    me = make.participant(language="en")
+    draft = make.reflection(me, text="", status="draft")
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+
+    assert "No words yet<br>Draft" in client.get("/my").get_data(as_text=True)
+    page = client.get(f"/my/reflections/{draft.id}/delete").get_data(as_text=True)
+    assert '<p class="hint">No words yet</p>' in page and "<blockquote" not in page
+
+
 def test_deleting_a_reflection_counts_only_the_quotes_its_author_sees_in_use(client, make, csrf):
     """A quote its author declined is not used, and an editor's draft was never shown to them ("No quote has been
     made from your words"): neither is one the deletion "takes back too"."""

@@ -67,7 +67,7 @@ def participant_pages(client, make, csrf):
         page = client.get("/return")
         client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
         for url in ("/before-you-write", "/my", f"/write/{roundtable.prompts[1].id}", f"/my/reflections/{draft.id}",
-                    f"/my/reflections/{released.id}"):
+                    f"/my/reflections/{released.id}", f"/my/reflections/{released.id}/delete"):
             pages[f"[{language}] {url}"] = client.get(url)
         client.get("/exit")
     assert all(response.status_code == 200 for response in pages.values()), {
@@ -82,12 +82,28 @@ def test_every_participant_page_with_the_files_it_loads_weighs_at_most_30_kb(par
     assert heavy == {}, f"over {BUDGET} bytes: {heavy}"
 
 
+def test_the_page_before_deleting_the_longest_reflection_stays_within_the_budget(client, make, csrf):
+    """It shows the words it erases (QA r1-2): their start, not all 10,000 characters."""
+    from roundtable.services.participation import REFLECTION_MAX
+
+    participant = make.participant(make.roundtable(prompts=QUESTIONS), language="fil")
+    reflection = make.reflection(participant, text=("Ang 'tahanan' ay \"ligtas\" <dapat> & tahimik. " * 300)[:REFLECTION_MAX],
+                                 language="fil")
+    page = client.get("/return")
+    client.post("/return", data={"passphrase": participant.passphrase, "csrf_token": csrf(page)})
+
+    response = client.get(f"/my/reflections/{reflection.id}/delete")
+
+    assert response.status_code == 200 and "<blockquote" in response.get_data(as_text=True)
+    assert _weight(response.get_data()) <= BUDGET
+
+
 def test_participant_pages_load_only_our_stylesheet_and_scripts(participant_pages):
     """The writing page's script, the passphrase page's and the pseudonym page's are loaded by their page only, after
     participant.js, whose namespace they use (deferred scripts run in the order they are named)."""
     for url, html in participant_pages.items():
         assets = [re.sub(r"\?.*", "", a) for a in _assets(html.decode())]
-        own = ["/static/writing.js"] if re.search(r"/write/|/my/reflections/", url) else \
+        own = ["/static/writing.js"] if re.search(r"/write/|/my/reflections/\d+$", url) else \
             ["/static/passphrase.js"] if url.endswith("/join/passphrase") else \
             ["/static/pseudonym.js"] if url.endswith("/join/pseudonym") else []
         assert set(assets) - set(own) <= {"/static/roundtable.css", "/static/participant.js", "/static/icon.svg"}, (
