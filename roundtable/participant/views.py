@@ -346,12 +346,20 @@ def before_you_write():
     return render_template("participant/before.html", roundtable=g.participant.roundtable)
 
 
-@bp.get("/my")
+@bp.route("/my", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"], key_func=signed_in_participant)
 @participant_required
 def my_words():
     participant = g.participant
+    # With a quote waiting for an answer, the language buttons send the notes typed for the editor (see base.html):
+    # the page comes back in that language with them, as typed. The language is theirs from now on.
+    if switch_to := _language_sent_with_the_words():
+        participation.choose_language(participant, switch_to)
+        db.session.commit()
     if consent.needs_new_consent(participant):
         return redirect(url_for("participant.renew_consent"))
+    if request.method == "POST" and not switch_to:
+        return redirect(url_for("participant.my_words"))
     return _my_words_page(participant)
 
 
@@ -364,6 +372,7 @@ def _my_words_page(participant, refused: QuoteReviewForm | None = None, refused_
     locked = {q.reflection_id for q in quotes if q.status == "approved"}
 
     def review_form(quote) -> QuoteReviewForm:
+        # Sent (a language button, an answer to another quote refused), each note comes back as it was typed.
         form = refused if quote.id == refused_id else QuoteReviewForm(prefix=f"q{quote.id}")
         form.revision.data = quote.revision  # the words on the page now: answering again, having read them, counts
         return form
@@ -382,6 +391,8 @@ def _my_words_page(participant, refused: QuoteReviewForm | None = None, refused_
         refused=refused,  # (the answer not taken, for the page's title)
         refused_id=refused_id,
         takes_words=roundtables.takes_words(participant.roundtable),
+        # the notes typed for the editor are one form, which the language buttons send
+        language_form="quote-answers" if any(q.status == "awaiting_participant" for q in quotes) else None,
     )
 
 

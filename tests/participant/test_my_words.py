@@ -10,7 +10,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import AuditEvent, Participant, Quote, Reflection
 from roundtable.services import consent, moderation, participation, review
-from tests.conftest import counting_queries, hidden_fields_of
+from tests.conftest import counting_queries, hidden_fields_of, shown_fields_of
 from tests.deployment.live import at_once
 
 REVIEWING = ("take_part", "store_words", "quote_publicly", "review_quotes")
@@ -1020,7 +1020,8 @@ def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_with_the_note_kep
     said = beside[:beside.index("</li>")]
     assert "The quote changed while you were reading it." in said and 'tabindex="-1" autofocus' in said
     assert "Please keep the word children.</textarea>" in said
-    assert 'href="/language/fil?next=/my"' in html, "the language link leads back to this page, not home"
+    # the language buttons lead back to this page, not home, with the note (test_a_note_typed_for_the_editor_stays…)
+    assert 'form="quote-answers" name="switch_language" value="fil"' in html and 'action="/my"' in html
     assert "Themes it is filed under: Courts" in beside
     assert 'aria-label="Approve quote 1"' in beside
     fields = {name: value for name, value in hidden_fields_of(answer).items() if name.startswith(f"q{quote.id}-")}
@@ -1033,6 +1034,49 @@ def test_a_refused_answer_to_a_quote_is_said_beside_that_quote_with_the_note_kep
     resent = client.post(f"/my/quotes/{quote.id}", data={  # Back to the refused page, and reload
         "csrf_token": csrf(page), **fields, f"q{quote.id}-approve": "Approve", f"q{quote.id}-comment": "x" * 1001})
     assert resent.status_code == 302 and "Use at most" not in client.get("/my").get_data(as_text=True)
+
+
+def test_a_note_typed_for_the_editor_stays_when_the_language_is_changed(client, make, csrf):
+    """The header's language link opened "My words" again with every note box empty (QA r1-3): with a quote waiting
+    for an answer, its language buttons send the notes, as the writing pages' buttons send their words."""
+    me = make.participant(language="en", grants=REVIEWING)
+    first = make.quote(make.reflection(me))
+    second = make.quote(make.reflection(me, text="A seat for whoever comes with the child."))
+    _sign_in(client, csrf, me)
+    page = client.get("/my")
+    html = page.get_data(as_text=True)
+    assert '<button type="submit" form="quote-answers" name="switch_language" value="fil"' in html
+    assert "/language/fil" not in html
+    assert f'formaction="/my/quotes/{second.id}"' in html and f'formaction="/my/quotes/{first.id}"' in html
+
+    switched = client.post("/my", data={**shown_fields_of(page), f"q{first.id}-comment": "Please use 'companion'.",
+                                        f"q{second.id}-comment": "Salamat po.", "switch_language": "fil"})
+
+    html = switched.get_data(as_text=True)
+    assert switched.status_code == 200 and '<html lang="fil"' in html
+    assert "Please use &#39;companion&#39;.</textarea>" in html and "Salamat po.</textarea>" in html
+    assert 'form="quote-answers" name="switch_language" value="en"' in html
+    assert db.session.get(Participant, me.id).language == "fil", "the language chosen is theirs from now on"
+    assert {db.session.get(Quote, q.id).status for q in (first, second)} == {"awaiting_participant"}, "not answered"
+    answered = client.post(f"/my/quotes/{first.id}", data={**shown_fields_of(switched), f"q{first.id}-approve": "1"})
+    assert answered.status_code == 302 and answered.headers["Location"].endswith(f"/my#quote-{first.id}")
+    assert db.session.get(Quote, first.id).participant_comment == "Please use 'companion'."
+    assert db.session.get(Quote, first.id).status == "approved"
+    assert db.session.get(Quote, second.id).status == "awaiting_participant", "only the quote whose button was pressed"
+    # sent without a language, the form changes nothing and leads to the page
+    again = client.post("/my", data=shown_fields_of(client.get("/my")))
+    assert again.status_code == 302 and again.headers["Location"].endswith("/my")
+    assert db.session.get(Quote, second.id).status == "awaiting_participant"
+
+
+def test_my_words_without_a_quote_to_answer_keeps_the_language_link(client, make, csrf):
+    me = make.participant(language="en")
+    make.reflection(me)
+    _sign_in(client, csrf, me)
+
+    html = client.get("/my").get_data(as_text=True)
+
+    assert 'href="/language/fil?next=/my?"' in html and "switch_language" not in html and "quote-answers" not in html
 
 
 def test_an_answer_to_a_quote_an_editor_took_back_to_change_says_so_instead_of_page_not_found(client, make, csrf):
