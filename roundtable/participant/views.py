@@ -650,13 +650,16 @@ def change_consent():
     return redirect(url_for("participant.my_words", _anchor="consent"))
 
 
-def _confirm_take_back(quotes: int, action: str, back: str, back_label: str, language_form: str | None = None):
+def _confirm_take_back(quotes: int, action: str, back: str, back_label: str, language_form: str | None = None,
+                       back_sends_the_answer: bool = False):
     """Taking public quotes back ends, for good, every quote of their words in use or being made: asked first. The
-    question sends the form as it was sent (every choice on it), confirmed."""
+    question sends the form as it was sent (every choice on it), confirmed. With ``back_sends_the_answer``, going
+    ``back`` sends it too, with ``go_back``: the form there is shown again as it was answered, nothing recorded."""
     sent = [(name, value) for name, value in request.form.items(multi=True)
-            if name not in ("csrf_token", "confirmed", "switch_language")]
+            if name not in ("csrf_token", "confirmed", "switch_language", "go_back")]
     return render_template("participant/confirm_take_back.html", quotes=quotes, action=action, sent=sent,
-                           back=back, back_label=back_label, language_form=language_form)
+                           back=back, back_label=back_label, language_form=language_form,
+                           back_sends_the_answer=back_sends_the_answer)
 
 
 def _record_answer(participant, form: ConsentForm) -> None:
@@ -700,16 +703,18 @@ def renew_consent():
     # Answering without public quoting takes back every quote of their words: said on the page, and asked again.
     quotes_at_stake = review.quote_counts(participant).in_use_or_making if consent.QUOTE_PUBLICLY in previous else 0
     switch_to = _language_sent_with_the_words()
+    # "Go back to the consent form" from the question below sends the answer back: shown again as given (QA r1-4).
+    going_back = request.method == "POST" and bool(request.form.get("go_back"))
     if switch_to:  # the answer comes back in it, as it was given; the language is theirs from now on
         participation.choose_language(participant, switch_to)
         db.session.commit()
-    elif form.validate_on_submit():
+    elif not going_back and form.validate_on_submit():
         if (quotes_at_stake and consent.QUOTE_PUBLICLY not in (form.clauses.data or [])
                 and form.confirmed.data != "yes" and _would_be_recorded(participant, form)):
             # its language buttons send the answer back to this form, in that language, as it was given
             return _confirm_take_back(quotes_at_stake, url_for("participant.renew_consent"),
                                       url_for("participant.renew_consent"), _("Go back to the consent form"),
-                                      language_form="take-back")
+                                      language_form="take-back", back_sends_the_answer=True)
         with change(errors_on=form.field_for) as outcome:
             _record_answer(participant, form)
         if outcome.saved:

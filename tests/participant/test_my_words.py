@@ -414,7 +414,7 @@ def test_answering_a_changed_form_without_public_quotes_asks_before_it_takes_quo
 
     html = asked.get_data(as_text=True)
     assert asked.status_code == 200 and "<h1>Take back public quotes?</h1>" in html
-    assert 'href="/my/consent/new">Go back to the consent form</a>' in html
+    assert 'formaction="/my/consent/new" name="go_back" value="1" class="link">Go back to the consent form</button>' in html
     assert consent.current_record(me).form_version == 1 and db.session.get(Quote, quote.id).status == "approved"
     assert re.findall(r'name="clauses" value="(\w+)"', html) == ["take_part", "store_words"], "every choice, again"
     # Its language buttons send the answer back to the form, in that language, as it was given: not a blank form
@@ -434,6 +434,40 @@ def test_answering_a_changed_form_without_public_quotes_asks_before_it_takes_quo
     assert consent.current_record(me).form_version == 2
     assert consent.QUOTE_PUBLICLY not in consent.current_grants(me)
     assert db.session.get(Quote, quote.id).status == "withdrawn"
+
+
+def test_going_back_from_the_question_about_quotes_shows_the_changed_form_as_it_was_answered(client, make, csrf):
+    """"Go back to the consent form" was a link: the form came back with the earlier choices ticked again, a "yes"
+    just taken away among them, one press of Continue from being recorded (QA r1-4). It sends the answer back now."""
+    roundtable = make.roundtable()
+    me = make.participant(roundtable, language="en", grants=REVIEWING)
+    quote = make.quote(make.reflection(me))
+    drafts = [consent.ClauseDraft(c.key, c.text_en + " In reports too." if c.key == "internal_use" else c.text_en,
+                                  c.text_fil, c.required) for c in roundtable.current_clauses()]
+    consent.new_form_version(roundtable, roundtable.facilitator, drafts, seen=roundtable.consent_version)
+    db.session.commit()
+    _sign_in(client, csrf, me)
+    client.get("/language/en")
+    page = client.get("/my/consent/new")
+    ticked = re.compile(r'name="clauses" id="clause-\w+" value="(\w+)" checked')
+    assert ticked.findall(page.get_data(as_text=True)) == list(REVIEWING), "the earlier choices"
+    answer = ["take_part", "store_words", "internal_use"]  # public quotes and seeing every quote first unticked
+    asked = client.post("/my/consent/new", data={**hidden_fields_of(page), "adult": "y", "clauses": answer})
+    assert "<h1>Take back public quotes?</h1>" in asked.get_data(as_text=True)
+
+    back = client.post("/my/consent/new", data={**hidden_fields_of(asked), "clauses": answer, "go_back": "1"})
+
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and "<h1>The consent form changed</h1>" in html
+    assert ticked.findall(html) == answer, "as it was answered, not the earlier choices"
+    assert re.search(r'<input checked[^>]* name="adult"|name="adult"[^>]* checked', html), "the age ticked too"
+    assert "Take back public quotes?" not in html and "error" not in html.split("<main", 1)[1].split("</h1>")[0]
+    assert consent.current_record(me).form_version == 1
+    assert db.session.get(Quote, quote.id).status == "awaiting_participant", "not taken back"
+    assert {"confirmed", "go_back"}.isdisjoint(hidden_fields_of(back)), "Continue asks about the quotes again"
+    again = client.post("/my/consent/new", data={**hidden_fields_of(back), "adult": "y", "clauses": answer})
+    assert "<h1>Take back public quotes?</h1>" in again.get_data(as_text=True)
+    assert consent.current_record(me).form_version == 1
 
 
 def test_a_statement_changed_only_in_the_other_language_stays_ticked(client, make, csrf):
