@@ -74,6 +74,7 @@
       }, function () { return { saved: false, unreachable: true }; })
       .then(function (answer) {
         if (!answer.saved) { throw answer; }
+        form.elements.seen.value = answer.seen;
       });
   }
 

@@ -78,6 +78,7 @@ class ReflectionForm(Form):
     language = RadioField(_l("I wrote in"), choices=language_choices(), default="fil",
                           validators=[required(_l("Choose the language you wrote in."))])
     idempotency_key = HiddenField()
+    seen = HiddenField()  # the words as this page last knew them saved (participation.words_mark)
     submit = SubmitField(_l("Submit"))
     save = SubmitField(_l("Save draft"))
     leave = SubmitField(_l("Save and take a break"))

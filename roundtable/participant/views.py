@@ -24,7 +24,7 @@ from roundtable.participant.forms import (
     ReflectionForm, ReturnForm, WithdrawForm,
 )
 from roundtable.services import consent, crypto, participation, passphrases, review, roundtables, withdrawal
-from roundtable.services.errors import RuleViolation
+from roundtable.services.errors import Conflict, RuleViolation
 
 bp = Blueprint("participant", __name__)
 
@@ -418,6 +418,7 @@ def _reflection_page(prompt, reflection):
     form = ReflectionForm(obj=reflection if request.method == "GET" else None)
     if request.method == "GET":
         form.idempotency_key.data = reflection.idempotency_key if reflection and reflection.idempotency_key else uuid.uuid4().hex
+        form.seen.data = participation.words_mark(reflection)
         if reflection is None:
             form.language.data = participant.language
     switch_to = _language_sent_with_the_words()
@@ -441,6 +442,8 @@ def _reflection_page(prompt, reflection):
                 submit=submit,
                 idempotency_key=(form.idempotency_key.data or "")[:64],
                 reflection=into,
+                # The words this page showed; not those of the reflection it was asked about, which go in its place.
+                seen=None if changing else form.seen.data,
                 # Not asked once answered, nor with nobody there: the page closing for safety keeps them a draft.
                 ask=not request.form.get("closed_for_safety") and (bool(switch_to) or not form.as_new.data),
             )
@@ -555,21 +558,21 @@ def autosave(prompt_id: int):
     try:
         saved = participation.save_reflection(
             participant, prompt, text=form.text.data or "", language=form.language.data, submit=False,
-            idempotency_key=key, reflection=reflection, ask=True,
+            idempotency_key=key, reflection=reflection, ask=True, seen=form.seen.data,
         )
     except RuleViolation as problem:
         db.session.rollback()
         if isinstance(problem, roundtables.NotTakingWords):  # closed meanwhile
             return _closed_to_words()
         if not isinstance(problem, participation.AlreadySent):
-            return jsonify(saved=False, message=str(problem)), 400
+            return jsonify(saved=False, message=str(problem)), 409 if isinstance(problem, Conflict) else 400
         saved = problem.sent
     if saved.status != "draft":  # words submitted before, put back in the box after Back: no draft was saved
         db.session.rollback()
         return jsonify(saved=False, message=_("Not saved as a draft: you already submitted these words, or part "
                                               "of them. Press a button below to choose what to do.")), 409
     db.session.commit()
-    return jsonify(saved=True)
+    return jsonify(saved=True, seen=participation.words_mark(saved))  # what the page's next save was made from
 
 
 def _closed_to_words():

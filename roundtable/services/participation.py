@@ -5,8 +5,10 @@ Nothing about the person is stored beyond a pseudonym, a language and a passphra
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from base64 import urlsafe_b64encode
 from datetime import date, timedelta
 from itertools import count
 
@@ -18,7 +20,7 @@ from roundtable.db import constant, db, lock_row, lock_rows, utcnow
 from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, passphrases, roundtables, withdrawal
-from roundtable.services.errors import NotFound, RuleViolation
+from roundtable.services.errors import Conflict, NotFound, RuleViolation
 from roundtable.services.text import fold, search_key, too_long
 
 PSEUDONYM_MAX = 40
@@ -384,6 +386,24 @@ def already_shared_as(reflection: Reflection | None, *, text: str, language: str
             and reflection.text == text and reflection.language == language)
 
 
+def words_mark(reflection: Reflection | None) -> str:
+    """What a writing page carries of the words it opened with, or last saved (``seen`` of ``save_reflection``):
+    a short digest of them, "" for no reflection yet. Only the words count: changed elsewhere, they would be lost."""
+    if reflection is None or reflection.text is None:
+        return ""
+    return urlsafe_b64encode(hashlib.sha256(reflection.text.encode()).digest()[:6]).decode()
+
+
+def _changed_elsewhere(reflection: Reflection, *, text: str, seen: str | None, idempotency_key: str) -> bool:
+    """Words saved from a page that did not show the reflection's words as they are now (another tab or phone
+    saved since) would silently take their place: the page's ``seen`` (``words_mark``) tells. The same words sent
+    again (a retry, a double click) change nothing, and a page that showed no words yet saves into the reflection it
+    made itself (its key) even if it never heard back."""
+    if seen is None or reflection.text == text or seen == words_mark(reflection):
+        return False
+    return not (seen == "" and idempotency_key and reflection.idempotency_key == idempotency_key)
+
+
 def save_reflection(
     participant: Participant,
     prompt: Prompt,
@@ -394,8 +414,12 @@ def save_reflection(
     idempotency_key: str,
     reflection: Reflection | None = None,
     ask: bool = False,
+    seen: str | None = None,
 ) -> Reflection:
     """Save a draft or submit. Retrying the same form (same ``idempotency_key``) never stores twice.
+
+    ``seen``: the ``words_mark`` of the reflection as the page showed it. Its words changed since (saved from another
+    tab), the page's words are refused (``Conflict``) rather than put in their place; None checks nothing.
 
     With ``ask``, a new reflection holding more than the words of one sent a short time ago is asked about
     (``AlreadySent``) instead of stored: without, as when a page closes with nobody there, it is stored."""
@@ -429,6 +453,13 @@ def save_reflection(
             )
         if already_shared_as(reflection, text=text, language=language):
             return reflection  # it stays where it is: the facilitator's decision, and the quotes made of it, too
+        if _changed_elsewhere(reflection, text=text, seen=seen, idempotency_key=idempotency_key):
+            raise Conflict(
+                _l("This draft was changed on another page or tab. Your words here were not saved: copy them, "
+                   "then open the draft again.") if reflection.status == "draft" else
+                _l("This reflection was changed on another page or tab. Your changes here were not submitted: copy "
+                   "them, then open the reflection again.")
+            )
     else:
         reflection = Reflection(
             participant_id=participant.id, prompt_id=prompt.id, idempotency_key=idempotency_key or None

@@ -336,6 +336,49 @@ def test_with_javascript_a_tab_left_alone_closes_without_ending_the_session_of_t
     assert writing.input_value("#text") == typed + " should wait for me. And listen."
 
 
+def test_with_javascript_one_draft_open_in_two_tabs_the_tab_behind_is_told_and_keeps_its_words(new_context, live):
+    """QA r1-1: the tab that autosaved last put its words in place of the other's, which still said "Draft saved".
+    A tab autosaving again and again saves each time, from what it saved last; a tab whose words are older than the
+    draft's is refused, says so, and keeps its words in the box, with and after its buttons too."""
+    from playwright.sync_api import expect
+
+    stale = "This draft was changed on another page or tab. Your words here were not saved"
+    context = new_context(viewport=PHONE)
+    first = context.new_page()
+    join(first, live, language="en", pseudonym="Amihan one draft")
+    address = f"{live['base_url']}/write/{live['prompt_id']}"
+    first.goto(address)
+    first.fill("#text", "Simula ng borador.")
+    with first.expect_navigation(url="**/my"):
+        first.click("main [name=save]")
+    context.clock.install()  # one clock for both tabs
+    first.goto(address)
+    second = context.new_page()
+    second.goto(address)  # both tabs on the same draft
+
+    for more in (" Mga salita mula sa tab A.", " At higit pa."):  # the same tab, twice: saved each time
+        first.locator("#text").press("Control+End")
+        first.locator("#text").press_sequentially(more)
+        with first.expect_response("**/autosave*") as answer:
+            first.clock.run_for(5_000)
+        assert answer.value.json()["saved"] is True
+        expect(first.locator("#autosave-status")).to_contain_text("Draft saved")
+    second.locator("#text").press("Control+End")
+    second.locator("#text").press_sequentially(" Tab B.")
+    with second.expect_response("**/autosave*") as answer:
+        second.clock.run_for(5_000)
+
+    assert answer.value.status == 409
+    expect(second.locator("#autosave-status")).to_contain_text(stale)
+    assert second.input_value("#text") == "Simula ng borador. Tab B."
+    second.click("main [name=save]")  # the button, too, leaves the words where they are
+    expect(second.locator("main")).to_contain_text(stale)
+    assert second.input_value("#text") == "Simula ng borador. Tab B."
+    third = context.new_page()
+    third.goto(address)
+    assert third.input_value("#text") == "Simula ng borador. Mga salita mula sa tab A. At higit pa."
+
+
 def test_a_still_here_heard_once_the_connection_is_back_means_the_words_were_not_typed_offline(new_context, live):
     """A phone that missed one still-here ping and then slept past the idle time was told "no connection" when its
     words went at last, not "away": the mark of words typed offline stayed until a save, though a ping got through."""

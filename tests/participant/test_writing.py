@@ -9,7 +9,7 @@ from sqlalchemy import select
 from roundtable.db import db
 from roundtable.models import Quote, Reflection
 from roundtable.services import roundtables, withdrawal
-from tests.conftest import second_browser_with_the_cookie_of
+from tests.conftest import hidden_fields_of, second_browser_with_the_cookie_of
 from tests.deployment.live import at_once
 
 
@@ -759,3 +759,77 @@ def test_words_refused_for_another_reason_are_still_shown_back_while_someone_is_
 
     assert pressed.status_code == 200 and "Judges should listen. Video helps.</textarea>" in pressed.get_data(as_text=True)
     assert client.get("/my").status_code == 200, "still signed in"
+
+
+STALE_DRAFT = ("This draft was changed on another page or tab. Your words here were not saved: copy them, then open the "
+               "draft again.")
+
+
+def _draft_open_on_two_phones(app, client, make, csrf):
+    """A draft open in this browser and in another holding the same session (a second tab or phone): its address,
+    the two browsers, and the page each shows."""
+    participant = make.participant(language="en")
+    draft = make.reflection(participant, text="Simula ng borador.", status="draft")
+    _sign_in(client, participant, csrf)
+    other_phone = second_browser_with_the_cookie_of(app, client)
+    url = f"/my/reflections/{draft.id}"
+    return url, client, other_phone, client.get(url), other_phone.get(url)
+
+
+def _autosave(browser, url, page, text, **fields):
+    return browser.post(f"/write/{db.session.get(Reflection, int(url.rsplit('/', 1)[1])).prompt_id}/autosave",
+                        data={**hidden_fields_of(page), "text": text, "language": "en", **fields},
+                        headers={"Accept": "application/json"})
+
+
+def test_the_draft_autosaved_on_another_phone_is_not_overwritten_by_an_older_page(app, client, make, csrf):
+    """QA r1-1: whichever tab autosaved last put its words in place of the other's, which still said "Draft saved"."""
+    url, first, second, page_a, page_b = _draft_open_on_two_phones(app, client, make, csrf)
+    a_saved = _autosave(first, url, page_a, "Simula ng borador. Mga salita mula sa tab A.")
+    assert a_saved.status_code == 200 and a_saved.get_json()["saved"] is True
+
+    b_refused = _autosave(second, url, page_b, "Simula ng borador. Tab B.")
+
+    assert b_refused.status_code == 409 and b_refused.get_json() == {"saved": False, "message": STALE_DRAFT}
+    db.session.expire_all()
+    assert db.session.query(Reflection).one().text == "Simula ng borador. Mga salita mula sa tab A."
+    # The page that saved goes on saving, from the words it saved last (writing.js keeps what the answer said).
+    again = _autosave(first, url, page_a, "Simula ng borador. Mga salita mula sa tab A. At B.",
+                      seen=a_saved.get_json()["seen"])
+    assert again.get_json()["saved"] is True
+    db.session.expire_all()
+    assert db.session.query(Reflection).one().text == "Simula ng borador. Mga salita mula sa tab A. At B."
+
+
+@pytest.mark.parametrize("button", ["save", "submit", "leave"])
+def test_a_button_pressed_on_a_page_older_than_the_draft_keeps_its_words_on_the_page_and_saves_nothing(
+        app, client, make, csrf, button):
+    """Without JavaScript, Save draft, Submit and Save and take a break take the same path: the words stay in the
+    box, said not saved, and the draft saved from the other phone stays as it is."""
+    url, first, second, page_a, page_b = _draft_open_on_two_phones(app, client, make, csrf)
+    assert first.post(f"{url}?sent=1", data={**hidden_fields_of(page_a), "text": "Mga salita ng A.",
+                                             "language": "en", "save": "y"}).status_code == 302
+
+    refused = second.post(f"{url}?sent=1", data={**hidden_fields_of(page_b), "text": "Mga salita ng B.",
+                                                  "language": "en", button: "y"})
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and STALE_DRAFT in html
+    assert re.search(r"<textarea[^>]*>\s*Mga salita ng B.</textarea>", html), "the words stay in the box, to be copied"
+    assert hidden_fields_of(refused)["seen"] == hidden_fields_of(page_b)["seen"], "pressed again, refused again"
+    assert second.get("/my").status_code == 200, "still signed in"
+    db.session.expire_all()
+    assert [(r.status, r.text) for r in db.session.query(Reflection)] == [("draft", "Mga salita ng A.")]
+
+
+def test_the_same_form_sent_twice_from_a_page_stores_its_words_once(app, client, make, csrf):
+    """A double click or a retry sends the words the first sending saved, from the mark before them: not a change
+    made elsewhere."""
+    url, first, _second, page_a, _page_b = _draft_open_on_two_phones(app, client, make, csrf)
+    form = {**hidden_fields_of(page_a), "text": "Simula ng borador. Pa-dalawa.", "language": "en", "submit": "y"}
+
+    answers = [first.post(f"{url}?sent=1", data=form) for _ in range(2)]
+
+    assert [answer.status_code for answer in answers] == [302, 302]
+    db.session.expire_all()
+    assert [(r.status, r.text) for r in db.session.query(Reflection)] == [("submitted", "Simula ng borador. Pa-dalawa.")]

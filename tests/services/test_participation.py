@@ -1,15 +1,15 @@
-"""The turns authors' and staff's changes to many authors' words take, the limits of an author's words, and the
-pseudonyms a roundtable refuses as another's."""
+"""The turns authors' and staff's changes to many authors' words take, the limits of an author's words, words
+saved from a page older than the words they would replace, and the pseudonyms a roundtable refuses as another's."""
 
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from roundtable.db import db
-from roundtable.models import Participant
+from roundtable.models import Participant, Reflection
 from roundtable.services import participation
-from roundtable.services.errors import RuleViolation
+from roundtable.services.errors import Conflict, RuleViolation
 from tests.conftest import second_waits_while_first_holds
 
 
@@ -100,3 +100,87 @@ def test_a_pseudonym_taken_but_for_full_stops_apostrophes_hyphens_or_spaces_is_t
     with pytest.raises(RuleViolation, match="already uses that pseudonym"):
         participation.check_pseudonym(roundtable, alike)
     assert participation.check_pseudonym(make.roundtable(), alike) == alike, "shown as typed, where it is free"
+
+
+def _draft_saved_from(author, draft, text: str, *, seen: str, submit: bool = False):
+    return participation.save_reflection(author, draft.prompt, text=text, language="fil", submit=submit,
+                                         idempotency_key=draft.idempotency_key, reflection=draft, seen=seen)
+
+
+def test_words_saved_from_a_page_that_showed_a_draft_since_changed_elsewhere_are_refused_and_change_nothing(make):
+    """QA r1-1: one draft open in two tabs, the tab that saved last put its words in place of the other's, which
+    still said "Draft saved". A page saves from the words it showed (``seen``): changed since, it is refused."""
+    author = make.participant()
+    draft = make.reflection(author, text="Simula ng borador.", status="draft")
+    opened = participation.words_mark(draft)  # both tabs show these words
+    first = _draft_saved_from(author, draft, "Simula ng borador. Mga salita mula sa tab A.", seen=opened)
+    db.session.commit()
+
+    with pytest.raises(Conflict) as refused:
+        _draft_saved_from(author, draft, "Simula ng borador. Tab B.", seen=opened)
+    db.session.rollback()
+
+    assert str(refused.value) == ("This draft was changed on another page or tab. Your words here were not saved: "
+                                  "copy them, then open the draft again.")
+    assert db.session.get(Reflection, draft.id).text == "Simula ng borador. Mga salita mula sa tab A."
+    with pytest.raises(Conflict):  # nor submitted in their place
+        _draft_saved_from(author, draft, "Simula ng borador. Tab B.", seen=opened, submit=True)
+    db.session.rollback()
+    assert db.session.get(Reflection, first.id).status == "draft"
+
+
+def test_a_page_saving_again_from_the_words_it_saved_last_or_sending_the_same_words_twice_is_not_refused(make):
+    """The same tab autosaving again carries the mark of what it saved last; a retry or a double click sends the
+    words it already saved, from the mark before them: neither is a change made elsewhere, and each stores once."""
+    author = make.participant()
+    draft = make.reflection(author, text="Simula.", status="draft")
+    opened = participation.words_mark(draft)
+    saved = _draft_saved_from(author, draft, "Simula. Pangalawa.", seen=opened)
+    db.session.commit()
+    again = _draft_saved_from(author, draft, "Simula. Pangalawa.", seen=opened)  # the same sending, twice
+    then = _draft_saved_from(author, draft, "Simula. Pangalawa. Pangatlo.", seen=participation.words_mark(saved))
+    db.session.commit()
+
+    assert saved.id == again.id == then.id and then.text == "Simula. Pangalawa. Pangatlo."
+    assert db.session.scalar(select(func.count()).select_from(Reflection).where(
+        Reflection.participant_id == author.id)) == 1
+    _draft_saved_from(author, draft, "Simula. Pangalawa. Pangatlo.", seen=opened, submit=True)  # the same words
+    assert draft.status == "submitted"
+
+
+def test_a_shared_reflection_changed_on_another_page_is_not_changed_from_an_older_one(make):
+    author = make.participant()
+    shared = make.reflection(author, text="Makinig sana ang korte.", status="submitted")
+    opened = participation.words_mark(shared)
+    _draft_saved_from(author, shared, "Makinig sana ang korte. Dahan-dahan.", seen=opened, submit=True)
+    db.session.commit()
+
+    with pytest.raises(Conflict) as refused:
+        _draft_saved_from(author, shared, "Makinig sana ang hukom.", seen=opened, submit=True)
+    db.session.rollback()
+    assert "Your changes here were not submitted" in str(refused.value)
+    assert db.session.get(Reflection, shared.id).text == "Makinig sana ang korte. Dahan-dahan."
+
+
+def test_a_page_that_showed_no_words_saves_into_the_draft_it_made_but_not_into_another_pages(make):
+    """A new writing page carries "" (no words yet) and its own key: the draft its first save made is its own, even
+    if the answer never came back; a draft another page made meanwhile is not."""
+    author = make.participant()
+    prompt = author.roundtable.prompts[0]
+    mine = participation.save_reflection(author, prompt, text="Una.", language="fil", submit=False,
+                                         idempotency_key="page-a", seen="")
+    db.session.commit()
+    again = participation.save_reflection(author, prompt, text="Una. Dalawa.", language="fil", submit=False,
+                                          idempotency_key="page-a", reflection=mine, seen="")
+    assert again.id == mine.id and again.text == "Una. Dalawa."
+    db.session.commit()
+
+    with pytest.raises(Conflict):
+        participation.save_reflection(author, prompt, text="Iba.", language="fil", submit=False,
+                                      idempotency_key="page-b", reflection=mine, seen="")
+    db.session.rollback()
+    assert db.session.get(Reflection, mine.id).text == "Una. Dalawa."
+    # A caller that says nothing of what it showed (``seen`` None) is not checked.
+    participation.save_reflection(author, prompt, text="Iba.", language="fil", submit=False,
+                                  idempotency_key="page-b", reflection=mine)
+    assert mine.text == "Iba."
