@@ -37,6 +37,17 @@ editor_only = roles_required("editor")
 QUOTE_LIST = ("roundtable", "language", "status", "theme", "words", "page")
 QUOTES_AS_LEFT = (*QUOTE_LIST, "made_from")
 REFLECTIONS_AS_LEFT = ("roundtable", "language", "words", "page")
+# Where a page a change leads to says it, taking the focus (as the facilitator's pages do): a quote's page under its
+# number (made, saved, approved or sent to its author); its identifying details above their list (one replaced or
+# kept, sensitive words saved from there), without a #fragment, which makes a browser skip the focus; the list a
+# discarded draft leads back to, under its title; the themes under their title (added, removed), or a theme renamed
+# in its place in the list; the sensitive words under their title; the notices above their list.
+QUOTE = "quote"
+FINDINGS = "findings"
+LIST = "list"
+THEMES = "themes"
+SENSITIVE_WORDS = "sensitive-words"
+NOTICES = "notices"
 
 
 def _as_left(keys: tuple[str, ...]) -> dict[str, str]:
@@ -116,7 +127,7 @@ def reflection(reflection_id: int):
             outcome.location = url_for("editor.quote", quote_id=quote.id, made_from="reflections",
                                        **reflections_as_left())
         if outcome.saved:
-            flash(_("Quote saved as a draft."))
+            flash_at(QUOTE, _("Quote saved as a draft."))
         if outcome.location:
             return redirect(outcome.location)
     check = fidelity.check(form.text.data or "", source.text or "") if form.text.data else None
@@ -172,7 +183,7 @@ def quote(quote_id: int):
             field.errors = [*field.errors, str(problem)]
         else:
             db.session.commit()
-            flash(_saved(item, *was))
+            flash_at(QUOTE, _saved(item, *was))
             return redirect(url_for("editor.quote", quote_id=item.id, **quotes_as_left()))
     return _render_quote(item, form, conflict=conflict)
 
@@ -232,9 +243,9 @@ def redact_finding(quote_id: int, index: int):
                 expected_version=form.version.data,
             )
         if outcome.saved:
-            flash_at("findings", ngettext("The detail was replaced by a label in %(num)d place.",
-                                          "The detail was replaced by a label in %(num)d places.", replaced))
-    return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings", **quotes_as_left()))
+            flash_at(FINDINGS, ngettext("The detail was replaced by a label in %(num)d place.",
+                                        "The detail was replaced by a label in %(num)d places.", replaced))
+    return redirect(url_for("editor.quote", quote_id=quote_id, **quotes_as_left()))
 
 
 @bp.post("/quotes/<int:quote_id>/findings/<int:index>/keep")
@@ -247,8 +258,8 @@ def keep_finding(quote_id: int, index: int):
         with change(errors_on=form.reason) as outcome:
             curation.keep_finding(g.user, item, index=index, digest=form.digest.data or "", reason=form.reason.data)
         if outcome.saved:
-            flash_at("findings", _("The detail stays, with your reason."))
-            return redirect(url_for("editor.quote", quote_id=quote_id, _anchor="findings", **quotes_as_left()))
+            flash_at(FINDINGS, _("The detail stays, with your reason."))
+            return redirect(url_for("editor.quote", quote_id=quote_id, **quotes_as_left()))
     quote_form = _quote_form(QuoteForm, obj=item)
     quote_form.themes.data = [t.id for t in item.themes]
     quote_form.version.data = item.version_id
@@ -276,7 +287,7 @@ def approve(quote_id: int):
             flash(str(problem), "error")
         else:
             db.session.commit()
-            flash(_("Quote approved.") if item.status == "approved" else _("Sent to the author for review."))
+            flash_at(QUOTE, _("Quote approved.") if item.status == "approved" else _("Sent to the author for review."))
     return redirect(url_for("editor.quote", quote_id=quote_id, **quotes_as_left()))
 
 
@@ -292,7 +303,7 @@ def discard_draft(quote_id: int):
         with change() as outcome:
             curation.discard_draft(g.user, item, seen_version=form.version.data)
         if outcome.saved:
-            flash(_("The draft was discarded."))
+            flash_at(LIST, _("The draft was discarded."))
             return redirect(quote_list()[0])
     else:
         form.say_why_not()
@@ -308,7 +319,7 @@ def themes():
             curation.add_theme(g.user, form.name_en.data, form.name_fil.data)
             outcome.location = url_for("editor.themes")
         if outcome.saved:
-            flash(_("Theme added."))
+            flash_at(THEMES, _("Theme added."))
         if outcome.location:
             return redirect(outcome.location)
     return _themes_page(form)
@@ -333,10 +344,17 @@ def _themes_page(form: ThemeForm, refused: ThemeRenameForm | ThemeRemoveForm | N
     ), 400 if refused else 200
 
 
-def _back_to_themes(theme_id: int | None = None):
-    """Back to the page of the themes list the editor acted on (the forms carry its number)."""
-    return redirect(url_for("editor.themes", page=request.args.get("page", type=number_arg),
-                            _anchor=f"theme-{theme_id}" if theme_id else None))
+def _back_to_themes():
+    """Back to the page of the themes list the editor acted on (the forms carry its number), with no #fragment: the
+    message there takes the focus."""
+    return redirect(url_for("editor.themes", page=request.args.get("page", type=number_arg)))
+
+
+def _theme_place(target) -> str:
+    """Where the themes' page says what became of a theme renamed: in its place in the list, where the editor left
+    it; at the top of the list when the new name took it to another page of the list."""
+    page = curation.theme_page(request.args.get("page", 1, type=number_arg) or 1, language=current_language())
+    return f"theme-{target.id}" if target in page.items else THEMES
 
 
 def _rename_form(target) -> ThemeRenameForm:
@@ -354,9 +372,10 @@ def rename_theme(theme_id: int):
         with change(errors_on=field_named(form, otherwise=form.name_en)) as outcome:
             again = curation.rename_theme(g.user, target, form.name_en.data, form.name_fil.data)
         if outcome.saved:
-            flash(_("Theme renamed."))
-            _say_put_to_authors_again(again)
-            return _back_to_themes(theme_id)
+            place = _theme_place(target)
+            flash_at(place, _("Theme renamed."))
+            _say_put_to_authors_again(again, place)
+            return _back_to_themes()
     # Refused: the page it was sent from, with this theme's form open and what was typed in it.
     return _themes_page(ThemeForm(formdata=None), refused=form, refused_id=theme_id)
 
@@ -370,21 +389,21 @@ def remove_theme(theme_id: int):
         with change(errors_on=form.detach) as outcome:
             detached, again = curation.remove_theme(g.user, target, detach=bool(form.detach.data))
         if outcome.saved:
-            flash(ngettext("Theme removed. It was taken off %(num)d quote.",
-                           "Theme removed. It was taken off %(num)d quotes.", detached)
-                  if detached else _("Theme removed."))
-            _say_put_to_authors_again(again)
+            flash_at(THEMES, ngettext("Theme removed. It was taken off %(num)d quote.",
+                                      "Theme removed. It was taken off %(num)d quotes.", detached)
+                     if detached else _("Theme removed."))
+            _say_put_to_authors_again(again, THEMES)
         else:  # in use and not confirmed: said beside its box, in the theme's place
             return _themes_page(ThemeForm(formdata=None), refused=form, refused_id=theme_id)
     return _back_to_themes()
 
 
-def _say_put_to_authors_again(count: int) -> None:
+def _say_put_to_authors_again(count: int, place: str) -> None:
     if count:
-        flash(ngettext("%(num)d quote carrying it had been approved by its author, or put to them: they are asked "
-                       "again, with the themes as they are now.",
-                       "%(num)d quotes carrying it had been approved by their authors, or put to them: they are "
-                       "asked again, with the themes as they are now.", count))
+        flash_at(place, ngettext("%(num)d quote carrying it had been approved by its author, or put to them: they "
+                                 "are asked again, with the themes as they are now.",
+                                 "%(num)d quotes carrying it had been approved by their authors, or put to them: "
+                                 "they are asked again, with the themes as they are now.", count))
 
 
 @bp.get("/summary")
@@ -415,10 +434,10 @@ def sensitive_words(roundtable_id: int):
             say_saved_now(form.terms, "; ".join(curation.sensitive_terms(target)))
             form.read.data = curation.sensitive_terms_mark(target)
         if outcome.saved:
-            flash(_("Sensitive words saved."))
             back = request.args.get("quote", type=number_arg)
+            flash_at(FINDINGS if back else SENSITIVE_WORDS, _("Sensitive words saved."))
             if back:
-                return redirect(url_for("editor.quote", quote_id=back, _anchor="findings", **quotes_as_left()))
+                return redirect(url_for("editor.quote", quote_id=back, **quotes_as_left()))
             return redirect(url_for("editor.sensitive_words", roundtable_id=roundtable_id))
     return render_template("editor/sensitive_words.html", roundtable=target, form=form,
                            quote_id=request.args.get("quote", type=number_arg))
@@ -568,10 +587,10 @@ def notices():
 def acknowledge_notice(quote_id: int):
     form = NoticeAckForm(prefix="ack")
     if form.validate_on_submit():
-        with change(place="notices") as outcome:
+        with change(place=NOTICES) as outcome:
             notice_service.acknowledge(g.user, quote_id, form.seen_event())
         if outcome.saved:
-            flash_at("notices", _("Notice acknowledged."))
+            flash_at(NOTICES, _("Notice acknowledged."))
     # Back to the page it was on (once its last notice is gone, the list's last page). The message above the list
     # takes the focus (no #fragment: a browser skips autofocus then), so the next Tab reaches the next notice.
     return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
@@ -592,16 +611,17 @@ def acknowledge_notices():
     """Every notice the page showed: one withdrawal of many words is mended in one go."""
     form = NoticesShownForm(prefix="all")
     if form.validate_on_submit():
-        with change() as outcome:
+        with change(place=NOTICES) as outcome:
             done, changed = notice_service.acknowledge_many(g.user, form.shown())
         if outcome.saved and done:
-            flash(ngettext("%(num)d notice acknowledged.", "%(num)d notices acknowledged.", done))
-        if outcome.saved and changed:
-            flash(ngettext("%(num)d notice changed after you opened the page. Read it again, then acknowledge it.",
-                           "%(num)d notices changed after you opened the page. Read them again, then acknowledge "
-                           "them.", changed), "error")
+            flash_at(NOTICES, ngettext("%(num)d notice acknowledged.", "%(num)d notices acknowledged.", done))
+        if outcome.saved and changed:  # with it, in the one place that takes the focus
+            flash_at(NOTICES, ngettext(
+                "%(num)d notice changed after you opened the page. Read it again, then acknowledge it.",
+                "%(num)d notices changed after you opened the page. Read them again, then acknowledge them.",
+                changed), "error")
         elif outcome.saved and not done:  # sent twice, or acknowledged meanwhile on another page
-            flash(_("These notices were acknowledged already."))
+            flash_at(NOTICES, _("These notices were acknowledged already."))
     return redirect(url_for("editor.notices", page=request.args.get("page", type=number_arg)))
 
 

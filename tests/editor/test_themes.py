@@ -125,7 +125,10 @@ def test_the_themes_list_comes_in_pages_and_an_action_returns_to_its_page(editor
     response = desk.post(f"/editor/themes/{last.id}/rename?page=2", data={
         f"{prefix}-name_fil": "Tema 54", f"{prefix}-name_en": "Theme 54, renamed", f"{prefix}-csrf_token": token(page, prefix),
     })
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"/editor/themes?page=2#theme-{last.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/editor/themes?page=2")
+    renamed = desk.get(response.headers["Location"]).get_data(as_text=True)  # said in its place, which takes the focus
+    assert re.search(rf'<li id="theme-{last.id}">[^<]*<p>.*?</p>\s*<div class="messages" role="status" tabindex="-1" '
+                     r'autofocus><p class="flash message">Theme renamed.</p>', renamed, re.S)
 
     # Past the last page (its last theme was just removed, say): the last page that has themes.
     assert desk.get("/editor/themes?page=3").headers["Location"].endswith("/editor/themes?page=2")
