@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from roundtable import clock, i18n, identity
 from roundtable.access import fresh_password_required, roles_required
 from roundtable.admin.forms import AccountActionForm, DisplayNameForm, HandOverForm, NewUserForm, RolesForm
-from roundtable.changes import ask_first, asked_first, change, field_named, say_refused
+from roundtable.changes import ask_first, asked_first, change, field_named, flash_at, say_refused
 from roundtable.db import db
 from roundtable.forms import ASK_FOR_A_DATE, ActionForm
 from roundtable.models import User
@@ -23,6 +23,16 @@ from roundtable.services.errors import RuleViolation
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 admin_only = roles_required("admin")
+# Where the page a change leads to says it, taking the focus (as the facilitator's and editor's pages do): the staff
+# accounts under their title (one created, above its one-time password); an account's page under its name (a hand-over,
+# a password reset sent twice), and under the heading of the form sent (its name, its roles, an action); the
+# retention page under its title.
+ACCOUNTS = "accounts"
+ACCOUNT = "account"
+NAME = "display-name"
+ROLES = "roles"
+ACTIONS = "actions"
+RETENTION = "retention"
 
 
 @bp.route("/users", methods=["GET", "POST"])
@@ -39,11 +49,12 @@ def users():
             outcome.location = url_for("admin.user", user_id=user.id)
         if outcome.sent_before:
             # The first sending's page, with the one-time password, was replaced by this one.
-            flash(_("If you did not see the account's one-time password, make a new one here."))
+            flash_at(ACCOUNT, _("If you did not see the account's one-time password, make a new one here."))
             return redirect(outcome.location)
         if outcome.saved:
             one_time_password = (user.username, password)
-            flash(_("Account created. Give the one-time password to its owner in person; it is shown only once."))
+            flash_at(ACCOUNTS, _("Account created. Give the one-time password to its owner in person; it is shown only "
+                                 "once."))
             form = NewUserForm(formdata=None)
     staff = accounts.staff(request.args.get("page", 1, type=number_arg))
     return render_template("admin/users.html", form=form, page=staff, one_time_password=one_time_password)
@@ -79,40 +90,42 @@ def user(user_id: int):
         with change(errors_on=name_form.display_name if name_sent else None,
                     once=action_form if making_a_password else None, say_sent_twice=False) as outcome:
             if name_sent:
-                flash(_("Display name saved.") if accounts.rename(account, name_form.display_name.data, actor=g.user)
-                      else _("This was already the account's display name. Nothing changed."))
+                renamed = accounts.rename(account, name_form.display_name.data, actor=g.user)
+                flash_at(NAME, _("Display name saved.") if renamed
+                         else _("This was already the account's display name. Nothing changed."))
             elif roles_sent:
                 if not accounts.set_roles(account, set(roles_form.roles.data), actor=g.user):
-                    flash(_("These were already the account's roles. Nothing changed."))
+                    flash_at(ROLES, _("These were already the account's roles. Nothing changed."))
                 elif own_account:
                     identity.keep_this_session(account)
-                    flash(_("Roles saved. Your other sessions were signed out."))
+                    flash_at(ROLES, _("Roles saved. Your other sessions were signed out."))
                 else:
-                    flash(_("Roles saved. The account was signed out everywhere."))
+                    flash_at(ROLES, _("Roles saved. The account was signed out everywhere."))
             elif action_form.submit_ok():
                 action = request.form.get("act-action")
                 if action in ("deactivate", "reactivate"):
                     if not accounts.set_active(account, action == "reactivate", actor=g.user):
-                        flash(_("The account was already active. Nothing changed.") if account.active
-                              else _("The account was already deactivated. Nothing changed."))
+                        flash_at(ACTIONS, _("The account was already active. Nothing changed.") if account.active
+                                 else _("The account was already deactivated. Nothing changed."))
                     else:
-                        flash(_("Account reactivated.") if account.active else _("Account deactivated and signed out."))
+                        flash_at(ACTIONS, _("Account reactivated.") if account.active
+                                 else _("Account deactivated and signed out."))
                 elif action == "reset_password":
                     one_time_password = accounts.reset_password(account, actor=g.user)
                     outcome.location = url_for("admin.user", user_id=account.id)
                 elif action == "reset_second_factor":
                     twofactor.reset(account, actor=g.user)
-                    flash(_("Two-step sign-in was reset. The owner sets it up again at the next sign-in.")
-                          if twofactor.required_for(account) else
-                          _("Two-step sign-in was reset and is off for this account, whose roles do not need it, until "
-                            "its owner turns it on again from their account."))
+                    flash_at(ACTIONS, _("Two-step sign-in was reset. The owner sets it up again at the next sign-in.")
+                             if twofactor.required_for(account) else
+                             _("Two-step sign-in was reset and is off for this account, whose roles do not need it, "
+                               "until its owner turns it on again from their account."))
                 else:
                     abort(400)
             else:
                 raise RuleViolation(_("Please check what you entered."))
         if outcome.sent_before:  # the page with the first one-time password was replaced by this one
-            flash(_("The password was reset already, from this page. If you did not see its one-time password, "
-                    "reset it again."))
+            flash_at(ACCOUNT, _("The password was reset already, from this page. If you did not see its one-time "
+                                "password, reset it again."))
             return redirect(outcome.location)
         if outcome.saved and one_time_password is None:
             return redirect(url_for("admin.user", user_id=account.id))
@@ -167,9 +180,10 @@ def hand_over(user_id: int):
                          giver=_named(account), successor=_named(successor)),  # display names may be alike
                 yes=_("Yes, hand over"), back=url_for("admin.user", user_id=account.id))
         if outcome.saved and not moved:  # all handed over already: this form was sent again, from another tab
-            flash(_("This account runs no roundtable any more: nothing was left to hand over."))
+            flash_at(ACCOUNT, _("This account runs no roundtable any more: nothing was left to hand over."))
         elif outcome.saved:
-            flash(ngettext("%(num)d roundtable was handed over.", "%(num)d roundtables were handed over.", moved))
+            flash_at(ACCOUNT, ngettext("%(num)d roundtable was handed over.", "%(num)d roundtables were handed over.",
+                                       moved))
     else:
         form.say_why_not()
     return redirect(url_for("admin.user", user_id=account.id))
@@ -269,10 +283,11 @@ def retention_page():
     if form.validate_on_submit():
         erased = retention.purge_expired(actor=g.user, at_most=retention.ERASE_NOW_AT_MOST)
         db.session.commit()
-        flash(ngettext("The words of %(num)d roundtable were erased.", "The words of %(num)d roundtables were erased.",
-                       len(erased)) if erased else _("Nothing was waiting to be erased."))
+        flash_at(RETENTION, ngettext("The words of %(num)d roundtable were erased.",
+                                     "The words of %(num)d roundtables were erased.", len(erased))
+                 if erased else _("Nothing was waiting to be erased."))
         if erased and retention.waiting(today).total:
-            flash(_("More words are waiting. Press “Erase now” again, or let the daily run erase them."))
+            flash_at(RETENTION, _("More words are waiting. Press “Erase now” again, or let the daily run erase them."))
         return redirect(url_for("admin.retention_page"))
     return render_template(
         "admin/retention.html", form=form,
