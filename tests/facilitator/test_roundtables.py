@@ -1310,3 +1310,39 @@ def test_two_reflections_by_one_author_have_links_named_apart_in_the_moderation_
     names = [re.sub(r"<[^>]+>", "", link) for link in re.findall(r'<a href="/facilitator/reflections/[^"]*">(.*?)</a>', body)]
     assert sorted(names) == sorted(named.format(n=reflection.id, pseudonym=participant.pseudonym)
                                    for reflection in (first, second))
+
+
+def _described_by(html: str, box: str) -> list[str]:
+    """The ids an input's aria-describedby names, in order."""
+    tag = re.search(rf'<input[^>]*\bid="{box}"[^>]*>', html).group()
+    return re.search(r'aria-describedby="([^"]*)"', tag).group(1).split() if "aria-describedby" in tag else []
+
+
+@pytest.mark.parametrize("page", ["new", "edit"])
+def test_the_time_boxes_are_described_by_how_a_meeting_time_is_typed_and_by_their_own_error(client, make, login, csrf,
+                                                                                           page):
+    """The hint under "When the group meets" (the room's time, as 14:30; an end before the start is the next day)
+    was read by a screen reader only if someone read the whole fieldset: the start and end boxes did not name it."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+    url = "/facilitator/roundtables/new" if page == "new" else f"/facilitator/roundtables/{roundtable.id}/edit"
+
+    html = client.get(url).get_data(as_text=True)
+
+    hint = re.search(r'<p class="hint" id="meeting-times-hint">([^<]*)</p>', html).group(1)
+    assert "Use the time of the room, for example 14:30." in hint
+    assert _described_by(html, "starts_at") == _described_by(html, "ends_at") == ["meeting-times-hint"]
+    assert _described_by(html, "meets_on") == []
+
+    refused = {"meets_on": "2031-12-06", "starts_at": "25:99", "ends_at": "4.30pm"}
+    if page == "new":
+        response = client.post(url, data={
+            "title_fil": "Pagdinig", "title_en": "Hearings", "retention_until": "2031-01-31", "prompt_fil": "Tanong?",
+            "prompt_en": "Question?", "csrf_token": csrf(client.get(url)), **refused})
+    else:
+        response = post_roundtable_edit(client, roundtable, **refused)
+    html = response.get_data(as_text=True)
+    assert _described_by(html, "starts_at") == ["meeting-times-hint", "starts_at-error"]
+    assert _described_by(html, "ends_at") == ["meeting-times-hint", "ends_at-error"]
