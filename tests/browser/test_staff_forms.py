@@ -45,3 +45,22 @@ def test_tabbing_through_a_date_box_the_focus_ring_stays_on_its_calendar_button(
         page.keyboard.press("Tab")
 
     assert rings == [["meets_on", "solid", "3px", "rgb(194, 94, 0)"]] * 4, rings
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["with-javascript", "without-javascript"])
+def test_a_theme_added_is_said_with_the_focus_and_the_next_tab_reaches_the_themes(new_context, live, javascript):
+    """An editor's success message came at the top of the page unfocused: a screen reader did not say it and the next
+    Tab began again at "Skip to content". It takes the focus (autofocus, so without JavaScript too)."""
+    page = new_context(viewport=LAPTOP, java_script_enabled=javascript).new_page()
+    sign_in(page, live, "editor")
+    page.goto(live["base_url"] + "/language/en")
+    page.goto(live["base_url"] + "/editor/themes")
+    page.fill("#name_fil", f"Tema {javascript}")
+    page.fill("#name_en", f"Theme said with the focus {javascript}")
+    with page.expect_navigation():
+        page.locator("main form:has(#name_en) [type=submit]").click()
+
+    page.wait_for_function("() => document.activeElement.matches('.messages')", timeout=5_000)
+    assert page.evaluate("document.activeElement.textContent") == "Theme added."
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('.themes') !== null"), "the next Tab reaches the list"
