@@ -8,30 +8,23 @@
   var status = document.getElementById("autosave-status");
   // The server has what it sent: words typed before this script came are saved.
   var language = form.querySelector("[name=language][checked]");
-  var lastSent = box.defaultValue + "\u0000" + (language ? language.value : "");
+  var lastSent = box.defaultValue + "\0" + (language ? language.value : "");
   var refused = null;  // words the server said no to: not sent again as they are
+  var tried = "";  // the first words sent and never answered: maybe saved, ours, not another tab's
   var busy = null;  // the autosave under way, if any
   var leaving = false;
   var restored = false;  // words put back into the box: the page says so until the next change is saved
 
-  function snapshot() {
-    var data = new FormData(form);
-    ["submit", "save", "leave"].forEach(function (name) { data.delete(name); });
-    return data;
-  }
-
   function fingerprint(data) {
-    return (data.get("text") || "") + "\u0000" + (data.get("language") || "");
+    return (data.get("text") || "") + "\0" + (data.get("language") || "");
   }
-
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
 
   // "1:50 PM" as the server writes it; 13:50 without Intl.
   function clockTime(when) {
     try {
       return new Intl.DateTimeFormat(document.documentElement.lang, { hour: "numeric", minute: "2-digit" }).format(when);
     } catch (e) {
-      return pad(when.getHours()) + ":" + pad(when.getMinutes());
+      return ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
     }
   }
 
@@ -40,7 +33,7 @@
 
   function save() {
     if (!url || busy || leaving) { return; }
-    var data = snapshot();
+    var data = new FormData(form);  // no button: none is the submitter
     var print = fingerprint(data);
     if (print === lastSent || print === refused) { return; }
     busy = send(data)
@@ -52,7 +45,10 @@
         say(form.dataset.savedText.replace("{time}", clockTime(new Date())));
       })
       .catch(function (problem) {
-        if (problem.refused) { refused = print; }
+        if (problem.refused) { refused = print; } else {
+          mark("tried", true);
+          form.elements.tried.value = (tried = tried || data.get("text")) + "\x1f" + data.get("text");
+        }
         notSaved(problem);
         if (problem.warning) {  // closed: saves no more, as its warning now says
           url = null;
@@ -65,7 +61,7 @@
   /* Resolves once saved, else fails with the server's reason. Refused: the same words get the same answer (a page
      instead of JSON: the session ended); a busy or failing server may take them later. */
   function send(data) {
-    return fetch(url, { method: "POST", body: data, credentials: "same-origin", headers: { "Accept": "application/json" } })
+    return fetch(url, { method: "POST", body: data, headers: { Accept: "application/json" } })
       .then(function (response) {
         var final = response.redirected || response.status < 500 && response.status !== 429;
         return (response.redirected ? Promise.reject() : response.json())
@@ -75,6 +71,7 @@
       .then(function (answer) {
         if (!answer.saved) { throw answer; }
         form.elements.seen.value = answer.seen;
+        mark("tried", tried = "");
       });
   }
 
@@ -105,7 +102,7 @@
 
   /* A button failing on a weak signal: the words sent stay in this tab and come back if this page opens without
      them, until the next page says they arrived. Sent again, they are stored once. */
-  var sentKey = roundtable.SENT + window.location.pathname;
+  var sentKey = roundtable.SENT + location.pathname;
   try {
     var sentBefore = sessionStorage.getItem(sentKey);
     sessionStorage.removeItem(sentKey);
@@ -124,15 +121,12 @@
   /* Closing for safety with words not saved: saved as "Save and take a break" does (offline, once back, hidden
      meanwhile). Changes to words already shared are not sent without their author. */
   document.addEventListener("roundtable:closing", function (event) {
-    if (!url || fingerprint(snapshot()) === lastSent) { return; }
+    if (!url || fingerprint(new FormData(form)) === lastSent) { return; }
     event.preventDefault();
     if (leaving) { return; }
     leaving = true;  // no autosave starts from now on
-    if (Array.from(box.value).length > parseInt(form.dataset.textLimit, 10)) {
-      staysHidden();  // the server would refuse them and show them again
-    } else {
-      leaveWithTheWords();
-    }
+    // Too long, the server would refuse them and show them again.
+    (Array.from(box.value).length > +form.dataset.textLimit ? staysHidden : leaveWithTheWords)();
   });
 
   /* Too long to save: hidden, saying why, until someone asks to see them. */
@@ -152,8 +146,7 @@
       document.dispatchEvent(new CustomEvent("roundtable:contact"));
       box.focus();
     });
-    note.appendChild(said);
-    note.appendChild(show);
+    note.append(said, show);
     document.body.appendChild(note);
     show.focus();
   }
@@ -162,7 +155,7 @@
      words to nobody. */
   function leaveWithTheWords() {
     if (busy) { busy.then(leaveWithTheWords); return; }
-    if (navigator.onLine === false) { window.addEventListener("online", leaveWithTheWords, { once: true }); return; }
+    if (navigator.onLine === false) { addEventListener("online", leaveWithTheWords, { once: true }); return; }
     mark("closed_for_safety", true);
     var button = form.querySelector("[name=leave]");
     if (form.requestSubmit) { form.requestSubmit(button); } else { button.click(); }
@@ -170,6 +163,6 @@
 
   if (url) {
     save();
-    window.setInterval(save, 5000);
+    setInterval(save, 5000);
   }
 })();

@@ -79,6 +79,7 @@ class ReflectionForm(Form):
                           validators=[required(_l("Choose the language you wrote in."))])
     idempotency_key = HiddenField()
     seen = HiddenField()  # the words as this page last knew them saved (participation.words_mark)
+    tried = HiddenField()  # words it sent but never heard were saved (writing.js; participation.TRIED_APART)
     submit = SubmitField(_l("Submit"))
     save = SubmitField(_l("Save draft"))
     leave = SubmitField(_l("Save and take a break"))

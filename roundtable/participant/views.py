@@ -444,6 +444,7 @@ def _reflection_page(prompt, reflection):
                 reflection=into,
                 # The words this page showed; not those of the reflection it was asked about, which go in its place.
                 seen=None if changing else form.seen.data,
+                tried=form.tried.data,
                 # Not asked once answered, nor with nobody there: the page closing for safety keeps them a draft.
                 ask=not request.form.get("closed_for_safety") and (bool(switch_to) or not form.as_new.data),
             )
@@ -558,7 +559,7 @@ def autosave(prompt_id: int):
     try:
         saved = participation.save_reflection(
             participant, prompt, text=form.text.data or "", language=form.language.data, submit=False,
-            idempotency_key=key, reflection=reflection, ask=True, seen=form.seen.data,
+            idempotency_key=key, reflection=reflection, ask=True, seen=form.seen.data, tried=form.tried.data,
         )
     except RuleViolation as problem:
         db.session.rollback()

@@ -21,7 +21,7 @@ from roundtable.models import Participant, Prompt, Reflection, Roundtable
 from roundtable.models.reflections import LANGUAGES
 from roundtable.services import audit, consent, crypto, fidelity, identifiers, passphrases, roundtables, withdrawal
 from roundtable.services.errors import Conflict, NotFound, RuleViolation
-from roundtable.services.text import fold, search_key, too_long
+from roundtable.services.text import clean_text, fold, search_key, too_long
 
 PSEUDONYM_MAX = 40
 REFLECTION_MAX = 10_000
@@ -394,12 +394,21 @@ def words_mark(reflection: Reflection | None) -> str:
     return urlsafe_b64encode(hashlib.sha256(reflection.text.encode()).digest()[:6]).decode()
 
 
-def _changed_elsewhere(reflection: Reflection, *, text: str, seen: str | None, idempotency_key: str) -> bool:
+#: Between the two words in ``tried`` (writing.js: the first sent without an answer, and the last): a control
+#: character, which no saved words hold.
+TRIED_APART = "\x1f"
+
+
+def _changed_elsewhere(reflection: Reflection, *, text: str, seen: str | None, idempotency_key: str,
+                       tried: str | None = None) -> bool:
     """Words saved from a page that did not show the reflection's words as they are now (another tab or phone
     saved since) would silently take their place: the page's ``seen`` (``words_mark``) tells. The same words sent
     again (a retry, a double click) change nothing, and a page that showed no words yet saves into the reflection it
-    made itself (its key) even if it never heard back."""
+    made itself (its key) even if it never heard back. Nor are words the page sent without hearing back (``tried``:
+    the answer lost as the signal dropped, so its ``seen`` is older) another's: that save may have been stored."""
     if seen is None or reflection.text == text or seen == words_mark(reflection):
+        return False
+    if tried and reflection.text in {clean_text(words) for words in tried.split(TRIED_APART)[:2]}:
         return False
     return not (seen == "" and idempotency_key and reflection.idempotency_key == idempotency_key)
 
@@ -415,11 +424,14 @@ def save_reflection(
     reflection: Reflection | None = None,
     ask: bool = False,
     seen: str | None = None,
+    tried: str | None = None,
 ) -> Reflection:
     """Save a draft or submit. Retrying the same form (same ``idempotency_key``) never stores twice.
 
     ``seen``: the ``words_mark`` of the reflection as the page showed it. Its words changed since (saved from another
-    tab), the page's words are refused (``Conflict``) rather than put in their place; None checks nothing.
+    tab), the page's words are refused (``Conflict``) rather than put in their place; None checks nothing. ``tried``:
+    words the page sent since without hearing whether they were saved (``TRIED_APART`` between them): they, found in
+    the reflection, are the page's own, not changed elsewhere.
 
     With ``ask``, a new reflection holding more than the words of one sent a short time ago is asked about
     (``AlreadySent``) instead of stored: without, as when a page closes with nobody there, it is stored."""
@@ -453,7 +465,7 @@ def save_reflection(
             )
         if already_shared_as(reflection, text=text, language=language):
             return reflection  # it stays where it is: the facilitator's decision, and the quotes made of it, too
-        if _changed_elsewhere(reflection, text=text, seen=seen, idempotency_key=idempotency_key):
+        if _changed_elsewhere(reflection, text=text, seen=seen, idempotency_key=idempotency_key, tried=tried):
             raise Conflict(
                 _l("This draft was changed on another page or tab. Your words here were not saved: copy them, "
                    "then open the draft again.") if reflection.status == "draft" else

@@ -379,6 +379,63 @@ def test_with_javascript_one_draft_open_in_two_tabs_the_tab_behind_is_told_and_k
     assert third.input_value("#text") == "Simula ng borador. Mga salita mula sa tab A. At higit pa."
 
 
+def _answers_lost(page) -> None:
+    """From now on each autosave reaches the server, which stores its words, but its answer never comes back: the
+    connection drops on the way (the page's fetch fails, as for a phone out of reach)."""
+    def stored_then_lost(route):
+        route.fetch()
+        route.abort("connectionreset")
+
+    page.route("**/autosave*", stored_then_lost)
+
+
+def test_with_javascript_a_save_whose_answer_was_lost_does_not_make_the_next_ones_refused(new_context, live):
+    """A survivor on flaky phone data: an autosave was stored but its answer lost, so the page kept the mark of the
+    words before (seen), and its next autosave, Save draft and Submit were refused as "changed on another page or
+    tab", though it was this page's own save. The page now sends the words it never heard about (tried), until a
+    save is answered; a normal autosave sends no such field, nor the buttons."""
+    from playwright.sync_api import expect
+
+    _context, page, writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan nawalang sagot", clock=True)
+    page.fill("#text", "Simula ng borador.")
+    with page.expect_response("**/autosave*") as answer:
+        page.clock.run_for(5_000)
+    assert answer.value.json()["saved"] is True  # the page now carries the mark of these words
+    _answers_lost(page)
+    page.locator("#text").press("Control+End")
+    page.locator("#text").press_sequentially(" Nawala ang sagot.")
+    with page.expect_event("requestfailed", lambda request: "/autosave" in request.url):
+        page.clock.run_for(5_000)
+    expect(page.locator("#autosave-status")).to_contain_text("You are offline")
+    page.unroute("**/autosave*")
+
+    page.locator("#text").press_sequentially(" At higit pa.")
+    with page.expect_response("**/autosave*") as answer:
+        page.clock.run_for(5_000)
+
+    assert answer.value.status == 200 and answer.value.json()["saved"] is True
+    assert 'name="tried"' in answer.value.request.post_data
+    expect(page.locator("#autosave-status")).to_contain_text("Draft saved")
+    page.locator("#text").press_sequentially(" Tama.")
+    with page.expect_response("**/autosave*") as answer:
+        page.clock.run_for(5_000)
+    assert answer.value.json()["saved"] is True
+    sent = answer.value.request.post_data
+    assert 'name="tried"' not in sent and 'name="save"' not in sent, "only the words, once answered"
+
+    _answers_lost(page)  # lost again; then Save draft, the button, from the same page
+    page.locator("#text").press_sequentially(" Muli.")
+    with page.expect_event("requestfailed", lambda request: "/autosave" in request.url):
+        page.clock.run_for(5_000)
+    page.unroute("**/autosave*")
+    page.locator("#text").press_sequentially(" Wakas.")
+    with page.expect_navigation(url="**/my"):
+        page.click("main [name=save]")
+    expect(page.locator("main")).to_contain_text("Your draft is saved.")
+    page.goto(writing)
+    assert page.input_value("#text") == "Simula ng borador. Nawala ang sagot. At higit pa. Tama. Muli. Wakas."
+
+
 def test_a_still_here_heard_once_the_connection_is_back_means_the_words_were_not_typed_offline(new_context, live):
     """A phone that missed one still-here ping and then slept past the idle time was told "no connection" when its
     words went at last, not "away": the mark of words typed offline stayed until a save, though a ping got through."""

@@ -801,6 +801,45 @@ def test_the_draft_autosaved_on_another_phone_is_not_overwritten_by_an_older_pag
     assert db.session.query(Reflection).one().text == "Simula ng borador. Mga salita mula sa tab A. At B."
 
 
+def test_an_autosave_after_one_whose_answer_was_lost_saves_the_words_it_tried_are_its_own(app, client, make, csrf):
+    """A survivor on flaky data: an autosave stored, its answer lost as the signal dropped, so the page kept its old
+    ``seen``, and its next autosave was refused as changed on another page or tab. writing.js now sends the words
+    whose answer it never heard (``tried``); the other phone's page, which sent other words, is still refused."""
+    url, first, second, page_a, page_b = _draft_open_on_two_phones(app, client, make, csrf)
+    lost = _autosave(first, url, page_a, "Simula ng borador.\r\nNawala ang sagot.")
+    assert lost.get_json()["saved"] is True  # stored: the page never heard it
+    more = "Simula ng borador.\r\nNawala ang sagot. At higit pa."
+    assert _autosave(first, url, page_a, more).status_code == 409, "without tried, refused as before"
+
+    saved = _autosave(first, url, page_a, more, tried="Simula ng borador.\r\nNawala ang sagot.")
+
+    assert saved.status_code == 200 and saved.get_json()["saved"] is True
+    db.session.expire_all()
+    assert db.session.query(Reflection).one().text == "Simula ng borador.\nNawala ang sagot. At higit pa."
+    refused = _autosave(second, url, page_b, "Simula ng borador. Tab B.", tried="Simula ng borador. Tab B.")
+    assert refused.status_code == 409 and refused.get_json() == {"saved": False, "message": STALE_DRAFT}
+    # The buttons send tried too (writing.js fills it): Save draft from the first page, still at its old seen.
+    pressed = first.post(f"{url}?sent=1", data={**hidden_fields_of(page_a), "text": more + " Wakas.",
+                                                "language": "en", "save": "y", "tried": more})
+    assert pressed.status_code == 302
+    db.session.expire_all()
+    assert db.session.query(Reflection).one().text == "Simula ng borador.\nNawala ang sagot. At higit pa. Wakas."
+
+
+def test_a_page_shown_again_after_a_button_keeps_the_words_it_tried(app, client, make, csrf):
+    """Words too long, say: the page comes back with what writing.js had in ``tried``, so its next save is not
+    refused because the answer of an earlier one was lost."""
+    url, first, _second, page_a, _page_b = _draft_open_on_two_phones(app, client, make, csrf)
+    tried = "Simula ng borador. Nawala ang sagot.\x1fSimula ng borador. & <Hindi> umabot."
+
+    shown_again = first.post(f"{url}?sent=1", data={**hidden_fields_of(page_a), "text": "Makinig. " * 1200,
+                                                    "language": "en", "save": "y", "tried": tried})
+
+    assert shown_again.status_code == 200 and "use at most 10,000" in shown_again.get_data(as_text=True)
+    assert hidden_fields_of(shown_again)["tried"] == tried
+    assert "tried" not in hidden_fields_of(page_a), "nothing on the page as it opens"
+
+
 @pytest.mark.parametrize("button", ["save", "submit", "leave"])
 def test_a_button_pressed_on_a_page_older_than_the_draft_keeps_its_words_on_the_page_and_saves_nothing(
         app, client, make, csrf, button):

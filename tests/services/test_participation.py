@@ -102,9 +102,10 @@ def test_a_pseudonym_taken_but_for_full_stops_apostrophes_hyphens_or_spaces_is_t
     assert participation.check_pseudonym(make.roundtable(), alike) == alike, "shown as typed, where it is free"
 
 
-def _draft_saved_from(author, draft, text: str, *, seen: str, submit: bool = False):
+def _draft_saved_from(author, draft, text: str, *, seen: str, submit: bool = False, tried: str | None = None):
     return participation.save_reflection(author, draft.prompt, text=text, language="fil", submit=submit,
-                                         idempotency_key=draft.idempotency_key, reflection=draft, seen=seen)
+                                         idempotency_key=draft.idempotency_key, reflection=draft, seen=seen,
+                                         tried=tried)
 
 
 def test_words_saved_from_a_page_that_showed_a_draft_since_changed_elsewhere_are_refused_and_change_nothing(make):
@@ -127,6 +128,31 @@ def test_words_saved_from_a_page_that_showed_a_draft_since_changed_elsewhere_are
         _draft_saved_from(author, draft, "Simula ng borador. Tab B.", seen=opened, submit=True)
     db.session.rollback()
     assert db.session.get(Reflection, first.id).status == "draft"
+
+
+def test_words_a_page_sent_but_never_heard_back_about_are_its_own_not_changed_elsewhere(make):
+    """An autosave stored, its answer lost as the signal dropped: the page kept the mark of the words before, and its
+    next save was refused as changed on another page. Words it sent without hearing back (``tried``: the first and
+    the last, as writing.js sends them) are its own; words it did not send are another page's, as before."""
+    author = make.participant()
+    draft = make.reflection(author, text="Simula.", status="draft")
+    opened = participation.words_mark(draft)  # what the page, and another tab, showed
+    _draft_saved_from(author, draft, "Simula.\nNawala ang sagot.", seen=opened)  # stored; the page never heard
+    db.session.commit()
+
+    with pytest.raises(Conflict):  # a page whose unanswered words are not the draft's
+        _draft_saved_from(author, draft, "Simula. Tab B.", seen=opened, tried="Simula. Hindi umabot.")
+    db.session.rollback()
+    assert db.session.get(Reflection, draft.id).text == "Simula.\nNawala ang sagot."
+    # As a browser sends them: the words whose answer was lost, then later ones that never arrived, lines in \r\n.
+    tried = "Simula.\r\nNawala ang sagot." + participation.TRIED_APART + "Simula.\r\nNawala ang sagot. Hindi umabot."
+    saved = _draft_saved_from(author, draft, "Simula.\nNawala ang sagot. At higit pa.", seen=opened, tried=tried)
+    db.session.commit()
+    assert saved.text == "Simula.\nNawala ang sagot. At higit pa."
+
+    lost_last = participation.TRIED_APART.join(["Simula. Hindi umabot.", saved.text])  # the last words arrived
+    again = _draft_saved_from(author, draft, saved.text + " Wakas.", seen=opened, tried=lost_last, submit=True)
+    assert again.status == "submitted" and again.text == "Simula.\nNawala ang sagot. At higit pa. Wakas."
 
 
 def test_a_page_saving_again_from_the_words_it_saved_last_or_sending_the_same_words_twice_is_not_refused(make):
