@@ -10,10 +10,10 @@
   var language = form.querySelector("[name=language][checked]");
   var lastSent = box.defaultValue + "\0" + (language ? language.value : "");
   var refused = null;  // words the server said no to: not sent again as they are
-  var tried = "";  // the first words sent and never answered: maybe saved, ours, not another tab's
-  var busy = null;  // the autosave under way, if any
+  var tried = "";  // the first words sent and never answered
+  var busy = null, sending;  // the autosave under way, if any, and its words
   var leaving = false;
-  var restored = false;  // words put back into the box: the page says so until the next change is saved
+  var restored = false;  // words put back into the box: said until the next change is saved
 
   function fingerprint(data) {
     return (data.get("text") || "") + "\0" + (data.get("language") || "");
@@ -36,19 +36,17 @@
     var data = new FormData(form);  // no button: none is the submitter
     var print = fingerprint(data);
     if (print === lastSent || print === refused) { return; }
+    sending = data.get("text");
     busy = send(data)
       .then(function () {
         lastSent = print;
         mark("typed_offline", false);
         document.dispatchEvent(new CustomEvent("roundtable:contact"));
-        if (restored) { restored = false; return; }  // saved as a draft; "press the button again" still holds
+        if (restored) { restored = false; return; }  // "press the button again" still holds
         say(form.dataset.savedText.replace("{time}", clockTime(new Date())));
       })
       .catch(function (problem) {
-        if (problem.refused) { refused = print; } else {
-          mark("tried", true);
-          form.elements.tried.value = (tried = tried || data.get("text")) + "\x1f" + data.get("text");
-        }
+        if (problem.refused) { refused = print; } else { remember(sending); }
         notSaved(problem);
         if (problem.warning) {  // closed: saves no more, as its warning now says
           url = null;
@@ -58,8 +56,8 @@
       .then(function () { busy = null; });
   }
 
-  /* Resolves once saved, else fails with the server's reason. Refused: the same words get the same answer (a page
-     instead of JSON: the session ended); a busy or failing server may take them later. */
+  /* Resolves once saved, else fails with the server's reason. Refused: final (a page instead of JSON: the session
+     ended); a busy or failing server may take them later. */
   function send(data) {
     return fetch(url, { method: "POST", body: data, headers: { Accept: "application/json" } })
       .then(function (response) {
@@ -91,8 +89,15 @@
   document.addEventListener("roundtable:unheard", function () { mark("typed_offline", true); });
   document.addEventListener("roundtable:heard", function () { mark("typed_offline", false); });
 
+  // Sent, not answered (yet): maybe saved, so ours, not another tab's.
+  function remember(text) {
+    mark("tried", 1);
+    form.elements.tried.value = (tried = tried || text) + "\x1f" + text;
+  }
+
   /* Offline, a button would lead to the browser's error page, and Back from there loses the words: said instead. */
   form.addEventListener("submit", function (event) {
+    if (busy) { remember(sending); }
     if (navigator.onLine === false) {
       event.preventDefault();
       status.textContent = form.dataset.offlineText;  // said again at each press
@@ -125,7 +130,7 @@
     event.preventDefault();
     if (leaving) { return; }
     leaving = true;  // no autosave starts from now on
-    // Too long, the server would refuse them and show them again.
+    // Too long: the server would refuse them.
     (Array.from(box.value).length > +form.dataset.textLimit ? staysHidden : leaveWithTheWords)();
   });
 
@@ -151,8 +156,7 @@
     show.focus();
   }
 
-  /* After any autosave under way (both would make the draft). Marked, so a server whose session ended shows the
-     words to nobody. */
+  /* After any autosave under way. Marked, so a server whose session ended shows the words to nobody. */
   function leaveWithTheWords() {
     if (busy) { busy.then(leaveWithTheWords); return; }
     if (navigator.onLine === false) { addEventListener("online", leaveWithTheWords, { once: true }); return; }

@@ -436,6 +436,42 @@ def test_with_javascript_a_save_whose_answer_was_lost_does_not_make_the_next_one
     assert page.input_value("#text") == "Simula ng borador. Nawala ang sagot. At higit pa. Tama. Muli. Wakas."
 
 
+def test_with_javascript_submit_pressed_while_an_autosave_is_under_way_is_not_refused_as_another_tabs(
+        new_context, live):
+    """On slow data an autosave can still be on its way when someone types on and presses Submit: stored first, its
+    words were not those the page's seen named, and Submit was refused as "changed on another page or tab". The page
+    now sends the words under way (tried) with the button."""
+    from playwright.sync_api import expect
+
+    _context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan mabagal", clock=True)
+    page.fill("#text", "Simula ng borador.")
+    with page.expect_response("**/autosave*") as answer:
+        page.clock.run_for(5_000)
+    assert answer.value.json()["saved"] is True
+    held, stored = [], []
+
+    def stored_and_still_answering(route):  # the server has the words; the answer is still on its way
+        route.fetch()
+        held.append(route)
+        stored.append(True)
+
+    page.route("**/autosave*", stored_and_still_answering)
+    page.locator("#text").press("Control+End")
+    page.locator("#text").press_sequentially(" Nasa daan pa.")
+    page.clock.run_for(5_000)
+    while not stored:
+        page.evaluate("0")  # lets Playwright run the route
+    page.locator("#text").press_sequentially(" Tapos na.")
+
+    with page.expect_navigation():
+        page.click("input[name=submit]")
+
+    expect(page.locator("main")).to_contain_text("Thank you. Your reflection was submitted.")
+    for route in held:
+        route.abort()
+    page.unroute("**/autosave*")
+
+
 def test_a_still_here_heard_once_the_connection_is_back_means_the_words_were_not_typed_offline(new_context, live):
     """A phone that missed one still-here ping and then slept past the idle time was told "no connection" when its
     words went at last, not "away": the mark of words typed offline stayed until a save, though a ping got through."""
