@@ -64,3 +64,20 @@ def test_a_theme_added_is_said_with_the_focus_and_the_next_tab_reaches_the_theme
     assert page.evaluate("document.activeElement.textContent") == "Theme added."
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.closest('.themes') !== null"), "the next Tab reaches the list"
+
+
+@pytest.mark.parametrize(("role", "path"), [
+    ("admin", "/admin/audit"), ("editor", "/editor/quotes"), ("editor", "/editor/"),
+    ("facilitator", "/facilitator/moderation"),
+])
+def test_at_200_percent_text_on_a_phone_a_lists_filters_fit_the_screen(new_context, live, role, path):
+    """QA r5 1: at 320 px with text at 200 % the audit log scrolled sideways by 53 px: its two date boxes are about
+    349 px wide there, and the filters' one grid column grew to them (WCAG 1.4.4, 1.4.10)."""
+    page = new_context(viewport={"width": 320, "height": 640}).new_page()
+    page.route("**/static/roundtable.css*", lambda route: route.fulfill(  # the reader's style, after ours
+        response=(ours := route.fetch()), body=ours.text() + "html { font-size: 200%; }"))
+    sign_in(page, live, role)
+    page.goto(live["base_url"] + path)
+
+    assert page.evaluate("getComputedStyle(document.documentElement).fontSize") == "32px"
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") == 0
