@@ -555,7 +555,10 @@ def autosave(prompt_id: int):
         return jsonify(saved=False, message=str(why)), 400  # words over the limit: the limit, as saving would say
     reflection = participation.reflection_by_key(participant, prompt, key)
     if reflection is not None and reflection.status != "draft":
-        return jsonify(saved=False, message=""), 409
+        # Submitted or deleted on another page or tab: said so, and the page autosaves no more, its warning before it
+        # closes itself saying to copy the words (as closing, it would send them to a draft that is no more).
+        said = participation.no_longer_a_draft(reflection)
+        return jsonify(saved=False, message=said, **({"warning": _words_not_saved_warning()} if said else {})), 409
     try:
         saved = participation.save_reflection(
             participant, prompt, text=form.text.data or "", language=form.language.data, submit=False,

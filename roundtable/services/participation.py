@@ -266,6 +266,20 @@ def reflection_by_key(participant: Participant, prompt: Prompt, idempotency_key:
     return reflection
 
 
+def no_longer_a_draft(reflection: Reflection) -> str:
+    """What an autosave says when the draft its page saves into (its key) is no longer a draft: submitted or deleted
+    on another page or tab (or phone) holding the same session, as the page showed it. Only the words here can keep
+    what was typed since: a button would not save them as this draft either. "" for anything else (purged with its
+    roundtable, which then takes no words and says so first)."""
+    if reflection.status == "withdrawn":
+        return str(_l("This draft was deleted on another page or tab, so your words here were not saved: copy them "
+                      "if you want to keep them."))
+    if reflection.status in ("submitted", "released", "held"):
+        return str(_l("This draft was submitted on another page or tab, so your words here were not saved: copy "
+                      "them if you want to keep them, then open it again in “My words”."))
+    return ""
+
+
 # Built once: the writing page runs it on every view, and building and keying a statement cost more than running it.
 _PROMPT_WITH_DRAFT = (
     select(Prompt, Reflection)

@@ -827,6 +827,38 @@ def test_an_autosave_after_one_whose_answer_was_lost_saves_the_words_it_tried_ar
     assert db.session.query(Reflection).one().text == "Simula ng borador.\nNawala ang sagot. At higit pa. Wakas."
 
 
+@pytest.mark.parametrize("done", ["submitted", "deleted"])
+def test_an_autosave_from_a_tab_whose_draft_was_submitted_or_deleted_in_another_says_so_and_to_copy_the_words(
+        client, make, csrf, done):
+    """The old tab was told only "Not saved. Use the buttons below to save." (an empty message): its buttons cannot
+    save the words as that draft either. It now says what happened and to copy the words, and autosaves no more, its
+    warning before it closes itself saying the words are not saved (writing.js takes ``warning`` so)."""
+    participant = make.participant(language="en")
+    draft = make.reflection(participant, text="Simula ng borador.", status="draft")
+    _sign_in(client, participant, csrf)
+    url = f"/my/reflections/{draft.id}"
+    old_tab, other_tab = client.get(url), client.get(url)
+    if done == "submitted":
+        pressed = client.post(f"{url}?sent=1", data={**hidden_fields_of(other_tab), "text": "Simula ng borador. Tapos.",
+                                                      "language": "en", "submit": "Submit"})
+    else:
+        pressed = client.post(f"{url}/delete", data={"csrf_token": csrf(client.get(f"{url}/delete"))})
+    assert pressed.status_code == 302 and db.session.get(Reflection, draft.id).status == (
+        "submitted" if done == "submitted" else "withdrawn")
+
+    refused = _autosave(client, url, old_tab, "Simula ng borador. Mga bagong salita.")
+
+    said = {"submitted": "This draft was submitted on another page or tab, so your words here were not saved: copy them "
+                         "if you want to keep them, then open it again in “My words”.",
+            "deleted": "This draft was deleted on another page or tab, so your words here were not saved: copy them if "
+                       "you want to keep them."}[done]
+    assert refused.status_code == 409 and refused.get_json() == {"saved": False, "message": said, "warning": (
+        "For your safety this page will close soon if nothing happens. Your words here are not saved: copy them "
+        "before the page closes. Type or press a button to stay.")}
+    db.session.expire_all()
+    assert "Mga bagong salita" not in (db.session.get(Reflection, draft.id).text or "")
+
+
 def test_a_page_shown_again_after_a_button_keeps_the_words_it_tried(app, client, make, csrf):
     """Words too long, say: the page comes back with what writing.js had in ``tried``, so its next save is not
     refused because the answer of an earlier one was lost."""
