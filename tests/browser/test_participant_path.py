@@ -379,6 +379,44 @@ def test_with_javascript_one_draft_open_in_two_tabs_the_tab_behind_is_told_and_k
     assert third.input_value("#text") == "Simula ng borador. Mga salita mula sa tab A. At higit pa."
 
 
+def test_with_javascript_a_tab_whose_draft_was_submitted_in_another_says_so_and_to_copy_its_words(new_context, live):
+    """It said only "Not saved. Use the buttons below to save.", though no button saves the words as that draft any
+    more; it now says what happened and to copy them, autosaves no more, and its warning says they are not saved."""
+    from playwright.sync_api import expect
+
+    context = new_context(viewport=PHONE)
+    behind = context.new_page()
+    join(behind, live, language="en", pseudonym="Amihan naisumite")
+    address = f"{live['base_url']}/write/{live['prompt_id']}"
+    behind.goto(address)
+    behind.fill("#text", "Simula ng borador.")
+    with behind.expect_navigation(url="**/my"):
+        behind.click("main [name=save]")
+    context.clock.install()  # one clock for both tabs
+    behind.goto(address)
+    other = context.new_page()
+    other.goto(address)  # both tabs on the same draft
+    with other.expect_navigation(url="**/my"):
+        other.click("main [name=submit]")
+
+    behind.locator("#text").press("Control+End")
+    behind.locator("#text").press_sequentially(" Mga bagong salita.")
+    with behind.expect_response("**/autosave*") as answer:
+        behind.clock.run_for(5_000)
+
+    assert answer.value.status == 409
+    expect(behind.locator("#autosave-status")).to_have_text(
+        "This draft was submitted on another page or tab, so your words here were not saved: copy them if you want to "
+        "keep them, then open it again in “My words”.")
+    expect(behind.locator("#idle-warning p")).to_contain_text("Your words here are not saved: copy them")
+    assert behind.input_value("#text") == "Simula ng borador. Mga bagong salita."
+    sent = []
+    behind.on("request", lambda request: sent.append(request) if "/autosave" in request.url else None)
+    behind.locator("#text").press_sequentially(" At higit pa.")
+    behind.clock.run_for(10_000)
+    assert not sent, "it autosaves no more"
+
+
 def _answers_lost(page) -> None:
     """From now on each autosave reaches the server, which stores its words, but its answer never comes back: the
     connection drops on the way (the page's fetch fails, as for a phone out of reach)."""
