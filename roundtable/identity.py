@@ -147,8 +147,10 @@ def load() -> None:
     if g.user or g.participant:
         if request.endpoint != _PAGE_CLOSING_ITSELF:
             _touch(now)
-            if g.participant:
+            if g.participant and _sent_page_key():  # a call from one of their pages (autosave, still-here)
                 _heard_from_this_page()
+            elif g.participant:  # heard once it shows them a page of theirs, which closes itself in turn (page_key)
+                g.heard_when_shown = True
     elif (request.method == "POST" and (ended_now or ended_while_away(staff=False)) and _sent_from_their_page()
           and not request.form.get("closed_for_safety")):
         # A page of a participant session that ended by itself sends something (an autosave, a still-here, words),
@@ -172,11 +174,22 @@ def _set_up_pressed_twice(user: User) -> bool:
 
 def page_key() -> str:
     """This page's own key, in the addresses its script calls (base.html): which of a participant's pages, in several
-    tabs, the server heard from last. A new one for each page; a call from a page brings the page's."""
+    tabs, the server heard from last. A new one for each page; a call from a page brings the page's.
+
+    A page shown to a signed-in participant is heard from as it takes its key: every page of theirs holds it (in the
+    address it goes to as it closes itself). An answer that shows no page of theirs (/healthz, a redirect such as
+    /language/<code>, whose page then counts, a call without a key) is not, so their page closing itself afterwards
+    still ends the session, and their cookie is not sent again for it."""
     if "page_key" not in g:
-        sent = request.args.get("page_key", "")
-        g.page_key = sent if 0 < len(sent) <= 16 else secrets.token_urlsafe(6)
+        g.page_key = _sent_page_key() or secrets.token_urlsafe(6)
+        if g.pop("heard_when_shown", False) and session.get("participant_id") is not None:
+            _heard_from_this_page()
     return g.page_key
+
+
+def _sent_page_key() -> str | None:
+    sent = request.args.get("page_key", "")
+    return sent if 0 < len(sent) <= 16 else None
 
 
 def _sent_from_their_page() -> bool:

@@ -776,6 +776,48 @@ def test_a_page_that_closes_itself_when_no_other_tab_was_heard_from_since_ends_t
     assert client.get("/my").headers["Location"] == "/return"
 
 
+@pytest.mark.parametrize("asked", ["/healthz", "/language/fil?next=/my", "/still-here"])
+def test_a_request_that_shows_no_page_of_theirs_does_not_keep_the_session_open_under_the_page_closing_itself(
+        client, make, csrf, asked):
+    """Every request of a signed-in participant was "heard from a page" with a new key of its own: after a /healthz, a
+    language link (a redirect) or a still-here without a key, their only page closing itself was told "You are still
+    signed in on another page or tab" and the session stayed open; and the cookie was sent again for each."""
+    participant = make.participant(language="en")
+    _my_words, _writing = _two_tabs(client, participant, csrf)
+    left_alone = client.get("/my")  # heard from last
+    if asked == "/still-here":  # an old page's, whose address holds no key
+        answer = client.post(asked, data={"csrf_token": csrf(left_alone)})
+        assert answer.status_code == 204
+    else:
+        answer = client.get(asked)
+    assert asked.startswith("/language") or "Set-Cookie" not in answer.headers  # (a language changes the cookie)
+    with client.session_transaction() as session:
+        session["seen"] -= identity.idle_seconds_of_pages(60) + 5
+
+    closed = client.get(_address(left_alone, "data-idle-url"))
+
+    assert closed.status_code == 302 and closed.headers["Location"] == "/return"
+    assert client.get("/my").headers["Location"] == "/return"
+
+
+@pytest.mark.parametrize("opened", ["/support", "/no-such-page", "/language/en?next=/support"])
+def test_a_public_or_error_page_shown_to_a_signed_in_participant_is_a_page_of_theirs_that_closes_in_turn(
+        client, make, csrf, opened):
+    """It has the quick exit and closes itself, as every page shown to them does (base.html): shown after "My words",
+    "My words" closing itself ends nothing, and it, closing in turn, ends the session."""
+    participant = make.participant(language="en")
+    left_alone, _writing = _two_tabs(client, participant, csrf)
+    shown = client.get(opened, follow_redirects=True)
+    assert "data-idle-url" in shown.get_data(as_text=True)
+
+    assert "You are still signed in on another page or tab." in client.get(
+        _address(left_alone, "data-idle-url")).get_data(as_text=True)
+    closed = client.get(_address(shown, "data-idle-url"))
+
+    assert closed.status_code == 302 and closed.headers["Location"] == "/return"
+    assert client.get("/my").headers["Location"] == "/return"
+
+
 def test_words_sent_from_another_tab_after_a_page_closed_and_ended_the_session_are_shown_back(client, app, make, csrf):
     """Every tab left alone, the one heard from last closed and ended the session; then someone typed in another. The
     closed tab's next page, /return, forgot that the session had ended by itself, and their words were "not saved:
