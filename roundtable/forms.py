@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, time
 
 from flask import request
@@ -255,10 +255,15 @@ class TypedBoxes:
     A box is known by the name it is sent under, without its numbers and, failing that, without the prefix a page
     gives its form: ``text_en``, ``clauses-text_en`` (``clauses-0-text_en``), ``note`` (``note-note``)."""
 
-    def __init__(self, *forms: type, rows: Mapping[str, object] | None = None) -> None:
-        """``rows`` names each entry of a list of forms by the list's name: ``{"clauses": _l("Statement %(n)s")}``."""
+    def __init__(self, *forms: type, rows: Mapping[str, object] | None = None,
+                 languages: Mapping[str, tuple[str, Callable[[str | None], str | None]]] | None = None) -> None:
+        """``rows`` names each entry of a list of forms by the list's name: ``{"clauses": _l("Statement %(n)s")}``.
+        ``languages`` gives a box whose name does not say its language (not …_en or …_fil) the one its page gave
+        it, from another field sent with the same form: ``{"text": ("language", lambda chosen: chosen)}``. Only
+        what the form brought is read, never a record: the page shows it to whoever is at the browser."""
         self._labels: dict[str, object] = {}
         self._rows = dict(rows or {})
+        self._languages = dict(languages or {})
         for form in forms:
             self._scan(form, "")
 
@@ -273,11 +278,15 @@ class TypedBoxes:
                         unbound.field_class, (HiddenField, PasswordField)):
                     self._labels[prefix + name] = unbound.args[0] if unbound.args else unbound.kwargs["label"]
 
+    def _known_as(self, sent_as: str) -> str | None:
+        """The name a box sent as ``sent_as`` has among the known ones (``clauses-text_en``, ``note``), or None."""
+        parts = [part for part in sent_as.split("-") if not part.isdigit()]
+        return next((name for name in ("-".join(parts), "-".join(parts[1:])) if name in self._labels), None)
+
     def label_of(self, sent_as: str):
         """The label of the box sent as ``sent_as`` ("Statement 3: English" in a list's third entry), or None for
         anything that is not a typed box."""
-        parts = [part for part in sent_as.split("-") if not part.isdigit()]
-        label = self._labels.get("-".join(parts), self._labels.get("-".join(parts[1:])))
+        label = self._labels.get(self._known_as(sent_as) or "")
         row = re.match(r"([a-z_]+)-(\d+)-", sent_as)
         if label is None or row is None or row.group(1) not in self._rows:
             return label
@@ -286,9 +295,30 @@ class TypedBoxes:
     def __or__(self, other: TypedBoxes) -> TypedBoxes:
         both = TypedBoxes()
         both._labels, both._rows = {**self._labels, **other._labels}, {**self._rows, **other._rows}
+        both._languages = {**self._languages, **other._languages}
         return both
+
+    def language_of(self, sent_as: str, formdata) -> str | None:
+        """The language of the words in the box sent as ``sent_as``, as its page gave it: "en", "fil" or None."""
+        if lang := box_language(sent_as):
+            return lang
+        known = self._known_as(sent_as)
+        if known not in self._languages:
+            return None
+        field, language = self._languages[known]
+        prefix = sent_as[:-len(known.rsplit("-", 1)[-1])]  # a prefixed form's fields share its prefix
+        lang = language(formdata.get(prefix + field))
+        return lang if lang in ("en", "fil") else None
 
     def typed(self, formdata) -> list[tuple[str, object, str | None, str]]:
         """(name it was sent as, label, language of the box, words) of every box in ``formdata`` that holds words."""
-        return [(name, label, box_language(name), value) for name, value in formdata.items(multi=True)
+        return [(name, label, self.language_of(name, formdata), value) for name, value in formdata.items(multi=True)
+                if value.strip() and (label := self.label_of(name)) is not None]
+
+    def kept(self, names: list[str], words: list[str], languages: list[str]) -> list[tuple[str, object, str | None, str]]:
+        """``typed`` again, from a page that showed it (``typed_as``, ``typed`` and ``typed_lang`` of each box):
+        the form that decided a box's language is gone, so the language it was shown in comes with it."""
+        languages = languages + [""] * (len(names) - len(languages))  # a page shown before boxes carried theirs
+        return [(name, label, box_language(name) or (lang if lang in ("en", "fil") else None), value)
+                for name, value, lang in zip(names, words, languages)
                 if value.strip() and (label := self.label_of(name)) is not None]

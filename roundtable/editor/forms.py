@@ -11,7 +11,7 @@ from roundtable.forms import (
 )
 from roundtable.i18n import current_language
 from roundtable.numbers import LARGEST
-from roundtable.services.curation import KEEP_REASON_MAX, QUOTE_MAX
+from roundtable.services.curation import KEEP_REASON_MAX, QUOTE_MAX, translation_language_for
 
 
 def quote_languages():
@@ -140,5 +140,17 @@ class NoticesShownForm(Form):
         return dict(zip(numbers[::2], numbers[1::2]))
 
 
-# What an editor types, shown back when a form is sent after the session ended.
-TYPED_BOXES = TypedBoxes(QuoteForm, ThemeForm, ThemeRenameForm, FindingKeepForm, SensitiveTermsForm)
+def _quote_language(chosen: str | None) -> str | None:
+    """The language of the quote's box, from the language chosen with it (``_quote_fields.html``): mixed has none."""
+    return chosen if chosen in ("fil", "en") else None
+
+
+def _translation_language(chosen: str | None) -> str | None:
+    """The language of the translation's box: the other one (``_quote_fields.html``)."""
+    return translation_language_for(chosen) if chosen in ("fil", "en", "mixed") else None
+
+
+# What an editor types, shown back when a form is sent after the session ended: in the language it was typed in.
+TYPED_BOXES = TypedBoxes(QuoteForm, ThemeForm, ThemeRenameForm, FindingKeepForm, SensitiveTermsForm,
+                         languages={"text": ("language", _quote_language),
+                                    "translation": ("language", _translation_language)})

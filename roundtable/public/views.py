@@ -8,7 +8,6 @@ from flask import Blueprint, current_app, g, redirect, render_template, request,
 from flask_babel import refresh
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
-from werkzeug.datastructures import MultiDict
 
 from roundtable import i18n, identity
 from roundtable.access import public, staff_boxes
@@ -56,8 +55,9 @@ def words_kept():
         session["lang"] = chosen
         refresh()  # this answer is already in the new language
     if kind == "staff":
-        typed = MultiDict(zip(request.form.getlist("typed_as"), request.form.getlist("typed")))
-        return render_template("auth/session_ended.html", typed=staff_boxes().typed(typed))
+        typed = staff_boxes().kept(request.form.getlist("typed_as"), request.form.getlist("typed"),
+                                   request.form.getlist("typed_lang"))
+        return render_template("auth/session_ended.html", typed=typed)
     return render_template("participant/words_kept.html", text=request.form.get("text", ""),
                            language=request.form.get("language"), too_many=kind == "too_many")
 

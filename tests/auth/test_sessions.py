@@ -346,6 +346,39 @@ def test_what_a_staff_member_typed_after_idle_time_is_shown_back_not_lost(client
         "each box keeps its label, in the language chosen"
 
 
+@pytest.mark.parametrize(("page_language", "quote_language", "quote_lang", "translation_lang"), [
+    ("en", "fil", "fil", "en"), ("fil", "en", "en", "fil"), ("en", "mixed", None, "en")])
+def test_a_quote_typed_after_idle_time_is_shown_back_in_the_languages_its_boxes_had(
+        client, app, make, login, page_language, quote_language, quote_lang, translation_lang):
+    """QA r5-2: the quote's box and its translation's say their language as the live form did (WCAG 3.1.2), from
+    the language sent with them, also once the page is shown again in the other language."""
+    reflection = make.reflection(text="Ang korte ay dapat maging tahimik na lugar.", language="fil")
+    login(make.user("editor"))
+    client.get(f"/language/{page_language}")
+    page = client.get(f"/editor/reflections/{reflection.id}")
+    _away_too_long(client, app)
+
+    response = client.post(f"/editor/reflections/{reflection.id}", data={
+        **hidden_fields_of(page), "text": "Ang korte ay dapat maging tahimik", "language": quote_language,
+        "translation": "A court should be quiet", "descriptor": "survivor leader"})
+
+    def langs(html):
+        boxes = re.findall(r'<label for="typed-\d">([^<]+)</label>\s*<textarea([^>]*)>([^<]*)</textarea>', html)
+        return {words: (re.search(r'lang="(\w+)"', attrs) or [None, None])[1] for _label, attrs, words in boxes}
+
+    html = response.get_data(as_text=True)
+    expected = {"Ang korte ay dapat maging tahimik": quote_lang, "A court should be quiet": translation_lang,
+                "survivor leader": None}
+    assert response.status_code == 401 and langs(html) == expected
+    kept = hidden_fields_of(response)
+    again = client.post("/words-kept", data={
+        **kept, "switch_language": "fil" if page_language == "en" else "en",
+        "typed_as": re.findall(r'name="typed_as" value="([^"]*)"', html),
+        "typed_lang": re.findall(r'name="typed_lang" value="([^"]*)"', html),
+        "typed": re.findall(r'<textarea[^>]*name="typed"[^>]*>([^<]*)</textarea>', html)})
+    assert again.status_code == 200 and langs(again.get_data(as_text=True)) == expected
+
+
 def test_only_the_boxes_a_facilitator_typed_into_are_shown_back_with_their_labels(client, app, make, login):
     """Not the tokens and marks a form carries hidden (``note-csrf_token``, ``note-read``): they are no one's words."""
     facilitator = make.user("facilitator")
