@@ -453,8 +453,13 @@ def save_reflection(
         raise roundtables.closed_to_words()
     if language not in LANGUAGES:
         raise RuleViolation(_l("Choose the language you wrote in."))
-    if submit and not text:
-        raise RuleViolation(_l("Write something before you submit, or save it as a draft."))
+    if submit and not text:  # a shared reflection's page has no draft to save (QA r5-3): it can be deleted
+        raise RuleViolation(
+            _l("A reflection you shared cannot be left empty. Put your words back, or, if you want it gone, go back "
+               "to “My words” and choose “Delete”.")
+            if reflection is not None and reflection.status not in ("draft", "withdrawn", "purged") else
+            _l("Write something before you submit, or save it as a draft.")
+        )
     if len(text) > REFLECTION_MAX:
         raise RuleViolation(too_long(len(text), REFLECTION_MAX))
     if reflection is None and idempotency_key:

@@ -491,6 +491,33 @@ def test_a_shared_reflection_is_changed_by_submitting_again_never_turned_back_in
     assert (stored.status, stored.text) == ("submitted", "Changed words, shared again.")
 
 
+@pytest.mark.parametrize(("status", "language", "said", "draft_said"), [
+    ("released", "en", "A reflection you shared cannot be left empty. Put your words back, or, if you want it gone, "
+                       "go back to “My words” and choose “Delete”.", "or save it as a draft"),
+    ("submitted", "fil", "Hindi puwedeng iwanang walang laman ang pagninilay na naibahagi mo na.",
+     "o i-save ito bilang borador"),
+])
+def test_a_shared_reflection_emptied_is_refused_naming_what_its_page_and_my_words_offer(
+        client, make, csrf, status, language, said, draft_said):
+    """QA r5-3: its page has no "Save draft", so the draft's advice led nowhere; deleting it is on My words."""
+    participant = make.participant(language="en")
+    reflection = make.reflection(participant, text="Healing takes time.", status=status)
+    _sign_in(client, participant, csrf)
+    client.get(f"/language/{language}")
+    url = f"/my/reflections/{reflection.id}"
+
+    refused = client.post(url, data=_form(client.get(url), csrf, text=" \r\n", submit="Submit changes"))
+
+    html = refused.get_data(as_text=True)
+    assert said in re.search(r'<p class="error" id="text-error">(.*?)</p>', html, re.S).group(1)
+    assert draft_said not in html and 'name="save"' not in html
+    db.session.expire_all()
+    assert (db.session.get(Reflection, reflection.id).text, db.session.get(Reflection, reflection.id).status) == \
+        ("Healing takes time.", status)
+    assert f"/my/reflections/{reflection.id}/delete" in client.get("/my").get_data(as_text=True), \
+        "My words offers its Delete, as the message says"
+
+
 def test_submitting_a_shared_reflection_unchanged_leaves_it_where_it_is_and_says_so(client, make, csrf):
     """"Submit changes" with nothing changed took a released reflection out of curation: the facilitator's decision
     was lost and quotes of it vanished from the editors' pages (QA)."""
