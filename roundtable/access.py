@@ -19,6 +19,7 @@ from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
 from roundtable import identity
+from roundtable.changes import flash_at
 from roundtable.extensions import csrf
 
 PUBLIC = "public"
@@ -94,10 +95,14 @@ def password_again():
     return _ask_for_password()
 
 
+# Where the page that asks for the password says why, under its title, taking the focus (as the staff pages do).
+PASSWORD_AGAIN = "password-again"
+
+
 def _ask_for_password():
     said = _("For your safety, type your password again. Then you can go on.")
-    if ["message", said] not in [list(pair) for pair in session.get("_flashes", [])]:  # sent twice: said once
-        flash(said)
+    if [f"message@{PASSWORD_AGAIN}", said] not in [list(pair) for pair in session.get("_flashes", [])]:  # said once
+        flash_at(PASSWORD_AGAIN, said)
     return redirect(url_for("auth.confirm_password", next=request.path))
 
 

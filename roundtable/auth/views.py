@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from roundtable import identity
 from roundtable.access import carried_form, password_again, public, roles_required, staff_may_open
 from roundtable.auth.forms import ChangePasswordForm, ConfirmPasswordForm, EnrolForm, LoginForm, SecondFactorForm
-from roundtable.changes import change
+from roundtable.changes import change, flash_at
 from roundtable.db import db
 from roundtable.extensions import accepted, account_typed, limiter, refused, signed_in_account
 from roundtable.forms import ActionForm
@@ -21,16 +21,29 @@ from roundtable.services.errors import RuleViolation
 bp = Blueprint("auth", __name__)
 any_staff = roles_required(*ROLES)
 
-HOME_BY_ROLE = (("editor", "editor.reflections"), ("facilitator", "facilitator.my_roundtables"), ("admin", "admin.users"))
+# Each role's home, and the place under its title where a message that leads there is said, taking the focus, as
+# that page's own messages are (editor.LIST, facilitator.MY_ROUNDTABLES, admin.ACCOUNTS).
+HOME_BY_ROLE = (("editor", "editor.reflections", "list"),
+                ("facilitator", "facilitator.my_roundtables", "my-roundtables"),
+                ("admin", "admin.users", "accounts"))
+# Where the sign-in pages say a message, taking the focus as the staff pages do: under the title of the sign-in page
+# (signed out) and of the two-step page (still signing in).
+SIGN_IN = "sign-in"
+TWO_STEP = "two-step"
 # What a user who must first change their password may still open.
 _BEFORE_PASSWORD_CHANGE = frozenset({"auth.change_password", "auth.logout", "static", "public.language"})
 
 
 def staff_home(user) -> str:
-    for role, endpoint in HOME_BY_ROLE:
+    return url_for(_home(user)[0])
+
+
+def _home(user) -> tuple[str, str | None]:
+    """The endpoint of ``user``'s home page, and the place under its title where it says a message."""
+    for role, endpoint, place in HOME_BY_ROLE:
         if user.has_role(role):
-            return url_for(endpoint)
-    return url_for("public.home")
+            return endpoint, place
+    return "public.home", None
 
 
 def _pending_user() -> User | None:
@@ -46,8 +59,8 @@ def _back_to_pending_step(user: User):
     if target := request.args.get("next"):
         session["after_login"] = safe_next(target)
     said = _("You are still signing in. Finish this step to go on, or sign out to start again.")
-    if ["message", said] not in [list(pair) for pair in session.get("_flashes", [])]:  # two pages opened: said once
-        flash(said)
+    if [f"message@{TWO_STEP}", said] not in [list(pair) for pair in session.get("_flashes", [])]:  # 2 pages: said once
+        flash_at(TWO_STEP, said)
     return redirect(url_for("auth.second_factor" if user.totp_secret else "auth.two_factor"))
 
 
@@ -221,8 +234,9 @@ def change_password():
         if outcome.saved:
             # Every other session of this user has ended; this one continues under the new version.
             identity.sign_in_staff(g.user, second_factor_done=True)
-            flash(_("Your password is changed. You were signed out everywhere else."))
-            return redirect(staff_home(g.user))
+            home, place = _home(g.user)
+            flash_at(place, _("Your password is changed. You were signed out everywhere else."))
+            return redirect(url_for(home))
     return render_template("auth/change_password.html", form=form, forced=g.user.must_change_password)
 
 
@@ -290,5 +304,6 @@ def logout():
         audit.record("staff.logout", actor=g.user)
         db.session.commit()
     identity.sign_out()
-    flash(_("You are signed out, here and on your other devices.") if everywhere else _("You are signed out."))
+    flash_at(SIGN_IN, _("You are signed out, here and on your other devices.") if everywhere
+             else _("You are signed out."))
     return redirect(url_for("auth.login"))
