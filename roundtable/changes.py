@@ -36,7 +36,7 @@ class Outcome:
 @contextmanager
 def change(
     errors_on: Field | Callable[[RuleViolation], Field] | None = None, *, once: SentOnce | None = None,
-    say_sent_twice: bool = True, place: str | None = None,
+    say_sent_twice: bool = True, sent_twice_at: str | None = None, place: str | None = None,
 ) -> Iterator[Outcome]:
     """``with change(errors_on=form.text) as outcome: service(...)``, then ``if outcome.saved: …``.
 
@@ -45,9 +45,11 @@ def change(
     With ``once=form`` (a form that makes something), the block sets ``outcome.location``; when the same form
     was saved before (a double click), the block's work is rolled back and ``outcome.location`` is where the
     first sending led, with ``outcome.sent_before`` set and a message saying so, unless ``say_sent_twice`` is
-    false (a download shows no next page to say it on). Without ``errors_on``, a refusal is a message at the top
-    of the next page, or at ``place`` (see ``flash_at``) when the next page is scrolled there. A record gone from
-    sight (``Gone``) is rolled back and raised on, for ``back_to_list_when_gone``.
+    false (a download shows no next page to say it on); it is said at ``sent_twice_at`` (see ``flash_at``), the place
+    where that page says what the first sending did, a message the second sending's page stands in for. Without
+    ``errors_on``, a refusal is a message at the top of the next page, or at ``place`` (see ``flash_at``) when the
+    next page is scrolled there. A record gone from sight (``Gone``) is rolled back and raised on, for
+    ``back_to_list_when_gone``.
     """
     outcome = Outcome()
     try:
@@ -55,7 +57,7 @@ def change(
         if once is not None:
             sent_forms.record(g.user, once.once_key(), outcome.location, once.sent_twice_within)
     except sent_forms.SentBefore as first:
-        _lead_to_first(outcome, first.location, say_sent_twice)
+        _lead_to_first(outcome, first.location, say_sent_twice, sent_twice_at)
     except RuleViolation as problem:
         db.session.rollback()
         if isinstance(problem, Gone):
@@ -65,7 +67,7 @@ def change(
         # now taken): lead to what the first made instead of showing that.
         first = sent_forms.earlier(g.user, once.once_key(), once.sent_twice_within) if once is not None else None
         if first is not None:
-            _lead_to_first(outcome, first, say_sent_twice)
+            _lead_to_first(outcome, first, say_sent_twice, sent_twice_at)
         elif errors_on is None:
             for each in problem.each():
                 flash_at(place, str(each), "error")
@@ -109,24 +111,27 @@ def back_to_list_when_gone(list_url: Callable[[], str], *, shows_back: TypedBoxe
     return decorate
 
 
-def sent_before(once: SentOnce) -> str | None:
-    """Where this form's first sending led, said so, when it was saved before; else None. For a view that must ask
-    before it opens its record, which the first sending took away (a roundtable handed over)."""
+def sent_before(once: SentOnce, *, at: str | None = None) -> str | None:
+    """Where this form's first sending led, said so (at ``at``, as ``change``'s ``sent_twice_at``), when it was saved
+    before; else None. For a view that must ask before it opens its record, which the first sending took away (a
+    roundtable handed over)."""
     first = sent_forms.earlier(g.user, once.once_key(), once.sent_twice_within)
     if first is not None:
-        _say_sent_twice()
+        _say_sent_twice(at)
     return first
 
 
-def _lead_to_first(outcome: Outcome, location: str, say_so: bool) -> None:
+def _lead_to_first(outcome: Outcome, location: str, say_so: bool, place: str | None) -> None:
     outcome.location = location
     outcome.sent_before = True
     if say_so:
-        _say_sent_twice()
+        _say_sent_twice(place)
 
 
-def _say_sent_twice() -> None:
-    flash(_("This form was sent twice. What it made was saved once, here."))
+def _say_sent_twice(place: str | None) -> None:
+    """Said where the page the first sending led to says its own message, which it often stands for: the second
+    sending's answer is the page the browser shows, so the first's message was never seen."""
+    flash_at(place, _("This form was sent twice. What it made was saved once, here."))
 
 
 def asked_first(answer: str = "yes") -> bool:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from roundtable.db import db
 from roundtable.models import Prompt, Quote, Roundtable, SentForm, Theme, User
-from tests.conftest import csrf_token_of
+from tests.conftest import csrf_token_of, hidden_fields_of
 from tests.deployment.live import at_once
 
 NEXT_YEAR = (date.today() + timedelta(days=365)).isoformat()
@@ -86,6 +86,53 @@ def test_a_form_sent_twice_makes_one_thing_and_the_second_answer_leads_to_it(kin
     shown = browser.get(second.location).get_data(as_text=True)
     assert "This form was sent twice. What it made was saved once, here." in shown
     assert db.session.scalar(select(func.count()).select_from(SentForm)) == 1
+
+
+# Where the page the first sending led to says what it did (its own message, "Roundtable created." and the like).
+_SAID_AT = {"quote": r"<h1>Quote number \d+</h1>\s*", "theme": r"<h1>Themes</h1>\s*",
+            "roundtable": r"<h1>[^/]*</span>\s*</h1>\s*", "prompt": r"<h2>Prompts</h2>\s*",
+            "account": r'<h1>[^<]*<span class="code">[^<]*</span></h1>\s*', "hand-over": r"<h1>My roundtables</h1>\s*"}
+_SENT_TWICE = (r'<div class="messages" role="status" tabindex="-1" autofocus>(?:<p class="flash \w+">[^<]*</p>)*'
+               r'<p class="flash message">This form was sent twice\. What it made was saved once, here\.</p>')
+
+
+def _said_in_place(html: str, kind: str) -> None:
+    assert re.search(_SAID_AT[kind] + _SENT_TWICE, html), html[html.index("<main"):][:2000]
+    assert html.count("autofocus") == 1
+    assert html.count("This form was sent twice.") == 1, "said there, not at the top of the page as well"
+
+
+@pytest.mark.parametrize("kind", CREATING_FORMS)
+def test_sent_twice_is_said_where_the_page_says_what_the_form_did_and_takes_the_focus(kind, app, make, login):
+    """It was said at the top of the page, unfocused, so a screen reader did not say it and the next Tab began again
+    at "Skip to content", while the page's own message (which it stands for: the first sending's page was never
+    seen) is said under its heading, focused."""
+    browser = app.test_client()
+    browser.get("/language/en")
+    page_url, action, data, model = _form_for(kind, make, browser, login)
+    page = browser.get(page_url)
+    form = {**data, "csrf_token": csrf_token_of(page), "sent_once": _key_of(page)}
+
+    browser.post(action, data=form)
+    second = browser.post(action, data=form)
+
+    _said_in_place(browser.get(second.location).get_data(as_text=True), kind)
+
+
+def test_a_hand_over_sent_twice_is_said_under_my_roundtables_and_takes_the_focus(app, make, login):
+    facilitator, colleague = make.user("facilitator"), make.user("facilitator")
+    url = f"/facilitator/roundtables/{make.roundtable(facilitator).id}"
+    browser = app.test_client()
+    browser.get("/language/en")
+    login(facilitator, on=browser)
+    asked = browser.post(url + "/hand-over", data={**hidden_fields_of(browser.get(url)),
+                                                   "handover-successor": str(colleague.id)})
+    sent = {**hidden_fields_of(asked), "confirmed": "yes"}
+
+    browser.post(url + "/hand-over", data=sent)
+    second = browser.post(url + "/hand-over", data=sent)
+
+    _said_in_place(browser.get(second.location).get_data(as_text=True), "hand-over")
 
 
 @pytest.mark.parametrize("kind", CREATING_FORMS)

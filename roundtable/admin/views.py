@@ -42,7 +42,8 @@ def users():
     form = NewUserForm()
     one_time_password = None
     if form.validate_on_submit():
-        with change(errors_on=field_named(form, otherwise=form.username), once=form) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.username), once=form,
+                    sent_twice_at=ACCOUNT) as outcome:
             user, password = accounts.create_with_one_time_password(
                 form.username.data, form.display_name.data, set(form.roles.data), actor=g.user
             )

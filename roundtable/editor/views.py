@@ -122,7 +122,7 @@ def reflection(reflection_id: int):
         form.language.data = source.language
         form.descriptor.data = _("survivor leader")
     if form.validate_on_submit():
-        with change(errors_on=field_named(form, otherwise=form.text), once=form) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.text), once=form, sent_twice_at=QUOTE) as outcome:
             quote = curation.create_quote(g.user, source, **_quote_fields(form))
             outcome.location = url_for("editor.quote", quote_id=quote.id, made_from="reflections",
                                        **reflections_as_left())
@@ -315,7 +315,7 @@ def discard_draft(quote_id: int):
 def themes():
     form = ThemeForm()
     if form.validate_on_submit():
-        with change(errors_on=field_named(form, otherwise=form.name_en), once=form) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.name_en), once=form, sent_twice_at=THEMES) as outcome:
             curation.add_theme(g.user, form.name_en.data, form.name_fil.data)
             outcome.location = url_for("editor.themes")
         if outcome.saved:

@@ -77,7 +77,7 @@ def my_roundtables():
 def new_roundtable():
     form = NewRoundtableForm()
     if form.validate_on_submit():
-        with change(errors_on=form.retention_until, once=form) as outcome:
+        with change(errors_on=form.retention_until, once=form, sent_twice_at=ROUNDTABLE) as outcome:
             roundtable = roundtables.create(
                 g.user,
                 title_en=form.title_en.data, title_fil=form.title_fil.data,
@@ -138,13 +138,14 @@ def _colleague(user: User) -> str:
 @facilitator_only
 def hand_over(roundtable_id: int):
     form = _hand_over_form()
-    if (first := sent_before(form)) is not None:  # a double click: the roundtable is not theirs now
+    if (first := sent_before(form, at=MY_ROUNDTABLES)) is not None:  # a double click: the roundtable is not theirs now
         return redirect(first)
     item = _own(roundtable_id)
     if form.validate_on_submit():
         successor = roundtables.named_successor(form.successor.data)
         asks_first = not asked_first()
-        with change(errors_on=form.successor, once=None if asks_first else form) as outcome:
+        with change(errors_on=form.successor, once=None if asks_first else form,
+                    sent_twice_at=MY_ROUNDTABLES) as outcome:
             if asks_first:  # a colleague who cannot take it is refused before the question
                 roundtables.check_hand_over_one(item, successor, actor=g.user)
             else:
@@ -315,7 +316,7 @@ def add_prompt(roundtable_id: int):
     item = _own(roundtable_id)
     form = NewPromptForm()
     if form.validate_on_submit():
-        with change(errors_on=field_named(form, otherwise=form.text_en), once=form) as outcome:
+        with change(errors_on=field_named(form, otherwise=form.text_en), once=form, sent_twice_at=PROMPTS) as outcome:
             roundtables.add_prompt(item, g.user, form.text_en.data, form.text_fil.data)
             outcome.location = url_for("facilitator.roundtable", roundtable_id=item.id)
         if outcome.saved:
