@@ -1334,7 +1334,6 @@ def test_the_time_boxes_are_described_by_how_a_meeting_time_is_typed_and_by_thei
     hint = re.search(r'<p class="hint" id="meeting-times-hint">([^<]*)</p>', html).group(1)
     assert "Use the time of the room, for example 14:30." in hint
     assert _described_by(html, "starts_at") == _described_by(html, "ends_at") == ["meeting-times-hint"]
-    assert _described_by(html, "meets_on") == []
 
     refused = {"meets_on": "2031-12-06", "starts_at": "25:99", "ends_at": "4.30pm"}
     if page == "new":
@@ -1346,3 +1345,32 @@ def test_the_time_boxes_are_described_by_how_a_meeting_time_is_typed_and_by_thei
     html = response.get_data(as_text=True)
     assert _described_by(html, "starts_at") == ["meeting-times-hint", "starts_at-error"]
     assert _described_by(html, "ends_at") == ["meeting-times-hint", "ends_at-error"]
+
+
+@pytest.mark.parametrize("page", ["new", "edit"])
+def test_the_meeting_date_box_is_described_by_the_meeting_hint_and_by_its_own_error(client, make, login, page):
+    """The hint's first sentences are about the date too (optional; participants see it when they join and on their
+    page), but only the start and end boxes named it (798641c): tabbing to the date, a screen reader said its label
+    only, and after a refusal its error only."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+    url = "/facilitator/roundtables/new" if page == "new" else f"/facilitator/roundtables/{roundtable.id}/edit"
+
+    html = client.get(url).get_data(as_text=True)
+
+    assert "Optional. Participants see it when they join and on their own page." in re.search(
+        r'<p class="hint" id="meeting-times-hint">([^<]*)</p>', html).group(1)
+    assert _described_by(html, "meets_on") == ["meeting-times-hint"]
+
+    refused = {"meets_on": "6 December", "starts_at": "18:00", "ends_at": "20:00"}
+    if page == "new":
+        response = client.post(url, data={
+            "title_fil": "Pagdinig", "title_en": "Hearings", "retention_until": "2031-01-31", "prompt_fil": "Tanong?",
+            "prompt_en": "Question?", "csrf_token": csrf_token_of(client.get(url)), **refused})
+    else:
+        response = post_roundtable_edit(client, roundtable, **refused)
+    html = response.get_data(as_text=True)
+    assert 'id="meets_on-error"' in html, "the date was refused"
+    assert _described_by(html, "meets_on") == ["meeting-times-hint", "meets_on-error"]
