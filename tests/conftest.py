@@ -23,6 +23,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import has_app_context
 from flask.testing import FlaskClient
+from markupsafe import escape
 from sqlalchemy import event, text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -400,6 +401,18 @@ def counting_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def said_in_focus(html: str, after: str, said: str) -> None:
+    """``said`` (as typed, escaped here as the page writes it) is a message right after ``after`` (a pattern: the
+    heading it belongs under), in the focused box of messages, and the page's only autofocus: a screen reader says it
+    there and the next Tab goes on from it. Said there, not at the top of the page as well."""
+    shown = re.escape(str(escape(said)))
+    focused = (r'<div class="messages" role="status" tabindex="-1" autofocus>(?:<p class="flash[\w ]*">[^<]*</p>)*'
+               rf'<p class="flash[\w ]*">[^<]*{shown}[^<]*</p>')
+    assert re.search(after + focused, html, re.S), html[html.index("<main"):][:2000]
+    assert html.count("autofocus") == 1
+    assert html.count(str(escape(said))) == 1, "said there, not at the top of the page as well"
 
 
 @contextmanager

@@ -8,7 +8,7 @@ import pytest
 
 from roundtable.db import db
 from roundtable.services import curation, exports, review, withdrawal
-from tests.conftest import csrf_token_of, hidden_fields_of
+from tests.conftest import csrf_token_of, hidden_fields_of, said_in_focus
 from tests.editor.conftest import approve_form_of, quote_of
 
 REVIEWS = ("take_part", "store_words", "quote_publicly", "review_quotes")
@@ -250,8 +250,4 @@ def test_what_an_editors_change_led_to_is_said_where_the_page_leads_and_takes_th
     assert response.status_code == 302
     assert "#" not in response.headers["Location"], "a #fragment makes the browser skip the autofocus"
     html = desk.get(response.headers["Location"]).get_data(as_text=True)
-    focused = (r'<div class="messages" role="status" tabindex="-1" autofocus>(?:<p class="flash \w+">[^<]*</p>)*'
-               rf'<p class="flash (?:message|error)">[^<]*{re.escape(said)}[^<]*</p>')
-    assert re.search(after + focused, html, re.S), html[html.index("<main"):][:2000]
-    assert html.count("autofocus") == 1
-    assert html.count(said) == 1, "said there, not at the top of the page as well"
+    said_in_focus(html, after, said)
