@@ -150,8 +150,9 @@ def ask_first(question: str, *explanation: str, yes: str, back: str | None = Non
 
 
 def flash_at(place: str | None, message: str, kind: str = "message") -> None:
-    """A message shown where the next page is scrolled to (the ``#place`` a redirect leads to), not at its top,
-    where it would be out of sight; with no place, at the top."""
+    """A message shown at ``place`` on the next page (the template's ``messages_here(place)``: under the heading of
+    what it is about, focused there with ``focus=true`` so a screen reader says it), not at the page's top, where it
+    would be out of sight or unsaid; with no place, at the top."""
     flash(message, f"{kind}@{place}" if place else kind)
 
 
