@@ -481,7 +481,7 @@ def test_with_javascript_submit_pressed_while_an_autosave_is_under_way_is_not_re
     now sends the words under way (tried) with the button."""
     from playwright.sync_api import expect
 
-    _context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan mabagal", clock=True)
+    _context, page, _writing, _passphrase = _writing_on_a_phone(new_context, live, "Amihan nasa daan", clock=True)
     page.fill("#text", "Simula ng borador.")
     with page.expect_response("**/autosave*") as answer:
         page.clock.run_for(5_000)
