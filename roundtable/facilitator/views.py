@@ -24,7 +24,7 @@ from roundtable.models import Prompt, Roundtable, User
 from roundtable.navigation import last_page_instead
 from roundtable.numbers import number_arg
 from roundtable.services import consent, curation, moderation, review, roundtables
-from roundtable.services.errors import Conflict
+from roundtable.services.errors import Conflict, RuleViolation
 
 bp = Blueprint("facilitator", __name__, url_prefix="/facilitator")
 facilitator_only = roles_required("facilitator")
@@ -254,9 +254,13 @@ def _show_what_is_saved_now(form: EditRoundtableForm, item: Roundtable, *, words
     fields = () if words_only else roundtables.EDITED_FIELDS
     differs = [(form[name], getattr(item, name)) for name in fields
                if (form[name].data or None) != (getattr(item, name) or None)]
-    if curation.sensitive_terms_unchanged(form.sensitive_terms.data, form.terms_read.data):
+    try:
+        typed_terms = curation.sensitive_terms_from(form.sensitive_terms.data)
+    except RuleViolation:  # refused beside the box (a phrase too long): neither the list shown nor the one saved
+        typed_terms = None
+    if typed_terms is not None and curation.sensitive_terms_unchanged(form.sensitive_terms.data, form.terms_read.data):
         form.sensitive_terms.data = "\n".join(saved_terms)  # not changed here: the list as saved now
-    elif curation.sensitive_terms_from(form.sensitive_terms.data) != saved_terms:
+    elif typed_terms != saved_terms:
         differs.append((form.sensitive_terms, "; ".join(saved_terms)))
     for field, value in differs:
         if field is form.ends_at and value is not None:  # "12:00 midnight", "1:00 AM (next day)", as the pages say it

@@ -1108,6 +1108,28 @@ def test_a_form_refused_for_its_schedule_says_first_that_another_page_saved_the_
     assert (roundtable.starts_at, roundtable.ends_at) == (time(10, 0), time(22, 0))
 
 
+@pytest.mark.parametrize("typed", ["x" * 101, "\n".join(f"word {n}" for n in range(201))])
+def test_a_form_refused_for_its_sensitive_words_after_another_page_saved_says_both_not_a_server_error(
+        client, make, login, typed):
+    """The black-box scan: a phrase over 100 characters (or more than 200 of them), sent from a page another had saved
+    over, ended in a 500: showing what is saved now read the refused list as a list."""
+    facilitator = make.user("facilitator")
+    roundtable = make.roundtable(facilitator)
+    login(facilitator)
+    client.get("/language/en")
+    url = f"/facilitator/roundtables/{roundtable.id}/edit"
+    laptop, phone = client.get(url), client.get(url)
+    assert _edit_page_sent(client, laptop, title_en="Courts that listen to children").status_code == 302
+
+    refused = _edit_page_sent(client, phone, sensitive_terms=typed)
+
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "saved on another page" in html and ("under 100 characters" in html or "at most 200" in html)
+    assert 'id="title_en-saved">Saved now: ' in html and "Courts that listen to children" in html
+    assert html.count("word 200" if "\n" in typed else "x" * 101) >= 1, "the words typed stay in the box"
+
+
 @pytest.mark.parametrize(("language", "said"), [("en", "Saved now: 4:30\u202fPM"), ("fil", "Naka-save ngayon: 4:30\u202fPM")])
 def test_a_time_another_page_saved_is_said_as_the_pages_say_a_time(client, make, login, language, said):
     """QA r3 #4: it read "Saved now: 16:30", where the box beside it and every staff page say "4:30 PM"."""
